@@ -1,0 +1,102 @@
+"""The desk's vocabulary: roles, incident types, statuses, grades, risk levels."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OfficerRole(StrEnum):
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+
+
+class PersonRole(StrEnum):
+    CANDIDATE = "candidate"
+    COUNCILLOR = "councillor"
+    MAYOR = "mayor"
+    PCC = "pcc"
+    MP = "mp"
+    OTHER = "other"
+
+
+class Risk(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class BriefingStatus(StrEnum):
+    NONE = "none"
+    OFFERED = "offered"
+    BOOKED = "booked"
+    DONE = "done"
+    DECLINED = "declined"
+
+
+class IncidentType(StrEnum):
+    THREAT = "threat"
+    HARASSMENT = "harassment"
+    INTIMIDATION = "intimidation"
+    ONLINE_ABUSE = "online-abuse"
+    STALKING = "stalking"
+    CRIMINAL_DAMAGE = "criminal-damage"
+    HATE_CRIME = "hate-crime"
+    ADDRESS_DISCLOSURE = "address-disclosure"
+    SUSPICIOUS_ACTIVITY = "suspicious-activity"
+    OTHER = "other"
+
+
+class Status(StrEnum):
+    NEW = "new"
+    TRIAGED = "triaged"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in-progress"
+    ESCALATED = "escalated"
+    REFERRED = "referred"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class OperationFlag(StrEnum):
+    """National operations a crime may be flagged to (Operation Ford / Bridger)."""
+
+    NONE = "none"
+    FORD = "ford"
+    BRIDGER = "bridger"
+
+
+class ContactChannel(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    IN_PERSON = "in-person"
+    VIDEO = "video"
+    LETTER = "letter"
+
+
+class ContactKind(StrEnum):
+    INTRODUCTION = "introduction"
+    SECURITY_BRIEFING = "security-briefing"
+    PERSONAL_SAFETY = "personal-safety-advice"
+    CYBER_SECURITY = "cyber-security-advice"
+    WELFARE_CHECK = "welfare-check"
+    INCIDENT_FOLLOW_UP = "incident-follow-up"
+
+
+class EventKind(StrEnum):
+    HUSTINGS = "hustings"
+    CANVASSING = "canvassing"
+    COUNT = "count"
+    SURGERY = "surgery"
+    SECURITY_BRIEFING = "security-briefing"
+    OTHER = "other"
+
+
+class AuditAction(StrEnum):
+    """Operations DPA 2018 s.62 requires to be logged."""
+
+    COLLECTION = "collection"
+    ALTERATION = "alteration"
+    CONSULTATION = "consultation"
+    DISCLOSURE = "disclosure"
+    COMBINATION = "combination"
+    ERASURE = "erasure"

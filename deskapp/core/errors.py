@@ -1,0 +1,57 @@
+"""Errors every layer may raise, each with the exit code the CLI returns for it.
+
+Messages are written for a duty officer: they say what happened and what to do,
+and never carry personal data.
+"""
+
+from __future__ import annotations
+
+
+class DeskError(Exception):
+    """Base class: a failure with a user-facing message and an exit code."""
+
+    exit_code = 1
+
+
+class UsageError(DeskError):
+    exit_code = 2
+
+
+class AuthError(DeskError):
+    """Wrong passphrase or recovery key, or an unknown officer."""
+
+    exit_code = 3
+
+
+class DatabaseMissing(DeskError):
+    exit_code = 4
+
+
+class DatabaseCorrupt(DeskError):
+    exit_code = 5
+
+
+class DatabaseBusy(DeskError):
+    exit_code = 6
+
+
+class PermissionDenied(DeskError):
+    """The officer's role does not allow the action (e.g. supervisor-only)."""
+
+    exit_code = 7
+
+
+class ValidationError(DeskError):
+    exit_code = 8
+
+
+class NotFound(DeskError):
+    exit_code = 9
+
+
+class ConfigError(DeskError):
+    exit_code = 10
+
+
+class StorageFull(DeskError):
+    exit_code = 11

@@ -1,0 +1,46 @@
+"""UUIDv7 identifiers made on the desk (RFC 9562): time-ordered, globally unique."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+
+_lock = threading.Lock()
+_last_ms = 0
+_seq = 0
+
+
+def uuid7() -> str:
+    """A new UUIDv7 as a string; monotonic within this process."""
+    global _last_ms, _seq
+    with _lock:
+        ms = time.time_ns() // 1_000_000
+        if ms <= _last_ms:
+            # Same or earlier millisecond: bump a 12-bit counter (rand_a) to stay ordered.
+            _seq += 1
+            if _seq > 0xFFF:
+                _last_ms += 1
+                _seq = 0
+            ms = _last_ms
+        else:
+            _last_ms = ms
+            _seq = int.from_bytes(os.urandom(2), "big") & 0x3FF
+        rand_b = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
+        value = (ms & ((1 << 48) - 1)) << 80
+        value |= 0x7 << 76
+        value |= (_seq & 0xFFF) << 64
+        value |= 0b10 << 62
+        value |= rand_b
+    return str(uuid.UUID(int=value))
+
+
+def uuid7_time_ms(value: str) -> int:
+    """The millisecond timestamp carried by a UUIDv7."""
+    return uuid.UUID(value).int >> 80
+
+
+def new_site_id() -> str:
+    """A random identifier for one desk (one database), used to break HLC ties."""
+    return os.urandom(8).hex()

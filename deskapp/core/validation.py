@@ -1,0 +1,60 @@
+"""Field validation shared by the CLI, the TUI and import. Messages never echo values
+of sensitive fields back (they may end up in a terminal scrollback or a log)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from enum import StrEnum
+from typing import TypeVar
+
+from deskapp.core.errors import ValidationError
+
+E = TypeVar("E", bound=StrEnum)
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
+
+
+def clean_text(value: str, *, field: str, required: bool = False, max_len: int = 2000) -> str:
+    """Trim, collapse runs of whitespace, NFC-normalise; accents survive exactly."""
+    text = unicodedata.normalize("NFC", " ".join(value.split()))
+    if required and not text:
+        raise ValidationError(f"{field} is required.")
+    if len(text) > max_len:
+        raise ValidationError(f"{field} is longer than {max_len} characters.")
+    return text
+
+
+def choice(enum: type[E], value: str, *, field: str) -> E:
+    key = value.strip().lower().replace("_", "-")
+    for member in enum:
+        if key in (member.value, member.name.lower().replace("_", "-")):
+            return member
+    options = ", ".join(m.value for m in enum)
+    raise ValidationError(f"{field} must be one of: {options} (got {value!r}).")
+
+
+def email(value: str) -> str:
+    value = value.strip()
+    if value and not _EMAIL.match(value):
+        raise ValidationError("email does not look like an email address.")
+    return value
+
+
+def phone(value: str) -> str:
+    value = value.strip()
+    if value and not _PHONE.match(value):
+        raise ValidationError("phone may hold only digits, spaces, +, ( ) and -.")
+    return value
+
+
+def iso_date(value: str, *, field: str) -> date | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(f"{field} must be a date like 2026-05-07.") from None

@@ -1,0 +1,1126 @@
+"""Read a candidates CSV and return validated candidacy records, or every problem found.
+
+This is the pure half of roster import: no database, no side effects. Two formats:
+
+* ``democracyclub`` -- Democracy Club's candidates export (the column names of
+  candidates.democracyclub.org.uk's CSV builder). The first-class format.
+* ``csv`` -- a returning officer's spreadsheet saved as CSV. Headers are matched
+  to fields by common synonyms ("Candidate Name", "Ward", "Description", ...) and
+  ``--map`` overrides (see :func:`parse_map_option`).
+
+Problems never quote cell values (names, emails, addresses are personal data); they
+give the spreadsheet row, the column name and what is wrong. ``records`` holds only
+rows without problems; an import should refuse to write anything unless ``ok``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Final
+
+from deskapp.core.domain import PersonRole
+from deskapp.core.errors import NotFound, ValidationError
+
+__all__ = [
+    "DC_COLUMNS",
+    "DC_REQUIRED_COLUMNS",
+    "FIELDS",
+    "FORMATS",
+    "MAX_BYTES",
+    "CandidacyRecord",
+    "ParseResult",
+    "Problem",
+    "group_by_person",
+    "parse_bytes",
+    "parse_file",
+    "parse_map_option",
+]
+
+FORMATS: Final = ("democracyclub", "csv")
+MAX_BYTES: Final = 64 * 1024 * 1024
+
+# Democracy Club's export: the core columns are always present.
+DC_REQUIRED_COLUMNS: Final = (
+    "person_id",
+    "person_name",
+    "election_id",
+    "ballot_paper_id",
+    "election_date",
+    "party_name",
+    "party_id",
+    "post_label",
+    "cancelled_poll",
+    "seats_contested",
+)
+# Every other column DC's CSV builder can add (person, candidacy, election, results
+# groups and the person identifier fields), plus ``phone`` and ``address``, which
+# DC does not publish but a desk may add to a downloaded export by hand.
+DC_OPTIONAL_COLUMNS: Final = (
+    "election_current",
+    "honorific_prefix",
+    "honorific_suffix",
+    "by_election",
+    "by_election_reason",
+    "party_description_text",
+    "sopn_last_name",
+    "sopn_first_names",
+    "legacy_party_id",
+    "party_list_position",
+    "party_lists_in_use",
+    "gss",
+    "post_id",
+    "candidates_locked",
+    "nuts1",
+    "organisation_name",
+    "previous_party_affiliations",
+    "votes_cast",
+    "elected",
+    "tied_vote_winner",
+    "rank",
+    "turnout_reported",
+    "spoilt_ballots",
+    "total_electorate",
+    "turnout_percentage",
+    "results_source",
+    "email",
+    "facebook_page_url",
+    "facebook_personal_url",
+    "homepage_url",
+    "blog_url",
+    "linkedin_url",
+    "party_ppc_page_url",
+    "twitter_username",
+    "mastodon_username",
+    "wikipedia_url",
+    "wikidata_id",
+    "youtube_profile",
+    "instagram_url",
+    "blue_sky_url",
+    "threads_url",
+    "tiktok_url",
+    "other_url",
+    "mnis_id",
+    "twfy_id",
+    "gender",
+    "birth_date",
+    "death_date",
+    "favourite_biscuit",
+    "statement_to_voters",
+    "statement_last_updated",
+    "person_last_updated",
+    "image",
+    "phone",
+    "address",
+)
+DC_COLUMNS: Final = frozenset(DC_REQUIRED_COLUMNS + DC_OPTIONAL_COLUMNS)
+
+# DC column -> record field (columns not listed are known but unused).
+_DC_FIELDS: Final[dict[str, str]] = {
+    "person_id": "person_id",
+    "person_name": "name",
+    "election_id": "election_id",
+    "ballot_paper_id": "ballot_paper_id",
+    "election_date": "election_date",
+    "party_name": "party",
+    "post_label": "post",
+    "organisation_name": "org",
+    "cancelled_poll": "cancelled_poll",
+    "elected": "elected",
+    "by_election": "by_election",
+    "email": "email",
+    "phone": "phone",
+    "address": "address",
+}
+# Known DC columns that are checked but feed no record field.
+_DC_BOOL_ONLY: Final = ("election_current",)
+_DC_INT_ONLY: Final = ("seats_contested",)
+
+# Fields a column may be mapped to with --map; "ignore" silences a column.
+FIELDS: Final = (
+    "name",
+    "post",
+    "party",
+    "org",
+    "election_date",
+    "email",
+    "phone",
+    "address",
+    "ballot_paper_id",
+    "person_id",
+    "election_id",
+    "elected",
+    "cancelled_poll",
+    "ignore",
+)
+
+# Generic CSV: normalised header -> field.
+_SYNONYMS: Final[dict[str, str]] = {
+    **dict.fromkeys(
+        (
+            "name",
+            "names",
+            "candidate",
+            "candidate name",
+            "candidates name",
+            "name of candidate",
+            "full name",
+            "candidate full name",
+            "person name",
+        ),
+        "name",
+    ),
+    **dict.fromkeys(
+        (
+            "post",
+            "post label",
+            "ward",
+            "ward name",
+            "division",
+            "electoral division",
+            "division name",
+            "constituency",
+            "constituency name",
+            "electoral area",
+            "seat",
+        ),
+        "post",
+    ),
+    **dict.fromkeys(
+        (
+            "party",
+            "party name",
+            "political party",
+            "description",
+            "party description",
+            "description if any",
+        ),
+        "party",
+    ),
+    **dict.fromkeys(
+        (
+            "org",
+            "council",
+            "council name",
+            "authority",
+            "local authority",
+            "organisation",
+            "organisation name",
+            "organization",
+            "organization name",
+        ),
+        "org",
+    ),
+    **dict.fromkeys(
+        (
+            "election date",
+            "poll date",
+            "date of election",
+            "date of poll",
+            "polling day",
+            "election day",
+        ),
+        "election_date",
+    ),
+    **dict.fromkeys(("email", "e mail", "email address", "e mail address"), "email"),
+    **dict.fromkeys(
+        (
+            "phone",
+            "phone number",
+            "telephone",
+            "telephone number",
+            "tel",
+            "tel no",
+            "mobile",
+            "mobile number",
+            "mobile phone",
+            "contact number",
+        ),
+        "phone",
+    ),
+    **dict.fromkeys(
+        ("address", "home address", "postal address", "correspondence address"),
+        "address",
+    ),
+    **dict.fromkeys(("ballot paper id", "ballot id"), "ballot_paper_id"),
+    **dict.fromkeys(
+        ("person id", "dc person id", "democracy club id", "democracy club person id"),
+        "person_id",
+    ),
+    "election id": "election_id",
+    "elected": "elected",
+    "cancelled poll": "cancelled_poll",
+}
+
+# Election types whose organisation is the body itself, whatever the second part is.
+_BODY_ORGS: Final[dict[str, str]] = {
+    "parl": "parliament",
+    "sp": "sp",
+    "senedd": "senedd",
+    "naw": "naw",
+    "gla": "gla",
+    "nia": "nia",
+    "europarl": "europarl",
+}
+_ORG_NAMES: Final[dict[str, str]] = {
+    "parliament": "House of Commons",
+    "sp": "Scottish Parliament",
+    "senedd": "Senedd Cymru",
+    "naw": "National Assembly for Wales",
+    "gla": "Greater London Authority",
+    "nia": "Northern Ireland Assembly",
+    "europarl": "European Parliament",
+}
+_KINDS: Final = frozenset(("local", "parl", "mayor", "pcc"))
+# Subtype letters DC uses after some election types: sp.c.*, sp.r.*, gla.a.*, senedd.c.*
+_SUBTYPES: Final = frozenset(("c", "r", "a"))
+_SMALL_WORDS: Final = frozenset(("and", "of", "upon", "on", "the", "in", "with", "under", "le"))
+
+_TRUE: Final = frozenset(("t", "true", "1", "yes", "y"))
+_FALSE: Final = frozenset(("f", "false", "0", "no", "n"))
+_BOOL_HINT: Final = "must be t or f (true/false, yes/no and 1/0 are also accepted)"
+
+_SLUG_PART = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+_TYPE_PART = re.compile(r"[a-z]+\Z")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z")
+_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})\Z")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+\Z")
+_HEADER_PUNCT = re.compile(r"[^\w]+")
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+_CP1252_UNDEFINED: Final = frozenset(b"\x81\x8d\x8f\x90\x9d")
+
+
+@dataclass(frozen=True, slots=True)
+class CandidacyRecord:
+    """One clean CSV row: one person standing on one ballot."""
+
+    row: int
+    dc_person_id: str | None
+    name: str
+    ballot_paper_id: str
+    election_id: str
+    election_date: date | None
+    party: str
+    post: str
+    org_slug: str
+    org_name: str
+    role_hint: str
+    election_kind: str
+    by_election: bool
+    cancelled_poll: bool
+    elected: bool | None
+    email: str
+    phone: str
+    address: str
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with the file (``row`` 0) or with one spreadsheet row."""
+
+    row: int
+    column: str
+    reason: str
+
+
+@dataclass
+class ParseResult:
+    format: str
+    columns: list[str]
+    mapping: dict[str, str]
+    records: list[CandidacyRecord]
+    problems: list[Problem]
+    encoding: str  # "utf-8", "utf-8-sig", "cp1252"; "" when the bytes could not be decoded
+
+    @property
+    def ok(self) -> bool:
+        """True when the file parsed without a single problem (and so has records)."""
+        return not self.problems
+
+
+@dataclass(frozen=True, slots=True)
+class _Ballot:
+    kind: str
+    org_slug: str
+    division: str
+    by_election: bool
+    when: date
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def parse_file(
+    path: Path, *, fmt: str | None = None, column_map: dict[str, str] | None = None
+) -> ParseResult:
+    """Read ``path`` and parse it; see :func:`parse_bytes`.
+
+    Raises NotFound if the file does not exist and ValidationError if it cannot be read.
+    """
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            result = _empty_result(_check_fmt(fmt))
+            _check_column_map(column_map)
+            result.problems.append(Problem(0, "", _too_large_reason()))
+            return result
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise NotFound(f"No file at {path}. Check the path and try again.") from None
+    except IsADirectoryError:
+        raise ValidationError(f"{path} is a folder, not a CSV file.") from None
+    except OSError as exc:
+        raise ValidationError(f"Could not read {path}: {exc.strerror or exc}.") from None
+    return parse_bytes(data, fmt=fmt, column_map=column_map)
+
+
+def parse_bytes(
+    data: bytes, *, fmt: str | None = None, column_map: dict[str, str] | None = None
+) -> ParseResult:
+    """Parse a candidates CSV held in memory.
+
+    ``fmt`` is "democracyclub", "csv" or None to detect (Democracy Club when all its
+    required columns are present). ``column_map`` maps CSV column names to fields
+    (see FIELDS) and overrides detection. Never raises for anything in ``data``;
+    raises ValidationError only for a bad ``fmt`` or ``column_map``.
+    """
+    fmt = _check_fmt(fmt)
+    user_map = _check_column_map(column_map)
+    result = _empty_result(fmt)
+    if len(data) > MAX_BYTES:
+        result.problems.append(Problem(0, "", _too_large_reason()))
+        return result
+    text = _decode(data, result)
+    if text is not None:
+        _Parser(text, fmt, user_map, result).run()
+    return result
+
+
+def parse_map_option(text: str) -> dict[str, str]:
+    """Parse ``--map 'Candidate Name=name,Ward=post'`` into {"Candidate Name": "name", ...}.
+
+    Column names are matched to the file's headers after trimming spaces (and then
+    ignoring case). Raises ValidationError for bad syntax or an unknown field.
+    """
+    if not text.strip():
+        raise ValidationError("--map is empty; give COLUMN=FIELD pairs separated by commas.")
+    result: dict[str, str] = {}
+    for n, item in enumerate(text.split(","), start=1):
+        if not item.strip():
+            raise ValidationError(f"--map entry {n} is empty; remove the extra comma.")
+        column, sep, target = item.rpartition("=")
+        column = _norm(column)
+        target = target.strip().lower()
+        if not sep:
+            raise ValidationError(
+                f"--map entry {n} has no '='; write it as COLUMN=FIELD, e.g. 'Ward=post'."
+            )
+        if not column:
+            raise ValidationError(f"--map entry {n} has no column name before '='.")
+        if not target:
+            raise ValidationError(f"--map entry {n} has no field after '='.")
+        if target not in FIELDS:
+            raise ValidationError(
+                f"--map entry {n}: '{target}' is not a field. Fields: {', '.join(FIELDS)}."
+            )
+        if column in result:
+            raise ValidationError(f"--map names the column '{column}' more than once.")
+        result[column] = target
+    _check_map_targets(result)
+    return result
+
+
+def group_by_person(records: Iterable[CandidacyRecord]) -> list[list[CandidacyRecord]]:
+    """Group candidacies by person, in order of first appearance.
+
+    Rows with a person id (Democracy Club's, or a mapped id column) group by that id;
+    rows without one group by (name ignoring case and spacing, org_slug).
+    """
+    groups: dict[tuple[str, ...], list[CandidacyRecord]] = {}
+    for rec in records:
+        if rec.dc_person_id:
+            key: tuple[str, ...] = ("id", rec.dc_person_id)
+        else:
+            key = ("name", _name_key(rec.name), rec.org_slug)
+        groups.setdefault(key, []).append(rec)
+    return list(groups.values())
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _empty_result(fmt: str | None) -> ParseResult:
+    return ParseResult(
+        format=fmt or "csv", columns=[], mapping={}, records=[], problems=[], encoding=""
+    )
+
+
+def _too_large_reason() -> str:
+    return f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it into parts."
+
+
+def _check_fmt(fmt: str | None) -> str | None:
+    if fmt is None:
+        return None
+    low = fmt.strip().lower()
+    if low in ("dc", "democracy-club", "democracy_club"):
+        low = "democracyclub"
+    if low not in FORMATS:
+        raise ValidationError(f"Unknown format '{fmt}'; use one of: {', '.join(FORMATS)}.")
+    return low
+
+
+def _check_column_map(column_map: dict[str, str] | None) -> dict[str, str]:
+    if not column_map:
+        return {}
+    clean: dict[str, str] = {}
+    for column, target in column_map.items():
+        col = _norm(column)
+        tgt = target.strip().lower()
+        if not col:
+            raise ValidationError("A column map entry has an empty column name.")
+        if tgt not in FIELDS:
+            raise ValidationError(
+                f"'{target}' is not a field. Fields: {', '.join(FIELDS)}."
+            )
+        if col in clean and clean[col] != tgt:
+            raise ValidationError(f"The column map names the column '{col}' twice.")
+        clean[col] = tgt
+    _check_map_targets(clean)
+    return clean
+
+
+def _check_map_targets(mapping: dict[str, str]) -> None:
+    seen: dict[str, str] = {}
+    for column, target in mapping.items():
+        if target == "ignore":
+            continue
+        if target in seen:
+            raise ValidationError(
+                f"Both '{seen[target]}' and '{column}' are mapped to '{target}'; "
+                "map only one column to each field."
+            )
+        seen[target] = column
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def _decode(data: bytes, result: ParseResult) -> str | None:
+    """Return the text, or None after recording a file-level problem."""
+    problems = result.problems
+    if not data.strip():
+        problems.append(Problem(0, "", "The file is empty."))
+        return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.append(
+            Problem(
+                0,
+                "",
+                "The file is saved as UTF-16 ('Unicode text'); save it as 'CSV UTF-8' instead.",
+            )
+        )
+        return None
+    if b"\x00" in data:
+        problems.append(
+            Problem(
+                0,
+                "",
+                "The file looks binary (it contains NUL bytes), not a CSV; "
+                "export the spreadsheet as 'CSV UTF-8' and try again.",
+            )
+        )
+        return None
+    bom = data.startswith(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8-sig" if bom else "utf-8")
+    except UnicodeDecodeError as exc:
+        if bom:
+            problems.append(
+                Problem(
+                    0,
+                    "",
+                    "The file is marked as UTF-8 but is not valid UTF-8 "
+                    f"(first bad byte at offset {exc.start}); re-export it as 'CSV UTF-8'.",
+                )
+            )
+            return None
+    else:
+        result.encoding = "utf-8-sig" if bom else "utf-8"
+        return text
+    if any(b in _CP1252_UNDEFINED for b in data):
+        problems.append(
+            Problem(
+                0,
+                "",
+                "The file is neither UTF-8 nor Windows-1252 text (it has bytes that "
+                "Windows-1252 does not use); it may be in another encoding. "
+                "Re-export it as 'CSV UTF-8'.",
+            )
+        )
+        return None
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:  # pragma: no cover - every other byte is defined
+        problems.append(Problem(0, "", "The file's text encoding could not be recognised."))
+        return None
+    result.encoding = "cp1252"
+    return text
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _norm(value: str) -> str:
+    """Strip, collapse internal whitespace to one space, and NFC-normalise."""
+    if not value:
+        return value
+    if not value.isascii():
+        value = unicodedata.normalize("NFC", value)
+    return " ".join(value.split())
+
+
+def _norm_address(value: str) -> str:
+    """As _norm, but keep line breaks as ', ' so a multi-line address stays readable."""
+    if "\n" not in value and "\r" not in value:
+        return _norm(value)
+    return ", ".join(p for p in (_norm(line).strip(" ,") for line in value.splitlines()) if p)
+
+
+def _name_key(name: str) -> str:
+    return _norm(name).casefold()
+
+
+def _header_key(header: str) -> str:
+    """Header for synonym matching: lower case, punctuation and underscores to spaces."""
+    return " ".join(_HEADER_PUNCT.sub(" ", header.casefold().replace("_", " ")).split())
+
+
+def _slugify(text: str) -> str:
+    ascii_text = (
+        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    )
+    return _NON_SLUG.sub("-", ascii_text).strip("-")
+
+
+def _title_from_slug(slug: str) -> str:
+    words = slug.replace("-", " ").split()
+    return " ".join(
+        w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words)
+    )
+
+
+def _iso_date(text: str) -> date | None:
+    m = _ISO_DATE.match(text)
+    if m is None:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def _uk_date(text: str) -> date | None:
+    iso = _iso_date(text)
+    if iso is not None:
+        return iso
+    m = _UK_DATE.match(text)
+    if m is None:
+        return None
+    try:
+        return date(int(m[3]), int(m[2]), int(m[1]))
+    except ValueError:
+        return None
+
+
+def _parse_ballot(text: str) -> _Ballot | None:
+    """Parse a DC ballot paper id (or election id); None if it is not one."""
+    parts = text.split(".")
+    if len(parts) < 2:
+        return None
+    when = _iso_date(parts[-1])
+    if when is None or not _TYPE_PART.match(parts[0]):
+        return None
+    middle = parts[1:-1]
+    if not all(_SLUG_PART.match(p) for p in middle):
+        return None
+    by_election = bool(middle) and middle[-1] == "by"
+    if by_election:
+        middle = middle[:-1]
+    etype = parts[0]
+    kind = etype if etype in _KINDS else "other"
+    if etype in _BODY_ORGS:
+        org = _BODY_ORGS[etype]
+        rest = middle[1:] if middle and middle[0] in _SUBTYPES else middle
+    else:
+        if not middle:
+            return None
+        org, rest = middle[0], middle[1:]
+    return _Ballot(kind, org, rest[-1] if rest else "", by_election, when)
+
+
+def _parse_bool(text: str) -> bool | None:
+    """True/False, or None for an unrecognised value (caller decides about empty)."""
+    low = text.lower()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    return None
+
+
+# --------------------------------------------------------------------------- the parser
+
+
+class _Parser:
+    def __init__(
+        self, text: str, fmt: str | None, user_map: dict[str, str], result: ParseResult
+    ) -> None:
+        self.text = text
+        self.fmt = fmt
+        self.user_map = user_map
+        self.result = result
+        self.problems = result.problems
+        self.columns: list[str] = []
+        self.index: dict[str, int] = {}  # field -> column index
+        self.dc = False
+        self.header_row = 0
+        self.bool_only: list[int] = []
+        self.int_only: list[int] = []
+        self._ballots: dict[str, _Ballot | None] = {}
+        self._dates: dict[str, date | None] = {}
+        self._org_names: dict[str, str] = {}
+
+    def problem(self, row: int, column: str, reason: str) -> None:
+        self.problems.append(Problem(row, column, reason))
+
+    def col(self, i: int) -> str:
+        return self.columns[i] if 0 <= i < len(self.columns) else ""
+
+    # -- header -----------------------------------------------------------------------
+
+    def run(self) -> None:
+        reader = csv.reader(io.StringIO(self.text, newline=""), strict=True)
+        rownum = 0
+        header: list[str] | None = None
+        try:
+            for raw in reader:
+                rownum += 1
+                if "".join(raw).strip():
+                    header = raw
+                    break
+        except csv.Error as exc:
+            self.problem(
+                0,
+                "",
+                f"The header row could not be read ({_csv_error(exc)}, line {reader.line_num}); "
+                "check its quotes.",
+            )
+            return
+        if header is None:
+            self.problem(0, "", "The file has no header row and no data.")
+            return
+        self.header_row = rownum
+        if not self.read_header(header):
+            return
+        self.read_rows(reader, rownum)
+
+    def read_header(self, header: list[str]) -> bool:
+        """Set up the column mapping; False if rows cannot be read meaningfully."""
+        cols = [_norm(h.replace("\ufeff", "")) for h in header]
+        self.columns = cols
+        self.result.columns = list(cols)
+        keys = [c.lower() for c in cols]
+        fmt = self.fmt
+        if fmt is None:
+            fmt = "democracyclub" if set(DC_REQUIRED_COLUMNS) <= set(keys) else "csv"
+        self.result.format = fmt
+        self.dc = fmt == "democracyclub"
+
+        first_at: dict[str, int] = {}
+        duplicates: set[int] = set()
+        for i, key in enumerate(keys):
+            if not key:
+                continue
+            if key in first_at:
+                duplicates.add(i)
+                self.problem(
+                    0,
+                    cols[i],
+                    f"Column {i + 1} has the same name as column {first_at[key] + 1}; "
+                    "every column name must be different.",
+                )
+            else:
+                first_at[key] = i
+
+        # Column -> field proposals: (index, field), detected first, user overrides after.
+        proposed: dict[int, str] = {}
+        if self.dc:
+            missing = [c for c in DC_REQUIRED_COLUMNS if c not in first_at]
+            for c in missing:
+                self.problem(0, c, "This required Democracy Club column is missing.")
+            for i, key in enumerate(keys):
+                if i in duplicates or not key:
+                    continue
+                if key in _DC_FIELDS:
+                    proposed[i] = _DC_FIELDS[key]
+                elif key in _DC_BOOL_ONLY:
+                    self.bool_only.append(i)
+                elif key in _DC_INT_ONLY:
+                    self.int_only.append(i)
+        else:
+            for i, col in enumerate(cols):
+                if i in duplicates or not col:
+                    continue
+                target = _SYNONYMS.get(_header_key(col))
+                if target is not None:
+                    proposed[i] = target
+
+        user_cols: set[int] = set()
+        for column, target in self.user_map.items():
+            i = self._find_column(column, keys)
+            if i is None:
+                self.problem(
+                    0, column, "This column is named in the column map but is not in the file."
+                )
+                continue
+            user_cols.add(i)
+            proposed[i] = target
+
+        # Unknown DC columns (after the user map, which may name or ignore them).
+        if self.dc:
+            for i, key in enumerate(keys):
+                if key and key not in DC_COLUMNS and i not in user_cols and i not in duplicates:
+                    self.problem(
+                        0,
+                        cols[i],
+                        "This column is not in Democracy Club's published column list; "
+                        "remove it, map it with --map, or import with --format csv.",
+                    )
+
+        # Resolve field -> column; the user's map wins over detection.
+        index: dict[str, int] = {}
+        for i in sorted(proposed, key=lambda i: (i not in user_cols, i)):
+            target = proposed[i]
+            if target == "ignore":
+                continue
+            if target in index:
+                if i in user_cols:  # unreachable: user targets are unique
+                    continue
+                if index[target] in user_cols:
+                    continue  # the user chose another column for this field
+                self.problem(
+                    0,
+                    cols[i],
+                    f"Both this column and column {index[target] + 1} look like the "
+                    f"'{target}' field; use --map to choose one.",
+                )
+                continue
+            index[target] = i
+        self.index = index
+        self.result.mapping = {cols[i]: f for f, i in sorted(index.items(), key=lambda x: x[1])}
+        if self.dc:
+            self.bool_only = [i for i in self.bool_only if i not in user_cols]
+            self.int_only = [i for i in self.int_only if i not in user_cols]
+
+        if "name" not in index:
+            if not self.dc:
+                single = len(cols) == 1 and any(d in header[0] for d in ";\t|")
+                self.problem(
+                    0,
+                    "",
+                    "No column holds the candidate's name"
+                    + (
+                        " (the file seems to use semicolons, tabs or bars, not commas)"
+                        if single
+                        else ""
+                    )
+                    + "; name it 'Name' or 'Candidate name', or use --map 'COLUMN=name'.",
+                )
+            elif "person_name" in first_at:  # mapped elsewhere by the user
+                self.problem(0, "person_name", "No column is mapped to the 'name' field.")
+            return False
+        if self.dc and "ballot_paper_id" not in index:
+            if "ballot_paper_id" in first_at:
+                self.problem(
+                    0, "ballot_paper_id", "No column is mapped to the 'ballot_paper_id' field."
+                )
+            return False
+        return True
+
+    def _find_column(self, column: str, keys: list[str]) -> int | None:
+        if column in self.columns:
+            return self.columns.index(column)
+        low = column.lower()
+        return keys.index(low) if low in keys else None
+
+    # -- rows -------------------------------------------------------------------------
+
+    def read_rows(self, reader: Iterable[list[str]], rownum: int) -> None:
+        dc = self.dc
+        ncols = len(self.columns)
+        columns = self.columns
+        problems = self.problems
+        records = self.result.records
+        idx = self.index.get
+        i_name = self.index["name"]
+        i_pid = idx("person_id", -1)
+        i_ballot = idx("ballot_paper_id", -1)
+        i_eid = idx("election_id", -1)
+        i_date = idx("election_date", -1)
+        i_party = idx("party", -1)
+        i_post = idx("post", -1)
+        i_org = idx("org", -1)
+        i_email = idx("email", -1)
+        i_phone = idx("phone", -1)
+        i_addr = idx("address", -1)
+        i_cancel = idx("cancelled_poll", -1)
+        i_elected = idx("elected", -1)
+        i_by = idx("by_election", -1)
+        bool_only = self.bool_only
+        int_only = self.int_only
+        blank_cols = [i for i, c in enumerate(columns) if not c]
+        c_name = columns[i_name]
+        c_pid = self.col(i_pid)
+        c_ballot = self.col(i_ballot)
+        c_eid = self.col(i_eid)
+        c_date = self.col(i_date)
+        date_hint = "YYYY-MM-DD" if dc else "YYYY-MM-DD or DD/MM/YYYY"
+        parse_date = _iso_date if dc else _uk_date
+        ballots = self._ballots
+        dates = self._dates
+        names_by_pid: dict[str, tuple[str, int]] = {}
+        seen_pairs: dict[tuple[str, str], int] = {}
+        candidate = PersonRole.CANDIDATE.value
+        data_rows = 0
+        norm = _norm
+
+        def ballot_of(text: str) -> _Ballot | None:
+            try:
+                return ballots[text]
+            except KeyError:
+                b = ballots[text] = _parse_ballot(text)
+                return b
+
+        it = iter(reader)
+        while True:
+            try:
+                row = next(it)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                line = getattr(reader, "line_num", 0)
+                self.problem(
+                    rownum + 1,
+                    "",
+                    f"This row could not be read ({_csv_error(exc)}, near line {line} of the "
+                    "file); check for a stray or unclosed quote. Rows after it were not read.",
+                )
+                return
+            rownum += 1
+            n = len(row)
+            if n != ncols:
+                if not n or not "".join(row).strip():
+                    continue
+                if n > ncols and not "".join(row[ncols:]).strip():
+                    row = row[:ncols]
+                else:
+                    self.problem(
+                        rownum,
+                        "",
+                        f"This row has {n} cells but the header has {ncols}; "
+                        "check for missing or extra commas.",
+                    )
+                    data_rows += 1
+                    continue
+            elif not "".join(row).strip():
+                continue
+            data_rows += 1
+            before = len(problems)
+
+            for i in blank_cols:
+                if row[i].strip():
+                    self.problem(
+                        rownum, "", f"Column {i + 1} has a value but no column name."
+                    )
+
+            name = norm(row[i_name])
+            if not name:
+                self.problem(rownum, c_name, "The name is missing.")
+
+            pid = norm(row[i_pid]) if i_pid >= 0 else ""
+            if dc:
+                if not pid:
+                    self.problem(rownum, c_pid, "The Democracy Club person_id is missing.")
+                elif not (pid.isascii() and pid.isdigit()):
+                    self.problem(rownum, c_pid, "person_id must be a whole number.")
+                    pid = ""
+
+            ballot_id = row[i_ballot].strip().lower() if i_ballot >= 0 else ""
+            election_id = row[i_eid].strip().lower() if i_eid >= 0 else ""
+            ballot: _Ballot | None = None
+            if ballot_id:
+                ballot = ballot_of(ballot_id)
+                if ballot is None:
+                    self.problem(
+                        rownum,
+                        c_ballot,
+                        "ballot_paper_id is not a Democracy Club ballot ID "
+                        "(like local.leeds.headingley.2026-05-07).",
+                    )
+            elif dc:
+                self.problem(rownum, c_ballot, "The ballot_paper_id is missing.")
+            if election_id:
+                eballot = ballot_of(election_id)
+                if eballot is None:
+                    self.problem(
+                        rownum,
+                        c_eid,
+                        "election_id is not a Democracy Club election ID "
+                        "(like local.leeds.2026-05-07).",
+                    )
+                elif not ballot_id:
+                    ballot = eballot
+
+            when: date | None = None
+            raw_date = row[i_date].strip() if i_date >= 0 else ""
+            if raw_date:
+                try:
+                    when = dates[raw_date]
+                except KeyError:
+                    when = dates[raw_date] = parse_date(raw_date)
+                if when is None:
+                    self.problem(
+                        rownum, c_date, f"election_date is not a valid date ({date_hint})."
+                    )
+                elif ballot is not None and when != ballot.when:
+                    self.problem(
+                        rownum,
+                        c_date,
+                        "election_date does not match the date at the end of the ballot ID.",
+                    )
+            elif ballot is not None:
+                when = ballot.when
+
+            cancelled = False
+            if i_cancel >= 0:
+                raw = row[i_cancel].strip()
+                if raw:
+                    flag = _parse_bool(raw)
+                    if flag is None:
+                        self.problem(rownum, columns[i_cancel], f"cancelled_poll {_BOOL_HINT}.")
+                    else:
+                        cancelled = flag
+            elected: bool | None = None
+            if i_elected >= 0:
+                raw = row[i_elected].strip()
+                if raw:
+                    elected = _parse_bool(raw)
+                    if elected is None:
+                        self.problem(rownum, columns[i_elected], f"elected {_BOOL_HINT}.")
+            by_flag = False
+            if i_by >= 0:
+                raw = row[i_by].strip()
+                if raw:
+                    flag = _parse_bool(raw)
+                    if flag is None:
+                        self.problem(rownum, columns[i_by], f"by_election {_BOOL_HINT}.")
+                    else:
+                        by_flag = flag
+            for i in bool_only:
+                raw = row[i].strip()
+                if raw and _parse_bool(raw) is None:
+                    self.problem(rownum, columns[i], f"{columns[i]} {_BOOL_HINT}.")
+            for i in int_only:
+                raw = row[i].strip()
+                if raw and not (raw.isascii() and raw.isdigit()):
+                    self.problem(rownum, columns[i], f"{columns[i]} must be a whole number.")
+
+            email = norm(row[i_email]) if i_email >= 0 else ""
+            if email and not _EMAIL.match(email):
+                self.problem(
+                    rownum, columns[i_email], "The email does not look like an email address."
+                )
+
+            if pid and name:
+                key = name.casefold()
+                prev = names_by_pid.get(pid)
+                if prev is None:
+                    names_by_pid[pid] = (key, rownum)
+                elif prev[0] != key:
+                    self.problem(
+                        rownum,
+                        c_pid,
+                        f"This person_id is used on row {prev[1]} with a different name.",
+                    )
+                if ballot_id:
+                    first = seen_pairs.get((pid, ballot_id))
+                    if first is None:
+                        seen_pairs[(pid, ballot_id)] = rownum
+                    else:
+                        self.problem(
+                            rownum,
+                            "",
+                            f"This row repeats the person_id and ballot_paper_id of row {first}.",
+                        )
+
+            if len(problems) != before:
+                continue
+
+            org_col = norm(row[i_org]) if i_org >= 0 else ""
+            post = norm(row[i_post]) if i_post >= 0 else ""
+            if ballot is not None:
+                org_slug = ballot.org_slug
+                kind = ballot.kind
+                by_election = ballot.by_election or by_flag
+                if not post and ballot.division:
+                    post = _title_from_slug(ballot.division)
+            else:
+                org_slug = _slugify(org_col) if org_col else ""
+                kind = "other"
+                by_election = by_flag
+            records.append(
+                CandidacyRecord(
+                    row=rownum,
+                    dc_person_id=pid or None,
+                    name=name,
+                    ballot_paper_id=ballot_id,
+                    election_id=election_id,
+                    election_date=when,
+                    party=norm(row[i_party]) if i_party >= 0 else "",
+                    post=post,
+                    org_slug=org_slug,
+                    org_name=org_col or self.org_name(org_slug),
+                    role_hint=candidate,
+                    election_kind=kind,
+                    by_election=by_election,
+                    cancelled_poll=cancelled,
+                    elected=elected,
+                    email=email,
+                    phone=norm(row[i_phone]) if i_phone >= 0 else "",
+                    address=_norm_address(row[i_addr]) if i_addr >= 0 else "",
+                )
+            )
+
+        if not data_rows:
+            self.problem(0, "", "The file has a header row but no data rows.")
+
+    def org_name(self, slug: str) -> str:
+        try:
+            return self._org_names[slug]
+        except KeyError:
+            name = self._org_names[slug] = _ORG_NAMES.get(slug) or _title_from_slug(slug)
+            return name
+
+
+def _csv_error(exc: csv.Error) -> str:
+    """csv's message, which names the problem but never quotes cell contents."""
+    msg = str(exc).strip().rstrip(".")
+    return msg or "malformed CSV"

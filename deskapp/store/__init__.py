@@ -1,0 +1,1 @@
+"""Services over the encrypted desk database: key slots, schema, the one write path, audit."""

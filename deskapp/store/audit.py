@@ -1,0 +1,136 @@
+"""The DPA 2018 s.62 audit log: append-only, hash-chained, verifiable.
+
+Each event's hash covers its own fields and the previous event's hash, so editing,
+deleting or reordering any event breaks the chain from that point on. The chain head
+(last seq and hash) is also kept in ``meta``, so removing events from the end is caught.
+Events record which fields were touched, never their values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select, text
+
+from deskapp.core.domain import AuditAction
+from deskapp.core.ids import uuid7
+from deskapp.store.models import AuditEvent, Meta
+
+GENESIS = "0" * 64
+HEAD_KEY = "audit_head"
+
+_table = AuditEvent.__table__  # type: ignore[attr-defined]
+_meta = Meta.__table__  # type: ignore[attr-defined]
+
+
+def _digest(prev_hash: str, event: dict[str, Any]) -> str:
+    body = json.dumps(
+        [
+            event["id"],
+            event["at"].isoformat(),
+            event["officer_id"],
+            event["action"],
+            event["entity"],
+            event["entity_id"],
+            event["fields"],
+            event["recipient"],
+            event["detail"],
+            event["site_id"],
+            prev_hash,
+        ],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _head(conn: Connection) -> tuple[int, str]:
+    value = conn.execute(select(_meta.c.value).where(_meta.c.key == HEAD_KEY)).scalar()
+    if value is None:
+        return 0, GENESIS
+    seq, _, digest = str(value).partition(":")
+    return int(seq), digest
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    action: AuditAction
+    entity: str
+    entity_id: str = ""
+    fields: tuple[str, ...] = ()
+    recipient: str = ""
+    detail: str = ""
+
+
+def append(
+    conn: Connection, officer_id: str, site_id: str, at: datetime, entries: Iterable[AuditEntry]
+) -> int:
+    """Append events inside the caller's (write) transaction; returns how many."""
+    seq, prev = _head(conn)
+    rows = []
+    for entry in entries:
+        seq += 1
+        event = {
+            "seq": seq,
+            "id": uuid7(),
+            "at": at,
+            "officer_id": officer_id,
+            "action": str(entry.action),
+            "entity": entry.entity,
+            "entity_id": entry.entity_id,
+            "fields": ",".join(entry.fields),
+            "recipient": entry.recipient,
+            "detail": entry.detail,
+            "site_id": site_id,
+            "prev_hash": prev,
+        }
+        event["hash"] = prev = _digest(prev, event)
+        rows.append(event)
+    if rows:
+        conn.execute(_table.insert(), rows)
+        head = f"{seq}:{prev}"
+        conn.execute(
+            text("INSERT INTO meta(key, value) VALUES (:k, :v) "
+                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+            {"k": HEAD_KEY, "v": head},
+        )
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    events: int
+    problem: str = ""
+    seq: int | None = None
+
+
+def verify(conn: Connection) -> Verification:
+    """Walk the whole chain; report the first event that does not fit."""
+    prev = GENESIS
+    expected_seq = 0
+    count = 0
+    result = conn.execute(select(_table).order_by(_table.c.seq)).mappings()
+    for row in result:
+        expected_seq += 1
+        count += 1
+        if row["seq"] != expected_seq:
+            return Verification(False, count, f"event {expected_seq} is missing or out of order",
+                                expected_seq)
+        if row["prev_hash"] != prev:
+            return Verification(False, count, f"event {row['seq']} does not follow the one before",
+                                row["seq"])
+        if _digest(prev, dict(row)) != row["hash"]:
+            return Verification(False, count, f"event {row['seq']} has been altered", row["seq"])
+        prev = row["hash"]
+    head_seq, head_hash = _head(conn)
+    if (head_seq, head_hash) != (expected_seq, prev):
+        return Verification(False, count,
+                            f"the log ends at event {expected_seq} but the recorded head is "
+                            f"event {head_seq}: events have been removed", expected_seq)
+    return Verification(True, count)

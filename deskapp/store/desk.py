@@ -1,0 +1,239 @@
+"""Opening, setting up and closing a desk: the encrypted database plus its key slots.
+
+A ``Desk`` is the handle every service takes. It knows the signed-in officer, the
+desk's site id and hybrid clock, and hands out read connections and write
+transactions (``WriteTx``, the one write path).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, select, text
+
+from deskapp.core.clock import utcnow
+from deskapp.core.domain import OfficerRole
+from deskapp.core.errors import AuthError, DatabaseCorrupt, DatabaseMissing, ValidationError
+from deskapp.core.hlc import HybridClock
+from deskapp.core.ids import new_site_id
+from deskapp.store import migrate
+from deskapp.store.engine import connect_raw, make_engine, translate_errors
+from deskapp.store.keyslots import KdfParams, KeySlots, generate_data_key
+from deskapp.store.models import Meta, Officer
+from deskapp.store.paths import slots_path
+from deskapp.store.settings import Settings, load_settings
+from deskapp.store.writes import WriteTx
+
+_meta = Meta.__table__  # type: ignore[attr-defined]
+_officer = Officer.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    id: str
+    name: str
+    role: OfficerRole
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == OfficerRole.SUPERVISOR
+
+
+def check_officer_id(officer_id: str) -> str:
+    officer_id = officer_id.strip()
+    if not officer_id or len(officer_id) > 32 or not officer_id.replace("-", "").isalnum():
+        raise ValidationError(
+            "An officer id is a staff or collar number: letters, digits and '-', up to 32."
+        )
+    return officer_id
+
+
+def check_passphrase(passphrase: str) -> str:
+    if len(passphrase) < 4:
+        raise ValidationError("A passphrase needs at least 4 characters (longer is better).")
+    return passphrase
+
+
+class Desk:
+    def __init__(
+        self,
+        path: Path,
+        engine: Engine,
+        slots: KeySlots,
+        data_key: bytes,
+        officer: SignedIn,
+        settings: Settings,
+    ) -> None:
+        self.path = path
+        self.engine = engine
+        self.slots = slots
+        self._key = bytearray(data_key)
+        self.officer = officer
+        self.settings = settings
+        self._write_lock = threading.RLock()
+        with self.read() as conn:
+            meta = dict(conn.execute(select(_meta.c.key, _meta.c.value)).tuples().all())
+        self.site_id = meta["site_id"]
+        self.clock = HybridClock(int(meta.get("hlc", "0")))
+        self.closed = False
+
+    # -- set-up and opening ------------------------------------------------------
+    @classmethod
+    def init(
+        cls,
+        path: Path,
+        officer_id: str,
+        name: str,
+        passphrase: str,
+        *,
+        settings: Settings | None = None,
+        kdf: KdfParams | None = None,
+    ) -> tuple[Desk, str]:
+        """Set up a new desk; returns it and the recovery key (shown once)."""
+        officer_id = check_officer_id(officer_id)
+        check_passphrase(passphrase)
+        if not name.strip():
+            raise ValidationError("The officer's name is needed.")
+        spath = slots_path(path)
+        if path.exists() or spath.exists():
+            raise ValidationError(f"A desk already exists at {path}; it has not been changed.")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = generate_data_key()
+        slots, recovery = KeySlots.create(spath, officer_id, passphrase, key, kdf or KdfParams.from_env())
+        try:
+            with translate_errors(path):
+                engine = make_engine(path, key)
+                migrate.upgrade(engine)
+                with engine.begin() as conn:
+                    conn.execute(
+                        _meta.insert(),
+                        [{"key": "site_id", "value": new_site_id()}, {"key": "hlc", "value": "0"}],
+                    )
+            officer = SignedIn(officer_id, name.strip(), OfficerRole.SUPERVISOR)
+            desk = cls(path, engine, slots, key, officer, settings or load_settings())
+            with desk.write() as tx:
+                tx.insert(
+                    "officer",
+                    {"id": officer_id, "name": name.strip(), "role": OfficerRole.SUPERVISOR,
+                     "active": True, "created_at": tx.now},
+                )
+        except BaseException:
+            for leftover in (path, spath, path.with_name(path.name + "-wal"),
+                             path.with_name(path.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+            raise
+        return desk, recovery
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        officer_id: str,
+        passphrase: str | None = None,
+        *,
+        recovery_key: str | None = None,
+        settings: Settings | None = None,
+    ) -> Desk:
+        """Unlock with a passphrase, the recovery key, or this terminal's keyring slot."""
+        slots = load_slots(path)
+        officer_id = officer_id.strip()
+        if recovery_key is not None:
+            candidates = [slots.unlock_recovery(recovery_key)]
+        elif passphrase is not None:
+            candidates = slots.unlock_candidates(officer_id, passphrase)
+        else:
+            remembered = slots.unlock_keyring(officer_id)
+            if remembered is None:
+                raise AuthError(f"A passphrase is needed for officer {officer_id}.")
+            candidates = [remembered]
+        engine, key = _engine_for(path, slots, candidates)
+        with translate_errors(path):
+            migrate.upgrade(engine)
+            with engine.connect() as conn:
+                row = conn.execute(select(_officer).where(_officer.c.id == officer_id)).first()
+        if recovery_key is not None and row is None:
+            raise AuthError(f"No officer {officer_id} on this desk.")
+        if row is None or not row.active:
+            engine.dispose()
+            raise AuthError(f"Officer {officer_id} is not an active officer of this desk.")
+        officer = SignedIn(row.id, row.name, OfficerRole(row.role))
+        return cls(path, engine, slots, key, officer, settings or load_settings())
+
+    # -- transactions ------------------------------------------------------------
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only snapshot (deferred transaction)."""
+        with translate_errors(self.path), self.engine.connect() as conn:
+            conn = conn.execution_options(readonly=True)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[WriteTx]:
+        """The one write path: row, field versions, outbox and audit in one transaction."""
+        if self.closed:
+            raise AuthError("The desk is locked.")
+        with self._write_lock, translate_errors(self.path), self.engine.begin() as conn:
+            tx = WriteTx(conn, self.officer.id, self.site_id, self.clock)
+            yield tx
+            tx.flush_audit()
+            conn.execute(
+                text("UPDATE meta SET value = :v WHERE key = 'hlc'"), {"v": str(self.clock.last)}
+            )
+
+    @property
+    def data_key(self) -> bytes:
+        if self.closed:
+            raise AuthError("The desk is locked.")
+        return bytes(self._key)
+
+    def close(self) -> None:
+        """Lock: close every connection and drop the key from this object."""
+        if self.closed:
+            return
+        self.engine.dispose()
+        for i in range(len(self._key)):
+            self._key[i] = 0
+        self.closed = True
+
+    def __enter__(self) -> Desk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def load_slots(path: Path) -> KeySlots:
+    if not path.exists():
+        raise DatabaseMissing(
+            f"No desk database at {path}. Run `deskapp init` to set up a desk, "
+            "or `deskapp demo` to try one with invented data."
+        )
+    spath = slots_path(path)
+    if not spath.exists():
+        raise DatabaseCorrupt(
+            f"The key-slot file {spath} is missing, so the desk at {path} cannot be unlocked. "
+            "Restore it from the backup taken with the database."
+        )
+    return KeySlots.load(spath)
+
+
+def _engine_for(path: Path, slots: KeySlots, candidates: list[bytes]) -> tuple[Engine, bytes]:
+    """Open with the current key; after a re-key cut short, the pending one may be right."""
+    last: BaseException = DatabaseCorrupt(f"No key in the key-slot file opens {path}.")
+    for index, key in enumerate(candidates):
+        with translate_errors(path):
+            try:
+                connect_raw(path, key).close()
+            except Exception as exc:  # noqa: BLE001 - tried next key, then explained below
+                last = exc
+                continue
+        if index > 0:
+            slots.commit_rekey()
+        return make_engine(path, key), key
+    with translate_errors(path):
+        raise last

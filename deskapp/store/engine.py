@@ -1,0 +1,116 @@
+"""SQLAlchemy engines over SQLCipher 4 with a raw 256-bit key (no KDF on open).
+
+Every connection is keyed before anything else touches the file, keeps temp data in
+memory (so no plaintext temp files), and uses WAL. Writes start ``BEGIN IMMEDIATE`` so
+two writers never interleave reads of the audit-chain head with each other's writes.
+"""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import QueuePool
+
+from deskapp.core.errors import DatabaseBusy, DatabaseCorrupt, DeskError, StorageFull
+
+BUSY_TIMEOUT_S = 5.0
+
+
+def _raw_key_pragma(key: bytes) -> str:
+    if len(key) != 32:
+        raise ValueError("data key must be 32 bytes")
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def connect_raw(path: Path, key: bytes | None) -> Any:
+    """A DB-API connection, keyed and verified. ``key=None`` gives plain SQLite (benchmarks)."""
+    conn = sqlcipher3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    conn.isolation_level = None  # SQLAlchemy's begin listener issues BEGIN itself
+    if key is not None:
+        conn.execute("PRAGMA cipher_log_level = NONE")  # SQLCipher would print to stderr
+        conn.execute(_raw_key_pragma(key))
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.DatabaseError:
+        conn.close()
+        raise
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA cache_size = -32000")
+    return conn
+
+
+def make_engine(path: Path, key: bytes | None) -> Engine:
+    engine = create_engine(
+        "sqlite://",
+        creator=lambda: connect_raw(path, key),
+        poolclass=QueuePool,
+        pool_size=3,
+        max_overflow=4,
+    )
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        mode = "" if conn.get_execution_options().get("readonly") else " IMMEDIATE"
+        conn.exec_driver_sql(f"BEGIN{mode}")
+
+    return engine
+
+
+def check_key(path: Path, key: bytes) -> bool:
+    """True when ``key`` opens ``path``; reads only, never writes the file."""
+    conn = sqlcipher3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(_raw_key_pragma(key))
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except sqlcipher3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
+@contextmanager
+def translate_errors(path: Path) -> Iterator[None]:
+    """Turn driver errors into messages a duty officer can act on."""
+    try:
+        yield
+    except DeskError:
+        raise
+    except (DBAPIError, sqlcipher3.Error) as exc:
+        raise explain(exc, path) from exc
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise StorageFull(f"The disk holding {path} is full. Free space and try again; "
+                              "nothing that was saved has been lost.") from exc
+        raise
+
+
+def explain(exc: BaseException, path: Path) -> DeskError:
+    orig = getattr(exc, "orig", exc)
+    text = str(orig).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseBusy(
+            f"The desk database {path} is busy (another deskapp is writing to it). "
+            "Wait a moment and try again."
+        )
+    if "full" in text:
+        return StorageFull(f"The disk holding {path} is full. Free space and try again; "
+                           "nothing that was saved has been lost.")
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return DatabaseCorrupt(
+            f"The desk database {path} is damaged or is not a deskapp database. It has not "
+            "been changed. Restore it from a backup or the hub; run `deskapp check` for details."
+        )
+    if isinstance(exc, OperationalError) or isinstance(orig, sqlcipher3.OperationalError):
+        return DeskError(f"Database error on {path}: {orig}")
+    return DeskError(f"Database error on {path}: {orig}")

@@ -1,0 +1,263 @@
+"""The desk's tables (SQLModel). Every synced row has a UUIDv7 id made on the desk.
+
+Times are stored as timezone-aware UTC ISO strings by SQLAlchemy's DateTime on
+SQLite; ``deleted`` marks a tombstone (sync needs to carry deletions). Fields named
+in ``SENSITIVE_FIELDS`` are masked in every listing unless revealed (an audited act).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from deskapp.store.types import UTCDateTime
+
+SENSITIVE_FIELDS: dict[str, tuple[str, ...]] = {
+    "person": ("phone", "email", "address"),
+    "adviser": ("phone", "email"),
+    "organisation": ("ro_phone", "ro_email"),
+}
+
+
+class Officer(SQLModel, table=True):
+    """A user of the desk; the key slot for their passphrase lives beside the database."""
+
+    __tablename__ = "officer"
+    id: str = Field(primary_key=True, max_length=32)  # staff / collar number
+    name: str
+    role: str = "officer"
+    active: bool = True
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Adviser(SQLModel, table=True):
+    """A Force Elected-Official Adviser: the named police contact."""
+
+    __tablename__ = "adviser"
+    id: str = Field(primary_key=True)
+    name: str
+    area: str = ""
+    phone: str = ""
+    email: str = ""
+    capacity: int = 150
+    active: bool = True
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    deleted: bool = False
+
+
+class Organisation(SQLModel, table=True):
+    """A council or authority, and the request to its returning officer."""
+
+    __tablename__ = "organisation"
+    id: str = Field(primary_key=True)
+    slug: str = Field(index=True)  # e.g. "birmingham" from local.birmingham.*
+    name: str
+    kind: str = "council"
+    ro_name: str = ""
+    ro_phone: str = ""
+    ro_email: str = ""
+    share_request_status: str = "not-requested"  # not-requested|requested|agreed|refused
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    deleted: bool = False
+
+
+class Person(SQLModel, table=True):
+    """An elected representative or a candidate on the roster."""
+
+    __tablename__ = "person"
+    __table_args__ = (
+        Index("ix_person_name_id", "name", "id"),
+        Index("ix_person_adviser", "adviser_id"),
+        Index("ix_person_review", "review_date"),
+    )
+    id: str = Field(primary_key=True)
+    name: str
+    role: str = "candidate"
+    party: str = ""
+    organisation_id: str | None = Field(default=None, index=True)
+    post: str = ""
+    ballot_paper_id: str = ""
+    election_date: date | None = None
+    dc_person_id: str | None = Field(default=None, index=True, unique=True)
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    address_withheld: bool = False
+    risk: str = "low"
+    adviser_id: str | None = None
+    briefing_status: str = "none"
+    last_contact_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    next_contact_due: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    review_date: date | None = None
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    deleted: bool = False
+
+
+class Candidacy(SQLModel, table=True):
+    """One person standing on one ballot (a person may hold many)."""
+
+    __tablename__ = "candidacy"
+    __table_args__ = (UniqueConstraint("person_id", "ballot_paper_id"),)
+    id: str = Field(primary_key=True)
+    person_id: str = Field(index=True)
+    ballot_paper_id: str
+    election_id: str = ""
+    election_date: date | None = None
+    party: str = ""
+    post: str = ""
+    organisation_id: str | None = None
+    cancelled_poll: bool = False
+    elected: bool | None = None
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    deleted: bool = False
+
+
+class Contact(SQLModel, table=True):
+    """One entry in a person's contact log (insert-only)."""
+
+    __tablename__ = "contact"
+    id: str = Field(primary_key=True)
+    person_id: str = Field(index=True)
+    adviser_id: str | None = None
+    officer_id: str
+    at: datetime = Field(sa_type=UTCDateTime)
+    channel: str
+    kind: str
+    summary: str = ""
+
+
+class Event(SQLModel, table=True):
+    """A campaign event: hustings, canvassing, a count, a surgery, a briefing."""
+
+    __tablename__ = "event"
+    id: str = Field(primary_key=True)
+    title: str
+    kind: str = "other"
+    starts_at: datetime = Field(index=True, sa_type=UTCDateTime)
+    ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    place: str = ""
+    risk: str = "low"
+    patrol_requested: bool = False
+    attendance: str = ""
+    notes: str = ""
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    deleted: bool = False
+
+
+class EventPerson(SQLModel, table=True):
+    __tablename__ = "event_person"
+    event_id: str = Field(primary_key=True)
+    person_id: str = Field(primary_key=True, index=True)
+
+
+class Incident(SQLModel, table=True):
+    """Something reported by or about a person, triaged by grade and THRIVE."""
+
+    __tablename__ = "incident"
+    __table_args__ = (
+        Index("ix_incident_queue", "grade", "due_at", "id"),
+        Index("ix_incident_status", "status"),
+        Index("ix_incident_adviser", "adviser_id"),
+    )
+    id: str = Field(primary_key=True)
+    ref: str = Field(index=True)  # short, human: "I-" + last 8 hex of the id
+    person_id: str = Field(index=True)
+    type: str
+    summary: str
+    description: str = ""
+    occurred_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    location: str = ""
+    grade: int = 3
+    thrive: str = ""  # JSON, see deskapp.core.thrive
+    status: str = "new"
+    adviser_id: str | None = None
+    crime_ref: str = ""
+    operation: str = "none"  # none|ford|bridger
+    event_id: str | None = None
+    reported_at: datetime = Field(sa_type=UTCDateTime)
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    review_date: date | None = None
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    deleted: bool = False
+
+
+class IncidentPerson(SQLModel, table=True):
+    """Further people linked to an incident (the reporting person is ``person_id``)."""
+
+    __tablename__ = "incident_person"
+    incident_id: str = Field(primary_key=True)
+    person_id: str = Field(primary_key=True, index=True)
+
+
+class TimelineEntry(SQLModel, table=True):
+    """Append-only history of an incident: notes and every change."""
+
+    __tablename__ = "timeline_entry"
+    id: str = Field(primary_key=True)
+    incident_id: str = Field(index=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    officer_id: str
+    kind: str  # created|note|grade|status|assign|thrive|crime-ref|update
+    text: str = ""
+
+
+class AuditEvent(SQLModel, table=True):
+    """DPA 2018 s.62 log: append-only and hash-chained (see deskapp.store.audit)."""
+
+    __tablename__ = "audit_event"
+    seq: int | None = Field(default=None, primary_key=True)
+    id: str = Field(unique=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    officer_id: str
+    action: str
+    entity: str
+    entity_id: str = ""
+    fields: str = ""  # names of the fields touched, never their values
+    recipient: str = ""
+    detail: str = ""
+    site_id: str = ""
+    prev_hash: str
+    hash: str
+
+
+class FieldVersion(SQLModel, table=True):
+    """The version (HLC, site) of each field of each synced row; ``*`` is the creation."""
+
+    __tablename__ = "field_version"
+    entity: str = Field(primary_key=True)
+    row_id: str = Field(primary_key=True)
+    field: str = Field(primary_key=True)
+    hlc: int
+    site_id: str
+
+
+class Outbox(SQLModel, table=True):
+    """Changes waiting to be pushed to the hub, in the order they were made."""
+
+    __tablename__ = "outbox"
+    seq: int | None = Field(default=None, primary_key=True)
+    entity: str
+    row_id: str
+    op: str  # insert|update|delete|append
+    payload: str  # JSON of the fields written
+    hlc: int
+    site_id: str
+
+
+class Meta(SQLModel, table=True):
+    """Desk-level settings held inside the encrypted database (site id, clock, audit head)."""
+
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+

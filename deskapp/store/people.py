@@ -1,0 +1,190 @@
+"""The roster: elected representatives and candidates. Listing and showing people are
+consultations of personal data and are logged; revealing a masked field is logged too."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, literal_column, select, text
+
+from deskapp.core import validation as v
+from deskapp.core.domain import AuditAction, BriefingStatus, PersonRole, Risk
+from deskapp.core.errors import ValidationError
+from deskapp.core.masking import mask_row
+from deskapp.store.desk import Desk
+from deskapp.store.lookup import resolve_id
+from deskapp.store.models import SENSITIVE_FIELDS, Adviser, Candidacy, Contact, Incident, Person
+
+PERSON = Person.__table__  # type: ignore[attr-defined]
+ADVISER = Adviser.__table__  # type: ignore[attr-defined]
+CANDIDACY = Candidacy.__table__  # type: ignore[attr-defined]
+CONTACT = Contact.__table__  # type: ignore[attr-defined]
+INCIDENT = Incident.__table__  # type: ignore[attr-defined]
+SENSITIVE = SENSITIVE_FIELDS["person"]
+
+EDITABLE = (
+    "name", "role", "party", "organisation_id", "post", "ballot_paper_id", "election_date",
+    "phone", "email", "address", "address_withheld", "risk", "adviser_id", "briefing_status",
+    "next_contact_due", "review_date",
+)  # fmt: skip
+
+
+def clean_person(fields: dict[str, Any]) -> dict[str, Any]:
+    """Validate and normalise the given person fields (any subset of ``EDITABLE``)."""
+    out: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key not in EDITABLE:
+            raise ValidationError(f"'{key}' is not a field of a person.")
+        if value is None:
+            out[key] = None
+        elif key == "name":
+            out[key] = v.clean_text(value, field="name", required=True, max_len=200)
+        elif key == "role":
+            out[key] = str(v.choice(PersonRole, value, field="role"))
+        elif key == "risk":
+            out[key] = str(v.choice(Risk, value, field="risk"))
+        elif key == "briefing_status":
+            out[key] = str(v.choice(BriefingStatus, value, field="briefing status"))
+        elif key == "email":
+            out[key] = v.email(value)
+        elif key == "phone":
+            out[key] = v.phone(value)
+        elif key in ("election_date", "review_date") and isinstance(value, str):
+            out[key] = v.iso_date(value, field=key)
+        elif isinstance(value, str):
+            out[key] = v.clean_text(value, field=key)
+        else:
+            out[key] = value
+    return out
+
+
+def add_person(desk: Desk, **fields: Any) -> str:
+    values = clean_person(fields)
+    if not values.get("name"):
+        raise ValidationError("name is required.")
+    with desk.write() as tx:
+        if values.get("adviser_id"):
+            values["adviser_id"] = resolve_id(tx.conn, ADVISER, values["adviser_id"], label="adviser")
+        return tx.insert("person", values)
+
+
+def update_person(desk: Desk, ident: str, **fields: Any) -> dict[str, tuple[Any, Any]]:
+    values = clean_person(fields)
+    with desk.write() as tx:
+        row_id = resolve_id(tx.conn, PERSON, ident, label="person")
+        if values.get("adviser_id"):
+            values["adviser_id"] = resolve_id(tx.conn, ADVISER, values["adviser_id"], label="adviser")
+        return tx.update("person", row_id, values)
+
+
+def people_query(filter_text: str = "", adviser_id: str | None = None) -> Select[Any]:
+    query = select(PERSON).where(PERSON.c.deleted.is_(False))
+    if filter_text.strip():
+        query = query.where(fts_match("person", filter_text))
+    if adviser_id:
+        query = query.where(PERSON.c.adviser_id == adviser_id)
+    return query
+
+
+def fts_match(table: str, filter_text: str) -> ColumnElement[bool]:
+    """Rows matching a type-ahead filter: every word as a prefix, accents ignored."""
+    sub = text(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH :q").bindparams(
+        q=fts_query(filter_text)
+    )
+    return literal_column(f"{table}.rowid").in_(sub.columns(literal_column("rowid")))
+
+
+def fts_query(filter_text: str) -> str:
+    words = ["".join(ch for ch in w if ch.isalnum()) for w in filter_text.split()]
+    return " ".join(f'"{w}"*' for w in words if w) or '""'
+
+
+def list_people(
+    desk: Desk,
+    *,
+    filter_text: str = "",
+    adviser_id: str | None = None,
+    limit: int | None = None,
+    reveal: bool = False,
+    reason: str = "",
+) -> list[dict[str, Any]]:
+    query = people_query(filter_text, adviser_id).order_by(PERSON.c.name, PERSON.c.id)
+    if limit is not None:
+        query = query.limit(limit)
+    with desk.read() as conn:
+        rows = [dict(r) for r in conn.execute(query).mappings()]
+    log_consultation(desk, rows, reveal=reveal, what="list", reason=reason)
+    return rows if reveal else [mask_row(r, SENSITIVE) for r in rows]
+
+
+def count_people(desk: Desk, filter_text: str = "") -> int:
+    query = select(func.count()).select_from(people_query(filter_text).subquery())
+    with desk.read() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
+def get_person(desk: Desk, ident: str, *, reveal: bool = False, reason: str = "") -> dict[str, Any]:
+    """One person with candidacies, contact log and incidents."""
+    with desk.read() as conn:
+        row_id = resolve_id(conn, PERSON, ident, label="person")
+        person = dict(conn.execute(select(PERSON).where(PERSON.c.id == row_id)).mappings().one())
+        person["candidacies"] = [
+            dict(r) for r in conn.execute(
+                select(CANDIDACY).where(CANDIDACY.c.person_id == row_id)
+                .order_by(CANDIDACY.c.election_date)
+            ).mappings()
+        ]
+        person["contacts"] = [
+            dict(r) for r in conn.execute(
+                select(CONTACT).where(CONTACT.c.person_id == row_id).order_by(CONTACT.c.at.desc())
+            ).mappings()
+        ]
+        person["incidents"] = [
+            dict(r) for r in conn.execute(
+                select(INCIDENT.c.id, INCIDENT.c.ref, INCIDENT.c.type, INCIDENT.c.grade,
+                       INCIDENT.c.status, INCIDENT.c.summary, INCIDENT.c.reported_at)
+                .where(INCIDENT.c.person_id == row_id).order_by(INCIDENT.c.reported_at.desc())
+            ).mappings()
+        ]
+    log_consultation(desk, [person], reveal=reveal, what="show", reason=reason)
+    return person if reveal else mask_row(person, SENSITIVE)
+
+
+def reveal_field(desk: Desk, person_id: str, field: str, reason: str = "") -> Any:
+    """Show one masked field of one person: a logged consultation."""
+    if field not in SENSITIVE:
+        raise ValidationError(f"'{field}' is not a masked field.")
+    with desk.read() as conn:
+        value = conn.execute(select(PERSON.c[field]).where(PERSON.c.id == person_id)).scalar_one()
+    with desk.write() as tx:
+        tx.audit(AuditAction.CONSULTATION, "person", person_id, (field,),
+                 detail=f"revealed{': ' + reason if reason else ''}")
+    return value
+
+
+def log_consultation(
+    desk: Desk, rows: list[dict[str, Any]], *, reveal: bool, what: str, reason: str = ""
+) -> None:
+    with desk.write() as tx:
+        if reveal:
+            # Each person whose sensitive fields were shown gets an event of their own.
+            for row in rows:
+                tx.audit(AuditAction.CONSULTATION, "person", row["id"], SENSITIVE,
+                         detail=f"{what} revealed{': ' + reason if reason else ''}")
+        elif what == "list":
+            tx.audit(AuditAction.CONSULTATION, "person", "", (),
+                     detail=f"listed {len(rows)} people")
+        else:
+            for row in rows:
+                tx.audit(AuditAction.CONSULTATION, "person", row["id"], (), detail=what)
+
+
+def people_due_for_review(desk: Desk, on: date) -> list[dict[str, Any]]:
+    query = (
+        select(PERSON.c.id, PERSON.c.name, PERSON.c.review_date)
+        .where(PERSON.c.deleted.is_(False), PERSON.c.review_date <= on)
+        .order_by(PERSON.c.review_date)
+    )
+    with desk.read() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]

@@ -1,0 +1,85 @@
+"""Desk settings from a TOML file, with safe defaults and errors that name the bad key."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from deskapp.core.errors import ConfigError
+from deskapp.core.grading import DEFAULT_TARGET_MINUTES, GradeTargets
+from deskapp.store.paths import settings_path
+
+THEMES = ("textual-dark", "textual-light", "high-contrast")
+
+EXAMPLE = """\
+# deskapp settings
+auto_lock_minutes = 5
+theme = "textual-dark"          # textual-dark | textual-light | high-contrast
+# hub_url = "postgresql://hub.example/deskapp"   # no passwords here: use PGPASSWORD/.pgpass
+
+[grade_targets]                 # minutes until an incident of each grade falls due
+g1 = 15
+g2 = 60
+g3 = 2880
+g4 = 7200
+"""
+
+
+@dataclass(frozen=True)
+class Settings:
+    auto_lock_minutes: float = 5.0
+    theme: str = "textual-dark"
+    hub_url: str | None = None
+    grade_targets: GradeTargets = field(default_factory=GradeTargets)
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = path or settings_path()
+    if not path.exists():
+        return Settings()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Settings file {path} is not valid TOML: {exc}") from None
+    return parse_settings(raw, str(path))
+
+
+def parse_settings(raw: dict[str, Any], where: str = "settings") -> Settings:
+    known = {"auto_lock_minutes", "theme", "hub_url", "grade_targets"}
+    for key in raw:
+        if key not in known:
+            raise ConfigError(f"{where}: unknown setting '{key}'. Known: {', '.join(sorted(known))}.")
+    lock = raw.get("auto_lock_minutes", 5)
+    if isinstance(lock, bool) or not isinstance(lock, int | float) or not 0 < lock <= 24 * 60:
+        raise ConfigError(f"{where}: 'auto_lock_minutes' must be a number of minutes from 1 to 1440.")
+    theme = raw.get("theme", "textual-dark")
+    if theme not in THEMES:
+        raise ConfigError(f"{where}: 'theme' must be one of {', '.join(THEMES)}.")
+    hub = raw.get("hub_url")
+    if hub is not None and not isinstance(hub, str):
+        raise ConfigError(f"{where}: 'hub_url' must be a string.")
+    if isinstance(hub, str) and "@" in hub.split("://", 1)[-1].split("/", 1)[0]:
+        # user:password@host in a config file would be a plaintext credential.
+        if ":" in hub.split("://", 1)[-1].split("@", 1)[0]:
+            raise ConfigError(
+                f"{where}: 'hub_url' must not contain a password; use PGPASSWORD, .pgpass "
+                "or the keyring."
+            )
+    targets = dict(DEFAULT_TARGET_MINUTES)
+    table = raw.get("grade_targets", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: 'grade_targets' must be a table.")
+    for key, value in table.items():
+        if key not in ("g1", "g2", "g3", "g4"):
+            raise ConfigError(f"{where}: unknown grade target 'grade_targets.{key}' (use g1..g4).")
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ConfigError(f"{where}: 'grade_targets.{key}' must be a positive whole number.")
+        targets[int(key[1])] = value
+    return Settings(
+        auto_lock_minutes=float(lock),
+        theme=theme,
+        hub_url=hub,
+        grade_targets=GradeTargets(targets),
+    )

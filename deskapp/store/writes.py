@@ -1,0 +1,229 @@
+"""The one write path.
+
+Every mutation of desk data happens inside a ``WriteTx``: in a single database
+transaction it writes the row, the field versions (HLC + site id) that sync merges
+by, an outbox entry for the hub, and the s.62 audit events. Nothing else in the app
+issues INSERT/UPDATE/DELETE on these tables.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, select, update
+from sqlmodel import SQLModel
+
+from deskapp.core.clock import utcnow
+from deskapp.core.domain import AuditAction
+from deskapp.core.errors import NotFound
+from deskapp.core.hlc import HybridClock
+from deskapp.core.ids import uuid7
+from deskapp.store import audit
+from deskapp.store.models import (
+    Adviser,
+    Candidacy,
+    Contact,
+    Event,
+    EventPerson,
+    FieldVersion,
+    Incident,
+    IncidentPerson,
+    Officer,
+    Organisation,
+    Outbox,
+    Person,
+    TimelineEntry,
+)
+
+
+def _t(model: type[SQLModel]) -> Table:
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
+
+
+#: Tables whose fields merge one by one at sync.
+VERSIONED: dict[str, Table] = {
+    "person": _t(Person),
+    "adviser": _t(Adviser),
+    "organisation": _t(Organisation),
+    "incident": _t(Incident),
+    "event": _t(Event),
+    "candidacy": _t(Candidacy),
+    "officer": _t(Officer),
+}
+#: Insert-only tables: they never conflict.
+APPEND_ONLY: dict[str, Table] = {
+    "timeline_entry": _t(TimelineEntry),
+    "contact": _t(Contact),
+    "event_person": _t(EventPerson),
+    "incident_person": _t(IncidentPerson),
+}
+FIELD_VERSION = _t(FieldVersion)
+OUTBOX = _t(Outbox)
+#: Bookkeeping columns that are not the record's own data.
+NOT_FIELDS = frozenset({"id", "created_at", "updated_at"})
+
+
+def to_json(values: Mapping[str, Any]) -> str:
+    def default(value: object) -> str:
+        if isinstance(value, datetime | date):
+            return value.isoformat()
+        raise TypeError(type(value).__name__)
+
+    return json.dumps(values, default=default, separators=(",", ":"), ensure_ascii=False)
+
+
+class WriteTx:
+    """One atomic unit of work, made by ``Desk.write()``."""
+
+    def __init__(
+        self, conn: Connection, officer_id: str, site_id: str, clock: HybridClock
+    ) -> None:
+        self.conn = conn
+        self.officer_id = officer_id
+        self.site_id = site_id
+        self.clock = clock
+        self.now = utcnow()
+        self._audit: list[audit.AuditEntry] = []
+
+    # -- audit -----------------------------------------------------------------
+    def audit(
+        self,
+        action: AuditAction,
+        entity: str,
+        entity_id: str = "",
+        fields: Iterable[str] = (),
+        recipient: str = "",
+        detail: str = "",
+    ) -> None:
+        self._audit.append(
+            audit.AuditEntry(action, entity, entity_id, tuple(fields), recipient, detail)
+        )
+
+    def flush_audit(self) -> None:
+        audit.append(self.conn, self.officer_id, self.site_id, self.now, self._audit)
+        self._audit.clear()
+
+    # -- versioned records ---------------------------------------------------------
+    def insert(self, entity: str, values: dict[str, Any], *, log: bool = True) -> str:
+        """Create a record; returns its id (a new UUIDv7 unless given)."""
+        self.insert_many(entity, [values], log=log)
+        return str(values["id"])
+
+    def insert_many(
+        self, entity: str, rows: list[dict[str, Any]], *, log: bool = True, detail: str = ""
+    ) -> None:
+        table = VERSIONED[entity]
+        if not rows:
+            return
+        versions, outbox = [], []
+        for row in rows:
+            row.setdefault("id", uuid7())
+            if "created_at" in table.c:
+                row.setdefault("created_at", self.now)
+            if "updated_at" in table.c:
+                row.setdefault("updated_at", self.now)
+            hlc = self.clock.now()
+            versions.append(
+                {"entity": entity, "row_id": row["id"], "field": "*", "hlc": hlc,
+                 "site_id": self.site_id}
+            )
+            outbox.append(
+                {"entity": entity, "row_id": row["id"], "op": "insert", "payload": to_json(row),
+                 "hlc": hlc, "site_id": self.site_id}
+            )
+        self.conn.execute(table.insert(), rows)
+        self.conn.execute(FIELD_VERSION.insert(), versions)
+        self.conn.execute(OUTBOX.insert(), outbox)
+        if log:
+            for row in rows:
+                self.audit(AuditAction.COLLECTION, entity, str(row["id"]), detail=detail)
+
+    def get(self, entity: str, row_id: str) -> dict[str, Any]:
+        table = VERSIONED[entity]
+        row = self.conn.execute(select(table).where(table.c.id == row_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"No {entity} with id {row_id}.")
+        return dict(row)
+
+    def update(
+        self, entity: str, row_id: str, changes: Mapping[str, Any], *, detail: str = ""
+    ) -> dict[str, tuple[Any, Any]]:
+        """Change fields of a record; returns ``{field: (old, new)}`` for real changes."""
+        table = VERSIONED[entity]
+        current = self.get(entity, row_id)
+        changed = {
+            k: (current[k], v) for k, v in changes.items() if k in table.c and current[k] != v
+        }
+        unknown = [k for k in changes if k not in table.c or k in NOT_FIELDS]
+        if unknown:
+            raise KeyError(f"not a field of {entity}: {', '.join(unknown)}")
+        if not changed:
+            return {}
+        values = {k: new for k, (_, new) in changed.items()}
+        if "updated_at" in table.c:
+            values["updated_at"] = self.now
+        self.conn.execute(update(table).where(table.c.id == row_id).values(**values))
+        hlc = self.clock.now()
+        fields = [k for k in changed]
+        for name in fields:
+            self.conn.exec_driver_sql(
+                "INSERT INTO field_version(entity, row_id, field, hlc, site_id) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(entity, row_id, field) "
+                "DO UPDATE SET hlc = excluded.hlc, site_id = excluded.site_id",
+                (entity, row_id, name, hlc, self.site_id),
+            )
+        self.conn.execute(
+            OUTBOX.insert(),
+            {"entity": entity, "row_id": row_id, "op": "update",
+             "payload": to_json({k: values[k] for k in fields}), "hlc": hlc,
+             "site_id": self.site_id},
+        )
+        self.audit(AuditAction.ALTERATION, entity, row_id, fields, detail=detail)
+        return changed
+
+    # -- insert-only records ---------------------------------------------------------
+    def append(
+        self,
+        entity: str,
+        values: dict[str, Any],
+        *,
+        audit_entity: str | None = None,
+        audit_id: str = "",
+        detail: str = "",
+    ) -> None:
+        """Insert a timeline entry, contact or link: these never conflict at sync."""
+        self.append_many(entity, [values], audit_entity=audit_entity, audit_id=audit_id,
+                         detail=detail)
+
+    def append_many(
+        self,
+        entity: str,
+        rows: list[dict[str, Any]],
+        *,
+        audit_entity: str | None = None,
+        audit_id: str = "",
+        detail: str = "",
+        log: bool = True,
+    ) -> None:
+        table = APPEND_ONLY[entity]
+        if not rows:
+            return
+        if "id" in table.c:
+            for row in rows:
+                row.setdefault("id", uuid7())
+        hlc = self.clock.now()
+        self.conn.execute(table.insert(), rows)
+        self.conn.execute(
+            OUTBOX.insert(),
+            [{"entity": entity, "row_id": str(row.get("id", "")), "op": "append",
+              "payload": to_json(row), "hlc": hlc, "site_id": self.site_id} for row in rows],
+        )
+        if log:
+            for row in rows:
+                self.audit(AuditAction.COLLECTION, audit_entity or entity,
+                           audit_id or str(row.get("id", "")), detail=detail or entity)
