@@ -19,11 +19,11 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 from deskapp.core.domain import PersonRole
 from deskapp.core.errors import NotFound, ValidationError
@@ -288,18 +288,19 @@ _BOOL_HINT: Final = "must be t or f (true/false, yes/no and 1/0 are also accepte
 
 _SLUG_PART = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _TYPE_PART = re.compile(r"[a-z]+\Z")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z")
-_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})\Z")
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
+_UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\Z")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+\Z")
 _HEADER_PUNCT = re.compile(r"[^\w]+")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
-_CP1252_UNDEFINED: Final = frozenset(b"\x81\x8d\x8f\x90\x9d")
 
-
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CandidacyRecord:
-    """One clean CSV row: one person standing on one ballot."""
+    """One clean CSV row: one person standing on one ballot.
+
+    Not slotted: the parser fills ``__dict__`` directly (see _Parser.read_rows).
+    """
 
     row: int
     dc_person_id: str | None
@@ -487,9 +488,7 @@ def _check_column_map(column_map: dict[str, str] | None) -> dict[str, str]:
         if not col:
             raise ValidationError("A column map entry has an empty column name.")
         if tgt not in FIELDS:
-            raise ValidationError(
-                f"'{target}' is not a field. Fields: {', '.join(FIELDS)}."
-            )
+            raise ValidationError(f"'{target}' is not a field. Fields: {', '.join(FIELDS)}.")
         if col in clean and clean[col] != tgt:
             raise ValidationError(f"The column map names the column '{col}' twice.")
         clean[col] = tgt
@@ -516,7 +515,7 @@ def _check_map_targets(mapping: dict[str, str]) -> None:
 def _decode(data: bytes, result: ParseResult) -> str | None:
     """Return the text, or None after recording a file-level problem."""
     problems = result.problems
-    if not data.strip():
+    if not data:
         problems.append(Problem(0, "", "The file is empty."))
         return None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -555,21 +554,20 @@ def _decode(data: bytes, result: ParseResult) -> str | None:
     else:
         result.encoding = "utf-8-sig" if bom else "utf-8"
         return text
-    if any(b in _CP1252_UNDEFINED for b in data):
+    try:
+        # Python's cp1252 codec rejects the five bytes Windows-1252 leaves undefined
+        # (0x81, 0x8D, 0x8F, 0x90, 0x9D): their presence means some other encoding.
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
         problems.append(
             Problem(
                 0,
                 "",
-                "The file is neither UTF-8 nor Windows-1252 text (it has bytes that "
-                "Windows-1252 does not use); it may be in another encoding. "
+                "The file is neither UTF-8 nor Windows-1252 text (byte at offset "
+                f"{exc.start} is not used by Windows-1252); it may be in another encoding. "
                 "Re-export it as 'CSV UTF-8'.",
             )
         )
-        return None
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:  # pragma: no cover - every other byte is defined
-        problems.append(Problem(0, "", "The file's text encoding could not be recognised."))
         return None
     result.encoding = "cp1252"
     return text
@@ -640,8 +638,12 @@ def _uk_date(text: str) -> date | None:
         return None
 
 
-def _parse_ballot(text: str) -> _Ballot | None:
-    """Parse a DC ballot paper id (or election id); None if it is not one."""
+def _parse_ballot(text: str, *, election: bool = False) -> _Ballot | None:
+    """Parse a DC ballot paper id; None if it is not one.
+
+    With ``election`` also accept group-level election ids such as ``local.2026-05-07``
+    (org_slug is then "").
+    """
     parts = text.split(".")
     if len(parts) < 2:
         return None
@@ -659,10 +661,12 @@ def _parse_ballot(text: str) -> _Ballot | None:
     if etype in _BODY_ORGS:
         org = _BODY_ORGS[etype]
         rest = middle[1:] if middle and middle[0] in _SUBTYPES else middle
-    else:
-        if not middle:
-            return None
+    elif middle:
         org, rest = middle[0], middle[1:]
+    elif election:
+        org, rest = "", middle
+    else:
+        return None
     return _Ballot(kind, org, rest[-1] if rest else "", by_election, when)
 
 
@@ -674,6 +678,59 @@ def _parse_bool(text: str) -> bool | None:
     if low in _FALSE:
         return False
     return None
+
+
+_T = TypeVar("_T")
+
+
+class _Memo(dict[str, _T]):
+    """A dict that computes and keeps the value for a missing key."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Callable[[str], _T]) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key: str) -> _T:
+        value = self[key] = self.fn(key)
+        return value
+
+
+def _ballot_cell(cell: str) -> tuple[str, _Ballot | None]:
+    text = cell.strip().lower()
+    return text, _parse_ballot(text) if text else None
+
+
+def _election_cell(cell: str) -> tuple[str, _Ballot | None]:
+    text = cell.strip().lower()
+    return text, _parse_ballot(text, election=True) if text else None
+
+
+def _iso_cell(cell: str) -> tuple[bool, date | None]:
+    """(valid, date); an empty cell is valid with no date."""
+    text = cell.strip()
+    if not text:
+        return True, None
+    when = _iso_date(text)
+    return when is not None, when
+
+
+def _uk_cell(cell: str) -> tuple[bool, date | None]:
+    text = cell.strip()
+    if not text:
+        return True, None
+    when = _uk_date(text)
+    return when is not None, when
+
+
+def _bool_cell(cell: str) -> tuple[bool, bool | None]:
+    """(valid, value); an empty cell is valid with value None."""
+    text = cell.strip()
+    if not text:
+        return True, None
+    value = _parse_bool(text)
+    return value is not None, value
 
 
 # --------------------------------------------------------------------------- the parser
@@ -691,12 +748,8 @@ class _Parser:
         self.columns: list[str] = []
         self.index: dict[str, int] = {}  # field -> column index
         self.dc = False
-        self.header_row = 0
         self.bool_only: list[int] = []
         self.int_only: list[int] = []
-        self._ballots: dict[str, _Ballot | None] = {}
-        self._dates: dict[str, date | None] = {}
-        self._org_names: dict[str, str] = {}
 
     def problem(self, row: int, column: str, reason: str) -> None:
         self.problems.append(Problem(row, column, reason))
@@ -725,9 +778,8 @@ class _Parser:
             )
             return
         if header is None:
-            self.problem(0, "", "The file has no header row and no data.")
+            self.problem(0, "", "The file is empty: it has no header row and no data.")
             return
-        self.header_row = rownum
         if not self.read_header(header):
             return
         self.read_rows(reader, rownum)
@@ -785,14 +837,14 @@ class _Parser:
 
         user_cols: set[int] = set()
         for column, target in self.user_map.items():
-            i = self._find_column(column, keys)
-            if i is None:
+            found = self._find_column(column, keys)
+            if found is None:
                 self.problem(
                     0, column, "This column is named in the column map but is not in the file."
                 )
                 continue
-            user_cols.add(i)
-            proposed[i] = target
+            user_cols.add(found)
+            proposed[found] = target
 
         # Unknown DC columns (after the user map, which may name or ignore them).
         if self.dc:
@@ -802,7 +854,7 @@ class _Parser:
                         0,
                         cols[i],
                         "This column is not in Democracy Club's published column list; "
-                        "remove it, map it with --map, or import with --format csv.",
+                        "remove it, map it with --map, or import the file as generic CSV.",
                     )
 
         # Resolve field -> column; the user's map wins over detection.
@@ -812,16 +864,13 @@ class _Parser:
             if target == "ignore":
                 continue
             if target in index:
-                if i in user_cols:  # unreachable: user targets are unique
-                    continue
-                if index[target] in user_cols:
-                    continue  # the user chose another column for this field
-                self.problem(
-                    0,
-                    cols[i],
-                    f"Both this column and column {index[target] + 1} look like the "
-                    f"'{target}' field; use --map to choose one.",
-                )
+                if index[target] not in user_cols:  # else the user chose the other column
+                    self.problem(
+                        0,
+                        cols[i],
+                        f"Both this column and column {index[target] + 1} look like the "
+                        f"'{target}' field; use --map to choose one.",
+                    )
                 continue
             index[target] = i
         self.index = index
@@ -868,6 +917,7 @@ class _Parser:
         ncols = len(self.columns)
         columns = self.columns
         problems = self.problems
+        problem = self.problem
         records = self.result.records
         idx = self.index.get
         i_name = self.index["name"]
@@ -893,234 +943,222 @@ class _Parser:
         c_eid = self.col(i_eid)
         c_date = self.col(i_date)
         date_hint = "YYYY-MM-DD" if dc else "YYYY-MM-DD or DD/MM/YYYY"
-        parse_date = _iso_date if dc else _uk_date
-        ballots = self._ballots
-        dates = self._dates
+        # Memo tables: most cells (parties, posts, ballots, dates, flags) repeat a lot.
+        norm: _Memo[str] = _Memo(_norm)
+        ballots: _Memo[tuple[str, _Ballot | None]] = _Memo(_ballot_cell)
+        elections: _Memo[tuple[str, _Ballot | None]] = _Memo(_election_cell)
+        dates: _Memo[tuple[bool, date | None]] = _Memo(_iso_cell if dc else _uk_cell)
+        flags: _Memo[tuple[bool, bool | None]] = _Memo(_bool_cell)
         names_by_pid: dict[str, tuple[str, int]] = {}
         seen_pairs: dict[tuple[str, str], int] = {}
+        org_names: _Memo[str] = _Memo(_org_name)
         candidate = PersonRole.CANDIDATE.value
+        new_record = object.__new__
+        set_attr = object.__setattr__
         data_rows = 0
-        norm = _norm
 
-        def ballot_of(text: str) -> _Ballot | None:
-            try:
-                return ballots[text]
-            except KeyError:
-                b = ballots[text] = _parse_ballot(text)
-                return b
-
-        it = iter(reader)
-        while True:
-            try:
-                row = next(it)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                line = getattr(reader, "line_num", 0)
-                self.problem(
-                    rownum + 1,
-                    "",
-                    f"This row could not be read ({_csv_error(exc)}, near line {line} of the "
-                    "file); check for a stray or unclosed quote. Rows after it were not read.",
-                )
-                return
-            rownum += 1
-            n = len(row)
-            if n != ncols:
-                if not n or not "".join(row).strip():
-                    continue
-                if n > ncols and not "".join(row[ncols:]).strip():
-                    row = row[:ncols]
-                else:
-                    self.problem(
-                        rownum,
-                        "",
-                        f"This row has {n} cells but the header has {ncols}; "
-                        "check for missing or extra commas.",
-                    )
-                    data_rows += 1
-                    continue
-            elif not "".join(row).strip():
-                continue
-            data_rows += 1
-            before = len(problems)
-
-            for i in blank_cols:
-                if row[i].strip():
-                    self.problem(
-                        rownum, "", f"Column {i + 1} has a value but no column name."
-                    )
-
-            name = norm(row[i_name])
-            if not name:
-                self.problem(rownum, c_name, "The name is missing.")
-
-            pid = norm(row[i_pid]) if i_pid >= 0 else ""
-            if dc:
-                if not pid:
-                    self.problem(rownum, c_pid, "The Democracy Club person_id is missing.")
-                elif not (pid.isascii() and pid.isdigit()):
-                    self.problem(rownum, c_pid, "person_id must be a whole number.")
-                    pid = ""
-
-            ballot_id = row[i_ballot].strip().lower() if i_ballot >= 0 else ""
-            election_id = row[i_eid].strip().lower() if i_eid >= 0 else ""
-            ballot: _Ballot | None = None
-            if ballot_id:
-                ballot = ballot_of(ballot_id)
-                if ballot is None:
-                    self.problem(
-                        rownum,
-                        c_ballot,
-                        "ballot_paper_id is not a Democracy Club ballot ID "
-                        "(like local.leeds.headingley.2026-05-07).",
-                    )
-            elif dc:
-                self.problem(rownum, c_ballot, "The ballot_paper_id is missing.")
-            if election_id:
-                eballot = ballot_of(election_id)
-                if eballot is None:
-                    self.problem(
-                        rownum,
-                        c_eid,
-                        "election_id is not a Democracy Club election ID "
-                        "(like local.leeds.2026-05-07).",
-                    )
-                elif not ballot_id:
-                    ballot = eballot
-
-            when: date | None = None
-            raw_date = row[i_date].strip() if i_date >= 0 else ""
-            if raw_date:
-                try:
-                    when = dates[raw_date]
-                except KeyError:
-                    when = dates[raw_date] = parse_date(raw_date)
-                if when is None:
-                    self.problem(
-                        rownum, c_date, f"election_date is not a valid date ({date_hint})."
-                    )
-                elif ballot is not None and when != ballot.when:
-                    self.problem(
-                        rownum,
-                        c_date,
-                        "election_date does not match the date at the end of the ballot ID.",
-                    )
-            elif ballot is not None:
-                when = ballot.when
-
-            cancelled = False
-            if i_cancel >= 0:
-                raw = row[i_cancel].strip()
-                if raw:
-                    flag = _parse_bool(raw)
-                    if flag is None:
-                        self.problem(rownum, columns[i_cancel], f"cancelled_poll {_BOOL_HINT}.")
+        try:
+            for row in reader:
+                rownum += 1
+                if len(row) != ncols:
+                    n = len(row)
+                    if not "".join(row).strip():
+                        continue
+                    if n > ncols and not "".join(row[ncols:]).strip():
+                        row = row[:ncols]
                     else:
-                        cancelled = flag
-            elected: bool | None = None
-            if i_elected >= 0:
-                raw = row[i_elected].strip()
-                if raw:
-                    elected = _parse_bool(raw)
-                    if elected is None:
-                        self.problem(rownum, columns[i_elected], f"elected {_BOOL_HINT}.")
-            by_flag = False
-            if i_by >= 0:
-                raw = row[i_by].strip()
-                if raw:
-                    flag = _parse_bool(raw)
-                    if flag is None:
-                        self.problem(rownum, columns[i_by], f"by_election {_BOOL_HINT}.")
-                    else:
-                        by_flag = flag
-            for i in bool_only:
-                raw = row[i].strip()
-                if raw and _parse_bool(raw) is None:
-                    self.problem(rownum, columns[i], f"{columns[i]} {_BOOL_HINT}.")
-            for i in int_only:
-                raw = row[i].strip()
-                if raw and not (raw.isascii() and raw.isdigit()):
-                    self.problem(rownum, columns[i], f"{columns[i]} must be a whole number.")
-
-            email = norm(row[i_email]) if i_email >= 0 else ""
-            if email and not _EMAIL.match(email):
-                self.problem(
-                    rownum, columns[i_email], "The email does not look like an email address."
-                )
-
-            if pid and name:
-                key = name.casefold()
-                prev = names_by_pid.get(pid)
-                if prev is None:
-                    names_by_pid[pid] = (key, rownum)
-                elif prev[0] != key:
-                    self.problem(
-                        rownum,
-                        c_pid,
-                        f"This person_id is used on row {prev[1]} with a different name.",
-                    )
-                if ballot_id:
-                    first = seen_pairs.get((pid, ballot_id))
-                    if first is None:
-                        seen_pairs[(pid, ballot_id)] = rownum
-                    else:
-                        self.problem(
+                        problem(
                             rownum,
                             "",
-                            f"This row repeats the person_id and ballot_paper_id of row {first}.",
+                            f"This row has {n} cells but the header has {ncols}; "
+                            "check for missing or extra commas.",
                         )
+                        data_rows += 1
+                        continue
+                before = len(problems)
+                name = _norm(row[i_name])
+                if not name:
+                    if not "".join(row).strip():
+                        continue  # a blank row
+                    problem(rownum, c_name, "The name is missing.")
+                data_rows += 1
 
-            if len(problems) != before:
-                continue
+                for i in blank_cols:
+                    if row[i].strip():
+                        problem(rownum, "", f"Column {i + 1} has a value but no column name.")
 
-            org_col = norm(row[i_org]) if i_org >= 0 else ""
-            post = norm(row[i_post]) if i_post >= 0 else ""
-            if ballot is not None:
-                org_slug = ballot.org_slug
-                kind = ballot.kind
-                by_election = ballot.by_election or by_flag
-                if not post and ballot.division:
-                    post = _title_from_slug(ballot.division)
-            else:
-                org_slug = _slugify(org_col) if org_col else ""
-                kind = "other"
-                by_election = by_flag
-            records.append(
-                CandidacyRecord(
-                    row=rownum,
-                    dc_person_id=pid or None,
-                    name=name,
-                    ballot_paper_id=ballot_id,
-                    election_id=election_id,
-                    election_date=when,
-                    party=norm(row[i_party]) if i_party >= 0 else "",
-                    post=post,
-                    org_slug=org_slug,
-                    org_name=org_col or self.org_name(org_slug),
-                    role_hint=candidate,
-                    election_kind=kind,
-                    by_election=by_election,
-                    cancelled_poll=cancelled,
-                    elected=elected,
-                    email=email,
-                    phone=norm(row[i_phone]) if i_phone >= 0 else "",
-                    address=_norm_address(row[i_addr]) if i_addr >= 0 else "",
+                pid = _norm(row[i_pid]) if i_pid >= 0 else ""
+                if dc:
+                    if not pid:
+                        problem(rownum, c_pid, "The Democracy Club person_id is missing.")
+                    elif not (pid.isascii() and pid.isdigit()):
+                        problem(rownum, c_pid, "person_id must be a whole number.")
+                        pid = ""
+
+                ballot_id, ballot = ballots[row[i_ballot]] if i_ballot >= 0 else ("", None)
+                if ballot_id:
+                    if ballot is None:
+                        problem(
+                            rownum,
+                            c_ballot,
+                            "ballot_paper_id is not a Democracy Club ballot ID "
+                            "(like local.leeds.headingley.2026-05-07).",
+                        )
+                elif dc:
+                    problem(rownum, c_ballot, "The ballot_paper_id is missing.")
+                election_id, election = elections[row[i_eid]] if i_eid >= 0 else ("", None)
+                if election_id:
+                    if election is None:
+                        problem(
+                            rownum,
+                            c_eid,
+                            "election_id is not a Democracy Club election ID "
+                            "(like local.leeds.2026-05-07).",
+                        )
+                    elif not ballot_id:
+                        ballot = election
+
+                when: date | None = None
+                if i_date >= 0:
+                    good, when = dates[row[i_date]]
+                    if not good:
+                        problem(rownum, c_date, f"election_date is not a valid date ({date_hint}).")
+                    elif when is None:
+                        when = ballot.when if ballot is not None else None
+                    elif ballot is not None and when != ballot.when:
+                        problem(
+                            rownum,
+                            c_date,
+                            "election_date does not match the date at the end of the ballot ID.",
+                        )
+                elif ballot is not None:
+                    when = ballot.when
+
+                cancelled = by_flag = False
+                elected: bool | None = None
+                if i_cancel >= 0:
+                    good, flag = flags[row[i_cancel]]
+                    if good:
+                        cancelled = flag is True
+                    else:
+                        problem(rownum, columns[i_cancel], f"cancelled_poll {_BOOL_HINT}.")
+                if i_elected >= 0:
+                    good, elected = flags[row[i_elected]]
+                    if not good:
+                        problem(rownum, columns[i_elected], f"elected {_BOOL_HINT}.")
+                if i_by >= 0:
+                    good, flag = flags[row[i_by]]
+                    if good:
+                        by_flag = flag is True
+                    else:
+                        problem(rownum, columns[i_by], f"by_election {_BOOL_HINT}.")
+                for i in bool_only:
+                    if not flags[row[i]][0]:
+                        problem(rownum, columns[i], f"{columns[i]} {_BOOL_HINT}.")
+                for i in int_only:
+                    raw = row[i].strip()
+                    if raw and not (raw.isascii() and raw.isdigit()):
+                        problem(rownum, columns[i], f"{columns[i]} must be a whole number.")
+
+                email = _norm(row[i_email]) if i_email >= 0 else ""
+                if email and not _EMAIL.match(email):
+                    problem(
+                        rownum, columns[i_email], "The email does not look like an email address."
+                    )
+
+                if pid and name:
+                    prev = names_by_pid.get(pid)
+                    if prev is None:
+                        names_by_pid[pid] = (name, rownum)
+                    elif prev[0] != name and prev[0].casefold() != name.casefold():
+                        problem(
+                            rownum,
+                            c_pid,
+                            f"This person_id is used on row {prev[1]} with a different name.",
+                        )
+                    if ballot_id:
+                        first = seen_pairs.setdefault((pid, ballot_id), rownum)
+                        if first != rownum:
+                            problem(
+                                rownum,
+                                "",
+                                "This row repeats the person_id and ballot_paper_id of row "
+                                f"{first}.",
+                            )
+
+                if len(problems) != before:
+                    continue
+
+                org_col = norm[row[i_org]] if i_org >= 0 else ""
+                post = norm[row[i_post]] if i_post >= 0 else ""
+                if ballot is not None:
+                    org_slug = ballot.org_slug
+                    kind = ballot.kind
+                    by_election = ballot.by_election or by_flag
+                    if not post and ballot.division:
+                        post = _title_from_slug(ballot.division)
+                else:
+                    org_slug = _slugify(org_col) if org_col else ""
+                    kind = "other"
+                    by_election = by_flag
+                # The object CandidacyRecord(...) would make, built about 3x faster: a
+                # frozen dataclass's __init__ sets each field through object.__setattr__.
+                rec = new_record(CandidacyRecord)
+                set_attr(
+                    rec,
+                    "__dict__",
+                    {
+                        "row": rownum,
+                        "dc_person_id": pid or None,
+                        "name": name,
+                        "ballot_paper_id": ballot_id,
+                        "election_id": election_id,
+                        "election_date": when,
+                        "party": norm[row[i_party]] if i_party >= 0 else "",
+                        "post": post,
+                        "org_slug": org_slug,
+                        "org_name": org_col or org_names[org_slug],
+                        "role_hint": candidate,
+                        "election_kind": kind,
+                        "by_election": by_election,
+                        "cancelled_poll": cancelled,
+                        "elected": elected,
+                        "email": email,
+                        "phone": _norm(row[i_phone]) if i_phone >= 0 else "",
+                        "address": _norm_address(row[i_addr]) if i_addr >= 0 else "",
+                    },
                 )
+                records.append(rec)
+        except csv.Error as exc:
+            problem(
+                rownum + 1,
+                "",
+                f"This row could not be read ({_csv_error(exc)}, near line "
+                f"{getattr(reader, 'line_num', 0)} of the file); check for a stray or "
+                "unclosed quote. Rows after it were not read.",
             )
+            return
 
         if not data_rows:
-            self.problem(0, "", "The file has a header row but no data rows.")
+            problem(0, "", "The file has a header row but no data rows.")
 
-    def org_name(self, slug: str) -> str:
-        try:
-            return self._org_names[slug]
-        except KeyError:
-            name = self._org_names[slug] = _ORG_NAMES.get(slug) or _title_from_slug(slug)
-            return name
+
+def _org_name(slug: str) -> str:
+    return _ORG_NAMES.get(slug) or _title_from_slug(slug)
+
+
+_CSV_MESSAGES: Final = (
+    ("expected after", "a quoted cell is followed by text before the next comma"),
+    ("unexpected end of data", "a quoted cell is never closed"),
+    ("field larger than field limit", "a cell is too long"),
+    ("new-line character seen in unquoted field", "a line break inside an unquoted cell"),
+)
 
 
 def _csv_error(exc: csv.Error) -> str:
-    """csv's message, which names the problem but never quotes cell contents."""
-    msg = str(exc).strip().rstrip(".")
-    return msg or "malformed CSV"
+    """Describe a csv error in plain words (never quoting the file's contents)."""
+    msg = str(exc)
+    for needle, plain in _CSV_MESSAGES:
+        if needle in msg:
+            return plain
+    return "the CSV quoting is malformed"

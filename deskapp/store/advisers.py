@@ -69,8 +69,9 @@ def list_advisers(
     )
     open_incidents = (
         select(INCIDENT.c.adviser_id, func.count().label("open_incidents"))
-        .where(INCIDENT.c.status.in_([str(s) for s in OPEN_STATUSES]),
-               INCIDENT.c.deleted.is_(False))
+        .where(
+            INCIDENT.c.status.in_([str(s) for s in OPEN_STATUSES]), INCIDENT.c.deleted.is_(False)
+        )
         .group_by(INCIDENT.c.adviser_id)
         .subquery()
     )

@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import Connection, select, text
 
 from deskapp.core.domain import AuditAction
-from deskapp.core.ids import uuid7
 from deskapp.store.models import AuditEvent, Meta
 
 GENESIS = "0" * 64
@@ -31,7 +30,7 @@ _meta = Meta.__table__  # type: ignore[attr-defined]
 def _digest(prev_hash: str, event: dict[str, Any]) -> str:
     body = json.dumps(
         [
-            event["id"],
+            event["seq"],
             event["at"].isoformat(),
             event["officer_id"],
             event["action"],
@@ -77,7 +76,6 @@ def append(
         seq += 1
         event = {
             "seq": seq,
-            "id": uuid7(),
             "at": at,
             "officer_id": officer_id,
             "action": str(entry.action),
@@ -95,8 +93,10 @@ def append(
         conn.execute(_table.insert(), rows)
         head = f"{seq}:{prev}"
         conn.execute(
-            text("INSERT INTO meta(key, value) VALUES (:k, :v) "
-                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+            text(
+                "INSERT INTO meta(key, value) VALUES (:k, :v) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+            ),
             {"k": HEAD_KEY, "v": head},
         )
     return len(rows)
@@ -120,17 +120,23 @@ def verify(conn: Connection) -> Verification:
         expected_seq += 1
         count += 1
         if row["seq"] != expected_seq:
-            return Verification(False, count, f"event {expected_seq} is missing or out of order",
-                                expected_seq)
+            return Verification(
+                False, count, f"event {expected_seq} is missing or out of order", expected_seq
+            )
         if row["prev_hash"] != prev:
-            return Verification(False, count, f"event {row['seq']} does not follow the one before",
-                                row["seq"])
+            return Verification(
+                False, count, f"event {row['seq']} does not follow the one before", row["seq"]
+            )
         if _digest(prev, dict(row)) != row["hash"]:
             return Verification(False, count, f"event {row['seq']} has been altered", row["seq"])
         prev = row["hash"]
     head_seq, head_hash = _head(conn)
     if (head_seq, head_hash) != (expected_seq, prev):
-        return Verification(False, count,
-                            f"the log ends at event {expected_seq} but the recorded head is "
-                            f"event {head_seq}: events have been removed", expected_seq)
+        return Verification(
+            False,
+            count,
+            f"the log ends at event {expected_seq} but the recorded head is "
+            f"event {head_seq}: events have been removed",
+            expected_seq,
+        )
     return Verification(True, count)

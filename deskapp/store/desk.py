@@ -15,7 +15,6 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, select, text
 
-from deskapp.core.clock import utcnow
 from deskapp.core.domain import OfficerRole
 from deskapp.core.errors import AuthError, DatabaseCorrupt, DatabaseMissing, ValidationError
 from deskapp.core.hlc import HybridClock
@@ -76,7 +75,7 @@ class Desk:
         self.settings = settings
         self._write_lock = threading.RLock()
         with self.read() as conn:
-            meta = dict(conn.execute(select(_meta.c.key, _meta.c.value)).tuples().all())
+            meta = {k: v for k, v in conn.execute(select(_meta.c.key, _meta.c.value))}
         self.site_id = meta["site_id"]
         self.clock = HybridClock(int(meta.get("hlc", "0")))
         self.closed = False
@@ -103,7 +102,9 @@ class Desk:
             raise ValidationError(f"A desk already exists at {path}; it has not been changed.")
         path.parent.mkdir(parents=True, exist_ok=True)
         key = generate_data_key()
-        slots, recovery = KeySlots.create(spath, officer_id, passphrase, key, kdf or KdfParams.from_env())
+        slots, recovery = KeySlots.create(
+            spath, officer_id, passphrase, key, kdf or KdfParams.from_env()
+        )
         try:
             with translate_errors(path):
                 engine = make_engine(path, key)
@@ -118,12 +119,21 @@ class Desk:
             with desk.write() as tx:
                 tx.insert(
                     "officer",
-                    {"id": officer_id, "name": name.strip(), "role": OfficerRole.SUPERVISOR,
-                     "active": True, "created_at": tx.now},
+                    {
+                        "id": officer_id,
+                        "name": name.strip(),
+                        "role": OfficerRole.SUPERVISOR,
+                        "active": True,
+                        "created_at": tx.now,
+                    },
                 )
         except BaseException:
-            for leftover in (path, spath, path.with_name(path.name + "-wal"),
-                             path.with_name(path.name + "-shm")):
+            for leftover in (
+                path,
+                spath,
+                path.with_name(path.name + "-wal"),
+                path.with_name(path.name + "-shm"),
+            ):
                 leftover.unlink(missing_ok=True)
             raise
         return desk, recovery
@@ -142,7 +152,7 @@ class Desk:
         slots = load_slots(path)
         officer_id = officer_id.strip()
         if recovery_key is not None:
-            candidates = [slots.unlock_recovery(recovery_key)]
+            candidates = slots.unlock_recovery_candidates(recovery_key)
         elif passphrase is not None:
             candidates = slots.unlock_candidates(officer_id, passphrase)
         else:
@@ -229,7 +239,7 @@ def _engine_for(path: Path, slots: KeySlots, candidates: list[bytes]) -> tuple[E
         with translate_errors(path):
             try:
                 connect_raw(path, key).close()
-            except Exception as exc:  # noqa: BLE001 - tried next key, then explained below
+            except Exception as exc:
                 last = exc
                 continue
         if index > 0:

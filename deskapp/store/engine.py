@@ -90,8 +90,10 @@ def translate_errors(path: Path) -> Iterator[None]:
         raise explain(exc, path) from exc
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
-            raise StorageFull(f"The disk holding {path} is full. Free space and try again; "
-                              "nothing that was saved has been lost.") from exc
+            raise StorageFull(
+                f"The disk holding {path} is full. Free space and try again; "
+                "nothing that was saved has been lost."
+            ) from exc
         raise
 
 
@@ -104,8 +106,10 @@ def explain(exc: BaseException, path: Path) -> DeskError:
             "Wait a moment and try again."
         )
     if "full" in text:
-        return StorageFull(f"The disk holding {path} is full. Free space and try again; "
-                           "nothing that was saved has been lost.")
+        return StorageFull(
+            f"The disk holding {path} is full. Free space and try again; "
+            "nothing that was saved has been lost."
+        )
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return DatabaseCorrupt(
             f"The desk database {path} is damaged or is not a deskapp database. It has not "

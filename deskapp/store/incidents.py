@@ -88,9 +88,17 @@ def add_incident(
 def _timeline(tx: WriteTx, incident_id: str, kind: str, text: str) -> None:
     tx.append(
         "timeline_entry",
-        {"id": uuid7(), "incident_id": incident_id, "at": tx.now, "officer_id": tx.officer_id,
-         "kind": kind, "text": text},
-        audit_entity="incident", audit_id=incident_id, detail=f"timeline {kind}",
+        {
+            "id": uuid7(),
+            "incident_id": incident_id,
+            "at": tx.now,
+            "officer_id": tx.officer_id,
+            "kind": kind,
+            "text": text,
+        },
+        audit_entity="incident",
+        audit_id=incident_id,
+        detail=f"timeline {kind}",
     )
 
 
@@ -110,8 +118,16 @@ def update_incident(
     with desk.write() as tx:
         incident_id = resolve_id(tx.conn, INCIDENT, ident, label="incident")
         return apply_changes(
-            desk, tx, incident_id, grade=grade, status=status, adviser=adviser,
-            crime_ref=crime_ref, operation=operation, thrive=thrive, summary=summary,
+            desk,
+            tx,
+            incident_id,
+            grade=grade,
+            status=status,
+            adviser=adviser,
+            crime_ref=crime_ref,
+            operation=operation,
+            thrive=thrive,
+            summary=summary,
         )
 
 
@@ -137,23 +153,31 @@ def apply_changes(
         changes["due_at"] = desk.settings.grade_targets.due(grade, current["reported_at"])
         lines.append(("grade", f"Re-graded G{current['grade']} -> G{grade}"))
     new_status = parse_status(status) if status is not None else None
+    from_status = Status(current["status"])
     if adviser is not None:
         adviser_id = resolve_id(tx.conn, ADVISER, adviser, label="adviser") if adviser else None
         if adviser_id != current["adviser_id"]:
             changes["adviser_id"] = adviser_id
-            name = tx.conn.execute(
-                select(ADVISER.c.name).where(ADVISER.c.id == adviser_id)
-            ).scalar() if adviser_id else "nobody"
+            name = (
+                tx.conn.execute(select(ADVISER.c.name).where(ADVISER.c.id == adviser_id)).scalar()
+                if adviser_id
+                else "nobody"
+            )
             lines.append(("assign", f"Assigned to {name}"))
-            if adviser_id and new_status is None and current["status"] in (Status.NEW, Status.TRIAGED):
-                new_status = Status.ASSIGNED
-    if new_status is not None and new_status != current["status"]:
-        check_transition(current["status"], new_status)
-        if new_status == Status.ASSIGNED and not (changes.get("adviser_id") or current["adviser_id"]):
+            if adviser_id and from_status in (Status.NEW, Status.TRIAGED):
+                # Naming an adviser is what "assigned" means: record that step first.
+                lines.append(("status", f"Status {from_status} -> {Status.ASSIGNED}"))
+                from_status = Status.ASSIGNED
+                changes["status"] = str(Status.ASSIGNED)
+    if new_status is not None and new_status != from_status:
+        check_transition(from_status, new_status)
+        if new_status == Status.ASSIGNED and not (
+            changes.get("adviser_id") or current["adviser_id"]
+        ):
             raise ValidationError("Assign an adviser before marking the incident assigned.")
         changes["status"] = str(new_status)
         changes["closed_at"] = tx.now if new_status == Status.CLOSED else None
-        lines.append(("status", f"Status {current['status']} -> {new_status}"))
+        lines.append(("status", f"Status {from_status} -> {new_status}"))
     if crime_ref is not None and crime_ref.strip() != current["crime_ref"]:
         changes["crime_ref"] = v.clean_text(crime_ref, field="crime reference", max_len=40)
         lines.append(("crime-ref", f"Crime reference set to {changes['crime_ref'] or '(none)'}"))
@@ -211,10 +235,19 @@ def queue_query(
     """The queue: grade, then time to due (overdue first within a grade), then id."""
     query = (
         select(
-            INCIDENT.c.id, INCIDENT.c.ref, INCIDENT.c.grade, INCIDENT.c.due_at,
-            INCIDENT.c.status, INCIDENT.c.type, INCIDENT.c.summary, INCIDENT.c.person_id,
-            INCIDENT.c.adviser_id, INCIDENT.c.reported_at, INCIDENT.c.crime_ref,
-            PERSON.c.name.label("person_name"), ADVISER.c.name.label("adviser_name"),
+            INCIDENT.c.id,
+            INCIDENT.c.ref,
+            INCIDENT.c.grade,
+            INCIDENT.c.due_at,
+            INCIDENT.c.status,
+            INCIDENT.c.type,
+            INCIDENT.c.summary,
+            INCIDENT.c.person_id,
+            INCIDENT.c.adviser_id,
+            INCIDENT.c.reported_at,
+            INCIDENT.c.crime_ref,
+            PERSON.c.name.label("person_name"),
+            ADVISER.c.name.label("adviser_name"),
         )
         .select_from(INCIDENT)
         .join(PERSON, PERSON.c.id == INCIDENT.c.person_id, isouter=True)
@@ -228,9 +261,14 @@ def queue_query(
     if grade:
         query = query.where(INCIDENT.c.grade == grade)
     if filter_text.strip():
-        query = query.where(or_(fts_match("incident", filter_text),
-                                INCIDENT.c.person_id.in_(
-                                    select(PERSON.c.id).where(fts_match("person", filter_text)))))
+        query = query.where(
+            or_(
+                fts_match("incident", filter_text),
+                INCIDENT.c.person_id.in_(
+                    select(PERSON.c.id).where(fts_match("person", filter_text))
+                ),
+            )
+        )
     return query.order_by(INCIDENT.c.grade, INCIDENT.c.due_at, INCIDENT.c.id)
 
 
@@ -249,8 +287,9 @@ def list_incidents(
         statuses = [str(parse_status(status))]
     else:
         statuses = None if include_closed else [str(s) for s in OPEN_STATUSES]
-    query = queue_query(filter_text=filter_text, statuses=statuses, adviser_id=adviser_id,
-                        grade=grade)
+    query = queue_query(
+        filter_text=filter_text, statuses=statuses, adviser_id=adviser_id, grade=grade
+    )
     if limit is not None:
         query = query.limit(limit)
     with desk.read() as conn:
@@ -261,16 +300,25 @@ def get_incident(desk: Desk, ident: str) -> dict[str, Any]:
     """One incident with its whole timeline (oldest first)."""
     with desk.read() as conn:
         incident_id = resolve_id(conn, INCIDENT, ident, label="incident")
-        row = dict(conn.execute(
-            select(INCIDENT, PERSON.c.name.label("person_name"),
-                   ADVISER.c.name.label("adviser_name"))
-            .join(PERSON, PERSON.c.id == INCIDENT.c.person_id, isouter=True)
-            .join(ADVISER, ADVISER.c.id == INCIDENT.c.adviser_id, isouter=True)
-            .where(INCIDENT.c.id == incident_id)
-        ).mappings().one())
+        row = dict(
+            conn.execute(
+                select(
+                    INCIDENT,
+                    PERSON.c.name.label("person_name"),
+                    ADVISER.c.name.label("adviser_name"),
+                )
+                .join(PERSON, PERSON.c.id == INCIDENT.c.person_id, isouter=True)
+                .join(ADVISER, ADVISER.c.id == INCIDENT.c.adviser_id, isouter=True)
+                .where(INCIDENT.c.id == incident_id)
+            )
+            .mappings()
+            .one()
+        )
         row["timeline"] = [
-            dict(r) for r in conn.execute(
-                select(TIMELINE).where(TIMELINE.c.incident_id == incident_id)
+            dict(r)
+            for r in conn.execute(
+                select(TIMELINE)
+                .where(TIMELINE.c.incident_id == incident_id)
                 .order_by(TIMELINE.c.at, TIMELINE.c.id)
             ).mappings()
         ]
@@ -279,11 +327,16 @@ def get_incident(desk: Desk, ident: str) -> dict[str, Any]:
 
 def overdue_count(desk: Desk, now: datetime | None = None) -> int:
     now = now or utcnow()
-    query = select(func.count()).select_from(INCIDENT).where(
-        and_(INCIDENT.c.status.in_([str(s) for s in OPEN_STATUSES]),
-             INCIDENT.c.due_at < now, INCIDENT.c.deleted.is_(False))
+    query = (
+        select(func.count())
+        .select_from(INCIDENT)
+        .where(
+            and_(
+                INCIDENT.c.status.in_([str(s) for s in OPEN_STATUSES]),
+                INCIDENT.c.due_at < now,
+                INCIDENT.c.deleted.is_(False),
+            )
+        )
     )
     with desk.read() as conn:
         return int(conn.execute(query).scalar_one())
-
-

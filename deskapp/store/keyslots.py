@@ -147,6 +147,11 @@ def _backoff_base() -> float:
     return value
 
 
+def _require_officer_id(officer_id: str) -> None:
+    if not officer_id.strip():
+        raise ValidationError("The officer id must not be empty.")
+
+
 def _require_passphrase(passphrase: str) -> None:
     if not passphrase:
         raise ValidationError("The passphrase must not be empty.")
@@ -203,10 +208,10 @@ class KeySlots:
         """Make a new file with one officer slot and a recovery slot; returns the recovery key."""
         if path.exists():
             raise ValidationError(f"A key-slot file already exists at {path}; not overwriting it.")
+        _require_officer_id(officer_id)
         _require_passphrase(passphrase)
         _require_key(data_key)
         self = cls(path, secrets.token_hex(16), [], {})
-        self._check_officer_id(officer_id)
         secret = secrets.token_bytes(KEY_LEN)
         kdf = kdf or KdfParams.from_env()
         self._slots = [
@@ -298,7 +303,7 @@ class KeySlots:
         kdf: KdfParams | None = None,
         replace: bool = False,
     ) -> None:
-        self._check_officer_id(officer_id)
+        _require_officer_id(officer_id)
         _require_passphrase(passphrase)
         _require_key(data_key)
         if self.has_pending_rekey():
@@ -406,10 +411,6 @@ class KeySlots:
     def _label(self, officer_id: str) -> str:
         mac = hmac.new(bytes.fromhex(self.db_id), officer_id.encode("utf-8"), hashlib.sha256)
         return mac.hexdigest()[:32]
-
-    def _check_officer_id(self, officer_id: str) -> None:
-        if not officer_id.strip():
-            raise ValidationError("The officer id must not be empty.")
 
     def _keyring_user(self, label: str) -> str:
         return f"{self.db_id}:{label}"

@@ -20,9 +20,13 @@ def resolve_id(conn: Connection, table: Table, text: str, *, label: str) -> str:
             return str(hits[0])
     if len(text) >= 4:
         like = text.lower().replace("%", "").replace("_", "") + "%"
-        hits = conn.execute(select(table.c.id).where(table.c.id.like(like)).limit(2)).scalars().all()
+        hits = (
+            conn.execute(select(table.c.id).where(table.c.id.like(like)).limit(2)).scalars().all()
+        )
         if len(hits) == 1:
             return str(hits[0])
         if len(hits) > 1:
-            raise ValidationError(f"More than one {label} id starts with {text!r}; give more of it.")
+            raise ValidationError(
+                f"More than one {label} id starts with {text!r}; give more of it."
+            )
     raise NotFound(f"No {label} with id {text!r}.")

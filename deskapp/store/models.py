@@ -215,8 +215,7 @@ class AuditEvent(SQLModel, table=True):
     """DPA 2018 s.62 log: append-only and hash-chained (see deskapp.store.audit)."""
 
     __tablename__ = "audit_event"
-    seq: int | None = Field(default=None, primary_key=True)
-    id: str = Field(unique=True)
+    seq: int | None = Field(default=None, primary_key=True)  # with site_id, its identity
     at: datetime = Field(sa_type=UTCDateTime)
     officer_id: str
     action: str
@@ -249,7 +248,7 @@ class Outbox(SQLModel, table=True):
     entity: str
     row_id: str
     op: str  # insert|update|delete|append
-    payload: str  # JSON of the fields written
+    fields: str = ""  # the fields an update changed; the values are read at push time
     hlc: int
     site_id: str
 
@@ -260,4 +259,3 @@ class Meta(SQLModel, table=True):
     __tablename__ = "meta"
     key: str = Field(primary_key=True)
     value: str
-

@@ -68,18 +68,14 @@ def add_officer(
         desk.slots.add_officer(officer_id, passphrase, desk.data_key, kdf, replace=True)
 
 
-def change_passphrase(
-    desk: Desk, old: str, new: str, kdf: KdfParams | None = None
-) -> None:
+def change_passphrase(desk: Desk, old: str, new: str, kdf: KdfParams | None = None) -> None:
     check_passphrase(new)
     desk.slots.change_passphrase(desk.officer.id, old, new, kdf)
     with desk.write() as tx:
         tx.audit(AuditAction.ALTERATION, "officer", desk.officer.id, ("passphrase",))
 
 
-def reset_passphrase(
-    desk: Desk, officer_id: str, new: str, kdf: KdfParams | None = None
-) -> None:
+def reset_passphrase(desk: Desk, officer_id: str, new: str, kdf: KdfParams | None = None) -> None:
     """A supervisor (or a desk opened with the recovery key) sets a forgotten passphrase."""
     require_supervisor(desk, "reset another officer's passphrase")
     check_passphrase(new)
@@ -100,8 +96,7 @@ def remove_officer(desk: Desk, officer_id: str) -> None:
         if len(supervisors) <= 1:
             raise ValidationError("The desk needs at least one supervisor.")
     with desk.write() as tx:
-        tx.update("officer", officer_id, {"active": False, "removed_at": tx.now},
-                  detail="removed")
+        tx.update("officer", officer_id, {"active": False, "removed_at": tx.now}, detail="removed")
     desk.slots.remove_officer(officer_id)
     rekey(desk)
 

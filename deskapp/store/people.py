@@ -65,7 +65,9 @@ def add_person(desk: Desk, **fields: Any) -> str:
         raise ValidationError("name is required.")
     with desk.write() as tx:
         if values.get("adviser_id"):
-            values["adviser_id"] = resolve_id(tx.conn, ADVISER, values["adviser_id"], label="adviser")
+            values["adviser_id"] = resolve_id(
+                tx.conn, ADVISER, values["adviser_id"], label="adviser"
+            )
         return tx.insert("person", values)
 
 
@@ -74,7 +76,9 @@ def update_person(desk: Desk, ident: str, **fields: Any) -> dict[str, tuple[Any,
     with desk.write() as tx:
         row_id = resolve_id(tx.conn, PERSON, ident, label="person")
         if values.get("adviser_id"):
-            values["adviser_id"] = resolve_id(tx.conn, ADVISER, values["adviser_id"], label="adviser")
+            values["adviser_id"] = resolve_id(
+                tx.conn, ADVISER, values["adviser_id"], label="adviser"
+            )
         return tx.update("person", row_id, values)
 
 
@@ -130,21 +134,33 @@ def get_person(desk: Desk, ident: str, *, reveal: bool = False, reason: str = ""
         row_id = resolve_id(conn, PERSON, ident, label="person")
         person = dict(conn.execute(select(PERSON).where(PERSON.c.id == row_id)).mappings().one())
         person["candidacies"] = [
-            dict(r) for r in conn.execute(
-                select(CANDIDACY).where(CANDIDACY.c.person_id == row_id)
+            dict(r)
+            for r in conn.execute(
+                select(CANDIDACY)
+                .where(CANDIDACY.c.person_id == row_id)
                 .order_by(CANDIDACY.c.election_date)
             ).mappings()
         ]
         person["contacts"] = [
-            dict(r) for r in conn.execute(
+            dict(r)
+            for r in conn.execute(
                 select(CONTACT).where(CONTACT.c.person_id == row_id).order_by(CONTACT.c.at.desc())
             ).mappings()
         ]
         person["incidents"] = [
-            dict(r) for r in conn.execute(
-                select(INCIDENT.c.id, INCIDENT.c.ref, INCIDENT.c.type, INCIDENT.c.grade,
-                       INCIDENT.c.status, INCIDENT.c.summary, INCIDENT.c.reported_at)
-                .where(INCIDENT.c.person_id == row_id).order_by(INCIDENT.c.reported_at.desc())
+            dict(r)
+            for r in conn.execute(
+                select(
+                    INCIDENT.c.id,
+                    INCIDENT.c.ref,
+                    INCIDENT.c.type,
+                    INCIDENT.c.grade,
+                    INCIDENT.c.status,
+                    INCIDENT.c.summary,
+                    INCIDENT.c.reported_at,
+                )
+                .where(INCIDENT.c.person_id == row_id)
+                .order_by(INCIDENT.c.reported_at.desc())
             ).mappings()
         ]
     log_consultation(desk, [person], reveal=reveal, what="show", reason=reason)
@@ -158,8 +174,13 @@ def reveal_field(desk: Desk, person_id: str, field: str, reason: str = "") -> An
     with desk.read() as conn:
         value = conn.execute(select(PERSON.c[field]).where(PERSON.c.id == person_id)).scalar_one()
     with desk.write() as tx:
-        tx.audit(AuditAction.CONSULTATION, "person", person_id, (field,),
-                 detail=f"revealed{': ' + reason if reason else ''}")
+        tx.audit(
+            AuditAction.CONSULTATION,
+            "person",
+            person_id,
+            (field,),
+            detail=f"revealed{': ' + reason if reason else ''}",
+        )
     return value
 
 
@@ -170,11 +191,17 @@ def log_consultation(
         if reveal:
             # Each person whose sensitive fields were shown gets an event of their own.
             for row in rows:
-                tx.audit(AuditAction.CONSULTATION, "person", row["id"], SENSITIVE,
-                         detail=f"{what} revealed{': ' + reason if reason else ''}")
+                tx.audit(
+                    AuditAction.CONSULTATION,
+                    "person",
+                    row["id"],
+                    SENSITIVE,
+                    detail=f"{what} revealed{': ' + reason if reason else ''}",
+                )
         elif what == "list":
-            tx.audit(AuditAction.CONSULTATION, "person", "", (),
-                     detail=f"listed {len(rows)} people")
+            tx.audit(
+                AuditAction.CONSULTATION, "person", "", (), detail=f"listed {len(rows)} people"
+            )
         else:
             for row in rows:
                 tx.audit(AuditAction.CONSULTATION, "person", row["id"], (), detail=what)

@@ -50,23 +50,25 @@ def parse_settings(raw: dict[str, Any], where: str = "settings") -> Settings:
     known = {"auto_lock_minutes", "theme", "hub_url", "grade_targets"}
     for key in raw:
         if key not in known:
-            raise ConfigError(f"{where}: unknown setting '{key}'. Known: {', '.join(sorted(known))}.")
+            raise ConfigError(
+                f"{where}: unknown setting '{key}'. Known: {', '.join(sorted(known))}."
+            )
     lock = raw.get("auto_lock_minutes", 5)
     if isinstance(lock, bool) or not isinstance(lock, int | float) or not 0 < lock <= 24 * 60:
-        raise ConfigError(f"{where}: 'auto_lock_minutes' must be a number of minutes from 1 to 1440.")
+        raise ConfigError(
+            f"{where}: 'auto_lock_minutes' must be a number of minutes from 1 to 1440."
+        )
     theme = raw.get("theme", "textual-dark")
     if theme not in THEMES:
         raise ConfigError(f"{where}: 'theme' must be one of {', '.join(THEMES)}.")
     hub = raw.get("hub_url")
     if hub is not None and not isinstance(hub, str):
         raise ConfigError(f"{where}: 'hub_url' must be a string.")
-    if isinstance(hub, str) and "@" in hub.split("://", 1)[-1].split("/", 1)[0]:
-        # user:password@host in a config file would be a plaintext credential.
-        if ":" in hub.split("://", 1)[-1].split("@", 1)[0]:
-            raise ConfigError(
-                f"{where}: 'hub_url' must not contain a password; use PGPASSWORD, .pgpass "
-                "or the keyring."
-            )
+    if isinstance(hub, str) and _has_password(hub):
+        raise ConfigError(
+            f"{where}: 'hub_url' must not contain a password; use PGPASSWORD, .pgpass "
+            "or the keyring."
+        )
     targets = dict(DEFAULT_TARGET_MINUTES)
     table = raw.get("grade_targets", {})
     if not isinstance(table, dict):
@@ -83,3 +85,9 @@ def parse_settings(raw: dict[str, Any], where: str = "settings") -> Settings:
         hub_url=hub,
         grade_targets=GradeTargets(targets),
     )
+
+
+def _has_password(url: str) -> bool:
+    """user:password@host in a config file would be a plaintext credential."""
+    netloc = url.split("://", 1)[-1].split("/", 1)[0]
+    return "@" in netloc and ":" in netloc.split("@", 1)[0]

@@ -8,12 +8,10 @@ issues INSERT/UPDATE/DELETE on these tables.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, select, update
+from sqlalchemy import Column, Connection, Table, select, update
 from sqlmodel import SQLModel
 
 from deskapp.core.clock import utcnow
@@ -63,26 +61,50 @@ APPEND_ONLY: dict[str, Table] = {
     "incident_person": _t(IncidentPerson),
 }
 FIELD_VERSION = _t(FieldVersion)
-OUTBOX = _t(Outbox)
 #: Bookkeeping columns that are not the record's own data.
 NOT_FIELDS = frozenset({"id", "created_at", "updated_at"})
 
 
-def to_json(values: Mapping[str, Any]) -> str:
-    def default(value: object) -> str:
-        if isinstance(value, datetime | date):
-            return value.isoformat()
-        raise TypeError(type(value).__name__)
+def _scalar_default(column: Column[Any]) -> Any:
+    default = column.default
+    return getattr(default, "arg", None) if default is not None and default.is_scalar else None
 
-    return json.dumps(values, default=default, separators=(",", ":"), ensure_ascii=False)
+
+class _Bulk:
+    """A fast executemany for one table: values go through each column's own bind
+    processor (so types are stored exactly as SQLAlchemy stores them) but skip the
+    per-row statement compilation, which dominates at 100,000 rows."""
+
+    def __init__(self, conn: Connection, table: Table) -> None:
+        dialect = conn.dialect
+        self.columns = [
+            c
+            for c in table.columns
+            if not (c.primary_key and c.autoincrement is True and c.name == "seq")
+        ]
+        self.processors = [c.type.bind_processor(dialect) for c in self.columns]
+        self.defaults = [_scalar_default(c) for c in self.columns]
+        names = ", ".join(c.name for c in self.columns)
+        marks = ", ".join("?" for _ in self.columns)
+        self.sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
+        self.conn = conn
+
+    def run(self, rows: list[dict[str, Any]]) -> None:
+        spec = list(zip(self.columns, self.processors, self.defaults, strict=True))
+        params = [
+            tuple(
+                proc(row.get(col.name, default)) if proc else row.get(col.name, default)
+                for col, proc, default in spec
+            )
+            for row in rows
+        ]
+        self.conn.exec_driver_sql(self.sql, params)
 
 
 class WriteTx:
     """One atomic unit of work, made by ``Desk.write()``."""
 
-    def __init__(
-        self, conn: Connection, officer_id: str, site_id: str, clock: HybridClock
-    ) -> None:
+    def __init__(self, conn: Connection, officer_id: str, site_id: str, clock: HybridClock) -> None:
         self.conn = conn
         self.officer_id = officer_id
         self.site_id = site_id
@@ -109,14 +131,16 @@ class WriteTx:
         self._audit.clear()
 
     # -- versioned records ---------------------------------------------------------
-    def insert(self, entity: str, values: dict[str, Any], *, log: bool = True) -> str:
+    def insert(self, entity: str, values: dict[str, Any], *, log: str = "each") -> str:
         """Create a record; returns its id (a new UUIDv7 unless given)."""
         self.insert_many(entity, [values], log=log)
         return str(values["id"])
 
     def insert_many(
-        self, entity: str, rows: list[dict[str, Any]], *, log: bool = True, detail: str = ""
+        self, entity: str, rows: list[dict[str, Any]], *, log: str = "each", detail: str = ""
     ) -> None:
+        """Create records. ``log`` is "each" (an audit event per record) or "batch" (one
+        event for the whole operation, e.g. loading demo data)."""
         table = VERSIONED[entity]
         if not rows:
             return
@@ -128,20 +152,33 @@ class WriteTx:
             if "updated_at" in table.c:
                 row.setdefault("updated_at", self.now)
             hlc = self.clock.now()
-            versions.append(
-                {"entity": entity, "row_id": row["id"], "field": "*", "hlc": hlc,
-                 "site_id": self.site_id}
+            versions.append((entity, row["id"], "*", hlc, self.site_id))
+            outbox.append((entity, row["id"], "insert", "", hlc, self.site_id))
+        _Bulk(self.conn, table).run(rows)
+        self.conn.exec_driver_sql(
+            "INSERT INTO field_version(entity, row_id, field, hlc, site_id) VALUES (?,?,?,?,?)",
+            versions,
+        )
+        self._outbox(outbox)
+        self._log_collection(entity, [str(r["id"]) for r in rows], log, detail)
+
+    def _outbox(self, entries: list[tuple[str, str, str, str, int, str]]) -> None:
+        self.conn.exec_driver_sql(
+            "INSERT INTO outbox(entity, row_id, op, fields, hlc, site_id) VALUES (?,?,?,?,?,?)",
+            entries,
+        )
+
+    def _log_collection(self, entity: str, ids: list[str], log: str, detail: str) -> None:
+        if log == "each":
+            for row_id in ids:
+                self.audit(AuditAction.COLLECTION, entity, row_id, detail=detail)
+        elif log == "batch":
+            self.audit(
+                AuditAction.COLLECTION,
+                entity,
+                "",
+                detail=f"{detail + ': ' if detail else ''}{len(ids)} records",
             )
-            outbox.append(
-                {"entity": entity, "row_id": row["id"], "op": "insert", "payload": to_json(row),
-                 "hlc": hlc, "site_id": self.site_id}
-            )
-        self.conn.execute(table.insert(), rows)
-        self.conn.execute(FIELD_VERSION.insert(), versions)
-        self.conn.execute(OUTBOX.insert(), outbox)
-        if log:
-            for row in rows:
-                self.audit(AuditAction.COLLECTION, entity, str(row["id"]), detail=detail)
 
     def get(self, entity: str, row_id: str) -> dict[str, Any]:
         table = VERSIONED[entity]
@@ -177,12 +214,7 @@ class WriteTx:
                 "DO UPDATE SET hlc = excluded.hlc, site_id = excluded.site_id",
                 (entity, row_id, name, hlc, self.site_id),
             )
-        self.conn.execute(
-            OUTBOX.insert(),
-            {"entity": entity, "row_id": row_id, "op": "update",
-             "payload": to_json({k: values[k] for k in fields}), "hlc": hlc,
-             "site_id": self.site_id},
-        )
+        self._outbox([(entity, row_id, "update", ",".join(fields), hlc, self.site_id)])
         self.audit(AuditAction.ALTERATION, entity, row_id, fields, detail=detail)
         return changed
 
@@ -197,8 +229,9 @@ class WriteTx:
         detail: str = "",
     ) -> None:
         """Insert a timeline entry, contact or link: these never conflict at sync."""
-        self.append_many(entity, [values], audit_entity=audit_entity, audit_id=audit_id,
-                         detail=detail)
+        self.append_many(
+            entity, [values], audit_entity=audit_entity, audit_id=audit_id, detail=detail
+        )
 
     def append_many(
         self,
@@ -208,22 +241,33 @@ class WriteTx:
         audit_entity: str | None = None,
         audit_id: str = "",
         detail: str = "",
-        log: bool = True,
+        log: str = "each",
     ) -> None:
         table = APPEND_ONLY[entity]
         if not rows:
             return
-        if "id" in table.c:
+        has_id = "id" in table.c
+        if has_id:
             for row in rows:
                 row.setdefault("id", uuid7())
         hlc = self.clock.now()
-        self.conn.execute(table.insert(), rows)
-        self.conn.execute(
-            OUTBOX.insert(),
-            [{"entity": entity, "row_id": str(row.get("id", "")), "op": "append",
-              "payload": to_json(row), "hlc": hlc, "site_id": self.site_id} for row in rows],
-        )
-        if log:
-            for row in rows:
-                self.audit(AuditAction.COLLECTION, audit_entity or entity,
-                           audit_id or str(row.get("id", "")), detail=detail or entity)
+        _Bulk(self.conn, table).run(rows)
+        keys = [_append_key(entity, row) for row in rows]
+        self._outbox([(entity, key, "append", "", hlc, self.site_id) for key in keys])
+        if log == "each" and audit_id:
+            for _ in rows:
+                self.audit(
+                    AuditAction.COLLECTION,
+                    audit_entity or entity,
+                    audit_id,
+                    detail=detail or entity,
+                )
+        else:
+            self._log_collection(audit_entity or entity, keys, log, detail or entity)
+
+
+def _append_key(entity: str, row: Mapping[str, Any]) -> str:
+    """Link tables have no id of their own: their key is the pair they link."""
+    if "id" in row:
+        return str(row["id"])
+    return ":".join(str(v) for k, v in sorted(row.items()))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 03:46:37.713648
+Create Date: 2026-11-22 03:58:13.935884
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ def upgrade() -> None:
     op.create_table(
         "audit_event",
         sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("id", sa.String(), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("officer_id", sa.String(), nullable=False),
         sa.Column("action", sa.String(), nullable=False),
@@ -48,7 +47,6 @@ def upgrade() -> None:
         sa.Column("prev_hash", sa.String(), nullable=False),
         sa.Column("hash", sa.String(), nullable=False),
         sa.PrimaryKeyConstraint("seq"),
-        sa.UniqueConstraint("id"),
     )
     op.create_table(
         "candidacy",
@@ -208,7 +206,7 @@ def upgrade() -> None:
         sa.Column("entity", sa.String(), nullable=False),
         sa.Column("row_id", sa.String(), nullable=False),
         sa.Column("op", sa.String(), nullable=False),
-        sa.Column("payload", sa.String(), nullable=False),
+        sa.Column("fields", sa.String(), nullable=False),
         sa.Column("hlc", sa.Integer(), nullable=False),
         sa.Column("site_id", sa.String(), nullable=False),
         sa.PrimaryKeyConstraint("seq"),

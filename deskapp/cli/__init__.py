@@ -1,0 +1,67 @@
+"""The `deskapp` command. Subcommands call the same services the TUI calls.
+
+Errors reach the user as one plain sentence and an exit code (see README); never a
+traceback, never personal data. ``DESKAPP_DEBUG=1`` shows tracebacks for developers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from deskapp import __version__
+from deskapp.cli import desk, records
+from deskapp.core.errors import DeskError
+
+EXIT_UNEXPECTED = 1
+EXIT_INTERRUPTED = 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="desk database (default: DESKAPP_DB, else the data folder)")
+    parser = argparse.ArgumentParser(
+        prog="deskapp",
+        description="Duty desk for elected officials and candidates: roster, advisers' "
+        "caseloads and incident triage, encrypted and offline-first.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"deskapp {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    desk.add_parsers(sub, common)
+    records.add_parsers(sub, common)
+    from deskapp.cli import demo
+
+    demo.add_parsers(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    if args.command is None:
+        args.func = desk.open_cmd
+    try:
+        code: int = args.func(args)
+        return code
+    except DeskError as exc:
+        print(f"deskapp: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("deskapp: interrupted; nothing half-written was kept.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        if os.environ.get("DESKAPP_DEBUG"):
+            raise
+        # The type only: an exception's text may quote personal data from a record.
+        print(
+            f"deskapp: unexpected error ({type(exc).__name__}). Nothing half-written was "
+            "kept. Run with DESKAPP_DEBUG=1 for details.",
+            file=sys.stderr,
+        )
+        return EXIT_UNEXPECTED

@@ -1,0 +1,58 @@
+"""Who is at the keyboard: prompting for (or reading, in automation) officer and passphrase."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from deskapp.core.errors import AuthError, UsageError
+from deskapp.store.desk import Desk, load_slots
+from deskapp.store.paths import default_db_path
+
+
+def db_path(arg: str | None) -> Path:
+    return Path(arg).expanduser() if arg else default_db_path()
+
+
+def ask(prompt: str) -> str:
+    if not sys.stdin.isatty():
+        raise UsageError(f"{prompt.strip(': ')} is needed and there is no terminal to ask on.")
+    return input(prompt)
+
+
+def ask_secret(prompt: str) -> str:
+    if not sys.stdin.isatty():
+        raise UsageError(
+            f"{prompt.strip(': ')} is needed and there is no terminal to ask on "
+            "(for automation set DESKAPP_PASSPHRASE)."
+        )
+    return getpass.getpass(prompt)
+
+
+def officer_id(explicit: str | None = None) -> str:
+    return explicit or os.environ.get("DESKAPP_OFFICER") or ask("Officer id: ")
+
+
+def new_passphrase(env: str = "DESKAPP_NEW_PASSPHRASE", who: str = "the new passphrase") -> str:
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    first = ask_secret(f"Enter {who}: ")
+    if ask_secret(f"Repeat {who}: ") != first:
+        raise AuthError("The two passphrases differ; nothing was changed.")
+    return first
+
+
+def open_desk(arg_db: str | None, officer: str | None = None) -> Desk:
+    """Unlock: DESKAPP_PASSPHRASE, else this terminal's keyring slot, else a prompt."""
+    path = db_path(arg_db)
+    slots = load_slots(path)  # a missing database is reported before any prompt
+    who = officer_id(officer)
+    passphrase = os.environ.get("DESKAPP_PASSPHRASE")
+    if passphrase is None and slots.unlock_keyring(who) is not None:
+        return Desk.open(path, who)
+    if passphrase is None:
+        passphrase = ask_secret(f"Passphrase for officer {who}: ")
+    return Desk.open(path, who, passphrase)

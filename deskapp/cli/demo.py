@@ -1,0 +1,43 @@
+"""`deskapp demo`: make (or reuse) a demo desk and open it."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from deskapp.io.demo import DEMO_OFFICER, build_demo, remove_demo
+from deskapp.store.paths import demo_db_path
+
+
+def demo_cmd(args: argparse.Namespace) -> int:
+    path = Path(args.db).expanduser() if args.db else demo_db_path()
+    if path.exists() and args.fresh:
+        remove_demo(path)
+    if path.exists():
+        print(f"Using the demo desk at {path} (--fresh rebuilds it).")
+    else:
+        started = time.perf_counter()
+        print(
+            f"Building a demo desk at {path}: {args.people} people, {args.incidents} incidents…",
+            flush=True,
+        )
+        build_demo(path, people=args.people, incidents=args.incidents)
+        print(f"Done in {time.perf_counter() - started:.1f}s.")
+    print(f"Officer '{DEMO_OFFICER}', passphrase 'demo'. All names and details are invented.")
+    if args.no_tui:
+        return 0
+    from deskapp.tui import run_app
+
+    return run_app(path, officer=DEMO_OFFICER)
+
+
+def add_parsers(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    p = sub.add_parser("demo", parents=[common], help="open a desk full of invented data")
+    p.add_argument("--people", type=int, default=1200)
+    p.add_argument("--incidents", type=int, default=300)
+    p.add_argument("--no-tui", action="store_true", help="build the demo desk only")
+    p.add_argument("--fresh", action="store_true", help="rebuild the demo desk from scratch")
+    p.set_defaults(func=demo_cmd)

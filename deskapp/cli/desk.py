@@ -1,0 +1,198 @@
+"""`deskapp init|open|officer|audit|check`: setting up, opening and looking after a desk."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from sqlalchemy import select
+
+from deskapp.cli.auth import ask, ask_secret, db_path, new_passphrase, officer_id, open_desk
+from deskapp.cli.output import print_json, print_table
+from deskapp.core.domain import OfficerRole
+from deskapp.store import audit, officers
+from deskapp.store.checks import run_checks
+from deskapp.store.desk import Desk
+from deskapp.store.models import AuditEvent
+
+AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
+
+
+def init_cmd(args: argparse.Namespace) -> int:
+    path = db_path(args.db)
+    who = officer_id(args.officer)
+    name = args.name or ask("Your name: ")
+
+    passphrase = os.environ.get("DESKAPP_PASSPHRASE") or new_passphrase(
+        "DESKAPP_PASSPHRASE", "your passphrase"
+    )
+    desk, recovery = Desk.init(path, who, name, passphrase)
+    desk.close()
+    print(f"Desk set up at {path} with supervisor {who}.")
+    print("\nRECOVERY KEY — write it down and keep it in the force safe. It is shown only once")
+    print("and opens the desk if every passphrase is lost:\n")
+    print(f"    {recovery}\n")
+    return 0
+
+
+def open_cmd(args: argparse.Namespace) -> int:
+    from deskapp.tui import run_app
+
+    return run_app(db_path(args.db))
+
+
+def officer_cmd(args: argparse.Namespace) -> int:
+    if args.action == "passwd" and args.recovery:
+        return _reset_with_recovery(args)
+    with open_desk(args.db) as desk:
+        if args.action == "list":
+            rows = [vars(r) for r in officers.list_officers(desk, include_removed=args.all)]
+            print_json(rows) if args.json else print_table(
+                rows, [("id", "ID"), ("name", "NAME"), ("role", "ROLE"), ("active", "ACTIVE")]
+            )
+        elif args.action == "add":
+            secret = new_passphrase(who=f"a passphrase for officer {args.id}")
+            role = OfficerRole.SUPERVISOR if args.supervisor else OfficerRole.OFFICER
+            officers.add_officer(desk, args.id, args.name, secret, role)
+            print(f"Officer {args.id} added as {role}.")
+        elif args.action == "remove":
+            if not args.yes:
+                answer = ask(f"Remove officer {args.id} and re-key the desk? [y/N] ")
+                if answer.strip().lower() not in ("y", "yes"):
+                    print("Nothing changed.")
+                    return 1
+            officers.remove_officer(desk, args.id)
+            print(f"Officer {args.id} removed; the desk has been re-keyed.")
+        elif args.action == "passwd":
+            old = _current_passphrase(desk.officer.id)
+            officers.change_passphrase(desk, old, new_passphrase())
+            print("Passphrase changed.")
+        elif args.action == "remember":
+            secret = _current_passphrase(desk.officer.id)
+            if desk.slots.remember(desk.officer.id, secret):
+                print("This terminal will unlock for you without a passphrase (OS keyring).")
+            else:
+                print(
+                    "No OS keyring is available here; you will be asked for your passphrase.",
+                    file=sys.stderr,
+                )
+                return 1
+        elif args.action == "forget":
+            desk.slots.forget(desk.officer.id)
+            print("This terminal no longer remembers you.")
+    return 0
+
+
+def _current_passphrase(who: str) -> str:
+    return os.environ.get("DESKAPP_PASSPHRASE") or ask_secret(f"Current passphrase for {who}: ")
+
+
+def _reset_with_recovery(args: argparse.Namespace) -> int:
+
+    path = db_path(args.db)
+    who = officer_id(args.officer)
+    recovery = os.environ.get("DESKAPP_RECOVERY_KEY") or ask("Recovery key: ")
+    with Desk.open(path, who, recovery_key=recovery) as desk:
+        officers.reset_passphrase(desk, who, new_passphrase())
+    print(f"Passphrase for officer {who} reset with the recovery key.")
+    return 0
+
+
+def audit_cmd(args: argparse.Namespace) -> int:
+    with open_desk(args.db) as desk:
+        if args.action == "verify":
+            with desk.read() as conn:
+                result = audit.verify(conn)
+            if args.json:
+                print_json(vars(result))
+            elif result.ok:
+                print(f"Audit log intact: {result.events} events, chain verified.")
+            else:
+                print(f"AUDIT LOG TAMPERED: {result.problem}.", file=sys.stderr)
+            return 0 if result.ok else 12
+        officers.require_supervisor(desk, "read the audit log")
+        query = select(AUDIT).order_by(AUDIT.c.seq.desc() if args.latest else AUDIT.c.seq)
+        if args.limit:
+            query = query.limit(args.limit)
+        with desk.read() as conn:
+            rows = [dict(r) for r in conn.execute(query).mappings()]
+        if args.json:
+            print_json(rows)
+        else:
+            print_table(
+                rows,
+                [
+                    ("seq", "SEQ"),
+                    ("at", "AT"),
+                    ("officer_id", "OFFICER"),
+                    ("action", "ACTION"),
+                    ("entity", "ENTITY"),
+                    ("entity_id", "RECORD"),
+                    ("fields", "FIELDS"),
+                    ("recipient", "RECIPIENT"),
+                    ("detail", "DETAIL"),
+                ],
+            )
+    return 0
+
+
+def check_cmd(args: argparse.Namespace) -> int:
+    with open_desk(args.db) as desk:
+        report = run_checks(desk)
+    if args.json:
+        print_json(report)
+    else:
+        for name, (ok, detail) in report["checks"].items():
+            print(f"{'ok  ' if ok else 'FAIL'}  {name}: {detail}")
+    return 0 if report["ok"] else 12
+
+
+def add_parsers(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    p = sub.add_parser("init", parents=[common], help="set up a new desk")
+    p.add_argument("--officer", help="your staff/collar number")
+    p.add_argument("--name", help="your name")
+    p.set_defaults(func=init_cmd)
+
+    p = sub.add_parser("open", parents=[common], help="open the desk in the terminal UI")
+    p.set_defaults(func=open_cmd)
+
+    p = sub.add_parser("officer", help="officers and their passphrases")
+    ps = p.add_subparsers(dest="action", required=True)
+    q = ps.add_parser("list", parents=[common])
+    q.add_argument("--json", action="store_true")
+    q.add_argument("--all", action="store_true", help="include removed officers")
+    q.add_argument("--limit", type=int)
+    q = ps.add_parser("add", parents=[common], help="(supervisor) add an officer")
+    q.add_argument("id")
+    q.add_argument("--name", required=True)
+    q.add_argument("--supervisor", action="store_true")
+    q = ps.add_parser("remove", parents=[common], help="(supervisor) remove and re-key")
+    q.add_argument("id")
+    q.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    q = ps.add_parser("passwd", parents=[common], help="change your passphrase")
+    q.add_argument(
+        "--recovery", action="store_true", help="reset a forgotten passphrase with the recovery key"
+    )
+    q.add_argument("--officer")
+    ps.add_parser("remember", parents=[common], help="unlock on this terminal via the OS keyring")
+    ps.add_parser("forget", parents=[common], help="stop remembering this terminal")
+    p.set_defaults(func=officer_cmd)
+
+    p = sub.add_parser("audit", help="the DPA 2018 s.62 audit log")
+    ps = p.add_subparsers(dest="action", required=True)
+    q = ps.add_parser("verify", parents=[common])
+    q.add_argument("--json", action="store_true")
+    q = ps.add_parser("list", parents=[common], help="(supervisor) list audit events")
+    q.add_argument("--json", action="store_true")
+    q.add_argument("--limit", type=int)
+    q.add_argument("--latest", action="store_true", help="newest first")
+    p.set_defaults(func=audit_cmd)
+
+    p = sub.add_parser(
+        "check", parents=[common], help="cipher and SQLite integrity, audit chain, migration level"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=check_cmd)

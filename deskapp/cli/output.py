@@ -1,0 +1,64 @@
+"""Printing results: aligned tables for people, JSON arrays for scripts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, TextIO
+
+
+def _default(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, default=_default, ensure_ascii=False, indent=2)
+
+
+def print_json(data: Any, out: TextIO | None = None) -> None:
+    (out or sys.stdout).write(dumps(data) + "\n")
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def print_table(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[tuple[str, str]],
+    out: TextIO | None = None,
+    max_width: int = 40,
+) -> None:
+    """``columns`` are (key, heading) pairs; long cells are cut with an ellipsis."""
+    out = out or sys.stdout
+    texts = [[cell(row.get(key)) for key, _ in columns] for row in rows]
+    texts = [[t if len(t) <= max_width else t[: max_width - 1] + "…" for t in r] for r in texts]
+    widths = [len(head) for _, head in columns]
+    for r in texts:
+        widths = [max(w, len(t)) for w, t in zip(widths, r, strict=True)]
+    out.write(
+        "  ".join(h.ljust(w) for (_, h), w in zip(columns, widths, strict=True)).rstrip() + "\n"
+    )
+    for r in texts:
+        out.write("  ".join(t.ljust(w) for t, w in zip(r, widths, strict=True)).rstrip() + "\n")
+    if not rows:
+        out.write("(none)\n")
+
+
+def print_record(record: Mapping[str, Any], out: TextIO | None = None) -> None:
+    out = out or sys.stdout
+    width = max((len(k) for k in record), default=0)
+    for key, value in record.items():
+        if isinstance(value, list):
+            continue
+        out.write(f"{key.ljust(width)}  {cell(value)}\n")

@@ -1,0 +1,128 @@
+"""Advisers' caseloads, records due for review, and the audit log as windows for the TUI."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, case, func, literal, select, union_all
+
+from deskapp.core.status import OPEN_STATUSES
+from deskapp.store.models import Adviser, AuditEvent, Incident, Person
+
+ADVISER = Adviser.__table__  # type: ignore[attr-defined]
+PERSON = Person.__table__  # type: ignore[attr-defined]
+INCIDENT = Incident.__table__  # type: ignore[attr-defined]
+AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
+
+
+def caseload_query(now: datetime, filter_text: str = "") -> Select[Any]:
+    """Advisers with their load: people held, overdue contacts, open incidents."""
+    people = (
+        select(
+            PERSON.c.adviser_id,
+            func.count().label("people"),
+            func.sum(
+                case(
+                    (
+                        and_(
+                            PERSON.c.next_contact_due.is_not(None), PERSON.c.next_contact_due < now
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ).label("overdue_contacts"),
+        )
+        .where(PERSON.c.deleted.is_(False), PERSON.c.adviser_id.is_not(None))
+        .group_by(PERSON.c.adviser_id)
+        .subquery()
+    )
+    incidents = (
+        select(INCIDENT.c.adviser_id, func.count().label("open_incidents"))
+        .where(
+            INCIDENT.c.status.in_([str(s) for s in OPEN_STATUSES]),
+            INCIDENT.c.deleted.is_(False),
+            INCIDENT.c.adviser_id.is_not(None),
+        )
+        .group_by(INCIDENT.c.adviser_id)
+        .subquery()
+    )
+    query = (
+        select(
+            ADVISER.c.id,
+            ADVISER.c.name,
+            ADVISER.c.area,
+            ADVISER.c.capacity,
+            func.coalesce(people.c.people, 0).label("people"),
+            func.coalesce(people.c.overdue_contacts, 0).label("overdue_contacts"),
+            func.coalesce(incidents.c.open_incidents, 0).label("open_incidents"),
+        )
+        .outerjoin(people, people.c.adviser_id == ADVISER.c.id)
+        .outerjoin(incidents, incidents.c.adviser_id == ADVISER.c.id)
+        .where(ADVISER.c.deleted.is_(False), ADVISER.c.active.is_(True))
+    )
+    if filter_text.strip():
+        like = f"%{filter_text.strip().lower()}%"
+        query = query.where(
+            func.lower(ADVISER.c.name).like(like) | func.lower(ADVISER.c.area).like(like)
+        )
+    return query.order_by(ADVISER.c.name, ADVISER.c.id)
+
+
+def adviser_picker_query(filter_text: str = "") -> Select[Any]:
+    query = select(ADVISER.c.id, ADVISER.c.name, ADVISER.c.area).where(
+        ADVISER.c.deleted.is_(False), ADVISER.c.active.is_(True)
+    )
+    for word in filter_text.lower().split():
+        like = f"%{word}%"
+        query = query.where(
+            func.lower(ADVISER.c.name).like(like) | func.lower(ADVISER.c.area).like(like)
+        )
+    return query.order_by(ADVISER.c.name, ADVISER.c.id)
+
+
+def review_query(on: date, filter_text: str = "") -> Select[Any]:
+    """People and incidents whose retention review date has come (DPA 2018 s.39)."""
+    people = select(
+        literal("person").label("kind"),
+        PERSON.c.id,
+        PERSON.c.name.label("label"),
+        PERSON.c.review_date,
+    ).where(PERSON.c.deleted.is_(False), PERSON.c.review_date <= on)
+    incidents = select(
+        literal("incident").label("kind"),
+        INCIDENT.c.id,
+        (INCIDENT.c.ref + " " + INCIDENT.c.summary).label("label"),
+        INCIDENT.c.review_date,
+    ).where(INCIDENT.c.deleted.is_(False), INCIDENT.c.review_date <= on)
+    if filter_text.strip():
+        like = f"%{filter_text.strip().lower()}%"
+        people = people.where(func.lower(PERSON.c.name).like(like))
+        incidents = incidents.where(func.lower(INCIDENT.c.summary).like(like))
+    both = union_all(people, incidents).subquery()
+    return select(both).order_by(both.c.review_date, both.c.kind, both.c.id)
+
+
+def audit_query(filter_text: str = "") -> Select[Any]:
+    """The s.62 log, newest first."""
+    query = select(
+        AUDIT.c.seq,
+        AUDIT.c.at,
+        AUDIT.c.officer_id,
+        AUDIT.c.action,
+        AUDIT.c.entity,
+        AUDIT.c.entity_id,
+        AUDIT.c.fields,
+        AUDIT.c.recipient,
+        AUDIT.c.detail,
+    )
+    if filter_text.strip():
+        like = f"%{filter_text.strip().lower()}%"
+        query = query.where(
+            func.lower(AUDIT.c.action).like(like)
+            | func.lower(AUDIT.c.detail).like(like)
+            | func.lower(AUDIT.c.officer_id).like(like)
+            | AUDIT.c.entity_id.like(like)
+        )
+    return query.order_by(AUDIT.c.seq.desc())

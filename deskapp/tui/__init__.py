@@ -1,0 +1,22 @@
+"""The full-screen Textual app. ``run_app`` is what ``deskapp`` / ``deskapp open`` call.
+
+Importing this package is cheap: Textual is imported when the app runs, and the database
+stack (SQLAlchemy, SQLCipher, Argon2) only after the first screen has painted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["run_app"]
+
+
+def run_app(db_path: Path, *, officer: str | None = None) -> int:
+    """Run the desk TUI on ``db_path``; set-up screen if there is no desk there yet."""
+    from deskapp.tui.app import DeskApp
+
+    app = DeskApp(db_path, officer=officer)
+    result = app.run()
+    if app.return_code not in (None, 0):
+        return int(app.return_code or 0)
+    return int(result or 0)

@@ -1,0 +1,264 @@
+"""The desk app: set-up or unlock first, then the main screen; locks on demand and when idle."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from deskapp.tui.commands import DeskCommands
+from deskapp.tui.theme import THEMES
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from deskapp.store.desk import Desk
+    from deskapp.store.settings import Settings
+
+DEFAULT_IDLE_MINUTES = 5.0
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class DeskApp(App[int]):
+    """deskapp: the duty desk for elected officials."""
+
+    CSS_PATH = "deskapp.tcss"
+    TITLE = "deskapp"
+    COMMANDS = App.COMMANDS | {DeskCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        Binding("ctrl+l", "lock", "Lock", priority=True, id="app.lock"),
+        Binding("question_mark", "help", "Keys", id="app.help"),
+        Binding("f2", "toggle_contrast", "High contrast", show=False, id="app.contrast"),
+    ]
+
+    def __init__(
+        self,
+        db_path: Path,
+        *,
+        officer: str | None = None,
+        idle_seconds: float | None = None,
+        now: Callable[[], datetime] | None = None,
+        monotonic: Callable[[], float] | None = None,
+        keymap_file: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.officer_hint = officer or os.environ.get("DESKAPP_OFFICER", "")
+        self.now: Callable[[], datetime] = now or _utcnow
+        self._monotonic = monotonic or time.monotonic
+        self._idle_override = idle_seconds
+        self.idle_seconds = idle_seconds if idle_seconds is not None else DEFAULT_IDLE_MINUTES * 60
+        self._keymap_file = keymap_file
+        self.desk: Desk | None = None
+        self.settings: Settings | None = None
+        self._last_input = self._monotonic()
+        self.pending_changes: int | None = None
+        self.last_sync = "never"
+        self.conflicts = 0
+        self.return_code_hint = 0
+        self.store_ready = False
+
+    # -- start-up ----------------------------------------------------------------------
+    def on_mount(self) -> None:
+        for theme in THEMES:
+            self.register_theme(theme)
+        self._load_settings_and_keymap()
+        from deskapp.tui.screens.unlock import SetupScreen, UnlockScreen
+
+        if self.db_path.exists():
+            self.push_screen(UnlockScreen(officer=self.officer_hint))
+        else:
+            self.push_screen(SetupScreen())
+        self.set_interval(min(1.0, max(0.05, self.idle_seconds / 4)), self._tick)
+        # The database stack loads after the first paint, off the UI thread.
+        self.call_after_refresh(self._warm_up)
+
+    def _warm_up(self) -> None:
+        def load() -> None:
+            import deskapp.store.desk
+            import deskapp.store.windows  # noqa: F401
+
+            self.store_ready = True
+
+        self.run_worker(load, thread=True, group="warm-up", exit_on_error=False)
+
+    def _load_settings_and_keymap(self) -> None:
+        from deskapp.core.errors import ConfigError
+        from deskapp.store.settings import load_settings
+
+        try:
+            self.settings = load_settings()
+        except ConfigError as exc:
+            self.notify(str(exc), title="Settings", severity="error", timeout=10)
+            from deskapp.store.settings import Settings
+
+            self.settings = Settings()
+        self.theme = self.settings.theme
+        if self._idle_override is None:
+            self.idle_seconds = self.settings.auto_lock_minutes * 60
+        from deskapp.store.paths import keymap_path
+        from deskapp.tui.keymap import KeymapError, load_keymap, unknown_ids
+
+        path = self._keymap_file or keymap_path()
+        try:
+            keymap = load_keymap(path)
+        except KeymapError as exc:
+            self.notify(str(exc), title="Keymap", severity="error", timeout=10)
+            return
+        if keymap:
+            from deskapp.tui.bindings import all_binding_ids
+
+            bad = unknown_ids(keymap, all_binding_ids())
+            if bad:
+                self.notify(
+                    f"Keymap {path}: unknown binding ids: {', '.join(bad)}",
+                    title="Keymap",
+                    severity="warning",
+                    timeout=10,
+                )
+            self.set_keymap({k: v for k, v in keymap.items() if k not in bad})
+
+    # -- the desk ------------------------------------------------------------------------
+    def require_desk(self) -> Desk:
+        from deskapp.core.errors import AuthError
+
+        if self.desk is None or self.desk.closed:
+            raise AuthError("The desk is locked.")
+        return self.desk
+
+    def desk_opened(self, desk: Desk) -> None:
+        """Called by the set-up and unlock screens once the key is in hand."""
+        from deskapp.tui.screens.main import MainScreen
+
+        self.desk = desk
+        self.settings = desk.settings
+        if self._idle_override is None:
+            self.idle_seconds = desk.settings.auto_lock_minutes * 60
+        self._last_input = self._monotonic()
+        self.switch_screen(MainScreen())
+        self.refresh_pending()
+
+    def refresh_pending(self) -> None:
+        """Count outbox rows (changes waiting for sync) on a worker."""
+
+        def count() -> None:
+            from sqlalchemy import text
+
+            try:
+                with self.require_desk().read() as conn:
+                    value = int(conn.execute(text("SELECT count(*) FROM outbox")).scalar_one())
+            except Exception:
+                return
+            self.call_from_thread(self._set_pending, value)
+
+        self.run_worker(count, thread=True, group="pending", exclusive=True, exit_on_error=False)
+
+    def _set_pending(self, value: int) -> None:
+        self.pending_changes = value
+        self._update_status()
+
+    # -- idle and lock -----------------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(
+            event,
+            events.Key
+            | events.MouseDown
+            | events.MouseScrollDown
+            | events.MouseScrollUp
+            | events.Paste,
+        ):
+            self._last_input = self._monotonic()
+        await super().on_event(event)
+
+    def idle_remaining(self) -> float:
+        return max(0.0, self.idle_seconds - (self._monotonic() - self._last_input))
+
+    def _tick(self) -> None:
+        if self.desk is None:
+            return
+        if self.idle_remaining() <= 0:
+            self.run_worker(self.action_lock(), group="lock", exclusive=True)
+            return
+        self._update_status()
+
+    def _update_status(self) -> None:
+        from deskapp.tui.widgets.status_line import StatusLine
+
+        for line in self.screen.query(StatusLine):
+            line.update_from(self)
+
+    async def action_lock(self) -> None:
+        """Clear every screen, close the database, drop the key; the passphrase reopens it."""
+        if self.desk is None:
+            return
+        desk, self.desk = self.desk, None
+        officer = desk.officer.id
+        from deskapp.tui.screens.unlock import UnlockScreen
+
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
+        await self.switch_screen(UnlockScreen(officer=officer, locked=True))
+        self.workers.cancel_group(self, "default")
+        desk.close()
+        self.pending_changes = None
+
+    # -- help, quit, theme -------------------------------------------------------------------
+    def action_help(self) -> None:
+        from deskapp.tui.screens.modals import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen.for_screen(self.screen))
+
+    async def action_quit(self) -> None:
+        unsaved = [s for s in self.screen_stack if getattr(s, "has_unsaved", lambda: False)()]
+        if not unsaved:
+            self._quit_now()
+            return
+        from deskapp.tui.screens.modals import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._quit_now()
+
+        self.push_screen(
+            ConfirmScreen(
+                "A form holds input that is not saved. Quit and lose it?", yes="Quit", no="Stay"
+            ),
+            answer,
+        )
+
+    def _quit_now(self) -> None:
+        if self.desk is not None:
+            self.desk.close()
+            self.desk = None
+        self.exit(0)
+
+    def action_toggle_contrast(self) -> None:
+        self.theme = "textual-dark" if self.theme == "high-contrast" else "high-contrast"
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "High contrast", "Toggle the high-contrast theme", self.action_toggle_contrast
+        )
+        if self.desk is not None:
+            yield SystemCommand(
+                "Lock the desk",
+                "Close the database and drop the key (ctrl+l)",
+                lambda: self.run_worker(self.action_lock()),
+            )

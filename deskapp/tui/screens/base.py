@@ -1,0 +1,76 @@
+"""What every unlocked screen shares: the desk, background work, the status line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.message import Message
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from deskapp.store.desk import Desk
+    from deskapp.tui.app import DeskApp
+
+T = TypeVar("T")
+
+
+class WorkDone(Message):
+    """A background database call finished (``error`` is a message for the officer)."""
+
+    def __init__(self, then: Callable[[Any], None] | None, value: Any, error: str | None) -> None:
+        super().__init__()
+        self.then = then
+        self.value = value
+        self.error = error
+
+
+class DeskScreen(Screen[None]):
+    HELP_TITLE = ""
+    HELP_TEXT = ""
+
+    @property
+    def desk_app(self) -> DeskApp:
+        from deskapp.tui.app import DeskApp
+
+        assert isinstance(self.app, DeskApp)
+        return self.app
+
+    def background(
+        self,
+        fn: Callable[[Desk], T],
+        then: Callable[[T], None] | None = None,
+        *,
+        group: str = "db",
+        exclusive: bool = False,
+        wrote: bool = False,
+    ) -> None:
+        """Run ``fn(desk)`` on a worker thread; ``then(result)`` back on the UI thread."""
+        app = self.desk_app
+
+        def work() -> None:
+            from deskapp.core.errors import DeskError
+
+            try:
+                value = fn(app.require_desk())
+            except DeskError as exc:
+                self.post_message(WorkDone(None, None, str(exc)))
+                return
+            except Exception as exc:
+                self.post_message(WorkDone(None, None, f"Unexpected error: {exc}"))
+                return
+            self.post_message(WorkDone(then, value, None))
+            if wrote:
+                app.call_from_thread(app.refresh_pending)
+
+        self.run_worker(work, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+
+    def on_work_done(self, message: WorkDone) -> None:
+        message.stop()
+        if message.error:
+            self.notify(message.error, severity="error", timeout=8)
+        elif message.then is not None:
+            message.then(message.value)
+
+    def palette_commands(self) -> list[tuple[str, str, str]]:
+        return []

@@ -1,0 +1,391 @@
+"""The main screen: Caseload, Incident queue and Roster (and Events on 4).
+
+At 160 columns or more the three panes stand side by side; narrower, they are tabs whose
+titles stay visible in the tab line. Keys 1-4 move between them at any width.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Footer, Static
+
+from deskapp.tui import sources
+from deskapp.tui.screens.base import DeskScreen
+from deskapp.tui.widgets.pane import Pane
+from deskapp.tui.widgets.status_line import StatusLine
+from deskapp.tui.widgets.window_list import Row, WindowList
+
+WIDE = 160
+PANES = (
+    ("caseload", "Caseload"),
+    ("queue", "Incident queue"),
+    ("roster", "Roster"),
+    ("events", "Events"),
+)
+GRADES = [
+    ("1", "G1 Emergency"),
+    ("2", "G2 Priority"),
+    ("3", "G3 Scheduled"),
+    ("4", "G4 Resolution without deployment"),
+]
+
+
+class QueueList(WindowList):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "screen.regrade", "Grade", id="queue.grade"),
+        Binding("a", "screen.assign", "Assign", id="queue.assign"),
+        Binding("s", "screen.status", "Status", id="queue.status"),
+        Binding("o", "screen.toggle_closed", "Show closed", show=False, id="queue.closed"),
+    ]
+
+
+class RosterList(WindowList):
+    def action_clear(self) -> None:
+        screen = self.screen
+        if not self.marked and not self.filter_text and isinstance(screen, MainScreen):
+            screen.clear_adviser()
+        else:
+            super().action_clear()
+
+
+class CaseloadList(WindowList):
+    pass
+
+
+class EventsList(WindowList):
+    pass
+
+
+class TabLine(Static):
+    DEFAULT_CSS = "TabLine { height: 1; padding: 0 1; background: $panel; }"
+
+    def show(self, active: str, wide: bool) -> None:
+        text = Text()
+        text.append("deskapp ", style="bold")
+        for i, (key, title) in enumerate(PANES, start=1):
+            on = key == active or (wide and active != "events" and key != "events")
+            text.append(f" {i} {title} ", style="reverse bold" if on else "")
+            text.append(" ")
+        self.update(text)
+
+
+class MainScreen(DeskScreen):
+    AUTO_FOCUS = "#queue-list"
+    HELP_TITLE = "Main"
+    HELP_TEXT = (
+        "1 Caseload · 2 Incident queue · 3 Roster · 4 Events. j/k move, / filters "
+        "(esc clears), space marks, enter opens. Grade/assign/status apply to the "
+        "marked incidents."
+    )
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "show('caseload')", "Caseload", show=False, id="main.caseload"),
+        Binding("2", "show('queue')", "Queue", show=False, id="main.queue"),
+        Binding("3", "show('roster')", "Roster", show=False, id="main.roster"),
+        Binding("4", "show('events')", "Events", show=False, id="main.events"),
+        Binding("n", "new_incident", "New incident", id="main.new_incident"),
+        Binding("R", "review", "Review due", show=False, id="main.review"),
+        Binding("A", "audit", "Audit", show=False, id="main.audit"),
+        Binding("S", "sync", "Sync", show=False, id="main.sync"),
+        Binding("tab", "cycle(1)", "Next pane", show=False, id="main.next_pane"),
+        Binding("shift+tab", "cycle(-1)", "Previous pane", show=False, id="main.prev_pane"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.active = "queue"
+        self.include_closed = False
+        self.roster_adviser: tuple[str, str] | None = None
+        self._wide = False
+        self._logged_roster: tuple[str, str | None] | None = None
+
+    def compose(self) -> ComposeResult:
+        app = self.desk_app
+        desk = app.require_desk
+        now = app.now
+        caseload = CaseloadList(sources.caseload_source(desk, now), now=now, id="caseload-list")
+        queue = QueueList(
+            sources.queue_source(desk, now, include_closed=lambda: self.include_closed),
+            now=now,
+            id="queue-list",
+        )
+        roster = RosterList(
+            sources.roster_source(
+                desk, adviser=lambda: self.roster_adviser[0] if self.roster_adviser else None
+            ),
+            id="roster-list",
+        )
+        events = EventsList(sources.events_source(desk), id="events-list")
+        yield TabLine(id="tabs")
+        with Horizontal(id="panes"):
+            yield Pane(1, "Caseload", caseload, id="caseload")
+            yield Pane(2, "Incident queue", queue, id="queue")
+            yield Pane(3, "Roster", roster, id="roster")
+            yield Pane(4, "Events", events, id="events")
+        yield StatusLine()
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._apply_layout()
+        self.pane("queue").list.focus()
+        self.set_interval(30, self._refresh_due_times)
+
+    def on_resize(self) -> None:
+        self._apply_layout()
+
+    def on_screen_resume(self) -> None:
+        for pane in self.query(Pane):
+            pane.list.reload()
+        self.desk_app.refresh_pending()
+
+    def _refresh_due_times(self) -> None:
+        self.pane("queue").list.refresh()
+
+    def pane(self, key: str) -> Pane:
+        return self.query_one(f"#{key}", Pane)
+
+    def _apply_layout(self) -> None:
+        self._wide = self.size.width >= WIDE
+        self.set_class(self._wide, "-wide")
+        for key, _ in PANES:
+            pane = self.pane(key)
+            if self._wide and self.active != "events":
+                pane.display = key != "events"
+            else:
+                pane.display = key == self.active
+        self.query_one(TabLine).show(self.active, self._wide)
+
+    # -- navigation ----------------------------------------------------------------------
+    def action_show(self, key: str) -> None:
+        self.active = key
+        self._apply_layout()
+        self.pane(key).list.focus()
+
+    def action_cycle(self, delta: int) -> None:
+        keys = [k for k, _ in PANES]
+        self.action_show(keys[(keys.index(self.active) + delta) % len(keys)])
+
+    def on_descendant_focus(self, event: Any) -> None:
+        for key, _ in PANES:
+            pane = self.pane(key)
+            if pane.has_focus_within and key != self.active:
+                self.active = key
+                self._apply_layout()
+
+    # -- opening rows ----------------------------------------------------------------------
+    def on_window_list_opened(self, event: WindowList.Opened) -> None:
+        event.stop()
+        lst = event.list
+        if isinstance(lst, QueueList):
+            from deskapp.tui.screens.incident import IncidentScreen, Navigator
+
+            nav = Navigator(lst.source, lst.filter_text, event.index)
+            self.app.push_screen(IncidentScreen(str(event.row["id"]), nav))
+        elif isinstance(lst, RosterList):
+            from deskapp.tui.screens.person import PersonScreen
+
+            self.app.push_screen(PersonScreen(str(event.row["id"])))
+        elif isinstance(lst, CaseloadList):
+            self.roster_adviser = (str(event.row["id"]), str(event.row["name"]))
+            roster = self.pane("roster")
+            roster.note = f"held by {event.row['name']} (esc: all)"
+            roster.list.cursor = 0
+            roster.list.reload(keep_cursor=False)
+            roster.update_title()
+            self.action_show("roster")
+        elif isinstance(lst, EventsList):
+            from deskapp.tui.screens.person import EventScreen
+
+            self.app.push_screen(EventScreen(event.row))
+
+    def on_window_list_changed(self, event: WindowList.Changed) -> None:
+        # Pane handles titles; here the roster listing is logged as a consultation.
+        if isinstance(event.list, RosterList) and event.list.total is not None:
+            key = (event.list.filter_text, self.roster_adviser[0] if self.roster_adviser else None)
+            if key != self._logged_roster:
+                self._logged_roster = key
+                total = event.list.total
+                self.set_timer(0.8, lambda: self._log_roster(key, total))
+
+    def _log_roster(self, key: tuple[str, str | None], total: int) -> None:
+        if key != self._logged_roster:
+            return  # the filter moved on; the settled one will be logged
+
+        def log(desk: Any) -> None:
+            from deskapp.core.domain import AuditAction
+
+            with desk.write() as tx:
+                tx.audit(
+                    AuditAction.CONSULTATION,
+                    "person",
+                    "",
+                    (),
+                    detail=f"roster listed ({total} people{', filtered' if key[0] else ''})",
+                )
+
+        self.background(log, group="consultation")
+
+    def clear_adviser(self) -> None:
+        roster = self.pane("roster")
+        if self.roster_adviser:
+            self.roster_adviser = None
+            roster.note = ""
+            roster.list.reload(keep_cursor=False)
+            roster.update_title()
+
+    # -- actions on the queue (marked set or the row under the cursor) ------------------------
+    def _queue_targets(self) -> list[Row]:
+        queue = self.pane("queue").list
+        if self.active != "queue" and not self._wide:
+            self.action_show("queue")
+        return queue.targets()
+
+    def _apply(self, rows: list[Row], what: str, **changes: Any) -> None:
+        ids = [str(r["id"]) for r in rows]
+
+        def go() -> None:
+            def work(desk: Any) -> int:
+                from deskapp.store.incidents import bulk_update
+
+                return bulk_update(desk, ids, **changes)
+
+            def done(count: int) -> None:
+                queue = self.pane("queue").list
+                queue.clear_marks()
+                queue.reload()
+                self.pane("caseload").list.reload()
+                self.notify(f"{what}: {count} incident{'s' if count != 1 else ''} changed.")
+
+            self.background(work, done, wrote=True)
+
+        if len(ids) > 1 or changes.get("status") == "closed":
+            from deskapp.tui.screens.modals import ConfirmScreen
+
+            noun = f"{len(ids)} incidents" if len(ids) > 1 else "this incident"
+            self.app.push_screen(
+                ConfirmScreen(f"{what} — apply to {noun}?"), lambda yes: go() if yes else None
+            )
+        else:
+            go()
+
+    def action_regrade(self) -> None:
+        rows = self._queue_targets()
+        if not rows:
+            return
+        from deskapp.tui.screens.modals import PickerScreen
+
+        def picked(value: str | None) -> None:
+            if value:
+                self._apply(rows, f"Grade G{value}", grade=int(value))
+
+        self.app.push_screen(PickerScreen("Grade", options=GRADES, numbered=True), picked)
+
+    def action_assign(self) -> None:
+        rows = self._queue_targets()
+        if not rows:
+            return
+        from deskapp.tui.screens.incident import adviser_picker
+
+        def picked(value: str | None) -> None:
+            if value:
+                self._apply(rows, "Assign", adviser=value)
+
+        self.app.push_screen(adviser_picker(self.desk_app), picked)
+
+    def action_status(self) -> None:
+        rows = self._queue_targets()
+        if not rows:
+            return
+        from deskapp.core.status import allowed_next
+
+        allowed: set[str] | None = None
+        for row in rows:
+            options = {str(s) for s in allowed_next(str(row["status"]))}
+            allowed = options if allowed is None else allowed & options
+        order = [str(s) for s in allowed_next("new")] + [
+            "in-progress",
+            "escalated",
+            "referred",
+            "resolved",
+            "closed",
+        ]
+        choices = sorted(allowed or set(), key=lambda s: order.index(s) if s in order else 99)
+        if not choices:
+            self.notify("No status change is valid for every marked incident.", severity="warning")
+            return
+        from deskapp.tui.screens.modals import PickerScreen
+
+        def picked(value: str | None) -> None:
+            if value:
+                self._apply(rows, f"Status {value}", status=value)
+
+        self.app.push_screen(
+            PickerScreen("Status", options=[(c, c) for c in choices], numbered=True), picked
+        )
+
+    def action_toggle_closed(self) -> None:
+        self.include_closed = not self.include_closed
+        queue = self.pane("queue")
+        queue.note = "incl. closed" if self.include_closed else ""
+        queue.list.reload(keep_cursor=False)
+        queue.update_title()
+
+    # -- other screens -------------------------------------------------------------------------
+    def action_new_incident(self) -> None:
+        from deskapp.tui.screens.new_incident import NewIncidentScreen
+
+        self.app.push_screen(NewIncidentScreen(), self._created)
+
+    def _created(self, incident_id: str | None) -> None:
+        if incident_id:
+            self.pane("queue").list.reload()
+            self.notify("Incident saved.")
+
+    def action_review(self) -> None:
+        if not self._supervisor("see what is due for review"):
+            return
+        from deskapp.tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen())
+
+    def action_audit(self) -> None:
+        if not self._supervisor("read the audit log"):
+            return
+        from deskapp.tui.screens.review import AuditScreen
+
+        self.app.push_screen(AuditScreen())
+
+    def _supervisor(self, what: str) -> bool:
+        desk = self.desk_app.desk
+        if desk is None or not desk.officer.is_supervisor:
+            self.notify(f"Only a supervisor can {what}.", severity="warning")
+            return False
+        return True
+
+    def action_sync(self) -> None:
+        self.notify("No hub is set up for this desk yet; changes wait in the outbox.", title="Sync")
+
+    def palette_commands(self) -> list[tuple[str, str, str]]:
+        out = [
+            ("Show caseload", "show('caseload')", "1"),
+            ("Show incident queue", "show('queue')", "2"),
+            ("Show roster", "show('roster')", "3"),
+            ("Show events", "show('events')", "4"),
+            ("New incident", "new_incident", "n"),
+            ("Grade incidents", "regrade", "r in the queue"),
+            ("Assign incidents", "assign", "a in the queue"),
+            ("Change status", "status", "s in the queue"),
+            ("Show or hide closed incidents", "toggle_closed", "o in the queue"),
+            ("Sync with the hub", "sync", "S"),
+        ]
+        if self.desk_app.desk is not None and self.desk_app.desk.officer.is_supervisor:
+            out += [
+                ("Review due", "review", "R (supervisor)"),
+                ("Audit log", "audit", "A (supervisor)"),
+            ]
+        return out

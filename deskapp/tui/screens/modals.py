@@ -1,0 +1,375 @@
+"""Small dialogs: confirm, text prompt, type-ahead picker, THRIVE, contact log, help."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from deskapp.tui.widgets.choice_bar import ChoiceBar
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Yes / no. Destructive actions always pass through here."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+        self.no = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-text")
+            yield Static(f"[b]y[/b] {self.yes}    [b]n[/b] {self.no}", classes="dialog-keys")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """One line of text (a note, a crime reference)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="prompt.cancel"),
+    ]
+
+    def __init__(
+        self, title: str, value: str = "", *, placeholder: str = "", allow_empty: bool = False
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.initial = value
+        self.placeholder = placeholder
+        self.allow_empty = allow_empty
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(f"[b]{self.title_text}[/b]", classes="dialog-title")
+            yield Input(value=self.initial, placeholder=self.placeholder, id="prompt")
+            yield Static("[b]enter[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def has_unsaved(self) -> bool:
+        return self.query_one(Input).value != self.initial
+
+    @on(Input.Submitted)
+    def save(self, event: Input.Submitted) -> None:
+        if event.value.strip() or self.allow_empty:
+            self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PickerScreen(ModalScreen[str | None]):
+    """Pick one option by typing part of it (type-ahead) or by its number key.
+
+    ``options`` is a static list of ``(value, label)``, or ``search`` a function run on a
+    worker thread that returns them for what has been typed (e.g. advisers, people).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
+        Binding("down", "move(1)", "Down", show=False, id="picker.down"),
+        Binding("up", "move(-1)", "Up", show=False, id="picker.up"),
+    ]
+
+    class Found(Message):
+        def __init__(self, query: str, options: list[tuple[str, str]]) -> None:
+            super().__init__()
+            self.query = query
+            self.options = options
+
+    def __init__(
+        self,
+        title: str,
+        *,
+        options: list[tuple[str, str]] | None = None,
+        search: Callable[[str], list[tuple[str, str]]] | None = None,
+        numbered: bool = False,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.static = options
+        self.search = search
+        self.numbered = numbered
+        self.current: list[tuple[str, str]] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog picker"):
+            yield Static(f"[b]{self.title_text}[/b]", classes="dialog-title")
+            if not self.numbered:
+                yield Input(placeholder="type to narrow…", id="picker-input")
+            yield OptionList(id="picker-options")
+            keys = "[b]enter[/b] choose   [b]esc[/b] cancel"
+            if self.numbered:
+                keys = "[b]1-9[/b] choose   " + keys
+            yield Static(keys, classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        self._narrow("")
+        if self.numbered:
+            self.query_one(OptionList).focus()
+        else:
+            self.query_one(Input).focus()
+
+    def _narrow(self, text: str) -> None:
+        if self.static is not None:
+            words = text.lower().split()
+            self._show([o for o in self.static if all(w in o[1].lower() for w in words)])
+            return
+        search = self.search
+        assert search is not None
+
+        def work() -> None:
+            try:
+                found = search(text)
+            except Exception:
+                return
+            self.post_message(self.Found(text, found))
+
+        self.run_worker(work, thread=True, group="picker", exclusive=True, exit_on_error=False)
+
+    def on_picker_screen_found(self, message: Found) -> None:
+        if not self.numbered and message.query != self.query_one(Input).value:
+            return
+        self._show(message.options)
+
+    def _show(self, options: list[tuple[str, str]]) -> None:
+        self.current = options
+        listing = self.query_one(OptionList)
+        listing.clear_options()
+        listing.add_options(
+            [
+                Option(f"{i + 1}  {label}" if self.numbered else label, id=value)
+                for i, (value, label) in enumerate(options)
+            ]
+        )
+        if options:
+            listing.highlighted = 0
+
+    @on(Input.Changed)
+    def changed(self, event: Input.Changed) -> None:
+        self._narrow(event.value)
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        self._choose()
+
+    @on(OptionList.OptionSelected)
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def on_key(self, event: Any) -> None:
+        if self.numbered and event.character and event.character.isdigit():
+            index = int(event.character) - 1
+            if 0 <= index < len(self.current):
+                event.stop()
+                self.dismiss(self.current[index][0])
+
+    def _choose(self) -> None:
+        listing = self.query_one(OptionList)
+        if listing.highlighted is not None and self.current:
+            self.dismiss(self.current[listing.highlighted][0])
+
+    def action_move(self, delta: int) -> None:
+        listing = self.query_one(OptionList)
+        if not self.current:
+            return
+        index = (listing.highlighted or 0) + delta
+        listing.highlighted = max(0, min(index, len(self.current) - 1))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+LEVEL_KEYS = {"l": "low", "m": "medium", "h": "high", "1": "low", "2": "medium", "3": "high"}
+
+
+class ThriveScreen(ModalScreen[dict[str, str] | None]):
+    """Score the six THRIVE dimensions: up/down to move, l/m/h to score, enter to save."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "move(1)", "Next", show=False, id="thrive.down"),
+        Binding("up,k", "move(-1)", "Previous", show=False, id="thrive.up"),
+        Binding("enter", "save", "Save", id="thrive.save"),
+        Binding("escape", "cancel", "Cancel", id="thrive.cancel"),
+    ]
+
+    def __init__(self, current: dict[str, str]) -> None:
+        super().__init__()
+        from deskapp.core.thrive import DIMENSIONS
+
+        self.dimensions = DIMENSIONS
+        self.initial = dict(current)
+        self.levels = dict(current)
+        self.row = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("[b]THRIVE assessment[/b]", classes="dialog-title")
+            yield Static(id="thrive-grid")
+            yield Static(
+                "[b]l/m/h[/b] score   [b]↑↓[/b] move   [b]enter[/b] save   [b]esc[/b] cancel",
+                classes="dialog-keys",
+            )
+
+    def on_mount(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        text = Text()
+        for i, dim in enumerate(self.dimensions):
+            level = self.levels.get(dim, "")
+            style = "reverse" if i == self.row else ""
+            text.append(f" {dim.capitalize():<14}", style=style)
+            for choice in ("low", "medium", "high"):
+                mark = "●" if level == choice else "○"
+                text.append(
+                    f" {mark} {choice:<7}", style=style + (" bold" if level == choice else "")
+                )
+            text.append("\n")
+        self.query_one("#thrive-grid", Static).update(text)
+
+    def on_key(self, event: Any) -> None:
+        level = LEVEL_KEYS.get(event.character or "")
+        if level:
+            event.stop()
+            self.levels[self.dimensions[self.row]] = level
+            self.row = min(self.row + 1, len(self.dimensions) - 1)
+            self._draw()
+
+    def has_unsaved(self) -> bool:
+        return self.levels != self.initial
+
+    def action_move(self, delta: int) -> None:
+        self.row = max(0, min(self.row + delta, len(self.dimensions) - 1))
+        self._draw()
+
+    def action_save(self) -> None:
+        self.dismiss(dict(self.levels))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+CHANNELS = [
+    ("p", "phone", "phone"),
+    ("e", "email", "email"),
+    ("i", "in-person", "in person"),
+    ("v", "video", "video"),
+    ("t", "letter", "letter"),
+]
+KINDS = [
+    ("1", "introduction", "introduction"),
+    ("2", "security-briefing", "briefing"),
+    ("3", "personal-safety-advice", "safety advice"),
+    ("4", "cyber-security-advice", "cyber advice"),
+    ("5", "welfare-check", "welfare"),
+    ("6", "incident-follow-up", "follow-up"),
+]
+
+
+class ContactScreen(ModalScreen[tuple[str, str, str] | None]):
+    """Log a contact: channel key, kind key, a line of summary, enter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="contact.cancel"),
+        Binding("ctrl+s", "save", "Save", id="contact.save"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("[b]Log a contact[/b]", classes="dialog-title")
+            yield Label("Channel")
+            yield ChoiceBar(CHANNELS, value="phone", id="channel")
+            yield Label("Kind")
+            yield ChoiceBar(KINDS, value="welfare-check", id="kind")
+            yield Label("Summary")
+            yield Input(placeholder="what was said or agreed", id="summary")
+            yield Static("[b]enter[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#channel", ChoiceBar).focus()
+
+    def has_unsaved(self) -> bool:
+        return bool(self.query_one("#summary", Input).value)
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        channel = self.query_one("#channel", ChoiceBar).value or "phone"
+        kind = self.query_one("#kind", ChoiceBar).value or "welfare-check"
+        self.dismiss((channel, kind, self.query_one("#summary", Input).value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys of the view underneath, with their binding ids (for keymap.toml)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "close", "Close", id="help.close"),
+    ]
+
+    def __init__(self, title: str, rows: list[tuple[str, str, str]], intro: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.rows = rows
+        self.intro = intro
+
+    @classmethod
+    def for_screen(cls, screen: Screen[Any]) -> HelpScreen:
+        app = screen.app
+        rows: list[tuple[str, str, str]] = []
+        seen: set[tuple[str, str]] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.system:
+                continue
+            key = app.get_key_display(binding)
+            if (key, binding.description) in seen:
+                continue
+            seen.add((key, binding.description))
+            rows.append((key, binding.description, binding.id or ""))
+        title = getattr(screen, "HELP_TITLE", None) or type(screen).__name__.replace("Screen", "")
+        intro = getattr(screen, "HELP_TEXT", "")
+        return cls(f"Keys: {title}", rows, intro)
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        if self.intro:
+            text.append(self.intro + "\n\n")
+        width = max((len(k) for k, _, _ in self.rows), default=4)
+        for key, description, binding_id in self.rows:
+            text.append(f" {key:>{width}} ", style="bold")
+            text.append(f" {description:<28}")
+            text.append(f" {binding_id}\n", style="dim")
+        text.append("\nRemap keys in keymap.toml by binding id.", style="dim")
+        with Vertical(classes="dialog help"):
+            yield Static(f"[b]{self.title_text}[/b]", classes="dialog-title")
+            yield Static(text, id="help-body")
+        yield Footer(compact=True)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

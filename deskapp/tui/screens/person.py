@@ -1,0 +1,324 @@
+"""Person detail (contact log, incidents, events; `r` reveals masked fields, logged) and
+the event view."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from deskapp.tui.screens.base import DeskScreen
+from deskapp.tui.widgets.status_line import StatusLine
+
+SENSITIVE = ("phone", "email", "address")
+
+
+class PersonScreen(DeskScreen):
+    HELP_TITLE = "Person"
+    HELP_TEXT = (
+        "Phone, email and home address are masked. r reveals them for this view "
+        "only, and the consultation is logged."
+    )
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="person.back"),
+        Binding("r", "reveal", "Reveal", id="person.reveal"),
+        Binding("l", "log_contact", "Log contact", id="person.log_contact"),
+        Binding("n", "new_incident", "New incident", id="person.new_incident"),
+    ]
+
+    def __init__(self, person_id: str) -> None:
+        super().__init__()
+        self.person_id = person_id
+        self.data: dict[str, Any] | None = None
+        self.revealed: dict[str, Any] = {}
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="detail"):
+            yield Static("Loading…", id="person-head")
+            yield Static("", id="person-contacts")
+            yield Static("[b]Incidents[/b] (enter opens)", classes="section")
+            yield OptionList(id="person-incidents")
+            yield Static("", id="person-events")
+        yield StatusLine()
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        person_id = self.person_id
+
+        def work(desk: Any) -> dict[str, Any]:
+            from deskapp.store.events import events_for_person
+            from deskapp.store.people import get_person
+
+            data = get_person(desk, person_id)
+            with desk.read() as conn:
+                data["events"] = events_for_person(conn, person_id)
+                if data.get("adviser_id"):
+                    from sqlalchemy import select
+
+                    from deskapp.store.models import Adviser, Organisation
+
+                    adv = Adviser.__table__  # type: ignore[attr-defined]
+                    data["adviser_name"] = conn.execute(
+                        select(adv.c.name).where(adv.c.id == data["adviser_id"])
+                    ).scalar()
+                if data.get("organisation_id"):
+                    from sqlalchemy import select
+
+                    from deskapp.store.models import Organisation
+
+                    org = Organisation.__table__  # type: ignore[attr-defined]
+                    data["organisation_name"] = conn.execute(
+                        select(org.c.name).where(org.c.id == data["organisation_id"])
+                    ).scalar()
+            return data
+
+        self.background(work, self.show, group="person", exclusive=True)
+
+    def show(self, data: dict[str, Any]) -> None:
+        self.data = data
+        head = Table.grid(padding=(0, 2))
+        head.add_column(style="bold", no_wrap=True)
+        head.add_column()
+        head.add_row("Name", Text(str(data["name"]), style="bold"))
+        head.add_row("Role", Text(f"{data['role']} · {data['party'] or '—'}"))
+        head.add_row("Organisation", Text(str(data.get("organisation_name") or "—")))
+        head.add_row("Post", Text(data["post"] or "—"))
+        head.add_row("Ballot", Text(data["ballot_paper_id"] or "—"))
+        head.add_row(
+            "Risk", Text(str(data["risk"]), style="bold red" if data["risk"] == "high" else "")
+        )
+        head.add_row("Adviser", Text(str(data.get("adviser_name") or "unassigned")))
+        head.add_row("Briefing", Text(str(data["briefing_status"])))
+        for name in SENSITIVE:
+            value = self.revealed.get(name, data[name])
+            style = "dim" if name not in self.revealed else "bold yellow"
+            head.add_row(name.capitalize(), Text(str(value or "—"), style=style))
+        if data["address_withheld"]:
+            head.add_row("", Text("address withheld from the ballot paper", style="italic"))
+        last = data.get("last_contact_at")
+        head.add_row("Last contact", last.strftime("%d %b %Y") if last else "never")
+        nxt = data.get("next_contact_due")
+        if nxt is not None:
+            overdue = nxt < self.desk_app.now()
+            head.add_row(
+                "Next contact",
+                Text(
+                    nxt.strftime("%d %b %Y") + (" OVERDUE" if overdue else ""),
+                    style="bold red" if overdue else "",
+                ),
+            )
+        self.query_one("#person-head", Static).update(head)
+        self.sub_title = str(data["name"])
+
+        contacts = Table(
+            title="Contact log (l logs one)",
+            title_justify="left",
+            box=None,
+            padding=(0, 1),
+            show_header=False,
+            expand=True,
+        )
+        contacts.add_column(no_wrap=True, style="dim")
+        contacts.add_column(no_wrap=True)
+        contacts.add_column(no_wrap=True, style="bold")
+        contacts.add_column(ratio=1)
+        for c in data["contacts"][:20]:
+            contacts.add_row(c["at"].strftime("%d %b %Y"), c["channel"], c["kind"],
+                             Text(c["summary"]))
+        if not data["contacts"]:
+            contacts.add_row("", "", "no contact logged yet", "")
+        self.query_one("#person-contacts", Static).update(contacts)
+
+        listing = self.query_one("#person-incidents", OptionList)
+        listing.clear_options()
+        for inc in data["incidents"]:
+            listing.add_option(
+                Option(
+                    Text(
+                        f"G{inc['grade']}  {inc['ref']}  {inc['status']:<11} {inc['type']:<14} "
+                        f"{inc['summary']}"
+                    ),
+                    id=str(inc["id"]),
+                )
+            )
+        if not data["incidents"]:
+            listing.add_option(Option("no incidents", disabled=True))
+
+        events = Table(
+            title="Events",
+            title_justify="left",
+            box=None,
+            padding=(0, 1),
+            show_header=False,
+            expand=True,
+        )
+        events.add_column(no_wrap=True, style="dim")
+        events.add_column(ratio=1)
+        events.add_column(no_wrap=True)
+        for e in data["events"]:
+            events.add_row(
+                e["starts_at"].strftime("%d %b %H:%M"),
+                Text(f"{e['title']} · {e['place']}"),
+                f"risk {e['risk']}" + (" · patrol" if e["patrol_requested"] else ""),
+            )
+        if not data["events"]:
+            events.add_row("", "no events", "")
+        self.query_one("#person-events", Static).update(events)
+
+    @on(OptionList.OptionSelected, "#person-incidents")
+    def open_incident(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            from deskapp.tui.screens.incident import IncidentScreen
+
+            self.app.push_screen(IncidentScreen(event.option.id))
+
+    def action_reveal(self) -> None:
+        if self.data is None:
+            return
+        person_id = str(self.data["id"])
+        fields = [f for f in SENSITIVE if self.data[f]]
+        if not fields:
+            self.notify("Nothing is masked for this person.")
+            return
+
+        def work(desk: Any) -> dict[str, Any]:
+            from deskapp.store.people import reveal_field
+
+            return {f: reveal_field(desk, person_id, f, reason="person view") for f in fields}
+
+        def done(values: dict[str, Any]) -> None:
+            self.revealed = values
+            if self.data is not None:
+                self.show(self.data)
+            self.notify("Revealed for this view; the consultation is in the audit log.")
+
+        self.background(work, done)
+
+    def action_log_contact(self) -> None:
+        if self.data is None:
+            return
+        from deskapp.tui.screens.modals import ContactScreen
+
+        person_id = str(self.data["id"])
+
+        def done(result: tuple[str, str, str] | None) -> None:
+            if not result:
+                return
+            channel, kind, summary = result
+
+            def work(desk: Any) -> str:
+                from deskapp.store.contacts import log_contact
+
+                return log_contact(desk, person_id, channel, kind, summary)
+
+            def saved(_: str) -> None:
+                self.notify("Contact logged.")
+                self.load()
+
+            self.background(work, saved, wrote=True)
+
+        self.app.push_screen(ContactScreen(), done)
+
+    def action_new_incident(self) -> None:
+        if self.data is None:
+            return
+        from deskapp.tui.screens.new_incident import NewIncidentScreen
+
+        def done(incident_id: str | None) -> None:
+            if incident_id:
+                self.notify("Incident saved.")
+                self.load()
+
+        self.app.push_screen(
+            NewIncidentScreen(person=(str(self.data["id"]), str(self.data["name"]))), done
+        )
+
+    def action_back(self) -> None:
+        self.revealed = {}
+        self.app.pop_screen()
+
+    def on_screen_suspend(self) -> None:
+        # "For this view only": leaving the view forgets what was revealed.
+        if self.revealed:
+            self.revealed = {}
+            if self.data is not None:
+                self.show(self.data)
+
+    def palette_commands(self) -> list[tuple[str, str, str]]:
+        return [
+            ("Reveal masked fields (logged)", "reveal", "r"),
+            ("Log a contact", "log_contact", "l"),
+            ("New incident for this person", "new_incident", "n"),
+        ]
+
+
+class EventScreen(ModalScreen[None]):
+    """One campaign event and the people linked to it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Close", id="event.close"),
+    ]
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        super().__init__()
+        self.row = row
+
+    def compose(self) -> ComposeResult:
+        r = self.row
+        head = Table.grid(padding=(0, 2))
+        head.add_column(style="bold")
+        head.add_column()
+        head.add_row("Event", Text(str(r["title"]), style="bold"))
+        head.add_row("Kind", Text(str(r["kind"])))
+        head.add_row("When", r["starts_at"].strftime("%a %d %b %Y %H:%M UTC"))
+        head.add_row("Place", Text(str(r["place"] or "—")))
+        head.add_row("Risk", Text(str(r["risk"])))
+        head.add_row("Patrol", "requested (surge-patrol fund)" if r["patrol_requested"] else "no")
+        head.add_row("Attendance", Text(str(r.get("attendance") or "—")))
+        with VerticalScroll(classes="dialog"):
+            yield Static(head)
+            yield Static("Loading people…", id="event-people")
+
+    def on_mount(self) -> None:
+        from deskapp.tui.app import DeskApp
+
+        app = self.app
+        assert isinstance(app, DeskApp)
+        event_id = str(self.row["id"])
+
+        def work() -> None:
+            from deskapp.store.events import people_at_event
+
+            try:
+                with app.require_desk().read() as conn:
+                    people = people_at_event(conn, event_id)
+            except Exception:
+                return
+            text = (
+                "\n".join(
+                    escape(f"• {p['name']} ({p['role']}, {p['party'] or '—'}) risk {p['risk']}")
+                    for p in people
+                )
+                or "No one linked."
+            )
+            app.call_from_thread(
+                self.query_one("#event-people", Static).update, "[b]People[/b]\n" + text
+            )
+
+        self.run_worker(work, thread=True, exit_on_error=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,260 @@
+"""First-run set-up, the recovery key (shown once), and unlock / lock screens.
+
+Key derivation (Argon2id) and opening the database run on a thread worker and report
+back with typed messages: the screen never freezes while the key is worked out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+if TYPE_CHECKING:
+    from deskapp.store.desk import Desk
+    from deskapp.tui.app import DeskApp
+
+
+class Opened(Message):
+    def __init__(self, desk: Desk, recovery: str | None = None) -> None:
+        super().__init__()
+        self.desk = desk
+        self.recovery = recovery
+
+
+class Failed(Message):
+    def __init__(self, error: str, delay: float = 0.0) -> None:
+        super().__init__()
+        self.error = error
+        self.delay = delay
+
+
+class _FormScreen(Screen[None]):
+    def has_unsaved(self) -> bool:
+        return any(i.value for i in self.query(Input) if i.password is False and i.id != "officer")
+
+    @property
+    def desk_app(self) -> DeskApp:
+        from deskapp.tui.app import DeskApp
+
+        assert isinstance(self.app, DeskApp)
+        return self.app
+
+
+class SetupScreen(_FormScreen):
+    """No desk at the path yet: set one up."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Set up", id="setup.submit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        path = self.desk_app.db_path
+        with Center(), Vertical(id="form", classes="dialog"):
+            yield Static("[b]Set up this desk[/b]", classes="dialog-title")
+            yield Static(
+                f"No desk database at {path}.\nYou will be its first officer and its "
+                "supervisor. The passphrase unlocks the desk; it is never stored.",
+                classes="dialog-text",
+            )
+            yield Label("Officer id (staff or collar number)")
+            yield Input(placeholder="e.g. PC-4521", id="officer")
+            yield Label("Your name")
+            yield Input(placeholder="e.g. Sgt A. Okafor", id="name")
+            yield Label("Passphrase")
+            yield Input(password=True, id="pass1")
+            yield Label("Passphrase again")
+            yield Input(password=True, id="pass2")
+            yield Static("", id="message", classes="message")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        officer = self.query_one("#officer", Input)
+        officer.value = self.desk_app.officer_hint
+        (self.query_one("#name", Input) if officer.value else officer).focus()
+
+    @on(Input.Submitted)
+    def next_field(self, event: Input.Submitted) -> None:
+        if event.input.id == "pass2":
+            self.action_submit()
+        else:
+            self.focus_next()
+
+    def action_submit(self) -> None:
+        officer = self.query_one("#officer", Input).value.strip()
+        name = self.query_one("#name", Input).value.strip()
+        p1 = self.query_one("#pass1", Input).value
+        p2 = self.query_one("#pass2", Input).value
+        message = self.query_one("#message", Static)
+        if not officer or not name:
+            message.update("The officer id and your name are both needed.")
+            return
+        if p1 != p2:
+            message.update("The two passphrases differ. Type them again.")
+            self.query_one("#pass1", Input).value = ""
+            self.query_one("#pass2", Input).value = ""
+            self.query_one("#pass1", Input).focus()
+            return
+        message.update("Setting up the desk (deriving the key)…")
+        path = self.desk_app.db_path
+
+        def work() -> None:
+            from deskapp.core.errors import DeskError
+            from deskapp.store.desk import Desk
+
+            try:
+                desk, recovery = Desk.init(path, officer, name, p1)
+            except DeskError as exc:
+                self.post_message(Failed(str(exc)))
+                return
+            self.post_message(Opened(desk, recovery))
+
+        self.run_worker(work, thread=True, exclusive=True, group="setup", exit_on_error=False)
+
+    def on_failed(self, message: Failed) -> None:
+        self.query_one("#message", Static).update(f"[b]{message.error}[/b]")
+
+    def on_opened(self, message: Opened) -> None:
+        for i in self.query(Input):
+            i.value = ""
+        assert message.recovery is not None
+        self.app.push_screen(RecoveryKeyScreen(message.desk, message.recovery))
+
+    def has_unsaved(self) -> bool:
+        return any(i.value for i in self.query(Input))
+
+
+class RecoveryKeyScreen(Screen[None]):
+    """The recovery key, shown once; Enter goes on to the desk."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "done", "I have stored it", id="recovery.done"),
+    ]
+
+    def __init__(self, desk: Desk, recovery: str) -> None:
+        super().__init__()
+        self._desk = desk
+        self._recovery = recovery
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(classes="dialog"):
+            yield Static("[b]Your recovery key[/b]", classes="dialog-title")
+            yield Static(
+                "Write this down and keep it somewhere safe, away from this terminal. It opens "
+                "the desk if every passphrase is lost. It is shown this once only.",
+                classes="dialog-text",
+            )
+            yield Static(self._recovery, id="recovery-key")
+            yield Static("Press Enter when it is stored.", classes="dialog-text")
+        yield Footer(compact=True)
+
+    def action_done(self) -> None:
+        from deskapp.tui.app import DeskApp
+
+        self._recovery = ""
+        self.query_one("#recovery-key", Static).update("")
+        app = self.app
+        assert isinstance(app, DeskApp)
+        app.pop_screen()
+        app.desk_opened(self._desk)
+
+
+class UnlockScreen(_FormScreen):
+    """Officer and passphrase; the key is derived on a worker thread."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Unlock", show=False, id="unlock.submit"),
+    ]
+
+    def __init__(self, officer: str = "", *, locked: bool = False) -> None:
+        super().__init__()
+        self._officer = officer
+        self.locked = locked
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        title = "Desk locked" if self.locked else "Unlock the desk"
+        text = (
+            "The desk was locked: the database is closed and the key dropped. "
+            "Your passphrase opens it again."
+            if self.locked
+            else f"{self.desk_app.db_path}"
+        )
+        with Center(), Vertical(id="form", classes="dialog"):
+            yield Static(f"[b]{title}[/b]", classes="dialog-title")
+            yield Static(text, classes="dialog-text")
+            yield Label("Officer id")
+            yield Input(value=self._officer, placeholder="staff or collar number", id="officer")
+            yield Label("Passphrase")
+            yield Input(password=True, id="passphrase")
+            yield Static("", id="message", classes="message")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        officer = self.query_one("#officer", Input)
+        (self.query_one("#passphrase", Input) if officer.value else officer).focus()
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "officer":
+            self.query_one("#passphrase", Input).focus()
+        else:
+            self.action_submit()
+
+    def action_submit(self) -> None:
+        if self.busy:
+            return
+        officer = self.query_one("#officer", Input).value.strip()
+        passphrase = self.query_one("#passphrase", Input).value
+        message = self.query_one("#message", Static)
+        if not officer:
+            message.update("Give your officer id.")
+            self.query_one("#officer", Input).focus()
+            return
+        if not passphrase:
+            message.update("Type your passphrase.")
+            return
+        self.busy = True
+        message.update("Unlocking…")
+        path = self.desk_app.db_path
+
+        def work() -> None:
+            from deskapp.core.errors import AuthError, DeskError
+            from deskapp.store.desk import Desk, load_slots
+
+            try:
+                desk = Desk.open(path, officer, passphrase)
+            except AuthError as exc:
+                delay = 0.0
+                with contextlib.suppress(DeskError):
+                    delay = load_slots(path).required_delay(officer)
+                self.post_message(Failed(str(exc), delay))
+                return
+            except DeskError as exc:
+                self.post_message(Failed(str(exc)))
+                return
+            self.post_message(Opened(desk))
+
+        self.run_worker(work, thread=True, exclusive=True, group="unlock", exit_on_error=False)
+
+    def on_failed(self, message: Failed) -> None:
+        self.busy = False
+        text = f"[b]{message.error}[/b] Try again."
+        if message.delay:
+            text += f" (The next attempt waits {message.delay:.0f}s.)"
+        self.query_one("#message", Static).update(text)
+        box = self.query_one("#passphrase", Input)
+        box.value = ""
+        box.focus()
+
+    def on_opened(self, message: Opened) -> None:
+        self.busy = False
+        self.query_one("#passphrase", Input).value = ""
+        self.desk_app.desk_opened(message.desk)

@@ -1,0 +1,229 @@
+"""The lists the TUI shows, as ``ListSource`` windows over the store's queries.
+
+Everything here runs on worker threads; the store is imported lazily so that importing
+the TUI (and painting its first screen) does not pay for SQLAlchemy and SQLCipher.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from deskapp.tui.widgets.window_list import Column, ListSource, Row
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select
+
+    from deskapp.store.desk import Desk
+
+DeskGetter = Callable[[], "Desk"]
+Now = Callable[[], datetime]
+
+
+def _windowed(
+    desk: DeskGetter, build: Callable[[str], Select[Any]]
+) -> Callable[[str, int, int, bool], tuple[int | None, list[Row]]]:
+    def load(
+        filter_text: str, offset: int, limit: int, want_total: bool
+    ) -> tuple[int | None, list[Row]]:
+        from deskapp.store import windows
+
+        query = build(filter_text)
+        with desk().read() as conn:
+            total = windows.count(conn, query) if want_total else None
+            rows = windows.page(conn, query, offset, limit)
+        return total, rows
+
+    return load
+
+
+def _due(now: Now) -> Callable[[Row], str]:
+    from deskapp.core.grading import format_due
+
+    return lambda row: format_due(row.get("due_at"), now())
+
+
+def _due_style(now: Now) -> Callable[[Row], str]:
+    def style(row: Row) -> str:
+        due = row.get("due_at")
+        if due is None or row.get("status") in ("resolved", "closed"):
+            return "dim"
+        seconds = (due - now()).total_seconds()
+        if seconds < 0:
+            return "overdue"
+        return "soon" if seconds < 15 * 60 else ""
+
+    return style
+
+
+def _grade_style(row: Row) -> str:
+    return {1: "g1", 2: "g2"}.get(int(row.get("grade") or 0), "")
+
+
+def _risk_style(row: Row) -> str:
+    return {"high": "high", "medium": "medium"}.get(str(row.get("risk")), "")
+
+
+def _short_date(value: datetime | date | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%d %b %H:%M") if isinstance(value, datetime) else value.isoformat()
+
+
+def queue_source(desk: DeskGetter, now: Now, *, include_closed: Callable[[], bool]) -> ListSource:
+    from deskapp.store import windows
+
+    def build(text: str) -> Select[Any]:
+        return windows.open_queue_query(text, include_closed=include_closed())
+
+    return ListSource(
+        name="queue",
+        columns=[
+            Column("grade", "Gr", 2, render=lambda r: f"G{r['grade']}", style=_grade_style),
+            Column("due_at", "Due", 12, render=_due(now), style=_due_style(now)),
+            Column("status", "Status", 11),
+            Column("type", "Type", 13, min_width=70),
+            Column("person_name", "Person", 16, flex=True),
+            Column(
+                "adviser_name",
+                "Adviser",
+                14,
+                flex=True,
+                min_width=60,
+                render=lambda r: r.get("adviser_name") or "—",
+            ),
+            Column("ref", "Ref", 10, min_width=100),
+        ],
+        load=_windowed(desk, build),
+        empty="No open incidents match.",
+    )
+
+
+def roster_source(desk: DeskGetter, *, adviser: Callable[[], str | None]) -> ListSource:
+    from deskapp.store import windows
+
+    def build(text: str) -> Select[Any]:
+        return windows.roster_query(text, adviser())
+
+    return ListSource(
+        name="roster",
+        columns=[
+            Column("name", "Name", 18, flex=True),
+            Column("role", "Role", 10),
+            Column("party", "Party", 12, flex=True, min_width=60),
+            Column(
+                "organisation",
+                "Organisation",
+                14,
+                min_width=110,
+                render=lambda r: r.get("organisation") or "",
+            ),
+            Column("post", "Post", 12, min_width=90),
+            Column("risk", "Risk", 6, style=_risk_style),
+            Column(
+                "adviser_name",
+                "Adviser",
+                14,
+                min_width=75,
+                render=lambda r: r.get("adviser_name") or "—",
+            ),
+            Column("briefing_status", "Briefing", 8, min_width=120),
+        ],
+        load=_windowed(desk, build),
+        empty="No one on the roster matches.",
+    )
+
+
+def caseload_source(desk: DeskGetter, now: Now) -> ListSource:
+    from deskapp.store import caseload
+
+    def build(text: str) -> Select[Any]:
+        return caseload.caseload_query(now(), text)
+
+    def load_style(row: Row) -> str:
+        cap = int(row.get("capacity") or 0)
+        return "overdue" if cap and int(row.get("people") or 0) > cap else ""
+
+    return ListSource(
+        name="caseload",
+        columns=[
+            Column("name", "Adviser", 16, flex=True),
+            Column(
+                "people",
+                "People",
+                9,
+                style=load_style,
+                render=lambda r: f"{r['people']}/{r['capacity']}",
+            ),
+            Column(
+                "overdue_contacts",
+                "Overdue",
+                7,
+                style=lambda r: "overdue" if r.get("overdue_contacts") else "",
+            ),
+            Column("open_incidents", "Open", 5),
+            Column("area", "Area", 12, min_width=60),
+        ],
+        load=_windowed(desk, build),
+        empty="No advisers yet.",
+    )
+
+
+def events_source(desk: DeskGetter) -> ListSource:
+    from deskapp.store import events
+
+    return ListSource(
+        name="events",
+        columns=[
+            Column("starts_at", "When", 12, render=lambda r: _short_date(r.get("starts_at"))),
+            Column("title", "Event", 18, flex=True),
+            Column("kind", "Kind", 11, min_width=70),
+            Column("place", "Place", 16, flex=True, min_width=90),
+            Column("risk", "Risk", 6, style=_risk_style),
+            Column("people", "People", 6),
+            Column(
+                "patrol_requested",
+                "Patrol",
+                6,
+                render=lambda r: "yes" if r.get("patrol_requested") else "no",
+            ),
+        ],
+        load=_windowed(desk, events.events_query),
+        empty="No campaign events.",
+    )
+
+
+def review_source(desk: DeskGetter, now: Now) -> ListSource:
+    from deskapp.store import caseload
+
+    return ListSource(
+        name="review",
+        columns=[
+            Column("review_date", "Review", 10, render=lambda r: _short_date(r.get("review_date"))),
+            Column("kind", "Kind", 8),
+            Column("label", "Record", 30, flex=True),
+        ],
+        load=_windowed(desk, lambda text: caseload.review_query(now().date(), text)),
+        empty="Nothing is due for review.",
+    )
+
+
+def audit_source(desk: DeskGetter) -> ListSource:
+    from deskapp.store import caseload
+
+    return ListSource(
+        name="audit",
+        key="seq",
+        columns=[
+            Column("seq", "#", 6),
+            Column("at", "When (UTC)", 12, render=lambda r: _short_date(r.get("at"))),
+            Column("officer_id", "Officer", 9),
+            Column("action", "Action", 12),
+            Column("entity", "Entity", 9),
+            Column("fields", "Fields", 14, min_width=90),
+            Column("detail", "Detail", 20, flex=True),
+        ],
+        load=_windowed(desk, caseload.audit_query),
+        empty="The audit log is empty.",
+    )

@@ -1,0 +1,92 @@
+"""A titled pane holding one WindowList and its `/` filter line."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Input
+
+from deskapp.tui.widgets.window_list import WindowList
+
+
+class FilterInput(Input):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "clear_filter", "Clear filter", id="filter.clear"),
+        Binding("down", "to_list", "To list", show=False, id="filter.to_list"),
+    ]
+
+    def action_clear_filter(self) -> None:
+        pane = self.parent
+        if isinstance(pane, Pane):
+            pane.close_filter(clear=True)
+
+    def action_to_list(self) -> None:
+        pane = self.parent
+        if isinstance(pane, Pane):
+            pane.list.focus()
+
+
+class Pane(Vertical):
+    """``number title · count`` in the border; the list; a filter line shown by `/`."""
+
+    DEFAULT_CSS = """
+    Pane FilterInput { display: none; height: 1; border: none; padding: 0 1; }
+    Pane.-filtering FilterInput { display: block; }
+    """
+
+    def __init__(self, number: int, title: str, window: WindowList, *, id: str) -> None:
+        super().__init__(id=id, classes="pane")
+        self.number = number
+        self.title = title
+        self.list = window
+        self.note = ""
+        self.border_title = f"{number} {title}"
+
+    def compose(self) -> ComposeResult:
+        yield FilterInput(placeholder="filter… (esc clears)", id=f"{self.id}-filter")
+        yield self.list
+
+    @property
+    def filter_input(self) -> FilterInput:
+        return self.query_one(FilterInput)
+
+    def open_filter(self) -> None:
+        self.add_class("-filtering")
+        self.filter_input.value = self.list.filter_text
+        self.filter_input.focus()
+
+    def close_filter(self, *, clear: bool) -> None:
+        if clear:
+            self.filter_input.value = ""
+            self.list.set_filter("")
+            self.remove_class("-filtering")
+        self.list.focus()
+        self.update_title()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.list.set_filter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not event.value:
+            self.remove_class("-filtering")
+        self.list.focus()
+
+    def on_window_list_filter_requested(self, event: WindowList.FilterRequested) -> None:
+        event.stop()
+        self.open_filter()
+
+    def on_window_list_changed(self, event: WindowList.Changed) -> None:
+        if not self.list.filter_text:
+            self.remove_class("-filtering")
+        self.update_title()
+
+    def update_title(self) -> None:
+        extra = f" · {self.note}" if self.note else ""
+        filt = f" · /{self.list.filter_text}" if self.list.filter_text else ""
+        self.border_title = f"{self.number} {self.title}{extra}{filt}"
+        self.border_subtitle = self.list.describe()

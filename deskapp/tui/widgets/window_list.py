@@ -1,0 +1,425 @@
+"""A Line-API list that is a *window* onto a database query.
+
+Like Toolong's LogLines it renders only the lines on screen. Rows come a page at a time
+from thread workers (LIMIT/OFFSET on the query the ``ListSource`` builds); the widget
+never holds more than the pages it has been asked to show. A filter change bumps a
+generation number so answers to old filters are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+PAGE = 100
+MAX_PAGES = 40  # pages kept in memory (4,000 rows at most)
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int
+    flex: bool = False
+    render: Callable[[Row], str] | None = None
+    style: Callable[[Row], str] | None = None  # a component-class suffix, e.g. "overdue"
+    min_width: int = 0  # below this many columns of screen the column is dropped
+
+    def text(self, row: Row) -> str:
+        if self.render is not None:
+            return self.render(row)
+        value = row.get(self.key)
+        return "" if value is None else str(value)
+
+
+@dataclass
+class ListSource:
+    """What a list shows: a name, its columns, and how to count and page it.
+
+    ``load(filter_text, offset, limit, want_total)`` runs on a worker thread and returns
+    ``(total or None, rows)``.
+    """
+
+    name: str
+    columns: list[Column]
+    load: Callable[[str, int, int, bool], tuple[int | None, list[Row]]]
+    empty: str = "Nothing here."
+    key: str = "id"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class WindowList(ScrollView, can_focus=True):
+    """A keyboard-first list over a query: j/k, g/G, page keys, space marks, enter opens."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor(1)", "Down", show=False, id="list.down"),
+        Binding("k,up", "cursor(-1)", "Up", show=False, id="list.up"),
+        Binding("g,home", "first", "First", show=False, id="list.first"),
+        Binding("G,end", "last", "Last", show=False, id="list.last"),
+        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False, id="list.page_down"),
+        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="list.page_up"),
+        Binding("enter", "open", "Open", id="list.open"),
+        Binding("space", "mark", "Mark", id="list.mark"),
+        Binding("slash", "filter", "Filter", id="list.filter"),
+        Binding("escape", "clear", "Clear", show=False, id="list.clear"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "windowlist--header",
+        "windowlist--cursor",
+        "windowlist--cursor-blur",
+        "windowlist--marked",
+        "windowlist--overdue",
+        "windowlist--soon",
+        "windowlist--g1",
+        "windowlist--g2",
+        "windowlist--high",
+        "windowlist--medium",
+        "windowlist--dim",
+        "windowlist--placeholder",
+    }
+
+    DEFAULT_CSS = """
+    WindowList { height: 1fr; }
+    """
+
+    class Loaded(Message):
+        def __init__(
+            self, lst: WindowList, generation: int, total: int | None, offset: int, rows: list[Row]
+        ) -> None:
+            super().__init__()
+            self.list = lst
+            self.generation = generation
+            self.total = total
+            self.offset = offset
+            self.rows = rows
+
+    class LoadFailed(Message):
+        def __init__(self, lst: WindowList, generation: int, error: str) -> None:
+            super().__init__()
+            self.list = lst
+            self.generation = generation
+            self.error = error
+
+    class Opened(Message):
+        """Enter on a row."""
+
+        def __init__(self, lst: WindowList, row: Row, index: int) -> None:
+            super().__init__()
+            self.list = lst
+            self.row = row
+            self.index = index
+
+        @property
+        def control(self) -> WindowList:
+            return self.list
+
+    class FilterRequested(Message):
+        def __init__(self, lst: WindowList) -> None:
+            super().__init__()
+            self.list = lst
+
+    class Changed(Message):
+        """The total, filter or marked set changed (for titles and counters)."""
+
+        def __init__(self, lst: WindowList) -> None:
+            super().__init__()
+            self.list = lst
+
+    def __init__(
+        self,
+        source: ListSource,
+        *,
+        now: Callable[[], Any] | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.source = source
+        self.now = now
+        self.filter_text = ""
+        self.total: int | None = None
+        self.cursor = 0
+        self.marked: dict[str, Row] = {}
+        self.error = ""
+        self._generation = 0
+        self._pages: dict[int, list[Row]] = {}
+        self._requested: set[int] = set()
+        self._loaded_once = False
+
+    # -- data ----------------------------------------------------------------------
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    @property
+    def loaded(self) -> bool:
+        return self.total is not None
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self, *, keep_cursor: bool = True) -> None:
+        """Count and page again (after a filter change or a write)."""
+        self._generation += 1
+        self._pages.clear()
+        self._requested.clear()
+        if not keep_cursor:
+            self.cursor = 0
+        first_page = (self.cursor // PAGE) if keep_cursor else 0
+        self._request(first_page, want_total=True)
+
+    def set_filter(self, text: str) -> None:
+        if text == self.filter_text:
+            return
+        self.filter_text = text
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False)
+        self.reload(keep_cursor=False)
+
+    def _request(self, page_no: int, *, want_total: bool = False) -> None:
+        if page_no in self._requested and not want_total:
+            return
+        self._requested.add(page_no)
+        generation, filt = self._generation, self.filter_text
+        source = self.source
+
+        def load() -> None:
+            try:
+                total, rows = source.load(filt, page_no * PAGE, PAGE, want_total)
+            except Exception as exc:
+                self.post_message(self.LoadFailed(self, generation, str(exc)))
+                return
+            self.post_message(self.Loaded(self, generation, total, page_no * PAGE, rows))
+
+        self.run_worker(
+            load,
+            thread=True,
+            group=f"window-{id(self)}",
+            exclusive=want_total,
+            exit_on_error=False,
+        )
+
+    def on_window_list_loaded(self, message: Loaded) -> None:
+        if message.list is not self or message.generation != self._generation:
+            return
+        message.stop()
+        self.error = ""
+        if message.total is not None:
+            self.total = message.total
+            self._loaded_once = True
+            self.cursor = min(self.cursor, max(0, self.total - 1))
+            self.virtual_size = Size(self.size.width, self.total + 1)
+            self.post_message(self.Changed(self))
+        self._pages[message.offset // PAGE] = message.rows
+        if len(self._pages) > MAX_PAGES:
+            keep = self.cursor // PAGE
+            for page_no in sorted(self._pages, key=lambda p: -abs(p - keep))[
+                : len(self._pages) - MAX_PAGES
+            ]:
+                del self._pages[page_no]
+                self._requested.discard(page_no)
+        self.refresh()
+
+    def on_window_list_load_failed(self, message: LoadFailed) -> None:
+        if message.list is not self or message.generation != self._generation:
+            return
+        message.stop()
+        self.error = message.error
+        self.total = 0
+        self.refresh()
+
+    def row(self, index: int) -> Row | None:
+        page = self._pages.get(index // PAGE)
+        if page is None:
+            return None
+        offset = index % PAGE
+        return page[offset] if offset < len(page) else None
+
+    @property
+    def current(self) -> Row | None:
+        if not self.total:
+            return None
+        return self.row(self.cursor)
+
+    def visible_rows(self) -> list[Row]:
+        """The rows on screen now (for tests and the help text)."""
+        top = int(self.scroll_offset.y)
+        out = []
+        for index in range(top, min(top + max(0, self.size.height - 1), self.total or 0)):
+            row = self.row(index)
+            if row is not None:
+                out.append(row)
+        return out
+
+    def targets(self) -> list[Row]:
+        """What an action applies to: the marked rows, else the row under the cursor."""
+        if self.marked:
+            return list(self.marked.values())
+        current = self.current
+        return [current] if current is not None else []
+
+    def clear_marks(self) -> None:
+        self.marked.clear()
+        self.post_message(self.Changed(self))
+        self.refresh()
+
+    # -- rendering -------------------------------------------------------------------
+    def _layout(self, width: int) -> list[tuple[Column, int]]:
+        cols = [c for c in self.source.columns if width >= c.min_width]
+        optional = sorted((c for c in cols if c.min_width), key=lambda c: -c.min_width)
+        while optional and sum(c.width + 1 for c in cols) + 2 > width:
+            cols.remove(optional.pop(0))
+        fixed = sum(c.width + 1 for c in cols) + 2
+        spare = max(0, width - fixed)
+        flex = [c for c in cols if c.flex]
+        out = []
+        for col in cols:
+            extra = spare // len(flex) if col.flex and flex else 0
+            out.append((col, col.width + extra))
+        return out
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if y == 0:
+            head = self.get_component_rich_style("windowlist--header")
+            segments = [Segment("  ", head)]
+            for col, w in self._layout(width):
+                segments.append(Segment(set_cell_size(col.label, w) + " ", head))
+            return Strip(segments).adjust_cell_length(width, head)
+        index = int(self.scroll_offset.y) + y - 1
+        if self.total is None:
+            text = "Loading…" if y == 1 else ""
+            return Strip([Segment(set_cell_size(text, width), base)])
+        if self.total == 0:
+            text = ""
+            if y == 1:
+                text = ("  " + self.error) if self.error else ("  " + self.source.empty)
+            style = self.get_component_rich_style("windowlist--placeholder")
+            return Strip([Segment(set_cell_size(text, width), style)])
+        if index >= self.total:
+            return Strip([Segment(" " * width, base)])
+        row = self.row(index)
+        if row is None:
+            self._request(index // PAGE)
+            style = self.get_component_rich_style("windowlist--placeholder")
+            return Strip([Segment(set_cell_size("  …", width), style)])
+        key = str(row.get(self.source.key, ""))
+        marked = key in self.marked
+        row_style = base
+        if marked:
+            row_style = row_style + self.get_component_rich_style("windowlist--marked")
+        if index == self.cursor:
+            row_style = row_style + self.get_component_rich_style(
+                "windowlist--cursor" if self.has_focus else "windowlist--cursor-blur"
+            )
+        segments = [Segment("● " if marked else "  ", row_style)]
+        for col, w in self._layout(width):
+            cell = col.text(row)
+            cell_style: Style = row_style
+            if col.style is not None:
+                name = col.style(row)
+                if name:
+                    cell_style = row_style + self.get_component_rich_style(f"windowlist--{name}")
+            segments.append(Segment(set_cell_size(fit(cell, w), w), cell_style))
+            segments.append(Segment(" ", row_style))
+        return Strip(segments).adjust_cell_length(width, row_style)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, (self.total or 0) + 1)
+        self.refresh()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # -- moving ------------------------------------------------------------------------
+    def move_to(self, index: int) -> None:
+        if not self.total:
+            return
+        self.cursor = max(0, min(index, self.total - 1))
+        visible = max(1, self.size.height - 1)
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + visible:
+            self.scroll_to(y=self.cursor - visible + 1, animate=False, immediate=True)
+        self.refresh()
+
+    def action_cursor(self, delta: int) -> None:
+        self.move_to(self.cursor + delta)
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        self.move_to((self.total or 1) - 1)
+
+    def action_page(self, direction: int) -> None:
+        self.move_to(self.cursor + direction * max(1, self.size.height - 2))
+
+    def action_open(self) -> None:
+        row = self.current
+        if row is not None:
+            self.post_message(self.Opened(self, row, self.cursor))
+
+    def action_mark(self) -> None:
+        row = self.current
+        if row is None:
+            return
+        key = str(row.get(self.source.key, ""))
+        if key in self.marked:
+            del self.marked[key]
+        else:
+            self.marked[key] = row
+        self.post_message(self.Changed(self))
+        self.move_to(self.cursor + 1)
+        self.refresh()
+
+    def action_filter(self) -> None:
+        self.post_message(self.FilterRequested(self))
+
+    def action_clear(self) -> None:
+        if self.marked:
+            self.clear_marks()
+        elif self.filter_text:
+            self.set_filter("")
+            self.post_message(self.Changed(self))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= 1:
+            index = int(self.scroll_offset.y) + event.y - 1
+            if self.total and index < self.total:
+                self.move_to(index)
+                if event.chain >= 2:
+                    self.action_open()
+
+    def describe(self) -> str:
+        """Title suffix: how many rows, and how many marked."""
+        if self.total is None:
+            return "…"
+        text = f"{self.total:,}"
+        if self.marked:
+            text += f" · {len(self.marked)} marked"
+        return text
+
+
+def fit(text: str, width: int) -> str:
+    return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"

@@ -1,0 +1,193 @@
+"""The scriptable CLI: every listing takes --json, errors are one line and an exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from deskapp.cli import main
+
+PASS = "correct horse battery"
+
+
+@pytest.fixture
+def env(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DESKAPP_DB", str(db_path))
+    monkeypatch.setenv("DESKAPP_OFFICER", "4521")
+    monkeypatch.setenv("DESKAPP_PASSPHRASE", PASS)
+    assert main(["init", "--officer", "4521", "--name", "Sgt Ada Example"]) == 0
+    return db_path
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
+    capsys.readouterr()
+    assert main([*argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_init_shows_recovery_key_once(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DESKAPP_PASSPHRASE", PASS)
+    assert main(["init", "--db", str(db_path), "--officer", "4521", "--name", "Sgt A"]) == 0
+    out = capsys.readouterr().out
+    assert "RECOVERY KEY" in out
+    assert main(["init", "--db", str(db_path), "--officer", "4521", "--name", "Sgt A"]) == 8
+
+
+def test_people_adviser_incident_round_trip(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    adviser = run_json(capsys, "advisers", "add", "--name", "PC Contact", "--area", "Leeds")
+    assert isinstance(adviser, dict)
+    person = run_json(
+        capsys,
+        "people",
+        "add",
+        "--name",
+        "Seán Ó Briain",
+        "--role",
+        "councillor",
+        "--party",
+        "Green Party",
+        "--phone",
+        "07700 900123",
+        "--address",
+        "1 Any Road",
+    )
+    assert isinstance(person, dict)
+    listing = run_json(capsys, "people", "list")
+    assert isinstance(listing, list) and listing[0]["name"] == "Seán Ó Briain"
+    assert listing[0]["phone"] == "[masked]" and listing[0]["address"] == "[masked]"
+    revealed = run_json(capsys, "people", "list", "--reveal", "--reason", "welfare check")
+    assert isinstance(revealed, list) and revealed[0]["phone"] == "07700 900123"
+    inc = run_json(
+        capsys,
+        "incidents",
+        "add",
+        "--person",
+        person["id"],
+        "--type",
+        "threat",
+        "--grade",
+        "2",
+        "--summary",
+        "Threat after hustings",
+    )
+    assert isinstance(inc, dict)
+    run_json(
+        capsys,
+        "incidents",
+        "update",
+        inc["ref"],
+        "--assign",
+        adviser["id"],
+        "--thrive",
+        "threat=high,harm=medium",
+    )
+    run_json(capsys, "incidents", "note", inc["id"], "Rang back, advice given")
+    run_json(
+        capsys,
+        "incidents",
+        "update",
+        inc["id"],
+        "--crime-ref",
+        "CR/123/26",
+        "--operation",
+        "bridger",
+        "--status",
+        "in-progress",
+    )
+    shown = run_json(capsys, "incidents", "show", inc["id"])
+    assert isinstance(shown, dict)
+    assert shown["status"] == "in-progress" and shown["crime_ref"] == "CR/123/26"
+    assert [e["kind"] for e in shown["timeline"]][:1] == ["created"]
+    assert any(e["kind"] == "note" for e in shown["timeline"])
+    queue = run_json(capsys, "incidents", "list")
+    assert isinstance(queue, list) and queue[0]["adviser_name"] == "PC Contact"
+    advisers = run_json(capsys, "advisers", "list")
+    assert isinstance(advisers, list) and advisers[0]["open_incidents"] == 1
+    audit = run_json(capsys, "audit", "list")
+    assert isinstance(audit, list)
+    assert any(e["action"] == "consultation" and "welfare check" in e["detail"] for e in audit)
+    capsys.readouterr()
+    assert main(["audit", "verify"]) == 0
+    assert main(["check"]) == 0
+    assert "ok" in capsys.readouterr().out
+
+
+def test_limit_and_table_output(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for i in range(5):
+        assert main(["people", "add", "--name", f"Person {i}"]) == 0
+    assert len(run_json(capsys, "people", "list", "--limit", "2")) == 2  # type: ignore[arg-type]
+    capsys.readouterr()
+    assert main(["people", "list"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("ID") and "Person 4" in out
+
+
+def test_officer_lifecycle(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DESKAPP_NEW_PASSPHRASE", "bo passphrase")
+    assert main(["officer", "add", "1001", "--name", "PC Bo"]) == 0
+    ids = [o["id"] for o in run_json(capsys, "officer", "list")]  # type: ignore[union-attr]
+    assert ids == ["1001", "4521"]
+    monkeypatch.setenv("DESKAPP_OFFICER", "1001")
+    monkeypatch.setenv("DESKAPP_PASSPHRASE", "bo passphrase")
+    assert main(["officer", "add", "1002", "--name", "PC C"]) == 7  # not a supervisor
+    assert main(["audit", "list"]) == 7
+    monkeypatch.setenv("DESKAPP_OFFICER", "4521")
+    monkeypatch.setenv("DESKAPP_PASSPHRASE", PASS)
+    assert main(["officer", "remove", "1001", "--yes"]) == 0
+    monkeypatch.setenv("DESKAPP_OFFICER", "1001")
+    monkeypatch.setenv("DESKAPP_PASSPHRASE", "bo passphrase")
+    assert main(["people", "list"]) == 3
+
+
+def test_validation_errors_exit_8(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["people", "add", "--name", "X", "--role", "emperor"]) == 8
+    assert "role must be one of" in capsys.readouterr().err
+    assert main(["incidents", "show", "nope"]) == 9
+
+
+def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "deskapp", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_real_process_exit_codes_and_no_traceback(env: Path) -> None:
+    base = {**os.environ}
+    wrong = cli("people", "list", env={**base, "DESKAPP_PASSPHRASE": "wrong"})
+    assert wrong.returncode == 3
+    assert "Wrong passphrase for officer 4521" in wrong.stderr
+    assert "Traceback" not in wrong.stderr + wrong.stdout
+    missing = cli("people", "list", "--db", str(env.parent / "none.db"), env=base)
+    assert missing.returncode == 4 and "deskapp init" in missing.stderr
+    env.write_bytes(env.read_bytes()[:2048])  # a truncated database
+    corrupt = cli("people", "list", env=base)
+    assert corrupt.returncode == 5 and "damaged" in corrupt.stderr
+    assert "Traceback" not in corrupt.stderr
+    no_prompt = cli(
+        "people", "list", env={k: v for k, v in base.items() if k != "DESKAPP_PASSPHRASE"}
+    )
+    assert no_prompt.returncode == 2 and "DESKAPP_PASSPHRASE" in no_prompt.stderr
+
+
+def test_malformed_settings_named(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg = Path(os.environ["DESKAPP_CONFIG"])
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text("auto_lock_minuts = 3\n")
+    assert main(["people", "list"]) == 10
+    assert "auto_lock_minuts" in capsys.readouterr().err

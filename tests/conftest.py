@@ -1,0 +1,45 @@
+"""Test isolation: every test gets its own data/config folders, fast key derivation,
+short back-off and no OS keyring (tests that need one install a real backend)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+
+from deskapp.store.desk import Desk
+
+PASS = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("DESKAPP_CONFIG", str(home / "config" / "deskapp" / "settings.toml"))
+    monkeypatch.setenv("DESKAPP_KDF_PROFILE", "fast")
+    monkeypatch.setenv("DESKAPP_BACKOFF_BASE", "0.01")
+    for name in ("DESKAPP_DB", "DESKAPP_OFFICER", "DESKAPP_PASSPHRASE", "DESKAPP_NEW_PASSPHRASE"):
+        monkeypatch.delenv(name, raising=False)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "desk.db"
+
+
+@pytest.fixture
+def desk(db_path: Path) -> Iterator[Desk]:
+    desk, _ = Desk.init(db_path, "4521", "Sgt Ada Example", PASS)
+    yield desk
+    desk.close()

@@ -1,0 +1,147 @@
+"""Opening and setting up a desk on the real SQLCipher database."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlcipher3
+
+from deskapp.core.errors import (
+    AuthError,
+    DatabaseBusy,
+    DatabaseCorrupt,
+    DatabaseMissing,
+    ValidationError,
+)
+from deskapp.store import people
+from deskapp.store.desk import Desk
+from deskapp.store.paths import slots_path
+from tests.conftest import PASS
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_init_then_open(db_path: Path) -> None:
+    desk, recovery = Desk.init(db_path, "4521", "Sgt Ada Example", PASS)
+    assert desk.officer.is_supervisor
+    desk.close()
+    assert len(recovery.replace("-", "")) >= 52
+    with Desk.open(db_path, "4521", PASS) as again:
+        assert again.officer.name == "Sgt Ada Example"
+
+
+def test_init_refuses_existing(desk: Desk, db_path: Path) -> None:
+    before = digest(db_path)
+    with pytest.raises(ValidationError, match="already exists"):
+        Desk.init(db_path, "9999", "Someone", PASS)
+    assert digest(db_path) == before
+
+
+def test_database_is_sqlcipher_not_plain_sqlite(desk: Desk, db_path: Path) -> None:
+    people.add_person(desk, name="Plaintext Check")
+    desk.close()
+    assert not db_path.read_bytes().startswith(b"SQLite format 3")
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(db_path).execute("select * from sqlite_master").fetchall()
+
+
+def test_wrong_passphrase_names_officer_and_leaves_file_untouched(
+    desk: Desk, db_path: Path
+) -> None:
+    people.add_person(desk, name="Someone Real")
+    desk.close()
+    before = digest(db_path)
+    for _ in range(3):
+        with pytest.raises(AuthError, match="4521"):
+            Desk.open(db_path, "4521", "not the passphrase")
+    assert digest(db_path) == before
+
+
+def test_repeated_failures_back_off(desk: Desk, db_path: Path) -> None:
+    desk.close()
+    slots = desk.slots
+    for _ in range(4):
+        with pytest.raises(AuthError):
+            Desk.open(db_path, "4521", "wrong")
+    from deskapp.store.keyslots import KeySlots
+
+    assert KeySlots.load(slots_path(db_path)).required_delay("4521") > 0
+    assert slots is not None
+
+
+def test_unknown_officer(desk: Desk, db_path: Path) -> None:
+    desk.close()
+    with pytest.raises(AuthError, match="7777"):
+        Desk.open(db_path, "7777", PASS)
+
+
+def test_recovery_key_opens(db_path: Path) -> None:
+    desk, recovery = Desk.init(db_path, "4521", "Sgt Ada Example", PASS)
+    desk.close()
+    with Desk.open(db_path, "4521", recovery_key=recovery.lower().replace("-", " ")) as d:
+        assert d.officer.id == "4521"
+    with pytest.raises(AuthError):
+        Desk.open(db_path, "4521", recovery_key="AAAA-" * 12 + "AAAA")
+
+
+def test_missing_database_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseMissing, match="deskapp init"):
+        Desk.open(tmp_path / "nope.db", "4521", PASS)
+
+
+def test_missing_slot_file(desk: Desk, db_path: Path) -> None:
+    desk.close()
+    slots_path(db_path).unlink()
+    with pytest.raises(DatabaseCorrupt, match="key-slot file"):
+        Desk.open(db_path, "4521", PASS)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "flip"])
+def test_corrupted_database_is_reported_and_not_overwritten(
+    desk: Desk, db_path: Path, damage: str
+) -> None:
+    for i in range(50):
+        people.add_person(desk, name=f"Person {i}")
+    desk.close()
+    data = bytearray(db_path.read_bytes())
+    if damage == "truncate":
+        data = data[:1000]
+    elif damage == "garbage":
+        data = bytearray(os.urandom(len(data)))
+    else:
+        data[0:16] = bytes(16)  # page 1's salt/header: the HMAC cannot match
+    db_path.write_bytes(bytes(data))
+    before = digest(db_path)
+    with pytest.raises(DatabaseCorrupt, match="damaged"):
+        Desk.open(db_path, "4521", PASS)
+    assert digest(db_path) == before
+
+
+def test_busy_database_is_a_clear_message(
+    desk: Desk, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("deskapp.store.engine.BUSY_TIMEOUT_S", 0.1)
+    desk.engine.dispose()
+    blocker = sqlcipher3.connect(str(db_path), isolation_level=None)
+    blocker.execute("PRAGMA cipher_log_level = NONE")
+    blocker.execute(f"PRAGMA key = \"x'{desk.data_key.hex()}'\"")
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(DatabaseBusy, match="busy"):
+            people.add_person(desk, name="Blocked Person")
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert people.count_people(desk) == 0
+
+
+def test_locked_desk_refuses_writes(desk: Desk) -> None:
+    desk.close()
+    with pytest.raises(AuthError, match="locked"):
+        people.add_person(desk, name="After Lock")

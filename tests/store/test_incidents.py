@@ -1,0 +1,79 @@
+"""The incident life cycle through the services, with timeline and due times."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from deskapp.core.errors import ValidationError
+from deskapp.core.thrive import parse_spec
+from deskapp.store import advisers, incidents, people
+from deskapp.store.desk import Desk
+
+
+@pytest.fixture
+def pid(desk: Desk) -> str:
+    return people.add_person(desk, name="Reporting Councillor", role="councillor")
+
+
+def test_new_to_closed(desk: Desk, pid: str) -> None:
+    adviser = advisers.add_adviser(desk, name="PC Named Contact", area="Leeds")
+    iid = incidents.add_incident(desk, person=pid, type="threat", grade=2, summary="Threat")
+    row = incidents.get_incident(desk, iid)
+    assert row["status"] == "new"
+    assert row["due_at"] - row["reported_at"] == timedelta(minutes=60)
+    incidents.update_incident(desk, iid, thrive=parse_spec("threat=high,harm=m,risk=l"))
+    assert incidents.get_incident(desk, iid)["status"] == "triaged"
+    incidents.update_incident(desk, iid, adviser=adviser)
+    assert incidents.get_incident(desk, iid)["status"] == "assigned"
+    incidents.update_incident(desk, iid, grade=1)
+    row = incidents.get_incident(desk, iid)
+    assert row["due_at"] - row["reported_at"] == timedelta(minutes=15)
+    for status in ("in-progress", "resolved", "closed"):
+        incidents.update_incident(desk, iid, status=status)
+    row = incidents.get_incident(desk, iid)
+    assert row["status"] == "closed" and row["closed_at"] is not None
+    kinds = [e["kind"] for e in row["timeline"]]
+    assert kinds[0] == "created" and "grade" in kinds and "thrive" in kinds
+    assert kinds.count("status") == 5  # triaged, assigned, in-progress, resolved, closed
+
+
+def test_invalid_transition_is_clear(desk: Desk, pid: str) -> None:
+    iid = incidents.add_incident(desk, person=pid, type="threat", grade=3, summary="X")
+    with pytest.raises(ValidationError, match="cannot go from 'new' to 'resolved'"):
+        incidents.update_incident(desk, iid, status="resolved")
+
+
+def test_queue_order_grade_then_due(desk: Desk, pid: str) -> None:
+    g3 = incidents.add_incident(desk, person=pid, type="threat", grade=3, summary="three")
+    g1 = incidents.add_incident(desk, person=pid, type="threat", grade=1, summary="one")
+    g2 = incidents.add_incident(desk, person=pid, type="threat", grade=2, summary="two")
+    assert [r["id"] for r in incidents.list_incidents(desk)] == [g1, g2, g3]
+
+
+def test_lookup_by_ref_and_prefix(desk: Desk, pid: str) -> None:
+    iid = incidents.add_incident(desk, person=pid, type="other", grade=4, summary="Ref test")
+    ref = incidents.make_ref(iid)
+    assert incidents.get_incident(desk, ref)["id"] == iid
+    assert incidents.get_incident(desk, ref.lower())["id"] == iid
+
+
+def test_bulk_update(desk: Desk, pid: str) -> None:
+    adviser = advisers.add_adviser(desk, name="PC Bulk")
+    ids = [
+        incidents.add_incident(desk, person=pid, type="threat", grade=3, summary=f"n{i}")
+        for i in range(5)
+    ]
+    assert incidents.bulk_update(desk, ids, adviser=adviser) == 5
+    assert {r["adviser_name"] for r in incidents.list_incidents(desk)} == {"PC Bulk"}
+
+
+def test_notes_append(desk: Desk, pid: str) -> None:
+    iid = incidents.add_incident(desk, person=pid, type="threat", grade=3, summary="n")
+    incidents.add_note(desk, iid, "first")
+    incidents.add_note(desk, iid, "second")
+    notes = [
+        e["text"] for e in incidents.get_incident(desk, iid)["timeline"] if e["kind"] == "note"
+    ]
+    assert notes == ["first", "second"]
