@@ -11,23 +11,20 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from deskapp.core.clock import utcnow  # noqa: E402
-from deskapp.core.domain import OfficerRole  # noqa: E402
-from deskapp.io.demo_data import generate  # noqa: E402
-from deskapp.store import incidents, migrate, people  # noqa: E402
-from deskapp.store.desk import Desk, SignedIn  # noqa: E402
-from deskapp.store.engine import connect_raw, make_engine  # noqa: E402
-from deskapp.store.keyslots import KdfParams, generate_data_key  # noqa: E402
-from deskapp.store.models import Meta  # noqa: E402
-from deskapp.store.settings import Settings  # noqa: E402
+from deskapp.core.clock import utcnow
+from deskapp.core.domain import OfficerRole
+from deskapp.io.demo_data import generate
+from deskapp.store import incidents, migrate, people
+from deskapp.store.desk import Desk, SignedIn
+from deskapp.store.engine import connect_raw, make_engine
+from deskapp.store.keyslots import KdfParams, generate_data_key
+from deskapp.store.models import Meta
+from deskapp.store.settings import Settings
 
 BATCH = 5000
 
@@ -36,8 +33,13 @@ def workload_desk(path: Path, key: bytes | None) -> Desk:
     engine = make_engine(path, key)
     migrate.upgrade(engine)
     with engine.begin() as conn:
-        conn.execute(Meta.__table__.insert(), [{"key": "site_id", "value": "bench"},  # type: ignore[attr-defined]
-                                               {"key": "hlc", "value": "0"}])
+        conn.execute(
+            Meta.__table__.insert(),
+            [
+                {"key": "site_id", "value": "bench"},  # type: ignore[attr-defined]
+                {"key": "hlc", "value": "0"},
+            ],
+        )
     officer = SignedIn("bench", "Bench", OfficerRole.SUPERVISOR)
     return Desk(path, engine, None, key or bytes(32), officer, Settings())  # type: ignore[arg-type]
 
@@ -45,11 +47,14 @@ def workload_desk(path: Path, key: bytes | None) -> Desk:
 def run_workload(path: Path, key: bytes | None, data: Any) -> tuple[float, float]:
     desk = workload_desk(path, key)
     started = time.perf_counter()
-    for entity, rows in (("adviser", data.advisers), ("person", data.people),
-                         ("incident", data.incidents)):
+    for entity, rows in (
+        ("adviser", data.advisers),
+        ("person", data.people),
+        ("incident", data.incidents),
+    ):
         for i in range(0, len(rows), BATCH):
             with desk.write() as tx:
-                tx.insert_many(entity, [dict(r) for r in rows[i:i + BATCH]])
+                tx.insert_many(entity, [dict(r) for r in rows[i : i + BATCH]])
     # Small interactive writes, as an officer makes them: one transaction each.
     ids = [r["id"] for r in data.incidents[:300]]
     for n, incident_id in enumerate(ids):
@@ -77,7 +82,8 @@ def time_open(folder: Path) -> tuple[float, float]:
     key = desk.data_key
     desk.close()
     passphrase = statistics.median(
-        _timed(lambda: Desk.open(path, "4521", "bench passphrase").close()) for _ in range(5))
+        _timed(lambda: Desk.open(path, "4521", "bench passphrase").close()) for _ in range(5)
+    )
     raw = statistics.median(_timed(lambda: connect_raw(path, key).close()) for _ in range(5))
     return passphrase, raw
 
@@ -92,22 +98,25 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
-    data = generate(people=args.rows, incidents=args.rows, seed=1, now=utcnow(),
-                    officer_id="bench")
+    data = generate(people=args.rows, incidents=args.rows, seed=1, now=utcnow(), officer_id="bench")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         plain_w, plain_r = run_workload(folder / "plain.db", None, data)
         enc_w, enc_r = run_workload(folder / "enc.db", generate_data_key(), data)
         kdf_open, raw_open = time_open(folder)
     rows = args.rows
-    print(f"workload: {rows:,} people + {rows:,} incidents through the write path, "
-          "300 notes, queue paging, type-ahead, detail reads")
+    print(
+        f"workload: {rows:,} people + {rows:,} incidents through the write path, "
+        "300 notes, queue paging, type-ahead, detail reads"
+    )
     print(f"  write  plain {plain_w:7.2f}s  encrypted {enc_w:7.2f}s  ratio {enc_w / plain_w:.2f}x")
     print(f"  read   plain {plain_r:7.2f}s  encrypted {enc_r:7.2f}s  ratio {enc_r / plain_r:.2f}x")
     total = (enc_w + enc_r) / (plain_w + plain_r)
     print(f"  total  ratio {total:.2f}x  (goal <= 1.25x)")
-    print(f"open: passphrase (Argon2id t=3 m=64MiB p=4) {kdf_open * 1000:6.0f} ms   "
-          f"raw key {raw_open * 1000:6.1f} ms   ratio {kdf_open / raw_open:.0f}x")
+    print(
+        f"open: passphrase (Argon2id t=3 m=64MiB p=4) {kdf_open * 1000:6.0f} ms   "
+        f"raw key {raw_open * 1000:6.1f} ms   ratio {kdf_open / raw_open:.0f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from deskapp.cli.auth import open_desk
+from deskapp.cli.auth import ask, open_desk
 from deskapp.cli.output import print_json, print_record, print_table
 from deskapp.core import thrive
 from deskapp.core.clock import utcnow
@@ -108,6 +108,42 @@ def people_cmd(args: argparse.Namespace) -> int:
         elif args.action == "update":
             changed = people.update_person(desk, args.id, **_person_fields(args))
             _report_changes(args, changed)
+        elif args.action == "erase":
+            if not args.yes:
+                answer = ask(
+                    f"Erase all personal data of person {args.id}? This cannot be "
+                    "undone. Type ERASE to confirm: "
+                )
+                if answer.strip() != "ERASE":
+                    print("Nothing erased.")
+                    return 1
+            person_id = people.erase_person(desk, args.id, args.reason)
+            print_json({"erased": person_id}) if args.json else print(f"Erased {person_id}.")
+    return 0
+
+
+def review_cmd(args: argparse.Namespace) -> int:
+    """Records whose s.39 review date has come: keep (set a new date) or erase."""
+    with open_desk(args.db) as desk:
+        on = utcnow().date()
+        due = {
+            "people": people.people_due_for_review(desk, on),
+            "incidents": incidents.incidents_due_for_review(desk, on),
+        }
+    if args.json:
+        print_json(due)
+    else:
+        print(
+            f"{len(due['people'])} people and {len(due['incidents'])} incidents are due for review."
+        )
+        print_table(
+            due["people"][: args.limit or None],
+            [("id", "PERSON"), ("name", "NAME"), ("review_date", "REVIEW DUE")],
+        )
+        print_table(
+            due["incidents"][: args.limit or None],
+            [("ref", "INCIDENT"), ("status", "STATUS"), ("review_date", "REVIEW DUE")],
+        )
     return 0
 
 
@@ -185,6 +221,8 @@ def incidents_cmd(args: argparse.Namespace) -> int:
             else:
                 print(f"{incidents.make_ref(new_id)}  {new_id}")
         elif args.action == "update":
+            if args.link:
+                incidents.link_person(desk, args.id, args.link)
             lines = incidents.update_incident(
                 desk,
                 args.id,
@@ -244,7 +282,19 @@ def add_parsers(
         q.add_argument("--election-date")
         q.add_argument("--review-date")
         q.add_argument("--json", action="store_true")
+    q = ps.add_parser("erase", parents=[common], help="(supervisor) erase a person's data")
+    q.add_argument("id")
+    q.add_argument("--reason", required=True, help="why (kept in the audit log)")
+    q.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    q.add_argument("--json", action="store_true")
     p.set_defaults(func=people_cmd)
+
+    r = sub.add_parser(
+        "review", parents=[common], help="records due for their retention review (DPA s.39)"
+    )
+    r.add_argument("--json", action="store_true")
+    r.add_argument("--limit", type=int)
+    r.set_defaults(func=review_cmd)
 
     a = sub.add_parser("advisers", help="Force Elected-Official Advisers")
     as_ = a.add_subparsers(dest="action", required=True)
@@ -290,6 +340,7 @@ def add_parsers(
     iu.add_argument("--operation", help="none|ford|bridger")
     iu.add_argument("--thrive", help="threat=high,harm=medium:note,…")
     iu.add_argument("--summary")
+    iu.add_argument("--link", help="link another person (id) to the incident")
     iu.add_argument("--json", action="store_true")
     inote = is_.add_parser("note", parents=[common])
     inote.add_argument("id")

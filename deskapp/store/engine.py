@@ -45,6 +45,8 @@ def connect_raw(path: Path, key: bytes | None) -> Any:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA cache_size = -32000")
+    # Deleted and erased content is overwritten, not left in free pages.
+    conn.execute("PRAGMA secure_delete = ON")
     return conn
 
 

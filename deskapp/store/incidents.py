@@ -7,7 +7,7 @@ append-only timeline as well as the audit log.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -15,14 +15,15 @@ from sqlalchemy import Select, and_, func, or_, select
 from deskapp.core import thrive as th
 from deskapp.core import validation as v
 from deskapp.core.clock import utcnow
-from deskapp.core.domain import IncidentType, OperationFlag, Status
+from deskapp.core.domain import AuditAction, IncidentType, OperationFlag, Status
 from deskapp.core.errors import ValidationError
 from deskapp.core.grading import check_grade
 from deskapp.core.ids import uuid7
+from deskapp.core.retention import incident_review_date
 from deskapp.core.status import OPEN_STATUSES, check_transition, parse_status
 from deskapp.store.desk import Desk
 from deskapp.store.lookup import resolve_id
-from deskapp.store.models import Adviser, Incident, Person, TimelineEntry
+from deskapp.store.models import Adviser, Incident, IncidentPerson, Person, TimelineEntry
 from deskapp.store.people import fts_match
 from deskapp.store.writes import WriteTx
 
@@ -30,6 +31,7 @@ INCIDENT = Incident.__table__  # type: ignore[attr-defined]
 PERSON = Person.__table__  # type: ignore[attr-defined]
 ADVISER = Adviser.__table__  # type: ignore[attr-defined]
 TIMELINE = TimelineEntry.__table__  # type: ignore[attr-defined]
+LINK = IncidentPerson.__table__  # type: ignore[attr-defined]
 
 
 def make_ref(incident_id: str) -> str:
@@ -77,6 +79,7 @@ def add_incident(
                 "event_id": event_id,
                 "reported_at": tx.now,
                 "due_at": desk.settings.grade_targets.due(grade, tx.now),
+                "review_date": incident_review_date(tx.now.date()),
             },
         )
         _timeline(tx, incident_id, "created", f"Reported: G{grade} {kind}, status {status}")
@@ -215,6 +218,34 @@ def add_note(desk: Desk, ident: str, text: str) -> str:
     return incident_id
 
 
+def link_person(desk: Desk, ident: str, person: str) -> bool:
+    """Link another person to an incident: a combination of records (logged as such)."""
+    with desk.write() as tx:
+        incident_id = resolve_id(tx.conn, INCIDENT, ident, label="incident")
+        person_id = resolve_id(tx.conn, PERSON, person, label="person")
+        exists = tx.conn.execute(
+            select(LINK).where(LINK.c.incident_id == incident_id, LINK.c.person_id == person_id)
+        ).first()
+        if exists:
+            return False
+        tx.append(
+            "incident_person",
+            {"incident_id": incident_id, "person_id": person_id},
+            audit_entity="incident",
+            audit_id=incident_id,
+            detail="linked person",
+        )
+        tx.audit(
+            AuditAction.COMBINATION,
+            "incident",
+            incident_id,
+            ("person_id",),
+            detail="person linked to incident",
+        )
+        _timeline(tx, incident_id, "update", "Another person linked")
+    return True
+
+
 def bulk_update(desk: Desk, ids: Iterable[str], **changes: Any) -> int:
     """Apply the same grade/assign/status to many incidents in one transaction."""
     count = 0
@@ -314,6 +345,14 @@ def get_incident(desk: Desk, ident: str) -> dict[str, Any]:
             .mappings()
             .one()
         )
+        row["linked_people"] = [
+            dict(r)
+            for r in conn.execute(
+                select(PERSON.c.id, PERSON.c.name)
+                .join(LINK, LINK.c.person_id == PERSON.c.id)
+                .where(LINK.c.incident_id == incident_id)
+            ).mappings()
+        ]
         row["timeline"] = [
             dict(r)
             for r in conn.execute(
@@ -340,3 +379,13 @@ def overdue_count(desk: Desk, now: datetime | None = None) -> int:
     )
     with desk.read() as conn:
         return int(conn.execute(query).scalar_one())
+
+
+def incidents_due_for_review(desk: Desk, on: date) -> list[dict[str, Any]]:
+    query = (
+        select(INCIDENT.c.id, INCIDENT.c.ref, INCIDENT.c.status, INCIDENT.c.review_date)
+        .where(INCIDENT.c.deleted.is_(False), INCIDENT.c.review_date <= on)
+        .order_by(INCIDENT.c.review_date)
+    )
+    with desk.read() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]

@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, literal_column, select, text
 
 from deskapp.core import validation as v
+from deskapp.core.clock import utcnow
 from deskapp.core.domain import AuditAction, BriefingStatus, PersonRole, Risk
 from deskapp.core.errors import ValidationError
 from deskapp.core.masking import mask_row
+from deskapp.core.retention import person_review_date
 from deskapp.store.desk import Desk
 from deskapp.store.lookup import resolve_id
 from deskapp.store.models import SENSITIVE_FIELDS, Adviser, Candidacy, Contact, Incident, Person
@@ -63,6 +65,7 @@ def add_person(desk: Desk, **fields: Any) -> str:
     values = clean_person(fields)
     if not values.get("name"):
         raise ValidationError("name is required.")
+    values.setdefault("review_date", person_review_date(utcnow().date()))
     with desk.write() as tx:
         if values.get("adviser_id"):
             values["adviser_id"] = resolve_id(
@@ -215,3 +218,48 @@ def people_due_for_review(desk: Desk, on: date) -> list[dict[str, Any]]:
     )
     with desk.read() as conn:
         return [dict(r) for r in conn.execute(query).mappings()]
+
+
+ERASED_NAME = "[erased]"
+#: What erasure blanks on the person: everything that identifies or locates them.
+ERASED_FIELDS = {
+    "name": ERASED_NAME, "party": "", "post": "", "ballot_paper_id": "", "phone": "",
+    "email": "", "address": "", "dc_person_id": None, "election_date": None,
+    "last_contact_at": None, "next_contact_due": None, "deleted": True,
+}  # fmt: skip
+
+
+def erase_person(desk: Desk, ident: str, reason: str) -> str:
+    """Erase a person's personal data (supervisor only). The person's row stays as a
+    tombstone so sync can carry the erasure to the hub and every desk; their contact log
+    and links are deleted; the audit log records that it happened and why, never what."""
+    from deskapp.store.officers import require_supervisor
+
+    require_supervisor(desk, "erase a person's data")
+    reason = v.clean_text(reason, field="reason", required=True, max_len=200)
+    with desk.write() as tx:
+        person_id = resolve_id(tx.conn, PERSON, ident, label="person")
+        tx.update("person", person_id, ERASED_FIELDS, detail="erasure")
+        for row in tx.conn.execute(
+            select(CANDIDACY.c.id).where(CANDIDACY.c.person_id == person_id)
+        ):
+            tx.update(
+                "candidacy", row.id, {"party": "", "post": "", "deleted": True}, detail="erasure"
+            )
+        erased = {
+            entity: len(tx.erase_appended(entity, {"person_id": person_id}))
+            for entity in ("contact", "event_person", "incident_person")
+        }
+        # Rewrite the search index so no token of the old name survives in it.
+        tx.conn.exec_driver_sql("INSERT INTO person_fts(person_fts) VALUES ('optimize')")
+        tx.audit(
+            AuditAction.ERASURE,
+            "person",
+            person_id,
+            tuple(ERASED_FIELDS),
+            detail=f"{reason}; removed {erased['contact']} contacts, "
+            f"{erased['event_person'] + erased['incident_person']} links",
+        )
+    with desk.read() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return person_id

@@ -31,7 +31,6 @@ from deskapp.store.models import (
     IncidentPerson,
     Officer,
     Organisation,
-    Outbox,
     Person,
     TimelineEntry,
 )
@@ -217,6 +216,25 @@ class WriteTx:
         self._outbox([(entity, row_id, "update", ",".join(fields), hlc, self.site_id)])
         self.audit(AuditAction.ALTERATION, entity, row_id, fields, detail=detail)
         return changed
+
+    def erase_appended(self, entity: str, where: Mapping[str, str]) -> list[str]:
+        """Delete insert-only rows (erasure): an ``erase`` outbox entry carries it to the hub
+        and other desks. Returns the keys erased; nothing of their content is kept."""
+        table = APPEND_ONLY[entity]
+        query = select(table)
+        for name, value in where.items():
+            query = query.where(table.c[name] == value)
+        rows = [dict(r) for r in self.conn.execute(query).mappings()]
+        if not rows:
+            return []
+        keys = [_append_key(entity, row) for row in rows]
+        delete = table.delete()
+        for name, value in where.items():
+            delete = delete.where(table.c[name] == value)
+        self.conn.execute(delete)
+        hlc = self.clock.now()
+        self._outbox([(entity, key, "erase", "", hlc, self.site_id) for key in keys])
+        return keys
 
     # -- insert-only records ---------------------------------------------------------
     def append(
