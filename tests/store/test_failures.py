@@ -82,7 +82,7 @@ def test_kill_9_mid_write_loses_nothing_committed(desk: Desk, db_path: Path, del
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
     out, _ = proc.communicate()
-    reported = int(([first] + out.split())[-1])
+    reported = int([first, *out.split()][-1])
     with Desk.open(db_path, "4521", PASS) as again:
         with again.read() as conn:
             count = conn.exec_driver_sql("SELECT count(*) FROM incident").scalar_one()
