@@ -19,7 +19,7 @@ from typing import Any
 from deskapp.core.clock import utcnow
 from deskapp.core.domain import OfficerRole
 from deskapp.io.demo_data import generate
-from deskapp.store import incidents, migrate, people
+from deskapp.store import incidents, keyset, migrate, people
 from deskapp.store.desk import Desk, SignedIn
 from deskapp.store.engine import connect_raw, make_engine
 from deskapp.store.keyslots import KdfParams, generate_data_key
@@ -64,8 +64,10 @@ def run_workload(path: Path, key: bytes | None, data: Any) -> tuple[float, float
     started = time.perf_counter()
     queue = incidents.queue_query(statuses=["new", "triaged", "assigned", "in-progress"])
     with desk.read() as conn:
-        for offset in range(0, 20000, 50):  # paging down the queue, a window at a time
-            conn.execute(queue.limit(50).offset(offset)).all()
+        last = None
+        for _ in range(400):  # paging down the queue, a window at a time
+            rows = keyset.window(conn, queue, last, 50)
+            last = rows[-1]
     for prefix in ("a", "ma", "sia", "smi", "jo", "wil", "kh", "pa", "rob", "el") * 5:
         with desk.read() as conn:
             conn.execute(people.people_query(prefix).limit(50)).all()

@@ -9,6 +9,7 @@ from deskapp.core.clock import utcnow
 from deskapp.core.errors import AuthError, ValidationError
 from deskapp.io.demo_data import generate
 from deskapp.store.desk import Desk
+from deskapp.store.incidents import make_ref
 from deskapp.store.keyslots import KdfParams
 from deskapp.store.officers import list_officers
 from deskapp.store.paths import slots_path
@@ -38,6 +39,8 @@ def build_demo(
             officer_id=DEMO_OFFICER,
             targets=desk.settings.grade_targets,
         )
+        for incident in data.incidents:  # the same reference format as incidents made live
+            incident["ref"] = make_ref(incident["id"])
         versioned = [
             ("organisation", data.organisations),
             ("adviser", data.advisers),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,6 +114,7 @@ class Desk:
                         _meta.insert(),
                         [{"key": "site_id", "value": new_site_id()}, {"key": "hlc", "value": "0"}],
                     )
+            _owner_only(path)
             officer = SignedIn(officer_id, name.strip(), OfficerRole.SUPERVISOR)
             desk = cls(path, engine, slots, key, officer, settings or load_settings())
             with desk.write() as tx:
@@ -247,3 +248,9 @@ def _engine_for(path: Path, slots: KeySlots, candidates: list[bytes]) -> tuple[E
         return make_engine(path, key), key
     with translate_errors(path):
         raise last
+
+
+def _owner_only(path: Path) -> None:
+    """Encrypted or not, the file is nobody else's business (no-op where unsupported)."""
+    with suppress(OSError):
+        path.chmod(0o600)

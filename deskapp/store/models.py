@@ -164,7 +164,6 @@ class Incident(SQLModel, table=True):
     __tablename__ = "incident"
     __table_args__ = (
         Index("ix_incident_queue", "grade", "due_at", "id"),
-        Index("ix_incident_status", "status"),
         Index("ix_incident_adviser", "adviser_id"),
     )
     id: str = Field(primary_key=True)
@@ -259,3 +258,36 @@ class Meta(SQLModel, table=True):
     __tablename__ = "meta"
     key: str = Field(primary_key=True)
     value: str
+
+
+class Conflict(SQLModel, table=True):
+    """A local edit that lost to a concurrent remote one at sync, kept for a supervisor.
+
+    Values are JSON (as they travel to the hub); versions are (hlc, site id). Resolving
+    with ``local`` makes a new local edit of the kept value, which then syncs."""
+
+    __tablename__ = "conflict"
+    __table_args__ = (Index("ix_conflict_row", "entity", "row_id"),)
+    id: str = Field(primary_key=True)
+    entity: str
+    row_id: str
+    field: str
+    local_value: str
+    local_hlc: int
+    local_site: str
+    remote_value: str
+    remote_hlc: int
+    remote_site: str
+    detected_at: datetime = Field(sa_type=UTCDateTime)
+    resolved_by: str | None = None
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolution: str | None = None  # local|remote
+
+
+class SyncMark(SQLModel, table=True):
+    """How far the desk had pulled (hub sequence) when its outbox reached ``outbox_seq``:
+    tells the hub whether a pushed edit was made before or after seeing a remote one."""
+
+    __tablename__ = "sync_mark"
+    outbox_seq: int = Field(primary_key=True)
+    cursor: int

@@ -152,7 +152,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_incident_person_id"), ["person_id"], unique=False)
         batch_op.create_index("ix_incident_queue", ["grade", "due_at", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_incident_ref"), ["ref"], unique=False)
-        batch_op.create_index("ix_incident_status", ["status"], unique=False)
 
     op.create_table(
         "incident_person",
@@ -286,7 +285,6 @@ def downgrade() -> None:
 
     op.drop_table("incident_person")
     with op.batch_alter_table("incident", schema=None) as batch_op:
-        batch_op.drop_index("ix_incident_status")
         batch_op.drop_index(batch_op.f("ix_incident_ref"))
         batch_op.drop_index("ix_incident_queue")
         batch_op.drop_index(batch_op.f("ix_incident_person_id"))
