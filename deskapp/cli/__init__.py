@@ -35,6 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
     from deskapp.cli import demo
 
     demo.add_parsers(sub, common)
+    from deskapp.cli import sync as sync_cli
+
+    sync_cli.add_parsers(sub, common)
+    from deskapp.cli import imports as imports_cli
+
+    imports_cli.add_parsers(sub, common)
     return parser
 
 

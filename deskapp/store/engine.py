@@ -44,7 +44,7 @@ def connect_raw(path: Path, key: bytes | None) -> Any:
     conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA cache_size = -32000")
+    conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: decrypted pages are worth keeping
     # Deleted and erased content is overwritten, not left in free pages.
     conn.execute("PRAGMA secure_delete = ON")
     return conn

@@ -1,23 +1,49 @@
-"""Windows onto big lists: count and page any Select with LIMIT/OFFSET, never the whole table.
+"""Windows onto big lists: count and page with LIMIT/OFFSET, never the whole table.
 
 The TUI's lists (roster, queue, events, audit) hold up to 100,000 rows; a widget asks for
 the rows it can show, a page at a time, from a thread worker.
+
+Type-ahead filters must answer each keystroke in a few milliseconds at 100,000 rows, so a
+filter picks a *plan*:
+
+* ``fts`` — the words are rare enough (fewer than ``BIG`` FTS5 hits): match through the
+  FTS5 prefix index, count exactly.
+* ``scan`` — a short, common prefix ("s"): walk the list in display order and test each
+  row's own words (the same prefix rule), stopping after a page; the count is capped
+  (``count_capped``) and the exact one can follow on a worker (``count``).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+)
 
 from deskapp.core.status import OPEN_STATUSES
-from deskapp.store.incidents import queue_query
-from deskapp.store.models import Adviser, Organisation, Person
-from deskapp.store.people import fts_match
+from deskapp.store.models import Adviser, Incident, Organisation, Person
+from deskapp.store.people import fts_match, fts_query
 
 PERSON = Person.__table__  # type: ignore[attr-defined]
 ADVISER = Adviser.__table__  # type: ignore[attr-defined]
 ORGANISATION = Organisation.__table__  # type: ignore[attr-defined]
+INCIDENT = Incident.__table__  # type: ignore[attr-defined]
+
+#: Above this many FTS hits a filter walks the list in order instead (see module doc).
+BIG = 1500
+#: Counts shown at once are capped here ("1,000+"); the exact count comes after.
+CAP = 1000
+
+Plan = Literal["all", "fts", "scan"]
 
 
 def count(conn: Connection, query: Select[Any]) -> int:
@@ -26,13 +52,57 @@ def count(conn: Connection, query: Select[Any]) -> int:
     return int(conn.execute(inner).scalar_one())
 
 
+def count_capped(conn: Connection, query: Select[Any], cap: int = CAP) -> tuple[int, bool]:
+    """``(n, exact)``: the count if it is at most ``cap``, else ``(cap, False)``."""
+    inner = query.order_by(None).limit(cap + 1).subquery()
+    n = int(conn.execute(select(func.count()).select_from(inner)).scalar_one())
+    return (n, True) if n <= cap else (cap, False)
+
+
 def page(conn: Connection, query: Select[Any], offset: int, limit: int) -> list[dict[str, Any]]:
     """Rows ``offset`` to ``offset + limit`` of ``query`` (which must be ordered)."""
     rows = conn.execute(query.limit(limit).offset(max(0, offset))).mappings()
     return [dict(r) for r in rows]
 
 
-def roster_query(filter_text: str = "", adviser_id: str | None = None) -> Select[Any]:
+def _words(filter_text: str) -> list[str]:
+    words = ["".join(ch for ch in w if ch.isalnum()).lower() for w in filter_text.split()]
+    return [w for w in words if w]
+
+
+def fts_hits(conn: Connection, table: str, filter_text: str, cap: int = BIG) -> int:
+    """FTS5 hits for the filter, counted up to ``cap`` (cheap: the prefix index only)."""
+    sql = text(
+        f"SELECT count(*) FROM (SELECT rowid FROM {table}_fts "
+        f"WHERE {table}_fts MATCH :q LIMIT :cap)"
+    )
+    return int(conn.execute(sql, {"q": fts_query(filter_text), "cap": cap}).scalar_one())
+
+
+def _folded(columns: list[Any]) -> ColumnElement[str]:
+    """`` a b c`` from the columns, lower-cased, with '-' and apostrophes as spaces."""
+    joined: ColumnElement[str] = literal(" ")
+    for col in columns:
+        joined = joined + func.coalesce(col, "") + " "
+    return func.replace(func.replace(func.lower(joined), "-", " "), "'", " ")
+
+
+def word_prefix(columns: list[Any], filter_text: str) -> ColumnElement[bool]:
+    """Every word of the filter starts a word of one of ``columns`` (row-local test)."""
+    folded = _folded(columns)
+    return and_(*[folded.like(f"% {word}%") for word in _words(filter_text)])
+
+
+def plan_for(conn: Connection, table: str, filter_text: str) -> Plan:
+    if not _words(filter_text):
+        return "all"
+    return "scan" if fts_hits(conn, table, filter_text) >= BIG else "fts"
+
+
+# -- the roster ------------------------------------------------------------------------------
+def roster_query(
+    filter_text: str = "", adviser_id: str | None = None, *, plan: Plan = "fts"
+) -> Select[Any]:
     """The roster as shown in a list: no sensitive field is even read."""
     query = (
         select(
@@ -52,30 +122,141 @@ def roster_query(filter_text: str = "", adviser_id: str | None = None) -> Select
         .select_from(PERSON)
         .join(ORGANISATION, ORGANISATION.c.id == PERSON.c.organisation_id, isouter=True)
         .join(ADVISER, ADVISER.c.id == PERSON.c.adviser_id, isouter=True)
-        .where(PERSON.c.deleted.is_(False))
+        .where(_roster_where(filter_text, adviser_id, plan))
     )
-    if filter_text.strip():
-        query = query.where(fts_match("person", filter_text))
-    if adviser_id:
-        query = query.where(PERSON.c.adviser_id == adviser_id)
+    if plan == "fts":
+        # Few hits: look them up by rowid and sort them, rather than walk the name index.
+        return query.order_by(PERSON.c.name + "", PERSON.c.id)
     return query.order_by(PERSON.c.name, PERSON.c.id)
 
 
-def open_queue_query(
-    filter_text: str = "", *, include_closed: bool = False, adviser_id: str | None = None
+def roster_count_query(
+    filter_text: str = "", adviser_id: str | None = None, *, plan: Plan = "fts"
 ) -> Select[Any]:
-    statuses = None if include_closed else [str(s) for s in OPEN_STATUSES]
-    return queue_query(filter_text=filter_text, statuses=statuses, adviser_id=adviser_id)
+    return select(PERSON.c.id).where(_roster_where(filter_text, adviser_id, plan))
 
 
+def _roster_where(filter_text: str, adviser_id: str | None, plan: Plan) -> ColumnElement[bool]:
+    clauses: list[ColumnElement[bool]] = [PERSON.c.deleted.is_(False)]
+    if _words(filter_text) and plan == "fts":
+        clauses.append(fts_match("person", filter_text))
+    elif _words(filter_text) and plan == "scan":
+        clauses.append(word_prefix([PERSON.c.name, PERSON.c.party, PERSON.c.post], filter_text))
+    if adviser_id:
+        clauses.append(PERSON.c.adviser_id == adviser_id)
+    return and_(*clauses)
+
+
+# -- the incident queue ------------------------------------------------------------------------
+def open_queue_query(
+    filter_text: str = "",
+    *,
+    include_closed: bool = False,
+    adviser_id: str | None = None,
+    plan: Plan = "fts",
+) -> Select[Any]:
+    """The queue: grade, then time to due (overdue first within a grade), then id."""
+    query = (
+        select(
+            INCIDENT.c.id,
+            INCIDENT.c.ref,
+            INCIDENT.c.grade,
+            INCIDENT.c.due_at,
+            INCIDENT.c.status,
+            INCIDENT.c.type,
+            INCIDENT.c.summary,
+            INCIDENT.c.person_id,
+            INCIDENT.c.adviser_id,
+            INCIDENT.c.reported_at,
+            INCIDENT.c.crime_ref,
+            PERSON.c.name.label("person_name"),
+            ADVISER.c.name.label("adviser_name"),
+        )
+        .select_from(INCIDENT)
+        .join(PERSON, PERSON.c.id == INCIDENT.c.person_id, isouter=True)
+        .join(ADVISER, ADVISER.c.id == INCIDENT.c.adviser_id, isouter=True)
+        .where(_queue_where(filter_text, include_closed, adviser_id, plan))
+    )
+    if plan == "fts":
+        return query.order_by(INCIDENT.c.grade + 0, INCIDENT.c.due_at, INCIDENT.c.id)
+    return query.order_by(INCIDENT.c.grade, INCIDENT.c.due_at, INCIDENT.c.id)
+
+
+def queue_count_query(
+    filter_text: str = "",
+    *,
+    include_closed: bool = False,
+    adviser_id: str | None = None,
+    plan: Plan = "fts",
+) -> Select[Any]:
+    query = select(INCIDENT.c.id).where(_queue_where(filter_text, include_closed, adviser_id, plan))
+    if plan == "scan":  # the person's name is part of the row's words
+        query = query.select_from(INCIDENT).join(
+            PERSON, PERSON.c.id == INCIDENT.c.person_id, isouter=True
+        )
+    return query
+
+
+def queue_plan(conn: Connection, filter_text: str) -> Plan:
+    if not _words(filter_text):
+        return "all"
+    hits = fts_hits(conn, "incident", filter_text) + fts_hits(conn, "person", filter_text)
+    return "scan" if hits >= BIG else "fts"
+
+
+def _queue_where(
+    filter_text: str, include_closed: bool, adviser_id: str | None, plan: Plan
+) -> ColumnElement[bool]:
+    clauses: list[ColumnElement[bool]] = [INCIDENT.c.deleted.is_(False)]
+    if not include_closed:
+        clauses.append(INCIDENT.c.status.in_([str(s) for s in OPEN_STATUSES]))
+    if adviser_id:
+        clauses.append(INCIDENT.c.adviser_id == adviser_id)
+    if _words(filter_text) and plan == "fts":
+        people = select(PERSON.c.id).where(fts_match("person", filter_text))
+        clauses.append(or_(fts_match("incident", filter_text), INCIDENT.c.person_id.in_(people)))
+    elif _words(filter_text) and plan == "scan":
+        clauses.append(
+            word_prefix(
+                [
+                    INCIDENT.c.ref,
+                    INCIDENT.c.type,
+                    INCIDENT.c.summary,
+                    INCIDENT.c.location,
+                    PERSON.c.name,
+                ],
+                filter_text,
+            )
+        )
+    return and_(*clauses)
+
+
+# -- pickers ---------------------------------------------------------------------------------
 def person_picker(conn: Connection, filter_text: str, limit: int = 8) -> list[dict[str, Any]]:
     """Type-ahead over the whole roster (FTS5 prefix match), best short list first."""
+    plan = plan_for(conn, "person", filter_text)
     query = (
         select(PERSON.c.id, PERSON.c.name, PERSON.c.role, PERSON.c.party, PERSON.c.post)
-        .where(PERSON.c.deleted.is_(False))
+        .where(_roster_where(filter_text, None, plan))
         .order_by(PERSON.c.name, PERSON.c.id)
         .limit(limit)
     )
-    if filter_text.strip():
-        query = query.where(fts_match("person", filter_text))
     return [dict(r) for r in conn.execute(query).mappings()]
+
+
+__all__ = [
+    "BIG",
+    "CAP",
+    "count",
+    "count_capped",
+    "fts_hits",
+    "open_queue_query",
+    "page",
+    "person_picker",
+    "plan_for",
+    "queue_count_query",
+    "queue_plan",
+    "roster_count_query",
+    "roster_query",
+    "word_prefix",
+]

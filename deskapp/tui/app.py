@@ -33,7 +33,7 @@ def _utcnow() -> datetime:
 class DeskApp(App[int]):
     """deskapp: the duty desk for elected officials."""
 
-    CSS_PATH = "deskapp.tcss"
+    CSS_PATH = Path(__file__).with_name("deskapp.tcss")
     TITLE = "deskapp"
     COMMANDS = App.COMMANDS | {DeskCommands}
     ENABLE_COMMAND_PALETTE = True

@@ -18,24 +18,53 @@ if TYPE_CHECKING:
     from deskapp.store.desk import Desk
 
 DeskGetter = Callable[[], "Desk"]
+Loader = Callable[[str, int, int, bool], tuple[int | None, list[Row], bool]]
 Now = Callable[[], datetime]
 
 
 def _windowed(
-    desk: DeskGetter, build: Callable[[str], Select[Any]]
-) -> Callable[[str, int, int, bool], tuple[int | None, list[Row]]]:
+    desk: DeskGetter,
+    build: Callable[..., Select[Any]],
+    count_build: Callable[..., Select[Any]] | None = None,
+    planner: Callable[[Any, str], str] | None = None,
+) -> tuple[Loader, Callable[[str], int]]:
+    """A page loader and an exact counter over ``build(text, plan=...)``.
+
+    With a ``planner`` (roster, queue) a filter chooses FTS or an ordered scan, and the
+    first answer carries a capped count; the exact count follows (see store.windows).
+    """
+
+    def plan_of(conn: Any, filter_text: str) -> dict[str, Any]:
+        return {"plan": planner(conn, filter_text)} if planner else {}
+
     def load(
         filter_text: str, offset: int, limit: int, want_total: bool
-    ) -> tuple[int | None, list[Row]]:
+    ) -> tuple[int | None, list[Row], bool]:
         from deskapp.store import windows
 
-        query = build(filter_text)
         with desk().read() as conn:
-            total = windows.count(conn, query) if want_total else None
-            rows = windows.page(conn, query, offset, limit)
-        return total, rows
+            kw = plan_of(conn, filter_text)
+            total: int | None = None
+            exact = True
+            if want_total and kw.get("plan") in ("scan", "all") and offset == 0:
+                # One ordered walk gives the first page and tells whether there is more;
+                # the exact count follows on the worker (ListSource.exact_total).
+                rows = windows.page(conn, build(filter_text, **kw), 0, limit + 1)
+                exact = len(rows) <= limit
+                return len(rows) if exact else limit, rows[:limit], exact
+            if want_total:
+                total = windows.count(conn, (count_build or build)(filter_text, **kw))
+            rows = windows.page(conn, build(filter_text, **kw), offset, limit)
+        return total, rows, exact
 
-    return load
+    def exact_total(filter_text: str) -> int:
+        from deskapp.store import windows
+
+        with desk().read() as conn:
+            kw = plan_of(conn, filter_text)
+            return windows.count(conn, (count_build or build)(filter_text, **kw))
+
+    return load, exact_total
 
 
 def _due(now: Now) -> Callable[[Row], str]:
@@ -74,8 +103,13 @@ def _short_date(value: datetime | date | None) -> str:
 def queue_source(desk: DeskGetter, now: Now, *, include_closed: Callable[[], bool]) -> ListSource:
     from deskapp.store import windows
 
-    def build(text: str) -> Select[Any]:
-        return windows.open_queue_query(text, include_closed=include_closed())
+    def build(text: str, plan: Any = "fts") -> Select[Any]:
+        return windows.open_queue_query(text, include_closed=include_closed(), plan=plan)
+
+    def count_build(text: str, plan: Any = "fts") -> Select[Any]:
+        return windows.queue_count_query(text, include_closed=include_closed(), plan=plan)
+
+    load, exact = _windowed(desk, build, count_build, windows.queue_plan)
 
     return ListSource(
         name="queue",
@@ -95,7 +129,8 @@ def queue_source(desk: DeskGetter, now: Now, *, include_closed: Callable[[], boo
             ),
             Column("ref", "Ref", 10, min_width=100),
         ],
-        load=_windowed(desk, build),
+        load=load,
+        exact_total=exact,
         empty="No open incidents match.",
     )
 
@@ -103,8 +138,15 @@ def queue_source(desk: DeskGetter, now: Now, *, include_closed: Callable[[], boo
 def roster_source(desk: DeskGetter, *, adviser: Callable[[], str | None]) -> ListSource:
     from deskapp.store import windows
 
-    def build(text: str) -> Select[Any]:
-        return windows.roster_query(text, adviser())
+    def build(text: str, plan: Any = "fts") -> Select[Any]:
+        return windows.roster_query(text, adviser(), plan=plan)
+
+    def count_build(text: str, plan: Any = "fts") -> Select[Any]:
+        return windows.roster_count_query(text, adviser(), plan=plan)
+
+    load, exact = _windowed(
+        desk, build, count_build, lambda conn, text: windows.plan_for(conn, "person", text)
+    )
 
     return ListSource(
         name="roster",
@@ -130,7 +172,8 @@ def roster_source(desk: DeskGetter, *, adviser: Callable[[], str | None]) -> Lis
             ),
             Column("briefing_status", "Briefing", 8, min_width=120),
         ],
-        load=_windowed(desk, build),
+        load=load,
+        exact_total=exact,
         empty="No one on the roster matches.",
     )
 
@@ -165,7 +208,7 @@ def caseload_source(desk: DeskGetter, now: Now) -> ListSource:
             Column("open_incidents", "Open", 5),
             Column("area", "Area", 12, min_width=60),
         ],
-        load=_windowed(desk, build),
+        load=_windowed(desk, build)[0],
         empty="No advisers yet.",
     )
 
@@ -189,7 +232,7 @@ def events_source(desk: DeskGetter) -> ListSource:
                 render=lambda r: "yes" if r.get("patrol_requested") else "no",
             ),
         ],
-        load=_windowed(desk, events.events_query),
+        load=_windowed(desk, events.events_query)[0],
         empty="No campaign events.",
     )
 
@@ -204,7 +247,7 @@ def review_source(desk: DeskGetter, now: Now) -> ListSource:
             Column("kind", "Kind", 8),
             Column("label", "Record", 30, flex=True),
         ],
-        load=_windowed(desk, lambda text: caseload.review_query(now().date(), text)),
+        load=_windowed(desk, lambda text: caseload.review_query(now().date(), text))[0],
         empty="Nothing is due for review.",
     )
 
@@ -224,6 +267,6 @@ def audit_source(desk: DeskGetter) -> ListSource:
             Column("fields", "Fields", 14, min_width=90),
             Column("detail", "Detail", 20, flex=True),
         ],
-        load=_windowed(desk, caseload.audit_query),
+        load=_windowed(desk, caseload.audit_query)[0],
         empty="The audit log is empty.",
     )

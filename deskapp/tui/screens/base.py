@@ -47,6 +47,8 @@ class DeskScreen(Screen[None]):
     ) -> None:
         """Run ``fn(desk)`` on a worker thread; ``then(result)`` back on the UI thread."""
         app = self.desk_app
+        if app.desk is None:
+            return  # locked: nothing may touch the database now
 
         def work() -> None:
             from deskapp.core.errors import DeskError
@@ -67,6 +69,8 @@ class DeskScreen(Screen[None]):
 
     def on_work_done(self, message: WorkDone) -> None:
         message.stop()
+        if self.desk_app.desk is None:
+            return  # locked meanwhile; the result (or error) is stale
         if message.error:
             self.notify(message.error, severity="error", timeout=8)
         elif message.then is not None:

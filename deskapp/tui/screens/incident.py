@@ -32,7 +32,7 @@ class Navigator:
     def row_at(self, index: int) -> Row | None:
         if index < 0:
             return None
-        _, rows = self.source.load(self.filter_text, index, 1, False)
+        _, rows, _ = self.source.load(self.filter_text, index, 1, False)
         return rows[0] if rows else None
 
 
@@ -53,6 +53,7 @@ def adviser_picker(app: DeskApp) -> PickerScreen:
 
 
 class IncidentScreen(DeskScreen):
+    AUTO_FOCUS = "#detail"
     HELP_TITLE = "Incident"
     HELP_TEXT = (
         "Every change lands in the timeline and the audit log. J/K move to the next "

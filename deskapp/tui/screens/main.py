@@ -45,6 +45,11 @@ class QueueList(WindowList):
 
 
 class RosterList(WindowList):
+    def can_clear(self) -> bool:
+        screen = self.screen
+        held = isinstance(screen, MainScreen) and screen.roster_adviser is not None
+        return super().can_clear() or held
+
     def action_clear(self) -> None:
         screen = self.screen
         if not self.marked and not self.filter_text and isinstance(screen, MainScreen):

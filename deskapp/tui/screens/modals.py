@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
@@ -341,17 +341,19 @@ class HelpScreen(ModalScreen[None]):
     @classmethod
     def for_screen(cls, screen: Screen[Any]) -> HelpScreen:
         app = screen.app
-        rows: list[tuple[str, str, str]] = []
-        seen: set[tuple[str, str]] = set()
+        grouped: dict[str, tuple[list[str], str]] = {}
         for active in screen.active_bindings.values():
             binding = active.binding
-            if not binding.description or binding.system:
+            if not binding.description or binding.system or not binding.id:
                 continue
+            keys, _ = grouped.setdefault(binding.id, ([], binding.description))
             key = app.get_key_display(binding)
-            if (key, binding.description) in seen:
-                continue
-            seen.add((key, binding.description))
-            rows.append((key, binding.description, binding.id or ""))
+            if key not in keys:
+                keys.append(key)
+        rows = [
+            (" ".join(keys), description, binding_id)
+            for binding_id, (keys, description) in grouped.items()
+        ]
         title = getattr(screen, "HELP_TITLE", None) or type(screen).__name__.replace("Screen", "")
         intro = getattr(screen, "HELP_TEXT", "")
         return cls(f"Keys: {title}", rows, intro)
@@ -368,7 +370,8 @@ class HelpScreen(ModalScreen[None]):
         text.append("\nRemap keys in keymap.toml by binding id.", style="dim")
         with Vertical(classes="dialog help"):
             yield Static(f"[b]{self.title_text}[/b]", classes="dialog-title")
-            yield Static(text, id="help-body")
+            with VerticalScroll(id="help-scroll"):
+                yield Static(text, id="help-body")
         yield Footer(compact=True)
 
     def action_close(self) -> None:

@@ -23,6 +23,7 @@ SENSITIVE = ("phone", "email", "address")
 
 
 class PersonScreen(DeskScreen):
+    AUTO_FOCUS = "#person-incidents"
     HELP_TITLE = "Person"
     HELP_TEXT = (
         "Phone, email and home address are masked. r reveals them for this view "
@@ -136,8 +137,9 @@ class PersonScreen(DeskScreen):
         contacts.add_column(no_wrap=True, style="bold")
         contacts.add_column(ratio=1)
         for c in data["contacts"][:20]:
-            contacts.add_row(c["at"].strftime("%d %b %Y"), c["channel"], c["kind"],
-                             Text(c["summary"]))
+            contacts.add_row(
+                c["at"].strftime("%d %b %Y"), c["channel"], c["kind"], Text(c["summary"])
+            )
         if not data["contacts"]:
             contacts.add_row("", "", "no contact logged yet", "")
         self.query_one("#person-contacts", Static).update(contacts)

@@ -81,7 +81,7 @@ class Pane(Vertical):
         self.open_filter()
 
     def on_window_list_changed(self, event: WindowList.Changed) -> None:
-        if not self.list.filter_text:
+        if not self.list.filter_text and not self.filter_input.has_focus:
             self.remove_class("-filtering")
         self.update_title()
 

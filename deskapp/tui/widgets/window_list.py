@@ -8,6 +8,7 @@ generation number so answers to old filters are dropped.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -23,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 PAGE = 100
+COUNT_DELAY = 0.25  # seconds a big filter waits before counting its matches exactly
 MAX_PAGES = 40  # pages kept in memory (4,000 rows at most)
 
 Row = dict[str, Any]
@@ -50,12 +52,14 @@ class ListSource:
     """What a list shows: a name, its columns, and how to count and page it.
 
     ``load(filter_text, offset, limit, want_total)`` runs on a worker thread and returns
-    ``(total or None, rows)``.
+    ``(total or None, rows, exact)``; when the total was capped (``exact`` false),
+    ``exact_total(filter_text)`` gives the real one on the same worker, afterwards.
     """
 
     name: str
     columns: list[Column]
-    load: Callable[[str, int, int, bool], tuple[int | None, list[Row]]]
+    load: Callable[[str, int, int, bool], tuple[int | None, list[Row], bool]]
+    exact_total: Callable[[str], int] | None = None
     empty: str = "Nothing here."
     key: str = "id"
     extra: dict[str, Any] = field(default_factory=dict)
@@ -98,7 +102,13 @@ class WindowList(ScrollView, can_focus=True):
 
     class Loaded(Message):
         def __init__(
-            self, lst: WindowList, generation: int, total: int | None, offset: int, rows: list[Row]
+            self,
+            lst: WindowList,
+            generation: int,
+            total: int | None,
+            offset: int,
+            rows: list[Row] | None,
+            exact: bool = True,
         ) -> None:
             super().__init__()
             self.list = lst
@@ -106,6 +116,7 @@ class WindowList(ScrollView, can_focus=True):
             self.total = total
             self.offset = offset
             self.rows = rows
+            self.exact = exact
 
     class LoadFailed(Message):
         def __init__(self, lst: WindowList, generation: int, error: str) -> None:
@@ -160,6 +171,8 @@ class WindowList(ScrollView, can_focus=True):
         self._pages: dict[int, list[Row]] = {}
         self._requested: set[int] = set()
         self._loaded_once = False
+        self.settled_generation = 0  # the generation whose count and first page are shown
+        self.exact = True  # False while the total is a capped "1,000+"
 
     # -- data ----------------------------------------------------------------------
     @property
@@ -200,11 +213,21 @@ class WindowList(ScrollView, can_focus=True):
 
         def load() -> None:
             try:
-                total, rows = source.load(filt, page_no * PAGE, PAGE, want_total)
+                total, rows, exact = source.load(filt, page_no * PAGE, PAGE, want_total)
             except Exception as exc:
                 self.post_message(self.LoadFailed(self, generation, str(exc)))
                 return
-            self.post_message(self.Loaded(self, generation, total, page_no * PAGE, rows))
+            self.post_message(self.Loaded(self, generation, total, page_no * PAGE, rows, exact))
+            if exact or source.exact_total is None:
+                return
+            time.sleep(COUNT_DELAY)  # typing on? then this count would be wasted work
+            if generation != self._generation:
+                return
+            try:  # the real count of a big match, while the officer reads the first page
+                real = source.exact_total(filt)
+            except Exception:
+                return
+            self.post_message(self.Loaded(self, generation, real, page_no * PAGE, None))
 
         self.run_worker(
             load,
@@ -221,11 +244,15 @@ class WindowList(ScrollView, can_focus=True):
         self.error = ""
         if message.total is not None:
             self.total = message.total
+            self.exact = message.exact
             self._loaded_once = True
             self.cursor = min(self.cursor, max(0, self.total - 1))
             self.virtual_size = Size(self.size.width, self.total + 1)
             self.post_message(self.Changed(self))
-        self._pages[message.offset // PAGE] = message.rows
+        if message.rows is not None:
+            self._pages[message.offset // PAGE] = message.rows
+        if message.total is not None:
+            self.settled_generation = message.generation
         if len(self._pages) > MAX_PAGES:
             keep = self.cursor // PAGE
             for page_no in sorted(self._pages, key=lambda p: -abs(p - keep))[
@@ -396,6 +423,15 @@ class WindowList(ScrollView, can_focus=True):
     def action_filter(self) -> None:
         self.post_message(self.FilterRequested(self))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear":
+            # Nothing to clear: let escape go on to the screen (e.g. "back").
+            return self.can_clear()
+        return True
+
+    def can_clear(self) -> bool:
+        return bool(self.marked or self.filter_text)
+
     def action_clear(self) -> None:
         if self.marked:
             self.clear_marks()
@@ -415,7 +451,7 @@ class WindowList(ScrollView, can_focus=True):
         """Title suffix: how many rows, and how many marked."""
         if self.total is None:
             return "…"
-        text = f"{self.total:,}"
+        text = f"{self.total:,}" + ("" if self.exact else "+")
         if self.marked:
             text += f" · {len(self.marked)} marked"
         return text

@@ -1,0 +1,214 @@
+"""TUI speed, measured in one run on this machine and printed as ratios to the targets.
+
+    .venv/bin/python bench/tui.py [--people 100000 --incidents 100000] [--keep DIR]
+
+1. First paint: ``deskapp`` (unlock screen) vs a bare Textual app, each in a fresh
+   interpreter (imports included), median of several runs. Target: within 1.5x.
+2. Unlock to an interactive main screen (real Argon2id key derivation included) on a
+   demo desk of the given size. Target: under 1.5 s.
+3. Each keystroke of a `/` filter (roster and queue) until the list shows the answer,
+   p95. Target: 50 ms.
+4. Peak memory (max RSS) of the process doing 2 and 3. Target: 250 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+BARE = """
+import time; t0 = time.perf_counter()
+from textual.app import App
+from textual.widgets import Static
+class Bare(App):
+    def compose(self):
+        yield Static("hello")
+    def on_mount(self):
+        self.call_after_refresh(self.done)
+    def done(self):
+        print(time.perf_counter() - t0); self.exit()
+Bare().run(headless=True)
+"""
+
+DESK = """
+import time; t0 = time.perf_counter()
+import sys
+from pathlib import Path
+from deskapp.tui.app import DeskApp
+class Timed(DeskApp):
+    def on_mount(self):
+        super().on_mount()
+        self.call_after_refresh(self.done)
+    def done(self):
+        print(time.perf_counter() - t0); self.exit()
+Timed(Path(sys.argv[1]), officer="demo").run(headless=True)
+"""
+
+
+def first_paint(db: Path, runs: int) -> tuple[float, float]:
+    def median(code: str, *args: str) -> float:
+        times = []
+        for _ in range(runs):
+            out = subprocess.run(
+                [PY, "-c", code, *args], capture_output=True, text=True, check=True, cwd=ROOT
+            )
+            times.append(float(out.stdout.strip().splitlines()[-1]))
+        return statistics.median(times)
+
+    median(BARE)  # warm the file cache for both
+    return median(BARE), median(DESK, str(db))
+
+
+SESSION = """
+import asyncio, json, resource, sys, time
+from pathlib import Path
+from deskapp.tui.app import DeskApp
+from deskapp.tui.screens.main import MainScreen
+from deskapp.tui.widgets.window_list import WindowList
+
+QUERIES = sys.argv[2].split(",")
+
+async def until(pilot, predicate, timeout=30.0):
+    deadline = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > deadline:
+            app = pilot.app
+            lists = [(w.id, w.filter_text, w.total, w.settled_generation, w.generation, w.error)
+                     for w in app.screen.query(WindowList)]
+            raise SystemExit(f"timed out on {app.screen}: {lists}")
+        await asyncio.sleep(0.0005)
+
+async def main():
+    app = DeskApp(Path(sys.argv[1]), officer="demo", idle_seconds=3600)
+    result = {}
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"demo")
+        t0 = time.perf_counter()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        screen = app.screen
+        await until(pilot, lambda: all(w.loaded for w in screen.query(WindowList)))
+        result["unlock"] = time.perf_counter() - t0
+        samples = {}
+        for pane in ("roster", "queue"):
+            lst = screen.pane(pane).list
+            await pilot.press({"roster": "3", "queue": "2"}[pane], "slash")
+            times = []
+            for query in QUERIES:
+                typed = ""
+                for ch in query:
+                    typed += ch
+                    start = time.perf_counter()
+                    await pilot.press(ch)
+                    await until(pilot, lambda: lst.filter_text == typed
+                                and lst.settled_generation == lst.generation)
+                    await pilot.pause()  # the repaint
+                    times.append(time.perf_counter() - start)
+                for _ in query:
+                    await pilot.press("backspace")
+                await until(pilot, lambda: lst.settled_generation == lst.generation)
+            await pilot.press("escape")
+            samples[pane] = times
+        # paging: jump to the end of the roster and back
+        lst = screen.pane("roster").list
+        await pilot.press("3")
+        start = time.perf_counter()
+        await pilot.press("G")
+        await until(pilot, lambda: lst.row(lst.cursor) is not None)
+        result["jump_end"] = time.perf_counter() - start
+        result["samples"] = samples
+        result["rows"] = {"roster": screen.pane("roster").list.total,
+                          "queue": screen.pane("queue").list.total}
+    result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+asyncio.run(main())
+"""
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="TUI benchmarks")
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--incidents", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", type=Path, help="build (or reuse) the demo desk here")
+    args = parser.parse_args()
+    env_kdf = os.environ.pop("DESKAPP_KDF_PROFILE", None)  # real key derivation
+    try:
+        with tempfile.TemporaryDirectory(prefix="deskapp-bench-") as tmp:
+            os.environ["DESKAPP_CONFIG"] = str(Path(tmp) / "settings.toml")
+            folder = args.keep or Path(tmp)
+            db = folder / f"demo-{args.people}-{args.incidents}.db"
+            if not db.exists():
+                from deskapp.io.demo import build_demo
+
+                t0 = time.perf_counter()
+                folder.mkdir(parents=True, exist_ok=True)
+                build_demo(db, people=args.people, incidents=args.incidents)
+                print(
+                    f"built demo desk ({args.people:,} people, {args.incidents:,} incidents) "
+                    f"in {time.perf_counter() - t0:.1f}s"
+                )
+            bare, desk = first_paint(db, args.runs)
+            queries = "sm,jon,pat,wil"
+            out = subprocess.run(
+                [PY, "-c", SESSION, str(db), queries],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                env=os.environ.copy(),
+            )
+            if out.returncode:
+                print(out.stderr[-3000:], file=sys.stderr)
+                return 1
+            session = json.loads(out.stdout.strip().splitlines()[-1])
+    finally:
+        if env_kdf is not None:
+            os.environ["DESKAPP_KDF_PROFILE"] = env_kdf
+    all_samples = [t for times in session["samples"].values() for t in times]
+    filter_p95 = p95(all_samples)
+    print(f"rows: roster {session['rows']['roster']:,}, open queue {session['rows']['queue']:,}")
+    print(
+        f"first paint        deskapp {desk * 1000:7.1f} ms / bare Textual {bare * 1000:7.1f} ms"
+        f" = {desk / bare:5.2f}x   (target <= 1.50x)"
+    )
+    print(
+        f"unlock→interactive {session['unlock'] * 1000:7.1f} ms / 1500 ms target"
+        f"        = {session['unlock'] / 1.5:5.2f}x   (target <= 1.00x)"
+    )
+    for pane, times in session["samples"].items():
+        print(
+            f"filter {pane:<7} p95  {p95(times) * 1000:7.1f} ms / 50 ms target"
+            f"          = {p95(times) / 0.05:5.2f}x   "
+            f"(median {statistics.median(times) * 1000:.1f} ms, {len(times)} keystrokes)"
+        )
+    print(
+        f"filter overall p95 {filter_p95 * 1000:7.1f} ms / 50 ms target"
+        f"          = {filter_p95 / 0.05:5.2f}x"
+    )
+    print(f"jump to end (G)    {session['jump_end'] * 1000:7.1f} ms")
+    print(
+        f"peak memory        {session['max_rss_mb']:7.1f} MB / 250 MB target"
+        f"          = {session['max_rss_mb'] / 250:5.2f}x"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,397 @@
+"""`deskapp import|assign|export|organisations`: candidate data in, named contacts for
+everyone, redacted exports out.
+
+    deskapp import candidates FILE [--format democracyclub|csv] [--map COLUMN=field,...]
+                                   [--dry-run] [--skip-bad] [--rejects PATH] [--json]
+    deskapp assign --auto [--dry-run] [--json]
+    deskapp export roster|caseload|incidents [--adviser ID] [--format csv|md] --output FILE
+                                   [--disclose-to RECIPIENT] [--force] [--json]
+    deskapp export briefing EVENT_ID [--format md|csv] [--output FILE] [--disclose-to ...]
+    deskapp organisations list [--reveal] [--json] | update ID [--ro-name ...] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from deskapp.cli.auth import open_desk
+from deskapp.cli.output import print_json, print_table
+from deskapp.core.errors import UsageError, ValidationError
+from deskapp.io import export, importer
+from deskapp.io.candidates import Problem, parse_map_option
+from deskapp.store import assign, organisations
+
+EXIT_REFUSED = ValidationError.exit_code
+
+ORG_COLUMNS = [
+    ("id", "ID"),
+    ("slug", "SLUG"),
+    ("name", "NAME"),
+    ("people", "PEOPLE"),
+    ("ro_name", "RETURNING OFFICER"),
+    ("ro_phone", "RO PHONE"),
+    ("ro_email", "RO EMAIL"),
+    ("share_request_status", "SHARE REQUEST"),
+]
+ASSIGN_COLUMNS = [
+    ("person_id", "PERSON"),
+    ("person_name", "NAME"),
+    ("organisation", "ORGANISATION"),
+    ("adviser_name", "ADVISER"),
+    ("reason", "WHY"),
+]
+LOAD_COLUMNS = [
+    ("name", "ADVISER"),
+    ("area", "AREA"),
+    ("capacity", "CAP"),
+    ("before", "BEFORE"),
+    ("after", "AFTER"),
+    ("over_capacity", "OVER"),
+]
+
+
+class ProgressBar:
+    """A one-line textual progress bar on stderr, drawn only on a terminal."""
+
+    WIDTH = 30
+
+    def __init__(self, out: TextIO | None = None, *, enabled: bool | None = None) -> None:
+        self.out = out or sys.stderr
+        self.enabled = self.out.isatty() if enabled is None else enabled
+        self.drawn = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        frac = min(1.0, done / total) if total else 1.0
+        bar = "#" * int(frac * self.WIDTH)
+        self.out.write(f"\r{stage:<9} [{bar:<{self.WIDTH}}] {frac:4.0%}  {done}/{total}   ")
+        self.out.flush()
+        self.drawn = True
+
+    def finish(self) -> None:
+        if self.drawn:
+            self.out.write("\n")
+            self.out.flush()
+            self.drawn = False
+
+
+# -- import ------------------------------------------------------------------------------
+def _problem_line(p: Problem) -> str:
+    where = f"row {p.row}" if p.row else "file"
+    return f"  {where}{', ' + p.column if p.column else ''}: {p.reason}"
+
+
+def _counts_line(label: str, counts: importer.Counts, *, organisations: bool = False) -> str:
+    if organisations:
+        return f"{label:<14} {counts.new} new, {counts.unchanged} already on the desk"
+    return (
+        f"{label:<14} {counts.new} new, {counts.updated} updated, "
+        f"{counts.unchanged} unchanged, {counts.rejected} rejected"
+    )
+
+
+def _print_refusal(plan: importer.ImportPlan) -> None:
+    n = len(plan.problems)
+    print(
+        f"deskapp: {plan.source.name} was refused: {n} problem{'s' if n != 1 else ''}; "
+        "nothing was imported.",
+        file=sys.stderr,
+    )
+    for p in plan.problems:
+        print(_problem_line(p), file=sys.stderr)
+    if plan.fatal:
+        print(
+            "A problem with the file itself (its columns, encoding or quoting) cannot be "
+            "skipped: fix the file and try again.",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            "Fix these rows, or use --skip-bad to import the good rows and write the bad "
+            "ones to a reject file.",
+            file=sys.stderr,
+        )
+
+
+def _print_summary(plan: importer.ImportPlan) -> None:
+    summary = plan.summary
+    fmt = "Democracy Club" if plan.parse.format == "democracyclub" else "generic CSV"
+    print(f"{plan.source.name}: {fmt} format, {plan.parse.encoding or '?'}, {plan.rows} rows.")
+    print(_counts_line("People:", summary.people))
+    print(_counts_line("Candidacies:", summary.candidacies))
+    print(_counts_line("Organisations:", summary.organisations, organisations=True))
+
+
+def import_cmd(args: argparse.Namespace) -> int:
+    path = Path(args.file).expanduser()
+    column_map = parse_map_option(args.map) if args.map else None
+    if args.rejects and not args.skip_bad:
+        raise UsageError("--rejects is used with --skip-bad (a refused file writes nothing).")
+    rejects_path = (
+        Path(args.rejects).expanduser() if args.rejects else importer.default_rejects_path(path)
+    )
+    if args.skip_bad and not args.dry_run:
+        importer.check_rejects_path(path, rejects_path)  # before anything is written
+    bar = ProgressBar()
+    with open_desk(args.db) as desk:
+        try:
+            if args.dry_run:
+                plan = importer.plan_import(
+                    desk, path, fmt=args.format, column_map=column_map, progress=bar
+                )
+            else:
+                plan = importer.import_file(
+                    desk,
+                    path,
+                    fmt=args.format,
+                    column_map=column_map,
+                    skip_bad=args.skip_bad,
+                    progress=bar,
+                )
+        finally:
+            bar.finish()
+    report: dict[str, Any] = plan.as_dict()
+    report.update(dry_run=args.dry_run, refused=False, rejects_file=None)
+    if not plan.can_apply(skip_bad=args.skip_bad):
+        report["refused"] = True
+        if args.json:
+            print_json(report)
+        else:
+            _print_refusal(plan)
+        return EXIT_REFUSED
+    if args.dry_run:
+        if args.json:
+            print_json(report)
+        else:
+            _print_summary(plan)
+            for p in plan.problems:
+                print(_problem_line(p))
+            print("Dry run: nothing was written.")
+        return 0
+    rejects: Path | None = None
+    if plan.rejected:
+        rejects = rejects_path
+        importer.write_rejects(plan, rejects)
+        report["rejects_file"] = str(rejects)
+    if args.json:
+        print_json(report)
+        return 0
+    _print_summary(plan)
+    if plan.problems:
+        print(f"Skipped {len(plan.rejected)} bad rows:")
+        for p in plan.problems:
+            print(_problem_line(p))
+    if rejects is not None:
+        print(
+            f"Rejected rows written to {rejects}. That file holds personal data from the "
+            "import: keep it safe and delete it when it has been dealt with."
+        )
+    return 0
+
+
+# -- assign ------------------------------------------------------------------------------
+def assign_cmd(args: argparse.Namespace) -> int:
+    if not args.auto:
+        raise UsageError(
+            "Use `deskapp assign --auto` to give everyone without a named contact an adviser; "
+            "for one person use `deskapp people update ID --adviser ADVISER_ID`."
+        )
+    with open_desk(args.db) as desk:
+        plan = assign.plan_auto_assign(desk)
+        applied = 0 if args.dry_run else assign.apply(desk, plan)
+    report = {**plan.as_dict(), "dry_run": args.dry_run, "applied": applied}
+    if args.json:
+        print_json(report)
+        return 0
+    if not plan.unassigned:
+        print("Everyone on the roster has a named contact.")
+        return 0
+    print_table([a.as_dict() for a in plan.assignments], ASSIGN_COLUMNS)
+    print()
+    print_table([a.as_dict() for a in plan.advisers], LOAD_COLUMNS)
+    print(
+        f"\n{plan.unassigned} without a named contact: {len(plan.assignments)} matched "
+        f"({plan.by_area} by area), {plan.overflow} over an adviser's capacity."
+    )
+    if plan.left_unassigned:
+        print(f"{plan.left_unassigned} could not be assigned: there is no active adviser.")
+    print("Dry run: nothing was written." if args.dry_run else f"Assigned {applied} people.")
+    return 0
+
+
+# -- export ------------------------------------------------------------------------------
+def export_cmd(args: argparse.Namespace) -> int:
+    with open_desk(args.db) as desk:
+        if args.kind == "briefing":
+            fmt = args.format or "md"
+            output = (
+                Path(args.output).expanduser()
+                if args.output
+                else export.default_briefing_path(desk, args.event, fmt)
+            )
+            result = export.export_briefing(
+                desk,
+                args.event,
+                output,
+                fmt=fmt,
+                disclose_to=args.disclose_to,
+                force=args.force,
+            )
+        else:
+            result = export.export_table(
+                desk,
+                args.kind,
+                Path(args.output).expanduser(),
+                fmt=args.format or "csv",
+                adviser=args.adviser,
+                disclose_to=args.disclose_to,
+                force=args.force,
+            )
+    if args.json:
+        print_json(result.as_dict())
+        return 0
+    what = "attendees" if result.kind == "briefing" else "rows"
+    print(f"Exported {result.rows} {what} ({result.people} people) to {result.path}.")
+    if result.redacted:
+        print("Redacted: no home address, phone number or email address is in the file.")
+    else:
+        print(
+            f"Disclosed to {result.recipient}: the file holds home addresses, phone numbers "
+            f"and email addresses; the disclosure of each person's details is in the audit log."
+        )
+    return 0
+
+
+# -- organisations -----------------------------------------------------------------------
+ORG_FIELDS = {
+    "name": "name",
+    "kind": "kind",
+    "ro_name": "ro_name",
+    "ro_phone": "ro_phone",
+    "ro_email": "ro_email",
+    "share_status": "share_request_status",
+}
+
+
+def organisations_cmd(args: argparse.Namespace) -> int:
+    with open_desk(args.db) as desk:
+        if args.action == "list":
+            rows = organisations.list_organisations(
+                desk,
+                filter_text=args.filter or "",
+                limit=args.limit,
+                reveal=args.reveal,
+                reason=args.reason or "",
+            )
+            print_json(rows) if args.json else print_table(rows, ORG_COLUMNS)
+        else:
+            fields = {
+                field: getattr(args, opt)
+                for opt, field in ORG_FIELDS.items()
+                if getattr(args, opt) is not None
+            }
+            changed = organisations.update_organisation(desk, args.id, **fields)
+            if args.json:
+                print_json({"changed": sorted(changed)})
+            else:
+                print("Changed: " + ", ".join(sorted(changed)) if changed else "Nothing changed.")
+    return 0
+
+
+def add_parsers(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    imp = sub.add_parser("import", help="import candidates (Democracy Club or generic CSV)")
+    imps = imp.add_subparsers(dest="what", required=True)
+    c = imps.add_parser(
+        "candidates",
+        parents=[common],
+        help="import a candidates CSV into the roster",
+        description="Import a candidates CSV. A file with any problem is refused whole "
+        "(every problem listed, nothing written) unless --skip-bad.",
+    )
+    c.add_argument("file", help="the CSV file")
+    c.add_argument(
+        "--format",
+        choices=("democracyclub", "csv"),
+        help="file format (default: detected from the columns)",
+    )
+    c.add_argument(
+        "--map",
+        metavar="COLUMN=field,...",
+        help="map the file's columns to fields, e.g. 'Candidate Name=name,Ward=post'",
+    )
+    c.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    c.add_argument(
+        "--skip-bad",
+        action="store_true",
+        help="import the good rows and write the bad ones to a reject file",
+    )
+    c.add_argument(
+        "--rejects",
+        metavar="PATH",
+        help="where to write the reject file (it holds personal data; default: beside "
+        "the input file, NAME.rejects.csv)",
+    )
+    c.add_argument("--json", action="store_true", help="print the report as JSON")
+    imp.set_defaults(func=import_cmd)
+
+    a = sub.add_parser(
+        "assign", parents=[common], help="give everyone without a named contact an adviser"
+    )
+    a.add_argument(
+        "--auto",
+        action="store_true",
+        help="match advisers' areas to organisations and balance the load",
+    )
+    a.add_argument("--dry-run", action="store_true", help="show the plan; write nothing")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=assign_cmd)
+
+    e = sub.add_parser("export", help="export the roster, caseloads, incidents or a briefing")
+    es = e.add_subparsers(dest="kind", required=True)
+    disclose = argparse.ArgumentParser(add_help=False)
+    disclose.add_argument(
+        "--disclose-to",
+        metavar="RECIPIENT",
+        help="(supervisor) include home address, phone and email; logged as a disclosure",
+    )
+    disclose.add_argument("--force", action="store_true", help="replace an existing file")
+    disclose.add_argument("--json", action="store_true")
+    for kind in export.KINDS:
+        q = es.add_parser(kind, parents=[common, disclose], help=f"export the {kind}")
+        q.add_argument("--output", "-o", required=True, metavar="FILE")
+        q.add_argument("--format", choices=export.FORMATS, help="csv (default) or md")
+        q.add_argument("--adviser", metavar="ID", help="only this adviser's")
+    b = es.add_parser("briefing", parents=[common, disclose], help="an event's briefing pack")
+    b.add_argument("event", metavar="EVENT_ID")
+    b.add_argument("--output", "-o", metavar="FILE", help="default: briefing-DATE-ID.md here")
+    b.add_argument("--format", choices=export.FORMATS, help="md (default) or csv")
+    e.set_defaults(func=export_cmd)
+
+    o = sub.add_parser("organisations", help="councils and authorities, and their RO contacts")
+    os_ = o.add_subparsers(dest="action", required=True)
+    ol = os_.add_parser("list", parents=[common])
+    ol.add_argument("--json", action="store_true")
+    ol.add_argument("--limit", type=int)
+    ol.add_argument("--filter")
+    ol.add_argument("--reveal", action="store_true", help="show RO phone/email (logged)")
+    ol.add_argument("--reason", help="why the contact details are needed (logged)")
+    ou = os_.add_parser("update", parents=[common])
+    ou.add_argument("id", help="organisation id, id prefix or slug")
+    ou.add_argument("--name")
+    ou.add_argument("--kind")
+    ou.add_argument("--ro-name", help="returning officer's name")
+    ou.add_argument("--ro-phone")
+    ou.add_argument("--ro-email")
+    ou.add_argument(
+        "--share-status",
+        choices=organisations.SHARE_STATUSES,
+        help="the request to share candidates' contact details",
+    )
+    ou.add_argument("--json", action="store_true")
+    o.set_defaults(func=organisations_cmd)

@@ -1,0 +1,152 @@
+"""`deskapp hub init|status`, `deskapp sync` and `deskapp conflicts`: sync from a shell."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from deskapp.cli.auth import ask_secret, open_desk
+from deskapp.cli.output import print_json, print_record, print_table
+from deskapp.core.errors import AuthError
+from deskapp.sync import conflicts as conflict_service
+from deskapp.sync import hub as hubmod
+from deskapp.sync import service
+
+CONFLICT_COLUMNS = [
+    ("id", "ID"),
+    ("entity", "ENTITY"),
+    ("row_id", "ROW"),
+    ("field", "FIELD"),
+    ("local_value", "LOCAL"),
+    ("remote_value", "REMOTE"),
+    ("detected_at", "DETECTED"),
+    ("resolution", "KEPT"),
+]
+
+
+def _ensure_secret(url: str, *, new: bool = False) -> None:
+    """Ask for a file hub's passphrase when neither the environment nor the keyring has it."""
+    target = hubmod.parse_hub_url(url)
+    if target.kind != "file" or hubmod.find_secret(target) is not None:
+        return
+    secret = ask_secret(f"Passphrase for the hub {target.display}: ")
+    if new and ask_secret("Repeat the hub passphrase: ") != secret:
+        raise AuthError("The two passphrases differ; no hub was set up.")
+    hubmod.remember_secret(target, secret)
+
+
+def hub_cmd(args: argparse.Namespace) -> int:
+    if args.action == "init":
+        target = hubmod.parse_hub_url(args.url)
+        created_file = (
+            target.kind == "file" and target.path is not None and not target.path.exists()
+        )
+        _ensure_secret(args.url, new=created_file)
+        created = hubmod.open_hub(args.url).initialise()
+        if args.json:
+            print_json(
+                {"hub": target.display, "created": created, "schema_version": hubmod.SCHEMA_VERSION}
+            )
+        else:
+            print(
+                f"Hub ready at {target.display}"
+                + ("" if created else " (it was already set up; nothing changed)")
+            )
+        return 0
+    _ensure_secret(args.url)
+    info: dict[str, Any] = hubmod.open_hub(args.url).describe()
+    if args.json:
+        print_json(info)
+    else:
+        print_record({k: v for k, v in info.items() if k not in ("rows", "sites")})
+        for entity, count in sorted(info["rows"].items()):
+            print(f"  {entity}: {count}")
+        print(f"{len(info['sites'])} desks have pushed to this hub")
+    return 0
+
+
+def sync_cmd(args: argparse.Namespace) -> int:
+    with open_desk(args.db) as desk:
+        url = args.hub or service.remembered_hub(desk)
+        if url:
+            _ensure_secret(url)
+        show = sys.stderr.isatty() and not args.json
+
+        def progress(p: service.SyncProgress) -> None:
+            if show:
+                sys.stderr.write(f"\r{p.phase}: {p.done}/{p.total}   ")
+                sys.stderr.flush()
+
+        result = service.run_sync(desk, url, progress=progress, batch_size=args.batch_size)
+        if show:
+            sys.stderr.write("\n")
+        if args.json:
+            print_json(result.as_dict())
+        else:
+            print(
+                f"Synced with {result.hub_url}: pushed {result.pushed}, pulled {result.pulled}, "
+                f"{result.conflicts} new conflicts ({result.duration_s:.2f} s)."
+            )
+            for warning in result.skew:
+                print(f"warning: {warning}")
+            waiting = service.status(desk).conflicts_waiting
+            if waiting:
+                print(f"{waiting} conflicts wait for a supervisor: `deskapp conflicts list`.")
+        return 0
+
+
+def _cell(value: Any) -> Any:
+    return "-" if value is None else value
+
+
+def conflicts_cmd(args: argparse.Namespace) -> int:
+    with open_desk(args.db) as desk:
+        if args.action == "list":
+            rows = conflict_service.list_conflicts(desk, include_resolved=args.all)
+            if args.json:
+                print_json(rows)
+            else:
+                print_table([{k: _cell(v) for k, v in r.items()} for r in rows], CONFLICT_COLUMNS)
+        elif args.action == "show":
+            row = conflict_service.get_conflict(desk, args.id)
+            print_json(row) if args.json else print_record(row)
+        else:
+            row = conflict_service.resolve_conflict(desk, args.id, args.keep)
+            if args.json:
+                print_json(row)
+            else:
+                print(f"Conflict {row['id']} resolved: kept the {args.keep} value.")
+    return 0
+
+
+def add_parsers(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    p = sub.add_parser("hub", help="set up or inspect a sync hub (file or PostgreSQL)")
+    hs = p.add_subparsers(dest="action", required=True)
+    for name, text in (("init", "set up a hub"), ("status", "what a hub holds")):
+        q = hs.add_parser(name, parents=[common], help=text)
+        q.add_argument("url", help="a file path, sqlite:///path or postgresql://user@host/db")
+        q.add_argument("--json", action="store_true")
+    p.set_defaults(func=hub_cmd)
+
+    p = sub.add_parser("sync", parents=[common], help="push and pull changes with the hub")
+    p.add_argument("--hub", help="hub URL (remembered for this desk)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--batch-size", type=int, default=service.BATCH, help=argparse.SUPPRESS)
+    p.set_defaults(func=sync_cmd)
+
+    p = sub.add_parser("conflicts", help="edits that lost at sync, kept for a supervisor")
+    cs = p.add_subparsers(dest="action", required=True)
+    q = cs.add_parser("list", parents=[common])
+    q.add_argument("--all", action="store_true", help="include resolved conflicts")
+    q.add_argument("--json", action="store_true")
+    q = cs.add_parser("show", parents=[common])
+    q.add_argument("id")
+    q.add_argument("--json", action="store_true")
+    q = cs.add_parser("resolve", parents=[common], help="(supervisor) keep one value")
+    q.add_argument("id")
+    q.add_argument("--keep", required=True, choices=["local", "remote"])
+    q.add_argument("--json", action="store_true")
+    p.set_defaults(func=conflicts_cmd)

@@ -1,0 +1,806 @@
+"""Roster import, writing half: plan an import against the desk, then apply it.
+
+:func:`plan_import` parses a candidates CSV (see :mod:`deskapp.io.candidates`), runs the
+checks that need the desk's own rules (phone numbers, field lengths, repeated ballots),
+and compares the clean rows with what the desk holds, without writing anything: the
+plan's counts are the preview (``--dry-run``, the TUI's confirm screen).
+:func:`apply_import` writes the plan through the one write path, in one transaction.
+
+Matching, so that re-importing the same or a newer file adds no one twice:
+
+* a row with a Democracy Club ``person_id`` belongs to the person holding that id;
+  failing that, to the one person without an id who has the same name and organisation
+  (someone first entered from a returning officer's spreadsheet), who then takes the id;
+* a row without an id (a generic CSV) belongs to the one person with the same name
+  (ignoring case and spacing) and organisation;
+* an organisation is matched by its slug (``local.<slug>.…``); a candidacy by
+  (person, ``ballot_paper_id``).
+
+Existing values are updated in place; an empty cell never blanks a value the desk holds
+(a newer file without an email column does not erase the email a returning officer
+gave). A person keeps a councillor/mayor/PCC/MP role; anyone else becomes a candidate.
+
+A file with any problem is refused whole unless ``skip_bad``: then the good rows are
+imported and the bad ones can be written to a reject file (:func:`write_rejects`),
+which holds personal data and is written only where the caller says.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Final
+
+from sqlalchemy import Connection, Table, select
+
+from deskapp.core.clock import utcnow
+from deskapp.core.domain import PersonRole
+from deskapp.core.errors import ValidationError
+from deskapp.core.ids import uuid7
+from deskapp.core.retention import person_review_date
+from deskapp.io.candidates import (
+    CandidacyRecord,
+    ParseResult,
+    Problem,
+    group_by_person,
+    parse_file,
+)
+from deskapp.io.export import write_atomic
+from deskapp.store.desk import Desk
+from deskapp.store.models import Candidacy, Organisation, Person
+from deskapp.store.writes import WriteTx
+
+__all__ = [
+    "Counts",
+    "ImportPlan",
+    "ImportRefused",
+    "ImportSummary",
+    "ProgressFn",
+    "RejectedRow",
+    "apply_import",
+    "check_rejects_path",
+    "default_rejects_path",
+    "import_file",
+    "plan_import",
+    "write_rejects",
+]
+
+PERSON: Final[Table] = Person.__table__  # type: ignore[attr-defined]
+ORGANISATION: Final[Table] = Organisation.__table__  # type: ignore[attr-defined]
+CANDIDACY: Final[Table] = Candidacy.__table__  # type: ignore[attr-defined]
+
+#: ``progress(stage, done, total)``; stages are "matching" and "writing".
+ProgressFn = Callable[[str, int, int], None]
+
+#: Roles an import never overwrites: the person already holds an office.
+KEPT_ROLES: Final = frozenset(
+    (PersonRole.COUNCILLOR, PersonRole.MAYOR, PersonRole.PCC, PersonRole.MP)
+)
+_ORG_KINDS: Final = {"local": "council", "mayor": "authority", "pcc": "police-area"}
+_PHONE: Final = re.compile(r"\+?[0-9 ()-]{6,20}\Z")
+_NON_SLUG: Final = re.compile(r"[^a-z0-9]+")
+_MAX: Final = {"name": 200, "party": 2000, "post": 2000, "address": 2000, "org_name": 200}
+#: Parser reason for broken quoting: the rest of the file was not read.
+_TRUNCATED: Final = "Rows after it were not read"
+_CHUNK: Final = 500  # ids per IN (...) query
+_WRITE_BATCH: Final = 2000  # rows per insert_many call (one transaction throughout)
+_PERSON_FIELDS: Final = (
+    "name",
+    "party",
+    "post",
+    "ballot_paper_id",
+    "election_date",
+    "organisation_id",
+)
+_CONTACT_FIELDS: Final = ("email", "phone", "address")
+_CANDIDACY_FIELDS: Final = (
+    "election_id",
+    "election_date",
+    "party",
+    "post",
+    "organisation_id",
+    "cancelled_poll",
+    "elected",
+)
+
+
+class ImportRefused(ValidationError):
+    """The file has problems and was refused whole: nothing was written."""
+
+    def __init__(self, message: str, problems: Sequence[Problem]) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class Counts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+        }
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    """A spreadsheet row that will not be imported, why, and its original cells."""
+
+    row: int
+    problems: tuple[Problem, ...]
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did (or, for a plan, would do)."""
+
+    people: Counts
+    candidacies: Counts
+    organisations: Counts
+    written: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.people.as_dict(),
+            "people": self.people.as_dict(),
+            "candidacies": self.candidacies.as_dict(),
+            "organisations": self.organisations.as_dict(),
+            "written": self.written,
+        }
+
+
+@dataclass
+class ImportPlan:
+    """A parsed file compared with the desk: the preview of an import."""
+
+    source: Path
+    parse: ParseResult
+    problems: list[Problem]  # the parser's and the importer's, by row
+    rejected: list[RejectedRow]
+    summary: ImportSummary
+    fatal: bool  # a problem --skip-bad cannot skip (the header, the encoding, quoting)
+    groups: list[list[CandidacyRecord]] = field(repr=False)  # the good rows, by person
+    diff: _Diff = field(repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def rows(self) -> int:
+        """Data rows read: the good ones and the rejected ones."""
+        return sum(len(g) for g in self.groups) + len(self.rejected)
+
+    def can_apply(self, *, skip_bad: bool) -> bool:
+        return self.ok or (skip_bad and not self.fatal)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON report: counts and every problem (row, column, reason; no values)."""
+        return {
+            "file": self.source.name,
+            "format": self.parse.format,
+            "encoding": self.parse.encoding,
+            "rows": self.rows,
+            **self.summary.as_dict(),
+            "problems": [
+                {"row": p.row, "column": p.column, "reason": p.reason} for p in self.problems
+            ],
+        }
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def plan_import(
+    desk: Desk,
+    path: Path,
+    *,
+    fmt: str | None = None,
+    column_map: dict[str, str] | None = None,
+    progress: ProgressFn | None = None,
+) -> ImportPlan:
+    """Read and check ``path`` and compare it with the desk. Writes nothing.
+
+    Raises NotFound/ValidationError only when the file cannot be opened at all (or
+    ``fmt``/``column_map`` are wrong); everything wrong *in* the file is a problem.
+    """
+    return _plan_read(desk, _prepare(path, fmt, column_map), progress)
+
+
+def _plan_read(desk: Desk, prep: _Prepared, progress: ProgressFn | None) -> ImportPlan:
+    if not prep.groups:
+        return prep.plan(_Diff.empty())
+    with desk.read() as conn:
+        return prep.plan(_Diff.build(conn, prep.groups, progress))
+
+
+def import_file(
+    desk: Desk,
+    path: Path,
+    *,
+    fmt: str | None = None,
+    column_map: dict[str, str] | None = None,
+    skip_bad: bool = False,
+    progress: ProgressFn | None = None,
+) -> ImportPlan:
+    """Plan and apply in one go, comparing with the desk once, inside the write
+    transaction. Returns the plan; ``plan.summary.written`` says whether it was
+    applied. A refused file (see :meth:`ImportPlan.can_apply`) writes nothing.
+    """
+    prep = _prepare(path, fmt, column_map)
+    if not prep.groups or not prep.can_apply(skip_bad=skip_bad):
+        return _plan_read(desk, prep, progress)
+    try:
+        with desk.write() as tx:
+            plan = prep.plan(_Diff.build(tx.conn, prep.groups, progress))
+            if not plan.can_apply(skip_bad=skip_bad):
+                raise _RollBack(plan)
+            _write(tx, plan.diff, f"import {path.name}", progress)
+    except _RollBack as stop:
+        return stop.plan
+    plan.summary = replace(plan.summary, written=True)
+    return plan
+
+
+def apply_import(
+    desk: Desk, plan: ImportPlan, *, skip_bad: bool = False, progress: ProgressFn | None = None
+) -> ImportSummary:
+    """Write a plan made by :func:`plan_import` (the TUI's confirm step), in one
+    transaction; returns what was done.
+
+    The comparison with the desk is made again inside the write transaction, so a
+    change since the preview (a sync, another officer) is taken into account.
+    Raises ImportRefused, writing nothing, when the plan has problems and not
+    ``skip_bad``, or when it has a problem that cannot be skipped.
+    """
+    if not plan.can_apply(skip_bad=skip_bad):
+        raise ImportRefused(_refusal_message(plan.problems, fatal=plan.fatal), plan.problems)
+    with desk.write() as tx:
+        diff = _Diff.build(tx.conn, plan.groups, progress)
+        if diff.problems and not skip_bad:
+            problems = sorted([*plan.problems, *diff.problems], key=lambda p: p.row)
+            raise ImportRefused(_refusal_message(problems, fatal=False), problems)
+        _write(tx, diff, f"import {plan.source.name}", progress)
+    summary = diff.summary(
+        rejected_people=plan.summary.people.rejected + len(diff.rejected_groups),
+        rejected_rows=len(plan.rejected) + sum(len(g) for g in diff.rejected_groups),
+    )
+    return ImportSummary(summary.people, summary.candidacies, summary.organisations, written=True)
+
+
+class _RollBack(Exception):
+    def __init__(self, plan: ImportPlan) -> None:
+        super().__init__()
+        self.plan = plan
+
+
+def _write(tx: WriteTx, diff: _Diff, detail: str, progress: ProgressFn | None) -> None:
+    total = (
+        len(diff.new_orgs)
+        + len(diff.new_people)
+        + len(diff.person_updates)
+        + len(diff.new_candidacies)
+        + len(diff.candidacy_updates)
+    )
+    report = _Reporter(progress, "writing", total)
+    if diff.new_orgs:
+        tx.insert_many("organisation", diff.new_orgs, log="batch", detail=detail)
+        report.step(len(diff.new_orgs))
+    for batch in _batches(diff.new_people, _WRITE_BATCH):
+        # One collection event per person, naming the file (never its content).
+        tx.insert_many("person", batch, log="each", detail=detail)
+        report.step(len(batch))
+    for person_id, changes in diff.person_updates:
+        tx.update("person", person_id, changes, detail=detail)
+        report.step(1)
+    for batch in _batches(diff.new_candidacies, _WRITE_BATCH):
+        tx.insert_many("candidacy", batch, log="batch", detail=detail)
+        report.step(len(batch))
+    for cand_id, changes in diff.candidacy_updates:
+        tx.update("candidacy", cand_id, changes, detail=detail)
+        report.step(1)
+
+
+@dataclass
+class _Prepared:
+    """A parsed and checked file, before comparing with the desk."""
+
+    path: Path
+    parse: ParseResult
+    problems: list[Problem]
+    groups: list[list[CandidacyRecord]]
+    fatal: bool
+
+    def can_apply(self, *, skip_bad: bool) -> bool:
+        return not self.problems or (skip_bad and not self.fatal)
+
+    def plan(self, diff: _Diff) -> ImportPlan:
+        problems = sorted([*self.problems, *diff.problems], key=lambda p: p.row)
+        groups = diff.groups if diff.problems else self.groups
+        rejected = _rejected_rows(self.path, self.parse, problems) if not self.fatal else []
+        summary = diff.summary(
+            rejected_people=_rejected_people(self.parse, rejected, groups),
+            rejected_rows=len(rejected),
+        )
+        return ImportPlan(
+            self.path, self.parse, problems, rejected, summary, self.fatal, groups, diff
+        )
+
+
+def _prepare(path: Path, fmt: str | None, column_map: dict[str, str] | None) -> _Prepared:
+    parse = parse_file(path, fmt=fmt, column_map=column_map)
+    problems = list(parse.problems)
+    records = _check_records(parse.records, problems)
+    groups = _check_groups(group_by_person(records), problems)
+    fatal = any(p.row == 0 or _TRUNCATED in p.reason for p in problems)
+    return _Prepared(path, parse, problems, [] if fatal else groups, fatal)
+
+
+def default_rejects_path(source: Path) -> Path:
+    """``roster.csv`` -> ``roster.rejects.csv``, beside the input file."""
+    return source.with_suffix(".rejects.csv")
+
+
+def check_rejects_path(source: Path, path: Path) -> None:
+    """Raise ValidationError if the reject file could not be written at ``path``."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ValidationError(f"The folder {folder} for the reject file does not exist.")
+    if path.is_dir():
+        raise ValidationError(f"{path} is a folder; give a file name for the reject file.")
+    if path.resolve() == source.resolve():
+        raise ValidationError("The reject file cannot be the file being imported.")
+
+
+def write_rejects(plan: ImportPlan, path: Path) -> int:
+    """Write the rejected rows (row number, columns, reasons, original cells) as CSV.
+
+    The file holds personal data: it is created readable by its owner only (0600),
+    written atomically, and never over the input file. Original cells are written
+    exactly as read so the file can be corrected and imported again. Returns the
+    number of rows written.
+    """
+    check_rejects_path(plan.source, path)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["reject_row", "reject_columns", "reject_reasons", *plan.parse.columns])
+    for rej in plan.rejected:
+        columns = "; ".join(dict.fromkeys(p.column for p in rej.problems if p.column))
+        reasons = "; ".join(p.reason for p in rej.problems)
+        writer.writerow([rej.row, columns, reasons, *rej.cells])
+    write_atomic(path, out.getvalue().encode("utf-8-sig"), force=True)
+    return len(plan.rejected)
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _check_records(
+    records: list[CandidacyRecord], problems: list[Problem]
+) -> list[CandidacyRecord]:
+    """The desk's own rules for a record (those the parser does not know)."""
+    good: list[CandidacyRecord] = []
+    for rec in records:
+        found: list[Problem] = []
+        for name, limit in _MAX.items():
+            value: str = getattr(rec, name)
+            if len(value) > limit:
+                label = "organisation name" if name == "org_name" else name
+                found.append(
+                    Problem(rec.row, "", f"The {label} is longer than {limit} characters.")
+                )
+        if rec.phone and not _PHONE.match(rec.phone):
+            found.append(
+                Problem(
+                    rec.row,
+                    "",
+                    "The phone number may hold only digits, spaces, +, ( ) and - "
+                    "(6 to 20 characters).",
+                )
+            )
+        if found:
+            problems.extend(found)
+        else:
+            good.append(rec)
+    return good
+
+
+def _check_groups(
+    groups: list[list[CandidacyRecord]], problems: list[Problem]
+) -> list[list[CandidacyRecord]]:
+    """A person (grouped by name when there is no id) may stand on a ballot once."""
+    out: list[list[CandidacyRecord]] = []
+    for group in groups:
+        seen: dict[str, int] = {}
+        kept: list[CandidacyRecord] = []
+        for rec in group:
+            if rec.ballot_paper_id:
+                first = seen.setdefault(rec.ballot_paper_id, rec.row)
+                if first != rec.row:
+                    problems.append(
+                        Problem(
+                            rec.row,
+                            "",
+                            f"This row repeats the person and ballot_paper_id of row {first}.",
+                        )
+                    )
+                    continue
+            kept.append(rec)
+        if kept:
+            out.append(kept)
+    return out
+
+
+def _refusal_message(problems: Sequence[Problem], *, fatal: bool) -> str:
+    n = len(problems)
+    noun = "problem" if n == 1 else "problems"
+    if fatal:
+        return (
+            f"The file was refused: {n} {noun}, at least one with the file itself "
+            "(its columns, encoding or quoting), which --skip-bad cannot skip. "
+            "Nothing was imported."
+        )
+    return (
+        f"The file was refused: {n} {noun}. Nothing was imported. Fix the rows listed, "
+        "or use --skip-bad to import the good rows and write the bad ones to a reject file."
+    )
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def _slug(text: str) -> str:
+    ascii_text = (
+        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    )
+    return _NON_SLUG.sub("-", ascii_text).strip("-")
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class _Reporter:
+    """Calls ``progress`` now and then (every 1% or so), and at the end."""
+
+    def __init__(self, progress: ProgressFn | None, stage: str, total: int) -> None:
+        self.progress = progress
+        self.stage = stage
+        self.total = total
+        self.done = 0
+        self.every = max(1, total // 100)
+        self.last = 0
+
+    def step(self, n: int) -> None:
+        self.done += n
+        if self.progress is not None and (
+            self.done - self.last >= self.every or self.done >= self.total
+        ):
+            self.last = self.done
+            self.progress(self.stage, self.done, self.total)
+
+
+def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _primary(group: list[CandidacyRecord]) -> CandidacyRecord:
+    """The candidacy that sets the person's party/post/ballot: the latest election
+    (first in the file among equals), preferring polls that were not cancelled."""
+    best = group[0]
+    for rec in group[1:]:
+        if _rank(rec) > _rank(best):
+            best = rec
+    return best
+
+
+def _rank(rec: CandidacyRecord) -> tuple[bool, date]:
+    return (not rec.cancelled_poll, rec.election_date or date.min)
+
+
+def _first(group: list[CandidacyRecord], name: str, primary: CandidacyRecord) -> str:
+    value: str = getattr(primary, name)
+    if value:
+        return value
+    for rec in group:
+        value = getattr(rec, name)
+        if value:
+            return value
+    return ""
+
+
+@dataclass
+class _Diff:
+    """The changes one import makes to the desk (built from a read connection)."""
+
+    new_orgs: list[dict[str, Any]]
+    new_people: list[dict[str, Any]]
+    person_updates: list[tuple[str, dict[str, Any]]]
+    new_candidacies: list[dict[str, Any]]
+    candidacy_updates: list[tuple[str, dict[str, Any]]]
+    people_unchanged: int
+    people_updated: int
+    candidacies_unchanged: int
+    orgs_unchanged: int
+    problems: list[Problem]
+    groups: list[list[CandidacyRecord]]  # groups left after problems found here
+    rejected_groups: list[list[CandidacyRecord]]
+
+    @classmethod
+    def empty(cls) -> _Diff:
+        return cls([], [], [], [], [], 0, 0, 0, 0, [], [], [])
+
+    def summary(self, *, rejected_people: int, rejected_rows: int) -> ImportSummary:
+        return ImportSummary(
+            people=Counts(
+                new=len(self.new_people),
+                updated=self.people_updated,
+                unchanged=self.people_unchanged,
+                rejected=rejected_people,
+            ),
+            candidacies=Counts(
+                new=len(self.new_candidacies),
+                updated=len(self.candidacy_updates),
+                unchanged=self.candidacies_unchanged,
+                rejected=rejected_rows,
+            ),
+            organisations=Counts(new=len(self.new_orgs), unchanged=self.orgs_unchanged),
+        )
+
+    @classmethod
+    def build(
+        cls,
+        conn: Connection,
+        groups: list[list[CandidacyRecord]],
+        progress: ProgressFn | None,
+    ) -> _Diff:
+        diff = cls.empty()
+        now = utcnow()
+        review = person_review_date(now.date())
+
+        # Organisations, by slug.
+        names: dict[str, str] = {}
+        kinds: dict[str, str] = {}
+        for group in groups:
+            for rec in group:
+                if rec.org_slug:
+                    # The longest name is the most informative ("Cardiff Council" over
+                    # "Cardiff", which is what the slug alone gives).
+                    if len(rec.org_name) > len(names.get(rec.org_slug, "")):
+                        names[rec.org_slug] = rec.org_name
+                    kinds.setdefault(rec.org_slug, _ORG_KINDS.get(rec.election_kind, "other"))
+        org_ids: dict[str, str] = {}
+        slugs = sorted(names)
+        for chunk in _chunks(slugs):
+            query = (
+                select(ORGANISATION.c.id, ORGANISATION.c.slug)
+                .where(ORGANISATION.c.slug.in_(chunk), ORGANISATION.c.deleted.is_(False))
+                .order_by(ORGANISATION.c.created_at.desc(), ORGANISATION.c.id.desc())
+            )
+            for row in conn.execute(query):
+                org_ids[row.slug] = row.id  # the oldest wins (ordered last)
+        diff.orgs_unchanged = len(org_ids)
+        for slug in slugs:
+            if slug not in org_ids:
+                new_id = uuid7()
+                org_ids[slug] = new_id
+                diff.new_orgs.append(
+                    {
+                        "id": new_id,
+                        "slug": slug,
+                        "name": names[slug] or slug,
+                        "kind": kinds[slug],
+                    }
+                )
+
+        # People: by id; then by (name, organisation) -- for a row with an id, only
+        # among people without one (someone with another id is someone else).
+        primaries = [_primary(g) for g in groups]
+        wanted = sorted({p.dc_person_id for p in primaries if p.dc_person_id})
+        by_dc: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(wanted):
+            for row in conn.execute(select(PERSON).where(PERSON.c.dc_person_id.in_(chunk))):
+                by_dc[str(row.dc_person_id)] = dict(row._mapping)
+        unmatched = [p for p in primaries if not (p.dc_person_id and p.dc_person_id in by_dc)]
+        by_name: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+        if unmatched:
+            known_orgs = sorted(
+                {org_ids[p.org_slug] for p in unmatched if p.org_slug}
+                - {o["id"] for o in diff.new_orgs}
+            )
+            base = select(PERSON).where(PERSON.c.deleted.is_(False))
+            queries = [base.where(PERSON.c.organisation_id.in_(c)) for c in _chunks(known_orgs)]
+            if any(not p.org_slug for p in unmatched):
+                queries.append(base.where(PERSON.c.organisation_id.is_(None)))
+            for query in queries:
+                for row in conn.execute(query):
+                    person = dict(row._mapping)
+                    key = (_name_key(person["name"]), person["organisation_id"])
+                    by_name.setdefault(key, []).append(person)
+
+        claimed: set[str] = set()
+        person_ids: list[str] = []  # people already on the desk
+        group_ids: list[str] = []  # the person of each of diff.groups
+        report = _Reporter(progress, "matching", len(groups))
+        for group, primary in zip(groups, primaries, strict=True):
+            report.step(1)
+            dc_id = primary.dc_person_id
+            org_id = org_ids.get(primary.org_slug) if primary.org_slug else None
+            existing = by_dc.get(dc_id) if dc_id else None
+            if existing is None:
+                # Rows without an id are grouped by (name, organisation), so the
+                # primary row's organisation is the group's.
+                hits = [
+                    p
+                    for p in by_name.get((_name_key(primary.name), org_id), [])
+                    if p["id"] not in claimed and not (dc_id and p["dc_person_id"])
+                ]
+                existing = hits[0] if len(hits) == 1 else None
+            if existing is not None and existing["deleted"]:
+                for rec in group:
+                    diff.problems.append(
+                        Problem(
+                            rec.row,
+                            "",
+                            "This person was removed from the roster on this desk; "
+                            "a supervisor must restore them before they can be imported.",
+                        )
+                    )
+                diff.rejected_groups.append(group)
+                continue
+            diff.groups.append(group)
+            values: dict[str, Any] = {
+                "name": primary.name,
+                "party": primary.party,
+                "post": primary.post,
+                "ballot_paper_id": primary.ballot_paper_id,
+                "election_date": primary.election_date,
+                "organisation_id": org_id,
+                "email": _first(group, "email", primary),
+                "phone": _first(group, "phone", primary),
+                "address": _first(group, "address", primary),
+            }
+            if existing is None:
+                person_id = uuid7()
+                diff.new_people.append(
+                    {
+                        "id": person_id,
+                        **values,
+                        "dc_person_id": dc_id,
+                        "role": str(PersonRole.CANDIDATE),
+                        "review_date": review,
+                    }
+                )
+            else:
+                person_id = existing["id"]
+                claimed.add(person_id)
+                person_ids.append(person_id)
+                changes = {
+                    k: v for k, v in values.items() if v not in ("", None) and existing[k] != v
+                }
+                if dc_id and existing["dc_person_id"] is None:
+                    changes["dc_person_id"] = dc_id
+                role = existing["role"]
+                if role not in KEPT_ROLES and role != PersonRole.CANDIDATE:
+                    changes["role"] = str(PersonRole.CANDIDATE)
+                if changes:
+                    diff.person_updates.append((person_id, changes))
+            group_ids.append(person_id)
+
+        # Candidacies of the people already on the desk.
+        held: dict[tuple[str, str], dict[str, Any]] = {}
+        for chunk in _chunks(person_ids):
+            for row in conn.execute(select(CANDIDACY).where(CANDIDACY.c.person_id.in_(chunk))):
+                held[(row.person_id, row.ballot_paper_id)] = dict(row._mapping)
+        updated_people = {pid for pid, _ in diff.person_updates}
+        new_people = {p["id"] for p in diff.new_people}
+        for group, person_id in zip(diff.groups, group_ids, strict=True):
+            touched = False
+            for rec in group:
+                if not rec.ballot_paper_id:
+                    continue
+                values = {
+                    "election_id": rec.election_id,
+                    "election_date": rec.election_date,
+                    "party": rec.party,
+                    "post": rec.post,
+                    "organisation_id": org_ids.get(rec.org_slug) if rec.org_slug else None,
+                    "cancelled_poll": rec.cancelled_poll,
+                    "elected": rec.elected,
+                }
+                current = held.get((person_id, rec.ballot_paper_id))
+                if current is None:
+                    diff.new_candidacies.append(
+                        {"person_id": person_id, "ballot_paper_id": rec.ballot_paper_id, **values}
+                    )
+                    touched = True
+                    continue
+                changes = {
+                    k: v for k, v in values.items() if v not in ("", None) and current[k] != v
+                }
+                if changes:
+                    diff.candidacy_updates.append((current["id"], changes))
+                    touched = True
+                else:
+                    diff.candidacies_unchanged += 1
+            if person_id in new_people:
+                continue
+            if person_id in updated_people or touched:
+                diff.people_updated += 1
+            else:
+                diff.people_unchanged += 1
+        return diff
+
+
+# --------------------------------------------------------------------------- rejects
+
+
+def _decoded_rows(path: Path, parse: ParseResult) -> Iterator[tuple[int, list[str]]]:
+    """The file's CSV records, numbered as the parser numbers rows."""
+    if not parse.encoding:
+        return
+    try:
+        text = path.read_bytes().decode(parse.encoding)
+    except (OSError, UnicodeDecodeError):
+        return
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error:
+        return
+
+
+def _rejected_rows(path: Path, parse: ParseResult, problems: list[Problem]) -> list[RejectedRow]:
+    by_row: dict[int, list[Problem]] = {}
+    for p in problems:
+        if p.row > 0:
+            by_row.setdefault(p.row, []).append(p)
+    if not by_row:
+        return []
+    cells: dict[int, list[str]] = {}
+    last = max(by_row)
+    for n, row in _decoded_rows(path, parse):
+        if n in by_row:
+            cells[n] = row
+        if n >= last:
+            break
+    return [RejectedRow(n, tuple(by_row[n]), tuple(cells.get(n, ()))) for n in sorted(by_row)]
+
+
+def _rejected_people(
+    parse: ParseResult, rejected: list[RejectedRow], groups: Iterable[list[CandidacyRecord]]
+) -> int:
+    """People none of whose rows will be imported (each row without an id is a person)."""
+    if not rejected:
+        return 0
+    by_field = {f: c for c, f in parse.mapping.items()}
+    i_pid = parse.columns.index(by_field["person_id"]) if "person_id" in by_field else -1
+    imported = {g[0].dc_person_id for g in groups if g[0].dc_person_id}
+    keys: set[str] = set()
+    for rej in rejected:
+        pid = rej.cells[i_pid].strip() if 0 <= i_pid < len(rej.cells) else ""
+        if pid:
+            if pid not in imported:
+                keys.add("id:" + pid)
+        else:
+            keys.add(f"row:{rej.row}")
+    return len(keys)

@@ -1,0 +1,472 @@
+"""Applying remote changes to the desk: the second entry of the one write path.
+
+``WriteTx`` writes local edits (row, field versions, outbox, audit). This module writes
+changes that came from the hub, inside the caller's ``WriteTx`` transaction: the row
+values, the field versions taken from the remote (so every desk converges on the same
+versions), conflict records, and audit events. It never writes outbox entries: a remote
+change is not this desk's to send again.
+
+Merge rule: per field, the larger version (hlc, site id) wins. A local edit that is still
+waiting in the outbox and loses to a remote one is kept as a ``conflict`` row for a
+supervisor. Insert-only rows are inserted once (or deleted when erased) and never conflict.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Column, Connection, Date, Table, bindparam, select, update
+
+from deskapp.core.domain import AuditAction
+from deskapp.core.hlc import ClockSkew
+from deskapp.core.ids import uuid7
+from deskapp.store.models import Conflict
+from deskapp.store.types import UTCDateTime
+from deskapp.store.writes import APPEND_ONLY, NOT_FIELDS, VERSIONED, WriteTx, _Bulk
+
+Version = tuple[int, str]
+CONFLICT = Conflict.__table__  # type: ignore[attr-defined]
+#: How erasure shows on a person row (see ``deskapp.store.people.erase_person``).
+ERASED_NAME = "[erased]"
+#: Insert-only tables holding a person's data, removed when the person is erased.
+PERSON_LINKED = ("contact", "event_person", "incident_person")
+CHUNK = 400
+
+
+# -- values on the wire --------------------------------------------------------------
+def encode_value(value: Any) -> Any:
+    """A column value as JSON: times and dates as ISO strings, the rest as they are."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def decode_value(column: Column[Any], value: Any) -> Any:
+    if value is None:
+        return None
+    kind = column.type
+    if isinstance(kind, UTCDateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(kind, Date):
+        return date.fromisoformat(value)
+    if isinstance(kind, Boolean):
+        return bool(value)
+    return value
+
+
+def table_of(entity: str) -> Table:
+    table = VERSIONED.get(entity) or APPEND_ONLY.get(entity)
+    if table is None:
+        raise KeyError(f"not a synced entity: {entity}")
+    return table
+
+
+def encode_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: encode_value(v) for k, v in row.items()}
+
+
+def decode_row(table: Table, data: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: decode_value(table.c[k], v) for k, v in data.items() if k in table.c}
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(encode_value(value), ensure_ascii=False)
+
+
+def append_key_columns(table: Table) -> list[str]:
+    """The columns an insert-only row's key is made of (see ``writes._append_key``)."""
+    if "id" in table.c:
+        return ["id"]
+    return sorted(c.name for c in table.columns)
+
+
+def split_append_key(table: Table, key: str) -> dict[str, str]:
+    names = append_key_columns(table)
+    return dict(zip(names, key.split(":") if len(names) > 1 else [key], strict=True))
+
+
+# -- versions ------------------------------------------------------------------------
+def effective(versions: Mapping[str, Version], name: str) -> Version | None:
+    """A field's version: its own, else the row's creation version ``*``."""
+    return versions.get(name) or versions.get("*")
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def local_versions(
+    conn: Connection, entity: str, ids: Sequence[str]
+) -> dict[str, dict[str, Version]]:
+    out: dict[str, dict[str, Version]] = defaultdict(dict)
+    for part in _chunks(ids):
+        marks = ",".join("?" for _ in part)
+        for row_id, name, hlc, site in conn.exec_driver_sql(
+            "SELECT row_id, field, hlc, site_id FROM field_version "
+            f"WHERE entity = ? AND row_id IN ({marks})",
+            (entity, *part),
+        ):
+            out[row_id][name] = (int(hlc), str(site))
+    return out
+
+
+def pending_fields(
+    conn: Connection, pushed_hw: int, entity: str, ids: Sequence[str]
+) -> dict[str, set[str]]:
+    """Fields of these rows edited locally and not yet accepted by the hub."""
+    out: dict[str, set[str]] = defaultdict(set)
+    table = VERSIONED[entity]
+    for part in _chunks(ids):
+        marks = ",".join("?" for _ in part)
+        for row_id, op, names in conn.exec_driver_sql(
+            "SELECT row_id, op, fields FROM outbox "
+            f"WHERE seq > ? AND entity = ? AND row_id IN ({marks})",
+            (pushed_hw, entity, *part),
+        ):
+            if op == "insert":
+                out[row_id].update(c.name for c in table.columns)
+            elif names:
+                out[row_id].update(str(names).split(","))
+    return out
+
+
+# -- what arrives --------------------------------------------------------------------
+@dataclass
+class RemoteRow:
+    """A row's state at the hub: values on the wire (None: an erased insert-only row) and
+    the version of each field (``*`` for the creation)."""
+
+    entity: str
+    row_id: str
+    data: dict[str, Any] | None
+    versions: dict[str, Version]
+
+
+@dataclass
+class RemoteConflict:
+    """A conflict the hub found for this desk: its edit (loser) lost to another (winner)."""
+
+    id: str
+    entity: str
+    row_id: str
+    field: str
+    loser_value: Any
+    loser_version: Version
+    winner_value: Any
+    winner_version: Version
+
+
+@dataclass
+class MergeOutcome:
+    changed: int = 0  # rows inserted, altered or erased on this desk
+    conflicts: int = 0
+    skews: list[tuple[str, ClockSkew]] = field(default_factory=list)
+
+    def add(self, other: MergeOutcome) -> None:
+        self.changed += other.changed
+        self.conflicts += other.conflicts
+        self.skews.extend(other.skews)
+
+
+def observe(tx: WriteTx, versions: Iterable[Version]) -> list[tuple[str, ClockSkew]]:
+    """Advance the desk's clock past remote versions; report any implausibly far ahead."""
+    latest: dict[str, int] = {}
+    for hlc, site in versions:
+        if hlc > latest.get(site, -1):
+            latest[site] = hlc
+    skews = []
+    for site, hlc in latest.items():
+        skew = tx.clock.observe(hlc)
+        if skew is not None:
+            skews.append((site, skew))
+    return skews
+
+
+def apply_remote(tx: WriteTx, rows: Sequence[RemoteRow], pushed_hw: int) -> MergeOutcome:
+    """Merge a batch of remote rows into the desk, inside ``tx``'s transaction."""
+    outcome = MergeOutcome()
+    outcome.skews = observe(tx, (v for r in rows for v in r.versions.values()))
+    by_entity: dict[str, list[RemoteRow]] = defaultdict(list)
+    for row in rows:
+        by_entity[row.entity].append(row)
+    for entity, group in by_entity.items():
+        if entity in VERSIONED:
+            outcome.add(_merge_versioned(tx, entity, group, pushed_hw))
+        elif entity in APPEND_ONLY:
+            outcome.add(_merge_appended(tx, entity, group))
+    return outcome
+
+
+def _merge_versioned(
+    tx: WriteTx, entity: str, rows: Sequence[RemoteRow], pushed_hw: int
+) -> MergeOutcome:
+    conn = tx.conn
+    table = VERSIONED[entity]
+    ids = [r.row_id for r in rows]
+    existing: dict[str, dict[str, Any]] = {}
+    for part in _chunks(ids):
+        for rec in conn.execute(select(table).where(table.c.id.in_(part))).mappings():
+            existing[rec["id"]] = dict(rec)
+    versions = local_versions(conn, entity, ids)
+    pending = pending_fields(conn, pushed_hw, entity, ids)
+    outcome = MergeOutcome()
+    inserts: list[dict[str, Any]] = []
+    field_versions: list[tuple[str, str, str, int, str]] = []
+    updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    conflicts: list[dict[str, Any]] = []
+    altered_fields: set[str] = set()
+    erased: list[str] = []
+    for remote in rows:
+        if remote.data is None:
+            continue
+        local = existing.get(remote.row_id)
+        if local is None:
+            values = decode_row(table, remote.data)
+            values["id"] = remote.row_id
+            inserts.append(values)
+            existing[remote.row_id] = values
+            for name, (hlc, site) in remote.versions.items():
+                if name == "*" or (name in table.c and name not in NOT_FIELDS):
+                    field_versions.append((entity, remote.row_id, name, hlc, site))
+            continue
+        mine = versions.get(remote.row_id, {})
+        changes: dict[str, Any] = {}
+        for name, wire in remote.data.items():
+            if name in NOT_FIELDS or name not in table.c:
+                continue
+            theirs = effective(remote.versions, name)
+            ours = effective(mine, name)
+            if theirs is None or (ours is not None and theirs <= ours):
+                continue
+            value = decode_value(table.c[name], wire)
+            if local[name] != value:
+                changes[name] = value
+                if (
+                    ours is not None
+                    and ours[1] == tx.site_id
+                    and name in pending.get(remote.row_id, ())
+                ):
+                    conflicts.append(
+                        _conflict_row(
+                            tx, entity, remote.row_id, name, local[name], ours, wire, theirs
+                        )
+                    )
+            field_versions.append((entity, remote.row_id, name, theirs[0], theirs[1]))
+        if changes:
+            altered_fields.update(changes)
+            local.update(changes)
+            if "updated_at" in table.c:
+                changes["updated_at"] = tx.now
+            updates[tuple(sorted(changes))].append(
+                {"b_id": remote.row_id, **{"b_" + k: v for k, v in changes.items()}}
+            )
+            outcome.changed += 1
+            if (
+                entity == "person"
+                and ("deleted" in changes or "name" in changes)
+                and local.get("deleted")
+                and local.get("name") == ERASED_NAME
+            ):
+                erased.append(remote.row_id)
+    if inserts:
+        for new_row in inserts:
+            for name in ("created_at", "updated_at"):
+                if name in table.c and new_row.get(name) is None:
+                    new_row[name] = tx.now
+        _Bulk(conn, table).run(inserts)
+        outcome.changed += len(inserts)
+        tx.audit(
+            AuditAction.COLLECTION,
+            entity,
+            inserts[0]["id"] if len(inserts) == 1 else "",
+            detail=f"sync: {len(inserts)} received from the hub",
+        )
+    for names, params in updates.items():
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values({k: bindparam("b_" + k) for k in names})
+        )
+        conn.execute(stmt, params)
+    if updates:
+        count = sum(len(p) for p in updates.values())
+        tx.audit(
+            AuditAction.ALTERATION,
+            entity,
+            next(iter(updates.values()))[0]["b_id"] if count == 1 else "",
+            sorted(altered_fields),
+            detail=f"sync: {count} altered from the hub",
+        )
+    if field_versions:
+        conn.exec_driver_sql(
+            "INSERT INTO field_version(entity, row_id, field, hlc, site_id) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(entity, row_id, field) "
+            "DO UPDATE SET hlc = excluded.hlc, site_id = excluded.site_id",
+            field_versions,
+        )
+    if conflicts:
+        conn.execute(CONFLICT.insert(), conflicts)
+        outcome.conflicts += len(conflicts)
+    for person_id in erased:
+        erase_person_locally(tx, person_id)
+    return outcome
+
+
+def _conflict_row(
+    tx: WriteTx,
+    entity: str,
+    row_id: str,
+    name: str,
+    local_value: Any,
+    local_version: Version,
+    remote_wire: Any,
+    remote_version: Version,
+    conflict_id: str | None = None,
+) -> dict[str, Any]:
+    tx.audit(
+        AuditAction.ALTERATION,
+        entity,
+        row_id,
+        (name,),
+        detail="sync: a local edit lost to a concurrent one; kept as a conflict",
+    )
+    return {
+        "id": conflict_id or uuid7(),
+        "entity": entity,
+        "row_id": row_id,
+        "field": name,
+        "local_value": dumps(local_value),
+        "local_hlc": local_version[0],
+        "local_site": local_version[1],
+        "remote_value": json.dumps(remote_wire, ensure_ascii=False),
+        "remote_hlc": remote_version[0],
+        "remote_site": remote_version[1],
+        "detected_at": tx.now,
+        "resolved_by": None,
+        "resolved_at": None,
+        "resolution": None,
+    }
+
+
+def erase_person_locally(tx: WriteTx, person_id: str) -> None:
+    """An erasure arrived: remove the person's contact log and links, and every conflict
+    holding old values of theirs, from this desk (no outbox: the hub already has it)."""
+    removed = 0
+    for entity in PERSON_LINKED:
+        table = APPEND_ONLY[entity]
+        result = tx.conn.execute(table.delete().where(table.c.person_id == person_id))
+        removed += int(result.rowcount or 0)
+    tx.conn.execute(CONFLICT.delete().where(CONFLICT.c.row_id == person_id))
+    tx.conn.exec_driver_sql("INSERT INTO person_fts(person_fts) VALUES ('optimize')")
+    tx.audit(
+        AuditAction.ERASURE,
+        "person",
+        person_id,
+        detail=f"sync: erasure received from the hub; removed {removed} contacts and links",
+    )
+
+
+def _merge_appended(tx: WriteTx, entity: str, rows: Sequence[RemoteRow]) -> MergeOutcome:
+    conn = tx.conn
+    table = APPEND_ONLY[entity]
+    names = append_key_columns(table)
+    outcome = MergeOutcome()
+    present: set[str] = set()
+    keys = [r.row_id for r in rows]
+    if names == ["id"]:
+        for part in _chunks(keys):
+            present.update(
+                str(v)
+                for v in conn.execute(select(table.c.id).where(table.c.id.in_(part))).scalars()
+            )
+    else:
+        for part in _chunks(keys):
+            for key in part:
+                where = split_append_key(table, key)
+                query = select(*[table.c[n] for n in names])
+                for n, v in where.items():
+                    query = query.where(table.c[n] == v)
+                if conn.execute(query).first() is not None:
+                    present.add(key)
+    inserts: list[dict[str, Any]] = []
+    erased = 0
+    for remote in rows:
+        if remote.data is None:
+            if remote.row_id in present:
+                delete = table.delete()
+                for n, v in split_append_key(table, remote.row_id).items():
+                    delete = delete.where(table.c[n] == v)
+                conn.execute(delete)
+                present.discard(remote.row_id)
+                erased += 1
+            continue
+        if remote.row_id in present:
+            continue
+        values = decode_row(table, remote.data)
+        values.update(split_append_key(table, remote.row_id))
+        inserts.append(values)
+        present.add(remote.row_id)
+    if inserts:
+        _Bulk(conn, table).run(inserts)
+        tx.audit(
+            AuditAction.COLLECTION, entity, "", detail=f"sync: {len(inserts)} received from the hub"
+        )
+    if erased:
+        tx.audit(AuditAction.ERASURE, entity, "", detail=f"sync: {erased} erased at the hub")
+    outcome.changed = len(inserts) + erased
+    return outcome
+
+
+def apply_conflicts(
+    tx: WriteTx, conflicts: Sequence[RemoteConflict], pushed_hw: int
+) -> MergeOutcome:
+    """Keep conflicts the hub found for this desk, and make sure the winning value is here."""
+    outcome = MergeOutcome()
+    if not conflicts:
+        return outcome
+    known = {
+        str(v)
+        for v in tx.conn.execute(
+            select(CONFLICT.c.id).where(CONFLICT.c.id.in_([c.id for c in conflicts]))
+        ).scalars()
+    }
+    here = []
+    for c in conflicts:
+        table = VERSIONED.get(c.entity)
+        if table is None or c.field not in table.c:
+            continue
+        if tx.conn.execute(select(table.c.id).where(table.c.id == c.row_id)).first():
+            here.append(c)
+    fresh = []
+    for c in here:
+        table = VERSIONED[c.entity]
+        if c.id in known or c.loser_value == c.winner_value:
+            continue
+        fresh.append(
+            _conflict_row(
+                tx,
+                c.entity,
+                c.row_id,
+                c.field,
+                decode_value(table.c[c.field], c.loser_value),
+                c.loser_version,
+                c.winner_value,
+                c.winner_version,
+                conflict_id=c.id,
+            )
+        )
+    if fresh:
+        tx.conn.execute(CONFLICT.insert(), fresh)
+        outcome.conflicts += len(fresh)
+    winners = [
+        RemoteRow(c.entity, c.row_id, {c.field: c.winner_value}, {c.field: c.winner_version})
+        for c in here
+    ]
+    outcome.add(apply_remote(tx, winners, pushed_hw))
+    return outcome

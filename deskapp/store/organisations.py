@@ -1,0 +1,127 @@
+"""Organisations (councils and authorities), their returning officer's contact, and the
+status of the request to share candidates' contact details with the desk.
+
+Roster import creates organisations (by slug, from Democracy Club ballot ids); officers
+then record who the returning officer is and how the request to share is going. The
+returning officer's phone and email are masked in listings unless revealed, and
+revealing them is a logged consultation, as for people.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from sqlalchemy import Connection, Table, func, select
+
+from deskapp.core import validation as v
+from deskapp.core.domain import AuditAction
+from deskapp.core.errors import ValidationError
+from deskapp.core.masking import mask_row
+from deskapp.store.desk import Desk
+from deskapp.store.lookup import resolve_id
+from deskapp.store.models import SENSITIVE_FIELDS, Organisation, Person
+
+ORGANISATION: Final[Table] = Organisation.__table__  # type: ignore[attr-defined]
+PERSON: Final[Table] = Person.__table__  # type: ignore[attr-defined]
+SENSITIVE: Final = SENSITIVE_FIELDS["organisation"]
+SHARE_STATUSES: Final = ("not-requested", "requested", "agreed", "refused")
+EDITABLE: Final = ("name", "kind", "ro_name", "ro_phone", "ro_email", "share_request_status")
+
+
+def clean_organisation(fields: dict[str, Any]) -> dict[str, Any]:
+    """Validate and normalise any subset of ``EDITABLE``."""
+    out: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key not in EDITABLE:
+            raise ValidationError(f"'{key}' is not a field of an organisation.")
+        text = "" if value is None else str(value)
+        if key == "name":
+            out[key] = v.clean_text(text, field="name", required=True, max_len=200)
+        elif key == "ro_email":
+            out[key] = v.email(text)
+        elif key == "ro_phone":
+            out[key] = v.phone(text)
+        elif key == "share_request_status":
+            status = text.strip().lower().replace("_", "-").replace(" ", "-")
+            if status not in SHARE_STATUSES:
+                raise ValidationError(
+                    f"The share request status must be one of: {', '.join(SHARE_STATUSES)}."
+                )
+            out[key] = status
+        else:
+            out[key] = v.clean_text(text, field=key.replace("_", " "), max_len=200)
+    return out
+
+
+def resolve_organisation(conn: Connection, ident: str) -> str:
+    """An organisation's id from its id, an id prefix, or its slug ("leeds")."""
+    slug = ident.strip().lower()
+    hit = conn.execute(
+        select(ORGANISATION.c.id)
+        .where(ORGANISATION.c.slug == slug, ORGANISATION.c.deleted.is_(False))
+        .order_by(ORGANISATION.c.created_at)
+        .limit(1)
+    ).scalar()
+    if hit is not None:
+        return str(hit)
+    return resolve_id(conn, ORGANISATION, ident, label="organisation")
+
+
+def list_organisations(
+    desk: Desk,
+    *,
+    filter_text: str = "",
+    limit: int | None = None,
+    reveal: bool = False,
+    reason: str = "",
+) -> list[dict[str, Any]]:
+    """Organisations by name, each with the number of people on the roster in it.
+
+    With ``reveal`` the returning officers' phone and email are shown, and that is
+    logged (one consultation event per organisation shown).
+    """
+    people = (
+        select(PERSON.c.organisation_id, func.count().label("people"))
+        .where(PERSON.c.deleted.is_(False))
+        .group_by(PERSON.c.organisation_id)
+        .subquery()
+    )
+    query = (
+        select(ORGANISATION, func.coalesce(people.c.people, 0).label("people"))
+        .outerjoin(people, people.c.organisation_id == ORGANISATION.c.id)
+        .where(ORGANISATION.c.deleted.is_(False))
+        .order_by(ORGANISATION.c.name, ORGANISATION.c.id)
+    )
+    for word in filter_text.lower().split():
+        like = f"%{word}%"
+        query = query.where(
+            func.lower(ORGANISATION.c.name).like(like)
+            | ORGANISATION.c.slug.like(like)
+            | func.lower(ORGANISATION.c.ro_name).like(like)
+        )
+    if limit is not None:
+        query = query.limit(limit)
+    with desk.read() as conn:
+        rows = [dict(r) for r in conn.execute(query).mappings()]
+    if reveal and rows:
+        with desk.write() as tx:
+            for row in rows:
+                tx.audit(
+                    AuditAction.CONSULTATION,
+                    "organisation",
+                    row["id"],
+                    SENSITIVE,
+                    detail=f"list revealed{': ' + reason if reason else ''}",
+                )
+        return rows
+    return [mask_row(r, SENSITIVE) for r in rows]
+
+
+def update_organisation(desk: Desk, ident: str, **fields: Any) -> dict[str, tuple[Any, Any]]:
+    """Change an organisation (id, id prefix or slug); returns ``{field: (old, new)}``."""
+    values = clean_organisation(fields)
+    if not values:
+        raise ValidationError("Give at least one field to change.")
+    with desk.write() as tx:
+        org_id = resolve_organisation(tx.conn, ident)
+        return tx.update("organisation", org_id, values)

@@ -1,0 +1,465 @@
+"""Sync on demand: push the outbox to the hub, pull what changed, keep conflicts.
+
+``run_sync`` is what ``deskapp sync`` and the TUI's sync key call. Every batch is atomic
+on both sides and retries are harmless:
+
+* push: a batch of outbox entries is one hub transaction, which also records the desk's
+  outbox high-water mark; only after it commits does the desk drop those entries (a crash
+  in between re-sends them, and the hub skips what it already has);
+* pull: a batch of hub rows after the desk's cursor is merged, and the cursor advanced, in
+  one local transaction.
+
+Cancelling stops between batches; whatever committed stays committed and consistent.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select, text
+
+from deskapp.core.clock import utcnow
+from deskapp.core.errors import ConfigError
+from deskapp.store import merge
+from deskapp.store.desk import Desk
+from deskapp.store.models import AuditEvent, Conflict
+from deskapp.store.writes import APPEND_ONLY, VERSIONED, WriteTx
+from deskapp.sync.hub import (
+    Change,
+    Hub,
+    PushBatch,
+    decode_versions,
+    encode_audit,
+    open_hub,
+    parse_hub_url,
+)
+
+AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
+CONFLICT = Conflict.__table__  # type: ignore[attr-defined]
+BATCH = 2000
+
+K_URL = "sync_hub_url"
+K_HUB_ID = "sync_hub_id"
+K_CURSOR = "sync_cursor"
+K_CONFLICT_CURSOR = "sync_conflict_cursor"
+K_PUSHED = "sync_pushed_hw"
+K_AUDIT = "sync_audit_hw"
+K_LAST = "sync_last_at"
+KEYS = (K_URL, K_HUB_ID, K_CURSOR, K_CONFLICT_CURSOR, K_PUSHED, K_AUDIT, K_LAST)
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    phase: str  # "push" | "pull"
+    done: int
+    total: int
+
+
+@dataclass
+class SyncResult:
+    hub_url: str
+    pushed: int = 0
+    pulled: int = 0
+    conflicts: int = 0
+    audit_pushed: int = 0
+    skew: list[str] = field(default_factory=list)
+    duration_s: float = 0.0
+    cancelled: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "hub": self.hub_url,
+            "pushed": self.pushed,
+            "pulled": self.pulled,
+            "conflicts": self.conflicts,
+            "audit_pushed": self.audit_pushed,
+            "skew": list(self.skew),
+            "duration_s": round(self.duration_s, 3),
+            "cancelled": self.cancelled,
+        }
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    pending: int
+    last_sync_at: datetime | None
+    conflicts_waiting: int
+    hub_url: str | None
+
+
+# -- the desk's sync state (in its encrypted meta table) --------------------------------
+def _state(conn: Connection) -> dict[str, str]:
+    rows = conn.exec_driver_sql(
+        f"SELECT key, value FROM meta WHERE key IN ({','.join('?' for _ in KEYS)})", KEYS
+    )
+    return {str(k): str(v) for k, v in rows}
+
+
+def _set(conn: Connection, values: dict[str, Any]) -> None:
+    conn.execute(
+        text(
+            "INSERT INTO meta(key, value) VALUES (:k, :v) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+        ),
+        [{"k": k, "v": str(v)} for k, v in values.items()],
+    )
+
+
+def _mark(conn: Connection, cursor: int) -> None:
+    """Record that edits made from now on were made having seen the hub up to ``cursor``."""
+    conn.exec_driver_sql(
+        "INSERT INTO sync_mark(outbox_seq, cursor) "
+        "VALUES ((SELECT coalesce(max(seq), 0) FROM outbox), ?) "
+        "ON CONFLICT(outbox_seq) DO UPDATE SET cursor = excluded.cursor",
+        (cursor,),
+    )
+
+
+def status(desk: Desk) -> SyncStatus:
+    """Pending changes, last sync, conflicts waiting and the hub: a few indexed reads."""
+    with desk.read() as conn:
+        state = _state(conn)
+        pending = conn.exec_driver_sql(
+            "SELECT count(*) FROM outbox WHERE seq > ?", (int(state.get(K_PUSHED, "0")),)
+        ).scalar_one()
+        waiting = conn.exec_driver_sql(
+            "SELECT count(*) FROM conflict WHERE resolved_at IS NULL"
+        ).scalar_one()
+    last = state.get(K_LAST)
+    return SyncStatus(
+        pending=int(pending),
+        last_sync_at=datetime.fromisoformat(last) if last else None,
+        conflicts_waiting=int(waiting),
+        hub_url=state.get(K_URL),
+    )
+
+
+def remembered_hub(desk: Desk) -> str | None:
+    with desk.read() as conn:
+        return _state(conn).get(K_URL)
+
+
+# -- one sync ----------------------------------------------------------------------------
+class _Run:
+    def __init__(
+        self,
+        desk: Desk,
+        hub: Hub,
+        result: SyncResult,
+        progress: Callable[[SyncProgress], None] | None,
+        cancel: threading.Event | None,
+        batch: int,
+    ) -> None:
+        self.desk = desk
+        self.hub = hub
+        self.result = result
+        self.progress = progress
+        self.cancel = cancel
+        self.batch = batch
+        with desk.read() as conn:
+            state = _state(conn)
+        self.cursor = int(state.get(K_CURSOR, "0"))
+        self.conflict_cursor = int(state.get(K_CONFLICT_CURSOR, "0"))
+        self.pushed_hw = int(state.get(K_PUSHED, "0"))
+        self.audit_hw = int(state.get(K_AUDIT, "0"))
+        self.hub_id = state.get(K_HUB_ID)
+        self.url = state.get(K_URL)
+
+    def cancelled(self) -> bool:
+        if self.cancel is not None and self.cancel.is_set():
+            self.result.cancelled = True
+            return True
+        return False
+
+    def report(self, phase: str, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(SyncProgress(phase, done, total))
+
+    # -- start ----------------------------------------------------------------------
+    def remember_hub(self, hub_id: str) -> None:
+        changes: dict[str, Any] = {}
+        if self.url != self.hub.display:
+            changes[K_URL] = self.hub.display
+        if self.hub_id != hub_id:
+            # A different hub: pull everything it holds (merging is idempotent) and send
+            # the audit log again; entries already pushed elsewhere stay pushed.
+            changes.update({K_HUB_ID: hub_id, K_CURSOR: 0, K_CONFLICT_CURSOR: 0, K_AUDIT: 0})
+            self.cursor = self.conflict_cursor = self.audit_hw = 0
+        if changes:
+            with self.desk.write() as tx:
+                _set(tx.conn, changes)
+                if K_CURSOR in changes:
+                    tx.conn.exec_driver_sql("DELETE FROM sync_mark")
+
+    # -- push -----------------------------------------------------------------------
+    def push(self) -> None:
+        with self.desk.read() as conn:
+            entries = [
+                tuple(r)
+                for r in conn.exec_driver_sql(
+                    "SELECT seq, entity, row_id, op, fields, hlc, site_id FROM outbox "
+                    "WHERE seq > ? ORDER BY seq",
+                    (self.pushed_hw,),
+                )
+            ]
+            marks = [
+                (int(s), int(c))
+                for s, c in conn.exec_driver_sql(
+                    "SELECT outbox_seq, cursor FROM sync_mark ORDER BY outbox_seq"
+                )
+            ]
+            audit_total = int(
+                conn.exec_driver_sql(
+                    "SELECT count(*) FROM audit_event WHERE seq > ?", (self.audit_hw,)
+                ).scalar_one()
+            )
+        # A field is sent with the last entry that changed it (later edits supersede).
+        last_touch: dict[tuple[str, str, str], int] = {}
+        for seq, entity, row_id, op, names, _, _ in entries:
+            if op == "update" and names:
+                for name in str(names).split(","):
+                    last_touch[(entity, row_id, name)] = seq
+        total = len(entries)
+        self.report("push", 0, total)
+        for start in range(0, len(entries), self.batch):
+            if self.cancelled():
+                return
+            part = entries[start : start + self.batch]
+            changes = self._changes(part, last_touch, marks)
+            self._send(changes, [], int(part[-1][0]), self.audit_hw)
+            self.result.pushed += len(part)
+            self.report("push", start + len(part), total)
+        # The audit log travels too (insert-only; it stays at the hub).
+        while audit_total > 0:
+            if self.cancelled():
+                return
+            with self.desk.read() as conn:
+                rows = [
+                    dict(r)
+                    for r in conn.execute(
+                        select(AUDIT)
+                        .where(AUDIT.c.seq > self.audit_hw)
+                        .order_by(AUDIT.c.seq)
+                        .limit(self.batch * 2)
+                    ).mappings()
+                ]
+            if not rows:
+                break
+            self._send([], encode_audit(rows), self.pushed_hw, int(rows[-1]["seq"]))
+            self.result.audit_pushed += len(rows)
+            audit_total -= len(rows)
+
+    def _send(self, changes: list[Change], audits: list[dict[str, Any]], hw: int, ahw: int) -> None:
+        receipt = self.hub.push(
+            PushBatch(
+                site_id=self.desk.site_id,
+                changes=changes,
+                audits=audits,
+                outbox_hw=hw,
+                audit_hw=ahw,
+                cursor=self.cursor,
+                conflict_ack=self.conflict_cursor,
+                versioned=frozenset(VERSIONED),
+            )
+        )
+        with self.desk.write() as tx:
+            values: dict[str, Any] = {K_PUSHED: receipt.outbox_hw, K_AUDIT: receipt.audit_hw}
+            # Drop what the hub has; the newest entry stays so outbox seqs never repeat.
+            tx.conn.exec_driver_sql(
+                "DELETE FROM outbox WHERE seq <= ? AND seq < (SELECT max(seq) FROM outbox)",
+                (receipt.outbox_hw,),
+            )
+            tx.conn.exec_driver_sql(
+                "DELETE FROM sync_mark WHERE outbox_seq < "
+                "(SELECT coalesce(max(outbox_seq), 0) FROM sync_mark WHERE outbox_seq <= ?)",
+                (receipt.outbox_hw,),
+            )
+            if self.cursor == receipt.seq_before and receipt.conflicts == 0:
+                # Nothing else reached the hub since we last pulled: what it now holds
+                # beyond our cursor is exactly what we sent, so there is nothing to pull back.
+                values[K_CURSOR] = self.cursor = receipt.seq_after
+                _mark(tx.conn, self.cursor)
+            _set(tx.conn, values)
+        self.pushed_hw = receipt.outbox_hw
+        self.audit_hw = receipt.audit_hw
+
+    def _changes(
+        self,
+        part: Sequence[tuple[Any, ...]],
+        last_touch: dict[tuple[str, str, str], int],
+        marks: list[tuple[int, int]],
+    ) -> list[Change]:
+        ids: dict[str, set[str]] = {}
+        keys: dict[str, set[str]] = {}
+        for _, entity, row_id, op, _, _, _ in part:
+            if op in ("insert", "update"):
+                ids.setdefault(entity, set()).add(row_id)
+            elif op == "append":
+                keys.setdefault(entity, set()).add(row_id)
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        versions: dict[str, dict[str, dict[str, merge.Version]]] = {}
+        with self.desk.read() as conn:
+            for entity, wanted in ids.items():
+                table = VERSIONED[entity]
+                listed = sorted(wanted)
+                for chunk in range(0, len(listed), merge.CHUNK):
+                    some = listed[chunk : chunk + merge.CHUNK]
+                    for rec in conn.execute(select(table).where(table.c.id.in_(some))).mappings():
+                        rows[(entity, rec["id"])] = dict(rec)
+                versions[entity] = merge.local_versions(conn, entity, listed)
+            for entity, wanted in keys.items():
+                table = APPEND_ONLY[entity]
+                for key in wanted:
+                    query = select(table)
+                    for n, v in merge.split_append_key(table, key).items():
+                        query = query.where(table.c[n] == v)
+                    found = conn.execute(query).mappings().first()
+                    if found is not None:
+                        rows[(entity, key)] = dict(found)
+        changes = []
+        mark_index = 0
+        seen = 0
+        for seq, entity, row_id, op, names, hlc, site in part:
+            while mark_index < len(marks) and marks[mark_index][0] < seq:
+                seen = marks[mark_index][1]
+                mark_index += 1
+            row = rows.get((entity, row_id))
+            if op == "erase":
+                changes.append(Change(seq, entity, row_id, op, None, {"*": (hlc, site)}, seen))
+                continue
+            if row is None:
+                continue  # an appended row erased since; an erase entry follows
+            if op == "append":
+                data = merge.encode_row(row)
+                ref = data.get("person_id") or data.get("incident_id")
+                changes.append(
+                    Change(seq, entity, row_id, op, data, {"*": (hlc, site)}, seen, ref_id=ref)
+                )
+                continue
+            mine = versions[entity].get(row_id, {})
+            if op == "insert":
+                data = merge.encode_row({k: v for k, v in row.items() if k != "id"})
+                changes.append(Change(seq, entity, row_id, op, data, dict(mine), seen))
+                continue
+            fields = [
+                n
+                for n in str(names).split(",")
+                if n in row and last_touch.get((entity, row_id, n)) == seq
+            ]
+            if not fields:
+                continue
+            data = {n: merge.encode_value(row[n]) for n in fields}
+            vers: dict[str, merge.Version] = {}
+            for n in fields:
+                version = merge.effective(mine, n)
+                if version is not None:
+                    vers[n] = version
+            changes.append(Change(seq, entity, row_id, op, data, vers, seen))
+        return changes
+
+    # -- pull -----------------------------------------------------------------------
+    def pull(self) -> None:
+        total = self.hub.count_after(self.cursor)
+        done = 0
+        self.report("pull", 0, total)
+        while True:
+            if self.cancelled():
+                return
+            rows = self.hub.rows_after(self.cursor, self.batch)
+            if not rows:
+                break
+            remote = [
+                merge.RemoteRow(
+                    entity,
+                    row_id,
+                    merge_json(data),
+                    decode_versions(versions),
+                )
+                for _, entity, row_id, data, versions in rows
+            ]
+            with self.desk.write() as tx:
+                outcome = merge.apply_remote(tx, remote, self._pushed_hw(tx))
+                self.cursor = rows[-1][0]
+                _set(tx.conn, {K_CURSOR: self.cursor})
+                _mark(tx.conn, self.cursor)
+            self._absorb(outcome)
+            done += len(rows)
+            self.report("pull", done, max(total, done))
+        while True:
+            if self.cancelled():
+                return
+            found = self.hub.conflicts_for(self.desk.site_id, self.conflict_cursor, self.batch)
+            if not found:
+                break
+            remote_conflicts = [
+                merge.RemoteConflict(
+                    id=str(c["id"]),
+                    entity=str(c["entity"]),
+                    row_id=str(c["row_id"]),
+                    field=str(c["field"]),
+                    loser_value=merge_json(c["loser_value"]),
+                    loser_version=(int(c["loser_hlc"]), str(c["loser_site"])),
+                    winner_value=merge_json(c["winner_value"]),
+                    winner_version=(int(c["winner_hlc"]), str(c["winner_site"])),
+                )
+                for c in found
+            ]
+            with self.desk.write() as tx:
+                outcome = merge.apply_conflicts(tx, remote_conflicts, self._pushed_hw(tx))
+                self.conflict_cursor = int(found[-1]["seq"])
+                _set(tx.conn, {K_CONFLICT_CURSOR: self.conflict_cursor})
+            self._absorb(outcome)
+
+    def _pushed_hw(self, tx: WriteTx) -> int:
+        return int(_state(tx.conn).get(K_PUSHED, "0"))
+
+    def _absorb(self, outcome: merge.MergeOutcome) -> None:
+        self.result.pulled += outcome.changed
+        self.result.conflicts += outcome.conflicts
+        for site, skew in outcome.skews:
+            minutes = skew.ahead_ms / 60000
+            self.result.skew.append(
+                f"A change from desk {site} was stamped {minutes:.0f} minutes ahead of this "
+                "desk's clock; this desk's clock was only moved forward by the allowed "
+                "maximum. Check the clocks of both machines."
+            )
+
+
+def merge_json(raw: Any) -> Any:
+    return None if raw is None else json.loads(raw)
+
+
+def run_sync(
+    desk: Desk,
+    hub_url: str | None = None,
+    *,
+    progress: Callable[[SyncProgress], None] | None = None,
+    cancel: threading.Event | None = None,
+    batch_size: int = BATCH,
+) -> SyncResult:
+    """Push this desk's changes to the hub and pull everyone else's."""
+    started = time.perf_counter()
+    url = hub_url or remembered_hub(desk)
+    if not url:
+        raise ConfigError(
+            "No hub is set for this desk. Run `deskapp sync --hub URL` once; the desk remembers it."
+        )
+    target = parse_hub_url(url)
+    hub = open_hub(url)
+    hub_id = hub.check()
+    result = SyncResult(hub_url=target.display)
+    run = _Run(desk, hub, result, progress, cancel, max(1, batch_size))
+    run.remember_hub(hub_id)
+    run.push()
+    if not result.cancelled:
+        run.pull()
+    with desk.write() as tx:
+        _set(tx.conn, {K_LAST: utcnow().isoformat()})
+    result.duration_s = time.perf_counter() - started
+    return result

@@ -1,0 +1,151 @@
+"""Regenerate ``screenshots/*.svg`` from the demo desk (invented data).
+
+    .venv/bin/python scripts/screenshots.py [--out screenshots]
+
+Builds a demo desk in a temporary folder (officer "demo", passphrase "demo"), drives the
+TUI with Textual's pilot and saves one SVG per view. Nothing is written outside the
+temporary folder and the output folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from textual._doc import take_svg_screenshot
+from textual.pilot import Pilot
+
+Steps = Callable[[Pilot[Any]], Awaitable[None]]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    for _ in range(4):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.1)
+
+
+async def wait_for(pilot: Pilot[Any], predicate: Callable[[], bool], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise SystemExit("the app did not get there in time")
+        await pilot.pause(0.05)
+
+
+async def unlock(pilot: Pilot[Any]) -> None:
+    from deskapp.tui.screens.main import MainScreen
+    from deskapp.tui.widgets.window_list import WindowList
+
+    await pilot.pause()
+    await pilot.press(*"demo", "enter")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+    await wait_for(pilot, lambda: all(w.loaded for w in pilot.app.screen.query(WindowList)))
+    await settle(pilot)
+
+
+async def main_view(pilot: Pilot[Any]) -> None:
+    await unlock(pilot)
+    await pilot.press("j", "j")
+    await settle(pilot)
+
+
+async def incident(pilot: Pilot[Any]) -> None:
+    from deskapp.tui.screens.incident import IncidentScreen
+
+    await unlock(pilot)
+    await pilot.press("enter")
+    await wait_for(
+        pilot,
+        lambda: isinstance(pilot.app.screen, IncidentScreen) and pilot.app.screen.data is not None,
+    )
+    await settle(pilot)
+
+
+async def new_incident(pilot: Pilot[Any]) -> None:
+    from deskapp.tui.screens.new_incident import NewIncidentScreen
+
+    await unlock(pilot)
+    await pilot.press("3")
+    await settle(pilot)
+    await pilot.press("n")
+    screen = pilot.app.screen
+    assert isinstance(screen, NewIncidentScreen)
+    await settle(pilot)
+    # Type the first few letters of the first roster entry's surname.
+    await wait_for(pilot, lambda: bool(screen.matches))
+    name = str(screen.matches[0]["name"]).split()[-1][:4]
+    await pilot.press(*name)
+    await settle(pilot)
+    await pilot.press("enter", "o", "2")
+    await pilot.press(*["space" if c == " " else c for c in "Abusive replies to a video"])
+    await settle(pilot)
+
+
+async def person(pilot: Pilot[Any]) -> None:
+    from deskapp.tui.screens.person import PersonScreen
+
+    await unlock(pilot)
+    await pilot.press("3", "enter")
+    await wait_for(
+        pilot,
+        lambda: isinstance(pilot.app.screen, PersonScreen) and pilot.app.screen.data is not None,
+    )
+    await settle(pilot)
+
+
+async def lock(pilot: Pilot[Any]) -> None:
+    await unlock(pilot)
+    await pilot.press("ctrl+l")
+    await settle(pilot)
+
+
+async def help_view(pilot: Pilot[Any]) -> None:
+    await unlock(pilot)
+    await pilot.press("question_mark")
+    await settle(pilot)
+
+
+SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
+    ("main-wide", (200, 50), main_view),
+    ("main-80x24", (80, 24), main_view),
+    ("incident-detail", (120, 40), incident),
+    ("new-incident", (120, 40), new_incident),
+    ("person-detail", (120, 40), person),
+    ("lock", (120, 40), lock),
+    ("help", (120, 40), help_view),
+]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
+    parser.add_argument("--people", type=int, default=1200)
+    parser.add_argument("--incidents", type=int, default=300)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="deskapp-shots-") as tmp:
+        os.environ["DESKAPP_CONFIG"] = str(Path(tmp) / "settings.toml")  # defaults, no keymap
+        os.environ.setdefault("DESKAPP_KDF_PROFILE", "fast")
+        from deskapp.io.demo import DEMO_OFFICER, build_demo
+        from deskapp.tui.app import DeskApp
+
+        db = Path(tmp) / "demo.db"
+        build_demo(db, people=args.people, incidents=args.incidents)
+        for name, size, steps in SHOTS:
+            app = DeskApp(db, officer=DEMO_OFFICER)
+            svg = take_svg_screenshot(app=app, terminal_size=size, run_before=steps)
+            target = args.out / f"{name}.svg"
+            target.write_text(svg, encoding="utf-8")
+            print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

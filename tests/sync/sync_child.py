@@ -1,0 +1,28 @@
+"""Run one sync of a desk in a child process (killed with SIGKILL by test_kill9)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from deskapp.store.desk import Desk
+from deskapp.sync import SyncProgress, open_hub, run_sync
+
+
+def main() -> None:
+    db, url, batch, officer, passphrase = sys.argv[1:6]
+    desk = Desk.open(Path(db), officer, passphrase)
+
+    def progress(p: SyncProgress) -> None:
+        time.sleep(0.005)  # widen the gaps between batches a little
+
+    open_hub(url).check()  # the hub's key derivation happens before the kill window
+    print("ready", flush=True)
+    result = run_sync(desk, url, progress=progress, batch_size=int(batch))
+    print("done", result.pushed, result.pulled, flush=True)
+    desk.close()
+
+
+if __name__ == "__main__":
+    main()

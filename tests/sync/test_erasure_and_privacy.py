@@ -1,0 +1,99 @@
+"""Erasure travels through the hub and leaves no old value there; the hub file is
+encrypted (no plaintext in its bytes or its WAL); clock skew is capped and reported."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from deskapp.core import hlc
+from deskapp.store import contacts, incidents, people
+from deskapp.sync import hub as hubmod
+from deskapp.sync import run_sync
+from deskapp.sync.hub import open_hub
+
+from .conftest import desk_state, hub_state, make_desk
+
+NAME = "Gwenllian Ap Rhys"
+PHONE = "07700 900456"
+SECRET_NOTE = "Lives at 12 Quarry Lane"
+
+
+def _hub_text(url: str) -> str:
+    """Everything the hub's tables hold, as text."""
+    hub = open_hub(url)
+    parts = []
+    with hub.read() as conn:
+        for table in hubmod.metadata.sorted_tables:
+            for row in conn.execute(select(table)):
+                parts.append(json.dumps([str(v) for v in row], ensure_ascii=False))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("kind", ["file", "pg"])
+def test_erasure_reaches_the_hub_and_the_other_desk(
+    tmp_path: Path, request: pytest.FixtureRequest, kind: str
+) -> None:
+    url = str(request.getfixturevalue("file_hub" if kind == "file" else "pg_hub"))
+    a, b = make_desk(tmp_path, "a"), make_desk(tmp_path, "b")
+    pid = people.add_person(a, name=NAME, phone=PHONE, party="Plaid Cymru")
+    contacts.log_contact(a, pid, "phone", "welfare-check", SECRET_NOTE)
+    iid = incidents.add_incident(a, person=pid, type="threat", grade=2, summary="Letter")
+    incidents.link_person(a, iid, pid)
+    for desk in (a, b, a):
+        run_sync(desk, url)
+    assert NAME in _hub_text(url) and SECRET_NOTE in _hub_text(url)
+    assert people.get_person(b, pid)["contacts"]
+    # A contact logged on A but not yet synced when B erases.
+    contacts.log_contact(a, pid, "email", "welfare-check", SECRET_NOTE + " (late)")
+    people.erase_person(b, pid, "subject access: erasure request")
+    for desk in (b, a, b, a):
+        run_sync(desk, url)
+    for desk in (a, b):
+        person = people.get_person(desk, pid, reveal=True)
+        assert person["name"] == people.ERASED_NAME and person["phone"] == ""
+        assert person["contacts"] == []
+    text = _hub_text(url)
+    for secret in (NAME, PHONE, SECRET_NOTE, "Plaid Cymru"):
+        assert secret not in text
+    assert desk_state(a) == desk_state(b) == hub_state(url)
+    if kind == "file":
+        raw = b"".join(p.read_bytes() for p in tmp_path.glob("hub.db*") if p.is_file())
+        for secret in (NAME, PHONE, SECRET_NOTE):
+            assert secret.encode() not in raw
+    a.close()
+    b.close()
+
+
+def test_hub_file_holds_no_plaintext(tmp_path: Path, file_hub: str) -> None:
+    a = make_desk(tmp_path, "a")
+    for n in range(20):
+        pid = people.add_person(a, name=f"{NAME} {n}", phone=PHONE, address="1 Plain Street")
+        incidents.add_incident(a, person=pid, type="threat", grade=2, summary="Menacing letter")
+    run_sync(a, file_hub)
+    files = sorted(p for p in tmp_path.glob("hub.db*") if p.is_file())
+    assert any(p.name.endswith("-wal") for p in files) or files
+    raw = b"".join(p.read_bytes() for p in files)
+    assert len(raw) > 10_000
+    for secret in (NAME, PHONE, "Plain Street", "Menacing", "person", "hub_row", "SQLite format"):
+        assert secret.encode() not in raw, secret
+    a.close()
+
+
+def test_clock_skew_is_capped_and_reported(tmp_path: Path, file_hub: str) -> None:
+    a, b = make_desk(tmp_path, "a"), make_desk(tmp_path, "b")
+    ahead_ms = hlc.MAX_DRIFT_MS * 10
+    real = a.clock._wall
+    a.clock._wall = lambda: real() + ahead_ms  # desk A's clock runs 50 minutes fast
+    pid = people.add_person(a, name="Tom Jones")
+    run_sync(a, file_hub)
+    result = run_sync(b, file_hub)
+    assert result.skew and "ahead" in result.skew[0]
+    wall = hlc.decode(hlc.encode(real(), 0))[0]
+    assert hlc.decode(b.clock.last)[0] <= wall + hlc.MAX_DRIFT_MS + 1000
+    assert people.get_person(b, pid)["name"] == "Tom Jones"
+    a.close()
+    b.close()

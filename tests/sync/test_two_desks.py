@@ -1,0 +1,124 @@
+"""Two desks and a hub (file and PostgreSQL): the basic promises of sync."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from deskapp.store import incidents, people
+from deskapp.store.desk import Desk
+from deskapp.sync import list_conflicts, resolve_conflict, run_sync, status
+
+from .conftest import desk_state, hub_state, make_desk
+
+
+@pytest.fixture(params=["file", "pg"])
+def hub_url(request: pytest.FixtureRequest) -> str:
+    name = "file_hub" if request.param == "file" else "pg_hub"
+    return str(request.getfixturevalue(name))
+
+
+@pytest.fixture
+def desks(tmp_path: Path) -> Iterator[tuple[Desk, Desk]]:
+    a, b = make_desk(tmp_path, "a"), make_desk(tmp_path, "b")
+    yield a, b
+    a.close()
+    b.close()
+
+
+def converge(url: str, *desks: Desk) -> None:
+    for _ in range(2):
+        for desk in desks:
+            run_sync(desk, url)
+
+
+def test_person_and_incident_reach_the_other_desk(hub_url: str, desks: tuple[Desk, Desk]) -> None:
+    a, b = desks
+    pid = people.add_person(a, name="Siân Evans", party="Green", phone="07700 900123")
+    iid = incidents.add_incident(a, person=pid, type="threat", grade=2, summary="Threat at surgery")
+    first = run_sync(a, hub_url)
+    assert first.pushed > 0 and first.conflicts == 0
+    got = run_sync(b, hub_url)
+    assert got.pulled >= 2
+    person = people.get_person(b, pid, reveal=True)
+    assert person["name"] == "Siân Evans" and person["phone"] == "07700 900123"
+    incident = incidents.get_incident(b, iid)
+    assert incident["summary"] == "Threat at surgery"
+    assert [t["kind"] for t in incident["timeline"]] == ["created"]
+    assert desk_state(a) == desk_state(b) or run_sync(a, hub_url)
+    assert desk_state(a) == desk_state(b) == hub_state(hub_url)
+
+
+def test_edits_to_different_fields_both_survive(hub_url: str, desks: tuple[Desk, Desk]) -> None:
+    a, b = desks
+    pid = people.add_person(a, name="Tom Jones")
+    iid = incidents.add_incident(a, person=pid, type="threat", grade=3, summary="Letter")
+    converge(hub_url, a, b)
+    incidents.update_incident(a, iid, grade=1)
+    incidents.update_incident(b, iid, crime_ref="CR-123")
+    converge(hub_url, a, b)
+    for desk in (a, b):
+        got = incidents.get_incident(desk, iid)
+        assert (got["grade"], got["crime_ref"]) == (1, "CR-123")
+    assert sum(status(d).conflicts_waiting for d in (a, b)) == 0
+    assert desk_state(a) == desk_state(b) == hub_state(hub_url)
+
+
+@pytest.mark.parametrize("later", ["a", "b"])
+def test_same_field_converges_and_leaves_one_conflict(
+    hub_url: str, desks: tuple[Desk, Desk], later: str
+) -> None:
+    a, b = desks
+    pid = people.add_person(a, name="Tom Jones")
+    iid = incidents.add_incident(a, person=pid, type="threat", grade=3, summary="Letter")
+    converge(hub_url, a, b)
+    first, second = (b, a) if later == "a" else (a, b)
+    incidents.update_incident(first, iid, summary="Letter: first version")
+    incidents.update_incident(second, iid, summary="Letter: second version")
+    converge(hub_url, a, b)
+    summaries = {incidents.get_incident(d, iid)["summary"] for d in (a, b)}
+    assert summaries == {"Letter: second version"}  # the later edit wins
+    assert desk_state(a) == desk_state(b) == hub_state(hub_url)
+    waiting = {d.site_id: list_conflicts(d) for d in (a, b)}
+    assert sum(len(v) for v in waiting.values()) == 1
+    loser = first
+    [conflict] = waiting[loser.site_id]
+    assert conflict["field"] == "summary"
+    assert conflict["local_value"] == "Letter: first version"
+    assert conflict["remote_value"] == "Letter: second version"
+    # A supervisor keeps the losing value: a new local edit that then wins everywhere.
+    resolve_conflict(loser, conflict["id"], "local")
+    converge(hub_url, a, b)
+    assert {incidents.get_incident(d, iid)["summary"] for d in (a, b)} == {"Letter: first version"}
+    assert sum(status(d).conflicts_waiting for d in (a, b)) == 0
+    assert desk_state(a) == desk_state(b) == hub_state(hub_url)
+
+
+def test_notes_from_both_reach_both_once(hub_url: str, desks: tuple[Desk, Desk]) -> None:
+    a, b = desks
+    pid = people.add_person(a, name="Tom Jones")
+    iid = incidents.add_incident(a, person=pid, type="threat", grade=3, summary="Letter")
+    converge(hub_url, a, b)
+    incidents.add_note(a, iid, "Note from A")
+    incidents.add_note(b, iid, "Note from B")
+    converge(hub_url, a, b)
+    run_sync(a, hub_url)  # an extra sync must not duplicate anything
+    for desk in (a, b):
+        notes = [
+            t["text"] for t in incidents.get_incident(desk, iid)["timeline"] if t["kind"] == "note"
+        ]
+        assert sorted(notes) == ["Note from A", "Note from B"]
+
+
+def test_repeated_sync_moves_nothing(hub_url: str, desks: tuple[Desk, Desk]) -> None:
+    a, b = desks
+    pid = people.add_person(a, name="Tom Jones")
+    incidents.add_incident(a, person=pid, type="threat", grade=3, summary="Letter")
+    people.add_person(b, name="Ann Other")
+    converge(hub_url, a, b)
+    for desk in (a, b):
+        again = run_sync(desk, hub_url)
+        assert (again.pushed, again.pulled, again.conflicts) == (0, 0, 0)
+        assert status(desk).pending == 0

@@ -1,0 +1,52 @@
+"""Pilot helpers: wait for worker threads and their messages, unlock the sample desk."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from deskapp.tui.app import DeskApp
+from deskapp.tui.sample import PASSPHRASE
+from deskapp.tui.screens.main import MainScreen
+from deskapp.tui.widgets.window_list import WindowList
+
+
+async def settle(pilot: Pilot[int], rounds: int = 4) -> None:
+    """Let thread workers finish and the messages they posted be handled."""
+    app = pilot.app
+    for _ in range(rounds):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            await pilot.pause()
+            if not any(w.is_running for w in app.workers):
+                break
+
+
+async def wait_for(pilot: Pilot[int], predicate: object, timeout: float = 10.0) -> None:
+    import time
+
+    assert callable(predicate)
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the app")
+        await pilot.pause(0.02)
+        await pilot.app.workers.wait_for_complete()
+
+
+async def unlock(pilot: Pilot[int], passphrase: str = PASSPHRASE) -> MainScreen:
+    app = pilot.app
+    assert isinstance(app, DeskApp)
+    await pilot.pause()
+    await pilot.press(*passphrase, "enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    await wait_for(pilot, lambda: all(w.loaded for w in screen.query(WindowList)))
+    await settle(pilot)
+    return screen
+
+
+async def type_text(pilot: Pilot[int], text: str) -> None:
+    await pilot.press(*[{" ": "space"}.get(c, c) for c in text])
