@@ -204,9 +204,7 @@ def main() -> None:
             with psycopg.connect(admin, autocommit=True) as conn:
                 conn.execute(f'CREATE DATABASE "{name}"')
             try:
-                url = server.url.set(drivername="postgresql", database=name).render_as_string(
-                    False
-                )
+                url = server.url.set(drivername="postgresql", database=name).render_as_string(False)
                 run("PostgreSQL", url, args.rows, args.changes, root)
             finally:
                 hubmod.forget_engines()

@@ -115,7 +115,7 @@ def queue_source(desk: DeskGetter, now: Now, *, include_closed: Callable[[], boo
         name="queue",
         columns=[
             Column("grade", "Gr", 2, render=lambda r: f"G{r['grade']}", style=_grade_style),
-            Column("due_at", "Due", 12, render=_due(now), style=_due_style(now)),
+            Column("due_at", "Due", 15, render=_due(now), style=_due_style(now)),
             Column("status", "Status", 11),
             Column("type", "Type", 13, min_width=70),
             Column("person_name", "Person", 16, flex=True),

@@ -32,7 +32,7 @@ class StatusLine(Static):
         role = " (supervisor)" if officer.is_supervisor else ""
         pending = app.pending_changes
         who = f"[b]{escape(officer.id)}[/b]"
-        if self.size.width >= 110:
+        if self.app.size.width >= 110:
             who += f" {escape(officer.name)}{role}"
         parts = [
             who,
