@@ -17,6 +17,8 @@ from deskapp.store.desk import Desk
 from deskapp.store.models import AuditEvent
 
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
+#: `check` or `audit verify` found something wrong (distinct from failing to run).
+EXIT_PROBLEM_FOUND = 14
 
 
 def init_cmd(args: argparse.Namespace) -> int:
@@ -110,7 +112,7 @@ def audit_cmd(args: argparse.Namespace) -> int:
                 print(f"Audit log intact: {result.events} events, chain verified.")
             else:
                 print(f"AUDIT LOG TAMPERED: {result.problem}.", file=sys.stderr)
-            return 0 if result.ok else 12
+            return 0 if result.ok else EXIT_PROBLEM_FOUND
         officers.require_supervisor(desk, "read the audit log")
         query = select(AUDIT).order_by(AUDIT.c.seq.desc() if args.latest else AUDIT.c.seq)
         if args.limit:
@@ -145,7 +147,7 @@ def check_cmd(args: argparse.Namespace) -> int:
     else:
         for name, (ok, detail) in report["checks"].items():
             print(f"{'ok  ' if ok else 'FAIL'}  {name}: {detail}")
-    return 0 if report["ok"] else 12
+    return 0 if report["ok"] else EXIT_PROBLEM_FOUND
 
 
 def add_parsers(

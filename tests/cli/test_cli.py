@@ -191,3 +191,18 @@ def test_malformed_settings_named(
     cfg.write_text("auto_lock_minuts = 3\n")
     assert main(["people", "list"]) == 10
     assert "auto_lock_minuts" in capsys.readouterr().err
+
+
+def test_audit_verify_and_check_report_tampering(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from deskapp.store.desk import Desk
+
+    assert main(["people", "add", "--name", "Chained"]) == 0
+    with Desk.open(env, "4521", PASS) as desk, desk.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE audit_event SET detail = 'rewritten' WHERE seq = 1")
+    capsys.readouterr()
+    assert main(["audit", "verify"]) == 14
+    assert "TAMPERED" in capsys.readouterr().err
+    assert main(["check"]) == 14
+    assert "FAIL  audit" in capsys.readouterr().out
