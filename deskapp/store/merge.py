@@ -15,19 +15,19 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Connection, Date, Table, bindparam, select, update
+from sqlalchemy import Boolean, Column, Connection, Date, Dialect, Table, select
 
 from deskapp.core.domain import AuditAction
 from deskapp.core.hlc import ClockSkew
 from deskapp.core.ids import uuid7
 from deskapp.store.models import Conflict
 from deskapp.store.types import UTCDateTime
-from deskapp.store.writes import APPEND_ONLY, NOT_FIELDS, VERSIONED, WriteTx, _Bulk
+from deskapp.store.writes import APPEND_ONLY, NOT_FIELDS, VERSIONED, WriteTx, _scalar_default
 
 Version = tuple[int, str]
 CONFLICT = Conflict.__table__  # type: ignore[attr-defined]
@@ -36,6 +36,10 @@ ERASED_NAME = "[erased]"
 #: Insert-only tables holding a person's data, removed when the person is erased.
 PERSON_LINKED = ("contact", "event_person", "incident_person")
 CHUNK = 400
+#: Bound parameters per multi-row statement (SQLite allows 32,766).
+MAX_PARAMS = 30000
+#: Rows per multi-row statement.
+MAX_ROWS = 500
 
 
 # -- values on the wire --------------------------------------------------------------
@@ -71,7 +75,105 @@ def encode_row(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def decode_row(table: Table, data: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: decode_value(table.c[k], v) for k, v in data.items() if k in table.c}
+    decoders = _decoders(table)
+    out: dict[str, Any] = {}
+    for k, v in data.items():
+        if k in decoders:
+            decode = decoders[k]
+            out[k] = v if decode is None or v is None else decode(v)
+    return out
+
+
+_Decoder = Callable[[Any], Any] | None
+_decoder_cache: dict[str, dict[str, _Decoder]] = {}
+
+
+def _decoder(column: Column[Any]) -> _Decoder:
+    kind = column.type
+    if isinstance(kind, UTCDateTime):
+        return datetime.fromisoformat
+    if isinstance(kind, Date):
+        return date.fromisoformat
+    if isinstance(kind, Boolean):
+        return bool
+    return None
+
+
+def _decoders(table: Table) -> dict[str, _Decoder]:
+    """Per column, how a wire value becomes a column value (``decode_value``, looked up
+    once per table rather than once per value)."""
+    found = _decoder_cache.get(table.name)
+    if found is None:
+        found = _decoder_cache[table.name] = {c.name: _decoder(c) for c in table.columns}
+    return found
+
+
+class _Rows:
+    """Bulk writes of pulled rows into one desk table, through each column's own bind
+    processor (values stored exactly as SQLAlchemy stores them).
+
+    Rows go in as multi-row statements rather than one statement per row: SQLite's FTS5
+    flushes its pending index data at the end of every statement, so a per-row
+    executemany into a table with a full-text trigger writes an index segment per row.
+    """
+
+    def __init__(self, dialect: Dialect, table: Table) -> None:
+        self.table = table
+        self.columns = list(table.columns)
+        self.processors = {c.name: c.type.bind_processor(dialect) for c in self.columns}
+        self.defaults = {c.name: _scalar_default(c) for c in self.columns}
+
+    def _bind(self, name: str, value: Any) -> Any:
+        proc = self.processors[name]
+        return proc(value) if proc is not None else value
+
+    def insert(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        if not rows:
+            return
+        names = [c.name for c in self.columns]
+        spec = [(n, self.processors[n], self.defaults[n]) for n in names]
+        one = "(" + ", ".join("?" for _ in names) + ")"
+        head = f"INSERT INTO {self.table.name} ({', '.join(names)}) VALUES "
+        per = max(1, min(MAX_ROWS, MAX_PARAMS // len(names)))
+        for start in range(0, len(rows), per):
+            part = rows[start : start + per]
+            params: list[Any] = []
+            for row in part:
+                for name, proc, default in spec:
+                    value = row.get(name, default)
+                    params.append(proc(value) if proc is not None else value)
+            conn.exec_driver_sql(head + ", ".join([one] * len(part)), tuple(params))
+
+    def update(
+        self, conn: Connection, names: Sequence[str], rows: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """``UPDATE … FROM (VALUES …)`` by id: the named columns of each row."""
+        if not rows:
+            return
+        cols = ["id", *names]
+        one = "(" + ", ".join("?" for _ in cols) + ")"
+        sets = ", ".join(f"{n} = v.column{i + 2}" for i, n in enumerate(names))
+        per = max(1, min(MAX_ROWS, MAX_PARAMS // len(cols)))
+        for start in range(0, len(rows), per):
+            part = rows[start : start + per]
+            params = [self._bind(n, row[n]) for row in part for n in cols]
+            conn.exec_driver_sql(
+                f"UPDATE {self.table.name} SET {sets} "
+                f"FROM (VALUES {', '.join([one] * len(part))}) AS v "
+                f"WHERE {self.table.name}.id = v.column1",
+                tuple(params),
+            )
+
+
+_rows_cache: dict[tuple[str, str], _Rows] = {}
+
+
+def _rows(conn: Connection, table: Table) -> _Rows:
+    key = (conn.dialect.name, table.name)
+    found = _rows_cache.get(key)
+    if found is None:
+        found = _rows_cache[key] = _Rows(conn.dialect, table)
+    return found
 
 
 def dumps(value: Any) -> str:
@@ -263,9 +365,7 @@ def _merge_versioned(
             local.update(changes)
             if "updated_at" in table.c:
                 changes["updated_at"] = tx.now
-            updates[tuple(sorted(changes))].append(
-                {"b_id": remote.row_id, **{"b_" + k: v for k, v in changes.items()}}
-            )
+            updates[tuple(sorted(changes))].append({"id": remote.row_id, **changes})
             outcome.changed += 1
             if (
                 entity == "person"
@@ -279,7 +379,7 @@ def _merge_versioned(
             for name in ("created_at", "updated_at"):
                 if name in table.c and new_row.get(name) is None:
                     new_row[name] = tx.now
-        _Bulk(conn, table).run(inserts)
+        _rows(conn, table).insert(conn, inserts)
         outcome.changed += len(inserts)
         tx.audit(
             AuditAction.COLLECTION,
@@ -288,18 +388,13 @@ def _merge_versioned(
             detail=f"sync: {len(inserts)} received from the hub",
         )
     for names, params in updates.items():
-        stmt = (
-            update(table)
-            .where(table.c.id == bindparam("b_id"))
-            .values({k: bindparam("b_" + k) for k in names})
-        )
-        conn.execute(stmt, params)
+        _rows(conn, table).update(conn, names, params)
     if updates:
         count = sum(len(p) for p in updates.values())
         tx.audit(
             AuditAction.ALTERATION,
             entity,
-            next(iter(updates.values()))[0]["b_id"] if count == 1 else "",
+            next(iter(updates.values()))[0]["id"] if count == 1 else "",
             sorted(altered_fields),
             detail=f"sync: {count} altered from the hub",
         )
@@ -413,7 +508,7 @@ def _merge_appended(tx: WriteTx, entity: str, rows: Sequence[RemoteRow]) -> Merg
         inserts.append(values)
         present.add(remote.row_id)
     if inserts:
-        _Bulk(conn, table).run(inserts)
+        _rows(conn, table).insert(conn, inserts)
         tx.audit(
             AuditAction.COLLECTION, entity, "", detail=f"sync: {len(inserts)} received from the hub"
         )
