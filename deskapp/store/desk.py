@@ -79,6 +79,8 @@ class Desk:
         self.site_id = meta["site_id"]
         self.clock = HybridClock(int(meta.get("hlc", "0")))
         self.closed = False
+        #: Per table, how many committed transactions have changed it (see WriteTx.touched).
+        self.generations: dict[str, int] = {}
 
     # -- set-up and opening ------------------------------------------------------
     @classmethod
@@ -195,6 +197,8 @@ class Desk:
             conn.execute(
                 text("UPDATE meta SET value = :v WHERE key = 'hlc'"), {"v": str(self.clock.last)}
             )
+        for table in tx.touched:
+            self.generations[table] = self.generations.get(table, 0) + 1
 
     @property
     def data_key(self) -> bytes:

@@ -44,7 +44,7 @@ def connect_raw(path: Path, key: bytes | None) -> Any:
     conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: decrypted pages are worth keeping
+    conn.execute("PRAGMA cache_size = -49152")  # 48 MiB: decrypted pages are worth keeping
     # Deleted and erased content is overwritten, not left in free pages.
     conn.execute("PRAGMA secure_delete = ON")
     return conn
@@ -55,8 +55,8 @@ def make_engine(path: Path, key: bytes | None) -> Engine:
         "sqlite://",
         creator=lambda: connect_raw(path, key),
         poolclass=QueuePool,
-        pool_size=3,
-        max_overflow=4,
+        pool_size=2,
+        max_overflow=1,  # at most 3 connections, each with its own page cache
     )
 
     @event.listens_for(engine, "begin")

@@ -72,7 +72,9 @@ class Person(SQLModel, table=True):
     __tablename__ = "person"
     __table_args__ = (
         Index("ix_person_name_id", "name", "id"),
-        Index("ix_person_adviser", "adviser_id"),
+        # Covering indexes: the roster order and caseload totals read no table rows.
+        Index("ix_person_order", "deleted", "name", "id"),
+        Index("ix_person_adviser", "adviser_id", "deleted", "next_contact_due"),
         Index("ix_person_review", "review_date"),
     )
     id: str = Field(primary_key=True)
@@ -163,8 +165,8 @@ class Incident(SQLModel, table=True):
 
     __tablename__ = "incident"
     __table_args__ = (
-        Index("ix_incident_queue", "grade", "due_at", "id"),
-        Index("ix_incident_adviser", "adviser_id"),
+        Index("ix_incident_queue", "grade", "due_at", "id", "status", "deleted", "person_id"),
+        Index("ix_incident_adviser", "adviser_id", "status", "deleted"),
     )
     id: str = Field(primary_key=True)
     ref: str = Field(index=True)  # short, human: "I-" + last 8 hex of the id

@@ -110,6 +110,9 @@ class WriteTx:
         self.clock = clock
         self.now = utcnow()
         self._audit: list[audit.AuditEntry] = []
+        #: Tables this transaction changed; the desk bumps their generation at commit so
+        #: cached orderings (deskapp.store.ranked) know to rebuild.
+        self.touched: set[str] = set()
 
     # -- audit -----------------------------------------------------------------
     def audit(
@@ -154,6 +157,7 @@ class WriteTx:
             versions.append((entity, row["id"], "*", hlc, self.site_id))
             outbox.append((entity, row["id"], "insert", "", hlc, self.site_id))
         _Bulk(self.conn, table).run(rows)
+        self.touched.add(entity)
         self.conn.exec_driver_sql(
             "INSERT INTO field_version(entity, row_id, field, hlc, site_id) VALUES (?,?,?,?,?)",
             versions,
@@ -204,6 +208,7 @@ class WriteTx:
         if "updated_at" in table.c:
             values["updated_at"] = self.now
         self.conn.execute(update(table).where(table.c.id == row_id).values(**values))
+        self.touched.add(entity)
         hlc = self.clock.now()
         fields = [k for k in changed]
         for name in fields:
@@ -232,6 +237,7 @@ class WriteTx:
         for name, value in where.items():
             delete = delete.where(table.c[name] == value)
         self.conn.execute(delete)
+        self.touched.add(entity)
         hlc = self.clock.now()
         self._outbox([(entity, key, "erase", "", hlc, self.site_id) for key in keys])
         return keys
@@ -270,6 +276,7 @@ class WriteTx:
                 row.setdefault("id", uuid7())
         hlc = self.clock.now()
         _Bulk(self.conn, table).run(rows)
+        self.touched.add(entity)
         keys = [_append_key(entity, row) for row in rows]
         self._outbox([(entity, key, "append", "", hlc, self.site_id) for key in keys])
         if log == "each" and audit_id:

@@ -67,6 +67,54 @@ def _windowed(
     return load, exact_total
 
 
+def _ranked_roster_loader(desk: DeskGetter) -> Loader:
+    """The whole roster through ``store.ranked``: exact counts, any page in a few ms."""
+
+    def load(
+        text: str, offset: int, limit: int, want_total: bool
+    ) -> tuple[int | None, list[Row], bool]:
+        from deskapp.store import ranked, windows
+
+        fetch = ranked.fetcher(windows.roster_query(), "person")
+        current = desk()
+        with current.read() as conn:
+            if not text.strip() and ranked.cached(current, "roster") is None:
+                # Straight after unlock: plain SQL for this window, the index warms up.
+                ranked.warm(current)
+                query = windows.roster_query(plan="all")
+                total = windows.count(conn, windows.roster_count_query(plan="all"))
+                return total, windows.page(conn, query, offset, limit), True
+            total, rows = ranked.roster(current, conn).window(conn, text, offset, limit, fetch)
+        return total, rows, True
+
+    return load
+
+
+def _ranked_queue_loader(desk: DeskGetter, include_closed: Callable[[], bool]) -> Loader:
+    def load(
+        text: str, offset: int, limit: int, want_total: bool
+    ) -> tuple[int | None, list[Row], bool]:
+        from deskapp.store import ranked, windows
+
+        fetch = ranked.fetcher(windows.open_queue_query(include_closed=True), "incident")
+        current = desk()
+        with current.read() as conn:
+            if not text.strip() and ranked.cached(current, "queue") is None:
+                ranked.warm(current)
+                closed = include_closed()
+                query = windows.open_queue_query(include_closed=closed, plan="all")
+                total = windows.count(
+                    conn, windows.queue_count_query(include_closed=closed, plan="all")
+                )
+                return total, windows.page(conn, query, offset, limit), True
+            total, rows = ranked.queue(current, conn).window(
+                conn, text, offset, limit, fetch, include_closed=include_closed()
+            )
+        return total, rows, True
+
+    return load
+
+
 def _due(now: Now) -> Callable[[Row], str]:
     from deskapp.core.grading import format_due
 
@@ -101,15 +149,7 @@ def _short_date(value: datetime | date | None) -> str:
 
 
 def queue_source(desk: DeskGetter, now: Now, *, include_closed: Callable[[], bool]) -> ListSource:
-    from deskapp.store import windows
-
-    def build(text: str, plan: Any = "fts") -> Select[Any]:
-        return windows.open_queue_query(text, include_closed=include_closed(), plan=plan)
-
-    def count_build(text: str, plan: Any = "fts") -> Select[Any]:
-        return windows.queue_count_query(text, include_closed=include_closed(), plan=plan)
-
-    load, exact = _windowed(desk, build, count_build, windows.queue_plan)
+    load = _ranked_queue_loader(desk, include_closed)
 
     return ListSource(
         name="queue",
@@ -130,7 +170,6 @@ def queue_source(desk: DeskGetter, now: Now, *, include_closed: Callable[[], boo
             Column("ref", "Ref", 10, min_width=100),
         ],
         load=load,
-        exact_total=exact,
         empty="No open incidents match.",
     )
 
@@ -144,9 +183,18 @@ def roster_source(desk: DeskGetter, *, adviser: Callable[[], str | None]) -> Lis
     def count_build(text: str, plan: Any = "fts") -> Select[Any]:
         return windows.roster_count_query(text, adviser(), plan=plan)
 
-    load, exact = _windowed(
+    # One adviser's caseload is small: plain SQL. The whole roster: ranked windows.
+    by_adviser, exact = _windowed(
         desk, build, count_build, lambda conn, text: windows.plan_for(conn, "person", text)
     )
+    everyone = _ranked_roster_loader(desk)
+
+    def load(
+        text: str, offset: int, limit: int, want_total: bool
+    ) -> tuple[int | None, list[Row], bool]:
+        if adviser():
+            return by_adviser(text, offset, limit, want_total)
+        return everyone(text, offset, limit, want_total)
 
     return ListSource(
         name="roster",

@@ -65,3 +65,7 @@ def test_database_from_first_migration_opens_after_upgrade(tmp_path: Path) -> No
         assert [p["name"] for p in people.list_people(desk, filter_text="gwen")] == [
             "Gwenllian Ap Rhys"
         ]
+
+
+def test_known_head_matches_alembic() -> None:
+    assert migrate.HEAD == migrate.head_revision()

@@ -1,0 +1,90 @@
+"""Ranked windows return exactly what the plain SQL queries return, and follow writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from deskapp.store import incidents, people, ranked, windows
+from deskapp.store.desk import Desk
+
+NAMES = [
+    "Siân Jones",
+    "John Smith",
+    "Joanna Khan",
+    "Mary Johnson",
+    "Rhys ap Gwyn",
+    "Jo Adebayo",
+    "Seán Ó Briain",
+    "Zoë Patel",
+    "Johnathan Hill",
+    "Anne Jolly",
+]
+FILTERS = ["", "j", "jo", "john", "sian", "smith khan", "zz", "o", "green"]
+
+
+@pytest.fixture
+def filled(desk: Desk) -> Desk:
+    ids = [
+        people.add_person(desk, name=n, party="Green Party" if i % 3 else "Labour")
+        for i, n in enumerate(NAMES)
+    ]
+    for i, pid in enumerate(ids * 2):
+        iid = incidents.add_incident(
+            desk,
+            person=pid,
+            type="threat",
+            grade=1 + i % 4,
+            summary=f"Report {i} johnsonville" if i % 5 == 0 else f"r{i}",
+        )
+        if i % 4 == 0:
+            incidents.update_incident(desk, iid, status="closed")
+    return desk
+
+
+def sql_ids(desk: Desk, query) -> list[str]:  # type: ignore[no-untyped-def]
+    with desk.read() as conn:
+        return [r["id"] for r in conn.execute(query).mappings()]
+
+
+@pytest.mark.parametrize("text", FILTERS)
+def test_roster_matches_sql(filled: Desk, text: str) -> None:
+    expected = sql_ids(filled, windows.roster_query(text, plan="fts" if text else "all"))
+    fetch = ranked.fetcher(windows.roster_query(), "person")
+    with filled.read() as conn:
+        total, rows = ranked.roster(filled, conn).window(conn, text, 0, 100, fetch)
+        total2, page2 = ranked.roster(filled, conn).window(conn, text, 2, 3, fetch)
+    assert total == len(expected) and [r["id"] for r in rows] == expected
+    assert total2 == total and [r["id"] for r in page2] == expected[2:5]
+
+
+@pytest.mark.parametrize("closed", [False, True])
+@pytest.mark.parametrize("text", FILTERS)
+def test_queue_matches_sql(filled: Desk, text: str, closed: bool) -> None:
+    expected = sql_ids(
+        filled, windows.open_queue_query(text, include_closed=closed, plan="fts" if text else "all")
+    )
+    fetch = ranked.fetcher(windows.open_queue_query(include_closed=True), "incident")
+    with filled.read() as conn:
+        total, rows = ranked.queue(filled, conn).window(
+            conn, text, 0, 100, fetch, include_closed=closed
+        )
+    assert total == len(expected) and [r["id"] for r in rows] == expected
+
+
+def test_follows_writes(filled: Desk) -> None:
+    fetch = ranked.fetcher(windows.roster_query(), "person")
+    with filled.read() as conn:
+        before, _ = ranked.roster(filled, conn).window(conn, "jo", 0, 50, fetch)
+    pid = people.add_person(filled, name="Joseph Newcomer")
+    incidents.add_incident(filled, person=pid, type="threat", grade=1, summary="new one")
+    with filled.read() as conn:
+        after, rows = ranked.roster(filled, conn).window(conn, "jo", 0, 50, fetch)
+        qtotal, qrows = ranked.queue(filled, conn).window(
+            conn, "joseph", 0, 10, ranked.fetcher(windows.open_queue_query(), "incident")
+        )
+    assert after == before + 1 and "Joseph Newcomer" in [r["name"] for r in rows]
+    assert qtotal == 1 and qrows[0]["summary"] == "new one"
+    people.erase_person(filled, pid, reason="test")
+    with filled.read() as conn:
+        gone, _ = ranked.roster(filled, conn).window(conn, "jo", 0, 50, fetch)
+    assert gone == before
