@@ -6,8 +6,10 @@ For each hub it prints, from one run:
 * a no-op sync (nothing to push or pull);
 * a new desk's first sync from a hub holding N people and N incidents;
 
-each beside the floor measured in the same run: a plain bulk insert of the same number
-of rows (same JSON payloads) into a scratch table of the same hub, in one transaction.
+each beside the floor measured in the same run: a plain bulk insert of the same rows
+(the hub rows the figure wrote or read: keys, seqs and JSON payloads as stored) into a
+scratch table of the same hub with hub_row's columns and indexes, in one transaction.
+The no-op sync's floor is one read transaction on the hub.
 
     DESKAPP_KDF_PROFILE=fast .venv/bin/python bench/sync.py            # full: --rows 100000
     DESKAPP_KDF_PROFILE=fast .venv/bin/python bench/sync.py --rows 20000 --no-pg
@@ -30,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import BigInteger, Column, MetaData, String, Table, Text, select
+from sqlalchemy import BigInteger, Column, Index, MetaData, String, Table, Text, select
 
 from deskapp.core.clock import utcnow
 from deskapp.core.ids import uuid7
@@ -54,8 +56,25 @@ def timed(fn: Callable[[], Any]) -> float:
     return time.perf_counter() - start
 
 
-def floor(url: str, payloads: list[tuple[str, str]]) -> float:
-    """A plain bulk insert of rows shaped like the hub's into a scratch table of the hub."""
+Row = tuple[str, str, int, str | None, str | None, str]
+
+
+def hub_rows(url: str, after: int = 0, upto: int | None = None) -> list[Row]:
+    """Hub rows with after < seq <= upto, as stored: the rows a push wrote or a pull read."""
+    hub = open_hub(url)
+    t = hubmod.hub_row
+    query = select(t.c.entity, t.c.row_id, t.c.seq, t.c.ref_id, t.c.data, t.c.versions).where(
+        t.c.seq > after
+    )
+    if upto is not None:
+        query = query.where(t.c.seq <= upto)
+    with hub.read() as conn:
+        return [tuple(r) for r in conn.execute(query.order_by(t.c.seq))]  # type: ignore[misc]
+
+
+def floor(url: str, rows: list[Row]) -> float:
+    """The floor: a plain bulk insert of the same rows into the same hub, in one
+    transaction, into a scratch table with hub_row's columns and indexes."""
     hub = open_hub(url)
     meta = MetaData()
     name = f"bench_floor_{uuid.uuid4().hex[:8]}"
@@ -65,35 +84,41 @@ def floor(url: str, payloads: list[tuple[str, str]]) -> float:
         Column("entity", String(32), primary_key=True),
         Column("row_id", String(200), primary_key=True),
         Column("seq", BigInteger, nullable=False),
-        Column("data", Text),
+        Column("ref_id", String(64), nullable=True),
+        Column("data", Text, nullable=True),
         Column("versions", Text, nullable=False),
+        Index(f"ix_{name}_seq", "seq", unique=True),
+        Index(f"ix_{name}_ref", "ref_id"),
     )
     meta.create_all(hub.engine)
-    rows = [
-        {"entity": "person", "row_id": str(i), "seq": i, "data": d, "versions": v}
-        for i, (d, v) in enumerate(payloads)
-    ]
+    names = ("entity", "row_id", "seq", "ref_id", "data", "versions")
+    params = [dict(zip(names, r, strict=True)) for r in rows]
 
     def insert() -> None:
         with hub.engine.begin() as conn:
-            for start in range(0, len(rows), CHUNK):
-                conn.execute(table.insert(), rows[start : start + CHUNK])
+            for start in range(0, len(params), CHUNK):
+                conn.execute(table.insert(), params[start : start + CHUNK])
 
     try:
-        return timed(insert)
+        return timed(insert) if params else 0.0
     finally:
         meta.drop_all(hub.engine)
 
 
-def hub_payloads(url: str, limit: int) -> list[tuple[str, str]]:
+def round_trip(url: str) -> float:
+    """The no-op floor: one read transaction on the hub (a query and a commit)."""
     hub = open_hub(url)
-    with hub.read() as conn:
-        got = conn.execute(
-            select(hubmod.hub_row.c.data, hubmod.hub_row.c.versions)
-            .order_by(hubmod.hub_row.c.seq.desc())
-            .limit(limit)
-        ).all()
-    return [(str(d), str(v)) for d, v in got]
+
+    def once() -> None:
+        with hub.read() as conn:
+            conn.execute(select(hubmod.hub_counter.c.value)).all()
+
+    return min(timed(once) for _ in range(5))
+
+
+def line(label: str, took: float, base: float, note: str = "") -> None:
+    ratio = f"{took / base:5.1f}x" if base > 0 else "    -"
+    print(f"  {label:<52} {took:8.3f} s   floor {base:7.3f} s   ratio {ratio}  {note}")
 
 
 def seed(desk: Desk, rows: int) -> None:
@@ -140,8 +165,9 @@ def change_fields(desk: Desk, changes: int) -> None:
             tx.update("person", ids[n % len(ids)], {"party": f"Party {n}"})
 
 
-def run(label: str, url: str, rows: int, changes: int, tmp: Path) -> None:
-    open_hub(url).initialise()
+def run(label: str, url: str, rows: int, changes: int, tmp: Path) -> dict[str, float]:
+    hub = open_hub(url)
+    hub.initialise()
     a, _ = Desk.init(tmp / f"{label}-a.db", "A1", "Sgt A", PASS)
     b, _ = Desk.init(tmp / f"{label}-b.db", "B1", "Sgt B", PASS)
     base = max(changes, 1000)
@@ -150,39 +176,54 @@ def run(label: str, url: str, rows: int, changes: int, tmp: Path) -> None:
     run_sync(b, url)
     run_sync(a, url)
     change_fields(a, changes)
+    before = hub.head()
     push = run_sync(a, url)
+    moved = hub_rows(url, before, hub.head())
     pull = run_sync(b, url)
     run_sync(a, url)
     run_sync(b, url)  # the audit events of the last pull travel now
     noop = min(run_sync(b, url).duration_s for _ in range(5))
-    f10k = floor(url, hub_payloads(url, changes))
-    print(f"\n== {label} hub ==")
-    print(
-        f"10,000 field changes: push {push.duration_s:.2f} s ({push.pushed} changes), "
-        f"pull {pull.duration_s:.2f} s ({pull.pulled} rows); "
-        f"floor {f10k:.2f} s; ratio {(push.duration_s + pull.duration_s) / f10k:.1f}x "
-        f"(push+pull vs one bulk insert)"
-    )
-    print(f"no-op sync: {noop * 1000:.0f} ms")
+    f_moved = floor(url, moved)
+    f_noop = round_trip(url)
     # A hub holding N people and N incidents, pushed by a seeding desk.
     s, _ = Desk.init(tmp / f"{label}-seed.db", "S1", "Sgt S", PASS)
     seed(s, rows)
-    seeded = run_sync(s, url, batch_size=5000)
+    before = hub.head()
+    seeded = run_sync(s, url)
+    f_seeded = floor(url, hub_rows(url, before, hub.head()))
     new, _ = Desk.init(tmp / f"{label}-new.db", "N1", "Sgt N", PASS)
-    first = run_sync(new, url, batch_size=5000)
-    total = 2 * rows
-    ffirst = floor(url, hub_payloads(url, total))
-    print(
-        f"seeding push of {rows:,} people + {rows:,} incidents: {seeded.duration_s:.1f} s "
-        f"({seeded.pushed:,} changes)"
+    everything = hub_rows(url)
+    first = run_sync(new, url)
+    f_first = floor(url, everything)
+    print(f"\n== {label} hub ({url.split('://')[0]}) ==")
+    line(f"push of {changes:,} field changes ({len(moved):,} rows)", push.duration_s, f_moved)
+    line(f"pull of those ({pull.pulled:,} rows)", pull.duration_s, f_moved)
+    total = push.duration_s + pull.duration_s
+    line(
+        f"push + pull of {changes:,} field changes",
+        total,
+        f_moved,
+        f"(target < {'2' if label == 'file' else '4'} s)",
     )
-    print(
-        f"first sync of a new desk ({first.pulled:,} rows): {first.duration_s:.1f} s; "
-        f"floor {ffirst:.1f} s; ratio {first.duration_s / ffirst:.1f}x"
+    line("no-op sync", noop, f_noop, "(target < 0.1 s; floor: one hub round trip)")
+    line(f"seeding push of {rows:,} people + {rows:,} incidents", seeded.duration_s, f_seeded)
+    line(
+        f"first sync of a new desk ({first.pulled:,} rows)",
+        first.duration_s,
+        f_first,
+        "(target < 30 s, <= 3x)",
     )
     for desk in (a, b, s, new):
         desk.close()
     hubmod.forget_engines()
+    return {
+        f"{label}_push_s": push.duration_s,
+        f"{label}_pull_s": pull.duration_s,
+        f"{label}_changes_floor_s": f_moved,
+        f"{label}_noop_s": noop,
+        f"{label}_first_sync_s": first.duration_s,
+        f"{label}_first_sync_floor_s": f_first,
+    }
 
 
 def main() -> None:
@@ -193,10 +234,13 @@ def main() -> None:
     parser.add_argument("--no-pg", action="store_true")
     parser.add_argument("--no-file", action="store_true")
     args = parser.parse_args()
+    figures: dict[str, float] = {}
+    print("Each figure beside its floor: a plain bulk insert of the same rows into the same hub")
+    print("(one transaction, a scratch table with hub_row's columns and indexes).")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         if not args.no_file:
-            run("file", f"sqlite:///{root / 'hub.db'}", args.rows, args.changes, root)
+            figures |= run("file", f"sqlite:///{root / 'hub.db'}", args.rows, args.changes, root)
         if not args.no_pg:
             server = hubmod.parse_hub_url(args.pg)
             name = f"deskapp_bench_{uuid.uuid4().hex[:8]}"
@@ -205,12 +249,13 @@ def main() -> None:
                 conn.execute(f'CREATE DATABASE "{name}"')
             try:
                 url = server.url.set(drivername="postgresql", database=name).render_as_string(False)
-                run("PostgreSQL", url, args.rows, args.changes, root)
+                figures |= run("PostgreSQL", url, args.rows, args.changes, root)
             finally:
                 hubmod.forget_engines()
                 with psycopg.connect(admin, autocommit=True) as conn:
                     conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    print(json.dumps({"rows": args.rows, "changes": args.changes}))
+    rounded = {k: round(v, 3) for k, v in figures.items()}
+    print(json.dumps({"rows": args.rows, "changes": args.changes, **rounded}))
 
 
 if __name__ == "__main__":

@@ -134,7 +134,7 @@ def add_parsers(
     p = sub.add_parser("sync", parents=[common], help="push and pull changes with the hub")
     p.add_argument("--hub", help="hub URL (remembered for this desk)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.add_argument("--batch-size", type=int, default=service.BATCH, help=argparse.SUPPRESS)
+    p.add_argument("--batch-size", type=int, default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=sync_cmd)
 
     p = sub.add_parser("conflicts", help="edits that lost at sync, kept for a supervisor")

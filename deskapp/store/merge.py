@@ -310,6 +310,7 @@ def _merge_versioned(
 ) -> MergeOutcome:
     conn = tx.conn
     table = VERSIONED[entity]
+    tx.touched.add(entity)  # cached orderings of this table rebuild (store.ranked)
     ids = [r.row_id for r in rows]
     existing: dict[str, dict[str, Any]] = {}
     for part in _chunks(ids):
@@ -470,6 +471,7 @@ def erase_person_locally(tx: WriteTx, person_id: str) -> None:
 def _merge_appended(tx: WriteTx, entity: str, rows: Sequence[RemoteRow]) -> MergeOutcome:
     conn = tx.conn
     table = APPEND_ONLY[entity]
+    tx.touched.add(entity)
     names = append_key_columns(table)
     outcome = MergeOutcome()
     present: set[str] = set()

@@ -12,6 +12,7 @@ write touched the table (``Desk.generations``).
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from array import array
 from collections.abc import Callable, Sequence
@@ -221,6 +222,8 @@ def cached(desk: Desk, kind: str) -> RankedRoster | RankedQueue | None:
 
 
 _warming: weakref.WeakSet[Desk] = weakref.WeakSet()
+#: Seconds after unlock before the ranked lists are built in the background.
+WARM_DELAY = 0.5
 
 
 def warm(desk: Desk) -> None:
@@ -233,6 +236,7 @@ def warm(desk: Desk) -> None:
 
     def build() -> None:
         try:
+            time.sleep(WARM_DELAY)  # let the first windows (plain SQL) have the CPU first
             if desk.closed:
                 return
             with desk.read() as conn:

@@ -68,4 +68,4 @@ def test_database_from_first_migration_opens_after_upgrade(tmp_path: Path) -> No
 
 
 def test_known_head_matches_alembic() -> None:
-    assert migrate.HEAD == migrate.head_revision()
+    assert migrate.head_revision() == migrate.HEAD

@@ -88,3 +88,25 @@ def test_follows_writes(filled: Desk) -> None:
     with filled.read() as conn:
         gone, _ = ranked.roster(filled, conn).window(conn, "jo", 0, 50, fetch)
     assert gone == before
+
+
+def test_pulled_rows_refresh_the_ranked_roster(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A person arriving by sync shows in the other desk's filtered roster at once."""
+    from deskapp.sync import open_hub, run_sync
+
+    monkeypatch.setenv("DESKAPP_HUB_PASSPHRASE", "hub passphrase for tests")
+    hub = str(tmp_path / "hub.db")
+    open_hub(hub).initialise()
+    a, _ = Desk.init(tmp_path / "a.db", "4521", "Sgt A", "correct horse battery")
+    b, _ = Desk.init(tmp_path / "b.db", "4522", "Sgt B", "correct horse battery")
+    fetch = ranked.fetcher(windows.roster_query(), "person")
+    with b.read() as conn:
+        assert ranked.roster(b, conn).window(conn, "quentin", 0, 5, fetch)[0] == 0
+    people.add_person(a, name="Quentin Arrives-By-Sync")
+    run_sync(a, hub)
+    run_sync(b, hub)
+    with b.read() as conn:
+        total, rows = ranked.roster(b, conn).window(conn, "quentin", 0, 5, fetch)
+    assert total == 1 and rows[0]["name"] == "Quentin Arrives-By-Sync"
+    a.close()
+    b.close()
