@@ -256,15 +256,9 @@ def bulk_update(desk: Desk, ids: Iterable[str], **changes: Any) -> int:
     return count
 
 
-def queue_query(
-    *,
-    filter_text: str = "",
-    statuses: Iterable[str] | None = None,
-    adviser_id: str | None = None,
-    grade: int | None = None,
-) -> Select[Any]:
-    """The queue: grade, then time to due (overdue first within a grade), then id."""
-    query = (
+def queue_select() -> Select[Any]:
+    """What a queue row shows: the incident with its person's and adviser's names."""
+    return (
         select(
             INCIDENT.c.id,
             INCIDENT.c.ref,
@@ -283,8 +277,18 @@ def queue_query(
         .select_from(INCIDENT)
         .join(PERSON, PERSON.c.id == INCIDENT.c.person_id, isouter=True)
         .join(ADVISER, ADVISER.c.id == INCIDENT.c.adviser_id, isouter=True)
-        .where(INCIDENT.c.deleted.is_(False))
     )
+
+
+def queue_query(
+    *,
+    filter_text: str = "",
+    statuses: Iterable[str] | None = None,
+    adviser_id: str | None = None,
+    grade: int | None = None,
+) -> Select[Any]:
+    """The queue: grade, then time to due (overdue first within a grade), then id."""
+    query = queue_select().where(INCIDENT.c.deleted.is_(False))
     if statuses is not None:
         query = query.where(INCIDENT.c.status.in_(list(statuses)))
     if adviser_id:

@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 
 from deskapp.core.status import OPEN_STATUSES
+from deskapp.store.incidents import queue_select
 from deskapp.store.models import Adviser, Incident, Organisation, Person
 from deskapp.store.people import fts_match, fts_query
 
@@ -156,27 +157,7 @@ def open_queue_query(
     plan: Plan = "fts",
 ) -> Select[Any]:
     """The queue: grade, then time to due (overdue first within a grade), then id."""
-    query = (
-        select(
-            INCIDENT.c.id,
-            INCIDENT.c.ref,
-            INCIDENT.c.grade,
-            INCIDENT.c.due_at,
-            INCIDENT.c.status,
-            INCIDENT.c.type,
-            INCIDENT.c.summary,
-            INCIDENT.c.person_id,
-            INCIDENT.c.adviser_id,
-            INCIDENT.c.reported_at,
-            INCIDENT.c.crime_ref,
-            PERSON.c.name.label("person_name"),
-            ADVISER.c.name.label("adviser_name"),
-        )
-        .select_from(INCIDENT)
-        .join(PERSON, PERSON.c.id == INCIDENT.c.person_id, isouter=True)
-        .join(ADVISER, ADVISER.c.id == INCIDENT.c.adviser_id, isouter=True)
-        .where(_queue_where(filter_text, include_closed, adviser_id, plan))
-    )
+    query = queue_select().where(_queue_where(filter_text, include_closed, adviser_id, plan))
     if plan == "fts":
         return query.order_by(INCIDENT.c.grade + 0, INCIDENT.c.due_at, INCIDENT.c.id)
     return query.order_by(INCIDENT.c.grade, INCIDENT.c.due_at, INCIDENT.c.id)
