@@ -223,7 +223,7 @@ def cached(desk: Desk, kind: str) -> RankedRoster | RankedQueue | None:
 
 _warming: weakref.WeakSet[Desk] = weakref.WeakSet()
 #: Seconds after unlock before the ranked lists are built in the background.
-WARM_DELAY = 0.5
+WARM_DELAY = 1.0
 
 
 def warm(desk: Desk) -> None:

@@ -128,9 +128,10 @@ def status(desk: Desk) -> SyncStatus:
     """Pending changes, last sync, conflicts waiting and the hub: a few indexed reads."""
     with desk.read() as conn:
         state = _state(conn)
-        pending = conn.exec_driver_sql(
-            "SELECT count(*) FROM outbox WHERE seq > ?", (int(state.get(K_PUSHED, "0")),)
-        ).scalar_one()
+        # Unpushed entries are contiguous (seq is the rowid, assigned max+1, and only
+        # pushed entries are ever deleted), so one index probe counts them.
+        newest = conn.exec_driver_sql("SELECT max(seq) FROM outbox").scalar() or 0
+        pending = max(0, int(newest) - int(state.get(K_PUSHED, "0")))
         waiting = conn.exec_driver_sql(
             "SELECT count(*) FROM conflict WHERE resolved_at IS NULL"
         ).scalar_one()

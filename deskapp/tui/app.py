@@ -22,8 +22,20 @@ if TYPE_CHECKING:
 
     from deskapp.store.desk import Desk
     from deskapp.store.settings import Settings
+    from deskapp.sync import SyncStatus
 
 DEFAULT_IDLE_MINUTES = 5.0
+STATUS_POLL_SECONDS = 4.0
+
+
+def format_last_sync(at: datetime | None, now: datetime) -> str:
+    """``never``, or the time of the last sync in UTC (with the day when not today)."""
+    if at is None:
+        return "never"
+    at = at.astimezone(UTC)
+    if at.date() == now.astimezone(UTC).date():
+        return at.strftime("%H:%M UTC")
+    return at.strftime("%d %b %H:%M UTC")
 
 
 def _utcnow() -> datetime:
@@ -68,7 +80,12 @@ class DeskApp(App[int]):
         self._last_input = self._monotonic()
         self.pending_changes: int | None = None
         self.last_sync = "never"
+        self.last_sync_at: datetime | None = None
         self.conflicts = 0
+        self.hub_url: str | None = None
+        self.sync_running = False
+        #: file hubs whose passphrase did not open them this session: ask again
+        self.hub_secret_rejected: set[str] = set()
         self.return_code_hint = 0
         self.store_ready = False
 
@@ -84,6 +101,7 @@ class DeskApp(App[int]):
         else:
             self.push_screen(SetupScreen())
         self.set_interval(min(1.0, max(0.05, self.idle_seconds / 4)), self._tick)
+        self.set_interval(STATUS_POLL_SECONDS, self._poll_status)
         # The database stack loads after the first paint, off the UI thread.
         self.call_after_refresh(self._warm_up)
 
@@ -153,23 +171,35 @@ class DeskApp(App[int]):
         self.refresh_pending()
 
     def refresh_pending(self) -> None:
-        """Count outbox rows (changes waiting for sync) on a worker."""
+        """Refresh the sync figures of the status line (pending changes, last sync,
+        conflicts waiting) on a worker: ``deskapp.sync.status`` is a few indexed reads."""
+        if self.desk is None or self.desk.closed:
+            return
 
-        def count() -> None:
-            from sqlalchemy import text
+        def read() -> None:
+            from deskapp.sync import status
 
             try:
-                with self.require_desk().read() as conn:
-                    value = int(conn.execute(text("SELECT count(*) FROM outbox")).scalar_one())
+                value = status(self.require_desk())
             except Exception:
-                return
-            self.call_from_thread(self._set_pending, value)
+                return  # locked meanwhile, or the database is busy: the next poll retries
+            self.call_from_thread(self._set_sync_status, value)
 
-        self.run_worker(count, thread=True, group="pending", exclusive=True, exit_on_error=False)
+        self.run_worker(read, thread=True, group="pending", exclusive=True, exit_on_error=False)
 
-    def _set_pending(self, value: int) -> None:
-        self.pending_changes = value
+    def _set_sync_status(self, value: SyncStatus) -> None:
+        if self.desk is None:
+            return
+        self.pending_changes = value.pending
+        self.last_sync_at = value.last_sync_at
+        self.last_sync = format_last_sync(value.last_sync_at, self.now())
+        self.conflicts = value.conflicts_waiting
+        self.hub_url = value.hub_url
         self._update_status()
+
+    def _poll_status(self) -> None:
+        if self.desk is not None and not self.sync_running:
+            self.refresh_pending()
 
     # -- idle and lock -----------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
@@ -215,6 +245,7 @@ class DeskApp(App[int]):
         self.workers.cancel_group(self, "default")
         desk.close()
         self.pending_changes = None
+        self.sync_running = False
 
     # -- help, quit, theme -------------------------------------------------------------------
     def action_help(self) -> None:

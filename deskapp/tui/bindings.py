@@ -7,11 +7,25 @@ from textual.binding import Binding
 
 def all_binding_ids() -> set[str]:
     from deskapp.tui.app import DeskApp
-    from deskapp.tui.screens import incident, main, modals, new_incident, person, review, unlock
+    from deskapp.tui.screens import (
+        assign,
+        importing,
+        incident,
+        main,
+        modals,
+        new_incident,
+        person,
+        review,
+        sync,
+        unlock,
+    )
     from deskapp.tui.widgets import choice_bar, pane, window_list
 
     classes: list[type] = [DeskApp]
     for module in (
+        assign,
+        importing,
+        sync,
         incident,
         main,
         modals,

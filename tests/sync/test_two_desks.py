@@ -122,3 +122,25 @@ def test_repeated_sync_moves_nothing(hub_url: str, desks: tuple[Desk, Desk]) -> 
         again = run_sync(desk, hub_url)
         assert (again.pushed, again.pulled, again.conflicts) == (0, 0, 0)
         assert status(desk).pending == 0
+
+
+def test_pending_counts_every_unpushed_change(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from deskapp.store import people
+    from deskapp.store.desk import Desk
+    from deskapp.sync import open_hub, run_sync, status
+
+    monkeypatch.setenv("DESKAPP_HUB_PASSPHRASE", "hub passphrase for tests")
+    hub = str(tmp_path / "pending-hub.db")
+    open_hub(hub).initialise()
+    desk, _ = Desk.init(tmp_path / "p.db", "4521", "Sgt P", "correct horse battery")
+    with desk.read() as conn:
+        outbox = conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar_one()
+    assert status(desk).pending == outbox > 0
+    run_sync(desk, hub)
+    assert status(desk).pending == 0
+    pid = people.add_person(desk, name="Pending One")
+    people.update_person(desk, pid, risk="high")
+    assert status(desk).pending == 2
+    run_sync(desk, hub)
+    assert status(desk).pending == 0
+    desk.close()

@@ -66,6 +66,22 @@ class EventsList(WindowList):
     pass
 
 
+class CoverageLine(Static):
+    """The Caseload pane's first line: who has no named contact, who was never contacted."""
+
+    DEFAULT_CSS = "CoverageLine { height: 1; padding: 0 1; color: $text-muted; }"
+
+    def show(self, cov: Any) -> None:
+        text = Text()
+        if cov.without_contact:
+            text.append(f" {cov.without_contact} without a named contact ", style="bold reverse")
+        else:
+            text.append("everyone has a named contact", style="bold")
+        text.append(f" · {cov.never_contacted} never contacted")
+        self.set_class(bool(cov.without_contact), "-gaps")
+        self.update(text)
+
+
 class TabLine(Static):
     DEFAULT_CSS = "TabLine { height: 1; padding: 0 1; background: $panel; }"
 
@@ -85,7 +101,8 @@ class MainScreen(DeskScreen):
     HELP_TEXT = (
         "1 Caseload · 2 Incident queue · 3 Roster · 4 Events. j/k move, / filters "
         "(esc clears), space marks, enter opens. Grade/assign/status apply to the "
-        "marked incidents."
+        "marked incidents. S syncs with the hub, C lists sync conflicts, I imports "
+        "candidates, ctrl+a gives everyone without one a named contact."
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -97,6 +114,9 @@ class MainScreen(DeskScreen):
         Binding("R", "review", "Review due", show=False, id="main.review"),
         Binding("A", "audit", "Audit", show=False, id="main.audit"),
         Binding("S", "sync", "Sync", show=False, id="main.sync"),
+        Binding("C", "conflicts", "Conflicts", show=False, id="main.conflicts"),
+        Binding("I", "import_roster", "Import", show=False, id="main.import"),
+        Binding("ctrl+a", "auto_assign", "Auto-assign", show=False, id="main.auto_assign"),
         Binding("tab", "cycle(1)", "Next pane", show=False, id="main.next_pane"),
         Binding("shift+tab", "cycle(-1)", "Previous pane", show=False, id="main.prev_pane"),
     ]
@@ -128,7 +148,7 @@ class MainScreen(DeskScreen):
         events = EventsList(sources.events_source(desk), id="events-list")
         yield TabLine(id="tabs")
         with Horizontal(id="panes"):
-            yield Pane(1, "Caseload", caseload, id="caseload")
+            yield Pane(1, "Caseload", caseload, id="caseload", header=CoverageLine(id="coverage"))
             yield Pane(2, "Incident queue", queue, id="queue")
             yield Pane(3, "Roster", roster, id="roster")
             yield Pane(4, "Events", events, id="events")
@@ -139,6 +159,7 @@ class MainScreen(DeskScreen):
         self._apply_layout()
         self.pane("queue").list.focus()
         self.set_interval(30, self._refresh_due_times)
+        self.refresh_coverage()
 
     def on_resize(self) -> None:
         self._apply_layout()
@@ -147,6 +168,15 @@ class MainScreen(DeskScreen):
         for pane in self.query(Pane):
             pane.list.reload()
         self.desk_app.refresh_pending()
+        self.refresh_coverage()
+
+    def refresh_coverage(self) -> None:
+        def work(desk: Any) -> Any:
+            from deskapp.store.assign import coverage
+
+            return coverage(desk)
+
+        self.background(work, self.query_one(CoverageLine).show, group="coverage", exclusive=True)
 
     def _refresh_due_times(self) -> None:
         self.pane("queue").list.refresh()
@@ -264,6 +294,7 @@ class MainScreen(DeskScreen):
                 queue.clear_marks()
                 queue.reload()
                 self.pane("caseload").list.reload()
+                self.refresh_coverage()
                 self.notify(f"{what}: {count} incident{'s' if count != 1 else ''} changed.")
 
             self.background(work, done, wrote=True)
@@ -373,7 +404,26 @@ class MainScreen(DeskScreen):
         return True
 
     def action_sync(self) -> None:
-        self.notify("No hub is set up for this desk yet; changes wait in the outbox.", title="Sync")
+        if self.desk_app.sync_running:
+            return
+        from deskapp.tui.screens.sync import SyncScreen
+
+        self.app.push_screen(SyncScreen())
+
+    def action_conflicts(self) -> None:
+        from deskapp.tui.screens.sync import ConflictsScreen
+
+        self.app.push_screen(ConflictsScreen())
+
+    def action_import_roster(self) -> None:
+        from deskapp.tui.screens.importing import ImportScreen
+
+        self.app.push_screen(ImportScreen())
+
+    def action_auto_assign(self) -> None:
+        from deskapp.tui.screens.assign import AutoAssignScreen
+
+        self.app.push_screen(AutoAssignScreen())
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
         out = [
@@ -387,6 +437,9 @@ class MainScreen(DeskScreen):
             ("Change status", "status", "s in the queue"),
             ("Show or hide closed incidents", "toggle_closed", "o in the queue"),
             ("Sync with the hub", "sync", "S"),
+            ("Sync conflicts", "conflicts", "C"),
+            ("Import candidates (Democracy Club / CSV)", "import_roster", "I"),
+            ("Auto-assign named contacts", "auto_assign", "ctrl+a"),
         ]
         if self.desk_app.desk is not None and self.desk_app.desk.officer.is_supervisor:
             out += [

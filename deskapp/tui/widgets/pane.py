@@ -7,6 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Input
 
 from deskapp.tui.widgets.window_list import WindowList
@@ -37,15 +38,26 @@ class Pane(Vertical):
     Pane.-filtering FilterInput { display: block; }
     """
 
-    def __init__(self, number: int, title: str, window: WindowList, *, id: str) -> None:
+    def __init__(
+        self,
+        number: int,
+        title: str,
+        window: WindowList,
+        *,
+        id: str,
+        header: Widget | None = None,
+    ) -> None:
         super().__init__(id=id, classes="pane")
         self.number = number
         self.title = title
         self.list = window
+        self.header = header
         self.note = ""
         self.border_title = f"{number} {title}"
 
     def compose(self) -> ComposeResult:
+        if self.header is not None:
+            yield self.header
         yield FilterInput(placeholder="filter… (esc clears)", id=f"{self.id}-filter")
         yield self.list
 

@@ -34,11 +34,19 @@ class StatusLine(Static):
         who = f"[b]{escape(officer.id)}[/b]"
         if self.app.size.width >= 110:
             who += f" {escape(officer.name)}{role}"
+        conflicts = int(getattr(app, "conflicts", 0) or 0)
+        if conflicts:
+            # Loud: work that lost at sync waits for a supervisor (C opens the view).
+            noun = "conflict" if conflicts == 1 else "conflicts"
+            waiting = f"[bold reverse $error] {conflicts} {noun} [/]"
+        else:
+            waiting = "conflicts 0"
+        sync = "[bold $accent]syncing…[/]" if getattr(app, "sync_running", False) else ""
         parts = [
             who,
             f"pending {pending if pending is not None else '…'}",
-            f"sync {app.last_sync}",
-            f"conflicts {app.conflicts}",
+            sync or f"sync {escape(str(app.last_sync))}",
+            waiting,
             f"lock in {format_countdown(app.idle_remaining())}",
         ]
         self.update(" │ ".join(parts))

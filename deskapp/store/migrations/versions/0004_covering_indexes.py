@@ -20,7 +20,11 @@ depends_on = None
 def upgrade() -> None:
     op.create_index("ix_person_order", "person", ["deleted", "name", "id"])
     op.drop_index("ix_person_adviser", "person")
-    op.create_index("ix_person_adviser", "person", ["adviser_id", "deleted", "next_contact_due"])
+    op.create_index(
+        "ix_person_adviser",
+        "person",
+        ["deleted", "adviser_id", "next_contact_due", "last_contact_at"],
+    )
     op.drop_index("ix_incident_queue", "incident")
     op.create_index(
         "ix_incident_queue",
