@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -112,6 +113,34 @@ async def help_view(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+def _fill(pilot: Pilot[Any], value: str) -> None:
+    from textual.widgets import Input
+
+    field = pilot.app.focused
+    assert isinstance(field, Input)
+    field.value = value
+
+
+async def import_preview(pilot: Pilot[Any]) -> None:
+    await unlock(pilot)
+    await pilot.press("I")
+    await settle(pilot)
+    _fill(pilot, str(Path(os.environ["DESKAPP_SHOTS_TMP"]) / "candidates.csv"))
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: getattr(pilot.app.screen, "plan", None) is not None)
+    await settle(pilot)
+
+
+async def sync_summary(pilot: Pilot[Any]) -> None:
+    await unlock(pilot)
+    await pilot.press("S")
+    await wait_for(pilot, lambda: getattr(pilot.app.screen, "state", "") == "hub")
+    _fill(pilot, str(Path(os.environ["DESKAPP_SHOTS_TMP"]) / "hub.db"))
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: getattr(pilot.app.screen, "state", "") in ("done", "failed"))
+    await settle(pilot)
+
+
 SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("main-wide", (200, 50), main_view),
     ("main-80x24", (80, 24), main_view),
@@ -120,6 +149,9 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("person-detail", (120, 40), person),
     ("lock", (120, 40), lock),
     ("help", (120, 40), help_view),
+    ("import-preview", (120, 40), import_preview),
+    # Last: the sync sends the demo desk's changes, so later shots would show none pending.
+    ("sync-summary", (120, 40), sync_summary),
 ]
 
 
@@ -133,6 +165,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="deskapp-shots-") as tmp:
         os.environ["DESKAPP_CONFIG"] = str(Path(tmp) / "settings.toml")  # defaults, no keymap
         os.environ.setdefault("DESKAPP_KDF_PROFILE", "fast")
+        # A file hub for the sync shot, and a Democracy Club file with problems to preview.
+        os.environ["DESKAPP_SHOTS_TMP"] = tmp
+        os.environ["DESKAPP_HUB_PASSPHRASE"] = "demo hub"  # noqa: S105 - a throwaway hub
+
+        from deskapp.sync import open_hub
+
+        open_hub(str(Path(tmp) / "hub.db")).initialise()
+        shutil.copy(
+            ROOT / "tests" / "io" / "data" / "dc_problems.csv", Path(tmp) / "candidates.csv"
+        )
         from deskapp.io.demo import DEMO_OFFICER, build_demo
         from deskapp.tui.app import DeskApp
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,4 +59,63 @@ def make_app(path: Path, **kwargs: object) -> DeskApp:
     return DeskApp(path, now=lambda: FIXED_NOW, **kwargs)  # type: ignore[arg-type]
 
 
-__all__ = ["FIXED_NOW", "OFFICER", "PASSPHRASE", "copy_desk", "make_app"]
+HUB_PASS = "hub passphrase for tests"
+
+
+@pytest.fixture
+def hub_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The file hub's passphrase from the environment; no OS keyring; fast key slots."""
+    from deskapp.sync import hub as hubmod
+
+    monkeypatch.setenv("DESKAPP_HUB_PASSPHRASE", HUB_PASS)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setenv("DESKAPP_KDF_PROFILE", "fast")
+    yield
+    hubmod.forget_engines()
+
+
+def make_hub(path: Path) -> str:
+    from deskapp.sync import open_hub
+
+    url = f"sqlite:///{path}"
+    open_hub(url).initialise()
+    return url
+
+
+def make_conflict(desk_path: Path, hub_url: str, other: Path) -> str:
+    """Sync the sample desk and a second desk, then edit one incident's summary on both
+    (the second desk later): the sample desk keeps a conflict. Returns the incident id."""
+    from sqlalchemy import text
+
+    from deskapp.store import incidents
+    from deskapp.store.desk import Desk
+    from deskapp.sync import run_sync
+
+    desk = Desk.open(desk_path, OFFICER, PASSPHRASE)
+    other_desk, _ = Desk.init(other, "PC-9000", "Sgt Other", "another passphrase")
+    try:
+        with desk.read() as conn:
+            iid = str(conn.execute(text("SELECT id FROM incident ORDER BY id LIMIT 1")).scalar())
+        run_sync(desk, hub_url)
+        run_sync(other_desk, hub_url)
+        incidents.update_incident(desk, iid, summary="Voicemail: caller named the street")
+        time.sleep(0.01)  # the other desk's edit is the later one, and wins
+        incidents.update_incident(other_desk, iid, summary="Voicemail: caller unknown")
+        run_sync(other_desk, hub_url)
+        run_sync(desk, hub_url)
+    finally:
+        other_desk.close()
+        desk.close()
+    return iid
+
+
+__all__ = [
+    "FIXED_NOW",
+    "HUB_PASS",
+    "OFFICER",
+    "PASSPHRASE",
+    "copy_desk",
+    "make_app",
+    "make_conflict",
+    "make_hub",
+]

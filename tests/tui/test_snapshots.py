@@ -5,20 +5,25 @@ Update with ``pytest tests/tui/test_snapshots.py --snapshot-update`` and look at
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
+from deskapp.tui.sample import FIXED_NOW, OFFICER, PASSPHRASE
+from deskapp.tui.screens.importing import ImportScreen
 from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.person import PersonScreen
 from deskapp.tui.widgets.window_list import WindowList
 
-from .conftest import make_app
+from .conftest import SNAP_DIR, make_app, make_conflict, make_hub
 from .helpers import settle, type_text, unlock, wait_for
 
+DATA = Path(__file__).resolve().parent.parent / "io" / "data"
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 50), id="200x50")]
 
 Steps = Callable[[Pilot[Any]], Awaitable[None]]
@@ -138,6 +143,89 @@ SCREENS: dict[str, Steps] = {
 def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
     app = make_app(snap_desk)
     assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
+
+
+async def _fill(pilot: Pilot[Any], value: str) -> None:
+    field = pilot.app.focused
+    assert isinstance(field, Input)
+    field.value = value
+    await pilot.pause()
+
+
+async def _sync_summary(pilot: Pilot[Any]) -> None:
+    await unlock(pilot)
+    await pilot.press("S")
+    await wait_for(pilot, lambda: getattr(pilot.app.screen, "state", "") == "hub")
+    await _fill(pilot, str(SNAP_DIR / "hub.db"))
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: getattr(pilot.app.screen, "state", "") == "done")
+    await settle(pilot)
+
+
+async def _conflicts(pilot: Pilot[Any]) -> None:
+    await unlock(pilot)
+    await pilot.press("C")
+    await wait_for(pilot, lambda: getattr(pilot.app.screen, "loaded", False))
+    await settle(pilot)
+
+
+async def _import_preview(pilot: Pilot[Any]) -> None:
+    await unlock(pilot)
+    await pilot.press("I")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ImportScreen))
+    await _fill(pilot, str(SNAP_DIR / "candidates.csv"))
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: getattr(pilot.app.screen, "plan", None) is not None)
+    await settle(pilot)
+
+
+@pytest.fixture
+def frozen_sync(hub_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last-sync time in the status line is the sample's fixed clock, and how long
+    the sync took is not measured (a loaded machine must not change the picture)."""
+    monkeypatch.setattr("deskapp.sync.service.utcnow", lambda: FIXED_NOW)
+    monkeypatch.setattr("deskapp.tui.screens.sync.describe_duration", lambda _: "under a second")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_sync_summary(
+    size: tuple[int, int], snap_desk: Path, frozen_sync: None, snap_compare: Any
+) -> None:
+    make_hub(SNAP_DIR / "hub.db")
+    app = make_app(snap_desk)
+    assert snap_compare(app, terminal_size=size, run_before=_sync_summary)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_conflicts_view(
+    size: tuple[int, int], snap_desk: Path, frozen_sync: None, snap_compare: Any
+) -> None:
+    from sqlalchemy import update
+
+    from deskapp.store.desk import Desk
+    from deskapp.store.models import Conflict
+
+    make_conflict(snap_desk, make_hub(SNAP_DIR / "conflict-hub.db"), SNAP_DIR / "other.db")
+    table = Conflict.__table__  # type: ignore[attr-defined]
+    desk = Desk.open(snap_desk, OFFICER, PASSPHRASE)
+    try:
+        with desk.write() as tx:  # the conflict's random id and detection time, fixed
+            tx.conn.execute(
+                update(table).values(
+                    id="0196a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", detected_at=FIXED_NOW
+                )
+            )
+    finally:
+        desk.close()
+    app = make_app(snap_desk)
+    assert snap_compare(app, terminal_size=size, run_before=_conflicts)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_import_preview(size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
+    shutil.copy(DATA / "dc_problems.csv", SNAP_DIR / "candidates.csv")
+    app = make_app(snap_desk)
+    assert snap_compare(app, terminal_size=size, run_before=_import_preview)
 
 
 @pytest.mark.parametrize("size", SIZES)

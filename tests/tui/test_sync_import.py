@@ -1,0 +1,317 @@
+"""Pilot tests: sync with a real file hub, conflicts, roster import and auto-assign."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from deskapp.store.desk import Desk
+from deskapp.store.incidents import get_incident
+from deskapp.sync import status
+from deskapp.tui.bindings import all_binding_ids
+from deskapp.tui.sample import OFFICER, PASSPHRASE
+from deskapp.tui.screens.assign import AutoAssignScreen
+from deskapp.tui.screens.importing import ImportScreen
+from deskapp.tui.screens.main import CoverageLine, MainScreen
+from deskapp.tui.screens.modals import ConfirmScreen
+from deskapp.tui.screens.sync import ConflictsScreen, SyncScreen
+from deskapp.tui.widgets.status_line import StatusLine
+
+from .conftest import HUB_PASS, make_app, make_conflict, make_hub
+from .helpers import settle, unlock, wait_for
+
+DATA = Path(__file__).resolve().parent.parent / "io" / "data"
+
+pytestmark = pytest.mark.usefixtures("hub_env")
+
+
+def rendered(app: object, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())  # type: ignore[attr-defined]
+
+
+async def fill(pilot: Pilot[int], text_: str) -> None:
+    """Put ``text_`` in the focused input (typing long tmp paths key by key is slow)."""
+    field = pilot.app.focused
+    assert isinstance(field, Input)
+    field.value = text_
+    field.cursor_position = len(text_)
+    await pilot.pause()
+
+
+def sync_screen(app: object) -> SyncScreen:
+    screen = app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, SyncScreen)
+    return screen
+
+
+def count_people(path: Path) -> int:
+    desk = Desk.open(path, OFFICER, PASSPHRASE)
+    try:
+        with desk.read() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM person")).scalar_one())
+    finally:
+        desk.close()
+
+
+async def test_sync_with_a_file_hub(desk_path: Path, tmp_path: Path) -> None:
+    hub = make_hub(tmp_path / "hub.db")
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: (app.pending_changes or 0) > 0)
+        assert app.last_sync == "never"
+        await pilot.press("S")
+        await wait_for(pilot, lambda: sync_screen(app).state == "hub")
+        # No hub remembered: the dialog asks for one (a path or a postgresql:// URL).
+        await fill(pilot, str(tmp_path / "hub.db"))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: sync_screen(app).state == "done")
+        screen = sync_screen(app)
+        assert screen.result is not None and screen.result.pushed > 0
+        summary = rendered(app, "#sync-summary")
+        assert f"Pushed    {screen.result.pushed} changes" in summary
+        assert "Pulled    0 changes" in summary
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        await wait_for(pilot, lambda: app.pending_changes == 0)
+        assert app.last_sync != "never"
+        assert "pending 0" in str(app.screen.query_one(StatusLine).render())
+        # The hub is remembered: the next sync goes straight through and moves nothing.
+        await pilot.press("S")
+        await wait_for(pilot, lambda: sync_screen(app).state == "done")
+        result = sync_screen(app).result
+        assert result is not None and result.pushed == 0 and result.pulled == 0
+        assert result.hub_url == hub
+        await pilot.press("escape")
+        await settle(pilot)
+
+
+async def test_sync_asks_for_the_hub_passphrase(
+    desk_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_hub(tmp_path / "hub.db")
+    monkeypatch.delenv("DESKAPP_HUB_PASSPHRASE")
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press("S")
+        await wait_for(pilot, lambda: sync_screen(app).state == "hub")
+        await fill(pilot, str(tmp_path / "hub.db"))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: sync_screen(app).state == "secret")
+        await fill(pilot, "not the passphrase")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: sync_screen(app).state == "failed")
+        assert "passphrase does not open" in rendered(app, "#sync-summary")
+        await pilot.press("r")  # the hub is filled in; enter asks for the passphrase again
+        await wait_for(pilot, lambda: sync_screen(app).state == "hub")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: sync_screen(app).state == "secret")
+        await fill(pilot, HUB_PASS)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: sync_screen(app).state == "done")
+        assert sync_screen(app).result is not None
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.pending_changes == 0)
+
+
+async def test_hub_errors_are_shown_not_raised(desk_path: Path, tmp_path: Path) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        pending = app.pending_changes
+        await pilot.press("S")
+        await wait_for(pilot, lambda: sync_screen(app).state == "hub")
+        await fill(pilot, str(tmp_path / "nowhere" / "hub.db"))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: sync_screen(app).state == "failed")
+        assert "There is no deskapp hub" in rendered(app, "#sync-summary")
+        # An unreachable PostgreSQL hub: a clear message, and the desk carries on.
+        await pilot.press("r")
+        await wait_for(pilot, lambda: sync_screen(app).state == "hub")
+        await fill(pilot, "postgresql://deskapp@127.0.0.1:1/hub")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: sync_screen(app).state == "failed", timeout=20)
+        assert "could not be reached" in rendered(app, "#sync-summary")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        await settle(pilot)
+        assert app.pending_changes == pending
+        assert app.last_sync == "never"
+
+
+async def test_resolve_a_conflict_keeping_local(desk_path: Path, tmp_path: Path) -> None:
+    hub = make_hub(tmp_path / "hub.db")
+    iid = make_conflict(desk_path, hub, tmp_path / "other.db")
+    app = make_app(desk_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: app.conflicts == 1)
+        assert "1 conflict" in str(app.screen.query_one(StatusLine).render())
+        await pilot.press("C")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictsScreen) and app.screen.loaded)
+        screen = app.screen
+        assert isinstance(screen, ConflictsScreen)
+        [row] = screen.rows
+        assert row["field"] == "summary"
+        detail = rendered(app, "#conflict-detail")
+        assert "caller named the street" in detail and "caller unknown" in detail
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")  # destructive: it asks first, and "no" changes nothing
+        await settle(pilot)
+        assert len(screen.rows) == 1
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: screen.loaded and not screen.rows)
+        await wait_for(pilot, lambda: app.conflicts == 0)
+    desk = Desk.open(desk_path, OFFICER, PASSPHRASE)
+    try:
+        assert status(desk).conflicts_waiting == 0
+        assert get_incident(desk, iid)["summary"] == "Voicemail: caller named the street"
+    finally:
+        desk.close()
+
+
+async def test_import_preview_and_apply(desk_path: Path, tmp_path: Path) -> None:
+    source = tmp_path / "candidates.csv"
+    shutil.copy(DATA / "dc_minimal.csv", source)
+    before = count_people(desk_path)
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await unlock(pilot)
+        await pilot.press("I")
+        await wait_for(pilot, lambda: isinstance(app.screen, ImportScreen))
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        await fill(pilot, str(source))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.plan is not None)
+        plan = screen.plan
+        assert plan is not None and plan.ok
+        new = plan.summary.people.new
+        assert new == 4  # five rows, one person standing twice
+        counts = rendered(app, "#import-counts")
+        assert "People" in counts and "democracyclub" in counts
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: screen.applied is not None)
+        assert "Imported" in rendered(app, "#import-counts")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        await settle(pilot)
+    assert count_people(desk_path) == before + new
+
+
+async def test_import_refuses_a_bad_file_whole(desk_path: Path, tmp_path: Path) -> None:
+    source = tmp_path / "problems.csv"
+    shutil.copy(DATA / "dc_problems.csv", source)
+    before = count_people(desk_path)
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await unlock(pilot)
+        await pilot.press("I")
+        await wait_for(pilot, lambda: isinstance(app.screen, ImportScreen))
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        await fill(pilot, str(source))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.plan is not None)
+        assert screen.plan is not None and not screen.plan.ok
+        problems = rendered(app, "#import-problems")
+        for problem in screen.plan.problems:
+            assert f"row {problem.row}" in problems
+        assert "Refused whole" in rendered(app, "#import-phase")
+        await pilot.press("y")  # refused: nothing to confirm, nothing written
+        await settle(pilot)
+        assert isinstance(app.screen, ImportScreen) and screen.applied is None
+        assert not (tmp_path / "problems.rejects.csv").exists()
+    assert count_people(desk_path) == before
+
+
+async def test_import_skip_bad_rows_writes_a_reject_file(desk_path: Path, tmp_path: Path) -> None:
+    source = tmp_path / "problems.csv"
+    shutil.copy(DATA / "dc_problems.csv", source)
+    before = count_people(desk_path)
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await unlock(pilot)
+        await pilot.press("I")
+        await wait_for(pilot, lambda: isinstance(app.screen, ImportScreen))
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        await fill(pilot, str(source))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.plan is not None)
+        plan = screen.plan
+        assert plan is not None
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert "personal data" in str(app.screen.query_one(".dialog-text").render())
+        await pilot.press("y")
+        await wait_for(pilot, lambda: screen.applied is not None)
+        new = plan.summary.people.new
+    rejects = tmp_path / "problems.rejects.csv"
+    assert rejects.exists() and rejects.stat().st_mode & 0o077 == 0
+    assert count_people(desk_path) == before + new
+
+
+async def test_auto_assign_preview_and_apply(desk_path: Path) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press("1")
+        line = app.screen.query_one(CoverageLine)
+        await wait_for(pilot, lambda: "3 without a named contact" in str(line.render()))
+        await pilot.press("ctrl+a")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, AutoAssignScreen) and app.screen.plan is not None
+        )
+        screen = app.screen
+        assert isinstance(screen, AutoAssignScreen) and screen.plan is not None
+        assert len(screen.plan.assignments) == 3
+        assert "3 people have no named contact" in rendered(app, "#assign-plan")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: screen.assigned is not None)
+        assert screen.assigned == 3
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        await wait_for(pilot, lambda: "everyone has a named contact" in str(line.render()))
+        assert (app.pending_changes or 0) > 0
+
+
+async def test_new_actions_have_ids_and_palette_entries(desk_path: Path) -> None:
+    ids = all_binding_ids()
+    for binding_id in (
+        "main.sync",
+        "main.conflicts",
+        "main.import",
+        "main.auto_assign",
+        "sync.escape",
+        "conflicts.keep_local",
+        "conflicts.keep_remote",
+        "import.apply",
+        "import.skip_bad",
+        "assign.apply",
+    ):
+        assert binding_id in ids
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await unlock(pilot)
+        titles = [title for title, _, _ in screen.palette_commands()]
+        for title in ("Sync with the hub", "Sync conflicts", "Auto-assign named contacts"):
+            assert title in titles
+        await pilot.press("question_mark")
+        await settle(pilot)
+        body = str(app.screen.query_one("#help-body").render())
+        for binding_id in ("main.sync", "main.conflicts", "main.import", "main.auto_assign"):
+            assert binding_id in body
