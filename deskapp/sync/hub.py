@@ -13,6 +13,7 @@ cells with ``secure_delete`` and the WAL is checkpointed).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -346,6 +347,10 @@ class Hub:
                 ],
             )
             conn.execute(hub_counter.insert(), [{"name": "seq", "value": 0}])
+        if self.target.path is not None:
+            # Encrypted already, but like the desk files it is nobody else's to read.
+            with contextlib.suppress(OSError):
+                self.target.path.chmod(0o600)
         return True
 
     def _check_version(self, conn: Connection) -> str:
