@@ -74,9 +74,7 @@ class Person(SQLModel, table=True):
         Index("ix_person_name_id", "name", "id"),
         # Covering indexes: the roster order and caseload totals read no table rows.
         Index("ix_person_order", "deleted", "name", "id"),
-        Index(
-            "ix_person_adviser", "deleted", "adviser_id", "next_contact_due", "last_contact_at"
-        ),
+        Index("ix_person_adviser", "deleted", "adviser_id", "next_contact_due", "last_contact_at"),
         Index("ix_person_review", "review_date"),
     )
     id: str = Field(primary_key=True)
