@@ -159,6 +159,9 @@ async def _sync_summary(pilot: Pilot[Any]) -> None:
     await _fill(pilot, str(SNAP_DIR / "hub.db"))
     await pilot.press("enter")
     await wait_for(pilot, lambda: getattr(pilot.app.screen, "state", "") == "done")
+    # The status line behind the dialog refreshes from a worker after the sync: wait for
+    # it, or a loaded machine snapshots the old "pending … · sync never".
+    await wait_for(pilot, lambda: pilot.app.pending_changes == 0 and pilot.app.last_sync_at)
     await settle(pilot)
 
 

@@ -247,7 +247,7 @@ class WindowList(ScrollView, can_focus=True):
             self.exact = message.exact
             self._loaded_once = True
             self.cursor = min(self.cursor, max(0, self.total - 1))
-            self.virtual_size = Size(self.size.width, self.total + 1)
+            self._set_virtual_height(self.total + 1)
             self.post_message(self.Changed(self))
         if message.rows is not None:
             self._pages[message.offset // PAGE] = message.rows
@@ -261,6 +261,18 @@ class WindowList(ScrollView, can_focus=True):
                 del self._pages[page_no]
                 self._requested.discard(page_no)
         self.refresh()
+
+    def _set_virtual_height(self, height: int) -> None:
+        """Resize the scroll region. A filter keystroke changes the row count every time;
+        assigning ``virtual_size`` reflows the whole screen, which is needed only when the
+        scrollbar appears or disappears, so otherwise just the scrollbars are updated."""
+        new = Size(self.size.width, height)
+        visible = self.scrollable_content_region.height
+        if (self.virtual_size.height > visible) == (height > visible) and self._loaded_once:
+            self.set_reactive(WindowList.virtual_size, new)
+            self._scroll_update(new)
+        else:
+            self.virtual_size = new
 
     def on_window_list_load_failed(self, message: LoadFailed) -> None:
         if message.list is not self or message.generation != self._generation:
