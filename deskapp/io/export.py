@@ -253,6 +253,19 @@ def _roster_query(adviser_id: str | None) -> Select[Any]:
     return query
 
 
+#: Left out of every export unless a supervisor discloses to a named recipient.
+CONTACT_DETAILS: Final[tuple[Column, ...]] = (
+    Column("phone", "phone", sensitive=True),
+    Column("email", "email", sensitive=True),
+    Column("address", "home_address", sensitive=True),
+)
+#: Where a person stands with their named contact.
+CONTACT_STATE: Final[tuple[Column, ...]] = (
+    Column("briefing_status", "briefing_status"),
+    Column("last_contact_at", "last_contact_at"),
+    Column("next_contact_due", "next_contact_due"),
+)
+
 ROSTER_COLUMNS: Final[tuple[Column, ...]] = (
     Column("id", "id"),
     Column("name", "name"),
@@ -264,12 +277,8 @@ ROSTER_COLUMNS: Final[tuple[Column, ...]] = (
     Column("election_date", "election_date"),
     Column("risk", "risk"),
     Column("adviser", "named_contact"),
-    Column("briefing_status", "briefing_status"),
-    Column("last_contact_at", "last_contact_at"),
-    Column("next_contact_due", "next_contact_due"),
-    Column("phone", "phone", sensitive=True),
-    Column("email", "email", sensitive=True),
-    Column("address", "home_address", sensitive=True),
+    *CONTACT_STATE,
+    *CONTACT_DETAILS,
 )
 
 CASELOAD_COLUMNS: Final[tuple[Column, ...]] = (
@@ -283,13 +292,9 @@ CASELOAD_COLUMNS: Final[tuple[Column, ...]] = (
     Column("organisation", "organisation"),
     Column("post", "post"),
     Column("risk", "risk"),
-    Column("briefing_status", "briefing_status"),
-    Column("last_contact_at", "last_contact_at"),
-    Column("next_contact_due", "next_contact_due"),
+    *CONTACT_STATE,
     Column("overdue", "contact_overdue"),
-    Column("phone", "phone", sensitive=True),
-    Column("email", "email", sensitive=True),
-    Column("address", "home_address", sensitive=True),
+    *CONTACT_DETAILS,
 )
 
 INCIDENT_COLUMNS: Final[tuple[Column, ...]] = (
