@@ -37,6 +37,16 @@ class _Cache:
         self.positions: list[int] = []
 
 
+#: One-letter filters match a large share of every list; ``prewarm`` answers them ahead.
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _single_letter(filter_text: str) -> str:
+    """The letter when the filter is one ASCII letter (any case), else ''."""
+    text = filter_text.strip().lower()
+    return text if len(text) == 1 and text in LETTERS else ""
+
+
 def _fts_rowids(conn: Connection, table: str, filter_text: str) -> list[int]:
     # One joined string instead of tens of thousands of result rows: the per-row cost of
     # fetching is what a one-letter filter would otherwise spend its time on.
@@ -93,16 +103,32 @@ class RankedRoster:
             self.ids.append(person_id)
         self.by_rowid = _positions_by_rowid(self.rowids)
         self.cache = _Cache()
+        self.letters: dict[str, int] = {}
 
     def matching(self, conn: Connection, filter_text: str) -> list[int] | None:
         """Positions matching the filter, in order; None means the whole list."""
         if not fts_query(filter_text).strip('"'):
             return None
         if self.cache.key != (filter_text,):
-            mask = bytearray(len(self.rowids))
-            _mark(mask, self.by_rowid, _fts_rowids(conn, "person", filter_text))
-            self.cache.key, self.cache.positions = (filter_text,), _marked(mask)
+            size = len(self.rowids)
+            bits = self.letters.get(_single_letter(filter_text))
+            if bits is None:
+                bits = self._bits(conn, filter_text)
+            self.cache.key, self.cache.positions = (
+                (filter_text,),
+                _marked(bits.to_bytes(size, "little")),
+            )
         return self.cache.positions
+
+    def _bits(self, conn: Connection, filter_text: str) -> int:
+        mask = bytearray(len(self.rowids))
+        _mark(mask, self.by_rowid, _fts_rowids(conn, "person", filter_text))
+        return int.from_bytes(mask, "little")
+
+    def prewarm(self, conn: Connection) -> None:
+        """Answer every one-letter filter ahead: those match tens of thousands of rows."""
+        for letter in LETTERS:
+            self.letters[letter] = self._bits(conn, letter)
 
     def window(
         self, conn: Connection, filter_text: str, offset: int, limit: int, fetch: RowsFor
@@ -146,6 +172,24 @@ class RankedQueue:
             open_mask[i] = 1
         self.open_bits = int.from_bytes(open_mask, "little")
         self.cache = _Cache()
+        self.letters: dict[str, int] = {}
+
+    def _bits(self, conn: Connection, filter_text: str) -> int:
+        """Incidents whose own words, or whose person's, match the filter."""
+        mask = bytearray(len(self.rowids))
+        _mark(mask, self.by_rowid, _fts_rowids(conn, "incident", filter_text))
+        bits = int.from_bytes(mask, "little")
+        if self.owner_of is not None:
+            people = bytearray(self.people)
+            for rowid in _fts_rowids(conn, "person", filter_text):
+                if rowid < self.people:
+                    people[rowid] = 1
+            bits |= int.from_bytes(bytes(self.owner_of(people)), "little")
+        return bits
+
+    def prewarm(self, conn: Connection) -> None:
+        for letter in LETTERS:
+            self.letters[letter] = self._bits(conn, letter)
 
     def matching(self, conn: Connection, filter_text: str, include_closed: bool) -> list[int]:
         key = (filter_text, include_closed)
@@ -154,19 +198,12 @@ class RankedQueue:
         if not fts_query(filter_text).strip('"'):
             found = list(range(len(self.rowids))) if include_closed else self.open_positions
         else:
-            size = len(self.rowids)
-            mask = bytearray(size)
-            _mark(mask, self.by_rowid, _fts_rowids(conn, "incident", filter_text))
-            bits = int.from_bytes(mask, "little")
-            if self.owner_of is not None:
-                people = bytearray(self.people)
-                for rowid in _fts_rowids(conn, "person", filter_text):
-                    if rowid < self.people:
-                        people[rowid] = 1
-                bits |= int.from_bytes(bytes(self.owner_of(people)), "little")
+            bits = self.letters.get(_single_letter(filter_text))
+            if bits is None:
+                bits = self._bits(conn, filter_text)
             if not include_closed:
                 bits &= self.open_bits
-            found = _marked(bits.to_bytes(size, "little"))
+            found = _marked(bits.to_bytes(len(self.rowids), "little"))
         self.cache.key, self.cache.positions = key, found
         return found
 
@@ -240,8 +277,10 @@ def warm(desk: Desk) -> None:
             if desk.closed:
                 return
             with desk.read() as conn:
-                roster(desk, conn)
-                queue(desk, conn)
+                ranked_roster, ranked_queue = roster(desk, conn), queue(desk, conn)
+            for ranked in (ranked_roster, ranked_queue):
+                with desk.read() as conn:  # one letter at a time would also do; this is brief
+                    ranked.prewarm(conn)
         except Exception:  # noqa: S110 - a later load builds (and reports) it instead
             pass
         finally:

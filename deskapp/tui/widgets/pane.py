@@ -7,6 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -18,6 +19,21 @@ class FilterInput(Input):
         Binding("escape", "clear_filter", "Clear filter", id="filter.clear"),
         Binding("down", "to_list", "To list", show=False, id="filter.to_list"),
     ]
+
+    def _watch_value(self, value: str) -> None:
+        # Input's own watcher assigns ``virtual_size`` (the text's width), a layout
+        # reactive, so every keystroke reflowed the whole screen (~25 ms at 200x50).
+        # A one-line filter box never changes the layout: set it quietly, repaint this
+        # widget, and do the rest of what Input's watcher does (this box has no
+        # suggester or validators). Textual is pinned below 9 for these internals.
+        size = Size(self.content_width, 1)
+        self.set_reactive(Input.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
+        self.post_message(self.Changed(self, value, None))
+        if self._initial_value:
+            self.cursor_position = len(self.value)
+            self._initial_value = False
 
     def action_clear_filter(self) -> None:
         pane = self.parent
