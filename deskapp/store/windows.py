@@ -3,14 +3,15 @@
 The TUI's lists (roster, queue, events, audit) hold up to 100,000 rows; a widget asks for
 the rows it can show, a page at a time, from a thread worker.
 
-Type-ahead filters must answer each keystroke in a few milliseconds at 100,000 rows, so a
-filter picks a *plan*:
+The whole roster and the whole queue are served by ``store.ranked``; these SQL windows
+serve the first screen after unlock, one adviser's caseload, pickers and the tests that
+check ranked answers. A roster filter here picks a *plan*:
 
 * ``fts`` — the words are rare enough (fewer than ``BIG`` FTS5 hits): match through the
   FTS5 prefix index, count exactly.
 * ``scan`` — a short, common prefix ("s"): walk the list in display order and test each
-  row's own words (the same prefix rule), stopping after a page; the count is capped
-  (``count_capped``) and the exact one can follow on a worker (``count``).
+  row's own words (the same prefix rule), stopping after a page; the exact count can
+  follow on a worker (``count``).
 """
 
 from __future__ import annotations
@@ -41,8 +42,6 @@ INCIDENT = Incident.__table__  # type: ignore[attr-defined]
 
 #: Above this many FTS hits a filter walks the list in order instead (see module doc).
 BIG = 1500
-#: Counts shown at once are capped here ("1,000+"); the exact count comes after.
-CAP = 1000
 
 Plan = Literal["all", "fts", "scan"]
 
@@ -51,13 +50,6 @@ def count(conn: Connection, query: Select[Any]) -> int:
     """How many rows ``query`` gives (its ORDER BY is dropped)."""
     inner = select(func.count()).select_from(query.order_by(None).subquery())
     return int(conn.execute(inner).scalar_one())
-
-
-def count_capped(conn: Connection, query: Select[Any], cap: int = CAP) -> tuple[int, bool]:
-    """``(n, exact)``: the count if it is at most ``cap``, else ``(cap, False)``."""
-    inner = query.order_by(None).limit(cap + 1).subquery()
-    n = int(conn.execute(select(func.count()).select_from(inner)).scalar_one())
-    return (n, True) if n <= cap else (cap, False)
 
 
 def page(conn: Connection, query: Select[Any], offset: int, limit: int) -> list[dict[str, Any]]:
@@ -170,19 +162,7 @@ def queue_count_query(
     adviser_id: str | None = None,
     plan: Plan = "fts",
 ) -> Select[Any]:
-    query = select(INCIDENT.c.id).where(_queue_where(filter_text, include_closed, adviser_id, plan))
-    if plan == "scan":  # the person's name is part of the row's words
-        query = query.select_from(INCIDENT).join(
-            PERSON, PERSON.c.id == INCIDENT.c.person_id, isouter=True
-        )
-    return query
-
-
-def queue_plan(conn: Connection, filter_text: str) -> Plan:
-    if not _words(filter_text):
-        return "all"
-    hits = fts_hits(conn, "incident", filter_text) + fts_hits(conn, "person", filter_text)
-    return "scan" if hits >= BIG else "fts"
+    return select(INCIDENT.c.id).where(_queue_where(filter_text, include_closed, adviser_id, plan))
 
 
 def _queue_where(
@@ -193,22 +173,9 @@ def _queue_where(
         clauses.append(INCIDENT.c.status.in_([str(s) for s in OPEN_STATUSES]))
     if adviser_id:
         clauses.append(INCIDENT.c.adviser_id == adviser_id)
-    if _words(filter_text) and plan == "fts":
+    if _words(filter_text) and plan != "all":
         people = select(PERSON.c.id).where(fts_match("person", filter_text))
         clauses.append(or_(fts_match("incident", filter_text), INCIDENT.c.person_id.in_(people)))
-    elif _words(filter_text) and plan == "scan":
-        clauses.append(
-            word_prefix(
-                [
-                    INCIDENT.c.ref,
-                    INCIDENT.c.type,
-                    INCIDENT.c.summary,
-                    INCIDENT.c.location,
-                    PERSON.c.name,
-                ],
-                filter_text,
-            )
-        )
     return and_(*clauses)
 
 
@@ -227,16 +194,13 @@ def person_picker(conn: Connection, filter_text: str, limit: int = 8) -> list[di
 
 __all__ = [
     "BIG",
-    "CAP",
     "count",
-    "count_capped",
     "fts_hits",
     "open_queue_query",
     "page",
     "person_picker",
     "plan_for",
     "queue_count_query",
-    "queue_plan",
     "roster_count_query",
     "roster_query",
     "word_prefix",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Column, Connection, Table, select, update
+from sqlalchemy import Column, Connection, Table, and_, select, update
 from sqlmodel import SQLModel
 
 from deskapp.core.clock import utcnow
@@ -26,7 +26,6 @@ from deskapp.store.models import (
     Contact,
     Event,
     EventPerson,
-    FieldVersion,
     Incident,
     IncidentPerson,
     Officer,
@@ -59,7 +58,6 @@ APPEND_ONLY: dict[str, Table] = {
     "event_person": _t(EventPerson),
     "incident_person": _t(IncidentPerson),
 }
-FIELD_VERSION = _t(FieldVersion)
 #: Bookkeeping columns that are not the record's own data.
 NOT_FIELDS = frozenset({"id", "created_at", "updated_at"})
 
@@ -210,14 +208,13 @@ class WriteTx:
         self.conn.execute(update(table).where(table.c.id == row_id).values(**values))
         self.touched.add(entity)
         hlc = self.clock.now()
-        fields = [k for k in changed]
-        for name in fields:
-            self.conn.exec_driver_sql(
-                "INSERT INTO field_version(entity, row_id, field, hlc, site_id) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(entity, row_id, field) "
-                "DO UPDATE SET hlc = excluded.hlc, site_id = excluded.site_id",
-                (entity, row_id, name, hlc, self.site_id),
-            )
+        fields = list(changed)
+        self.conn.exec_driver_sql(
+            "INSERT INTO field_version(entity, row_id, field, hlc, site_id) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(entity, row_id, field) "
+            "DO UPDATE SET hlc = excluded.hlc, site_id = excluded.site_id",
+            [(entity, row_id, name, hlc, self.site_id) for name in fields],
+        )
         self._outbox([(entity, row_id, "update", ",".join(fields), hlc, self.site_id)])
         self.audit(AuditAction.ALTERATION, entity, row_id, fields, detail=detail)
         return changed
@@ -226,17 +223,12 @@ class WriteTx:
         """Delete insert-only rows (erasure): an ``erase`` outbox entry carries it to the hub
         and other desks. Returns the keys erased; nothing of their content is kept."""
         table = APPEND_ONLY[entity]
-        query = select(table)
-        for name, value in where.items():
-            query = query.where(table.c[name] == value)
-        rows = [dict(r) for r in self.conn.execute(query).mappings()]
+        condition = and_(*(table.c[name] == value for name, value in where.items()))
+        rows = [dict(r) for r in self.conn.execute(select(table).where(condition)).mappings()]
         if not rows:
             return []
-        keys = [_append_key(entity, row) for row in rows]
-        delete = table.delete()
-        for name, value in where.items():
-            delete = delete.where(table.c[name] == value)
-        self.conn.execute(delete)
+        keys = [_append_key(row) for row in rows]
+        self.conn.execute(table.delete().where(condition))
         self.touched.add(entity)
         hlc = self.clock.now()
         self._outbox([(entity, key, "erase", "", hlc, self.site_id) for key in keys])
@@ -270,14 +262,13 @@ class WriteTx:
         table = APPEND_ONLY[entity]
         if not rows:
             return
-        has_id = "id" in table.c
-        if has_id:
+        if "id" in table.c:
             for row in rows:
                 row.setdefault("id", uuid7())
         hlc = self.clock.now()
         _Bulk(self.conn, table).run(rows)
         self.touched.add(entity)
-        keys = [_append_key(entity, row) for row in rows]
+        keys = [_append_key(row) for row in rows]
         self._outbox([(entity, key, "append", "", hlc, self.site_id) for key in keys])
         if log == "each" and audit_id:
             for _ in rows:
@@ -291,8 +282,8 @@ class WriteTx:
             self._log_collection(audit_entity or entity, keys, log, detail or entity)
 
 
-def _append_key(entity: str, row: Mapping[str, Any]) -> str:
+def _append_key(row: Mapping[str, Any]) -> str:
     """Link tables have no id of their own: their key is the pair they link."""
     if "id" in row:
         return str(row["id"])
-    return ":".join(str(v) for k, v in sorted(row.items()))
+    return ":".join(str(row[name]) for name in sorted(row))
