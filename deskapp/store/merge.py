@@ -27,7 +27,16 @@ from deskapp.core.hlc import ClockSkew
 from deskapp.core.ids import uuid7
 from deskapp.store.models import Conflict
 from deskapp.store.types import UTCDateTime
-from deskapp.store.writes import APPEND_ONLY, NOT_FIELDS, VERSIONED, WriteTx, _scalar_default
+from deskapp.store.writes import (
+    APPEND_ONLY,
+    MAX_PARAMS,
+    MAX_ROWS,
+    NOT_FIELDS,
+    VERSIONED,
+    WriteTx,
+    _Bulk,
+    _scalar_default,
+)
 
 Version = tuple[int, str]
 CONFLICT = Conflict.__table__  # type: ignore[attr-defined]
@@ -36,10 +45,6 @@ ERASED_NAME = "[erased]"
 #: Insert-only tables holding a person's data, removed when the person is erased.
 PERSON_LINKED = ("contact", "event_person", "incident_person")
 CHUNK = 400
-#: Bound parameters per multi-row statement (SQLite allows 32,766).
-MAX_PARAMS = 30000
-#: Rows per multi-row statement.
-MAX_ROWS = 500
 
 
 # -- values on the wire --------------------------------------------------------------
@@ -110,12 +115,9 @@ def _decoders(table: Table) -> dict[str, _Decoder]:
 
 class _Rows:
     """Bulk writes of pulled rows into one desk table, through each column's own bind
-    processor (values stored exactly as SQLAlchemy stores them).
-
-    Rows go in as multi-row statements rather than one statement per row: SQLite's FTS5
-    flushes its pending index data at the end of every statement, so a per-row
-    executemany into a table with a full-text trigger writes an index segment per row.
-    """
+    processor (values stored exactly as SQLAlchemy stores them). Inserts are the write
+    path's ``_Bulk``; updates are multi-row ``UPDATE … FROM (VALUES …)`` statements, for
+    the same reason ``_Bulk`` uses multi-row inserts (FTS5 flushes once per statement)."""
 
     def __init__(self, dialect: Dialect, table: Table) -> None:
         self.table = table
@@ -128,21 +130,7 @@ class _Rows:
         return proc(value) if proc is not None else value
 
     def insert(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-        if not rows:
-            return
-        names = [c.name for c in self.columns]
-        spec = [(n, self.processors[n], self.defaults[n]) for n in names]
-        one = "(" + ", ".join("?" for _ in names) + ")"
-        head = f"INSERT INTO {self.table.name} ({', '.join(names)}) VALUES "
-        per = max(1, min(MAX_ROWS, MAX_PARAMS // len(names)))
-        for start in range(0, len(rows), per):
-            part = rows[start : start + per]
-            params: list[Any] = []
-            for row in part:
-                for name, proc, default in spec:
-                    value = row.get(name, default)
-                    params.append(proc(value) if proc is not None else value)
-            conn.exec_driver_sql(head + ", ".join([one] * len(part)), tuple(params))
+        _Bulk(conn, self.table).run(rows)
 
     def update(
         self, conn: Connection, names: Sequence[str], rows: Sequence[Mapping[str, Any]]
