@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from rich.table import Table
 from textual.message import Message
 from textual.screen import Screen
 
@@ -78,3 +79,15 @@ class DeskScreen(Screen[None]):
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
         return []
+
+
+def titled_table(title: str, *, expand: bool = True) -> Table:
+    """A borderless, headerless table titled on the left: how detail views list things."""
+    return Table(
+        title=title,
+        title_justify="left",
+        box=None,
+        padding=(0, 1),
+        show_header=False,
+        expand=expand,
+    )

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from deskapp.tui.screens.base import DeskScreen
+from deskapp.tui.screens.base import DeskScreen, titled_table
 from deskapp.tui.widgets.status_line import StatusLine
 from deskapp.tui.widgets.window_list import ListSource, Row
 
@@ -139,14 +139,7 @@ class IncidentScreen(DeskScreen):
         self.query_one("#incident-head", Static).update(head)
         self.sub_title = f"{data['ref']}{position}"
         thrive = from_json(data["thrive"])
-        grid = Table(
-            title="THRIVE",
-            title_justify="left",
-            expand=False,
-            box=None,
-            padding=(0, 1),
-            show_header=False,
-        )
+        grid = titled_table("THRIVE", expand=False)
         grid.add_column(style="bold")
         grid.add_column()
         grid.add_column(style="dim")
@@ -156,14 +149,7 @@ class IncidentScreen(DeskScreen):
             style = {"high": "bold red", "medium": "yellow"}.get(level, "")
             grid.add_row(dim.capitalize(), Text(level, style=style), score.note if score else "")
         self.query_one("#incident-thrive", Static).update(grid)
-        timeline = Table(
-            title="Timeline",
-            title_justify="left",
-            box=None,
-            padding=(0, 1),
-            show_header=False,
-            expand=True,
-        )
+        timeline = titled_table("Timeline")
         timeline.add_column(no_wrap=True, style="dim")
         timeline.add_column(no_wrap=True)
         timeline.add_column(no_wrap=True, style="bold")

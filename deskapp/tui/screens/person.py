@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from deskapp.tui.screens.base import DeskScreen
+from deskapp.tui.screens.base import DeskScreen, titled_table
 from deskapp.tui.widgets.status_line import StatusLine
 
 SENSITIVE = ("phone", "email", "address")
@@ -124,14 +124,7 @@ class PersonScreen(DeskScreen):
         self.query_one("#person-head", Static).update(head)
         self.sub_title = str(data["name"])
 
-        contacts = Table(
-            title="Contact log (l logs one)",
-            title_justify="left",
-            box=None,
-            padding=(0, 1),
-            show_header=False,
-            expand=True,
-        )
+        contacts = titled_table("Contact log (l logs one)")
         contacts.add_column(no_wrap=True, style="dim")
         contacts.add_column(no_wrap=True)
         contacts.add_column(no_wrap=True, style="bold")
@@ -159,14 +152,7 @@ class PersonScreen(DeskScreen):
         if not data["incidents"]:
             listing.add_option(Option("no incidents", disabled=True))
 
-        events = Table(
-            title="Events",
-            title_justify="left",
-            box=None,
-            padding=(0, 1),
-            show_header=False,
-            expand=True,
-        )
+        events = titled_table("Events")
         events.add_column(no_wrap=True, style="dim")
         events.add_column(ratio=1)
         events.add_column(no_wrap=True)
