@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from deskapp.core import thrive as th
 from deskapp.core import validation as v
@@ -280,6 +280,28 @@ def queue_select() -> Select[Any]:
     )
 
 
+def queue_where(
+    *,
+    filter_text: str = "",
+    statuses: Iterable[str] | None = None,
+    adviser_id: str | None = None,
+    grade: int | None = None,
+) -> ColumnElement[bool]:
+    """Which incidents a queue shows: not deleted, the given statuses, adviser and grade,
+    and a type-ahead filter matching the incident's words or its person's."""
+    clauses: list[ColumnElement[bool]] = [INCIDENT.c.deleted.is_(False)]
+    if statuses is not None:
+        clauses.append(INCIDENT.c.status.in_(list(statuses)))
+    if adviser_id:
+        clauses.append(INCIDENT.c.adviser_id == adviser_id)
+    if grade:
+        clauses.append(INCIDENT.c.grade == grade)
+    if filter_text.strip():
+        people = select(PERSON.c.id).where(fts_match("person", filter_text))
+        clauses.append(or_(fts_match("incident", filter_text), INCIDENT.c.person_id.in_(people)))
+    return and_(*clauses)
+
+
 def queue_query(
     *,
     filter_text: str = "",
@@ -288,22 +310,9 @@ def queue_query(
     grade: int | None = None,
 ) -> Select[Any]:
     """The queue: grade, then time to due (overdue first within a grade), then id."""
-    query = queue_select().where(INCIDENT.c.deleted.is_(False))
-    if statuses is not None:
-        query = query.where(INCIDENT.c.status.in_(list(statuses)))
-    if adviser_id:
-        query = query.where(INCIDENT.c.adviser_id == adviser_id)
-    if grade:
-        query = query.where(INCIDENT.c.grade == grade)
-    if filter_text.strip():
-        query = query.where(
-            or_(
-                fts_match("incident", filter_text),
-                INCIDENT.c.person_id.in_(
-                    select(PERSON.c.id).where(fts_match("person", filter_text))
-                ),
-            )
-        )
+    query = queue_select().where(
+        queue_where(filter_text=filter_text, statuses=statuses, adviser_id=adviser_id, grade=grade)
+    )
     return query.order_by(INCIDENT.c.grade, INCIDENT.c.due_at, INCIDENT.c.id)
 
 

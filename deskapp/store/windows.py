@@ -25,13 +25,12 @@ from sqlalchemy import (
     and_,
     func,
     literal,
-    or_,
     select,
     text,
 )
 
 from deskapp.core.status import OPEN_STATUSES
-from deskapp.store.incidents import queue_select
+from deskapp.store.incidents import queue_select, queue_where
 from deskapp.store.models import Adviser, Incident, Organisation, Person
 from deskapp.store.people import fts_match, fts_query
 
@@ -168,15 +167,11 @@ def queue_count_query(
 def _queue_where(
     filter_text: str, include_closed: bool, adviser_id: str | None, plan: Plan
 ) -> ColumnElement[bool]:
-    clauses: list[ColumnElement[bool]] = [INCIDENT.c.deleted.is_(False)]
-    if not include_closed:
-        clauses.append(INCIDENT.c.status.in_([str(s) for s in OPEN_STATUSES]))
-    if adviser_id:
-        clauses.append(INCIDENT.c.adviser_id == adviser_id)
-    if _words(filter_text) and plan != "all":
-        people = select(PERSON.c.id).where(fts_match("person", filter_text))
-        clauses.append(or_(fts_match("incident", filter_text), INCIDENT.c.person_id.in_(people)))
-    return and_(*clauses)
+    return queue_where(
+        filter_text=filter_text if _words(filter_text) and plan != "all" else "",
+        statuses=None if include_closed else [str(s) for s in OPEN_STATUSES],
+        adviser_id=adviser_id,
+    )
 
 
 # -- pickers ---------------------------------------------------------------------------------
