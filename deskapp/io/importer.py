@@ -618,7 +618,10 @@ class _Diff:
         wanted = sorted({p.dc_person_id for p in primaries if p.dc_person_id})
         by_dc: dict[str, dict[str, Any]] = {}
         for chunk in _chunks(wanted):
-            for row in conn.execute(select(PERSON).where(PERSON.c.dc_person_id.in_(chunk))):
+            # One id may be held twice (imported on two desks before a sync): every desk
+            # updates the same record of the pair, the one on the roster with the lowest id.
+            query = select(PERSON).where(PERSON.c.dc_person_id.in_(chunk))
+            for row in conn.execute(query.order_by(PERSON.c.deleted.desc(), PERSON.c.id.desc())):
                 by_dc[str(row.dc_person_id)] = dict(row._mapping)
         unmatched = [p for p in primaries if not (p.dc_person_id and p.dc_person_id in by_dc)]
         by_name: dict[tuple[str, str | None], list[dict[str, Any]]] = {}

@@ -10,6 +10,23 @@ from deskapp.store import audit, migrate
 from deskapp.store.desk import Desk
 
 
+def duplicate_dc_people(desk: Desk) -> dict[str, list[str]]:
+    """Democracy Club ids held by more than one record on the roster, each with its
+    records' ids in the order imports prefer them (the first is the one updated).
+
+    Two desks that import the same list before syncing each make a record of every
+    candidate; sync keeps both (see migration 0005). A supervisor combines them."""
+    found: dict[str, list[str]] = {}
+    with desk.read() as conn:
+        for dc_id, person_id in conn.exec_driver_sql(
+            "SELECT dc_person_id, id FROM person WHERE deleted = 0 AND dc_person_id IN "
+            "(SELECT dc_person_id FROM person WHERE deleted = 0 AND dc_person_id IS NOT NULL "
+            "GROUP BY dc_person_id HAVING count(*) > 1) ORDER BY dc_person_id, id"
+        ):
+            found.setdefault(str(dc_id), []).append(str(person_id))
+    return found
+
+
 def run_checks(desk: Desk) -> dict[str, Any]:
     checks: dict[str, tuple[bool, str]] = {}
     with desk.read() as conn:
@@ -30,4 +47,14 @@ def run_checks(desk: Desk) -> dict[str, Any]:
         checks["schema"] = (current == head, f"revision {current} (latest {head})")
         version = conn.execute(text("PRAGMA cipher_version")).scalar()
         checks["cipher_version"] = (bool(version), f"SQLCipher {version}")
+    twins = duplicate_dc_people(desk)
+    checks["duplicates"] = (
+        not twins,
+        "no Democracy Club id is held twice"
+        if not twins
+        else f"{len(twins)} Democracy Club ids are each held by more than one record "
+        "(imported on two desks before a sync): "
+        + "; ".join(f"{dc}: {', '.join(ids)}" for dc, ids in list(twins.items())[:5])
+        + (" …" if len(twins) > 5 else ""),
+    )
     return {"ok": all(ok for ok, _ in checks.values()), "checks": checks}

@@ -85,7 +85,7 @@ class Person(SQLModel, table=True):
     post: str = ""
     ballot_paper_id: str = ""
     election_date: date | None = None
-    dc_person_id: str | None = Field(default=None, index=True, unique=True)
+    dc_person_id: str | None = Field(default=None, index=True)
     phone: str = ""
     email: str = ""
     address: str = ""

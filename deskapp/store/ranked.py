@@ -263,9 +263,10 @@ _warming: weakref.WeakSet[Desk] = weakref.WeakSet()
 WARM_DELAY = 1.0
 
 
-def warm(desk: Desk) -> None:
+def warm(desk: Desk, on_ready: Callable[[], None] | None = None) -> None:
     """Build both ranked lists on a thread of their own (once at a time per desk), so
-    the first screen after unlock is served by plain SQL and never waits for them."""
+    the first screen after unlock is served by plain SQL and never waits for them.
+    ``on_ready`` runs on that thread once both are built and prewarmed."""
     with _lock:
         if desk in _warming:
             return
@@ -281,6 +282,8 @@ def warm(desk: Desk) -> None:
             for ranked in (ranked_roster, ranked_queue):
                 with desk.read() as conn:  # one letter at a time would also do; this is brief
                     ranked.prewarm(conn)
+            if on_ready is not None and not desk.closed:
+                on_ready()
         except Exception:  # noqa: S110 - a later load builds (and reports) it instead
             pass
         finally:

@@ -246,6 +246,9 @@ class DeskApp(App[int]):
         desk.close()
         self.pending_changes = None
         self.sync_running = False
+        from deskapp.tui import heap
+
+        heap.release()
 
     # -- help, quit, theme -------------------------------------------------------------------
     def action_help(self) -> None:

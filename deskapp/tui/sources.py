@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from deskapp.tui import heap
 from deskapp.tui.widgets.window_list import Column, ListSource, Row
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def _ranked_roster_loader(desk: DeskGetter) -> Loader:
         with current.read() as conn:
             if not text.strip() and ranked.cached(current, "roster") is None:
                 # Straight after unlock: plain SQL for this window, the index warms up.
-                ranked.warm(current)
+                ranked.warm(current, on_ready=heap.settle)
                 query = windows.roster_query(plan="all")
                 total = windows.count(conn, windows.roster_count_query(plan="all"))
                 return total, windows.page(conn, query, offset, limit), True
@@ -100,7 +101,7 @@ def _ranked_queue_loader(desk: DeskGetter, include_closed: Callable[[], bool]) -
         current = desk()
         with current.read() as conn:
             if not text.strip() and ranked.cached(current, "queue") is None:
-                ranked.warm(current)
+                ranked.warm(current, on_ready=heap.settle)
                 closed = include_closed()
                 query = windows.open_queue_query(include_closed=closed, plan="all")
                 total = windows.count(

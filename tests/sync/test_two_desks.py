@@ -144,3 +144,42 @@ def test_pending_counts_every_unpushed_change(tmp_path, monkeypatch) -> None:  #
     run_sync(desk, hub)
     assert status(desk).pending == 0
     desk.close()
+
+
+DC_CSV = Path(__file__).resolve().parent.parent / "io" / "data" / "dc_candidates.csv"
+
+
+def test_same_candidate_list_imported_on_two_desks_offline(
+    hub_url: str, desks: tuple[Desk, Desk], tmp_path: Path
+) -> None:
+    """Both desks import the Democracy Club list before either syncs: each makes its own
+    record of every candidate. Sync must still complete and converge (it used to stop on
+    the unique DC id); the pairs are then reported, and a later import on either desk
+    updates the same record of each pair (the first listed), the other stays as it was."""
+    from deskapp.io.importer import import_file
+    from deskapp.store.checks import duplicate_dc_people, run_checks
+
+    a, b = desks
+    assert import_file(a, DC_CSV).summary.written
+    assert import_file(b, DC_CSV).summary.written
+    converge(hub_url, a, b)
+    assert desk_state(a) == desk_state(b) == hub_state(hub_url)
+    pairs = duplicate_dc_people(a)
+    assert "900001" in pairs and pairs == duplicate_dc_people(b)
+    assert all(len(ids) == 2 for ids in pairs.values())
+    report = run_checks(a)
+    assert not report["ok"] and not report["checks"]["duplicates"][0]
+    first, second = pairs["900001"]
+    kept = people.get_person(a, second, reveal=True)
+    changed = tmp_path / "dc_changed.csv"
+    changed.write_text(
+        DC_CSV.read_text(encoding="utf-8").replace(
+            "sian.aprhys@example.org", "sian.new@example.org"
+        ),
+        encoding="utf-8",
+    )
+    assert import_file(b, changed).summary.written
+    converge(hub_url, a, b)
+    assert people.get_person(a, first, reveal=True)["email"] == "sian.new@example.org"
+    assert people.get_person(a, second, reveal=True) == kept
+    assert desk_state(a) == desk_state(b) == hub_state(hub_url)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,14 @@ from deskapp.tui.app import DeskApp
 from deskapp.tui.sample import FIXED_NOW, OFFICER, PASSPHRASE, build_sample
 
 SNAP_DIR = Path("/tmp/deskapp-tui-snapshots")
+
+
+@pytest.fixture(autouse=True)
+def _unfrozen_heap() -> Iterator[None]:
+    """An app left unlocked at the end of a test froze its heap (``tui.heap``): hand
+    it back, or its widget trees would outlive the test."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(scope="session")
@@ -46,12 +56,31 @@ def desk_path(sample_template: Path, tmp_path: Path) -> Path:
     return copy_desk(sample_template, tmp_path / "desk")
 
 
+@contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_path``: a second test run on the same machine
+    waits here instead of overwriting the first one's snapshot folder."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock; runs there are one at a time anyway
+        yield
+        return
+    with open(lock_path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @pytest.fixture
 def snap_desk(sample_template: Path) -> Iterator[Path]:
-    """The sample desk at a fixed path, so the unlock screen renders the same each run."""
-    shutil.rmtree(SNAP_DIR, ignore_errors=True)
-    yield copy_desk(sample_template, SNAP_DIR)
-    shutil.rmtree(SNAP_DIR, ignore_errors=True)
+    """The sample desk at a fixed path, so the unlock screen renders the same each run
+    (the path is on screen). Runs at the same time take turns for the folder."""
+    with _exclusive(SNAP_DIR.with_name(SNAP_DIR.name + ".lock")):
+        shutil.rmtree(SNAP_DIR, ignore_errors=True)
+        yield copy_desk(sample_template, SNAP_DIR)
+        shutil.rmtree(SNAP_DIR, ignore_errors=True)
 
 
 def make_app(path: Path, **kwargs: object) -> DeskApp:

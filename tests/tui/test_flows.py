@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, text
 
 from deskapp.core.status import allowed_next
+from deskapp.store import ranked
 from deskapp.store.desk import Desk
 from deskapp.store.incidents import get_incident, list_incidents
 from deskapp.store.models import AuditEvent
@@ -340,6 +343,24 @@ async def test_lock_by_key_clears_screen_and_closes_desk(desk_path: Path) -> Non
         assert isinstance(screen, UnlockScreen) and screen.locked
         await unlock(pilot)
         assert app.desk is not None and not app.desk.closed
+
+
+async def test_open_desk_freezes_the_heap_and_lock_releases_it(
+    desk_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the ranked lists are built the long-lived state leaves the collector's full
+    passes (short pauses while typing); locking hands it back so closed screens go."""
+    monkeypatch.setattr(ranked, "WARM_DELAY", 0.0)
+    gc.unfreeze()
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: gc.get_freeze_count() > 0)
+        desk = app.desk
+        assert desk is not None and ranked.cached(desk, "roster") is not None
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        assert gc.get_freeze_count() == 0
 
 
 async def test_lock_when_idle(desk_path: Path) -> None:

@@ -233,5 +233,5 @@ def test_import_preview(size: tuple[int, int], snap_desk: Path, snap_compare: An
 
 @pytest.mark.parametrize("size", SIZES)
 def test_setup_screen(size: tuple[int, int], snap_compare: Any) -> None:
-    app = make_app(Path("/tmp/deskapp-tui-snapshots/new/desk.db"), officer="")
+    app = make_app(SNAP_DIR / "new" / "desk.db", officer="")
     assert snap_compare(app, terminal_size=size, run_before=_unlock_screen)

@@ -128,6 +128,8 @@ class MainScreen(DeskScreen):
         self.roster_adviser: tuple[str, str] | None = None
         self._wide = False
         self._logged_roster: tuple[str, str | None] | None = None
+        # Held here, not queried: the pane mounts it, and the first refresh may run first.
+        self._coverage = CoverageLine(id="coverage")
 
     def compose(self) -> ComposeResult:
         app = self.desk_app
@@ -148,7 +150,7 @@ class MainScreen(DeskScreen):
         events = EventsList(sources.events_source(desk), id="events-list")
         yield TabLine(id="tabs")
         with Horizontal(id="panes"):
-            yield Pane(1, "Caseload", caseload, id="caseload", header=CoverageLine(id="coverage"))
+            yield Pane(1, "Caseload", caseload, id="caseload", header=self._coverage)
             yield Pane(2, "Incident queue", queue, id="queue")
             yield Pane(3, "Roster", roster, id="roster")
             yield Pane(4, "Events", events, id="events")
@@ -176,7 +178,7 @@ class MainScreen(DeskScreen):
 
             return coverage(desk)
 
-        self.background(work, self.query_one(CoverageLine).show, group="coverage", exclusive=True)
+        self.background(work, self._coverage.show, group="coverage", exclusive=True)
 
     def _refresh_due_times(self) -> None:
         self.pane("queue").list.refresh()

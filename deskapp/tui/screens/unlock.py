@@ -195,11 +195,12 @@ class UnlockScreen(_FormScreen):
             yield Label("Passphrase")
             yield Input(password=True, id="passphrase")
             yield Static("", id="message", classes="message")
-        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         officer = self.query_one("#officer", Input)
         (self.query_one("#passphrase", Input) if officer.value else officer).focus()
+        # The form paints first; the footer (a widget per key) follows a frame later.
+        self.call_after_refresh(self.mount, Footer(compact=True))
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
