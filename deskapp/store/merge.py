@@ -300,12 +300,19 @@ def _merge_versioned(
     table = VERSIONED[entity]
     tx.touched.add(entity)  # cached orderings of this table rebuild (store.ranked)
     ids = [r.row_id for r in rows]
-    existing: dict[str, dict[str, Any]] = {}
-    for part in _chunks(ids):
-        for rec in conn.execute(select(table).where(table.c.id.in_(part))).mappings():
-            existing[rec["id"]] = dict(rec)
     versions = local_versions(conn, entity, ids)
     pending = pending_fields(conn, pushed_hw, entity, ids)
+    # Only the fields that may win are compared, so only those are read of the rows
+    # already here (and what telling an erasure needs).
+    candidates = {
+        r.row_id: _candidates(r, versions.get(r.row_id, {})) for r in rows if r.data is not None
+    }
+    wanted = set().union(*candidates.values()) | {"id", "deleted", "name"}
+    columns = [c for c in table.c if c.name in wanted]
+    existing: dict[str, dict[str, Any]] = {}
+    for part in _chunks(ids):
+        for rec in conn.execute(select(*columns).where(table.c.id.in_(part))).mappings():
+            existing[rec["id"]] = dict(rec)
     outcome = MergeOutcome()
     inserts: list[dict[str, Any]] = []
     field_versions: list[tuple[str, str, str, int, str]] = []
@@ -328,9 +335,10 @@ def _merge_versioned(
             continue
         mine = versions.get(remote.row_id, {})
         changes: dict[str, Any] = {}
-        for name, wire in remote.data.items():
+        for name in candidates[remote.row_id]:
             if name in NOT_FIELDS or name not in table.c:
                 continue
+            wire = remote.data[name]
             theirs = effective(remote.versions, name)
             ours = effective(mine, name)
             if theirs is None or (ours is not None and theirs <= ours):
@@ -400,6 +408,20 @@ def _merge_versioned(
     for person_id in erased:
         erase_person_locally(tx, person_id)
     return outcome
+
+
+def _candidates(remote: RemoteRow, mine: Mapping[str, Version]) -> list[str]:
+    """The fields of ``remote`` that could be newer than this desk's.
+
+    A field without a version of its own carries the row's creation version ``*``. When
+    that is no newer than the oldest version held here, no such field can win (each of
+    ours is at least that old one), and only fields with their own versions are left to
+    compare: one or two, rather than every column of the row."""
+    assert remote.data is not None
+    star = remote.versions.get("*")
+    if star is not None and mine and star <= min(mine.values()):
+        return [n for n in remote.versions if n != "*" and n in remote.data]
+    return list(remote.data)
 
 
 def _conflict_row(

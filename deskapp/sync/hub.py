@@ -554,8 +554,12 @@ def _pg_json_rows(types: Sequence[str]) -> str:
     return f"SELECT {cols} FROM json_array_elements(%s::json) AS r"
 
 
+#: One encoder for every stored JSON value (``json.dumps`` with options builds one per call).
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _json_param(rows: Sequence[tuple[Any, ...]]) -> str:
-    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT.encode(rows)
 
 
 def _write_rows(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -630,14 +634,19 @@ def _apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
         unique = sorted(set(ids))
         for start in range(0, len(unique), lookup_chunk):
             part = unique[start : start + lookup_chunk]
-            for row in conn.execute(
-                select(hub_row.c.row_id, hub_row.c.seq, hub_row.c.data, hub_row.c.versions).where(
+            found = conn.execute(
+                select(hub_row.c.row_id, hub_row.c.data, hub_row.c.versions).where(
                     hub_row.c.entity == entity, _key_in(conn, part)
                 )
-            ):
+            ).all()
+            # Decoded as one JSON document per batch: one parser call, not two per row.
+            decoded = json.loads(
+                "[" + ",".join(f"[{r.data or 'null'},{r.versions}]" for r in found) + "]"
+            )
+            for row, (data, versions) in zip(found, decoded, strict=True):
                 state[(entity, row.row_id)] = {
-                    "data": json.loads(row.data) if row.data is not None else None,
-                    "versions": json.loads(row.versions),
+                    "data": data,
+                    "versions": versions,
                     "new": False,
                     "seq": None,
                 }
@@ -781,10 +790,8 @@ def _apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
                 key[1],
                 int(entry["seq"]),
                 entry.get("ref_id") if entry["new"] else None,
-                None
-                if entry["data"] is None
-                else json.dumps(entry["data"], ensure_ascii=False, separators=(",", ":")),
-                json.dumps(entry["versions"], separators=(",", ":")),
+                None if entry["data"] is None else _COMPACT.encode(entry["data"]),
+                _COMPACT.encode(entry["versions"]),
             )
         )
     _write_rows(conn, written)
