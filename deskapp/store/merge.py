@@ -304,10 +304,11 @@ def _merge_versioned(
     pending = pending_fields(conn, pushed_hw, entity, ids)
     # Only the fields that may win are compared, so only those are read of the rows
     # already here (and what telling an erasure needs).
-    candidates = {
-        r.row_id: _candidates(r, versions.get(r.row_id, {})) for r in rows if r.data is not None
-    }
-    wanted = set().union(*candidates.values()) | {"id", "deleted", "name"}
+    # Per remote row, in order (one row may come twice: a conflict's winners, a field each).
+    candidates = [
+        _candidates(r, versions.get(r.row_id, {})) if r.data is not None else [] for r in rows
+    ]
+    wanted = set().union(*candidates) | {"id", "deleted", "name"}
     columns = [c for c in table.c if c.name in wanted]
     existing: dict[str, dict[str, Any]] = {}
     for part in _chunks(ids):
@@ -320,7 +321,7 @@ def _merge_versioned(
     conflicts: list[dict[str, Any]] = []
     altered_fields: set[str] = set()
     erased: list[str] = []
-    for remote in rows:
+    for remote, names in zip(rows, candidates, strict=True):
         if remote.data is None:
             continue
         local = existing.get(remote.row_id)
@@ -335,7 +336,7 @@ def _merge_versioned(
             continue
         mine = versions.get(remote.row_id, {})
         changes: dict[str, Any] = {}
-        for name in candidates[remote.row_id]:
+        for name in names:
             if name in NOT_FIELDS or name not in table.c:
                 continue
             wire = remote.data[name]
@@ -384,8 +385,8 @@ def _merge_versioned(
             inserts[0]["id"] if len(inserts) == 1 else "",
             detail=f"sync: {len(inserts)} received from the hub",
         )
-    for names, params in updates.items():
-        _rows(conn, table).update(conn, names, params)
+    for changed_columns, params in updates.items():
+        _rows(conn, table).update(conn, changed_columns, params)
     if updates:
         count = sum(len(p) for p in updates.values())
         tx.audit(

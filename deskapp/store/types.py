@@ -16,9 +16,12 @@ def _to_sqlite(value: datetime | None) -> str | None:
     (the text SQLAlchemy's SQLite ``DATETIME`` writes, made by one C call)."""
     if value is None:
         return None
-    if value.tzinfo is None:
+    zone = value.tzinfo
+    if zone is None:
         raise ValueError("naive datetime given to a UTC column")
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    if zone is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
 
 
 def _from_sqlite(value: str | None) -> datetime | None:

@@ -9,6 +9,7 @@ issues INSERT/UPDATE/DELETE on these tables.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Column, Connection, Table, and_, select, update
@@ -98,12 +99,14 @@ class _Bulk:
     def run(self, rows: Sequence[Mapping[str, Any]]) -> None:
         for start in range(0, len(rows), self.per):
             part = rows[start : start + self.per]
-            params: list[Any] = []
-            for row in part:
-                for name, proc, default in self.spec:
-                    value = row.get(name, default)
-                    params.append(proc(value) if proc is not None else value)
-            self.conn.exec_driver_sql(self.head + ", ".join([self.one] * len(part)), tuple(params))
+            # Column by column (a comprehension and a map each), then interleaved into
+            # row order: far fewer interpreter steps than a loop over every cell.
+            columns = []
+            for name, proc, default in self.spec:
+                values = [row.get(name, default) for row in part]
+                columns.append(list(map(proc, values)) if proc is not None else values)
+            params = tuple(chain.from_iterable(zip(*columns, strict=True)))
+            self.conn.exec_driver_sql(self.head + ", ".join([self.one] * len(part)), params)
 
 
 class WriteTx:

@@ -18,6 +18,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -385,25 +386,37 @@ class _Run:
         return changes
 
     # -- pull -----------------------------------------------------------------------
+    def _fetch(
+        self, cursor: int
+    ) -> tuple[list[tuple[int, str, str, Any, str]], list[merge.RemoteRow]]:
+        rows = self.hub.rows_after(cursor, self.pull_batch)
+        return rows, _decode_rows(rows)
+
     def pull(self) -> None:
         total = self.hub.count_after(self.cursor)
         done = 0
         self.report("pull", 0, total)
-        while True:
-            if self.cancelled():
-                return
-            rows = self.hub.rows_after(self.cursor, self.pull_batch)
-            if not rows:
-                break
-            remote = _decode_rows(rows)
-            with self.desk.write() as tx:
-                outcome = merge.apply_remote(tx, remote, self._pushed_hw(tx))
-                self.cursor = rows[-1][0]
-                _set(tx.conn, {K_CURSOR: self.cursor})
-                _mark(tx.conn, self.cursor)
-            self._absorb(outcome)
-            done += len(rows)
-            self.report("pull", done, max(total, done))
+        # The next batch is read from the hub (and decoded) on a second thread while this
+        # one is merged: both databases do their work outside the GIL, so the reading
+        # hides behind the writing. Hub rows past a seq never change, so reading ahead
+        # is the same read as after the commit.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="deskapp-pull") as ahead:
+            coming = ahead.submit(self._fetch, self.cursor)
+            while True:
+                if self.cancelled():
+                    return
+                rows, remote = coming.result()
+                if not rows:
+                    break
+                coming = ahead.submit(self._fetch, rows[-1][0])
+                with self.desk.write() as tx:
+                    outcome = merge.apply_remote(tx, remote, self._pushed_hw(tx))
+                    self.cursor = rows[-1][0]
+                    _set(tx.conn, {K_CURSOR: self.cursor})
+                    _mark(tx.conn, self.cursor)
+                self._absorb(outcome)
+                done += len(rows)
+                self.report("pull", done, max(total, done))
         while True:
             if self.cancelled():
                 return

@@ -96,6 +96,22 @@ def test_same_field_converges_and_leaves_one_conflict(
     assert desk_state(a) == desk_state(b) == hub_state(hub_url)
 
 
+def test_two_fields_of_one_record_lost_at_once(hub_url: str, desks: tuple[Desk, Desk]) -> None:
+    """Two fields of one incident edited on both desks: the loser gets both winners of the
+    same row in one batch, and keeps a conflict for each field."""
+    a, b = desks
+    pid = people.add_person(a, name="Tom Jones")
+    iid = incidents.add_incident(a, person=pid, type="threat", grade=3, summary="Letter")
+    converge(hub_url, a, b)
+    incidents.update_incident(a, iid, summary="From A", crime_ref="CR-A")
+    run_sync(a, hub_url)
+    incidents.update_incident(b, iid, summary="From B", crime_ref="CR-B")
+    converge(hub_url, a, b)
+    assert desk_state(a) == desk_state(b) == hub_state(hub_url)
+    fields = sorted(c["field"] for d in (a, b) for c in list_conflicts(d))
+    assert fields == ["crime_ref", "summary"]
+
+
 def test_notes_from_both_reach_both_once(hub_url: str, desks: tuple[Desk, Desk]) -> None:
     a, b = desks
     pid = people.add_person(a, name="Tom Jones")
