@@ -201,7 +201,7 @@ def local_versions(
             "SELECT row_id, field, hlc, site_id FROM field_version "
             f"WHERE entity = ? AND row_id IN ({marks})",
             (entity, *part),
-        ):
+        ).fetchall():
             out[row_id][name] = (int(hlc), str(site))
     return out
 
@@ -218,7 +218,7 @@ def pending_fields(
             "SELECT row_id, op, fields FROM outbox "
             f"WHERE seq > ? AND entity = ? AND row_id IN ({marks})",
             (pushed_hw, entity, *part),
-        ):
+        ).fetchall():
             if op == "insert":
                 out[row_id].update(c.name for c in table.columns)
             elif names:
@@ -312,7 +312,8 @@ def _merge_versioned(
     columns = [c for c in table.c if c.name in wanted]
     existing: dict[str, dict[str, Any]] = {}
     for part in _chunks(ids):
-        for rec in conn.execute(select(*columns).where(table.c.id.in_(part))).mappings():
+        query = select(*columns).where(table.c.id.in_(part))
+        for rec in conn.execute(query).mappings().all():
             existing[rec["id"]] = dict(rec)
     outcome = MergeOutcome()
     inserts: list[dict[str, Any]] = []

@@ -213,7 +213,7 @@ class _Run:
                     "SELECT seq, entity, row_id, op, fields, hlc, site_id FROM outbox "
                     "WHERE seq > ? ORDER BY seq",
                     (self.pushed_hw,),
-                )
+                ).fetchall()
             ]
             marks = [
                 (int(s), int(c))
@@ -234,14 +234,21 @@ class _Run:
                     last_touch[(entity, row_id, name)] = seq
         total = len(entries)
         self.report("push", 0, total)
-        for start in range(0, len(entries), self.batch):
-            if self.cancelled():
-                return
-            part = entries[start : start + self.batch]
-            changes = self._changes(part, last_touch, marks)
-            self._send(changes, [], int(part[-1][0]), self.audit_hw)
-            self.result.pushed += len(part)
-            self.report("push", start + len(part), total)
+        parts = [entries[start : start + self.batch] for start in range(0, total, self.batch)]
+        # The next batch's rows are read from the desk on a second thread while this one
+        # is at the hub (reads see committed state; sending changes only the outbox).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="deskapp-push") as ahead:
+            coming = ahead.submit(self._changes, parts[0], last_touch, marks) if parts else None
+            for index, part in enumerate(parts):
+                if self.cancelled():
+                    return
+                assert coming is not None
+                changes = coming.result()
+                if index + 1 < len(parts):
+                    coming = ahead.submit(self._changes, parts[index + 1], last_touch, marks)
+                self._send(changes, [], int(part[-1][0]), self.audit_hw)
+                self.result.pushed += len(part)
+                self.report("push", self.result.pushed, total)
         # The audit log travels too (insert-only; it stays at the hub).
         while audit_total > 0:
             if self.cancelled():
@@ -254,7 +261,9 @@ class _Run:
                         .where(AUDIT.c.seq > self.audit_hw)
                         .order_by(AUDIT.c.seq)
                         .limit(self.batch * 2)
-                    ).mappings()
+                    )
+                    .mappings()
+                    .all()
                 ]
             if not rows:
                 break
@@ -331,7 +340,7 @@ class _Run:
                     for chunk in range(0, len(listed), merge.CHUNK):
                         some = listed[chunk : chunk + merge.CHUNK]
                         query = select(*columns).where(table.c.id.in_(some))
-                        for rec in conn.execute(query).mappings():
+                        for rec in conn.execute(query).mappings().all():
                             rows[(entity, rec["id"])] = dict(rec)
                 everyone = sorted(new | updated.get(entity, set()))
                 versions[entity] = merge.local_versions(conn, entity, everyone)
