@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -303,8 +303,8 @@ def _merge_versioned(
     versions = local_versions(conn, entity, ids)
     pending = pending_fields(conn, pushed_hw, entity, ids)
     # Only the fields that may win are compared, so only those are read of the rows
-    # already here (and what telling an erasure needs).
-    # Per remote row, in order (one row may come twice: a conflict's winners, a field each).
+    # already here (and what telling an erasure needs). Per remote row, in order: one
+    # row may come twice (a conflict's winners, a field each).
     candidates = [
         _candidates(r, versions.get(r.row_id, {})) if r.data is not None else [] for r in rows
     ]
@@ -412,7 +412,7 @@ def _merge_versioned(
     return outcome
 
 
-def _candidates(remote: RemoteRow, mine: Mapping[str, Version]) -> list[str]:
+def _candidates(remote: RemoteRow, mine: Mapping[str, Version]) -> Collection[str]:
     """The fields of ``remote`` that could be newer than this desk's.
 
     A field without a version of its own carries the row's creation version ``*``. When
@@ -423,7 +423,7 @@ def _candidates(remote: RemoteRow, mine: Mapping[str, Version]) -> list[str]:
     star = remote.versions.get("*")
     if star is not None and mine and star <= min(mine.values()):
         return [n for n in remote.versions if n != "*" and n in remote.data]
-    return list(remote.data)
+    return remote.data.keys()
 
 
 def _conflict_row(
