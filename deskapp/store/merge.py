@@ -26,7 +26,7 @@ from deskapp.core.domain import AuditAction
 from deskapp.core.hlc import ClockSkew
 from deskapp.core.ids import uuid7
 from deskapp.store.models import Conflict
-from deskapp.store.types import UTCDateTime
+from deskapp.store.types import UTCDateTime, to_sqlite
 from deskapp.store.writes import (
     APPEND_ONLY,
     MAX_PARAMS,
@@ -79,38 +79,53 @@ def encode_row(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: encode_value(v) for k, v in row.items()}
 
 
-def decode_row(table: Table, data: Mapping[str, Any]) -> dict[str, Any]:
-    decoders = _decoders(table)
-    out: dict[str, Any] = {}
-    for k, v in data.items():
-        if k in decoders:
-            decode = decoders[k]
-            out[k] = v if decode is None or v is None else decode(v)
-    return out
+_Storer = Callable[[Any], Any] | None
 
 
-_Decoder = Callable[[Any], Any] | None
-_decoder_cache: dict[str, dict[str, _Decoder]] = {}
+def stored_datetime(wire: str) -> str:
+    """A time off the wire as the desk stores it. ``encode_value`` writes UTC times as
+    ``YYYY-MM-DDTHH:MM:SS.ffffff+00:00``; those only need re-punctuating (once parsed,
+    so nothing but a valid time is stored). Anything else goes the long way round."""
+    parsed = datetime.fromisoformat(wire)
+    if len(wire) == 32 and wire[10] == "T" and wire.endswith("+00:00"):
+        return f"{wire[:10]} {wire[11:26]}"
+    return str(to_sqlite(parsed))
 
 
-def _decoder(column: Column[Any]) -> _Decoder:
+def _stored_date(wire: str) -> str:
+    return date.fromisoformat(wire).isoformat()
+
+
+def _stored_bool(wire: Any) -> int:
+    return 1 if wire else 0
+
+
+def _storer(column: Column[Any]) -> _Storer:
     kind = column.type
     if isinstance(kind, UTCDateTime):
-        return datetime.fromisoformat
+        return stored_datetime
     if isinstance(kind, Date):
-        return date.fromisoformat
+        return _stored_date
     if isinstance(kind, Boolean):
-        return bool
+        return _stored_bool
     return None
 
 
-def _decoders(table: Table) -> dict[str, _Decoder]:
-    """Per column, how a wire value becomes a column value (``decode_value``, looked up
-    once per table rather than once per value)."""
-    found = _decoder_cache.get(table.name)
-    if found is None:
-        found = _decoder_cache[table.name] = {c.name: _decoder(c) for c in table.columns}
-    return found
+_storer_cache: dict[str, dict[str, _Storer]] = {}
+
+
+def stored_row(table: Table, data: Mapping[str, Any]) -> dict[str, Any]:
+    """A pulled row's values as the desk stores them: what ``decode_value`` and then the
+    columns' bind processors would give, in one step (a first sync converts 200,000 rows)."""
+    storers = _storer_cache.get(table.name)
+    if storers is None:
+        storers = _storer_cache[table.name] = {c.name: _storer(c) for c in table.columns}
+    out: dict[str, Any] = {}
+    for k, v in data.items():
+        if k in storers:
+            store = storers[k]
+            out[k] = v if store is None or v is None else store(v)
+    return out
 
 
 class _Rows:
@@ -130,7 +145,8 @@ class _Rows:
         return proc(value) if proc is not None else value
 
     def insert(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-        _Bulk(conn, self.table).run(rows)
+        """Insert rows whose values are already in stored form (``stored_row``)."""
+        _Bulk(conn, self.table, stored=True).run(rows)
 
     def update(
         self, conn: Connection, names: Sequence[str], rows: Sequence[Mapping[str, Any]]
@@ -327,7 +343,7 @@ def _merge_versioned(
             continue
         local = existing.get(remote.row_id)
         if local is None:
-            values = decode_row(table, remote.data)
+            values = stored_row(table, remote.data)
             values["id"] = remote.row_id
             inserts.append(values)
             existing[remote.row_id] = values
@@ -374,10 +390,11 @@ def _merge_versioned(
             ):
                 erased.append(remote.row_id)
     if inserts:
+        now = to_sqlite(tx.now)
         for new_row in inserts:
             for name in ("created_at", "updated_at"):
                 if name in table.c and new_row.get(name) is None:
-                    new_row[name] = tx.now
+                    new_row[name] = now
         _rows(conn, table).insert(conn, inserts)
         outcome.changed += len(inserts)
         tx.audit(
@@ -517,8 +534,8 @@ def _merge_appended(tx: WriteTx, entity: str, rows: Sequence[RemoteRow]) -> Merg
             continue
         if remote.row_id in present:
             continue
-        values = decode_row(table, remote.data)
-        values.update(split_append_key(table, remote.row_id))
+        values = stored_row(table, remote.data)
+        values.update(split_append_key(table, remote.row_id))  # ids: stored as they are
         inserts.append(values)
         present.add(remote.row_id)
     if inserts:

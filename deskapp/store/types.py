@@ -11,7 +11,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 
-def _to_sqlite(value: datetime | None) -> str | None:
+def to_sqlite(value: datetime | None) -> str | None:
     """An aware datetime as SQLite stores it: UTC, no offset, always microseconds
     (the text SQLAlchemy's SQLite ``DATETIME`` writes, made by one C call)."""
     if value is None:
@@ -45,7 +45,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
         if dialect.name == "sqlite":
-            return _to_sqlite
+            return to_sqlite
         return super().bind_processor(dialect)
 
     def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], Any] | None:

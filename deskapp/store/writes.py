@@ -82,14 +82,17 @@ class _Bulk:
     every statement, so one statement per row would write an index segment per row on
     the tables with full-text triggers (person, incident)."""
 
-    def __init__(self, conn: Connection, table: Table) -> None:
+    def __init__(self, conn: Connection, table: Table, *, stored: bool = False) -> None:
         self.columns = [
             c
             for c in table.columns
             if not (c.primary_key and c.autoincrement is True and c.name == "seq")
         ]
+        # ``stored``: the rows hold values already as the database stores them (sync's
+        # merge converts pulled values straight to that form), so no bind processors.
         self.spec = [
-            (c.name, c.type.bind_processor(conn.dialect), _scalar_default(c)) for c in self.columns
+            (c.name, None if stored else c.type.bind_processor(conn.dialect), _scalar_default(c))
+            for c in self.columns
         ]
         self.head = f"INSERT INTO {table.name} ({', '.join(c.name for c in self.columns)}) VALUES "
         self.one = "(" + ", ".join("?" for _ in self.columns) + ")"
