@@ -45,8 +45,10 @@ CONFLICT = Conflict.__table__  # type: ignore[attr-defined]
 #: Outbox entries per push batch (one hub transaction each).
 BATCH = 2000
 #: Hub rows per pull batch (one desk transaction each): larger, since a new desk's first
-#: sync pulls everything and each batch costs a commit and a hub query.
-PULL_BATCH = 20000
+#: sync pulls everything and each batch costs a commit and a hub query. Two batches are in
+#: memory at once (the next is read ahead): a first sync of 200,000 rows peaks at ~240 MB
+#: with 10,000 (~300 MB with 20,000, 6% faster).
+PULL_BATCH = 10000
 
 K_URL = "sync_hub_url"
 K_HUB_ID = "sync_hub_id"
