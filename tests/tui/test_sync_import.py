@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,68 @@ async def test_sync_with_a_file_hub(desk_path: Path, tmp_path: Path) -> None:
         assert result.hub_url == hub
         await pilot.press("escape")
         await settle(pilot)
+
+
+async def test_cancel_mid_sync_keeps_what_was_sent_and_sync_again_finishes(
+    desk_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc while the push is between batches: the sync stops after the batch at the hub,
+    the summary says so, and `r` (sync again) sends the rest: nothing lost, nothing twice."""
+    from deskapp.sync import hub as hubmod
+    from deskapp.sync import service
+
+    hub = make_hub(tmp_path / "hub.db")
+    monkeypatch.setattr(service, "BATCH", 5)  # the sample desk's changes take many batches
+    first_batch_done = threading.Event()
+    let_go = threading.Event()
+    real_push = hubmod.Hub.push
+
+    def slow_push(self: hubmod.Hub, batch: hubmod.PushBatch) -> hubmod.PushReceipt:
+        receipt = real_push(self, batch)
+        first_batch_done.set()
+        let_go.wait(10)  # hold the sync between batches until the test has pressed Esc
+        return receipt
+
+    monkeypatch.setattr(hubmod.Hub, "push", slow_push)
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: (app.pending_changes or 0) > 0)
+        pending = app.pending_changes or 0
+        assert pending > 3 * service.BATCH
+        await pilot.press("S")
+        await wait_for(pilot, lambda: sync_screen(app).state == "hub")
+        await fill(pilot, hub)
+        await pilot.press("enter")
+        await wait_for(pilot, first_batch_done.is_set)
+        await wait_for(pilot, lambda: sync_screen(app).state == "running")
+        await pilot.press("escape")
+        assert sync_screen(app).state == "cancelling"
+        let_go.set()
+        await wait_for(pilot, lambda: sync_screen(app).state == "done")
+        first = sync_screen(app).result
+        assert first is not None and first.cancelled
+        assert 0 < first.pushed < pending
+        assert "Sync cancelled" in rendered(app, "#sync-phase")
+        monkeypatch.setattr(hubmod.Hub, "push", real_push)
+        await pilot.press("r")  # sync again: the rest goes
+        await wait_for(pilot, lambda: sync_screen(app).state == "done")
+        second = sync_screen(app).result
+        assert second is not None and not second.cancelled
+        assert first.pushed + second.pushed == pending
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.pending_changes == 0)
+    # Every record reached the hub once: a second desk pulls exactly the sample desk's rows.
+    other = Desk.init(tmp_path / "other.db", "PC-2", "Sgt Other", PASSPHRASE)[0]
+    try:
+        from deskapp.sync import run_sync
+
+        run_sync(other, hub)
+        with other.read() as conn:
+            pulled = int(conn.execute(text("SELECT count(*) FROM person")).scalar_one())
+        assert pulled == count_people(desk_path)
+    finally:
+        other.close()
 
 
 async def test_sync_asks_for_the_hub_passphrase(
