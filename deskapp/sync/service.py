@@ -46,9 +46,10 @@ CONFLICT = Conflict.__table__  # type: ignore[attr-defined]
 BATCH = 2000
 #: Hub rows per pull batch (one desk transaction each): larger, since a new desk's first
 #: sync pulls everything and each batch costs a commit and a hub query. Two batches are in
-#: memory at once (the next is read ahead): a first sync of 200,000 rows peaks at ~240 MB
-#: with 10,000 (~300 MB with 20,000, 6% faster).
-PULL_BATCH = 10000
+#: memory at once (the next is read ahead): the app syncing 200,000 rows into a new desk
+#: peaked at 228 MB with 5,000, 250 MB with 10,000 (goal: under 250 MB); 20,000 was ~6%
+#: faster than 5,000 but ~300 MB.
+PULL_BATCH = 5000
 
 K_URL = "sync_hub_url"
 K_HUB_ID = "sync_hub_id"
