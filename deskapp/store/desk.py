@@ -206,6 +206,12 @@ class Desk:
             raise AuthError("The desk is locked.")
         return bytes(self._key)
 
+    def release_memory(self) -> None:
+        """Close the pooled connections, and with them their page caches (up to 48 MiB
+        each, full after a large sync); connections reopen on next use, by the key held."""
+        if not self.closed:
+            self.engine.dispose()
+
     def close(self) -> None:
         """Lock: close every connection and drop the key from this object."""
         if self.closed:

@@ -378,3 +378,24 @@ async def test_new_actions_have_ids_and_palette_entries(desk_path: Path) -> None
         body = str(app.screen.query_one("#help-body").render())
         for binding_id in ("main.sync", "main.conflicts", "main.import", "main.auto_assign"):
             assert binding_id in body
+
+
+def test_a_large_sync_hands_memory_back_and_the_desk_still_works(desk_path: Path) -> None:
+    """After a sync that pulled many rows the app closes the desk's pooled connections
+    (their page caches filled up) and trims the heap; the desk reopens them on next use."""
+    from deskapp.tui import heap
+
+    desk = Desk.open(desk_path, OFFICER, PASSPHRASE)
+    try:
+        with desk.read() as conn:
+            before = int(conn.execute(text("SELECT count(*) FROM person")).scalar_one())
+        pool = desk.engine.pool
+        assert pool.checkedin() >= 1
+        heap.after_large_sync(desk, heap.LARGE_SYNC_ROWS - 1)
+        assert desk.engine.pool is pool  # a small sync leaves the pool alone
+        heap.after_large_sync(desk, heap.LARGE_SYNC_ROWS)
+        assert desk.engine.pool is not pool and desk.engine.pool.checkedin() == 0
+        with desk.read() as conn:
+            assert int(conn.execute(text("SELECT count(*) FROM person")).scalar_one()) == before
+    finally:
+        desk.close()

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Static
 
+from deskapp.tui import heap
 from deskapp.tui.screens.base import DeskScreen
 from deskapp.tui.widgets.status_line import StatusLine
 
@@ -199,7 +200,9 @@ class SyncScreen(ModalScreen[bool]):
             self.post_message(self.Progress(p))
 
         result = run_sync(desk, url, progress=progress, cancel=cancel)
-        self.post_message(self.Finished(result, status(desk).conflicts_waiting))
+        waiting = status(desk).conflicts_waiting
+        heap.after_large_sync(desk, result.pulled)
+        self.post_message(self.Finished(result, waiting))
 
     # -- handling the worker's messages ----------------------------------------------------------
     def on_sync_screen_need_hub(self, message: NeedHub) -> None:
