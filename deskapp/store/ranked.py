@@ -62,11 +62,22 @@ def _positions_by_rowid(rowids: array[int]) -> array[int]:
     return by_rowid
 
 
+def _positions(by_rowid: array[int], rowids: list[int]) -> list[int]:
+    """The list positions of these row ids (ids not in the list left out)."""
+    size = len(by_rowid)
+    return [i for r in rowids if r < size and (i := by_rowid[r]) >= 0]
+
+
 def _mark(mask: bytearray, by_rowid: array[int], rowids: list[int]) -> None:
     size = len(by_rowid)
     for rowid in rowids:
         if rowid < size and (i := by_rowid[rowid]) >= 0:
             mask[i] = 1
+
+
+#: A match of at most this share of a list is gathered as a sorted list of positions;
+#: a larger one through a bitmask over the whole list (see ``_marked``).
+SPARSE = 8
 
 
 def _marked(mask: bytearray | bytes) -> list[int]:
@@ -112,18 +123,24 @@ class RankedRoster:
         if self.cache.key != (filter_text,):
             size = len(self.rowids)
             bits = self.letters.get(_single_letter(filter_text))
-            if bits is None:
-                bits = self._bits(conn, filter_text)
-            self.cache.key, self.cache.positions = (
-                (filter_text,),
-                _marked(bits.to_bytes(size, "little")),
-            )
+            if bits is not None:
+                found = _marked(bits.to_bytes(size, "little"))
+            else:
+                rowids = _fts_rowids(conn, "person", filter_text)
+                if len(rowids) * SPARSE <= size:  # a few: sort them, skip the mask
+                    found = sorted(_positions(self.by_rowid, rowids))
+                else:
+                    found = _marked(self._mask(rowids))
+            self.cache.key, self.cache.positions = (filter_text,), found
         return self.cache.positions
 
-    def _bits(self, conn: Connection, filter_text: str) -> int:
+    def _mask(self, rowids: list[int]) -> bytearray:
         mask = bytearray(len(self.rowids))
-        _mark(mask, self.by_rowid, _fts_rowids(conn, "person", filter_text))
-        return int.from_bytes(mask, "little")
+        _mark(mask, self.by_rowid, rowids)
+        return mask
+
+    def _bits(self, conn: Connection, filter_text: str) -> int:
+        return int.from_bytes(self._mask(_fts_rowids(conn, "person", filter_text)), "little")
 
     def prewarm(self, conn: Connection) -> None:
         """Answer every one-letter filter ahead: those match tens of thousands of rows."""
@@ -164,12 +181,27 @@ class RankedQueue:
             owners.append(person_rowid.get(person_id, 0))
         self.by_rowid = _positions_by_rowid(self.rowids)
         self.people = (max(person_rowid.values()) + 1) if person_rowid else 1
+        # Each person's incidents, as positions: ``held[starts[p]:starts[p + 1]]``, so a
+        # filter matching a few hundred people marks their incidents without a pass over
+        # every incident.
+        counts = array("q", [0]) * (self.people + 1)
+        for owner in owners:
+            counts[owner + 1] += 1
+        for p in range(self.people):
+            counts[p + 1] += counts[p]
+        self.starts = counts
+        fill = array("q", counts)
+        self.held = array("q", [0]) * len(owners)
+        for i, owner in enumerate(owners):
+            self.held[fill[owner]] = i
+            fill[owner] += 1
         # Gathering a per-person mask through this getter marks every incident of the
         # matched people in one C call, however many people a short prefix matches.
         self.owner_of = itemgetter(*owners) if len(owners) > 1 else None
         open_mask = bytearray(len(self.rowids))
         for i in self.open_positions:
             open_mask[i] = 1
+        self.open_mask = bytes(open_mask)
         self.open_bits = int.from_bytes(open_mask, "little")
         self.cache = _Cache()
         self.letters: dict[str, int] = {}
@@ -187,6 +219,20 @@ class RankedQueue:
             bits |= int.from_bytes(bytes(self.owner_of(people)), "little")
         return bits
 
+    def _sparse(self, conn: Connection, filter_text: str) -> list[int] | None:
+        """The matching positions, sorted, when they are few (None when they are many):
+        the incidents whose own words match, and every incident of each matching person."""
+        size = len(self.rowids)
+        people = _fts_rowids(conn, "person", filter_text)
+        if len(people) * SPARSE > size:
+            return None
+        found = set(_positions(self.by_rowid, _fts_rowids(conn, "incident", filter_text)))
+        starts, held = self.starts, self.held
+        for person in people:
+            if person < self.people:
+                found.update(held[starts[person] : starts[person + 1]])
+        return sorted(found) if len(found) * SPARSE <= size else None
+
     def prewarm(self, conn: Connection) -> None:
         for letter in LETTERS:
             self.letters[letter] = self._bits(conn, letter)
@@ -199,11 +245,15 @@ class RankedQueue:
             found = list(range(len(self.rowids))) if include_closed else self.open_positions
         else:
             bits = self.letters.get(_single_letter(filter_text))
-            if bits is None:
-                bits = self._bits(conn, filter_text)
-            if not include_closed:
-                bits &= self.open_bits
-            found = _marked(bits.to_bytes(len(self.rowids), "little"))
+            sparse = self._sparse(conn, filter_text) if bits is None else None
+            if sparse is not None:
+                found = sparse if include_closed else [p for p in sparse if self.open_mask[p]]
+            else:
+                if bits is None:
+                    bits = self._bits(conn, filter_text)
+                if not include_closed:
+                    bits &= self.open_bits
+                found = _marked(bits.to_bytes(len(self.rowids), "little"))
         self.cache.key, self.cache.positions = key, found
         return found
 
