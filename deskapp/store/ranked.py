@@ -206,32 +206,39 @@ class RankedQueue:
         self.cache = _Cache()
         self.letters: dict[str, int] = {}
 
-    def _bits(self, conn: Connection, filter_text: str) -> int:
-        """Incidents whose own words, or whose person's, match the filter."""
+    def _bits(
+        self, conn: Connection, filter_text: str, found: tuple[list[int], list[int]] | None = None
+    ) -> int:
+        """Incidents whose own words, or whose person's, match the filter. ``found``:
+        the incident and person row ids matching it, when already fetched."""
+        incidents, people_ = found or self._matches(conn, filter_text)
         mask = bytearray(len(self.rowids))
-        _mark(mask, self.by_rowid, _fts_rowids(conn, "incident", filter_text))
+        _mark(mask, self.by_rowid, incidents)
         bits = int.from_bytes(mask, "little")
         if self.owner_of is not None:
             people = bytearray(self.people)
-            for rowid in _fts_rowids(conn, "person", filter_text):
+            for rowid in people_:
                 if rowid < self.people:
                     people[rowid] = 1
             bits |= int.from_bytes(bytes(self.owner_of(people)), "little")
         return bits
 
-    def _sparse(self, conn: Connection, filter_text: str) -> list[int] | None:
+    def _matches(self, conn: Connection, filter_text: str) -> tuple[list[int], list[int]]:
+        return _fts_rowids(conn, "incident", filter_text), _fts_rowids(conn, "person", filter_text)
+
+    def _sparse(self, found: tuple[list[int], list[int]]) -> list[int] | None:
         """The matching positions, sorted, when they are few (None when they are many):
         the incidents whose own words match, and every incident of each matching person."""
         size = len(self.rowids)
-        people = _fts_rowids(conn, "person", filter_text)
-        if len(people) * SPARSE > size:
+        incidents, people = found
+        if (len(people) + len(incidents)) * SPARSE > size:
             return None
-        found = set(_positions(self.by_rowid, _fts_rowids(conn, "incident", filter_text)))
+        positions = set(_positions(self.by_rowid, incidents))
         starts, held = self.starts, self.held
         for person in people:
             if person < self.people:
-                found.update(held[starts[person] : starts[person + 1]])
-        return sorted(found) if len(found) * SPARSE <= size else None
+                positions.update(held[starts[person] : starts[person + 1]])
+        return sorted(positions) if len(positions) * SPARSE <= size else None
 
     def prewarm(self, conn: Connection) -> None:
         for letter in LETTERS:
@@ -245,12 +252,13 @@ class RankedQueue:
             found = list(range(len(self.rowids))) if include_closed else self.open_positions
         else:
             bits = self.letters.get(_single_letter(filter_text))
-            sparse = self._sparse(conn, filter_text) if bits is None else None
+            matches = self._matches(conn, filter_text) if bits is None else None
+            sparse = self._sparse(matches) if matches is not None else None
             if sparse is not None:
                 found = sparse if include_closed else [p for p in sparse if self.open_mask[p]]
             else:
                 if bits is None:
-                    bits = self._bits(conn, filter_text)
+                    bits = self._bits(conn, filter_text, matches)
                 if not include_closed:
                     bits &= self.open_bits
                 found = _marked(bits.to_bytes(len(self.rowids), "little"))
