@@ -82,13 +82,8 @@ def first_paint(db: Path, runs: int) -> tuple[float, float]:
     return statistics.median(bare), statistics.median(desk)
 
 
-SESSION = """
-import asyncio, json, resource, sys, time
-from pathlib import Path
-from deskapp.tui.app import DeskApp
-from deskapp.tui.screens.main import MainScreen
-from textual import events
-from deskapp.tui.widgets.window_list import WindowList
+PEAK_MB = """
+import resource
 
 def peak_mb():
     # VmHWM, this process's own high-water mark: ru_maxrss would also count the parent's,
@@ -100,6 +95,18 @@ def peak_mb():
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+"""
+
+SESSION = (
+    PEAK_MB
+    + """
+import asyncio, json, resource, sys, time
+from pathlib import Path
+from deskapp.tui.app import DeskApp
+from deskapp.tui.screens.main import MainScreen
+from textual import events
+from deskapp.tui.widgets.window_list import WindowList
+
 
 QUERIES = sys.argv[2].split(",")
 ANSWERED = {}  # (list id, filter) -> when the list first drew a line of its settled answer
@@ -176,25 +183,18 @@ async def main():
 
 asyncio.run(main())
 """
+)
 
 
-FIRST_SYNC = """
+FIRST_SYNC = (
+    PEAK_MB
+    + """
 import asyncio, json, resource, sys, time
 from pathlib import Path
 from deskapp.store.desk import Desk
 from deskapp.tui.app import DeskApp
 from deskapp.tui.screens.main import MainScreen
 
-def peak_mb():
-    # VmHWM, this process's own high-water mark: ru_maxrss would also count the parent's,
-    # since Linux keeps it across exec (and the parent may have just pushed 500k rows).
-    try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 async def until(predicate):
     deadline = time.perf_counter() + 600
@@ -226,6 +226,7 @@ async def main():
 
 asyncio.run(main())
 """
+)
 
 
 def first_sync(db: Path, folder: Path) -> dict[str, float]:
