@@ -242,20 +242,27 @@ async def test_resolve_a_conflict_keeping_local(desk_path: Path, tmp_path: Path)
         desk.close()
 
 
+async def preview_import(pilot: Pilot[int], source: Path) -> ImportScreen:
+    """Unlock, open the import screen (`I`), give it ``source`` and wait for the preview."""
+    app = pilot.app
+    await unlock(pilot)
+    await pilot.press("I")
+    await wait_for(pilot, lambda: isinstance(app.screen, ImportScreen))
+    screen = app.screen
+    assert isinstance(screen, ImportScreen)
+    await fill(pilot, str(source))
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: screen.plan is not None)
+    return screen
+
+
 async def test_import_preview_and_apply(desk_path: Path, tmp_path: Path) -> None:
     source = tmp_path / "candidates.csv"
     shutil.copy(DATA / "dc_minimal.csv", source)
     before = count_people(desk_path)
     app = make_app(desk_path)
     async with app.run_test(size=(100, 36)) as pilot:
-        await unlock(pilot)
-        await pilot.press("I")
-        await wait_for(pilot, lambda: isinstance(app.screen, ImportScreen))
-        screen = app.screen
-        assert isinstance(screen, ImportScreen)
-        await fill(pilot, str(source))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.plan is not None)
+        screen = await preview_import(pilot, source)
         plan = screen.plan
         assert plan is not None and plan.ok
         new = plan.summary.people.new
@@ -279,14 +286,7 @@ async def test_import_refuses_a_bad_file_whole(desk_path: Path, tmp_path: Path) 
     before = count_people(desk_path)
     app = make_app(desk_path)
     async with app.run_test(size=(100, 36)) as pilot:
-        await unlock(pilot)
-        await pilot.press("I")
-        await wait_for(pilot, lambda: isinstance(app.screen, ImportScreen))
-        screen = app.screen
-        assert isinstance(screen, ImportScreen)
-        await fill(pilot, str(source))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.plan is not None)
+        screen = await preview_import(pilot, source)
         assert screen.plan is not None and not screen.plan.ok
         problems = rendered(app, "#import-problems")
         for problem in screen.plan.problems:
@@ -305,14 +305,7 @@ async def test_import_skip_bad_rows_writes_a_reject_file(desk_path: Path, tmp_pa
     before = count_people(desk_path)
     app = make_app(desk_path)
     async with app.run_test(size=(100, 36)) as pilot:
-        await unlock(pilot)
-        await pilot.press("I")
-        await wait_for(pilot, lambda: isinstance(app.screen, ImportScreen))
-        screen = app.screen
-        assert isinstance(screen, ImportScreen)
-        await fill(pilot, str(source))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.plan is not None)
+        screen = await preview_import(pilot, source)
         plan = screen.plan
         assert plan is not None
         await pilot.press("s")
