@@ -3,10 +3,13 @@
 A type-ahead prefix such as "jo" matches thousands of people spread all through name
 order, so neither walking the name index nor sorting the matches in SQL answers in a
 few milliseconds. Instead the display order itself is read once (an index-only scan
-of row ids, see migration 0004) and kept in memory as positions. A filter is then:
-FTS5 row ids -> positions -> sort -> fetch only the visible rows by rowid. Counts are
-exact and page 2,000 costs what page 1 costs. The order is re-read when a committed
-write touched the table (``Desk.generations``).
+of row ids, see migration 0004) and kept in memory as numpy arrays of positions. A
+filter is then: FTS5 row ids (one joined string, parsed in C) -> a mask over the list's
+positions -> the marked positions, already in order -> fetch only the visible rows by
+rowid. Every step but the FTS lookup is a vector operation, so a prefix that matches
+90,000 rows costs little more than one that matches 9. Counts are exact and page 2,000
+costs what page 1 costs. The order is re-read when a committed write touched the table
+(``Desk.generations``).
 """
 
 from __future__ import annotations
@@ -14,12 +17,11 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from array import array
 from collections.abc import Callable, Sequence
-from itertools import compress
-from operator import itemgetter
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import ColumnElement, Connection, Select, literal_column, select
 
 from deskapp.core.status import OPEN_STATUSES
@@ -27,6 +29,8 @@ from deskapp.store.desk import Desk
 from deskapp.store.people import fts_query
 
 RowsFor = Callable[[Connection, Sequence[int]], list[dict[str, Any]]]
+Ints = NDArray[np.int64]
+Mask = NDArray[np.bool_]
 
 
 class _Cache:
@@ -34,7 +38,7 @@ class _Cache:
 
     def __init__(self) -> None:
         self.key: tuple[Any, ...] | None = None
-        self.positions: list[int] = []
+        self.positions: Ints = np.empty(0, np.int64)
 
 
 #: One-letter filters match a large share of every list; ``prewarm`` answers them ahead.
@@ -47,42 +51,40 @@ def _single_letter(filter_text: str) -> str:
     return text if len(text) == 1 and text in LETTERS else ""
 
 
-def _fts_rowids(conn: Connection, table: str, filter_text: str) -> list[int]:
-    # One joined string instead of tens of thousands of result rows: the per-row cost of
-    # fetching is what a one-letter filter would otherwise spend its time on.
+def _ints(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> Ints:
+    """The integers of a query's one ``group_concat`` value. One joined string parsed
+    in C: fetching tens of thousands of result rows one by one, or parsing them with
+    ``int()``, is what a short filter would otherwise spend its time on."""
+    joined = conn.exec_driver_sql(sql, params).scalar()
+    if not joined:
+        return np.empty(0, np.int64)
+    return np.fromstring(joined, dtype=np.int64, sep=",")
+
+
+def _fts_rowids(conn: Connection, table: str, filter_text: str) -> Ints:
     sql = f"SELECT group_concat(rowid) FROM {table}_fts WHERE {table}_fts MATCH ?"
-    joined = conn.exec_driver_sql(sql, (fts_query(filter_text),)).scalar()
-    return [int(x) for x in joined.split(",")] if joined else []
+    return _ints(conn, sql, (fts_query(filter_text),))
 
 
-def _positions_by_rowid(rowids: array[int]) -> array[int]:
-    by_rowid = array("q", [-1]) * ((max(rowids) + 1) if rowids else 1)
-    for i, rowid in enumerate(rowids):
-        by_rowid[rowid] = i
+def _positions_by_rowid(rowids: Ints) -> NDArray[np.int32]:
+    """For each row id, its position in the list (-1: not in the list)."""
+    by_rowid = np.full(int(rowids.max()) + 1 if len(rowids) else 1, -1, np.int32)
+    by_rowid[rowids] = np.arange(len(rowids), dtype=np.int32)
     return by_rowid
 
 
-def _positions(by_rowid: array[int], rowids: list[int]) -> list[int]:
+def _positions(by_rowid: NDArray[np.int32], rowids: Ints) -> NDArray[np.int32]:
     """The list positions of these row ids (ids not in the list left out)."""
-    size = len(by_rowid)
-    return [i for r in rowids if r < size and (i := by_rowid[r]) >= 0]
+    found = by_rowid[rowids[rowids < len(by_rowid)]]
+    return found[found >= 0]
 
 
-def _mark(mask: bytearray, by_rowid: array[int], rowids: list[int]) -> None:
-    size = len(by_rowid)
-    for rowid in rowids:
-        if rowid < size and (i := by_rowid[rowid]) >= 0:
-            mask[i] = 1
+def _pack(mask: Mask) -> NDArray[np.uint8]:
+    return np.packbits(mask)
 
 
-#: A match of at most this share of a list is gathered as a sorted list of positions;
-#: a larger one through a bitmask over the whole list (see ``_marked``).
-SPARSE = 8
-
-
-def _marked(mask: bytearray | bytes) -> list[int]:
-    """Positions set in ``mask``, in order, at C speed (no sort needed)."""
-    return list(compress(range(len(mask)), mask))
+def _unpack(bits: NDArray[np.uint8], size: int) -> Mask:
+    return np.unpackbits(bits, count=size).view(np.bool_)
 
 
 def _fetch(
@@ -92,10 +94,9 @@ def _fetch(
     if not rowids:
         return []
     column: ColumnElement[int] = literal_column(f"{table}.rowid")
-    found = conn.execute(
-        query.order_by(None).add_columns(column.label("_rowid")).where(column.in_(list(rowids)))
-    ).mappings()
-    by_rowid = {r["_rowid"]: {k: v for k, v in r.items() if k != "_rowid"} for r in found}
+    found = conn.execute(query.add_columns(column.label("_rowid")).where(column.in_(list(rowids))))
+    keys = list(found.keys())[:-1]
+    by_rowid = {row[-1]: dict(zip(keys, row, strict=False)) for row in found}
     return [by_rowid[r] for r in rowids if r in by_rowid]
 
 
@@ -104,57 +105,47 @@ class RankedRoster:
 
     def __init__(self, conn: Connection, generation: int) -> None:
         self.generation = generation
-        self.rowids = array("q")
-        self.ids: list[str] = []
-        for rowid, person_id in conn.exec_driver_sql(
-            "SELECT rowid, id FROM person INDEXED BY ix_person_order "
-            "WHERE deleted = 0 ORDER BY name, id"
-        ):
-            self.rowids.append(rowid)
-            self.ids.append(person_id)
+        self.rowids = _ints(
+            conn,
+            "SELECT group_concat(rowid, ',' ORDER BY name, id) "
+            "FROM person INDEXED BY ix_person_order WHERE deleted = 0",
+        )
         self.by_rowid = _positions_by_rowid(self.rowids)
         self.cache = _Cache()
-        self.letters: dict[str, int] = {}
+        self.letters: dict[str, NDArray[np.uint8]] = {}
 
-    def matching(self, conn: Connection, filter_text: str) -> list[int] | None:
+    def matching(self, conn: Connection, filter_text: str) -> Ints | None:
         """Positions matching the filter, in order; None means the whole list."""
         if not fts_query(filter_text).strip('"'):
             return None
         if self.cache.key != (filter_text,):
-            size = len(self.rowids)
             bits = self.letters.get(_single_letter(filter_text))
-            if bits is not None:
-                found = _marked(bits.to_bytes(size, "little"))
-            else:
-                rowids = _fts_rowids(conn, "person", filter_text)
-                if len(rowids) * SPARSE <= size:  # a few: sort them, skip the mask
-                    found = sorted(_positions(self.by_rowid, rowids))
-                else:
-                    found = _marked(self._mask(rowids))
-            self.cache.key, self.cache.positions = (filter_text,), found
+            mask = (
+                _unpack(bits, len(self.rowids))
+                if bits is not None
+                else self._mask(_fts_rowids(conn, "person", filter_text))
+            )
+            self.cache.key, self.cache.positions = (filter_text,), np.flatnonzero(mask)
         return self.cache.positions
 
-    def _mask(self, rowids: list[int]) -> bytearray:
-        mask = bytearray(len(self.rowids))
-        _mark(mask, self.by_rowid, rowids)
+    def _mask(self, rowids: Ints) -> Mask:
+        mask = np.zeros(len(self.rowids), np.bool_)
+        mask[_positions(self.by_rowid, rowids)] = True
         return mask
-
-    def _bits(self, conn: Connection, filter_text: str) -> int:
-        return int.from_bytes(self._mask(_fts_rowids(conn, "person", filter_text)), "little")
 
     def prewarm(self, conn: Connection) -> None:
         """Answer every one-letter filter ahead: those match tens of thousands of rows."""
         for letter in LETTERS:
-            self.letters[letter] = self._bits(conn, letter)
+            self.letters[letter] = _pack(self._mask(_fts_rowids(conn, "person", letter)))
 
     def window(
         self, conn: Connection, filter_text: str, offset: int, limit: int, fetch: RowsFor
     ) -> tuple[int, list[dict[str, Any]]]:
         positions = self.matching(conn, filter_text)
-        total = len(self.rowids) if positions is None else len(positions)
-        chosen = range(offset, min(offset + limit, total))
-        rowids = [self.rowids[p if positions is None else positions[p]] for p in chosen]
-        return total, fetch(conn, rowids)
+        if positions is None:
+            return len(self.rowids), fetch(conn, self.rowids[offset : offset + limit].tolist())
+        chosen = positions[offset : offset + limit]
+        return len(positions), fetch(conn, self.rowids[chosen].tolist())
 
 
 class RankedQueue:
@@ -162,106 +153,56 @@ class RankedQueue:
 
     def __init__(self, conn: Connection, generation: int) -> None:
         self.generation = generation
-        open_statuses = {str(s) for s in OPEN_STATUSES}
-        person_rowid = {
-            pid: rowid for rowid, pid in conn.exec_driver_sql("SELECT rowid, id FROM person")
-        }
-        self.rowids = array("q")
-        self.open_positions: list[int] = []
-        owners: list[int] = []  # the reporting person's rowid, per queue position
-        for i, (rowid, status, person_id) in enumerate(
-            conn.exec_driver_sql(
-                "SELECT rowid, status, person_id FROM incident INDEXED BY ix_incident_queue "
-                "WHERE deleted = 0 ORDER BY grade, due_at, id"
-            )
-        ):
-            self.rowids.append(rowid)
-            if status in open_statuses:
-                self.open_positions.append(i)
-            owners.append(person_rowid.get(person_id, 0))
+        marks = ", ".join("?" for _ in OPEN_STATUSES)
+        # Per incident, in queue order: its row id, its reporting person's row id (0 if
+        # none) and whether it is open; one string, three numbers a row.
+        table = _ints(
+            conn,
+            "SELECT group_concat(i.rowid || ',' || coalesce(p.rowid, 0) || ',' || "
+            f"(i.status IN ({marks})), ',' ORDER BY i.grade, i.due_at, i.id) "
+            "FROM incident i INDEXED BY ix_incident_queue "
+            "LEFT JOIN person p ON p.id = i.person_id WHERE i.deleted = 0",
+            tuple(str(s) for s in OPEN_STATUSES),
+        ).reshape(-1, 3)
+        self.rowids: Ints = np.ascontiguousarray(table[:, 0])
+        self.owners: Ints = np.ascontiguousarray(table[:, 1])
+        self.open: Mask = table[:, 2].astype(np.bool_)
+        self.open_positions = np.flatnonzero(self.open)
         self.by_rowid = _positions_by_rowid(self.rowids)
-        self.people = (max(person_rowid.values()) + 1) if person_rowid else 1
-        # Each person's incidents, as positions: ``held[starts[p]:starts[p + 1]]``, so a
-        # filter matching a few hundred people marks their incidents without a pass over
-        # every incident.
-        counts = array("q", [0]) * (self.people + 1)
-        for owner in owners:
-            counts[owner + 1] += 1
-        for p in range(self.people):
-            counts[p + 1] += counts[p]
-        self.starts = counts
-        fill = array("q", counts)
-        self.held = array("q", [0]) * len(owners)
-        for i, owner in enumerate(owners):
-            self.held[fill[owner]] = i
-            fill[owner] += 1
-        # Gathering a per-person mask through this getter marks every incident of the
-        # matched people in one C call, however many people a short prefix matches.
-        self.owner_of = itemgetter(*owners) if len(owners) > 1 else None
-        open_mask = bytearray(len(self.rowids))
-        for i in self.open_positions:
-            open_mask[i] = 1
-        self.open_mask = bytes(open_mask)
-        self.open_bits = int.from_bytes(open_mask, "little")
+        self.people = int(self.owners.max()) + 1 if len(self.owners) else 1
         self.cache = _Cache()
-        self.letters: dict[str, int] = {}
+        self.letters: dict[str, NDArray[np.uint8]] = {}
 
-    def _bits(
-        self, conn: Connection, filter_text: str, found: tuple[list[int], list[int]] | None = None
-    ) -> int:
-        """Incidents whose own words, or whose person's, match the filter. ``found``:
-        the incident and person row ids matching it, when already fetched."""
-        incidents, people_ = found or self._matches(conn, filter_text)
-        mask = bytearray(len(self.rowids))
-        _mark(mask, self.by_rowid, incidents)
-        bits = int.from_bytes(mask, "little")
-        if self.owner_of is not None:
-            people = bytearray(self.people)
-            for rowid in people_:
-                if rowid < self.people:
-                    people[rowid] = 1
-            bits |= int.from_bytes(bytes(self.owner_of(people)), "little")
-        return bits
-
-    def _matches(self, conn: Connection, filter_text: str) -> tuple[list[int], list[int]]:
-        return _fts_rowids(conn, "incident", filter_text), _fts_rowids(conn, "person", filter_text)
-
-    def _sparse(self, found: tuple[list[int], list[int]]) -> list[int] | None:
-        """The matching positions, sorted, when they are few (None when they are many):
-        the incidents whose own words match, and every incident of each matching person."""
-        size = len(self.rowids)
-        incidents, people = found
-        if (len(people) + len(incidents)) * SPARSE > size:
-            return None
-        positions = set(_positions(self.by_rowid, incidents))
-        starts, held = self.starts, self.held
-        for person in people:
-            if person < self.people:
-                positions.update(held[starts[person] : starts[person + 1]])
-        return sorted(positions) if len(positions) * SPARSE <= size else None
+    def _mask(self, conn: Connection, filter_text: str) -> Mask:
+        """Incidents whose own words, or whose person's, match the filter."""
+        mask = np.zeros(len(self.rowids), np.bool_)
+        mask[_positions(self.by_rowid, _fts_rowids(conn, "incident", filter_text))] = True
+        people = _fts_rowids(conn, "person", filter_text)
+        if len(people):
+            matched = np.zeros(self.people, np.bool_)
+            matched[people[people < self.people]] = True
+            matched[0] = False  # 0 stands for "no person"
+            mask |= matched[self.owners]  # every incident of each matched person at once
+        return mask
 
     def prewarm(self, conn: Connection) -> None:
         for letter in LETTERS:
-            self.letters[letter] = self._bits(conn, letter)
+            self.letters[letter] = _pack(self._mask(conn, letter))
 
-    def matching(self, conn: Connection, filter_text: str, include_closed: bool) -> list[int]:
+    def matching(self, conn: Connection, filter_text: str, include_closed: bool) -> Ints:
         key = (filter_text, include_closed)
         if self.cache.key == key:
             return self.cache.positions
         if not fts_query(filter_text).strip('"'):
-            found = list(range(len(self.rowids))) if include_closed else self.open_positions
+            found = np.arange(len(self.rowids)) if include_closed else self.open_positions
         else:
             bits = self.letters.get(_single_letter(filter_text))
-            matches = self._matches(conn, filter_text) if bits is None else None
-            sparse = self._sparse(matches) if matches is not None else None
-            if sparse is not None:
-                found = sparse if include_closed else [p for p in sparse if self.open_mask[p]]
-            else:
-                if bits is None:
-                    bits = self._bits(conn, filter_text, matches)
-                if not include_closed:
-                    bits &= self.open_bits
-                found = _marked(bits.to_bytes(len(self.rowids), "little"))
+            mask = (
+                _unpack(bits, len(self.rowids))
+                if bits is not None
+                else self._mask(conn, filter_text)
+            )
+            found = np.flatnonzero(mask if include_closed else mask & self.open)
         self.cache.key, self.cache.positions = key, found
         return found
 
@@ -276,49 +217,58 @@ class RankedQueue:
         include_closed: bool = False,
     ) -> tuple[int, list[dict[str, Any]]]:
         positions = self.matching(conn, filter_text, include_closed)
-        rowids = [self.rowids[p] for p in positions[offset : offset + limit]]
-        return len(positions), fetch(conn, rowids)
+        chosen = positions[offset : offset + limit]
+        return len(positions), fetch(conn, self.rowids[chosen].tolist())
 
 
-_lock = threading.Lock()
+_lock = threading.Lock()  # guards the two maps below (never held while building)
 _rosters: weakref.WeakKeyDictionary[Desk, RankedRoster] = weakref.WeakKeyDictionary()
 _queues: weakref.WeakKeyDictionary[Desk, RankedQueue] = weakref.WeakKeyDictionary()
+# One build at a time per kind: a second caller waits for the build under way instead of
+# repeating it, and a roster keystroke never waits for the queue's build.
+_building = {"roster": threading.Lock(), "queue": threading.Lock()}
 
 
-def roster(desk: Desk, conn: Connection) -> RankedRoster:
-    """The desk's ranked roster, re-read if a write has touched people since."""
-    generation = desk.generations.get("person", 0)
-    with _lock:
-        current = _rosters.get(desk)
-        if current is None or current.generation != generation:
-            current = _rosters[desk] = RankedRoster(conn, generation)
-        return current
-
-
-def queue(desk: Desk, conn: Connection) -> RankedQueue:
-    generation = desk.generations.get("incident", 0) + desk.generations.get("person", 0)
-    with _lock:
-        current = _queues.get(desk)
-        if current is None or current.generation != generation:
-            current = _queues[desk] = RankedQueue(conn, generation)
-        return current
+def _generation(desk: Desk, kind: str) -> int:
+    if kind == "roster":
+        return desk.generations.get("person", 0)
+    return desk.generations.get("incident", 0) + desk.generations.get("person", 0)
 
 
 def cached(desk: Desk, kind: str) -> RankedRoster | RankedQueue | None:
     """The ranked list if it is built and current, else None (never builds)."""
     with _lock:
-        if kind == "roster":
-            roster_ = _rosters.get(desk)
-            ok = roster_ is not None and roster_.generation == desk.generations.get("person", 0)
-            return roster_ if ok else None
-        queue_ = _queues.get(desk)
-        generation = desk.generations.get("incident", 0) + desk.generations.get("person", 0)
-        return queue_ if queue_ is not None and queue_.generation == generation else None
+        current = (_rosters if kind == "roster" else _queues).get(desk)
+    return (
+        current if current is not None and current.generation == _generation(desk, kind) else None
+    )
+
+
+def roster(desk: Desk, conn: Connection) -> RankedRoster:
+    """The desk's ranked roster, re-read if a write has touched people since."""
+    with _building["roster"]:
+        current = cached(desk, "roster")
+        if not isinstance(current, RankedRoster):
+            current = RankedRoster(conn, _generation(desk, "roster"))
+            with _lock:
+                _rosters[desk] = current
+        return current
+
+
+def queue(desk: Desk, conn: Connection) -> RankedQueue:
+    with _building["queue"]:
+        current = cached(desk, "queue")
+        if not isinstance(current, RankedQueue):
+            current = RankedQueue(conn, _generation(desk, "queue"))
+            with _lock:
+                _queues[desk] = current
+        return current
 
 
 _warming: weakref.WeakSet[Desk] = weakref.WeakSet()
-#: Seconds after unlock before the ranked lists are built in the background.
-WARM_DELAY = 1.0
+#: Seconds after unlock before the ranked lists are built in the background: the first
+#: windows (plain SQL) go first. The build is mostly SQLite's own work, outside the GIL.
+WARM_DELAY = 0.25
 
 
 def warm(desk: Desk, on_ready: Callable[[], None] | None = None) -> None:

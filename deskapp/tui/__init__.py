@@ -6,7 +6,14 @@ stack (SQLAlchemy, SQLCipher, Argon2) only after the first screen has painted.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+# Textual repaints at most this often. At its default of 60 a filter's answer, arriving a
+# few ms after the keystroke's own repaint, waited up to 17 ms for the next frame; 120
+# halves that wait, and the cap only matters while something changes on every frame.
+# Read once, when Textual is first imported, so it is set here, before any of it is.
+os.environ.setdefault("TEXTUAL_FPS", "120")
 
 __all__ = ["run_app"]
 

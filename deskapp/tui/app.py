@@ -108,6 +108,7 @@ class DeskApp(App[int]):
     def _warm_up(self) -> None:
         def load() -> None:
             import deskapp.store.desk
+            import deskapp.store.ranked
             import deskapp.store.windows  # noqa: F401
 
             self.store_ready = True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from deskapp.tui import heap
@@ -68,6 +69,21 @@ def _windowed(
     return load, exact_total
 
 
+@cache
+def _roster_rows() -> Any:
+    """Roster rows by row id (built once: a query takes a millisecond to build)."""
+    from deskapp.store import ranked, windows
+
+    return ranked.fetcher(windows.roster_query(), "person")
+
+
+@cache
+def _queue_rows() -> Any:
+    from deskapp.store import ranked, windows
+
+    return ranked.fetcher(windows.open_queue_query(include_closed=True), "incident")
+
+
 def _ranked_roster_loader(desk: DeskGetter) -> Loader:
     """The whole roster through ``store.ranked``: exact counts, any page in a few ms."""
 
@@ -76,7 +92,7 @@ def _ranked_roster_loader(desk: DeskGetter) -> Loader:
     ) -> tuple[int | None, list[Row], bool]:
         from deskapp.store import ranked, windows
 
-        fetch = ranked.fetcher(windows.roster_query(), "person")
+        fetch = _roster_rows()
         current = desk()
         with current.read() as conn:
             if not text.strip() and ranked.cached(current, "roster") is None:
@@ -97,7 +113,7 @@ def _ranked_queue_loader(desk: DeskGetter, include_closed: Callable[[], bool]) -
     ) -> tuple[int | None, list[Row], bool]:
         from deskapp.store import ranked, windows
 
-        fetch = ranked.fetcher(windows.open_queue_query(include_closed=True), "incident")
+        fetch = _queue_rows()
         current = desk()
         with current.read() as conn:
             if not text.strip() and ranked.cached(current, "queue") is None:

@@ -22,13 +22,6 @@ NAMES = [
 FILTERS = ["", "j", "jo", "john", "sian", "smith khan", "zz", "o", "green"]
 
 
-@pytest.fixture(params=["sorted", "mask"])
-def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Both ways a filter is answered: few matches as sorted positions, many as a mask."""
-    monkeypatch.setattr(ranked, "SPARSE", 0 if request.param == "sorted" else 10**9)
-    return str(request.param)
-
-
 @pytest.fixture
 def filled(desk: Desk) -> Desk:
     ids = [
@@ -54,7 +47,7 @@ def sql_ids(desk: Desk, query) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("text", FILTERS)
-def test_roster_matches_sql(filled: Desk, text: str, path: str) -> None:
+def test_roster_matches_sql(filled: Desk, text: str) -> None:
     expected = sql_ids(filled, windows.roster_query(text, plan="fts" if text else "all"))
     fetch = ranked.fetcher(windows.roster_query(), "person")
     with filled.read() as conn:
@@ -66,7 +59,7 @@ def test_roster_matches_sql(filled: Desk, text: str, path: str) -> None:
 
 @pytest.mark.parametrize("closed", [False, True])
 @pytest.mark.parametrize("text", FILTERS)
-def test_queue_matches_sql(filled: Desk, text: str, closed: bool, path: str) -> None:
+def test_queue_matches_sql(filled: Desk, text: str, closed: bool) -> None:
     expected = sql_ids(
         filled, windows.open_queue_query(text, include_closed=closed, plan="fts" if text else "all")
     )

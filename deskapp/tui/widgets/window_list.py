@@ -18,7 +18,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -173,6 +173,7 @@ class WindowList(ScrollView, can_focus=True):
         self._loaded_once = False
         self.settled_generation = 0  # the generation whose count and first page are shown
         self.exact = True  # False while the total is a capped "1,000+"
+        self._paint: _Paint | None = None
 
     # -- data ----------------------------------------------------------------------
     @property
@@ -332,15 +333,24 @@ class WindowList(ScrollView, can_focus=True):
             out.append((col, col.width + extra))
         return out
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # One snapshot of the styles and column layout for every line of this pass:
+        # ``rich_style`` walks the widget's ancestors and the layout sorts the columns,
+        # and per line those two were a third of a filter keystroke's paint.
+        self._paint = _Paint(self, self.size.width)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint = None
+
     def render_line(self, y: int) -> Strip:
+        paint = self._paint
         width = self.size.width
-        base = self.rich_style
+        if paint is None or paint.width != width:
+            paint = _Paint(self, width)
+        base = paint.base
         if y == 0:
-            head = self.get_component_rich_style("windowlist--header")
-            segments = [Segment("  ", head)]
-            for col, w in self._layout(width):
-                segments.append(Segment(set_cell_size(col.label, w) + " ", head))
-            return Strip(segments).adjust_cell_length(width, head)
+            return paint.header
         index = int(self.scroll_offset.y) + y - 1
         if self.total is None:
             text = "Loading…" if y == 1 else ""
@@ -349,34 +359,37 @@ class WindowList(ScrollView, can_focus=True):
             text = ""
             if y == 1:
                 text = ("  " + self.error) if self.error else ("  " + self.source.empty)
-            style = self.get_component_rich_style("windowlist--placeholder")
-            return Strip([Segment(set_cell_size(text, width), style)])
+            return Strip([Segment(set_cell_size(text, width), paint.style("placeholder"))])
         if index >= self.total:
             return Strip([Segment(" " * width, base)])
         row = self.row(index)
         if row is None:
             self._request(index // PAGE)
-            style = self.get_component_rich_style("windowlist--placeholder")
-            return Strip([Segment(set_cell_size("  …", width), style)])
-        key = str(row.get(self.source.key, ""))
-        marked = key in self.marked
-        row_style = base
-        if marked:
-            row_style = row_style + self.get_component_rich_style("windowlist--marked")
-        if index == self.cursor:
-            row_style = row_style + self.get_component_rich_style(
-                "windowlist--cursor" if self.has_focus else "windowlist--cursor-blur"
-            )
-        segments = [Segment("● " if marked else "  ", row_style)]
-        for col, w in self._layout(width):
-            cell = col.text(row)
-            cell_style: Style = row_style
-            if col.style is not None:
-                name = col.style(row)
-                if name:
-                    cell_style = row_style + self.get_component_rich_style(f"windowlist--{name}")
-            segments.append(Segment(set_cell_size(fit(cell, w), w), cell_style))
-            segments.append(Segment(" ", row_style))
+            return Strip([Segment(set_cell_size("  …", width), paint.style("placeholder"))])
+        marked = str(row.get(self.source.key, "")) in self.marked
+        row_style = paint.row_style(
+            marked=marked, cursor=index == self.cursor, focused=self.has_focus
+        )
+        # Neighbouring cells of one style are joined into one segment: most lines are
+        # a single segment, so the compositor has little to divide.
+        segments: list[Segment] = []
+        text, style = "● " if marked else "  ", row_style
+        for col, w in paint.layout:
+            cell_style = row_style
+            if col.style is not None and (name := col.style(row)):
+                cell_style = paint.combined(row_style, name)
+            cell = fit(col.text(row), w)
+            if cell_style is style:
+                text += cell
+            else:
+                segments.append(Segment(text, style))
+                text, style = cell, cell_style
+            if style is row_style:
+                text += " "
+            else:
+                segments.append(Segment(text, style))
+                text, style = " ", row_style
+        segments.append(Segment(text, style))
         return Strip(segments).adjust_cell_length(width, row_style)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -470,4 +483,55 @@ class WindowList(ScrollView, can_focus=True):
 
 
 def fit(text: str, width: int) -> str:
-    return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
+    """``text`` in exactly ``width`` cells: padded, or cut with an ellipsis."""
+    if text.isascii() and text.isprintable():  # one cell a character: no width tables
+        if len(text) <= width:
+            return text.ljust(width)
+        return text[: width - 1] + "…"
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
+
+
+class _Paint:
+    """What every line of one paint shares: the widget's base style, its component
+    styles (resolved once each) and the column layout for this width."""
+
+    def __init__(self, lst: WindowList, width: int) -> None:
+        self.lst = lst
+        self.width = width
+        self.base = lst.rich_style
+        self.layout = lst._layout(width)
+        self._styles: dict[str, Style] = {}
+        self._rows: dict[tuple[bool, bool, bool], Style] = {}
+        self._combined: dict[tuple[int, str], Style] = {}
+        head = self.style("header")
+        segments = [Segment("  ", head)]
+        for col, w in self.layout:
+            segments.append(Segment(set_cell_size(col.label, w) + " ", head))
+        self.header = Strip(segments).adjust_cell_length(width, head)
+
+    def style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.lst.get_component_rich_style(f"windowlist--{name}")
+        return style
+
+    def row_style(self, *, marked: bool, cursor: bool, focused: bool) -> Style:
+        key = (marked, cursor, focused)
+        style = self._rows.get(key)
+        if style is None:
+            style = self.base
+            if marked:
+                style = style + self.style("marked")
+            if cursor:
+                style = style + self.style("cursor" if focused else "cursor-blur")
+            self._rows[key] = style
+        return style
+
+    def combined(self, row_style: Style, name: str) -> Style:
+        key = (id(row_style), name)
+        style = self._combined.get(key)
+        if style is None:
+            style = self._combined[key] = row_style + self.style(name)
+        return style
