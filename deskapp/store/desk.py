@@ -74,6 +74,7 @@ class Desk:
         self.officer = officer
         self.settings = settings
         self._write_lock = threading.RLock()
+        self._apart: Engine | None = None
         with self.read() as conn:
             meta = {k: v for k, v in conn.execute(select(_meta.c.key, _meta.c.value))}
         self.site_id = meta["site_id"]
@@ -186,6 +187,21 @@ class Desk:
                 yield conn
 
     @contextmanager
+    def read_apart(self) -> Iterator[Connection]:
+        """A read-only snapshot on a connection of its own, closed afterwards: for a long
+        background read (the ranked lists' build), which then neither holds one of the
+        pool's few connections while the screen's first windows wait for one, nor leaves
+        its page cache behind."""
+        if self.closed:
+            raise AuthError("The desk is locked.")
+        if self._apart is None:
+            self._apart = make_engine(self.path, self.data_key, pooled=False)
+        with translate_errors(self.path), self._apart.connect() as conn:
+            conn = conn.execution_options(readonly=True)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
     def write(self) -> Iterator[WriteTx]:
         """The one write path: row, field versions, outbox and audit in one transaction."""
         if self.closed:
@@ -217,6 +233,9 @@ class Desk:
         if self.closed:
             return
         self.engine.dispose()
+        if self._apart is not None:
+            self._apart.dispose()
+            self._apart = None
         for i in range(len(self._key)):
             self._key[i] = 0
         self.closed = True

@@ -16,7 +16,7 @@ from typing import Any
 import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.pool import QueuePool
+from sqlalchemy.pool import NullPool, QueuePool
 
 from deskapp.core.errors import DatabaseBusy, DatabaseCorrupt, DeskError, StorageFull
 
@@ -50,14 +50,15 @@ def connect_raw(path: Path, key: bytes | None) -> Any:
     return conn
 
 
-def make_engine(path: Path, key: bytes | None) -> Engine:
-    engine = create_engine(
-        "sqlite://",
-        creator=lambda: connect_raw(path, key),
-        poolclass=QueuePool,
-        pool_size=2,
-        max_overflow=1,  # at most 3 connections, each with its own page cache
+def make_engine(path: Path, key: bytes | None, *, pooled: bool = True) -> Engine:
+    """The desk's engine: at most 3 pooled connections, each with its own page cache.
+    Unpooled, every use opens a connection and closes it after (see ``Desk.read_apart``)."""
+    pool: dict[str, Any] = (
+        {"poolclass": QueuePool, "pool_size": 2, "max_overflow": 1}
+        if pooled
+        else {"poolclass": NullPool}
     )
+    engine = create_engine("sqlite://", creator=lambda: connect_raw(path, key), **pool)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:

@@ -148,25 +148,41 @@ class RankedRoster:
         return len(positions), fetch(conn, self.rowids[chosen].tolist())
 
 
+def owner_pairs(conn: Connection) -> Ints:
+    """(incident row id, person row id) of every incident with a person, in no order.
+    Read apart from the queue order: sorting the join's rows as well took longer than
+    the two reads do together."""
+    return _ints(
+        conn,
+        "SELECT group_concat(i.rowid || ',' || p.rowid) FROM incident i "
+        "JOIN person p ON p.id = i.person_id WHERE i.deleted = 0",
+    ).reshape(-1, 2)
+
+
 class RankedQueue:
     """Every incident (not deleted) in queue order: grade, then due time, then id."""
 
     def __init__(self, conn: Connection, generation: int) -> None:
         self.generation = generation
         marks = ", ".join("?" for _ in OPEN_STATUSES)
-        # Per incident, in queue order: its row id, its reporting person's row id (0 if
-        # none) and whether it is open; one string, three numbers a row.
-        table = _ints(
+        # Per incident, in queue order: its row id and whether it is open.
+        order = _ints(
             conn,
-            "SELECT group_concat(i.rowid || ',' || coalesce(p.rowid, 0) || ',' || "
-            f"(i.status IN ({marks})), ',' ORDER BY i.grade, i.due_at, i.id) "
-            "FROM incident i INDEXED BY ix_incident_queue "
-            "LEFT JOIN person p ON p.id = i.person_id WHERE i.deleted = 0",
+            f"SELECT group_concat(rowid || ',' || (status IN ({marks})), ',' "
+            "ORDER BY grade, due_at, id) "
+            "FROM incident INDEXED BY ix_incident_queue WHERE deleted = 0",
             tuple(str(s) for s in OPEN_STATUSES),
-        ).reshape(-1, 3)
-        self.rowids: Ints = np.ascontiguousarray(table[:, 0])
-        self.owners: Ints = np.ascontiguousarray(table[:, 1])
-        self.open: Mask = table[:, 2].astype(np.bool_)
+        ).reshape(-1, 2)
+        pairs = owner_pairs(conn)
+        self.rowids: Ints = np.ascontiguousarray(order[:, 0])
+        self.open: Mask = order[:, 1].astype(np.bool_)
+        # The reporting person's row id per queue position (0: none).
+        top = max(
+            int(self.rowids.max()) if len(self.rowids) else 0, int(pairs[:, 0].max(initial=0))
+        )
+        owner_of = np.zeros(top + 1, np.int64)
+        owner_of[pairs[:, 0]] = pairs[:, 1]
+        self.owners: Ints = owner_of[self.rowids]
         self.open_positions = np.flatnonzero(self.open)
         self.by_rowid = _positions_by_rowid(self.rowids)
         self.people = int(self.owners.max()) + 1 if len(self.owners) else 1
@@ -266,9 +282,9 @@ def queue(desk: Desk, conn: Connection) -> RankedQueue:
 
 
 _warming: weakref.WeakSet[Desk] = weakref.WeakSet()
-#: Seconds after unlock before the ranked lists are built in the background: the first
-#: windows (plain SQL) go first. The build is mostly SQLite's own work, outside the GIL.
-WARM_DELAY = 0.25
+#: Seconds before the ranked lists are built in the background. None: the build is mostly
+#: SQLite's own work, outside the GIL, so it runs beside the first windows (plain SQL).
+WARM_DELAY = 0.0
 
 
 def warm(desk: Desk, on_ready: Callable[[], None] | None = None) -> None:
@@ -282,13 +298,15 @@ def warm(desk: Desk, on_ready: Callable[[], None] | None = None) -> None:
 
     def build() -> None:
         try:
-            time.sleep(WARM_DELAY)  # let the first windows (plain SQL) have the CPU first
+            if WARM_DELAY:
+                time.sleep(WARM_DELAY)
             if desk.closed:
                 return
-            with desk.read() as conn:
-                ranked_roster, ranked_queue = roster(desk, conn), queue(desk, conn)
-            for ranked in (ranked_roster, ranked_queue):
-                with desk.read() as conn:  # one letter at a time would also do; this is brief
+            # Off the pool (see Desk.read_apart); the queue first: it is focused at unlock.
+            with desk.read_apart() as conn:
+                ranked_queue, ranked_roster = queue(desk, conn), roster(desk, conn)
+            for ranked in (ranked_queue, ranked_roster):
+                with desk.read_apart() as conn:
                     ranked.prewarm(conn)
             if on_ready is not None and not desk.closed:
                 on_ready()

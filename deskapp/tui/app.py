@@ -170,6 +170,12 @@ class DeskApp(App[int]):
         self._last_input = self._monotonic()
         self.switch_screen(MainScreen())
         self.refresh_pending()
+        # The ranked lists (see store.ranked) build now, beside the first windows: an
+        # officer who filters the moment the queue shows should not wait for them.
+        from deskapp.store import ranked
+        from deskapp.tui import heap
+
+        ranked.warm(desk, on_ready=heap.settle)
 
     def refresh_pending(self) -> None:
         """Refresh the sync figures of the status line (pending changes, last sync,

@@ -145,3 +145,22 @@ def test_locked_desk_refuses_writes(desk: Desk) -> None:
     desk.close()
     with pytest.raises(AuthError, match="locked"):
         people.add_person(desk, name="After Lock")
+
+
+def test_read_apart_is_a_snapshot_off_the_pool(desk: Desk) -> None:
+    """The ranked lists' background build reads on a connection of its own: it sees one
+    snapshot, leaves the pool's connections free, and keeps nothing open afterwards."""
+    people.add_person(desk, name="Before The Snapshot")
+    with desk.read_apart() as conn:
+        assert desk.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+        before = conn.exec_driver_sql("SELECT count(*) FROM person").scalar()
+        people.add_person(desk, name="During The Snapshot")  # commits meanwhile
+        assert conn.exec_driver_sql("SELECT count(*) FROM person").scalar() == before
+        raw = conn.connection.dbapi_connection
+    with pytest.raises(sqlcipher3.ProgrammingError, match="closed"):
+        raw.execute("SELECT 1")  # type: ignore[union-attr]
+    with desk.read_apart() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM person").scalar() == before + 1
+    desk.close()
+    with pytest.raises(AuthError, match="locked"), desk.read_apart():
+        pass
