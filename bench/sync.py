@@ -189,7 +189,9 @@ def change_fields(desk: Desk, changes: int) -> None:
             tx.update("person", ids[n % len(ids)], {"party": f"Party {n}"})
 
 
-def run(label: str, url: str, rows: int, changes: int, tmp: Path) -> dict[str, float]:
+def run(
+    label: str, url: str, rows: int, changes: int, tmp: Path, rounds: int = 3
+) -> dict[str, float]:
     hub = open_hub(url)
     hub.initialise()
     a, _ = Desk.init(tmp / f"{label}-a.db", "A1", "Sgt A", PASS)
@@ -219,10 +221,18 @@ def run(label: str, url: str, rows: int, changes: int, tmp: Path) -> dict[str, f
     f_seeded = floor(
         url, hub_rows(url, before, hub.head()), hub_audits(url, s.site_id, before_audit)
     )
-    new, _ = Desk.init(tmp / f"{label}-new.db", "N1", "Sgt N", PASS)
+    # The first sync is long (and this machine's speed drifts over a minute), so it is
+    # taken in turns with its floor, ``rounds`` times; the figure is the median ratio.
     everything = hub_rows(url)
-    first = run_sync(new, url)
-    f_first = floor(url, everything)
+    firsts: list[tuple[float, float, int]] = []
+    for n in range(rounds):
+        f_first = floor(url, everything)
+        new, _ = Desk.init(tmp / f"{label}-new{n}.db", "N1", "Sgt N", PASS)
+        first = run_sync(new, url)
+        new.close()
+        firsts.append((first.duration_s, f_first, first.pulled))
+    firsts.sort(key=lambda f: f[0] / f[1])
+    first_s, f_first, first_pulled = firsts[len(firsts) // 2]
     print(f"\n== {label} hub ({url.split('://')[0]}) ==")
     line(
         f"push of {changes:,} field changes ({len(moved):,} rows + {len(carried):,} audit)",
@@ -240,12 +250,15 @@ def run(label: str, url: str, rows: int, changes: int, tmp: Path) -> dict[str, f
     line("no-op sync", noop, f_noop, "(target < 0.1 s; floor: one hub round trip)")
     line(f"seeding push of {rows:,} people + {rows:,} incidents", seeded.duration_s, f_seeded)
     line(
-        f"first sync of a new desk ({first.pulled:,} rows)",
-        first.duration_s,
+        f"first sync of a new desk ({first_pulled:,} rows)",
+        first_s,
         f_first,
-        "(target < 30 s, <= 3x)",
+        f"(target < 30 s, <= 3x; median of {rounds})",
     )
-    for desk in (a, b, s, new):
+    if rounds > 1:
+        each = ", ".join(f"{t:.1f}/{f:.1f} s {t / f:.1f}x" for t, f, _ in firsts)
+        print(f"      each round, sync/floor: {each}")
+    for desk in (a, b, s):
         desk.close()
     hubmod.forget_engines()
     return {
@@ -253,7 +266,7 @@ def run(label: str, url: str, rows: int, changes: int, tmp: Path) -> dict[str, f
         f"{label}_pull_s": pull.duration_s,
         f"{label}_changes_floor_s": f_push + f_pull,
         f"{label}_noop_s": noop,
-        f"{label}_first_sync_s": first.duration_s,
+        f"{label}_first_sync_s": first_s,
         f"{label}_first_sync_floor_s": f_first,
     }
 
@@ -265,6 +278,9 @@ def main() -> None:
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--no-pg", action="store_true")
     parser.add_argument("--no-file", action="store_true")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="first syncs, each in turn with its floor"
+    )
     args = parser.parse_args()
     figures: dict[str, float] = {}
     print("Each figure beside its floor: a plain bulk insert of the same rows (hub rows and")
@@ -273,7 +289,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         if not args.no_file:
-            figures |= run("file", f"sqlite:///{root / 'hub.db'}", args.rows, args.changes, root)
+            figures |= run(
+                "file", f"sqlite:///{root / 'hub.db'}", args.rows, args.changes, root, args.rounds
+            )
         if not args.no_pg:
             server = hubmod.parse_hub_url(args.pg)
             name = f"deskapp_bench_{uuid.uuid4().hex[:8]}"
@@ -282,7 +300,7 @@ def main() -> None:
                 conn.execute(f'CREATE DATABASE "{name}"')
             try:
                 url = server.url.set(drivername="postgresql", database=name).render_as_string(False)
-                figures |= run("PostgreSQL", url, args.rows, args.changes, root)
+                figures |= run("PostgreSQL", url, args.rows, args.changes, root, args.rounds)
             finally:
                 hubmod.forget_engines()
                 with psycopg.connect(admin, autocommit=True) as conn:

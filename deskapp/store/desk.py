@@ -19,7 +19,7 @@ from deskapp.core.domain import OfficerRole
 from deskapp.core.errors import AuthError, DatabaseCorrupt, DatabaseMissing, ValidationError
 from deskapp.core.hlc import HybridClock
 from deskapp.core.ids import new_site_id
-from deskapp.store import migrate
+from deskapp.store import migrate, search_index
 from deskapp.store.engine import connect_raw, make_engine, translate_errors
 from deskapp.store.keyslots import KdfParams, KeySlots, generate_data_key
 from deskapp.store.models import Meta, Officer
@@ -169,6 +169,10 @@ class Desk:
             migrate.upgrade(engine)
             with engine.connect() as conn:
                 row = conn.execute(select(_officer).where(_officer.c.id == officer_id)).first()
+                stale_index = search_index.deferred(conn)
+            if stale_index:  # a large pull was cut short before it rebuilt the index
+                with engine.begin() as conn:
+                    search_index.rebuild_in(conn)
         if recovery_key is not None and row is None:
             raise AuthError(f"No officer {officer_id} on this desk.")
         if row is None or not row.active:

@@ -36,6 +36,7 @@ from deskapp.store.writes import (
     WriteTx,
     _Bulk,
     _scalar_default,
+    bulk_columns,
 )
 
 Version = tuple[int, str]
@@ -136,6 +137,40 @@ def stored_row(table: Table, data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: Per table: for each column a bulk insert writes, in order, its name, its default and
+#: the converter its wire values need (None: stored as sent).
+_layouts: dict[str, list[tuple[str, Any, _Storer]]] = {}
+
+
+def _insert_layout(table: Table) -> list[tuple[str, Any, _Storer]]:
+    found = _layouts.get(table.name)
+    if found is None:
+        found = _layouts[table.name] = [
+            (c.name, _scalar_default(c), _storer(c)) for c in bulk_columns(table)
+        ]
+    return found
+
+
+def insert_values(table: Table, row_id: str, data: Mapping[str, Any]) -> tuple[Any, ...]:
+    """A pulled row as the desk stores it if new: ``stored_row`` in the bulk insert's
+    column order, defaults filled, in one pass (no dict in between)."""
+    out: list[Any] = []
+    for name, default, store in _insert_layout(table):
+        value = row_id if name == "id" else data.get(name, default)
+        out.append(store(value) if store is not None and value is not None else value)
+    return tuple(out)
+
+
+def prepare(rows: Sequence[RemoteRow]) -> None:
+    """Work out each versioned row's insert values ahead (``RemoteRow.insert``): sync
+    calls this on the thread that reads the next batch while this one is written, so
+    the conversion of a first sync's 200,000 rows is off the writer's thread."""
+    for row in rows:
+        table = VERSIONED.get(row.entity)
+        if table is not None and row.data is not None:
+            row.insert = insert_values(table, row.row_id, row.data)
+
+
 class _Rows:
     """Bulk writes of pulled rows into one desk table, through each column's own bind
     processor (values stored exactly as SQLAlchemy stores them). Inserts are the write
@@ -155,6 +190,10 @@ class _Rows:
     def insert(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         """Insert rows whose values are already in stored form (``stored_row``)."""
         _Bulk(conn, self.table, stored=True).run(rows)
+
+    def insert_values(self, conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
+        """Insert rows made by ``insert_values``."""
+        _Bulk(conn, self.table, stored=True).run_values(rows)
 
     def update(
         self, conn: Connection, names: Sequence[str], rows: Sequence[Mapping[str, Any]]
@@ -260,6 +299,9 @@ class RemoteRow:
     row_id: str
     data: dict[str, Any] | None
     versions: dict[str, Version]
+    #: The row as the desk inserts it if it is new here (``prepare``), worked out while
+    #: the batch before is being written.
+    insert: tuple[Any, ...] | None = None
 
 
 @dataclass
@@ -341,7 +383,9 @@ def _merge_versioned(
         for rec in conn.execute(query).mappings().all():
             existing[rec["id"]] = dict(rec)
     outcome = MergeOutcome()
-    inserts: list[dict[str, Any]] = []
+    inserts: list[tuple[Any, ...]] = []
+    layout = [name for name, _, _ in _insert_layout(table)]
+    repeated = _repeated(ids)
     field_versions: list[tuple[str, str, str, int, str]] = []
     updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     conflicts: list[dict[str, Any]] = []
@@ -352,10 +396,10 @@ def _merge_versioned(
             continue
         local = existing.get(remote.row_id)
         if local is None:
-            values = stored_row(table, remote.data)
-            values["id"] = remote.row_id
+            values = remote.insert or insert_values(table, remote.row_id, remote.data)
             inserts.append(values)
-            existing[remote.row_id] = values
+            if remote.row_id in repeated:  # its next occurrence compares with this one
+                existing[remote.row_id] = dict(zip(layout, values, strict=True))
             for name, (hlc, site) in remote.versions.items():
                 if name == "*" or (name in names_here and name not in NOT_FIELDS):
                     field_versions.append((entity, remote.row_id, name, hlc, site))
@@ -399,17 +443,13 @@ def _merge_versioned(
             ):
                 erased.append(remote.row_id)
     if inserts:
-        now = to_sqlite(tx.now)
-        for new_row in inserts:
-            for name in ("created_at", "updated_at"):
-                if name in table.c and new_row.get(name) is None:
-                    new_row[name] = now
-        _rows(conn, table).insert(conn, inserts)
+        _fill_times(inserts, layout, to_sqlite(tx.now))
+        _rows(conn, table).insert_values(conn, inserts)
         outcome.changed += len(inserts)
         tx.audit(
             AuditAction.COLLECTION,
             entity,
-            inserts[0]["id"] if len(inserts) == 1 else "",
+            inserts[0][layout.index("id")] if len(inserts) == 1 else "",
             detail=f"sync: {len(inserts)} received from the hub",
         )
     for changed_columns, params in updates.items():
@@ -436,6 +476,26 @@ def _merge_versioned(
     for person_id in erased:
         erase_person_locally(tx, person_id)
     return outcome
+
+
+def _repeated(ids: Sequence[str]) -> set[str]:
+    """The ids that come more than once in a batch (a conflict's winners, a field each)."""
+    if len(set(ids)) == len(ids):
+        return set()
+    seen: set[str] = set()
+    return {i for i in ids if i in seen or seen.add(i)}  # type: ignore[func-returns-value]
+
+
+def _fill_times(rows: list[tuple[Any, ...]], layout: list[str], now: Any) -> None:
+    """A pulled row without its own created/updated time takes the pull's."""
+    slots = [layout.index(n) for n in ("created_at", "updated_at") if n in layout]
+    for k, row in enumerate(rows):
+        if any(row[i] is None for i in slots):
+            filled = list(row)
+            for i in slots:
+                if filled[i] is None:
+                    filled[i] = now
+            rows[k] = tuple(filled)
 
 
 def _candidates(remote: RemoteRow, mine: Mapping[str, Version]) -> Collection[str]:

@@ -74,6 +74,16 @@ MAX_PARAMS = 30000
 MAX_ROWS = 500
 
 
+def bulk_columns(table: Table) -> list[Column[Any]]:
+    """The columns a bulk insert writes, in its order (a table's own ``seq`` counter is
+    left to SQLite)."""
+    return [
+        c
+        for c in table.columns
+        if not (c.primary_key and c.autoincrement is True and c.name == "seq")
+    ]
+
+
 class _Bulk:
     """A fast insert of many rows into one table. Values go through each column's own
     bind processor (so they are stored exactly as SQLAlchemy stores them) but skip the
@@ -83,11 +93,7 @@ class _Bulk:
     the tables with full-text triggers (person, incident)."""
 
     def __init__(self, conn: Connection, table: Table, *, stored: bool = False) -> None:
-        self.columns = [
-            c
-            for c in table.columns
-            if not (c.primary_key and c.autoincrement is True and c.name == "seq")
-        ]
+        self.columns = bulk_columns(table)
         # ``stored``: the rows hold values already as the database stores them (sync's
         # merge converts pulled values straight to that form), so no bind processors.
         self.spec = [
@@ -98,6 +104,13 @@ class _Bulk:
         self.one = "(" + ", ".join("?" for _ in self.columns) + ")"
         self.per = max(1, min(MAX_ROWS, MAX_PARAMS // len(self.columns)))
         self.conn = conn
+
+    def run_values(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Insert rows given as values in ``bulk_columns`` order, already in stored form."""
+        for start in range(0, len(rows), self.per):
+            part = rows[start : start + self.per]
+            params = tuple(chain.from_iterable(part))
+            self.conn.exec_driver_sql(self.head + ", ".join([self.one] * len(part)), params)
 
     def run(self, rows: Sequence[Mapping[str, Any]]) -> None:
         for start in range(0, len(rows), self.per):

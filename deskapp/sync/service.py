@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,7 +28,7 @@ from sqlalchemy import Connection, select, text
 
 from deskapp.core.clock import utcnow
 from deskapp.core.errors import ConfigError
-from deskapp.store import merge
+from deskapp.store import merge, search_index
 from deskapp.store.desk import Desk
 from deskapp.store.models import AuditEvent, Conflict
 from deskapp.store.writes import APPEND_ONLY, VERSIONED, WriteTx
@@ -402,10 +403,28 @@ class _Run:
         self, cursor: int
     ) -> tuple[list[tuple[int, str, str, Any, str]], list[merge.RemoteRow]]:
         rows = self.hub.rows_after(cursor, self.pull_batch)
-        return rows, _decode_rows(rows)
+        remote = _decode_rows(rows)
+        merge.prepare(remote)  # on the read-ahead thread: off the writer's
+        return rows, remote
 
     def pull(self) -> None:
         total = self.hub.count_after(self.cursor)
+        with self.desk.read() as conn:
+            defer = search_index.worth_deferring(conn, total)
+        try:
+            self._pull_rows(total, defer)
+        except BaseException:
+            if defer:  # best effort; else the next open of the desk rebuilds
+                with suppress(Exception):
+                    search_index.rebuild(self.desk)
+            raise
+        if defer:
+            search_index.rebuild(self.desk)
+        self._pull_conflicts()
+
+    def _pull_rows(self, total: int, defer_index: bool) -> None:
+        """Every hub row after the cursor, in batches; ``defer_index``: the search index
+        is rebuilt once afterwards instead of kept in step (see store.search_index)."""
         done = 0
         self.report("pull", 0, total)
         # The next batch is read from the hub (and decoded) on a second thread while this
@@ -422,6 +441,8 @@ class _Run:
                     break
                 coming = ahead.submit(self._fetch, rows[-1][0])
                 with self.desk.write() as tx:
+                    if defer_index:
+                        search_index.defer(tx.conn)
                     outcome = merge.apply_remote(tx, remote, self._pushed_hw(tx))
                     self.cursor = rows[-1][0]
                     _set(tx.conn, {K_CURSOR: self.cursor})
@@ -429,6 +450,8 @@ class _Run:
                 self._absorb(outcome)
                 done += len(rows)
                 self.report("pull", done, max(total, done))
+
+    def _pull_conflicts(self) -> None:
         while True:
             if self.cancelled():
                 return

@@ -236,6 +236,21 @@ async def test_filter_and_escape(desk_path: Path) -> None:
         await wait_for(pilot, lambda: queue.total == 8)
 
 
+async def test_filter_opened_while_a_list_reloads_keeps_focus(desk_path: Path) -> None:
+    """`/` just as the list's own answer arrives (as straight after unlock): the filter box
+    stays open and focused, so the keys typed next filter instead of acting on rows."""
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await unlock(pilot)
+        pane = screen.pane("queue")
+        pane.open_filter()  # focus moves on the next turn of the event loop...
+        pane.on_window_list_changed(WindowList.Changed(pane.list))  # ...a load lands first
+        await pilot.pause()
+        assert app.focused is pane.filter_input and pane.has_class("-filtering")
+        await type_text(pilot, "bethan")
+        await wait_for(pilot, lambda: pane.list.filter_text == "bethan" and pane.list.total == 1)
+
+
 async def test_mark_and_bulk_assign(desk_path: Path) -> None:
     app = make_app(desk_path)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -70,6 +71,9 @@ class Pane(Vertical):
         self.header = header
         self.note = ""
         self.border_title = f"{number} {title}"
+        # True from `/` until the filter box has focus: Textual moves focus on its next
+        # turn, and a list answer landing in between must not hide the box meanwhile.
+        self._opening = False
 
     def compose(self) -> ComposeResult:
         if self.header is not None:
@@ -83,10 +87,16 @@ class Pane(Vertical):
 
     def open_filter(self) -> None:
         self.add_class("-filtering")
+        self._opening = True
         self.filter_input.value = self.list.filter_text
         self.filter_input.focus()
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget is self.filter_input:
+            self._opening = False
+
     def close_filter(self, *, clear: bool) -> None:
+        self._opening = False
         if clear:
             self.filter_input.value = ""
             self.list.set_filter("")
@@ -109,7 +119,7 @@ class Pane(Vertical):
         self.open_filter()
 
     def on_window_list_changed(self, event: WindowList.Changed) -> None:
-        if not self.list.filter_text and not self.filter_input.has_focus:
+        if not self.list.filter_text and not self.filter_input.has_focus and not self._opening:
             self.remove_class("-filtering")
         self.update_title()
 
