@@ -41,16 +41,6 @@ class _Cache:
         self.positions: Ints = np.empty(0, np.int64)
 
 
-#: One-letter filters match a large share of every list; ``prewarm`` answers them ahead.
-LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-def _single_letter(filter_text: str) -> str:
-    """The letter when the filter is one ASCII letter (any case), else ''."""
-    text = filter_text.strip().lower()
-    return text if len(text) == 1 and text in LETTERS else ""
-
-
 def _ints(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> Ints:
     """The integers of a query's one ``group_concat`` value. One joined string parsed
     in C: fetching tens of thousands of result rows one by one, or parsing them with
@@ -79,14 +69,6 @@ def _positions(by_rowid: NDArray[np.int32], rowids: Ints) -> NDArray[np.int32]:
     return found[found >= 0]
 
 
-def _pack(mask: Mask) -> NDArray[np.uint8]:
-    return np.packbits(mask)
-
-
-def _unpack(bits: NDArray[np.uint8], size: int) -> Mask:
-    return np.unpackbits(bits, count=size).view(np.bool_)
-
-
 def _fetch(
     conn: Connection, query: Select[Any], table: str, rowids: Sequence[int]
 ) -> list[dict[str, Any]]:
@@ -112,19 +94,13 @@ class RankedRoster:
         )
         self.by_rowid = _positions_by_rowid(self.rowids)
         self.cache = _Cache()
-        self.letters: dict[str, NDArray[np.uint8]] = {}
 
     def matching(self, conn: Connection, filter_text: str) -> Ints | None:
         """Positions matching the filter, in order; None means the whole list."""
         if not fts_query(filter_text).strip('"'):
             return None
         if self.cache.key != (filter_text,):
-            bits = self.letters.get(_single_letter(filter_text))
-            mask = (
-                _unpack(bits, len(self.rowids))
-                if bits is not None
-                else self._mask(_fts_rowids(conn, "person", filter_text))
-            )
+            mask = self._mask(_fts_rowids(conn, "person", filter_text))
             self.cache.key, self.cache.positions = (filter_text,), np.flatnonzero(mask)
         return self.cache.positions
 
@@ -132,11 +108,6 @@ class RankedRoster:
         mask = np.zeros(len(self.rowids), np.bool_)
         mask[_positions(self.by_rowid, rowids)] = True
         return mask
-
-    def prewarm(self, conn: Connection) -> None:
-        """Answer every one-letter filter ahead: those match tens of thousands of rows."""
-        for letter in LETTERS:
-            self.letters[letter] = _pack(self._mask(_fts_rowids(conn, "person", letter)))
 
     def window(
         self, conn: Connection, filter_text: str, offset: int, limit: int, fetch: RowsFor
@@ -187,7 +158,6 @@ class RankedQueue:
         self.by_rowid = _positions_by_rowid(self.rowids)
         self.people = int(self.owners.max()) + 1 if len(self.owners) else 1
         self.cache = _Cache()
-        self.letters: dict[str, NDArray[np.uint8]] = {}
 
     def _mask(self, conn: Connection, filter_text: str) -> Mask:
         """Incidents whose own words, or whose person's, match the filter."""
@@ -201,10 +171,6 @@ class RankedQueue:
             mask |= matched[self.owners]  # every incident of each matched person at once
         return mask
 
-    def prewarm(self, conn: Connection) -> None:
-        for letter in LETTERS:
-            self.letters[letter] = _pack(self._mask(conn, letter))
-
     def matching(self, conn: Connection, filter_text: str, include_closed: bool) -> Ints:
         key = (filter_text, include_closed)
         if self.cache.key == key:
@@ -212,12 +178,7 @@ class RankedQueue:
         if not fts_query(filter_text).strip('"'):
             found = np.arange(len(self.rowids)) if include_closed else self.open_positions
         else:
-            bits = self.letters.get(_single_letter(filter_text))
-            mask = (
-                _unpack(bits, len(self.rowids))
-                if bits is not None
-                else self._mask(conn, filter_text)
-            )
+            mask = self._mask(conn, filter_text)
             found = np.flatnonzero(mask if include_closed else mask & self.open)
         self.cache.key, self.cache.positions = key, found
         return found
@@ -288,9 +249,12 @@ WARM_DELAY = 0.0
 
 
 def warm(desk: Desk, on_ready: Callable[[], None] | None = None) -> None:
-    """Build both ranked lists on a thread of their own (once at a time per desk), so
-    the first screen after unlock is served by plain SQL and never waits for them.
-    ``on_ready`` runs on that thread once both are built and prewarmed."""
+    """Build both ranked lists on a thread of their own (once at a time per desk), from
+    the moment the desk opens: the first windows use them, and a list that asks before
+    its build is done waits for that build rather than repeating it.
+    ``on_ready`` runs on that thread once both are built. (One-letter filters are not
+    answered ahead: at ~5 ms each they no longer need it, and answering all 52 took the
+    CPU for most of a second just when the first windows and keystrokes want it.)"""
     with _lock:
         if desk in _warming:
             return
@@ -304,10 +268,8 @@ def warm(desk: Desk, on_ready: Callable[[], None] | None = None) -> None:
                 return
             # Off the pool (see Desk.read_apart); the queue first: it is focused at unlock.
             with desk.read_apart() as conn:
-                ranked_queue, ranked_roster = queue(desk, conn), roster(desk, conn)
-            for ranked in (ranked_queue, ranked_roster):
-                with desk.read_apart() as conn:
-                    ranked.prewarm(conn)
+                queue(desk, conn)
+                roster(desk, conn)
             if on_ready is not None and not desk.closed:
                 on_ready()
         except Exception:  # noqa: S110 - a later load builds (and reports) it instead

@@ -4,7 +4,7 @@ The TUI's lists (roster, queue, events, audit) hold up to 100,000 rows; a widget
 the rows it can show, a page at a time, from a thread worker.
 
 The whole roster and the whole queue are served by ``store.ranked``; these SQL windows
-serve the first screen after unlock, one adviser's caseload, pickers and the tests that
+serve one adviser's caseload, the smaller lists, pickers and the tests that
 check ranked answers. A roster filter here picks a *plan*:
 
 * ``fts`` — the words are rare enough (fewer than ``BIG`` FTS5 hits): match through the

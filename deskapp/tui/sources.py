@@ -11,7 +11,6 @@ from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from deskapp.tui import heap
 from deskapp.tui.widgets.window_list import Column, ListSource, Row
 
 if TYPE_CHECKING:
@@ -90,17 +89,11 @@ def _ranked_roster_loader(desk: DeskGetter) -> Loader:
     def load(
         text: str, offset: int, limit: int, want_total: bool
     ) -> tuple[int | None, list[Row], bool]:
-        from deskapp.store import ranked, windows
+        from deskapp.store import ranked
 
         fetch = _roster_rows()
         current = desk()
         with current.read() as conn:
-            if not text.strip() and ranked.cached(current, "roster") is None:
-                # Straight after unlock: plain SQL for this window, the index warms up.
-                ranked.warm(current, on_ready=heap.settle)
-                query = windows.roster_query(plan="all")
-                total = windows.count(conn, windows.roster_count_query(plan="all"))
-                return total, windows.page(conn, query, offset, limit), True
             total, rows = ranked.roster(current, conn).window(conn, text, offset, limit, fetch)
         return total, rows, True
 
@@ -111,19 +104,11 @@ def _ranked_queue_loader(desk: DeskGetter, include_closed: Callable[[], bool]) -
     def load(
         text: str, offset: int, limit: int, want_total: bool
     ) -> tuple[int | None, list[Row], bool]:
-        from deskapp.store import ranked, windows
+        from deskapp.store import ranked
 
         fetch = _queue_rows()
         current = desk()
         with current.read() as conn:
-            if not text.strip() and ranked.cached(current, "queue") is None:
-                ranked.warm(current, on_ready=heap.settle)
-                closed = include_closed()
-                query = windows.open_queue_query(include_closed=closed, plan="all")
-                total = windows.count(
-                    conn, windows.queue_count_query(include_closed=closed, plan="all")
-                )
-                return total, windows.page(conn, query, offset, limit), True
             total, rows = ranked.queue(current, conn).window(
                 conn, text, offset, limit, fetch, include_closed=include_closed()
             )

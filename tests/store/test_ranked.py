@@ -113,14 +113,11 @@ def test_pulled_rows_refresh_the_ranked_roster(tmp_path, monkeypatch) -> None:  
 
 
 @pytest.mark.parametrize("letter", ["j", "S", "o", "z"])
-def test_prewarmed_letters_match_sql(filled: Desk, letter: str) -> None:
+def test_one_letter_filters_match_sql(filled: Desk, letter: str) -> None:
     roster_fetch = ranked.fetcher(windows.roster_query(), "person")
     queue_fetch = ranked.fetcher(windows.open_queue_query(include_closed=True), "incident")
     with filled.read() as conn:
         r, q = ranked.roster(filled, conn), ranked.queue(filled, conn)
-        r.prewarm(conn)
-        q.prewarm(conn)
-        assert letter.lower() in r.letters and letter.lower() in q.letters
         _, people_rows = r.window(conn, letter, 0, 100, roster_fetch)
         _, queue_rows = q.window(conn, letter, 0, 100, queue_fetch)
     assert [p["id"] for p in people_rows] == sql_ids(filled, windows.roster_query(letter))
