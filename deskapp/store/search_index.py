@@ -38,7 +38,12 @@ def worth_deferring(conn: Connection, incoming: int) -> bool:
             "SELECT (SELECT count(*) FROM person) + (SELECT count(*) FROM incident)"
         ).scalar_one()
     )
-    return incoming >= MIN_SHARE * (held + incoming)
+    return cheaper_rebuilt(held, incoming)
+
+
+def cheaper_rebuilt(held: int, incoming: int) -> bool:
+    """``incoming`` rows arriving at a desk holding ``held``: rebuild after, or keep up?"""
+    return incoming >= MIN_ROWS and incoming >= MIN_SHARE * (held + incoming)
 
 
 def defer(conn: Connection) -> None:

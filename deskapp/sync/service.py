@@ -410,7 +410,9 @@ class _Run:
     def pull(self) -> None:
         total = self.hub.count_after(self.cursor)
         with self.desk.read() as conn:
-            defer = search_index.worth_deferring(conn, total)
+            # Also when a pull killed before its end left the index deferred: this one
+            # rebuilds it at its end.
+            defer = search_index.worth_deferring(conn, total) or search_index.deferred(conn)
         try:
             self._pull_rows(total, defer)
         except BaseException:

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from sqlalchemy import Boolean, Date
 from sqlalchemy.dialects import sqlite
 
-from deskapp.store.merge import decode_value, encode_value, stored_row
+from deskapp.store.merge import decode_value, encode_value, insert_values, stored_row
 from deskapp.store.types import UTCDateTime
-from deskapp.store.writes import APPEND_ONLY, VERSIONED
+from deskapp.store.writes import APPEND_ONLY, VERSIONED, _scalar_default, bulk_columns
 
 DIALECT = sqlite.dialect()
 TABLES = {**VERSIONED, **APPEND_ONLY}
@@ -61,3 +61,18 @@ def test_a_malformed_time_is_refused() -> None:
     table = VERSIONED["incident"]
     with pytest.raises(ValueError):
         stored_row(table, {"due_at": "2026-13-40T99:00:00.000000+00:00"})
+
+
+@pytest.mark.parametrize("name", sorted(VERSIONED))
+@given(data=st.data())
+def test_insert_values_are_stored_row_in_bulk_order(name: str, data: st.DataObject) -> None:
+    """The tuple a new pulled row is inserted as: ``stored_row`` laid out in the bulk
+    insert's column order, the row id in place, every column the row lacks at its default."""
+    table = VERSIONED[name]
+    row = {c.name: _value_for(c.type, data.draw) for c in table.columns}
+    missing = data.draw(st.sets(st.sampled_from([c.name for c in table.columns])))
+    wire = {k: encode_value(v) for k, v in row.items() if k not in missing}
+    got = insert_values(table, "row-id", wire)
+    stored = {**stored_row(table, wire), "id": "row-id"}
+    columns = bulk_columns(table)
+    assert got == tuple(stored.get(c.name, _scalar_default(c)) for c in columns)

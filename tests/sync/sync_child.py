@@ -12,6 +12,10 @@ from deskapp.sync import SyncProgress, open_hub, run_sync
 
 def main() -> None:
     db, url, batch, officer, passphrase = sys.argv[1:6]
+    if "--defer-index" in sys.argv[6:]:  # every pull defers the search index
+        from deskapp.store import search_index
+
+        search_index.MIN_ROWS, search_index.MIN_SHARE = 1, 0.0
     desk = Desk.open(Path(db), officer, passphrase)
 
     def progress(p: SyncProgress) -> None:

@@ -1,0 +1,71 @@
+"""The search index may stand aside during a large pull; it always comes back in step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deskapp.store import people, search_index
+from deskapp.store.desk import Desk
+from tests.conftest import PASS
+
+
+def index_in_step(desk: Desk) -> None:
+    """FTS5's own check: every index entry matches the content tables, and back."""
+    with desk.write() as tx:
+        for table in ("person", "incident"):
+            tx.conn.exec_driver_sql(
+                f"INSERT INTO {table}_fts({table}_fts) VALUES ('integrity-check')"
+            )
+
+
+def names_found(desk: Desk, text: str) -> list[str]:
+    return [p["name"] for p in people.list_people(desk, filter_text=text)]
+
+
+def test_rows_written_while_deferred_are_found_after_the_rebuild(desk: Desk) -> None:
+    people.add_person(desk, name="Indexed Ivor")
+    with desk.write() as tx:
+        search_index.defer(tx.conn)
+    people.add_person(desk, name="Deferred Dora")
+    assert names_found(desk, "dora") == []  # the triggers stood aside
+    assert names_found(desk, "ivor") == ["Indexed Ivor"]
+    assert search_index.rebuild(desk) is True
+    assert names_found(desk, "dora") == ["Deferred Dora"]
+    with desk.read() as conn:
+        assert not search_index.deferred(conn)
+    index_in_step(desk)
+    assert search_index.rebuild(desk) is False  # nothing left to do
+    people.add_person(desk, name="Later Lowri")  # the triggers are back
+    assert names_found(desk, "lowri") == ["Later Lowri"]
+
+
+def test_opening_a_desk_rebuilds_an_index_left_deferred(desk: Desk, db_path: Path) -> None:
+    """A pull killed before its end leaves the flag; the next open puts it right."""
+    with desk.write() as tx:
+        search_index.defer(tx.conn)
+    people.add_person(desk, name="Stranded Siân")
+    desk.close()
+    reopened = Desk.open(db_path, "4521", PASS)
+    try:
+        assert names_found(reopened, "sian") == ["Stranded Siân"]
+        with reopened.read() as conn:
+            assert not search_index.deferred(conn)
+        index_in_step(reopened)
+    finally:
+        reopened.close()
+
+
+@pytest.mark.parametrize(
+    ("held", "incoming", "defer"),
+    [(0, 9_999, False), (0, 10_000, True), (100_000, 10_000, False), (100_000, 60_000, True)],
+)
+def test_only_large_pulls_defer(held: int, incoming: int, defer: bool) -> None:
+    assert search_index.cheaper_rebuilt(held, incoming) is defer
+
+
+def test_a_new_desk_defers_a_first_sync(desk: Desk) -> None:
+    with desk.read() as conn:
+        assert search_index.worth_deferring(conn, 200_000)
+        assert not search_index.worth_deferring(conn, 50)
