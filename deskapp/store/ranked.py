@@ -122,7 +122,7 @@ class RankedRoster:
 def owner_pairs(conn: Connection) -> Ints:
     """(incident row id, person row id) of every incident with a person, in no order.
     Read apart from the queue order: sorting the join's rows as well took longer than
-    the two reads do together."""
+    the two reads do together, and the order alone serves the unfiltered queue."""
     return _ints(
         conn,
         "SELECT group_concat(i.rowid || ',' || p.rowid) FROM incident i "
@@ -144,20 +144,30 @@ class RankedQueue:
             "FROM incident INDEXED BY ix_incident_queue WHERE deleted = 0",
             tuple(str(s) for s in OPEN_STATUSES),
         ).reshape(-1, 2)
-        pairs = owner_pairs(conn)
         self.rowids: Ints = np.ascontiguousarray(order[:, 0])
         self.open: Mask = order[:, 1].astype(np.bool_)
-        # The reporting person's row id per queue position (0: none).
-        top = max(
-            int(self.rowids.max()) if len(self.rowids) else 0, int(pairs[:, 0].max(initial=0))
-        )
-        owner_of = np.zeros(top + 1, np.int64)
-        owner_of[pairs[:, 0]] = pairs[:, 1]
-        self.owners: Ints = owner_of[self.rowids]
         self.open_positions = np.flatnonzero(self.open)
         self.by_rowid = _positions_by_rowid(self.rowids)
-        self.people = int(self.owners.max()) + 1 if len(self.owners) else 1
         self.cache = _Cache()
+        # Each position's reporting person, read when a filter first needs it: the join
+        # is most of the build, and the unfiltered queue after unlock does not need it.
+        self._owners: Ints | None = None
+        self._owners_lock = threading.Lock()
+
+    def owners(self, conn: Connection) -> Ints:
+        """The reporting person's row id per queue position (0: none)."""
+        if self._owners is None:
+            with self._owners_lock:
+                if self._owners is None:
+                    pairs = owner_pairs(conn)
+                    top = max(
+                        int(self.rowids.max()) if len(self.rowids) else 0,
+                        int(pairs[:, 0].max(initial=0)),
+                    )
+                    owner_of = np.zeros(top + 1, np.int64)
+                    owner_of[pairs[:, 0]] = pairs[:, 1]
+                    self._owners = owner_of[self.rowids]
+        return self._owners
 
     def _mask(self, conn: Connection, filter_text: str) -> Mask:
         """Incidents whose own words, or whose person's, match the filter."""
@@ -165,10 +175,12 @@ class RankedQueue:
         mask[_positions(self.by_rowid, _fts_rowids(conn, "incident", filter_text))] = True
         people = _fts_rowids(conn, "person", filter_text)
         if len(people):
-            matched = np.zeros(self.people, np.bool_)
-            matched[people[people < self.people]] = True
+            owners = self.owners(conn)
+            size = max(int(owners.max(initial=0)), int(people.max())) + 1
+            matched = np.zeros(size, np.bool_)
+            matched[people] = True
             matched[0] = False  # 0 stands for "no person"
-            mask |= matched[self.owners]  # every incident of each matched person at once
+            mask |= matched[owners]  # every incident of each matched person at once
         return mask
 
     def matching(self, conn: Connection, filter_text: str, include_closed: bool) -> Ints:
@@ -268,7 +280,7 @@ def warm(desk: Desk, on_ready: Callable[[], None] | None = None) -> None:
                 return
             # Off the pool (see Desk.read_apart); the queue first: it is focused at unlock.
             with desk.read_apart() as conn:
-                queue(desk, conn)
+                queue(desk, conn).owners(conn)
                 roster(desk, conn)
             if on_ready is not None and not desk.closed:
                 on_ready()
