@@ -20,7 +20,13 @@ from deskapp.core.errors import AuthError, DatabaseCorrupt, DatabaseMissing, Val
 from deskapp.core.hlc import HybridClock
 from deskapp.core.ids import new_site_id
 from deskapp.store import migrate, search_index
-from deskapp.store.engine import connect_raw, make_engine, translate_errors
+from deskapp.store.engine import (
+    CACHE_KIB,
+    STREAM_CACHE_KIB,
+    connect_raw,
+    make_engine,
+    translate_errors,
+)
 from deskapp.store.keyslots import KdfParams, KeySlots, generate_data_key
 from deskapp.store.models import Meta, Officer
 from deskapp.store.paths import slots_path
@@ -206,17 +212,26 @@ class Desk:
                 yield conn
 
     @contextmanager
-    def write(self) -> Iterator[WriteTx]:
-        """The one write path: row, field versions, outbox and audit in one transaction."""
+    def write(self, *, streaming: bool = False) -> Iterator[WriteTx]:
+        """The one write path: row, field versions, outbox and audit in one transaction.
+        ``streaming``: the transaction writes many rows it will not read again (a large
+        pull), so its connection keeps a small page cache meanwhile."""
         if self.closed:
             raise AuthError("The desk is locked.")
         with self._write_lock, translate_errors(self.path), self.engine.begin() as conn:
-            tx = WriteTx(conn, self.officer.id, self.site_id, self.clock)
-            yield tx
-            tx.flush_audit()
-            conn.execute(
-                text("UPDATE meta SET value = :v WHERE key = 'hlc'"), {"v": str(self.clock.last)}
-            )
+            if streaming:
+                conn.exec_driver_sql(f"PRAGMA cache_size = -{STREAM_CACHE_KIB}")
+            try:
+                tx = WriteTx(conn, self.officer.id, self.site_id, self.clock)
+                yield tx
+                tx.flush_audit()
+                conn.execute(
+                    text("UPDATE meta SET value = :v WHERE key = 'hlc'"),
+                    {"v": str(self.clock.last)},
+                )
+            finally:
+                if streaming:
+                    conn.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
         for table in tx.touched:
             self.generations[table] = self.generations.get(table, 0) + 1
 

@@ -44,10 +44,17 @@ def connect_raw(path: Path, key: bytes | None) -> Any:
     conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA cache_size = -49152")  # 48 MiB: decrypted pages are worth keeping
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # decrypted pages are worth keeping
     # Deleted and erased content is overwritten, not left in free pages.
     conn.execute("PRAGMA secure_delete = ON")
     return conn
+
+
+#: Each connection's page cache, in KiB (48 MiB): a miss costs a page decryption.
+CACHE_KIB = 49152
+#: The cache of a write transaction that streams many rows in (a large pull): its pages
+#: are not read again, and a full 48 MiB cache only added to the app's memory.
+STREAM_CACHE_KIB = 8192
 
 
 def make_engine(path: Path, key: bytes | None, *, pooled: bool = True) -> Engine:

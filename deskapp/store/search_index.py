@@ -69,7 +69,7 @@ def rebuild_in(conn: Connection) -> bool:
 
 def rebuild(desk: Desk) -> bool:
     """``rebuild_in`` through the desk's write path (so ranked lists know to re-read)."""
-    with desk.write() as tx:
+    with desk.write(streaming=True) as tx:
         if not rebuild_in(tx.conn):
             return False
         tx.touched.update(("person", "incident"))  # filters answer differently now

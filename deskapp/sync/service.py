@@ -442,7 +442,7 @@ class _Run:
                 if not rows:
                     break
                 coming = ahead.submit(self._fetch, rows[-1][0])
-                with self.desk.write() as tx:
+                with self.desk.write(streaming=defer_index) as tx:
                     if defer_index:
                         search_index.defer(tx.conn)
                     outcome = merge.apply_remote(tx, remote, self._pushed_hw(tx))

@@ -14,6 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from deskapp.tui import heap
 from deskapp.tui.commands import DeskCommands
 from deskapp.tui.theme import THEMES
 
@@ -67,6 +68,7 @@ class DeskApp(App[int]):
         monotonic: Callable[[], float] | None = None,
         keymap_file: Path | None = None,
     ) -> None:
+        heap.limit_arenas()  # before any thread of ours allocates (see tui.heap)
         super().__init__()
         self.db_path = Path(db_path)
         self.officer_hint = officer or os.environ.get("DESKAPP_OFFICER", "")
@@ -173,7 +175,6 @@ class DeskApp(App[int]):
         # The ranked lists (see store.ranked) build now, beside the first windows: an
         # officer who filters the moment the queue shows should not wait for them.
         from deskapp.store import ranked
-        from deskapp.tui import heap
 
         ranked.warm(desk, on_ready=heap.settle)
 
@@ -253,8 +254,6 @@ class DeskApp(App[int]):
         desk.close()
         self.pending_changes = None
         self.sync_running = False
-        from deskapp.tui import heap
-
         heap.release()
 
     # -- help, quit, theme -------------------------------------------------------------------

@@ -164,3 +164,20 @@ def test_read_apart_is_a_snapshot_off_the_pool(desk: Desk) -> None:
     desk.close()
     with pytest.raises(AuthError, match="locked"), desk.read_apart():
         pass
+
+
+def test_a_streaming_write_keeps_a_small_page_cache_meanwhile(desk: Desk) -> None:
+    """A large pull's transactions write rows they do not read again: their connection's
+    cache is held small while they run and given back its usual size after."""
+    from deskapp.store.engine import CACHE_KIB, STREAM_CACHE_KIB
+
+    with desk.write(streaming=True) as tx:
+        assert tx.conn.exec_driver_sql("PRAGMA cache_size").scalar() == -STREAM_CACHE_KIB
+        raw = tx.conn.connection.dbapi_connection
+    assert raw is not None
+    assert raw.execute("PRAGMA cache_size").fetchone()[0] == -CACHE_KIB
+    with pytest.raises(ValueError), desk.write(streaming=True) as tx:
+        raw = tx.conn.connection.dbapi_connection
+        raise ValueError("the transaction fails")
+    assert raw is not None
+    assert raw.execute("PRAGMA cache_size").fetchone()[0] == -CACHE_KIB
