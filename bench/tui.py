@@ -170,6 +170,7 @@ async def main():
             await asyncio.sleep(0)
             result["early_at"] = time.perf_counter() - t0
             result["samples"] = {"queue-early": await type_queries(pilot, lst, QUERIES)}
+            await pressing  # else the app would close under the unfinished key press
             print(json.dumps(result))
             return
         await until(pilot, lambda: all(w.loaded for w in screen.query(WindowList)))
