@@ -258,25 +258,17 @@ def first_sync(db: Path, folder: Path) -> dict[str, float]:
         shutil.copy2(f"{db}{suffix}", f"{seed}{suffix}")
     with Desk.open(seed, DEMO_OFFICER, DEMO_PASSPHRASE) as desk:
         run_sync(desk, hub)
-    out = subprocess.run(
-        [PY, "-c", FIRST_SYNC, str(folder / "first-sync-new.db"), hub],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=os.environ.copy(),
-    )
-    if out.returncode:
-        raise SystemExit(out.stderr[-3000:])
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    return run_script(FIRST_SYNC, str(folder / "first-sync-new.db"), hub)
 
 
 def run_session(db: Path, queries: str, *extra: str) -> dict[str, Any]:
+    return run_script(SESSION, str(db), queries, *extra)
+
+
+def run_script(code: str, *args: str) -> dict[str, Any]:
+    """Run a measuring script in a fresh interpreter; its last line is a JSON result."""
     out = subprocess.run(
-        [PY, "-c", SESSION, str(db), queries, *extra],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=os.environ.copy(),
+        [PY, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, env=os.environ.copy()
     )
     if out.returncode:
         raise SystemExit(out.stderr[-3000:])

@@ -235,28 +235,34 @@ def cached(desk: Desk, kind: str) -> RankedRoster | RankedQueue | None:
 
 def roster(desk: Desk, conn: Connection) -> RankedRoster:
     """The desk's ranked roster, re-read if a write has touched people since."""
-    with _building["roster"]:
-        current = cached(desk, "roster")
-        if not isinstance(current, RankedRoster):
-            current = RankedRoster(conn, _generation(desk, "roster"))
-            with _lock:
-                _rosters[desk] = current
-        return current
+    found = _current(desk, conn, "roster")
+    assert isinstance(found, RankedRoster)
+    return found
 
 
 def queue(desk: Desk, conn: Connection) -> RankedQueue:
-    with _building["queue"]:
-        current = cached(desk, "queue")
-        if not isinstance(current, RankedQueue):
-            current = RankedQueue(conn, _generation(desk, "queue"))
+    found = _current(desk, conn, "queue")
+    assert isinstance(found, RankedQueue)
+    return found
+
+
+def _current(desk: Desk, conn: Connection, kind: str) -> RankedRoster | RankedQueue:
+    with _building[kind]:
+        current = cached(desk, kind)
+        if current is None:
+            made = RankedRoster if kind == "roster" else RankedQueue
+            current = made(conn, _generation(desk, kind))
             with _lock:
-                _queues[desk] = current
+                if isinstance(current, RankedRoster):
+                    _rosters[desk] = current
+                else:
+                    _queues[desk] = current
         return current
 
 
 _warming: weakref.WeakSet[Desk] = weakref.WeakSet()
-#: Seconds before the ranked lists are built in the background. None: the build is mostly
-#: SQLite's own work, outside the GIL, so it runs beside the first windows (plain SQL).
+#: Seconds before the ranked lists are built in the background (none: the build is mostly
+#: SQLite's own work, outside the GIL, and the first windows wait for it).
 WARM_DELAY = 0.0
 
 
