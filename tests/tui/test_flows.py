@@ -251,6 +251,24 @@ async def test_filter_opened_while_a_list_reloads_keeps_focus(desk_path: Path) -
         await wait_for(pilot, lambda: pane.list.filter_text == "bethan" and pane.list.total == 1)
 
 
+async def test_keys_typed_straight_after_slash_reach_the_filter(desk_path: Path) -> None:
+    """A fast typist's `/bethan` arrives as one burst of key events, all queued before the
+    app turns to anything else: every letter after the slash must land in the filter box,
+    none on the list (where "a" would open the assign picker)."""
+    from textual import events
+
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await unlock(pilot)
+        for key, char in [("slash", "/"), *[(c, c) for c in "bethan"]]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        queue = screen.pane("queue")
+        assert isinstance(app.screen, MainScreen), "a key went to the list and opened a screen"
+        assert queue.filter_input.value == "bethan" and app.focused is queue.filter_input
+        await wait_for(pilot, lambda: queue.list.total == 1)
+
+
 async def test_mark_and_bulk_assign(desk_path: Path) -> None:
     app = make_app(desk_path)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -68,12 +67,10 @@ class Pane(Vertical):
         self.number = number
         self.title = title
         self.list = window
+        window.opens_filter = self.open_filter
         self.header = header
         self.note = ""
         self.border_title = f"{number} {title}"
-        # True from `/` until the filter box has focus: Textual moves focus on its next
-        # turn, and a list answer landing in between must not hide the box meanwhile.
-        self._opening = False
 
     def compose(self) -> ComposeResult:
         if self.header is not None:
@@ -87,16 +84,14 @@ class Pane(Vertical):
 
     def open_filter(self) -> None:
         self.add_class("-filtering")
-        self._opening = True
         self.filter_input.value = self.list.filter_text
-        self.filter_input.focus()
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        if event.widget is self.filter_input:
-            self._opening = False
+        # Focus now, not on the event loop's next turn (what ``focus()`` does): the keys
+        # typed straight after `/` (a priority binding, so this runs before the app hands
+        # them on) must find the box focused, not the list where "a" assigns; and a list
+        # answer landing in between must not find the box unfocused and hide it.
+        self.screen.set_focus(self.filter_input)
 
     def close_filter(self, *, clear: bool) -> None:
-        self._opening = False
         if clear:
             self.filter_input.value = ""
             self.list.set_filter("")
@@ -119,7 +114,9 @@ class Pane(Vertical):
         self.open_filter()
 
     def on_window_list_changed(self, event: WindowList.Changed) -> None:
-        if not self.list.filter_text and not self.filter_input.has_focus and not self._opening:
+        # screen.focused, not has_focus: the latter turns true only once the Focus
+        # event is handled, and the box has just been focused by `/`.
+        if not self.list.filter_text and self.screen.focused is not self.filter_input:
             self.remove_class("-filtering")
         self.update_title()
 

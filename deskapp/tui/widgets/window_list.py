@@ -77,7 +77,9 @@ class WindowList(ScrollView, can_focus=True):
         Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="list.page_up"),
         Binding("enter", "open", "Open", id="list.open"),
         Binding("space", "mark", "Mark", id="list.mark"),
-        Binding("slash", "filter", "Filter", id="list.filter"),
+        # A priority binding runs as the app receives the key, before the next is handed
+        # on: the letters typed straight after `/` then find the filter box focused.
+        Binding("slash", "filter", "Filter", id="list.filter", priority=True),
         Binding("escape", "clear", "Clear", show=False, id="list.clear"),
     ]
 
@@ -174,6 +176,8 @@ class WindowList(ScrollView, can_focus=True):
         self.settled_generation = 0  # the generation whose count and first page are shown
         self.exact = True  # False while the total is a capped "1,000+"
         self._paint: _Paint | None = None
+        #: What `/` opens, set by the pane holding this list (else FilterRequested).
+        self.opens_filter: Callable[[], None] | None = None
 
     # -- data ----------------------------------------------------------------------
     @property
@@ -446,7 +450,12 @@ class WindowList(ScrollView, can_focus=True):
         self.refresh()
 
     def action_filter(self) -> None:
-        self.post_message(self.FilterRequested(self))
+        if self.opens_filter is not None:
+            # At once, inside this key's handling: the keys typed straight after `/` are
+            # queued behind it, and must find the filter box open and focused.
+            self.opens_filter()
+        else:
+            self.post_message(self.FilterRequested(self))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear":
