@@ -269,6 +269,39 @@ async def test_keys_typed_straight_after_slash_reach_the_filter(desk_path: Path)
         await wait_for(pilot, lambda: queue.list.total == 1)
 
 
+async def test_a_burst_of_keys_moving_between_panes_and_filters(desk_path: Path) -> None:
+    """Each key of "esc 3 / sian" (typed as one burst) acts where the one before it left
+    the focus: the queue's filter is cleared, the roster is filtered; "enter j" keeps the
+    filter and moves down the list. Digits typed in a filter box stay in it."""
+    from textual import events
+
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await unlock(pilot)
+        queue, roster = screen.pane("queue"), screen.pane("roster")
+        await pilot.press("slash")
+        await type_text(pilot, "hara")
+        await wait_for(pilot, lambda: queue.list.filter_text == "hara")
+        keys = [("escape", None), ("3", "3"), ("slash", "/"), *[(c, c) for c in "sian"]]
+        for key, char in keys:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert queue.list.filter_text == "" and not queue.has_class("-filtering")
+        assert screen.active == "roster" and roster.filter_input.value == "sian"
+        await wait_for(pilot, lambda: roster.list.filter_text == "sian")
+        await pilot.press(*["backspace"] * 4, "4", "2")  # digits in a box are text
+        assert roster.filter_input.value == "42" and screen.active == "roster"
+        await pilot.press(*["backspace"] * 2, "a")
+        await wait_for(
+            pilot, lambda: roster.list.filter_text == "a" and (roster.list.total or 0) >= 2
+        )
+        for key, char in [("enter", None), ("j", "j")]:  # keep the filter, one row down
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert app.focused is roster.list and roster.list.cursor == 1
+        assert roster.has_class("-filtering") and roster.list.filter_text == "a"
+
+
 async def test_mark_and_bulk_assign(desk_path: Path) -> None:
     app = make_app(desk_path)
     async with app.run_test(size=(120, 40)) as pilot:

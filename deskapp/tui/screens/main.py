@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from deskapp.tui import sources
 from deskapp.tui.screens.base import DeskScreen
@@ -106,10 +106,12 @@ class MainScreen(DeskScreen):
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "show('caseload')", "Caseload", show=False, id="main.caseload"),
-        Binding("2", "show('queue')", "Queue", show=False, id="main.queue"),
-        Binding("3", "show('roster')", "Roster", show=False, id="main.roster"),
-        Binding("4", "show('events')", "Events", show=False, id="main.events"),
+        # Priority (so a quick "3/sian" filters the roster, not the pane it left), but
+        # not while a filter box has focus: there a digit is part of the filter.
+        Binding("1", "show('caseload')", "Caseload", show=False, id="main.caseload", priority=True),
+        Binding("2", "show('queue')", "Queue", show=False, id="main.queue", priority=True),
+        Binding("3", "show('roster')", "Roster", show=False, id="main.roster", priority=True),
+        Binding("4", "show('events')", "Events", show=False, id="main.events", priority=True),
         Binding("n", "new_incident", "New incident", id="main.new_incident"),
         Binding("R", "review", "Review due", show=False, id="main.review"),
         Binding("A", "audit", "Audit", show=False, id="main.audit"),
@@ -198,10 +200,15 @@ class MainScreen(DeskScreen):
         self.query_one(TabLine).show(self.active, self._wide)
 
     # -- navigation ----------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show" and isinstance(self.focused, Input):
+            return False  # the key goes on to the box it was typed in
+        return super().check_action(action, parameters)
+
     def action_show(self, key: str) -> None:
         self.active = key
         self._apply_layout()
-        self.pane(key).list.focus()
+        self.set_focus(self.pane(key).list)  # at once: the next key is for this pane
 
     def action_cycle(self, delta: int) -> None:
         keys = [k for k, _ in PANES]

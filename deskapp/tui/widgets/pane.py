@@ -15,9 +15,12 @@ from deskapp.tui.widgets.window_list import WindowList
 
 
 class FilterInput(Input):
+    # Priority bindings: each leaves the box before the app hands on the next key, so in
+    # a quick "esc 3" or "enter j" the second key reaches where the first one went.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "clear_filter", "Clear filter", id="filter.clear"),
-        Binding("down", "to_list", "To list", show=False, id="filter.to_list"),
+        Binding("escape", "clear_filter", "Clear filter", id="filter.clear", priority=True),
+        Binding("enter", "done", "Keep filter", show=False, id="filter.done", priority=True),
+        Binding("down", "to_list", "To list", show=False, id="filter.to_list", priority=True),
     ]
 
     def _watch_value(self, value: str) -> None:
@@ -43,7 +46,13 @@ class FilterInput(Input):
     def action_to_list(self) -> None:
         pane = self.parent
         if isinstance(pane, Pane):
-            pane.list.focus()
+            pane.close_filter(clear=False)
+
+    def action_done(self) -> None:
+        """Enter: keep the filter (an empty one closes the box), back to the list."""
+        pane = self.parent
+        if isinstance(pane, Pane):
+            pane.close_filter(clear=False, hide=not self.value)
 
 
 class Pane(Vertical):
@@ -91,23 +100,20 @@ class Pane(Vertical):
         # answer landing in between must not find the box unfocused and hide it.
         self.screen.set_focus(self.filter_input)
 
-    def close_filter(self, *, clear: bool) -> None:
+    def close_filter(self, *, clear: bool, hide: bool = False) -> None:
         if clear:
             self.filter_input.value = ""
             self.list.set_filter("")
+        if clear or hide:
             self.remove_class("-filtering")
-        self.list.focus()
+        self.screen.set_focus(self.list)  # at once, as in open_filter
         self.update_title()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.list.set_filter(event.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if not event.value:
-            self.remove_class("-filtering")
-        self.list.focus()
+        # The box's value now, not the event's: a Changed still queued when Escape
+        # cleared the box must not put the old filter back.
+        self.list.set_filter(self.filter_input.value)
 
     def on_window_list_filter_requested(self, event: WindowList.FilterRequested) -> None:
         event.stop()
