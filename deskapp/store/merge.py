@@ -25,6 +25,7 @@ from sqlalchemy import Boolean, Column, Connection, Date, Dialect, Table, select
 from deskapp.core.domain import AuditAction
 from deskapp.core.hlc import ClockSkew
 from deskapp.core.ids import uuid7
+from deskapp.store import wire_insert
 from deskapp.store.models import Conflict
 from deskapp.store.types import UTCDateTime, to_sqlite
 from deskapp.store.writes import (
@@ -161,16 +162,6 @@ def insert_values(table: Table, row_id: str, data: Mapping[str, Any]) -> tuple[A
     return tuple(out)
 
 
-def prepare(rows: Sequence[RemoteRow]) -> None:
-    """Work out each versioned row's insert values ahead (``RemoteRow.insert``): sync
-    calls this on the thread that reads the next batch while this one is written, so
-    the conversion of a first sync's 200,000 rows is off the writer's thread."""
-    for row in rows:
-        table = VERSIONED.get(row.entity)
-        if table is not None and row.data is not None:
-            row.insert = insert_values(table, row.row_id, row.data)
-
-
 class _Rows:
     """Bulk writes of pulled rows into one desk table, through each column's own bind
     processor (values stored exactly as SQLAlchemy stores them). Inserts are the write
@@ -290,18 +281,50 @@ def pending_fields(
 
 
 # -- what arrives --------------------------------------------------------------------
-@dataclass
 class RemoteRow:
     """A row's state at the hub: values on the wire (None: an erased insert-only row) and
-    the version of each field (``*`` for the creation)."""
+    the version of each field (``*`` for the creation).
 
-    entity: str
-    row_id: str
-    data: dict[str, Any] | None
-    versions: dict[str, Version]
-    #: The row as the desk inserts it if it is new here (``prepare``), worked out while
-    #: the batch before is being written.
-    insert: tuple[Any, ...] | None = None
+    The values come either decoded (``data``) or as the hub's JSON text (``raw``), which
+    is decoded only if the merge needs it: a row new here goes in straight from the text
+    (``store.wire_insert``)."""
+
+    __slots__ = ("_data", "entity", "raw", "row_id", "versions")
+
+    def __init__(
+        self,
+        entity: str,
+        row_id: str,
+        data: dict[str, Any] | None,
+        versions: dict[str, Version],
+        *,
+        raw: str | None = None,
+    ) -> None:
+        self.entity = entity
+        self.row_id = row_id
+        self.versions = versions
+        self.raw = raw
+        self._data = data
+
+    @property
+    def data(self) -> dict[str, Any] | None:
+        if self._data is None and self.raw is not None:
+            self._data = json.loads(self.raw)
+        return self._data
+
+    @property
+    def erased(self) -> bool:
+        return self._data is None and self.raw is None
+
+
+def decode_all(rows: Sequence[RemoteRow]) -> None:
+    """Decode the values of rows still held as JSON text, in one parse (one array):
+    per-call overhead dominates when each row's JSON is small."""
+    waiting = [r for r in rows if r._data is None and r.raw is not None]
+    if waiting:
+        decoded = json.loads("[" + ",".join(r.raw or "null" for r in waiting) + "]")
+        for row, data in zip(waiting, decoded, strict=True):
+            row._data = data
 
 
 @dataclass
@@ -365,28 +388,46 @@ def _merge_versioned(
     conn = tx.conn
     table = VERSIONED[entity]
     tx.touched.add(entity)  # cached orderings of this table rebuild (store.ranked)
+    outcome = MergeOutcome()
+    names_here = _storers(table)[0]
+    field_versions: list[tuple[str, str, str, int, str]] = []
     ids = [r.row_id for r in rows]
-    versions = local_versions(conn, entity, ids)
-    pending = pending_fields(conn, pushed_hw, entity, ids)
+    here = _present(conn, table, ids)
+    repeated = _repeated(ids)
+    # Rows new here (all of a first sync) go in straight from the hub's JSON text; the
+    # few that path leaves, and every row already here, are merged below.
+    fresh = [
+        k
+        for k, r in enumerate(rows)
+        if r.raw is not None and r.row_id not in here and r.row_id not in repeated
+    ]
+    now = str(to_sqlite(tx.now))
+    left = wire_insert.insert_json(
+        conn, table, [(rows[k].row_id, rows[k].raw or "") for k in fresh], now
+    )
+    received = set(fresh).difference(fresh[p] for p in left)
+    for k in received:
+        field_versions.extend(_creation_versions(entity, rows[k], names_here))
+    first_received = rows[min(received)].row_id if received else ""
+    rows = [r for k, r in enumerate(rows) if k not in received]
+    decode_all(rows)
+    ids = [r.row_id for r in rows]
+    known = [i for i in ids if i in here]
+    versions = local_versions(conn, entity, known)
+    pending = pending_fields(conn, pushed_hw, entity, known)
     # Only the fields that may win are compared, so only those are read of the rows
     # already here (and what telling an erasure needs). Per remote row, in order: one
     # row may come twice (a conflict's winners, a field each).
-    candidates = [
-        _candidates(r, versions.get(r.row_id, {})) if r.data is not None else [] for r in rows
-    ]
+    candidates = [_candidates(r, versions.get(r.row_id, {})) if not r.erased else [] for r in rows]
     wanted = set().union(*candidates) | {"id", "deleted", "name"}
     columns = [c for c in table.c if c.name in wanted]
-    names_here = _storers(table)[0]
     existing: dict[str, dict[str, Any]] = {}
-    for part in _chunks(ids):
+    for part in _chunks(known):
         query = select(*columns).where(table.c.id.in_(part))
         for rec in conn.execute(query).mappings().all():
             existing[rec["id"]] = dict(rec)
-    outcome = MergeOutcome()
     inserts: list[tuple[Any, ...]] = []
     layout = [name for name, _, _ in _insert_layout(table)]
-    repeated = _repeated(ids)
-    field_versions: list[tuple[str, str, str, int, str]] = []
     updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     conflicts: list[dict[str, Any]] = []
     altered_fields: set[str] = set()
@@ -396,13 +437,11 @@ def _merge_versioned(
             continue
         local = existing.get(remote.row_id)
         if local is None:
-            values = remote.insert or insert_values(table, remote.row_id, remote.data)
+            values = insert_values(table, remote.row_id, remote.data)
             inserts.append(values)
             if remote.row_id in repeated:  # its next occurrence compares with this one
                 existing[remote.row_id] = dict(zip(layout, values, strict=True))
-            for name, (hlc, site) in remote.versions.items():
-                if name == "*" or (name in names_here and name not in NOT_FIELDS):
-                    field_versions.append((entity, remote.row_id, name, hlc, site))
+            field_versions.extend(_creation_versions(entity, remote, names_here))
             continue
         mine = versions.get(remote.row_id, {})
         changes: dict[str, Any] = {}
@@ -445,12 +484,15 @@ def _merge_versioned(
     if inserts:
         _fill_times(inserts, layout, to_sqlite(tx.now))
         _rows(conn, table).insert_values(conn, inserts)
-        outcome.changed += len(inserts)
+        first_received = first_received or inserts[0][layout.index("id")]
+    if received or inserts:
+        count = len(received) + len(inserts)
+        outcome.changed += count
         tx.audit(
             AuditAction.COLLECTION,
             entity,
-            inserts[0][layout.index("id")] if len(inserts) == 1 else "",
-            detail=f"sync: {len(inserts)} received from the hub",
+            first_received if count == 1 else "",
+            detail=f"sync: {count} received from the hub",
         )
     for changed_columns, params in updates.items():
         _rows(conn, table).update(conn, changed_columns, params)
@@ -476,6 +518,24 @@ def _merge_versioned(
     for person_id in erased:
         erase_person_locally(tx, person_id)
     return outcome
+
+
+def _present(conn: Connection, table: Table, ids: Sequence[str]) -> set[str]:
+    """The ids already on this desk (one query: the ids go in as one JSON array)."""
+    found = conn.exec_driver_sql(
+        f"SELECT id FROM {table.name} WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(ids)),),
+    )
+    return {str(i) for (i,) in found}
+
+
+def _creation_versions(
+    entity: str, remote: RemoteRow, names_here: frozenset[str]
+) -> Iterator[tuple[str, str, str, int, str]]:
+    """The field versions a row new here is stored with: its creation's and its fields'."""
+    for name, (hlc, site) in remote.versions.items():
+        if name == "*" or (name in names_here and name not in NOT_FIELDS):
+            yield (entity, remote.row_id, name, hlc, site)
 
 
 def _repeated(ids: Sequence[str]) -> set[str]:

@@ -403,9 +403,7 @@ class _Run:
         self, cursor: int
     ) -> tuple[list[tuple[int, str, str, Any, str]], list[merge.RemoteRow]]:
         rows = self.hub.rows_after(cursor, self.pull_batch)
-        remote = _decode_rows(rows)
-        merge.prepare(remote)  # on the read-ahead thread: off the writer's
-        return rows, remote
+        return rows, _decode_rows(rows)
 
     def pull(self) -> None:
         total = self.hub.count_after(self.cursor)
@@ -495,19 +493,22 @@ class _Run:
 
 
 def _decode_rows(rows: Sequence[tuple[int, str, str, Any, str]]) -> list[merge.RemoteRow]:
-    """Hub rows as ``RemoteRow``s. The JSON of a whole batch is parsed in two calls (one
-    array of all the data, one of all the versions): per-call overhead dominates when
-    each row's JSON is small."""
-    datas = json.loads("[" + ",".join("null" if r[3] is None else r[3] for r in rows) + "]")
+    """Hub rows as ``RemoteRow``s. Versioned rows keep their values as the hub's JSON
+    text (a row new here is inserted straight from it); the versions, and the values of
+    insert-only rows, are parsed a batch at a time (one array each): per-call overhead
+    dominates when each row's JSON is small."""
     versions = json.loads("[" + ",".join(r[4] for r in rows) + "]")
+    appended = [r[3] for r in rows if r[1] not in VERSIONED and r[3] is not None]
+    datas = iter(json.loads("[" + ",".join(appended) + "]"))
     return [
         merge.RemoteRow(
-            row[1],
-            row[2],
-            data,
+            entity,
+            row_id,
+            None if entity in VERSIONED or data is None else next(datas),
             {k: (int(v[0]), str(v[1])) for k, v in vers.items()},
+            raw=data if entity in VERSIONED else None,
         )
-        for row, data, vers in zip(rows, datas, versions, strict=True)
+        for (_, entity, row_id, data, _), vers in zip(rows, versions, strict=True)
     ]
 
 

@@ -1,0 +1,146 @@
+"""New pulled rows inserted by SQLite from their wire JSON (``store.wire_insert``) are
+stored exactly as the Python way (``merge.insert_values``) stores them; a row that path
+could not take exactly is left for the Python way, never stored differently."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Boolean, Connection, Date, Integer
+
+from deskapp.store.desk import Desk
+from deskapp.store.merge import _fill_times, _insert_layout, encode_value, insert_values
+from deskapp.store.types import UTCDateTime
+from deskapp.store.wire_insert import insert_json
+from deskapp.store.writes import VERSIONED, bulk_columns
+
+NOW = "2026-12-03 09:30:00.000000"
+
+times = st.datetimes(
+    min_value=datetime(1990, 1, 1),
+    max_value=datetime(2100, 1, 1),
+    timezones=st.just(UTC),
+)  # desks hold UTC times
+#: Wire values a desk would not send but a hub could hold: the Python way converts or
+#: refuses each, so the SQL way must leave them to it.
+odd_times = st.sampled_from(
+    ["2026-12-03T10:00:00+00:00", "2026-12-03T10:00:00Z", "2026-12-03T10:00:00.5+00:00",
+     "2026-12-03T11:00:00.000000+01:00", "2026-02-30T10:00:00.000000+00:00",
+     "2026-12-03 10:00:00.000000+00:00", "2026-12-03T24:00:00.000000+00:00", "soon", 17]
+)  # fmt: skip
+odd_dates = st.sampled_from(["20261203", "2026-02-30", "2026-12-03T00:00", "", 3])
+odd_flags = st.sampled_from(["yes", "", 2, 0.5])
+odd_text = st.sampled_from([{"a": 1}, [1, 2]])
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
+    made, _ = Desk.init(
+        Path(tmp_path_factory.mktemp("wire")) / "desk.db", "W1", "Sgt W", "wire test passphrase"
+    )
+    yield made
+    made.close()
+
+
+def _wire(column: Any, draw: st.DrawFn, odd: bool, n: int) -> Any:
+    kind = column.type
+    if isinstance(kind, UTCDateTime):
+        usual = st.one_of(st.none(), times) if column.nullable else times
+        return draw(odd_times if odd else usual.map(encode_value))
+    if isinstance(kind, Date):
+        usual = st.one_of(st.none(), st.dates(date(1990, 1, 1), date(2100, 1, 1)))
+        return draw(odd_dates if odd else usual.map(encode_value))
+    if isinstance(kind, Boolean):
+        return draw(odd_flags if odd else st.booleans())
+    if isinstance(kind, Integer):
+        return draw(st.integers(-5, 5))
+    text = st.text(max_size=8).map(lambda t: f"{t}~{n}")  # unique per row (unique keys)
+    return draw(odd_text if odd else st.one_of(st.none(), text) if column.nullable else text)
+
+
+def _rows(table: Any, draw: st.DrawFn) -> list[tuple[str, dict[str, Any], bool]]:
+    """Rows as the hub holds them: (id, wire values, whether the row holds an odd one)."""
+    columns = [c for c in bulk_columns(table) if c.name != "id"]
+    nullable = [c.name for c in columns if c.nullable]
+    out = []
+    for n in range(draw(st.integers(1, 6))):
+        odd = draw(st.sets(st.sampled_from([c.name for c in columns]), max_size=1))
+        missing = draw(st.sets(st.sampled_from(nullable)) if nullable else st.just(set()))
+        wire = {
+            c.name: _wire(c, draw, c.name in odd, n) for c in columns if c.name not in missing - odd
+        }
+        out.append((f"row-{n}", wire, bool(odd)))
+    return out
+
+
+def _stored(conn: Connection, table: Any, row_id: str) -> tuple[Any, ...]:
+    names = ", ".join(c.name for c in bulk_columns(table))
+    found = conn.exec_driver_sql(f"SELECT {names} FROM {table.name} WHERE id = ?", (row_id,))
+    return tuple(found.one())
+
+
+def _python_way(table: Any, row_id: str, wire: dict[str, Any]) -> tuple[Any, ...]:
+    rows = [insert_values(table, row_id, wire)]
+    _fill_times(rows, [name for name, _, _ in _insert_layout(table)], NOW)
+    return rows[0]
+
+
+@pytest.mark.parametrize("name", sorted(VERSIONED))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_rows_go_in_as_the_python_way_stores_them(
+    desk: Desk, name: str, data: st.DataObject
+) -> None:
+    table = VERSIONED[name]
+    rows = _rows(table, data.draw)
+    with desk.engine.connect() as conn, conn.begin() as tx:
+        left = insert_json(conn, table, [(i, json.dumps(w)) for i, w, _ in rows], NOW)
+        for k, (row_id, wire, _) in enumerate(rows):
+            if k in left:
+                continue
+            # Taken: stored exactly as the Python way stores it, odd values included.
+            assert _stored(conn, table, row_id) == _python_way(table, row_id, wire)
+        # Every row of values as desks send them is taken; the left are all odd ones.
+        assert all(rows[k][2] for k in left)
+        tx.rollback()
+
+
+def test_a_row_held_in_an_unusual_form_is_left_to_the_python_way(desk: Desk) -> None:
+    table = VERSIONED["incident"]
+    usual = {
+        "ref": "INC-1",
+        "person_id": "p1",
+        "type": "threat",
+        "summary": "s",
+        "grade": 2,
+        "reported_at": "2026-12-03T10:00:00.123456+00:00",
+        "due_at": "2026-12-04T10:00:00.123456+00:00",
+    }
+    rows = [
+        ("a", usual),
+        ("b", {**usual, "due_at": "2026-12-04T11:00:00+01:00"}),  # converted by Python
+        ("c", {**usual, "due_at": "2026-02-30T10:00:00.000000+00:00"}),  # refused by Python
+        ("d", {**usual, "summary": {"nested": True}}),  # refused by Python
+        ("e", {**usual, "review_date": "2026-12-05"}),
+    ]
+    with desk.engine.connect() as conn, conn.begin() as tx:
+        left = insert_json(conn, table, [(i, json.dumps(w)) for i, w in rows], NOW)
+        assert left == [1, 2, 3]
+        stored = _stored(conn, table, "a")
+        layout = [c.name for c in bulk_columns(table)]
+        assert stored[layout.index("due_at")] == "2026-12-04 10:00:00.123456"
+        assert stored[layout.index("created_at")] == NOW  # the row had none: the pull's time
+        assert (
+            stored[layout.index("status")] == _python_way(table, "a", usual)[layout.index("status")]
+        )
+        assert _stored(conn, table, "e")[layout.index("review_date")] == "2026-12-05"
+        tx.rollback()
