@@ -21,7 +21,13 @@ EXIT_INTERRUPTED = 130
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="desk database (default: DESKAPP_DB, else the data folder)")
+    # SUPPRESS: a subcommand that is not given --db keeps one given before it
+    # (`deskapp --db X sync`); argparse would otherwise reset it to the default.
+    common.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        help="desk database (default: DESKAPP_DB, else the data folder)",
+    )
     parser = argparse.ArgumentParser(
         prog="deskapp",
         description="Duty desk for elected officials and candidates: roster, advisers' "
@@ -50,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
+    if not hasattr(args, "db"):  # not given anywhere (see build_parser)
+        args.db = None
     if args.command is None:
         args.func = desk.open_cmd
     try:

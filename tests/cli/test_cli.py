@@ -40,6 +40,25 @@ def test_init_shows_recovery_key_once(
     assert main(["init", "--db", str(db_path), "--officer", "4521", "--name", "Sgt A"]) == 8
 
 
+def test_db_given_before_or_after_the_subcommand(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`deskapp --db X people list` and `deskapp people list --db X` open the same desk
+    (argparse had reset a --db given before the subcommand to the default)."""
+    monkeypatch.delenv("DESKAPP_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("DESKAPP_OFFICER", "4521")
+    monkeypatch.setenv("DESKAPP_PASSPHRASE", PASS)
+    path = str(tmp_path / "here.db")
+    assert main(["--db", path, "init", "--officer", "4521", "--name", "Sgt A"]) == 0
+    assert (tmp_path / "here.db").exists()
+    assert main(["--db", path, "people", "list", "--json"]) == 0
+    assert main(["people", "list", "--db", path, "--json"]) == 0
+    capsys.readouterr()
+    assert main(["people", "list", "--json"]) != 0  # nothing at the default place
+    assert "No desk database" in capsys.readouterr().err
+
+
 def test_people_adviser_incident_round_trip(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     adviser = run_json(capsys, "advisers", "add", "--name", "PC Contact", "--area", "Leeds")
     assert isinstance(adviser, dict)
