@@ -19,6 +19,7 @@ from sqlalchemy import Connection, select, text
 
 from deskapp.core.domain import AuditAction
 from deskapp.store.models import AuditEvent, Meta
+from deskapp.store.types import from_sqlite
 
 GENESIS = "0" * 64
 HEAD_KEY = "audit_head"
@@ -46,6 +47,40 @@ def _digest(prev_hash: str, event: dict[str, Any]) -> str:
         ensure_ascii=False,
     )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+#: An event's columns as it travels to the hub (which files it under the desk's site id).
+WIRE_COLUMNS = (
+    "seq",
+    "at",
+    "officer_id",
+    "action",
+    "entity",
+    "entity_id",
+    "fields",
+    "recipient",
+    "detail",
+    "prev_hash",
+    "hash",
+)
+
+
+def events_after(conn: Connection, after: int, limit: int) -> list[dict[str, Any]]:
+    """Up to ``limit`` events with seq above ``after``, oldest first, as they travel: the
+    time as ISO text with its offset, the form the hash covers (so the hub can verify).
+
+    Read without the ORM's rows: a large push carries an event per change, and building
+    and converting those cost more than the hub's write of them."""
+    rows = conn.exec_driver_sql(
+        f"SELECT {', '.join(WIRE_COLUMNS)} FROM audit_event WHERE seq > ? ORDER BY seq LIMIT ?",
+        (after, limit),
+    ).fetchall()
+    events = [dict(zip(WIRE_COLUMNS, row, strict=True)) for row in rows]
+    for event in events:
+        at = from_sqlite(event["at"])
+        assert at is not None  # the column is NOT NULL
+        event["at"] = at.isoformat()
+    return events
 
 
 def _head(conn: Connection) -> tuple[int, str]:

@@ -24,7 +24,8 @@ def to_sqlite(value: datetime | None) -> str | None:
     return value.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
 
 
-def _from_sqlite(value: str | None) -> datetime | None:
+def from_sqlite(value: str | None) -> datetime | None:
+    """Stored text back to an aware UTC datetime (the inverse of ``to_sqlite``)."""
     if value is None:
         return None
     found = datetime.fromisoformat(value)
@@ -50,7 +51,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], Any] | None:
         if dialect.name == "sqlite":
-            return _from_sqlite
+            return from_sqlite
         return super().result_processor(dialect, coltype)
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:

@@ -857,24 +857,3 @@ def _conflict(
 
 def decode_versions(raw: str) -> dict[str, Version]:
     return {k: (int(v[0]), str(v[1])) for k, v in json.loads(raw).items()}
-
-
-def encode_audit(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    out = []
-    for r in rows:
-        out.append(
-            {
-                "seq": int(r["seq"]),
-                "at": r["at"].isoformat(),
-                "officer_id": r["officer_id"],
-                "action": r["action"],
-                "entity": r["entity"],
-                "entity_id": r["entity_id"],
-                "fields": r["fields"],
-                "recipient": r["recipient"],
-                "detail": r["detail"],
-                "prev_hash": r["prev_hash"],
-                "hash": r["hash"],
-            }
-        )
-    return out

@@ -28,20 +28,18 @@ from sqlalchemy import Connection, select, text
 
 from deskapp.core.clock import utcnow
 from deskapp.core.errors import ConfigError
-from deskapp.store import merge, search_index
+from deskapp.store import audit, merge, search_index
 from deskapp.store.desk import Desk
-from deskapp.store.models import AuditEvent, Conflict
+from deskapp.store.models import Conflict
 from deskapp.store.writes import APPEND_ONLY, VERSIONED, WriteTx
 from deskapp.sync.hub import (
     Change,
     Hub,
     PushBatch,
-    encode_audit,
     open_hub,
     parse_hub_url,
 )
 
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 CONFLICT = Conflict.__table__  # type: ignore[attr-defined]
 #: Outbox entries per push batch (one hub transaction each).
 BATCH = 2000
@@ -225,11 +223,6 @@ class _Run:
                     "SELECT outbox_seq, cursor FROM sync_mark ORDER BY outbox_seq"
                 )
             ]
-            audit_total = int(
-                conn.exec_driver_sql(
-                    "SELECT count(*) FROM audit_event WHERE seq > ?", (self.audit_hw,)
-                ).scalar_one()
-            )
         # A field is sent with the last entry that changed it (later edits supersede).
         last_touch: dict[tuple[str, str, str], int] = {}
         for seq, entity, row_id, op, names, _, _ in entries:
@@ -239,41 +232,46 @@ class _Run:
         total = len(entries)
         self.report("push", 0, total)
         parts = [entries[start : start + self.batch] for start in range(0, total, self.batch)]
-        # The next batch's rows are read from the desk on a second thread while this one
-        # is at the hub (reads see committed state; sending changes only the outbox).
+        # Each batch also carries the audit events next in line, so changes and events
+        # cost one hub transaction and one desk commit together; events left when the
+        # changes are done go in batches of their own. The next batch is read from the
+        # desk on a second thread while this one is at the hub (reads see committed
+        # state; sending changes only the outbox and the sync state).
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="deskapp-push") as ahead:
-            coming = ahead.submit(self._changes, parts[0], last_touch, marks) if parts else None
-            for index, part in enumerate(parts):
+
+            def load(index: int, audit_after: int) -> Any:
+                part = parts[index] if index < len(parts) else []
+                return ahead.submit(self._load, part, last_touch, marks, audit_after)
+
+            index = 0
+            coming = load(index, self.audit_hw)
+            while True:
+                changes, audits = coming.result()
+                part = parts[index] if index < len(parts) else []
+                if not part and not audits:
+                    return
                 if self.cancelled():
                     return
-                assert coming is not None
-                changes = coming.result()
-                if index + 1 < len(parts):
-                    coming = ahead.submit(self._changes, parts[index + 1], last_touch, marks)
-                self._send(changes, [], int(part[-1][0]), self.audit_hw)
+                audit_to = int(audits[-1]["seq"]) if audits else self.audit_hw
+                index += 1
+                coming = load(index, audit_to)
+                self._send(changes, audits, int(part[-1][0]) if part else self.pushed_hw, audit_to)
                 self.result.pushed += len(part)
-                self.report("push", self.result.pushed, total)
-        # The audit log travels too (insert-only; it stays at the hub).
-        while audit_total > 0:
-            if self.cancelled():
-                return
-            with self.desk.read() as conn:
-                rows = [
-                    dict(r)
-                    for r in conn.execute(
-                        select(AUDIT)
-                        .where(AUDIT.c.seq > self.audit_hw)
-                        .order_by(AUDIT.c.seq)
-                        .limit(self.batch * 2)
-                    )
-                    .mappings()
-                    .all()
-                ]
-            if not rows:
-                break
-            self._send([], encode_audit(rows), self.pushed_hw, int(rows[-1]["seq"]))
-            self.result.audit_pushed += len(rows)
-            audit_total -= len(rows)
+                self.result.audit_pushed += len(audits)
+                if part:
+                    self.report("push", self.result.pushed, total)
+
+    def _load(
+        self,
+        part: Sequence[tuple[Any, ...]],
+        last_touch: dict[tuple[str, str, str], int],
+        marks: list[tuple[int, int]],
+        audit_after: int,
+    ) -> tuple[list[Change], list[dict[str, Any]]]:
+        """A push batch: the changes of ``part`` and the audit events after ``audit_after``."""
+        changes = self._changes(part, last_touch, marks) if part else []
+        with self.desk.read() as conn:
+            return changes, audit.events_after(conn, audit_after, self.batch * 2)
 
     def _send(self, changes: list[Change], audits: list[dict[str, Any]], hw: int, ahw: int) -> None:
         receipt = self.hub.push(
