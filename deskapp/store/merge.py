@@ -20,8 +20,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Connection, Date, Dialect, Table, select
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    Dialect,
+    String,
+    Table,
+    bindparam,
+    func,
+    literal_column,
+    select,
+)
 
+from deskapp.core import jsontext
 from deskapp.core.domain import AuditAction
 from deskapp.core.hlc import ClockSkew
 from deskapp.core.ids import uuid7
@@ -245,18 +258,34 @@ def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
         yield items[start : start + CHUNK]
 
 
+def _ids_param(ids: Iterable[str]) -> str:
+    """Ids as one JSON array parameter, for ``IN (SELECT value FROM json_each(?))``: one
+    query however many (an IN list is bounded by SQLite's parameter limit, and each
+    length compiles anew)."""
+    return json.dumps(list(ids))
+
+
+def rows_by_id(
+    conn: Connection, table: Table, columns: Sequence[Column[Any]], ids: Iterable[str]
+) -> dict[str, dict[str, Any]]:
+    """The given columns (``id`` among them) of the rows with these ids, by id."""
+    listed = select(literal_column("value", String)).select_from(func.json_each(bindparam("ids")))
+    query = select(*columns).where(table.c.id.in_(listed.scalar_subquery()))
+    names = [c.name for c in columns]
+    found = conn.execute(query, {"ids": _ids_param(ids)})
+    return {rec["id"]: rec for rec in (dict(zip(names, r, strict=True)) for r in found)}
+
+
 def local_versions(
     conn: Connection, entity: str, ids: Sequence[str]
 ) -> dict[str, dict[str, Version]]:
     out: dict[str, dict[str, Version]] = defaultdict(dict)
-    for part in _chunks(ids):
-        marks = ",".join("?" for _ in part)
-        for row_id, name, hlc, site in conn.exec_driver_sql(
-            "SELECT row_id, field, hlc, site_id FROM field_version "
-            f"WHERE entity = ? AND row_id IN ({marks})",
-            (entity, *part),
-        ).fetchall():
-            out[row_id][name] = (int(hlc), str(site))
+    for row_id, name, hlc, site in conn.exec_driver_sql(
+        "SELECT row_id, field, hlc, site_id FROM field_version "
+        "WHERE entity = ? AND row_id IN (SELECT value FROM json_each(?))",
+        (entity, _ids_param(ids)),
+    ).fetchall():
+        out[row_id][name] = (int(hlc), str(site))
     return out
 
 
@@ -266,17 +295,15 @@ def pending_fields(
     """Fields of these rows edited locally and not yet accepted by the hub."""
     out: dict[str, set[str]] = defaultdict(set)
     table = VERSIONED[entity]
-    for part in _chunks(ids):
-        marks = ",".join("?" for _ in part)
-        for row_id, op, names in conn.exec_driver_sql(
-            "SELECT row_id, op, fields FROM outbox "
-            f"WHERE seq > ? AND entity = ? AND row_id IN ({marks})",
-            (pushed_hw, entity, *part),
-        ).fetchall():
-            if op == "insert":
-                out[row_id].update(c.name for c in table.columns)
-            elif names:
-                out[row_id].update(str(names).split(","))
+    for row_id, op, names in conn.exec_driver_sql(
+        "SELECT row_id, op, fields FROM outbox "
+        "WHERE seq > ? AND entity = ? AND row_id IN (SELECT value FROM json_each(?))",
+        (pushed_hw, entity, _ids_param(ids)),
+    ).fetchall():
+        if op == "insert":
+            out[row_id].update(c.name for c in table.columns)
+        elif names:
+            out[row_id].update(str(names).split(","))
     return out
 
 
@@ -309,7 +336,7 @@ class RemoteRow:
     @property
     def data(self) -> dict[str, Any] | None:
         if self._data is None and self.raw is not None:
-            self._data = json.loads(self.raw)
+            self._data = jsontext.loads(self.raw)
         return self._data
 
     @property
@@ -322,7 +349,7 @@ def decode_all(rows: Sequence[RemoteRow]) -> None:
     per-call overhead dominates when each row's JSON is small."""
     waiting = [r for r in rows if r._data is None and r.raw is not None]
     if waiting:
-        decoded = json.loads("[" + ",".join(r.raw or "null" for r in waiting) + "]")
+        decoded = jsontext.loads("[" + ",".join(r.raw or "null" for r in waiting) + "]")
         for row, data in zip(waiting, decoded, strict=True):
             row._data = data
 
@@ -421,11 +448,7 @@ def _merge_versioned(
     candidates = [_candidates(r, versions.get(r.row_id, {})) if not r.erased else [] for r in rows]
     wanted = set().union(*candidates) | {"id", "deleted", "name"}
     columns = [c for c in table.c if c.name in wanted]
-    existing: dict[str, dict[str, Any]] = {}
-    for part in _chunks(known):
-        query = select(*columns).where(table.c.id.in_(part))
-        for rec in conn.execute(query).mappings().all():
-            existing[rec["id"]] = dict(rec)
+    existing = rows_by_id(conn, table, columns, known)
     inserts: list[tuple[Any, ...]] = []
     layout = [name for name, _, _ in _insert_layout(table)]
     updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
@@ -524,7 +547,7 @@ def _present(conn: Connection, table: Table, ids: Sequence[str]) -> set[str]:
     """The ids already on this desk (one query: the ids go in as one JSON array)."""
     found = conn.exec_driver_sql(
         f"SELECT id FROM {table.name} WHERE id IN (SELECT value FROM json_each(?))",
-        (json.dumps(list(ids)),),
+        (_ids_param(ids),),
     )
     return {str(i) for (i,) in found}
 

@@ -49,6 +49,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import QueuePool
 
+from deskapp.core import jsontext
 from deskapp.core.clock import utcnow
 from deskapp.core.errors import ConfigError, DeskError
 from deskapp.core.ids import uuid7
@@ -554,12 +555,8 @@ def _pg_json_rows(types: Sequence[str]) -> str:
     return f"SELECT {cols} FROM json_array_elements(%s::json) AS r"
 
 
-#: One encoder for every stored JSON value (``json.dumps`` with options builds one per call).
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
 def _json_param(rows: Sequence[tuple[Any, ...]]) -> str:
-    return _COMPACT.encode(rows)
+    return jsontext.dumps(rows)
 
 
 def _write_rows(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -640,7 +637,7 @@ def _apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
                 )
             ).all()
             # Decoded as one JSON document per batch: one parser call, not two per row.
-            decoded = json.loads(
+            decoded = jsontext.loads(
                 "[" + ",".join(f"[{r.data or 'null'},{r.versions}]" for r in found) + "]"
             )
             for row, (data, versions) in zip(found, decoded, strict=True):
@@ -790,8 +787,8 @@ def _apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
                 key[1],
                 int(entry["seq"]),
                 entry.get("ref_id") if entry["new"] else None,
-                None if entry["data"] is None else _COMPACT.encode(entry["data"]),
-                _COMPACT.encode(entry["versions"]),
+                None if entry["data"] is None else jsontext.dumps(entry["data"]),
+                jsontext.dumps(entry["versions"]),
             )
         )
     _write_rows(conn, written)

@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, text
 
+from deskapp.core import jsontext
 from deskapp.core.clock import utcnow
 from deskapp.core.errors import ConfigError
 from deskapp.store import audit, merge, search_index
@@ -317,12 +318,22 @@ class _Run:
         updated: dict[str, set[str]] = {}
         edited: dict[str, set[str]] = {}  # per entity, the fields its updates touched
         keys: dict[str, set[str]] = {}
-        for _, entity, row_id, op, names, _, _ in part:
+        # The fields each update still sends: none if later entries changed them all, and
+        # then its row is not read at all (a record edited again and again offline).
+        sent: dict[int, list[str]] = {}
+        for seq, entity, row_id, op, names, _, _ in part:
             if op == "insert":
                 inserted.setdefault(entity, set()).add(row_id)
             elif op == "update":
-                updated.setdefault(entity, set()).add(row_id)
-                edited.setdefault(entity, set()).update(str(names or "").split(","))
+                fields = [
+                    n
+                    for n in str(names or "").split(",")
+                    if last_touch.get((entity, row_id, n)) == seq
+                ]
+                if fields:
+                    sent[seq] = fields
+                    updated.setdefault(entity, set()).add(row_id)
+                    edited.setdefault(entity, set()).update(fields)
             elif op == "append":
                 keys.setdefault(entity, set()).add(row_id)
         rows: dict[tuple[str, str], dict[str, Any]] = {}
@@ -338,12 +349,9 @@ class _Run:
                     (new, list(table.c)),
                     (updated.get(entity, set()) - new, touched),
                 ):
-                    listed = sorted(wanted)
-                    for chunk in range(0, len(listed), merge.CHUNK):
-                        some = listed[chunk : chunk + merge.CHUNK]
-                        query = select(*columns).where(table.c.id.in_(some))
-                        for rec in conn.execute(query).mappings().all():
-                            rows[(entity, rec["id"])] = dict(rec)
+                    if wanted:
+                        for row_id, rec in merge.rows_by_id(conn, table, columns, wanted).items():
+                            rows[(entity, row_id)] = rec
                 everyone = sorted(new | updated.get(entity, set()))
                 versions[entity] = merge.local_versions(conn, entity, everyone)
             for entity, wanted in keys.items():
@@ -358,7 +366,7 @@ class _Run:
         changes = []
         mark_index = 0
         seen = 0
-        for seq, entity, row_id, op, names, hlc, site in part:
+        for seq, entity, row_id, op, _, hlc, site in part:
             while mark_index < len(marks) and marks[mark_index][0] < seq:
                 seen = marks[mark_index][1]
                 mark_index += 1
@@ -380,11 +388,7 @@ class _Run:
                 data = merge.encode_row({k: v for k, v in row.items() if k != "id"})
                 changes.append(Change(seq, entity, row_id, op, data, dict(mine), seen))
                 continue
-            fields = [
-                n
-                for n in str(names).split(",")
-                if n in row and last_touch.get((entity, row_id, n)) == seq
-            ]
+            fields = [n for n in sent.get(seq, ()) if n in row]
             if not fields:
                 continue
             data = {n: merge.encode_value(row[n]) for n in fields}
@@ -495,9 +499,9 @@ def _decode_rows(rows: Sequence[tuple[int, str, str, Any, str]]) -> list[merge.R
     text (a row new here is inserted straight from it); the versions, and the values of
     insert-only rows, are parsed a batch at a time (one array each): per-call overhead
     dominates when each row's JSON is small."""
-    versions = json.loads("[" + ",".join(r[4] for r in rows) + "]")
+    versions = jsontext.loads("[" + ",".join(r[4] for r in rows) + "]")
     appended = [r[3] for r in rows if r[1] not in VERSIONED and r[3] is not None]
-    datas = iter(json.loads("[" + ",".join(appended) + "]"))
+    datas = iter(jsontext.loads("[" + ",".join(appended) + "]"))
     return [
         merge.RemoteRow(
             entity,

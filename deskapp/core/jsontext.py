@@ -1,0 +1,21 @@
+"""JSON text for rows that travel between desks and the hub: compact, non-ASCII kept.
+
+Made and read by orjson: a sync handles a JSON value per row (its data, its versions),
+and at tens of thousands of rows the standard library's encoder and decoder were about
+a sixth of a push's time; orjson's are several times faster and give the same text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+
+def dumps(value: Any) -> str:
+    """``value`` as compact JSON text (``json.dumps`` with no spaces, non-ASCII kept)."""
+    return orjson.dumps(value).decode()
+
+
+def loads(text: str | bytes) -> Any:
+    return orjson.loads(text)
