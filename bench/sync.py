@@ -181,12 +181,12 @@ def seed(desk: Desk, rows: int) -> None:
             tx.insert_many("incident", incidents, log="batch", detail="bench")
 
 
-def change_fields(desk: Desk, changes: int) -> None:
+def change_fields(desk: Desk, changes: int, tag: int = 0) -> None:
     with desk.read() as conn:
         ids = list(conn.execute(select(PERSON.c.id).limit(changes)).scalars())
     with desk.write() as tx:
         for n in range(changes):
-            tx.update("person", ids[n % len(ids)], {"party": f"Party {n}"})
+            tx.update("person", ids[n % len(ids)], {"party": f"Party {tag}-{n}"})
 
 
 def run(
@@ -201,17 +201,34 @@ def run(
     run_sync(a, url)
     run_sync(b, url)
     run_sync(a, url)
-    change_fields(a, changes)
-    before, before_audit = hub.head(), audit_hw(url, a.site_id)
-    push = run_sync(a, url)
-    moved = hub_rows(url, before, hub.head())
-    carried = hub_audits(url, a.site_id, before_audit)
-    pull = run_sync(b, url)
-    run_sync(a, url)
-    run_sync(b, url)  # the audit events of the last pull travel now
+    # Field changes are taken ``rounds`` times too, each beside its own floor (measured
+    # straight after it); the figure is the round with the median ratio.
+    legs: list[tuple[float, float, float, float, int, int, int]] = []
+    for n in range(rounds):
+        change_fields(a, changes, tag=n)
+        before, before_audit = hub.head(), audit_hw(url, a.site_id)
+        push = run_sync(a, url)
+        moved = hub_rows(url, before, hub.head())
+        carried = hub_audits(url, a.site_id, before_audit)
+        pull = run_sync(b, url)
+        run_sync(a, url)
+        run_sync(b, url)  # the audit events of the last pull travel now
+        f_push = floor(url, moved, carried)
+        f_pull = floor(url, moved)
+        legs.append(
+            (
+                push.duration_s,
+                pull.duration_s,
+                f_push,
+                f_pull,
+                len(moved),
+                len(carried),
+                pull.pulled,
+            )
+        )
+    legs.sort(key=lambda g: (g[0] + g[1]) / (g[2] + g[3]))
+    push_s, pull_s, f_push, f_pull, n_moved, n_carried, n_pulled = legs[len(legs) // 2]
     noop = min(run_sync(b, url).duration_s for _ in range(5))
-    f_push = floor(url, moved, carried)
-    f_pull = floor(url, moved)
     f_noop = round_trip(url)
     # A hub holding N people and N incidents, pushed by a seeding desk.
     s, _ = Desk.init(tmp / f"{label}-seed.db", "S1", "Sgt S", PASS)
@@ -235,18 +252,22 @@ def run(
     first_s, f_first, first_pulled = firsts[len(firsts) // 2]
     print(f"\n== {label} hub ({url.split('://')[0]}) ==")
     line(
-        f"push of {changes:,} field changes ({len(moved):,} rows + {len(carried):,} audit)",
-        push.duration_s,
+        f"push of {changes:,} field changes ({n_moved:,} rows + {n_carried:,} audit)",
+        push_s,
         f_push,
     )
-    line(f"pull of those ({pull.pulled:,} rows)", pull.duration_s, f_pull)
-    total = push.duration_s + pull.duration_s
+    line(f"pull of those ({n_pulled:,} rows)", pull_s, f_pull)
     line(
         f"push + pull of {changes:,} field changes",
-        total,
+        push_s + pull_s,
         f_push + f_pull,
-        f"(target < {'2' if label == 'file' else '4'} s, <= 3x)",
+        f"(target < {'2' if label == 'file' else '4'} s, <= 3x; median of {rounds})",
     )
+    if rounds > 1:
+        each = ", ".join(
+            f"{p + q:.2f}/{fp + fq:.2f} s {(p + q) / (fp + fq):.1f}x" for p, q, fp, fq, *_ in legs
+        )
+        print(f"      each round, push + pull/floor: {each}")
     line("no-op sync", noop, f_noop, "(target < 0.1 s; floor: one hub round trip)")
     line(f"seeding push of {rows:,} people + {rows:,} incidents", seeded.duration_s, f_seeded)
     line(
@@ -262,8 +283,8 @@ def run(
         desk.close()
     hubmod.forget_engines()
     return {
-        f"{label}_push_s": push.duration_s,
-        f"{label}_pull_s": pull.duration_s,
+        f"{label}_push_s": push_s,
+        f"{label}_pull_s": pull_s,
         f"{label}_changes_floor_s": f_push + f_pull,
         f"{label}_noop_s": noop,
         f"{label}_first_sync_s": first_s,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import operator
 import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -544,6 +545,8 @@ def _lookup_chunk(conn: Connection) -> int:
 _ROW_COLUMNS = ("entity", "row_id", "seq", "ref_id", "data", "versions")
 _ROW_TYPES = ("text", "text", "bigint", "text", "text", "text")
 _AUDIT_COLUMNS = tuple(c.name for c in hub_audit.columns)
+assert _AUDIT_COLUMNS[0] == "site_id"  # filled from the batch; the rest from each event
+_audit_values = operator.itemgetter(*_AUDIT_COLUMNS[1:])
 
 
 def _pg_json_rows(types: Sequence[str]) -> str:
@@ -587,7 +590,7 @@ def _write_rows(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
 
 
 def _write_audits(conn: Connection, site_id: str, audits: Sequence[Mapping[str, Any]]) -> None:
-    rows = [tuple(site_id if c == "site_id" else a[c] for c in _AUDIT_COLUMNS) for a in audits]
+    rows = [(site_id, *_audit_values(a)) for a in audits]
     names = ", ".join(_AUDIT_COLUMNS)
     if conn.dialect.name == "postgresql":
         types = ["bigint" if c == "seq" else "text" for c in _AUDIT_COLUMNS]

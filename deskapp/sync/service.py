@@ -230,9 +230,18 @@ class _Run:
             if op == "update" and names:
                 for name in str(names).split(","):
                     last_touch[(entity, row_id, name)] = seq
+        # The fields each update still sends: none if later entries changed them all.
+        sent: dict[int, list[str]] = {}
+        for seq, entity, row_id, op, names, _, _ in entries:
+            if op == "update" and names:
+                fields = [
+                    n for n in str(names).split(",") if last_touch[(entity, row_id, n)] == seq
+                ]
+                if fields:
+                    sent[seq] = fields
         total = len(entries)
         self.report("push", 0, total)
-        parts = [entries[start : start + self.batch] for start in range(0, total, self.batch)]
+        parts = _parts(entries, sent, self.batch)
         # Each batch also carries the audit events next in line, so changes and events
         # cost one hub transaction and one desk commit together; events left when the
         # changes are done go in batches of their own. The next batch is read from the
@@ -242,7 +251,7 @@ class _Run:
 
             def load(index: int, audit_after: int) -> Any:
                 part = parts[index] if index < len(parts) else []
-                return ahead.submit(self._load, part, last_touch, marks, audit_after)
+                return ahead.submit(self._load, part, sent, marks, audit_after)
 
             index = 0
             coming = load(index, self.audit_hw)
@@ -265,12 +274,12 @@ class _Run:
     def _load(
         self,
         part: Sequence[tuple[Any, ...]],
-        last_touch: dict[tuple[str, str, str], int],
+        sent: dict[int, list[str]],
         marks: list[tuple[int, int]],
         audit_after: int,
     ) -> tuple[list[Change], list[dict[str, Any]]]:
         """A push batch: the changes of ``part`` and the audit events after ``audit_after``."""
-        changes = self._changes(part, last_touch, marks) if part else []
+        changes = self._changes(part, sent, marks) if part else []
         with self.desk.read() as conn:
             return changes, audit.events_after(conn, audit_after, self.batch * 2)
 
@@ -311,29 +320,21 @@ class _Run:
     def _changes(
         self,
         part: Sequence[tuple[Any, ...]],
-        last_touch: dict[tuple[str, str, str], int],
+        sent: dict[int, list[str]],
         marks: list[tuple[int, int]],
     ) -> list[Change]:
+        """The changes ``part`` sends; an update only with the fields in ``sent`` (and
+        its row is not read at all when it sends none)."""
         inserted: dict[str, set[str]] = {}
         updated: dict[str, set[str]] = {}
         edited: dict[str, set[str]] = {}  # per entity, the fields its updates touched
         keys: dict[str, set[str]] = {}
-        # The fields each update still sends: none if later entries changed them all, and
-        # then its row is not read at all (a record edited again and again offline).
-        sent: dict[int, list[str]] = {}
-        for seq, entity, row_id, op, names, _, _ in part:
+        for seq, entity, row_id, op, _, _, _ in part:
             if op == "insert":
                 inserted.setdefault(entity, set()).add(row_id)
-            elif op == "update":
-                fields = [
-                    n
-                    for n in str(names or "").split(",")
-                    if last_touch.get((entity, row_id, n)) == seq
-                ]
-                if fields:
-                    sent[seq] = fields
-                    updated.setdefault(entity, set()).add(row_id)
-                    edited.setdefault(entity, set()).update(fields)
+            elif op == "update" and seq in sent:
+                updated.setdefault(entity, set()).add(row_id)
+                edited.setdefault(entity, set()).update(sent[seq])
             elif op == "append":
                 keys.setdefault(entity, set()).add(row_id)
         rows: dict[tuple[str, str], dict[str, Any]] = {}
@@ -492,6 +493,25 @@ class _Run:
                 "desk's clock; this desk's clock was only moved forward by the allowed "
                 "maximum. Check the clocks of both machines."
             )
+
+
+def _parts(
+    entries: Sequence[tuple[Any, ...]], sent: dict[int, list[str]], batch: int
+) -> list[Sequence[tuple[Any, ...]]]:
+    """Outbox entries in push batches of at most ``batch`` entries that send something:
+    an update whose fields all changed again later sends nothing and rides along free
+    (a record edited again and again offline costs no extra hub transactions)."""
+    parts: list[Sequence[tuple[Any, ...]]] = []
+    start = live = 0
+    for k, entry in enumerate(entries):
+        if entry[3] != "update" or entry[0] in sent:
+            if live == batch:
+                parts.append(entries[start:k])
+                start, live = k, 0
+            live += 1
+    if start < len(entries):
+        parts.append(entries[start:])
+    return parts
 
 
 def _decode_rows(rows: Sequence[tuple[int, str, str, Any, str]]) -> list[merge.RemoteRow]:
