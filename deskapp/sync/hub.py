@@ -41,6 +41,7 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    literal_column,
     select,
     text,
     update,
@@ -526,19 +527,22 @@ class PushReceipt:
 
 
 def _key_in(conn: Connection, ids: Sequence[str]) -> Any:
-    """``row_id IN (…)``; on PostgreSQL as ``= ANY(array)``, which the planner answers
-    from the primary key however many ids there are (a long IN list it may scan for)."""
+    """``row_id IN (…)`` for any number of ids, answered from the primary key: on
+    PostgreSQL as ``= ANY(array)`` (a long IN list it may scan for), on SQLite through
+    one JSON array parameter (an IN list is bounded by its parameter limit, and each
+    length compiles anew)."""
     if conn.dialect.name == "postgresql":
         return hub_row.c.row_id == func.any(
             bindparam("ids", list(ids), type_=ARRAY(String()), literal_execute=False)
         )
-    return hub_row.c.row_id.in_(ids)
+    listed = select(literal_column("value", String)).select_from(
+        func.json_each(bindparam("ids", jsontext.dumps(list(ids))))
+    )
+    return hub_row.c.row_id.in_(listed.scalar_subquery())
 
 
-def _lookup_chunk(conn: Connection) -> int:
-    """Keys per lookup query: PostgreSQL takes one array (a round trip per query counts);
-    SQLite a bounded IN list."""
-    return 20000 if conn.dialect.name == "postgresql" else 500
+#: Keys per lookup query (the ids travel as one parameter).
+LOOKUP_CHUNK = 20000
 
 
 #: Columns of ``hub_row`` in the order ``_write_rows`` takes them.
@@ -629,7 +633,7 @@ def _apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
     keys_by_entity: dict[str, list[str]] = {}
     for c in changes:
         keys_by_entity.setdefault(c.entity, []).append(c.row_id)
-    lookup_chunk = _lookup_chunk(conn)
+    lookup_chunk = LOOKUP_CHUNK
     for entity, ids in keys_by_entity.items():
         unique = sorted(set(ids))
         for start in range(0, len(unique), lookup_chunk):
