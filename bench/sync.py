@@ -12,7 +12,9 @@ of the tables they are stored in. The rows are every row the figure wrote to the
 read from it: hub rows (keys, seqs and JSON payloads as stored) and, for a push, the
 audit events it carried (``hub_audit``). "push + pull" moves the rows twice, so its
 floor is the sum of the two legs' floors. The no-op sync's floor is one read
-transaction on the hub.
+transaction on the hub. Push + pull and the first sync are taken ``--rounds`` times, each
+beside a floor measured next to it (the machine's speed drifts), and the round with the
+median ratio is shown.
 
     DESKAPP_KDF_PROFILE=fast .venv/bin/python bench/sync.py            # full: --rows 100000
     DESKAPP_KDF_PROFILE=fast .venv/bin/python bench/sync.py --rows 20000 --no-pg
