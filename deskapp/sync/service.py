@@ -46,10 +46,10 @@ CONFLICT = Conflict.__table__  # type: ignore[attr-defined]
 BATCH = 2000
 #: Hub rows per pull batch (one desk transaction each): larger, since a new desk's first
 #: sync pulls everything and each batch costs a commit and a hub query. Two batches are in
-#: memory at once (the next is read ahead): the app syncing 200,000 rows into a new desk
-#: peaked at 228 MB with 5,000, 250 MB with 10,000 (goal: under 250 MB); 20,000 was ~6%
-#: faster than 5,000 but ~300 MB.
-PULL_BATCH = 5000
+#: memory at once (the next is read ahead), and the app's peak grows with the batch: the
+#: app syncing the 100k demo desk (566,486 rows) into a new desk peaked at 252 MB with
+#: 5,000 and 239 MB with 4,000 (goal: under 250 MB), for a first sync ~5% slower.
+PULL_BATCH = 4000
 
 K_URL = "sync_hub_url"
 K_HUB_ID = "sync_hub_id"

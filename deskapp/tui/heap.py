@@ -8,7 +8,8 @@ is frozen (moved out of the collector's reach; reference counting still frees it
 a full pass walks only what was made since: ~10 ms. Locking unfreezes, so the closed
 screens' reference cycles can be collected.
 
-At start the app asks glibc for at most two malloc arenas (``limit_arenas``). After a
+At start the app asks glibc for at most two malloc arenas and a fixed mmap threshold
+(``limit_arenas``). After a
 large sync the app hands memory back (``after_large_sync``): the desk's connections
 close (their page caches had filled) and freed heap is returned to the system, so reloading
 the lists afterwards starts from the app's usual size rather than on top of the sync's.
@@ -46,8 +47,11 @@ def after_large_sync(desk: Desk, pulled: int) -> None:
     _trim_heap()
 
 
-#: glibc's mallopt parameter for the number of malloc arenas (malloc.h: M_ARENA_MAX).
+#: glibc's mallopt parameters (malloc.h): the number of arenas, the mmap threshold.
 _M_ARENA_MAX = -8
+_M_MMAP_THRESHOLD = -3
+#: Blocks from this size up get their own mapping (glibc's starting value).
+MMAP_THRESHOLD = 128 * 1024
 
 
 def limit_arenas(count: int = 2) -> bool:
@@ -62,6 +66,11 @@ def limit_arenas(count: int = 2) -> bool:
     if libc is None:
         return False
     try:
+        # A fixed threshold for handing large blocks to mmap: glibc raises it each time
+        # such a block is freed, after which a sync's per-batch buffers (a batch's JSON
+        # text, SQLite's working tables) are carved from the heap and leave it holed;
+        # fixed, each is returned whole when freed.
+        libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
         return bool(libc.mallopt(_M_ARENA_MAX, count))
     except AttributeError:
         return False
