@@ -9,10 +9,10 @@ a full pass walks only what was made since: ~10 ms. Locking unfreezes, so the cl
 screens' reference cycles can be collected.
 
 At start the app asks glibc for at most two malloc arenas and a fixed mmap threshold
-(``limit_arenas``). After a
-large sync the app hands memory back (``after_large_sync``): the desk's connections
-close (their page caches had filled) and freed heap is returned to the system, so reloading
-the lists afterwards starts from the app's usual size rather than on top of the sync's.
+(``limit_arenas``). After a large sync the app hands memory back (``after_large_sync``):
+the desk's connections close (their page caches had filled) and freed heap is returned
+to the system, so reloading the lists afterwards starts from the app's usual size rather
+than on top of the sync's.
 """
 
 from __future__ import annotations
