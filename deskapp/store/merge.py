@@ -59,7 +59,6 @@ CONFLICT = Conflict.__table__  # type: ignore[attr-defined]
 ERASED_NAME = "[erased]"
 #: Insert-only tables holding a person's data, removed when the person is erased.
 PERSON_LINKED = ("contact", "event_person", "incident_person")
-CHUNK = 400
 
 
 # -- values on the wire --------------------------------------------------------------
@@ -253,26 +252,27 @@ def effective(versions: Mapping[str, Version], name: str) -> Version | None:
     return versions.get(name) or versions.get("*")
 
 
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
-
-
 def _ids_param(ids: Iterable[str]) -> str:
     """Ids as one JSON array parameter, for ``IN (SELECT value FROM json_each(?))``: one
     query however many (an IN list is bounded by SQLite's parameter limit, and each
     length compiles anew)."""
-    return json.dumps(list(ids))
+    return jsontext.dumps(list(ids))
+
+
+def id_in(column: Column[Any], ids: Iterable[str]) -> Any:
+    """``column IN (ids)`` on SQLite, the ids as one JSON array (``_ids_param``)."""
+    listed = select(literal_column("value", String)).select_from(
+        func.json_each(bindparam("ids", _ids_param(ids), unique=True))
+    )
+    return column.in_(listed.scalar_subquery())
 
 
 def rows_by_id(
     conn: Connection, table: Table, columns: Sequence[Column[Any]], ids: Iterable[str]
 ) -> dict[str, dict[str, Any]]:
     """The given columns (``id`` among them) of the rows with these ids, by id."""
-    listed = select(literal_column("value", String)).select_from(func.json_each(bindparam("ids")))
-    query = select(*columns).where(table.c.id.in_(listed.scalar_subquery()))
     names = [c.name for c in columns]
-    found = conn.execute(query, {"ids": _ids_param(ids)})
+    found = conn.execute(select(*columns).where(id_in(table.c.id, ids)))
     return {rec["id"]: rec for rec in (dict(zip(names, r, strict=True)) for r in found)}
 
 
@@ -655,23 +655,17 @@ def _merge_appended(tx: WriteTx, entity: str, rows: Sequence[RemoteRow]) -> Merg
     tx.touched.add(entity)
     names = append_key_columns(table)
     outcome = MergeOutcome()
-    present: set[str] = set()
     keys = [r.row_id for r in rows]
     if names == ["id"]:
-        for part in _chunks(keys):
-            present.update(
-                str(v)
-                for v in conn.execute(select(table.c.id).where(table.c.id.in_(part))).scalars()
-            )
+        present = _present(conn, table, keys)
     else:
-        for part in _chunks(keys):
-            for key in part:
-                where = split_append_key(table, key)
-                query = select(*[table.c[n] for n in names])
-                for n, v in where.items():
-                    query = query.where(table.c[n] == v)
-                if conn.execute(query).first() is not None:
-                    present.add(key)
+        present = set()
+        for key in keys:
+            query = select(*[table.c[n] for n in names])
+            for n, v in split_append_key(table, key).items():
+                query = query.where(table.c[n] == v)
+            if conn.execute(query).first() is not None:
+                present.add(key)
     inserts: list[dict[str, Any]] = []
     erased = 0
     for remote in rows:

@@ -41,7 +41,6 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
-    literal_column,
     select,
     text,
     update,
@@ -55,7 +54,7 @@ from deskapp.core import jsontext
 from deskapp.core.clock import utcnow
 from deskapp.core.errors import ConfigError, DeskError
 from deskapp.core.ids import uuid7
-from deskapp.store.merge import ERASED_NAME, PERSON_LINKED, Version
+from deskapp.store.merge import ERASED_NAME, PERSON_LINKED, Version, id_in
 
 SCHEMA_VERSION = 1
 KEYRING_SERVICE = "deskapp-hub"
@@ -535,10 +534,7 @@ def _key_in(conn: Connection, ids: Sequence[str]) -> Any:
         return hub_row.c.row_id == func.any(
             bindparam("ids", list(ids), type_=ARRAY(String()), literal_execute=False)
         )
-    listed = select(literal_column("value", String)).select_from(
-        func.json_each(bindparam("ids", jsontext.dumps(list(ids))))
-    )
-    return hub_row.c.row_id.in_(listed.scalar_subquery())
+    return id_in(hub_row.c.row_id, ids)
 
 
 #: Keys per lookup query (the ids travel as one parameter).
@@ -633,11 +629,10 @@ def _apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
     keys_by_entity: dict[str, list[str]] = {}
     for c in changes:
         keys_by_entity.setdefault(c.entity, []).append(c.row_id)
-    lookup_chunk = LOOKUP_CHUNK
     for entity, ids in keys_by_entity.items():
         unique = sorted(set(ids))
-        for start in range(0, len(unique), lookup_chunk):
-            part = unique[start : start + lookup_chunk]
+        for start in range(0, len(unique), LOOKUP_CHUNK):
+            part = unique[start : start + LOOKUP_CHUNK]
             found = conn.execute(
                 select(hub_row.c.row_id, hub_row.c.data, hub_row.c.versions).where(
                     hub_row.c.entity == entity, _key_in(conn, part)
@@ -658,10 +653,10 @@ def _apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
     # that desk heard of the erasure arrives as a tombstone, never as data.
     refs = sorted({c.ref_id for c in changes if c.entity in PERSON_LINKED and c.ref_id})
     already_erased: set[str] = set()
-    for start in range(0, len(refs), lookup_chunk):
+    for start in range(0, len(refs), LOOKUP_CHUNK):
         for found in conn.execute(
             select(hub_row.c.row_id, hub_row.c.data).where(
-                hub_row.c.entity == "person", _key_in(conn, refs[start : start + lookup_chunk])
+                hub_row.c.entity == "person", _key_in(conn, refs[start : start + LOOKUP_CHUNK])
             )
         ):
             person = json.loads(found.data) if found.data else {}
