@@ -224,21 +224,16 @@ class _Run:
                     "SELECT outbox_seq, cursor FROM sync_mark ORDER BY outbox_seq"
                 )
             ]
-        # A field is sent with the last entry that changed it (later edits supersede).
-        last_touch: dict[tuple[str, str, str], int] = {}
-        for seq, entity, row_id, op, names, _, _ in entries:
-            if op == "update" and names:
-                for name in str(names).split(","):
-                    last_touch[(entity, row_id, name)] = seq
-        # The fields each update still sends: none if later entries changed them all.
+        # A field is sent with the last entry that changed it (later edits supersede):
+        # walking back from the newest, an update sends the fields no later one took.
         sent: dict[int, list[str]] = {}
-        for seq, entity, row_id, op, names, _, _ in entries:
+        taken: set[tuple[str, str, str]] = set()
+        for seq, entity, row_id, op, names, _, _ in reversed(entries):
             if op == "update" and names:
-                fields = [
-                    n for n in str(names).split(",") if last_touch[(entity, row_id, n)] == seq
-                ]
+                fields = [n for n in str(names).split(",") if (entity, row_id, n) not in taken]
                 if fields:
                     sent[seq] = fields
+                    taken.update((entity, row_id, n) for n in fields)
         total = len(entries)
         self.report("push", 0, total)
         parts = _parts(entries, sent, self.batch)
@@ -249,15 +244,17 @@ class _Run:
         # state; sending changes only the outbox and the sync state).
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="deskapp-push") as ahead:
 
+            def part_at(index: int) -> Sequence[tuple[Any, ...]]:
+                return parts[index] if index < len(parts) else []
+
             def load(index: int, audit_after: int) -> Any:
-                part = parts[index] if index < len(parts) else []
-                return ahead.submit(self._load, part, sent, marks, audit_after)
+                return ahead.submit(self._load, part_at(index), sent, marks, audit_after)
 
             index = 0
             coming = load(index, self.audit_hw)
             while True:
                 changes, audits = coming.result()
-                part = parts[index] if index < len(parts) else []
+                part = part_at(index)
                 if not part and not audits:
                     return
                 if self.cancelled():
