@@ -2,9 +2,8 @@
 
 A new desk's first sync brings 200,000 rows, none of them here yet. Decoding each row's
 JSON into Python objects and binding every value back cost more than the inserts
-themselves, and held the GIL against the thread reading the next batch from the hub.
-Here SQLite's own JSON functions turn the text into the stored values: one statement for
-a batch, no Python object per field, the GIL released throughout.
+themselves. Here SQLite's own JSON functions turn the text into the stored values: one
+statement for a batch, no Python object per field, the GIL released throughout.
 
 The values are exactly those of ``merge.insert_values`` (the Python way): text and
 numbers as sent, flags as 0/1, dates as sent, times re-punctuated from the canonical

@@ -14,11 +14,11 @@ Cancelling stops between batches; whatever committed stays committed and consist
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, text
 
-from deskapp.core import jsontext
+from deskapp.core import collector, jsontext
 from deskapp.core.clock import utcnow
 from deskapp.core.errors import ConfigError
 from deskapp.store import audit, merge, search_index
@@ -209,6 +209,36 @@ class _Run:
 
     # -- push -----------------------------------------------------------------------
     def push(self) -> None:
+        # The cyclic collector rests while the outbox is read and while each batch is
+        # made and sent (see core.collector); it runs between batches.
+        with collector.paused():
+            entries, marks, sent = self._outbox()
+        total = len(entries)
+        self.report("push", 0, total)
+        parts = _parts(entries, sent, self.batch)
+        # Each batch also carries the audit events next in line, so changes and events
+        # cost one hub transaction and one desk commit together; events left when the
+        # changes are done go in batches of their own. Batches are read and sent in turn:
+        # reading the next on a second thread while one was at the hub was slower (the
+        # two threads handed the GIL to and fro at every SQLite step).
+        for index in itertools.count():
+            with collector.paused():
+                part = parts[index] if index < len(parts) else []
+                changes, audits = self._load(part, sent, marks, self.audit_hw)
+                if (not part and not audits) or self.cancelled():
+                    return
+                audit_to = int(audits[-1]["seq"]) if audits else self.audit_hw
+                hw = int(part[-1][0]) if part else self.pushed_hw
+                self._send(changes, audits, hw, audit_to)
+            self.result.pushed += len(part)
+            self.result.audit_pushed += len(audits)
+            if part:
+                self.report("push", self.result.pushed, total)
+
+    def _outbox(
+        self,
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[int, int]], dict[int, list[str]]]:
+        """The entries to push, the sync marks, and the fields each update still sends."""
         with self.desk.read() as conn:
             entries = [
                 tuple(r)
@@ -234,39 +264,7 @@ class _Run:
                 if fields:
                     sent[seq] = fields
                     taken.update((entity, row_id, n) for n in fields)
-        total = len(entries)
-        self.report("push", 0, total)
-        parts = _parts(entries, sent, self.batch)
-        # Each batch also carries the audit events next in line, so changes and events
-        # cost one hub transaction and one desk commit together; events left when the
-        # changes are done go in batches of their own. The next batch is read from the
-        # desk on a second thread while this one is at the hub (reads see committed
-        # state; sending changes only the outbox and the sync state).
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="deskapp-push") as ahead:
-
-            def part_at(index: int) -> Sequence[tuple[Any, ...]]:
-                return parts[index] if index < len(parts) else []
-
-            def load(index: int, audit_after: int) -> Any:
-                return ahead.submit(self._load, part_at(index), sent, marks, audit_after)
-
-            index = 0
-            coming = load(index, self.audit_hw)
-            while True:
-                changes, audits = coming.result()
-                part = part_at(index)
-                if not part and not audits:
-                    return
-                if self.cancelled():
-                    return
-                audit_to = int(audits[-1]["seq"]) if audits else self.audit_hw
-                index += 1
-                coming = load(index, audit_to)
-                self._send(changes, audits, int(part[-1][0]) if part else self.pushed_hw, audit_to)
-                self.result.pushed += len(part)
-                self.result.audit_pushed += len(audits)
-                if part:
-                    self.report("push", self.result.pushed, total)
+        return entries, marks, sent
 
     def _load(
         self,
@@ -427,19 +425,18 @@ class _Run:
         is rebuilt once afterwards instead of kept in step (see store.search_index)."""
         done = 0
         self.report("pull", 0, total)
-        # The next batch is read from the hub (and decoded) on a second thread while this
-        # one is merged: both databases do their work outside the GIL, so the reading
-        # hides behind the writing. Hub rows past a seq never change, so reading ahead
-        # is the same read as after the commit.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="deskapp-pull") as ahead:
-            coming = ahead.submit(self._fetch, self.cursor)
-            while True:
-                if self.cancelled():
-                    return
-                rows, remote = coming.result()
+        # Batches are read from the hub and merged in turn, the cyclic collector resting
+        # in each. (Reading the next batch on a second thread while one is merged was
+        # slower for a small pull, the two threads handing the GIL to and fro at every
+        # SQLite step, and made no difference that showed through the noise to a first
+        # sync.)
+        while True:
+            if self.cancelled():
+                return
+            with collector.paused():
+                rows, remote = self._fetch(self.cursor)
                 if not rows:
                     break
-                coming = ahead.submit(self._fetch, rows[-1][0])
                 with self.desk.write(streaming=defer_index) as tx:
                     if defer_index:
                         search_index.defer(tx.conn)
@@ -447,9 +444,9 @@ class _Run:
                     self.cursor = rows[-1][0]
                     _set(tx.conn, {K_CURSOR: self.cursor})
                     _mark(tx.conn, self.cursor)
-                self._absorb(outcome)
-                done += len(rows)
-                self.report("pull", done, max(total, done))
+            self._absorb(outcome)
+            done += len(rows)
+            self.report("pull", done, max(total, done))
 
     def _pull_conflicts(self) -> None:
         while True:

@@ -236,3 +236,39 @@ def test_audit_log_reaches_the_hub_once_and_verifiable(
         assert audit._digest(prev, rebuilt) == theirs["hash"]  # verifiable at the hub
         prev = theirs["hash"]
     assert run_sync(a, hub_url).audit_pushed == len(mine) - len(held)
+
+
+def test_batches_run_with_the_collector_paused_and_it_resumes(
+    file_hub: str, desks: tuple[Desk, Desk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each push and pull batch runs with the cyclic collector paused (a full collection
+    walks every object in the process, and a large batch triggered several), and the
+    collector is on again when the sync is done."""
+    import gc
+
+    from deskapp.store import merge
+    from deskapp.sync.hub import Hub
+
+    seen: list[tuple[str, bool]] = []
+    real_push, real_merge = Hub.push, merge.apply_remote
+
+    def push(self: Hub, batch):  # type: ignore[no-untyped-def]
+        seen.append(("push", gc.isenabled()))
+        return real_push(self, batch)
+
+    def apply_remote(tx, rows, pushed_hw):  # type: ignore[no-untyped-def]
+        seen.append(("pull", gc.isenabled()))
+        return real_merge(tx, rows, pushed_hw)
+
+    monkeypatch.setattr(Hub, "push", push)
+    monkeypatch.setattr(merge, "apply_remote", apply_remote)
+    a, b = desks
+    for n in range(5):
+        people.add_person(a, name=f"Person {n}")
+    gc.enable()
+    run_sync(a, file_hub, batch_size=2)
+    run_sync(b, file_hub, batch_size=2)
+    assert gc.isenabled()
+    assert {phase for phase, _ in seen} == {"push", "pull"}
+    assert len(seen) > 4  # several batches each way
+    assert not any(enabled for _, enabled in seen)
