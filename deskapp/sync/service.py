@@ -45,10 +45,10 @@ CONFLICT = Conflict.__table__  # type: ignore[attr-defined]
 #: Outbox entries per push batch (one hub transaction each).
 BATCH = 2000
 #: Hub rows per pull batch (one desk transaction each): larger, since a new desk's first
-#: sync pulls everything and each batch costs a commit and a hub query. Two batches are in
-#: memory at once (the next is read ahead), and the app's peak grows with the batch: the
-#: app syncing the 100k demo desk (566,486 rows) into a new desk peaked at 252 MB with
-#: 5,000 and 239 MB with 4,000 (goal: under 250 MB), for a first sync ~5% slower.
+#: sync pulls everything and each batch costs a commit and a hub query. The app's peak
+#: memory grows with the batch: the app syncing the 100k demo desk (566,486 rows) into a
+#: new desk peaked at 252 MB with 5,000 and 239 MB with 4,000 (goal: under 250 MB), when
+#: the next batch was also read ahead; read in turn, 236 MB with 4,000.
 PULL_BATCH = 4000
 
 K_URL = "sync_hub_url"
