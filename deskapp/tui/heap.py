@@ -61,8 +61,8 @@ def limit_arenas(count: int = 2) -> bool:
     core), and memory freed in one is not reused by another: when a large pull decoded
     rows on a read-ahead thread and freed them on the writer, a first sync of the
     100,000-row demo desk peaked at ~256 MB instead of ~230 MB (the app's sync worker and
-    its screen are still two such threads). Called before the app starts its
-    threads; elsewhere (macOS, Windows, musl) there is no such setting and nothing to do."""
+    its screen are still two such threads). Called before the app starts its threads;
+    elsewhere (macOS, Windows, musl) there is no such setting and nothing to do."""
     libc = _libc()
     if libc is None:
         return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -9,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from deskapp.store import audit, incidents, people
+from deskapp.store import audit, incidents, merge, people
 from deskapp.store.desk import Desk
 from deskapp.store.models import AuditEvent
 from deskapp.sync import list_conflicts, resolve_conflict, run_sync, status
-from deskapp.sync.hub import hub_audit, open_hub
+from deskapp.sync.hub import Hub, hub_audit, open_hub
 
 from .conftest import desk_state, hub_state, make_desk
 
@@ -244,11 +245,6 @@ def test_batches_run_with_the_collector_paused_and_it_resumes(
     """Each push and pull batch runs with the cyclic collector paused (a full collection
     walks every object in the process, and a large batch triggered several), and the
     collector is on again when the sync is done."""
-    import gc
-
-    from deskapp.store import merge
-    from deskapp.sync.hub import Hub
-
     seen: list[tuple[str, bool]] = []
     real_push, real_merge = Hub.push, merge.apply_remote
 
