@@ -27,13 +27,15 @@ from deskapp.store.writes import _scalar_default, bulk_columns
 
 #: Filled with the pull's time when a row has none (as ``merge._fill_times``).
 FILLED = ("created_at", "updated_at")
+#: Stands in the bound values for the pull's time.
+NOW = object()
 
 
 @dataclass(frozen=True)
 class _Statements:
     insert: str  # inserts the rows every value of which this path takes exactly
     left: str  # the positions of the others
-    params: tuple[Any, ...]  # the stored defaults, in the order the insert binds them
+    params: tuple[Any, ...]  # the values it binds after the batch: defaults, and NOW
 
 
 #: Times as ``encode_value`` writes them (UTC; microseconds unless there are none);
@@ -100,18 +102,24 @@ def _statements(table: Table) -> _Statements:
         path = f"'$.{column.name}'"
         fields.append(f"d ->> {path} AS {v}")
         stored, taken, default = _column(column, v, path)
-        # A column the row lacks takes its default; one it holds as null stays null.
-        stored = f"CASE WHEN {v} IS NULL AND json_type(d, {path}) IS NULL THEN ? ELSE {stored} END"
+        # A column the row lacks takes its default; one it holds as null stays null
+        # (which is the same when the default is null: no lookup of the key then).
+        if default is not None:
+            stored = (
+                f"CASE WHEN {v} IS NULL AND json_type(d, {path}) IS NULL THEN ? ELSE {stored} END"
+            )
+            params.append(default)
         if column.name in FILLED:
             stored = f"coalesce({stored}, ?)"
+            params.append(NOW)
         values.append(stored)
         checks.append(taken)
-        params.append(default)
-    # MATERIALIZED: each row's JSON is parsed once (into JSONB), and each field read once,
-    # rather than once for every expression that uses it.
+    # jsonb_each hands each row over as JSONB (json_each gave it as text, to be parsed
+    # again). MATERIALIZED: each field is read once, rather than once for every
+    # expression that uses it.
     source = (
-        "WITH src AS MATERIALIZED (SELECT key AS k, value ->> 0 AS i, jsonb(value -> 1) AS d "
-        "FROM json_each(?)), "
+        "WITH src AS MATERIALIZED (SELECT key AS k, value ->> 0 AS i, "
+        "jsonb_extract(value, '$[1]') AS d FROM jsonb_each(?)), "
         f"vals AS MATERIALIZED (SELECT k, i, d, {', '.join(fields)} FROM src) "
     )
     every = " AND ".join(checks)
@@ -136,13 +144,7 @@ def insert_json(
         return []
     made = _statements(table)
     batch = "[" + ",".join(f"[{json.dumps(row_id)},{raw}]" for row_id, raw in rows) + "]"
-    params: list[Any] = [batch]
-    for column, default in zip(
-        (c for c in bulk_columns(table) if c.name != "id"), made.params, strict=True
-    ):
-        params.append(default)
-        if column.name in FILLED:
-            params.append(now)
+    params = [batch, *(now if p is NOW else p for p in made.params)]
     inserted = conn.exec_driver_sql(made.insert, tuple(params)).rowcount
     if inserted == len(rows):
         return []
