@@ -56,16 +56,19 @@ def _column(column: Column[Any], v: str, path: str) -> tuple[str, str, Any]:
         stored = (
             f"{day_time} || CASE WHEN length({v}) = 32 THEN substr({v}, 20, 7) ELSE '.000000' END"
         )
-        # The pattern, and SQLite reading it as the same time: no 30 February (SQLite
-        # takes 24:00 as a time of the day, Python does not).
+        # The pattern, and a real time of a real day: no 24:00 (SQLite takes it, Python
+        # does not), no 13th month, no 30 February. Only a day past the 28th is put to
+        # SQLite's calendar: date() costs more than the rest of the check together.
         taken = (
             f"{v} IS NULL OR (({v} GLOB '{TIME}{MICRO}+00:00' OR {v} GLOB '{TIME}+00:00')"
-            f" AND substr({v}, 12, 2) < '24' AND datetime({day_time}) = {day_time})"
+            f" AND substr({v}, 12, 2) < '24' AND substr({v}, 6, 2) BETWEEN '01' AND '12'"
+            f" AND (substr({v}, 9, 2) BETWEEN '01' AND '28'"
+            f" OR date(substr({v}, 1, 10)) IS substr({v}, 1, 10)))"
         )
     elif isinstance(column.type, Date):
         default = None if default is None else default.isoformat()
         stored = v
-        taken = f"{v} IS NULL OR ({v} GLOB '{DATE}' AND date({v}) = {v})"
+        taken = f"{v} IS NULL OR ({v} GLOB '{DATE}' AND date({v}) IS {v})"
     elif isinstance(column.type, Boolean):
         default = None if default is None else int(default)
         stored = v  # JSON true/false come out as 1/0
@@ -73,11 +76,13 @@ def _column(column: Column[Any], v: str, path: str) -> tuple[str, str, Any]:
     else:  # text and numbers are stored as sent; JSON objects and arrays are refused
         stored = v
         # (->> gives an object or array as its JSON text: told apart from a string only
-        # when it could be one.)
+        # when it could be one, in a row whose text could hold one at all.)
         taken = (
-            f"typeof({v}) != 'text' OR substr({v}, 1, 1) NOT IN ('{{', '[')"
+            f"flat OR typeof({v}) != 'text' OR substr({v}, 1, 1) NOT IN ('{{', '[')"
             f" OR json_type(d, {path}) = 'text'"
         )
+    # (Each check is true or false, never null: SQLite's date() gives null for no date,
+    # hence IS. A null check would leave its row neither inserted nor handed back.)
     return stored, f"({taken})", default
 
 
@@ -116,11 +121,11 @@ def _statements(table: Table) -> _Statements:
         checks.append(taken)
     # jsonb_each hands each row over as JSONB (json_each gave it as text, to be parsed
     # again). MATERIALIZED: each field is read once, rather than once for every
-    # expression that uses it.
+    # expression that uses it. ``flat``: the row's text holds no nested object or array.
     source = (
         "WITH src AS MATERIALIZED (SELECT key AS k, value ->> 0 AS i, "
-        "jsonb_extract(value, '$[1]') AS d FROM jsonb_each(?)), "
-        f"vals AS MATERIALIZED (SELECT k, i, d, {', '.join(fields)} FROM src) "
+        "jsonb_extract(value, '$[1]') AS d, value ->> 2 AS flat FROM jsonb_each(?)), "
+        f"vals AS MATERIALIZED (SELECT k, i, d, flat, {', '.join(fields)} FROM src) "
     )
     every = " AND ".join(checks)
     found = _cache[table.name] = _Statements(
@@ -134,6 +139,13 @@ def _statements(table: Table) -> _Statements:
     return found
 
 
+def _flat(raw: str) -> int:
+    """1 if the JSON object ``raw`` can hold no object or array (no bracket in its text
+    but its own braces): its fields' checks then need not ask. A string holding a
+    bracket only costs its row the longer check."""
+    return int("[" not in raw and raw.count("{") == 1)
+
+
 def insert_json(
     conn: Connection, table: Table, rows: Sequence[tuple[str, str]], now: str
 ) -> list[int]:
@@ -143,7 +155,9 @@ def insert_json(
     if not rows:
         return []
     made = _statements(table)
-    batch = "[" + ",".join(f"[{json.dumps(row_id)},{raw}]" for row_id, raw in rows) + "]"
+    batch = (
+        "[" + ",".join(f"[{json.dumps(row_id)},{raw},{_flat(raw)}]" for row_id, raw in rows) + "]"
+    )
     params = [batch, *(now if p is NOW else p for p in made.params)]
     inserted = conn.exec_driver_sql(made.insert, tuple(params)).rowcount
     if inserted == len(rows):

@@ -33,9 +33,12 @@ times = st.datetimes(
 odd_times = st.sampled_from(
     ["2026-12-03T10:00:00+00:00", "2026-12-03T10:00:00Z", "2026-12-03T10:00:00.5+00:00",
      "2026-12-03T11:00:00.000000+01:00", "2026-02-30T10:00:00.000000+00:00",
-     "2026-12-03 10:00:00.000000+00:00", "2026-12-03T24:00:00.000000+00:00", "soon", 17]
+     "2026-12-03 10:00:00.000000+00:00", "2026-12-03T24:00:00.000000+00:00", "soon", 17,
+     "2026-13-03T10:00:00.000000+00:00", "2026-00-03T10:00:00.000000+00:00",
+     "2026-12-00T10:00:00.000000+00:00", "2026-04-31T10:00:00.000000+00:00",
+     "2026-12-32T10:00:00.000000+00:00", "2025-02-29T10:00:00.000000+00:00"]
 )  # fmt: skip
-odd_dates = st.sampled_from(["20261203", "2026-02-30", "2026-12-03T00:00", "", 3])
+odd_dates = st.sampled_from(["20261203", "2026-02-30", "2026-13-03", "2026-12-03T00:00", "", 3])
 odd_flags = st.sampled_from(["yes", "", 2, 0.5])
 odd_text = st.sampled_from([{"a": 1}, [1, 2]])
 
@@ -131,10 +134,12 @@ def test_a_row_held_in_an_unusual_form_is_left_to_the_python_way(desk: Desk) -> 
         ("c", {**usual, "due_at": "2026-02-30T10:00:00.000000+00:00"}),  # refused by Python
         ("d", {**usual, "summary": {"nested": True}}),  # refused by Python
         ("e", {**usual, "review_date": "2026-12-05"}),
+        ("f", {**usual, "summary": "[x] {y}", "due_at": "2024-02-29T10:00:00+00:00"}),
+        ("g", {**usual, "summary": ["a list"]}),  # refused by Python
     ]
     with desk.engine.connect() as conn, conn.begin() as tx:
         left = insert_json(conn, table, [(i, json.dumps(w)) for i, w in rows], NOW)
-        assert left == [1, 2, 3]
+        assert left == [1, 2, 3, 6]
         stored = _stored(conn, table, "a")
         layout = [c.name for c in bulk_columns(table)]
         assert stored[layout.index("due_at")] == "2026-12-04 10:00:00.123456"
@@ -143,4 +148,8 @@ def test_a_row_held_in_an_unusual_form_is_left_to_the_python_way(desk: Desk) -> 
             stored[layout.index("status")] == _python_way(table, "a", usual)[layout.index("status")]
         )
         assert _stored(conn, table, "e")[layout.index("review_date")] == "2026-12-05"
+        # Brackets in a string, a leap day: taken.
+        f = _stored(conn, table, "f")
+        assert f[layout.index("summary")] == "[x] {y}"
+        assert f[layout.index("due_at")] == "2024-02-29 10:00:00.000000"
         tx.rollback()
