@@ -192,7 +192,7 @@ def change_fields(desk: Desk, changes: int, tag: int = 0) -> None:
 
 
 def run(
-    label: str, url: str, rows: int, changes: int, tmp: Path, rounds: int = 3
+    label: str, url: str, rows: int, changes: int, tmp: Path, rounds: int = 5
 ) -> dict[str, float]:
     hub = open_hub(url)
     hub.initialise()
@@ -302,7 +302,10 @@ def main() -> None:
     parser.add_argument("--no-pg", action="store_true")
     parser.add_argument("--no-file", action="store_true")
     parser.add_argument(
-        "--rounds", type=int, default=3, help="first syncs, each in turn with its floor"
+        "--rounds",
+        type=int,
+        default=5,
+        help="rounds of push + pull and of first sync, each beside its floor",
     )
     args = parser.parse_args()
     figures: dict[str, float] = {}
