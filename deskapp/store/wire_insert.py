@@ -45,6 +45,18 @@ MICRO = ".[0-9][0-9][0-9][0-9][0-9][0-9]"
 DATE = "[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]"
 
 
+def _real_day(v: str) -> str:
+    """Whether ``v``, which starts with digits in the form ``YYYY-MM-DD``, names a real day:
+    no 13th month, no 30 February. Only a day past the 28th is put to SQLite's calendar:
+    date() costs more than the rest of the check together (and gives null for no date,
+    hence IS)."""
+    day = f"substr({v}, 1, 10)"
+    return (
+        f"substr({v}, 6, 2) BETWEEN '01' AND '12' AND (substr({v}, 9, 2) BETWEEN '01' AND '28'"
+        f" OR date({day}) IS {day})"
+    )
+
+
 def _column(column: Column[Any], v: str, path: str) -> tuple[str, str, Any]:
     """SQL for one column whose wire value is ``v`` (read from ``path`` of the row's
     JSON ``d``): the value as stored, the condition under which this path takes it
@@ -57,18 +69,15 @@ def _column(column: Column[Any], v: str, path: str) -> tuple[str, str, Any]:
             f"{day_time} || CASE WHEN length({v}) = 32 THEN substr({v}, 20, 7) ELSE '.000000' END"
         )
         # The pattern, and a real time of a real day: no 24:00 (SQLite takes it, Python
-        # does not), no 13th month, no 30 February. Only a day past the 28th is put to
-        # SQLite's calendar: date() costs more than the rest of the check together.
+        # does not).
         taken = (
             f"{v} IS NULL OR (({v} GLOB '{TIME}{MICRO}+00:00' OR {v} GLOB '{TIME}+00:00')"
-            f" AND substr({v}, 12, 2) < '24' AND substr({v}, 6, 2) BETWEEN '01' AND '12'"
-            f" AND (substr({v}, 9, 2) BETWEEN '01' AND '28'"
-            f" OR date(substr({v}, 1, 10)) IS substr({v}, 1, 10)))"
+            f" AND substr({v}, 12, 2) < '24' AND {_real_day(v)})"
         )
     elif isinstance(column.type, Date):
         default = None if default is None else default.isoformat()
         stored = v
-        taken = f"{v} IS NULL OR ({v} GLOB '{DATE}' AND date({v}) IS {v})"
+        taken = f"{v} IS NULL OR ({v} GLOB '{DATE}' AND {_real_day(v)})"
     elif isinstance(column.type, Boolean):
         default = None if default is None else int(default)
         stored = v  # JSON true/false come out as 1/0
@@ -81,8 +90,8 @@ def _column(column: Column[Any], v: str, path: str) -> tuple[str, str, Any]:
             f"flat OR typeof({v}) != 'text' OR substr({v}, 1, 1) NOT IN ('{{', '[')"
             f" OR json_type(d, {path}) = 'text'"
         )
-    # (Each check is true or false, never null: SQLite's date() gives null for no date,
-    # hence IS. A null check would leave its row neither inserted nor handed back.)
+    # (Each check is true or false, never null: a null one would leave its row neither
+    # inserted nor handed back.)
     return stored, f"({taken})", default
 
 
