@@ -235,7 +235,7 @@ class UnlockScreen(_FormScreen):
             except AuthError as exc:
                 delay = 0.0
                 with contextlib.suppress(DeskError):
-                    delay = load_slots(path).required_delay(officer)
+                    delay = load_slots(path).required_delay()
                 self.post_message(Failed(str(exc), delay))
                 return
             except DeskError as exc:
