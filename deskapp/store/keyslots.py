@@ -801,10 +801,11 @@ class KeySlots:
         slot, priv = found
         keys = self._open_all(slot, priv)
         with self._changing(attempts=_Attempts()):
-            if slot.legacy:  # an old slot: move it to the current scheme while we can
+            if slot.legacy:  # an old slot: move it to the current scheme while we can,
+                # at today's cost (version 1 let an environment variable cheapen it)
                 index = self._slots.index(slot)
                 slot = self._slots[index] = self._rewrap(
-                    slot, priv, keys, officer_id, passphrase, slot.kdf
+                    slot, priv, keys, officer_id, passphrase, None
                 )
         self._unlocked = (officer_id, slot.public)
         return slot, priv, keys

@@ -17,7 +17,7 @@ from typing import Any
 from deskapp.core.domain import OfficerRole
 from deskapp.store import officers, people
 from deskapp.store.desk import Desk
-from deskapp.store.keyslots import KeySlots
+from deskapp.store.keyslots import KdfParams, KeySlots, use_kdf
 from deskapp.store.paths import slots_path
 
 V1_DESK = Path(__file__).parent / "data" / "v1-desk"  # made by the version-1 code
@@ -88,8 +88,15 @@ def test_version_1_key_file_opens_and_is_rewritten(tmp_path: Path) -> None:
 
     # The other officer's old slot still opens (then moves to the new scheme), as does
     # the recovery key; the upgraded file keeps working for both.
-    Desk.open(path, "supA", V1_PASS["supA"]).close()
-    assert not any(s.get("legacy") for s in json.loads(keys.read_bytes())["slots"])
+    previous = use_kdf(KdfParams())  # what a shipped command uses
+    try:
+        Desk.open(path, "supA", V1_PASS["supA"]).close()
+    finally:
+        use_kdf(previous)
+    slots = json.loads(keys.read_bytes())["slots"]
+    assert not any(s.get("legacy") for s in slots)
+    # The old slot had been made cheap (t=1, 8 MiB); moved over, it costs the real profile.
+    assert {s["kdf"]["memory_kib"] for s in slots if "kdf" in s} == {8192, 65536}
     recovery = (V1_DESK / "recovery.txt").read_text().strip()
     with Desk.open(path, "offA", recovery_key=recovery) as desk:
         assert desk.slots.has_officer("supA", desk.data_key)
