@@ -10,6 +10,7 @@ import keyring
 import pytest
 from keyring.backends import fail
 
+from deskapp.store import keyslots
 from deskapp.store.desk import Desk
 from deskapp.store.keyslots import FAST_KDF, use_kdf
 
@@ -33,7 +34,7 @@ def _isolated(
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("DESKAPP_CONFIG", str(home / "config" / "deskapp" / "settings.toml"))
-    monkeypatch.setenv("DESKAPP_BACKOFF_BASE", "0.01")
+    monkeypatch.setattr(keyslots, "BACKOFF_BASE", 0.01)
     for name in ("DESKAPP_DB", "DESKAPP_OFFICER", "DESKAPP_PASSPHRASE", "DESKAPP_NEW_PASSPHRASE"):
         monkeypatch.delenv(name, raising=False)
     previous = keyring.get_keyring()

@@ -46,7 +46,6 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from deskapp.core.errors import (
     AuthError,
-    ConfigError,
     DatabaseCorrupt,
     DatabaseMissing,
     StorageFull,
@@ -60,9 +59,9 @@ KEY_LEN = 32
 KEYRING_SERVICE = "deskapp"
 RECOVERY_LABEL = "recovery"
 MAX_DELAY = 30.0
-# Back-off base in seconds; None means read DESKAPP_BACKOFF_BASE (default 1.0) at each call,
-# so tests and the CLI can change the environment after import.
-BACKOFF_BASE: float | None = None
+# Back-off base in seconds. Tests shorten it in code; like the key derivation's cost, no
+# environment variable may shorten it for a shipped command.
+BACKOFF_BASE = 1.0
 
 _TAG = 16  # AES-GCM tag length
 _NONCE = 12
@@ -184,19 +183,6 @@ def _argon2(passphrase: str, salt: bytes, kdf: KdfParams) -> bytes:
     )
 
 
-def _backoff_base() -> float:
-    if BACKOFF_BASE is not None:
-        return BACKOFF_BASE
-    raw = os.environ.get("DESKAPP_BACKOFF_BASE", "1.0")
-    try:
-        value = float(raw)
-    except ValueError:
-        value = float("nan")
-    if not value >= 0:  # also rejects NaN
-        raise ConfigError(f"DESKAPP_BACKOFF_BASE must be a number of seconds, not {raw!r}.")
-    return value
-
-
 def _require_officer_id(officer_id: str) -> None:
     if not officer_id.strip():
         raise ValidationError("The officer id must not be empty.")
@@ -236,7 +222,7 @@ def _delay_after(failures: int) -> float:
     """The wait before the attempt that follows ``failures`` wrong ones."""
     if failures < 2:
         return 0.0
-    return min(_backoff_base() * 2.0 ** min(failures - 2, 16), MAX_DELAY)
+    return min(BACKOFF_BASE * 2.0 ** min(failures - 2, 16), MAX_DELAY)
 
 
 @contextlib.contextmanager

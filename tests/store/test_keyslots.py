@@ -20,12 +20,12 @@ from keyring.compat import properties
 
 from deskapp.core.errors import (
     AuthError,
-    ConfigError,
     DatabaseCorrupt,
     DatabaseMissing,
     StorageFull,
     ValidationError,
 )
+from deskapp.store import keyslots
 from deskapp.store.keyslots import (
     FAST_KDF,
     KdfParams,
@@ -70,7 +70,7 @@ class BrokenKeyring(MemoryKeyring):
 
 @pytest.fixture(autouse=True)
 def _fast(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKAPP_BACKOFF_BASE", "0")
+    monkeypatch.setattr(keyslots, "BACKOFF_BASE", 0.0)
 
 
 Install = Callable[[KeyringBackend], KeyringBackend]
@@ -173,7 +173,8 @@ def test_wrong_passphrase_changes_only_attempts(
 def test_backoff_grows_and_survives_reload(
     monkeypatch: pytest.MonkeyPatch, path: Path, key: bytes, desk: tuple[KeySlots, str]
 ) -> None:
-    monkeypatch.setenv("DESKAPP_BACKOFF_BASE", "1.0")
+    monkeypatch.setattr(keyslots, "BACKOFF_BASE", 1.0)
+    monkeypatch.setenv("DESKAPP_BACKOFF_BASE", "0")  # ignored: no switch shortens it
     now = [1_000_000.0]
     slept: list[float] = []
 
@@ -200,11 +201,6 @@ def test_backoff_grows_and_survives_reload(
     assert again.unlock(OFFICER, PASS) == key
     assert slept[-1] == 30.0  # slept before checking, even for the right passphrase
     assert again.required_delay() == 0.0
-    monkeypatch.setenv("DESKAPP_BACKOFF_BASE", "soon")
-    with pytest.raises(AuthError):
-        again.unlock(OFFICER, "wrong")
-    with pytest.raises(ConfigError):
-        again.unlock(OFFICER, "wrong")
 
 
 def test_recovery_key_round_trip(path: Path, key: bytes, desk: tuple[KeySlots, str]) -> None:
