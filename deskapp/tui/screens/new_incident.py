@@ -58,7 +58,7 @@ GRADE_CHOICES = [
 ]
 ADD_PERSON = "+add"
 #: How long the saved incident's reference stays on screen (read it to the caller).
-REFERENCE_SECONDS = 30
+REFERENCE_SECONDS = 20
 
 
 class PersonInput(Input):
