@@ -10,6 +10,7 @@ until the form has focused its first field.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -17,6 +18,10 @@ from textual.app import App
 from textual.screen import ModalScreen
 
 R = TypeVar("R")
+
+#: Longest wait for a form to mount: a form taken away before it mounted (the desk
+#: locked meanwhile) must not leave the app waiting for ever with its keys held.
+READY_TIMEOUT = 2.0
 
 
 class ReadyForm(ModalScreen[R]):
@@ -36,4 +41,5 @@ async def open_ready(
 ) -> None:
     """Push ``screen`` and return once it can take keys."""
     app.push_screen(screen, callback)
-    await screen.ready.wait()
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(screen.ready.wait(), READY_TIMEOUT)
