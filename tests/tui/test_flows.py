@@ -151,7 +151,7 @@ async def test_triage_an_incident_from_new_to_closed(desk_path: Path) -> None:
         await settle(pilot)
         await pilot.press("n")
         await type_text(pilot, "Spoke to the councillor")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")  # a note may have several lines: enter starts one
         await settle(pilot)
         await _choose_status(pilot, app, "assigned", "in-progress")
         await _choose_status(pilot, app, "in-progress", "resolved")
@@ -385,7 +385,7 @@ async def test_log_a_contact(desk_path: Path) -> None:
         assert isinstance(screen, PersonScreen)
         await pilot.press("l", "e", "5")
         await type_text(pilot, "Checked in after hustings")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: screen.data is not None and len(screen.data["contacts"]) == 1)
         assert screen.data is not None
         contact = screen.data["contacts"][0]
