@@ -72,10 +72,13 @@ class UndoOffer:
 
         def done(undone: Applied) -> None:
             skipped = applied.count - undone.count
-            text = f"Undone: {undone.count} incident{'s' if undone.count != 1 else ''}"
-            if skipped:
-                text += f" ({skipped} changed again since, left as they are)"
-            self.screen.notify(text + ".")
+            if undone.count == 1 and not skipped:
+                text = "Undone: " + "; ".join(undone.lines)
+            else:
+                text = f"Undone: {undone.count} incident{'s' if undone.count != 1 else ''}"
+                if skipped:
+                    text += f" ({skipped} changed again since, left as they are)"
+            self.screen.notify(text)
             then(undone)
 
         self.screen.background(work, done, wrote=True)
