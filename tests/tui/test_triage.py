@@ -284,3 +284,27 @@ async def test_bulk_regrade_names_the_count_and_is_undone_by_one_key(desk_path: 
         await wait_for(
             pilot, lambda: all(get_incident(desk, i)["grade"] == g for i, g in before.items())
         )
+
+
+def test_navigator_past_its_snapshot_continues_after_the_edge_row() -> None:
+    """Past the rows seen at open time, J fetches the live queue from beyond the last
+    row seen — even when rows before it have left the queue meanwhile — and K before
+    the first, never repeating a row already walked."""
+    from deskapp.tui.screens.incident import Navigator
+    from deskapp.tui.widgets.window_list import ListSource, Row
+
+    live = [f"i{n:03}" for n in range(300)]
+
+    def load(text: str, offset: int, limit: int, total: bool) -> tuple[None, list[Row], bool]:
+        return None, [{"id": i} for i in live[offset : offset + limit]], True
+
+    nav = Navigator(ListSource("queue", [], load), "", live[100:200], 100, 99)
+    del live[150:180]  # thirty rows resolved while the officer worked
+    assert nav.step(1) is None
+    nav.add(nav.more(True), True)
+    assert nav.step(1) == "i200"
+    nav.index = 0
+    live.insert(0, "new")  # a new incident at the top
+    nav.add(nav.more(False), False)
+    assert nav.step(-1) == "i099"
+    assert len(nav.ids) == len(set(nav.ids))
