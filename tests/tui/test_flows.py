@@ -336,6 +336,9 @@ async def test_bulk_grade_marked(desk_path: Path) -> None:
         await pilot.press("space", "r")
         await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen))
         await pilot.press("1")
+        # A marked set, even of one, is confirmed with its count and the action named.
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
         await settle(pilot)
         assert get_incident(app.require_desk(), ids[0])["grade"] == 1
 
