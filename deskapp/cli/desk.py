@@ -11,6 +11,7 @@ from sqlalchemy import select
 from deskapp.cli.auth import ask, ask_secret, db_path, new_passphrase, officer_id, open_desk
 from deskapp.cli.output import print_json, print_table
 from deskapp.core.domain import OfficerRole
+from deskapp.core.errors import KeyringUnavailable
 from deskapp.store import audit, officers
 from deskapp.store.checks import run_checks
 from deskapp.store.desk import Desk
@@ -72,14 +73,12 @@ def officer_cmd(args: argparse.Namespace) -> int:
             print("Passphrase changed.")
         elif args.action == "remember":
             secret = _current_passphrase(desk.officer.id)
-            if desk.slots.remember(desk.officer.id, secret):
-                print("This terminal will unlock for you without a passphrase (OS keyring).")
-            else:
-                print(
-                    "No OS keyring is available here; you will be asked for your passphrase.",
-                    file=sys.stderr,
+            if not desk.slots.remember(desk.officer.id, secret):
+                raise KeyringUnavailable(
+                    "No OS keyring is available on this terminal, so nothing was remembered; "
+                    "you will be asked for your passphrase."
                 )
-                return 1
+            print("This terminal will unlock for you without a passphrase (OS keyring).")
         elif args.action == "forget":
             desk.slots.forget(desk.officer.id)
             print("This terminal no longer remembers you.")

@@ -28,6 +28,8 @@ CONFLICT_COLUMNS = [
 def _ensure_secret(url: str, *, new: bool = False) -> None:
     """Ask for a file hub's passphrase when neither the environment nor the keyring has it."""
     target = hubmod.parse_hub_url(url)
+    if not new:
+        hubmod.require_hub_file(target)
     if target.kind != "file" or hubmod.find_secret(target) is not None:
         return
     secret = ask_secret(f"Passphrase for the hub {target.display}: ")
