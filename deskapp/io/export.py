@@ -34,6 +34,7 @@ from deskapp.core.clock import utcnow
 from deskapp.core.domain import AuditAction
 from deskapp.core.errors import ValidationError
 from deskapp.core.status import OPEN_STATUSES
+from deskapp.store.advisers import resolve_adviser
 from deskapp.store.desk import Desk
 from deskapp.store.lookup import resolve_id
 from deskapp.store.models import (
@@ -233,7 +234,7 @@ def _adviser_filter(desk: Desk, adviser: str | None) -> str | None:
     if not adviser:
         return None
     with desk.read() as conn:
-        return resolve_id(conn, ADVISER, adviser, label="adviser")
+        return resolve_adviser(conn, adviser)
 
 
 def _roster_query(adviser_id: str | None) -> Select[Any]:

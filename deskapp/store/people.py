@@ -14,6 +14,7 @@ from deskapp.core.domain import AuditAction, BriefingStatus, PersonRole, Risk
 from deskapp.core.errors import ValidationError
 from deskapp.core.masking import mask_row
 from deskapp.core.retention import person_review_date
+from deskapp.store.advisers import resolve_adviser
 from deskapp.store.desk import Desk
 from deskapp.store.lookup import resolve_id
 from deskapp.store.models import SENSITIVE_FIELDS, Adviser, Candidacy, Contact, Incident, Person
@@ -68,9 +69,7 @@ def add_person(desk: Desk, **fields: Any) -> str:
     values.setdefault("review_date", person_review_date(utcnow().date()))
     with desk.write() as tx:
         if values.get("adviser_id"):
-            values["adviser_id"] = resolve_id(
-                tx.conn, ADVISER, values["adviser_id"], label="adviser"
-            )
+            values["adviser_id"] = resolve_adviser(tx.conn, values["adviser_id"])
         return tx.insert("person", values)
 
 
@@ -79,9 +78,7 @@ def update_person(desk: Desk, ident: str, **fields: Any) -> dict[str, tuple[Any,
     with desk.write() as tx:
         row_id = resolve_id(tx.conn, PERSON, ident, label="person")
         if values.get("adviser_id"):
-            values["adviser_id"] = resolve_id(
-                tx.conn, ADVISER, values["adviser_id"], label="adviser"
-            )
+            values["adviser_id"] = resolve_adviser(tx.conn, values["adviser_id"])
         return tx.update("person", row_id, values)
 
 

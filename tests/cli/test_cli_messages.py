@@ -147,3 +147,143 @@ def test_every_exit_code_is_documented_and_every_documented_code_is_used() -> No
     documented = readme_exit_codes()
     assert set(documented) == used
     assert "closed" in documented[141] and "keyring" in documented[15]
+
+
+# -- point 13: the CLI accepts what people say ------------------------------------------
+@pytest.fixture
+def in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Path:
+    from deskapp.cli import main
+
+    monkeypatch.setenv("DESKAPP_DB", str(tmp_path / "desk.db"))
+    monkeypatch.setenv("DESKAPP_OFFICER", "4521")
+    monkeypatch.setenv("DESKAPP_PASSPHRASE", PASS)
+    assert main(["init", "--name", "Sgt Ada Example"]) == 0
+    capsys.readouterr()
+    return tmp_path / "desk.db"
+
+
+def say(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    from deskapp.cli import main
+
+    capsys.readouterr()
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_adviser_by_name_or_unique_prefix(
+    in_process: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, kiran, _ = say(capsys, "advisers", "add", "--name", "Kiran Bevan")
+    _, kate, _ = say(capsys, "advisers", "add", "--name", "Kate Shah")
+    _, person, _ = say(capsys, "people", "add", "--name", "Tom Jones", "--adviser", "kate shah")
+    person = person.strip()
+    code, out, err = say(
+        capsys, "incidents", "add", "--person", person, "--type", "threat", "--grade", "3",
+        "--summary", "Letter", "--assign", "Kiran",
+    )  # fmt: skip
+    assert code == 0, err
+    ref = out.split()[0]
+    code, out, err = say(capsys, "incidents", "update", ref, "--assign", "Shah")  # a surname
+    assert code == 0, err and "Kate Shah" in out
+    code, out, _ = say(capsys, "incidents", "show", ref, "--json")
+    assert code == 0 and kate.strip() in out
+
+    code, _, err = say(capsys, "incidents", "update", ref, "--assign", "K")  # Kiran or Kate?
+    assert code == 8
+    assert "Kiran Bevan (" in err and "Kate Shah (" in err
+    short = re.search(r"Kiran Bevan \(([0-9a-f-]+)\)", err)
+    assert short and kiran.strip().startswith(short[1]) and len(short[1]) < len(kiran.strip())
+    assert "Tom Jones" not in err  # names of advisers only, never of people
+
+    code, _, err = say(capsys, "people", "update", person, "--adviser", "Zed")
+    assert code == 9
+    assert "No adviser" in err and "Kiran Bevan (" in err and "Kate Shah (" in err
+    # A short id from a message is accepted back.
+    assert say(capsys, "incidents", "update", ref, "--assign", short[1])[0] == 0
+
+
+def test_lists_show_adviser_names_beside_ids(
+    in_process: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, adviser, _ = say(capsys, "advisers", "add", "--name", "Kiran Bevan")
+    _, person, _ = say(capsys, "people", "add", "--name", "Tom Jones", "--adviser", adviser.strip())
+    code, out, _ = say(capsys, "people", "list")
+    assert code == 0 and "Kiran Bevan (" in out
+    say(
+        capsys, "incidents", "add", "--person", person.strip(), "--type", "threat",
+        "--grade", "3", "--summary", "Letter", "--assign", "Kiran Bevan",
+    )  # fmt: skip
+    code, out, _ = say(capsys, "incidents", "list")
+    assert code == 0 and "Kiran Bevan (" in out
+
+    code, out, _ = say(capsys, "incidents", "list", "--json")
+    assert code == 0 and '"adviser_name": "Kiran Bevan"' in out
+
+
+def test_conflicts_show_incident_refs(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    _forget_hubs: None,
+) -> None:
+    from deskapp.store import incidents, people
+    from deskapp.store.desk import Desk
+
+    monkeypatch.setenv("DESKAPP_HUB_PASSPHRASE", HUB_PASS)
+    monkeypatch.setenv("DESKAPP_OFFICER", "4521")
+    monkeypatch.setenv("DESKAPP_PASSPHRASE", PASS)
+    hub = str(tmp_path / "hub.db")
+    assert say(capsys, "hub", "init", hub)[0] == 0
+    paths = [tmp_path / "a.db", tmp_path / "b.db"]
+    for path in paths:
+        Desk.init(path, "4521", "Sgt A", PASS)[0].close()
+    with Desk.open(paths[0], "4521", PASS) as desk:
+        pid = people.add_person(desk, name="Tom Jones")
+        iid = incidents.add_incident(desk, person=pid, type="threat", grade=3, summary="Letter")
+    for path in paths:
+        assert say(capsys, "sync", "--db", str(path), "--hub", hub)[0] == 0
+    for path, text in zip(paths, ("A says", "B says"), strict=True):
+        with Desk.open(path, "4521", PASS) as desk:
+            incidents.update_incident(desk, iid, summary=text)
+    outs = [say(capsys, "sync", "--db", str(path))[1] for path in (*paths, paths[0])]
+    [loser] = [out for out in outs if "1 new conflict " in out]  # whichever edit lost
+    assert "1 conflict waits for a supervisor" in loser
+    desk = str(paths[outs.index(loser) % 2])
+    code, out, _ = say(capsys, "conflicts", "list", "--db", desk)
+    assert code == 0 and incidents.make_ref(iid) in out
+    code, out, _ = say(capsys, "conflicts", "list", "--db", desk, "--json")
+    assert f'"ref": "{incidents.make_ref(iid)}"' in out
+
+
+def test_counts_agree_in_number(in_process: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from deskapp.store import contacts
+    from deskapp.store.desk import Desk
+
+    _, person, _ = say(capsys, "people", "add", "--name", "Tom Jones")
+    say(
+        capsys, "incidents", "add", "--person", person.strip(), "--type", "threat",
+        "--grade", "3", "--summary", "Letter",
+    )  # fmt: skip
+    with Desk.open(in_process, "4521", PASS) as desk:
+        contacts.log_contact(desk, person.strip(), "phone", "introduction", "Hello")
+    code, out, _ = say(capsys, "people", "show", person.strip())
+    assert code == 0
+    assert "0 candidacies, 1 contact, 1 incident" in out
+
+
+def test_one_pluralisation_helper() -> None:
+    from deskapp.core.wording import count
+
+    assert count(1, "contact") == "1 contact"
+    assert count(2, "contact") == "2 contacts"
+    assert count(0, "candidacy") == "0 candidacies"
+    assert count(1, "person", "people") == "1 person"
+    assert count(3, "person", "people") == "3 people"
+    assert count(2, "desk") == "2 desks" and count(2, "day") == "2 days"
+    sources = [p for p in (ROOT / "deskapp").rglob("*.py") if p.name != "wording.py"]
+    inline = re.compile(r"""\{'s' if|\{"s" if|'s' if \w+ != 1|"s" if \w+ != 1""")
+    offenders = [str(p.relative_to(ROOT)) for p in sources if inline.search(p.read_text())]
+    assert offenders == []

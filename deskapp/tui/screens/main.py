@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, Input, Static
 
+from deskapp.core import wording
 from deskapp.tui import sources
 from deskapp.tui.screens.base import DeskScreen
 from deskapp.tui.widgets.pane import Pane
@@ -304,7 +305,7 @@ class MainScreen(DeskScreen):
                 queue.reload()
                 self.pane("caseload").list.reload()
                 self.refresh_coverage()
-                self.notify(f"{what}: {count} incident{'s' if count != 1 else ''} changed.")
+                self.notify(f"{what}: {wording.count(count, 'incident')} changed.")
 
             self.background(work, done, wrote=True)
 
