@@ -73,14 +73,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"deskapp: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("deskapp: interrupted; nothing half-written was kept.", file=sys.stderr)
+        print("deskapp: Interrupted; nothing half-written was kept.", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:
         if os.environ.get("DESKAPP_DEBUG"):
             raise
         # The type only: an exception's text may quote personal data from a record.
         print(
-            f"deskapp: unexpected error ({type(exc).__name__}). Nothing half-written was "
+            f"deskapp: Unexpected error ({type(exc).__name__}). Nothing half-written was "
             "kept. Run with DESKAPP_DEBUG=1 for details.",
             file=sys.stderr,
         )

@@ -131,7 +131,9 @@ def import_cmd(args: argparse.Namespace) -> int:
     path = Path(args.file).expanduser()
     column_map = parse_map_option(args.map) if args.map else None
     if args.rejects and not args.skip_bad:
-        raise UsageError("--rejects is used with --skip-bad (a refused file writes nothing).")
+        raise UsageError(
+            "The --rejects option goes with --skip-bad (a refused file writes nothing)."
+        )
     rejects_path = (
         Path(args.rejects).expanduser() if args.rejects else importer.default_rejects_path(path)
     )

@@ -94,7 +94,7 @@ def sync_cmd(args: argparse.Namespace) -> int:
                 f"{count(result.conflicts, 'new conflict')} ({result.duration_s:.2f} s)."
             )
             for warning in result.skew:
-                print(f"warning: {warning}")
+                print(f"Warning: {warning}")
             waiting = service.status(desk).conflicts_waiting
             if waiting:
                 verb = "waits" if waiting == 1 else "wait"

@@ -26,7 +26,7 @@ def clean_adviser(fields: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in fields.items():
         if key not in EDITABLE:
-            raise ValidationError(f"'{key}' is not a field of an adviser.")
+            raise ValidationError(f"An adviser has no field '{key}'.")
         if key == "name":
             out[key] = v.clean_text(value, field="name", required=True, max_len=200)
         elif key == "email":
@@ -35,7 +35,7 @@ def clean_adviser(fields: dict[str, Any]) -> dict[str, Any]:
             out[key] = v.phone(value)
         elif key == "capacity":
             if int(value) < 0:
-                raise ValidationError("capacity cannot be negative.")
+                raise ValidationError("The capacity cannot be negative.")
             out[key] = int(value)
         elif key == "active":
             out[key] = bool(value)
@@ -47,7 +47,7 @@ def clean_adviser(fields: dict[str, Any]) -> dict[str, Any]:
 def add_adviser(desk: Desk, **fields: Any) -> str:
     values = clean_adviser(fields)
     if not values.get("name"):
-        raise ValidationError("name is required.")
+        raise ValidationError("The name is required.")
     with desk.write() as tx:
         return tx.insert("adviser", values)
 

@@ -38,7 +38,7 @@ def clean_person(fields: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in fields.items():
         if key not in EDITABLE:
-            raise ValidationError(f"'{key}' is not a field of a person.")
+            raise ValidationError(f"A person has no field '{key}'.")
         if value is None:
             out[key] = None
         elif key == "name":
@@ -65,7 +65,7 @@ def clean_person(fields: dict[str, Any]) -> dict[str, Any]:
 def add_person(desk: Desk, **fields: Any) -> str:
     values = clean_person(fields)
     if not values.get("name"):
-        raise ValidationError("name is required.")
+        raise ValidationError("The name is required.")
     values.setdefault("review_date", person_review_date(utcnow().date()))
     with desk.write() as tx:
         if values.get("adviser_id"):
@@ -170,7 +170,7 @@ def get_person(desk: Desk, ident: str, *, reveal: bool = False, reason: str = ""
 def reveal_field(desk: Desk, person_id: str, field: str, reason: str = "") -> Any:
     """Show one masked field of one person: a logged consultation."""
     if field not in SENSITIVE:
-        raise ValidationError(f"'{field}' is not a masked field.")
+        raise ValidationError(f"The field '{field}' is not a masked one.")
     with desk.read() as conn:
         value = conn.execute(select(PERSON.c[field]).where(PERSON.c.id == person_id)).scalar_one()
     with desk.write() as tx:

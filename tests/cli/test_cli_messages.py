@@ -3,6 +3,7 @@ a closed pipe, hub and keyring failures, advisers by name, counts and capital le
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
@@ -287,3 +288,48 @@ def test_one_pluralisation_helper() -> None:
     inline = re.compile(r"""\{'s' if|\{"s" if|'s' if \w+ != 1|"s" if \w+ != 1""")
     offenders = [str(p.relative_to(ROOT)) for p in sources if inline.search(p.read_text())]
     assert offenders == []
+
+
+# -- point 14: error messages start with a capital letter -------------------------------
+def _opening(node: ast.expr) -> str | None:
+    """The text a message starts with; a placeholder shows as "{…}" (it could start with
+    anything, so a message must not); None when the message is not written out here."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr) and node.values:
+        first = node.values[0]
+        return first.value if isinstance(first, ast.Constant) else "{…}"
+    return None
+
+
+def messages() -> list[tuple[str, str]]:
+    """(where, opening) for every message handed to an error class of deskapp and every
+    line the CLI prints to stderr."""
+    from deskapp.core.errors import DeskError
+
+    def names(cls: type[DeskError]) -> set[str]:
+        return {cls.__name__}.union(*(names(sub) for sub in cls.__subclasses__()))
+
+    errors = names(DeskError) | {"no_hub_error"}
+    found: list[tuple[str, str]] = []
+    for path in sorted((ROOT / "deskapp").rglob("*.py")):
+        rel = str(path.relative_to(ROOT))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            callee = node.func.id if isinstance(node.func, ast.Name) else ""
+            to_stderr = callee == "print" and any(
+                k.arg == "file" and ast.unparse(k.value) == "sys.stderr" for k in node.keywords
+            )
+            if callee in errors or (to_stderr and rel.startswith("deskapp/cli")):
+                opening = _opening(node.args[0])
+                if opening is not None and opening != "deskapp: ":  # "deskapp: {exc}": above
+                    found.append((f"{rel}:{node.lineno}", opening.removeprefix("deskapp: ")))
+    return found
+
+
+def test_every_error_message_starts_with_a_capital_letter() -> None:
+    found = messages()
+    assert len(found) > 100  # the walk sees the messages (not an empty pass)
+    lower = [(where, text[:40]) for where, text in found if not text[:1].isupper()]
+    assert lower == []
