@@ -557,3 +557,24 @@ async def test_roster_listing_is_logged(desk_path: Path) -> None:
                 text("SELECT count(*) FROM audit_event WHERE detail LIKE 'roster listed%'")
             ).scalar_one()
         assert n >= 1
+
+
+async def test_set_up_refuses_a_weak_passphrase_with_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "desk.db"
+    app = make_app(path, officer="PC-1")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await type_text(pilot, "Sgt Test")
+        await pilot.press("enter")
+        for _ in range(2):
+            await type_text(pilot, "abcd")
+            await pilot.press("enter")
+        message = app.screen.query_one("#message")
+        await wait_for(pilot, lambda: "too easy to guess" in str(message.render()))
+        assert "sequences" in str(message.render()).lower()  # the estimator's reason
+        assert app.focused is not None and app.focused.id == "pass1"
+        assert not path.exists()
+        for _ in range(2):
+            await type_text(pilot, "a long passphrase")
+            await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecoveryKeyScreen))
