@@ -98,7 +98,8 @@ def _counts_line(label: str, counts: importer.Counts, *, organisations: bool = F
 def _print_refusal(plan: importer.ImportPlan) -> None:
     n = len(plan.problems)
     print(
-        f"deskapp: {plan.source.name} was refused: {count(n, 'problem')}; nothing was imported.",
+        f"deskapp: The file {plan.source.name} was refused: {count(n, 'problem')}; "
+        "nothing was imported.",
         file=sys.stderr,
     )
     for p in plan.problems:

@@ -292,14 +292,22 @@ def test_one_pluralisation_helper() -> None:
 
 # -- point 14: error messages start with a capital letter -------------------------------
 def _opening(node: ast.expr) -> str | None:
-    """The text a message starts with; a placeholder shows as "{…}" (it could start with
-    anything, so a message must not); None when the message is not written out here."""
+    """The text a message starts with, after any "deskapp: "; a placeholder shows as "{…}"
+    (it could start with anything, so a message must not). None when the message is not
+    written out here, or is an error's own (``exc``), which is walked where it is raised."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.JoinedStr) and node.values:
-        first = node.values[0]
-        return first.value if isinstance(first, ast.Constant) else "{…}"
-    return None
+        return node.value.removeprefix("deskapp: ")
+    if not isinstance(node, ast.JoinedStr) or not node.values:
+        return None
+    parts = list(node.values)
+    if isinstance(parts[0], ast.Constant) and parts[0].value == "deskapp: ":
+        parts.pop(0)
+    first = parts[0] if parts else None
+    if isinstance(first, ast.Constant):
+        return str(first.value).removeprefix("deskapp: ")
+    if isinstance(first, ast.FormattedValue) and ast.unparse(first.value) == "exc":
+        return None
+    return "{…}"
 
 
 def messages() -> list[tuple[str, str]]:
@@ -323,8 +331,8 @@ def messages() -> list[tuple[str, str]]:
             )
             if callee in errors or (to_stderr and rel.startswith("deskapp/cli")):
                 opening = _opening(node.args[0])
-                if opening is not None and opening != "deskapp: ":  # "deskapp: {exc}": above
-                    found.append((f"{rel}:{node.lineno}", opening.removeprefix("deskapp: ")))
+                if opening is not None:
+                    found.append((f"{rel}:{node.lineno}", opening))
     return found
 
 
