@@ -12,6 +12,7 @@ from deskapp.cli.auth import ask, ask_secret, db_path, new_passphrase, officer_i
 from deskapp.cli.output import print_json, print_table
 from deskapp.core.domain import OfficerRole
 from deskapp.core.errors import KeyringUnavailable
+from deskapp.core.wording import count
 from deskapp.store import audit, officers
 from deskapp.store.checks import run_checks
 from deskapp.store.desk import Desk
@@ -108,7 +109,7 @@ def audit_cmd(args: argparse.Namespace) -> int:
             if args.json:
                 print_json(vars(result))
             elif result.ok:
-                print(f"Audit log intact: {result.events} events, chain verified.")
+                print(f"Audit log intact: {count(result.events, 'event')}, chain verified.")
             else:
                 print(f"AUDIT LOG TAMPERED: {result.problem}.", file=sys.stderr)
             return 0 if result.ok else EXIT_PROBLEM_FOUND

@@ -274,6 +274,9 @@ def test_counts_agree_in_number(in_process: Path, capsys: pytest.CaptureFixture[
     code, out, _ = say(capsys, "people", "show", person.strip())
     assert code == 0
     assert "0 candidacies, 1 contact, 1 incident" in out
+    code, out, _ = say(capsys, "demo", "--no-tui", "--db", str(in_process.parent / "d.db"),
+                       "--people", "1", "--incidents", "1")  # fmt: skip
+    assert code == 0 and ": 1 person, 1 incident…" in out
 
 
 def test_one_pluralisation_helper() -> None:
