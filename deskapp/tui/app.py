@@ -77,6 +77,8 @@ class DeskApp(App[int]):
         self._idle_override = idle_seconds
         self.idle_seconds = idle_seconds if idle_seconds is not None else DEFAULT_IDLE_MINUTES * 60
         self._keymap_file = keymap_file
+        #: binding id -> key(s) from keymap.toml, as applied (see ``keymap.key_for``)
+        self.keymap: dict[str, str] = {}
         self.desk: Desk | None = None
         self.settings: Settings | None = None
         self._last_input = self._monotonic()
@@ -151,7 +153,8 @@ class DeskApp(App[int]):
                     severity="warning",
                     timeout=10,
                 )
-            self.set_keymap({k: v for k, v in keymap.items() if k not in bad})
+            self.keymap = {k: v for k, v in keymap.items() if k not in bad}
+            self.set_keymap(self.keymap)
 
     # -- the desk ------------------------------------------------------------------------
     def require_desk(self) -> Desk:

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Any
+
+from textual.app import App
 
 
 class KeymapError(Exception):
@@ -39,3 +42,27 @@ def load_keymap(path: Path) -> dict[str, str]:
 
 def unknown_ids(keymap: dict[str, str], known: set[str]) -> list[str]:
     return sorted(k for k in keymap if k not in known)
+
+
+def key_displays(app: App[Any], binding_id: str) -> list[str]:
+    """Every key of ``binding_id`` as the footer shows it, remapped by the keymap if it is."""
+    from deskapp.tui.bindings import bindings_by_id
+
+    defaults = bindings_by_id()[binding_id]
+    mapped = getattr(app, "keymap", {}).get(binding_id)
+    if mapped:
+        shown = [defaults[0].with_key(key.strip(), key_display=None) for key in mapped.split(",")]
+    else:
+        shown = defaults
+    out: list[str] = []
+    for binding in shown:
+        display = app.get_key_display(binding)
+        if display not in out:
+            out.append(display)
+    return out
+
+
+def key_for(app: App[Any], binding_id: str) -> str:
+    """The key that runs ``binding_id`` now (its first, if several), for hints and help:
+    ``f"{key_for(app, 'queue.undo')} to undo"``. An unknown id is a bug: KeyError."""
+    return key_displays(app, binding_id)[0]
