@@ -55,6 +55,8 @@ class DeskApp(App[int]):
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         Binding("ctrl+l", "lock", "Lock", priority=True, id="app.lock"),
         Binding("question_mark", "help", "Keys", id="app.help"),
+        # Ours, not Textual's default (which has no id): so keymap.toml can remap it too.
+        Binding("ctrl+p", "command_palette", "Palette", priority=True, id="app.palette"),
         Binding("f2", "toggle_contrast", "High contrast", show=False, id="app.contrast"),
     ]
 

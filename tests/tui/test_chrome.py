@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from textual.command import CommandPalette
+from textual.widgets._footer import FooterKey
+
+from deskapp.tui.app import DeskApp
 from deskapp.tui.keymap import key_displays, key_for
+from deskapp.tui.screens.incident import IncidentScreen
 
 from .conftest import make_app
+from .helpers import settle, unlock, wait_for
 
 
 def write_keymap(folder: Path, keys: dict[str, str]) -> Path:
@@ -25,3 +32,63 @@ async def test_key_for_names_the_key_as_remapped(desk_path: Path, tmp_path: Path
         assert key_displays(app, "queue.assign") == ["x", "f5"]
         assert key_for(app, "app.help") == "?"
         assert key_displays(app, "list.down") == ["j", "↓"]
+
+
+def screen_lines(app: DeskApp) -> list[str]:
+    """The text of the screen as drawn (the compositor's own strips: what the terminal gets)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def footer_leftovers(app: DeskApp) -> tuple[str, str]:
+    """The footer line, and what is left of it once every whole key it shows is taken out."""
+    line = screen_lines(app)[-1]
+    items = sorted(
+        (f"{key.key_display} {key.description}".strip() for key in app.screen.query(FooterKey)),
+        key=len,
+        reverse=True,
+    )
+    rest = line
+    for item in items:
+        rest = rest.replace(item, " ")
+    return line, rest.replace("▏", " ").strip()
+
+
+@pytest.mark.parametrize("width", [80, 60, 40])
+async def test_footer_shows_whole_keys_and_always_help(desk_path: Path, width: int) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await unlock(pilot)
+        line, rest = footer_leftovers(app)
+        assert rest == "", f"a cut key in the footer: {line!r}"
+        assert "? Keys" in line and "^p Palette" in line
+        assert len(line) == width
+        await pilot.press("enter")  # an incident: a screen with keys of its own
+        await wait_for(pilot, lambda: isinstance(app.screen, IncidentScreen))
+        await settle(pilot)
+        line, rest = footer_leftovers(app)
+        assert rest == "", f"a cut key in the footer: {line!r}"
+        assert "? Keys" in line
+
+
+async def test_footer_names_remapped_help_and_palette_keys(desk_path: Path, tmp_path: Path) -> None:
+    keymap = write_keymap(tmp_path, {"app.help": "f1", "app.palette": "ctrl+o"})
+    app = make_app(desk_path, keymap_file=keymap)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        line, rest = footer_leftovers(app)
+        assert rest == ""
+        assert "f1 Keys" in line and "^o Palette" in line
+        assert "^p" not in line and "?" not in line
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+
+
+async def test_footer_lays_out_again_when_the_terminal_narrows(desk_path: Path) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.resize_terminal(40, 24)
+        await settle(pilot)
+        line, rest = footer_leftovers(app)
+        assert rest == "", f"a cut key in the footer: {line!r}"
+        assert "? Keys" in line and len(line) == 40

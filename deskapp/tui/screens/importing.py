@@ -19,10 +19,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Input, Label, ProgressBar, Static
+from textual.widgets import Input, Label, ProgressBar, Static
 
 from deskapp.tui.screens.base import DeskScreen, WorkDone
 from deskapp.tui.widgets.choice_bar import ChoiceBar
+from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ class ImportScreen(DeskScreen):
                 yield Static("", id="import-counts")
                 yield Static("", id="import-problems")
         yield StatusLine()
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#import").border_title = "Import candidates"

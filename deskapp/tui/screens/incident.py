@@ -10,9 +10,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskapp.tui.screens.base import DeskScreen, titled_table
+from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
 from deskapp.tui.widgets.window_list import ListSource, Row
 
@@ -89,7 +90,7 @@ class IncidentScreen(DeskScreen):
             yield Static("", id="incident-thrive")
             yield Static("", id="incident-timeline")
         yield StatusLine()
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.load()

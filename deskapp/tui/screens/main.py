@@ -12,10 +12,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from deskapp.tui import sources
 from deskapp.tui.screens.base import DeskScreen
+from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.pane import Pane
 from deskapp.tui.widgets.status_line import StatusLine
 from deskapp.tui.widgets.window_list import Row, WindowList
@@ -157,7 +158,7 @@ class MainScreen(DeskScreen):
             yield Pane(3, "Roster", roster, id="roster")
             yield Pane(4, "Events", events, id="events")
         yield StatusLine()
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self._apply_layout()

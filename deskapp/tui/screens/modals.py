@@ -12,10 +12,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskapp.tui.widgets.choice_bar import ChoiceBar
+from deskapp.tui.widgets.footer import DeskFooter
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -372,7 +373,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(f"[b]{self.title_text}[/b]", classes="dialog-title")
             with VerticalScroll(id="help-scroll"):
                 yield Static(text, id="help-body")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -13,10 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskapp.tui.screens.base import DeskScreen, titled_table
+from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
 
 SENSITIVE = ("phone", "email", "address")
@@ -51,7 +52,7 @@ class PersonScreen(DeskScreen):
             yield OptionList(id="person-incidents")
             yield Static("", id="person-events")
         yield StatusLine()
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.load()

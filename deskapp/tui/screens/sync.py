@@ -19,10 +19,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Static
+from textual.widgets import DataTable, Input, Label, ProgressBar, Static
 
 from deskapp.tui import heap
 from deskapp.tui.screens.base import DeskScreen
+from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -422,7 +423,7 @@ class ConflictsScreen(DeskScreen):
             with VerticalScroll(id="conflict-detail-scroll"):
                 yield Static("", id="conflict-detail")
         yield StatusLine()
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         pane = self.query_one("#conflicts")
