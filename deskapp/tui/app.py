@@ -7,20 +7,17 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 
 from deskapp.tui import heap
 from deskapp.tui.commands import DeskCommands
 from deskapp.tui.theme import THEMES
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from deskapp.store.desk import Desk
     from deskapp.store.settings import Settings
     from deskapp.sync import SyncStatus
@@ -48,7 +45,7 @@ class DeskApp(App[int]):
 
     CSS_PATH = Path(__file__).with_name("deskapp.tcss")
     TITLE = "deskapp"
-    COMMANDS = App.COMMANDS | {DeskCommands}
+    COMMANDS = {DeskCommands}  # the only provider: see tui.commands
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -295,15 +292,3 @@ class DeskApp(App[int]):
 
     def action_toggle_contrast(self) -> None:
         self.theme = "textual-dark" if self.theme == "high-contrast" else "high-contrast"
-
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand(
-            "High contrast", "Toggle the high-contrast theme", self.action_toggle_contrast
-        )
-        if self.desk is not None:
-            yield SystemCommand(
-                "Lock the desk",
-                "Close the database and drop the key (ctrl+l)",
-                lambda: self.run_worker(self.action_lock()),
-            )

@@ -437,23 +437,23 @@ class MainScreen(DeskScreen):
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
         out = [
-            ("Show caseload", "show('caseload')", "1"),
-            ("Show incident queue", "show('queue')", "2"),
-            ("Show roster", "show('roster')", "3"),
-            ("Show events", "show('events')", "4"),
-            ("New incident", "new_incident", "n"),
-            ("Grade incidents", "regrade", "r in the queue"),
-            ("Assign incidents", "assign", "a in the queue"),
-            ("Change status", "status", "s in the queue"),
-            ("Show or hide closed incidents", "toggle_closed", "o in the queue"),
-            ("Sync with the hub", "sync", "S"),
-            ("Sync conflicts", "conflicts", "C"),
-            ("Import candidates (Democracy Club / CSV)", "import_roster", "I"),
-            ("Auto-assign named contacts", "auto_assign", "ctrl+a"),
+            ("Show caseload", "show('caseload')", "main.caseload"),
+            ("Show incident queue", "show('queue')", "main.queue"),
+            ("Show roster", "show('roster')", "main.roster"),
+            ("Show events", "show('events')", "main.events"),
+            ("New incident", "new_incident", "main.new_incident"),
+            ("Grade incidents", "regrade", "queue.grade"),
+            ("Assign incidents", "assign", "queue.assign"),
+            ("Change status", "status", "queue.status"),
+            ("Show or hide closed incidents", "toggle_closed", "queue.closed"),
+            ("Sync with the hub", "sync", "main.sync"),
+            ("Sync conflicts", "conflicts", "main.conflicts"),
+            ("Import candidates (Democracy Club / CSV)", "import_roster", "main.import"),
+            ("Auto-assign named contacts", "auto_assign", "main.auto_assign"),
         ]
         if self.desk_app.desk is not None and self.desk_app.desk.officer.is_supervisor:
             out += [
-                ("Review due", "review", "R (supervisor)"),
-                ("Audit log", "audit", "A (supervisor)"),
+                ("Review due", "review", "main.review"),
+                ("Audit log", "audit", "main.audit"),
             ]
         return out

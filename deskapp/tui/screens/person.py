@@ -248,9 +248,9 @@ class PersonScreen(DeskScreen):
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
         return [
-            ("Reveal masked fields (logged)", "reveal", "r"),
-            ("Log a contact", "log_contact", "l"),
-            ("New incident for this person", "new_incident", "n"),
+            ("Reveal masked fields (logged)", "reveal", "person.reveal"),
+            ("Log a contact", "log_contact", "person.log_contact"),
+            ("New incident for this person", "new_incident", "person.new_incident"),
         ]
 
 
