@@ -139,18 +139,20 @@ class DeskApp(App[int]):
         try:
             keymap = load_keymap(path)
         except KeymapError as exc:
-            self.notify(str(exc), title="Keymap", severity="error", timeout=10)
+            self.notify(str(exc), title="Keymap", severity="error", timeout=10, markup=False)
             return
         if keymap:
             from deskapp.tui.bindings import all_binding_ids
 
             bad = unknown_ids(keymap, all_binding_ids())
             if bad:
+                # The title says "Keymap"; repr() shows an id's control characters escaped.
                 self.notify(
-                    f"Keymap {path}: unknown binding ids: {', '.join(bad)}",
+                    f"Unknown binding ids in {path}: {', '.join(map(repr, bad))}",
                     title="Keymap",
                     severity="warning",
                     timeout=10,
+                    markup=False,
                 )
             self.keymap = {k: v for k, v in keymap.items() if k not in bad}
             self.set_keymap(self.keymap)

@@ -28,14 +28,14 @@ def load_keymap(path: Path) -> dict[str, str]:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise KeymapError(f"Keymap {path} is not valid TOML: {exc}") from None
+        raise KeymapError(f"The file {path} is not valid TOML: {exc}") from None
     table = raw.get("keys", raw)
     if not isinstance(table, dict):
-        raise KeymapError(f'Keymap {path}: [keys] must be a table of binding id = "key".')
+        raise KeymapError(f'In {path}, [keys] must be a table of binding id = "key".')
     out: dict[str, str] = {}
     for binding_id, keys in table.items():
         if not isinstance(keys, str) or not keys.strip():
-            raise KeymapError(f"Keymap {path}: '{binding_id}' must be a key such as \"ctrl+k\".")
+            raise KeymapError(f'In {path}, {binding_id!r} must be a key such as "ctrl+k".')
         out[str(binding_id)] = keys.strip()
     return out
 

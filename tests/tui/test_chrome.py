@@ -151,3 +151,33 @@ async def test_palette_runs_a_binding_and_names_keys_as_mapped(
         await settle(pilot)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.theme != before)
+
+
+def toasts(app: DeskApp) -> list[tuple[str, str]]:
+    """(title, message) of every notification still up."""
+    return [(n.title, n.message) for n in app._notifications]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[keys]\n"app.lock" = "ctrl+k"\n"no.such" = "x"\n',  # an unknown id: a warning
+        "[keys\n",  # not TOML
+        '[keys]\n"app.lock" = 3\n',  # not a key
+        'keys = "ctrl+k"\n',  # not a table
+        '[keys]\n"\\u001b[31mred" = "x"\n',  # an escape code in an id: shown escaped
+    ],
+)
+async def test_keymap_problems_say_keymap_once(tmp_path: Path, text: str) -> None:
+    keymap = tmp_path / "keymap.toml"
+    keymap.write_text(text, encoding="utf-8")
+    app = make_app(tmp_path / "none.db", keymap_file=keymap)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shown = [message for title, message in toasts(app) if title == "Keymap"]
+        assert len(shown) == 1
+        message = shown[0]
+        assert not message.lower().startswith("keymap"), message
+        assert message[0].isupper(), message
+        assert str(keymap) in message
+        assert "\x1b" not in message
