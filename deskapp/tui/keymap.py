@@ -11,6 +11,7 @@ not silently ignored.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -66,3 +67,12 @@ def key_for(app: App[Any], binding_id: str) -> str:
     """The key that runs ``binding_id`` now (its first, if several), for hints and help:
     ``f"{key_for(app, 'queue.undo')} to undo"``. An unknown id is a bug: KeyError."""
     return key_displays(app, binding_id)[0]
+
+
+_KEY_SLOT = re.compile(r"\{([a-z_]+\.[a-z0-9_]+)\}")
+
+
+def name_keys(app: App[Any], text: str) -> str:
+    """``text`` with each ``{binding.id}`` replaced by ``key_for`` that id: how help texts
+    name keys (``"{main.sync} syncs with the hub"``), so they follow keymap.toml."""
+    return _KEY_SLOT.sub(lambda match: key_for(app, match[1]), text)

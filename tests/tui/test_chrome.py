@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from deskapp.tui.app import DeskApp
 from deskapp.tui.keymap import key_displays, key_for
 from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.main import MainScreen
+from deskapp.tui.screens.modals import HelpScreen
 
 from .conftest import make_app
 from .helpers import settle, type_text, unlock, wait_for
@@ -181,3 +183,83 @@ async def test_keymap_problems_say_keymap_once(tmp_path: Path, text: str) -> Non
         assert message[0].isupper(), message
         assert str(keymap) in message
         assert "\x1b" not in message
+
+
+async def open_help(pilot: Pilot[int]) -> HelpScreen:
+    await pilot.press("question_mark")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, HelpScreen)
+    return screen
+
+
+async def test_help_on_the_main_screen_shows_every_key_at_80x24(desk_path: Path) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await open_help(pilot)
+        drawn = "\n".join(screen_lines(app))
+        for key, description in [
+            ("f2", "High contrast"),
+            ("r", "Grade"),
+            ("a", "Assign"),
+            ("s", "Status"),
+            ("o", "Show closed"),
+            ("space", "Mark"),
+            ("S", "Sync"),
+            ("^q", "Quit"),
+            ("^p", "Palette"),
+            ("?", "Keys"),
+        ]:
+            assert re.search(rf"{re.escape(key)} +{description}\b", drawn), (key, drawn)
+
+
+async def test_help_names_keys_as_remapped(desk_path: Path, tmp_path: Path) -> None:
+    remapped = {"queue.grade": "x", "app.contrast": "f9", "main.sync": "f6", "list.mark": "m"}
+    app = make_app(desk_path, keymap_file=write_keymap(tmp_path, remapped))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await unlock(pilot)
+        help_screen = await open_help(pilot)
+        keys = {binding_id: key for key, _, binding_id in help_screen.rows}
+        assert keys["queue.grade"] == "x"
+        assert keys["app.contrast"] == "f9"
+        assert keys["list.mark"] == "m"
+        drawn = "\n".join(screen_lines(app))
+        assert re.search(r"\bx +Grade", drawn) and not re.search(r"\br +Grade", drawn)
+        assert re.search(r"\bf9 +High contrast", drawn) and "f2" not in drawn
+        # the screen's own help text names the keys as mapped too
+        assert "f6" in help_screen.intro and "S syncs" not in help_screen.intro
+        assert "space" not in help_screen.intro
+
+
+async def test_help_shows_binding_ids_on_request(desk_path: Path) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await open_help(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        assert "queue.grade" in "\n".join(screen_lines(app))
+
+
+def test_every_help_text_names_known_bindings(tmp_path: Path) -> None:
+    """A help text names keys by binding id; an id that does not exist would raise."""
+    from deskapp.tui.bindings import bindings_by_id
+    from deskapp.tui.keymap import name_keys
+    from deskapp.tui.screens.base import DeskScreen
+
+    app = make_app(tmp_path / "none.db")
+    bindings_by_id()  # imports every screen module
+    texts = {cls.__name__: cls.HELP_TEXT for cls in _subclasses(DeskScreen) if cls.HELP_TEXT}
+    assert "MainScreen" in texts and "IncidentScreen" in texts
+    for name, text in texts.items():
+        named = name_keys(app, text)
+        assert "{" not in named, name
+
+
+def _subclasses(cls: type) -> list[type]:
+    out = []
+    for sub in cls.__subclasses__():
+        out += [sub, *_subclasses(sub)]
+    return out

@@ -61,7 +61,8 @@ class ImportScreen(DeskScreen):
     HELP_TEXT = (
         "Type the path of a Democracy Club CSV (or another CSV with --map style "
         "COLUMN=field pairs) and press enter for a preview: nothing is written until you "
-        "press y and confirm. A file with any problem is refused whole; s imports only the "
+        "press {import.apply} and confirm. A file with any problem is refused whole; "
+        "{import.skip_bad} imports only the "
         "good rows and writes the bad ones to a reject file (it holds personal data)."
     )
 

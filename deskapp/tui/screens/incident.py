@@ -57,8 +57,8 @@ class IncidentScreen(DeskScreen):
     AUTO_FOCUS = "#detail"
     HELP_TITLE = "Incident"
     HELP_TEXT = (
-        "Every change lands in the timeline and the audit log. J/K move to the next "
-        "or previous incident of the queue."
+        "Every change lands in the timeline and the audit log. {incident.next} and "
+        "{incident.prev} move to the next or previous incident of the queue."
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [

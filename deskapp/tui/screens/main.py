@@ -100,10 +100,10 @@ class MainScreen(DeskScreen):
     AUTO_FOCUS = "#queue-list"
     HELP_TITLE = "Main"
     HELP_TEXT = (
-        "1 Caseload · 2 Incident queue · 3 Roster · 4 Events. j/k move, / filters "
-        "(esc clears), space marks, enter opens. Grade/assign/status apply to the "
-        "marked incidents. S syncs with the hub, C lists sync conflicts, I imports "
-        "candidates, ctrl+a gives everyone without one a named contact."
+        "{list.mark} marks rows: grade, assign and status then act on every marked "
+        "incident. {list.filter} filters a pane, {filter.clear} clears the filter. "
+        "{main.sync} syncs with the hub; {main.auto_assign} gives everyone without one "
+        "a named contact."
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [

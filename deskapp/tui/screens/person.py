@@ -27,7 +27,7 @@ class PersonScreen(DeskScreen):
     AUTO_FOCUS = "#person-incidents"
     HELP_TITLE = "Person"
     HELP_TEXT = (
-        "Phone, email and home address are masked. r reveals them for this view "
+        "Phone, email and home address are masked. {person.reveal} reveals them for this view "
         "only, and the consultation is logged."
     )
 

@@ -52,7 +52,7 @@ class AuditScreen(DeskScreen):
     HELP_TITLE = "Audit log"
     HELP_TEXT = (
         "Every collection, alteration, consultation and disclosure, newest first. "
-        "v verifies the hash chain."
+        "{audit.verify} verifies the hash chain."
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -398,7 +398,8 @@ class ConflictsScreen(DeskScreen):
     HELP_TITLE = "Conflicts"
     HELP_TEXT = (
         "Edits made on this desk that lost to another desk's later edit of the same field. "
-        "l keeps this desk's value (it then wins everywhere at the next sync); r keeps the "
+        "{conflicts.keep_local} keeps this desk's value (it then wins everywhere at the next "
+        "sync); {conflicts.keep_remote} keeps the "
         "hub's value. Both ask first. Supervisors resolve."
     )
 
