@@ -33,7 +33,7 @@ def clean_adviser(fields: dict[str, Any]) -> dict[str, Any]:
             out[key] = v.phone(value)
         elif key == "capacity":
             if int(value) < 0:
-                raise ValidationError("capacity cannot be negative.")
+                raise ValidationError("Capacity cannot be negative.")
             out[key] = int(value)
         elif key == "active":
             out[key] = bool(value)
@@ -45,7 +45,7 @@ def clean_adviser(fields: dict[str, Any]) -> dict[str, Any]:
 def add_adviser(desk: Desk, **fields: Any) -> str:
     values = clean_adviser(fields)
     if not values.get("name"):
-        raise ValidationError("name is required.")
+        raise ValidationError("Name is required.")
     with desk.write() as tx:
         return tx.insert("adviser", values)
 

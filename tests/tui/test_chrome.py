@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,10 @@ from textual.command import Command, CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
 
+from deskapp.core import validation
+from deskapp.core.domain import Risk
+from deskapp.core.errors import ValidationError
+from deskapp.store import advisers, people
 from deskapp.tui.app import DeskApp
 from deskapp.tui.keymap import key_displays, key_for
 from deskapp.tui.screens.incident import IncidentScreen
@@ -263,3 +268,52 @@ def _subclasses(cls: type) -> list[type]:
     for sub in cls.__subclasses__():
         out += [sub, *_subclasses(sub)]
     return out
+
+
+async def test_an_error_toast_starts_with_a_capital_letter(desk_path: Path) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, IncidentScreen))
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await type_text(pilot, "X" * 41)  # longer than a crime reference may be
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("longer than" in m for _, m in toasts(app)))
+        for _, message in toasts(app):
+            assert message[0].isupper(), message
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        lambda: validation.clean_text("", field="summary", required=True),
+        lambda: validation.clean_text("x" * 50, field="crime reference", max_len=40),
+        lambda: validation.choice(Risk, "dire", field="risk"),
+        lambda: validation.email("not an address"),
+        lambda: validation.phone("call me"),
+        lambda: validation.iso_date("someday", field="date of birth"),
+        lambda: advisers.clean_adviser({"name": " "}),
+        lambda: advisers.clean_adviser({"name": "A", "capacity": -1}),
+        lambda: people.clean_person({"name": " "}),
+    ],
+    ids=[
+        "required",
+        "too-long",
+        "choice",
+        "email",
+        "phone",
+        "date",
+        "adviser",
+        "capacity",
+        "person",
+    ],
+)
+def test_validation_messages_start_with_a_capital_letter(check: Callable[[], object]) -> None:
+    """What the desk refuses reaches the TUI's toasts and forms as a sentence."""
+    with pytest.raises(ValidationError) as refused:
+        check()
+    message = str(refused.value)
+    assert message[0].isupper(), message
