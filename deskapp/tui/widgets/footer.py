@@ -49,7 +49,7 @@ class DeskFooter(Footer):
             binding = active.binding
             if binding.show and binding.action not in shown:
                 shown[binding.action] = _Shown(binding, active.enabled, active.tooltip)
-        pinned = [item for action, item in shown.items() if action in PINNED]
+        pinned = [shown[action] for action in PINNED if action in shown]
         room = width - sum(self._cells(item) for item in pinned)
         kept: list[_Shown] = []
         for action, item in shown.items():
