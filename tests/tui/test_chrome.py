@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from textual.command import Command, CommandList, CommandPalette
 from textual.pilot import Pilot
+from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
 from deskapp.core import validation
@@ -19,7 +20,7 @@ from deskapp.tui.app import DeskApp
 from deskapp.tui.keymap import key_displays, key_for
 from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.main import MainScreen
-from deskapp.tui.screens.modals import HelpScreen
+from deskapp.tui.screens.modals import ConfirmScreen, HelpScreen
 
 from .conftest import make_app
 from .helpers import settle, type_text, unlock, wait_for
@@ -317,3 +318,21 @@ def test_validation_messages_start_with_a_capital_letter(check: Callable[[], obj
         check()
     message = str(refused.value)
     assert message[0].isupper(), message
+
+
+async def test_a_dialogs_key_hint_names_the_key_as_remapped(
+    desk_path: Path, tmp_path: Path
+) -> None:
+    keymap = write_keymap(tmp_path, {"confirm.yes": "j", "confirm.no": "x"})
+    app = make_app(desk_path, keymap_file=keymap)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press("n")
+        await type_text(pilot, "ow")  # a form with input: quitting asks first
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        hint = str(app.screen.query_one(".dialog-keys", Static).render())
+        assert "j Quit" in hint and "x Stay" in hint
+        assert "y Quit" not in hint and "n Stay" not in hint
+        await pilot.press("x")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen))

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
+from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -16,6 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from deskapp.tui.keymap import key_for, name_keys
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.footer import DeskFooter
 
@@ -37,7 +39,11 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="dialog-text")
-            yield Static(f"[b]y[/b] {self.yes}    [b]n[/b] {self.no}", classes="dialog-keys")
+            yes, no = key_for(self.app, "confirm.yes"), key_for(self.app, "confirm.no")
+            yield Static(
+                f"[b]{escape(yes)}[/b] {escape(self.yes)}    [b]{escape(no)}[/b] {escape(self.no)}",
+                classes="dialog-keys",
+            )
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
@@ -120,7 +126,8 @@ class PickerScreen(ModalScreen[str | None]):
             if not self.numbered:
                 yield Input(placeholder="type to narrow…", id="picker-input")
             yield OptionList(id="picker-options")
-            keys = "[b]enter[/b] choose   [b]esc[/b] cancel"
+            cancel = escape(key_for(self.app, "picker.cancel"))
+            keys = f"[b]enter[/b] choose   [b]{cancel}[/b] cancel"
             if self.numbered:
                 keys = "[b]1-9[/b] choose   " + keys
             yield Static(keys, classes="dialog-keys")
@@ -306,7 +313,8 @@ class ContactScreen(ModalScreen[tuple[str, str, str] | None]):
             yield ChoiceBar(KINDS, value="welfare-check", id="kind")
             yield Label("Summary")
             yield Input(placeholder="what was said or agreed", id="summary")
-            yield Static("[b]enter[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
+            cancel = escape(key_for(self.app, "contact.cancel"))
+            yield Static(f"[b]enter[/b] save   [b]{cancel}[/b] cancel", classes="dialog-keys")
 
     def on_mount(self) -> None:
         self.query_one("#channel", ChoiceBar).focus()
@@ -347,8 +355,6 @@ class HelpScreen(ModalScreen[None]):
 
     @classmethod
     def for_screen(cls, screen: Screen[Any]) -> HelpScreen:
-        from deskapp.tui.keymap import name_keys
-
         app = screen.app
         grouped: dict[str, tuple[list[str], str]] = {}
         for active in screen.active_bindings.values():
@@ -381,8 +387,6 @@ class HelpScreen(ModalScreen[None]):
         self._draw()
 
     def _draw(self) -> None:
-        from deskapp.tui.keymap import name_keys
-
         # The dialog's width less its border and padding, and a column for a scroll bar.
         room = min(HELP_WIDTH, self.app.size.width) - 5
         if self.show_ids is None:
