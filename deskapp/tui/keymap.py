@@ -16,6 +16,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from rich.markup import escape
 from textual.app import App
 
 
@@ -76,3 +77,8 @@ def name_keys(app: App[Any], text: str) -> str:
     """``text`` with each ``{binding.id}`` replaced by ``key_for`` that id: how help texts
     name keys (``"{main.sync} syncs with the hub"``), so they follow keymap.toml."""
     return _KEY_SLOT.sub(lambda match: key_for(app, match[1]), text)
+
+
+def key_hint(app: App[Any], binding_id: str, what: str) -> str:
+    """Markup for a dialog's line of keys: the key as mapped, in bold, then what it does."""
+    return f"[b]{escape(key_for(app, binding_id))}[/b] {what}"

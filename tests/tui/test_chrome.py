@@ -18,9 +18,11 @@ from deskapp.core.errors import ValidationError
 from deskapp.store import advisers, people
 from deskapp.tui.app import DeskApp
 from deskapp.tui.keymap import key_displays, key_for
+from deskapp.tui.screens.assign import AutoAssignScreen
 from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.main import MainScreen
 from deskapp.tui.screens.modals import ConfirmScreen, HelpScreen
+from deskapp.tui.screens.sync import SyncScreen
 
 from .conftest import make_app
 from .helpers import settle, type_text, unlock, wait_for
@@ -336,3 +338,24 @@ async def test_a_dialogs_key_hint_names_the_key_as_remapped(
         assert "y Quit" not in hint and "n Stay" not in hint
         await pilot.press("x")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+
+
+async def test_dialog_key_lines_follow_the_keymap(desk_path: Path, tmp_path: Path) -> None:
+    remapped = {"assign.apply": "f7", "assign.close": "f8", "sync.escape": "f10"}
+    app = make_app(desk_path, keymap_file=write_keymap(tmp_path, remapped))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press("ctrl+a")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, AutoAssignScreen) and app.screen.plan is not None
+        )
+        keys = str(app.screen.query_one("#assign-keys", Static).render())
+        assert "f7 assign 3 people" in keys and "f8 close" in keys
+        assert "esc" not in keys and "y assign" not in keys
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot.press("S")  # no hub yet: the dialog asks for one
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncScreen))
+        await wait_for(pilot, lambda: app.screen.state == "hub")
+        keys = str(app.screen.query_one("#sync-keys", Static).render())
+        assert "f10 cancel" in keys and "esc" not in keys

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from deskapp.tui.keymap import key_for, name_keys
+from deskapp.tui.keymap import key_hint, name_keys
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.footer import DeskFooter
 
@@ -39,11 +39,9 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="dialog-text")
-            yes, no = key_for(self.app, "confirm.yes"), key_for(self.app, "confirm.no")
-            yield Static(
-                f"[b]{escape(yes)}[/b] {escape(self.yes)}    [b]{escape(no)}[/b] {escape(self.no)}",
-                classes="dialog-keys",
-            )
+            yes = key_hint(self.app, "confirm.yes", escape(self.yes))
+            no = key_hint(self.app, "confirm.no", escape(self.no))
+            yield Static(f"{yes}    {no}", classes="dialog-keys")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
@@ -126,8 +124,7 @@ class PickerScreen(ModalScreen[str | None]):
             if not self.numbered:
                 yield Input(placeholder="type to narrow…", id="picker-input")
             yield OptionList(id="picker-options")
-            cancel = escape(key_for(self.app, "picker.cancel"))
-            keys = f"[b]enter[/b] choose   [b]{cancel}[/b] cancel"
+            keys = "[b]enter[/b] choose   " + key_hint(self.app, "picker.cancel", "cancel")
             if self.numbered:
                 keys = "[b]1-9[/b] choose   " + keys
             yield Static(keys, classes="dialog-keys")
@@ -313,8 +310,8 @@ class ContactScreen(ModalScreen[tuple[str, str, str] | None]):
             yield ChoiceBar(KINDS, value="welfare-check", id="kind")
             yield Label("Summary")
             yield Input(placeholder="what was said or agreed", id="summary")
-            cancel = escape(key_for(self.app, "contact.cancel"))
-            yield Static(f"[b]enter[/b] save   [b]{cancel}[/b] cancel", classes="dialog-keys")
+            cancel = key_hint(self.app, "contact.cancel", "cancel")
+            yield Static(f"[b]enter[/b] save   {cancel}", classes="dialog-keys")
 
     def on_mount(self) -> None:
         self.query_one("#channel", ChoiceBar).focus()

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from deskapp.tui.keymap import key_hint
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 
 TYPES = [
@@ -93,7 +94,9 @@ class NewIncidentScreen(ModalScreen[str | None]):
             yield Input(placeholder="optional", id="thrive", max_length=6)
             yield Static("", id="capture-message", classes="message")
             yield Static(
-                "[b]enter[/b] next/save   [b]ctrl+s[/b] save   [b]esc[/b] cancel",
+                "[b]enter[/b] next/save   "
+                + key_hint(self.app, "capture.save", "save   ")
+                + key_hint(self.app, "capture.cancel", "cancel"),
                 classes="dialog-keys",
             )
 
