@@ -34,6 +34,10 @@ TIMELINE = TimelineEntry.__table__  # type: ignore[attr-defined]
 LINK = IncidentPerson.__table__  # type: ignore[attr-defined]
 
 
+#: The longest summary; a longer one is kept whole as the description (see add_incident).
+SUMMARY_MAX = 300
+
+
 def make_ref(incident_id: str) -> str:
     return "I-" + incident_id.replace("-", "")[-8:].upper()
 
@@ -48,18 +52,32 @@ def add_incident(
     description: str = "",
     thrive: th.Thrive | None = None,
     adviser: str | None = None,
+    persons_adviser: bool = False,
     location: str = "",
     occurred_at: datetime | None = None,
     event_id: str | None = None,
 ) -> str:
-    """Fast capture: the reporting person, type, grade, summary (+ optional THRIVE)."""
+    """Fast capture: the reporting person, type, grade, summary (+ optional THRIVE).
+
+    ``persons_adviser``: with no ``adviser`` given, assign the person's named adviser
+    (if they have one). A summary longer than ``SUMMARY_MAX`` is not refused (the officer
+    is on the phone): it is shortened at a word and its whole text kept as the
+    description, unless a description is given.
+    """
     kind = str(v.choice(IncidentType, type, field="type"))
     check_grade(grade)
-    summary = v.clean_text(summary, field="summary", required=True, max_len=300)
+    summary = v.clean_text(summary, field="summary", required=True, max_len=10000)
+    if len(summary) > SUMMARY_MAX:
+        description = description or summary
+        summary = shorten(summary, SUMMARY_MAX)
     incident_id = uuid7()
     with desk.write() as tx:
         person_id = resolve_id(tx.conn, PERSON, person, label="person")
         adviser_id = resolve_id(tx.conn, ADVISER, adviser, label="adviser") if adviser else None
+        if adviser_id is None and persons_adviser:
+            adviser_id = tx.conn.execute(
+                select(PERSON.c.adviser_id).where(PERSON.c.id == person_id)
+            ).scalar()
         status = Status.ASSIGNED if adviser_id else (Status.TRIAGED if thrive else Status.NEW)
         tx.insert(
             "incident",
@@ -86,6 +104,16 @@ def add_incident(
         if thrive:
             _timeline(tx, incident_id, "thrive", "THRIVE " + th.summary(thrive))
     return incident_id
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word, ending in an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip() + "…"
 
 
 def _timeline(tx: WriteTx, incident_id: str, kind: str, text: str) -> None:
@@ -199,7 +227,7 @@ def apply_changes(
                 changes["status"] = str(Status.TRIAGED)
                 lines.append(("status", f"Status {Status.NEW} -> {Status.TRIAGED}"))
     if summary is not None:
-        text = v.clean_text(summary, field="summary", required=True, max_len=300)
+        text = v.clean_text(summary, field="summary", required=True, max_len=SUMMARY_MAX)
         if text != current["summary"]:
             changes["summary"] = text
             lines.append(("update", "Summary edited"))
@@ -211,7 +239,7 @@ def apply_changes(
 
 
 def add_note(desk: Desk, ident: str, text: str) -> str:
-    text = v.clean_text(text, field="note", required=True, max_len=10000)
+    text = v.clean_note(text, field="note", required=True)
     with desk.write() as tx:
         incident_id = resolve_id(tx.conn, INCIDENT, ident, label="incident")
         _timeline(tx, incident_id, "note", text)

@@ -228,7 +228,7 @@ class IncidentScreen(DeskScreen):
         )
 
     def action_note(self) -> None:
-        from deskapp.tui.screens.modals import PromptScreen
+        from deskapp.tui.screens.note import NoteScreen
 
         incident_id = self.incident_id
 
@@ -243,7 +243,7 @@ class IncidentScreen(DeskScreen):
 
             self.background(work, lambda _: self.load(), wrote=True)
 
-        self.app.push_screen(PromptScreen("Add a note to the timeline"), done)
+        self.app.push_screen(NoteScreen("Add a note to the timeline"), done)
 
     def action_crime_ref(self) -> None:
         if self.data is None:

@@ -113,7 +113,8 @@ class MainScreen(DeskScreen):
         Binding("2", "show('queue')", "Queue", show=False, id="main.queue", priority=True),
         Binding("3", "show('roster')", "Roster", show=False, id="main.roster", priority=True),
         Binding("4", "show('events')", "Events", show=False, id="main.events", priority=True),
-        Binding("n", "new_incident", "New incident", id="main.new_incident"),
+        # Priority, so the name typed straight after "n" reaches the new form (see ready.py).
+        Binding("n", "new_incident", "New incident", id="main.new_incident", priority=True),
         Binding("R", "review", "Review due", show=False, id="main.review"),
         Binding("A", "audit", "Audit", show=False, id="main.audit"),
         Binding("S", "sync", "Sync", show=False, id="main.sync"),
@@ -202,7 +203,7 @@ class MainScreen(DeskScreen):
 
     # -- navigation ----------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "show" and isinstance(self.focused, Input):
+        if action in ("show", "new_incident") and isinstance(self.focused, Input):
             return False  # the key goes on to the box it was typed in
         return super().check_action(action, parameters)
 
@@ -382,15 +383,15 @@ class MainScreen(DeskScreen):
         queue.update_title()
 
     # -- other screens -------------------------------------------------------------------------
-    def action_new_incident(self) -> None:
+    async def action_new_incident(self) -> None:
         from deskapp.tui.screens.new_incident import NewIncidentScreen
+        from deskapp.tui.screens.ready import open_ready
 
-        self.app.push_screen(NewIncidentScreen(), self._created)
+        await open_ready(self.app, NewIncidentScreen(), self._created)
 
     def _created(self, incident_id: str | None) -> None:
-        if incident_id:
+        if incident_id:  # the form itself shows the reference
             self.pane("queue").list.reload()
-            self.notify("Incident saved.")
 
     def action_review(self) -> None:
         if not self._supervisor("see what is due for review"):

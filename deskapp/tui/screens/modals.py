@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from deskapp.tui.keymap import key_hint, name_keys
@@ -294,7 +294,7 @@ KINDS = [
 
 
 class ContactScreen(ModalScreen[tuple[str, str, str] | None]):
-    """Log a contact: channel key, kind key, a line of summary, enter."""
+    """Log a contact: channel key, kind key, the summary (several lines), ctrl+s."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="contact.cancel"),
@@ -308,25 +308,23 @@ class ContactScreen(ModalScreen[tuple[str, str, str] | None]):
             yield ChoiceBar(CHANNELS, value="phone", id="channel")
             yield Label("Kind")
             yield ChoiceBar(KINDS, value="welfare-check", id="kind")
-            yield Label("Summary")
-            yield Input(placeholder="what was said or agreed", id="summary")
-            cancel = key_hint(self.app, "contact.cancel", "cancel")
-            yield Static(f"[b]enter[/b] save   {cancel}", classes="dialog-keys")
+            yield Label("Summary (what was said or agreed; enter starts a new line)")
+            yield TextArea(id="summary", soft_wrap=True, tab_behavior="focus")
+            save = key_hint(self.app, "contact.save", "save   ")
+            yield Static(
+                save + key_hint(self.app, "contact.cancel", "cancel"), classes="dialog-keys"
+            )
 
     def on_mount(self) -> None:
-        self.query_one("#channel", ChoiceBar).focus()
+        self.set_focus(self.query_one("#channel", ChoiceBar))
 
     def has_unsaved(self) -> bool:
-        return bool(self.query_one("#summary", Input).value)
-
-    @on(Input.Submitted)
-    def submitted(self) -> None:
-        self.action_save()
+        return bool(self.query_one("#summary", TextArea).text)
 
     def action_save(self) -> None:
         channel = self.query_one("#channel", ChoiceBar).value or "phone"
         kind = self.query_one("#kind", ChoiceBar).value or "welfare-check"
-        self.dismiss((channel, kind, self.query_one("#summary", Input).value))
+        self.dismiss((channel, kind, self.query_one("#summary", TextArea).text))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
