@@ -72,6 +72,29 @@ def visible_values(value: Any, keep: str = "") -> Any:
     return value
 
 
+#: In a row's JSON text, what could stand for a control character: any escape (``\u001b``
+#: and ``\b`` among them) or a raw DEL or C1 control. Most rows hold neither.
+_JSON_MAYBE_CONTROL = re.compile(r"\\|[\x7f-\x9f]")
+
+
+def json_may_hold_control(raw: str) -> bool:
+    """Whether a row's JSON text could hold a control character (a cheap first look)."""
+    return _JSON_MAYBE_CONTROL.search(raw) is not None
+
+
+def defuse(values: dict[str, Any]) -> bool:
+    """The pull's check of a row from the hub: make visible, in place, every control
+    character in its text values but line breaks and tabs (which notes hold), so hostile
+    text is never stored raw and the row still arrives. True if any value changed.
+    (A fuller quarantine of bad hub rows may replace this hook.)"""
+    changed = False
+    for key, value in values.items():
+        if isinstance(value, str) and has_control(value, LINE_BREAKS):
+            values[key] = visible(value, LINE_BREAKS)
+            changed = True
+    return changed
+
+
 # -- collation ---------------------------------------------------------------------------
 
 _collator: Collator | None = None

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from deskapp.core.errors import ValidationError
+from deskapp.core.text import LINE_BREAKS, has_control
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -17,8 +18,25 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 
 
-def clean_text(value: str, *, field: str, required: bool = False, max_len: int = 2000) -> str:
-    """Trim, collapse runs of whitespace, NFC-normalise; accents survive exactly."""
+def no_controls(value: str, *, field: str, multiline: bool = False) -> str:
+    """Refuse control characters (C0, DEL, C1: ESC, BEL, CSI...), which could drive a
+    terminal that later shows the text. A note or summary (``multiline``) may hold line
+    breaks and tabs. The message names the field, never the value."""
+    if has_control(value, LINE_BREAKS if multiline else ""):
+        raise ValidationError(
+            f"{field} holds a control character (such as ESC or a line break); remove it."
+            if not multiline
+            else f"{field} holds a control character (such as ESC); remove it."
+        )
+    return value
+
+
+def clean_text(
+    value: str, *, field: str, required: bool = False, max_len: int = 2000, multiline: bool = False
+) -> str:
+    """Refuse control characters (``no_controls``); trim, collapse runs of whitespace,
+    NFC-normalise; accents survive exactly."""
+    no_controls(value, field=field, multiline=multiline)
     text = unicodedata.normalize("NFC", " ".join(value.split()))
     if required and not text:
         raise ValidationError(f"{field} is required.")
@@ -37,7 +55,7 @@ def choice(enum: type[E], value: str, *, field: str) -> E:
 
 
 def email(value: str) -> str:
-    value = value.strip()
+    value = no_controls(value, field="email").strip()
     if value and not _EMAIL.match(value):
         raise ValidationError("email does not look like an email address.")
     return value

@@ -43,6 +43,7 @@ from deskapp.core.domain import PersonRole
 from deskapp.core.errors import ValidationError
 from deskapp.core.ids import uuid7
 from deskapp.core.retention import person_review_date
+from deskapp.core.text import has_control
 from deskapp.io.candidates import (
     CandidacyRecord,
     ParseResult,
@@ -400,6 +401,10 @@ def _check_records(
                 found.append(
                     Problem(rec.row, "", f"The {label} is longer than {limit} characters.")
                 )
+        held = [name for name, value in vars(rec).items() if isinstance(value, str)]
+        if any(has_control(getattr(rec, name)) for name in held):
+            # Which cell, not what it holds: the value could drive the terminal.
+            found.append(Problem(rec.row, "", "A cell holds a control character (such as ESC)."))
         if rec.phone and not _PHONE.match(rec.phone):
             found.append(
                 Problem(

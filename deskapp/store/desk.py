@@ -19,6 +19,7 @@ from deskapp.core.domain import OfficerRole
 from deskapp.core.errors import AuthError, DatabaseCorrupt, DatabaseMissing, ValidationError
 from deskapp.core.hlc import HybridClock
 from deskapp.core.ids import new_site_id
+from deskapp.core.validation import no_controls
 from deskapp.store import migrate, search_index
 from deskapp.store.engine import (
     CACHE_KIB,
@@ -104,6 +105,7 @@ class Desk:
         """Set up a new desk; returns it and the recovery key (shown once)."""
         officer_id = check_officer_id(officer_id)
         check_passphrase(passphrase)
+        no_controls(name, field="The officer's name")
         if not name.strip():
             raise ValidationError("The officer's name is needed.")
         spath = slots_path(path)

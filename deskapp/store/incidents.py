@@ -38,6 +38,11 @@ def make_ref(incident_id: str) -> str:
     return "I-" + incident_id.replace("-", "")[-8:].upper()
 
 
+def _check_notes(thrive: th.Thrive | None) -> None:
+    for dimension, score in (thrive or {}).items():
+        v.no_controls(score.note, field=f"THRIVE {dimension} note", multiline=True)
+
+
 def add_incident(
     desk: Desk,
     *,
@@ -55,7 +60,8 @@ def add_incident(
     """Fast capture: the reporting person, type, grade, summary (+ optional THRIVE)."""
     kind = str(v.choice(IncidentType, type, field="type"))
     check_grade(grade)
-    summary = v.clean_text(summary, field="summary", required=True, max_len=300)
+    summary = v.clean_text(summary, field="summary", required=True, max_len=300, multiline=True)
+    _check_notes(thrive)
     incident_id = uuid7()
     with desk.write() as tx:
         person_id = resolve_id(tx.conn, PERSON, person, label="person")
@@ -69,7 +75,9 @@ def add_incident(
                 "person_id": person_id,
                 "type": kind,
                 "summary": summary,
-                "description": v.clean_text(description, field="description", max_len=10000),
+                "description": v.clean_text(
+                    description, field="description", max_len=10000, multiline=True
+                ),
                 "occurred_at": occurred_at,
                 "location": v.clean_text(location, field="location"),
                 "grade": grade,
@@ -190,6 +198,7 @@ def apply_changes(
             changes["operation"] = op
             lines.append(("update", f"Operation flag: {op}"))
     if thrive:
+        _check_notes(thrive)
         merged = th.merge(th.from_json(current["thrive"]), thrive)
         if th.to_json(merged) != current["thrive"]:
             changes["thrive"] = th.to_json(merged)
@@ -199,7 +208,7 @@ def apply_changes(
                 changes["status"] = str(Status.TRIAGED)
                 lines.append(("status", f"Status {Status.NEW} -> {Status.TRIAGED}"))
     if summary is not None:
-        text = v.clean_text(summary, field="summary", required=True, max_len=300)
+        text = v.clean_text(summary, field="summary", required=True, max_len=300, multiline=True)
         if text != current["summary"]:
             changes["summary"] = text
             lines.append(("update", "Summary edited"))
@@ -211,7 +220,7 @@ def apply_changes(
 
 
 def add_note(desk: Desk, ident: str, text: str) -> str:
-    text = v.clean_text(text, field="note", required=True, max_len=10000)
+    text = v.clean_text(text, field="note", required=True, max_len=10000, multiline=True)
     with desk.write() as tx:
         incident_id = resolve_id(tx.conn, INCIDENT, ident, label="incident")
         _timeline(tx, incident_id, "note", text)
