@@ -148,4 +148,5 @@ def collation_key(name: str | None) -> bytes:
     words = [_word_levels(w) for w in name_order(name or "")]
     if not words:
         return b""
-    return _LEVEL.join(_WORD.join(w[level] for w in words) for level in range(3))
+    # zip(*words): each level's weights word by word (a first sync keys 100,000 names).
+    return _LEVEL.join(map(_WORD.join, zip(*words, strict=True)))
