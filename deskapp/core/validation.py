@@ -76,3 +76,18 @@ def iso_date(value: str, *, field: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise ValidationError(f"{field} must be a date like 2026-05-07.") from None
+
+
+def clean_note(value: str, *, field: str, required: bool = False, max_len: int = 10000) -> str:
+    """Text of several lines (a note, a contact's summary): line breaks and tabs are kept,
+    trailing spaces and blank lines at either end trimmed, NFC-normalised; any other
+    control character is refused (it could drive the terminal that shows the note)."""
+    no_controls(value, field=field, multiline=True)
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    text = "\n".join(line.rstrip() for line in text.split("\n")).strip()
+    text = unicodedata.normalize("NFC", text)
+    if required and not text:
+        raise ValidationError(f"{field} is required.")
+    if len(text) > max_len:
+        raise ValidationError(f"{field} is longer than {max_len} characters.")
+    return text
