@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from deskapp.cli.auth import open_desk
 from deskapp.cli.output import print_json, print_table
 from deskapp.core.errors import UsageError, ValidationError
+from deskapp.core.text import visible
 from deskapp.core.wording import count
 from deskapp.io import export, importer
 from deskapp.io.candidates import Problem, parse_map_option
@@ -83,7 +84,8 @@ class ProgressBar:
 # -- import ------------------------------------------------------------------------------
 def _problem_line(p: Problem) -> str:
     where = f"row {p.row}" if p.row else "file"
-    return f"  {where}{', ' + p.column if p.column else ''}: {p.reason}"
+    # A column name comes from the file: shown, never obeyed, by the terminal.
+    return visible(f"  {where}{', ' + p.column if p.column else ''}: {p.reason}")
 
 
 def _counts_line(label: str, counts: importer.Counts, *, organisations: bool = False) -> str:

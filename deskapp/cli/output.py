@@ -1,12 +1,23 @@
-"""Printing results: aligned tables for people, JSON arrays for scripts."""
+"""Printing results: aligned tables for people, JSON arrays for scripts.
+
+Record text came from people, files and other desks: every value printed here has its
+control characters made visible (``core.text.visible``), so a stored ESC or BEL cannot
+retitle, clear or drive the terminal (nor a pipe's reader)."""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TextIO
+
+from deskapp.core.text import visible
+
+#: What ``json.dumps`` leaves raw with ``ensure_ascii=False``: DEL and the C1 controls
+#: (it escapes C0 itself). They can occur only inside strings, so escaping keeps JSON.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f]")
 
 
 def _default(value: object) -> str:
@@ -16,21 +27,29 @@ def _default(value: object) -> str:
 
 
 def dumps(data: Any) -> str:
-    return json.dumps(data, default=_default, ensure_ascii=False, indent=2)
+    text = json.dumps(data, default=_default, ensure_ascii=False, indent=2)
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def print_json(data: Any, out: TextIO | None = None) -> None:
     (out or sys.stdout).write(dumps(data) + "\n")
 
 
-def cell(value: Any) -> str:
+def cell(value: Any, keep: str = "") -> str:
+    """A value as printed; control characters but those in ``keep`` made visible."""
     if value is None:
         return "-"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
-    return str(value)
+    return visible(str(value), keep)
+
+
+def say(text: str) -> None:
+    """Print a line that holds record text (a timeline entry, a change); its own line
+    breaks are kept."""
+    print(visible(text, "\n"))
 
 
 def print_table(
@@ -61,4 +80,5 @@ def print_record(record: Mapping[str, Any], out: TextIO | None = None) -> None:
     for key, value in record.items():
         if isinstance(value, list):
             continue
-        out.write(f"{key.ljust(width)}  {cell(value)}\n")
+        shown = cell(value, keep="\n")  # a note's own lines stay lines
+        out.write(f"{key.ljust(width)}  {shown}\n")

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from deskapp.cli.auth import ask, open_desk
-from deskapp.cli.output import print_json, print_record, print_table
+from deskapp.cli.output import print_json, print_record, print_table, say
 from deskapp.core import thrive
 from deskapp.core.clock import utcnow
 from deskapp.core.grading import format_due
@@ -214,7 +214,7 @@ def incidents_cmd(args: argparse.Namespace) -> int:
                 print_record(row)
                 print("\nTimeline:")
                 for entry in row["timeline"]:
-                    print(
+                    say(
                         f"  {entry['at']:%Y-%m-%d %H:%M}  {entry['officer_id']:<8} "
                         f"{entry['kind']:<9} {entry['text']}"
                     )
@@ -251,7 +251,7 @@ def incidents_cmd(args: argparse.Namespace) -> int:
             if args.json:
                 print_json({"timeline": lines})
             else:
-                print("\n".join(lines) if lines else "Nothing changed.")
+                say("\n".join(lines) if lines else "Nothing changed.")
         elif args.action == "note":
             incident_id = incidents.add_note(desk, args.id, args.text)
             print_json({"id": incident_id}) if args.json else print("Note added.")

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from deskapp.core.errors import ValidationError
+from deskapp.core.text import LINE_BREAKS, has_control
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -24,8 +25,25 @@ def _subject(field: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-def clean_text(value: str, *, field: str, required: bool = False, max_len: int = 2000) -> str:
-    """Trim, collapse runs of whitespace, NFC-normalise; accents survive exactly."""
+def no_controls(value: str, *, field: str, multiline: bool = False) -> str:
+    """Refuse control characters (C0, DEL, C1: ESC, BEL, CSI...), which could drive a
+    terminal that later shows the text. A note or summary (``multiline``) may hold line
+    breaks and tabs. The message names the field, never the value."""
+    if has_control(value, LINE_BREAKS if multiline else ""):
+        raise ValidationError(
+            f"{_subject(field)} holds a control character (such as ESC or a line break); remove it."
+            if not multiline
+            else f"{_subject(field)} holds a control character (such as ESC); remove it."
+        )
+    return value
+
+
+def clean_text(
+    value: str, *, field: str, required: bool = False, max_len: int = 2000, multiline: bool = False
+) -> str:
+    """Refuse control characters (``no_controls``); trim, collapse runs of whitespace,
+    NFC-normalise; accents survive exactly."""
+    no_controls(value, field=field, multiline=multiline)
     text = unicodedata.normalize("NFC", " ".join(value.split()))
     if required and not text:
         raise ValidationError(f"{_subject(field)} is required.")
@@ -44,7 +62,7 @@ def choice(enum: type[E], value: str, *, field: str) -> E:
 
 
 def email(value: str) -> str:
-    value = value.strip()
+    value = no_controls(value, field="email").strip()
     if value and not _EMAIL.match(value):
         raise ValidationError("Email does not look like an email address.")
     return value
@@ -67,18 +85,12 @@ def iso_date(value: str, *, field: str) -> date | None:
         raise ValidationError(f"{_subject(field)} must be a date like 2026-05-07.") from None
 
 
-# C0 and C1 controls and DEL, but not tab or line feed: what text of several lines may
-# not hold. (A minimal check for notes until every text field shares one.)
-_NOTE_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def clean_note(value: str, *, field: str, required: bool = False, max_len: int = 10000) -> str:
     """Text of several lines (a note, a contact's summary): line breaks and tabs are kept,
     trailing spaces and blank lines at either end trimmed, NFC-normalised; any other
     control character is refused (it could drive the terminal that shows the note)."""
+    no_controls(value, field=field, multiline=True)
     text = value.replace("\r\n", "\n").replace("\r", "\n")
-    if _NOTE_CONTROLS.search(text):
-        raise ValidationError(f"{_subject(field)} may not contain control characters.")
     text = "\n".join(line.rstrip() for line in text.split("\n")).strip()
     text = unicodedata.normalize("NFC", text)
     if required and not text:

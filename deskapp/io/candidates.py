@@ -27,6 +27,7 @@ from typing import Final, TypeVar
 
 from deskapp.core.domain import PersonRole
 from deskapp.core.errors import NotFound, ValidationError
+from deskapp.core.text import fold
 
 __all__ = [
     "DC_COLUMNS",
@@ -607,10 +608,7 @@ def _header_key(header: str) -> str:
 
 
 def _slugify(text: str) -> str:
-    ascii_text = (
-        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    )
-    return _NON_SLUG.sub("-", ascii_text).strip("-")
+    return _NON_SLUG.sub("-", fold(text)).strip("-")
 
 
 def _title_from_slug(slug: str) -> str:

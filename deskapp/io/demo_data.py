@@ -17,7 +17,6 @@ UUIDv7-layout generator, because :func:`deskapp.core.ids.uuid7` uses the real cl
 from __future__ import annotations
 
 import random
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from deskapp.core.domain import (
     Status,
 )
 from deskapp.core.grading import GradeTargets, grade_label
+from deskapp.core.text import fold
 from deskapp.core.thrive import DIMENSIONS, Score, to_json
 
 __all__ = ["DemoData", "generate"]
@@ -273,8 +273,6 @@ _REAL_NAMES = frozenset(
         "Simon Clarke", "Simon Hughes", "Susan Murray",
     }
 )  # fmt: skip
-
-_ASCII_FIX = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "æ": "ae", "ß": "ss"})
 
 # fmt: off
 WARD_STEMS: dict[str, tuple[str, ...]] = {
@@ -735,18 +733,13 @@ def _choices(rng: random.Random, table: Sequence[tuple[T, float]], k: int) -> li
 
 def slugify(text: str) -> str:
     """``St Mary's North`` -> ``st-marys-north``; ``Pen-y-lan`` -> ``pen-y-lan``."""
-    text = _ascii(text).lower().replace("&", "and").replace("'", "")
+    text = fold(text).replace("&", "and").replace("'", "")
     out = "".join(c if c.isalnum() else "-" for c in text)
     return "-".join(filter(None, out.split("-")))
 
 
-def _ascii(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text.translate(_ASCII_FIX))
-    return folded.encode("ascii", "ignore").decode("ascii")
-
-
 def _mailbox(text: str) -> str:
-    return "".join(c for c in _ascii(text).lower() if c.isalnum() or c == "-")
+    return "".join(c for c in fold(text) if c.isalnum() or c == "-")
 
 
 def _next_thursday(day: date) -> date:

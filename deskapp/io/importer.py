@@ -30,7 +30,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -44,6 +43,7 @@ from deskapp.core.domain import PersonRole
 from deskapp.core.errors import ValidationError
 from deskapp.core.ids import uuid7
 from deskapp.core.retention import person_review_date
+from deskapp.core.text import has_control
 from deskapp.io.candidates import (
     CandidacyRecord,
     ParseResult,
@@ -84,7 +84,6 @@ KEPT_ROLES: Final = frozenset(
 )
 _ORG_KINDS: Final = {"local": "council", "mayor": "authority", "pcc": "police-area"}
 _PHONE: Final = re.compile(r"\+?[0-9 ()-]{6,20}\Z")
-_NON_SLUG: Final = re.compile(r"[^a-z0-9]+")
 _MAX: Final = {"name": 200, "party": 2000, "post": 2000, "address": 2000, "org_name": 200}
 #: Parser reason for broken quoting: the rest of the file was not read.
 _TRUNCATED: Final = "Rows after it were not read"
@@ -402,6 +401,10 @@ def _check_records(
                 found.append(
                     Problem(rec.row, "", f"The {label} is longer than {limit} characters.")
                 )
+        held = [name for name, value in vars(rec).items() if isinstance(value, str)]
+        if any(has_control(getattr(rec, name)) for name in held):
+            # Which cell, not what it holds: the value could drive the terminal.
+            found.append(Problem(rec.row, "", "A cell holds a control character (such as ESC)."))
         if rec.phone and not _PHONE.match(rec.phone):
             found.append(
                 Problem(
@@ -460,13 +463,6 @@ def _refusal_message(problems: Sequence[Problem], *, fatal: bool) -> str:
 
 
 # --------------------------------------------------------------------------- matching
-
-
-def _slug(text: str) -> str:
-    ascii_text = (
-        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    )
-    return _NON_SLUG.sub("-", ascii_text).strip("-")
 
 
 def _name_key(name: str) -> str:

@@ -18,7 +18,6 @@ as a run of words, ignoring case, accents, punctuation and generic words ("counc
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -26,6 +25,7 @@ from typing import Any, Final
 from sqlalchemy import ColumnElement, Connection, Table, func, or_, select
 
 from deskapp.core.domain import AuditAction
+from deskapp.core.text import fold
 from deskapp.store.desk import Desk
 from deskapp.store.models import Adviser, Organisation, Person
 
@@ -148,10 +148,7 @@ class Coverage:
 
 
 def _words(text: str) -> tuple[str, ...]:
-    ascii_text = (
-        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    )
-    return tuple(w for w in _NON_WORD.split(ascii_text) if w and w not in _GENERIC)
+    return tuple(w for w in _NON_WORD.split(fold(text)) if w and w not in _GENERIC)
 
 
 def area_terms(area: str) -> list[tuple[str, ...]]:

@@ -20,6 +20,7 @@ from deskapp.core.errors import AuthError, DatabaseCorrupt, DatabaseMissing, Val
 from deskapp.core.hlc import HybridClock
 from deskapp.core.ids import new_site_id
 from deskapp.core.passphrase import check_strength
+from deskapp.core.validation import no_controls
 from deskapp.store import migrate, search_index
 from deskapp.store.engine import (
     CACHE_KIB,
@@ -109,6 +110,7 @@ class Desk:
         officer_id = check_officer_id(officer_id)
         if not invented_data_only:
             check_passphrase(passphrase, officer_id)
+        no_controls(name, field="The officer's name")
         if not name.strip():
             raise ValidationError("The officer's name is needed.")
         spath = slots_path(path)

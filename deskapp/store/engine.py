@@ -8,7 +8,7 @@ two writers never interleave reads of the audit-chain head with each other's wri
 from __future__ import annotations
 
 import errno
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool, QueuePool
 
 from deskapp.core.errors import DatabaseBusy, DatabaseCorrupt, DeskError, StorageFull
+from deskapp.core.text import collation_key, fold
 
 BUSY_TIMEOUT_S = 5.0
 
@@ -41,6 +42,7 @@ def connect_raw(path: Path, key: bytes | None) -> Any:
     except sqlcipher3.DatabaseError:
         conn.close()
         raise
+    _functions(conn)
     conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
@@ -48,6 +50,18 @@ def connect_raw(path: Path, key: bytes | None) -> Any:
     # Deleted and erased content is overwritten, not left in free pages.
     conn.execute("PRAGMA secure_delete = ON")
     return conn
+
+
+def _functions(conn: Any) -> None:
+    """The schema's own functions: the search index holds ``fold`` of its columns
+    (migration 0007's triggers) and the roster's order is ``collation_key(name)``
+    (a generated column). Deterministic, so SQLite may index them."""
+    conn.create_function("fold", 1, _text_or_null(fold), deterministic=True)
+    conn.create_function("collation_key", 1, collation_key, deterministic=True)
+
+
+def _text_or_null(fn: Callable[[str], str]) -> Callable[[Any], str | None]:
+    return lambda value: None if value is None else fn(str(value))
 
 
 #: Each connection's page cache, in KiB (48 MiB): a miss costs a page decryption.

@@ -62,6 +62,11 @@ def make_ref(incident_id: str) -> str:
     return "I-" + incident_id.replace("-", "")[-8:].upper()
 
 
+def _check_notes(thrive: th.Thrive | None) -> None:
+    for dimension, score in (thrive or {}).items():
+        v.no_controls(score.note, field=f"THRIVE {dimension} note")
+
+
 def add_incident(
     desk: Desk,
     *,
@@ -86,10 +91,11 @@ def add_incident(
     """
     kind = str(v.choice(IncidentType, type, field="type"))
     check_grade(grade)
-    summary = v.clean_text(summary, field="summary", required=True, max_len=10000)
+    summary = v.clean_text(summary, field="summary", required=True, max_len=10000, multiline=True)
     if len(summary) > SUMMARY_MAX:
         description = description or summary
         summary = shorten(summary, SUMMARY_MAX)
+    _check_notes(thrive)
     incident_id = uuid7()
     with desk.write() as tx:
         person_id = resolve_id(tx.conn, PERSON, person, label="person")
@@ -107,7 +113,9 @@ def add_incident(
                 "person_id": person_id,
                 "type": kind,
                 "summary": summary,
-                "description": v.clean_text(description, field="description", max_len=10000),
+                "description": v.clean_text(
+                    description, field="description", max_len=10000, multiline=True
+                ),
                 "occurred_at": occurred_at,
                 "location": v.clean_text(location, field="location"),
                 "grade": grade,
@@ -260,7 +268,9 @@ def apply_changes(
                 changes["status"] = str(Status.TRIAGED)
                 lines.append(("status", f"Status {Status.NEW} -> {Status.TRIAGED}"))
     if summary is not None:
-        text = v.clean_text(summary, field="summary", required=True, max_len=SUMMARY_MAX)
+        text = v.clean_text(
+            summary, field="summary", required=True, max_len=SUMMARY_MAX, multiline=True
+        )
         if text != current["summary"]:
             changes["summary"] = text
             lines.append(("update", "Summary edited"))

@@ -38,6 +38,7 @@ from deskapp.core import jsontext
 from deskapp.core.domain import AuditAction
 from deskapp.core.hlc import ClockSkew
 from deskapp.core.ids import uuid7
+from deskapp.core.text import defuse, json_may_hold_control
 from deskapp.store import wire_insert
 from deskapp.store.models import Conflict
 from deskapp.store.types import UTCDateTime, to_sqlite
@@ -372,11 +373,13 @@ class RemoteConflict:
 class MergeOutcome:
     changed: int = 0  # rows inserted, altered or erased on this desk
     conflicts: int = 0
+    defused: int = 0  # rows whose text held control characters, stored made visible
     skews: list[tuple[str, ClockSkew]] = field(default_factory=list)
 
     def add(self, other: MergeOutcome) -> None:
         self.changed += other.changed
         self.conflicts += other.conflicts
+        self.defused += other.defused
         self.skews.extend(other.skews)
 
 
@@ -397,6 +400,7 @@ def observe(tx: WriteTx, versions: Iterable[Version]) -> list[tuple[str, ClockSk
 def apply_remote(tx: WriteTx, rows: Sequence[RemoteRow], pushed_hw: int) -> MergeOutcome:
     """Merge a batch of remote rows into the desk, inside ``tx``'s transaction."""
     outcome = MergeOutcome()
+    outcome.defused = _defuse(rows)
     outcome.skews = observe(tx, (v for r in rows for v in r.versions.values()))
     by_entity: dict[str, list[RemoteRow]] = defaultdict(list)
     for row in rows:
@@ -407,6 +411,19 @@ def apply_remote(tx: WriteTx, rows: Sequence[RemoteRow], pushed_hw: int) -> Merg
         elif entity in APPEND_ONLY:
             outcome.add(_merge_appended(tx, entity, group))
     return outcome
+
+
+def _defuse(rows: Sequence[RemoteRow]) -> int:
+    """Pulled text never reaches the desk with a control character in it (``defuse``):
+    such a row is stored with them made visible and counted, and the sync goes on."""
+    count = 0
+    for row in rows:
+        if row.raw is not None and row._data is None and not json_may_hold_control(row.raw):
+            continue
+        if row.data is not None and defuse(row.data):
+            row.raw = None  # the text as sent is not what is stored
+            count += 1
+    return count
 
 
 def _merge_versioned(

@@ -71,9 +71,8 @@ class Person(SQLModel, table=True):
 
     __tablename__ = "person"
     __table_args__ = (
-        Index("ix_person_name_id", "name", "id"),
-        # Covering indexes: the roster order and caseload totals read no table rows.
-        Index("ix_person_order", "deleted", "name", "id"),
+        # A covering index: caseload totals read no table rows. The roster's order is
+        # the SQL-only column ``sort_key`` and its index (migration 0007).
         Index("ix_person_adviser", "deleted", "adviser_id", "next_contact_due", "last_contact_at"),
         Index("ix_person_review", "review_date"),
     )

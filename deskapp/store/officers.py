@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from deskapp.core.domain import AuditAction, OfficerRole
 from deskapp.core.errors import NotFound, PermissionDenied, ValidationError
+from deskapp.core.validation import no_controls
 from deskapp.store.desk import Desk, check_officer_id, check_passphrase
 from deskapp.store.engine import connect_raw, make_engine, translate_errors
 from deskapp.store.keyslots import KdfParams, generate_data_key
@@ -52,6 +53,7 @@ def add_officer(
     require_supervisor(desk, "add an officer")
     officer_id = check_officer_id(officer_id)
     check_passphrase(passphrase, officer_id)
+    no_controls(name, field="The officer's name")
     if not name.strip():
         raise ValidationError("The officer's name is needed.")
     with desk.read() as conn:

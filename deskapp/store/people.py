@@ -14,6 +14,7 @@ from deskapp.core.domain import AuditAction, BriefingStatus, PersonRole, Risk
 from deskapp.core.errors import ValidationError
 from deskapp.core.masking import mask_row
 from deskapp.core.retention import person_review_date
+from deskapp.core.text import fold
 from deskapp.store.advisers import resolve_adviser
 from deskapp.store.desk import Desk
 from deskapp.store.lookup import resolve_id
@@ -25,6 +26,9 @@ CANDIDACY = Candidacy.__table__  # type: ignore[attr-defined]
 CONTACT = Contact.__table__  # type: ignore[attr-defined]
 INCIDENT = Incident.__table__  # type: ignore[attr-defined]
 SENSITIVE = SENSITIVE_FIELDS["person"]
+#: The roster's order: surname, then forenames, by Unicode collation (``sort_key`` is
+#: the SQL-only column ``collation_key(name)``, migration 0007), then id.
+ROSTER_ORDER: tuple[ColumnElement[Any], ...] = (literal_column("person.sort_key"), PERSON.c.id)
 
 EDITABLE = (
     "name", "role", "party", "organisation_id", "post", "ballot_paper_id", "election_date",
@@ -112,8 +116,14 @@ def fts_match(table: str, filter_text: str) -> ColumnElement[bool]:
 
 
 def fts_query(filter_text: str) -> str:
-    words = ["".join(ch for ch in w if ch.isalnum()) for w in filter_text.split()]
-    return " ".join(f'"{w}"*' for w in words if w) or '""'
+    """Every word as a prefix, folded as the index is (``core.text.fold``)."""
+    return " ".join(f'"{w}"*' for w in filter_words(filter_text)) or '""'
+
+
+def filter_words(filter_text: str) -> list[str]:
+    """The folded words of a filter, punctuation dropped: what every filter matches."""
+    words = ["".join(ch for ch in w if ch.isalnum()) for w in fold(filter_text).split()]
+    return [w for w in words if w]
 
 
 def list_people(
@@ -125,7 +135,7 @@ def list_people(
     reveal: bool = False,
     reason: str = "",
 ) -> list[dict[str, Any]]:
-    query = people_query(filter_text, adviser_id).order_by(PERSON.c.name, PERSON.c.id)
+    query = people_query(filter_text, adviser_id).order_by(*ROSTER_ORDER)
     if limit is not None:
         query = query.limit(limit)
     with desk.read() as conn:

@@ -83,14 +83,14 @@ def _fetch(
 
 
 class RankedRoster:
-    """Everyone on the roster (not erased), in name order."""
+    """Everyone on the roster (not erased), by surname then forename (``sort_key``)."""
 
     def __init__(self, conn: Connection, generation: int) -> None:
         self.generation = generation
         self.rowids = _ints(
             conn,
-            "SELECT group_concat(rowid, ',' ORDER BY name, id) "
-            "FROM person INDEXED BY ix_person_order WHERE deleted = 0",
+            "SELECT group_concat(rowid, ',' ORDER BY sort_key, id) "
+            "FROM person INDEXED BY ix_person_sort WHERE deleted = 0",
         )
         self.by_rowid = _positions_by_rowid(self.rowids)
         self.cache = _Cache()

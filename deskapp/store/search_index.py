@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from deskapp.store.desk import Desk
 
 KEY = "search_index_deferred"
+#: The columns each search index holds, folded (``core.text.fold``).
+INDEXED = {"person": ("name", "party", "post"), "incident": ("ref", "type", "summary", "location")}
 
 #: A pull of at least this many rows may defer the index...
 MIN_ROWS = 10_000
@@ -61,8 +63,14 @@ def rebuild_in(conn: Connection) -> bool:
     deferred; True if they were."""
     if not deferred(conn):
         return False
-    conn.exec_driver_sql("INSERT INTO person_fts(person_fts) VALUES ('rebuild')")
-    conn.exec_driver_sql("INSERT INTO incident_fts(incident_fts) VALUES ('rebuild')")
+    for table, columns in INDEXED.items():
+        # The index holds folded text and no content of its own (migration 0007), so
+        # FTS5's 'rebuild' cannot serve: empty it, then index every row folded.
+        conn.exec_driver_sql(f"INSERT INTO {table}_fts({table}_fts) VALUES ('delete-all')")
+        conn.exec_driver_sql(
+            f"INSERT INTO {table}_fts(rowid, {', '.join(columns)}) "
+            f"SELECT rowid, {', '.join(f'fold({c})' for c in columns)} FROM {table}"
+        )
     conn.exec_driver_sql("DELETE FROM meta WHERE key = ?", (KEY,))
     return True
 

@@ -25,6 +25,7 @@ from sqlalchemy import (
     and_,
     func,
     literal,
+    literal_column,
     select,
     text,
 )
@@ -32,7 +33,7 @@ from sqlalchemy import (
 from deskapp.core.status import OPEN_STATUSES
 from deskapp.store.incidents import queue_select, queue_where
 from deskapp.store.models import Adviser, Incident, Organisation, Person
-from deskapp.store.people import fts_match, fts_query
+from deskapp.store.people import ROSTER_ORDER, filter_words, fts_match, fts_query
 
 PERSON = Person.__table__  # type: ignore[attr-defined]
 ADVISER = Adviser.__table__  # type: ignore[attr-defined]
@@ -57,11 +58,6 @@ def page(conn: Connection, query: Select[Any], offset: int, limit: int) -> list[
     return [dict(r) for r in rows]
 
 
-def _words(filter_text: str) -> list[str]:
-    words = ["".join(ch for ch in w if ch.isalnum()).lower() for w in filter_text.split()]
-    return [w for w in words if w]
-
-
 def fts_hits(conn: Connection, table: str, filter_text: str, cap: int = BIG) -> int:
     """FTS5 hits for the filter, counted up to ``cap`` (cheap: the prefix index only)."""
     sql = text(
@@ -72,21 +68,22 @@ def fts_hits(conn: Connection, table: str, filter_text: str, cap: int = BIG) -> 
 
 
 def _folded(columns: list[Any]) -> ColumnElement[str]:
-    """`` a b c`` from the columns, lower-cased, with '-' and apostrophes as spaces."""
+    """`` a b c`` from the columns, folded as the search index is (``fold``, registered
+    on every connection), with '-' and apostrophes as spaces."""
     joined: ColumnElement[str] = literal(" ")
     for col in columns:
         joined = joined + func.coalesce(col, "") + " "
-    return func.replace(func.replace(func.lower(joined), "-", " "), "'", " ")
+    return func.replace(func.replace(func.fold(joined), "-", " "), "'", " ")
 
 
 def word_prefix(columns: list[Any], filter_text: str) -> ColumnElement[bool]:
     """Every word of the filter starts a word of one of ``columns`` (row-local test)."""
     folded = _folded(columns)
-    return and_(*[folded.like(f"% {word}%") for word in _words(filter_text)])
+    return and_(*[folded.like(f"% {word}%") for word in filter_words(filter_text)])
 
 
 def plan_for(conn: Connection, table: str, filter_text: str) -> Plan:
-    if not _words(filter_text):
+    if not filter_words(filter_text):
         return "all"
     return "scan" if fts_hits(conn, table, filter_text) >= BIG else "fts"
 
@@ -117,9 +114,10 @@ def roster_query(
         .where(_roster_where(filter_text, adviser_id, plan))
     )
     if plan == "fts":
-        # Few hits: look them up by rowid and sort them, rather than walk the name index.
-        return query.order_by(PERSON.c.name + "", PERSON.c.id)
-    return query.order_by(PERSON.c.name, PERSON.c.id)
+        # Few hits: look them up by rowid and sort them, rather than walk the order's
+        # index (a unary + keeps SQLite off it).
+        return query.order_by(literal_column("+person.sort_key"), PERSON.c.id)
+    return query.order_by(*ROSTER_ORDER)
 
 
 def roster_count_query(
@@ -130,9 +128,9 @@ def roster_count_query(
 
 def _roster_where(filter_text: str, adviser_id: str | None, plan: Plan) -> ColumnElement[bool]:
     clauses: list[ColumnElement[bool]] = [PERSON.c.deleted.is_(False)]
-    if _words(filter_text) and plan == "fts":
+    if filter_words(filter_text) and plan == "fts":
         clauses.append(fts_match("person", filter_text))
-    elif _words(filter_text) and plan == "scan":
+    elif filter_words(filter_text) and plan == "scan":
         clauses.append(word_prefix([PERSON.c.name, PERSON.c.party, PERSON.c.post], filter_text))
     if adviser_id:
         clauses.append(PERSON.c.adviser_id == adviser_id)
@@ -168,7 +166,7 @@ def _queue_where(
     filter_text: str, include_closed: bool, adviser_id: str | None, plan: Plan
 ) -> ColumnElement[bool]:
     return queue_where(
-        filter_text=filter_text if _words(filter_text) and plan != "all" else "",
+        filter_text=filter_text if filter_words(filter_text) and plan != "all" else "",
         statuses=None if include_closed else [str(s) for s in OPEN_STATUSES],
         adviser_id=adviser_id,
     )
@@ -181,7 +179,7 @@ def person_picker(conn: Connection, filter_text: str, limit: int = 8) -> list[di
     query = (
         select(PERSON.c.id, PERSON.c.name, PERSON.c.role, PERSON.c.party, PERSON.c.post)
         .where(_roster_where(filter_text, None, plan))
-        .order_by(PERSON.c.name, PERSON.c.id)
+        .order_by(*ROSTER_ORDER)
         .limit(limit)
     )
     return [dict(r) for r in conn.execute(query).mappings()]

@@ -75,6 +75,7 @@ class SyncResult:
     pushed: int = 0
     pulled: int = 0
     conflicts: int = 0
+    defused: int = 0  # pulled rows whose control characters were made visible
     audit_pushed: int = 0
     skew: list[str] = field(default_factory=list)
     duration_s: float = 0.0
@@ -86,6 +87,7 @@ class SyncResult:
             "pushed": self.pushed,
             "pulled": self.pulled,
             "conflicts": self.conflicts,
+            "defused": self.defused,
             "audit_pushed": self.audit_pushed,
             "skew": list(self.skew),
             "duration_s": round(self.duration_s, 3),
@@ -481,6 +483,7 @@ class _Run:
     def _absorb(self, outcome: merge.MergeOutcome) -> None:
         self.result.pulled += outcome.changed
         self.result.conflicts += outcome.conflicts
+        self.result.defused += outcome.defused
         for site, skew in outcome.skews:
             minutes = skew.ahead_ms / 60000
             self.result.skew.append(

@@ -17,14 +17,10 @@ from deskapp.store.keyslots import KeySlots, generate_data_key
 from deskapp.store.paths import slots_path
 
 
-def _skip_fts(obj: object, name: str | None, type_: str, reflected: bool, other: object) -> bool:
-    return not (type_ == "table" and name is not None and "_fts" in name)
-
-
 def test_migrated_schema_matches_models(desk: Desk) -> None:
     with desk.engine.connect() as conn:
         ctx = MigrationContext.configure(
-            conn, opts={"include_object": _skip_fts, "compare_type": True}
+            conn, opts={"include_object": migrate.include_object, "compare_type": True}
         )
         assert compare_metadata(ctx, SQLModel.metadata) == []
         assert migrate.current_revision(conn) == migrate.head_revision()

@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+from deskapp.core.text import collation_key
 from deskapp.store.desk import Desk
 from deskapp.sync import SyncProgress, open_hub, run_sync
 
@@ -22,6 +23,7 @@ def main() -> None:
         time.sleep(0.005)  # widen the gaps between batches a little
 
     open_hub(url).check()  # the hub's key derivation happens before the kill window
+    collation_key("Warm Up")  # and so does loading the collation table (first key only)
     print("ready", flush=True)
     result = run_sync(desk, url, progress=progress, batch_size=int(batch))
     print("done", result.pushed, result.pulled, flush=True)

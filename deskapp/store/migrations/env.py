@@ -6,14 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import deskapp.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-
-
-def include_object(
-    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
-) -> bool:
-    # FTS5 virtual tables and their shadow tables are managed by hand in migrations.
-    return not (type_ == "table" and name is not None and "_fts" in name)
-
+from deskapp.store.migrate import include_object
 
 connection = context.config.attributes.get("connection")
 if connection is None:

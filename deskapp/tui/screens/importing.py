@@ -21,6 +21,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, ProgressBar, Static
 
+from deskapp.core.text import visible
 from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.base import DeskScreen, WorkDone
 from deskapp.tui.widgets.choice_bar import ChoiceBar
@@ -315,7 +316,7 @@ def problems_text(plan: ImportPlan) -> Text:
         where = "file" if problem.row == 0 else f"row {problem.row}"
         column = f" [{problem.column}]" if problem.column else ""
         text.append(f"  {where:>8}", "bold")
-        text.append(f"{column} {problem.reason}\n")
+        text.append(visible(f"{column} {problem.reason}") + "\n")
     extra = len(plan.problems) - MAX_PROBLEMS_SHOWN
     if extra > 0:
         text.append(f"  … and {extra} more (deskapp import candidates --json lists all)\n", "dim")

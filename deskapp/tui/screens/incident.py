@@ -170,11 +170,13 @@ class IncidentScreen(DeskScreen):
 
     def show(self, data: dict[str, Any]) -> None:
         from deskapp.core.grading import format_due, grade_label
+        from deskapp.core.text import visible_values
         from deskapp.core.thrive import DIMENSIONS, from_json
 
         if str(data["id"]) != self.incident_id:
             return  # J/K moved on while this one loaded
         self.data = data
+        data = visible_values(data)  # shown, never obeyed, by the terminal
         now = self.desk_app.now()
         due = format_due(data["due_at"], now)
         overdue = due.startswith("OVERDUE") and data["status"] not in ("resolved", "closed")

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from deskapp.core.text import visible, visible_values
 from deskapp.tui.screens.base import DeskScreen, titled_table
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
@@ -92,6 +93,7 @@ class PersonScreen(DeskScreen):
 
     def show(self, data: dict[str, Any]) -> None:
         self.data = data
+        data = visible_values(data)  # shown, never obeyed, by the terminal
         head = Table.grid(padding=(0, 2))
         head.add_column(style="bold", no_wrap=True)
         head.add_column()
@@ -106,7 +108,7 @@ class PersonScreen(DeskScreen):
         head.add_row("Adviser", Text(str(data.get("adviser_name") or "unassigned")))
         head.add_row("Briefing", Text(str(data["briefing_status"])))
         for name in SENSITIVE:
-            value = self.revealed.get(name, data[name])
+            value = visible_values(self.revealed.get(name, data[name]))
             style = "dim" if name not in self.revealed else "bold yellow"
             head.add_row(name.capitalize(), Text(str(value or "—"), style=style))
         if data["address_withheld"]:
@@ -266,7 +268,7 @@ class EventScreen(ModalScreen[None]):
         self.row = row
 
     def compose(self) -> ComposeResult:
-        r = self.row
+        r = visible_values(self.row)
         head = Table.grid(padding=(0, 2))
         head.add_column(style="bold")
         head.add_column()
@@ -298,7 +300,11 @@ class EventScreen(ModalScreen[None]):
                 return
             text = (
                 "\n".join(
-                    escape(f"• {p['name']} ({p['role']}, {p['party'] or '—'}) risk {p['risk']}")
+                    escape(
+                        visible(
+                            f"• {p['name']} ({p['role']}, {p['party'] or '—'}) risk {p['risk']}"
+                        )
+                    )
                     for p in people
                 )
                 or "No one linked."

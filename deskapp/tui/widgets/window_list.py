@@ -23,6 +23,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from deskapp.core.text import visible
+
 PAGE = 100
 COUNT_DELAY = 0.25  # seconds a big filter waits before counting its matches exactly
 MAX_PAGES = 40  # pages kept in memory (4,000 rows at most)
@@ -41,10 +43,12 @@ class Column:
     min_width: int = 0  # below this many columns of screen the column is dropped
 
     def text(self, row: Row) -> str:
+        """The cell's text, control characters shown (a stored ESC never reaches the
+        terminal: these cells become segments as they are)."""
         if self.render is not None:
-            return self.render(row)
+            return visible(self.render(row))
         value = row.get(self.key)
-        return "" if value is None else str(value)
+        return "" if value is None else visible(str(value))
 
 
 @dataclass
