@@ -408,7 +408,8 @@ class MergeOutcome:
         """Quarantine ``row`` (``problems`` by field; ``''``: the row as a whole)."""
         fields = sorted(n for n in problems if n)
         self.quarantined.append(row.held_back("; ".join(sorted(set(problems.values()))), fields))
-        late = [v for v in row.versions.values() if wire_checks.too_far_ahead(v[0], now_ms)]
+        limit = wire_checks.drift_limit(now_ms)
+        late = [v for v in row.versions.values() if v[0] >= limit]
         if late:
             hlc_value, site = max(late)
             self.skews.append((site, ClockSkew(remote_ms=hlc_value >> 16, local_ms=now_ms)))
@@ -435,16 +436,9 @@ def apply_remote(tx: WriteTx, rows: Sequence[RemoteRow], pushed_hw: int) -> Merg
     merged: they come back in ``outcome.quarantined``, for the caller to keep."""
     outcome = MergeOutcome()
     now_ms = tx.clock.wall_ms()
+    limit = wire_checks.drift_limit(now_ms)
     # A version too far ahead is quarantined with its field, so it moves no clock here.
-    outcome.skews = observe(
-        tx,
-        (
-            v
-            for r in rows
-            for v in r.versions.values()
-            if not wire_checks.too_far_ahead(v[0], now_ms)
-        ),
-    )
+    outcome.skews = observe(tx, (v for r in rows for v in r.versions.values() if v[0] < limit))
     by_entity: dict[str, list[RemoteRow]] = defaultdict(list)
     for row in rows:
         by_entity[row.entity].append(row)
@@ -474,6 +468,7 @@ def _merge_versioned(
     conn = tx.conn
     table = VERSIONED[entity]
     rules = RULES[entity].fields
+    limit = wire_checks.drift_limit(now_ms)
     tx.touched.add(entity)  # cached orderings of this table rebuild (store.ranked)
     outcome = MergeOutcome()
     names_here = _storers(table)[0]
@@ -490,7 +485,7 @@ def _merge_versioned(
         if r.raw is not None
         and r.row_id not in here
         and r.row_id not in repeated
-        and not any(wire_checks.too_far_ahead(v[0], now_ms) for v in r.versions.values())
+        and all(v[0] < limit for v in r.versions.values())
     ]
     now = str(to_sqlite(tx.now))
     left = wire_insert.insert_json(
@@ -556,7 +551,7 @@ def _merge_versioned(
                 continue
             found = (
                 wire_checks.DRIFT
-                if wire_checks.too_far_ahead(theirs[0], now_ms)
+                if theirs[0] >= limit
                 else wire_checks.value_problem(name, rules[name], wire)
             )
             if found is not None:
