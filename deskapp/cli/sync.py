@@ -15,6 +15,14 @@ from deskapp.sync import conflicts as conflict_service
 from deskapp.sync import hub as hubmod
 from deskapp.sync import service
 
+QUARANTINE_COLUMNS = [
+    ("hub_seq", "HUB SEQ"),
+    ("entity", "ENTITY"),
+    ("row_id", "ROW"),
+    ("fields", "FIELDS"),
+    ("reason", "REASON"),
+    ("received_at", "RECEIVED"),
+]
 CONFLICT_COLUMNS = [
     ("id", "ID"),
     ("entity", "ENTITY"),
@@ -71,7 +79,22 @@ def hub_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
+def quarantine_cmd(args: argparse.Namespace) -> int:
+    """`deskapp sync quarantine`: the pulled changes held back, with their reasons."""
+    from deskapp.store import quarantine
+
+    with open_desk(args.db) as desk:
+        rows = quarantine.list_quarantined(desk)
+    if args.json:
+        print_json(rows)
+    else:
+        print_table([{k: _cell(v) for k, v in r.items()} for r in rows], QUARANTINE_COLUMNS)
+    return 0
+
+
 def sync_cmd(args: argparse.Namespace) -> int:
+    if args.action == "quarantine":
+        return quarantine_cmd(args)
     with open_desk(args.db) as desk:
         url = args.hub or service.remembered_hub(desk)
         if url:
@@ -91,16 +114,23 @@ def sync_cmd(args: argparse.Namespace) -> int:
         else:
             print(
                 f"Synced with {result.hub_url}: pushed {result.pushed}, pulled {result.pulled}, "
-                f"{count(result.conflicts, 'new conflict')} ({result.duration_s:.2f} s)."
+                f"{count(result.conflicts, 'new conflict')}, {result.quarantined} quarantined "
+                f"({result.duration_s:.2f} s)."
             )
             for warning in result.skew:
                 print(f"Warning: {warning}")
-            waiting = service.status(desk).conflicts_waiting
-            if waiting:
-                verb = "waits" if waiting == 1 else "wait"
+            now = service.status(desk)
+            if now.conflicts_waiting:
+                verb = "waits" if now.conflicts_waiting == 1 else "wait"
                 print(
-                    f"{count(waiting, 'conflict')} {verb} for a supervisor: "
+                    f"{count(now.conflicts_waiting, 'conflict')} {verb} for a supervisor: "
                     "`deskapp conflicts list`."
+                )
+            if result.quarantined:
+                print(
+                    f"{count(result.quarantined, 'pulled change')} failed its checks and "
+                    f"{'was' if result.quarantined == 1 else 'were'} quarantined "
+                    f"({now.quarantined} in all): `deskapp sync quarantine`."
                 )
         return 0
 
@@ -150,6 +180,12 @@ def add_parsers(
     p.set_defaults(func=hub_cmd)
 
     p = sub.add_parser("sync", parents=[common], help="push and pull changes with the hub")
+    p.add_argument(
+        "action",
+        nargs="?",
+        choices=["quarantine"],
+        help="quarantine: list pulled changes that failed their checks (supervisors)",
+    )
     p.add_argument("--hub", help="hub URL (remembered for this desk)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--batch-size", type=int, default=None, help=argparse.SUPPRESS)

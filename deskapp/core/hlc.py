@@ -54,6 +54,10 @@ class HybridClock:
     def last(self) -> int:
         return self._last
 
+    def wall_ms(self) -> int:
+        """The wall clock this clock reads, in milliseconds."""
+        return self._wall()
+
     def now(self) -> int:
         with self._lock:
             ms, counter = decode(self._last)

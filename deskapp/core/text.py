@@ -82,19 +82,6 @@ def json_may_hold_control(raw: str) -> bool:
     return _JSON_MAYBE_CONTROL.search(raw) is not None
 
 
-def defuse(values: dict[str, Any]) -> bool:
-    """The pull's check of a row from the hub: make visible, in place, every control
-    character in its text values but line breaks and tabs (which notes hold), so hostile
-    text is never stored raw and the row still arrives. True if any value changed.
-    (A fuller quarantine of bad hub rows may replace this hook.)"""
-    changed = False
-    for key, value in values.items():
-        if isinstance(value, str) and has_control(value, LINE_BREAKS):
-            values[key] = visible(value, LINE_BREAKS)
-            changed = True
-    return changed
-
-
 # -- collation ---------------------------------------------------------------------------
 
 _collator: Collator | None = None

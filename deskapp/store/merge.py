@@ -34,14 +34,16 @@ from sqlalchemy import (
     select,
 )
 
-from deskapp.core import jsontext
+from deskapp.core import jsontext, wire_checks
 from deskapp.core.domain import AuditAction
 from deskapp.core.hlc import ClockSkew
 from deskapp.core.ids import uuid7
-from deskapp.core.text import defuse, json_may_hold_control
+from deskapp.core.text import json_may_hold_control
 from deskapp.store import wire_insert
 from deskapp.store.models import Conflict
+from deskapp.store.quarantine import Quarantined
 from deskapp.store.types import UTCDateTime, to_sqlite
+from deskapp.store.wire_rules import RULES
 from deskapp.store.writes import (
     APPEND_ONLY,
     MAX_PARAMS,
@@ -317,40 +319,61 @@ class RemoteRow:
     is decoded only if the merge needs it: a row new here goes in straight from the text
     (``store.wire_insert``)."""
 
-    __slots__ = ("_data", "entity", "raw", "row_id", "versions")
+    __slots__ = ("_data", "entity", "raw", "row_id", "seq", "versions")
 
     def __init__(
         self,
         entity: str,
         row_id: str,
-        data: dict[str, Any] | None,
+        data: Any,
         versions: dict[str, Version],
         *,
         raw: str | None = None,
+        seq: int = 0,
     ) -> None:
         self.entity = entity
         self.row_id = row_id
         self.versions = versions
         self.raw = raw
+        self.seq = seq  # the hub sequence number it came under
         self._data = data
 
     @property
-    def data(self) -> dict[str, Any] | None:
+    def data(self) -> Any:
+        """The values: a dict, unless the hub's text was something else (then the checks
+        of ``core.wire_checks`` hold the row back)."""
         if self._data is None and self.raw is not None:
-            self._data = jsontext.loads(self.raw)
+            self._data = wire_checks.parse_each([self.raw])[0]
         return self._data
+
+    def held_back(self, reason: str, fields: Sequence[str] = ()) -> Quarantined:
+        """This row (or ``fields`` of it) as kept in quarantine."""
+        return Quarantined(
+            self.seq,
+            self.entity,
+            self.row_id,
+            reason,
+            tuple(fields),
+            data=self.raw if self.raw is not None else _json_or_none(self._data),
+            versions=jsontext.dumps({k: list(v) for k, v in self.versions.items()}),
+        )
 
     @property
     def erased(self) -> bool:
         return self._data is None and self.raw is None
 
 
+def _json_or_none(value: Any) -> str | None:
+    if value is None or value is wire_checks.MALFORMED:
+        return None
+    return jsontext.dumps(value)
+
+
 def decode_all(rows: Sequence[RemoteRow]) -> None:
-    """Decode the values of rows still held as JSON text, in one parse (one array):
-    per-call overhead dominates when each row's JSON is small."""
+    """Decode the values of rows still held as JSON text, together (``parse_each``)."""
     waiting = [r for r in rows if r._data is None and r.raw is not None]
     if waiting:
-        decoded = jsontext.loads("[" + ",".join(r.raw or "null" for r in waiting) + "]")
+        decoded = wire_checks.parse_each([r.raw or "null" for r in waiting])
         for row, data in zip(waiting, decoded, strict=True):
             row._data = data
 
@@ -373,14 +396,24 @@ class RemoteConflict:
 class MergeOutcome:
     changed: int = 0  # rows inserted, altered or erased on this desk
     conflicts: int = 0
-    defused: int = 0  # rows whose text held control characters, stored made visible
     skews: list[tuple[str, ClockSkew]] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)
 
     def add(self, other: MergeOutcome) -> None:
         self.changed += other.changed
         self.conflicts += other.conflicts
-        self.defused += other.defused
         self.skews.extend(other.skews)
+        self.quarantined.extend(other.quarantined)
+
+    def hold(self, row: RemoteRow, problems: Mapping[str, str], now_ms: int) -> None:
+        """Quarantine ``row`` (``problems`` by field; ``''``: the row as a whole)."""
+        fields = sorted(n for n in problems if n)
+        self.quarantined.append(row.held_back("; ".join(sorted(set(problems.values()))), fields))
+        limit = wire_checks.drift_limit(now_ms)
+        late = [v for v in row.versions.values() if v[0] >= limit]
+        if late:
+            hlc_value, site = max(late)
+            self.skews.append((site, ClockSkew(remote_ms=hlc_value >> 16, local_ms=now_ms)))
 
 
 def observe(tx: WriteTx, versions: Iterable[Version]) -> list[tuple[str, ClockSkew]]:
@@ -398,39 +431,45 @@ def observe(tx: WriteTx, versions: Iterable[Version]) -> list[tuple[str, ClockSk
 
 
 def apply_remote(tx: WriteTx, rows: Sequence[RemoteRow], pushed_hw: int) -> MergeOutcome:
-    """Merge a batch of remote rows into the desk, inside ``tx``'s transaction."""
+    """Merge a batch of remote rows into the desk, inside ``tx``'s transaction.
+
+    Rows (or, of a row already here, fields) that fail ``core.wire_checks`` are not
+    merged: they come back in ``outcome.quarantined``, for the caller to keep."""
     outcome = MergeOutcome()
-    outcome.defused = _defuse(rows)
-    outcome.skews = observe(tx, (v for r in rows for v in r.versions.values()))
+    now_ms = tx.clock.wall_ms()
+    limit = wire_checks.drift_limit(now_ms)
+    # A version too far ahead is quarantined with its field, so it moves no clock here.
+    outcome.skews = observe(tx, (v for r in rows for v in r.versions.values() if v[0] < limit))
     by_entity: dict[str, list[RemoteRow]] = defaultdict(list)
     for row in rows:
         by_entity[row.entity].append(row)
     for entity, group in by_entity.items():
         if entity in VERSIONED:
-            outcome.add(_merge_versioned(tx, entity, group, pushed_hw))
+            outcome.add(_merge_versioned(tx, entity, group, pushed_hw, now_ms))
         elif entity in APPEND_ONLY:
-            outcome.add(_merge_appended(tx, entity, group))
+            outcome.add(_merge_appended(tx, entity, group, now_ms))
     return outcome
 
 
-def _defuse(rows: Sequence[RemoteRow]) -> int:
-    """Pulled text never reaches the desk with a control character in it (``defuse``):
-    such a row is stored with them made visible and counted, and the sync goes on."""
-    count = 0
-    for row in rows:
-        if row.raw is not None and row._data is None and not json_may_hold_control(row.raw):
-            continue
-        if row.data is not None and defuse(row.data):
-            row.raw = None  # the text as sent is not what is stored
-            count += 1
-    return count
+def _new_row_problems(remote: RemoteRow, now_ms: int) -> dict[str, str]:
+    """Why a row new to this desk cannot go in whole (it goes in whole or not at all)."""
+    rules = RULES[remote.entity]
+    data = remote.data
+    problems = wire_checks.data_problems(data, rules.fields)
+    if not problems and (lacking := wire_checks.missing_required(data, rules.required)):
+        problems[""] = lacking
+    for name in wire_checks.ahead(remote.versions, now_ms):
+        problems[name if name != "*" else ""] = wire_checks.DRIFT
+    return problems
 
 
 def _merge_versioned(
-    tx: WriteTx, entity: str, rows: Sequence[RemoteRow], pushed_hw: int
+    tx: WriteTx, entity: str, rows: Sequence[RemoteRow], pushed_hw: int, now_ms: int
 ) -> MergeOutcome:
     conn = tx.conn
     table = VERSIONED[entity]
+    rules = RULES[entity].fields
+    limit = wire_checks.drift_limit(now_ms)
     tx.touched.add(entity)  # cached orderings of this table rebuild (store.ranked)
     outcome = MergeOutcome()
     names_here = _storers(table)[0]
@@ -438,12 +477,17 @@ def _merge_versioned(
     ids = [r.row_id for r in rows]
     here = _present(conn, table, ids)
     repeated = _repeated(ids)
-    # Rows new here (all of a first sync) go in straight from the hub's JSON text; the
-    # few that path leaves, and every row already here, are merged below.
+    # Rows new here (all of a first sync) go in straight from the hub's JSON text when
+    # their values pass the checks there; the rows that path leaves (checked here, one
+    # by one), those stamped too far ahead, and every row already here are merged below.
     fresh = [
         k
         for k, r in enumerate(rows)
-        if r.raw is not None and r.row_id not in here and r.row_id not in repeated
+        if r.raw is not None
+        and not json_may_hold_control(r.raw)  # such text is checked the Python way
+        and r.row_id not in here
+        and r.row_id not in repeated
+        and all(v[0] < limit for v in r.versions.values())
     ]
     now = str(to_sqlite(tx.now))
     left = wire_insert.insert_json(
@@ -462,7 +506,9 @@ def _merge_versioned(
     # Only the fields that may win are compared, so only those are read of the rows
     # already here (and what telling an erasure needs). Per remote row, in order: one
     # row may come twice (a conflict's winners, a field each).
-    candidates = [_candidates(r, versions.get(r.row_id, {})) if not r.erased else [] for r in rows]
+    candidates = [
+        _candidates(r, versions.get(r.row_id, {})) if isinstance(r.data, dict) else [] for r in rows
+    ]
     wanted = set().union(*candidates) | {"id", "deleted", "name"}
     columns = [c for c in table.c if c.name in wanted]
     existing = rows_by_id(conn, table, columns, known)
@@ -473,25 +519,45 @@ def _merge_versioned(
     altered_fields: set[str] = set()
     erased: list[str] = []
     for remote, names in zip(rows, candidates, strict=True):
-        if remote.data is None:
+        if remote.erased:
             continue
         local = existing.get(remote.row_id)
         if local is None:
+            if refused := _new_row_problems(remote, now_ms):
+                outcome.hold(remote, refused, now_ms)
+                continue
             values = insert_values(table, remote.row_id, remote.data)
             inserts.append(values)
             if remote.row_id in repeated:  # its next occurrence compares with this one
                 existing[remote.row_id] = dict(zip(layout, values, strict=True))
             field_versions.extend(_creation_versions(entity, remote, names_here))
             continue
+        if not isinstance(remote.data, dict):
+            outcome.hold(remote, wire_checks.data_problems(remote.data, rules), now_ms)
+            continue
         mine = versions.get(remote.row_id, {})
         changes: dict[str, Any] = {}
+        # Of a row already here, a field that fails its checks is held back alone: the
+        # row's other fields still merge.
+        problems: dict[str, str] = {}
         for name in names:
-            if name in NOT_FIELDS or name not in names_here:
+            if name not in names_here:
+                problems[""] = "a field this desk does not know"
+                continue
+            if name in NOT_FIELDS:
                 continue
             wire = remote.data[name]
             theirs = effective(remote.versions, name)
             ours = effective(mine, name)
             if theirs is None or (ours is not None and theirs <= ours):
+                continue
+            found = (
+                wire_checks.DRIFT
+                if theirs[0] >= limit
+                else wire_checks.value_problem(name, rules[name], wire)
+            )
+            if found is not None:
+                problems[name] = found
                 continue
             value = decode_value(table.c[name], wire)
             if local[name] != value:
@@ -507,6 +573,8 @@ def _merge_versioned(
                         )
                     )
             field_versions.append((entity, remote.row_id, name, theirs[0], theirs[1]))
+        if problems:
+            outcome.hold(remote, problems, now_ms)
         if changes:
             altered_fields.update(changes)
             local.update(changes)
@@ -605,11 +673,11 @@ def _candidates(remote: RemoteRow, mine: Mapping[str, Version]) -> Collection[st
     that is no newer than the oldest version held here, no such field can win (each of
     ours is at least that old one), and only fields with their own versions are left to
     compare: one or two, rather than every column of the row."""
-    assert remote.data is not None
+    data: dict[str, Any] = remote.data
     star = remote.versions.get("*")
     if star is not None and mine and star <= min(mine.values()):
-        return [n for n in remote.versions if n != "*" and n in remote.data]
-    return remote.data.keys()
+        return [n for n in remote.versions if n != "*" and n in data]
+    return data.keys()
 
 
 def _conflict_row(
@@ -666,7 +734,9 @@ def erase_person_locally(tx: WriteTx, person_id: str) -> None:
     )
 
 
-def _merge_appended(tx: WriteTx, entity: str, rows: Sequence[RemoteRow]) -> MergeOutcome:
+def _merge_appended(
+    tx: WriteTx, entity: str, rows: Sequence[RemoteRow], now_ms: int
+) -> MergeOutcome:
     conn = tx.conn
     table = APPEND_ONLY[entity]
     tx.touched.add(entity)
@@ -697,6 +767,9 @@ def _merge_appended(tx: WriteTx, entity: str, rows: Sequence[RemoteRow]) -> Merg
             continue
         if remote.row_id in present:
             continue
+        if problems := _new_row_problems(remote, now_ms):
+            outcome.hold(remote, problems, now_ms)
+            continue
         values = stored_row(table, remote.data)
         values.update(split_append_key(table, remote.row_id))  # ids: stored as they are
         inserts.append(values)
@@ -708,7 +781,7 @@ def _merge_appended(tx: WriteTx, entity: str, rows: Sequence[RemoteRow]) -> Merg
         )
     if erased:
         tx.audit(AuditAction.ERASURE, entity, "", detail=f"sync: {erased} erased at the hub")
-    outcome.changed = len(inserts) + erased
+    outcome.changed += len(inserts) + erased
     return outcome
 
 

@@ -292,3 +292,24 @@ class SyncMark(SQLModel, table=True):
     __tablename__ = "sync_mark"
     outbox_seq: int = Field(primary_key=True)
     cursor: int
+
+
+class QuarantinedChange(SQLModel, table=True):
+    """A change pulled from the hub that failed its checks (``core.wire_checks``): kept
+    aside, never merged, listed for supervisors with its reason (never its values).
+
+    ``fields``: the desk's fields it concerns ('' when the whole row was held back);
+    ``data`` and ``versions``: the row's JSON as received, when it was small enough to
+    fetch. ``entity`` and ``row_id`` are stored only when they are plain text."""
+
+    __tablename__ = "quarantine"
+    __table_args__ = (UniqueConstraint("hub_seq", "entity", "row_id", "fields"),)
+    id: int | None = Field(default=None, primary_key=True)
+    hub_seq: int
+    entity: str
+    row_id: str
+    fields: str = ""
+    reason: str
+    data: str | None = None
+    versions: str | None = None
+    received_at: datetime = Field(sa_type=UTCDateTime)

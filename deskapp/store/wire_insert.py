@@ -21,12 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Boolean, Column, Connection, Date, Table
+from sqlalchemy.exc import OperationalError
 
+from deskapp.core import jsontext
+from deskapp.core.wire_checks import MAX_TEXT, FieldRule, Kind
 from deskapp.store.types import UTCDateTime, to_sqlite
+from deskapp.store.wire_rules import FILLED, RULES
 from deskapp.store.writes import _scalar_default, bulk_columns
 
-#: Filled with the pull's time when a row has none (as ``merge._fill_times``).
-FILLED = ("created_at", "updated_at")
 #: Stands in the bound values for the pull's time.
 NOW = object()
 
@@ -57,10 +59,18 @@ def _real_day(v: str) -> str:
     )
 
 
-def _column(column: Column[Any], v: str, path: str) -> tuple[str, str, Any]:
+def _literal(value: Any) -> str:
+    """One of the desk's own allowed values as an SQL literal."""
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _column(column: Column[Any], rule: FieldRule, v: str, path: str) -> tuple[str, str, Any]:
     """SQL for one column whose wire value is ``v`` (read from ``path`` of the row's
     JSON ``d``): the value as stored, the condition under which this path takes it
-    exactly as the Python way does, and the stored default."""
+    exactly as the Python way does (and ``core.wire_checks`` lets it through), and the
+    stored default."""
     default = _scalar_default(column)
     if isinstance(column.type, UTCDateTime):
         default = to_sqlite(default)
@@ -70,29 +80,42 @@ def _column(column: Column[Any], v: str, path: str) -> tuple[str, str, Any]:
         )
         # The pattern, and a real time of a real day: no 24:00 (SQLite takes it, Python
         # does not).
-        taken = (
-            f"{v} IS NULL OR (({v} GLOB '{TIME}{MICRO}+00:00' OR {v} GLOB '{TIME}+00:00')"
-            f" AND substr({v}, 12, 2) < '24' AND {_real_day(v)})"
+        kind = (
+            f"({v} GLOB '{TIME}{MICRO}+00:00' OR {v} GLOB '{TIME}+00:00')"
+            f" AND substr({v}, 12, 2) < '24' AND {_real_day(v)}"
         )
     elif isinstance(column.type, Date):
         default = None if default is None else default.isoformat()
         stored = v
-        taken = f"{v} IS NULL OR ({v} GLOB '{DATE}' AND {_real_day(v)})"
+        kind = f"{v} GLOB '{DATE}' AND {_real_day(v)}"
     elif isinstance(column.type, Boolean):
         default = None if default is None else int(default)
         stored = v  # JSON true/false come out as 1/0
-        taken = f"{v} IS NULL OR (typeof({v}) = 'integer' AND {v} IN (0, 1))"
-    else:  # text and numbers are stored as sent; JSON objects and arrays are refused
+        kind = f"typeof({v}) = 'integer' AND {v} IN (0, 1)"
+    elif rule.kind is Kind.INT:
+        stored = v
+        kind = f"json_type(d, {path}) IS 'integer'"
+    else:  # text is stored as sent; JSON objects and arrays are refused
         stored = v
         # (->> gives an object or array as its JSON text: told apart from a string only
         # when it could be one, in a row whose text could hold one at all.)
-        taken = (
-            f"flat OR typeof({v}) != 'text' OR substr({v}, 1, 1) NOT IN ('{{', '[')"
-            f" OR json_type(d, {path}) = 'text'"
+        kind = (
+            f"typeof({v}) = 'text' AND length({v}) <= {MAX_TEXT} AND (flat"
+            f" OR substr({v}, 1, 1) NOT IN ('{{', '[') OR json_type(d, {path}) = 'text')"
         )
+    if rule.allowed is not None:
+        kind += f" AND {v} IN ({', '.join(sorted(map(_literal, rule.allowed)))})"
+    # Null: where the field may be empty; else only a field the row lacks, when the
+    # column has a default to take.
+    if rule.nullable:
+        empty = f"{v} IS NULL"
+    elif default is not None:
+        empty = f"({v} IS NULL AND json_type(d, {path}) IS NULL)"
+    else:
+        empty = "0"
     # (Each check is true or false, never null: a null one would leave its row neither
     # inserted nor handed back.)
-    return stored, f"({taken})", default
+    return stored, f"({empty} OR ({v} IS NOT NULL AND {kind}))", default
 
 
 _cache: dict[str, _Statements] = {}
@@ -102,6 +125,7 @@ def _statements(table: Table) -> _Statements:
     found = _cache.get(table.name)
     if found is not None:
         return found
+    rules = RULES[table.name].fields
     names: list[str] = []
     fields: list[str] = []
     values: list[str] = []
@@ -115,7 +139,7 @@ def _statements(table: Table) -> _Statements:
         v = f"v{len(fields)}"
         path = f"'$.{column.name}'"
         fields.append(f"d ->> {path} AS {v}")
-        stored, taken, default = _column(column, v, path)
+        stored, taken, default = _column(column, rules[column.name], v, path)
         # A column the row lacks takes its default; one it holds as null stays null
         # (which is the same when the default is null: no lookup of the key then).
         if default is not None:
@@ -128,12 +152,20 @@ def _statements(table: Table) -> _Statements:
             params.append(NOW)
         values.append(stored)
         checks.append(taken)
+    # A field the table does not have: the row is left for the Python way to refuse.
+    known = ", ".join(_literal(c.name) for c in table.columns)
+    checks.append(f"NOT EXISTS (SELECT 1 FROM json_each(d) WHERE key NOT IN ({known}))")
     # jsonb_each hands each row over as JSONB (json_each gave it as text, to be parsed
     # again). MATERIALIZED: each field is read once, rather than once for every
     # expression that uses it. ``flat``: the row's text holds no nested object or array.
+    # The rows' texts are spliced into one array unparsed, so a text holding more than
+    # one value would shift the rest: only an element whose position and id are those
+    # sent (the second parameter), with nothing after its values (an object), is read.
     source = (
         "WITH src AS MATERIALIZED (SELECT key AS k, value ->> 0 AS i, "
-        "jsonb_extract(value, '$[1]') AS d, value ->> 2 AS flat FROM jsonb_each(?)), "
+        "jsonb_extract(value, '$[1]') AS d, value ->> 2 AS flat FROM jsonb_each(?) "
+        "WHERE key || ' ' || (value ->> 0) IN (SELECT value FROM json_each(?)) "
+        "AND json_array_length(value) = 3 AND json_type(value, '$[1]') = 'object'), "
         f"vals AS MATERIALIZED (SELECT k, i, d, flat, {', '.join(fields)} FROM src) "
     )
     every = " AND ".join(checks)
@@ -142,7 +174,10 @@ def _statements(table: Table) -> _Statements:
             f"{source}INSERT INTO {table.name} ({', '.join(names)}) "
             f"SELECT {', '.join(values)} FROM vals WHERE {every}"
         ),
-        left=f"{source}SELECT k FROM vals WHERE NOT ({every}) ORDER BY k",
+        left=(
+            f"{source}SELECT key FROM json_each(?) "
+            f"WHERE key NOT IN (SELECT k FROM vals WHERE {every}) ORDER BY key"
+        ),
         params=tuple(params),
     )
     return found
@@ -160,15 +195,25 @@ def insert_json(
 ) -> list[int]:
     """Insert ``rows`` (row id, the row's data as JSON text) into ``table``; ``now``:
     the pull's time in stored form. Returns the positions of the rows left out, in
-    order, for the caller to insert the Python way."""
+    order, for the caller to insert the Python way (which checks each row alone).
+
+    Only rows that pass ``core.wire_checks`` (the column conditions above) go in here;
+    when the texts do not even parse together, none does."""
     if not rows:
         return []
     made = _statements(table)
     batch = (
         "[" + ",".join(f"[{json.dumps(row_id)},{raw},{_flat(raw)}]" for row_id, raw in rows) + "]"
     )
-    params = [batch, *(now if p is NOW else p for p in made.params)]
-    inserted = conn.exec_driver_sql(made.insert, tuple(params)).rowcount
+    sent = jsontext.dumps([f"{k} {row_id}" for k, (row_id, _) in enumerate(rows)])
+    params = [batch, sent, *(now if p is NOW else p for p in made.params)]
+    try:
+        inserted = conn.exec_driver_sql(made.insert, tuple(params)).rowcount
+    except OperationalError as exc:
+        if "malformed JSON" not in str(exc.orig):
+            raise
+        return list(range(len(rows)))
     if inserted == len(rows):
         return []
-    return [int(k) for (k,) in conn.exec_driver_sql(made.left, (batch,)).fetchall()]
+    positions = jsontext.dumps(list(range(len(rows))))
+    return [int(k) for (k,) in conn.exec_driver_sql(made.left, (batch, sent, positions))]

@@ -439,21 +439,37 @@ class Hub:
                 ).scalar_one()
             )
 
-    def rows_after(self, cursor: int, limit: int) -> list[tuple[int, str, str, Any, str]]:
+    def rows_after(
+        self, cursor: int, limit: int, caps: ReadCaps
+    ) -> list[tuple[int, str, str, Any, Any, int | None, int | None]]:
+        """Up to ``limit`` rows after ``cursor``, in seq order: ``(seq, entity, row_id,
+        data, versions, data bytes, versions bytes)``. A row's data (or versions) larger
+        than its cap is not fetched (None, with its size), and the batch ends early once
+        the rows fetched reach ``caps.batch`` bytes: the hub says how large each row is
+        before anything is read."""
         with self.read() as conn:
             result = conn.execute(
-                select(
-                    hub_row.c.seq,
-                    hub_row.c.entity,
-                    hub_row.c.row_id,
-                    hub_row.c.data,
-                    hub_row.c.versions,
-                )
-                .where(hub_row.c.seq > cursor)
-                .order_by(hub_row.c.seq)
-                .limit(limit)
+                text(_ROWS_AFTER),
+                {
+                    "cursor": cursor,
+                    "limit": limit,
+                    "row": caps.row,
+                    "versions": caps.versions,
+                    "batch": caps.batch,
+                },
             )
-            return [(int(s), str(e), str(r), d, str(v)) for s, e, r, d, v in result.fetchall()]
+            return [
+                (
+                    int(s),
+                    str(e),
+                    str(r),
+                    d,
+                    v,
+                    None if n is None else int(n),
+                    None if m is None else int(m),
+                )
+                for s, e, r, d, v, n, m in result.fetchall()
+            ]
 
     def conflicts_for(self, site_id: str, cursor: int, limit: int) -> list[dict[str, Any]]:
         with self.read() as conn:
@@ -500,6 +516,42 @@ class Hub:
                     raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
                 finally:
                     raw.close()
+
+
+@dataclass(frozen=True)
+class ReadCaps:
+    """Bytes a pull reads at most: of one row's data, of its versions, of a batch."""
+
+    row: int
+    versions: int
+    batch: int
+
+
+#: Rows after a cursor with their sizes; the data and versions of those within their
+#: caps, of rows whose running total (of what is fetched) stays within the batch's cap.
+#: Sizes are taken first, for the batch's rows only, so a large value is never read.
+#: (``entity`` and ``row_id`` are cut one past their widths: longer is refused anyway.)
+_ROWS_AFTER = """
+WITH head AS (
+    SELECT seq, octet_length(data) AS size, octet_length(versions) AS vsize
+    FROM hub_row WHERE seq > :cursor ORDER BY seq LIMIT :limit
+), counted AS (
+    SELECT seq, size, vsize,
+        CASE WHEN size <= :row THEN size ELSE 0 END
+        + CASE WHEN vsize <= :versions THEN vsize ELSE 0 END AS fetched
+    FROM head
+), run AS (
+    SELECT seq, size, vsize, sum(fetched) OVER (ORDER BY seq) - fetched AS before
+    FROM counted
+)
+SELECT h.seq, substr(h.entity, 1, 33), substr(h.row_id, 1, 201),
+    CASE WHEN run.size <= :row THEN h.data END,
+    CASE WHEN run.vsize <= :versions THEN h.versions END,
+    run.size, run.vsize
+FROM run JOIN hub_row AS h ON h.seq = run.seq
+WHERE run.before < :batch
+ORDER BY h.seq
+"""
 
 
 def open_hub(raw_url: str) -> Hub:

@@ -26,18 +26,21 @@ from typing import Any
 
 from sqlalchemy import Connection, select, text
 
-from deskapp.core import collector, jsontext
+from deskapp.core import collector, wire_checks
 from deskapp.core.clock import utcnow
 from deskapp.core.errors import ConfigError
 from deskapp.core.wording import count
-from deskapp.store import audit, merge, search_index
+from deskapp.store import audit, merge, quarantine, search_index
 from deskapp.store.desk import Desk
 from deskapp.store.models import Conflict
+from deskapp.store.quarantine import Quarantined
+from deskapp.store.wire_rules import RULES
 from deskapp.store.writes import APPEND_ONLY, VERSIONED, WriteTx
 from deskapp.sync.hub import (
     Change,
     Hub,
     PushBatch,
+    ReadCaps,
     open_hub,
     parse_hub_url,
 )
@@ -51,6 +54,12 @@ BATCH = 2000
 #: new desk peaked at 252 MB with 5,000 and 239 MB with 4,000 (goal: under 250 MB), when
 #: the next batch was also read ahead; read in turn, 236 MB with 4,000.
 PULL_BATCH = 4000
+#: What one pull reads at most (``core.wire_checks``): larger rows are quarantined unread.
+CAPS = ReadCaps(
+    row=wire_checks.MAX_ROW_BYTES,
+    versions=wire_checks.MAX_VERSIONS_BYTES,
+    batch=wire_checks.MAX_BATCH_BYTES,
+)
 
 K_URL = "sync_hub_url"
 K_HUB_ID = "sync_hub_id"
@@ -75,8 +84,9 @@ class SyncResult:
     pushed: int = 0
     pulled: int = 0
     conflicts: int = 0
-    defused: int = 0  # pulled rows whose control characters were made visible
     audit_pushed: int = 0
+    #: Pulled changes held back by this sync (see store.quarantine).
+    quarantined: int = 0
     skew: list[str] = field(default_factory=list)
     duration_s: float = 0.0
     cancelled: bool = False
@@ -87,7 +97,7 @@ class SyncResult:
             "pushed": self.pushed,
             "pulled": self.pulled,
             "conflicts": self.conflicts,
-            "defused": self.defused,
+            "quarantined": self.quarantined,
             "audit_pushed": self.audit_pushed,
             "skew": list(self.skew),
             "duration_s": round(self.duration_s, 3),
@@ -101,6 +111,7 @@ class SyncStatus:
     last_sync_at: datetime | None
     conflicts_waiting: int
     hub_url: str | None
+    quarantined: int = 0
 
 
 # -- the desk's sync state (in its encrypted meta table) --------------------------------
@@ -142,12 +153,14 @@ def status(desk: Desk) -> SyncStatus:
         waiting = conn.exec_driver_sql(
             "SELECT count(*) FROM conflict WHERE resolved_at IS NULL"
         ).scalar_one()
+        held = quarantine.count(conn)
     last = state.get(K_LAST)
     return SyncStatus(
         pending=int(pending),
         last_sync_at=datetime.fromisoformat(last) if last else None,
         conflicts_waiting=int(waiting),
         hub_url=state.get(K_URL),
+        quarantined=held,
     )
 
 
@@ -402,9 +415,10 @@ class _Run:
     # -- pull -----------------------------------------------------------------------
     def _fetch(
         self, cursor: int
-    ) -> tuple[list[tuple[int, str, str, Any, str]], list[merge.RemoteRow]]:
-        rows = self.hub.rows_after(cursor, self.pull_batch)
-        return rows, _decode_rows(rows)
+    ) -> tuple[list[tuple[Any, ...]], list[merge.RemoteRow], list[Quarantined]]:
+        rows = self.hub.rows_after(cursor, self.pull_batch, CAPS)
+        remote, held = _decode_rows(rows)
+        return rows, remote, held
 
     def pull(self) -> None:
         total = self.hub.count_after(self.cursor)
@@ -437,13 +451,15 @@ class _Run:
             if self.cancelled():
                 return
             with collector.paused():
-                rows, remote = self._fetch(self.cursor)
+                rows, remote, held = self._fetch(self.cursor)
                 if not rows:
                     break
                 with self.desk.write(streaming=defer_index) as tx:
                     if defer_index:
                         search_index.defer(tx.conn)
                     outcome = merge.apply_remote(tx, remote, self._pushed_hw(tx))
+                    outcome.quarantined[:0] = held
+                    quarantine.keep(tx.conn, outcome.quarantined, tx.now)
                     self.cursor = rows[-1][0]
                     _set(tx.conn, {K_CURSOR: self.cursor})
                     _mark(tx.conn, self.cursor)
@@ -473,6 +489,7 @@ class _Run:
             ]
             with self.desk.write() as tx:
                 outcome = merge.apply_conflicts(tx, remote_conflicts, self._pushed_hw(tx))
+                quarantine.keep(tx.conn, outcome.quarantined, tx.now)
                 self.conflict_cursor = int(found[-1]["seq"])
                 _set(tx.conn, {K_CONFLICT_CURSOR: self.conflict_cursor})
             self._absorb(outcome)
@@ -483,14 +500,13 @@ class _Run:
     def _absorb(self, outcome: merge.MergeOutcome) -> None:
         self.result.pulled += outcome.changed
         self.result.conflicts += outcome.conflicts
-        self.result.defused += outcome.defused
+        self.result.quarantined += len(outcome.quarantined)
         for site, skew in outcome.skews:
             minutes = skew.ahead_ms / 60000
             self.result.skew.append(
                 f"A change from desk {site} was stamped {count(round(minutes), 'minute')} "
-                "ahead of this "
-                "desk's clock; this desk's clock was only moved forward by the allowed "
-                "maximum. Check the clocks of both machines."
+                "ahead of this desk's clock: it was quarantined, not merged. Check the "
+                "clocks of both machines."
             )
 
 
@@ -513,24 +529,57 @@ def _parts(
     return parts
 
 
-def _decode_rows(rows: Sequence[tuple[int, str, str, Any, str]]) -> list[merge.RemoteRow]:
-    """Hub rows as ``RemoteRow``s. Versioned rows keep their values as the hub's JSON
-    text (a row new here is inserted straight from it); the versions, and the values of
-    insert-only rows, are parsed a batch at a time (one array each): per-call overhead
-    dominates when each row's JSON is small."""
-    versions = jsontext.loads("[" + ",".join(r[4] for r in rows) + "]")
-    appended = [r[3] for r in rows if r[1] not in VERSIONED and r[3] is not None]
-    datas = iter(jsontext.loads("[" + ",".join(appended) + "]"))
-    return [
-        merge.RemoteRow(
-            entity,
-            row_id,
-            None if entity in VERSIONED or data is None else next(datas),
-            {k: (int(v[0]), str(v[1])) for k, v in vers.items()},
-            raw=data if entity in VERSIONED else None,
+def _decode_rows(
+    rows: Sequence[tuple[Any, ...]],
+) -> tuple[list[merge.RemoteRow], list[Quarantined]]:
+    """Hub rows as ``RemoteRow``s, and those that fail the checks a row needs before
+    anything else can be asked of it (a known entity, a plain key, sound versions, a
+    size within the caps): quarantined here. Versioned rows keep their values as the
+    hub's JSON text (a row new here is inserted straight from it); the versions, and
+    the values of insert-only rows, are parsed a batch at a time (``parse_each``)."""
+    held: list[Quarantined] = []
+    sound: list[tuple[Any, ...]] = []
+    for row in rows:
+        seq, entity, row_id, data, versions, size, vsize = row
+        rules = RULES.get(entity)
+        problem = (
+            "an entity this desk does not know"
+            if rules is None
+            else wire_checks.size_problem(size, vsize)
+            or wire_checks.key_problem(row_id, rules.key_parts)
         )
-        for (_, entity, row_id, data, _), vers in zip(rows, versions, strict=True)
-    ]
+        if problem is None:
+            sound.append(row)
+        else:
+            fetched = data if size is not None and data is not None else None
+            held.append(Quarantined(seq, entity, row_id, problem, data=fetched, versions=versions))
+    parsed = wire_checks.parse_each([r[4] for r in sound])
+    appended = [k for k, r in enumerate(sound) if r[1] not in VERSIONED and r[3] is not None]
+    decoded = wire_checks.parse_each([sound[k][3] for k in appended])
+    values = dict(zip(appended, decoded, strict=True))
+    remote: list[merge.RemoteRow] = []
+    for k, ((seq, entity, row_id, data, versions, _, _), vers) in enumerate(
+        zip(sound, parsed, strict=True)
+    ):
+        problem = (
+            "versions that are not JSON"
+            if vers is wire_checks.MALFORMED
+            else wire_checks.versions_problem(vers, RULES[entity].fields)
+        )
+        if problem is not None:
+            held.append(Quarantined(seq, entity, row_id, problem, data=data, versions=versions))
+            continue
+        remote.append(
+            merge.RemoteRow(
+                entity,
+                row_id,
+                values.get(k),
+                {name: (v[0], v[1]) for name, v in vers.items()},
+                raw=data,
+                seq=seq,
+            )
+        )
+    return remote, held
 
 
 def merge_json(raw: Any) -> Any:

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from deskapp.core import hlc
+from deskapp.core.errors import NotFound
 from deskapp.store import contacts, incidents, people
 from deskapp.sync import hub as hubmod
 from deskapp.sync import run_sync
@@ -83,7 +84,9 @@ def test_hub_file_holds_no_plaintext(tmp_path: Path, file_hub: str) -> None:
     a.close()
 
 
-def test_clock_skew_is_capped_and_reported(tmp_path: Path, file_hub: str) -> None:
+def test_clock_skew_is_quarantined_and_reported(tmp_path: Path, file_hub: str) -> None:
+    """A change stamped further ahead than the allowed drift is quarantined, not merged
+    (it would win every edit made before its time), and the sync says why."""
     a, b = make_desk(tmp_path, "a"), make_desk(tmp_path, "b")
     ahead_ms = hlc.MAX_DRIFT_MS * 10
     real = a.clock._wall
@@ -91,9 +94,11 @@ def test_clock_skew_is_capped_and_reported(tmp_path: Path, file_hub: str) -> Non
     pid = people.add_person(a, name="Tom Jones")
     run_sync(a, file_hub)
     result = run_sync(b, file_hub)
-    assert result.skew and "ahead" in result.skew[0]
+    assert result.skew and "ahead" in result.skew[0] and "quarantined" in result.skew[0]
+    assert result.quarantined >= 1
     wall = hlc.decode(hlc.encode(real(), 0))[0]
     assert hlc.decode(b.clock.last)[0] <= wall + hlc.MAX_DRIFT_MS + 1000
-    assert people.get_person(b, pid)["name"] == "Tom Jones"
+    with pytest.raises(NotFound):
+        people.get_person(b, pid)
     a.close()
     b.close()

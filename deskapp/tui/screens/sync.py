@@ -381,6 +381,10 @@ def sync_summary(r: SyncResult, waiting: int) -> Text:
         text.append(f" {waiting} waiting for a supervisor ", style="bold reverse")
     else:
         text.append(" · none waiting")
+    if r.quarantined:
+        text.append("\nHeld back ")
+        text.append(f" {r.quarantined} quarantined ", style="bold reverse")
+        text.append(" failed their checks: a supervisor lists them (deskapp sync quarantine)")
     text.append(f"\nTook      {describe_duration(r.duration_s)}")
     if r.cancelled:
         text.append(

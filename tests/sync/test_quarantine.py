@@ -1,0 +1,289 @@
+"""One bad hub row never stops a desk: rows written straight into the hub's tables (as
+anyone with the hub's secret can) that fail their checks are quarantined, counted and
+listed for supervisors; every other change still arrives, and every sync exits 0."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+
+from deskapp.core import hlc, jsontext
+from deskapp.store import incidents, people
+from deskapp.store.desk import Desk
+from deskapp.sync import hub as hubmod
+from deskapp.sync import run_sync, status
+from deskapp.sync.hub import ReadCaps, hub_counter, hub_row, open_hub
+
+from .conftest import HUB_PASS, PASS, desk_state, make_desk
+
+TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000
+ESC_TITLE = "\x1b]0;owned\x07"
+
+
+@pytest.fixture(params=["file", "pg"])
+def hub_url(request: pytest.FixtureRequest) -> str:
+    name = "file_hub" if request.param == "file" else "pg_hub"
+    return str(request.getfixturevalue(name))
+
+
+@pytest.fixture
+def desks(tmp_path: Path) -> Iterator[tuple[Desk, Desk]]:
+    a, b = make_desk(tmp_path, "a"), make_desk(tmp_path, "b")
+    yield a, b
+    a.close()
+    b.close()
+
+
+def now_hlc(ahead_ms: int = 0) -> int:
+    return hlc.encode(time.time_ns() // 1_000_000 + ahead_ms, 0)
+
+
+def poison(url: str, entity: str, row_id: str, data: Any, versions: Any) -> None:
+    """Write one row into the hub's table as an intruder would: the next seq, any text."""
+    hub = open_hub(url)
+    with hub.write() as conn:
+        seq = int(conn.execute(select(hub_counter.c.value)).scalar_one()) + 1
+        as_text = lambda v: v if isinstance(v, str) or v is None else jsontext.dumps(v)  # noqa: E731
+        conn.execute(hub_row.delete().where(hub_row.c.entity == entity, hub_row.c.row_id == row_id))
+        conn.execute(
+            hub_row.insert().values(
+                entity=entity,
+                row_id=row_id,
+                seq=seq,
+                data=as_text(data),
+                versions=as_text(versions),
+            )
+        )
+        conn.execute(update(hub_counter).values(value=seq))
+
+
+def hub_data(url: str, entity: str, row_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    with open_hub(url).read() as conn:
+        row = conn.execute(
+            select(hub_row.c.data, hub_row.c.versions).where(
+                hub_row.c.entity == entity, hub_row.c.row_id == row_id
+            )
+        ).one()
+    return json.loads(row.data), json.loads(row.versions)
+
+
+def site_of(desk: Desk) -> str:
+    return desk.site_id
+
+
+def quarantined(desk: Desk) -> list[dict[str, Any]]:
+    from deskapp.store.quarantine import list_quarantined
+
+    return list_quarantined(desk)
+
+
+def test_poisoned_rows_are_quarantined_and_every_desk_keeps_syncing(
+    hub_url: str, desks: tuple[Desk, Desk]
+) -> None:
+    a, b = desks
+    pid = people.add_person(a, name="Siân Evans")
+    iid = incidents.add_incident(a, person=pid, type="threat", grade=2, summary="Letter")
+    run_sync(a, hub_url)
+    version = [now_hlc(), site_of(a)]
+    good_person = {"name": "Poisoned", "created_at": "not-a-date"}
+    poison(hub_url, "person", "p-bad-date", good_person, {"*": version})
+    poison(hub_url, "event_person", "a:b:c", {"event_id": "a", "person_id": "b"}, {"*": version})
+    bad_incident = {
+        "ref": "I-1", "person_id": pid, "type": "threat", "summary": "x",
+        "reported_at": "2026-01-01T00:00:00+00:00", "due_at": "2026-01-01T00:00:00+00:00",
+    }  # fmt: skip
+    poison(hub_url, "incident", "i-grade", {**bad_incident, "grade": "abc"}, {"*": version})
+    poison(hub_url, "incident", "i-status", {**bad_incident, "status": "pwned"}, {"*": version})
+    poison(hub_url, "incident", "i-null", {**bad_incident, "summary": None}, {"*": version})
+    poison(hub_url, "person", "p-field", {"name": "X", "is_admin": True}, {"*": version})
+    poison(hub_url, "person", "p-json", '{"name": "X"}, {"name": "Y"}', {"*": version})
+    poison(hub_url, "person", "p-vers", {"name": "X"}, '{"*": [1, 2], "x": 1')
+    poison(hub_url, "person", "p-esc", {"name": ESC_TITLE, "risk": "extreme"}, {"*": version})
+    poison(hub_url, "spaceship", "s1", {"name": "X"}, {"*": version})
+    poison(hub_url, "contact", ESC_TITLE, {"person_id": pid}, {"*": version})
+    # An honest change made after the poison still reaches the other desk.
+    later = people.add_person(a, name="Tom Jones")
+    run_sync(a, hub_url)
+
+    first = run_sync(b, hub_url)
+    assert first.quarantined == 11
+    assert people.get_person(b, later)["name"] == "Tom Jones"
+    assert [r["id"] for r in incidents.list_incidents(b)] == [iid]  # still in the queue
+    again = [run_sync(d, hub_url) for d in (a, b, a, b)]
+    assert all(r.quarantined == 0 for r in again[2:])
+    assert desk_state(a) == desk_state(b)
+    for desk in (a, b):
+        assert status(desk).quarantined == 11
+        listed = quarantined(desk)
+        assert {r["row_id"] for r in listed} >= {"p-bad-date", "a:b:c", "i-grade", "i-status"}
+        reasons = {r["row_id"]: r["reason"] for r in listed}
+        assert "created_at" in reasons["p-bad-date"]
+        assert "grade" in reasons["i-grade"] and "status" in reasons["i-status"]
+        text = json.dumps(listed, default=str)
+        for value in ("not-a-date", "abc", "pwned", "is_admin", "\x1b", "spaceship", "extreme"):
+            assert value not in text
+
+
+def test_a_bad_field_of_a_known_row_is_held_back_alone(
+    hub_url: str, desks: tuple[Desk, Desk]
+) -> None:
+    """Of a row a desk already holds, only the failing field is quarantined: the others
+    (and later honest edits of the record) still merge."""
+    a, b = desks
+    pid = people.add_person(a, name="Tom Jones")
+    iid = incidents.add_incident(a, person=pid, type="threat", grade=2, summary="Letter")
+    for desk in (a, b, a):
+        run_sync(desk, hub_url)
+    data, versions = hub_data(hub_url, "incident", iid)
+    stamp = [now_hlc(), "intruder"]
+    data.update(grade="abc", status="pwned", location="Town hall")
+    versions.update(grade=stamp, status=stamp, location=stamp)
+    poison(hub_url, "incident", iid, data, versions)
+    result = run_sync(b, hub_url)
+    assert result.quarantined == 1
+    got = incidents.get_incident(b, iid)
+    assert (got["grade"], got["status"], got["location"]) == (2, "new", "Town hall")
+    [held] = quarantined(b)
+    assert held["fields"] == "grade,status"
+    incidents.update_incident(a, iid, summary="Letter, then a call")
+    run_sync(a, hub_url)
+    run_sync(b, hub_url)
+    assert incidents.get_incident(b, iid)["summary"] == "Letter, then a call"
+    assert iid in [r["id"] for r in incidents.list_incidents(b)]
+
+
+def test_a_change_stamped_ten_years_ahead_is_quarantined_not_merged(
+    hub_url: str, desks: tuple[Desk, Desk]
+) -> None:
+    a, b = desks
+    pid = people.add_person(a, name="Tom Jones")
+    for desk in (a, b):
+        run_sync(desk, hub_url)
+    data, versions = hub_data(hub_url, "person", pid)
+    data["party"] = "Future"
+    versions["party"] = [now_hlc(TEN_YEARS_MS), "intruder"]
+    poison(hub_url, "person", pid, data, versions)
+    poison(hub_url, "person", "p-future", {"name": "Later"}, {"*": [now_hlc(TEN_YEARS_MS), "x"]})
+    result = run_sync(b, hub_url)
+    assert result.quarantined == 2
+    assert people.get_person(b, pid)["party"] == ""
+    assert result.skew and "quarantined" in result.skew[0]
+    # The desk's clock did not move towards the future.
+    assert hlc.decode(b.clock.last)[0] <= time.time_ns() // 1_000_000 + hlc.MAX_DRIFT_MS
+    reasons = {r["row_id"]: r for r in quarantined(b)}
+    assert "ahead of this desk's clock" in reasons[pid]["reason"]
+    assert reasons[pid]["fields"] == "party"
+    assert reasons["p-future"]["fields"] == ""
+
+
+def test_oversized_values_are_never_fetched_and_batches_stop_early(
+    hub_url: str, desks: tuple[Desk, Desk]
+) -> None:
+    a, b = desks
+    for k in range(6):
+        people.add_person(a, name=f"Person {k}")
+    run_sync(a, hub_url)
+    poison(hub_url, "person", "p-huge", {"name": "X" * (2 << 20)}, {"*": [now_hlc(), "x"]})
+    hub = open_hub(hub_url)
+    caps = ReadCaps(row=1 << 20, versions=1 << 10, batch=1 << 30)
+    rows = hub.rows_after(0, 100, caps)
+    huge = [r for r in rows if r[2] == "p-huge"]
+    assert huge and huge[0][3] is None and huge[0][5] > 2 << 20  # its size, not its value
+    assert len(rows) == hub.count_after(0)
+    sizes = [r[5] + r[6] for r in rows if r[3] is not None]
+    small = ReadCaps(row=1 << 20, versions=1 << 10, batch=sizes[0] + sizes[1] + 1)
+    assert [r[0] for r in hub.rows_after(0, 100, small)] == [r[0] for r in rows[:3]]
+    assert len(hub.rows_after(0, 100, ReadCaps(row=1 << 20, versions=1 << 10, batch=1))) == 1
+    result = run_sync(b, hub_url)
+    assert result.quarantined == 1 and result.pulled == 6
+    [held] = quarantined(b)
+    assert "not fetched" in held["reason"]
+
+
+SYNC_AND_MEASURE = """
+import resource, sys
+from pathlib import Path
+from deskapp.store.desk import Desk
+from deskapp.sync import run_sync
+desk = Desk.open(Path(sys.argv[1]), "4521", sys.argv[3])
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+result = run_sync(desk, sys.argv[2])
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(result.quarantined, result.pulled, (after - before) // 1024)
+"""
+
+
+def test_a_100_mib_field_costs_a_pulling_desk_no_memory(tmp_path: Path, file_hub: str) -> None:
+    a, b = make_desk(tmp_path, "a"), make_desk(tmp_path, "b")
+    people.add_person(a, name="Tom Jones")
+    run_sync(a, file_hub)
+    a.close()
+    b.close()
+    poison(file_hub, "person", "p-huge", {"name": "X" * (100 << 20)}, {"*": [now_hlc(), "x"]})
+    hubmod.forget_engines()
+    env = {**os.environ, "DESKAPP_HUB_PASSPHRASE": HUB_PASS}
+    done = subprocess.run(
+        [sys.executable, "-c", SYNC_AND_MEASURE, str(tmp_path / "b.db"), file_hub, PASS],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    held, pulled, grown_mib = map(int, done.stdout.split())
+    assert (held, pulled) == (1, 1)
+    assert grown_mib < 50, grown_mib  # the value alone is 100 MiB
+
+
+def test_the_cli_counts_and_lists_the_quarantine(
+    tmp_path: Path, file_hub: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the console script: `deskapp sync` exits 0 and counts what it held back;
+    `deskapp sync quarantine` lists reasons, never values, and no escape codes."""
+    a = make_desk(tmp_path, "a")
+    pid = people.add_person(a, name="Tom Jones")
+    run_sync(a, file_hub)
+    a.close()
+    stamp = [now_hlc(), "x"]
+    poison(
+        file_hub, "person", "p-bad", {"name": ESC_TITLE, "created_at": "not-a-date"}, {"*": stamp}
+    )
+    script = Path(sys.executable).parent / "deskapp"
+    env = {
+        **os.environ,
+        "DESKAPP_OFFICER": "4521",
+        "DESKAPP_PASSPHRASE": PASS,
+        "DESKAPP_HUB_PASSPHRASE": HUB_PASS,
+    }
+    db = str(tmp_path / "b.db")
+    make_desk(tmp_path, "b").close()
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(script), *args, "--db", db], capture_output=True, text=True, env=env,
+            timeout=300, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    synced = run("sync", "--hub", file_hub)
+    assert synced.returncode == 0, synced.stderr
+    assert "1 quarantined" in synced.stdout and "sync quarantine" in synced.stdout
+    again = run("sync", "--json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["quarantined"] == 0
+    listing = run("sync", "quarantine", "--json")
+    assert listing.returncode == 0, listing.stderr
+    [held] = json.loads(listing.stdout)
+    assert held["row_id"] == "p-bad" and held["entity"] == "person"
+    assert "created_at" in held["reason"] and "data" not in held
+    table = run("sync", "quarantine")
+    assert table.returncode == 0 and "p-bad" in table.stdout
+    for out in (listing.stdout, table.stdout, synced.stdout):
+        assert "\x1b" not in out and "not-a-date" not in out
+    with Desk.open(Path(db), "4521", PASS) as b:
+        assert people.get_person(b, pid)["name"] == "Tom Jones"
