@@ -21,7 +21,7 @@ from deskapp.tui import heap
 from deskapp.tui.commands import DeskCommands
 from deskapp.tui.screens.base import LockAware, kept_when_locked
 from deskapp.tui.theme import THEMES
-from deskapp.tui.widgets.status_line import LOCK_WARNING_SECONDS
+from deskapp.tui.widgets.status_line import LOCK_WARNING_SECONDS, StatusLine
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -110,6 +110,8 @@ class DeskApp(App[int]):
         self._mode_numbers = itertools.count(1)
         self._kept: _Kept | None = None
         self._lock_mode: str | None = None
+        #: None, or the idle-lock warning is showing (True: as a toast too)
+        self._lock_warning: bool | None = None
 
     # -- start-up ----------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -259,10 +261,9 @@ class DeskApp(App[int]):
             | events.MouseScrollUp
             | events.Paste,
         ):
-            warned = self.desk is not None and self.idle_remaining() <= LOCK_WARNING_SECONDS
             self._last_input = self._monotonic()
-            if warned:
-                self._update_status()  # the warning goes at once
+            if self._lock_warning is not None:
+                self._end_lock_warning()
         await super().on_event(event)
 
     def idle_remaining(self) -> float:
@@ -271,15 +272,36 @@ class DeskApp(App[int]):
     def _tick(self) -> None:
         if self.desk is None:
             return
-        if self.idle_remaining() <= 0:
+        remaining = self.idle_remaining()
+        if remaining <= 0:
             self.run_worker(self.action_lock(), group="lock", exclusive=True)
             return
+        if remaining <= LOCK_WARNING_SECONDS and self._lock_warning is None:
+            self._start_lock_warning(remaining)
+        self._update_status()
+
+    def _start_lock_warning(self, remaining: float) -> None:
+        """The status line warns (see StatusLine); a dialog hides it, so over one a
+        toast says the same."""
+        toast = not self.screen.query(StatusLine)
+        self._lock_warning = toast
+        if toast:
+            self.notify(
+                f"The desk locks in {int(remaining)} s. Press any key to stay.",
+                title="Auto-lock",
+                severity="warning",
+                timeout=remaining,
+            )
+
+    def _end_lock_warning(self) -> None:
+        if self._lock_warning:
+            # The warning's toast goes; any other is older than the idle time, so stale.
+            self.clear_notifications()
+        self._lock_warning = None
         self._update_status()
 
     def _update_status(self) -> None:
-        from deskapp.tui.widgets.status_line import StatusLine
-
-        for screen in self.screen_stack:  # a modal dialog shows the one beneath it
+        for screen in self.screen_stack:  # beneath a dialog too: none is stale when it goes
             for line in screen.query(StatusLine):
                 line.update_from(self)
 
@@ -293,6 +315,7 @@ class DeskApp(App[int]):
         from deskapp.tui.screens.unlock import UnlockScreen
 
         self.clear_notifications()  # a toast may name a person or a field
+        self._lock_warning = None
         stack = self.screen_stack
         cut = next((i for i, s in enumerate(stack) if not kept_when_locked(s)), len(stack))
         for _ in range(len(stack) - max(cut, 1)):

@@ -25,6 +25,7 @@ from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.main import MainScreen
 from deskapp.tui.screens.modals import ConfirmScreen
 from deskapp.tui.screens.new_incident import NewIncidentScreen
+from deskapp.tui.screens.person import PersonScreen
 from deskapp.tui.screens.sync import SyncScreen
 from deskapp.tui.screens.unlock import UnlockScreen
 from deskapp.tui.widgets.choice_bar import ChoiceBar
@@ -165,19 +166,46 @@ async def test_lock_keeps_the_incident_view_and_its_note_prompt(desk_path: Path)
         assert stack[-3:] == [MainScreen, IncidentScreen, type(prompt)]
 
 
+async def test_lock_masks_again_what_the_person_view_revealed(desk_path: Path) -> None:
+    """The person view is kept, but a revealed phone number (a consultation in the
+    session that the lock ended) is masked again when it comes back."""
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await unlock(pilot)
+        await pilot.press("3", "slash")
+        await type_text(pilot, "bethan")
+        await settle(pilot)
+        await pilot.press("enter", "enter")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PersonScreen) and app.screen.data is not None
+        )
+        view = app.screen
+        assert isinstance(view, PersonScreen)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: bool(view.revealed))
+        phone = str(view.revealed["phone"])
+        assert phone in screenshot(app)
+        await lock(pilot)
+        assert view.revealed == {}
+        await unlock_to(pilot, PersonScreen)
+        assert app.screen is view
+        await wait_for(pilot, lambda: view.data is not None)
+        assert phone not in screenshot(app)
+
+
 async def test_idle_lock_warns_in_the_last_30_seconds_and_keeps_the_form(
     desk_path: Path,
 ) -> None:
-    clock = [1000.0]
+    clock = [1000.0]  # the app's idle clock, moved by the test
     app = make_app(desk_path, idle_seconds=300, monotonic=lambda: clock[0])
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await unlock(pilot)
-        form = await half_filled_capture(pilot)
-        before = form_values(form)
 
-        def status() -> str:  # the main screen's, shown beneath the capture dialog
-            lines = [line for s in app.screen_stack for line in s.query(StatusLine)]
-            return str(lines[-1].render())
+        def status() -> str:
+            return str(app.screen.query_one(StatusLine).render())
+
+        def toasts() -> str:
+            return " ".join(str(t.render()) for t in app.screen.query(Toast))
 
         clock[0] += 200  # 100 s left: no warning yet
         await pilot.pause(1.2)
@@ -185,8 +213,16 @@ async def test_idle_lock_warns_in_the_last_30_seconds_and_keeps_the_form(
         clock[0] += 75  # 25 s left: the status line warns
         await wait_for(pilot, lambda: "any key" in status())
         assert "locks in 25s" in status()
-        await pilot.press("right")  # any key postpones the lock (and does its usual job)
+        await pilot.press("j")  # any key postpones the lock (and does its usual job)
         await wait_for(pilot, lambda: "any key" not in status())
+        assert app.idle_remaining() == 300
+        # Over a dialog, which hides the status line, a toast warns.
+        form = await half_filled_capture(pilot)
+        before = form_values(form)
+        clock[0] += 280
+        await wait_for(pilot, lambda: "Press any key" in toasts())
+        await pilot.press("right")
+        await wait_for(pilot, lambda: "Press any key" not in toasts())
         assert app.idle_remaining() == 300
         assert isinstance(app.screen, NewIncidentScreen)
         clock[0] += 301

@@ -4,8 +4,9 @@ what locking does to it.
 Locking keeps the screens that are open, hidden under the lock screen (nothing of them
 is drawn meanwhile), and the same officer unlocking comes back to them as they were: a
 half-filled form keeps its values, in memory only. ``kept_when_locked`` says which
-screens stay; after the unlock every kept screen that has a ``desk_unlocked`` method
-(``LockAware``) is told, so it reads its data again from the reopened desk.
+screens stay; after the unlock every kept screen that is ``LockAware`` (every
+``DeskScreen``) is told, so it reads its data again from the reopened desk. Locking
+suspends the screen on top, so a person view masks again what it revealed.
 """
 
 from __future__ import annotations
