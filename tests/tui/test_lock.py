@@ -35,6 +35,8 @@ from .conftest import HUB_PASS, make_app, make_hub
 from .helpers import settle, type_text, unlock, wait_for
 
 SUMMARY = "Caller heard shouting outside"
+#: The tests of open files read them from Linux's /proc.
+needs_proc = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="Linux /proc")
 OTHER = "PC-7000"
 OTHER_PASS = "tangerine lighthouse quarrel 4417"
 
@@ -327,6 +329,7 @@ async def sync_typing_the_passphrase(pilot: Pilot[int], hub: Path) -> None:
     assert state() == "done"
 
 
+@needs_proc
 async def test_lock_closes_the_hub_and_the_desk_and_drops_the_secrets(
     desk_path: Path, typed_hub: Path
 ) -> None:
@@ -360,6 +363,7 @@ async def test_lock_closes_the_hub_and_the_desk_and_drops_the_secrets(
         await settle(pilot)
 
 
+@needs_proc
 async def test_lock_during_a_sync_leaves_no_hub_file_open(
     desk_path: Path, typed_hub: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
