@@ -24,6 +24,7 @@ from pathlib import Path
 
 from deskapp.cli import main
 from deskapp.io.candidates import DC_REQUIRED_COLUMNS
+from deskapp.store.keyslots import FAST_KDF, KdfParams, use_kdf
 
 PASS = "bench passphrase"
 FIRST = [
@@ -106,7 +107,7 @@ def time_import(folder: Path, path: Path, kdf: str) -> tuple[float, float]:
     os.environ["DESKAPP_DB"] = str(db)
     os.environ["DESKAPP_OFFICER"] = "4521"
     os.environ["DESKAPP_PASSPHRASE"] = PASS
-    os.environ["DESKAPP_KDF_PROFILE"] = kdf
+    use_kdf(FAST_KDF if kdf == "fast" else KdfParams())
     with redirect_stdout(io.StringIO()):
         assert main(["init", "--officer", "4521", "--name", "Bench Officer"]) == 0
     started = time.perf_counter()

@@ -164,10 +164,12 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="deskapp-shots-") as tmp:
         os.environ["DESKAPP_CONFIG"] = str(Path(tmp) / "settings.toml")  # defaults, no keymap
-        os.environ.setdefault("DESKAPP_KDF_PROFILE", "fast")
+        from deskapp.store.keyslots import FAST_KDF, use_kdf
+
+        use_kdf(FAST_KDF)  # the shots show screens, not key derivation
         # A file hub for the sync shot, and a Democracy Club file with problems to preview.
         os.environ["DESKAPP_SHOTS_TMP"] = tmp
-        os.environ["DESKAPP_HUB_PASSPHRASE"] = "demo hub"  # noqa: S105 - a throwaway hub
+        os.environ["DESKAPP_HUB_PASSPHRASE"] = "throwaway screenshot hub"  # noqa: S105 - never holds data
 
         from deskapp.sync import open_hub
 

@@ -10,9 +10,20 @@ import keyring
 import pytest
 from keyring.backends import fail
 
+from deskapp.store import keyslots
 from deskapp.store.desk import Desk
+from deskapp.store.keyslots import FAST_KDF, use_kdf
 
 PASS = "correct horse battery"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_kdf() -> Iterator[None]:
+    """Cheap key derivation for every slot the tests make, chosen in code: shipped
+    commands have no switch for it. Child processes that make slots use tests/run_cli.py."""
+    previous = use_kdf(FAST_KDF)
+    yield
+    use_kdf(previous)
 
 
 @pytest.fixture(autouse=True)
@@ -23,8 +34,7 @@ def _isolated(
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("DESKAPP_CONFIG", str(home / "config" / "deskapp" / "settings.toml"))
-    monkeypatch.setenv("DESKAPP_KDF_PROFILE", "fast")
-    monkeypatch.setenv("DESKAPP_BACKOFF_BASE", "0.01")
+    monkeypatch.setattr(keyslots, "BACKOFF_BASE", 0.01)
     for name in ("DESKAPP_DB", "DESKAPP_OFFICER", "DESKAPP_PASSPHRASE", "DESKAPP_NEW_PASSPHRASE"):
         monkeypatch.delenv(name, raising=False)
     previous = keyring.get_keyring()

@@ -7,9 +7,12 @@ import os
 import sys
 from pathlib import Path
 
-from deskapp.core.errors import AuthError, UsageError
+from deskapp.core.errors import AuthError, UsageError, ValidationError
+from deskapp.core.passphrase import check_strength
 from deskapp.store.desk import Desk, load_slots
 from deskapp.store.paths import default_db_path
+
+_TRIES = 3  # weak passphrases typed before giving up
 
 
 def db_path(arg: str | None) -> Path:
@@ -36,10 +39,22 @@ def officer_id(explicit: str | None = None) -> str:
 
 
 def new_passphrase(env: str = "DESKAPP_NEW_PASSPHRASE", who: str = "the new passphrase") -> str:
+    """A passphrase being set: from ``env``, else typed twice. Its strength is checked where
+    it is stored (the store); at a prompt it is checked at once, so a weak one is typed again
+    with the estimator's reason shown, rather than after the repeat."""
     value = os.environ.get(env)
     if value is not None:
         return value
-    first = ask_secret(f"Enter {who}: ")
+    for tries_left in reversed(range(_TRIES)):
+        first = ask_secret(f"Enter {who}: ")
+        try:
+            check_strength(first)
+        except ValidationError as exc:
+            if not tries_left:
+                raise
+            print(f"{exc} Try another.", file=sys.stderr)
+            continue
+        break
     if ask_secret(f"Repeat {who}: ") != first:
         raise AuthError("The two passphrases differ; nothing was changed.")
     return first

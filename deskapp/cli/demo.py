@@ -24,7 +24,10 @@ def demo_cmd(args: argparse.Namespace) -> int:
         )
         build_demo(path, people=args.people, incidents=args.incidents)
         print(f"Done in {time.perf_counter() - started:.1f}s.")
-    print(f"Officer '{DEMO_OFFICER}', passphrase 'demo'. All names and details are invented.")
+    print(
+        f"Officer '{DEMO_OFFICER}', passphrase 'demo' (published, so this desk is for "
+        "invented data only: never put real data in it). All names and details are invented."
+    )
     if args.no_tui:
         return 0
     from deskapp.tui import run_app

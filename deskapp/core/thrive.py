@@ -64,6 +64,22 @@ def merge(old: Thrive, new: Thrive) -> Thrive:
     return {**old, **new}
 
 
+def changes(old: Thrive, new: Thrive) -> list[str]:
+    """Each dimension whose level or note differs, old and new in full, so the
+    earlier assessment can be read back from the timeline: ``harm medium (note) -> high``."""
+
+    def show(score: Score | None) -> str:
+        if score is None:
+            return "unscored"
+        return f"{score.level} ({score.note})" if score.note else score.level
+
+    return [
+        f"{d}: {show(old.get(d))} -> {show(new.get(d))}"
+        for d in DIMENSIONS
+        if old.get(d) != new.get(d)
+    ]
+
+
 def summary(thrive: Thrive) -> str:
     """``T:H H:M R:L …`` — one letter a dimension, ``-`` where unscored."""
     parts = []

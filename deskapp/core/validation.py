@@ -58,3 +58,24 @@ def iso_date(value: str, *, field: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise ValidationError(f"{field} must be a date like 2026-05-07.") from None
+
+
+# C0 and C1 controls and DEL, but not tab or line feed: what text of several lines may
+# not hold. (A minimal check for notes until every text field shares one.)
+_NOTE_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_note(value: str, *, field: str, required: bool = False, max_len: int = 10000) -> str:
+    """Text of several lines (a note, a contact's summary): line breaks and tabs are kept,
+    trailing spaces and blank lines at either end trimmed, NFC-normalised; any other
+    control character is refused (it could drive the terminal that shows the note)."""
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    if _NOTE_CONTROLS.search(text):
+        raise ValidationError(f"{field} may not contain control characters.")
+    text = "\n".join(line.rstrip() for line in text.split("\n")).strip()
+    text = unicodedata.normalize("NFC", text)
+    if required and not text:
+        raise ValidationError(f"{field} is required.")
+    if len(text) > max_len:
+        raise ValidationError(f"{field} is longer than {max_len} characters.")
+    return text

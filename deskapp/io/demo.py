@@ -10,7 +10,7 @@ from deskapp.core.errors import AuthError, ValidationError
 from deskapp.io.demo_data import generate
 from deskapp.store.desk import Desk
 from deskapp.store.incidents import make_ref
-from deskapp.store.keyslots import KdfParams
+from deskapp.store.keyslots import KdfParams, lock_path
 from deskapp.store.officers import list_officers
 from deskapp.store.paths import slots_path
 
@@ -29,7 +29,10 @@ def build_demo(
     kdf: KdfParams | None = None,
 ) -> None:
     """Create a demo desk at ``path`` (which must not exist)."""
-    desk, _recovery = Desk.init(path, DEMO_OFFICER, "Demo Officer", DEMO_PASSPHRASE, kdf=kdf)
+    # The published passphrase is fine only because everything in it is invented.
+    desk, _recovery = Desk.init(
+        path, DEMO_OFFICER, "Demo Officer", DEMO_PASSPHRASE, kdf=kdf, invented_data_only=True
+    )
     with desk:
         data = generate(
             people=people,
@@ -86,6 +89,7 @@ def remove_demo(path: Path) -> None:
     for leftover in (
         path,
         slots_path(path),
+        lock_path(slots_path(path)),
         path.with_name(path.name + "-wal"),
         path.with_name(path.name + "-shm"),
     ):

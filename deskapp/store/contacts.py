@@ -26,7 +26,7 @@ def log_contact(
     """Record one contact with a person and move their last-contact time on."""
     chan = str(v.choice(ContactChannel, channel, field="channel"))
     what = str(v.choice(ContactKind, kind, field="kind"))
-    text = v.clean_text(summary, field="summary", max_len=2000)
+    text = v.clean_note(summary, field="summary", max_len=2000)
     contact_id = uuid7()
     with desk.write() as tx:
         pid = resolve_id(tx.conn, PERSON, person_id, label="person")

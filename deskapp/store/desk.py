@@ -19,6 +19,7 @@ from deskapp.core.domain import OfficerRole
 from deskapp.core.errors import AuthError, DatabaseCorrupt, DatabaseMissing, ValidationError
 from deskapp.core.hlc import HybridClock
 from deskapp.core.ids import new_site_id
+from deskapp.core.passphrase import check_strength
 from deskapp.store import migrate, search_index
 from deskapp.store.engine import (
     CACHE_KIB,
@@ -28,7 +29,7 @@ from deskapp.store.engine import (
     retire,
     translate_errors,
 )
-from deskapp.store.keyslots import KdfParams, KeySlots, generate_data_key
+from deskapp.store.keyslots import KdfParams, KeySlots, generate_data_key, lock_path
 from deskapp.store.models import Meta, Officer
 from deskapp.store.paths import slots_path
 from deskapp.store.settings import Settings, load_settings
@@ -58,10 +59,9 @@ def check_officer_id(officer_id: str) -> str:
     return officer_id
 
 
-def check_passphrase(passphrase: str) -> str:
-    if len(passphrase) < 4:
-        raise ValidationError("A passphrase needs at least 4 characters (longer is better).")
-    return passphrase
+def check_passphrase(passphrase: str, officer_id: str = "") -> str:
+    """A passphrase a force would sign off: the estimator's reason when it is not."""
+    return check_strength(passphrase, context=(officer_id, "deskapp", "desk", "police"))
 
 
 class Desk:
@@ -101,10 +101,15 @@ class Desk:
         *,
         settings: Settings | None = None,
         kdf: KdfParams | None = None,
+        invented_data_only: bool = False,
     ) -> tuple[Desk, str]:
-        """Set up a new desk; returns it and the recovery key (shown once)."""
+        """Set up a new desk; returns it and the recovery key (shown once).
+
+        ``invented_data_only`` is for the demo desk alone, whose passphrase is published:
+        it skips the strength check."""
         officer_id = check_officer_id(officer_id)
-        check_passphrase(passphrase)
+        if not invented_data_only:
+            check_passphrase(passphrase, officer_id)
         if not name.strip():
             raise ValidationError("The officer's name is needed.")
         spath = slots_path(path)
@@ -112,9 +117,7 @@ class Desk:
             raise ValidationError(f"A desk already exists at {path}; it has not been changed.")
         path.parent.mkdir(parents=True, exist_ok=True)
         key = generate_data_key()
-        slots, recovery = KeySlots.create(
-            spath, officer_id, passphrase, key, kdf or KdfParams.from_env()
-        )
+        slots, recovery = KeySlots.create(spath, officer_id, passphrase, key, kdf)
         try:
             with translate_errors(path):
                 engine = make_engine(path, key)
@@ -142,6 +145,7 @@ class Desk:
             for leftover in (
                 path,
                 spath,
+                lock_path(spath),
                 path.with_name(path.name + "-wal"),
                 path.with_name(path.name + "-shm"),
             ):
@@ -176,6 +180,7 @@ class Desk:
             migrate.upgrade(engine)
             with engine.connect() as conn:
                 row = conn.execute(select(_officer).where(_officer.c.id == officer_id)).first()
+                officer_ids = list(conn.execute(select(_officer.c.id)).scalars())
                 stale_index = search_index.deferred(conn)
             if stale_index:  # a large pull was cut short before it rebuilt the index
                 with engine.begin() as conn:
@@ -185,6 +190,7 @@ class Desk:
         if row is None or not row.active:
             engine.dispose()
             raise AuthError(f"Officer {officer_id} is not an active officer of this desk.")
+        slots.upgrade(key, officer_ids)  # a version-1 key-slot file: no ids in labels now
         officer = SignedIn(row.id, row.name, OfficerRole(row.role))
         return cls(path, engine, slots, key, officer, settings or load_settings())
 

@@ -7,6 +7,7 @@ append-only timeline as well as the audit log.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -34,6 +35,28 @@ TIMELINE = TimelineEntry.__table__  # type: ignore[attr-defined]
 LINK = IncidentPerson.__table__  # type: ignore[attr-defined]
 
 
+#: The longest summary; a longer one is kept whole as the description (see add_incident).
+SUMMARY_MAX = 300
+
+
+#: Fields that follow another (a due time follows the grade, closed_at the status): an
+#: undo restores them with it, and does not ask whether they still hold what was set.
+DERIVED = frozenset({"due_at", "closed_at"})
+
+
+@dataclass
+class Applied:
+    """What one triage action changed: per incident, each field's value before and after,
+    so that one key can put it back (``revert``), and the timeline lines written."""
+
+    changed: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.changed)
+
+
 def make_ref(incident_id: str) -> str:
     return "I-" + incident_id.replace("-", "")[-8:].upper()
 
@@ -48,18 +71,32 @@ def add_incident(
     description: str = "",
     thrive: th.Thrive | None = None,
     adviser: str | None = None,
+    persons_adviser: bool = False,
     location: str = "",
     occurred_at: datetime | None = None,
     event_id: str | None = None,
 ) -> str:
-    """Fast capture: the reporting person, type, grade, summary (+ optional THRIVE)."""
+    """Fast capture: the reporting person, type, grade, summary (+ optional THRIVE).
+
+    ``persons_adviser``: with no ``adviser`` given, assign the person's named adviser
+    (if they have one). A summary longer than ``SUMMARY_MAX`` is not refused (the officer
+    is on the phone): it is shortened at a word and its whole text kept as the
+    description, unless a description is given.
+    """
     kind = str(v.choice(IncidentType, type, field="type"))
     check_grade(grade)
-    summary = v.clean_text(summary, field="summary", required=True, max_len=300)
+    summary = v.clean_text(summary, field="summary", required=True, max_len=10000)
+    if len(summary) > SUMMARY_MAX:
+        description = description or summary
+        summary = shorten(summary, SUMMARY_MAX)
     incident_id = uuid7()
     with desk.write() as tx:
         person_id = resolve_id(tx.conn, PERSON, person, label="person")
         adviser_id = resolve_id(tx.conn, ADVISER, adviser, label="adviser") if adviser else None
+        if adviser_id is None and persons_adviser:
+            adviser_id = tx.conn.execute(
+                select(PERSON.c.adviser_id).where(PERSON.c.id == person_id)
+            ).scalar()
         status = Status.ASSIGNED if adviser_id else (Status.TRIAGED if thrive else Status.NEW)
         tx.insert(
             "incident",
@@ -86,6 +123,16 @@ def add_incident(
         if thrive:
             _timeline(tx, incident_id, "thrive", "THRIVE " + th.summary(thrive))
     return incident_id
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word, ending in an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip() + "…"
 
 
 def _timeline(tx: WriteTx, incident_id: str, kind: str, text: str) -> None:
@@ -120,7 +167,7 @@ def update_incident(
     """Apply the given changes; returns the timeline lines written (empty if nothing changed)."""
     with desk.write() as tx:
         incident_id = resolve_id(tx.conn, INCIDENT, ident, label="incident")
-        return apply_changes(
+        lines, _ = apply_changes(
             desk,
             tx,
             incident_id,
@@ -132,6 +179,7 @@ def update_incident(
             thrive=thrive,
             summary=summary,
         )
+        return lines
 
 
 def apply_changes(
@@ -146,7 +194,8 @@ def apply_changes(
     operation: str | None = None,
     thrive: th.Thrive | None = None,
     summary: str | None = None,
-) -> list[str]:
+) -> tuple[list[str], dict[str, tuple[Any, Any]]]:
+    """Apply changes inside ``tx``: the timeline lines written, and ``{field: (old, new)}``."""
     current = tx.get("incident", incident_id)
     changes: dict[str, Any] = {}
     lines: list[tuple[str, str]] = []
@@ -190,28 +239,40 @@ def apply_changes(
             changes["operation"] = op
             lines.append(("update", f"Operation flag: {op}"))
     if thrive:
-        merged = th.merge(th.from_json(current["thrive"]), thrive)
+        old = th.from_json(current["thrive"])
+        merged = th.merge(
+            old,
+            {
+                d: th.Score(s.level, v.clean_text(s.note, field=f"{d} note", max_len=300))
+                for d, s in thrive.items()
+            },
+        )
         if th.to_json(merged) != current["thrive"]:
             changes["thrive"] = th.to_json(merged)
-            verb = "Re-THRIVE" if current["thrive"] else "THRIVE"
-            lines.append(("thrive", f"{verb} {th.summary(merged)}"))
+            if current["thrive"]:
+                detail = "; ".join(th.changes(old, merged))
+                line = f"Re-THRIVE {th.summary(merged)} (was {th.summary(old)}): {detail}"
+            else:
+                line = f"THRIVE {th.summary(merged)}"
+            lines.append(("thrive", line))
             if current["status"] == Status.NEW and new_status is None and "status" not in changes:
                 changes["status"] = str(Status.TRIAGED)
                 lines.append(("status", f"Status {Status.NEW} -> {Status.TRIAGED}"))
     if summary is not None:
-        text = v.clean_text(summary, field="summary", required=True, max_len=300)
+        text = v.clean_text(summary, field="summary", required=True, max_len=SUMMARY_MAX)
         if text != current["summary"]:
             changes["summary"] = text
             lines.append(("update", "Summary edited"))
+    changed: dict[str, tuple[Any, Any]] = {}
     if changes:
-        tx.update("incident", incident_id, changes)
+        changed = tx.update("incident", incident_id, changes)
         for kind, text in lines:
             _timeline(tx, incident_id, kind, text)
-    return [text for _, text in lines]
+    return [text for _, text in lines], changed
 
 
 def add_note(desk: Desk, ident: str, text: str) -> str:
-    text = v.clean_text(text, field="note", required=True, max_len=10000)
+    text = v.clean_note(text, field="note", required=True)
     with desk.write() as tx:
         incident_id = resolve_id(tx.conn, INCIDENT, ident, label="incident")
         _timeline(tx, incident_id, "note", text)
@@ -246,14 +307,63 @@ def link_person(desk: Desk, ident: str, person: str) -> bool:
     return True
 
 
-def bulk_update(desk: Desk, ids: Iterable[str], **changes: Any) -> int:
-    """Apply the same grade/assign/status to many incidents in one transaction."""
-    count = 0
+def bulk_update(desk: Desk, ids: Iterable[str], **changes: Any) -> Applied:
+    """Apply the same grade/assign/status to one or many incidents in one transaction."""
+    applied = Applied()
     with desk.write() as tx:
         for incident_id in ids:
-            if apply_changes(desk, tx, incident_id, **changes):
-                count += 1
-    return count
+            lines, changed = apply_changes(desk, tx, incident_id, **changes)
+            if changed:
+                applied.changed[incident_id] = changed
+                applied.lines.extend(lines)
+    return applied
+
+
+def revert(desk: Desk, applied: Applied) -> Applied:
+    """Undo a triage action: write each field's earlier value back, as an ordinary logged
+    change (timeline and audit). A status goes back even where the life cycle has no such
+    move (resolved -> triaged): that is a correction, and the timeline says so. An incident
+    changed again since the action is left as it is, not overwritten."""
+    undone = Applied()
+    with desk.write() as tx:
+        for incident_id, fields in applied.changed.items():
+            current = tx.get("incident", incident_id)
+            if any(current[k] != new for k, (_, new) in fields.items() if k not in DERIVED):
+                continue
+            back = {k: old for k, (old, _) in fields.items()}
+            changed = tx.update("incident", incident_id, back, detail="undo")
+            lines = [_undo_line(tx, k, was, now) for k, (was, now) in changed.items()]
+            for kind, text in filter(None, lines):
+                _timeline(tx, incident_id, kind, text)
+                undone.lines.append(text)
+            undone.changed[incident_id] = changed
+    return undone
+
+
+def _undo_line(tx: WriteTx, name: str, was: Any, now: Any) -> tuple[str, str] | None:
+    """The timeline line for one field an undo wrote back (``was`` -> ``now``)."""
+    if name == "grade":
+        return ("grade", f"Re-graded G{was} -> G{now} (undo)")
+    if name == "status":
+        return ("status", f"Status corrected {was} -> {now} (undo)")
+    if name == "adviser_id":
+        adviser = (
+            tx.conn.execute(select(ADVISER.c.name).where(ADVISER.c.id == now)).scalar()
+            if now
+            else None
+        )
+        return ("assign", f"Assigned to {adviser or 'nobody'} (undo)")
+    if name == "operation":
+        return ("update", f"Operation flag: {now} (undo)")
+    if name == "crime_ref":
+        return ("crime-ref", f"Crime reference set to {now or '(none)'} (undo)")
+    if name == "summary":
+        return ("update", "Summary edited (undo)")
+    if name == "thrive":
+        old, new = th.from_json(was), th.from_json(now)
+        detail = "; ".join(th.changes(old, new))
+        return ("thrive", f"Re-THRIVE {th.summary(new)} (undo): {detail}")
+    return None  # due_at, closed_at: they follow the fields above
 
 
 def queue_select() -> Select[Any]:

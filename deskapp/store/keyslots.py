@@ -3,9 +3,17 @@
 Every officer slot (and the recovery slot) owns an X25519 keypair and the data key is
 *sealed* to its public key, so (re)sealing for any slot needs no other officer's secret:
 that is what lets removing an officer re-key the database. Private keys are wrapped with
-AES-256-GCM under Argon2id(passphrase), HKDF(recovery secret) or a random key kept in the
-OS keyring. Officer ids never appear in the file, only keyed-hash labels. The database
-file itself is never touched here.
+AES-256-GCM under a key from Argon2id(passphrase), HKDF(recovery secret) or a random key
+kept in the OS keyring. The database file itself is never touched here.
+
+Nothing in the file links a slot to an officer id without a secret the file does not
+hold (docs/SECURITY.md): an officer slot's label and key both come from one Argon2id of
+the passphrase salted with the file's id and the officer id, so unlocking finds the slot
+in one derivation, and a guess at an id costs a full derivation *and* the passphrase. To
+find an officer's slot without their passphrase (removing, resetting) each slot carries
+an owner tag, an HMAC of the officer id under a random directory key that is wrapped
+under the data key. Files of version 1 (labels an HMAC keyed with the file's own id)
+still open and are rewritten on the first unlock (``upgrade``).
 """
 
 from __future__ import annotations
@@ -19,9 +27,10 @@ import hmac
 import json
 import os
 import secrets
+import sys
 import time
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +46,6 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from deskapp.core.errors import (
     AuthError,
-    ConfigError,
     DatabaseCorrupt,
     DatabaseMissing,
     StorageFull,
@@ -45,18 +53,20 @@ from deskapp.core.errors import (
 )
 
 FORMAT = "deskapp-keyslots"
-VERSION = 1
+VERSION = 2
+_OLD_VERSION = 1  # labels HMAC(db_id, officer id): opened, then rewritten
 KEY_LEN = 32
 KEYRING_SERVICE = "deskapp"
 RECOVERY_LABEL = "recovery"
 MAX_DELAY = 30.0
-# Back-off base in seconds; None means read DESKAPP_BACKOFF_BASE (default 1.0) at each call,
-# so tests and the CLI can change the environment after import.
-BACKOFF_BASE: float | None = None
+# Back-off base in seconds. Tests shorten it in code; like the key derivation's cost, no
+# environment variable may shorten it for a shipped command.
+BACKOFF_BASE = 1.0
 
 _TAG = 16  # AES-GCM tag length
 _NONCE = 12
 _SALT = 16
+_OWNER = 16  # owner tag length
 
 
 @dataclass(frozen=True)
@@ -67,11 +77,23 @@ class KdfParams:
     memory_kib: int = 65536
     parallelism: int = 4
 
-    @classmethod
-    def from_env(cls) -> KdfParams:
-        if os.environ.get("DESKAPP_KDF_PROFILE") == "fast":
-            return cls(1, 8192, 1)
-        return cls()
+
+#: A cheap profile for tests and benchmarks. Only code can choose it (``use_kdf``):
+#: no environment variable or flag of a shipped command weakens a real desk's slots.
+FAST_KDF = KdfParams(1, 8192, 1)
+_kdf_profile = KdfParams()
+
+
+def default_kdf() -> KdfParams:
+    """The cost new slots get in this process."""
+    return _kdf_profile
+
+
+def use_kdf(params: KdfParams) -> KdfParams:
+    """Make ``params`` the cost of new slots in this process; returns the previous cost."""
+    global _kdf_profile
+    previous, _kdf_profile = _kdf_profile, params
+    return previous
 
 
 @dataclass
@@ -82,16 +104,43 @@ class _Sealed:
 
 
 @dataclass
+class _Wrapped:
+    nonce: bytes
+    ct: bytes
+
+
+@dataclass
+class _Directory:
+    """The random key of the owner tags, wrapped under the data key (and a pending one)."""
+
+    current: _Wrapped
+    pending: _Wrapped | None = None
+
+
+@dataclass
 class _Slot:
     kind: str  # "officer", "recovery" or "keyring"
     label: str
     nonce: bytes
     wrapped: bytes  # the slot's X25519 private key (a keyring slot: its officer's)
-    public: bytes = b""
-    salt: bytes = b""
+    public: bytes = b""  # a keyring slot: its officer slot's public key
+    salt: bytes = b""  # only a version-1 officer slot stores its Argon2 salt
     kdf: KdfParams | None = None
     sealed: _Sealed | None = None
     pending: _Sealed | None = None  # new data key during a re-key
+    owner: bytes = b""  # officer slot: HMAC(directory key, officer id)
+    # A slot from a version-1 file: "v1" while its label is still HMAC(db_id, id),
+    # "relabelled" once that label is replaced by a random one. Either way its wrapped
+    # key is bound to the version-1 label, which unlocking recomputes from the typed id.
+    legacy: str = ""
+
+
+@dataclass
+class _Attempts:
+    """Wrong passphrases on this desk, counted for the whole file (see _begin_attempt)."""
+
+    count: int = 0
+    next_at: float = 0.0  # epoch seconds before which the next attempt waits
 
 
 def generate_data_key() -> bytes:
@@ -134,19 +183,6 @@ def _argon2(passphrase: str, salt: bytes, kdf: KdfParams) -> bytes:
     )
 
 
-def _backoff_base() -> float:
-    if BACKOFF_BASE is not None:
-        return BACKOFF_BASE
-    raw = os.environ.get("DESKAPP_BACKOFF_BASE", "1.0")
-    try:
-        value = float(raw)
-    except ValueError:
-        value = float("nan")
-    if not value >= 0:  # also rejects NaN
-        raise ConfigError(f"DESKAPP_BACKOFF_BASE must be a number of seconds, not {raw!r}.")
-    return value
-
-
 def _require_officer_id(officer_id: str) -> None:
     if not officer_id.strip():
         raise ValidationError("The officer id must not be empty.")
@@ -178,6 +214,54 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
+def _officer_bytes(officer_id: str) -> bytes:
+    return officer_id.encode("utf-8")
+
+
+def _delay_after(failures: int) -> float:
+    """The wait before the attempt that follows ``failures`` wrong ones."""
+    if failures < 2:
+        return 0.0
+    return min(BACKOFF_BASE * 2.0 ** min(failures - 2, 16), MAX_DELAY)
+
+
+@contextlib.contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    """An exclusive lock on a file beside the key-slot file, held across processes.
+
+    The key-slot file itself is replaced on every save (a new inode), so it cannot carry
+    the lock. Closing the descriptor releases it, also when the process dies.
+    """
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            while True:
+                try:
+                    msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # gives up after ~10 s: retry
+                    break
+                except OSError:
+                    continue
+            try:
+                yield
+            finally:
+                os.lseek(fd, 0, os.SEEK_SET)
+                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+    finally:
+        os.close(fd)
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file beside a key-slot file (removed with the desk)."""
+    return path.with_name(path.name + ".lock")
+
+
 class KeySlots:
     """The key-slot file of one desk database."""
 
@@ -186,13 +270,19 @@ class KeySlots:
         path: Path,
         db_id: str,
         slots: list[_Slot],
-        attempts: dict[str, tuple[int, float]],
+        attempts: _Attempts,
+        directory: _Directory | None = None,
     ) -> None:
         self.path = path
         self.db_id = db_id
         self._slots = slots
-        self._attempts = attempts  # label -> (failures, last failure epoch seconds)
+        self._attempts = attempts
+        self._directory = directory
+        self._lock_depth = 0
+        # Who unlocked through this object (id, slot public key): upgrade() tags their slot.
+        self._unlocked: tuple[str, bytes] | None = None
         self.sleep: Callable[[float], None] = time.sleep  # injectable for tests
+        self.clock: Callable[[], float] = time.time  # epoch seconds; injectable for tests
 
     # -- opening -------------------------------------------------------------------------
 
@@ -211,33 +301,27 @@ class KeySlots:
         _require_officer_id(officer_id)
         _require_passphrase(passphrase)
         _require_key(data_key)
-        self = cls(path, secrets.token_hex(16), [], {})
+        self = cls(path, secrets.token_hex(16), [], _Attempts())
         secret = secrets.token_bytes(KEY_LEN)
-        kdf = kdf or KdfParams.from_env()
+        dkey = secrets.token_bytes(KEY_LEN)
+        self._directory = _Directory(self._wrap_directory(data_key, dkey))
         self._slots = [
-            self._officer_slot_new(self._label(officer_id), passphrase, data_key, kdf),
+            self._officer_slot_new(officer_id, passphrase, data_key, dkey, kdf or default_kdf()),
             self._new_slot(RECOVERY_LABEL, "recovery", self._recovery_kek(secret), data_key),
         ]
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._save()
+        with self._locked():
+            self._save()
         return self, format_recovery_key(secret)
 
     @classmethod
     def load(cls, path: Path) -> KeySlots:
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise DatabaseMissing(
-                f"No key-slot file at {path}. Run `deskapp init` or `deskapp demo`."
-            ) from None
-        except OSError as exc:
-            raise DatabaseCorrupt(f"Cannot read the key-slot file {path}: {exc.strerror}.") from exc
-        return cls(path, *_parse(path, raw))
+        return cls(path, *_read(path))
 
     # -- queries -------------------------------------------------------------------------
 
-    def has_officer(self, officer_id: str) -> bool:
-        return self._find("officer", self._label(officer_id)) is not None
+    def has_officer(self, officer_id: str, data_key: bytes) -> bool:
+        return self._slot_by_id(officer_id, data_key) is not None
 
     def slot_count(self) -> int:
         """Number of officer slots (the recovery and keyring slots are not counted)."""
@@ -246,11 +330,13 @@ class KeySlots:
     def has_pending_rekey(self) -> bool:
         return any(s.pending is not None for s in self._slots)
 
-    def required_delay(self, officer_id: str) -> float:
-        failures = self._attempts.get(self._label(officer_id), (0, 0.0))[0]
-        if failures < 2:
-            return 0.0
-        return min(_backoff_base() * 2.0 ** min(failures - 2, 16), MAX_DELAY)
+    def failures(self) -> int:
+        """Wrong passphrases (and attempts under way) since the last good one, any officer."""
+        return self._attempts.count
+
+    def required_delay(self) -> float:
+        """Seconds the next passphrase attempt on this desk will wait."""
+        return max(0.0, self._attempts.next_at - self.clock())
 
     # -- unlocking -----------------------------------------------------------------------
 
@@ -259,8 +345,7 @@ class KeySlots:
 
     def unlock_candidates(self, officer_id: str, passphrase: str) -> list[bytes]:
         """[current, pending] data keys: after a crash mid re-key the caller tries both."""
-        slot = self._officer_slot(officer_id)
-        return self._open_all(slot, self._unlock_private(officer_id, slot, passphrase))
+        return self._unlock_private(officer_id, passphrase)[2]
 
     def unlock_recovery(self, recovery_key: str) -> bytes:
         return self.unlock_recovery_candidates(recovery_key)[0]
@@ -276,22 +361,65 @@ class KeySlots:
         return self._open_all(slot, X25519PrivateKey.from_private_bytes(raw))
 
     def unlock_keyring(self, officer_id: str) -> bytes | None:
-        label = self._label(officer_id)
-        kslot, oslot = self._find("keyring", label), self._find("officer", label)
-        if kslot is None or oslot is None:
-            return None
         try:
-            stored = keyring.get_password(KEYRING_SERVICE, self._keyring_user(label))
+            stored = keyring.get_password(KEYRING_SERVICE, self._keyring_user(officer_id))
             wrap_key = base64.b64decode(stored or "", validate=True)
         except Exception:  # no backend, locked, bad entry: fall back to the passphrase
             return None
-        raw = self._unwrap(wrap_key, kslot, "keyring") if len(wrap_key) == KEY_LEN else None
+        if len(wrap_key) != KEY_LEN:
+            return None
+        raw = None
+        kslot = self._find("keyring", self._keyring_label(wrap_key))
+        if kslot is not None and not kslot.legacy:
+            raw = self._unwrap(wrap_key, kslot, "keyring")
+        old = self._v1_label(officer_id)
+        for kslot in self._legacy_candidates("keyring", old) if raw is None else []:
+            raw = self._unwrap(wrap_key, kslot, "keyring", old)
+            if raw is not None:
+                break
         if raw is None:
             return None
         priv = X25519PrivateKey.from_private_bytes(raw)
-        if priv.public_key().public_bytes_raw() != oslot.public:
+        public = priv.public_key().public_bytes_raw()
+        oslot = next((s for s in self._slots if s.kind == "officer" and s.public == public), None)
+        if oslot is None:
             return None
+        self._unlocked = (officer_id, public)
         return self._open_all(oslot, priv)[0]
+
+    def upgrade(self, data_key: bytes, officer_ids: Iterable[str]) -> None:
+        """Finish a version-1 file once the desk is open: a directory key, owner tags, and
+        random labels in place of the ones derived from officer ids."""
+        mine = self._unlocked[1] if self._unlocked else None
+        untagged = any(
+            s.kind == "officer" and not s.owner and s.public == mine for s in self._slots
+        )
+        old = any(s.legacy == "v1" for s in self._slots)
+        if self._directory is not None and not untagged and not old:
+            return
+        if self.has_pending_rekey():
+            return  # sealed to a key we may not hold; the next open finishes it
+        ids = {self._v1_label(i): i for i in officer_ids}
+        with self._changing():
+            if self._directory is None:
+                self._directory = _Directory(
+                    self._wrap_directory(data_key, secrets.token_bytes(KEY_LEN))
+                )
+            dkey = self._directory_key(data_key)
+            publics = {s.label: s.public for s in self._slots if s.kind == "officer"}
+            for slot in self._slots:
+                if slot.kind == "officer" and not slot.owner:
+                    who = ids.get(slot.label) if slot.legacy == "v1" else None
+                    if who is None and self._unlocked and self._unlocked[1] == slot.public:
+                        who = self._unlocked[0]
+                    if who is not None:
+                        slot.owner = self._owner_tag(dkey, who)
+                if slot.legacy == "v1":
+                    if slot.kind == "keyring":
+                        slot.public = publics.get(slot.label, b"")
+                    slot.label, slot.legacy = secrets.token_hex(16), "relabelled"
+                    if slot.kind == "officer":
+                        slot.sealed = self._seal(slot, data_key)
 
     # -- officers ------------------------------------------------------------------------
 
@@ -309,88 +437,105 @@ class KeySlots:
         if self.has_pending_rekey():
             # The new slot could not be sealed to the pending key we do not hold.
             raise ValidationError("A re-key is in progress; finish it before adding officers.")
-        label = self._label(officer_id)
-        had_keyring = self._find("keyring", label) is not None
-        if not replace and self._find("officer", label) is not None:
+        if self._directory is None:
+            self.upgrade(data_key, [])
+        dkey = self._directory_key(data_key)
+        old = self._slot_by_id(officer_id, data_key)
+        if not replace and old is not None:
             raise ValidationError(f"Officer {officer_id} already has a key slot on this desk.")
-        slot = self._officer_slot_new(label, passphrase, data_key, kdf or KdfParams.from_env())
+        slot = self._officer_slot_new(officer_id, passphrase, data_key, dkey, kdf or default_kdf())
+        had_keyring = old is not None and self._drop_keyring_slots(old.public, dry=True)
         with self._changing():
             # A fresh keypair makes any keyring slot of the old one useless: drop it too.
-            self._slots = [s for s in self._slots if s.label != label] + [slot]
-            self._attempts.pop(label, None)
+            if old is not None:
+                self._slots = [s for s in self._slots if s is not old]
+                self._drop_keyring_slots(old.public)
+            self._slots.append(slot)
         if had_keyring:
-            self._keyring_delete(label)
+            self._keyring_delete(officer_id)
 
-    def remove_officer(self, officer_id: str) -> None:
-        slot = self._officer_slot(officer_id)
+    def remove_officer(self, officer_id: str, data_key: bytes) -> None:
+        slot = self._slot_by_id(officer_id, data_key)
+        if slot is None:
+            raise AuthError(f"No officer {officer_id} on this desk.")
         if self.slot_count() == 1:
             raise ValidationError(
                 f"Officer {officer_id} holds the last officer slot; add another officer first."
             )
         with self._changing():
-            self._slots = [s for s in self._slots if s.label != slot.label]
-            self._attempts.pop(slot.label, None)
-        self._keyring_delete(slot.label)
+            self._slots = [s for s in self._slots if s is not slot]
+            self._drop_keyring_slots(slot.public)
+        self._keyring_delete(officer_id)
 
     def change_passphrase(
         self, officer_id: str, old: str, new: str, kdf: KdfParams | None = None
     ) -> None:
         _require_passphrase(new)
-        slot = self._officer_slot(officer_id)
-        priv = self._unlock_private(officer_id, slot, old)
-        kdf = kdf or KdfParams.from_env()
-        salt = secrets.token_bytes(_SALT)
-        nonce, wrapped = self._wrap(_argon2(new, salt, kdf), priv.private_bytes_raw(), slot.label)
+        slot, priv, keys = self._unlock_private(officer_id, old)
+        index = self._slots.index(slot)
         with self._changing():
-            slot.salt, slot.kdf, slot.nonce, slot.wrapped = salt, kdf, nonce, wrapped
+            self._slots[index] = self._rewrap(slot, priv, keys, officer_id, new, kdf)
 
     def reset_passphrase(
         self, officer_id: str, new: str, data_key: bytes, kdf: KdfParams | None = None
     ) -> None:
         """Reset a forgotten passphrase, given the data key (from recovery or a supervisor)."""
-        self._officer_slot(officer_id)
+        if self._slot_by_id(officer_id, data_key) is None:
+            raise AuthError(f"No officer {officer_id} on this desk.")
         self.add_officer(officer_id, new, data_key, kdf, replace=True)
 
     # -- keyring ("remember on this terminal") -------------------------------------------
 
     def remember(self, officer_id: str, passphrase: str) -> bool:
         """Keep a wrapping key in the OS keyring; False if there is no usable keyring."""
-        slot = self._officer_slot(officer_id)
-        priv = self._unlock_private(officer_id, slot, passphrase)
+        slot, priv, _keys = self._unlock_private(officer_id, passphrase)
         wrap_key = secrets.token_bytes(KEY_LEN)
         try:
             if isinstance(keyring.get_keyring(), keyring.backends.fail.Keyring):
                 return False
-            keyring.set_password(KEYRING_SERVICE, self._keyring_user(slot.label), _b64(wrap_key))
+            keyring.set_password(KEYRING_SERVICE, self._keyring_user(officer_id), _b64(wrap_key))
         except Exception:  # any backend failure: do not remember (never fall back to plaintext)
             return False
-        nonce, wrapped = self._wrap(wrap_key, priv.private_bytes_raw(), slot.label, "keyring")
+        label = self._keyring_label(wrap_key)
+        nonce, wrapped = self._wrap(wrap_key, priv.private_bytes_raw(), label, "keyring")
         try:
             with self._changing():
-                self._slots = [
-                    s for s in self._slots if (s.kind, s.label) != ("keyring", slot.label)
-                ]
-                self._slots.append(_Slot("keyring", slot.label, nonce, wrapped))
+                self._drop_keyring_slots(slot.public)
+                self._slots.append(_Slot("keyring", label, nonce, wrapped, slot.public))
         except BaseException:
-            self._keyring_delete(slot.label)
+            self._keyring_delete(officer_id)
             raise
         return True
 
     def forget(self, officer_id: str) -> None:
-        label = self._label(officer_id)
-        if self._find("keyring", label) is not None:
+        """Drop this terminal's keyring slot of the officer who unlocked (or whose keyring
+        entry is here), and the keyring entry."""
+        label = None
+        with contextlib.suppress(Exception):  # no backend or entry: the slot opens nothing
+            stored = keyring.get_password(KEYRING_SERVICE, self._keyring_user(officer_id))
+            label = self._keyring_label(base64.b64decode(stored or "", validate=True))
+        public = self._unlocked[1] if self._unlocked and self._unlocked[0] == officer_id else None
+        drop = [
+            s
+            for s in self._slots
+            if s.kind == "keyring" and (s.label == label or (public and s.public == public))
+        ]
+        if drop:
             with self._changing():
-                self._slots = [s for s in self._slots if (s.kind, s.label) != ("keyring", label)]
-        self._keyring_delete(label)
+                self._slots = [s for s in self._slots if s not in drop]
+        self._keyring_delete(officer_id)
 
     # -- re-keying -----------------------------------------------------------------------
 
-    def begin_rekey(self, new_key: bytes) -> None:
+    def begin_rekey(self, new_key: bytes, current_key: bytes) -> None:
         """Seal new_key as pending to every slot; then PRAGMA rekey; then commit_rekey()."""
         _require_key(new_key)
         with self._changing():
             for slot in self._sealable():
                 slot.pending = self._seal(slot, new_key)
+            if self._directory is not None:
+                dkey = self._directory_key(current_key)
+                self._directory.pending = self._wrap_directory(new_key, dkey)
 
     def commit_rekey(self) -> None:
         slots = self._sealable()
@@ -399,37 +544,113 @@ class KeySlots:
         with self._changing():
             for slot in slots:
                 slot.sealed, slot.pending = slot.pending, None
+            if self._directory is not None and self._directory.pending is not None:
+                self._directory = _Directory(self._directory.pending)
 
     def abort_rekey(self) -> None:
         """Drop the pending key (the database was not re-keyed)."""
         with self._changing():
             for slot in self._slots:
                 slot.pending = None
+            if self._directory is not None:
+                self._directory.pending = None
 
-    # -- internals -----------------------------------------------------------------------
+    # -- internals: labels and owners ----------------------------------------------------
 
-    def _label(self, officer_id: str) -> str:
-        mac = hmac.new(bytes.fromhex(self.db_id), officer_id.encode("utf-8"), hashlib.sha256)
+    def _v1_label(self, officer_id: str) -> str:
+        """The version-1 label: keyed with the file's own id, so anyone can recompute it.
+        Now only an AAD of old slots and the OS keyring entry's name (not in this file)."""
+        mac = hmac.new(bytes.fromhex(self.db_id), _officer_bytes(officer_id), hashlib.sha256)
         return mac.hexdigest()[:32]
 
-    def _keyring_user(self, label: str) -> str:
-        return f"{self.db_id}:{label}"
+    def _slot_secret(self, officer_id: str, passphrase: str, kdf: KdfParams) -> bytes:
+        """One Argon2id per unlock: salted by this file and the officer id, so no two slots
+        (nor two desks) share a salt, and the slot is found from what the officer types."""
+        salt = hashlib.sha256(
+            b"deskapp-slot-salt\0" + bytes.fromhex(self.db_id) + _officer_bytes(officer_id)
+        ).digest()[:_SALT]
+        return _argon2(passphrase, salt, kdf)
 
-    def _keyring_delete(self, label: str) -> None:
+    @staticmethod
+    def _label_of(secret: bytes) -> str:
+        return _hkdf(secret, b"deskapp-slot-label").hex()[:32]
+
+    @staticmethod
+    def _kek_of(secret: bytes) -> bytes:
+        return _hkdf(secret, b"deskapp-slot-kek")
+
+    @staticmethod
+    def _keyring_label(wrap_key: bytes) -> str:
+        return _hkdf(wrap_key, b"deskapp-keyring-label").hex()[:32]
+
+    def _keyring_user(self, officer_id: str) -> str:
+        # The OS keyring's entry name (outside this file), unchanged since version 1.
+        return f"{self.db_id}:{self._v1_label(officer_id)}"
+
+    def _keyring_delete(self, officer_id: str) -> None:
         with contextlib.suppress(Exception):  # absent entry or no backend: nothing to forget
-            keyring.delete_password(KEYRING_SERVICE, self._keyring_user(label))
+            keyring.delete_password(KEYRING_SERVICE, self._keyring_user(officer_id))
+
+    def _drop_keyring_slots(self, public: bytes, dry: bool = False) -> bool:
+        keep = [s for s in self._slots if not (s.kind == "keyring" and s.public == public)]
+        found = len(keep) != len(self._slots)
+        if not dry:
+            self._slots = keep
+        return found
+
+    def _wrap_directory(self, data_key: bytes, dkey: bytes) -> _Wrapped:
+        nonce, ct = self._wrap(self._directory_kek(data_key), dkey, "directory", "directory")
+        return _Wrapped(nonce, ct)
+
+    def _directory_kek(self, data_key: bytes) -> bytes:
+        return _hkdf(data_key, b"deskapp-directory:" + self.db_id.encode("ascii"))
+
+    def _directory_key(self, data_key: bytes) -> bytes:
+        if self._directory is None:
+            raise ValidationError("This key-slot file has no officer directory yet.")
+        for wrapped in (self._directory.current, self._directory.pending):
+            if wrapped is None:
+                continue
+            with contextlib.suppress(InvalidTag):
+                return AESGCM(self._directory_kek(data_key)).decrypt(
+                    wrapped.nonce, wrapped.ct, self._aad("directory", "directory")
+                )
+        raise DatabaseCorrupt(
+            f"Key-slot file {self.path} has a damaged officer directory; restore it from a backup."
+        )
+
+    def _owner_tag(self, dkey: bytes, officer_id: str) -> bytes:
+        return hmac.new(dkey, _officer_bytes(officer_id), hashlib.sha256).digest()[:_OWNER]
+
+    def _slot_by_id(self, officer_id: str, data_key: bytes) -> _Slot | None:
+        """An officer's slot found without their passphrase: by owner tag, or in a file not
+        yet upgraded, by its version-1 label."""
+        if self._directory is not None:
+            tag = self._owner_tag(self._directory_key(data_key), officer_id)
+            for slot in self._slots:
+                if slot.kind == "officer" and slot.owner and hmac.compare_digest(slot.owner, tag):
+                    return slot
+        old = self._v1_label(officer_id)
+        return next(
+            (s for s in self._slots if s.kind == "officer" and s.legacy == "v1" and s.label == old),
+            None,
+        )
+
+    def _legacy_candidates(self, kind: str, old_label: str) -> list[_Slot]:
+        """Old slots that may be this officer's: the one still under their version-1 label,
+        then every relabelled one (each costs a derivation; there are few, and each goes
+        away on its officer's next unlock)."""
+        return [
+            s for s in self._slots if s.kind == kind and s.legacy == "v1" and s.label == old_label
+        ] + [s for s in self._slots if s.kind == kind and s.legacy == "relabelled"]
 
     def _find(self, kind: str, label: str) -> _Slot | None:
         return next((s for s in self._slots if s.kind == kind and s.label == label), None)
 
-    def _officer_slot(self, officer_id: str) -> _Slot:
-        slot = self._find("officer", self._label(officer_id))
-        if slot is None:
-            raise AuthError(f"No officer {officer_id} on this desk.")
-        return slot
-
     def _sealable(self) -> list[_Slot]:
         return [s for s in self._slots if s.kind != "keyring"]
+
+    # -- internals: wrapping -------------------------------------------------------------
 
     def _recovery_kek(self, secret: bytes) -> bytes:
         return _hkdf(secret, b"deskapp-recovery-kek:" + self.db_id.encode("ascii"))
@@ -444,9 +665,12 @@ class KeySlots:
         nonce = secrets.token_bytes(_NONCE)
         return nonce, AESGCM(kek).encrypt(nonce, plain, self._aad(label, purpose))
 
-    def _unwrap(self, kek: bytes, slot: _Slot, purpose: str) -> bytes | None:
+    def _unwrap(
+        self, kek: bytes, slot: _Slot, purpose: str, aad_label: str | None = None
+    ) -> bytes | None:
+        aad = self._aad(slot.label if aad_label is None else aad_label, purpose)
         try:
-            return AESGCM(kek).decrypt(slot.nonce, slot.wrapped, self._aad(slot.label, purpose))
+            return AESGCM(kek).decrypt(slot.nonce, slot.wrapped, aad)
         except InvalidTag:
             return None
 
@@ -484,58 +708,154 @@ class KeySlots:
         kind: str,
         kek: bytes,
         data_key: bytes,
-        salt: bytes = b"",
         kdf: KdfParams | None = None,
     ) -> _Slot:
         priv = X25519PrivateKey.generate()
         nonce, wrapped = self._wrap(kek, priv.private_bytes_raw(), label)
         public = priv.public_key().public_bytes_raw()
-        slot = _Slot(kind, label, nonce, wrapped, public, salt, kdf)
+        slot = _Slot(kind, label, nonce, wrapped, public, kdf=kdf)
         slot.sealed = self._seal(slot, data_key)
         return slot
 
     def _officer_slot_new(
-        self, label: str, passphrase: str, data_key: bytes, kdf: KdfParams
+        self, officer_id: str, passphrase: str, data_key: bytes, dkey: bytes, kdf: KdfParams
     ) -> _Slot:
-        salt = secrets.token_bytes(_SALT)
-        return self._new_slot(label, "officer", _argon2(passphrase, salt, kdf), data_key, salt, kdf)
+        secret = self._slot_secret(officer_id, passphrase, kdf)
+        slot = self._new_slot(
+            self._label_of(secret), "officer", self._kek_of(secret), data_key, kdf
+        )
+        slot.owner = self._owner_tag(dkey, officer_id)
+        return slot
 
-    def _unlock_private(self, officer_id: str, slot: _Slot, passphrase: str) -> X25519PrivateKey:
-        delay = self.required_delay(officer_id)
+    def _rewrap(
+        self,
+        slot: _Slot,
+        priv: X25519PrivateKey,
+        keys: list[bytes],
+        officer_id: str,
+        passphrase: str,
+        kdf: KdfParams | None,
+    ) -> _Slot:
+        """The same keypair under a (new) passphrase in the current scheme: new label,
+        so the sealed keys are sealed again to it."""
+        kdf = kdf or default_kdf()
+        secret = self._slot_secret(officer_id, passphrase, kdf)
+        label = self._label_of(secret)
+        nonce, wrapped = self._wrap(self._kek_of(secret), priv.private_bytes_raw(), label)
+        fresh = _Slot("officer", label, nonce, wrapped, slot.public, kdf=kdf, owner=slot.owner)
+        sealed = [slot.sealed, slot.pending]
+        fresh.sealed = self._seal(fresh, keys[0])
+        if sealed[1] is not None:
+            fresh.pending = self._seal(fresh, keys[-1])
+        return fresh
+
+    def _find_officer(
+        self, officer_id: str, passphrase: str
+    ) -> tuple[_Slot, X25519PrivateKey] | None:
+        tried: set[KdfParams] = set()
+        for slot in [s for s in self._slots if s.kind == "officer" and not s.legacy]:
+            assert slot.kdf is not None  # _parse guarantees it for officer slots
+            if slot.kdf in tried:
+                continue
+            tried.add(slot.kdf)  # normally every slot has one cost: one derivation
+            secret = self._slot_secret(officer_id, passphrase, slot.kdf)
+            match = self._find("officer", self._label_of(secret))
+            if match is None or match.legacy or match.kdf != slot.kdf:
+                continue
+            raw = self._unwrap(self._kek_of(secret), match, "slot-key")
+            if raw is not None:
+                return match, X25519PrivateKey.from_private_bytes(raw)
+        old = self._v1_label(officer_id)
+        for slot in self._legacy_candidates("officer", old):
+            assert slot.kdf is not None
+            raw = self._unwrap(_argon2(passphrase, slot.salt, slot.kdf), slot, "slot-key", old)
+            if raw is not None:
+                return slot, X25519PrivateKey.from_private_bytes(raw)
+        return None
+
+    def _unlock_private(
+        self, officer_id: str, passphrase: str
+    ) -> tuple[_Slot, X25519PrivateKey, list[bytes]]:
+        delay = self._begin_attempt()
         if delay > 0:
             self.sleep(delay)  # before checking, so guessing cannot outrun the back-off
-        assert slot.kdf is not None  # _parse guarantees it for officer slots
-        raw = self._unwrap(_argon2(passphrase, slot.salt, slot.kdf), slot, "slot-key")
-        if raw is None:
-            # Recorded in the file so the back-off survives restarts of the app.
-            failures = self._attempts.get(slot.label, (0, 0.0))[0] + 1
-            with self._changing():
-                self._attempts[slot.label] = (failures, int(time.time()))
-            raise AuthError(f"Wrong passphrase for officer {officer_id}.")
-        if slot.label in self._attempts:
-            with self._changing():
-                del self._attempts[slot.label]
-        return X25519PrivateKey.from_private_bytes(raw)
+        found = self._find_officer(officer_id, passphrase)
+        if found is None:
+            raise AuthError(
+                f"Wrong passphrase for officer {officer_id} (or no such officer on this desk)."
+            )
+        slot, priv = found
+        keys = self._open_all(slot, priv)
+        with self._changing(attempts=_Attempts()):
+            if slot.legacy:  # an old slot: move it to the current scheme while we can,
+                # at today's cost (version 1 let an environment variable cheapen it)
+                index = self._slots.index(slot)
+                slot = self._slots[index] = self._rewrap(
+                    slot, priv, keys, officer_id, passphrase, None
+                )
+        self._unlocked = (officer_id, slot.public)
+        return slot, priv, keys
+
+    # -- internals: the failure count ----------------------------------------------------
+
+    def _begin_attempt(self) -> float:
+        """Count this attempt before checking it, under the file's lock: parallel guesses
+        each take the next place in line (their waits add up as if made one by one), and
+        killing a slow attempt does not take it back. A good passphrase resets the count.
+        Returns the seconds to wait."""
+        with self._locked():
+            self._reload()
+            now = self.clock()
+            start = max(now, self._attempts.next_at)
+            count = self._attempts.count + 1
+            self._attempts = _Attempts(count, start + _delay_after(count))
+            self._save()
+        return start - now
 
     @contextlib.contextmanager
-    def _changing(self) -> Iterator[None]:
-        """Apply a change in memory and save it; if saving fails, undo it in memory too."""
-        before = copy.deepcopy((self._slots, self._attempts))
-        try:
+    def _locked(self) -> Iterator[None]:
+        if self._lock_depth:
             yield
-            self._save()
-        except BaseException:
-            self._slots, self._attempts = before
-            raise
+            return
+        self._lock_depth += 1
+        try:
+            with _exclusive(lock_path(self.path)):
+                yield
+        finally:
+            self._lock_depth -= 1
+
+    def _reload(self) -> None:
+        """The file as it is now on disk (another process may have changed it)."""
+        with contextlib.suppress(DatabaseMissing):
+            _db_id, self._slots, self._attempts, self._directory = _read(self.path)
+
+    @contextlib.contextmanager
+    def _changing(self, attempts: _Attempts | None = None) -> Iterator[None]:
+        """Apply a change in memory and save it; if saving fails, undo it in memory too.
+
+        Saved under the file's lock, with the failure count as it is on disk now (or
+        ``attempts``), so a change never writes back a stale count."""
+        with self._locked():
+            before = copy.deepcopy((self._slots, self._attempts, self._directory))
+            try:
+                if attempts is not None:
+                    self._attempts = attempts
+                elif self.path.exists():
+                    self._attempts = _read(self.path)[2]
+                yield
+                self._save()
+            except BaseException:
+                self._slots, self._attempts, self._directory = before
+                raise
 
     def _save(self) -> None:
-        doc = {
-            "format": FORMAT,
-            "version": VERSION,
-            "db_id": self.db_id,
-            "slots": [_slot_json(s) for s in self._slots],
-            "attempts": {k: {"count": n, "last": t} for k, (n, t) in self._attempts.items()},
-        }
+        doc: dict[str, Any] = {"format": FORMAT, "version": VERSION, "db_id": self.db_id}
+        if self._directory is not None:
+            doc["directory"] = _wrapped_json(self._directory.current)
+            if self._directory.pending is not None:
+                doc["directory"]["pending"] = _wrapped_json(self._directory.pending)
+        doc["slots"] = [_slot_json(s) for s in self._slots]
+        doc["attempts"] = {"count": self._attempts.count, "next": self._attempts.next_at}
         data = (json.dumps(doc, indent=2) + "\n").encode("ascii")
         tmp = self.path.with_name(self.path.name + ".tmp")
         try:
@@ -559,6 +879,10 @@ class KeySlots:
         _fsync_dir(self.path.parent)
 
 
+def _wrapped_json(wrapped: _Wrapped) -> dict[str, Any]:
+    return {"nonce": _b64(wrapped.nonce), "ct": _b64(wrapped.ct)}
+
+
 def _sealed_json(sealed: _Sealed) -> dict[str, str]:
     return {"epk": _b64(sealed.epk), "nonce": _b64(sealed.nonce), "ct": _b64(sealed.ct)}
 
@@ -570,15 +894,20 @@ def _slot_json(slot: _Slot) -> dict[str, Any]:
         "nonce": _b64(slot.nonce),
         "wrapped": _b64(slot.wrapped),
     }
-    if slot.kind != "keyring":
+    if slot.public:
         out["public"] = _b64(slot.public)
     if slot.kdf is not None:
         out["kdf"] = {
-            "salt": _b64(slot.salt),
             "time_cost": slot.kdf.time_cost,
             "memory_kib": slot.kdf.memory_kib,
             "parallelism": slot.kdf.parallelism,
         }
+        if slot.salt:
+            out["kdf"]["salt"] = _b64(slot.salt)
+    if slot.owner:
+        out["owner"] = _b64(slot.owner)
+    if slot.legacy:
+        out["legacy"] = slot.legacy
     if slot.sealed is not None:
         out["sealed"] = _sealed_json(slot.sealed)
     if slot.pending is not None:
@@ -586,7 +915,19 @@ def _slot_json(slot: _Slot) -> dict[str, Any]:
     return out
 
 
-def _parse(path: Path, raw: bytes) -> tuple[str, list[_Slot], dict[str, tuple[int, float]]]:
+def _read(path: Path) -> tuple[str, list[_Slot], _Attempts, _Directory | None]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DatabaseMissing(
+            f"No key-slot file at {path}. Run `deskapp init` or `deskapp demo`."
+        ) from None
+    except OSError as exc:
+        raise DatabaseCorrupt(f"Cannot read the key-slot file {path}: {exc.strerror}.") from exc
+    return _parse(path, raw)
+
+
+def _parse(path: Path, raw: bytes) -> tuple[str, list[_Slot], _Attempts, _Directory | None]:
     """Validate the whole file up front, so later steps never meet a half-valid slot."""
 
     def bad(why: str) -> DatabaseCorrupt:
@@ -624,17 +965,27 @@ def _parse(path: Path, raw: bytes) -> tuple[str, list[_Slot], dict[str, tuple[in
             b64(item, "epk", 32), b64(item, "nonce", _NONCE), b64(item, "ct", KEY_LEN + _TAG)
         )
 
+    def wrapped(item: dict[str, Any]) -> _Wrapped:
+        return _Wrapped(b64(item, "nonce", _NONCE), b64(item, "ct", KEY_LEN + _TAG))
+
     try:
         doc = obj(json.loads(raw.decode("utf-8")), "the document")
     except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, truncation
         raise bad("not valid JSON") from exc
     if doc.get("format") != FORMAT:
         raise bad("wrong format tag")
-    if doc.get("version") != VERSION:
-        raise bad(f"unsupported version {doc.get('version')!r}")
+    version = doc.get("version")
+    if version not in (_OLD_VERSION, VERSION):
+        raise bad(f"unsupported version {version!r}")
     db_id = doc.get("db_id")
     if not isinstance(db_id, str) or len(db_id) != 32 or db_id.strip("0123456789abcdef"):
         raise bad("bad db_id")
+    directory = None
+    if version == VERSION and "directory" in doc:
+        item = obj(doc["directory"], "directory")
+        directory = _Directory(wrapped(item))
+        if "pending" in item:
+            directory.pending = wrapped(obj(item["pending"], "pending directory"))
     items = doc.get("slots")
     if not isinstance(items, list):
         raise bad("slots is not a list")
@@ -649,27 +1000,43 @@ def _parse(path: Path, raw: bytes) -> tuple[str, list[_Slot], dict[str, tuple[in
         if any(s.kind == kind and s.label == label for s in slots):
             raise bad("duplicate slot")
         slot = _Slot(kind, label, b64(item, "nonce", _NONCE), b64(item, "wrapped", KEY_LEN + _TAG))
+        if version == _OLD_VERSION:
+            slot.legacy = "" if kind == "recovery" else "v1"
+        else:
+            slot.legacy = item.get("legacy", "")
+            if slot.legacy not in ("", "v1", "relabelled") or (slot.legacy and kind == "recovery"):
+                raise bad("a slot has a bad legacy mark")
         if kind != "keyring":
             slot.public = b64(item, "public", 32)
             slot.sealed = sealed(item, "sealed")
             if "pending" in item:
                 slot.pending = sealed(item, "pending")
+        elif "public" in item:
+            slot.public = b64(item, "public", 32)
         if kind == "officer":
             kdf = obj(item.get("kdf"), "kdf")
-            slot.salt = b64(kdf, "salt", _SALT)
+            if slot.legacy:
+                slot.salt = b64(kdf, "salt", _SALT)
             slot.kdf = KdfParams(
                 posint(kdf, "time_cost"), posint(kdf, "memory_kib"), posint(kdf, "parallelism")
             )
             if slot.kdf.memory_kib < 8 * slot.kdf.parallelism:  # Argon2's own lower bound
                 raise bad("kdf memory too small")
+            if "owner" in item:
+                slot.owner = b64(item, "owner", _OWNER)
         slots.append(slot)
     if not any(s.kind == "officer" for s in slots):
         raise bad("no officer slots")
-    attempts: dict[str, tuple[int, float]] = {}
-    for label, value in obj(doc.get("attempts", {}), "attempts").items():
-        rec = obj(value, "an attempts record")
-        count, last = rec.get("count"), rec.get("last")
-        if type(count) is not int or count < 0 or not isinstance(last, (int, float)):
+    rec = obj(doc.get("attempts", {}), "attempts")
+    if version == _OLD_VERSION:  # per label then; the desk's count is the largest
+        counts = [obj(v, "an attempts record").get("count") for v in rec.values()]
+        if any(type(c) is not int or c < 0 for c in counts):
             raise bad("bad attempts record")
-        attempts[label] = (count, float(last))
-    return db_id, slots, attempts
+        failures = max([0, *(int(c) for c in counts if c is not None)])
+        attempts = _Attempts(failures, time.time() + _delay_after(failures))
+    else:
+        count, next_at = rec.get("count", 0), rec.get("next", 0.0)
+        if type(count) is not int or count < 0 or not isinstance(next_at, (int, float)):
+            raise bad("bad attempts record")
+        attempts = _Attempts(count, float(next_at))
+    return db_id, slots, attempts, directory

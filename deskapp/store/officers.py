@@ -51,7 +51,7 @@ def add_officer(
 ) -> None:
     require_supervisor(desk, "add an officer")
     officer_id = check_officer_id(officer_id)
-    check_passphrase(passphrase)
+    check_passphrase(passphrase, officer_id)
     if not name.strip():
         raise ValidationError("The officer's name is needed.")
     with desk.read() as conn:
@@ -69,7 +69,7 @@ def add_officer(
 
 
 def change_passphrase(desk: Desk, old: str, new: str, kdf: KdfParams | None = None) -> None:
-    check_passphrase(new)
+    check_passphrase(new, desk.officer.id)
     desk.slots.change_passphrase(desk.officer.id, old, new, kdf)
     with desk.write() as tx:
         tx.audit(AuditAction.ALTERATION, "officer", desk.officer.id, ("passphrase",))
@@ -78,7 +78,7 @@ def change_passphrase(desk: Desk, old: str, new: str, kdf: KdfParams | None = No
 def reset_passphrase(desk: Desk, officer_id: str, new: str, kdf: KdfParams | None = None) -> None:
     """A supervisor (or a desk opened with the recovery key) sets a forgotten passphrase."""
     require_supervisor(desk, "reset another officer's passphrase")
-    check_passphrase(new)
+    check_passphrase(new, officer_id)
     _require_active(desk, officer_id)
     desk.slots.reset_passphrase(officer_id, new, desk.data_key, kdf)
     with desk.write() as tx:
@@ -97,7 +97,7 @@ def remove_officer(desk: Desk, officer_id: str) -> None:
             raise ValidationError("The desk needs at least one supervisor.")
     with desk.write() as tx:
         tx.update("officer", officer_id, {"active": False, "removed_at": tx.now}, detail="removed")
-    desk.slots.remove_officer(officer_id)
+    desk.slots.remove_officer(officer_id, desk.data_key)
     rekey(desk)
 
 
@@ -108,7 +108,7 @@ def rekey(desk: Desk) -> None:
     so a crash at any point leaves a key that opens it (``Desk.open`` tries both).
     """
     new_key = generate_data_key()
-    desk.slots.begin_rekey(new_key)
+    desk.slots.begin_rekey(new_key, desk.data_key)
     with desk._write_lock, translate_errors(desk.path):
         desk.engine.dispose()
         conn = connect_raw(desk.path, desk.data_key)

@@ -74,6 +74,18 @@ def add_person(desk: Desk, **fields: Any) -> str:
         return tx.insert("person", values)
 
 
+def named_adviser(desk: Desk, person_id: str) -> tuple[str, str] | None:
+    """The person's named adviser as ``(id, name)``, or None if they have none."""
+    query = (
+        select(ADVISER.c.id, ADVISER.c.name)
+        .join(PERSON, PERSON.c.adviser_id == ADVISER.c.id)
+        .where(PERSON.c.id == person_id)
+    )
+    with desk.read() as conn:
+        row = conn.execute(query).first()
+    return (str(row.id), str(row.name)) if row else None
+
+
 def update_person(desk: Desk, ident: str, **fields: Any) -> dict[str, tuple[Any, Any]]:
     values = clean_person(fields)
     with desk.write() as tx:

@@ -54,6 +54,7 @@ from deskapp.core import jsontext
 from deskapp.core.clock import utcnow
 from deskapp.core.errors import ConfigError, DeskError
 from deskapp.core.ids import uuid7
+from deskapp.core.passphrase import check_strength
 from deskapp.store.engine import is_retired, retire
 from deskapp.store.merge import ERASED_NAME, PERSON_LINKED, Version, id_in
 
@@ -344,6 +345,9 @@ class Hub:
     # -- schema ---------------------------------------------------------------------
     def initialise(self) -> bool:
         """Create the schema if absent; True when it was created now."""
+        if self.target.path is not None and not self.target.path.exists():
+            # A new file hub: its passphrase guards every desk's synced rows.
+            check_strength(find_secret(self.target) or "", what="hub passphrase")
         with self._errors(), self.engine.begin() as conn:
             if self.is_pg:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_LOCK})

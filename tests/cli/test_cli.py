@@ -13,6 +13,7 @@ import pytest
 from deskapp.cli import main
 
 PASS = "correct horse battery"
+RUN_CLI = Path(__file__).parents[1] / "run_cli.py"  # the command, with fast key slots
 
 
 @pytest.fixture
@@ -175,7 +176,7 @@ def test_validation_errors_exit_8(env: Path, capsys: pytest.CaptureFixture[str])
 
 def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "deskapp", *args],
+        [sys.executable, str(RUN_CLI), *args],
         capture_output=True,
         text=True,
         env=env,

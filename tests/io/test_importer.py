@@ -502,7 +502,6 @@ def test_windows_1252(desk: Desk, tmp_path: Path) -> None:
 def fuzz_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Desk, Path]]:
     folder = tmp_path_factory.mktemp("fuzz")
     with pytest.MonkeyPatch.context() as mp:  # the autouse isolation is per test
-        mp.setenv("DESKAPP_KDF_PROFILE", "fast")
         mp.setenv("DESKAPP_CONFIG", str(folder / "settings.toml"))
         desk, _ = Desk.init(folder / "fuzz.db", "4521", "Sgt Fuzz", "correct horse battery")
         yield desk, folder

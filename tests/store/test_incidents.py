@@ -65,7 +65,7 @@ def test_bulk_update(desk: Desk, pid: str) -> None:
         incidents.add_incident(desk, person=pid, type="threat", grade=3, summary=f"n{i}")
         for i in range(5)
     ]
-    assert incidents.bulk_update(desk, ids, adviser=adviser) == 5
+    assert incidents.bulk_update(desk, ids, adviser=adviser).count == 5
     assert {r["adviser_name"] for r in incidents.list_incidents(desk)} == {"PC Bulk"}
 
 
@@ -77,3 +77,44 @@ def test_notes_append(desk: Desk, pid: str) -> None:
         e["text"] for e in incidents.get_incident(desk, iid)["timeline"] if e["kind"] == "note"
     ]
     assert notes == ["first", "second"]
+
+
+def test_revert_writes_the_earlier_values_back_as_a_logged_change(desk: Desk, pid: str) -> None:
+    iid = incidents.add_incident(desk, person=pid, type="threat", grade=3, summary="u")
+    incidents.update_incident(desk, iid, thrive=parse_spec("threat=high"))  # triaged
+    before = incidents.get_incident(desk, iid)
+    applied = incidents.bulk_update(desk, [iid], grade=1)
+    incidents.update_incident(desk, iid, status="resolved")  # a later change, kept
+    undone = incidents.revert(desk, applied)
+    row = incidents.get_incident(desk, iid)
+    assert undone.count == 1
+    assert (row["grade"], row["due_at"], row["status"]) == (3, before["due_at"], "resolved")
+    assert row["timeline"][-1]["text"] == "Re-graded G1 -> G3 (undo)"
+
+
+def test_revert_of_a_status_is_a_correction_past_the_life_cycle(desk: Desk, pid: str) -> None:
+    iid = incidents.add_incident(desk, person=pid, type="threat", grade=3, summary="u")
+    incidents.update_incident(desk, iid, thrive=parse_spec("threat=high"))
+    applied = incidents.bulk_update(desk, [iid], status="resolved")
+    incidents.revert(desk, applied)
+    row = incidents.get_incident(desk, iid)
+    assert row["status"] == "triaged"
+    assert row["timeline"][-1]["text"] == "Status corrected resolved -> triaged (undo)"
+
+
+def test_revert_leaves_an_incident_changed_again_since(desk: Desk, pid: str) -> None:
+    iid = incidents.add_incident(desk, person=pid, type="threat", grade=3, summary="u")
+    applied = incidents.bulk_update(desk, [iid], grade=1)
+    incidents.update_incident(desk, iid, grade=2)
+    assert incidents.revert(desk, applied).count == 0
+    assert incidents.get_incident(desk, iid)["grade"] == 2
+
+
+def test_rethrive_timeline_keeps_the_old_assessment(desk: Desk, pid: str) -> None:
+    iid = incidents.add_incident(desk, person=pid, type="threat", grade=3, summary="t")
+    incidents.update_incident(desk, iid, thrive=parse_spec("threat=high:named street,harm=m"))
+    incidents.update_incident(desk, iid, thrive=parse_spec("threat=medium:moved away"))
+    text = incidents.get_incident(desk, iid)["timeline"][-1]["text"]
+    assert text.startswith("Re-THRIVE T:M H:M")
+    assert "(was T:H H:M" in text
+    assert "threat: high (named street) -> medium (moved away)" in text

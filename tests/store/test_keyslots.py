@@ -20,18 +20,21 @@ from keyring.compat import properties
 
 from deskapp.core.errors import (
     AuthError,
-    ConfigError,
     DatabaseCorrupt,
     DatabaseMissing,
     StorageFull,
     ValidationError,
 )
+from deskapp.store import keyslots
 from deskapp.store.keyslots import (
+    FAST_KDF,
     KdfParams,
     KeySlots,
+    default_kdf,
     format_recovery_key,
     generate_data_key,
     parse_recovery_key,
+    use_kdf,
 )
 
 OFFICER = "PC-4521"
@@ -67,8 +70,7 @@ class BrokenKeyring(MemoryKeyring):
 
 @pytest.fixture(autouse=True)
 def _fast(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKAPP_KDF_PROFILE", "fast")
-    monkeypatch.setenv("DESKAPP_BACKOFF_BASE", "0")
+    monkeypatch.setattr(keyslots, "BACKOFF_BASE", 0.0)
 
 
 Install = Callable[[KeyringBackend], KeyringBackend]
@@ -114,11 +116,11 @@ def test_create_and_unlock(path: Path, key: bytes, desk: tuple[KeySlots, str]) -
     ks = KeySlots.load(path)
     assert ks.unlock(OFFICER, PASS) == key
     assert ks.unlock_candidates(OFFICER, PASS) == [key]
-    assert ks.has_officer(OFFICER) and not ks.has_officer("PC-1")
+    assert ks.has_officer(OFFICER, key) and not ks.has_officer("PC-1", key)
     assert ks.slot_count() == 1
     assert ks.db_id == desk[0].db_id and re.fullmatch(r"[0-9a-f]{32}", ks.db_id)
     d = doc(path)
-    assert (d["format"], d["version"], d["attempts"]) == ("deskapp-keyslots", 1, {})
+    assert (d["format"], d["version"], d["attempts"]["count"]) == ("deskapp-keyslots", 2, 0)
     assert kinds(path) == ["officer", "recovery"]
     assert not path.with_name(path.name + ".tmp").exists()
     if os.name == "posix":
@@ -129,22 +131,22 @@ def test_create_and_unlock(path: Path, key: bytes, desk: tuple[KeySlots, str]) -
         KeySlots.create(path.with_name("other"), OFFICER, "", key)
 
 
-def test_default_kdf_params_unlock(monkeypatch: pytest.MonkeyPatch, path: Path, key: bytes) -> None:
-    monkeypatch.delenv("DESKAPP_KDF_PROFILE")
-    assert KdfParams.from_env() == KdfParams(3, 65536, 4)
-    KeySlots.create(path, OFFICER, PASS, key)
+def test_default_kdf_params_unlock(path: Path, key: bytes) -> None:
+    assert KdfParams() == KdfParams(3, 65536, 4)
+    KeySlots.create(path, OFFICER, PASS, key, KdfParams())
     kdf = doc(path)["slots"][0]["kdf"]
     assert (kdf["time_cost"], kdf["memory_kib"], kdf["parallelism"]) == (3, 65536, 4)
     assert KeySlots.load(path).unlock(OFFICER, PASS) == key
 
 
-def test_fast_slot_unlocks_without_fast_profile(
-    monkeypatch: pytest.MonkeyPatch, path: Path, key: bytes
-) -> None:
-    assert KdfParams.from_env() == KdfParams(1, 8192, 1)
+def test_fast_slot_unlocks_without_fast_profile(path: Path, key: bytes) -> None:
+    assert default_kdf() == FAST_KDF == KdfParams(1, 8192, 1)
     KeySlots.create(path, OFFICER, PASS, key)
-    monkeypatch.delenv("DESKAPP_KDF_PROFILE")
-    assert KeySlots.load(path).unlock(OFFICER, PASS) == key
+    previous = use_kdf(KdfParams())
+    try:
+        assert KeySlots.load(path).unlock(OFFICER, PASS) == key
+    finally:
+        use_kdf(previous)
 
 
 def test_wrong_passphrase_changes_only_attempts(
@@ -158,43 +160,47 @@ def test_wrong_passphrase_changes_only_attempts(
     assert {k: v for k, v in after.items() if k != "attempts"} == {
         k: v for k, v in before.items() if k != "attempts"
     }
-    (record,) = after["attempts"].values()
-    assert record["count"] == 1 and isinstance(record["last"], int | float)
-    with pytest.raises(AuthError, match="No officer PC-9999 on this desk"):
-        ks.unlock("PC-9999", PASS)
+    assert after["attempts"]["count"] == 1
+    with pytest.raises(AuthError, match="Wrong passphrase for officer PC-9999"):
+        ks.unlock("PC-9999", PASS)  # an unknown officer looks the same as a wrong passphrase
     assert ks.unlock(OFFICER, PASS) == key
-    assert doc(path) == before  # success resets the counter
+    assert doc(path)["attempts"]["count"] == 0  # success resets the counter
+    assert {k: v for k, v in doc(path).items() if k != "attempts"} == {
+        k: v for k, v in before.items() if k != "attempts"
+    }
 
 
 def test_backoff_grows_and_survives_reload(
     monkeypatch: pytest.MonkeyPatch, path: Path, key: bytes, desk: tuple[KeySlots, str]
 ) -> None:
-    monkeypatch.setenv("DESKAPP_BACKOFF_BASE", "1.0")
-    ks = KeySlots.load(path)
+    monkeypatch.setattr(keyslots, "BACKOFF_BASE", 1.0)
+    monkeypatch.setenv("DESKAPP_BACKOFF_BASE", "0")  # ignored: no switch shortens it
+    now = [1_000_000.0]
     slept: list[float] = []
-    ks.sleep = slept.append
+
+    def sleep(seconds: float) -> None:  # a clock that the waits move on
+        slept.append(seconds)
+        now[0] += seconds
+
+    def fake_time(ks: KeySlots) -> KeySlots:
+        ks.sleep, ks.clock = sleep, lambda: now[0]
+        return ks
+
+    ks = fake_time(KeySlots.load(path))
     for _ in range(5):
         with pytest.raises(AuthError):
             ks.unlock(OFFICER, "wrong")
     assert slept == [1.0, 2.0, 4.0]  # no delay for the first two tries
-    assert ks.required_delay(OFFICER) == 8.0
-    again = KeySlots.load(path)  # the count lives in the file
-    assert again.required_delay(OFFICER) == 8.0
-    again.sleep = slept.append
+    assert ks.required_delay() == 8.0
+    again = fake_time(KeySlots.load(path))  # the count lives in the file
+    assert again.required_delay() == 8.0
     for _ in range(3):
         with pytest.raises(AuthError):
             again.unlock(OFFICER, "wrong")
-    assert again.required_delay(OFFICER) == 30.0  # capped
-    assert again.required_delay("someone else") == 0.0
+    assert again.required_delay() == 30.0  # capped
     assert again.unlock(OFFICER, PASS) == key
     assert slept[-1] == 30.0  # slept before checking, even for the right passphrase
-    assert again.required_delay(OFFICER) == 0.0
-    monkeypatch.setenv("DESKAPP_BACKOFF_BASE", "soon")
-    for _ in range(2):
-        with pytest.raises(AuthError):
-            again.unlock(OFFICER, "wrong")
-    with pytest.raises(ConfigError):
-        again.required_delay(OFFICER)
+    assert again.required_delay() == 0.0
 
 
 def test_recovery_key_round_trip(path: Path, key: bytes, desk: tuple[KeySlots, str]) -> None:
@@ -252,31 +258,32 @@ def test_add_change_reset_remove(path: Path, key: bytes, desk: tuple[KeySlots, s
     ks.add_officer("PS-77", "replaced", key, replace=True)
     assert KeySlots.load(path).unlock("PS-77", "replaced") == key
 
-    ks.remove_officer("PS-77")
+    ks.remove_officer("PS-77", key)
     ks = KeySlots.load(path)
-    assert ks.slot_count() == 1 and not ks.has_officer("PS-77")
-    with pytest.raises(AuthError, match="No officer PS-77"):
+    assert ks.slot_count() == 1 and not ks.has_officer("PS-77", key)
+    with pytest.raises(AuthError, match="Wrong passphrase for officer PS-77"):
         ks.unlock("PS-77", "replaced")
     with pytest.raises(ValidationError, match="last officer"):
-        ks.remove_officer(OFFICER)
+        ks.remove_officer(OFFICER, key)
     with pytest.raises(AuthError):
-        ks.remove_officer("PS-77")
+        ks.remove_officer("PS-77", key)
 
 
 def test_rekey_after_removal(path: Path, key: bytes, desk: tuple[KeySlots, str]) -> None:
     ks = desk[0]
     ks.add_officer("B", "pass b", key)
     ks.add_officer("C", "pass c", key)
-    ks.remove_officer("C")
+    ks.remove_officer("C", key)
     new = generate_data_key()
-    ks.begin_rekey(new)
+    ks.begin_rekey(new, key)
     ks.commit_rekey()
     ks = KeySlots.load(path)
     assert ks.unlock(OFFICER, PASS) == new
     assert ks.unlock_candidates("B", "pass b") == [new]
     assert ks.unlock_recovery(desk[1]) == new
-    with pytest.raises(AuthError, match="No officer C"):
+    with pytest.raises(AuthError, match="Wrong passphrase for officer C"):
         ks.unlock("C", "pass c")
+    assert ks.has_officer("B", new) and not ks.has_officer("C", new)
     assert new.hex() not in path.read_text() and not ks.has_pending_rekey()
     with pytest.raises(ValidationError):
         ks.commit_rekey()
@@ -284,7 +291,7 @@ def test_rekey_after_removal(path: Path, key: bytes, desk: tuple[KeySlots, str])
 
 def test_crash_between_begin_and_commit(path: Path, key: bytes, desk: tuple[KeySlots, str]) -> None:
     new = generate_data_key()
-    desk[0].begin_rekey(new)
+    desk[0].begin_rekey(new, key)
     ks = KeySlots.load(path)  # the app restarts before commit_rekey
     assert ks.has_pending_rekey()
     assert ks.unlock(OFFICER, PASS) == key
@@ -294,8 +301,9 @@ def test_crash_between_begin_and_commit(path: Path, key: bytes, desk: tuple[KeyS
         ks.add_officer("B", "pass b", key)
     ks.commit_rekey()
     assert KeySlots.load(path).unlock_candidates(OFFICER, PASS) == [new]
+    assert KeySlots.load(path).has_officer(OFFICER, new)  # the directory moved over too
 
-    ks.begin_rekey(key)
+    ks.begin_rekey(key, new)
     ks.abort_rekey()
     assert KeySlots.load(path).unlock_candidates(OFFICER, PASS) == [new]
 
@@ -310,7 +318,7 @@ def test_file_holds_no_ids_passphrases_or_keys(
     with pytest.raises(AuthError):
         ks.unlock(OFFICER, "a wrong guess")
     new = generate_data_key()
-    ks.begin_rekey(new)
+    ks.begin_rekey(new, key)
     raw = path.read_bytes()
     secret = parse_recovery_key(desk[1])
     forbidden = [OFFICER.encode(), b"SGT-0042", PASS.encode(), b"hunter2", b"guess"]
@@ -354,7 +362,7 @@ def test_corrupt_file_is_reported_and_untouched(
         d["slots"][0]["wrapped"] = "!!not base64!!"
         content = json.dumps(d).encode()
     elif content == b"VERSION":
-        d["version"] = 2
+        d["version"] = 3
         content = json.dumps(d).encode()
     elif content == b"NOSLOTS":
         d["slots"] = [s for s in d["slots"] if s["kind"] != "officer"]
@@ -393,7 +401,7 @@ def test_keyring_remember_unlock_forget(
     assert KeySlots.load(path).unlock_keyring(OFFICER) == key
     # Re-keying seals to the officer's public key: the keyring slot follows along.
     new = generate_data_key()
-    ks.begin_rekey(new)
+    ks.begin_rekey(new, key)
     ks.commit_rekey()
     assert KeySlots.load(path).unlock_keyring(OFFICER) == new
 
@@ -408,7 +416,7 @@ def test_keyring_remember_unlock_forget(
     # Removing an officer also forgets the terminal; a reset makes a new keypair.
     ks.add_officer("B", "pass b", new)
     assert ks.remember("B", "pass b") and ks.remember(OFFICER, "new pass")
-    ks.remove_officer("B")
+    ks.remove_officer("B", new)
     assert len(backend.store) == 1
     ks.reset_passphrase(OFFICER, "reset", new)
     assert backend.store == {} and "keyring" not in kinds(path)
@@ -445,5 +453,5 @@ def test_disk_full_leaves_old_file(
         ks.add_officer("B", "pass b", key)
     assert path.read_bytes() == good
     assert not path.with_name(path.name + ".tmp").exists()
-    assert not ks.has_officer("B")  # the in-memory change was undone too
+    assert not ks.has_officer("B", key)  # the in-memory change was undone too
     assert KeySlots.load(path).unlock(OFFICER, PASS) == key

@@ -13,7 +13,7 @@ from deskapp.core.clock import utcnow
 from deskapp.store import migrate, people
 from deskapp.store.desk import Desk
 from deskapp.store.engine import make_engine
-from deskapp.store.keyslots import KdfParams, KeySlots, generate_data_key
+from deskapp.store.keyslots import KeySlots, generate_data_key
 from deskapp.store.paths import slots_path
 
 
@@ -34,7 +34,7 @@ def test_database_from_first_migration_opens_after_upgrade(tmp_path: Path) -> No
     """A desk left at revision 0001 (before full-text search) upgrades when opened."""
     path = tmp_path / "old.db"
     key = generate_data_key()
-    KeySlots.create(slots_path(path), "4521", "old passphrase", key, KdfParams.from_env())
+    KeySlots.create(slots_path(path), "4521", "old passphrase", key)
     engine = make_engine(path, key)
     migrate.upgrade(engine, "0001")
     now = utcnow()

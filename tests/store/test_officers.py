@@ -57,7 +57,7 @@ def test_recovery_still_opens_after_rekey(db_path: Path) -> None:
 def test_crash_between_rekey_steps_still_opens(desk: Desk, db_path: Path) -> None:
     people.add_person(desk, name="Survivor")
     new_key = bytes(range(32))
-    desk.slots.begin_rekey(new_key)
+    desk.slots.begin_rekey(new_key, desk.data_key)
     from deskapp.store.engine import connect_raw
 
     desk.engine.dispose()

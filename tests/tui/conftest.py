@@ -29,8 +29,7 @@ def _unfrozen_heap() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("sample")
-    saved = {k: os.environ.get(k) for k in ("DESKAPP_KDF_PROFILE", "DESKAPP_CONFIG")}
-    os.environ["DESKAPP_KDF_PROFILE"] = "fast"
+    saved = {k: os.environ.get(k) for k in ("DESKAPP_CONFIG",)}
     os.environ["DESKAPP_CONFIG"] = str(folder / "no-settings.toml")
     try:
         build_sample(folder / "desk.db")
@@ -93,12 +92,11 @@ HUB_PASS = "hub passphrase for tests"
 
 @pytest.fixture
 def hub_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The file hub's passphrase from the environment; no OS keyring; fast key slots."""
+    """The file hub's passphrase from the environment; no OS keyring."""
     from deskapp.sync import hub as hubmod
 
     monkeypatch.setenv("DESKAPP_HUB_PASSPHRASE", HUB_PASS)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-    monkeypatch.setenv("DESKAPP_KDF_PROFILE", "fast")
     yield
     hubmod.forget_engines()
 

@@ -151,7 +151,7 @@ async def test_triage_an_incident_from_new_to_closed(desk_path: Path) -> None:
         await settle(pilot)
         await pilot.press("n")
         await type_text(pilot, "Spoke to the councillor")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")  # a note may have several lines: enter starts one
         await settle(pilot)
         await _choose_status(pilot, app, "assigned", "in-progress")
         await _choose_status(pilot, app, "in-progress", "resolved")
@@ -336,6 +336,9 @@ async def test_bulk_grade_marked(desk_path: Path) -> None:
         await pilot.press("space", "r")
         await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen))
         await pilot.press("1")
+        # A marked set, even of one, is confirmed with its count and the action named.
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
         await settle(pilot)
         assert get_incident(app.require_desk(), ids[0])["grade"] == 1
 
@@ -385,7 +388,7 @@ async def test_log_a_contact(desk_path: Path) -> None:
         assert isinstance(screen, PersonScreen)
         await pilot.press("l", "e", "5")
         await type_text(pilot, "Checked in after hustings")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: screen.data is not None and len(screen.data["contacts"]) == 1)
         assert screen.data is not None
         contact = screen.data["contacts"][0]
@@ -559,3 +562,24 @@ async def test_roster_listing_is_logged(desk_path: Path) -> None:
                 text("SELECT count(*) FROM audit_event WHERE detail LIKE 'roster listed%'")
             ).scalar_one()
         assert n >= 1
+
+
+async def test_set_up_refuses_a_weak_passphrase_with_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "desk.db"
+    app = make_app(path, officer="PC-1")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await type_text(pilot, "Sgt Test")
+        await pilot.press("enter")
+        for _ in range(2):
+            await type_text(pilot, "abcd")
+            await pilot.press("enter")
+        message = app.screen.query_one("#message")
+        await wait_for(pilot, lambda: "too easy to guess" in str(message.render()))
+        assert "sequences" in str(message.render()).lower()  # the estimator's reason
+        assert app.focused is not None and app.focused.id == "pass1"
+        assert not path.exists()
+        for _ in range(2):
+            await type_text(pilot, "a long passphrase")
+            await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecoveryKeyScreen))

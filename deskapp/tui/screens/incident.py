@@ -13,27 +13,84 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
 from deskapp.tui.screens.base import DeskScreen, titled_table
+from deskapp.tui.undo import UndoOffer
 from deskapp.tui.widgets.status_line import StatusLine
-from deskapp.tui.widgets.window_list import ListSource, Row
+from deskapp.tui.widgets.window_list import ListSource, WindowList
 
 if TYPE_CHECKING:
+    from deskapp.store.incidents import Applied
     from deskapp.tui.app import DeskApp
     from deskapp.tui.screens.modals import PickerScreen
 
 
+#: Rows fetched at a time when J/K walk past the rows seen at open time, and how far back
+#: the fetch starts (rows moved or resolved since have shifted the live order by that much).
+STEP = 100
+SLACK = 50
+
+
 @dataclass
 class Navigator:
-    """Where an incident sits in the queue it was opened from, for J/K."""
+    """The queue's order as the officer saw it when they opened an incident, for J/K.
+
+    ``ids`` are the rows the list held around the opened one, in the order shown. J/K walk
+    that snapshot, so an incident re-graded or resolved on the way does not shift the
+    ones after it. Past either end, more rows come from the live query, less those
+    already in the snapshot.
+    """
 
     source: ListSource
     filter_text: str
-    index: int
+    ids: list[str]
+    offset: int  # the queue position of ids[0] at open time
+    index: int  # where the officer is in ids
 
-    def row_at(self, index: int) -> Row | None:
-        if index < 0:
+    @classmethod
+    def around(cls, lst: WindowList, index: int) -> Navigator:
+        """A snapshot of the rows ``lst`` has loaded around row ``index``."""
+        start = end = index
+        while lst.row(start - 1) is not None:
+            start -= 1
+        while lst.row(end + 1) is not None:
+            end += 1
+        key = lst.source.key
+        ids = [str(row[key]) for i in range(start, end + 1) if (row := lst.row(i)) is not None]
+        return cls(lst.source, lst.filter_text, ids, start, index - start)
+
+    @property
+    def position(self) -> int:
+        return self.offset + self.index
+
+    def step(self, delta: int) -> str | None:
+        """Move within the snapshot; None when that would leave it."""
+        target = self.index + delta
+        if not 0 <= target < len(self.ids):
             return None
-        _, rows, _ = self.source.load(self.filter_text, index, 1, False)
-        return rows[0] if rows else None
+        self.index = target
+        return self.ids[target]
+
+    def more(self, forward: bool) -> list[str]:
+        """Rows of the live queue past the snapshot's end (run on a worker thread)."""
+        if not forward and self.offset == 0:
+            return []
+        start = max(0, self.offset + len(self.ids) - SLACK) if forward else self.offset - STEP
+        start = max(0, start)
+        _, rows, _ = self.source.load(self.filter_text, start, STEP + SLACK, False)
+        live = [str(row[self.source.key]) for row in rows]
+        edge = self.ids[-1] if forward else self.ids[0]
+        if edge in live:  # the edge row is still where it was: take what lies beyond it
+            cut = live.index(edge)
+            live = live[cut + 1 :] if forward else live[:cut]
+        seen = set(self.ids)
+        return [i for i in live if i not in seen]
+
+    def add(self, ids: list[str], forward: bool) -> None:
+        if forward:
+            self.ids.extend(ids)
+        else:
+            self.ids[:0] = ids
+            self.index += len(ids)
+            self.offset = max(0, self.offset - len(ids))
 
 
 def adviser_picker(app: DeskApp) -> PickerScreen:
@@ -60,21 +117,26 @@ class IncidentScreen(DeskScreen):
         "or previous incident of the queue."
     )
 
+    # Priority bindings: each key is handled as the app takes it from the queue, before
+    # the next is routed, and a key that opens a dialog waits for it to mount. So in a
+    # burst ("t" then arrows and letters; "J" then "3") every key acts on what the keys
+    # before it left: the dialog they opened, the incident they moved to.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="incident.back"),
-        Binding("1", "grade(1)", "G1", show=False, id="incident.grade1"),
-        Binding("2", "grade(2)", "G2", show=False, id="incident.grade2"),
-        Binding("3", "grade(3)", "G3", show=False, id="incident.grade3"),
-        Binding("4", "grade(4)", "G4", show=False, id="incident.grade4"),
-        Binding("t", "thrive", "THRIVE", id="incident.thrive"),
-        Binding("a", "assign", "Assign", id="incident.assign"),
-        Binding("s", "status", "Status", id="incident.status"),
-        Binding("n", "note", "Note", id="incident.note"),
-        Binding("c", "crime_ref", "Crime ref", id="incident.crime_ref"),
-        Binding("o", "operation", "Op flag", show=False, id="incident.operation"),
-        Binding("p", "person", "Person", show=False, id="incident.person"),
-        Binding("J", "step(1)", "Next", id="incident.next"),
-        Binding("K", "step(-1)", "Prev", id="incident.prev"),
+        Binding("escape", "back", "Back", id="incident.back", priority=True),
+        Binding("1", "grade(1)", "G1", show=False, id="incident.grade1", priority=True),
+        Binding("2", "grade(2)", "G2", show=False, id="incident.grade2", priority=True),
+        Binding("3", "grade(3)", "G3", show=False, id="incident.grade3", priority=True),
+        Binding("4", "grade(4)", "G4", show=False, id="incident.grade4", priority=True),
+        Binding("t", "thrive", "THRIVE", id="incident.thrive", priority=True),
+        Binding("a", "assign", "Assign", id="incident.assign", priority=True),
+        Binding("s", "status", "Status", id="incident.status", priority=True),
+        Binding("n", "note", "Note", id="incident.note", priority=True),
+        Binding("c", "crime_ref", "Crime ref", id="incident.crime_ref", priority=True),
+        Binding("o", "operation", "Op flag", show=False, id="incident.operation", priority=True),
+        Binding("p", "person", "Person", show=False, id="incident.person", priority=True),
+        Binding("u", "undo", "Undo", show=False, id="incident.undo", priority=True),
+        Binding("J", "step(1)", "Next", id="incident.next", priority=True),
+        Binding("K", "step(-1)", "Prev", id="incident.prev", priority=True),
     ]
 
     def __init__(self, incident_id: str, nav: Navigator | None = None) -> None:
@@ -82,6 +144,7 @@ class IncidentScreen(DeskScreen):
         self.incident_id = incident_id
         self.nav = nav
         self.data: dict[str, Any] | None = None
+        self.undo = UndoOffer(self, "incident.undo")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
@@ -108,6 +171,8 @@ class IncidentScreen(DeskScreen):
         from deskapp.core.grading import format_due, grade_label
         from deskapp.core.thrive import DIMENSIONS, from_json
 
+        if str(data["id"]) != self.incident_id:
+            return  # J/K moved on while this one loaded
         self.data = data
         now = self.desk_app.now()
         due = format_due(data["due_at"], now)
@@ -135,7 +200,7 @@ class IncidentScreen(DeskScreen):
             head.add_row("Where", Text(str(data["location"])))
         position = ""
         if self.nav is not None:
-            position = f"  (queue #{self.nav.index + 1})"
+            position = f"  (queue #{self.nav.position + 1})"
         self.query_one("#incident-head", Static).update(head)
         self.sub_title = f"{data['ref']}{position}"
         thrive = from_json(data["thrive"])
@@ -167,48 +232,57 @@ class IncidentScreen(DeskScreen):
     def _change(self, what: str, **changes: Any) -> None:
         incident_id = self.incident_id
 
-        def work(desk: Any) -> list[str]:
-            from deskapp.store.incidents import update_incident
+        def work(desk: Any) -> Applied:
+            from deskapp.store.incidents import bulk_update
 
-            return update_incident(desk, incident_id, **changes)
+            return bulk_update(desk, [incident_id], **changes)
 
-        def done(lines: list[str]) -> None:
-            self.notify("; ".join(lines) if lines else f"{what}: no change.")
+        def done(applied: Applied) -> None:
+            self.undo.offer(applied, "; ".join(applied.lines) or f"{what}: no change.")
             self.load()
 
         self.background(work, done, wrote=True)
 
+    def action_undo(self) -> None:
+        self.undo.undo(lambda _: self.load())
+
+    def _loaded(self) -> dict[str, Any] | None:
+        """The incident on screen, or None (and a word) while J/K's next one loads."""
+        if self.data is None:
+            self.notify("Still loading this incident; press again.", severity="warning")
+        return self.data
+
     def action_grade(self, grade: int) -> None:
         self._change(f"Grade G{grade}", grade=grade)
 
-    def action_thrive(self) -> None:
-        if self.data is None:
+    async def action_thrive(self) -> None:
+        data = self._loaded()
+        if data is None:
             return
-        from deskapp.core.thrive import Score, from_json
+        from deskapp.core.thrive import from_json
         from deskapp.tui.screens.modals import ThriveScreen
 
-        current = {k: v.level for k, v in from_json(self.data["thrive"]).items()}
+        def done(thrive: dict[str, Any] | None) -> None:
+            if thrive:
+                self._change("THRIVE", thrive=thrive)
 
-        def done(levels: dict[str, str] | None) -> None:
-            if levels:
-                self._change("THRIVE", thrive={k: Score(v) for k, v in levels.items()})
+        await self.app.push_screen(ThriveScreen(from_json(data["thrive"])), done)
 
-        self.app.push_screen(ThriveScreen(current), done)
-
-    def action_assign(self) -> None:
+    async def action_assign(self) -> None:
         def done(adviser_id: str | None) -> None:
             if adviser_id:
                 self._change("Assign", adviser=adviser_id)
 
-        self.app.push_screen(adviser_picker(self.desk_app), done)
+        await self.app.push_screen(adviser_picker(self.desk_app), done)
 
-    def action_status(self) -> None:
-        if self.data is None:
+    async def action_status(self) -> None:
+        data = self._loaded()
+        if data is None:
             return
         from deskapp.core.status import allowed_next
         from deskapp.tui.screens.modals import ConfirmScreen, PickerScreen
 
-        options = [(str(s), str(s)) for s in allowed_next(str(self.data["status"]))]
+        options = [(str(s), str(s)) for s in allowed_next(str(data["status"]))]
 
         def done(status: str | None) -> None:
             if not status:
@@ -221,13 +295,13 @@ class IncidentScreen(DeskScreen):
             else:
                 self._change("Status", status=status)
 
-        self.app.push_screen(
-            PickerScreen(f"Status (now {self.data['status']})", options=options, numbered=True),
+        await self.app.push_screen(
+            PickerScreen(f"Status (now {data['status']})", options=options, numbered=True),
             done,
         )
 
-    def action_note(self) -> None:
-        from deskapp.tui.screens.modals import PromptScreen
+    async def action_note(self) -> None:
+        from deskapp.tui.screens.note import NoteScreen
 
         incident_id = self.incident_id
 
@@ -242,10 +316,11 @@ class IncidentScreen(DeskScreen):
 
             self.background(work, lambda _: self.load(), wrote=True)
 
-        self.app.push_screen(PromptScreen("Add a note to the timeline"), done)
+        await self.app.push_screen(NoteScreen("Add a note to the timeline"), done)
 
-    def action_crime_ref(self) -> None:
-        if self.data is None:
+    async def action_crime_ref(self) -> None:
+        data = self._loaded()
+        if data is None:
             return
         from deskapp.tui.screens.modals import PromptScreen
 
@@ -253,23 +328,23 @@ class IncidentScreen(DeskScreen):
             if text is not None:
                 self._change("Crime reference", crime_ref=text)
 
-        self.app.push_screen(
+        await self.app.push_screen(
             PromptScreen(
                 "Crime reference (from the force's own system)",
-                self.data["crime_ref"],
+                data["crime_ref"],
                 allow_empty=True,
             ),
             done,
         )
 
-    def action_operation(self) -> None:
+    async def action_operation(self) -> None:
         from deskapp.tui.screens.modals import PickerScreen
 
         def done(flag: str | None) -> None:
             if flag:
                 self._change("Operation flag", operation=flag)
 
-        self.app.push_screen(
+        await self.app.push_screen(
             PickerScreen(
                 "Operation flag",
                 numbered=True,
@@ -282,31 +357,40 @@ class IncidentScreen(DeskScreen):
             done,
         )
 
-    def action_person(self) -> None:
-        if self.data is None:
+    async def action_person(self) -> None:
+        data = self._loaded()
+        if data is None:
             return
         from deskapp.tui.screens.person import PersonScreen
 
-        self.app.push_screen(PersonScreen(str(self.data["person_id"])))
+        await self.app.push_screen(PersonScreen(str(data["person_id"])))
 
     def action_step(self, delta: int) -> None:
         nav = self.nav
         if nav is None:
             return
-        target = nav.index + delta
+        target = nav.step(delta)
+        if target is not None:
+            self._open(target)  # at once: a key after J acts on the incident J went to
+            return
 
-        def work(desk: Any) -> Row | None:
-            return nav.row_at(target)
+        def work(desk: Any) -> list[str]:
+            return nav.more(delta > 0)
 
-        def done(row: Row | None) -> None:
-            if row is None:
+        def done(ids: list[str]) -> None:
+            nav.add(ids, delta > 0)
+            found = nav.step(delta)
+            if found is None:
                 self.notify("No more incidents that way in the queue.")
-                return
-            nav.index = target
-            self.incident_id = str(row["id"])
-            self.load()
+            else:
+                self._open(found)
 
         self.background(work, done, group="step", exclusive=True)
+
+    def _open(self, incident_id: str) -> None:
+        self.incident_id = incident_id
+        self.data = None
+        self.load()
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -326,4 +410,5 @@ class IncidentScreen(DeskScreen):
             ("Open person", "person", "p"),
             ("Next incident", "step(1)", "J"),
             ("Previous incident", "step(-1)", "K"),
+            ("Undo the last change", "undo", "u"),
         ]

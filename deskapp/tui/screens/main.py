@@ -6,7 +6,7 @@ titles stay visible in the tab line. Keys 1-4 move between them at any width.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,9 +16,13 @@ from textual.widgets import Footer, Input, Static
 
 from deskapp.tui import sources
 from deskapp.tui.screens.base import DeskScreen
+from deskapp.tui.undo import UndoOffer
 from deskapp.tui.widgets.pane import Pane
 from deskapp.tui.widgets.status_line import StatusLine
 from deskapp.tui.widgets.window_list import Row, WindowList
+
+if TYPE_CHECKING:
+    from deskapp.store.incidents import Applied
 
 WIDE = 160
 PANES = (
@@ -40,6 +44,7 @@ class QueueList(WindowList):
         Binding("r", "screen.regrade", "Grade", id="queue.grade"),
         Binding("a", "screen.assign", "Assign", id="queue.assign"),
         Binding("s", "screen.status", "Status", id="queue.status"),
+        Binding("u", "screen.undo", "Undo", show=False, id="queue.undo"),
         Binding("o", "screen.toggle_closed", "Show closed", show=False, id="queue.closed"),
     ]
 
@@ -112,7 +117,8 @@ class MainScreen(DeskScreen):
         Binding("2", "show('queue')", "Queue", show=False, id="main.queue", priority=True),
         Binding("3", "show('roster')", "Roster", show=False, id="main.roster", priority=True),
         Binding("4", "show('events')", "Events", show=False, id="main.events", priority=True),
-        Binding("n", "new_incident", "New incident", id="main.new_incident"),
+        # Priority, so the name typed straight after "n" reaches the new form (see ready.py).
+        Binding("n", "new_incident", "New incident", id="main.new_incident", priority=True),
         Binding("R", "review", "Review due", show=False, id="main.review"),
         Binding("A", "audit", "Audit", show=False, id="main.audit"),
         Binding("S", "sync", "Sync", show=False, id="main.sync"),
@@ -132,6 +138,7 @@ class MainScreen(DeskScreen):
         self._logged_roster: tuple[str, str | None] | None = None
         # Held here, not queried: the pane mounts it, and the first refresh may run first.
         self._coverage = CoverageLine(id="coverage")
+        self.undo = UndoOffer(self, "queue.undo")
 
     def compose(self) -> ComposeResult:
         app = self.desk_app
@@ -201,7 +208,7 @@ class MainScreen(DeskScreen):
 
     # -- navigation ----------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "show" and isinstance(self.focused, Input):
+        if action in ("show", "new_incident") and isinstance(self.focused, Input):
             return False  # the key goes on to the box it was typed in
         return super().check_action(action, parameters)
 
@@ -228,7 +235,7 @@ class MainScreen(DeskScreen):
         if isinstance(lst, QueueList):
             from deskapp.tui.screens.incident import IncidentScreen, Navigator
 
-            nav = Navigator(lst.source, lst.filter_text, event.index)
+            nav = Navigator.around(lst, event.index)
             self.app.push_screen(IncidentScreen(str(event.row["id"]), nav))
         elif isinstance(lst, RosterList):
             from deskapp.tui.screens.person import PersonScreen
@@ -289,34 +296,48 @@ class MainScreen(DeskScreen):
             self.action_show("queue")
         return queue.targets()
 
-    def _apply(self, rows: list[Row], what: str, **changes: Any) -> None:
+    def _apply(self, rows: list[Row], what: str, to: str = "on", **changes: Any) -> None:
+        """Apply one change to the target rows. ``what`` names it for the confirm and the
+        undo offer: "Set grade G2" (``to`` "on") 5 marked incidents?"""
         ids = [str(r["id"]) for r in rows]
+        marked = bool(self.pane("queue").list.marked)
 
         def go() -> None:
-            def work(desk: Any) -> int:
+            def work(desk: Any) -> Applied:
                 from deskapp.store.incidents import bulk_update
 
                 return bulk_update(desk, ids, **changes)
 
-            def done(count: int) -> None:
+            def done(applied: Applied) -> None:
                 queue = self.pane("queue").list
                 queue.clear_marks()
-                queue.reload()
-                self.pane("caseload").list.reload()
-                self.refresh_coverage()
-                self.notify(f"{what}: {count} incident{'s' if count != 1 else ''} changed.")
+                self._reload_after_change()
+                count = applied.count
+                self.undo.offer(
+                    applied, f"{what}: {count} incident{'s' if count != 1 else ''} changed"
+                )
 
             self.background(work, done, wrote=True)
 
-        if len(ids) > 1 or changes.get("status") == "closed":
+        if marked or len(ids) > 1 or changes.get("status") == "closed":
             from deskapp.tui.screens.modals import ConfirmScreen
 
-            noun = f"{len(ids)} incidents" if len(ids) > 1 else "this incident"
+            noun = f"{len(ids)} marked incident{'s' if len(ids) != 1 else ''}"
+            if not marked:
+                noun = "this incident"
             self.app.push_screen(
-                ConfirmScreen(f"{what} — apply to {noun}?"), lambda yes: go() if yes else None
+                ConfirmScreen(f"{what} {to} {noun}?"), lambda yes: go() if yes else None
             )
         else:
             go()
+
+    def _reload_after_change(self) -> None:
+        self.pane("queue").list.reload()
+        self.pane("caseload").list.reload()
+        self.refresh_coverage()
+
+    def action_undo(self) -> None:
+        self.undo.undo(lambda _: self._reload_after_change())
 
     def action_regrade(self) -> None:
         rows = self._queue_targets()
@@ -326,7 +347,7 @@ class MainScreen(DeskScreen):
 
         def picked(value: str | None) -> None:
             if value:
-                self._apply(rows, f"Grade G{value}", grade=int(value))
+                self._apply(rows, f"Set grade G{value}", grade=int(value))
 
         self.app.push_screen(PickerScreen("Grade", options=GRADES, numbered=True), picked)
 
@@ -338,7 +359,7 @@ class MainScreen(DeskScreen):
 
         def picked(value: str | None) -> None:
             if value:
-                self._apply(rows, "Assign", adviser=value)
+                self._apply(rows, "Assign the chosen adviser", "to", adviser=value)
 
         self.app.push_screen(adviser_picker(self.desk_app), picked)
 
@@ -367,7 +388,7 @@ class MainScreen(DeskScreen):
 
         def picked(value: str | None) -> None:
             if value:
-                self._apply(rows, f"Status {value}", status=value)
+                self._apply(rows, f"Set status {value}", status=value)
 
         self.app.push_screen(
             PickerScreen("Status", options=[(c, c) for c in choices], numbered=True), picked
@@ -381,15 +402,15 @@ class MainScreen(DeskScreen):
         queue.update_title()
 
     # -- other screens -------------------------------------------------------------------------
-    def action_new_incident(self) -> None:
+    async def action_new_incident(self) -> None:
         from deskapp.tui.screens.new_incident import NewIncidentScreen
+        from deskapp.tui.screens.ready import open_ready
 
-        self.app.push_screen(NewIncidentScreen(), self._created)
+        await open_ready(self.app, NewIncidentScreen(), self._created)
 
     def _created(self, incident_id: str | None) -> None:
-        if incident_id:
+        if incident_id:  # the form itself shows the reference
             self.pane("queue").list.reload()
-            self.notify("Incident saved.")
 
     def action_review(self) -> None:
         if not self._supervisor("see what is due for review"):
@@ -445,6 +466,7 @@ class MainScreen(DeskScreen):
             ("Assign incidents", "assign", "a in the queue"),
             ("Change status", "status", "s in the queue"),
             ("Show or hide closed incidents", "toggle_closed", "o in the queue"),
+            ("Undo the last grade/assign/status", "undo", "u in the queue"),
             ("Sync with the hub", "sync", "S"),
             ("Sync conflicts", "conflicts", "C"),
             ("Import candidates (Democracy Club / CSV)", "import_roster", "I"),

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from deskapp.tui.widgets.choice_bar import ChoiceBar
+
+if TYPE_CHECKING:
+    from deskapp.core.thrive import Thrive
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -64,7 +67,9 @@ class PromptScreen(ModalScreen[str | None]):
             yield Static("[b]enter[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        # At once (``focus()`` waits a turn): letters typed in the burst that opened this
+        # prompt are routed after it has mounted, and must find the box focused.
+        self.set_focus(self.query_one(Input))
 
     def has_unsaved(self) -> bool:
         return self.query_one(Input).value != self.initial
@@ -125,10 +130,11 @@ class PickerScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self._narrow("")
+        # At once, as in PromptScreen: the keys after the one that opened the picker.
         if self.numbered:
-            self.query_one(OptionList).focus()
+            self.set_focus(self.query_one(OptionList))
         else:
-            self.query_one(Input).focus()
+            self.set_focus(self.query_one(Input))
 
     def _narrow(self, text: str) -> None:
         if self.static is not None:
@@ -203,70 +209,182 @@ class PickerScreen(ModalScreen[str | None]):
 LEVEL_KEYS = {"l": "low", "m": "medium", "h": "high", "1": "low", "2": "medium", "3": "high"}
 
 
-class ThriveScreen(ModalScreen[dict[str, str] | None]):
-    """Score the six THRIVE dimensions: up/down to move, l/m/h to score, enter to save."""
+class NoteInput(Input):
+    """The THRIVE form's note box. Its editing keys act in the order they were typed:
+    enter, escape, the arrows and backspace are handled here, with the letters, not as
+    bindings run later by the app. A key routed here while the box had focus, but typed
+    after a key that has since left it, goes to the form's own bindings instead."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        screen = self.screen
+        if not isinstance(screen, ThriveScreen):
+            await super()._on_key(event)
+            return
+        if not self.has_focus:
+            event.stop()
+            event.prevent_default()
+            await screen.run_key(event.key)
+        elif event.key in ("enter", "escape", "up", "down"):
+            event.stop()
+            event.prevent_default()
+            screen.note_key(event.key)
+        elif event.key == "backspace":
+            event.stop()
+            event.prevent_default()
+            self.action_delete_left()
+        else:
+            await super()._on_key(event)
+
+
+class ThriveScreen(ModalScreen["Thrive | None"]):
+    """Score the six THRIVE dimensions, each with its note: up/down to move, l/m/h to
+    score, n to edit the note, enter to save. Returns the whole assessment, notes kept.
+
+    Every key is a priority binding, so it is handled when the app takes it from the
+    queue, before the next key is routed: after `n` moves the focus to the note, the
+    letters that follow in the same burst find it there (and the note box, which
+    consumes letters, takes them instead of the scoring keys).
+    """
+
+    AUTO_FOCUS = ""  # nothing: the rows take the keys; the note box only after `n`
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "move(1)", "Next", show=False, id="thrive.down"),
-        Binding("up,k", "move(-1)", "Previous", show=False, id="thrive.up"),
-        Binding("enter", "save", "Save", id="thrive.save"),
-        Binding("escape", "cancel", "Cancel", id="thrive.cancel"),
+        Binding("down,j", "move(1)", "Next", show=False, id="thrive.down", priority=True),
+        Binding("up,k", "move(-1)", "Previous", show=False, id="thrive.up", priority=True),
+        Binding("l,1", "score('low')", "Low", show=False, id="thrive.low", priority=True),
+        Binding("m,2", "score('medium')", "Medium", show=False, id="thrive.medium", priority=True),
+        Binding("h,3", "score('high')", "High", show=False, id="thrive.high", priority=True),
+        Binding("n", "note", "Note", id="thrive.note", priority=True),
+        Binding("enter", "save", "Save", id="thrive.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="thrive.cancel", priority=True),
     ]
 
-    def __init__(self, current: dict[str, str]) -> None:
+    def __init__(self, current: Thrive) -> None:
         super().__init__()
         from deskapp.core.thrive import DIMENSIONS
 
         self.dimensions = DIMENSIONS
         self.initial = dict(current)
-        self.levels = dict(current)
+        self.levels = {d: s.level for d, s in current.items()}
+        self.notes = {d: s.note for d, s in current.items()}
         self.row = 0
+        self._ready = False  # composed: keys before this change state, and on_mount draws
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("[b]THRIVE assessment[/b]", classes="dialog-title")
             yield Static(id="thrive-grid")
+            yield Label("", id="thrive-note-label")
+            yield NoteInput(id="thrive-note", placeholder="no note", max_length=300)
             yield Static(
-                "[b]l/m/h[/b] score   [b]↑↓[/b] move   [b]enter[/b] save   [b]esc[/b] cancel",
+                "[b]l/m/h[/b] score  [b]↑↓[/b] move  [b]n[/b] note  "
+                "[b]enter[/b] save  [b]esc[/b] cancel",
                 classes="dialog-keys",
             )
 
     def on_mount(self) -> None:
+        self._ready = True
         self._draw()
 
+    @property
+    def _note(self) -> NoteInput:
+        return self.query_one("#thrive-note", NoteInput)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While the note is edited the box takes these, in turn with the letters before them.
+        return not (action in ("move", "save", "cancel") and self._editing())
+
+    def note_key(self, key: str) -> None:
+        """Enter, escape and the arrows typed in the note box."""
+        if key in ("up", "down"):
+            self.action_move(-1 if key == "up" else 1)
+        elif key == "enter":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    async def run_key(self, key: str) -> None:
+        """A key that reached the note box after the focus left it: the form's binding."""
+        active = self.active_bindings.get(key)
+        if active is not None and active.enabled:
+            await self.run_action(active.binding.action)
+
+    def _editing(self) -> bool:
+        return self._ready and self.focused is self._note
+
     def _draw(self) -> None:
-        text = Text()
+        if not self._ready:
+            return  # keys that came before the form was drawn: it draws their result
+        text = Text(no_wrap=True, overflow="ellipsis")
         for i, dim in enumerate(self.dimensions):
             level = self.levels.get(dim, "")
             style = "reverse" if i == self.row else ""
             text.append(f" {dim.capitalize():<14}", style=style)
             for choice in ("low", "medium", "high"):
                 mark = "●" if level == choice else "○"
-                text.append(
-                    f" {mark} {choice:<7}", style=style + (" bold" if level == choice else "")
-                )
-            text.append("\n")
+                text.append(f"{mark} {choice} ", style=style + (" bold" if level == choice else ""))
+            text.append(f" {self.notes.get(dim, '')}\n", style=style + " dim")
         self.query_one("#thrive-grid", Static).update(text)
+        dim = self.dimensions[self.row]
+        editing = "" if self._editing() else " (n to edit)"
+        self.query_one("#thrive-note-label", Label).update(f"Note: {dim.capitalize()}{editing}")
+        if not self._editing():
+            self._note.value = self.notes.get(dim, "")
 
-    def on_key(self, event: Any) -> None:
-        level = LEVEL_KEYS.get(event.character or "")
-        if level:
-            event.stop()
-            self.levels[self.dimensions[self.row]] = level
-            self.row = min(self.row + 1, len(self.dimensions) - 1)
-            self._draw()
+    def _keep_note(self) -> None:
+        """What the note box holds becomes the current dimension's note."""
+        self.notes[self.dimensions[self.row]] = " ".join(self._note.value.split())
 
-    def has_unsaved(self) -> bool:
-        return self.levels != self.initial
-
-    def action_move(self, delta: int) -> None:
-        self.row = max(0, min(self.row + delta, len(self.dimensions) - 1))
+    def action_score(self, level: str) -> None:
+        self.levels[self.dimensions[self.row]] = level
+        self.row = min(self.row + 1, len(self.dimensions) - 1)
         self._draw()
 
+    def action_move(self, delta: int) -> None:
+        if self._editing():
+            self._keep_note()
+        self.row = max(0, min(self.row + delta, len(self.dimensions) - 1))
+        if self._editing():
+            self._note.value = self.notes.get(self.dimensions[self.row], "")
+        self._draw()
+
+    def action_note(self) -> None:
+        if not self._ready:
+            return
+        dim = self.dimensions[self.row]
+        if dim not in self.levels:  # a note is kept with its score: nowhere to keep it yet
+            self.notify(f"Score {dim} first (l/m/h), then add its note.", severity="warning")
+            return
+        self._note.value = self.notes.get(self.dimensions[self.row], "")
+        self.set_focus(self._note)  # now, not on the next turn: the letters come next
+        self._note.cursor_position = len(self._note.value)
+        self._draw()
+
+    def _leave_note(self) -> None:
+        self.set_focus(None)
+        self._draw()
+
+    def result(self) -> Thrive:
+        from deskapp.core.thrive import Score
+
+        return {d: Score(level, self.notes.get(d, "")) for d, level in self.levels.items()}
+
+    def has_unsaved(self) -> bool:
+        if self._editing():
+            self._keep_note()
+        return self.result() != self.initial
+
     def action_save(self) -> None:
-        self.dismiss(dict(self.levels))
+        if self._editing():
+            self._keep_note()
+            self._leave_note()
+            return
+        self.dismiss(self.result())
 
     def action_cancel(self) -> None:
+        if self._editing():
+            self._leave_note()  # the box shows the kept note again
+            return
         self.dismiss(None)
 
 
@@ -288,7 +406,7 @@ KINDS = [
 
 
 class ContactScreen(ModalScreen[tuple[str, str, str] | None]):
-    """Log a contact: channel key, kind key, a line of summary, enter."""
+    """Log a contact: channel key, kind key, the summary (several lines), ctrl+s."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="contact.cancel"),
@@ -302,24 +420,20 @@ class ContactScreen(ModalScreen[tuple[str, str, str] | None]):
             yield ChoiceBar(CHANNELS, value="phone", id="channel")
             yield Label("Kind")
             yield ChoiceBar(KINDS, value="welfare-check", id="kind")
-            yield Label("Summary")
-            yield Input(placeholder="what was said or agreed", id="summary")
-            yield Static("[b]enter[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
+            yield Label("Summary (what was said or agreed; enter starts a new line)")
+            yield TextArea(id="summary", soft_wrap=True, tab_behavior="focus")
+            yield Static("[b]ctrl+s[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
 
     def on_mount(self) -> None:
-        self.query_one("#channel", ChoiceBar).focus()
+        self.set_focus(self.query_one("#channel", ChoiceBar))
 
     def has_unsaved(self) -> bool:
-        return bool(self.query_one("#summary", Input).value)
-
-    @on(Input.Submitted)
-    def submitted(self) -> None:
-        self.action_save()
+        return bool(self.query_one("#summary", TextArea).text)
 
     def action_save(self) -> None:
         channel = self.query_one("#channel", ChoiceBar).value or "phone"
         kind = self.query_one("#kind", ChoiceBar).value or "welfare-check"
-        self.dismiss((channel, kind, self.query_one("#summary", Input).value))
+        self.dismiss((channel, kind, self.query_one("#summary", TextArea).text))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

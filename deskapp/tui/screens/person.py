@@ -34,7 +34,8 @@ class PersonScreen(DeskScreen):
         Binding("escape", "back", "Back", id="person.back"),
         Binding("r", "reveal", "Reveal", id="person.reveal"),
         Binding("l", "log_contact", "Log contact", id="person.log_contact"),
-        Binding("n", "new_incident", "New incident", id="person.new_incident"),
+        # Priority, so keys typed straight after "n" reach the new form (see ready.py).
+        Binding("n", "new_incident", "New incident", id="person.new_incident", priority=True),
     ]
 
     def __init__(self, person_id: str) -> None:
@@ -220,19 +221,18 @@ class PersonScreen(DeskScreen):
 
         self.app.push_screen(ContactScreen(), done)
 
-    def action_new_incident(self) -> None:
+    async def action_new_incident(self) -> None:
         if self.data is None:
             return
         from deskapp.tui.screens.new_incident import NewIncidentScreen
+        from deskapp.tui.screens.ready import open_ready
 
         def done(incident_id: str | None) -> None:
-            if incident_id:
-                self.notify("Incident saved.")
+            if incident_id:  # the form itself shows the reference
                 self.load()
 
-        self.app.push_screen(
-            NewIncidentScreen(person=(str(self.data["id"]), str(self.data["name"]))), done
-        )
+        form = NewIncidentScreen(person=(str(self.data["id"]), str(self.data["name"])))
+        await open_ready(self.app, form, done)
 
     def action_back(self) -> None:
         self.revealed = {}

@@ -120,6 +120,10 @@ class SetupScreen(_FormScreen):
 
     def on_failed(self, message: Failed) -> None:
         self.query_one("#message", Static).update(f"[b]{message.error}[/b]")
+        # Most often the passphrase (too easy to guess, with the reason): type a new one.
+        for box in ("#pass1", "#pass2"):
+            self.query_one(box, Input).value = ""
+        self.query_one("#pass1", Input).focus()
 
     def on_opened(self, message: Opened) -> None:
         for i in self.query(Input):
@@ -235,7 +239,7 @@ class UnlockScreen(_FormScreen):
             except AuthError as exc:
                 delay = 0.0
                 with contextlib.suppress(DeskError):
-                    delay = load_slots(path).required_delay(officer)
+                    delay = load_slots(path).required_delay()
                 self.post_message(Failed(str(exc), delay))
                 return
             except DeskError as exc:

@@ -2,6 +2,12 @@
 
 Pressing an option's key picks it and (optionally) moves focus on, so a form can be
 filled in a handful of keystrokes; left/right move through the options too.
+
+The option keys are priority bindings of each bar: Textual hands every key of a quick
+burst to whatever has focus as the key *arrives*, before the focused widget has handled
+the one before it. A priority binding runs as its key arrives, so choosing and moving
+focus on happen before the next key of the burst is handed out ("h2Quick summary": h
+chooses here, 2 in the next bar, the rest lands in the field after it).
 """
 
 from __future__ import annotations
@@ -9,7 +15,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
@@ -51,6 +56,9 @@ class ChoiceBar(Widget, can_focus=True):
         self.options = options
         self.advance = advance
         self.set_reactive(ChoiceBar.value, value)
+        for key, option, _ in options:
+            # Per bar, since each bar has its own keys (see the module docstring).
+            self._bindings.bind(key, f"choose({option!r})", show=False, priority=True)
 
     def render(self) -> Text:
         text = Text()
@@ -63,19 +71,14 @@ class ChoiceBar(Widget, can_focus=True):
             text.append(f" {label}", style=style)
         return text
 
-    def on_key(self, event: events.Key) -> None:
-        for key, value, _ in self.options:
-            if event.character == key:
-                event.stop()
-                event.prevent_default()
-                self.choose(value)
-                return
+    def action_choose(self, value: str) -> None:
+        self.choose(value)
 
     def choose(self, value: str) -> None:
         self.value = value
         self.post_message(self.Chosen(self, value))
         if self.advance:
-            self.screen.focus_next()
+            self.screen.focus_next()  # Screen.focus_next sets focus at once
 
     def action_move(self, delta: int) -> None:
         values = [v for _, v, _ in self.options]

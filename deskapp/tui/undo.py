@@ -1,0 +1,84 @@
+"""One key takes back the last triage action (grade, status, assign, flag, bulk) for a while.
+
+The undo itself is an ordinary change through the write path (``incidents.revert``):
+logged in the timeline and the audit log like any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual.timer import Timer
+
+if TYPE_CHECKING:
+    from deskapp.store.incidents import Applied
+    from deskapp.tui.screens.base import DeskScreen
+
+#: How long an action can be taken back with one key.
+UNDO_SECONDS = 30.0
+
+
+def key_for(screen: DeskScreen, binding_id: str, default: str) -> str:
+    """The key bound to ``binding_id`` as the officer's keymap has it."""
+    for active in screen.active_bindings.values():
+        if active.binding.id == binding_id:
+            return screen.app.get_key_display(active.binding)
+    return default
+
+
+class UndoOffer:
+    """The last triage action a screen took, held for ``UNDO_SECONDS``."""
+
+    def __init__(self, screen: DeskScreen, binding_id: str, default_key: str = "u") -> None:
+        self.screen = screen
+        self.binding_id = binding_id
+        self.default_key = default_key
+        self.pending: Applied | None = None
+        self._timer: Timer | None = None
+
+    def offer(self, applied: Applied, told: str) -> None:
+        """Hold ``applied`` for undo and tell the officer, naming the key."""
+        if not applied.count:
+            self.screen.notify(told)
+            return
+        self._stop()
+        self.pending = applied
+        self._timer = self.screen.set_timer(UNDO_SECONDS, self.lapse)
+        key = key_for(self.screen, self.binding_id, self.default_key)
+        self.screen.notify(f"{told} — {key} to undo", timeout=UNDO_SECONDS)
+
+    def lapse(self) -> None:
+        self._stop()
+        self.pending = None
+
+    def _stop(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def undo(self, then: Callable[[Applied], Any]) -> None:
+        """Write the held action's earlier values back (on a worker), then ``then``."""
+        applied = self.pending
+        if applied is None:
+            self.screen.notify("Nothing to undo.")
+            return
+        self.lapse()
+
+        def work(desk: Any) -> Applied:
+            from deskapp.store.incidents import revert
+
+            return revert(desk, applied)
+
+        def done(undone: Applied) -> None:
+            skipped = applied.count - undone.count
+            if undone.count == 1 and not skipped:
+                text = "Undone: " + "; ".join(undone.lines)
+            else:
+                text = f"Undone: {undone.count} incident{'s' if undone.count != 1 else ''}"
+                if skipped:
+                    text += f" ({skipped} changed again since, left as they are)"
+            self.screen.notify(text)
+            then(undone)
+
+        self.screen.background(work, done, wrote=True)

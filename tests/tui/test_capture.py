@@ -1,0 +1,347 @@
+"""Pilot tests for fast capture while on the phone (issue #15 points 4, 5 and 7): keys sent
+in one burst, the person's named adviser and the reference read back, an unknown caller,
+a long summary and notes of several lines."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, Static
+
+from deskapp.core.errors import ValidationError
+from deskapp.store.desk import Desk
+from deskapp.store.incidents import add_note, get_incident, list_incidents
+from deskapp.store.models import AuditEvent
+from deskapp.store.people import get_person
+from deskapp.tui.app import DeskApp
+from deskapp.tui.sample import OFFICER, PASSPHRASE
+from deskapp.tui.screens.incident import IncidentScreen
+from deskapp.tui.screens.main import MainScreen
+from deskapp.tui.screens.modals import PickerScreen
+from deskapp.tui.screens.new_incident import NewIncidentScreen
+from deskapp.tui.screens.new_person import NewPersonScreen
+from deskapp.tui.screens.person import PersonScreen
+from deskapp.tui.widgets.choice_bar import ChoiceBar
+
+from .conftest import make_app
+from .helpers import settle, type_text, unlock, wait_for
+
+AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
+KEY_NAMES = {" ": "space", "\r": "enter", "\t": "tab"}
+
+
+def burst(app: DeskApp, text: str) -> None:
+    """Queue every key of ``text`` at once, as a remote-desktop or SSH link delivers
+    them: the app reads them all before any widget handles the first."""
+    for char in text:
+        key = KEY_NAMES.get(char, char)
+        app.post_message(events.Key(key, char if char != "\r" else None))
+
+
+async def until(pilot: Pilot[int], predicate: Callable[[], object], timeout: float = 10) -> None:
+    """Wait for ``predicate``. Unlike helpers.wait_for this does not wait on workers: a
+    burst starts many, and the app's exclusive ones are cancelled in passing."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out waiting for the app"
+        await pilot.pause(0.02)
+
+
+def saved(app: DeskApp, word: str) -> list[dict[str, Any]]:
+    return list_incidents(app.require_desk(), filter_text=word)
+
+
+def capture(app: DeskApp) -> NewIncidentScreen:
+    screen = app.screen
+    assert isinstance(screen, NewIncidentScreen)
+    return screen
+
+
+async def open_person(pilot: Pilot[int], name: str) -> PersonScreen:
+    app = pilot.app
+    await pilot.press("3", "slash")
+    await type_text(pilot, name)
+    await settle(pilot)
+    await pilot.press("enter", "enter")
+    await wait_for(
+        pilot, lambda: isinstance(app.screen, PersonScreen) and app.screen.data is not None
+    )
+    screen = app.screen
+    assert isinstance(screen, PersonScreen)
+    return screen
+
+
+async def capture_for(pilot: Pilot[int], name: str) -> NewIncidentScreen:
+    """The capture form opened from a person's view (the person already chosen)."""
+    await open_person(pilot, name)
+    await pilot.press("n")
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.focused, ChoiceBar))
+    return capture(app)  # type: ignore[arg-type]
+
+
+# -- point 4: keys in one burst -----------------------------------------------------------
+
+
+async def test_type_grade_and_summary_in_one_burst(desk_path: Path) -> None:
+    """ "h2Quick summary" arriving at once: h picks the type, 2 the grade, the rest is
+    the summary — each key acts where the key before it left the focus."""
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        form = await capture_for(pilot, "bethan")
+        burst(app, "h2Quick summary")
+        await settle(pilot)
+        assert form.query_one("#type", ChoiceBar).value == "harassment"
+        assert form.query_one("#grade", ChoiceBar).value == "2"
+        assert form.query_one("#summary").value == "Quick summary"  # type: ignore[attr-defined]
+
+
+async def test_type_grade_and_summary_pressed_without_a_pause(desk_path: Path) -> None:
+    """Pilot's own presses, one after the other with no pause."""
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        form = await capture_for(pilot, "bethan")
+        await pilot.press("o", "3", *["space" if c == " " else c for c in "Posts online"])
+        await settle(pilot)
+        assert form.query_one("#type", ChoiceBar).value == "online-abuse"
+        assert form.query_one("#grade", ChoiceBar).value == "3"
+        assert form.query_one("#summary").value == "Posts online"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("gap", "word"), [(0.01, "tenms"), (0.02, "twentyms")])
+async def test_whole_capture_typed_10_to_20_ms_a_key(
+    desk_path: Path, gap: float, word: str
+) -> None:
+    """From the queue: n, the name, enter, type, grade, summary, enter, a key every
+    10-20 ms (quicker than the name search answers)."""
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        for char in f"nsian\rh2Paced {word}\r":
+            burst(app, char)
+            await asyncio.sleep(gap)
+        await until(pilot, lambda: saved(app, word))
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        rows = saved(app, word)
+    assert len(rows) == 1
+    assert (rows[0]["type"], rows[0]["grade"]) == ("harassment", 2)
+    assert rows[0]["person_name"] == "Siân Evans"
+
+
+async def test_whole_capture_typed_in_one_burst_from_the_queue(desk_path: Path) -> None:
+    """n, a few letters of the name, enter, type, grade, summary, enter — all at once,
+    before the form has even mounted or the name search has answered."""
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        burst(app, "nsian\rt1Brick through window\r")
+        await until(pilot, lambda: saved(app, "brick"))
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        rows = saved(app, "brick")
+    assert len(rows) == 1
+    assert (rows[0]["type"], rows[0]["grade"]) == ("threat", 1)
+    assert rows[0]["person_name"] == "Siân Evans"
+
+
+# -- point 5: the person's named adviser, and the reference read back ----------------------
+
+
+def notices(app: DeskApp) -> str:
+    return " | ".join(str(n.message) for n in app._notifications)
+
+
+async def test_new_incident_goes_to_the_persons_named_adviser(desk_path: Path) -> None:
+    """Siân Evans's named adviser is Dawn Hughes: the form says so and the incident is
+    assigned to her; the reference of the new incident is in the confirmation."""
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        form = await capture_for(pilot, "sian")
+        adviser = form.query_one("#adviser", Static)
+        await until(pilot, lambda: "Dawn Hughes" in str(adviser.render()))
+        burst(app, "h2Named contact check\r")
+        await until(pilot, lambda: saved(app, "named contact check"))
+        rows = saved(app, "named contact check")
+        assert len(rows) == 1
+        assert rows[0]["adviser_name"] == "Dawn Hughes"
+        assert rows[0]["status"] == "assigned"
+        await until(pilot, lambda: rows[0]["ref"] in notices(app))
+        assert rows[0]["ref"].startswith("I-") and len(rows[0]["ref"]) == 10
+
+
+async def test_the_officer_can_give_the_incident_to_another_adviser(desk_path: Path) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        form = await capture_for(pilot, "sian")
+        await pilot.press("h", "2")
+        await type_text(pilot, "Another adviser")
+        await pilot.press("tab", "tab")  # past THRIVE to the adviser
+        assert app.focused is form.query_one("#adviser")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen))
+        await type_text(pilot, "tom")
+        await settle(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is form)
+        assert "Tom Whitaker" in str(form.query_one("#adviser", Static).render())
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: saved(app, "another adviser"))
+        assert saved(app, "another adviser")[0]["adviser_name"] == "Tom Whitaker"
+
+
+# -- point 7: an unknown caller, a long summary, notes of several lines ---------------------
+
+
+async def test_a_caller_not_on_the_roster_is_added_and_capture_carries_on(
+    desk_path: Path,
+) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press("n")
+        await type_text(pilot, "Jo Bloggs")
+        form = capture(app)
+        listing = form.query_one("#matches", OptionList)
+        await until(pilot, lambda: form.matches_for == "Jo Bloggs")
+        offer = listing.get_option_at_index(listing.highlighted or 0)
+        assert "Add" in str(offer.prompt) and "Jo Bloggs" in str(offer.prompt)
+        await pilot.press("enter")  # nobody matches: enter offers to add them
+        await until(pilot, lambda: isinstance(app.screen, NewPersonScreen))
+        adding = app.screen
+        assert adding.query_one("#name", Input).value == "Jo Bloggs"
+        await pilot.press("enter", "2")  # councillor
+        await type_text(pilot, "cardiff")
+        await until(pilot, lambda: adding.organisations_for == "cardiff")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is form and form.person is not None)
+        assert form.person is not None and form.person[1] == "Jo Bloggs"
+        assert app.focused is form.query_one("#type")
+        burst(app, "h3Caller not on the roster\r")
+        await until(pilot, lambda: saved(app, "roster caller"))
+        row = saved(app, "roster caller")[0]
+        assert row["person_name"] == "Jo Bloggs"
+        desk = app.require_desk()
+        person = get_person(desk, row["person_id"])
+        assert person["role"] == "councillor" and person["organisation_id"]
+        with desk.read() as conn:
+            events = conn.execute(
+                select(AUDIT.c.action).where(
+                    AUDIT.c.entity == "person", AUDIT.c.entity_id == row["person_id"]
+                )
+            ).scalars()
+            assert "collection" in set(events)
+
+
+async def test_adding_a_person_checks_the_name(desk_path: Path) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: isinstance(app.screen, NewPersonScreen))
+        adding = app.screen
+        await pilot.press("space", "enter", "1", "ctrl+s")  # a blank name
+        message = adding.query_one("#person-message", Static)
+        await until(pilot, lambda: "name is required" in str(message.render()))
+        assert app.screen is adding
+
+
+async def test_a_long_summary_counts_its_characters_and_keeps_the_text(
+    desk_path: Path,
+) -> None:
+    from deskapp.store.incidents import SUMMARY_MAX
+
+    words = ["Caller", "described", "a", "long", "sequence", "of", "events"] * 8
+    text = " ".join(words)
+    assert len(text) > SUMMARY_MAX
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        form = await capture_for(pilot, "bethan")
+        burst(app, "t2" + text[:20])
+        await until(pilot, lambda: len(form.query_one("#summary", Input).value) == 20)
+        counter = form.query_one("#summary-count", Static)
+        assert str(counter.render()).startswith(f"20/{SUMMARY_MAX}")
+        burst(app, text[20:])
+        await until(pilot, lambda: form.query_one("#summary", Input).value == text)
+        await until(pilot, lambda: counter.has_class("-over"))
+        assert str(counter.render()).startswith(f"{len(text)}/{SUMMARY_MAX}")
+        await pilot.press("enter")
+        await until(pilot, lambda: saved(app, "sequence"))
+        incident = get_incident(app.require_desk(), saved(app, "sequence")[0]["id"])
+    assert len(incident["summary"]) <= SUMMARY_MAX and incident["summary"].endswith("…")
+    assert incident["description"] == text
+
+
+async def test_a_note_of_several_lines(desk_path: Path) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, IncidentScreen) and app.screen.data is not None
+        )
+        screen = app.screen
+        assert isinstance(screen, IncidentScreen)
+        await pilot.press("n")
+        await type_text(pilot, "Spoke to the caller")
+        await pilot.press("enter")
+        await type_text(pilot, "Patrol asked for tonight")
+        await pilot.press("ctrl+s")
+        await until(
+            pilot,
+            lambda: (
+                screen.data is not None
+                and any(e["kind"] == "note" for e in screen.data["timeline"])
+            ),
+        )
+        notes = [
+            e["text"]
+            for e in get_incident(app.require_desk(), screen.incident_id)["timeline"]
+            if e["kind"] == "note"
+        ]
+    assert notes == ["Spoke to the caller\nPatrol asked for tonight"]
+
+
+async def test_a_contact_summary_of_several_lines(desk_path: Path) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        screen = await open_person(pilot, "bethan")
+        await pilot.press("l", "e", "5")
+        await type_text(pilot, "Checked in after hustings")
+        await pilot.press("enter")
+        await type_text(pilot, "Will call again on Friday")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: screen.data is not None and len(screen.data["contacts"]) == 1)
+        assert screen.data is not None
+        summary = screen.data["contacts"][0]["summary"]
+    assert summary == "Checked in after hustings\nWill call again on Friday"
+
+
+def test_notes_keep_lines_and_tabs_but_refuse_other_control_characters(
+    desk_path: Path,
+) -> None:
+    desk = Desk.open(desk_path, OFFICER, PASSPHRASE)
+    try:
+        iid = list_incidents(desk)[0]["id"]
+        add_note(desk, iid, "first line\r\n\tindented  \n\n")
+        for bad in ("title \x1b]0;owned\x07", "clear \x1b[2J", "c1 \x9b", "bell \x07"):
+            with pytest.raises(ValidationError):
+                add_note(desk, iid, bad)
+        notes = [e["text"] for e in get_incident(desk, iid)["timeline"] if e["kind"] == "note"]
+    finally:
+        desk.close()
+    assert notes == ["first line\n\tindented"]
