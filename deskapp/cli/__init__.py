@@ -17,6 +17,8 @@ from deskapp.core.errors import DeskError
 
 EXIT_UNEXPECTED = 1
 EXIT_INTERRUPTED = 130
+#: What a shell reports for a tool ended by SIGPIPE (128 + 13), as `… | head -1` ends one.
+EXIT_CLOSED_PIPE = 141
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,20 +64,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.func = desk.open_cmd
     try:
         code: int = args.func(args)
+        sys.stdout.flush()  # a reader gone away shows here, not at interpreter exit
         return code
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_CLOSED_PIPE
     except DeskError as exc:
         print(f"deskapp: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("deskapp: interrupted; nothing half-written was kept.", file=sys.stderr)
+        print("deskapp: Interrupted; nothing half-written was kept.", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:
         if os.environ.get("DESKAPP_DEBUG"):
             raise
         # The type only: an exception's text may quote personal data from a record.
         print(
-            f"deskapp: unexpected error ({type(exc).__name__}). Nothing half-written was "
+            f"deskapp: Unexpected error ({type(exc).__name__}). Nothing half-written was "
             "kept. Run with DESKAPP_DEBUG=1 for details.",
             file=sys.stderr,
         )
         return EXIT_UNEXPECTED
+
+
+def _discard_stdout() -> None:
+    """The reader of stdout has gone (`| head`): end quietly, as other tools do. Output
+    still buffered would fail again when Python flushes it at exit, so stdout now points
+    at the null device (the recipe in Python's `signal` documentation)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)

@@ -21,14 +21,14 @@ def db_path(arg: str | None) -> Path:
 
 def ask(prompt: str) -> str:
     if not sys.stdin.isatty():
-        raise UsageError(f"{prompt.strip(': ')} is needed and there is no terminal to ask on.")
+        raise UsageError(f"No terminal to ask on for this: {prompt.strip(': ')}.")
     return input(prompt)
 
 
 def ask_secret(prompt: str) -> str:
     if not sys.stdin.isatty():
         raise UsageError(
-            f"{prompt.strip(': ')} is needed and there is no terminal to ask on "
+            f"No terminal to ask on for this: {prompt.strip(': ')} "
             "(for automation set DESKAPP_PASSPHRASE)."
         )
     return getpass.getpass(prompt)

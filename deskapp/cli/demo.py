@@ -6,6 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
+from deskapp.core.wording import count
 from deskapp.io.demo import DEMO_OFFICER, build_demo, remove_demo
 from deskapp.store.paths import demo_db_path
 
@@ -19,7 +20,8 @@ def demo_cmd(args: argparse.Namespace) -> int:
     else:
         started = time.perf_counter()
         print(
-            f"Building a demo desk at {path}: {args.people} people, {args.incidents} incidents…",
+            f"Building a demo desk at {path}: {count(args.people, 'person', 'people')}, "
+            f"{count(args.incidents, 'incident')}…",
             flush=True,
         )
         build_demo(path, people=args.people, incidents=args.incidents)

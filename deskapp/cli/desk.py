@@ -11,6 +11,8 @@ from sqlalchemy import select
 from deskapp.cli.auth import ask, ask_secret, db_path, new_passphrase, officer_id, open_desk
 from deskapp.cli.output import print_json, print_table
 from deskapp.core.domain import OfficerRole
+from deskapp.core.errors import KeyringUnavailable
+from deskapp.core.wording import count
 from deskapp.store import audit, officers
 from deskapp.store.checks import run_checks
 from deskapp.store.desk import Desk
@@ -72,14 +74,12 @@ def officer_cmd(args: argparse.Namespace) -> int:
             print("Passphrase changed.")
         elif args.action == "remember":
             secret = _current_passphrase(desk.officer.id)
-            if desk.slots.remember(desk.officer.id, secret):
-                print("This terminal will unlock for you without a passphrase (OS keyring).")
-            else:
-                print(
-                    "No OS keyring is available here; you will be asked for your passphrase.",
-                    file=sys.stderr,
+            if not desk.slots.remember(desk.officer.id, secret):
+                raise KeyringUnavailable(
+                    "No OS keyring is available on this terminal, so nothing was remembered; "
+                    "you will be asked for your passphrase."
                 )
-                return 1
+            print("This terminal will unlock for you without a passphrase (OS keyring).")
         elif args.action == "forget":
             desk.slots.forget(desk.officer.id)
             print("This terminal no longer remembers you.")
@@ -109,7 +109,7 @@ def audit_cmd(args: argparse.Namespace) -> int:
             if args.json:
                 print_json(vars(result))
             elif result.ok:
-                print(f"Audit log intact: {result.events} events, chain verified.")
+                print(f"Audit log intact: {count(result.events, 'event')}, chain verified.")
             else:
                 print(f"AUDIT LOG TAMPERED: {result.problem}.", file=sys.stderr)
             return 0 if result.ok else EXIT_PROBLEM_FOUND

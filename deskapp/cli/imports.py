@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from deskapp.cli.auth import open_desk
 from deskapp.cli.output import print_json, print_table
 from deskapp.core.errors import UsageError, ValidationError
+from deskapp.core.wording import count
 from deskapp.io import export, importer
 from deskapp.io.candidates import Problem, parse_map_option
 from deskapp.store import assign, organisations
@@ -97,7 +98,7 @@ def _counts_line(label: str, counts: importer.Counts, *, organisations: bool = F
 def _print_refusal(plan: importer.ImportPlan) -> None:
     n = len(plan.problems)
     print(
-        f"deskapp: {plan.source.name} was refused: {n} problem{'s' if n != 1 else ''}; "
+        f"deskapp: The file {plan.source.name} was refused: {count(n, 'problem')}; "
         "nothing was imported.",
         file=sys.stderr,
     )
@@ -120,7 +121,8 @@ def _print_refusal(plan: importer.ImportPlan) -> None:
 def _print_summary(plan: importer.ImportPlan) -> None:
     summary = plan.summary
     fmt = "Democracy Club" if plan.parse.format == "democracyclub" else "generic CSV"
-    print(f"{plan.source.name}: {fmt} format, {plan.parse.encoding or '?'}, {plan.rows} rows.")
+    encoding = plan.parse.encoding or "?"
+    print(f"{plan.source.name}: {fmt} format, {encoding}, {count(plan.rows, 'row')}.")
     print(_counts_line("People:", summary.people))
     print(_counts_line("Candidacies:", summary.candidacies))
     print(_counts_line("Organisations:", summary.organisations, organisations=True))
@@ -130,7 +132,9 @@ def import_cmd(args: argparse.Namespace) -> int:
     path = Path(args.file).expanduser()
     column_map = parse_map_option(args.map) if args.map else None
     if args.rejects and not args.skip_bad:
-        raise UsageError("--rejects is used with --skip-bad (a refused file writes nothing).")
+        raise UsageError(
+            "The --rejects option goes with --skip-bad (a refused file writes nothing)."
+        )
     rejects_path = (
         Path(args.rejects).expanduser() if args.rejects else importer.default_rejects_path(path)
     )
@@ -182,7 +186,7 @@ def import_cmd(args: argparse.Namespace) -> int:
         return 0
     _print_summary(plan)
     if plan.problems:
-        print(f"Skipped {len(plan.rejected)} bad rows:")
+        print(f"Skipped {count(len(plan.rejected), 'bad row')}:")
         for p in plan.problems:
             print(_problem_line(p))
     if rejects is not None:
@@ -214,12 +218,20 @@ def assign_cmd(args: argparse.Namespace) -> int:
     print()
     print_table([a.as_dict() for a in plan.advisers], LOAD_COLUMNS)
     print(
-        f"\n{plan.unassigned} without a named contact: {len(plan.assignments)} matched "
+        f"\n{count(plan.unassigned, 'person', 'people')} without a named contact: "
+        f"{len(plan.assignments)} matched "
         f"({plan.by_area} by area), {plan.overflow} over an adviser's capacity."
     )
     if plan.left_unassigned:
-        print(f"{plan.left_unassigned} could not be assigned: there is no active adviser.")
-    print("Dry run: nothing was written." if args.dry_run else f"Assigned {applied} people.")
+        print(
+            f"Not assigned: {count(plan.left_unassigned, 'person', 'people')}; there is no "
+            "active adviser."
+        )
+    print(
+        "Dry run: nothing was written."
+        if args.dry_run
+        else f"Assigned {count(applied, 'person', 'people')}."
+    )
     return 0
 
 
@@ -254,8 +266,11 @@ def export_cmd(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.as_dict())
         return 0
-    what = "attendees" if result.kind == "briefing" else "rows"
-    print(f"Exported {result.rows} {what} ({result.people} people) to {result.path}.")
+    what = "attendee" if result.kind == "briefing" else "row"
+    print(
+        f"Exported {count(result.rows, what)} ({count(result.people, 'person', 'people')}) "
+        f"to {result.path}."
+    )
     if result.redacted:
         print("Redacted: no home address, phone number or email address is in the file.")
     else:
@@ -366,7 +381,7 @@ def add_parsers(
         q = es.add_parser(kind, parents=[common, disclose], help=f"export the {kind}")
         q.add_argument("--output", "-o", required=True, metavar="FILE")
         q.add_argument("--format", choices=export.FORMATS, help="csv (default) or md")
-        q.add_argument("--adviser", metavar="ID", help="only this adviser's")
+        q.add_argument("--adviser", metavar="ADVISER", help="only this adviser's (name or id)")
     b = es.add_parser("briefing", parents=[common, disclose], help="an event's briefing pack")
     b.add_argument("event", metavar="EVENT_ID")
     b.add_argument("--output", "-o", metavar="FILE", help="default: briefing-DATE-ID.md here")

@@ -10,7 +10,9 @@ from deskapp.cli.output import print_json, print_record, print_table
 from deskapp.core import thrive
 from deskapp.core.clock import utcnow
 from deskapp.core.grading import format_due
+from deskapp.core.wording import count
 from deskapp.store import advisers, incidents, people
+from deskapp.store.desk import Desk
 
 PERSON_COLUMNS = [
     ("id", "ID"),
@@ -19,7 +21,7 @@ PERSON_COLUMNS = [
     ("party", "PARTY"),
     ("post", "POST"),
     ("risk", "RISK"),
-    ("adviser_id", "ADVISER"),
+    ("adviser", "ADVISER"),
     ("phone", "PHONE"),
     ("email", "EMAIL"),
 ]
@@ -40,9 +42,16 @@ QUEUE_COLUMNS = [
     ("status", "STATUS"),
     ("type", "TYPE"),
     ("person_name", "PERSON"),
-    ("adviser_name", "ADVISER"),
+    ("adviser", "ADVISER"),
     ("summary", "SUMMARY"),
 ]
+
+
+def with_adviser_labels(desk: Desk, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with an "adviser" cell: the adviser's name beside a short id to type back."""
+    with desk.read() as conn:
+        labels = advisers.adviser_labels(conn)
+    return [{**row, "adviser": labels.get(row["adviser_id"] or "")} for row in rows]
 
 
 def _given(args: argparse.Namespace, names: list[str]) -> dict[str, Any]:
@@ -91,7 +100,10 @@ def people_cmd(args: argparse.Namespace) -> int:
                 reveal=args.reveal,
                 reason=args.reason or "",
             )
-            print_json(rows) if args.json else print_table(rows, PERSON_COLUMNS)
+            if args.json:
+                print_json(rows)
+            else:
+                print_table(with_adviser_labels(desk, rows), PERSON_COLUMNS)
         elif args.action == "show":
             row = people.get_person(desk, args.id, reveal=args.reveal, reason=args.reason or "")
             if args.json:
@@ -99,8 +111,9 @@ def people_cmd(args: argparse.Namespace) -> int:
             else:
                 print_record(row)
                 print(
-                    f"\n{len(row['candidacies'])} candidacies, {len(row['contacts'])} contacts, "
-                    f"{len(row['incidents'])} incidents"
+                    f"\n{count(len(row['candidacies']), 'candidacy')}, "
+                    f"{count(len(row['contacts']), 'contact')}, "
+                    f"{count(len(row['incidents']), 'incident')}"
                 )
         elif args.action == "add":
             new_id = people.add_person(desk, **_person_fields(args))
@@ -134,7 +147,8 @@ def review_cmd(args: argparse.Namespace) -> int:
         print_json(due)
     else:
         print(
-            f"{len(due['people'])} people and {len(due['incidents'])} incidents are due for review."
+            f"Due for review: {count(len(due['people']), 'person', 'people')} and "
+            f"{count(len(due['incidents']), 'incident')}."
         )
         print_table(
             due["people"][: args.limit or None],
@@ -191,7 +205,7 @@ def incidents_cmd(args: argparse.Namespace) -> int:
                 now = utcnow()
                 for row in rows:
                     row["due"] = format_due(row["due_at"], now)
-                print_table(rows, QUEUE_COLUMNS)
+                print_table(with_adviser_labels(desk, rows), QUEUE_COLUMNS)
         elif args.action == "show":
             row = incidents.get_incident(desk, args.id)
             if args.json:
@@ -276,7 +290,7 @@ def add_parsers(
         q.add_argument("--address")
         q.add_argument("--withhold-address", action="store_true")
         q.add_argument("--risk", help="low|medium|high")
-        q.add_argument("--adviser", help="adviser id")
+        q.add_argument("--adviser", help="adviser: name, start of a name, or id")
         q.add_argument("--briefing", help="none|offered|booked|done|declined")
         q.add_argument("--ballot", help="ballot paper id")
         q.add_argument("--election-date")
@@ -303,7 +317,7 @@ def add_parsers(
     for name in ("add", "update"):
         q = as_.add_parser(name, parents=[common])
         if name == "update":
-            q.add_argument("id")
+            q.add_argument("id", help="adviser: name, start of a name, or id")
         q.add_argument("--name", required=name == "add")
         q.add_argument("--area")
         q.add_argument("--phone")
@@ -329,13 +343,13 @@ def add_parsers(
     ia.add_argument("--description")
     ia.add_argument("--location")
     ia.add_argument("--thrive", help="threat=high,harm=medium:note,…")
-    ia.add_argument("--assign", help="adviser id")
+    ia.add_argument("--assign", help="adviser: name, start of a name, or id")
     ia.add_argument("--json", action="store_true")
     iu = is_.add_parser("update", parents=[common])
     iu.add_argument("id")
     iu.add_argument("--grade", type=int, choices=[1, 2, 3, 4])
     iu.add_argument("--status")
-    iu.add_argument("--assign", help="adviser id ('' to unassign)")
+    iu.add_argument("--assign", help="adviser: name, start of a name, or id ('' to unassign)")
     iu.add_argument("--crime-ref")
     iu.add_argument("--operation", help="none|ford|bridger")
     iu.add_argument("--thrive", help="threat=high,harm=medium:note,…")

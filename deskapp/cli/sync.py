@@ -9,6 +9,8 @@ from typing import Any
 from deskapp.cli.auth import ask_secret, open_desk
 from deskapp.cli.output import print_json, print_record, print_table
 from deskapp.core.errors import AuthError
+from deskapp.core.wording import count
+from deskapp.store import incidents
 from deskapp.sync import conflicts as conflict_service
 from deskapp.sync import hub as hubmod
 from deskapp.sync import service
@@ -16,6 +18,7 @@ from deskapp.sync import service
 CONFLICT_COLUMNS = [
     ("id", "ID"),
     ("entity", "ENTITY"),
+    ("ref", "REF"),
     ("row_id", "ROW"),
     ("field", "FIELD"),
     ("local_value", "LOCAL"),
@@ -28,6 +31,8 @@ CONFLICT_COLUMNS = [
 def _ensure_secret(url: str, *, new: bool = False) -> None:
     """Ask for a file hub's passphrase when neither the environment nor the keyring has it."""
     target = hubmod.parse_hub_url(url)
+    if not new:
+        hubmod.require_hub_file(target)
     if target.kind != "file" or hubmod.find_secret(target) is not None:
         return
     secret = ask_secret(f"Passphrase for the hub {target.display}: ")
@@ -62,7 +67,7 @@ def hub_cmd(args: argparse.Namespace) -> int:
         print_record({k: v for k, v in info.items() if k not in ("rows", "sites")})
         for entity, count in sorted(info["rows"].items()):
             print(f"  {entity}: {count}")
-        print(f"{len(info['sites'])} desks have pushed to this hub")
+        print(f"Desks that have pushed to this hub: {len(info['sites'])}")
     return 0
 
 
@@ -86,13 +91,17 @@ def sync_cmd(args: argparse.Namespace) -> int:
         else:
             print(
                 f"Synced with {result.hub_url}: pushed {result.pushed}, pulled {result.pulled}, "
-                f"{result.conflicts} new conflicts ({result.duration_s:.2f} s)."
+                f"{count(result.conflicts, 'new conflict')} ({result.duration_s:.2f} s)."
             )
             for warning in result.skew:
-                print(f"warning: {warning}")
+                print(f"Warning: {warning}")
             waiting = service.status(desk).conflicts_waiting
             if waiting:
-                print(f"{waiting} conflicts wait for a supervisor: `deskapp conflicts list`.")
+                verb = "waits" if waiting == 1 else "wait"
+                print(
+                    f"{count(waiting, 'conflict')} {verb} for a supervisor: "
+                    "`deskapp conflicts list`."
+                )
         return 0
 
 
@@ -100,16 +109,25 @@ def _cell(value: Any) -> Any:
     return "-" if value is None else value
 
 
+def _with_ref(row: dict[str, Any]) -> dict[str, Any]:
+    """An incident's conflict names it as officers do: by its reference (I-…)."""
+    ref = incidents.make_ref(row["row_id"]) if row["entity"] == "incident" else None
+    return {**row, "ref": ref}
+
+
 def conflicts_cmd(args: argparse.Namespace) -> int:
     with open_desk(args.db) as desk:
         if args.action == "list":
-            rows = conflict_service.list_conflicts(desk, include_resolved=args.all)
+            rows = [
+                _with_ref(r)
+                for r in conflict_service.list_conflicts(desk, include_resolved=args.all)
+            ]
             if args.json:
                 print_json(rows)
             else:
                 print_table([{k: _cell(v) for k, v in r.items()} for r in rows], CONFLICT_COLUMNS)
         elif args.action == "show":
-            row = conflict_service.get_conflict(desk, args.id)
+            row = _with_ref(conflict_service.get_conflict(desk, args.id))
             print_json(row) if args.json else print_record(row)
         else:
             row = conflict_service.resolve_conflict(desk, args.id, args.keep)

@@ -55,3 +55,10 @@ class ConfigError(DeskError):
 
 class StorageFull(DeskError):
     exit_code = 11
+
+
+class KeyringUnavailable(DeskError):
+    """`officer remember` on a terminal with no usable OS keyring: nothing is remembered
+    (never a plaintext fallback) and the passphrase stays required."""
+
+    exit_code = 15

@@ -6,6 +6,7 @@ import os
 import threading
 import time
 import uuid
+from collections.abc import Iterable
 
 _lock = threading.Lock()
 _last_ms = 0
@@ -44,3 +45,20 @@ def uuid7_time_ms(value: str) -> int:
 def new_site_id() -> str:
     """A random identifier for one desk (one database), used to break HLC ties."""
     return os.urandom(8).hex()
+
+
+def short_ids(ids: Iterable[str], min_len: int = 8) -> dict[str, str]:
+    """Each id's shortest prefix (at least ``min_len`` characters) that no other id in
+    ``ids`` shares, so a short id shown to an officer can be typed back as a unique prefix.
+    UUIDv7s made in the same minute share their first eight characters."""
+    ordered = sorted(set(ids))
+    out: dict[str, str] = {}
+    for i, value in enumerate(ordered):
+        length = min_len
+        for other in (ordered[i - 1] if i else "", ordered[i + 1] if i + 1 < len(ordered) else ""):
+            common = 0
+            while common < min(len(value), len(other)) and value[common] == other[common]:
+                common += 1
+            length = max(length, common + 1)
+        out[value] = value[:length]
+    return out

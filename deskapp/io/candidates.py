@@ -376,7 +376,7 @@ def parse_file(
     except FileNotFoundError:
         raise NotFound(f"No file at {path}. Check the path and try again.") from None
     except IsADirectoryError:
-        raise ValidationError(f"{path} is a folder, not a CSV file.") from None
+        raise ValidationError(f"The path {path} is a folder, not a CSV file.") from None
     except OSError as exc:
         raise ValidationError(f"Could not read {path}: {exc.strerror or exc}.") from None
     return parse_bytes(data, fmt=fmt, column_map=column_map)
@@ -411,28 +411,30 @@ def parse_map_option(text: str) -> dict[str, str]:
     ignoring case). Raises ValidationError for bad syntax or an unknown field.
     """
     if not text.strip():
-        raise ValidationError("--map is empty; give COLUMN=FIELD pairs separated by commas.")
+        raise ValidationError(
+            "The --map option is empty; give COLUMN=FIELD pairs separated by commas."
+        )
     result: dict[str, str] = {}
     for n, item in enumerate(text.split(","), start=1):
         if not item.strip():
-            raise ValidationError(f"--map entry {n} is empty; remove the extra comma.")
+            raise ValidationError(f"The --map entry {n} is empty; remove the extra comma.")
         column, sep, target = item.rpartition("=")
         column = _norm(column)
         target = target.strip().lower()
         if not sep:
             raise ValidationError(
-                f"--map entry {n} has no '='; write it as COLUMN=FIELD, e.g. 'Ward=post'."
+                f"The --map entry {n} has no '='; write it as COLUMN=FIELD, e.g. 'Ward=post'."
             )
         if not column:
-            raise ValidationError(f"--map entry {n} has no column name before '='.")
+            raise ValidationError(f"The --map entry {n} has no column name before '='.")
         if not target:
-            raise ValidationError(f"--map entry {n} has no field after '='.")
+            raise ValidationError(f"The --map entry {n} has no field after '='.")
         if target not in FIELDS:
             raise ValidationError(
-                f"--map entry {n}: '{target}' is not a field. Fields: {', '.join(FIELDS)}."
+                f"The --map entry {n}: '{target}' is not a field. Fields: {', '.join(FIELDS)}."
             )
         if column in result:
-            raise ValidationError(f"--map names the column '{column}' more than once.")
+            raise ValidationError(f"The --map option names the column '{column}' more than once.")
         result[column] = target
     _check_map_targets(result)
     return result
@@ -488,7 +490,10 @@ def _check_column_map(column_map: dict[str, str] | None) -> dict[str, str]:
         if not col:
             raise ValidationError("A column map entry has an empty column name.")
         if tgt not in FIELDS:
-            raise ValidationError(f"'{target}' is not a field. Fields: {', '.join(FIELDS)}.")
+            raise ValidationError(
+                f"The column map names '{target}', which is not a field. "
+                f"Fields: {', '.join(FIELDS)}."
+            )
         if col in clean and clean[col] != tgt:
             raise ValidationError(f"The column map names the column '{col}' twice.")
         clean[col] = tgt

@@ -83,7 +83,7 @@ def is_demo_desk(path: Path) -> bool:
 def remove_demo(path: Path) -> None:
     if not is_demo_desk(path):
         raise ValidationError(
-            f"{path} is not a demo desk (it does not open as officer 'demo' alone); "
+            f"The desk at {path} is not a demo desk (it does not open as officer 'demo' alone); "
             "refusing to replace it."
         )
     for leftover in (

@@ -682,6 +682,13 @@ CONTACT_SUMMARIES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+#: How soon after a contact the next is due, by the person's risk.
+CONTACT_INTERVAL = {
+    "high": timedelta(days=14),
+    "medium": timedelta(days=28),
+    "low": timedelta(days=42),
+}
+
 ROLE_POSTS_OTHER = ("Election agent", "Council leader's office", "Campaign manager")
 
 _PHONES = tuple(f"07700 900{n:03d}" for n in range(1000))
@@ -1191,14 +1198,9 @@ class _Generator:
             adviser_id = adviser_ids[i]
             created = int((14 + 380 * rnd()) * day)
             updated = int(created * rnd())
-            last_contact: datetime | None = None
+            # A first contact due; people with a logged contact get theirs in _contacts.
             next_due: datetime | None = None
-            if adviser_id is not None and rnd() < 0.75:
-                contact_off = min(int(rnd() * 60 * day), created)
-                last_contact = base - td(seconds=contact_off)
-                next_due = base + timedelta(seconds=(14 + 14 * int(rnd() * 3)) * day - contact_off)
-                updated = min(updated, contact_off)
-            elif rnd() < 0.5:
+            if rnd() < 0.5:
                 next_due = base + timedelta(seconds=int((rnd() * 17 - 3) * day))
             review = review_days[int(rnd() * n_review)] if rnd() < 0.8 else None
 
@@ -1223,7 +1225,7 @@ class _Generator:
                     "risk": risks[i],
                     "adviser_id": adviser_id,
                     "briefing_status": briefings[i],
-                    "last_contact_at": last_contact,
+                    "last_contact_at": None,
                     "next_contact_due": next_due,
                     "review_date": review,
                     "created_at": created_at,
@@ -1396,7 +1398,24 @@ class _Generator:
             g: [f"Regraded from G{o} to G{g}." for o in (g - 1, g + 1) if 1 <= o <= 4]
             for g in (1, 2, 3, 4)
         }
-        adviser_ids = [a["id"] for a in advisers]
+        adviser_ids: list[str] = [a["id"] for a in advisers]
+        capacity = [int(a["capacity"]) for a in advisers]
+        held = {a_id: 0 for a_id in adviser_ids}
+        for p in people:
+            if p["adviser_id"]:
+                held[p["adviser_id"]] += 1
+
+        def take_on(start: int) -> str:
+            """The adviser who works an unassigned person's incident becomes their named
+            contact: the one drawn, or the next with room (the caseload stays in capacity)."""
+            k = start
+            for step in range(len(adviser_ids)):
+                k = (start + step) % len(adviser_ids)
+                if held[adviser_ids[k]] < capacity[k]:
+                    break
+            held[adviser_ids[k]] += 1
+            return adviser_ids[k]
+
         event_ids = [e["id"] for e in events]
         new_id, base_ms, base, td = self.new_id, self.base_ms, self.base, timedelta
         officer = self.officer_id
@@ -1428,7 +1447,8 @@ class _Generator:
 
             adviser_id = None
             if status in _WITH_ADVISER and adviser_ids:
-                adviser_id = person["adviser_id"] or adviser_ids[int(rnd() * len(adviser_ids))]
+                adviser_id = person["adviser_id"] or take_on(int(rnd() * len(adviser_ids)))
+                person["adviser_id"] = adviser_id
             crime_ref = ""
             operation = "none"
             if rnd() < 0.3:
@@ -1545,7 +1565,10 @@ class _Generator:
             person = looked_after[int(rnd() * len(looked_after))] if rnd() < 0.9 else None
             if person is None:
                 person = people[int(rnd() * len(people))]
-            off = int(rnd() * 60 * 86400)
+            # Not before the person was on the roster.
+            off = min(
+                int(rnd() * 60 * 86400), int((self.base - person["created_at"]).total_seconds())
+            )
             kind = kinds[i]
             options = CONTACT_SUMMARIES[kind]
             rows.append(
@@ -1560,4 +1583,21 @@ class _Generator:
                     "summary": options[int(rnd() * len(options))],
                 }
             )
+        self._settle_contacts(people, rows)
         return rows
+
+    @staticmethod
+    def _settle_contacts(people: list[Row], contacts: list[Row]) -> None:
+        """What logging these contacts live would leave on each person: the latest as the
+        last contact, the next one due a risk-set interval after it, the row edited then."""
+        latest: dict[str, datetime] = {}
+        for c in contacts:
+            seen = latest.get(c["person_id"])
+            if seen is None or c["at"] > seen:
+                latest[c["person_id"]] = c["at"]
+        for p in people:
+            last = latest.get(p["id"])
+            if last is not None:
+                p["last_contact_at"] = last
+                p["next_contact_due"] = last + CONTACT_INTERVAL[p["risk"]]
+                p["updated_at"] = max(p["updated_at"], last)

@@ -34,6 +34,7 @@ from deskapp.core.clock import utcnow
 from deskapp.core.domain import AuditAction
 from deskapp.core.errors import ValidationError
 from deskapp.core.status import OPEN_STATUSES
+from deskapp.store.advisers import resolve_adviser
 from deskapp.store.desk import Desk
 from deskapp.store.lookup import resolve_id
 from deskapp.store.models import (
@@ -186,10 +187,10 @@ def _check_target(path: Path, *, force: bool) -> Path:
     if not folder.is_dir():
         raise ValidationError(f"The folder {folder} does not exist; nothing was exported.")
     if path.is_dir():
-        raise ValidationError(f"{path} is a folder; give a file name for the export.")
+        raise ValidationError(f"The path {path} is a folder; give a file name for the export.")
     if path.exists() and not force:
         raise ValidationError(
-            f"{path} already exists; choose another name or use --force to replace it."
+            f"The file {path} already exists; choose another name or use --force to replace it."
         )
     return folder
 
@@ -214,12 +215,13 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
             os.link(tmp, path)
         except FileExistsError:
             raise ValidationError(
-                f"{path} already exists; choose another name or use --force to replace it."
+                f"The file {path} already exists; choose another name or use --force to replace it."
             ) from None
         except OSError:  # a file system without hard links
             if path.exists():
                 raise ValidationError(
-                    f"{path} already exists; choose another name or use --force to replace it."
+                    f"The file {path} already exists; choose another name or use --force to "
+                    "replace it."
                 ) from None
             os.replace(tmp, path)
     finally:
@@ -233,7 +235,7 @@ def _adviser_filter(desk: Desk, adviser: str | None) -> str | None:
     if not adviser:
         return None
     with desk.read() as conn:
-        return resolve_id(conn, ADVISER, adviser, label="adviser")
+        return resolve_adviser(conn, adviser)
 
 
 def _roster_query(adviser_id: str | None) -> Select[Any]:

@@ -360,7 +360,7 @@ def check_rejects_path(source: Path, path: Path) -> None:
     if not folder.is_dir():
         raise ValidationError(f"The folder {folder} for the reject file does not exist.")
     if path.is_dir():
-        raise ValidationError(f"{path} is a folder; give a file name for the reject file.")
+        raise ValidationError(f"The path {path} is a folder; give a file name for the reject file.")
     if path.resolve() == source.resolve():
         raise ValidationError("The reject file cannot be the file being imported.")
 

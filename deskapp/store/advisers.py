@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from deskapp.core import validation as v
-from deskapp.core.errors import ValidationError
+from deskapp.core.errors import NotFound, ValidationError
+from deskapp.core.ids import short_ids
 from deskapp.core.masking import mask_row
 from deskapp.core.status import OPEN_STATUSES
 from deskapp.store.desk import Desk
@@ -24,7 +26,7 @@ def clean_adviser(fields: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in fields.items():
         if key not in EDITABLE:
-            raise ValidationError(f"'{key}' is not a field of an adviser.")
+            raise ValidationError(f"An adviser has no field '{key}'.")
         if key == "name":
             out[key] = v.clean_text(value, field="name", required=True, max_len=200)
         elif key == "email":
@@ -33,7 +35,7 @@ def clean_adviser(fields: dict[str, Any]) -> dict[str, Any]:
             out[key] = v.phone(value)
         elif key == "capacity":
             if int(value) < 0:
-                raise ValidationError("capacity cannot be negative.")
+                raise ValidationError("The capacity cannot be negative.")
             out[key] = int(value)
         elif key == "active":
             out[key] = bool(value)
@@ -45,7 +47,7 @@ def clean_adviser(fields: dict[str, Any]) -> dict[str, Any]:
 def add_adviser(desk: Desk, **fields: Any) -> str:
     values = clean_adviser(fields)
     if not values.get("name"):
-        raise ValidationError("name is required.")
+        raise ValidationError("The name is required.")
     with desk.write() as tx:
         return tx.insert("adviser", values)
 
@@ -53,7 +55,7 @@ def add_adviser(desk: Desk, **fields: Any) -> str:
 def update_adviser(desk: Desk, ident: str, **fields: Any) -> dict[str, tuple[Any, Any]]:
     values = clean_adviser(fields)
     with desk.write() as tx:
-        row_id = resolve_id(tx.conn, ADVISER, ident, label="adviser")
+        row_id = resolve_adviser(tx.conn, ident)
         return tx.update("adviser", row_id, values)
 
 
@@ -91,3 +93,66 @@ def list_advisers(
     with desk.read() as conn:
         rows = [dict(r) for r in conn.execute(query).mappings()]
     return rows if reveal else [mask_row(r, SENSITIVE_FIELDS["adviser"]) for r in rows]
+
+
+# -- naming an adviser ------------------------------------------------------------------
+#: How many candidates an error lists before "and N more".
+SHOWN_CANDIDATES = 10
+
+
+def _folded(text: str) -> str:
+    """Case and accents ignored: "sean" finds "Seán"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def adviser_labels(conn: Connection) -> dict[str, str]:
+    """Every adviser's id -> "Name (short id)", the short id unique among advisers."""
+    rows = conn.execute(select(ADVISER.c.id, ADVISER.c.name)).all()
+    short = short_ids(str(r.id) for r in rows)
+    return {str(r.id): f"{r.name} ({short[str(r.id)]})" for r in rows}
+
+
+def _listed(labels: list[str]) -> str:
+    shown = ", ".join(labels[:SHOWN_CANDIDATES])
+    more = len(labels) - SHOWN_CANDIDATES
+    return shown + (f" and {more} more (`deskapp advisers list`)" if more > 0 else "")
+
+
+def resolve_adviser(conn: Connection, text: str) -> str:
+    """The one adviser ``text`` names: an id or unique id prefix, else a name — whole,
+    its start ("Kiran") or the start of one of its words ("Bevan"). None or several:
+    an error listing the candidates by name and short id (never anyone else's data)."""
+    try:
+        return resolve_id(conn, ADVISER, text, label="adviser")
+    except NotFound:
+        pass
+    wanted = _folded(" ".join(text.split()))
+    rows = conn.execute(
+        select(ADVISER.c.id, ADVISER.c.name)
+        .where(ADVISER.c.deleted.is_(False), ADVISER.c.active.is_(True))
+        .order_by(ADVISER.c.name, ADVISER.c.id)
+    ).all()
+    names = [(str(r.id), _folded(str(r.name))) for r in rows]
+    for matches in (
+        [i for i, name in names if name == wanted],
+        [i for i, name in names if name.startswith(wanted)],
+        [i for i, name in names if any(w.startswith(wanted) for w in name.split())],
+    ):
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            labels = adviser_labels(conn)
+            raise ValidationError(
+                f"More than one adviser matches {text!r}: {_listed([labels[i] for i in matches])}. "
+                "Give more of the name, or the id."
+            )
+    labels = adviser_labels(conn)
+    raise NotFound(
+        f"No adviser matches {text!r}. "
+        + (
+            f"Advisers: {_listed([labels[i] for i, _ in names])}."
+            if names
+            else "There are none yet."
+        )
+    )

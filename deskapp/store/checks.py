@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from deskapp.core.wording import count
 from deskapp.store import audit, migrate
 from deskapp.store.desk import Desk
 
@@ -33,14 +34,18 @@ def run_checks(desk: Desk) -> dict[str, Any]:
         problems = [r[0] for r in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
         checks["cipher"] = (
             not problems,
-            "every page authenticates" if not problems else f"{len(problems)} pages fail HMAC",
+            "every page authenticates"
+            if not problems
+            else f"HMAC fails on {count(len(problems), 'page')}",
         )
         result = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
         checks["sqlite"] = (result == ["ok"], "ok" if result == ["ok"] else "; ".join(result[:5]))
         verification = audit.verify(conn)
         checks["audit"] = (
             verification.ok,
-            f"{verification.events} events chained" if verification.ok else verification.problem,
+            f"{count(verification.events, 'event')} chained"
+            if verification.ok
+            else verification.problem,
         )
         current = migrate.current_revision(conn)
         head = migrate.head_revision()
@@ -52,7 +57,7 @@ def run_checks(desk: Desk) -> dict[str, Any]:
         not twins,
         "no Democracy Club id is held twice"
         if not twins
-        else f"{len(twins)} Democracy Club ids are each held by more than one record "
+        else f"{count(len(twins), 'Democracy Club id')} held by more than one record each "
         "(imported on two desks before a sync): "
         + "; ".join(f"{dc}: {', '.join(ids)}" for dc, ids in list(twins.items())[:5])
         + (" …" if len(twins) > 5 else ""),

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from deskapp.core import validation as v
 from deskapp.core.domain import ContactChannel, ContactKind
 from deskapp.core.ids import uuid7
+from deskapp.store.advisers import resolve_adviser
 from deskapp.store.desk import Desk
 from deskapp.store.lookup import resolve_id
 from deskapp.store.models import Adviser, Person
@@ -31,7 +32,7 @@ def log_contact(
     with desk.write() as tx:
         pid = resolve_id(tx.conn, PERSON, person_id, label="person")
         if adviser_id:
-            adviser_id = resolve_id(tx.conn, ADVISER, adviser_id, label="adviser")
+            adviser_id = resolve_adviser(tx.conn, adviser_id)
         else:
             adviser_id = tx.conn.execute(
                 select(PERSON.c.adviser_id).where(PERSON.c.id == pid)

@@ -22,6 +22,7 @@ from deskapp.core.grading import check_grade
 from deskapp.core.ids import uuid7
 from deskapp.core.retention import incident_review_date
 from deskapp.core.status import OPEN_STATUSES, check_transition, parse_status
+from deskapp.store.advisers import resolve_adviser
 from deskapp.store.desk import Desk
 from deskapp.store.lookup import resolve_id
 from deskapp.store.models import Adviser, Incident, IncidentPerson, Person, TimelineEntry
@@ -92,7 +93,7 @@ def add_incident(
     incident_id = uuid7()
     with desk.write() as tx:
         person_id = resolve_id(tx.conn, PERSON, person, label="person")
-        adviser_id = resolve_id(tx.conn, ADVISER, adviser, label="adviser") if adviser else None
+        adviser_id = resolve_adviser(tx.conn, adviser) if adviser else None
         if adviser_id is None and persons_adviser:
             adviser_id = tx.conn.execute(
                 select(PERSON.c.adviser_id).where(PERSON.c.id == person_id)
@@ -207,7 +208,7 @@ def apply_changes(
     new_status = parse_status(status) if status is not None else None
     from_status = Status(current["status"])
     if adviser is not None:
-        adviser_id = resolve_id(tx.conn, ADVISER, adviser, label="adviser") if adviser else None
+        adviser_id = resolve_adviser(tx.conn, adviser) if adviser else None
         if adviser_id != current["adviser_id"]:
             changes["adviser_id"] = adviser_id
             name = (

@@ -33,7 +33,7 @@ def clean_organisation(fields: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in fields.items():
         if key not in EDITABLE:
-            raise ValidationError(f"'{key}' is not a field of an organisation.")
+            raise ValidationError(f"An organisation has no field '{key}'.")
         text = "" if value is None else str(value)
         if key == "name":
             out[key] = v.clean_text(text, field="name", required=True, max_len=200)

@@ -14,6 +14,7 @@ from deskapp.core.domain import AuditAction, BriefingStatus, PersonRole, Risk
 from deskapp.core.errors import ValidationError
 from deskapp.core.masking import mask_row
 from deskapp.core.retention import person_review_date
+from deskapp.store.advisers import resolve_adviser
 from deskapp.store.desk import Desk
 from deskapp.store.lookup import resolve_id
 from deskapp.store.models import SENSITIVE_FIELDS, Adviser, Candidacy, Contact, Incident, Person
@@ -37,7 +38,7 @@ def clean_person(fields: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in fields.items():
         if key not in EDITABLE:
-            raise ValidationError(f"'{key}' is not a field of a person.")
+            raise ValidationError(f"A person has no field '{key}'.")
         if value is None:
             out[key] = None
         elif key == "name":
@@ -64,13 +65,11 @@ def clean_person(fields: dict[str, Any]) -> dict[str, Any]:
 def add_person(desk: Desk, **fields: Any) -> str:
     values = clean_person(fields)
     if not values.get("name"):
-        raise ValidationError("name is required.")
+        raise ValidationError("The name is required.")
     values.setdefault("review_date", person_review_date(utcnow().date()))
     with desk.write() as tx:
         if values.get("adviser_id"):
-            values["adviser_id"] = resolve_id(
-                tx.conn, ADVISER, values["adviser_id"], label="adviser"
-            )
+            values["adviser_id"] = resolve_adviser(tx.conn, values["adviser_id"])
         return tx.insert("person", values)
 
 
@@ -91,9 +90,7 @@ def update_person(desk: Desk, ident: str, **fields: Any) -> dict[str, tuple[Any,
     with desk.write() as tx:
         row_id = resolve_id(tx.conn, PERSON, ident, label="person")
         if values.get("adviser_id"):
-            values["adviser_id"] = resolve_id(
-                tx.conn, ADVISER, values["adviser_id"], label="adviser"
-            )
+            values["adviser_id"] = resolve_adviser(tx.conn, values["adviser_id"])
         return tx.update("person", row_id, values)
 
 
@@ -185,7 +182,7 @@ def get_person(desk: Desk, ident: str, *, reveal: bool = False, reason: str = ""
 def reveal_field(desk: Desk, person_id: str, field: str, reason: str = "") -> Any:
     """Show one masked field of one person: a logged consultation."""
     if field not in SENSITIVE:
-        raise ValidationError(f"'{field}' is not a masked field.")
+        raise ValidationError(f"The field '{field}' is not a masked one.")
     with desk.read() as conn:
         value = conn.execute(select(PERSON.c[field]).where(PERSON.c.id == person_id)).scalar_one()
     with desk.write() as tx:

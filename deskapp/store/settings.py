@@ -51,33 +51,35 @@ def parse_settings(raw: dict[str, Any], where: str = "settings") -> Settings:
     for key in raw:
         if key not in known:
             raise ConfigError(
-                f"{where}: unknown setting '{key}'. Known: {', '.join(sorted(known))}."
+                f"Unknown setting '{key}' in {where}. Known: {', '.join(sorted(known))}."
             )
     lock = raw.get("auto_lock_minutes", 5)
     if isinstance(lock, bool) or not isinstance(lock, int | float) or not 0 < lock <= 24 * 60:
         raise ConfigError(
-            f"{where}: 'auto_lock_minutes' must be a number of minutes from 1 to 1440."
+            f"In {where}, 'auto_lock_minutes' must be a number of minutes from 1 to 1440."
         )
     theme = raw.get("theme", "textual-dark")
     if theme not in THEMES:
-        raise ConfigError(f"{where}: 'theme' must be one of {', '.join(THEMES)}.")
+        raise ConfigError(f"In {where}, 'theme' must be one of {', '.join(THEMES)}.")
     hub = raw.get("hub_url")
     if hub is not None and not isinstance(hub, str):
-        raise ConfigError(f"{where}: 'hub_url' must be a string.")
+        raise ConfigError(f"In {where}, 'hub_url' must be a string.")
     if isinstance(hub, str) and _has_password(hub):
         raise ConfigError(
-            f"{where}: 'hub_url' must not contain a password; use PGPASSWORD, .pgpass "
+            f"In {where}, 'hub_url' must not contain a password; use PGPASSWORD, .pgpass "
             "or the keyring."
         )
     targets = dict(DEFAULT_TARGET_MINUTES)
     table = raw.get("grade_targets", {})
     if not isinstance(table, dict):
-        raise ConfigError(f"{where}: 'grade_targets' must be a table.")
+        raise ConfigError(f"In {where}, 'grade_targets' must be a table.")
     for key, value in table.items():
         if key not in ("g1", "g2", "g3", "g4"):
-            raise ConfigError(f"{where}: unknown grade target 'grade_targets.{key}' (use g1..g4).")
+            raise ConfigError(
+                f"Unknown grade target 'grade_targets.{key}' in {where} (use g1..g4)."
+            )
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise ConfigError(f"{where}: 'grade_targets.{key}' must be a positive whole number.")
+            raise ConfigError(f"In {where}, 'grade_targets.{key}' must be a positive whole number.")
         targets[int(key[1])] = value
     return Settings(
         auto_lock_minutes=float(lock),

@@ -52,7 +52,7 @@ from sqlalchemy.pool import QueuePool
 
 from deskapp.core import jsontext
 from deskapp.core.clock import utcnow
-from deskapp.core.errors import ConfigError, DeskError
+from deskapp.core.errors import AuthError, ConfigError, DeskError
 from deskapp.core.ids import uuid7
 from deskapp.core.passphrase import check_strength
 from deskapp.store.engine import is_retired, retire
@@ -74,6 +74,19 @@ class HubError(DeskError):
 
 class HubSchemaError(HubError):
     exit_code = 13
+
+
+class HubPassphraseError(HubError, AuthError):
+    """The passphrase (or password) given for the hub does not open it."""
+
+    exit_code = AuthError.exit_code
+
+
+def no_hub_error(display: str) -> HubError:
+    return HubError(
+        f"There is no deskapp hub at {display}, so it could not be reached. "
+        "Set one up with `deskapp hub init URL`, or check the path."
+    )
 
 
 metadata = MetaData()
@@ -181,6 +194,12 @@ def parse_hub_url(raw: str) -> HubTarget:
         path = Path(raw)
     path = path.expanduser().resolve()
     return HubTarget("file", f"sqlite:///{path}", path=path)
+
+
+def require_hub_file(target: HubTarget) -> None:
+    """A file hub that does not exist is reported before its passphrase is asked for."""
+    if target.path is not None and not target.path.exists():
+        raise no_hub_error(target.display)
 
 
 _session_secrets: dict[str, str] = {}
@@ -314,8 +333,13 @@ class Hub:
             orig = getattr(exc, "orig", exc)
             text_ = str(orig).lower()
             if "not a database" in text_ or "file is encrypted" in text_:
-                raise HubError(
-                    f"The passphrase does not open the hub {self.display} (or it is not a hub)."
+                raise HubPassphraseError(
+                    f"Wrong passphrase for the hub {self.display}: the passphrase does not open "
+                    "it (or the file there is not a deskapp hub)."
+                ) from exc
+            if "password authentication failed" in text_:
+                raise HubPassphraseError(
+                    f"Wrong password for the hub {self.display}: PostgreSQL refused it."
                 ) from exc
             if "locked" in text_ or "busy" in text_:
                 raise HubError(
@@ -383,17 +407,10 @@ class Hub:
 
     def check(self) -> str:
         """The hub's id, after checking it is a deskapp hub of our schema version."""
-        if self.target.path is not None and not self.target.path.exists():
-            raise HubSchemaError(
-                f"There is no deskapp hub at {self.display}. "
-                "Set one up with `deskapp hub init URL`."
-            )
+        require_hub_file(self.target)
         with self.read() as conn:
             if not conn.dialect.has_table(conn, "hub_meta"):
-                raise HubSchemaError(
-                    f"There is no deskapp hub at {self.display}. "
-                    "Set one up with `deskapp hub init URL`."
-                )
+                raise no_hub_error(self.display)
             return self._check_version(conn)
 
     def describe(self) -> dict[str, Any]:

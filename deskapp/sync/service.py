@@ -29,6 +29,7 @@ from sqlalchemy import Connection, select, text
 from deskapp.core import collector, jsontext
 from deskapp.core.clock import utcnow
 from deskapp.core.errors import ConfigError
+from deskapp.core.wording import count
 from deskapp.store import audit, merge, search_index
 from deskapp.store.desk import Desk
 from deskapp.store.models import Conflict
@@ -483,7 +484,8 @@ class _Run:
         for site, skew in outcome.skews:
             minutes = skew.ahead_ms / 60000
             self.result.skew.append(
-                f"A change from desk {site} was stamped {minutes:.0f} minutes ahead of this "
+                f"A change from desk {site} was stamped {count(round(minutes), 'minute')} "
+                "ahead of this "
                 "desk's clock; this desk's clock was only moved forward by the allowed "
                 "maximum. Check the clocks of both machines."
             )

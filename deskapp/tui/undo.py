@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from textual.timer import Timer
 
+from deskapp.core import wording
+
 if TYPE_CHECKING:
     from deskapp.store.incidents import Applied
     from deskapp.tui.screens.base import DeskScreen
@@ -75,7 +77,7 @@ class UndoOffer:
             if undone.count == 1 and not skipped:
                 text = "Undone: " + "; ".join(undone.lines)
             else:
-                text = f"Undone: {undone.count} incident{'s' if undone.count != 1 else ''}"
+                text = f"Undone: {wording.count(undone.count, 'incident')}"
                 if skipped:
                     text += f" ({skipped} changed again since, left as they are)"
             self.screen.notify(text)

@@ -49,7 +49,7 @@ def test_no_keyring_backend_falls_back_to_passphrase(
     desk_env: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     keyring.set_keyring(fail.Keyring())
-    assert main(["officer", "remember"]) == 1
+    assert main(["officer", "remember"]) == 15
     assert "No OS keyring" in capsys.readouterr().err
 
 

@@ -416,3 +416,59 @@ def test_larger_run_scales_and_stays_consistent() -> None:
             loads[p["adviser_id"]] = loads.get(p["adviser_id"], 0) + 1
     assert max(loads.values()) <= 150
     assert min(loads.values()) >= 50
+
+
+def test_last_contact_is_the_latest_logged_contact(data: DemoData) -> None:
+    """A person with a logged contact never shows "Last contact never" (issue #15, 17)."""
+    latest: dict[str, datetime] = {}
+    for c in data.contacts:
+        latest[c["person_id"]] = max(c["at"], latest.get(c["person_id"], c["at"]))
+    people = {p["id"]: p for p in data.people}
+    for p in data.people:
+        assert p["last_contact_at"] == latest.get(p["id"]), p["id"]
+        if p["last_contact_at"] is not None:
+            assert p["next_contact_due"] is not None
+            assert p["next_contact_due"] > p["last_contact_at"]
+            assert p["updated_at"] >= p["last_contact_at"]  # logging a contact edits the row
+    for c in data.contacts:
+        person = people[c["person_id"]]
+        assert person["created_at"] <= c["at"] <= NOW
+        assert c["adviser_id"] == person["adviser_id"]
+    assert any(p["last_contact_at"] for p in data.people)
+    assert any(p["last_contact_at"] is None for p in data.people)
+
+
+def test_an_incident_adviser_holds_the_person(data: DemoData) -> None:
+    """The adviser working an incident is the person's named contact, so the caseload
+    that counts the person is the one that counts the incident."""
+    people = {p["id"]: p for p in data.people}
+    assigned = [i for i in data.incidents if i["adviser_id"]]
+    assert assigned
+    for i in assigned:
+        assert people[i["person_id"]]["adviser_id"] == i["adviser_id"], i["ref"]
+    loads: dict[str, int] = {}
+    for p in data.people:
+        if p["adviser_id"]:
+            loads[p["adviser_id"]] = loads.get(p["adviser_id"], 0) + 1
+    capacity = {a["id"]: a["capacity"] for a in data.advisers}
+    assert all(loads[a] <= capacity[a] for a in loads)
+
+
+def test_built_demo_desk_keeps_last_contact_with_its_log(tmp_path: Any) -> None:
+    """The same invariants read back from a real demo desk through SQL."""
+    from deskapp.io.demo import DEMO_OFFICER, DEMO_PASSPHRASE, build_demo
+    from deskapp.store.desk import Desk
+
+    path = tmp_path / "demo.db"
+    build_demo(path, people=200, incidents=60)
+    with Desk.open(path, DEMO_OFFICER, DEMO_PASSPHRASE) as desk, desk.read() as conn:
+        wrong = conn.exec_driver_sql(
+            "SELECT count(*) FROM person p WHERE p.deleted = 0 AND "
+            "p.last_contact_at IS NOT (SELECT max(c.at) FROM contact c WHERE c.person_id = p.id)"
+        ).scalar()
+        held_elsewhere = conn.exec_driver_sql(
+            "SELECT count(*) FROM incident i JOIN person p ON p.id = i.person_id "
+            "WHERE i.adviser_id IS NOT NULL AND p.adviser_id IS NOT i.adviser_id"
+        ).scalar()
+    assert wrong == 0
+    assert held_elsewhere == 0

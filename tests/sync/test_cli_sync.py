@@ -88,11 +88,11 @@ def test_sync_errors_are_one_line(
     da = str(tmp_path / "a.db")
     assert main(["sync", "--db", da]) == 10  # no hub set yet
     assert "No hub is set" in capsys.readouterr().err
-    assert main(["sync", "--db", da, "--hub", str(tmp_path / "nohub.db")]) == 13
+    assert main(["sync", "--db", da, "--hub", str(tmp_path / "nohub.db")]) == 12  # not reached
     assert "hub init" in capsys.readouterr().err
     run_json(capsys, "hub", "init", str(tmp_path / "hub.db"))
     monkeypatch.setenv("DESKAPP_HUB_PASSPHRASE", "the wrong one")
-    assert main(["sync", "--db", da, "--hub", str(tmp_path / "hub.db")]) == 12
-    assert "passphrase does not open" in capsys.readouterr().err
+    assert main(["sync", "--db", da, "--hub", str(tmp_path / "hub.db")]) == 3
+    assert "Wrong passphrase for the hub" in capsys.readouterr().err
     monkeypatch.delenv("DESKAPP_HUB_PASSPHRASE")
     assert main(["hub", "status", str(tmp_path / "hub.db")]) != 0  # no terminal to ask on

@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, Input, Static
 
+from deskapp.core import wording
 from deskapp.tui import sources
 from deskapp.tui.screens.base import DeskScreen
 from deskapp.tui.undo import UndoOffer
@@ -313,16 +314,14 @@ class MainScreen(DeskScreen):
                 queue.clear_marks()
                 self._reload_after_change()
                 count = applied.count
-                self.undo.offer(
-                    applied, f"{what}: {count} incident{'s' if count != 1 else ''} changed"
-                )
+                self.undo.offer(applied, f"{what}: {wording.count(count, 'incident')} changed")
 
             self.background(work, done, wrote=True)
 
         if marked or len(ids) > 1 or changes.get("status") == "closed":
             from deskapp.tui.screens.modals import ConfirmScreen
 
-            noun = f"{len(ids)} marked incident{'s' if len(ids) != 1 else ''}"
+            noun = wording.count(len(ids), "marked incident")
             if not marked:
                 noun = "this incident"
             self.app.push_screen(

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Static
 
+from deskapp.core import wording
 from deskapp.tui import heap
 from deskapp.tui.screens.base import DeskScreen
 from deskapp.tui.widgets.status_line import StatusLine
@@ -368,8 +369,8 @@ def _display(url: str) -> str:
 
 def sync_summary(r: SyncResult, waiting: int) -> Text:
     text = Text()
-    text.append(f"Pushed    {r.pushed} change{'s' if r.pushed != 1 else ''}")
-    text.append(f"\nPulled    {r.pulled} change{'s' if r.pulled != 1 else ''}")
+    text.append(f"Pushed    {wording.count(r.pushed, 'change')}")
+    text.append(f"\nPulled    {wording.count(r.pulled, 'change')}")
     text.append(f"\nConflicts {r.conflicts} new")
     if waiting:
         text.append(" · ")
