@@ -17,13 +17,20 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 
 
+def _subject(field: str) -> str:
+    """A field's name at the start of a message, which is a sentence: 'crime reference'
+    gives 'Crime reference', 'review_date' gives 'Review date'."""
+    label = field.replace("_", " ")
+    return label[:1].upper() + label[1:]
+
+
 def clean_text(value: str, *, field: str, required: bool = False, max_len: int = 2000) -> str:
     """Trim, collapse runs of whitespace, NFC-normalise; accents survive exactly."""
     text = unicodedata.normalize("NFC", " ".join(value.split()))
     if required and not text:
-        raise ValidationError(f"The {field} is required.")
+        raise ValidationError(f"{_subject(field)} is required.")
     if len(text) > max_len:
-        raise ValidationError(f"The {field} is longer than {max_len} characters.")
+        raise ValidationError(f"{_subject(field)} is longer than {max_len} characters.")
     return text
 
 
@@ -33,20 +40,20 @@ def choice(enum: type[E], value: str, *, field: str) -> E:
         if key in (member.value, member.name.lower().replace("_", "-")):
             return member
     options = ", ".join(m.value for m in enum)
-    raise ValidationError(f"The {field} must be one of: {options} (got {value!r}).")
+    raise ValidationError(f"{_subject(field)} must be one of: {options} (got {value!r}).")
 
 
 def email(value: str) -> str:
     value = value.strip()
     if value and not _EMAIL.match(value):
-        raise ValidationError("The email does not look like an email address.")
+        raise ValidationError("Email does not look like an email address.")
     return value
 
 
 def phone(value: str) -> str:
     value = value.strip()
     if value and not _PHONE.match(value):
-        raise ValidationError("The phone number may hold only digits, spaces, +, ( ) and -.")
+        raise ValidationError("Phone may hold only digits, spaces, +, ( ) and -.")
     return value
 
 
@@ -57,7 +64,7 @@ def iso_date(value: str, *, field: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ValidationError(f"The {field} must be a date like 2026-05-07.") from None
+        raise ValidationError(f"{_subject(field)} must be a date like 2026-05-07.") from None
 
 
 # C0 and C1 controls and DEL, but not tab or line feed: what text of several lines may
@@ -71,11 +78,11 @@ def clean_note(value: str, *, field: str, required: bool = False, max_len: int =
     control character is refused (it could drive the terminal that shows the note)."""
     text = value.replace("\r\n", "\n").replace("\r", "\n")
     if _NOTE_CONTROLS.search(text):
-        raise ValidationError(f"The {field} may not contain control characters.")
+        raise ValidationError(f"{_subject(field)} may not contain control characters.")
     text = "\n".join(line.rstrip() for line in text.split("\n")).strip()
     text = unicodedata.normalize("NFC", text)
     if required and not text:
-        raise ValidationError(f"The {field} is required.")
+        raise ValidationError(f"{_subject(field)} is required.")
     if len(text) > max_len:
-        raise ValidationError(f"The {field} is longer than {max_len} characters.")
+        raise ValidationError(f"{_subject(field)} is longer than {max_len} characters.")
     return text

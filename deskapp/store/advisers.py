@@ -35,7 +35,7 @@ def clean_adviser(fields: dict[str, Any]) -> dict[str, Any]:
             out[key] = v.phone(value)
         elif key == "capacity":
             if int(value) < 0:
-                raise ValidationError("The capacity cannot be negative.")
+                raise ValidationError("Capacity cannot be negative.")
             out[key] = int(value)
         elif key == "active":
             out[key] = bool(value)
@@ -47,7 +47,7 @@ def clean_adviser(fields: dict[str, Any]) -> dict[str, Any]:
 def add_adviser(desk: Desk, **fields: Any) -> str:
     values = clean_adviser(fields)
     if not values.get("name"):
-        raise ValidationError("The name is required.")
+        raise ValidationError("Name is required.")
     with desk.write() as tx:
         return tx.insert("adviser", values)
 

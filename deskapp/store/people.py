@@ -65,7 +65,7 @@ def clean_person(fields: dict[str, Any]) -> dict[str, Any]:
 def add_person(desk: Desk, **fields: Any) -> str:
     values = clean_person(fields)
     if not values.get("name"):
-        raise ValidationError("The name is required.")
+        raise ValidationError("Name is required.")
     values.setdefault("review_date", person_review_date(utcnow().date()))
     with desk.write() as tx:
         if values.get("adviser_id"):

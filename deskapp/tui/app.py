@@ -10,12 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 
 from deskapp.tui import heap
 from deskapp.tui.commands import DeskCommands
@@ -24,8 +23,6 @@ from deskapp.tui.theme import THEMES
 from deskapp.tui.widgets.status_line import LOCK_WARNING_SECONDS, StatusLine
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from deskapp.store.desk import Desk
     from deskapp.store.settings import Settings
     from deskapp.sync import SyncStatus
@@ -63,13 +60,15 @@ class DeskApp(App[int]):
 
     CSS_PATH = Path(__file__).with_name("deskapp.tcss")
     TITLE = "deskapp"
-    COMMANDS = App.COMMANDS | {DeskCommands}
+    COMMANDS = {DeskCommands}  # the only provider: see tui.commands
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         Binding("ctrl+l", "lock", "Lock", priority=True, id="app.lock"),
         Binding("question_mark", "help", "Keys", id="app.help"),
+        # Ours, not Textual's default (which has no id): so keymap.toml can remap it too.
+        Binding("ctrl+p", "command_palette", "Palette", priority=True, id="app.palette"),
         Binding("f2", "toggle_contrast", "High contrast", show=False, id="app.contrast"),
     ]
 
@@ -92,6 +91,8 @@ class DeskApp(App[int]):
         self._idle_override = idle_seconds
         self.idle_seconds = idle_seconds if idle_seconds is not None else DEFAULT_IDLE_MINUTES * 60
         self._keymap_file = keymap_file
+        #: binding id -> key(s) from keymap.toml, as applied (see ``keymap.key_for``)
+        self.keymap: dict[str, str] = {}
         self.desk: Desk | None = None
         self.settings: Settings | None = None
         self._last_input = self._monotonic()
@@ -160,20 +161,23 @@ class DeskApp(App[int]):
         try:
             keymap = load_keymap(path)
         except KeymapError as exc:
-            self.notify(str(exc), title="Keymap", severity="error", timeout=10)
+            self.notify(str(exc), title="Keymap", severity="error", timeout=10, markup=False)
             return
         if keymap:
             from deskapp.tui.bindings import all_binding_ids
 
             bad = unknown_ids(keymap, all_binding_ids())
             if bad:
+                # The title says "Keymap"; repr() shows an id's control characters escaped.
                 self.notify(
-                    f"Keymap {path}: unknown binding ids: {', '.join(bad)}",
+                    f"Unknown binding ids in {path}: {', '.join(map(repr, bad))}",
                     title="Keymap",
                     severity="warning",
                     timeout=10,
+                    markup=False,
                 )
-            self.set_keymap({k: v for k, v in keymap.items() if k not in bad})
+            self.keymap = {k: v for k, v in keymap.items() if k not in bad}
+            self.set_keymap(self.keymap)
 
     # -- the desk ------------------------------------------------------------------------
     def require_desk(self) -> Desk:
@@ -370,15 +374,3 @@ class DeskApp(App[int]):
 
     def action_toggle_contrast(self) -> None:
         self.theme = "textual-dark" if self.theme == "high-contrast" else "high-contrast"
-
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand(
-            "High contrast", "Toggle the high-contrast theme", self.action_toggle_contrast
-        )
-        if self.desk is not None:
-            yield SystemCommand(
-                "Lock the desk",
-                "Close the database and drop the key (ctrl+l)",
-                lambda: self.run_worker(self.action_lock()),
-            )

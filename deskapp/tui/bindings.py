@@ -1,11 +1,15 @@
-"""Every binding id in the app, so a keymap can be checked against them."""
+"""Every binding in the app by its id, so a keymap can be checked and keys shown as mapped."""
 
 from __future__ import annotations
+
+from functools import cache
 
 from textual.binding import Binding
 
 
-def all_binding_ids() -> set[str]:
+@cache
+def bindings_by_id() -> dict[str, list[Binding]]:
+    """Each binding id with its default bindings, one per key (``j,down`` gives two)."""
     from deskapp.tui.app import DeskApp
     from deskapp.tui.screens import (
         assign,
@@ -42,9 +46,15 @@ def all_binding_ids() -> set[str]:
         window_list,
     ):
         classes.extend(v for v in vars(module).values() if isinstance(v, type))
-    ids: set[str] = set()
+    out: dict[str, list[Binding]] = {}
     for cls in classes:
-        for binding in getattr(cls, "BINDINGS", []):
-            if isinstance(binding, Binding) and binding.id:
-                ids.add(binding.id)
-    return ids
+        for binding in Binding.make_bindings(getattr(cls, "BINDINGS", [])):
+            if binding.id and binding.id not in out:
+                out[binding.id] = []
+            if binding.id and binding not in out[binding.id]:
+                out[binding.id].append(binding)
+    return out
+
+
+def all_binding_ids() -> set[str]:
+    return set(bindings_by_id())

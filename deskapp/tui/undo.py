@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from textual.timer import Timer
 
 from deskapp.core import wording
+from deskapp.tui.keymap import key_for
 
 if TYPE_CHECKING:
     from deskapp.store.incidents import Applied
@@ -21,21 +22,12 @@ if TYPE_CHECKING:
 UNDO_SECONDS = 30.0
 
 
-def key_for(screen: DeskScreen, binding_id: str, default: str) -> str:
-    """The key bound to ``binding_id`` as the officer's keymap has it."""
-    for active in screen.active_bindings.values():
-        if active.binding.id == binding_id:
-            return screen.app.get_key_display(active.binding)
-    return default
-
-
 class UndoOffer:
     """The last triage action a screen took, held for ``UNDO_SECONDS``."""
 
-    def __init__(self, screen: DeskScreen, binding_id: str, default_key: str = "u") -> None:
+    def __init__(self, screen: DeskScreen, binding_id: str) -> None:
         self.screen = screen
         self.binding_id = binding_id
-        self.default_key = default_key
         self.pending: Applied | None = None
         self._timer: Timer | None = None
 
@@ -47,7 +39,7 @@ class UndoOffer:
         self._stop()
         self.pending = applied
         self._timer = self.screen.set_timer(UNDO_SECONDS, self.lapse)
-        key = key_for(self.screen, self.binding_id, self.default_key)
+        key = key_for(self.screen.app, self.binding_id)
         self.screen.notify(f"{told} — {key} to undo", timeout=UNDO_SECONDS)
 
     def lapse(self) -> None:

@@ -170,7 +170,7 @@ def test_officer_lifecycle(
 
 def test_validation_errors_exit_8(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["people", "add", "--name", "X", "--role", "emperor"]) == 8
-    assert "role must be one of" in capsys.readouterr().err
+    assert "Role must be one of" in capsys.readouterr().err
     assert main(["incidents", "show", "nope"]) == 9
 
 

@@ -311,6 +311,8 @@ def _opening(node: ast.expr) -> str | None:
         return str(first.value).removeprefix("deskapp: ")
     if isinstance(first, ast.FormattedValue) and ast.unparse(first.value) == "exc":
         return None
+    if isinstance(first, ast.FormattedValue) and ast.unparse(first.value).startswith("_subject("):
+        return "Subject"  # core.validation._subject makes a field's name a sentence's start
     return "{…}"
 
 

@@ -62,11 +62,11 @@ def test_unchanged_update_writes_nothing(desk: Desk) -> None:
 
 
 def test_validation(desk: Desk) -> None:
-    with pytest.raises(ValidationError, match="role"):
+    with pytest.raises(ValidationError, match="Role"):
         people.add_person(desk, name="X", role="emperor")
     with pytest.raises(ValidationError, match="email"):
         people.add_person(desk, name="X", email="not-an-email")
-    with pytest.raises(ValidationError, match="name"):
+    with pytest.raises(ValidationError, match="Name"):
         people.add_person(desk, name="   ")
     with pytest.raises(NotFound):
         people.update_person(desk, "no-such-person", risk="high")

@@ -254,7 +254,7 @@ async def test_adding_a_person_checks_the_name(desk_path: Path) -> None:
         adding = app.screen
         await pilot.press("space", "enter", "1", "ctrl+s")  # a blank name
         message = adding.query_one("#person-message", Static)
-        await until(pilot, lambda: "name is required" in str(message.render()))
+        await until(pilot, lambda: "Name is required" in str(message.render()))
         assert app.screen is adding
 
 

@@ -15,6 +15,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.base import WorkDone
 
 if TYPE_CHECKING:
@@ -79,7 +80,9 @@ class AutoAssignScreen(ModalScreen[int | None]):
             yield Static("[b]Auto-assign named contacts[/b]", classes="dialog-title")
             with VerticalScroll(id="assign-scroll"):
                 yield Static("Making a plan (nothing is changed yet)…", id="assign-plan")
-            yield Static("[b]esc[/b] close", classes="dialog-keys", id="assign-keys")
+            yield Static(
+                key_hint(self.app, "assign.close", "close"), classes="dialog-keys", id="assign-keys"
+            )
 
     def on_mount(self) -> None:
         self._run(_plan, self._planned)
@@ -110,16 +113,21 @@ class AutoAssignScreen(ModalScreen[int | None]):
         self.busy = False
         if message.error:
             self.query_one("#assign-plan", Static).update(Text(message.error, "bold"))
-            self.query_one("#assign-keys", Static).update("[b]esc[/b] close")
+            self.query_one("#assign-keys", Static).update(
+                key_hint(self.app, "assign.close", "close")
+            )
         elif message.then is not None:
             message.then(message.value)
 
     def _planned(self, plan: AssignPlan) -> None:
         self.plan = plan
         self.query_one("#assign-plan", Static).update(plan_text(plan))
-        keys = "[b]esc[/b] close"
+        keys = key_hint(self.app, "assign.close", "close")
         if plan.assignments:
-            keys = f"[b]y[/b] assign {len(plan.assignments)} people   " + keys
+            keys = (
+                key_hint(self.app, "assign.apply", f"assign {len(plan.assignments)} people   ")
+                + keys
+            )
         self.query_one("#assign-keys", Static).update(keys)
 
     def action_apply(self) -> None:
@@ -152,7 +160,7 @@ class AutoAssignScreen(ModalScreen[int | None]):
                 "adviser stopped being active, since the plan was made."
             )
         self.query_one("#assign-plan", Static).update(text)
-        self.query_one("#assign-keys", Static).update("[b]esc[/b] close")
+        self.query_one("#assign-keys", Static).update(key_hint(self.app, "assign.close", "close"))
         self.notify(f"Assigned {count} people a named contact.", title="Auto-assign")
 
     def action_close(self) -> None:

@@ -114,6 +114,7 @@ class DeskScreen(Screen[None]):
             message.then(message.value)
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
+        """Palette entries beyond the bindings: (title, action on this screen, binding id)."""
         return []
 
 

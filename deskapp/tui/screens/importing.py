@@ -19,10 +19,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Input, Label, ProgressBar, Static
+from textual.widgets import Input, Label, ProgressBar, Static
 
+from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.base import DeskScreen, WorkDone
 from deskapp.tui.widgets.choice_bar import ChoiceBar
+from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -60,7 +62,8 @@ class ImportScreen(DeskScreen):
     HELP_TEXT = (
         "Type the path of a Democracy Club CSV (or another CSV with --map style "
         "COLUMN=field pairs) and press enter for a preview: nothing is written until you "
-        "press y and confirm. A file with any problem is refused whole; s imports only the "
+        "press {import.apply} and confirm. A file with any problem is refused whole; "
+        "{import.skip_bad} imports only the "
         "good rows and writes the bad ones to a reject file (it holds personal data)."
     )
 
@@ -104,7 +107,7 @@ class ImportScreen(DeskScreen):
                 yield Static("", id="import-counts")
                 yield Static("", id="import-problems")
         yield StatusLine()
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#import").border_title = "Import candidates"
@@ -197,7 +200,9 @@ class ImportScreen(DeskScreen):
             n = plan.summary.people
             self._phase(
                 f"Ready: {n.new} new and {n.updated} updated people. "
-                "[b]y[/b] import   [b]e[/b] edit   [b]esc[/b] back"
+                + key_hint(self.app, "import.apply", "import   ")
+                + key_hint(self.app, "import.edit", "edit   ")
+                + key_hint(self.app, "import.back", "back")
             )
         elif plan.fatal:
             self._phase(
@@ -208,7 +213,11 @@ class ImportScreen(DeskScreen):
         else:
             self._phase(
                 f"Refused whole: {len(plan.problems)} problems (below). Fix the file, or "
-                "[b]s[/b] skip the bad rows (they go to a reject file that holds personal data)."
+                + key_hint(
+                    self.app,
+                    "import.skip_bad",
+                    "skip the bad rows (they go to a reject file that holds personal data).",
+                )
             )
         self.query_one("#import-result").focus()
 
@@ -224,8 +233,8 @@ class ImportScreen(DeskScreen):
                 self.notify("This file cannot be imported: see the problems.", severity="error")
             else:
                 self.notify(
-                    "The file has problems: it is refused whole. Press s to import only the "
-                    "good rows.",
+                    "The file has problems: it is refused whole. Press "
+                    + key_hint(self.app, "import.skip_bad", "to import only the good rows."),
                     severity="warning",
                 )
             return
@@ -277,7 +286,11 @@ class ImportScreen(DeskScreen):
                 "bold",
             )
         self.query_one("#import-counts", Static).update(text)
-        self._phase("Imported. [b]esc[/b] back   [b]e[/b] import another file")
+        self._phase(
+            "Imported. "
+            + key_hint(self.app, "import.back", "back   ")
+            + key_hint(self.app, "import.edit", "import another file")
+        )
         n = summary.people
         self.notify(f"Imported: {n.new} new, {n.updated} updated people.", title="Import")
 

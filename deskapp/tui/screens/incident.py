@@ -10,10 +10,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskapp.tui.screens.base import DeskScreen, titled_table
 from deskapp.tui.undo import UndoOffer
+from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
 from deskapp.tui.widgets.window_list import ListSource, WindowList
 
@@ -113,8 +114,8 @@ class IncidentScreen(DeskScreen):
     AUTO_FOCUS = "#detail"
     HELP_TITLE = "Incident"
     HELP_TEXT = (
-        "Every change lands in the timeline and the audit log. J/K move to the next "
-        "or previous incident of the queue."
+        "Every change lands in the timeline and the audit log. {incident.next} and "
+        "{incident.prev} move to the next or previous incident of the queue."
     )
 
     # Priority bindings: each key is handled as the app takes it from the queue, before
@@ -152,7 +153,7 @@ class IncidentScreen(DeskScreen):
             yield Static("", id="incident-thrive")
             yield Static("", id="incident-timeline")
         yield StatusLine()
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.load()
@@ -397,18 +398,18 @@ class IncidentScreen(DeskScreen):
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
         return [
-            ("Grade G1 Emergency", "grade(1)", "1"),
-            ("Grade G2 Priority", "grade(2)", "2"),
-            ("Grade G3 Scheduled", "grade(3)", "3"),
-            ("Grade G4 Resolution without deployment", "grade(4)", "4"),
-            ("Re-THRIVE", "thrive", "t"),
-            ("Assign adviser", "assign", "a"),
-            ("Change status", "status", "s"),
-            ("Add note", "note", "n"),
-            ("Set crime reference", "crime_ref", "c"),
-            ("Operation flag", "operation", "o"),
-            ("Open person", "person", "p"),
-            ("Next incident", "step(1)", "J"),
-            ("Previous incident", "step(-1)", "K"),
-            ("Undo the last change", "undo", "u"),
+            ("Grade G1 Emergency", "grade(1)", "incident.grade1"),
+            ("Grade G2 Priority", "grade(2)", "incident.grade2"),
+            ("Grade G3 Scheduled", "grade(3)", "incident.grade3"),
+            ("Grade G4 Resolution without deployment", "grade(4)", "incident.grade4"),
+            ("Re-THRIVE", "thrive", "incident.thrive"),
+            ("Assign adviser", "assign", "incident.assign"),
+            ("Change status", "status", "incident.status"),
+            ("Add note", "note", "incident.note"),
+            ("Set crime reference", "crime_ref", "incident.crime_ref"),
+            ("Operation flag", "operation", "incident.operation"),
+            ("Open person", "person", "incident.person"),
+            ("Next incident", "step(1)", "incident.next"),
+            ("Previous incident", "step(-1)", "incident.prev"),
+            ("Undo the last change", "undo", "incident.undo"),
         ]

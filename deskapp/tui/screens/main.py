@@ -12,12 +12,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from deskapp.core import wording
 from deskapp.tui import sources
 from deskapp.tui.screens.base import DeskScreen
 from deskapp.tui.undo import UndoOffer
+from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.pane import Pane
 from deskapp.tui.widgets.status_line import StatusLine
 from deskapp.tui.widgets.window_list import Row, WindowList
@@ -105,10 +106,10 @@ class MainScreen(DeskScreen):
     AUTO_FOCUS = "#queue-list"
     HELP_TITLE = "Main"
     HELP_TEXT = (
-        "1 Caseload · 2 Incident queue · 3 Roster · 4 Events. j/k move, / filters "
-        "(esc clears), space marks, enter opens. Grade/assign/status apply to the "
-        "marked incidents. S syncs with the hub, C lists sync conflicts, I imports "
-        "candidates, ctrl+a gives everyone without one a named contact."
+        "{list.mark} marks rows: grade, assign and status then act on every marked "
+        "incident. {list.filter} filters a pane, {filter.clear} clears the filter. "
+        "{main.sync} syncs with the hub; {main.auto_assign} gives everyone without one "
+        "a named contact."
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -165,7 +166,7 @@ class MainScreen(DeskScreen):
             yield Pane(3, "Roster", roster, id="roster")
             yield Pane(4, "Events", events, id="events")
         yield StatusLine()
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self._apply_layout()
@@ -456,24 +457,24 @@ class MainScreen(DeskScreen):
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
         out = [
-            ("Show caseload", "show('caseload')", "1"),
-            ("Show incident queue", "show('queue')", "2"),
-            ("Show roster", "show('roster')", "3"),
-            ("Show events", "show('events')", "4"),
-            ("New incident", "new_incident", "n"),
-            ("Grade incidents", "regrade", "r in the queue"),
-            ("Assign incidents", "assign", "a in the queue"),
-            ("Change status", "status", "s in the queue"),
-            ("Show or hide closed incidents", "toggle_closed", "o in the queue"),
-            ("Undo the last grade/assign/status", "undo", "u in the queue"),
-            ("Sync with the hub", "sync", "S"),
-            ("Sync conflicts", "conflicts", "C"),
-            ("Import candidates (Democracy Club / CSV)", "import_roster", "I"),
-            ("Auto-assign named contacts", "auto_assign", "ctrl+a"),
+            ("Show caseload", "show('caseload')", "main.caseload"),
+            ("Show incident queue", "show('queue')", "main.queue"),
+            ("Show roster", "show('roster')", "main.roster"),
+            ("Show events", "show('events')", "main.events"),
+            ("New incident", "new_incident", "main.new_incident"),
+            ("Grade incidents", "regrade", "queue.grade"),
+            ("Assign incidents", "assign", "queue.assign"),
+            ("Change status", "status", "queue.status"),
+            ("Show or hide closed incidents", "toggle_closed", "queue.closed"),
+            ("Sync with the hub", "sync", "main.sync"),
+            ("Sync conflicts", "conflicts", "main.conflicts"),
+            ("Import candidates (Democracy Club / CSV)", "import_roster", "main.import"),
+            ("Auto-assign named contacts", "auto_assign", "main.auto_assign"),
+            ("Undo the last grade/assign/status", "undo", "queue.undo"),
         ]
         if self.desk_app.desk is not None and self.desk_app.desk.officer.is_supervisor:
             out += [
-                ("Review due", "review", "R (supervisor)"),
-                ("Audit log", "audit", "A (supervisor)"),
+                ("Review due", "review", "main.review"),
+                ("Audit log", "audit", "main.audit"),
             ]
         return out

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len
+from rich.markup import escape
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -12,10 +14,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from deskapp.tui.keymap import key_hint, name_keys
 from deskapp.tui.widgets.choice_bar import ChoiceBar
+from deskapp.tui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from deskapp.core.thrive import Thrive
@@ -38,7 +42,9 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="dialog-text")
-            yield Static(f"[b]y[/b] {self.yes}    [b]n[/b] {self.no}", classes="dialog-keys")
+            yes = key_hint(self.app, "confirm.yes", escape(self.yes))
+            no = key_hint(self.app, "confirm.no", escape(self.no))
+            yield Static(f"{yes}    {no}", classes="dialog-keys")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
@@ -123,7 +129,7 @@ class PickerScreen(ModalScreen[str | None]):
             if not self.numbered:
                 yield Input(placeholder="type to narrow…", id="picker-input")
             yield OptionList(id="picker-options")
-            keys = "[b]enter[/b] choose   [b]esc[/b] cancel"
+            keys = "[b]enter[/b] choose   " + key_hint(self.app, "picker.cancel", "cancel")
             if self.numbered:
                 keys = "[b]1-9[/b] choose   " + keys
             yield Static(keys, classes="dialog-keys")
@@ -422,7 +428,10 @@ class ContactScreen(ModalScreen[tuple[str, str, str] | None]):
             yield ChoiceBar(KINDS, value="welfare-check", id="kind")
             yield Label("Summary (what was said or agreed; enter starts a new line)")
             yield TextArea(id="summary", soft_wrap=True, tab_behavior="focus")
-            yield Static("[b]ctrl+s[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
+            save = key_hint(self.app, "contact.save", "save   ")
+            yield Static(
+                save + key_hint(self.app, "contact.cancel", "cancel"), classes="dialog-keys"
+            )
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#channel", ChoiceBar))
@@ -440,10 +449,13 @@ class ContactScreen(ModalScreen[tuple[str, str, str] | None]):
 
 
 class HelpScreen(ModalScreen[None]):
-    """The keys of the view underneath, with their binding ids (for keymap.toml)."""
+    """The keys of the view underneath, as mapped, in as many columns as fit (all of the
+    main screen's at 80x24); with their binding ids (for keymap.toml) when those fit too,
+    and on request."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "close", "Close", id="help.close"),
+        Binding("i", "toggle_ids", "Binding ids", id="help.ids"),
     ]
 
     def __init__(self, title: str, rows: list[tuple[str, str, str]], intro: str = "") -> None:
@@ -451,6 +463,8 @@ class HelpScreen(ModalScreen[None]):
         self.title_text = title
         self.rows = rows
         self.intro = intro
+        #: None until the first layout: then shown if they fit in two columns or more
+        self.show_ids: bool | None = None
 
     @classmethod
     def for_screen(cls, screen: Screen[Any]) -> HelpScreen:
@@ -461,7 +475,7 @@ class HelpScreen(ModalScreen[None]):
             if not binding.description or binding.system or not binding.id:
                 continue
             keys, _ = grouped.setdefault(binding.id, ([], binding.description))
-            key = app.get_key_display(binding)
+            key = app.get_key_display(binding)  # active bindings carry the keymap's keys
             if key not in keys:
                 keys.append(key)
         rows = [
@@ -469,24 +483,78 @@ class HelpScreen(ModalScreen[None]):
             for binding_id, (keys, description) in grouped.items()
         ]
         title = getattr(screen, "HELP_TITLE", None) or type(screen).__name__.replace("Screen", "")
-        intro = getattr(screen, "HELP_TEXT", "")
+        intro = name_keys(app, getattr(screen, "HELP_TEXT", ""))
         return cls(f"Keys: {title}", rows, intro)
 
     def compose(self) -> ComposeResult:
-        text = Text()
-        if self.intro:
-            text.append(self.intro + "\n\n")
-        width = max((len(k) for k, _, _ in self.rows), default=4)
-        for key, description, binding_id in self.rows:
-            text.append(f" {key:>{width}} ", style="bold")
-            text.append(f" {description:<28}")
-            text.append(f" {binding_id}\n", style="dim")
-        text.append("\nRemap keys in keymap.toml by binding id.", style="dim")
         with Vertical(classes="dialog help"):
             yield Static(f"[b]{self.title_text}[/b]", classes="dialog-title")
             with VerticalScroll(id="help-scroll"):
-                yield Static(text, id="help-body")
-        yield Footer(compact=True)
+                yield Static(id="help-body")
+        yield DeskFooter()
+
+    def on_mount(self) -> None:
+        self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        # The dialog's width less its border and padding, and a column for a scroll bar.
+        room = min(HELP_WIDTH, self.app.size.width) - 5
+        if self.show_ids is None:
+            self.show_ids = _help_columns(self.rows, room, ids=True) >= 2
+        text = Text()
+        if self.intro:
+            text.append(self.intro + "\n\n")
+        text.append_text(_help_grid(self.rows, room, ids=self.show_ids))
+        toggle = "{help.ids} hides them" if self.show_ids else "{help.ids} shows them"
+        note = f"Remap keys in keymap.toml by binding id ({toggle})."
+        text.append("\n\n" + name_keys(self.app, note), style="dim")
+        self.query_one("#help-body", Static).update(text)
+
+    def action_toggle_ids(self) -> None:
+        self.show_ids = not self.show_ids
+        self._draw()
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+HELP_WIDTH = 90  # the .help dialog's width in deskapp.tcss
+_GAP = 2
+
+
+def _help_widths(rows: list[tuple[str, str, str]], ids: bool) -> list[int]:
+    widths = [max((cell_len(row[i]) for row in rows), default=0) for i in range(3)]
+    return widths if ids else widths[:2]
+
+
+def _help_columns(rows: list[tuple[str, str, str]], room: int, *, ids: bool) -> int:
+    """How many columns of keys fit across ``room`` cells (one at least)."""
+    widths = _help_widths(rows, ids)
+    column = sum(widths) + len(widths) - 1
+    return max(1, (room + _GAP) // (column + _GAP))
+
+
+def _help_grid(rows: list[tuple[str, str, str]], room: int, *, ids: bool) -> Text:
+    """The rows in columns, read down then across: key (bold), description, binding id."""
+    widths = _help_widths(rows, ids)
+    columns = _help_columns(rows, room, ids=ids)
+    height = -(-len(rows) // columns)
+    text = Text()
+    for line in range(height):
+        for column in range(columns):
+            index = column * height + line
+            if index >= len(rows):
+                break
+            key, description, binding_id = rows[index]
+            if column:
+                text.append(" " * _GAP)
+            text.append(" " * (widths[0] - cell_len(key)) + key, style="bold")
+            text.append(" " + description + " " * (widths[1] - cell_len(description)))
+            if ids:
+                text.append(" " + binding_id + " " * (widths[2] - cell_len(binding_id)), "dim")
+        text.append("\n")
+    text.rstrip()
+    return text

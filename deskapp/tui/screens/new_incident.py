@@ -32,6 +32,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.ready import ReadyForm, open_ready
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 
@@ -169,7 +170,9 @@ class NewIncidentScreen(ReadyForm[str]):
             yield AdviserField("", id="adviser")
             yield Static("", id="capture-message", classes="message")
             yield Static(
-                "[b]enter[/b] next/save   [b]ctrl+s[/b] save   [b]esc[/b] cancel",
+                "[b]enter[/b] next/save   "
+                + key_hint(self.app, "capture.save", "save   ")
+                + key_hint(self.app, "capture.cancel", "cancel"),
                 classes="dialog-keys",
             )
 

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.ready import ReadyForm
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 
@@ -82,7 +83,9 @@ class NewPersonScreen(ReadyForm[tuple[str, str]]):
             yield organisations
             yield Static("", id="person-message", classes="message")
             yield Static(
-                "[b]enter[/b] next/save   [b]ctrl+s[/b] save   [b]esc[/b] cancel",
+                key_hint(self.app, "new_person.next", "next/save   ")
+                + key_hint(self.app, "new_person.save", "save   ")
+                + key_hint(self.app, "new_person.cancel", "cancel"),
                 classes="dialog-keys",
             )
 

@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from deskapp.tui.keymap import key_hint
+
 
 class NoteScreen(ModalScreen[str | None]):
     """Returns the text written, or None if cancelled (or left empty)."""
@@ -30,7 +32,8 @@ class NoteScreen(ModalScreen[str | None]):
             yield Static(f"[b]{self.title_text}[/b]", classes="dialog-title")
             yield TextArea(self.initial, id="note", soft_wrap=True, tab_behavior="focus")
             yield Static(
-                "[b]ctrl+s[/b] save   [b]enter[/b] new line   [b]esc[/b] cancel",
+                key_hint(self.app, "note.save", "save   [b]enter[/b] new line   ")
+                + key_hint(self.app, "note.cancel", "cancel"),
                 classes="dialog-keys",
             )
 

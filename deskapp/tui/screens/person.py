@@ -13,10 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskapp.tui.screens.base import DeskScreen, titled_table
+from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
 
 SENSITIVE = ("phone", "email", "address")
@@ -26,7 +27,7 @@ class PersonScreen(DeskScreen):
     AUTO_FOCUS = "#person-incidents"
     HELP_TITLE = "Person"
     HELP_TEXT = (
-        "Phone, email and home address are masked. r reveals them for this view "
+        "Phone, email and home address are masked. {person.reveal} reveals them for this view "
         "only, and the consultation is logged."
     )
 
@@ -52,7 +53,7 @@ class PersonScreen(DeskScreen):
             yield OptionList(id="person-incidents")
             yield Static("", id="person-events")
         yield StatusLine()
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.load()
@@ -247,9 +248,9 @@ class PersonScreen(DeskScreen):
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
         return [
-            ("Reveal masked fields (logged)", "reveal", "r"),
-            ("Log a contact", "log_contact", "l"),
-            ("New incident for this person", "new_incident", "n"),
+            ("Reveal masked fields (logged)", "reveal", "person.reveal"),
+            ("Log a contact", "log_contact", "person.log_contact"),
+            ("New incident for this person", "new_incident", "person.new_incident"),
         ]
 
 

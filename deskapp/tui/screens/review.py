@@ -6,10 +6,10 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer
 
 from deskapp.tui import sources
 from deskapp.tui.screens.base import DeskScreen
+from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.pane import Pane
 from deskapp.tui.widgets.status_line import StatusLine
 from deskapp.tui.widgets.window_list import WindowList
@@ -28,7 +28,7 @@ class ReviewScreen(DeskScreen):
         window = WindowList(sources.review_source(app.require_desk, app.now), id="review-list")
         yield Pane(5, "Review due", window, id="review")
         yield StatusLine()
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one(WindowList).focus()
@@ -52,7 +52,7 @@ class AuditScreen(DeskScreen):
     HELP_TITLE = "Audit log"
     HELP_TEXT = (
         "Every collection, alteration, consultation and disclosure, newest first. "
-        "v verifies the hash chain."
+        "{audit.verify} verifies the hash chain."
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -64,7 +64,7 @@ class AuditScreen(DeskScreen):
         window = WindowList(sources.audit_source(self.desk_app.require_desk), id="audit-list")
         yield Pane(6, "Audit log", window, id="audit")
         yield StatusLine()
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one(WindowList).focus()

@@ -19,11 +19,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Static
+from textual.widgets import DataTable, Input, Label, ProgressBar, Static
 
 from deskapp.core import wording
 from deskapp.tui import heap
+from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.base import DeskScreen
+from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -122,7 +124,7 @@ class SyncScreen(ModalScreen[bool]):
         self.query_one("#sync-summary").display = False
         self.query_one("#sync-hub").display = False
         self._phase("Looking up this desk's hub…")
-        self._keys("[b]esc[/b] close")
+        self._keys(key_hint(self.app, "sync.escape", "close"))
         self._probe(None)
 
     # -- drawing ---------------------------------------------------------------------------
@@ -146,7 +148,7 @@ class SyncScreen(ModalScreen[bool]):
             self.query_one(wid).display = secret
         self.query_one("#sync-bar").display = False
         self.query_one("#sync-summary").display = False
-        self._keys("[b]enter[/b] sync   [b]esc[/b] cancel")
+        self._keys("[b]enter[/b] sync   " + key_hint(self.app, "sync.escape", "cancel"))
         target = self.query_one("#hub-url" if url else "#hub-secret", Input)
         target.focus()
 
@@ -229,7 +231,7 @@ class SyncScreen(ModalScreen[bool]):
         self._hub_line(message.display)
         self._hide_form()
         self._phase("Connecting…")
-        self._keys("[b]esc[/b] cancel (stops after the current batch)")
+        self._keys(key_hint(self.app, "sync.escape", "cancel (stops after the current batch)"))
 
     def on_sync_screen_progress(self, message: Progress) -> None:
         if self.state not in ("running", "cancelling"):
@@ -257,11 +259,11 @@ class SyncScreen(ModalScreen[bool]):
         summary.display = True
         summary.update(sync_summary(r, message.waiting))
         self._phase("[b]Sync cancelled[/b]" if r.cancelled else "[b]Sync complete[/b]")
-        keys = "[b]enter[/b] close"
+        keys = key_hint(self.app, "sync.close", "close")
         if message.waiting:
-            keys += "   [b]c[/b] review conflicts"
+            keys += "   " + key_hint(self.app, "sync.conflicts", "review conflicts")
         if r.cancelled:
-            keys += "   [b]r[/b] sync again"
+            keys += "   " + key_hint(self.app, "sync.retry", "sync again")
         self._keys(keys)
         title = "Sync cancelled" if r.cancelled else "Sync"
         self.notify(
@@ -281,7 +283,11 @@ class SyncScreen(ModalScreen[bool]):
         summary.display = True
         summary.update(Text(message.error, style="bold"))
         self._phase("[b $error]Sync failed[/]: nothing half-done was kept.")
-        self._keys("[b]r[/b] try again (change the hub)   [b]esc[/b] close")
+        self._keys(
+            key_hint(self.app, "sync.retry", "try again (change the hub)")
+            + "   "
+            + key_hint(self.app, "sync.escape", "close")
+        )
 
     def _done_running(self) -> None:
         app = self.desk_app
@@ -400,7 +406,8 @@ class ConflictsScreen(DeskScreen):
     HELP_TITLE = "Conflicts"
     HELP_TEXT = (
         "Edits made on this desk that lost to another desk's later edit of the same field. "
-        "l keeps this desk's value (it then wins everywhere at the next sync); r keeps the "
+        "{conflicts.keep_local} keeps this desk's value (it then wins everywhere at the next "
+        "sync); {conflicts.keep_remote} keeps the "
         "hub's value. Both ask first. Supervisors resolve."
     )
 
@@ -425,7 +432,7 @@ class ConflictsScreen(DeskScreen):
             with VerticalScroll(id="conflict-detail-scroll"):
                 yield Static("", id="conflict-detail")
         yield StatusLine()
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         pane = self.query_one("#conflicts")

@@ -15,7 +15,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
+
+from deskapp.tui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from deskapp.store.desk import Desk
@@ -73,7 +75,7 @@ class SetupScreen(_FormScreen):
             yield Label("Passphrase again")
             yield Input(password=True, id="pass2")
             yield Static("", id="message", classes="message")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         officer = self.query_one("#officer", Input)
@@ -157,7 +159,7 @@ class RecoveryKeyScreen(Screen[None]):
             )
             yield Static(self._recovery, id="recovery-key")
             yield Static("Press Enter when it is stored.", classes="dialog-text")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def action_done(self) -> None:
         from deskapp.tui.app import DeskApp
@@ -204,7 +206,7 @@ class UnlockScreen(_FormScreen):
         officer = self.query_one("#officer", Input)
         (self.query_one("#passphrase", Input) if officer.value else officer).focus()
         # The form paints first; the footer (a widget per key) follows a frame later.
-        self.call_after_refresh(self.mount, Footer(compact=True))
+        self.call_after_refresh(self.mount, DeskFooter())
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
