@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App
@@ -23,6 +23,8 @@ from deskapp.tui.theme import THEMES
 from deskapp.tui.widgets.status_line import LOCK_WARNING_SECONDS, StatusLine
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from deskapp.store.desk import Desk
     from deskapp.store.settings import Settings
     from deskapp.sync import SyncStatus
