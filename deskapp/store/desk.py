@@ -27,6 +27,7 @@ from deskapp.store.engine import (
     STREAM_CACHE_KIB,
     connect_raw,
     make_engine,
+    retire,
     translate_errors,
 )
 from deskapp.store.keyslots import KdfParams, KeySlots, generate_data_key, lock_path
@@ -75,7 +76,7 @@ class Desk:
         settings: Settings,
     ) -> None:
         self.path = path
-        self.engine = engine
+        self._engine: Engine | None = engine
         self.slots = slots
         self._key = bytearray(data_key)
         self.officer = officer
@@ -196,6 +197,16 @@ class Desk:
         return cls(path, engine, slots, key, officer, settings or load_settings())
 
     # -- transactions ------------------------------------------------------------
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise AuthError("The desk is locked.")
+        return self._engine
+
+    @engine.setter
+    def engine(self, engine: Engine) -> None:
+        self._engine = engine
+
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A read-only snapshot (deferred transaction)."""
@@ -256,16 +267,17 @@ class Desk:
             self.engine.dispose()
 
     def close(self) -> None:
-        """Lock: close every connection and drop the key from this object."""
+        """Lock: close every connection (one a worker is still using as it comes back),
+        zero the key, and let go of the engines, whose connection factories hold it."""
         if self.closed:
             return
-        self.engine.dispose()
-        if self._apart is not None:
-            self._apart.dispose()
-            self._apart = None
+        self.closed = True
+        for engine in (self._engine, self._apart):
+            if engine is not None:
+                retire(engine)
+        self._engine = self._apart = None
         for i in range(len(self._key)):
             self._key[i] = 0
-        self.closed = True
 
     def __enter__(self) -> Desk:
         return self

@@ -8,6 +8,7 @@ two writers never interleave reads of the audit-chain head with each other's wri
 from __future__ import annotations
 
 import errno
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,6 +88,27 @@ def make_engine(path: Path, key: bytes | None, *, pooled: bool = True) -> Engine
         conn.exec_driver_sql(f"BEGIN{mode}")
 
     return engine
+
+
+_retired: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def retire(engine: Engine) -> None:
+    """Close ``engine`` for good (the desk was locked): its idle connections now, and
+    each one still in use (by a worker finishing a step) as it is handed back, instead
+    of pooling it for a session that is over. ``is_retired`` tells its users."""
+    _retired.add(engine)
+    event.listen(engine.pool, "checkin", _close_on_checkin)  # dispose() carries it over
+    engine.dispose()
+
+
+def is_retired(engine: Engine) -> bool:
+    return engine in _retired
+
+
+def _close_on_checkin(dbapi_connection: Any, _record: Any) -> None:
+    if dbapi_connection is not None:
+        dbapi_connection.close()
 
 
 def check_key(path: Path, key: bytes) -> bool:

@@ -55,6 +55,7 @@ from deskapp.core.clock import utcnow
 from deskapp.core.errors import AuthError, ConfigError, DeskError
 from deskapp.core.ids import uuid7
 from deskapp.core.passphrase import check_strength
+from deskapp.store.engine import is_retired, retire
 from deskapp.store.merge import ERASED_NAME, PERSON_LINKED, Version, id_in
 
 SCHEMA_VERSION = 1
@@ -293,10 +294,19 @@ def _engine_for(target: HubTarget, secret: str | None) -> Engine:
 
 
 def forget_engines() -> None:
+    """Close every hub connection of this process (see ``store.engine.retire``)."""
     with _engines_lock:
         for engine in _engines.values():
-            engine.dispose()
+            retire(engine)
         _engines.clear()
+
+
+def close_session() -> None:
+    """The desk was locked: close the hub connections, and drop the passphrases typed in
+    this session and the engines whose connection factories hold them. (A passphrase in
+    the environment or the keyring stays there: the officer put it there.)"""
+    forget_engines()
+    _session_secrets.clear()
 
 
 # -- the hub handle ----------------------------------------------------------------------
@@ -312,6 +322,8 @@ class Hub:
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
+        if is_retired(self.engine):  # a sync still running when the desk was locked
+            raise HubError(f"The desk was locked: the sync with {self.display} stopped.")
         try:
             yield
         except DeskError:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App
@@ -15,9 +18,13 @@ from textual.binding import Binding, BindingType
 
 from deskapp.tui import heap
 from deskapp.tui.commands import DeskCommands
+from deskapp.tui.screens.base import LockAware, kept_when_locked
 from deskapp.tui.theme import THEMES
+from deskapp.tui.widgets.status_line import LOCK_WARNING_SECONDS, StatusLine
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from deskapp.store.desk import Desk
     from deskapp.store.settings import Settings
     from deskapp.sync import SyncStatus
@@ -38,6 +45,16 @@ def format_last_sync(at: datetime | None, now: datetime) -> str:
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """The screens open when the desk was locked: a Textual mode of their own, hidden
+    while the lock screen's mode is current, for the officer who locked it."""
+
+    mode: str
+    officer: str
+    screens: tuple[Screen[Any], ...]
 
 
 class DeskApp(App[int]):
@@ -91,6 +108,13 @@ class DeskApp(App[int]):
         self.hub_secret_rejected: set[str] = set()
         self.return_code_hint = 0
         self.store_ready = False
+        # Each unlocked session's screens live in a mode of their own, and the lock
+        # screen in another, so locking hides a session's screens without closing them.
+        self._mode_numbers = itertools.count(1)
+        self._kept: _Kept | None = None
+        self._lock_mode: str | None = None
+        #: None, or the idle-lock warning is showing (True: as a toast too)
+        self._lock_warning: bool | None = None
 
     # -- start-up ----------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -166,21 +190,41 @@ class DeskApp(App[int]):
         return self.desk
 
     def desk_opened(self, desk: Desk) -> None:
-        """Called by the set-up and unlock screens once the key is in hand."""
-        from deskapp.tui.screens.main import MainScreen
-
+        """Called by the set-up and unlock screens once the key is in hand. The officer
+        who locked the desk comes back to the screens that were open; anyone else gets
+        a main screen of their own, and the screens kept for the other are closed."""
         self.desk = desk
         self.settings = desk.settings
         if self._idle_override is None:
             self.idle_seconds = desk.settings.auto_lock_minutes * 60
         self._last_input = self._monotonic()
-        self.switch_screen(MainScreen())
+        kept, self._kept = self._kept, None
+        if kept is not None and kept.officer == desk.officer.id:
+            self.switch_mode(kept.mode)
+            for screen in kept.screens:
+                if isinstance(screen, LockAware):
+                    screen.desk_unlocked()
+        else:
+            self._new_session()
+            if kept is not None:
+                self.remove_mode(kept.mode)
+        if self._lock_mode is not None:
+            self.remove_mode(self._lock_mode)
+            self._lock_mode = None
+        self._update_status()
         self.refresh_pending()
         # The ranked lists (see store.ranked) build now, beside the first windows: an
         # officer who filters the moment the queue shows should not wait for them.
         from deskapp.store import ranked
 
         ranked.warm(desk, on_ready=heap.settle)
+
+    def _new_session(self) -> None:
+        from deskapp.tui.screens.main import MainScreen
+
+        mode = f"desk-{next(self._mode_numbers)}"
+        self.add_mode(mode, MainScreen)
+        self.switch_mode(mode)
 
     def refresh_pending(self) -> None:
         """Refresh the sync figures of the status line (pending changes, last sync,
@@ -224,6 +268,8 @@ class DeskApp(App[int]):
             | events.Paste,
         ):
             self._last_input = self._monotonic()
+            if self._lock_warning is not None:
+                self._end_lock_warning()
         await super().on_event(event)
 
     def idle_remaining(self) -> float:
@@ -232,30 +278,63 @@ class DeskApp(App[int]):
     def _tick(self) -> None:
         if self.desk is None:
             return
-        if self.idle_remaining() <= 0:
+        remaining = self.idle_remaining()
+        if remaining <= 0:
             self.run_worker(self.action_lock(), group="lock", exclusive=True)
             return
+        if remaining <= LOCK_WARNING_SECONDS and self._lock_warning is None:
+            self._start_lock_warning(remaining)
+        self._update_status()
+
+    def _start_lock_warning(self, remaining: float) -> None:
+        """The status line warns (see StatusLine); a dialog hides it, so over one a
+        toast says the same."""
+        toast = not self.screen.query(StatusLine)
+        self._lock_warning = toast
+        if toast:
+            self.notify(
+                f"The desk locks in {int(remaining)} s. Press any key to stay.",
+                title="Auto-lock",
+                severity="warning",
+                timeout=remaining,
+            )
+
+    def _end_lock_warning(self) -> None:
+        if self._lock_warning:
+            # The warning's toast goes; any other is older than the idle time, so stale.
+            self.clear_notifications()
+        self._lock_warning = None
         self._update_status()
 
     def _update_status(self) -> None:
-        from deskapp.tui.widgets.status_line import StatusLine
-
-        for line in self.screen.query(StatusLine):
-            line.update_from(self)
+        for screen in self.screen_stack:  # beneath a dialog too: none is stale when it goes
+            for line in screen.query(StatusLine):
+                line.update_from(self)
 
     async def action_lock(self) -> None:
-        """Clear every screen, close the database, drop the key; the passphrase reopens it."""
+        """Hide every screen behind the lock screen, close the database and the hub, drop
+        the key and the hub passphrase typed; the officer's passphrase reopens it all."""
         if self.desk is None:
             return
         desk, self.desk = self.desk, None
         officer = desk.officer.id
         from deskapp.tui.screens.unlock import UnlockScreen
 
-        while len(self.screen_stack) > 2:
+        self.clear_notifications()  # a toast may name a person or a field
+        self._lock_warning = None
+        stack = self.screen_stack
+        cut = next((i for i, s in enumerate(stack) if not kept_when_locked(s)), len(stack))
+        for _ in range(len(stack) - max(cut, 1)):
             await self.pop_screen()
-        await self.switch_screen(UnlockScreen(officer=officer, locked=True))
+        self._kept = _Kept(self.current_mode, officer, tuple(self.screen_stack))
+        self._lock_mode = f"lock-{next(self._mode_numbers)}"
+        self.add_mode(self._lock_mode, lambda: UnlockScreen(officer=officer, locked=True))
+        await self.switch_mode(self._lock_mode)
         self.workers.cancel_group(self, "default")
         desk.close()
+        hub = sys.modules.get("deskapp.sync.hub")  # not loaded: no hub was opened
+        if hub is not None:
+            hub.close_session()
         self.pending_changes = None
         self.sync_running = False
         heap.release()
@@ -269,7 +348,9 @@ class DeskApp(App[int]):
         self.push_screen(HelpScreen.for_screen(self.screen))
 
     async def action_quit(self) -> None:
-        unsaved = [s for s in self.screen_stack if getattr(s, "has_unsaved", lambda: False)()]
+        kept = self._kept.screens if self._kept is not None else ()
+        screens = [*kept, *self.screen_stack]
+        unsaved = [s for s in screens if getattr(s, "has_unsaved", lambda: False)()]
         if not unsaved:
             self._quit_now()
             return
@@ -290,6 +371,7 @@ class DeskApp(App[int]):
         if self.desk is not None:
             self.desk.close()
             self.desk = None
+        self._kept = None  # the screens kept over a lock go with the app
         self.exit(0)
 
     def action_toggle_contrast(self) -> None:

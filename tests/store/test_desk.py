@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sqlite3
@@ -145,6 +146,30 @@ def test_locked_desk_refuses_writes(desk: Desk) -> None:
     desk.close()
     with pytest.raises(AuthError, match="locked"):
         people.add_person(desk, name="After Lock")
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="lists open files on Linux")
+def test_a_locked_desk_reopens_nothing(desk: Desk, db_path: Path) -> None:
+    """Closing lets go of the connections, those still in use as they come back, and
+    of the engine whose connection factory held the key: a read after it is refused
+    and opens no file (it used to reconnect quietly with the key it had kept)."""
+    in_use = desk.engine.connect()
+    raw = in_use.connection.dbapi_connection
+    desk.close()
+    in_use.close()  # handed back after the lock: closed, not pooled
+    with pytest.raises(sqlcipher3.ProgrammingError, match="closed"):
+        raw.execute("SELECT 1")  # type: ignore[union-attr]
+    with pytest.raises(AuthError, match="locked"), desk.read():
+        pass
+    assert not [f for f in _open_files() if f.startswith(str(db_path))]
+
+
+def _open_files() -> list[str]:
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):  # the listing's own descriptor has gone
+            found.append(os.readlink(f"/proc/self/fd/{fd}"))
+    return found
 
 
 def test_read_apart_is_a_snapshot_off_the_pool(desk: Desk) -> None:

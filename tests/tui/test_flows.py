@@ -406,11 +406,12 @@ async def test_lock_by_key_clears_screen_and_closes_desk(desk_path: Path) -> Non
         await pilot.press("ctrl+l")
         await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
         assert app.desk is None and desk.closed
-        assert len(app.screen_stack) == 2  # nothing left under the lock screen
-        assert not any(isinstance(s, MainScreen | IncidentScreen) for s in app.screen_stack)
+        # Nothing under the lock screen is drawn: the open screens wait apart from it.
+        assert [type(s) for s in app.screen_stack] == [UnlockScreen]
         screen = app.screen
         assert isinstance(screen, UnlockScreen) and screen.locked
-        await unlock(pilot)
+        await pilot.press(*PASSPHRASE, "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, IncidentScreen))
         assert app.desk is not None and not app.desk.closed
 
 
@@ -433,15 +434,16 @@ async def test_open_desk_freezes_the_heap_and_lock_releases_it(
 
 
 async def test_lock_when_idle(desk_path: Path) -> None:
-    app = make_app(desk_path, idle_seconds=1.5)
+    clock = [1000.0]  # the app's idle clock, moved by the test (not by a slow machine)
+    app = make_app(desk_path, idle_seconds=90, monotonic=lambda: clock[0])
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await type_text(pilot, PASSPHRASE)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: app.desk is not None)
+        await unlock(pilot)
         desk = app.desk
         assert desk is not None
-        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        clock[0] += 89
+        await pilot.pause(1.2)  # a tick or more of the idle timer
+        assert isinstance(app.screen, MainScreen)
+        clock[0] += 2
         await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen), timeout=6)
         assert app.desk is None and desk.closed
         screen = app.screen

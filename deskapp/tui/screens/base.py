@@ -1,13 +1,22 @@
-"""What every unlocked screen shares: the desk, background work, the status line."""
+"""What every unlocked screen shares: the desk, background work, the status line, and
+what locking does to it.
+
+Locking keeps the screens that are open, hidden under the lock screen (nothing of them
+is drawn meanwhile), and the same officer unlocking comes back to them as they were: a
+half-filled form keeps its values, in memory only. ``kept_when_locked`` says which
+screens stay; after the unlock every kept screen that is ``LockAware`` (every
+``DeskScreen``) is told, so it reads its data again from the reopened desk. Locking
+suspends the screen on top, so a person view masks again what it revealed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 from rich.table import Table
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import Screen, SystemModalScreen
 
 if TYPE_CHECKING:
     from deskapp.store.desk import Desk
@@ -26,9 +35,36 @@ class WorkDone(Message):
         self.error = error
 
 
+@runtime_checkable
+class LockAware(Protocol):
+    def desk_unlocked(self) -> None:
+        """The desk was locked and reopened (by the same officer): read again."""
+
+
+def kept_when_locked(screen: Screen[Any]) -> bool:
+    """Whether locking keeps ``screen`` under the lock screen. Every screen of ours stays
+    unless it says ``KEPT_WHEN_LOCKED = False`` (it runs work that must end with the
+    session, as a sync does); Textual's own (the command palette) close."""
+    default = not isinstance(screen, SystemModalScreen)
+    return bool(getattr(screen, "KEPT_WHEN_LOCKED", default))
+
+
 class DeskScreen(Screen[None]):
     HELP_TITLE = ""
     HELP_TEXT = ""
+    KEPT_WHEN_LOCKED: ClassVar[bool] = True
+
+    def load(self) -> None:
+        """Read what the screen shows from the desk (screens with data of their own)."""
+
+    def desk_unlocked(self) -> None:
+        """Back from a lock: the connection the screen read through was closed, and what
+        it shows may have changed meanwhile, so its data and lists are read again."""
+        from deskapp.tui.widgets.window_list import WindowList
+
+        self.load()
+        for window in self.query(WindowList):
+            window.reload()
 
     @property
     def desk_app(self) -> DeskApp:

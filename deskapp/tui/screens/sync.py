@@ -46,6 +46,8 @@ class SyncScreen(ModalScreen[bool]):
     Dismisses with True when a sync finished (so the caller reloads its lists).
     """
 
+    KEPT_WHEN_LOCKED = False  # closing it stops the sync (on_unmount); the lock ends it
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "escape", "Cancel / close", id="sync.escape"),
         Binding("r", "retry", "Try again", show=False, id="sync.retry"),

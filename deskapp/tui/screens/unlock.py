@@ -189,7 +189,7 @@ class UnlockScreen(_FormScreen):
         title = "Desk locked" if self.locked else "Unlock the desk"
         text = (
             "The desk was locked: the database is closed and the key dropped. "
-            "Your passphrase opens it again."
+            "Your passphrase opens it again, with what you had open as you left it."
             if self.locked
             else f"{self.desk_app.db_path}"
         )

@@ -8,6 +8,9 @@ from typing import Any
 from rich.markup import escape
 from textual.widgets import Static
 
+#: The last seconds before an idle lock, when the status line warns that it is coming.
+LOCK_WARNING_SECONDS = 30.0
+
 
 def format_countdown(seconds: float) -> str:
     if seconds >= 60:
@@ -47,6 +50,12 @@ class StatusLine(Static):
             f"pending {pending if pending is not None else '…'}",
             sync or f"sync {escape(str(app.last_sync))}",
             waiting,
-            f"lock in {format_countdown(app.idle_remaining())}",
         ]
+        remaining = app.idle_remaining()
+        if remaining <= LOCK_WARNING_SECONDS:
+            # First, so that a narrow terminal cuts something else.
+            warning = f" locks in {int(remaining)}s: press any key to stay "
+            parts.insert(0, f"[bold reverse $warning]{warning}[/]")
+        else:
+            parts.append(f"lock in {format_countdown(remaining)}")
         self.update(" │ ".join(parts))

@@ -1,0 +1,403 @@
+"""Pilot tests: locking keeps the officer's work (for that officer only), clears toasts,
+warns before an idle lock, and really locks (no desk or hub file left open, no secret kept)."""
+
+from __future__ import annotations
+
+import gc
+import os
+import threading
+import weakref
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input
+from textual.widgets._toast import Toast
+
+from deskapp.store import officers
+from deskapp.store.desk import Desk
+from deskapp.store.keyslots import KdfParams
+from deskapp.sync import hub as hubmod
+from deskapp.tui.app import DeskApp
+from deskapp.tui.sample import OFFICER, PASSPHRASE
+from deskapp.tui.screens.incident import IncidentScreen
+from deskapp.tui.screens.main import MainScreen
+from deskapp.tui.screens.modals import ConfirmScreen
+from deskapp.tui.screens.new_incident import NewIncidentScreen
+from deskapp.tui.screens.person import PersonScreen
+from deskapp.tui.screens.sync import SyncScreen
+from deskapp.tui.screens.unlock import UnlockScreen
+from deskapp.tui.widgets.choice_bar import ChoiceBar
+from deskapp.tui.widgets.status_line import StatusLine
+
+from .conftest import HUB_PASS, make_app, make_hub
+from .helpers import settle, type_text, unlock, wait_for
+
+SUMMARY = "Caller heard shouting outside"
+#: The tests of open files read them from Linux's /proc.
+needs_proc = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="Linux /proc")
+OTHER = "PC-7000"
+OTHER_PASS = "tangerine lighthouse quarrel 4417"
+
+
+def screenshot(app: DeskApp) -> str:
+    """What the terminal shows, as text (the SVG keeps each run of text whole)."""
+    return app.export_screenshot().replace("&#160;", " ")
+
+
+async def lock(pilot: Pilot[int]) -> None:
+    app = pilot.app
+    await pilot.press("ctrl+l")
+    await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen) and app.screen.is_mounted)
+    await settle(pilot)
+
+
+async def unlock_to(
+    pilot: Pilot[int], kind: type[Screen[object]], passphrase: str = PASSPHRASE
+) -> None:
+    """Unlock from the lock screen and wait until a ``kind`` screen is on top."""
+    app = pilot.app
+    await pilot.press(*passphrase, "enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, kind))
+    await settle(pilot)
+
+
+async def half_filled_capture(pilot: Pilot[int]) -> NewIncidentScreen:
+    """`n`, a person picked, type online abuse, grade 2, a summary typed but not saved."""
+    await pilot.press("n")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, NewIncidentScreen))
+    screen = pilot.app.screen
+    assert isinstance(screen, NewIncidentScreen)
+    await type_text(pilot, "sia")
+    await wait_for(pilot, lambda: bool(screen.matches))
+    await pilot.press("enter", "o", "2")
+    await type_text(pilot, SUMMARY)
+    await settle(pilot)
+    return screen
+
+
+def form_values(screen: NewIncidentScreen) -> tuple[object, ...]:
+    return (
+        screen.person,
+        screen.query_one("#person", Input).value,
+        screen.query_one("#type", ChoiceBar).value,
+        screen.query_one("#grade", ChoiceBar).value,
+        screen.query_one("#summary", Input).value,
+    )
+
+
+def open_paths(*paths: Path) -> list[str]:
+    """Which of ``paths`` (or their -wal/-shm/-journal files) this process holds open."""
+    wanted = {str(p.resolve()) for p in paths}
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if any(target == w or target.startswith(w + "-") for w in wanted):
+            found.append(target)
+    return found
+
+
+def add_other_officer(desk_path: Path) -> None:
+    desk = Desk.open(desk_path, OFFICER, PASSPHRASE)
+    try:
+        officers.add_officer(desk, OTHER, "PC Other", OTHER_PASS, kdf=KdfParams(1, 8192, 1))
+    finally:
+        desk.close()
+
+
+# -- point 3: locking keeps the form -------------------------------------------------------
+async def test_ctrl_l_keeps_a_half_filled_capture_and_returns_to_it(desk_path: Path) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        form = await half_filled_capture(pilot)
+        before = form_values(form)
+        assert before[2:] == ("online-abuse", "2", SUMMARY)
+        await lock(pilot)
+        assert app.desk is None
+        shown = screenshot(app)
+        assert "Desk locked" in shown
+        assert SUMMARY not in shown and "shouting" not in shown  # nothing of it on screen
+        await unlock_to(pilot, NewIncidentScreen)
+        assert app.screen is form  # the same form, as it was
+        assert form_values(form) == before
+        assert SUMMARY in screenshot(app)
+        # It still works: enter in the summary saves it with the newly opened desk.
+        form.query_one("#summary", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        desk = app.require_desk()
+        from sqlalchemy import text
+
+        with desk.read() as conn:
+            saved = conn.execute(
+                text("SELECT count(*) FROM incident WHERE summary = :s"), {"s": SUMMARY}
+            ).scalar_one()
+        assert saved == 1
+
+
+async def test_lock_keeps_the_incident_view_and_its_note_prompt(desk_path: Path) -> None:
+    """Not only fast capture: whatever is open comes back (the incident view and the
+    note being typed over it); the view reads its incident again from the reopened desk."""
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, IncidentScreen) and app.screen.data is not None
+        )
+        view = app.screen
+        assert isinstance(view, IncidentScreen)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.screen is not view)
+        prompt = app.screen
+        await type_text(pilot, "Voicemail-kept-over-lock")
+        await settle(pilot)
+        await lock(pilot)
+        assert "Voicemail-kept-over-lock" not in screenshot(app)
+        view.data = None  # so the test sees the view read its incident again
+        await pilot.press(*PASSPHRASE, "enter")
+        await wait_for(pilot, lambda: app.screen is prompt)
+        await wait_for(pilot, lambda: view.data is not None)
+        assert "Voicemail-kept-over-lock" in screenshot(app)
+        stack = [type(s) for s in app.screen_stack]
+        assert stack[-3:] == [MainScreen, IncidentScreen, type(prompt)]
+
+
+async def test_lock_masks_again_what_the_person_view_revealed(desk_path: Path) -> None:
+    """The person view is kept, but a revealed phone number (a consultation in the
+    session that the lock ended) is masked again when it comes back."""
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await unlock(pilot)
+        await pilot.press("3", "slash")
+        await type_text(pilot, "bethan")
+        await settle(pilot)
+        await pilot.press("enter", "enter")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PersonScreen) and app.screen.data is not None
+        )
+        view = app.screen
+        assert isinstance(view, PersonScreen)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: bool(view.revealed))
+        phone = str(view.revealed["phone"])
+        assert phone in screenshot(app)
+        await lock(pilot)
+        assert view.revealed == {}
+        await unlock_to(pilot, PersonScreen)
+        assert app.screen is view
+        await wait_for(pilot, lambda: view.data is not None)
+        assert phone not in screenshot(app)
+
+
+async def test_idle_lock_warns_in_the_last_30_seconds_and_keeps_the_form(
+    desk_path: Path,
+) -> None:
+    clock = [1000.0]  # the app's idle clock, moved by the test
+    app = make_app(desk_path, idle_seconds=300, monotonic=lambda: clock[0])
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await unlock(pilot)
+
+        def status() -> str:
+            return str(app.screen.query_one(StatusLine).render())
+
+        def toasts() -> str:
+            return " ".join(str(t.render()) for t in app.screen.query(Toast))
+
+        clock[0] += 200  # 100 s left: no warning yet
+        await pilot.pause(1.2)
+        assert "any key" not in status()
+        clock[0] += 75  # 25 s left: the status line warns
+        await wait_for(pilot, lambda: "any key" in status())
+        assert "locks in 25s" in status()
+        await pilot.press("j")  # any key postpones the lock (and does its usual job)
+        await wait_for(pilot, lambda: "any key" not in status())
+        assert app.idle_remaining() == 300
+        # Over a dialog, which hides the status line, a toast warns.
+        form = await half_filled_capture(pilot)
+        before = form_values(form)
+        clock[0] += 280
+        await wait_for(pilot, lambda: "Press any key" in toasts())
+        await pilot.press("right")
+        await wait_for(pilot, lambda: "Press any key" not in toasts())
+        assert app.idle_remaining() == 300
+        assert isinstance(app.screen, NewIncidentScreen)
+        clock[0] += 301
+        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        assert app.desk is None
+        await unlock_to(pilot, NewIncidentScreen)
+        assert app.screen is form
+        assert form_values(form) == before
+
+
+async def test_another_officer_unlocking_does_not_get_the_form(desk_path: Path) -> None:
+    add_other_officer(desk_path)
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        form = await half_filled_capture(pilot)
+        await lock(pilot)
+        app.screen.query_one("#officer", Input).value = OTHER
+        await pilot.pause()
+        await unlock_to(pilot, MainScreen, OTHER_PASS)
+        await settle(pilot)
+        assert app.require_desk().officer.id == OTHER
+        assert form not in app.screen_stack
+        assert not form.is_attached  # removed, not merely hidden
+        assert not any(isinstance(s, NewIncidentScreen) for s in app.screen_stack)
+        assert SUMMARY not in screenshot(app)
+        # and the first officer, unlocking after, does not get it back either
+        await lock(pilot)
+        app.screen.query_one("#officer", Input).value = OFFICER
+        await unlock_to(pilot, MainScreen)
+        assert not any(isinstance(s, NewIncidentScreen) for s in app.screen_stack)
+
+
+async def test_quitting_while_locked_asks_then_drops_the_form(
+    desk_path: Path, tmp_path: Path
+) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await half_filled_capture(pilot)
+        await lock(pilot)
+        await pilot.press("ctrl+q")  # the hidden form holds input: ask first
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert SUMMARY not in screenshot(app)
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.return_value == 0
+    # Nothing of it was written anywhere, and a new session starts without it.
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert SUMMARY.encode() not in path.read_bytes(), path
+    again = make_app(desk_path)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        assert [type(s) for s in again.screen_stack][-1] is MainScreen
+        assert not any(isinstance(s, NewIncidentScreen) for s in again.screen_stack)
+
+
+# -- point 15: toasts --------------------------------------------------------------------------
+async def test_lock_clears_toasts(desk_path: Path) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await unlock(pilot)
+        app.notify("Phone of Sian Lloyd revealed", timeout=60)
+        await wait_for(pilot, lambda: bool(list(app.screen.query(Toast))))
+        assert "Sian Lloyd" in screenshot(app)
+        await lock(pilot)
+        assert not list(app.screen.query(Toast))
+        assert "Sian Lloyd" not in screenshot(app)
+        await unlock(pilot)
+        assert "Sian Lloyd" not in screenshot(app)  # and it does not come back
+
+
+# -- point 16: lock really locks -----------------------------------------------------------------
+@pytest.fixture
+def typed_hub(hub_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A file hub whose passphrase is not in the environment: the officer types it."""
+    path = tmp_path / "hub.db"
+    make_hub(path)
+    hubmod.forget_engines()
+    monkeypatch.delenv("DESKAPP_HUB_PASSPHRASE")
+    return path
+
+
+async def sync_typing_the_passphrase(pilot: Pilot[int], hub: Path) -> None:
+    app = pilot.app
+
+    def state() -> str:
+        screen = app.screen
+        return screen.state if isinstance(screen, SyncScreen) else ""
+
+    await pilot.press("S")
+    await wait_for(pilot, lambda: state() == "hub")
+    field = app.focused
+    assert isinstance(field, Input)
+    field.value = str(hub)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: state() == "secret")
+    await type_text(pilot, HUB_PASS)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: state() in ("done", "failed"))
+    assert state() == "done"
+
+
+@needs_proc
+async def test_lock_closes_the_hub_and_the_desk_and_drops_the_secrets(
+    desk_path: Path, typed_hub: Path
+) -> None:
+    app = make_app(desk_path)
+    target = hubmod.parse_hub_url(str(typed_hub))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await sync_typing_the_passphrase(pilot, typed_hub)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert open_paths(typed_hub)  # the session's hub connection is open
+        assert open_paths(desk_path)
+        assert hubmod.find_secret(target) == HUB_PASS
+        desk = app.desk
+        assert desk is not None
+        key = desk._key
+        desk_ref = weakref.ref(desk)
+        del desk
+        await lock(pilot)
+        assert open_paths(typed_hub, desk_path) == []
+        assert hubmod.find_secret(target) is None  # the typed passphrase is gone
+        assert key == bytearray(len(key))  # zeroed in place
+        await settle(pilot)
+        gc.collect()
+        assert desk_ref() is None  # nothing still holds the closed desk (or its engine)
+        # The next sync (the desk remembers its hub) asks for the passphrase again.
+        await unlock(pilot)
+        await pilot.press("S")
+        await wait_for(pilot, lambda: getattr(app.screen, "state", "") == "secret")
+        await pilot.press("escape")
+        await settle(pilot)
+
+
+@needs_proc
+async def test_lock_during_a_sync_leaves_no_hub_file_open(
+    desk_path: Path, typed_hub: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Locking while a batch is at the hub: the sync stops after it, and the connection it
+    was using is closed as it comes back (not kept for a session that is over)."""
+    at_hub = threading.Event()
+    let_go = threading.Event()
+    real_push = hubmod.Hub.push
+
+    def slow_push(self: hubmod.Hub, batch: hubmod.PushBatch) -> hubmod.PushReceipt:
+        with self.read() as conn:  # holds a hub connection while the lock happens
+            at_hub.set()
+            let_go.wait(10)
+            conn.exec_driver_sql("SELECT 1")
+        return real_push(self, batch)
+
+    monkeypatch.setattr(hubmod.Hub, "push", slow_push)
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press("S")
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncScreen))
+        await wait_for(pilot, lambda: app.screen.state == "hub")  # type: ignore[attr-defined]
+        field = app.focused
+        assert isinstance(field, Input)
+        field.value = str(typed_hub)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.state == "secret")  # type: ignore[attr-defined]
+        await type_text(pilot, HUB_PASS)
+        await pilot.press("enter")
+        await wait_for(pilot, at_hub.is_set)
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        let_go.set()
+        await wait_for(pilot, lambda: not any(w.is_running for w in app.workers))
+        await settle(pilot)
+        await wait_for(pilot, lambda: open_paths(typed_hub, desk_path) == [], timeout=5)
