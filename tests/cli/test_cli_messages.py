@@ -251,7 +251,7 @@ def test_conflicts_show_incident_refs(
         with Desk.open(path, "4521", PASS) as desk:
             incidents.update_incident(desk, iid, summary=text)
     outs = [say(capsys, "sync", "--db", str(path))[1] for path in (*paths, paths[0])]
-    [loser] = [out for out in outs if "1 new conflict " in out]  # whichever edit lost
+    [loser] = [out for out in outs if "1 new conflict," in out]  # whichever edit lost
     assert "1 conflict waits for a supervisor" in loser
     desk = str(paths[outs.index(loser) % 2])
     code, out, _ = say(capsys, "conflicts", "list", "--db", desk)
