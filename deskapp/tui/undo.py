@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 #: How long an action can be taken back with one key.
 UNDO_SECONDS = 30.0
+#: How long the offer stays on screen: shorter than the undo itself, so a run of triage
+#: actions does not stack toasts over the next dialog (the key still works after).
+OFFER_SECONDS = 8.0
 
 
 class UndoOffer:
@@ -40,7 +43,7 @@ class UndoOffer:
         self.pending = applied
         self._timer = self.screen.set_timer(UNDO_SECONDS, self.lapse)
         key = key_for(self.screen.app, self.binding_id)
-        self.screen.notify(f"{told} — {key} to undo", timeout=UNDO_SECONDS)
+        self.screen.notify(f"{told} — {key} to undo", timeout=min(OFFER_SECONDS, UNDO_SECONDS))
 
     def lapse(self) -> None:
         self._stop()
