@@ -122,6 +122,10 @@ class PickerScreen(ModalScreen[str | None]):
         self.search = search
         self.numbered = numbered
         self.current: list[tuple[str, str]] = []
+        #: what was typed when ``current`` was found (None: nothing found yet)
+        self.current_for: str | None = None
+        #: enter came before the search for the text typed ahead of it answered
+        self.choose_when_found = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
@@ -145,7 +149,7 @@ class PickerScreen(ModalScreen[str | None]):
     def _narrow(self, text: str) -> None:
         if self.static is not None:
             words = text.lower().split()
-            self._show([o for o in self.static if all(w in o[1].lower() for w in words)])
+            self._show([o for o in self.static if all(w in o[1].lower() for w in words)], text)
             return
         search = self.search
         assert search is not None
@@ -162,10 +166,14 @@ class PickerScreen(ModalScreen[str | None]):
     def on_picker_screen_found(self, message: Found) -> None:
         if not self.numbered and message.query != self.query_one(Input).value:
             return
-        self._show(message.options)
+        self._show(message.options, message.query)
+        if self.choose_when_found:
+            self.choose_when_found = False
+            self._choose()
 
-    def _show(self, options: list[tuple[str, str]]) -> None:
+    def _show(self, options: list[tuple[str, str]], text: str) -> None:
         self.current = options
+        self.current_for = text
         listing = self.query_one(OptionList)
         listing.clear_options()
         listing.add_options(
@@ -183,6 +191,11 @@ class PickerScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
+        if self.current_for != event.value:
+            # Typed in one burst: choose among the matches for all of it, not for the
+            # letters the last answer was for.
+            self.choose_when_found = True
+            return
         self._choose()
 
     @on(OptionList.OptionSelected)

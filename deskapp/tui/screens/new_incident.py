@@ -10,7 +10,7 @@ the key before them left the focus. Textual hands each key to the focused widget
 key arrives, before that widget has handled the ones before it, so every key that moves
 focus here is a priority binding that moves it at once:
 
-* the type and grade keys (``ChoiceBar``);
+* the type and grade keys (``ChoiceBar``), and tab and shift+tab;
 * enter in the person box: focus goes on to the type at once, and the pick itself waits
   for the name typed so far (a ``Commit`` message queued behind those letters) and for
   the roster search of that name (a worker);
@@ -106,6 +106,23 @@ class NewIncidentScreen(ReadyForm[str]):
         Binding("ctrl+s", "save", "Save", id="capture.save"),
         Binding("escape", "cancel", "Cancel", id="capture.cancel"),
         Binding("ctrl+n", "add_person", "Add person", id="capture.add_person", priority=True),
+        # At once, as the keys that choose: the keys typed after tab land in the next field.
+        Binding(
+            "tab",
+            "app.focus_next",
+            "Next field",
+            show=False,
+            id="capture.next_field",
+            priority=True,
+        ),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            "Previous field",
+            show=False,
+            id="capture.previous_field",
+            priority=True,
+        ),
     ]
 
     class Matches(Message):
