@@ -17,6 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from deskapp.core.text import visible
 from deskapp.tui.keymap import key_hint, name_keys
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.footer import DeskFooter
@@ -41,7 +42,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-text")
+            # Literal text: a question may name a person or a record.
+            yield Static(Text(visible(self.question)), classes="dialog-text")
             yes = key_hint(self.app, "confirm.yes", escape(self.yes))
             no = key_hint(self.app, "confirm.no", escape(self.no))
             yield Static(f"{yes}    {no}", classes="dialog-keys")
@@ -178,7 +180,8 @@ class PickerScreen(ModalScreen[str | None]):
         listing.clear_options()
         listing.add_options(
             [
-                Option(f"{i + 1}  {label}" if self.numbered else label, id=value)
+                # Literal text: options are often names from the desk.
+                Option(Text(visible(f"{i + 1}  {label}" if self.numbered else label)), id=value)
                 for i, (value, label) in enumerate(options)
             ]
         )
@@ -342,7 +345,7 @@ class ThriveScreen(ModalScreen["Thrive | None"]):
             for choice in ("low", "medium", "high"):
                 mark = "●" if level == choice else "○"
                 text.append(f"{mark} {choice} ", style=style + (" bold" if level == choice else ""))
-            text.append(f" {self.notes.get(dim, '')}\n", style=style + " dim")
+            text.append(f" {visible(self.notes.get(dim, ''))}\n", style=style + " dim")
         self.query_one("#thrive-grid", Static).update(text)
         dim = self.dimensions[self.row]
         editing = "" if self._editing() else " (n to edit)"

@@ -32,6 +32,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from deskapp.core.text import visible
 from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.ready import ReadyForm, open_ready
 from deskapp.tui.widgets.choice_bar import ChoiceBar
@@ -283,14 +284,21 @@ class NewIncidentScreen(ReadyForm[str]):
         listing.add_options(
             [
                 Option(
-                    Text(f"{r['name']}  ·  {r['role']} · {r['party'] or '—'} · {r['post'] or '—'}"),
+                    Text(
+                        visible(
+                            f"{r['name']}  ·  {r['role']} · {r['party'] or '—'} · "
+                            f"{r['post'] or '—'}"
+                        )
+                    ),
                     id=str(r["id"]),
                 )
                 for r in message.rows
             ]
         )
         if text.strip():
-            offer = Text(f"+ Add “{text.strip()}” as a new person (ctrl+n)", style="italic")
+            offer = Text(
+                visible(f"+ Add “{text.strip()}” as a new person (ctrl+n)"), style="italic"
+            )
             listing.add_option(Option(offer, id=ADD_PERSON))
         if listing.option_count:
             listing.highlighted = 0
@@ -373,13 +381,13 @@ class NewIncidentScreen(ReadyForm[str]):
     def _show_adviser(self) -> None:
         text = Text("Adviser: ", style="bold")
         if self.chosen_adviser is not None:
-            text.append(self.chosen_adviser[1])
+            text.append(visible(self.chosen_adviser[1]))
         elif self.person is None:
             text.append("the person's named adviser", style="dim")
         elif self.named is None:
             text.append("none named for this person", style="dim")
         else:
-            text.append(self.named[1])
+            text.append(visible(self.named[1]))
             text.append(" (named adviser)", style="dim")
         text.append("   enter/space here changes", style="dim")
         self.query_one("#adviser", AdviserField).update(text)
@@ -417,7 +425,7 @@ class NewIncidentScreen(ReadyForm[str]):
 
     # -- saving ------------------------------------------------------------------------------
     def _message(self, text: str) -> None:
-        self.query_one("#capture-message", Static).update(Text(text))
+        self.query_one("#capture-message", Static).update(Text(visible(text)))
 
     def action_save(self) -> None:
         if self.saving:

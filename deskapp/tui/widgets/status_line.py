@@ -8,6 +8,8 @@ from typing import Any
 from rich.markup import escape
 from textual.widgets import Static
 
+from deskapp.core.text import visible
+
 
 def format_countdown(seconds: float) -> str:
     if seconds >= 60:
@@ -31,9 +33,9 @@ class StatusLine(Static):
         officer = desk.officer
         role = " (supervisor)" if officer.is_supervisor else ""
         pending = app.pending_changes
-        who = f"[b]{escape(officer.id)}[/b]"
+        who = f"[b]{escape(visible(officer.id))}[/b]"
         if self.app.size.width >= 110:
-            who += f" {escape(officer.name)}{role}"
+            who += f" {escape(visible(officer.name))}{role}"
         conflicts = int(getattr(app, "conflicts", 0) or 0)
         if conflicts:
             # Loud: work that lost at sync waits for a supervisor (C opens the view).
