@@ -149,7 +149,7 @@ class DeskApp(App[int]):
         try:
             self.settings = load_settings()
         except ConfigError as exc:
-            self.notify(str(exc), title="Settings", severity="error", timeout=10)
+            self.notify(str(exc), title="Settings", severity="error", timeout=10, markup=False)
             from deskapp.store.settings import Settings
 
             self.settings = Settings()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from textual.timer import Timer
 
 from deskapp.core import wording
+from deskapp.core.text import visible
 from deskapp.tui.keymap import key_for
 
 if TYPE_CHECKING:
@@ -37,13 +38,18 @@ class UndoOffer:
     def offer(self, applied: Applied, told: str) -> None:
         """Hold ``applied`` for undo and tell the officer, naming the key."""
         if not applied.count:
-            self.screen.notify(told)
+            self.screen.notify(visible(told), markup=False)
             return
         self._stop()
         self.pending = applied
         self._timer = self.screen.set_timer(UNDO_SECONDS, self.lapse)
         key = key_for(self.screen.app, self.binding_id)
-        self.screen.notify(f"{told} — {key} to undo", timeout=min(OFFER_SECONDS, UNDO_SECONDS))
+        # Literal: what was done names the adviser or the values it set.
+        self.screen.notify(
+            visible(f"{told} — {key} to undo"),
+            timeout=min(OFFER_SECONDS, UNDO_SECONDS),
+            markup=False,
+        )
 
     def lapse(self) -> None:
         self._stop()
@@ -75,7 +81,7 @@ class UndoOffer:
                 text = f"Undone: {wording.count(undone.count, 'incident')}"
                 if skipped:
                     text += f" ({skipped} changed again since, left as they are)"
-            self.screen.notify(text)
+            self.screen.notify(visible(text), markup=False)
             then(undone)
 
         self.screen.background(work, done, wrote=True)

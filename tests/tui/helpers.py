@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.pilot import Pilot
 
 from deskapp.tui.app import DeskApp
@@ -50,3 +51,11 @@ async def unlock(pilot: Pilot[int], passphrase: str = PASSPHRASE) -> MainScreen:
 
 async def type_text(pilot: Pilot[int], text: str) -> None:
     await pilot.press(*[{" ": "space"}.get(c, c) for c in text])
+
+
+async def burst(pilot: Pilot[int], *keys: str) -> None:
+    """Keys as a remote-desktop link delivers them: all queued before any is handled."""
+    for key in keys:
+        char = key if len(key) == 1 else {"space": " "}.get(key)
+        pilot.app.post_message(events.Key(key, char))
+    await settle(pilot)

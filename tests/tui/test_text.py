@@ -1,18 +1,27 @@
 """Text from outside never reaches the terminal raw (issue #15, point 10): a stored name
 holding ESC ] 0 ; title BEL shows as visible stand-ins in the roster and the person
-view; and the roster filter folds letters that do not decompose (point 8)."""
+view, and a name written as markup or with escape codes shows literally in every view
+(roster, caseload, capture, pickers, incident, conflicts, audit, toasts); and the roster
+filter folds letters that do not decompose (point 8)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual.geometry import Region
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import DataTable, OptionList, Static
 
 from deskapp.store.desk import Desk
-from deskapp.tui.sample import OFFICER, PASSPHRASE
+from deskapp.tui.app import DeskApp
+from deskapp.tui.sample import FIXED_NOW, OFFICER, PASSPHRASE
+from deskapp.tui.screens.incident import IncidentScreen
+from deskapp.tui.screens.modals import PickerScreen
+from deskapp.tui.screens.new_incident import NewIncidentScreen
 from deskapp.tui.screens.person import PersonScreen
+from deskapp.tui.screens.review import AuditScreen
+from deskapp.tui.screens.sync import ConflictsScreen
 from deskapp.tui.widgets.window_list import WindowList
 
 from .conftest import make_app
@@ -83,3 +92,165 @@ async def test_the_roster_filter_folds_letters_that_do_not_decompose(desk_path: 
         await type_text(pilot, "lukasz")
         await wait_for(pilot, lambda: roster.filter_text == "lukasz" and roster.total == 1)
         assert roster.row(0) is not None and roster.row(0)["name"] == "Łukasz Żółkiewski"  # type: ignore[index]
+
+
+# -- markup and escape codes in every view that shows a stored value ------------------------
+PERSON = "[b]Eve[/b]\x1b]0;owned\x07 Zzmarked"
+PERSON_SHOWN = "[b]Eve[/b]␛]0;owned␇ Zzmarked"
+ADVISER = "[i]Ada[/i]\x1b[2J Zzadviser"
+ADVISER_SHOWN = "[i]Ada[/i]␛[2J Zzadviser"
+NOTE = "[b]loud[/b] note"
+
+
+def add_marked(path: Path) -> str:
+    """A person and adviser named with markup and escape codes (as an older desk or a
+    hub row could hold them), an incident for the person with a THRIVE note written as
+    markup, and an audit event whose detail holds both. Returns the incident's ref."""
+    from deskapp.core.domain import AuditAction
+    from deskapp.core.thrive import Score
+    from deskapp.store.incidents import add_incident, make_ref
+
+    desk = Desk.open(path, OFFICER, PASSPHRASE)
+    try:
+        with desk.write() as tx:
+            adviser = tx.insert("adviser", {"name": ADVISER, "area": "Zz"})
+            person = tx.insert("person", {"name": PERSON, "adviser_id": adviser})
+            tx.audit(AuditAction.CONSULTATION, "person", person, (), detail=PERSON)
+        incident = add_incident(
+            desk,
+            person=person,
+            type="threat",
+            grade=1,
+            summary="Marked caller",
+            thrive={"threat": Score("high", NOTE)},
+        )
+        add_conflict(desk, person)
+    finally:
+        desk.close()
+    return make_ref(incident)
+
+
+def add_conflict(desk: Desk, person_id: str) -> None:
+    import json
+
+    from sqlalchemy import insert
+
+    from deskapp.store.models import Conflict
+
+    table = Conflict.__table__  # type: ignore[attr-defined]
+    with desk.write() as tx:
+        tx.conn.execute(
+            insert(table).values(
+                id="c0ffee00-0000-7000-8000-000000000001",
+                entity="person",
+                row_id=person_id,
+                field="name",
+                local_value=json.dumps(PERSON),
+                local_hlc=1,
+                local_site="a",
+                remote_value=json.dumps(ADVISER),
+                remote_hlc=2,
+                remote_site="b",
+                detected_at=FIXED_NOW,
+            )
+        )
+
+
+def literal(text: str, *shown: str) -> None:
+    """``shown`` appear as typed, markup and all; no control character reaches the screen."""
+    assert "\x1b" not in text and "\x07" not in text
+    for item in shown:
+        assert item in text, f"{item!r} not in {text!r}"
+
+
+def toast_text(app: DeskApp) -> str:
+    """The toasts' text as a Toast draws it (run_test shows no toasts: the notifications
+    are read, their markup parsed when they are markup, as Toast does)."""
+    from textual.content import Content
+
+    return "\n".join(
+        Content.from_markup(n.message).plain if n.markup else n.message for n in app._notifications
+    )
+
+
+async def test_markup_and_escape_codes_show_literally_in_every_view(desk_path: Path) -> None:
+    ref = add_marked(desk_path)
+    app = make_app(desk_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        main = await unlock(pilot)
+        # Caseload -> roster held by the adviser: the pane's title names them.
+        caseload = main.pane("caseload").list
+        await pilot.press("1", "slash")
+        await type_text(pilot, "zzadviser")
+        await wait_for(pilot, lambda: caseload.total == 1)
+        literal(list_text(caseload), ADVISER_SHOWN[:20])
+        await pilot.press("enter", "enter")
+        await wait_for(pilot, lambda: main.roster_adviser is not None)
+        await settle(pilot)
+        literal(painted(main.pane("roster")), f"held by {ADVISER_SHOWN}")
+        literal(list_text(main.pane("roster").list), PERSON_SHOWN[:20])
+        # The fast-capture person picker.
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, NewIncidentScreen))
+        await type_text(pilot, "zzmarked")
+        form = app.screen
+        assert isinstance(form, NewIncidentScreen)
+        await wait_for(pilot, lambda: form.matches_for == "zzmarked" and len(form.matches) == 1)
+        literal(painted(form.query_one("#matches", OptionList)), PERSON_SHOWN)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: form.named is not None)
+        literal(painted(form.query_one("#adviser", Static)), ADVISER_SHOWN)
+        await pilot.press("escape", "y")
+        await wait_for(pilot, lambda: app.screen is main)
+        # The incident view: the person, the THRIVE note.
+        queue = main.pane("queue").list
+        await pilot.press("2", "slash")
+        await type_text(pilot, "zzmarked")
+        await wait_for(pilot, lambda: queue.total == 1)
+        literal(list_text(queue), ref)
+        await pilot.press("enter", "enter")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, IncidentScreen) and app.screen.data is not None
+        )
+        incident = app.screen
+        assert isinstance(incident, IncidentScreen)
+        await settle(pilot)
+        literal(painted(incident.query_one("#incident-head", Static)), PERSON_SHOWN)
+        literal(painted(incident.query_one("#incident-thrive", Static)), NOTE)
+        # The adviser picker, and the toast after assigning.
+        await pilot.press("a")
+        await type_text(pilot, "zzadviser")
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        await wait_for(pilot, lambda: picker.current_for == "zzadviser" and picker.current)
+        await settle(pilot)
+        # The option as the list will draw it: literal text, not markup to be parsed.
+        prompt = picker.query_one(OptionList).get_option_at_index(0).prompt
+        assert isinstance(prompt, Text)
+        literal(prompt.plain, ADVISER_SHOWN)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Zzadviser" in toast_text(app))
+        literal(toast_text(app), f"Assigned to {ADVISER_SHOWN}")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is main)
+        # Conflicts: the record's label and both values.
+        await pilot.press("C")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictsScreen) and app.screen.loaded)
+        conflicts = app.screen
+        await settle(pilot)
+        literal(painted(conflicts.query_one(DataTable)), PERSON_SHOWN[:12])
+        detail = painted(conflicts.query_one("#conflict-detail", Static))
+        literal(detail, PERSON_SHOWN, ADVISER_SHOWN)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is main)
+        # The audit log: the event opened as a toast.
+        await pilot.press("A")
+        await wait_for(pilot, lambda: isinstance(app.screen, AuditScreen))
+        audit = app.screen.query_one(WindowList)
+        await pilot.press("slash")
+        await type_text(pilot, "zzmarked")
+        await wait_for(pilot, lambda: audit.filter_text == "zzmarked" and audit.total)
+        literal(list_text(audit), "[b]Eve[/b]␛]0;")
+        await pilot.press("enter", "enter")
+        await wait_for(pilot, lambda: "Zzmarked" in toast_text(app))
+        literal(toast_text(app), PERSON_SHOWN)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from textual import events
 from textual.pilot import Pilot
 
 from deskapp.core.status import allowed_next
@@ -22,17 +21,9 @@ from deskapp.tui.screens.main import MainScreen
 from deskapp.tui.screens.modals import ConfirmScreen, PickerScreen, ThriveScreen
 
 from .conftest import make_app
-from .helpers import settle, type_text, unlock, wait_for
+from .helpers import burst, settle, type_text, unlock, wait_for
 
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
-
-
-async def burst(pilot: Pilot[int], *keys: str) -> None:
-    """Keys as a remote-desktop link delivers them: all queued before any is handled."""
-    for key in keys:
-        char = key if len(key) == 1 else {"space": " "}.get(key)
-        pilot.app.post_message(events.Key(key, char))
-    await settle(pilot)
 
 
 async def open_row(pilot: Pilot[int], index: int) -> IncidentScreen:

@@ -15,6 +15,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from deskapp.core.text import visible
 from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.base import WorkDone
 
@@ -46,7 +47,7 @@ def plan_text(plan: AssignPlan) -> Text:
         gained = a.after - a.before
         if not gained and not a.over_capacity:
             continue
-        text.append(f"{a.name[:23]:<24}{(a.area or '—')[:15]:<16}{a.before:>5}")
+        text.append(visible(f"{a.name[:23]:<24}{(a.area or '—')[:15]:<16}{a.before:>5}"))
         text.append(f"{'+' + str(gained) if gained else '':>5}", "bold" if gained else "")
         text.append(f"{a.after:>7}", "bold reverse" if a.over_capacity else "")
         text.append(f"{a.capacity:>6}\n")

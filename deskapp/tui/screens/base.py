@@ -18,6 +18,8 @@ from rich.table import Table
 from textual.message import Message
 from textual.screen import Screen, SystemModalScreen
 
+from deskapp.core.text import visible
+
 if TYPE_CHECKING:
     from deskapp.store.desk import Desk
     from deskapp.tui.app import DeskApp
@@ -109,7 +111,8 @@ class DeskScreen(Screen[None]):
         if self.desk_app.desk is None:
             return  # locked meanwhile; the result (or error) is stale
         if message.error:
-            self.notify(message.error, severity="error", timeout=8)
+            # Literal: an error can quote what was typed or stored.
+            self.notify(visible(message.error), severity="error", timeout=8, markup=False)
         elif message.then is not None:
             message.then(message.value)
 

@@ -170,7 +170,7 @@ class IncidentScreen(DeskScreen):
 
     def show(self, data: dict[str, Any]) -> None:
         from deskapp.core.grading import format_due, grade_label
-        from deskapp.core.text import visible_values
+        from deskapp.core.text import visible, visible_values
         from deskapp.core.thrive import DIMENSIONS, from_json
 
         if str(data["id"]) != self.incident_id:
@@ -215,7 +215,8 @@ class IncidentScreen(DeskScreen):
             score = thrive.get(dim)
             level = score.level if score else "—"
             style = {"high": "bold red", "medium": "yellow"}.get(level, "")
-            grid.add_row(dim.capitalize(), Text(level, style=style), score.note if score else "")
+            note = Text(visible(score.note)) if score else ""  # Text: a str cell is markup
+            grid.add_row(dim.capitalize(), Text(level, style=style), note)
         self.query_one("#incident-thrive", Static).update(grid)
         timeline = titled_table("Timeline")
         timeline.add_column(no_wrap=True, style="dim")
@@ -225,8 +226,8 @@ class IncidentScreen(DeskScreen):
         for entry in data["timeline"]:
             timeline.add_row(
                 entry["at"].strftime("%d %b %H:%M"),
-                entry["officer_id"],
-                entry["kind"],
+                Text(entry["officer_id"]),  # Text: a str cell would be read as markup
+                Text(entry["kind"]),
                 Text(entry["text"]),
             )
         self.query_one("#incident-timeline", Static).update(timeline)

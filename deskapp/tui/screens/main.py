@@ -42,12 +42,16 @@ GRADES = [
 
 
 class QueueList(WindowList):
+    # Priority, as the list's own keys: each acts as it arrives, and one that opens a
+    # picker waits for it to mount, so `s 1` chooses the first status (not pane 1).
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "screen.regrade", "Grade", id="queue.grade"),
-        Binding("a", "screen.assign", "Assign", id="queue.assign"),
-        Binding("s", "screen.status", "Status", id="queue.status"),
-        Binding("u", "screen.undo", "Undo", show=False, id="queue.undo"),
-        Binding("o", "screen.toggle_closed", "Show closed", show=False, id="queue.closed"),
+        Binding("r", "screen.regrade", "Grade", id="queue.grade", priority=True),
+        Binding("a", "screen.assign", "Assign", id="queue.assign", priority=True),
+        Binding("s", "screen.status", "Status", id="queue.status", priority=True),
+        Binding("u", "screen.undo", "Undo", show=False, id="queue.undo", priority=True),
+        Binding(
+            "o", "screen.toggle_closed", "Show closed", show=False, id="queue.closed", priority=True
+        ),
     ]
 
 
@@ -339,7 +343,7 @@ class MainScreen(DeskScreen):
     def action_undo(self) -> None:
         self.undo.undo(lambda _: self._reload_after_change())
 
-    def action_regrade(self) -> None:
+    async def action_regrade(self) -> None:
         rows = self._queue_targets()
         if not rows:
             return
@@ -349,9 +353,9 @@ class MainScreen(DeskScreen):
             if value:
                 self._apply(rows, f"Set grade G{value}", grade=int(value))
 
-        self.app.push_screen(PickerScreen("Grade", options=GRADES, numbered=True), picked)
+        await self.app.push_screen(PickerScreen("Grade", options=GRADES, numbered=True), picked)
 
-    def action_assign(self) -> None:
+    async def action_assign(self) -> None:
         rows = self._queue_targets()
         if not rows:
             return
@@ -361,9 +365,9 @@ class MainScreen(DeskScreen):
             if value:
                 self._apply(rows, "Assign the chosen adviser", "to", adviser=value)
 
-        self.app.push_screen(adviser_picker(self.desk_app), picked)
+        await self.app.push_screen(adviser_picker(self.desk_app), picked)
 
-    def action_status(self) -> None:
+    async def action_status(self) -> None:
         rows = self._queue_targets()
         if not rows:
             return
@@ -390,7 +394,7 @@ class MainScreen(DeskScreen):
             if value:
                 self._apply(rows, f"Set status {value}", status=value)
 
-        self.app.push_screen(
+        await self.app.push_screen(
             PickerScreen("Status", options=[(c, c) for c in choices], numbered=True), picked
         )
 

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from deskapp.core.text import visible
 from deskapp.tui.keymap import key_hint, name_keys
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.footer import DeskFooter
@@ -41,7 +42,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-text")
+            # Literal text: a question may name a person or a record.
+            yield Static(Text(visible(self.question)), classes="dialog-text")
             yes = key_hint(self.app, "confirm.yes", escape(self.yes))
             no = key_hint(self.app, "confirm.no", escape(self.no))
             yield Static(f"{yes}    {no}", classes="dialog-keys")
@@ -122,6 +124,10 @@ class PickerScreen(ModalScreen[str | None]):
         self.search = search
         self.numbered = numbered
         self.current: list[tuple[str, str]] = []
+        #: what was typed when ``current`` was found (None: nothing found yet)
+        self.current_for: str | None = None
+        #: enter came before the search for the text typed ahead of it answered
+        self.choose_when_found = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
@@ -145,7 +151,7 @@ class PickerScreen(ModalScreen[str | None]):
     def _narrow(self, text: str) -> None:
         if self.static is not None:
             words = text.lower().split()
-            self._show([o for o in self.static if all(w in o[1].lower() for w in words)])
+            self._show([o for o in self.static if all(w in o[1].lower() for w in words)], text)
             return
         search = self.search
         assert search is not None
@@ -162,15 +168,20 @@ class PickerScreen(ModalScreen[str | None]):
     def on_picker_screen_found(self, message: Found) -> None:
         if not self.numbered and message.query != self.query_one(Input).value:
             return
-        self._show(message.options)
+        self._show(message.options, message.query)
+        if self.choose_when_found:
+            self.choose_when_found = False
+            self._choose()
 
-    def _show(self, options: list[tuple[str, str]]) -> None:
+    def _show(self, options: list[tuple[str, str]], text: str) -> None:
         self.current = options
+        self.current_for = text
         listing = self.query_one(OptionList)
         listing.clear_options()
         listing.add_options(
             [
-                Option(f"{i + 1}  {label}" if self.numbered else label, id=value)
+                # Literal text: options are often names from the desk.
+                Option(Text(visible(f"{i + 1}  {label}" if self.numbered else label)), id=value)
                 for i, (value, label) in enumerate(options)
             ]
         )
@@ -183,6 +194,11 @@ class PickerScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
+        if self.current_for != event.value:
+            # Typed in one burst: choose among the matches for all of it, not for the
+            # letters the last answer was for.
+            self.choose_when_found = True
+            return
         self._choose()
 
     @on(OptionList.OptionSelected)
@@ -329,7 +345,7 @@ class ThriveScreen(ModalScreen["Thrive | None"]):
             for choice in ("low", "medium", "high"):
                 mark = "●" if level == choice else "○"
                 text.append(f"{mark} {choice} ", style=style + (" bold" if level == choice else ""))
-            text.append(f" {self.notes.get(dim, '')}\n", style=style + " dim")
+            text.append(f" {visible(self.notes.get(dim, ''))}\n", style=style + " dim")
         self.query_one("#thrive-grid", Static).update(text)
         dim = self.dimensions[self.row]
         editing = "" if self._editing() else " (n to edit)"

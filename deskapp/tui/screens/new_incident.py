@@ -10,7 +10,7 @@ the key before them left the focus. Textual hands each key to the focused widget
 key arrives, before that widget has handled the ones before it, so every key that moves
 focus here is a priority binding that moves it at once:
 
-* the type and grade keys (``ChoiceBar``);
+* the type and grade keys (``ChoiceBar``), and tab and shift+tab;
 * enter in the person box: focus goes on to the type at once, and the pick itself waits
   for the name typed so far (a ``Commit`` message queued behind those letters) and for
   the roster search of that name (a worker);
@@ -32,6 +32,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from deskapp.core.text import visible
 from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.ready import ReadyForm, open_ready
 from deskapp.tui.widgets.choice_bar import ChoiceBar
@@ -106,6 +107,23 @@ class NewIncidentScreen(ReadyForm[str]):
         Binding("ctrl+s", "save", "Save", id="capture.save"),
         Binding("escape", "cancel", "Cancel", id="capture.cancel"),
         Binding("ctrl+n", "add_person", "Add person", id="capture.add_person", priority=True),
+        # At once, as the keys that choose: the keys typed after tab land in the next field.
+        Binding(
+            "tab",
+            "app.focus_next",
+            "Next field",
+            show=False,
+            id="capture.next_field",
+            priority=True,
+        ),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            "Previous field",
+            show=False,
+            id="capture.previous_field",
+            priority=True,
+        ),
     ]
 
     class Matches(Message):
@@ -266,14 +284,21 @@ class NewIncidentScreen(ReadyForm[str]):
         listing.add_options(
             [
                 Option(
-                    Text(f"{r['name']}  ·  {r['role']} · {r['party'] or '—'} · {r['post'] or '—'}"),
+                    Text(
+                        visible(
+                            f"{r['name']}  ·  {r['role']} · {r['party'] or '—'} · "
+                            f"{r['post'] or '—'}"
+                        )
+                    ),
                     id=str(r["id"]),
                 )
                 for r in message.rows
             ]
         )
         if text.strip():
-            offer = Text(f"+ Add “{text.strip()}” as a new person (ctrl+n)", style="italic")
+            offer = Text(
+                visible(f"+ Add “{text.strip()}” as a new person (ctrl+n)"), style="italic"
+            )
             listing.add_option(Option(offer, id=ADD_PERSON))
         if listing.option_count:
             listing.highlighted = 0
@@ -356,13 +381,13 @@ class NewIncidentScreen(ReadyForm[str]):
     def _show_adviser(self) -> None:
         text = Text("Adviser: ", style="bold")
         if self.chosen_adviser is not None:
-            text.append(self.chosen_adviser[1])
+            text.append(visible(self.chosen_adviser[1]))
         elif self.person is None:
             text.append("the person's named adviser", style="dim")
         elif self.named is None:
             text.append("none named for this person", style="dim")
         else:
-            text.append(self.named[1])
+            text.append(visible(self.named[1]))
             text.append(" (named adviser)", style="dim")
         text.append("   enter/space here changes", style="dim")
         self.query_one("#adviser", AdviserField).update(text)
@@ -400,7 +425,7 @@ class NewIncidentScreen(ReadyForm[str]):
 
     # -- saving ------------------------------------------------------------------------------
     def _message(self, text: str) -> None:
-        self.query_one("#capture-message", Static).update(Text(text))
+        self.query_one("#capture-message", Static).update(Text(visible(text)))
 
     def action_save(self) -> None:
         if self.saving:

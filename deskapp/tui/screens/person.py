@@ -135,7 +135,10 @@ class PersonScreen(DeskScreen):
         contacts.add_column(ratio=1)
         for c in data["contacts"][:20]:
             contacts.add_row(
-                c["at"].strftime("%d %b %Y"), c["channel"], c["kind"], Text(c["summary"])
+                c["at"].strftime("%d %b %Y"),
+                Text(c["channel"]),  # Text: a str cell would be read as markup
+                Text(c["kind"]),
+                Text(c["summary"]),
             )
         if not data["contacts"]:
             contacts.add_row("", "", "no contact logged yet", "")

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
+from deskapp.core.text import visible
 from deskapp.tui import sources
 from deskapp.tui.screens.base import DeskScreen
 from deskapp.tui.widgets.footer import DeskFooter
@@ -72,10 +73,13 @@ class AuditScreen(DeskScreen):
     def on_window_list_opened(self, event: WindowList.Opened) -> None:
         event.stop()
         r = event.row
-        self.notify(
-            f"#{r['seq']} {r['action']} {r['entity']} {r['entity_id'] or ''} "
-            f"fields: {r['fields'] or '—'} {r['recipient'] or ''} {r['detail']}",
+        self.notify(  # literal: an event's recipient and detail are text from outside
+            visible(
+                f"#{r['seq']} {r['action']} {r['entity']} {r['entity_id'] or ''} "
+                f"fields: {r['fields'] or '—'} {r['recipient'] or ''} {r['detail']}"
+            ),
             timeout=8,
+            markup=False,
         )
 
     def action_verify(self) -> None:

@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, ProgressBar, Static
 
 from deskapp.core import wording
+from deskapp.core.text import visible
 from deskapp.tui import heap
 from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.base import DeskScreen
@@ -465,7 +466,7 @@ class ConflictsScreen(DeskScreen):
     def _value(self, row: dict[str, Any], key: str, width: int = 40) -> str:
         if self._sensitive(row):
             return "•••• (v reveals)"
-        return _short(row[key], width)
+        return visible(_short(row[key], width))
 
     def _show(self, rows: list[dict[str, Any]]) -> None:
         self.rows = rows
@@ -478,11 +479,12 @@ class ConflictsScreen(DeskScreen):
         for row in rows:
             detected = row["detected_at"]
             when = detected.strftime("%d %b %H:%M") if hasattr(detected, "strftime") else ""
+            # Text cells: a plain string cell would be read as markup.
             table.add_row(
-                row.get("label") or row["row_id"],
-                row["field"],
-                self._value(row, "local_value", width),
-                self._value(row, "remote_value", width),
+                Text(visible(str(row.get("label") or row["row_id"]))),
+                Text(visible(str(row["field"]))),
+                Text(self._value(row, "local_value", width)),
+                Text(self._value(row, "remote_value", width)),
                 when,
                 key=str(row["id"]),
             )
@@ -516,8 +518,10 @@ class ConflictsScreen(DeskScreen):
             )
             return
         text = Text()
-        text.append(f"{row.get('label') or row['row_id']}", style="bold")
-        text.append(f" · {row['entity']} · field {row['field']} · conflict {row['id'][:8]}\n\n")
+        text.append(visible(f"{row.get('label') or row['row_id']}"), style="bold")
+        text.append(
+            visible(f" · {row['entity']} · field {row['field']} · conflict {row['id'][:8]}\n\n")
+        )
         text.append("This desk's value (lost at sync)\n", style="bold")
         text.append(f"  {self._value(row, 'local_value', 400)}\n\n")
         text.append("The hub's value (kept everywhere now)\n", style="bold")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -11,6 +12,7 @@ from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Input
 
+from deskapp.core.text import visible
 from deskapp.tui.widgets.window_list import WindowList
 
 
@@ -129,5 +131,6 @@ class Pane(Vertical):
     def update_title(self) -> None:
         extra = f" · {self.note}" if self.note else ""
         filt = f" · /{self.list.filter_text}" if self.list.filter_text else ""
-        self.border_title = f"{self.number} {self.title}{extra}{filt}"
+        # A title is markup: the note can name an adviser, the filter is typed.
+        self.border_title = escape(visible(f"{self.number} {self.title}{extra}{filt}"))
         self.border_subtitle = self.list.describe()

@@ -8,6 +8,8 @@ from typing import Any
 from rich.markup import escape
 from textual.widgets import Static
 
+from deskapp.core.text import visible
+
 #: The last seconds before an idle lock, when the status line warns that it is coming.
 LOCK_WARNING_SECONDS = 30.0
 
@@ -34,9 +36,9 @@ class StatusLine(Static):
         officer = desk.officer
         role = " (supervisor)" if officer.is_supervisor else ""
         pending = app.pending_changes
-        who = f"[b]{escape(officer.id)}[/b]"
+        who = f"[b]{escape(visible(officer.id))}[/b]"
         if self.app.size.width >= 110:
-            who += f" {escape(officer.name)}{role}"
+            who += f" {escape(visible(officer.name))}{role}"
         conflicts = int(getattr(app, "conflicts", 0) or 0)
         if conflicts:
             # Loud: work that lost at sync waits for a supervisor (C opens the view).

@@ -72,17 +72,28 @@ class ListSource:
 class WindowList(ScrollView, can_focus=True):
     """A keyboard-first list over a query: j/k, g/G, page keys, space marks, enter opens."""
 
+    # Priority bindings run as the app receives the key, before the next is handed on
+    # (a plain binding waits in the list's own queue while the app routes the keys behind
+    # it): in a burst, `space r` grades the row just marked, and the letters typed
+    # straight after `/` find the filter box focused.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor(1)", "Down", show=False, id="list.down"),
-        Binding("k,up", "cursor(-1)", "Up", show=False, id="list.up"),
-        Binding("g,home", "first", "First", show=False, id="list.first"),
-        Binding("G,end", "last", "Last", show=False, id="list.last"),
-        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False, id="list.page_down"),
-        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="list.page_up"),
-        Binding("enter", "open", "Open", id="list.open"),
-        Binding("space", "mark", "Mark", id="list.mark"),
-        # A priority binding runs as the app receives the key, before the next is handed
-        # on: the letters typed straight after `/` then find the filter box focused.
+        Binding("j,down", "cursor(1)", "Down", show=False, id="list.down", priority=True),
+        Binding("k,up", "cursor(-1)", "Up", show=False, id="list.up", priority=True),
+        Binding("g,home", "first", "First", show=False, id="list.first", priority=True),
+        Binding("G,end", "last", "Last", show=False, id="list.last", priority=True),
+        Binding(
+            "pagedown,ctrl+f",
+            "page(1)",
+            "Page down",
+            show=False,
+            id="list.page_down",
+            priority=True,
+        ),
+        Binding(
+            "pageup,ctrl+b", "page(-1)", "Page up", show=False, id="list.page_up", priority=True
+        ),
+        Binding("enter", "open", "Open", id="list.open", priority=True),
+        Binding("space", "mark", "Mark", id="list.mark", priority=True),
         Binding("slash", "filter", "Filter", id="list.filter", priority=True),
         Binding("escape", "clear", "Clear", show=False, id="list.clear"),
     ]
