@@ -520,8 +520,9 @@ class ConflictsScreen(DeskScreen):
         text = Text()
         text.append(visible(f"{row.get('label') or row['row_id']}"), style="bold")
         text.append(
-            visible(f" · {row['entity']} · field {row['field']} · conflict {row['id'][:8]}\n\n")
+            visible(f" · {row['entity']} · field {row['field']} · conflict {row['id'][:8]}")
         )
+        text.append("\n\n")
         text.append("This desk's value (lost at sync)\n", style="bold")
         text.append(f"  {self._value(row, 'local_value', 400)}\n\n")
         text.append("The hub's value (kept everywhere now)\n", style="bold")
