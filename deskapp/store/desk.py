@@ -30,7 +30,14 @@ from deskapp.store.engine import (
     retire,
     translate_errors,
 )
-from deskapp.store.keyslots import KdfParams, KeySlots, generate_data_key, lock_path
+from deskapp.store.keyslots import (
+    KdfParams,
+    KeySlots,
+    OfficerKeys,
+    PublicKeys,
+    generate_data_key,
+    lock_path,
+)
 from deskapp.store.models import Meta, Officer
 from deskapp.store.paths import slots_path
 from deskapp.store.settings import Settings, load_settings
@@ -79,6 +86,8 @@ class Desk:
         self._engine: Engine | None = engine
         self.slots = slots
         self._key = bytearray(data_key)
+        # The officer's private keys (None when opened with the recovery key).
+        self._identity = slots.take_identity()
         self.officer = officer
         self.settings = settings
         self._write_lock = threading.RLock()
@@ -260,6 +269,27 @@ class Desk:
             raise AuthError("The desk is locked.")
         return bytes(self._key)
 
+    @property
+    def keys(self) -> OfficerKeys:
+        """The signed-in officer's private keys (X25519 for sealed keys, Ed25519 to sign)."""
+        if self.closed:
+            raise AuthError("The desk is locked.")
+        if self._identity is None:
+            raise AuthError(
+                f"Officer {self.officer.id} signed in with the recovery key, which opens the "
+                "desk but not the officer's own keys: sign in with a passphrase."
+            )
+        return self._identity
+
+    @property
+    def public_keys(self) -> PublicKeys:
+        keys = self.keys
+        return PublicKeys(keys.exchange_public, keys.signing_public)
+
+    def sign(self, data: bytes) -> bytes:
+        """An Ed25519 signature by the signed-in officer."""
+        return self.keys.signing.sign(data)
+
     def release_memory(self) -> None:
         """Close the pooled connections, and with them their page caches (up to 48 MiB
         each, full after a large sync); connections reopen on next use, by the key held."""
@@ -276,6 +306,7 @@ class Desk:
             if engine is not None:
                 retire(engine)
         self._engine = self._apart = None
+        self._identity = None
         for i in range(len(self._key)):
             self._key[i] = 0
 

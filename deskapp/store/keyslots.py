@@ -14,6 +14,12 @@ find an officer's slot without their passphrase (removing, resetting) each slot 
 an owner tag, an HMAC of the officer id under a random directory key that is wrapped
 under the data key. Files of version 1 (labels an HMAC keyed with the file's own id)
 still open and are rewritten on the first unlock (``upgrade``).
+
+Each officer slot also holds the officer's Ed25519 signing key (version 3). It is wrapped
+under a key derived from the slot's X25519 private key, so whatever opens that key (the
+passphrase, the recovery of a passphrase, this terminal's keyring slot) opens the signing
+key too, and a change of passphrase need not touch it. A slot from a version-2 file gets
+its signing key when its officer next unlocks.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ import keyring.backends.fail
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -53,8 +60,9 @@ from deskapp.core.errors import (
 )
 
 FORMAT = "deskapp-keyslots"
-VERSION = 2
+VERSION = 3
 _OLD_VERSION = 1  # labels HMAC(db_id, officer id): opened, then rewritten
+_NO_SIGNING_VERSION = 2  # no signing keys yet: each officer's is added at their unlock
 KEY_LEN = 32
 KEYRING_SERVICE = "deskapp"
 RECOVERY_LABEL = "recovery"
@@ -110,6 +118,39 @@ class _Wrapped:
 
 
 @dataclass
+class _SignKey:
+    """An officer's Ed25519 key pair: the private half wrapped (see the module's doc)."""
+
+    public: bytes
+    nonce: bytes
+    wrapped: bytes
+
+
+@dataclass(frozen=True)
+class OfficerKeys:
+    """The signed-in officer's private keys: in memory only, never written unwrapped."""
+
+    exchange: X25519PrivateKey
+    signing: Ed25519PrivateKey
+
+    @property
+    def exchange_public(self) -> bytes:
+        return self.exchange.public_key().public_bytes_raw()
+
+    @property
+    def signing_public(self) -> bytes:
+        return self.signing.public_key().public_bytes_raw()
+
+
+@dataclass(frozen=True)
+class PublicKeys:
+    """An officer slot's public keys, readable without unlocking."""
+
+    exchange: bytes
+    signing: bytes
+
+
+@dataclass
 class _Directory:
     """The random key of the owner tags, wrapped under the data key (and a pending one)."""
 
@@ -133,6 +174,7 @@ class _Slot:
     # "relabelled" once that label is replaced by a random one. Either way its wrapped
     # key is bound to the version-1 label, which unlocking recomputes from the typed id.
     legacy: str = ""
+    sign: _SignKey | None = None  # officer slot: None until a version-2 slot's next unlock
 
 
 @dataclass
@@ -281,6 +323,8 @@ class KeySlots:
         self._lock_depth = 0
         # Who unlocked through this object (id, slot public key): upgrade() tags their slot.
         self._unlocked: tuple[str, bytes] | None = None
+        # The private keys of whoever unlocked through this object, until the desk takes them.
+        self._identity: OfficerKeys | None = None
         self.sleep: Callable[[float], None] = time.sleep  # injectable for tests
         self.clock: Callable[[], float] = time.time  # epoch seconds; injectable for tests
 
@@ -305,10 +349,15 @@ class KeySlots:
         secret = secrets.token_bytes(KEY_LEN)
         dkey = secrets.token_bytes(KEY_LEN)
         self._directory = _Directory(self._wrap_directory(data_key, dkey))
+        priv = X25519PrivateKey.generate()
+        first = self._officer_slot_new(
+            officer_id, passphrase, data_key, dkey, kdf or default_kdf(), priv
+        )
         self._slots = [
-            self._officer_slot_new(officer_id, passphrase, data_key, dkey, kdf or default_kdf()),
+            first,
             self._new_slot(RECOVERY_LABEL, "recovery", self._recovery_kek(secret), data_key),
         ]
+        self._identity = self._identity_of(first, priv)
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._locked():
             self._save()
@@ -329,6 +378,20 @@ class KeySlots:
 
     def has_pending_rekey(self) -> bool:
         return any(s.pending is not None for s in self._slots)
+
+    def public_keys(self, officer_id: str, data_key: bytes) -> PublicKeys | None:
+        """An officer's public keys, found by owner tag (None: no slot, or no signing key
+        yet because the slot comes from a version-2 file and its officer has not unlocked)."""
+        slot = self._slot_by_id(officer_id, data_key)
+        if slot is None or slot.sign is None:
+            return None
+        return PublicKeys(slot.public, slot.sign.public)
+
+    def take_identity(self) -> OfficerKeys | None:
+        """The private keys opened by the last passphrase or keyring unlock, handed over
+        once (the desk keeps them while it is open); None after a recovery unlock."""
+        identity, self._identity = self._identity, None
+        return identity
 
     def failures(self) -> int:
         """Wrong passphrases (and attempts under way) since the last good one, any officer."""
@@ -385,7 +448,9 @@ class KeySlots:
         if oslot is None:
             return None
         self._unlocked = (officer_id, public)
-        return self._open_all(oslot, priv)[0]
+        keys = self._open_all(oslot, priv)
+        self._identity = self._identity_of(oslot, priv)
+        return keys[0]
 
     def upgrade(self, data_key: bytes, officer_ids: Iterable[str]) -> None:
         """Finish a version-1 file once the desk is open: a directory key, owner tags, and
@@ -472,6 +537,7 @@ class KeySlots:
     ) -> None:
         _require_passphrase(new)
         slot, priv, keys = self._unlock_private(officer_id, old)
+        self._identity = None  # only a desk being opened takes the keys
         index = self._slots.index(slot)
         with self._changing():
             self._slots[index] = self._rewrap(slot, priv, keys, officer_id, new, kdf)
@@ -489,6 +555,7 @@ class KeySlots:
     def remember(self, officer_id: str, passphrase: str) -> bool:
         """Keep a wrapping key in the OS keyring; False if there is no usable keyring."""
         slot, priv, _keys = self._unlock_private(officer_id, passphrase)
+        self._identity = None  # only a desk being opened takes the keys
         wrap_key = secrets.token_bytes(KEY_LEN)
         try:
             if isinstance(keyring.get_keyring(), keyring.backends.fail.Keyring):
@@ -650,6 +717,41 @@ class KeySlots:
     def _sealable(self) -> list[_Slot]:
         return [s for s in self._slots if s.kind != "keyring"]
 
+    # -- internals: signing keys ---------------------------------------------------------
+
+    def _sign_kek(self, priv: X25519PrivateKey) -> bytes:
+        return _hkdf(priv.private_bytes_raw(), b"deskapp-sign-kek:" + self.db_id.encode("ascii"))
+
+    def _new_sign_key(self, priv: X25519PrivateKey) -> _SignKey:
+        signing = Ed25519PrivateKey.generate()
+        public = priv.public_key().public_bytes_raw()
+        # Bound to the slot's X25519 public key, which (unlike its label) never changes.
+        nonce, wrapped = self._wrap(
+            self._sign_kek(priv), signing.private_bytes_raw(), _b64(public), "sign-key"
+        )
+        return _SignKey(signing.public_key().public_bytes_raw(), nonce, wrapped)
+
+    def _identity_of(self, slot: _Slot, priv: X25519PrivateKey) -> OfficerKeys:
+        """The slot's private keys; a slot without a signing key (version 2) gets one now."""
+        if slot.sign is None:
+            with self._changing():
+                slot.sign = self._new_sign_key(priv)
+        sign = slot.sign
+        aad = self._aad(_b64(slot.public), "sign-key")
+        try:
+            raw = AESGCM(self._sign_kek(priv)).decrypt(sign.nonce, sign.wrapped, aad)
+            signing = Ed25519PrivateKey.from_private_bytes(raw)
+        except (InvalidTag, ValueError) as exc:
+            raise DatabaseCorrupt(
+                f"Key-slot file {self.path} has a damaged signing key; restore it from a backup."
+            ) from exc
+        if signing.public_key().public_bytes_raw() != sign.public:
+            raise DatabaseCorrupt(
+                f"Key-slot file {self.path} has a signing key that does not match its public "
+                "key; restore it from a backup."
+            )
+        return OfficerKeys(priv, signing)
+
     # -- internals: wrapping -------------------------------------------------------------
 
     def _recovery_kek(self, secret: bytes) -> bytes:
@@ -709,20 +811,29 @@ class KeySlots:
         kek: bytes,
         data_key: bytes,
         kdf: KdfParams | None = None,
+        priv: X25519PrivateKey | None = None,
     ) -> _Slot:
-        priv = X25519PrivateKey.generate()
+        priv = priv or X25519PrivateKey.generate()
         nonce, wrapped = self._wrap(kek, priv.private_bytes_raw(), label)
         public = priv.public_key().public_bytes_raw()
         slot = _Slot(kind, label, nonce, wrapped, public, kdf=kdf)
         slot.sealed = self._seal(slot, data_key)
+        if kind == "officer":
+            slot.sign = self._new_sign_key(priv)
         return slot
 
     def _officer_slot_new(
-        self, officer_id: str, passphrase: str, data_key: bytes, dkey: bytes, kdf: KdfParams
+        self,
+        officer_id: str,
+        passphrase: str,
+        data_key: bytes,
+        dkey: bytes,
+        kdf: KdfParams,
+        priv: X25519PrivateKey | None = None,
     ) -> _Slot:
         secret = self._slot_secret(officer_id, passphrase, kdf)
         slot = self._new_slot(
-            self._label_of(secret), "officer", self._kek_of(secret), data_key, kdf
+            self._label_of(secret), "officer", self._kek_of(secret), data_key, kdf, priv
         )
         slot.owner = self._owner_tag(dkey, officer_id)
         return slot
@@ -742,7 +853,9 @@ class KeySlots:
         secret = self._slot_secret(officer_id, passphrase, kdf)
         label = self._label_of(secret)
         nonce, wrapped = self._wrap(self._kek_of(secret), priv.private_bytes_raw(), label)
-        fresh = _Slot("officer", label, nonce, wrapped, slot.public, kdf=kdf, owner=slot.owner)
+        fresh = _Slot(
+            "officer", label, nonce, wrapped, slot.public, kdf=kdf, owner=slot.owner, sign=slot.sign
+        )
         sealed = [slot.sealed, slot.pending]
         fresh.sealed = self._seal(fresh, keys[0])
         if sealed[1] is not None:
@@ -794,6 +907,7 @@ class KeySlots:
                     slot, priv, keys, officer_id, passphrase, None
                 )
         self._unlocked = (officer_id, slot.public)
+        self._identity = self._identity_of(slot, priv)
         return slot, priv, keys
 
     # -- internals: the failure count ----------------------------------------------------
@@ -908,6 +1022,12 @@ def _slot_json(slot: _Slot) -> dict[str, Any]:
         out["owner"] = _b64(slot.owner)
     if slot.legacy:
         out["legacy"] = slot.legacy
+    if slot.sign is not None:
+        out["sign"] = {
+            "public": _b64(slot.sign.public),
+            "nonce": _b64(slot.sign.nonce),
+            "wrapped": _b64(slot.sign.wrapped),
+        }
     if slot.sealed is not None:
         out["sealed"] = _sealed_json(slot.sealed)
     if slot.pending is not None:
@@ -975,13 +1095,13 @@ def _parse(path: Path, raw: bytes) -> tuple[str, list[_Slot], _Attempts, _Direct
     if doc.get("format") != FORMAT:
         raise bad("wrong format tag")
     version = doc.get("version")
-    if version not in (_OLD_VERSION, VERSION):
+    if version not in (_OLD_VERSION, _NO_SIGNING_VERSION, VERSION):
         raise bad(f"unsupported version {version!r}")
     db_id = doc.get("db_id")
     if not isinstance(db_id, str) or len(db_id) != 32 or db_id.strip("0123456789abcdef"):
         raise bad("bad db_id")
     directory = None
-    if version == VERSION and "directory" in doc:
+    if version != _OLD_VERSION and "directory" in doc:
         item = obj(doc["directory"], "directory")
         directory = _Directory(wrapped(item))
         if "pending" in item:
@@ -1024,6 +1144,13 @@ def _parse(path: Path, raw: bytes) -> tuple[str, list[_Slot], _Attempts, _Direct
                 raise bad("kdf memory too small")
             if "owner" in item:
                 slot.owner = b64(item, "owner", _OWNER)
+            if version == VERSION and "sign" in item:
+                sign = obj(item["sign"], "sign")
+                slot.sign = _SignKey(
+                    b64(sign, "public", 32),
+                    b64(sign, "nonce", _NONCE),
+                    b64(sign, "wrapped", KEY_LEN + _TAG),
+                )
         slots.append(slot)
     if not any(s.kind == "officer" for s in slots):
         raise bad("no officer slots")

@@ -83,7 +83,7 @@ def test_version_1_key_file_opens_and_is_rewritten(tmp_path: Path) -> None:
     with Desk.open(path, "offA", V1_PASS["offA"]) as desk:
         people.add_person(desk, name="Written after the upgrade")
     after = json.loads(keys.read_bytes())
-    assert after["version"] == 2
+    assert after["version"] == 3
     assert linkable(after, ["offA", "supA"]) == set()  # supA has not unlocked, yet is hidden
 
     # The other officer's old slot still opens (then moves to the new scheme), as does

@@ -120,7 +120,7 @@ def test_create_and_unlock(path: Path, key: bytes, desk: tuple[KeySlots, str]) -
     assert ks.slot_count() == 1
     assert ks.db_id == desk[0].db_id and re.fullmatch(r"[0-9a-f]{32}", ks.db_id)
     d = doc(path)
-    assert (d["format"], d["version"], d["attempts"]["count"]) == ("deskapp-keyslots", 2, 0)
+    assert (d["format"], d["version"], d["attempts"]["count"]) == ("deskapp-keyslots", 3, 0)
     assert kinds(path) == ["officer", "recovery"]
     assert not path.with_name(path.name + ".tmp").exists()
     if os.name == "posix":
@@ -362,7 +362,7 @@ def test_corrupt_file_is_reported_and_untouched(
         d["slots"][0]["wrapped"] = "!!not base64!!"
         content = json.dumps(d).encode()
     elif content == b"VERSION":
-        d["version"] = 3
+        d["version"] = 4
         content = json.dumps(d).encode()
     elif content == b"NOSLOTS":
         d["slots"] = [s for s in d["slots"] if s["kind"] != "officer"]
