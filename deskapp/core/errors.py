@@ -57,6 +57,13 @@ class StorageFull(DeskError):
     exit_code = 11
 
 
+class TrustError(DeskError):
+    """A certificate, revocation or root on the hub that does not verify, or an officer
+    not (or no longer) approved there: nothing was pushed or pulled."""
+
+    exit_code = 16
+
+
 class KeyringUnavailable(DeskError):
     """`officer remember` on a terminal with no usable OS keyring: nothing is remembered
     (never a plaintext fallback) and the passphrase stays required."""

@@ -19,3 +19,8 @@ def dumps(value: Any) -> str:
 
 def loads(text: str | bytes) -> Any:
     return orjson.loads(text)
+
+
+def canonical(value: Any) -> bytes:
+    """``value`` as the bytes a signature covers: compact JSON, keys sorted."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
