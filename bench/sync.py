@@ -40,13 +40,14 @@ import psycopg
 from sqlalchemy import Column, Index, MetaData, Table, func, select
 
 from deskapp.core.clock import utcnow
+from deskapp.core.domain import OfficerRole
 from deskapp.core.ids import uuid7
 from deskapp.store.desk import Desk
 from deskapp.store.incidents import make_ref
 from deskapp.store.keyslots import FAST_KDF, use_kdf
 from deskapp.store.models import Person
+from deskapp.sync import enrolment, run_sync
 from deskapp.sync import hub as hubmod
-from deskapp.sync import run_sync
 from deskapp.sync.hub import open_hub
 
 use_kdf(FAST_KDF)  # what is timed is the sync, not the desks' key derivation
@@ -192,13 +193,21 @@ def change_fields(desk: Desk, changes: int, tag: int = 0) -> None:
             tx.update("person", ids[n % len(ids)], {"party": f"Party {tag}-{n}"})
 
 
+def approved(hub: hubmod.Hub, root: Desk, desk: Desk) -> Desk:
+    """``desk`` joins the hub and ``root`` approves it (`deskapp hub join`, `hub approve`)."""
+    enrolment.join(hub, desk)
+    enrolment.approve(hub, root, desk.officer.id, OfficerRole.OFFICER, lambda _f: True)
+    return desk
+
+
 def run(
     label: str, url: str, rows: int, changes: int, tmp: Path, rounds: int = 5
 ) -> dict[str, float]:
     hub = open_hub(url)
     hub.initialise()
     a, _ = Desk.init(tmp / f"{label}-a.db", "A1", "Sgt A", PASS)
-    b, _ = Desk.init(tmp / f"{label}-b.db", "B1", "Sgt B", PASS)
+    enrolment.init_root(hub, a)  # desk A's supervisor sets the hub up (`deskapp hub init`)
+    b = approved(hub, a, Desk.init(tmp / f"{label}-b.db", "B1", "Sgt B", PASS)[0])
     base = max(changes, 1000)
     seed(a, base // 2)
     run_sync(a, url)
@@ -234,7 +243,7 @@ def run(
     noop = min(run_sync(b, url).duration_s for _ in range(5))
     f_noop = round_trip(url)
     # A hub holding N people and N incidents, pushed by a seeding desk.
-    s, _ = Desk.init(tmp / f"{label}-seed.db", "S1", "Sgt S", PASS)
+    s = approved(hub, a, Desk.init(tmp / f"{label}-seed.db", "S1", "Sgt S", PASS)[0])
     seed(s, rows)
     before, before_audit = hub.head(), audit_hw(url, s.site_id)
     seeded = run_sync(s, url)
@@ -247,7 +256,7 @@ def run(
     firsts: list[tuple[float, float, int]] = []
     for n in range(rounds):
         f_first = floor(url, everything)
-        new, _ = Desk.init(tmp / f"{label}-new{n}.db", "N1", "Sgt N", PASS)
+        new = approved(hub, a, Desk.init(tmp / f"{label}-new{n}.db", "N1", "Sgt N", PASS)[0])
         first = run_sync(new, url)
         new.close()
         firsts.append((first.duration_s, f_first, first.pulled))

@@ -222,7 +222,6 @@ async def until(predicate):
 
 async def main():
     db, hub = Path(sys.argv[1]), sys.argv[2]
-    Desk.init(db, "N1", "Sgt New", "new desk passphrase")[0].close()
     app = DeskApp(db, officer="N1", idle_seconds=3600)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -248,20 +247,28 @@ asyncio.run(main())
 
 def first_sync(db: Path, folder: Path) -> dict[str, float]:
     """Push the demo desk to a new file hub, then time the app syncing a new desk from it."""
+    from deskapp.core.domain import OfficerRole
     from deskapp.io.demo import DEMO_OFFICER, DEMO_PASSPHRASE
     from deskapp.store.desk import Desk
-    from deskapp.sync import open_hub, run_sync
+    from deskapp.sync import enrolment, open_hub, run_sync
 
     hub = f"sqlite:///{folder / 'first-sync-hub.db'}"
-    open_hub(hub).initialise()
+    handle = open_hub(hub)
+    handle.initialise()
     # Pushed from a copy: a desk's outbox empties once it has pushed, and the kept demo
     # desk must still have everything to push next time.
     seed = folder / "first-sync-seed.db"
     for suffix in ("", ".keys"):
         shutil.copy2(f"{db}{suffix}", f"{seed}{suffix}")
+    new = folder / "first-sync-new.db"
     with Desk.open(seed, DEMO_OFFICER, DEMO_PASSPHRASE) as desk:
+        # The demo desk's supervisor sets the hub up and approves the new desk.
+        enrolment.init_root(handle, desk)
+        with Desk.init(new, "N1", "Sgt New", "new desk passphrase")[0] as joining:
+            enrolment.join(handle, joining)
+        enrolment.approve(handle, desk, "N1", OfficerRole.OFFICER, lambda _f: True)
         run_sync(desk, hub)
-    return run_script(FIRST_SYNC, str(folder / "first-sync-new.db"), hub)
+    return run_script(FIRST_SYNC, str(new), hub)
 
 
 def run_session(db: Path, queries: str, *extra: str) -> dict[str, Any]:

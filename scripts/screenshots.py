@@ -171,17 +171,20 @@ def main() -> int:
         os.environ["DESKAPP_SHOTS_TMP"] = tmp
         os.environ["DESKAPP_HUB_PASSPHRASE"] = "throwaway screenshot hub"  # noqa: S105 - never holds data
 
-        from deskapp.sync import open_hub
-
-        open_hub(str(Path(tmp) / "hub.db")).initialise()
         shutil.copy(
             ROOT / "tests" / "io" / "data" / "dc_problems.csv", Path(tmp) / "candidates.csv"
         )
-        from deskapp.io.demo import DEMO_OFFICER, build_demo
+        from deskapp.io.demo import DEMO_OFFICER, DEMO_PASSPHRASE, build_demo
+        from deskapp.store.desk import Desk
+        from deskapp.sync import enrolment, open_hub
         from deskapp.tui.app import DeskApp
 
         db = Path(tmp) / "demo.db"
         build_demo(db, people=args.people, incidents=args.incidents)
+        hub = open_hub(str(Path(tmp) / "hub.db"))
+        hub.initialise()
+        with Desk.open(db, DEMO_OFFICER, DEMO_PASSPHRASE) as desk:
+            enrolment.init_root(hub, desk)  # the demo desk's supervisor is the hub's root
         for name, size, steps in SHOTS:
             app = DeskApp(db, officer=DEMO_OFFICER)
             svg = take_svg_screenshot(app=app, terminal_size=size, run_before=steps)

@@ -6,14 +6,15 @@ import argparse
 import sys
 from typing import Any
 
-from deskapp.cli.auth import ask_secret, open_desk
+from deskapp.cli.auth import ask, ask_secret, open_desk
 from deskapp.cli.output import print_json, print_record, print_table
-from deskapp.core.errors import AuthError
+from deskapp.core.domain import OfficerRole
+from deskapp.core.errors import AuthError, ConfigError
 from deskapp.core.wording import count
 from deskapp.store import incidents
 from deskapp.sync import conflicts as conflict_service
+from deskapp.sync import enrolment, service
 from deskapp.sync import hub as hubmod
-from deskapp.sync import service
 
 QUARANTINE_COLUMNS = [
     ("hub_seq", "HUB SEQ"),
@@ -49,24 +50,160 @@ def _ensure_secret(url: str, *, new: bool = False) -> None:
     hubmod.remember_secret(target, secret)
 
 
-def hub_cmd(args: argparse.Namespace) -> int:
-    if args.action == "init":
-        target = hubmod.parse_hub_url(args.url)
+OFFICER_COLUMNS = [
+    ("id", "ID"),
+    ("role", "ROLE"),
+    ("status", "STATUS"),
+    ("root", "ROOT"),
+    ("fingerprint", "FINGERPRINT"),
+]
+
+
+def _confirmed(args: argparse.Namespace, question: str) -> bool:
+    return bool(args.yes) or ask(question).strip().lower() in ("y", "yes")
+
+
+def hub_init(args: argparse.Namespace) -> int:
+    """Create the hub's schema and make the signed-in supervisor its root."""
+    target = hubmod.parse_hub_url(args.url)
+    with open_desk(args.db) as desk:
+        enrolment.require_supervisor(desk, "set up a hub")
         created_file = (
             target.kind == "file" and target.path is not None and not target.path.exists()
         )
         _ensure_secret(args.url, new=created_file)
-        created = hubmod.open_hub(args.url).initialise()
-        if args.json:
-            print_json(
-                {"hub": target.display, "created": created, "schema_version": hubmod.SCHEMA_VERSION}
-            )
-        else:
+        hub = hubmod.open_hub(args.url)
+        created = hub.initialise()
+        root = enrolment.init_root(hub, desk)
+        service.remember_url(desk, hub.display)
+    if args.json:
+        print_json(
+            {
+                "hub": target.display,
+                "created": created or root.created,
+                "schema_version": hubmod.SCHEMA_VERSION,
+                "root": root.root_officer,
+                "root_fingerprint": root.root_fingerprint,
+            }
+        )
+    else:
+        done = created or root.created
+        print(
+            f"Hub ready at {target.display}"
+            + ("" if done else " (it was already set up; nothing changed)")
+            + f". Root: supervisor {root.root_officer}, fingerprint {root.root_fingerprint}."
+        )
+        if done:
             print(
-                f"Hub ready at {target.display}"
-                + ("" if created else " (it was already set up; nothing changed)")
+                "Other desks join with `deskapp hub join URL`; approve each with "
+                "`deskapp hub approve OFFICER_ID` after comparing fingerprints by phone."
             )
+    return 0
+
+
+def _hub_of(args: argparse.Namespace, desk: Any) -> hubmod.Hub:
+    url = args.hub or service.remembered_hub(desk)
+    if not url:
+        raise ConfigError("No hub is set for this desk: give one with --hub URL.")
+    _ensure_secret(url)
+    return hubmod.open_hub(url)
+
+
+def hub_join(args: argparse.Namespace) -> int:
+    with open_desk(args.db) as desk:
+        _ensure_secret(args.url)
+        hub = hubmod.open_hub(args.url)
+        joined = enrolment.join(hub, desk)
+        service.remember_url(desk, hub.display)
+    if args.json:
+        print_json({"hub": hub.display, **vars(joined)})
         return 0
+    print(
+        f"Hub {hub.display}: root supervisor {joined.root_officer}, fingerprint "
+        f"{joined.root_fingerprint} (pinned on this desk)."
+    )
+    if joined.status == "approved":
+        print(f"Officer {joined.officer_id} is already approved there; `deskapp sync` works.")
+    else:
+        print(
+            f"Asked to join as officer {joined.officer_id}, fingerprint {joined.fingerprint}.\n"
+            f"Next: phone a supervisor, read them this fingerprint, and ask them to run "
+            f"`deskapp hub approve {joined.officer_id}`; then run `deskapp sync`."
+        )
+    return 0
+
+
+def hub_approve(args: argparse.Namespace) -> int:
+    role = OfficerRole(args.role)
+    with open_desk(args.db) as desk:
+        hub = _hub_of(args, desk)
+
+        def confirm(fingerprint: str) -> bool:
+            if args.yes:
+                return True
+            print(f"Officer {args.officer_id} asks to join with fingerprint {fingerprint}.")
+            return _confirmed(args, f"Does it match what they read out? Approve as {role}? [y/N] ")
+
+        cert = enrolment.approve(hub, desk, args.officer_id, role, confirm)
+    if cert is None:
+        print("Nothing changed.")
+        return 1
+    if args.json:
+        print_json({"id": cert.officer_id, "role": str(cert.role), "fingerprint": cert.fingerprint})
+    else:
+        print(f"Officer {cert.officer_id} approved as {cert.role} on {hub.display}.")
+    return 0
+
+
+def hub_remove(args: argparse.Namespace) -> int:
+    with open_desk(args.db) as desk:
+        hub = _hub_of(args, desk)
+
+        def confirm(fingerprint: str) -> bool:
+            return _confirmed(
+                args,
+                f"Remove officer {args.officer_id} (fingerprint {fingerprint}) from the hub "
+                "and rotate its key? [y/N] ",
+            )
+
+        key_id = enrolment.remove(hub, desk, args.officer_id, confirm)
+    if key_id is None:
+        print("Nothing changed.")
+        return 1
+    if args.json:
+        print_json({"removed": args.officer_id, "key_id": key_id})
+    else:
+        print(
+            f"Officer {args.officer_id} removed from {hub.display}; the hub key was rotated "
+            f"(key {key_id}), so their keys cannot read anything written from now on."
+        )
+    return 0
+
+
+def hub_officers(args: argparse.Namespace) -> int:
+    with open_desk(args.db) as desk:
+        rows = enrolment.officers(_hub_of(args, desk), desk)
+    if args.json:
+        print_json(rows)
+    else:
+        print_table(
+            [{k: ("yes" if v is True else "" if v is False else _cell(v)) for k, v in r.items()}
+             for r in rows],
+            OFFICER_COLUMNS,
+        )  # fmt: skip
+    return 0
+
+
+def hub_cmd(args: argparse.Namespace) -> int:
+    commands = {
+        "init": hub_init,
+        "join": hub_join,
+        "approve": hub_approve,
+        "remove": hub_remove,
+        "officers": hub_officers,
+    }
+    if args.action in commands:
+        return commands[args.action](args)
     _ensure_secret(args.url)
     info: dict[str, Any] = hubmod.open_hub(args.url).describe()
     if args.json:
@@ -173,10 +310,30 @@ def add_parsers(
 ) -> None:
     p = sub.add_parser("hub", help="set up or inspect a sync hub (file or PostgreSQL)")
     hs = p.add_subparsers(dest="action", required=True)
-    for name, text in (("init", "set up a hub"), ("status", "what a hub holds")):
+    for name, text in (
+        ("init", "(supervisor) set up a hub, with you as its root"),
+        ("status", "what a hub holds"),
+        ("join", "ask to join a hub: records this desk's public keys, pins the hub's root"),
+    ):
         q = hs.add_parser(name, parents=[common], help=text)
         q.add_argument("url", help="a file path, sqlite:///path or postgresql://user@host/db")
         q.add_argument("--json", action="store_true")
+    q = hs.add_parser("approve", parents=[common], help="(supervisor) approve a join request")
+    q.add_argument("officer_id")
+    q.add_argument("--role", choices=["officer", "supervisor"], default="officer")
+    q.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    q.add_argument("--hub", help="hub URL (default: this desk's)")
+    q.add_argument("--json", action="store_true")
+    q = hs.add_parser(
+        "remove", parents=[common], help="(supervisor) revoke an officer; rotates the hub key"
+    )
+    q.add_argument("officer_id")
+    q.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    q.add_argument("--hub", help="hub URL (default: this desk's)")
+    q.add_argument("--json", action="store_true")
+    q = hs.add_parser("officers", parents=[common], help="officers on the hub and their status")
+    q.add_argument("--hub", help="hub URL (default: this desk's)")
+    q.add_argument("--json", action="store_true")
     p.set_defaults(func=hub_cmd)
 
     p = sub.add_parser("sync", parents=[common], help="push and pull changes with the hub")

@@ -185,6 +185,41 @@ class _Attempts:
     next_at: float = 0.0  # epoch seconds before which the next attempt waits
 
 
+def seal(public: bytes, secret: bytes, aad: bytes) -> _Sealed:
+    """``secret`` sealed to an X25519 public key (ephemeral key, HKDF, AES-256-GCM over
+    ``aad``): the one sealing code, for the desk's slots and the hub's key slots."""
+    eph = X25519PrivateKey.generate()
+    epk = eph.public_key().public_bytes_raw()
+    shared = eph.exchange(X25519PublicKey.from_public_bytes(public))
+    key = _hkdf(shared, b"deskapp-seal:" + epk + public)
+    nonce = secrets.token_bytes(_NONCE)
+    return _Sealed(epk, nonce, AESGCM(key).encrypt(nonce, secret, aad))
+
+
+def open_sealed(priv: X25519PrivateKey, sealed: _Sealed, aad: bytes) -> bytes:
+    """The secret ``seal`` sealed to ``priv``'s public key; raises InvalidTag (or
+    ValueError) if it was sealed to another key, altered, or under another ``aad``."""
+    public = priv.public_key().public_bytes_raw()
+    shared = priv.exchange(X25519PublicKey.from_public_bytes(sealed.epk))
+    key = _hkdf(shared, b"deskapp-seal:" + sealed.epk + public)
+    return AESGCM(key).decrypt(sealed.nonce, sealed.ct, aad)
+
+
+def sealed_to_text(sealed: _Sealed) -> str:
+    return json.dumps(_sealed_json(sealed), sort_keys=True)
+
+
+def sealed_from_text(text: str) -> _Sealed:
+    """Raises ValueError if ``text`` is not a sealed secret."""
+    doc = json.loads(text)
+    if not isinstance(doc, dict):
+        raise ValueError("not a sealed secret")
+    parts = [base64.b64decode(str(doc.get(k, "")), validate=True) for k in ("epk", "nonce", "ct")]
+    if len(parts[0]) != 32 or len(parts[1]) != _NONCE or len(parts[2]) < _TAG:
+        raise ValueError("not a sealed secret")
+    return _Sealed(*parts)
+
+
 def generate_data_key() -> bytes:
     return secrets.token_bytes(KEY_LEN)
 
@@ -777,14 +812,7 @@ class KeySlots:
             return None
 
     def _seal(self, slot: _Slot, data_key: bytes) -> _Sealed:
-        eph = X25519PrivateKey.generate()
-        epk = eph.public_key().public_bytes_raw()
-        shared = eph.exchange(X25519PublicKey.from_public_bytes(slot.public))
-        key = _hkdf(shared, b"deskapp-seal:" + epk + slot.public)
-        nonce = secrets.token_bytes(_NONCE)
-        return _Sealed(
-            epk, nonce, AESGCM(key).encrypt(nonce, data_key, self._aad(slot.label, "seal"))
-        )
+        return seal(slot.public, data_key, self._aad(slot.label, "seal"))
 
     def _open_all(self, slot: _Slot, priv: X25519PrivateKey) -> list[bytes]:
         keys = []
@@ -792,10 +820,7 @@ class KeySlots:
             if sealed is None:
                 continue
             try:
-                shared = priv.exchange(X25519PublicKey.from_public_bytes(sealed.epk))
-                key = _hkdf(shared, b"deskapp-seal:" + sealed.epk + slot.public)
-                aad = self._aad(slot.label, "seal")
-                keys.append(AESGCM(key).decrypt(sealed.nonce, sealed.ct, aad))
+                keys.append(open_sealed(priv, sealed, self._aad(slot.label, "seal")))
             except (InvalidTag, ValueError) as exc:
                 # The private key opened, so the sealed copy itself is damaged.
                 raise DatabaseCorrupt(

@@ -58,7 +58,7 @@ from deskapp.core.passphrase import check_strength
 from deskapp.store.engine import is_retired, retire
 from deskapp.store.merge import ERASED_NAME, PERSON_LINKED, Version, id_in
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the identity tables (sync/trust_tables.py)
 KEYRING_SERVICE = "deskapp-hub"
 PASSPHRASE_ENV = "DESKAPP_HUB_PASSPHRASE"  # noqa: S105 (a variable name)
 #: pg_advisory_xact_lock key serialising hub writers ("desk" in ASCII).

@@ -36,6 +36,7 @@ from deskapp.store.models import Conflict
 from deskapp.store.quarantine import Quarantined
 from deskapp.store.wire_rules import RULES
 from deskapp.store.writes import APPEND_ONLY, VERSIONED, WriteTx
+from deskapp.sync.enrolment import HubTrust, admit
 from deskapp.sync.hub import (
     Change,
     Hub,
@@ -164,6 +165,13 @@ def status(desk: Desk) -> SyncStatus:
     )
 
 
+def remember_url(desk: Desk, display: str) -> None:
+    """Make ``display`` this desk's hub if it has none yet (``hub init`` and ``hub join``)."""
+    if remembered_hub(desk) is None:
+        with desk.write() as tx:
+            _set(tx.conn, {K_URL: display})
+
+
 def remembered_hub(desk: Desk) -> str | None:
     with desk.read() as conn:
         return _state(conn).get(K_URL)
@@ -171,6 +179,8 @@ def remembered_hub(desk: Desk) -> str | None:
 
 # -- one sync ----------------------------------------------------------------------------
 class _Run:
+    trust: HubTrust | None = None  # the hub keys and certificates (run_sync's gate)
+
     def __init__(
         self,
         desk: Desk,
@@ -607,10 +617,12 @@ def run_sync(
     target = parse_hub_url(url)
     hub = open_hub(url)
     hub_id = hub.check()
+    trust = admit(hub, desk)  # refused here, before anything moves, unless approved
     result = SyncResult(hub_url=target.display)
     push_batch = max(1, batch_size) if batch_size else BATCH
     pull_batch = max(1, batch_size) if batch_size else PULL_BATCH
     run = _Run(desk, hub, result, progress, cancel, push_batch, pull_batch)
+    run.trust = trust
     run.remember_hub(hub_id)
     run.push()
     if not result.cancelled:

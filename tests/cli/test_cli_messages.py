@@ -235,25 +235,33 @@ def test_conflicts_show_incident_refs(
     from deskapp.store.desk import Desk
 
     monkeypatch.setenv("DESKAPP_HUB_PASSPHRASE", HUB_PASS)
-    monkeypatch.setenv("DESKAPP_OFFICER", "4521")
     monkeypatch.setenv("DESKAPP_PASSPHRASE", PASS)
     hub = str(tmp_path / "hub.db")
-    assert say(capsys, "hub", "init", hub)[0] == 0
     paths = [tmp_path / "a.db", tmp_path / "b.db"]
+    officer_of = {str(paths[0]): "4521", str(paths[1]): "4522"}
+
+    def on(path: Path, *args: str) -> tuple[int, str, str]:
+        monkeypatch.setenv("DESKAPP_OFFICER", officer_of[str(path)])
+        return say(capsys, *args, "--db", str(path))
+
     for path in paths:
-        Desk.init(path, "4521", "Sgt A", PASS)[0].close()
+        Desk.init(path, officer_of[str(path)], "Sgt A", PASS)[0].close()
+    assert on(paths[0], "hub", "init", hub)[0] == 0
+    assert on(paths[1], "hub", "join", hub)[0] == 0
+    assert on(paths[0], "hub", "approve", "4522", "--yes")[0] == 0
     with Desk.open(paths[0], "4521", PASS) as desk:
         pid = people.add_person(desk, name="Tom Jones")
         iid = incidents.add_incident(desk, person=pid, type="threat", grade=3, summary="Letter")
     for path in paths:
-        assert say(capsys, "sync", "--db", str(path), "--hub", hub)[0] == 0
+        assert on(path, "sync", "--hub", hub)[0] == 0
     for path, text in zip(paths, ("A says", "B says"), strict=True):
-        with Desk.open(path, "4521", PASS) as desk:
+        with Desk.open(path, officer_of[str(path)], PASS) as desk:
             incidents.update_incident(desk, iid, summary=text)
-    outs = [say(capsys, "sync", "--db", str(path))[1] for path in (*paths, paths[0])]
+    outs = [on(path, "sync")[1] for path in (*paths, paths[0])]
     [loser] = [out for out in outs if "1 new conflict," in out]  # whichever edit lost
     assert "1 conflict waits for a supervisor" in loser
     desk = str(paths[outs.index(loser) % 2])
+    monkeypatch.setenv("DESKAPP_OFFICER", officer_of[desk])
     code, out, _ = say(capsys, "conflicts", "list", "--db", desk)
     assert code == 0 and incidents.make_ref(iid) in out
     code, out, _ = say(capsys, "conflicts", "list", "--db", desk, "--json")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from deskapp.cli import main
+from deskapp.store.desk import Desk
 from deskapp.store.paths import slots_path
 
 DESKAPP = Path(sys.executable).with_name("deskapp")  # the console script pip installed
@@ -64,10 +65,15 @@ def test_a_weak_passphrase_is_refused_with_the_reason(tmp_path: Path) -> None:
 
 def test_a_weak_hub_passphrase_is_refused_at_hub_init(tmp_path: Path) -> None:
     hub = tmp_path / "hub.db"
-    done = deskapp("hub", "init", str(hub), DESKAPP_HUB_PASSPHRASE="x")
+    Desk.init(tmp_path / "desk.db", "4521", "Sgt A", PASS)[0].close()  # the root's desk
+    desk = {"DESKAPP_DB": str(tmp_path / "desk.db"), "DESKAPP_OFFICER": "4521",
+            "DESKAPP_PASSPHRASE": PASS}  # fmt: skip
+    done = deskapp("hub", "init", str(hub), DESKAPP_HUB_PASSPHRASE="x", **desk)
     assert done.returncode == 8 and "hub passphrase is too easy to guess" in done.stderr
     assert not hub.exists()
-    done = deskapp("hub", "init", str(hub), DESKAPP_HUB_PASSPHRASE="hub passphrase for tests")
+    done = deskapp(
+        "hub", "init", str(hub), DESKAPP_HUB_PASSPHRASE="hub passphrase for tests", **desk
+    )
     assert done.returncode == 0 and hub.exists(), done.stderr
 
 

@@ -92,13 +92,18 @@ def test_follows_writes(filled: Desk) -> None:
 
 def test_pulled_rows_refresh_the_ranked_roster(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A person arriving by sync shows in the other desk's filtered roster at once."""
-    from deskapp.sync import open_hub, run_sync
+    from deskapp.core.domain import OfficerRole
+    from deskapp.sync import enrolment, open_hub, run_sync
 
     monkeypatch.setenv("DESKAPP_HUB_PASSPHRASE", "hub passphrase for tests")
     hub = str(tmp_path / "hub.db")
-    open_hub(hub).initialise()
     a, _ = Desk.init(tmp_path / "a.db", "4521", "Sgt A", "correct horse battery")
     b, _ = Desk.init(tmp_path / "b.db", "4522", "Sgt B", "correct horse battery")
+    handle = open_hub(hub)
+    handle.initialise()
+    enrolment.init_root(handle, a)  # as `deskapp hub init`, `hub join`, `hub approve` do
+    enrolment.join(handle, b)
+    enrolment.approve(handle, a, "4522", OfficerRole.OFFICER, lambda _fingerprint: True)
     fetch = ranked.fetcher(windows.roster_query(), "person")
     with b.read() as conn:
         assert ranked.roster(b, conn).window(conn, "quentin", 0, 5, fetch)[0] == 0

@@ -13,9 +13,11 @@ import psycopg
 import pytest
 from sqlalchemy import select
 
+from deskapp.core.domain import OfficerRole
 from deskapp.store import merge
 from deskapp.store.desk import Desk
 from deskapp.store.writes import APPEND_ONLY, NOT_FIELDS, VERSIONED
+from deskapp.sync import enrolment
 from deskapp.sync import hub as hubmod
 from deskapp.sync.hub import hub_row, open_hub
 
@@ -33,16 +35,53 @@ def _hub_secret(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     hubmod.forget_engines()
 
 
-def make_desk(tmp_path: Path, name: str, officer: str = "4521") -> Desk:
+def make_desk(
+    tmp_path: Path, name: str, officer: str | None = None, hub: str | None = None
+) -> Desk:
+    """A new desk; its officer is PC-<name> unless given (one officer, one key pair).
+    With ``hub``, the desk joins that test hub and is approved there (``enrol``)."""
+    officer = officer or f"PC-{name}"
     desk, _ = Desk.init(tmp_path / f"{name}.db", officer, f"Sgt {name}", PASS)
+    if hub is not None:
+        enrol(hub, desk)
     return desk
 
 
+#: Each test hub's root supervisor desk (see ``new_hub``), by hub URL.
+ROOTS: dict[str, Desk] = {}
+ROOT_OFFICER = "SGT-ROOT"
+
+
+def new_hub(url: str, folder: Path) -> Desk:
+    """Set up the hub at ``url`` as `deskapp hub init` does: schema, then a supervisor's
+    desk as its root. Returns that desk (kept in ROOTS to approve others)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    root, _ = Desk.init(folder / "hub-root.db", ROOT_OFFICER, "Insp Root", PASS)
+    hub = open_hub(url)
+    hub.initialise()
+    enrolment.init_root(hub, root)
+    ROOTS[url] = root
+    return root
+
+
+def enrol(url: str, *desks: Desk, role: OfficerRole = OfficerRole.OFFICER) -> None:
+    """Each desk joins the hub and its root supervisor approves it (the real commands'
+    code: the sync gate is not relaxed for tests)."""
+    hub, root = open_hub(url), ROOTS[url]
+    enrolment.join(hub, root)  # the root's desk pins this URL too (already approved)
+    for desk in desks:
+        enrolment.join(hub, desk)
+        enrolment.approve(hub, root, desk.officer.id, role, lambda _fingerprint: True)
+
+
 @pytest.fixture
-def file_hub(tmp_path: Path) -> str:
+def file_hub(tmp_path: Path) -> Iterator[str]:
+    """A file hub set up by a root supervisor (call ``enrol`` for the desks that sync)."""
     url = f"sqlite:///{tmp_path / 'hub.db'}"
-    open_hub(url).initialise()
-    return url
+    root = new_hub(url, tmp_path / "hub-root")
+    yield url
+    ROOTS.pop(url, None)
+    root.close()
 
 
 def _pg_admin() -> psycopg.Connection[Any]:
@@ -88,14 +127,17 @@ def pg_url(database: str, host: str = PG_HOST, port: int = PG_PORT) -> str:
 
 
 @pytest.fixture
-def pg_hub(pg_database: str) -> str:
-    """An empty, initialised hub in the module's database (reset per test)."""
+def pg_hub(pg_database: str, tmp_path: Path) -> Iterator[str]:
+    """An empty hub in the module's database (reset per test), set up by a root
+    supervisor (call ``enrol`` for the desks that sync)."""
     url = pg_url(pg_database)
     hub = open_hub(url)
     with hub.engine.begin() as conn:
         hubmod.metadata.drop_all(conn)
-    hub.initialise()
-    return url
+    root = new_hub(url, tmp_path / "hub-root")
+    yield url
+    ROOTS.pop(url, None)
+    root.close()
 
 
 # -- comparing what desks and the hub hold -----------------------------------------------

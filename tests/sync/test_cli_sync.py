@@ -26,21 +26,32 @@ def test_hub_sync_and_conflicts_from_the_cli(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     hub = str(tmp_path / "hub.db")
-    init = run_json(capsys, "hub", "init", hub)
-    assert init == {"hub": f"sqlite:///{tmp_path / 'hub.db'}", "created": True, "schema_version": 1}
-    assert run_json(capsys, "hub", "init", hub)["created"] is False  # type: ignore[index]
-
     a, b = make_desk(tmp_path, "a"), make_desk(tmp_path, "b")
     pid = people.add_person(a, name="Tom Jones")
     iid = incidents.add_incident(a, person=pid, type="threat", grade=3, summary="Letter")
     a.close()
     b.close()
-    monkeypatch.setenv("DESKAPP_OFFICER", "4521")
     monkeypatch.setenv("DESKAPP_PASSPHRASE", PASS)
     da, db = str(tmp_path / "a.db"), str(tmp_path / "b.db")
+    # Desk a's supervisor sets the hub up as its root; desk b joins and is approved.
+    monkeypatch.setenv("DESKAPP_OFFICER", "PC-a")
+    init = run_json(capsys, "hub", "init", hub, "--db", da)
+    assert isinstance(init, dict)
+    assert (init["hub"], init["created"], init["schema_version"], init["root"]) == (
+        f"sqlite:///{tmp_path / 'hub.db'}",
+        True,
+        2,
+        "PC-a",
+    )
+    assert run_json(capsys, "hub", "init", hub, "--db", da)["created"] is False  # type: ignore[index]
+    monkeypatch.setenv("DESKAPP_OFFICER", "PC-b")
+    assert run_json(capsys, "hub", "join", hub, "--db", db)["status"] == "pending"  # type: ignore[index]
+    monkeypatch.setenv("DESKAPP_OFFICER", "PC-a")
+    run_json(capsys, "hub", "approve", "PC-b", "--yes", "--db", da)
 
     first = run_json(capsys, "sync", "--db", da, "--hub", hub)
     assert isinstance(first, dict) and first["pushed"] >= 4 and first["conflicts"] == 0
+    monkeypatch.setenv("DESKAPP_OFFICER", "PC-b")
     got = run_json(capsys, "sync", "--db", db, "--hub", hub)
     assert isinstance(got, dict) and got["pulled"] >= 3
     # The hub is remembered per desk: no --hub needed any more.
@@ -50,16 +61,21 @@ def test_hub_sync_and_conflicts_from_the_cli(
     assert isinstance(status, dict)
     assert status["rows"]["incident"] == 1 and len(status["sites"]) == 2
 
-    with Desk.open(tmp_path / "a.db", "4521", PASS) as desk:
+    with Desk.open(tmp_path / "a.db", "PC-a", PASS) as desk:
         incidents.update_incident(desk, iid, summary="A says")
-    with Desk.open(tmp_path / "b.db", "4521", PASS) as desk:
+    with Desk.open(tmp_path / "b.db", "PC-b", PASS) as desk:
         incidents.update_incident(desk, iid, summary="B says")
-    run_json(capsys, "sync", "--db", da)
-    run_json(capsys, "sync", "--db", db)
-    run_json(capsys, "sync", "--db", da)
-    lists = [run_json(capsys, "conflicts", "list", "--db", d) for d in (da, db)]
+    officer_of = {da: "PC-a", db: "PC-b"}
+    for d in (da, db, da):
+        monkeypatch.setenv("DESKAPP_OFFICER", officer_of[d])
+        run_json(capsys, "sync", "--db", d)
+    lists = []
+    for d in (da, db):
+        monkeypatch.setenv("DESKAPP_OFFICER", officer_of[d])
+        lists.append(run_json(capsys, "conflicts", "list", "--db", d))
     assert sum(len(x) for x in lists) == 1  # type: ignore[arg-type]
     loser = da if lists[0] else db
+    monkeypatch.setenv("DESKAPP_OFFICER", officer_of[loser])
     [conflict] = lists[0] or lists[1]  # type: ignore[misc]
     assert conflict["local_value"] == "A says" and conflict["remote_value"] == "B says"
     shown = run_json(capsys, "conflicts", "show", conflict["id"][:12], "--db", loser)
@@ -75,6 +91,7 @@ def test_hub_sync_and_conflicts_from_the_cli(
     assert main(["conflicts", "resolve", conflict["id"], "--keep", "local", "--db", loser]) == 8
 
     capsys.readouterr()
+    monkeypatch.setenv("DESKAPP_OFFICER", "PC-a")
     assert main(["sync", "--db", da]) == 0
     assert "pushed" in capsys.readouterr().out
 
@@ -83,14 +100,14 @@ def test_sync_errors_are_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     make_desk(tmp_path, "a").close()
-    monkeypatch.setenv("DESKAPP_OFFICER", "4521")
+    monkeypatch.setenv("DESKAPP_OFFICER", "PC-a")
     monkeypatch.setenv("DESKAPP_PASSPHRASE", PASS)
     da = str(tmp_path / "a.db")
     assert main(["sync", "--db", da]) == 10  # no hub set yet
     assert "No hub is set" in capsys.readouterr().err
     assert main(["sync", "--db", da, "--hub", str(tmp_path / "nohub.db")]) == 12  # not reached
     assert "hub init" in capsys.readouterr().err
-    run_json(capsys, "hub", "init", str(tmp_path / "hub.db"))
+    run_json(capsys, "hub", "init", str(tmp_path / "hub.db"), "--db", da)
     monkeypatch.setenv("DESKAPP_HUB_PASSPHRASE", "the wrong one")
     assert main(["sync", "--db", da, "--hub", str(tmp_path / "hub.db")]) == 3
     assert "Wrong passphrase for the hub" in capsys.readouterr().err

@@ -18,12 +18,12 @@ HOSTILE = "Eve\x1b]0;owned\x07"
 def test_pulled_control_characters_are_quarantined_and_the_sync_goes_on(
     tmp_path: Path, file_hub: str
 ) -> None:
-    a = make_desk(tmp_path, "a")
+    a = make_desk(tmp_path, "a", hub=file_hub)
     with a.write() as tx:  # what validation refuses, as an old or hostile desk sends it
         hostile = tx.insert("person", {"name": HOSTILE, "party": "P\x9bQ"})
         plain = tx.insert("person", {"name": "Plain Person", "post": "one\ttwo"})
     run_sync(a, file_hub)
-    b = make_desk(tmp_path, "b")
+    b = make_desk(tmp_path, "b", hub=file_hub)
     result = run_sync(b, file_hub)
     assert result.quarantined == 1 and not result.cancelled
     with b.read() as conn:

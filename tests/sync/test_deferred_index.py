@@ -41,7 +41,7 @@ def always_defer(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def seeded(tmp_path: Path, url: str, count: int) -> list[str]:
-    a = make_desk(tmp_path, "a")
+    a = make_desk(tmp_path, "a", hub=url)
     names = [f"Pulled Person {n:03d}" for n in range(count)]
     for name in names:
         pid = people.add_person(a, name=name, party="Green Party")
@@ -67,7 +67,7 @@ def test_a_deferring_pull_leaves_every_row_findable(
     tmp_path: Path, file_hub: str, always_defer: list[int]
 ) -> None:
     names = seeded(tmp_path, file_hub, 40)
-    b = make_desk(tmp_path, "b")
+    b = make_desk(tmp_path, "b", hub=file_hub)
     result = run_sync(b, file_hub, batch_size=7)  # many batches, one rebuild
     assert result.pulled >= 80 and always_defer == [1]
     assert_index_in_step(b, names)
@@ -78,7 +78,7 @@ def test_a_cancelled_pull_rebuilds_what_it_brought(
     tmp_path: Path, file_hub: str, always_defer: list[int]
 ) -> None:
     names = seeded(tmp_path, file_hub, 40)
-    b = make_desk(tmp_path, "b")
+    b = make_desk(tmp_path, "b", hub=file_hub)
     cancel = threading.Event()
 
     def progress(p: SyncProgress) -> None:
@@ -96,7 +96,7 @@ def test_a_cancelled_pull_rebuilds_what_it_brought(
 
 def deferred_on_disk(path: Path) -> bool:
     """Whether the flag is set, read without ``Desk.open`` (which would rebuild)."""
-    key = load_slots(path).unlock_candidates("4521", PASS)[0]
+    key = load_slots(path).unlock_candidates("PC-b", PASS)[0]
     conn = connect_raw(path, key)
     try:
         found = conn.execute("SELECT 1 FROM meta WHERE key = ?", (search_index.KEY,)).fetchone()
@@ -113,7 +113,7 @@ def test_pulls_killed_while_deferred_leave_nothing_unfindable(
     import random
 
     names = seeded(tmp_path, file_hub, 60)
-    b = make_desk(tmp_path, "b")
+    b = make_desk(tmp_path, "b", hub=file_hub)
     path = b.path
     b.close()
     rng = random.Random(7)
@@ -121,7 +121,7 @@ def test_pulls_killed_while_deferred_leave_nothing_unfindable(
     killed = left_deferred = 0
     for _ in range(6):
         proc = subprocess.Popen(
-            [sys.executable, str(CHILD), str(path), file_hub, "3", "4521", PASS, "--defer-index"],
+            [sys.executable, str(CHILD), str(path), file_hub, "3", "PC-b", PASS, "--defer-index"],
             stdout=subprocess.PIPE,
             env=env,
         )
@@ -133,7 +133,7 @@ def test_pulls_killed_while_deferred_leave_nothing_unfindable(
         proc.wait()
         left_deferred += deferred_on_disk(path)
     assert killed >= 4 and left_deferred >= 1  # some kills did land mid-pull
-    b = Desk.open(path, "4521", PASS)  # rebuilds an index a killed pull left deferred
+    b = Desk.open(path, "PC-b", PASS)  # rebuilds an index a killed pull left deferred
     run_sync(b, file_hub)
     assert_index_in_step(b, names)
     assert desk_state(b) == hub_state(file_hub)

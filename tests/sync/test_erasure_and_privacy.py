@@ -39,7 +39,7 @@ def test_erasure_reaches_the_hub_and_the_other_desk(
     tmp_path: Path, request: pytest.FixtureRequest, kind: str
 ) -> None:
     url = str(request.getfixturevalue("file_hub" if kind == "file" else "pg_hub"))
-    a, b = make_desk(tmp_path, "a"), make_desk(tmp_path, "b")
+    a, b = make_desk(tmp_path, "a", hub=url), make_desk(tmp_path, "b", hub=url)
     pid = people.add_person(a, name=NAME, phone=PHONE, party="Plaid Cymru")
     contacts.log_contact(a, pid, "phone", "welfare-check", SECRET_NOTE)
     iid = incidents.add_incident(a, person=pid, type="threat", grade=2, summary="Letter")
@@ -70,7 +70,7 @@ def test_erasure_reaches_the_hub_and_the_other_desk(
 
 
 def test_hub_file_holds_no_plaintext(tmp_path: Path, file_hub: str) -> None:
-    a = make_desk(tmp_path, "a")
+    a = make_desk(tmp_path, "a", hub=file_hub)
     for n in range(20):
         pid = people.add_person(a, name=f"{NAME} {n}", phone=PHONE, address="1 Plain Street")
         incidents.add_incident(a, person=pid, type="threat", grade=2, summary="Menacing letter")
@@ -87,7 +87,7 @@ def test_hub_file_holds_no_plaintext(tmp_path: Path, file_hub: str) -> None:
 def test_clock_skew_is_quarantined_and_reported(tmp_path: Path, file_hub: str) -> None:
     """A change stamped further ahead than the allowed drift is quarantined, not merged
     (it would win every edit made before its time), and the sync says why."""
-    a, b = make_desk(tmp_path, "a"), make_desk(tmp_path, "b")
+    a, b = make_desk(tmp_path, "a", hub=file_hub), make_desk(tmp_path, "b", hub=file_hub)
     ahead_ms = hlc.MAX_DRIFT_MS * 10
     real = a.clock._wall
     a.clock._wall = lambda: real() + ahead_ms  # desk A's clock runs 50 minutes fast

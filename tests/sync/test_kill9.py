@@ -28,7 +28,7 @@ TIMELINE = TimelineEntry.__table__  # type: ignore[attr-defined]
 
 def _kill_rounds(tmp_path: Path, url: str, rounds: int, seed: int) -> int:
     rng = random.Random(seed)
-    a, b = make_desk(tmp_path, "a"), make_desk(tmp_path, "b")
+    a, b = make_desk(tmp_path, "a", hub=url), make_desk(tmp_path, "b", hub=url)
     pid = people.add_person(a, name="Anchor Person")
     iid = incidents.add_incident(a, person=pid, type="threat", grade=3, summary="Anchor")
     run_sync(a, url)
@@ -47,7 +47,7 @@ def _kill_rounds(tmp_path: Path, url: str, rounds: int, seed: int) -> int:
             incidents.update_incident(desk, iid, grade=rng.randint(1, 3))
         which = rng.choice((a, b))
         proc = subprocess.Popen(
-            [sys.executable, str(CHILD), str(which.path), url, "2", "4521", PASS],
+            [sys.executable, str(CHILD), str(which.path), url, "2", which.officer.id, PASS],
             stdout=subprocess.PIPE,
             env=env,
         )

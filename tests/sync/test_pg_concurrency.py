@@ -20,7 +20,7 @@ from deskapp.store.models import Person
 from deskapp.sync import HubError, run_sync, status
 from deskapp.sync.hub import hub_row, open_hub
 
-from .conftest import PASS, PG_HOST, PG_PORT, desk_state, hub_state, make_desk, pg_url
+from .conftest import PASS, PG_HOST, PG_PORT, ROOTS, desk_state, hub_state, make_desk, pg_url
 
 PERSON = Person.__table__  # type: ignore[attr-defined]
 PUSHERS = 8
@@ -35,8 +35,8 @@ def _names(desk: Desk) -> list[str]:
 
 
 def test_eight_pushers_and_pullers_miss_and_double_nothing(tmp_path: Path, pg_hub: str) -> None:
-    pushers = [make_desk(tmp_path, f"push{i}", officer=f"P{i}") for i in range(PUSHERS)]
-    pullers = [make_desk(tmp_path, f"pull{i}", officer=f"Q{i}") for i in range(PULLERS)]
+    pushers = [make_desk(tmp_path, f"push{i}", f"P{i}", pg_hub) for i in range(PUSHERS)]
+    pullers = [make_desk(tmp_path, f"pull{i}", f"Q{i}", pg_hub) for i in range(PULLERS)]
     errors: list[BaseException] = []
     done = threading.Event()
 
@@ -160,7 +160,8 @@ def test_hub_lost_mid_sync(
 ) -> None:
     proxy = Proxy(PG_HOST, PG_PORT)
     url = pg_url(pg_database, "127.0.0.1", proxy.port)
-    a, b = make_desk(tmp_path, "a"), make_desk(tmp_path, "b")
+    ROOTS[url] = ROOTS[pg_hub]  # the same hub, reached through the proxy
+    a, b = make_desk(tmp_path, "a", hub=url), make_desk(tmp_path, "b", hub=url)
     for n in range(60):
         people.add_person(a, name=f"Person {n}")
     calls = 0
@@ -177,14 +178,14 @@ def test_hub_lost_mid_sync(
     assert 0 < status(a).pending < 61
     # Still down: the CLI says so in one line and exits non-zero.
     a.close()
-    monkeypatch.setenv("DESKAPP_OFFICER", "4521")
+    monkeypatch.setenv("DESKAPP_OFFICER", "PC-a")
     monkeypatch.setenv("DESKAPP_PASSPHRASE", PASS)
     capsys.readouterr()
     assert main(["sync", "--db", str(tmp_path / "a.db")]) == 12
     err = capsys.readouterr().err
     assert err.startswith("deskapp: The hub postgresql://") and err.count("\n") == 1
     proxy.restore()
-    a = Desk.open(tmp_path / "a.db", "4521", PASS)
+    a = Desk.open(tmp_path / "a.db", "PC-a", PASS)
     result = run_sync(a, None, batch_size=10)
     assert not result.cancelled and status(a).pending == 0
     run_sync(b, url)
@@ -194,5 +195,6 @@ def test_hub_lost_mid_sync(
     )
     assert desk_state(a) == desk_state(b) == hub_state(pg_hub)
     proxy.close()
+    ROOTS.pop(url)
     a.close()
     b.close()

@@ -15,9 +15,8 @@ from deskapp.store.desk import Desk
 from deskapp.store.models import Incident, Person
 from deskapp.sync import hub as hubmod
 from deskapp.sync import run_sync
-from deskapp.sync.hub import open_hub
 
-from .conftest import desk_state, hub_state, make_desk
+from .conftest import ROOTS, desk_state, hub_state, make_desk, new_hub
 
 PERSON = Person.__table__  # type: ignore[attr-defined]
 INCIDENT = Incident.__table__  # type: ignore[attr-defined]
@@ -86,8 +85,8 @@ def test_any_edits_any_order_converge(steps: list[tuple[object, ...]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         url = f"sqlite:///{root / 'hub.db'}"
-        open_hub(url).initialise()
-        desks = [make_desk(root, f"d{i}", officer=f"O{i}") for i in range(DESKS)]
+        hub_root = new_hub(url, root / "hub-root")
+        desks = [make_desk(root, f"d{i}", f"O{i}", url) for i in range(DESKS)]
         try:
             for step in steps:
                 _apply(desks, url, step)
@@ -101,4 +100,6 @@ def test_any_edits_any_order_converge(steps: list[tuple[object, ...]]) -> None:
         finally:
             for desk in desks:
                 desk.close()
+            ROOTS.pop(url)
+            hub_root.close()
             hubmod.forget_engines()

@@ -36,8 +36,8 @@ def hub_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def desks(tmp_path: Path) -> Iterator[tuple[Desk, Desk]]:
-    a, b = make_desk(tmp_path, "a"), make_desk(tmp_path, "b")
+def desks(tmp_path: Path, hub_url: str) -> Iterator[tuple[Desk, Desk]]:
+    a, b = make_desk(tmp_path, "a", hub=hub_url), make_desk(tmp_path, "b", hub=hub_url)
     yield a, b
     a.close()
     b.close()
@@ -204,7 +204,7 @@ def test_oversized_values_are_never_fetched_and_batches_stop_early(
     assert [r[0] for r in hub.rows_after(0, 100, small)] == [r[0] for r in rows[:3]]
     assert len(hub.rows_after(0, 100, ReadCaps(row=1 << 20, versions=1 << 10, batch=1))) == 1
     result = run_sync(b, hub_url)
-    assert result.quarantined == 1 and result.pulled == 6
+    assert result.quarantined == 1 and result.pulled == 7  # six people and officer PC-a
     [held] = quarantined(b)
     assert "not fetched" in held["reason"]
 
@@ -214,7 +214,7 @@ import resource, sys
 from pathlib import Path
 from deskapp.store.desk import Desk
 from deskapp.sync import run_sync
-desk = Desk.open(Path(sys.argv[1]), "4521", sys.argv[3])
+desk = Desk.open(Path(sys.argv[1]), "PC-b", sys.argv[3])
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 result = run_sync(desk, sys.argv[2])
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -223,7 +223,7 @@ print(result.quarantined, result.pulled, (after - before) // 1024)
 
 
 def test_a_100_mib_field_costs_a_pulling_desk_no_memory(tmp_path: Path, file_hub: str) -> None:
-    a, b = make_desk(tmp_path, "a"), make_desk(tmp_path, "b")
+    a, b = make_desk(tmp_path, "a", hub=file_hub), make_desk(tmp_path, "b", hub=file_hub)
     people.add_person(a, name="Tom Jones")
     run_sync(a, file_hub)
     a.close()
@@ -237,7 +237,7 @@ def test_a_100_mib_field_costs_a_pulling_desk_no_memory(tmp_path: Path, file_hub
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     held, pulled, grown_mib = map(int, done.stdout.split())
-    assert (held, pulled) == (1, 1)
+    assert (held, pulled) == (1, 2)  # Tom Jones and officer PC-a
     assert grown_mib < 50, grown_mib  # the value alone is 100 MiB
 
 
@@ -246,7 +246,7 @@ def test_the_cli_counts_and_lists_the_quarantine(
 ) -> None:
     """Through the console script: `deskapp sync` exits 0 and counts what it held back;
     `deskapp sync quarantine` lists reasons, never values, and no escape codes."""
-    a = make_desk(tmp_path, "a")
+    a = make_desk(tmp_path, "a", hub=file_hub)
     pid = people.add_person(a, name="Tom Jones")
     run_sync(a, file_hub)
     a.close()
@@ -257,12 +257,12 @@ def test_the_cli_counts_and_lists_the_quarantine(
     script = Path(sys.executable).parent / "deskapp"
     env = {
         **os.environ,
-        "DESKAPP_OFFICER": "4521",
+        "DESKAPP_OFFICER": "PC-b",
         "DESKAPP_PASSPHRASE": PASS,
         "DESKAPP_HUB_PASSPHRASE": HUB_PASS,
     }
     db = str(tmp_path / "b.db")
-    make_desk(tmp_path, "b").close()
+    make_desk(tmp_path, "b", hub=file_hub).close()
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -285,5 +285,5 @@ def test_the_cli_counts_and_lists_the_quarantine(
     assert table.returncode == 0 and "p-bad" in table.stdout
     for out in (listing.stdout, table.stdout, synced.stdout):
         assert "\x1b" not in out and "not-a-date" not in out
-    with Desk.open(Path(db), "4521", PASS) as b:
+    with Desk.open(Path(db), "PC-b", PASS) as b:
         assert people.get_person(b, pid)["name"] == "Tom Jones"

@@ -16,7 +16,7 @@ from deskapp.store.models import AuditEvent
 from deskapp.sync import list_conflicts, resolve_conflict, run_sync, status
 from deskapp.sync.hub import Hub, hub_audit, open_hub
 
-from .conftest import desk_state, hub_state, make_desk
+from .conftest import ROOTS, desk_state, enrol, hub_state, make_desk, new_hub
 
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 
@@ -28,8 +28,11 @@ def hub_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def desks(tmp_path: Path) -> Iterator[tuple[Desk, Desk]]:
+def desks(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Desk, Desk]]:
+    """Two desks approved on the test's hub."""
+    url = request.getfixturevalue("hub_url" if "hub_url" in request.fixturenames else "file_hub")
     a, b = make_desk(tmp_path, "a"), make_desk(tmp_path, "b")
+    enrol(url, a, b)
     yield a, b
     a.close()
     b.close()
@@ -150,12 +153,13 @@ def test_repeated_sync_moves_nothing(hub_url: str, desks: tuple[Desk, Desk]) -> 
 def test_pending_counts_every_unpushed_change(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from deskapp.store import people
     from deskapp.store.desk import Desk
-    from deskapp.sync import open_hub, run_sync, status
+    from deskapp.sync import run_sync, status
 
     monkeypatch.setenv("DESKAPP_HUB_PASSPHRASE", "hub passphrase for tests")
     hub = str(tmp_path / "pending-hub.db")
-    open_hub(hub).initialise()
+    new_hub(hub, tmp_path / "root")
     desk, _ = Desk.init(tmp_path / "p.db", "4521", "Sgt P", "correct horse battery")
+    enrol(hub, desk)
     with desk.read() as conn:
         outbox = conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar_one()
     assert status(desk).pending == outbox > 0
@@ -167,6 +171,7 @@ def test_pending_counts_every_unpushed_change(tmp_path, monkeypatch) -> None:  #
     run_sync(desk, hub)
     assert status(desk).pending == 0
     desk.close()
+    ROOTS.pop(hub).close()
 
 
 DC_CSV = Path(__file__).resolve().parent.parent / "io" / "data" / "dc_candidates.csv"

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -82,6 +83,10 @@ def snap_desk(sample_template: Path) -> Iterator[Path]:
         shutil.rmtree(SNAP_DIR, ignore_errors=True)
 
 
+if TYPE_CHECKING:
+    from deskapp.store.desk import Desk
+
+
 def make_app(path: Path, **kwargs: object) -> DeskApp:
     kwargs.setdefault("officer", OFFICER)
     return DeskApp(path, now=lambda: FIXED_NOW, **kwargs)  # type: ignore[arg-type]
@@ -101,12 +106,28 @@ def hub_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     hubmod.forget_engines()
 
 
-def make_hub(path: Path) -> str:
-    from deskapp.sync import open_hub
+def make_hub(path: Path, root: Path) -> str:
+    """A file hub set up by the supervisor of the sample desk at ``root`` (its root, as
+    `deskapp hub init` makes it)."""
+    from deskapp.store.desk import Desk
+    from deskapp.sync import enrolment, open_hub
 
     url = f"sqlite:///{path}"
-    open_hub(url).initialise()
+    hub = open_hub(url)
+    hub.initialise()
+    with Desk.open(root, OFFICER, PASSPHRASE) as desk:
+        enrolment.init_root(hub, desk)
     return url
+
+
+def approve_on_hub(url: str, supervisor: Desk, other: Desk) -> None:
+    """``other`` joins the hub and ``supervisor`` (its root's desk) approves it."""
+    from deskapp.core.domain import OfficerRole
+    from deskapp.sync import enrolment, open_hub
+
+    hub = open_hub(url)
+    enrolment.join(hub, other)
+    enrolment.approve(hub, supervisor, other.officer.id, OfficerRole.OFFICER, lambda _f: True)
 
 
 def make_conflict(desk_path: Path, hub_url: str, other: Path) -> str:
@@ -121,6 +142,7 @@ def make_conflict(desk_path: Path, hub_url: str, other: Path) -> str:
     desk = Desk.open(desk_path, OFFICER, PASSPHRASE)
     other_desk, _ = Desk.init(other, "PC-9000", "Sgt Other", "another passphrase")
     try:
+        approve_on_hub(hub_url, desk, other_desk)
         with desk.read() as conn:
             iid = str(conn.execute(text("SELECT id FROM incident ORDER BY id LIMIT 1")).scalar())
         run_sync(desk, hub_url)
@@ -141,6 +163,7 @@ __all__ = [
     "HUB_PASS",
     "OFFICER",
     "PASSPHRASE",
+    "approve_on_hub",
     "copy_desk",
     "make_app",
     "make_conflict",

@@ -300,10 +300,12 @@ async def test_lock_clears_toasts(desk_path: Path) -> None:
 
 # -- point 16: lock really locks -----------------------------------------------------------------
 @pytest.fixture
-def typed_hub(hub_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def typed_hub(
+    hub_env: None, tmp_path: Path, desk_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """A file hub whose passphrase is not in the environment: the officer types it."""
     path = tmp_path / "hub.db"
-    make_hub(path)
+    make_hub(path, desk_path)
     hubmod.forget_engines()
     monkeypatch.delenv("DESKAPP_HUB_PASSPHRASE")
     return path

@@ -40,7 +40,7 @@ def poison_person(url: str) -> None:
 async def test_the_sync_summary_counts_what_was_quarantined(
     desk_path: Path, tmp_path: Path
 ) -> None:
-    url = make_hub(tmp_path / "hub.db")
+    url = make_hub(tmp_path / "hub.db", desk_path)
     poison_person(url)
     app = make_app(desk_path)
     async with app.run_test(size=(100, 30)) as pilot:

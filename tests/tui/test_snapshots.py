@@ -194,7 +194,7 @@ def frozen_sync(hub_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_sync_summary(
     size: tuple[int, int], snap_desk: Path, frozen_sync: None, snap_compare: Any
 ) -> None:
-    make_hub(SNAP_DIR / "hub.db")
+    make_hub(SNAP_DIR / "hub.db", snap_desk)
     app = make_app(snap_desk)
     assert snap_compare(app, terminal_size=size, run_before=_sync_summary)
 
@@ -208,7 +208,8 @@ def test_conflicts_view(
     from deskapp.store.desk import Desk
     from deskapp.store.models import Conflict
 
-    make_conflict(snap_desk, make_hub(SNAP_DIR / "conflict-hub.db"), SNAP_DIR / "other.db")
+    hub = make_hub(SNAP_DIR / "conflict-hub.db", snap_desk)
+    make_conflict(snap_desk, hub, SNAP_DIR / "other.db")
     table = Conflict.__table__  # type: ignore[attr-defined]
     desk = Desk.open(snap_desk, OFFICER, PASSPHRASE)
     try:

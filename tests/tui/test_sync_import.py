@@ -23,7 +23,7 @@ from deskapp.tui.screens.modals import ConfirmScreen
 from deskapp.tui.screens.sync import ConflictsScreen, SyncScreen
 from deskapp.tui.widgets.status_line import StatusLine
 
-from .conftest import HUB_PASS, make_app, make_conflict, make_hub
+from .conftest import HUB_PASS, approve_on_hub, make_app, make_conflict, make_hub
 from .helpers import settle, unlock, wait_for
 
 DATA = Path(__file__).resolve().parent.parent / "io" / "data"
@@ -60,7 +60,7 @@ def count_people(path: Path) -> int:
 
 
 async def test_sync_with_a_file_hub(desk_path: Path, tmp_path: Path) -> None:
-    hub = make_hub(tmp_path / "hub.db")
+    hub = make_hub(tmp_path / "hub.db", desk_path)
     app = make_app(desk_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await unlock(pilot)
@@ -100,7 +100,7 @@ async def test_cancel_mid_sync_keeps_what_was_sent_and_sync_again_finishes(
     from deskapp.sync import hub as hubmod
     from deskapp.sync import service
 
-    hub = make_hub(tmp_path / "hub.db")
+    hub = make_hub(tmp_path / "hub.db", desk_path)
     monkeypatch.setattr(service, "BATCH", 5)  # the sample desk's changes take many batches
     first_batch_done = threading.Event()
     let_go = threading.Event()
@@ -146,6 +146,9 @@ async def test_cancel_mid_sync_keeps_what_was_sent_and_sync_again_finishes(
     try:
         from deskapp.sync import run_sync
 
+        with Desk.open(desk_path, OFFICER, PASSPHRASE) as supervisor:
+            approve_on_hub(hub, supervisor, other)
+
         run_sync(other, hub)
         with other.read() as conn:
             pulled = int(conn.execute(text("SELECT count(*) FROM person")).scalar_one())
@@ -157,7 +160,7 @@ async def test_cancel_mid_sync_keeps_what_was_sent_and_sync_again_finishes(
 async def test_sync_asks_for_the_hub_passphrase(
     desk_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    make_hub(tmp_path / "hub.db")
+    make_hub(tmp_path / "hub.db", desk_path)
     monkeypatch.delenv("DESKAPP_HUB_PASSPHRASE")
     app = make_app(desk_path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -209,7 +212,7 @@ async def test_hub_errors_are_shown_not_raised(desk_path: Path, tmp_path: Path) 
 
 
 async def test_resolve_a_conflict_keeping_local(desk_path: Path, tmp_path: Path) -> None:
-    hub = make_hub(tmp_path / "hub.db")
+    hub = make_hub(tmp_path / "hub.db", desk_path)
     iid = make_conflict(desk_path, hub, tmp_path / "other.db")
     app = make_app(desk_path)
     async with app.run_test(size=(120, 30)) as pilot:
