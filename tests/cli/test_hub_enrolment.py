@@ -1,0 +1,155 @@
+"""`deskapp hub init | join | approve | officers | remove` and the sync gate, through the
+command as a user runs it (tests/run_cli.py: the console script with cheap key slots)."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+from deskapp.core.domain import OfficerRole
+from deskapp.store import officers, people
+from deskapp.store.desk import Desk
+
+RUN_CLI = Path(__file__).parents[1] / "run_cli.py"
+PASS = "correct horse battery"
+HUB_PASS = "hub passphrase for tests"
+
+
+class Desks:
+    """Three desks (supervisor PC-A, PC-B, PC-C) and the command run on each."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.hub = str(tmp_path / "hub.db")
+        self.paths = {}
+        for officer in ("PC-A", "PC-B", "PC-C"):
+            path = tmp_path / f"{officer}.db"
+            Desk.init(path, officer, f"Sgt {officer}", PASS)[0].close()
+            self.paths[officer] = path
+        self.env = {
+            **os.environ,
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+            "DESKAPP_HUB_PASSPHRASE": HUB_PASS,
+            "DESKAPP_PASSPHRASE": PASS,
+        }
+
+    def run(
+        self, officer: str, *args: str, typed: str | None = None, db: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """The command; ``typed``: its input comes from a terminal (a pty), as typed."""
+        command = [sys.executable, str(RUN_CLI), *args, "--db", db or str(self.paths[officer])]
+        env = {**self.env, "DESKAPP_OFFICER": officer}
+        if typed is None:
+            return subprocess.run(
+                command, capture_output=True, text=True, timeout=300, env=env,
+                stdin=subprocess.DEVNULL,
+            )  # fmt: skip
+        master, terminal = pty.openpty()
+        try:
+            os.write(master, typed.encode())
+            return subprocess.run(
+                command, capture_output=True, text=True, timeout=300, env=env, stdin=terminal
+            )
+        finally:
+            os.close(terminal)
+            os.close(master)
+
+
+def test_enrolment_from_the_command_line(tmp_path: Path) -> None:
+    d = Desks(tmp_path)
+    with Desk.open(d.paths["PC-A"], "PC-A", PASS) as a:
+        people.add_person(a, name="Siân Evans")
+
+    init = d.run("PC-A", "hub", "init", d.hub)
+    assert init.returncode == 0, init.stderr
+    assert "Hub ready at sqlite:///" in init.stdout and "Root: supervisor PC-A" in init.stdout
+    assert d.run("PC-A", "sync").returncode == 0  # the hub URL was remembered
+
+    # A new desk asks to join: told its fingerprint and what to do next.
+    joined = d.run("PC-B", "hub", "join", d.hub)
+    assert joined.returncode == 0, joined.stderr
+    assert "root supervisor PC-A" in joined.stdout and "pinned on this desk" in joined.stdout
+    assert "`deskapp hub approve PC-B`" in joined.stdout
+    fingerprint = joined.stdout.split("fingerprint ")[2].split(".")[0]
+
+    refused = d.run("PC-B", "sync")
+    assert refused.returncode == 16
+    assert refused.stderr == (
+        f"deskapp: Waiting for a supervisor to approve PC-B on this hub (fingerprint "
+        f"{fingerprint}): ask them to run `deskapp hub approve PC-B`.\n"
+    )
+    assert refused.stdout == ""
+
+    listed = d.run("PC-A", "hub", "officers", "--json")
+    assert listed.returncode == 0, listed.stderr
+    rows = {r["id"]: r for r in json.loads(listed.stdout)}
+    assert rows["PC-A"]["status"] == "approved" and rows["PC-A"]["root"] is True
+    assert rows["PC-B"] == {
+        "id": "PC-B", "role": None, "status": "pending", "root": False,
+        "fingerprint": fingerprint,
+    }  # fmt: skip
+    table = d.run("PC-A", "hub", "officers")
+    assert "FINGERPRINT" in table.stdout and "pending" in table.stdout
+
+    # The supervisor is shown the fingerprint and asked; "no" changes nothing.
+    no_terminal = d.run("PC-A", "hub", "approve", "PC-B")
+    assert no_terminal.returncode == 2 and "No terminal to ask on" in no_terminal.stderr
+    asked = d.run("PC-A", "hub", "approve", "PC-B", typed="n\n")
+    assert asked.returncode == 1 and fingerprint in asked.stdout
+    assert "Nothing changed." in asked.stdout
+    assert d.run("PC-B", "sync").returncode == 16
+    yes = d.run("PC-A", "hub", "approve", "PC-B", typed="y\n")
+    assert yes.returncode == 0, yes.stderr
+    assert "Officer PC-B approved as officer" in yes.stdout
+    synced = d.run("PC-B", "sync", "--json")
+    assert synced.returncode == 0, synced.stderr
+    assert json.loads(synced.stdout)["pulled"] >= 1
+
+    # An officer approved as such cannot approve others, whatever their desk says.
+    assert d.run("PC-C", "hub", "join", d.hub).returncode == 0
+    not_sup = d.run("PC-B", "hub", "approve", "PC-C", "--yes")
+    assert not_sup.returncode == 16
+    assert "does not chain to the root" in not_sup.stderr
+    assert "as a supervisor's" in not_sup.stderr
+
+    # Removal: a signed revocation and a new hub key; the removed desk is refused.
+    removed = d.run("PC-A", "hub", "remove", "PC-B", "--yes")
+    assert removed.returncode == 0, removed.stderr
+    assert "the hub key was rotated (key 2)" in removed.stdout
+    gone = d.run("PC-B", "sync")
+    assert gone.returncode == 16 and "has been removed from the hub" in gone.stderr
+    statuses = {r["id"]: r["status"] for r in json.loads(d.run("PC-A", "hub", "officers",
+                                                               "--json").stdout)}  # fmt: skip
+    assert statuses == {"PC-A": "approved", "PC-B": "revoked", "PC-C": "pending"}
+    for done in (init, joined, refused, asked, yes, removed, gone):
+        assert "Traceback" not in done.stderr
+        assert "Siân" not in done.stdout + done.stderr
+
+
+def test_refusals_have_clear_messages_and_codes(tmp_path: Path) -> None:
+    d = Desks(tmp_path)
+    # Joining a hub that does not exist, or has no root yet.
+    nohub = d.run("PC-B", "hub", "join", str(tmp_path / "none.db"))
+    assert nohub.returncode == 12 and "deskapp hub init" in nohub.stderr
+    assert d.run("PC-A", "hub", "init", d.hub).returncode == 0
+    # An officer (not a supervisor) on their desk cannot set up a hub or approve.
+    with Desk.open(d.paths["PC-A"], "PC-A", PASS) as a:
+        officers.add_officer(a, "PC-D", "PC Dee", "dee's long passphrase", OfficerRole.OFFICER)
+    plain = {"db": str(d.paths["PC-A"])}
+    d.env["DESKAPP_PASSPHRASE"] = "dee's long passphrase"
+    for args in (("hub", "init", str(tmp_path / "other.db")), ("hub", "approve", "PC-B")):
+        done = d.run("PC-D", *args, **plain)
+        assert done.returncode == 7, done.stderr
+        assert done.stderr.startswith("deskapp: Only a supervisor can")
+    d.env["DESKAPP_PASSPHRASE"] = PASS
+    # A second supervisor cannot take over a hub that has a root.
+    again = d.run("PC-B", "hub", "init", d.hub)
+    assert again.returncode == 16 and "already has a root: supervisor PC-A" in again.stderr
+    # Approving someone who never asked; removing the root.
+    missing = d.run("PC-A", "hub", "approve", "PC-Z", "--yes")
+    assert missing.returncode == 9 and "No join request from officer PC-Z" in missing.stderr
+    root = d.run("PC-A", "hub", "remove", "PC-A", "--yes")
+    assert root.returncode == 8 and "cannot be removed" in root.stderr
