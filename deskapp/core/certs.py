@@ -259,10 +259,21 @@ class Trusted:
 
 
 def _chain(
-    root: Certificate, certs: Iterable[Certificate], excluded: frozenset[str]
+    root: Certificate,
+    certs: Iterable[Certificate],
+    excluded: frozenset[str],
+    checked: dict[tuple[str, bytes], bool],
 ) -> dict[str, Certificate]:
     """Every certificate reachable from the root through supervisors' signatures, leaving
-    out ``excluded`` serials (and what only they vouched for). Keyed by serial."""
+    out ``excluded`` serials (and what only they vouched for). Keyed by serial.
+    ``checked`` remembers each (serial, key) verification across calls."""
+
+    def signed(cert: Certificate, key: bytes) -> bool:
+        found = checked.get((cert.serial, key))
+        if found is None:
+            found = checked[(cert.serial, key)] = cert.signed_by(key)
+        return found
+
     valid = {root.serial: root}
     pending = [c for c in certs if c.serial != root.serial and c.serial not in excluded]
     grew = True
@@ -279,7 +290,7 @@ def _chain(
         rest = []
         for cert in pending:
             keys = by_officer.get(cert.issuer_id, [])
-            if not cert.self_signed and any(cert.signed_by(k) for k in keys):
+            if not cert.self_signed and any(signed(cert, k) for k in keys):
                 valid[cert.serial] = cert
                 grew = True
             else:
@@ -306,7 +317,8 @@ def verify_chain(
     """
     check_root(root, pin)
     certs = list(certs)
-    unrevoked = _chain(root, certs, frozenset())
+    checked: dict[tuple[str, bytes], bool] = {}
+    unrevoked = _chain(root, certs, frozenset(), checked)
     signers: dict[str, list[bytes]] = {}
     for cert in unrevoked.values():
         if cert.role == OfficerRole.SUPERVISOR:
@@ -318,7 +330,7 @@ def verify_chain(
         and any(r.signed_by(k) for k in signers.get(r.issuer_id, []))
         and any(c.serial == r.serial and c.officer_id == r.officer_id for c in certs)
     )
-    valid = _chain(root, certs, revoked)
+    valid = _chain(root, certs, revoked, checked)
     officers: dict[str, Certificate] = {}
     for cert in sorted(valid.values(), key=lambda c: (c.issued_at, c.serial)):
         officers[cert.officer_id] = cert

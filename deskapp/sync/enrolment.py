@@ -422,16 +422,20 @@ def approve(
             issuer_key=desk.keys.signing,
         )
         keys = _my_keys(conn, desk, view.hub_id, trusted)
+        if not keys:
+            raise TrustError(
+                f"No hub key on {hub.display} is sealed to you, so you cannot share it with "
+                f"officer {officer_id}; nothing was approved. Ask the hub's root supervisor."
+            )
         conn.execute(
             hub_certificate.insert(),
             {"serial": cert.serial, "officer_id": officer_id, "body": cert.to_bytes().decode()},
         )
         conn.execute(delete(hub_key_slot).where(hub_key_slot.c.officer_id == officer_id))
-        if keys:
-            conn.execute(
-                hub_key_slot.insert(),
-                [_sealed_slot(desk, view.hub_id, i, cert, k) for i, k in sorted(keys.items())],
-            )
+        conn.execute(
+            hub_key_slot.insert(),
+            [_sealed_slot(desk, view.hub_id, i, cert, k) for i, k in sorted(keys.items())],
+        )
         conn.execute(delete(hub_join_request).where(hub_join_request.c.officer_id == officer_id))
     return cert
 
@@ -456,7 +460,7 @@ def remove(hub: Hub, desk: Desk, officer_id: str, confirm: Confirm) -> int | Non
         return None
     with hub.write() as conn:
         view = _read(conn)
-        _as_supervisor(view, hub, desk, action)
+        trusted = _as_supervisor(view, hub, desk, action)
         now = utcnow()
         revoked = [
             certs.revoke(c, revoked_at=now, issuer_id=desk.officer.id, issuer_key=desk.keys.signing)
@@ -472,7 +476,7 @@ def remove(hub: Hub, desk: Desk, officer_id: str, confirm: Confirm) -> int | Non
                 ],
             )
         after = certs.verify_chain(
-            view.root or trusted.root,
+            trusted.root,
             view.certificates,
             [*view.revocations, *revoked],
             pin=pinned_root(desk, hub),
