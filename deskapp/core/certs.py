@@ -262,16 +262,17 @@ def _chain(
     root: Certificate,
     certs: Iterable[Certificate],
     excluded: frozenset[str],
-    checked: dict[tuple[str, bytes], bool],
+    checked: dict[tuple[Certificate, bytes], bool],
 ) -> dict[str, Certificate]:
     """Every certificate reachable from the root through supervisors' signatures, leaving
     out ``excluded`` serials (and what only they vouched for). Keyed by serial.
-    ``checked`` remembers each (serial, key) verification across calls."""
+    ``checked`` remembers each verification across calls, by the whole certificate (a
+    forgery may reuse a real one's serial)."""
 
     def signed(cert: Certificate, key: bytes) -> bool:
-        found = checked.get((cert.serial, key))
+        found = checked.get((cert, key))
         if found is None:
-            found = checked[(cert.serial, key)] = cert.signed_by(key)
+            found = checked[(cert, key)] = cert.signed_by(key)
         return found
 
     valid = {root.serial: root}
@@ -317,7 +318,7 @@ def verify_chain(
     """
     check_root(root, pin)
     certs = list(certs)
-    checked: dict[tuple[str, bytes], bool] = {}
+    checked: dict[tuple[Certificate, bytes], bool] = {}
     unrevoked = _chain(root, certs, frozenset(), checked)
     signers: dict[str, list[bytes]] = {}
     for cert in unrevoked.values():
