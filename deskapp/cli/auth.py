@@ -38,6 +38,11 @@ def officer_id(explicit: str | None = None) -> str:
     return explicit or os.environ.get("DESKAPP_OFFICER") or ask("Officer id: ")
 
 
+def current_passphrase(who: str) -> str:
+    """The signed-in officer's passphrase again: DESKAPP_PASSPHRASE, else asked."""
+    return os.environ.get("DESKAPP_PASSPHRASE") or ask_secret(f"Current passphrase for {who}: ")
+
+
 def new_passphrase(env: str = "DESKAPP_NEW_PASSPHRASE", who: str = "the new passphrase") -> str:
     """A passphrase being set: from ``env``, else typed twice. Its strength is checked where
     it is stored (the store); at a prompt it is checked at once, so a weak one is typed again

@@ -8,7 +8,14 @@ import sys
 
 from sqlalchemy import select
 
-from deskapp.cli.auth import ask, ask_secret, db_path, new_passphrase, officer_id, open_desk
+from deskapp.cli.auth import (
+    ask,
+    current_passphrase,
+    db_path,
+    new_passphrase,
+    officer_id,
+    open_desk,
+)
 from deskapp.cli.output import print_json, print_table
 from deskapp.core.domain import OfficerRole
 from deskapp.core.errors import KeyringUnavailable
@@ -69,11 +76,11 @@ def officer_cmd(args: argparse.Namespace) -> int:
             officers.remove_officer(desk, args.id)
             print(f"Officer {args.id} removed; the desk has been re-keyed.")
         elif args.action == "passwd":
-            old = _current_passphrase(desk.officer.id)
+            old = current_passphrase(desk.officer.id)
             officers.change_passphrase(desk, old, new_passphrase())
             print("Passphrase changed.")
         elif args.action == "remember":
-            secret = _current_passphrase(desk.officer.id)
+            secret = current_passphrase(desk.officer.id)
             if not desk.slots.remember(desk.officer.id, secret):
                 raise KeyringUnavailable(
                     "No OS keyring is available on this terminal, so nothing was remembered; "
@@ -84,10 +91,6 @@ def officer_cmd(args: argparse.Namespace) -> int:
             desk.slots.forget(desk.officer.id)
             print("This terminal no longer remembers you.")
     return 0
-
-
-def _current_passphrase(who: str) -> str:
-    return os.environ.get("DESKAPP_PASSPHRASE") or ask_secret(f"Current passphrase for {who}: ")
 
 
 def _reset_with_recovery(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from deskapp.cli.auth import ask, ask_secret, open_desk
+from deskapp.cli.auth import ask, ask_secret, current_passphrase, open_desk
 from deskapp.cli.output import print_json, print_record, print_table
 from deskapp.core.domain import OfficerRole
 from deskapp.core.errors import AuthError, ConfigError
@@ -74,7 +74,7 @@ def hub_init(args: argparse.Namespace) -> int:
         _ensure_secret(args.url, new=created_file)
         hub = hubmod.open_hub(args.url)
         created = hub.initialise()
-        root = enrolment.init_root(hub, desk)
+        root = enrolment.init_root(hub, desk, current_passphrase(desk.officer.id))
         service.remember_url(desk, hub.display)
     if args.json:
         print_json(
@@ -113,7 +113,7 @@ def hub_join(args: argparse.Namespace) -> int:
     with open_desk(args.db) as desk:
         _ensure_secret(args.url)
         hub = hubmod.open_hub(args.url)
-        joined = enrolment.join(hub, desk)
+        joined = enrolment.join(hub, desk, current_passphrase(desk.officer.id))
         service.remember_url(desk, hub.display)
     if args.json:
         print_json({"hub": hub.display, **vars(joined)})
@@ -122,9 +122,21 @@ def hub_join(args: argparse.Namespace) -> int:
         f"Hub {hub.display}: root supervisor {joined.root_officer}, fingerprint "
         f"{joined.root_fingerprint} (pinned on this desk)."
     )
-    if joined.status == "approved":
+    if joined.adopted:
+        print(
+            f"Officer {joined.officer_id} is approved there with the keys of your other desk, "
+            "kept on the hub under your passphrase: this desk uses them now, and "
+            "`deskapp sync` works."
+        )
+    elif joined.status == "approved":
         print(f"Officer {joined.officer_id} is already approved there; `deskapp sync` works.")
     else:
+        if joined.elsewhere:
+            print(
+                f"Officer {joined.officer_id} is approved there from another desk, but this "
+                "desk's passphrase does not open the keys kept on the hub. Use the same "
+                "passphrase as on that desk (`deskapp officer passwd`) and join again, or:"
+            )
         print(
             f"Asked to join as officer {joined.officer_id}, fingerprint {joined.fingerprint}.\n"
             f"Next: phone a supervisor, read them this fingerprint, and ask them to run "

@@ -286,6 +286,12 @@ class Desk:
         keys = self.keys
         return PublicKeys(keys.exchange_public, keys.signing_public)
 
+    def adopt_keys(self, passphrase: str, keys: OfficerKeys) -> None:
+        """Take the officer's keys from another desk as theirs on this one (their
+        passphrase here must be right); see ``KeySlots.adopt``."""
+        self.slots.adopt(self.officer.id, passphrase, self.data_key, keys)
+        self._identity = keys
+
     def sign(self, data: bytes) -> bytes:
         """An Ed25519 signature by the signed-in officer."""
         return self.keys.signing.sign(data)

@@ -205,6 +205,57 @@ def open_sealed(priv: X25519PrivateKey, sealed: _Sealed, aad: bytes) -> bytes:
     return AESGCM(key).decrypt(sealed.nonce, sealed.ct, aad)
 
 
+#: Bounds on a key-derivation cost read from outside (the hub): enough for any real
+#: profile, too little for a planted one to exhaust the desk's memory or time.
+_MAX_KDF = KdfParams(time_cost=10, memory_kib=1 << 20, parallelism=16)
+
+
+def wrap_with_passphrase(
+    passphrase: str, secret: bytes, aad: bytes, kdf: KdfParams | None = None
+) -> dict[str, Any]:
+    """``secret`` wrapped (AES-256-GCM over ``aad``) under Argon2id(passphrase), as a JSON
+    document: what the hub keeps of an officer's keys (``sync.enrolment``)."""
+    kdf = kdf or default_kdf()
+    salt = secrets.token_bytes(_SALT)
+    nonce = secrets.token_bytes(_NONCE)
+    ct = AESGCM(_argon2(passphrase, salt, kdf)).encrypt(nonce, secret, aad)
+    return {
+        "kdf": {
+            "time_cost": kdf.time_cost,
+            "memory_kib": kdf.memory_kib,
+            "parallelism": kdf.parallelism,
+        },
+        "salt": _b64(salt),
+        "nonce": _b64(nonce),
+        "ct": _b64(ct),
+    }
+
+
+def unwrap_with_passphrase(passphrase: str, doc: Any, aad: bytes) -> bytes | None:
+    """The secret ``wrap_with_passphrase`` wrapped; None for a wrong passphrase. Raises
+    ValueError for a document that is not one (or asks for an unreasonable cost)."""
+    try:
+        cost = doc["kdf"]
+        kdf = KdfParams(int(cost["time_cost"]), int(cost["memory_kib"]), int(cost["parallelism"]))
+    except (KeyError, TypeError) as exc:
+        raise ValueError("not a wrapped secret") from exc
+    if not (
+        1 <= kdf.time_cost <= _MAX_KDF.time_cost
+        and 1 <= kdf.parallelism <= _MAX_KDF.parallelism
+        and 8 * kdf.parallelism <= kdf.memory_kib <= _MAX_KDF.memory_kib
+    ):
+        raise ValueError("unreasonable key-derivation cost")
+    salt, nonce, ct = (
+        base64.b64decode(str(doc[k]), validate=True) for k in ("salt", "nonce", "ct")
+    )
+    if len(salt) != _SALT or len(nonce) != _NONCE:
+        raise ValueError("not a wrapped secret")
+    try:
+        return AESGCM(_argon2(passphrase, salt, kdf)).decrypt(nonce, ct, aad)
+    except InvalidTag:
+        return None
+
+
 def sealed_to_text(sealed: _Sealed) -> str:
     return json.dumps(_sealed_json(sealed), sort_keys=True)
 
@@ -577,6 +628,31 @@ class KeySlots:
         with self._changing():
             self._slots[index] = self._rewrap(slot, priv, keys, officer_id, new, kdf)
 
+    def check_passphrase(self, officer_id: str, passphrase: str) -> None:
+        """Raise AuthError unless ``passphrase`` is the officer's (counted like an unlock)."""
+        self._unlock_private(officer_id, passphrase)
+        self._identity = None  # only a desk being opened takes the keys
+
+    def adopt(self, officer_id: str, passphrase: str, data_key: bytes, keys: OfficerKeys) -> None:
+        """Make ``keys`` (the officer's keys from another desk) this officer's keys here,
+        under their passphrase on this desk, which must be right."""
+        slot, _priv, _keys = self._unlock_private(officer_id, passphrase)
+        self._identity = None  # only a desk being opened takes the keys
+        if self.has_pending_rekey():
+            raise ValidationError("A re-key is in progress; finish it before adopting keys.")
+        dkey = self._directory_key(data_key)
+        fresh = self._officer_slot_new(
+            officer_id, passphrase, data_key, dkey, default_kdf(), keys.exchange
+        )
+        fresh.sign = self._new_sign_key(keys.exchange, keys.signing)
+        had_keyring = self._drop_keyring_slots(slot.public, dry=True)
+        with self._changing():
+            self._slots = [s for s in self._slots if s is not slot]
+            self._drop_keyring_slots(slot.public)
+            self._slots.append(fresh)
+        if had_keyring:  # it wrapped the old key pair: useless now
+            self._keyring_delete(officer_id)
+
     def reset_passphrase(
         self, officer_id: str, new: str, data_key: bytes, kdf: KdfParams | None = None
     ) -> None:
@@ -757,8 +833,10 @@ class KeySlots:
     def _sign_kek(self, priv: X25519PrivateKey) -> bytes:
         return _hkdf(priv.private_bytes_raw(), b"deskapp-sign-kek:" + self.db_id.encode("ascii"))
 
-    def _new_sign_key(self, priv: X25519PrivateKey) -> _SignKey:
-        signing = Ed25519PrivateKey.generate()
+    def _new_sign_key(
+        self, priv: X25519PrivateKey, signing: Ed25519PrivateKey | None = None
+    ) -> _SignKey:
+        signing = signing or Ed25519PrivateKey.generate()
         public = priv.public_key().public_bytes_raw()
         # Bound to the slot's X25519 public key, which (unlike its label) never changes.
         nonce, wrapped = self._wrap(

@@ -19,10 +19,12 @@ from __future__ import annotations
 import base64
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import Connection, delete, select, text
 
 from deskapp.core import certs, jsontext
@@ -31,13 +33,22 @@ from deskapp.core.clock import utcnow
 from deskapp.core.domain import OfficerRole
 from deskapp.core.errors import NotFound, PermissionDenied, TrustError, ValidationError
 from deskapp.store.desk import Desk
-from deskapp.store.keyslots import open_sealed, seal, sealed_from_text, sealed_to_text
+from deskapp.store.keyslots import (
+    OfficerKeys,
+    open_sealed,
+    seal,
+    sealed_from_text,
+    sealed_to_text,
+    unwrap_with_passphrase,
+    wrap_with_passphrase,
+)
 from deskapp.sync.hub import Hub, hub_meta
 from deskapp.sync.trust_tables import (
     ROOT_KEY,
     hub_certificate,
     hub_join_request,
     hub_key_slot,
+    hub_officer_keys,
     hub_revocation,
 )
 
@@ -286,6 +297,8 @@ class Enrolled:
     root_fingerprint: str
     status: str  # "pending" | "approved"
     created: bool = False
+    adopted: bool = False  # this desk took the officer's keys kept on the hub
+    elsewhere: bool = False  # approved with another desk's keys this desk could not take
 
 
 def require_supervisor(desk: Desk, action: str) -> None:
@@ -307,11 +320,13 @@ def _root_info(root: Certificate, desk: Desk, status: str, created: bool = False
     )
 
 
-def init_root(hub: Hub, desk: Desk) -> Enrolled:
+def init_root(hub: Hub, desk: Desk, passphrase: str | None = None) -> Enrolled:
     """Make the signed-in supervisor the hub's root (self-signed) with hub data key 1;
-    a hub that already has this root is left as it is."""
+    a hub that already has this root is left as it is. Given ``passphrase``, their keys
+    are kept on the hub for their next desk (see ``join``)."""
     require_supervisor(desk, "set up a hub's root")
     keys = desk.public_keys  # before the hub is touched: a recovery sign-in has none
+    bundle = _bundle(desk, passphrase) if passphrase is not None else None
     hub.check()
     with hub.write() as conn:
         view = _read(conn)
@@ -337,6 +352,8 @@ def init_root(hub: Hub, desk: Desk) -> Enrolled:
             key = secrets.token_bytes(KEY_LEN)
             conn.execute(hub_key_slot.insert(), _sealed_slot(desk, view.hub_id, 1, root, key))
             created = True
+        if bundle is not None:
+            _keep(conn, desk.officer.id, bundle)
     pinned = pinned_root(desk, hub)
     if pinned is not None and pinned != certs.root_pin(root):
         certs.check_root(root, pinned)  # raises: this desk pinned another root
@@ -344,17 +361,44 @@ def init_root(hub: Hub, desk: Desk) -> Enrolled:
     return _root_info(root, desk, "approved", created)
 
 
-def join(hub: Hub, desk: Desk) -> Enrolled:
-    """Record this desk's officer's public keys as a join request and pin the hub's root."""
+def join(hub: Hub, desk: Desk, passphrase: str | None = None) -> Enrolled:
+    """Pin the hub's root and, unless this desk's keys are approved there already:
+
+    * if the officer is approved with keys from another desk, kept on the hub under
+      their passphrase, and ``passphrase`` (theirs on this desk) opens them, this desk
+      takes those keys (``Desk.adopt_keys``): approved, no supervisor needed;
+    * otherwise record this desk's public keys as a join request, and (given
+      ``passphrase``) keep this desk's keys on the hub for the officer's next desk."""
     keys = desk.public_keys
     hub.check()
     pin = pinned_root(desk, hub)
+    me = desk.officer.id
+    adopted: OfficerKeys | None = None
+    with hub.read() as conn:
+        view = _read(conn)
+        if view.root is None:
+            raise _no_root(hub)
+        mine = certs.verify_chain(view.root, view.certificates, view.revocations, pin=pin)
+        cert = mine.officers.get(me)
+        kept = conn.execute(
+            select(hub_officer_keys.c.bundle).where(hub_officer_keys.c.officer_id == me)
+        ).scalar()
+    bundle = None
+    if cert is not None and not _holds(cert, desk) and kept and passphrase is not None:
+        adopted = _open_kept(kept, cert, passphrase)
+        if adopted is not None:
+            desk.adopt_keys(passphrase, adopted)
+    elif passphrase is not None and (cert is None or _holds(cert, desk)):
+        bundle = _bundle(desk, passphrase)  # before the hub's writer lock: two derivations
     with hub.write() as conn:
         view = _read(conn)
         if view.root is None:
             raise _no_root(hub)
         trusted = certs.verify_chain(view.root, view.certificates, view.revocations, pin=pin)
-        approved = _holds(trusted.officers.get(desk.officer.id), desk)
+        mine_now = trusted.officers.get(me)
+        approved = _holds(mine_now, desk)
+        if bundle is not None and (mine_now is None or approved):
+            _keep(conn, me, bundle)
         if not approved:
             conn.execute(
                 delete(hub_join_request).where(hub_join_request.c.officer_id == desk.officer.id)
@@ -369,7 +413,63 @@ def join(hub: Hub, desk: Desk) -> Enrolled:
                 },
             )
     _pin(desk, hub, view.root)
-    return _root_info(view.root, desk, "approved" if approved else "pending")
+    status = "approved" if approved else "pending"
+    elsewhere = cert is not None and not approved
+    return replace(
+        _root_info(view.root, desk, status), adopted=adopted is not None, elsewhere=elsewhere
+    )
+
+
+def _kept_aad(officer_id: str, exchange_key: bytes, signing_key: bytes) -> bytes:
+    return certs.canonical(
+        {
+            "kind": "deskapp-officer-keys/1",
+            "officer_id": officer_id,
+            "exchange_key": _b64(exchange_key),
+            "signing_key": _b64(signing_key),
+        }
+    )
+
+
+def _bundle(desk: Desk, passphrase: str) -> str:
+    """This desk's officer's private keys wrapped under Argon2id of their passphrase
+    (checked first, so the wrap is one they can open), as the hub keeps them."""
+    desk.slots.check_passphrase(desk.officer.id, passphrase)
+    keys, public = desk.keys, desk.public_keys
+    secret = keys.exchange.private_bytes_raw() + keys.signing.private_bytes_raw()
+    aad = _kept_aad(desk.officer.id, public.exchange, public.signing)
+    return jsontext.dumps(
+        {
+            "exchange_key": _b64(public.exchange),
+            "signing_key": _b64(public.signing),
+            "wrapped": wrap_with_passphrase(passphrase, secret, aad),
+        }
+    )
+
+
+def _keep(conn: Connection, officer_id: str, bundle: str) -> None:
+    conn.execute(delete(hub_officer_keys).where(hub_officer_keys.c.officer_id == officer_id))
+    conn.execute(hub_officer_keys.insert(), {"officer_id": officer_id, "bundle": bundle})
+
+
+def _open_kept(bundle: str, cert: Certificate, passphrase: str) -> OfficerKeys | None:
+    """The officer's keys kept on the hub, if ``passphrase`` opens them and they are the
+    keys of their valid certificate (a bundle someone swapped in opens nothing)."""
+    try:
+        doc = jsontext.loads(bundle)
+        aad = _kept_aad(cert.officer_id, cert.exchange_key, cert.signing_key)
+        secret = unwrap_with_passphrase(passphrase, doc["wrapped"], aad)
+    except (ValueError, KeyError, TypeError):
+        return None
+    if secret is None or len(secret) != 2 * KEY_LEN:
+        return None
+    keys = OfficerKeys(
+        X25519PrivateKey.from_private_bytes(secret[:KEY_LEN]),
+        Ed25519PrivateKey.from_private_bytes(secret[KEY_LEN:]),
+    )
+    if (keys.exchange_public, keys.signing_public) != (cert.exchange_key, cert.signing_key):
+        return None
+    return keys
 
 
 def _as_supervisor(view: _HubView, hub: Hub, desk: Desk, action: str) -> Trusted:

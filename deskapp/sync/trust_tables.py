@@ -52,3 +52,12 @@ hub_key_slot = Table(
     Column("signer_id", String(64), nullable=False),
     Column("signature", String(128), nullable=False),  # base64 Ed25519
 )
+#: Each officer's private keys, wrapped under Argon2id of their passphrase, so that they
+#: can set up another desk by signing in (``enrolment.join``). Checked against their
+#: certificate when unwrapped: a bundle swapped in by someone else is refused.
+hub_officer_keys = Table(
+    "hub_officer_keys",
+    metadata,
+    Column("officer_id", String(64), primary_key=True),
+    Column("bundle", Text, nullable=False),  # JSON: public keys + keyslots.wrap_with_passphrase
+)

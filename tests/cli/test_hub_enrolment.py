@@ -153,3 +153,16 @@ def test_refusals_have_clear_messages_and_codes(tmp_path: Path) -> None:
     assert missing.returncode == 9 and "No join request from officer PC-Z" in missing.stderr
     root = d.run("PC-A", "hub", "remove", "PC-A", "--yes")
     assert root.returncode == 8 and "cannot be removed" in root.stderr
+
+
+def test_an_officer_signs_in_on_another_desk(tmp_path: Path) -> None:
+    d = Desks(tmp_path)
+    assert d.run("PC-A", "hub", "init", d.hub).returncode == 0
+    other = tmp_path / "laptop.db"
+    Desk.init(other, "PC-A", "Sgt PC-A", PASS)[0].close()
+    joined = d.run("PC-A", "hub", "join", d.hub, db=str(other))
+    assert joined.returncode == 0, joined.stderr
+    assert "with the keys of your other desk" in joined.stdout
+    assert "`deskapp sync` works" in joined.stdout
+    synced = d.run("PC-A", "sync", db=str(other))
+    assert synced.returncode == 0, synced.stderr

@@ -3,6 +3,7 @@ written straight into the hub's tables, a replaced root, and removal with key ro
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from dataclasses import replace
@@ -21,9 +22,9 @@ from deskapp.store.desk import Desk
 from deskapp.store.keyslots import open_sealed, sealed_from_text
 from deskapp.sync import enrolment, run_sync, status
 from deskapp.sync.hub import hub_meta, hub_row, hub_site, open_hub
-from deskapp.sync.trust_tables import ROOT_KEY, hub_certificate, hub_key_slot
+from deskapp.sync.trust_tables import ROOT_KEY, hub_certificate, hub_key_slot, hub_officer_keys
 
-from .conftest import ROOTS, enrol, make_desk
+from .conftest import PASS, ROOTS, enrol, make_desk
 
 YES = lambda _fingerprint: True  # noqa: E731 - a confirmation that says yes
 
@@ -277,3 +278,69 @@ def test_a_hub_key_taken_away_is_noticed(hub_url: str, desks: list[Desk]) -> Non
         conn.execute(delete(hub_key_slot).where(hub_key_slot.c.key_id == 2))
     with pytest.raises(TrustError, match="older key than this desk has already seen"):
         run_sync(a, hub_url)
+
+
+def test_an_enrolled_officer_sets_up_another_desk_with_their_passphrase(
+    hub_url: str, tmp_path: Path
+) -> None:
+    hub, root = open_hub(hub_url), ROOTS[hub_url]
+    first = make_desk(tmp_path, "first", officer="PC-7")
+    joined = enrolment.join(hub, first, PASS)  # keeps the officer's keys on the hub
+    assert joined.status == "pending" and not joined.adopted
+    enrolment.approve(hub, root, "PC-7", OfficerRole.OFFICER, YES)
+    people.add_person(first, name="Written On The First Desk")
+    run_sync(first, hub_url)
+    with hub.read() as conn:
+        bundle = conn.execute(select(hub_officer_keys.c.bundle)).scalar_one()
+    for secret in (first.keys.exchange.private_bytes_raw(), first.keys.signing.private_bytes_raw()):
+        assert base64.b64encode(secret).decode() not in bundle and secret.hex() not in bundle
+
+    # A second desk of the same officer, same passphrase: it takes the same keys, at once.
+    second = make_desk(tmp_path, "second", officer="PC-7")
+    assert second.public_keys != first.public_keys
+    taken = enrolment.join(hub, second, PASS)
+    assert taken.adopted and taken.status == "approved"
+    assert second.public_keys == first.public_keys
+    run_sync(second, hub_url)
+    assert [p["name"] for p in people.list_people(second)] == ["Written On The First Desk"]
+    run_sync(first, hub_url)  # the first desk is not put back to waiting
+    second.close()
+    with Desk.open(tmp_path / "second.db", "PC-7", PASS) as again:  # kept in its key slots
+        assert again.public_keys == first.public_keys
+        run_sync(again, hub_url)
+
+    # Another passphrase opens nothing: the desk asks to join as usual (and says why).
+    third = make_desk(tmp_path, "third", officer="PC-7")
+    third.close()
+    officers_passphrase = "a different long passphrase"
+    with Desk.open(tmp_path / "third.db", "PC-7", PASS) as desk:
+        officers.change_passphrase(desk, PASS, officers_passphrase)
+    with Desk.open(tmp_path / "third.db", "PC-7", officers_passphrase) as third:
+        refused = enrolment.join(hub, third, officers_passphrase)
+        assert refused.status == "pending" and refused.elsewhere and not refused.adopted
+        assert third.public_keys != first.public_keys
+        with pytest.raises(TrustError, match="Waiting for a supervisor"):
+            run_sync(third, hub_url)
+    first.close()
+
+
+def test_keys_swapped_in_at_the_hub_are_not_taken(hub_url: str, tmp_path: Path) -> None:
+    """Someone who knows the officer's passphrase and holds the hub's secret replaces the
+    kept keys with their own: a new desk refuses them (they are not the certificate's)."""
+    hub, root = open_hub(hub_url), ROOTS[hub_url]
+    first = make_desk(tmp_path, "first", officer="PC-7")
+    enrolment.join(hub, first, PASS)
+    enrolment.approve(hub, root, "PC-7", OfficerRole.OFFICER, YES)
+    rogue = make_desk(tmp_path, "rogue", officer="PC-7")
+    with hub.write() as conn:  # the rogue desk's own keys, wrapped under the passphrase
+        conn.execute(delete(hub_officer_keys))
+        conn.execute(
+            hub_officer_keys.insert(),
+            {"officer_id": "PC-7", "bundle": enrolment._bundle(rogue, PASS)},
+        )
+    second = make_desk(tmp_path, "second", officer="PC-7")
+    taken = enrolment.join(hub, second, PASS)
+    assert not taken.adopted and taken.status == "pending"
+    assert second.public_keys not in (first.public_keys, rogue.public_keys)
+    for desk in (first, rogue, second):
+        desk.close()
