@@ -368,8 +368,10 @@ def join(hub: Hub, desk: Desk, passphrase: str | None = None) -> Enrolled:
       their passphrase, and ``passphrase`` (theirs on this desk) opens them, this desk
       takes those keys (``Desk.adopt_keys``): approved, no supervisor needed;
     * otherwise record this desk's public keys as a join request, and (given
-      ``passphrase``) keep this desk's keys on the hub for the officer's next desk."""
-    keys = desk.public_keys
+      ``passphrase``) keep this desk's keys on the hub for the officer's next desk.
+
+    A desk that has pinned no root yet trusts the one it finds (and shows its fingerprint,
+    to compare with the supervisor's); from then on only that root."""
     hub.check()
     pin = pinned_root(desk, hub)
     me = desk.officer.id
@@ -378,8 +380,8 @@ def join(hub: Hub, desk: Desk, passphrase: str | None = None) -> Enrolled:
         view = _read(conn)
         if view.root is None:
             raise _no_root(hub)
-        mine = certs.verify_chain(view.root, view.certificates, view.revocations, pin=pin)
-        cert = mine.officers.get(me)
+        before = certs.verify_chain(view.root, view.certificates, view.revocations, pin=pin)
+        cert = before.officers.get(me)
         kept = conn.execute(
             select(hub_officer_keys.c.bundle).where(hub_officer_keys.c.officer_id == me)
         ).scalar()
@@ -400,6 +402,7 @@ def join(hub: Hub, desk: Desk, passphrase: str | None = None) -> Enrolled:
         if bundle is not None and (mine_now is None or approved):
             _keep(conn, me, bundle)
         if not approved:
+            keys = desk.public_keys  # (taken from the hub just now, if adopted)
             conn.execute(
                 delete(hub_join_request).where(hub_join_request.c.officer_id == desk.officer.id)
             )
