@@ -73,7 +73,9 @@ def hub_init(args: argparse.Namespace) -> int:
         )
         _ensure_secret(args.url, new=created_file)
         hub = hubmod.open_hub(args.url)
-        created = hub.initialise()
+        # A version-1 hub gains what version 2 needs (a new file is left to initialise).
+        upgraded = not created_file and enrolment.upgrade_schema(hub)
+        created = hub.initialise() or upgraded
         root = enrolment.init_root(hub, desk, current_passphrase(desk.officer.id))
         service.remember_url(desk, hub.display)
     if args.json:

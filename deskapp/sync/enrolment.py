@@ -25,7 +25,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from sqlalchemy import Connection, delete, select, text
+from sqlalchemy import Connection, delete, select, text, update
 
 from deskapp.core import certs, jsontext
 from deskapp.core.certs import Certificate, Revocation, Trusted
@@ -42,7 +42,7 @@ from deskapp.store.keyslots import (
     unwrap_with_passphrase,
     wrap_with_passphrase,
 )
-from deskapp.sync.hub import Hub, hub_meta
+from deskapp.sync.hub import SCHEMA_VERSION, Hub, hub_meta, metadata
 from deskapp.sync.trust_tables import (
     ROOT_KEY,
     hub_certificate,
@@ -318,6 +318,26 @@ def _root_info(root: Certificate, desk: Desk, status: str, created: bool = False
         status,
         created,
     )
+
+
+def upgrade_schema(hub: Hub) -> bool:
+    """Bring a version-1 hub (no identity tables) to version 2: add the tables, keep every
+    row. True if it was upgraded now. Its desks then join and are approved like new ones."""
+    with hub.write() as conn:
+        if not conn.dialect.has_table(conn, "hub_meta"):
+            return False
+        version = conn.execute(
+            select(hub_meta.c.value).where(hub_meta.c.key == "schema_version")
+        ).scalar()
+        if version != "1":
+            return False
+        metadata.create_all(conn, checkfirst=True)
+        conn.execute(
+            update(hub_meta)
+            .where(hub_meta.c.key == "schema_version")
+            .values(value=str(SCHEMA_VERSION))
+        )
+    return True
 
 
 def init_root(hub: Hub, desk: Desk, passphrase: str | None = None) -> Enrolled:

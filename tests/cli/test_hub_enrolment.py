@@ -10,13 +10,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from sqlalchemy import select, update
+
 from deskapp.core.domain import OfficerRole
 from deskapp.store import officers, people
 from deskapp.store.desk import Desk
+from deskapp.sync import hub as hubmod
+from deskapp.sync.hub import hub_meta, open_hub
 
 RUN_CLI = Path(__file__).parents[1] / "run_cli.py"
 PASS = "correct horse battery"
 HUB_PASS = "hub passphrase for tests"
+IDENTITY_TABLES = {"hub_certificate", "hub_revocation", "hub_join_request", "hub_key_slot",
+                   "hub_officer_keys"}  # fmt: skip
 
 
 class Desks:
@@ -166,3 +173,31 @@ def test_an_officer_signs_in_on_another_desk(tmp_path: Path) -> None:
     assert "`deskapp sync` works" in joined.stdout
     synced = d.run("PC-A", "sync", db=str(other))
     assert synced.returncode == 0, synced.stderr
+
+
+def test_hub_init_upgrades_a_version_1_hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    d = Desks(tmp_path)
+    monkeypatch.setenv("DESKAPP_HUB_PASSPHRASE", HUB_PASS)
+    hub = open_hub(d.hub)
+    hub.initialise()
+    with hub.write() as conn:  # what a version-1 hub holds: no identity tables
+        for table in reversed(hubmod.metadata.sorted_tables):
+            if table.name in IDENTITY_TABLES:
+                table.drop(conn)
+        conn.execute(update(hub_meta).where(hub_meta.c.key == "schema_version").values(value="1"))
+    with hub.read() as conn:
+        hub_id = conn.execute(select(hub_meta.c.value).where(hub_meta.c.key == "hub_id")).scalar()
+    hubmod.forget_engines()
+    old = d.run("PC-A", "sync", "--hub", d.hub)
+    assert old.returncode == 13 and "schema version 1" in old.stderr
+    upgraded = d.run("PC-A", "hub", "init", d.hub, "--json")
+    assert upgraded.returncode == 0, upgraded.stderr
+    done = json.loads(upgraded.stdout)
+    assert (done["created"], done["schema_version"], done["root"]) == (True, 2, "PC-A")
+    assert d.run("PC-A", "sync").returncode == 0
+    with open_hub(d.hub).read() as conn:
+        assert (
+            conn.execute(select(hub_meta.c.value).where(hub_meta.c.key == "hub_id")).scalar()
+            == hub_id
+        )  # the same hub, upgraded in place
+    hubmod.forget_engines()
