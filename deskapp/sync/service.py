@@ -36,14 +36,9 @@ from deskapp.store.models import Conflict
 from deskapp.store.quarantine import Quarantined
 from deskapp.store.wire_rules import RULES
 from deskapp.store.writes import APPEND_ONLY, VERSIONED, WriteTx
-from deskapp.sync.hub import (
-    Change,
-    Hub,
-    PushBatch,
-    ReadCaps,
-    open_hub,
-    parse_hub_url,
-)
+from deskapp.sync.hub import Hub, ReadCaps, open_hub
+from deskapp.sync.hub_push import Change, PushBatch
+from deskapp.sync.hub_url import parse_hub_url
 
 CONFLICT = Conflict.__table__  # type: ignore[attr-defined]
 #: Outbox entries per push batch (one hub transaction each).

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from deskapp.core import hlc
 from deskapp.core.errors import NotFound
 from deskapp.store import contacts, incidents, people
-from deskapp.sync import hub as hubmod
 from deskapp.sync import run_sync
 from deskapp.sync.hub import open_hub
+from deskapp.sync.hub_schema import metadata
 
 from .conftest import desk_state, hub_state, make_desk
 
@@ -28,7 +28,7 @@ def _hub_text(url: str) -> str:
     hub = open_hub(url)
     parts = []
     with hub.read() as conn:
-        for table in hubmod.metadata.sorted_tables:
+        for table in metadata.sorted_tables:
             for row in conn.execute(select(table)):
                 parts.append(json.dumps([str(v) for v in row], ensure_ascii=False))
     return "\n".join(parts)

@@ -1,0 +1,391 @@
+"""A push at the hub: what it carries, and how the hub takes it in one transaction.
+
+Per field, the larger version (hlc, site) wins; a desk's edit that loses, or wins over a
+value made without sight of it, is recorded as a conflict for the desk that made the
+loser. The hub records each desk's outbox and audit high-water marks, so a retried push
+is harmless.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, String, bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from deskapp.core import jsontext
+from deskapp.core.clock import utcnow
+from deskapp.core.ids import uuid7
+from deskapp.store.merge import ERASED_NAME, PERSON_LINKED, Version, id_in
+from deskapp.sync.hub_schema import hub_audit, hub_conflict, hub_counter, hub_row, hub_site
+
+
+@dataclass
+class Change:
+    """One outbox entry as sent: values on the wire and their versions."""
+
+    outbox_seq: int
+    entity: str
+    row_id: str
+    kind: str  # insert|update|append|erase
+    data: dict[str, Any] | None
+    versions: dict[str, Version]
+    seen: int  # the hub seq the desk had pulled to when it made the edit
+    ref_id: str | None = None
+
+
+@dataclass
+class PushBatch:
+    site_id: str
+    changes: list[Change]
+    audits: list[dict[str, Any]]
+    outbox_hw: int  # the highest outbox seq this batch covers
+    audit_hw: int
+    cursor: int  # how far the desk has pulled
+    conflict_ack: int  # conflicts the desk has taken in up to this hub seq
+    versioned: frozenset[str] = frozenset()
+
+
+@dataclass
+class PushReceipt:
+    accepted: int = 0
+    outbox_hw: int = 0
+    audit_hw: int = 0
+    audits: int = 0
+    seq_before: int = 0
+    seq_after: int = 0
+    conflicts: int = 0
+    erased: bool = False
+
+
+def _key_in(conn: Connection, ids: Sequence[str]) -> Any:
+    """``row_id IN (…)`` for any number of ids, answered from the primary key: on
+    PostgreSQL as ``= ANY(array)`` (a long IN list it may scan for), on SQLite through
+    one JSON array parameter (an IN list is bounded by its parameter limit, and each
+    length compiles anew)."""
+    if conn.dialect.name == "postgresql":
+        return hub_row.c.row_id == func.any(
+            bindparam("ids", list(ids), type_=ARRAY(String()), literal_execute=False)
+        )
+    return id_in(hub_row.c.row_id, ids)
+
+
+#: Keys per lookup query (the ids travel as one parameter).
+LOOKUP_CHUNK = 20000
+
+
+#: Columns of ``hub_row`` in the order ``_write_rows`` takes them.
+_ROW_COLUMNS = ("entity", "row_id", "seq", "ref_id", "data", "versions")
+_ROW_TYPES = ("text", "text", "bigint", "text", "text", "text")
+_AUDIT_COLUMNS = tuple(c.name for c in hub_audit.columns)
+assert _AUDIT_COLUMNS[0] == "site_id"  # filled from the batch; the rest from each event
+_audit_values = operator.itemgetter(*_AUDIT_COLUMNS[1:])
+
+
+def _pg_json_rows(types: Sequence[str]) -> str:
+    """A SELECT of the rows in one JSON array parameter (one array per row).
+
+    One text parameter, encoded by the C JSON encoder and parsed by the server, costs far
+    less than per-value array quoting in the client, and it is one round trip per batch."""
+    cols = ", ".join(f"(r ->> {i})::{t}" for i, t in enumerate(types))
+    return f"SELECT {cols} FROM json_array_elements(%s::json) AS r"
+
+
+def _json_param(rows: Sequence[tuple[Any, ...]]) -> str:
+    return jsontext.dumps(rows)
+
+
+def _write_rows(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert or overwrite hub rows ``(entity, row_id, seq, ref_id, data, versions)``.
+
+    One upsert for the whole batch: a new row keeps the ``ref_id`` it came with; a known
+    row keeps its ``ref_id`` and takes the new seq, data and versions. On PostgreSQL the
+    rows travel as one set of arrays (a single statement and round trip, however many
+    rows); on SQLite, in process, as one executemany.
+    """
+    if not rows:
+        return
+    names = ", ".join(_ROW_COLUMNS)
+    update_ = "seq = excluded.seq, data = excluded.data, versions = excluded.versions"
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(
+            f"INSERT INTO hub_row ({names}) {_pg_json_rows(_ROW_TYPES)} "
+            f"ON CONFLICT (entity, row_id) DO UPDATE SET {update_}",
+            (_json_param(rows),),
+        )
+        return
+    marks = ", ".join("?" for _ in _ROW_COLUMNS)
+    conn.exec_driver_sql(
+        f"INSERT INTO hub_row ({names}) VALUES ({marks}) "
+        f"ON CONFLICT (entity, row_id) DO UPDATE SET {update_}",
+        list(rows),
+    )
+
+
+def _write_audits(conn: Connection, site_id: str, audits: Sequence[Mapping[str, Any]]) -> None:
+    rows = [(site_id, *_audit_values(a)) for a in audits]
+    names = ", ".join(_AUDIT_COLUMNS)
+    if conn.dialect.name == "postgresql":
+        types = ["bigint" if c == "seq" else "text" for c in _AUDIT_COLUMNS]
+        conn.exec_driver_sql(
+            f"INSERT INTO hub_audit ({names}) {_pg_json_rows(types)}", (_json_param(rows),)
+        )
+        return
+    marks = ", ".join("?" for _ in _AUDIT_COLUMNS)
+    conn.exec_driver_sql(f"INSERT INTO hub_audit ({names}) VALUES ({marks})", rows)
+
+
+def _eff(versions: Mapping[str, list[Any]], name: str) -> list[Any] | None:
+    return versions.get(name) or versions.get("*")
+
+
+def apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
+    site = (
+        conn.execute(select(hub_site).where(hub_site.c.site_id == batch.site_id)).mappings().first()
+    )
+    outbox_hw = int(site["outbox_hw"]) if site else 0
+    audit_hw = int(site["audit_hw"]) if site else 0
+    seq = int(
+        conn.execute(select(hub_counter.c.value).where(hub_counter.c.name == "seq")).scalar_one()
+    )
+    receipt = PushReceipt(seq_before=seq)
+    if batch.conflict_ack:
+        conn.execute(
+            hub_conflict.delete().where(
+                hub_conflict.c.target_site == batch.site_id,
+                hub_conflict.c.seq <= batch.conflict_ack,
+            )
+        )
+    changes = [c for c in batch.changes if c.outbox_seq > outbox_hw]
+    # Current state of every row the batch touches.
+    state: dict[tuple[str, str], dict[str, Any]] = {}
+    keys_by_entity: dict[str, list[str]] = {}
+    for c in changes:
+        keys_by_entity.setdefault(c.entity, []).append(c.row_id)
+    for entity, ids in keys_by_entity.items():
+        unique = sorted(set(ids))
+        for start in range(0, len(unique), LOOKUP_CHUNK):
+            part = unique[start : start + LOOKUP_CHUNK]
+            found = conn.execute(
+                select(hub_row.c.row_id, hub_row.c.data, hub_row.c.versions).where(
+                    hub_row.c.entity == entity, _key_in(conn, part)
+                )
+            ).all()
+            # Decoded as one JSON document per batch: one parser call, not two per row.
+            decoded = jsontext.loads(
+                "[" + ",".join(f"[{r.data or 'null'},{r.versions}]" for r in found) + "]"
+            )
+            for row, (data, versions) in zip(found, decoded, strict=True):
+                state[(entity, row.row_id)] = {
+                    "data": data,
+                    "versions": versions,
+                    "new": False,
+                    "seq": None,
+                }
+    # People already erased at the hub: a contact or link made for them elsewhere before
+    # that desk heard of the erasure arrives as a tombstone, never as data.
+    refs = sorted({c.ref_id for c in changes if c.entity in PERSON_LINKED and c.ref_id})
+    already_erased: set[str] = set()
+    for start in range(0, len(refs), LOOKUP_CHUNK):
+        for found in conn.execute(
+            select(hub_row.c.row_id, hub_row.c.data).where(
+                hub_row.c.entity == "person", _key_in(conn, refs[start : start + LOOKUP_CHUNK])
+            )
+        ):
+            person = json.loads(found.data) if found.data else {}
+            if person.get("deleted") is True and person.get("name") == ERASED_NAME:
+                already_erased.add(str(found.row_id))
+    touched: list[tuple[str, str]] = []
+    conflicts: list[dict[str, Any]] = []
+    erased_people: list[str] = []
+
+    def stamp(key: tuple[str, str]) -> int:
+        nonlocal seq
+        entry = state[key]
+        if entry["seq"] is None:
+            seq += 1
+            entry["seq"] = seq
+            touched.append(key)
+        return int(entry["seq"])
+
+    for c in changes:
+        key = (c.entity, c.row_id)
+        cur = state.get(key)
+        if c.entity not in batch.versioned:
+            star = c.versions.get("*") or next(iter(c.versions.values()), (0, batch.site_id))
+            if c.kind == "erase":
+                if cur is not None and cur["data"] is None:
+                    continue
+                if cur is None:
+                    state[key] = cur = {"data": None, "versions": {}, "new": True, "seq": None}
+                cur["data"] = None
+                cur["versions"] = {"*": [star[0], star[1], 0]}
+                cur["versions"]["*"][2] = stamp(key)
+                receipt.erased = True
+            elif cur is None:
+                data = None if c.ref_id in already_erased else c.data
+                state[key] = {"data": data, "versions": {}, "new": True, "seq": None}
+                state[key]["versions"] = {"*": [star[0], star[1], stamp(key)]}
+                state[key]["ref_id"] = c.ref_id
+            receipt.accepted += 1
+            continue
+        if c.data is None:
+            continue
+        if cur is None:
+            state[key] = cur = {"data": dict(c.data), "versions": {}, "new": True, "seq": None}
+            row_seq = stamp(key)
+            cur["versions"] = {f: [v[0], v[1], row_seq] for f, v in c.versions.items()}
+            receipt.accepted += 1
+            continue
+        data, versions = cur["data"], cur["versions"]
+        accepted = False
+        for name, value in c.data.items():
+            incoming = c.versions.get(name) or c.versions.get("*")
+            if incoming is None:
+                continue
+            theirs = _eff(versions, name)
+            if theirs is None:
+                data[name] = value
+                versions[name] = [incoming[0], incoming[1], stamp(key)]
+                accepted = True
+                continue
+            mine_v = (int(incoming[0]), str(incoming[1]))
+            hub_v = (int(theirs[0]), str(theirs[1]))
+            if mine_v > hub_v:
+                if (
+                    c.kind == "update"
+                    and mine_v[1] == batch.site_id
+                    and hub_v[1] != batch.site_id
+                    and int(theirs[2]) > c.seen
+                    and data.get(name) != value
+                ):
+                    # The hub's value was made without sight of this edit: it loses, and
+                    # its desk is told so.
+                    conflicts.append(
+                        _conflict(hub_v[1], c, name, data.get(name), hub_v, value, mine_v)
+                    )
+                data[name] = value
+                versions[name] = [mine_v[0], mine_v[1], stamp(key), hub_v[0], hub_v[1]]
+                accepted = True
+            elif mine_v < hub_v:
+                superseded = len(theirs) >= 5 and (int(theirs[3]), str(theirs[4])) == mine_v
+                if (
+                    c.kind == "update"
+                    and mine_v[1] == batch.site_id
+                    and not superseded
+                    and data.get(name) != value
+                ):
+                    conflicts.append(
+                        _conflict(batch.site_id, c, name, value, mine_v, data.get(name), hub_v)
+                    )
+        if accepted:
+            receipt.accepted += 1
+            if (
+                c.entity == "person"
+                and data.get("deleted") is True
+                and data.get("name") == ERASED_NAME
+            ):
+                erased_people.append(c.row_id)
+    # Erasure: the person's contact log and links become tombstones everywhere.
+    for person_id in sorted(set(erased_people)):
+        receipt.erased = True
+        for linked in conn.execute(
+            select(hub_row.c.entity, hub_row.c.row_id, hub_row.c.versions).where(
+                hub_row.c.ref_id == person_id,
+                hub_row.c.entity.in_(PERSON_LINKED),
+                hub_row.c.data.is_not(None),
+            )
+        ):
+            key = (linked.entity, linked.row_id)
+            if key not in state:
+                state[key] = {"data": None, "versions": json.loads(linked.versions), "new": False}
+                state[key]["seq"] = None
+            state[key]["data"] = None
+            first = _eff(state[key]["versions"], "*") or [0, batch.site_id, 0]
+            state[key]["versions"] = {"*": [first[0], first[1], stamp(key)]}
+        for key, entry in state.items():
+            if (
+                key[0] in PERSON_LINKED
+                and entry["data"]
+                and entry["data"].get("person_id") == person_id
+            ):
+                entry["data"] = None
+                stamp(key)
+        conn.execute(hub_conflict.delete().where(hub_conflict.c.row_id == person_id))
+        conflicts = [c for c in conflicts if c["row_id"] != person_id]
+    written = []
+    for key in touched:
+        entry = state[key]
+        written.append(
+            (
+                key[0],
+                key[1],
+                int(entry["seq"]),
+                entry.get("ref_id") if entry["new"] else None,
+                None if entry["data"] is None else jsontext.dumps(entry["data"]),
+                jsontext.dumps(entry["versions"]),
+            )
+        )
+    _write_rows(conn, written)
+    for conflict in conflicts:
+        seq += 1
+        conflict["seq"] = seq
+    if conflicts:
+        conn.execute(hub_conflict.insert(), conflicts)
+    receipt.conflicts = len(conflicts)
+    audits = [a for a in batch.audits if int(a["seq"]) > audit_hw]
+    if audits:
+        _write_audits(conn, batch.site_id, audits)
+    receipt.audits = len(audits)
+    new_outbox_hw = max(outbox_hw, batch.outbox_hw)
+    new_audit_hw = max(audit_hw, batch.audit_hw)
+    now = utcnow().isoformat()
+    if site is None:
+        conn.execute(
+            hub_site.insert(),
+            {
+                "site_id": batch.site_id,
+                "outbox_hw": new_outbox_hw,
+                "audit_hw": new_audit_hw,
+                "last_push_at": now,
+            },
+        )
+    else:
+        conn.execute(
+            update(hub_site)
+            .where(hub_site.c.site_id == batch.site_id)
+            .values(outbox_hw=new_outbox_hw, audit_hw=new_audit_hw, last_push_at=now)
+        )
+    conn.execute(update(hub_counter).where(hub_counter.c.name == "seq").values(value=seq))
+    receipt.outbox_hw = new_outbox_hw
+    receipt.audit_hw = new_audit_hw
+    receipt.seq_after = seq
+    return receipt
+
+
+def _conflict(
+    target: str,
+    change: Change,
+    name: str,
+    loser: Any,
+    loser_v: Version,
+    winner: Any,
+    winner_v: Version,
+) -> dict[str, Any]:
+    return {
+        "id": uuid7(),
+        "target_site": target,
+        "entity": change.entity,
+        "row_id": change.row_id,
+        "field": name,
+        "loser_value": json.dumps(loser, ensure_ascii=False),
+        "loser_hlc": loser_v[0],
+        "loser_site": loser_v[1],
+        "winner_value": json.dumps(winner, ensure_ascii=False),
+        "winner_hlc": winner_v[0],
+        "winner_site": winner_v[1],
+    }
