@@ -27,9 +27,9 @@ from sqlalchemy.exc import DBAPIError
 from deskapp.core.clock import utcnow
 from deskapp.core.errors import DeskError
 from deskapp.core.ids import uuid7
+from deskapp.core.merge_rule import Version, version_of
 from deskapp.core.passphrase import check_strength
 from deskapp.store.engine import is_retired
-from deskapp.store.merge import Version
 from deskapp.sync.hub_engines import engine_for
 from deskapp.sync.hub_errors import HubError, HubPassphraseError, HubSchemaError, no_hub_error
 from deskapp.sync.hub_push import PushBatch, PushReceipt, apply_push
@@ -310,4 +310,4 @@ def open_hub(raw_url: str) -> Hub:
 
 
 def decode_versions(raw: str) -> dict[str, Version]:
-    return {k: (int(v[0]), str(v[1])) for k, v in json.loads(raw).items()}
+    return {k: version_of(v) for k, v in json.loads(raw).items()}

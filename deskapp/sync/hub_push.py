@@ -12,15 +12,24 @@ import json
 import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, String, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from deskapp.core import jsontext
+from deskapp.core import jsontext, merge_rule
 from deskapp.core.clock import utcnow
 from deskapp.core.ids import uuid7
-from deskapp.store.merge import ERASED_NAME, PERSON_LINKED, Version, id_in
+from deskapp.core.merge_rule import (
+    CREATION,
+    PERSON_LINKED,
+    FieldChange,
+    RowChange,
+    Version,
+    effective,
+    version_of,
+)
+from deskapp.store.merge import id_in
 from deskapp.sync.hub_schema import hub_audit, hub_conflict, hub_counter, hub_row, hub_site
 
 
@@ -139,8 +148,25 @@ def _write_audits(conn: Connection, site_id: str, audits: Sequence[Mapping[str, 
     conn.exec_driver_sql(f"INSERT INTO hub_audit ({names}) VALUES ({marks})", rows)
 
 
-def _eff(versions: Mapping[str, list[Any]], name: str) -> list[Any] | None:
-    return versions.get(name) or versions.get("*")
+class _Held(NamedTuple):
+    """A field's version as the hub keeps it (JSON ``[hlc, site, seq, hlc, site]``): the
+    version, the hub seq that stamped it, and the version it overwrote, if any."""
+
+    version: Version
+    seq: int
+    overwrote: Version | None
+
+
+def _held(stored: Sequence[Any]) -> _Held:
+    overwrote = version_of(stored[3:5]) if len(stored) >= 5 else None
+    return _Held(version_of(stored), int(stored[2]), overwrote)
+
+
+def _stored(version: Version, seq: int, overwrote: Version | None = None) -> list[Any]:
+    """A field's version as the hub keeps it (see ``_Held``)."""
+    if overwrote is None:
+        return [version.hlc, version.site, seq]
+    return [version.hlc, version.site, seq, overwrote.hlc, overwrote.site]
 
 
 def apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
@@ -197,7 +223,7 @@ def apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
             )
         ):
             person = json.loads(found.data) if found.data else {}
-            if person.get("deleted") is True and person.get("name") == ERASED_NAME:
+            if merge_rule.is_erased_person(person):
                 already_erased.add(str(found.row_id))
     touched: list[tuple[str, str]] = []
     conflicts: list[dict[str, Any]] = []
@@ -216,21 +242,26 @@ def apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
         key = (c.entity, c.row_id)
         cur = state.get(key)
         if c.entity not in batch.versioned:
-            star = c.versions.get("*") or next(iter(c.versions.values()), (0, batch.site_id))
-            if c.kind == "erase":
-                if cur is not None and cur["data"] is None:
-                    continue
-                if cur is None:
-                    state[key] = cur = {"data": None, "versions": {}, "new": True, "seq": None}
-                cur["data"] = None
-                cur["versions"] = {"*": [star[0], star[1], 0]}
-                cur["versions"]["*"][2] = stamp(key)
-                receipt.erased = True
-            elif cur is None:
-                data = None if c.ref_id in already_erased else c.data
-                state[key] = {"data": data, "versions": {}, "new": True, "seq": None}
-                state[key]["versions"] = {"*": [star[0], star[1], stamp(key)]}
-                state[key]["ref_id"] = c.ref_id
+            first = effective(c.versions, CREATION) or next(iter(c.versions.values()), None)
+            version = version_of(first) if first else Version(0, batch.site_id)
+            incoming = RowChange(
+                c.entity,
+                c.row_id,
+                c.data,
+                version,
+                erased=c.kind == "erase" or c.ref_id in already_erased,
+            )
+            held = None
+            if cur is not None:
+                held = RowChange(c.entity, c.row_id, cur["data"], version, cur["data"] is None)
+            if merge_rule.merge_appended(held, incoming) is not incoming:
+                receipt.accepted += c.kind != "erase"
+                continue
+            if cur is None:
+                state[key] = cur = {"data": None, "new": True, "seq": None, "ref_id": c.ref_id}
+            cur["data"] = None if incoming.erased else c.data
+            cur["versions"] = {CREATION: _stored(version, stamp(key))}
+            receipt.erased |= c.kind == "erase"
             receipt.accepted += 1
             continue
         if c.data is None:
@@ -238,57 +269,42 @@ def apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
         if cur is None:
             state[key] = cur = {"data": dict(c.data), "versions": {}, "new": True, "seq": None}
             row_seq = stamp(key)
-            cur["versions"] = {f: [v[0], v[1], row_seq] for f, v in c.versions.items()}
+            cur["versions"] = {f: _stored(version_of(v), row_seq) for f, v in c.versions.items()}
             receipt.accepted += 1
             continue
         data, versions = cur["data"], cur["versions"]
         accepted = False
         for name, value in c.data.items():
-            incoming = c.versions.get(name) or c.versions.get("*")
-            if incoming is None:
+            sent = effective(c.versions, name)
+            if sent is None:
                 continue
-            theirs = _eff(versions, name)
-            if theirs is None:
+            incoming_field = FieldChange(c.entity, c.row_id, name, value, version_of(sent))
+            stored = effective(versions, name)
+            if stored is None:
                 data[name] = value
-                versions[name] = [incoming[0], incoming[1], stamp(key)]
+                versions[name] = _stored(incoming_field.version, stamp(key))
                 accepted = True
                 continue
-            mine_v = (int(incoming[0]), str(incoming[1]))
-            hub_v = (int(theirs[0]), str(theirs[1]))
-            if mine_v > hub_v:
-                if (
-                    c.kind == "update"
-                    and mine_v[1] == batch.site_id
-                    and hub_v[1] != batch.site_id
-                    and int(theirs[2]) > c.seen
-                    and data.get(name) != value
-                ):
-                    # The hub's value was made without sight of this edit: it loses, and
-                    # its desk is told so.
-                    conflicts.append(
-                        _conflict(hub_v[1], c, name, data.get(name), hub_v, value, mine_v)
-                    )
+            held_version = _held(stored)
+            held_field = FieldChange(c.entity, c.row_id, name, data.get(name), held_version.version)
+            lost = merge_rule.lost_at_hub(
+                incoming_field,
+                held_field,
+                held_overwrote=held_version.overwrote,
+                held_unseen=held_version.seq > c.seen,
+                pusher=batch.site_id,
+                is_update=c.kind == "update",
+            )
+            if lost is not None:
+                won = held_field if lost is incoming_field else incoming_field
+                conflicts.append(_conflict(lost, won))
+            if merge_rule.wins(incoming_field.version, held_field.version):
                 data[name] = value
-                versions[name] = [mine_v[0], mine_v[1], stamp(key), hub_v[0], hub_v[1]]
+                versions[name] = _stored(incoming_field.version, stamp(key), held_field.version)
                 accepted = True
-            elif mine_v < hub_v:
-                superseded = len(theirs) >= 5 and (int(theirs[3]), str(theirs[4])) == mine_v
-                if (
-                    c.kind == "update"
-                    and mine_v[1] == batch.site_id
-                    and not superseded
-                    and data.get(name) != value
-                ):
-                    conflicts.append(
-                        _conflict(batch.site_id, c, name, value, mine_v, data.get(name), hub_v)
-                    )
         if accepted:
             receipt.accepted += 1
-            if (
-                c.entity == "person"
-                and data.get("deleted") is True
-                and data.get("name") == ERASED_NAME
-            ):
+            if c.entity == "person" and merge_rule.is_erased_person(data):
                 erased_people.append(c.row_id)
     # Erasure: the person's contact log and links become tombstones everywhere.
     for person_id in sorted(set(erased_people)):
@@ -305,8 +321,9 @@ def apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
                 state[key] = {"data": None, "versions": json.loads(linked.versions), "new": False}
                 state[key]["seq"] = None
             state[key]["data"] = None
-            first = _eff(state[key]["versions"], "*") or [0, batch.site_id, 0]
-            state[key]["versions"] = {"*": [first[0], first[1], stamp(key)]}
+            first = effective(state[key]["versions"], CREATION)
+            version = version_of(first) if first else Version(0, batch.site_id)
+            state[key]["versions"] = {CREATION: _stored(version, stamp(key))}
         for key, entry in state.items():
             if (
                 key[0] in PERSON_LINKED
@@ -367,25 +384,18 @@ def apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
     return receipt
 
 
-def _conflict(
-    target: str,
-    change: Change,
-    name: str,
-    loser: Any,
-    loser_v: Version,
-    winner: Any,
-    winner_v: Version,
-) -> dict[str, Any]:
+def _conflict(loser: FieldChange, winner: FieldChange) -> dict[str, Any]:
+    """A conflict for the desk that made ``loser``."""
     return {
         "id": uuid7(),
-        "target_site": target,
-        "entity": change.entity,
-        "row_id": change.row_id,
-        "field": name,
-        "loser_value": json.dumps(loser, ensure_ascii=False),
-        "loser_hlc": loser_v[0],
-        "loser_site": loser_v[1],
-        "winner_value": json.dumps(winner, ensure_ascii=False),
-        "winner_hlc": winner_v[0],
-        "winner_site": winner_v[1],
+        "target_site": loser.version.site,
+        "entity": loser.entity,
+        "row_id": loser.row_id,
+        "field": loser.field,
+        "loser_value": json.dumps(loser.value, ensure_ascii=False),
+        "loser_hlc": loser.version.hlc,
+        "loser_site": loser.version.site,
+        "winner_value": json.dumps(winner.value, ensure_ascii=False),
+        "winner_hlc": winner.version.hlc,
+        "winner_site": winner.version.site,
     }

@@ -29,6 +29,7 @@ from sqlalchemy import Connection, select, text
 from deskapp.core import collector, wire_checks
 from deskapp.core.clock import utcnow
 from deskapp.core.errors import ConfigError
+from deskapp.core.merge_rule import CREATION, Version, effective
 from deskapp.core.wording import count
 from deskapp.store import audit, merge, quarantine, search_index
 from deskapp.store.desk import Desk
@@ -344,7 +345,7 @@ class _Run:
             elif op == "append":
                 keys.setdefault(entity, set()).add(row_id)
         rows: dict[tuple[str, str], dict[str, Any]] = {}
-        versions: dict[str, dict[str, dict[str, merge.Version]]] = {}
+        versions: dict[str, dict[str, dict[str, Version]]] = {}
         with self.desk.read() as conn:
             for entity in inserted.keys() | updated.keys():
                 table = VERSIONED[entity]
@@ -378,17 +379,16 @@ class _Run:
                 seen = marks[mark_index][1]
                 mark_index += 1
             row = rows.get((entity, row_id))
+            made = {CREATION: Version(hlc, site)}
             if op == "erase":
-                changes.append(Change(seq, entity, row_id, op, None, {"*": (hlc, site)}, seen))
+                changes.append(Change(seq, entity, row_id, op, None, made, seen))
                 continue
             if row is None:
                 continue  # an appended row erased since; an erase entry follows
             if op == "append":
                 data = merge.encode_row(row)
                 ref = data.get("person_id") or data.get("incident_id")
-                changes.append(
-                    Change(seq, entity, row_id, op, data, {"*": (hlc, site)}, seen, ref_id=ref)
-                )
+                changes.append(Change(seq, entity, row_id, op, data, made, seen, ref_id=ref))
                 continue
             mine = versions[entity].get(row_id, {})
             if op == "insert":
@@ -399,9 +399,9 @@ class _Run:
             if not fields:
                 continue
             data = {n: merge.encode_value(row[n]) for n in fields}
-            vers: dict[str, merge.Version] = {}
+            vers: dict[str, Version] = {}
             for n in fields:
-                version = merge.effective(mine, n)
+                version = effective(mine, n)
                 if version is not None:
                     vers[n] = version
             changes.append(Change(seq, entity, row_id, op, data, vers, seen))
@@ -476,9 +476,9 @@ class _Run:
                     row_id=str(c["row_id"]),
                     field=str(c["field"]),
                     loser_value=merge_json(c["loser_value"]),
-                    loser_version=(int(c["loser_hlc"]), str(c["loser_site"])),
+                    loser_version=Version(int(c["loser_hlc"]), str(c["loser_site"])),
                     winner_value=merge_json(c["winner_value"]),
-                    winner_version=(int(c["winner_hlc"]), str(c["winner_site"])),
+                    winner_version=Version(int(c["winner_hlc"]), str(c["winner_site"])),
                 )
                 for c in found
             ]
@@ -569,7 +569,7 @@ def _decode_rows(
                 entity,
                 row_id,
                 values.get(k),
-                {name: (v[0], v[1]) for name, v in vers.items()},
+                {name: Version(v[0], v[1]) for name, v in vers.items()},
                 raw=data,
                 seq=seq,
             )

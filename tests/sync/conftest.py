@@ -13,6 +13,7 @@ import psycopg
 import pytest
 from sqlalchemy import select
 
+from deskapp.core import merge_rule
 from deskapp.store import merge
 from deskapp.store.desk import Desk
 from deskapp.store.writes import APPEND_ONLY, NOT_FIELDS, VERSIONED
@@ -109,7 +110,7 @@ def desk_state(desk: Desk) -> dict[str, Any]:
             versions = merge.local_versions(conn, entity, sorted(rows))
             out[entity] = {
                 row_id: {
-                    k: (merge.encode_value(v), merge.effective(versions[row_id], k))
+                    k: (merge.encode_value(v), merge_rule.effective(versions[row_id], k))
                     for k, v in row.items()
                     if k not in NOT_FIELDS
                 }
@@ -133,7 +134,7 @@ def hub_state(url: str) -> dict[str, Any]:
                 data = json.loads(row.data)
                 versions = decode_versions(row.versions)
                 out[row.entity][row.row_id] = {
-                    k: (v, merge.effective(versions, k))
+                    k: (v, merge_rule.effective(versions, k))
                     for k, v in data.items()
                     if k not in NOT_FIELDS
                 }

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from deskapp.core import hlc
+from deskapp.core import hlc, merge_rule
 from deskapp.core.errors import NotFound
 from deskapp.store import contacts, incidents, people
 from deskapp.sync import run_sync
@@ -55,7 +55,7 @@ def test_erasure_reaches_the_hub_and_the_other_desk(
         run_sync(desk, url)
     for desk in (a, b):
         person = people.get_person(desk, pid, reveal=True)
-        assert person["name"] == people.ERASED_NAME and person["phone"] == ""
+        assert person["name"] == merge_rule.ERASED_NAME and person["phone"] == ""
         assert person["contacts"] == []
     text = _hub_text(url)
     for secret in (NAME, PHONE, SECRET_NOTE, "Plaid Cymru"):
