@@ -75,10 +75,12 @@ def hub_cmd(args: argparse.Namespace) -> int:
     if args.json:
         print_json(info)
     else:
-        print_record({k: v for k, v in info.items() if k not in ("rows", "sites")})
+        print_record({k: v for k, v in info.items() if k not in ("rows", "sites", "warnings")})
         for entity, count in sorted(info["rows"].items()):
             print(f"  {entity}: {count}")
         print(f"Desks that have pushed to this hub: {len(info['sites'])}")
+        for warning in info["warnings"]:
+            print(f"Warning: {warning}")
     return 0
 
 

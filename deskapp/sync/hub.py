@@ -79,6 +79,13 @@ class Hub:
                 raise HubPassphraseError(
                     f"Wrong password for the hub {self.display}: PostgreSQL refused it."
                 ) from exc
+            if "ssl" in text_ or "certificate" in text_:
+                raise HubError(
+                    f"The hub {self.display} refused a verified TLS connection (the server "
+                    "offers no TLS, or its certificate did not verify against the certificate "
+                    "authority given), so nothing was sent. Set up TLS on the server, or name "
+                    "another sslmode in the hub URL in so many words."
+                ) from exc
             if "locked" in text_ or "busy" in text_:
                 raise HubError(
                     f"The hub {self.display} is busy. Try the sync again in a moment."
@@ -177,8 +184,24 @@ class Hub:
             "rows": {str(k): int(v) for k, v in counts.items()},
             "audit_events": int(audit),
             "conflicts_undelivered": int(waiting),
+            "transport": self._transport(),
+            "warnings": [w for w in (self.transport_warning(),) if w],
             "sites": sites,
         }
+
+    def _transport(self) -> str:
+        transport = self.target.transport
+        if transport is None:
+            return "this machine's file system"
+        mode = transport.imposed or transport.sslmode
+        if transport.local:
+            return "this machine" + (f" (sslmode={mode})" if mode else "")
+        if transport.verified:
+            return f"TLS, certificate verified (sslmode={mode})"
+        return f"sslmode={mode}, not verified"
+
+    def transport_warning(self) -> str | None:
+        return None if self.target.transport is None else self.target.transport.warning
 
     # -- pull -----------------------------------------------------------------------
     def count_after(self, cursor: int) -> int:

@@ -18,7 +18,7 @@ from sqlalchemy.pool import QueuePool
 from deskapp.store.engine import retire
 from deskapp.sync.hub_errors import HubError
 from deskapp.sync.hub_secrets import KEYRING_SERVICE, PASSPHRASE_ENV, forget_session_secrets
-from deskapp.sync.hub_url import HubTarget
+from deskapp.sync.hub_url import HubTarget, require_transport
 
 BUSY_TIMEOUT_S = 30.0
 _engines: dict[tuple[str, str], Engine] = {}
@@ -61,6 +61,8 @@ def _pg_engine(target: HubTarget, secret: str | None) -> Engine:
     args: dict[str, Any] = {"connect_timeout": 10, "application_name": "deskapp-sync"}
     if secret:
         args["password"] = secret
+    if target.transport is not None and target.transport.imposed:
+        args["sslmode"] = target.transport.imposed
     return create_engine(target.url, pool_pre_ping=True, pool_size=2, connect_args=args)
 
 
@@ -79,6 +81,7 @@ def engine_for(target: HubTarget, secret: str | None) -> Engine:
                 assert target.path is not None and secret
                 engine = _file_engine(target.path, secret)
             else:
+                require_transport(target)
                 engine = _pg_engine(target, secret)
             _engines[key] = engine
         return engine
