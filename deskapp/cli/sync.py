@@ -72,6 +72,10 @@ def hub_cmd(args: argparse.Namespace) -> int:
         return 0
     _ensure_secret(args.url)
     info: dict[str, Any] = open_hub(args.url).describe()
+    if getattr(args, "db", None):
+        # The desk's own quarantine beside the hub's figures: pulled changes held back.
+        with open_desk(args.db) as desk:
+            info["desk_quarantined"] = service.status(desk).quarantined
     if args.json:
         print_json(info)
     else:
@@ -124,6 +128,11 @@ def sync_cmd(args: argparse.Namespace) -> int:
             )
             for warning in result.skew:
                 print(f"Warning: {warning}")
+            if result.unconfirmed:
+                print(
+                    f"Warning: the hub did not hold {count(result.unconfirmed, 'change')} "
+                    "after the push; they stay on this desk and go again at the next sync."
+                )
             now = service.status(desk)
             if now.conflicts_waiting:
                 verb = "waits" if now.conflicts_waiting == 1 else "wait"

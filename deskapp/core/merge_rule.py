@@ -12,7 +12,7 @@ then wins over any copy of its data, whichever arrives first.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
@@ -121,3 +121,16 @@ def lost_on_desk(ours: Version, theirs: Version, *, site: str, unsent: bool) -> 
     """Whether a desk's own edit, not yet accepted by the hub (``unsent``), is a
     conflict when a pulled version ``theirs`` replaces it (the values differ)."""
     return wins(theirs, ours) and ours.site == site and unsent
+
+
+def holds(held: Mapping[str, Version], sent: Mapping[str, Version], fields: Iterable[str]) -> bool:
+    """Whether a replica whose versions are ``held`` has taken a change of ``fields``
+    sent with versions ``sent``: each field holds that version or one that beats it."""
+    for name in fields:
+        mine = effective(sent, name)
+        if mine is None:
+            continue
+        theirs = effective(held, name)
+        if theirs is None or wins(mine, theirs):
+            return False
+    return True

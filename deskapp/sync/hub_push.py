@@ -1,9 +1,15 @@
 """A push at the hub: what it carries, and how the hub takes it in one transaction.
 
-Per field, the larger version (hlc, site) wins; a desk's edit that loses, or wins over a
-value made without sight of it, is recorded as a conflict for the desk that made the
-loser. The hub records each desk's outbox and audit high-water marks, so a retried push
-is harmless.
+The rule is ``core.merge_rule``'s: per field, the larger version (hlc, site) wins; a
+desk's edit that loses, or wins over a value made without sight of it, is recorded as a
+conflict for the desk that made the loser. Applying a change twice changes nothing, so a
+retried push is harmless.
+
+The hub does not tell a desk what it has received by a watermark (one stored in its
+tables, or claimed by a pusher, would let anyone with the hub's secret make a desk drop
+its work unsent): the push reads back, in its own transaction, the versions the hub
+holds for every row the batch touched, and the audit events it holds for the pusher's
+site, and the desk decides from those what it may drop (``sync.service``).
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 import json
 import operator
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, String, bindparam, func, select, update
@@ -52,19 +58,29 @@ class PushBatch:
     site_id: str
     changes: list[Change]
     audits: list[dict[str, Any]]
-    outbox_hw: int  # the highest outbox seq this batch covers
+    outbox_hw: int  # the highest outbox seq this batch covers: kept for show, never trusted
     audit_hw: int
     cursor: int  # how far the desk has pulled
     conflict_ack: int  # conflicts the desk has taken in up to this hub seq
     versioned: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True)
+class HeldRow:
+    """A row as the hub holds it after a push: its field versions, and whether it holds
+    no values (an erased insert-only row)."""
+
+    versions: dict[str, Version]
+    erased: bool
+
+
 @dataclass
 class PushReceipt:
     accepted: int = 0
-    outbox_hw: int = 0
-    audit_hw: int = 0
-    audits: int = 0
+    #: What the hub holds, read back before the push commits: every row the batch
+    #: touched, and the hash of each of the pusher's audit events the batch carried.
+    held: dict[tuple[str, str], HeldRow] = field(default_factory=dict)
+    audit_hashes: dict[int, str] = field(default_factory=dict)
     seq_before: int = 0
     seq_after: int = 0
     conflicts: int = 0
@@ -141,11 +157,14 @@ def _write_audits(conn: Connection, site_id: str, audits: Sequence[Mapping[str, 
     if conn.dialect.name == "postgresql":
         types = ["bigint" if c == "seq" else "text" for c in _AUDIT_COLUMNS]
         conn.exec_driver_sql(
-            f"INSERT INTO hub_audit ({names}) {_pg_json_rows(types)}", (_json_param(rows),)
+            f"INSERT INTO hub_audit ({names}) {_pg_json_rows(types)} ON CONFLICT DO NOTHING",
+            (_json_param(rows),),
         )
         return
     marks = ", ".join("?" for _ in _AUDIT_COLUMNS)
-    conn.exec_driver_sql(f"INSERT INTO hub_audit ({names}) VALUES ({marks})", rows)
+    conn.exec_driver_sql(
+        f"INSERT INTO hub_audit ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING", rows
+    )
 
 
 class _Held(NamedTuple):
@@ -173,8 +192,6 @@ def apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
     site = (
         conn.execute(select(hub_site).where(hub_site.c.site_id == batch.site_id)).mappings().first()
     )
-    outbox_hw = int(site["outbox_hw"]) if site else 0
-    audit_hw = int(site["audit_hw"]) if site else 0
     seq = int(
         conn.execute(select(hub_counter.c.value).where(hub_counter.c.name == "seq")).scalar_one()
     )
@@ -186,7 +203,7 @@ def apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
                 hub_conflict.c.seq <= batch.conflict_ack,
             )
         )
-    changes = [c for c in batch.changes if c.outbox_seq > outbox_hw]
+    changes = batch.changes
     # Current state of every row the batch touches.
     state: dict[tuple[str, str], dict[str, Any]] = {}
     keys_by_entity: dict[str, list[str]] = {}
@@ -354,12 +371,10 @@ def apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
     if conflicts:
         conn.execute(hub_conflict.insert(), conflicts)
     receipt.conflicts = len(conflicts)
-    audits = [a for a in batch.audits if int(a["seq"]) > audit_hw]
-    if audits:
-        _write_audits(conn, batch.site_id, audits)
-    receipt.audits = len(audits)
-    new_outbox_hw = max(outbox_hw, batch.outbox_hw)
-    new_audit_hw = max(audit_hw, batch.audit_hw)
+    if batch.audits:
+        _write_audits(conn, batch.site_id, batch.audits)
+    new_outbox_hw = max(int(site["outbox_hw"]) if site else 0, batch.outbox_hw)
+    new_audit_hw = max(int(site["audit_hw"]) if site else 0, batch.audit_hw)
     now = utcnow().isoformat()
     if site is None:
         conn.execute(
@@ -378,8 +393,8 @@ def apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
             .values(outbox_hw=new_outbox_hw, audit_hw=new_audit_hw, last_push_at=now)
         )
     conn.execute(update(hub_counter).where(hub_counter.c.name == "seq").values(value=seq))
-    receipt.outbox_hw = new_outbox_hw
-    receipt.audit_hw = new_audit_hw
+    receipt.held = _read_back(conn, changes)
+    receipt.audit_hashes = _audit_hashes(conn, batch.site_id, [int(a["seq"]) for a in batch.audits])
     receipt.seq_after = seq
     return receipt
 
@@ -399,3 +414,40 @@ def _conflict(loser: FieldChange, winner: FieldChange) -> dict[str, Any]:
         "winner_hlc": winner.version.hlc,
         "winner_site": winner.version.site,
     }
+
+
+def _read_back(conn: Connection, changes: Sequence[Change]) -> dict[tuple[str, str], HeldRow]:
+    """The versions the hub now holds for every row of ``changes``."""
+    keys_by_entity: dict[str, set[str]] = {}
+    for c in changes:
+        keys_by_entity.setdefault(c.entity, set()).add(c.row_id)
+    held: dict[tuple[str, str], HeldRow] = {}
+    for entity, ids in keys_by_entity.items():
+        unique = sorted(ids)
+        for start in range(0, len(unique), LOOKUP_CHUNK):
+            found = conn.execute(
+                select(hub_row.c.row_id, hub_row.c.data.is_(None), hub_row.c.versions).where(
+                    hub_row.c.entity == entity,
+                    _key_in(conn, unique[start : start + LOOKUP_CHUNK]),
+                )
+            ).all()
+            decoded = jsontext.loads("[" + ",".join(r[2] for r in found) + "]")
+            for (row_id, erased, _), versions in zip(found, decoded, strict=True):
+                held[(entity, str(row_id))] = HeldRow(
+                    {name: version_of(v) for name, v in versions.items()}, bool(erased)
+                )
+    return held
+
+
+def _audit_hashes(conn: Connection, site_id: str, seqs: Sequence[int]) -> dict[int, str]:
+    """The hashes the hub holds for these audit events of ``site_id``."""
+    if not seqs:
+        return {}
+    found = conn.execute(
+        select(hub_audit.c.seq, hub_audit.c.hash).where(
+            hub_audit.c.site_id == site_id,
+            hub_audit.c.seq >= min(seqs),
+            hub_audit.c.seq <= max(seqs),
+        )
+    )
+    return {int(seq): str(hash_) for seq, hash_ in found}

@@ -284,6 +284,9 @@ def test_the_cli_counts_and_lists_the_quarantine(
     assert "created_at" in held["reason"] and "data" not in held
     table = run("sync", "quarantine")
     assert table.returncode == 0 and "p-bad" in table.stdout
+    hub_status = run("hub", "status", file_hub, "--json")
+    assert hub_status.returncode == 0, hub_status.stderr
+    assert json.loads(hub_status.stdout)["desk_quarantined"] == 1  # beside the hub's figures
     for out in (listing.stdout, table.stdout, synced.stdout):
         assert "\x1b" not in out and "not-a-date" not in out
     with Desk.open(Path(db), "4521", PASS) as b:
