@@ -213,9 +213,10 @@ class _Run:
         changes: dict[str, Any] = {}
         if self.url != self.hub.display:
             changes[K_URL] = self.hub.display
+        moving = self.hub_id is not None and self.hub_id != hub_id
         if self.hub_id != hub_id:
             # A different hub: pull everything it holds (merging is idempotent) and send
-            # the audit log again; entries already pushed elsewhere stay pushed.
+            # the audit log again.
             changes.update({K_HUB_ID: hub_id, K_CURSOR: 0, K_CONFLICT_CURSOR: 0, K_AUDIT: 0})
             self.cursor = self.conflict_cursor = self.audit_hw = 0
         if changes:
@@ -223,6 +224,10 @@ class _Run:
                 _set(tx.conn, changes)
                 if K_CURSOR in changes:
                     tx.conn.exec_driver_sql("DELETE FROM sync_mark")
+                if moving:
+                    # The new hub has none of what the old one was sent: the desk's whole
+                    # state goes again (queued with the move, so a crash loses neither).
+                    tx.queue_everything()
 
     # -- push -----------------------------------------------------------------------
     def push(self) -> None:
