@@ -256,6 +256,17 @@ class Hub:
                 ).mappings()
             ]
 
+    def audit_chain(self, site_id: str) -> list[tuple[int, str]]:
+        """The ``(seq, hash)`` of every audit event the hub holds for ``site_id``, in order."""
+        self.check()
+        with self.read() as conn:
+            found = conn.execute(
+                select(hub_audit.c.seq, hub_audit.c.hash)
+                .where(hub_audit.c.site_id == site_id)
+                .order_by(hub_audit.c.seq)
+            )
+            return [(int(seq), str(digest)) for seq, digest in found]
+
     def head(self) -> int:
         with self.read() as conn:
             return int(conn.execute(select(hub_counter.c.value)).scalar() or 0)

@@ -11,6 +11,10 @@ class HubError(DeskError):
     exit_code = 12
 
 
+class AuditChainRefused(HubError):
+    """A push's audit events do not extend the chain the hub holds for that desk."""
+
+
 class HubSchemaError(HubError):
     exit_code = 13
 

@@ -35,7 +35,9 @@ from deskapp.core.merge_rule import (
     effective,
     version_of,
 )
+from deskapp.store import audit
 from deskapp.store.merge import id_in
+from deskapp.sync.hub_errors import AuditChainRefused
 from deskapp.sync.hub_schema import hub_audit, hub_conflict, hub_counter, hub_row, hub_site
 
 
@@ -196,6 +198,7 @@ def apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
         conn.execute(select(hub_counter.c.value).where(hub_counter.c.name == "seq")).scalar_one()
     )
     receipt = PushReceipt(seq_before=seq)
+    audits = _extending(conn, batch.site_id, batch.audits)
     if batch.conflict_ack:
         conn.execute(
             hub_conflict.delete().where(
@@ -371,8 +374,8 @@ def apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
     if conflicts:
         conn.execute(hub_conflict.insert(), conflicts)
     receipt.conflicts = len(conflicts)
-    if batch.audits:
-        _write_audits(conn, batch.site_id, batch.audits)
+    if audits:
+        _write_audits(conn, batch.site_id, audits)
     new_outbox_hw = max(int(site["outbox_hw"]) if site else 0, batch.outbox_hw)
     new_audit_hw = max(int(site["audit_hw"]) if site else 0, batch.audit_hw)
     now = utcnow().isoformat()
@@ -437,6 +440,52 @@ def _read_back(conn: Connection, changes: Sequence[Change]) -> dict[tuple[str, s
                     {name: version_of(v) for name, v in versions.items()}, bool(erased)
                 )
     return held
+
+
+def audit_head(conn: Connection, site_id: str) -> tuple[int, str]:
+    """The head ``(seq, hash)`` of the audit chain the hub holds for ``site_id``."""
+    found = conn.execute(
+        select(hub_audit.c.seq, hub_audit.c.hash)
+        .where(hub_audit.c.site_id == site_id)
+        .order_by(hub_audit.c.seq.desc())
+        .limit(1)
+    ).first()
+    return (int(found.seq), str(found.hash)) if found else (0, audit.GENESIS)
+
+
+def _extending(
+    conn: Connection, site_id: str, events: Sequence[Mapping[str, Any]]
+) -> list[Mapping[str, Any]]:
+    """The events of a push that are new to the hub, once it is sure they extend the chain
+    it holds for the desk: events it holds already must be the same ones (a retried push),
+    and each new one must follow the one before, from the head it holds. Else the whole
+    push is refused: the desk's log was cut or rewritten after the hub saw it (or someone
+    pushes as that desk)."""
+    if not events:
+        return []
+    head_seq, head_hash = audit_head(conn, site_id)
+    seen = [int(e["seq"]) for e in events if int(e["seq"]) <= head_seq]
+    held = _audit_hashes(conn, site_id, seen)
+    new: list[Mapping[str, Any]] = []
+    for event in events:
+        seq = int(event["seq"])
+        if seq <= head_seq:
+            if held.get(seq) != event["hash"]:
+                raise _refused(seq)
+            continue
+        if seq != head_seq + 1 or event["prev_hash"] != head_hash:
+            raise _refused(seq)
+        head_seq, head_hash = seq, str(event["hash"])
+        new.append(event)
+    return new
+
+
+def _refused(seq: int) -> AuditChainRefused:
+    return AuditChainRefused(
+        f"The hub refused this push: the desk's audit event {seq} does not extend the audit "
+        "chain the hub holds for this desk. The desk's audit log was cut or rewritten after "
+        "the hub saw it; nothing was sent. Run `deskapp audit verify` and tell a supervisor."
+    )
 
 
 def _audit_hashes(conn: Connection, site_id: str, seqs: Sequence[int]) -> dict[int, str]:
