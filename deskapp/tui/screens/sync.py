@@ -390,6 +390,10 @@ def sync_summary(r: SyncResult, waiting: int) -> Text:
         text.append("\nHeld back ")
         text.append(f" {r.quarantined} quarantined ", style="bold reverse")
         text.append(" failed their checks: a supervisor lists them (deskapp sync quarantine)")
+    if r.unconfirmed:
+        text.append("\nNot taken ")
+        text.append(f" {wording.count(r.unconfirmed, 'change')} ", style="bold reverse")
+        text.append(" the hub did not hold: kept here, sent again at the next sync")
     text.append(f"\nTook      {describe_duration(r.duration_s)}")
     if r.cancelled:
         text.append(
