@@ -90,26 +90,43 @@ def test_watermark_claimed_through_the_push_call_hides_nothing(
     _assert_nothing_hidden(hub_url, victim, other, pids)
 
 
-def test_changes_the_hub_drops_stay_in_the_outbox(file_hub: str, desks: tuple[Desk, Desk]) -> None:
+#: A rogue's trigger that makes the hub's storage silently drop people, per engine.
+DROP_PEOPLE = {
+    "file": [
+        "CREATE TRIGGER drop_people BEFORE INSERT ON hub_row "
+        "WHEN NEW.entity = 'person' BEGIN SELECT RAISE(IGNORE); END"
+    ],
+    "pg": [
+        "CREATE FUNCTION drop_people() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN IF NEW.entity = 'person' THEN RETURN NULL; END IF; RETURN NEW; END $$",
+        "CREATE TRIGGER drop_people BEFORE INSERT ON hub_row "
+        "FOR EACH ROW EXECUTE FUNCTION drop_people()",
+    ],
+}
+UNDO = {"file": ["DROP TRIGGER drop_people"], "pg": ["DROP FUNCTION drop_people() CASCADE"]}
+
+
+@pytest.mark.parametrize("kind", ["file", "pg"])
+def test_changes_the_hub_drops_stay_in_the_outbox(
+    kind: str, request: pytest.FixtureRequest, desks: tuple[Desk, Desk]
+) -> None:
     """A hub whose storage silently drops a desk's rows (a rogue trigger): the desk keeps
     them, says so, and sends them again once the hub takes them."""
+    url = str(request.getfixturevalue("file_hub" if kind == "file" else "pg_hub"))
     victim, other = desks
     pids = _victim_work(victim)
-    with open_hub(file_hub).write() as conn:
-        conn.execute(
-            text(
-                "CREATE TRIGGER drop_people BEFORE INSERT ON hub_row "
-                "WHEN NEW.entity = 'person' BEGIN SELECT RAISE(IGNORE); END"
-            )
-        )
-    result = run_sync(victim, file_hub)
+    with open_hub(url).write() as conn:
+        for statement in DROP_PEOPLE[kind]:
+            conn.execute(text(statement))
+    result = run_sync(victim, url)
     assert result.unconfirmed == 4  # three people and the edit of one
     with victim.read() as conn:
         kept = conn.exec_driver_sql("SELECT row_id FROM outbox WHERE entity = 'person'")
         assert sorted({r for (r,) in kept}) == sorted(pids)  # none dropped from the outbox
     assert status(victim).pending >= 4
-    with open_hub(file_hub).read() as conn:
+    with open_hub(url).read() as conn:
         assert not conn.execute(select(hub_row).where(hub_row.c.entity == "person")).all()
-    with open_hub(file_hub).write() as conn:
-        conn.execute(text("DROP TRIGGER drop_people"))
-    _assert_nothing_hidden(file_hub, victim, other, pids)
+    with open_hub(url).write() as conn:
+        for statement in UNDO[kind]:
+            conn.execute(text(statement))
+    _assert_nothing_hidden(url, victim, other, pids)
