@@ -191,6 +191,8 @@ def _stored(version: Version, seq: int, overwrote: Version | None = None) -> lis
 
 
 def apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
+    """Take ``batch`` into the hub inside ``conn``'s transaction, field by field by the
+    merge rule, and read back what the hub then holds for it (``PushReceipt.held``)."""
     site = (
         conn.execute(select(hub_site).where(hub_site.c.site_id == batch.site_id)).mappings().first()
     )
@@ -206,7 +208,7 @@ def apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
                 hub_conflict.c.seq <= batch.conflict_ack,
             )
         )
-    changes = batch.changes
+    changes = batch.changes  # all of them: taking one twice changes nothing
     # Current state of every row the batch touches.
     state: dict[tuple[str, str], dict[str, Any]] = {}
     keys_by_entity: dict[str, list[str]] = {}
