@@ -14,7 +14,10 @@ from deskapp.core.wording import count
 from deskapp.store import incidents
 from deskapp.sync import conflicts as conflict_service
 from deskapp.sync import enrolment, service
-from deskapp.sync import hub as hubmod
+from deskapp.sync.hub import Hub, open_hub
+from deskapp.sync.hub_schema import SCHEMA_VERSION
+from deskapp.sync.hub_secrets import find_secret, remember_secret
+from deskapp.sync.hub_url import parse_hub_url, require_hub_file
 
 QUARANTINE_COLUMNS = [
     ("hub_seq", "HUB SEQ"),
@@ -39,15 +42,15 @@ CONFLICT_COLUMNS = [
 
 def _ensure_secret(url: str, *, new: bool = False) -> None:
     """Ask for a file hub's passphrase when neither the environment nor the keyring has it."""
-    target = hubmod.parse_hub_url(url)
+    target = parse_hub_url(url)
     if not new:
-        hubmod.require_hub_file(target)
-    if target.kind != "file" or hubmod.find_secret(target) is not None:
+        require_hub_file(target)
+    if target.kind != "file" or find_secret(target) is not None:
         return
     secret = ask_secret(f"Passphrase for the hub {target.display}: ")
     if new and ask_secret("Repeat the hub passphrase: ") != secret:
         raise AuthError("The two passphrases differ; no hub was set up.")
-    hubmod.remember_secret(target, secret)
+    remember_secret(target, secret)
 
 
 OFFICER_COLUMNS = [
@@ -65,14 +68,14 @@ def _confirmed(args: argparse.Namespace, question: str) -> bool:
 
 def hub_init(args: argparse.Namespace) -> int:
     """Create the hub's schema and make the signed-in supervisor its root."""
-    target = hubmod.parse_hub_url(args.url)
+    target = parse_hub_url(args.url)
     with open_desk(args.db) as desk:
         enrolment.require_supervisor(desk, "set up a hub")
         created_file = (
             target.kind == "file" and target.path is not None and not target.path.exists()
         )
         _ensure_secret(args.url, new=created_file)
-        hub = hubmod.open_hub(args.url)
+        hub = open_hub(args.url)
         # A version-1 hub gains what version 2 needs (a new file is left to initialise).
         upgraded = not created_file and enrolment.upgrade_schema(hub)
         created = hub.initialise() or upgraded
@@ -83,7 +86,7 @@ def hub_init(args: argparse.Namespace) -> int:
             {
                 "hub": target.display,
                 "created": created or root.created,
-                "schema_version": hubmod.SCHEMA_VERSION,
+                "schema_version": SCHEMA_VERSION,
                 "root": root.root_officer,
                 "root_fingerprint": root.root_fingerprint,
             }
@@ -103,18 +106,18 @@ def hub_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _hub_of(args: argparse.Namespace, desk: Any) -> hubmod.Hub:
+def _hub_of(args: argparse.Namespace, desk: Any) -> Hub:
     url = args.hub or service.remembered_hub(desk)
     if not url:
         raise ConfigError("No hub is set for this desk: give one with --hub URL.")
     _ensure_secret(url)
-    return hubmod.open_hub(url)
+    return open_hub(url)
 
 
 def hub_join(args: argparse.Namespace) -> int:
     with open_desk(args.db) as desk:
         _ensure_secret(args.url)
-        hub = hubmod.open_hub(args.url)
+        hub = open_hub(args.url)
         joined = enrolment.join(hub, desk, current_passphrase(desk.officer.id))
         service.remember_url(desk, hub.display)
     if args.json:
@@ -219,14 +222,20 @@ def hub_cmd(args: argparse.Namespace) -> int:
     if args.action in commands:
         return commands[args.action](args)
     _ensure_secret(args.url)
-    info: dict[str, Any] = hubmod.open_hub(args.url).describe()
+    info: dict[str, Any] = open_hub(args.url).describe()
+    if getattr(args, "db", None):
+        # The desk's own quarantine beside the hub's figures: pulled changes held back.
+        with open_desk(args.db) as desk:
+            info["desk_quarantined"] = service.status(desk).quarantined
     if args.json:
         print_json(info)
     else:
-        print_record({k: v for k, v in info.items() if k not in ("rows", "sites")})
+        print_record({k: v for k, v in info.items() if k not in ("rows", "sites", "warnings")})
         for entity, count in sorted(info["rows"].items()):
             print(f"  {entity}: {count}")
         print(f"Desks that have pushed to this hub: {len(info['sites'])}")
+        for warning in info["warnings"]:
+            print(f"Warning: {warning}")
     return 0
 
 
@@ -270,6 +279,11 @@ def sync_cmd(args: argparse.Namespace) -> int:
             )
             for warning in result.skew:
                 print(f"Warning: {warning}")
+            if result.unconfirmed:
+                print(
+                    f"Warning: the hub did not hold {count(result.unconfirmed, 'change')} "
+                    "after the push; they stay on this desk and go again at the next sync."
+                )
             now = service.status(desk)
             if now.conflicts_waiting:
                 verb = "waits" if now.conflicts_waiting == 1 else "wait"

@@ -42,7 +42,8 @@ from deskapp.store.keyslots import (
     unwrap_with_passphrase,
     wrap_with_passphrase,
 )
-from deskapp.sync.hub import SCHEMA_VERSION, Hub, hub_meta, metadata
+from deskapp.sync.hub import Hub
+from deskapp.sync.hub_schema import SCHEMA_VERSION, hub_meta, metadata
 from deskapp.sync.trust_tables import (
     ROOT_KEY,
     hub_certificate,

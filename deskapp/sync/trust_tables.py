@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, Column, Index, String, Table, Text
 
-from deskapp.sync.hub import metadata
+from deskapp.sync.hub_schema import metadata
 
 ROOT_KEY = "root_certificate"
 

@@ -16,8 +16,9 @@ from sqlalchemy import select, update
 from deskapp.core.domain import OfficerRole
 from deskapp.store import officers, people
 from deskapp.store.desk import Desk
-from deskapp.sync import hub as hubmod
-from deskapp.sync.hub import hub_meta, open_hub
+from deskapp.sync.hub import open_hub
+from deskapp.sync.hub_engines import forget_engines
+from deskapp.sync.hub_schema import hub_meta, metadata
 
 RUN_CLI = Path(__file__).parents[1] / "run_cli.py"
 PASS = "correct horse battery"
@@ -181,13 +182,13 @@ def test_hub_init_upgrades_a_version_1_hub(tmp_path: Path, monkeypatch: pytest.M
     hub = open_hub(d.hub)
     hub.initialise()
     with hub.write() as conn:  # what a version-1 hub holds: no identity tables
-        for table in reversed(hubmod.metadata.sorted_tables):
+        for table in reversed(metadata.sorted_tables):
             if table.name in IDENTITY_TABLES:
                 table.drop(conn)
         conn.execute(update(hub_meta).where(hub_meta.c.key == "schema_version").values(value="1"))
     with hub.read() as conn:
         hub_id = conn.execute(select(hub_meta.c.value).where(hub_meta.c.key == "hub_id")).scalar()
-    hubmod.forget_engines()
+    forget_engines()
     old = d.run("PC-A", "sync", "--hub", d.hub)
     assert old.returncode == 13 and "schema version 1" in old.stderr
     upgraded = d.run("PC-A", "hub", "init", d.hub, "--json")
@@ -200,4 +201,4 @@ def test_hub_init_upgrades_a_version_1_hub(tmp_path: Path, monkeypatch: pytest.M
             conn.execute(select(hub_meta.c.value).where(hub_meta.c.key == "hub_id")).scalar()
             == hub_id
         )  # the same hub, upgraded in place
-    hubmod.forget_engines()
+    forget_engines()

@@ -21,7 +21,8 @@ from deskapp.store import officers, people
 from deskapp.store.desk import Desk
 from deskapp.store.keyslots import open_sealed, sealed_from_text
 from deskapp.sync import enrolment, run_sync, status
-from deskapp.sync.hub import hub_meta, hub_row, hub_site, open_hub
+from deskapp.sync.hub import open_hub
+from deskapp.sync.hub_schema import hub_meta, hub_row, hub_site
 from deskapp.sync.trust_tables import ROOT_KEY, hub_certificate, hub_key_slot, hub_officer_keys
 
 from .conftest import PASS, ROOTS, enrol, make_desk

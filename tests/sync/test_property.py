@@ -13,8 +13,8 @@ from sqlalchemy import select
 from deskapp.store import contacts, incidents, people
 from deskapp.store.desk import Desk
 from deskapp.store.models import Incident, Person
-from deskapp.sync import hub as hubmod
 from deskapp.sync import run_sync
+from deskapp.sync.hub_engines import forget_engines
 
 from .conftest import ROOTS, desk_state, hub_state, make_desk, new_hub
 
@@ -102,4 +102,4 @@ def test_any_edits_any_order_converge(steps: list[tuple[object, ...]]) -> None:
                 desk.close()
             ROOTS.pop(url)
             hub_root.close()
-            hubmod.forget_engines()
+            forget_engines()
