@@ -392,6 +392,7 @@ def queue_select() -> Select[Any]:
             INCIDENT.c.adviser_id,
             INCIDENT.c.reported_at,
             INCIDENT.c.crime_ref,
+            INCIDENT.c.event_id,
             PERSON.c.name.label("person_name"),
             ADVISER.c.name.label("adviser_name"),
         )
