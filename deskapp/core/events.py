@@ -128,33 +128,41 @@ def field_label(field: str) -> str:
 
 def clean_event(fields: dict[str, Any]) -> dict[str, Any]:
     """Validate and normalise the given event fields (any subset of ``EDITABLE``); text
-    times, hours and money are parsed. Messages never quote a sensitive value."""
+    times, hours and money are parsed. An error names its field (``ValidationError.field``)
+    and never quotes a sensitive value."""
     out: dict[str, Any] = {}
     for key, value in fields.items():
         if key not in EDITABLE:
             raise ValidationError(f"An event has no field '{key}'.")
-        if key == "title":
-            out[key] = v.clean_text(value, field="title", required=True, max_len=200)
-        elif key == "kind":
-            out[key] = kind(value)
-        elif key in TIMES:
-            out[key] = parse_time(value, field=key) if isinstance(value, str) else value
-            if key == "starts_at" and out[key] is None:
-                raise ValidationError("Start is required.")
-        elif key == "risk":
-            out[key] = str(v.choice(Risk, value, field="risk"))
-        elif key == "patrol_requested":
-            out[key] = bool(value)
-        elif key == "patrol_minutes":
-            out[key] = parse_hours(value) if isinstance(value, str) else _whole(value, key)
-        elif key in ("patrol_additional_pence", "patrol_opportunity_pence"):
-            text = isinstance(value, str)
-            out[key] = parse_money(value, field=key) if text else _whole(value, key)
-        elif key in NOTES:
-            out[key] = v.clean_note(value, field=key, max_len=10000)
-        else:
-            out[key] = v.clean_text(value, field=field_label(key), max_len=500)
+        try:
+            out[key] = _clean(key, value)
+        except ValidationError as exc:
+            exc.field = exc.field or key
+            raise
     return out
+
+
+def _clean(key: str, value: Any) -> Any:
+    if key == "title":
+        return v.clean_text(value, field="title", required=True, max_len=200)
+    if key == "kind":
+        return kind(value)
+    if key in TIMES:
+        found = parse_time(value, field=key) if isinstance(value, str) else value
+        if key == "starts_at" and found is None:
+            raise ValidationError("Start is required.")
+        return found
+    if key == "risk":
+        return str(v.choice(Risk, value, field="risk"))
+    if key == "patrol_requested":
+        return bool(value)
+    if key == "patrol_minutes":
+        return parse_hours(value) if isinstance(value, str) else _whole(value, key)
+    if key in ("patrol_additional_pence", "patrol_opportunity_pence"):
+        return parse_money(value, field=key) if isinstance(value, str) else _whole(value, key)
+    if key in NOTES:
+        return v.clean_note(value, field=key, max_len=10000)
+    return v.clean_text(value, field=field_label(key), max_len=500)
 
 
 def _whole(value: Any, field: str) -> int:
@@ -168,15 +176,15 @@ def check_event(row: dict[str, Any]) -> None:
     and a medium or high risk says why."""
     starts, ends = row.get("starts_at"), row.get("ends_at")
     if starts is not None and ends is not None and ends <= starts:
-        raise ValidationError("End must be after the start.")
+        raise ValidationError("End must be after the start.", field="ends_at")
     if row.get("risk", Risk.LOW) != Risk.LOW and not row.get("risk_reason"):
-        raise ValidationError(f"Risk {row['risk']} needs its reason.")
+        raise ValidationError(f"Risk {row['risk']} needs its reason.", field="risk_reason")
 
 
 def check_risk_change(old: str, new: str, reason_given: bool) -> None:
     """A new risk level above low comes with its own reason, not the last one's."""
     if new != old and new != Risk.LOW and not reason_given:
-        raise ValidationError(f"Give the reason for risk {new}.")
+        raise ValidationError(f"Give the reason for risk {new}.", field="risk_reason")
 
 
 @dataclass(frozen=True)
@@ -191,6 +199,8 @@ class Notice:
             return "notice not recorded"
         if self.hours < 0:
             return "notice after the start"
+        if self.hours >= 72:
+            return f"{self.hours / 24:.0f} days' notice"
         text = f"{self.hours:.0f} h notice"
         return text + (f" (short: the protocol expects {NOTICE_HOURS} h)" if self.short else "")
 

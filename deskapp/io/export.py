@@ -55,6 +55,7 @@ __all__ = [
     "KINDS",
     "REDACTED",
     "ExportResult",
+    "briefing_filename",
     "default_briefing_path",
     "export_briefing",
     "export_table",
@@ -499,6 +500,10 @@ def default_briefing_path(desk: Desk, event: str, fmt: str = "md") -> Path:
     with desk.read() as conn:
         event_id = resolve_event(conn, event)
         starts = conn.execute(select(EVENT.c.starts_at).where(EVENT.c.id == event_id)).scalar()
+    return briefing_filename(event_id, starts, fmt)
+
+
+def briefing_filename(event_id: str, starts: datetime | None, fmt: str = "md") -> Path:
     day = starts.strftime("%Y-%m-%d") if isinstance(starts, datetime) else "event"
     return Path(f"briefing-{day}-{event_id.replace('-', '')[-8:]}.{_check_format(fmt)}")
 
