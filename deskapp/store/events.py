@@ -18,6 +18,7 @@ from deskapp.core import events as rules
 from deskapp.core.domain import AuditAction
 from deskapp.core.errors import NotFound, ValidationError
 from deskapp.core.masking import mask_row
+from deskapp.core.wording import count
 from deskapp.store.desk import Desk
 from deskapp.store.lookup import resolve_id
 from deskapp.store.models import SENSITIVE_FIELDS, Event, EventPerson, Person
@@ -197,6 +198,15 @@ def get_event(desk: Desk, ident: str, *, reveal: bool = False) -> dict[str, Any]
             SENSITIVE if reveal else (),
             detail="show revealed" if reveal else "show",
         )
+        if row["people"]:  # their names and risk levels are shown with it
+            listed = count(len(row["people"]), "person", "people")
+            tx.audit(
+                AuditAction.CONSULTATION,
+                "person",
+                "",
+                (),
+                detail=f"listed {listed} at event {row['ref']}",
+            )
     return row if reveal else mask_row(row, SENSITIVE)
 
 

@@ -171,3 +171,21 @@ def test_times_stay_utc(desk: Desk) -> None:
         desk, title="Count", kind="count", starts_at="2026-05-07T23:00+01:00"
     )
     assert events.get_event(desk, event_id)["starts_at"] == START + timedelta(hours=3)
+
+
+def test_an_incident_names_its_event(desk: Desk) -> None:
+    from deskapp.store import incidents
+
+    event_id = new_event(desk)
+    sian = people.add_person(desk, name="Siân Evans")
+    events.link_people(desk, event_id, [sian])
+    iid = incidents.add_incident(
+        desk, person=sian, type="threat", grade=2, summary="Shouted at", event_id=event_id
+    )
+    shown = incidents.get_incident(desk, iid)
+    assert (shown["event_id"], shown["event_title"]) == (event_id, "Hustings")
+    assert incidents.list_incidents(desk)[0]["event_id"] == event_id
+    events.get_event(desk, event_id)
+    last = audit_rows(desk)[-1]
+    listed = f"listed 1 person at event {event_ref(event_id)}"
+    assert (last["entity"], last["detail"]) == ("person", listed)
