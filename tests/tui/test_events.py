@@ -262,3 +262,22 @@ async def test_each_choice_bar_keeps_its_own_keys(desk_path: Path) -> None:
         await pilot.press("enter", "h")
         await settle(pilot)
         assert app.screen.query_one("#type").value == "harassment"  # type: ignore[attr-defined]
+
+
+async def test_the_incident_view_names_its_event(desk_path: Path) -> None:
+    from deskapp.store import incidents
+    from deskapp.tui.screens.incident import IncidentScreen
+
+    with open_desk(desk_path) as desk:
+        [event] = [e for e in events.list_events(desk) if e["title"] == "Cathays hustings"]
+        sian = events.get_event(desk, event["id"])["people"][0]["id"]
+        iid = incidents.add_incident(
+            desk, person=sian, type="threat", grade=2, summary="Heckled", event_id=event["id"]
+        )
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await unlock(pilot)
+        app.push_screen(IncidentScreen(iid))
+        await wait_for(pilot, lambda: getattr(app.screen, "data", None) is not None)
+        head = shown(app.screen.query_one("#incident-head"))
+        assert f"{event['ref']}  Cathays hustings" in head
