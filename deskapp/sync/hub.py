@@ -779,6 +779,11 @@ def _apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
                 state[key] = {"data": data, "versions": {}, "new": True, "seq": None}
                 state[key]["versions"] = {"*": [star[0], star[1], stamp(key)]}
                 state[key]["ref_id"] = c.ref_id
+            elif cur["data"] is None and c.data is not None and c.ref_id not in already_erased:
+                # A link taken off and made again (a person back on an event's list): the
+                # same key, so the row comes back. Never for an erased person's row.
+                cur["data"] = c.data
+                cur["versions"] = {"*": [star[0], star[1], stamp(key)]}
             receipt.accepted += 1
             continue
         if c.data is None:

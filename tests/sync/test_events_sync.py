@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from deskapp.store import events, people
 from deskapp.sync import run_sync
 
@@ -23,9 +25,12 @@ HOSTILE = {
 }
 
 
-def test_an_event_travels_and_hostile_new_fields_are_held_back(
-    tmp_path: Path, file_hub: str
-) -> None:
+@pytest.fixture(params=["file", "pg"])
+def hub(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue("file_hub" if request.param == "file" else "pg_hub"))
+
+
+def test_an_event_travels_and_hostile_new_fields_are_held_back(tmp_path: Path, hub: str) -> None:
     a, b = make_desk(tmp_path, "a"), make_desk(tmp_path, "b")
     try:
         sian = people.add_person(a, name="Siân Evans")
@@ -38,8 +43,8 @@ def test_an_event_travels_and_hostile_new_fields_are_held_back(
         events.update_event(a, event_id, patrol_minutes="6", outcome="Quiet.")
         events.link_people(a, event_id, [sian, tom])
         events.unlink_people(a, event_id, [tom])
-        run_sync(a, file_hub)
-        run_sync(b, file_hub)
+        run_sync(a, hub)
+        run_sync(b, hub)
         got = events.get_event(b, event_id, reveal=True)
         assert (got["place"], got["organiser"], got["risk_reason"]) == (
             "Leisure centre", "Returning officer", "Late night",
@@ -47,12 +52,22 @@ def test_an_event_travels_and_hostile_new_fields_are_held_back(
         assert (got["patrol_minutes"], got["outcome"]) == (360, "Quiet.")
         assert [p["id"] for p in got["people"]] == [sian]
 
-        data, versions = hub_data(file_hub, "event", event_id)
+        # Taken off, then linked again: each desk ends as the last act left it.
+        events.unlink_people(a, event_id, [sian])
+        run_sync(a, hub)
+        run_sync(b, hub)
+        assert events.get_event(b, event_id)["people"] == []
+        events.link_people(a, event_id, [sian])
+        run_sync(a, hub)
+        run_sync(b, hub)
+        assert [p["id"] for p in events.get_event(b, event_id)["people"]] == [sian]
+
+        data, versions = hub_data(hub, "event", event_id)
         stamp = [now_hlc(), "intruder"]
         data.update(HOSTILE, title="Count (moved)")
         versions.update({name: stamp for name in [*HOSTILE, "title"]})
-        poison(file_hub, "event", event_id, data, versions)
-        result = run_sync(b, file_hub)
+        poison(hub, "event", event_id, data, versions)
+        result = run_sync(b, hub)
         assert result.quarantined == 1
         [held] = quarantined(b)
         assert set(held["fields"].split(",")) == set(HOSTILE)
