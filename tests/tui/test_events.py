@@ -281,3 +281,21 @@ async def test_the_incident_view_names_its_event(desk_path: Path) -> None:
         await wait_for(pilot, lambda: getattr(app.screen, "data", None) is not None)
         head = shown(app.screen.query_one("#incident-head"))
         assert f"{event['ref']}  Cathays hustings" in head
+
+
+async def test_a_failure_shows_its_kind_never_its_text(desk_path: Path, monkeypatch: Any) -> None:
+    """An exception's text can quote personal data: the event view says what kind of
+    failure it was, nothing more."""
+
+    def broken(*_: Any, **__: Any) -> None:
+        raise RuntimeError("Cathays Community Centre, 12 Example Street")
+
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await unlock(pilot)
+        monkeypatch.setattr(events, "get_event", broken)
+        app.push_screen(EventScreen("any"))
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert "Unexpected error (RuntimeError)." in messages
+        assert not any("Example Street" in m for m in messages)
