@@ -100,8 +100,9 @@ class EventScreen(DeskScreen):
         head.add_row("Event", Text(f"{data['ref']}  {data['title']}", style="bold"))
         head.add_row("Kind", Text(str(data["kind"])))
         when = data["starts_at"].strftime("%a %d %b %Y %H:%M UTC")
-        if data.get("ends_at"):
-            when += " to " + data["ends_at"].strftime("%H:%M")
+        if ends := data.get("ends_at"):
+            same_day = ends.date() == data["starts_at"].date()
+            when += " to " + ends.strftime("%H:%M" if same_day else "%a %d %b %H:%M")
         head.add_row("When", when)
         for name in SENSITIVE:
             value = visible_values(self.revealed.get(name, data[name]))
