@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from deskapp.store import events, people
-from deskapp.sync import run_sync
+from deskapp.sync import run_sync, status
 
 from .conftest import make_desk
 from .test_quarantine import hub_data, now_hlc, poison, quarantined
@@ -58,9 +58,13 @@ def test_an_event_travels_and_hostile_new_fields_are_held_back(tmp_path: Path, h
         run_sync(b, hub)
         assert events.get_event(b, event_id)["people"] == []
         events.link_people(a, event_id, [sian])
+        events.unlink_people(a, event_id, [sian])  # and once more, before any sync
+        events.link_people(a, event_id, [sian])
         run_sync(a, hub)
         run_sync(b, hub)
         assert [p["id"] for p in events.get_event(b, event_id)["people"]] == [sian]
+        assert [p["id"] for p in events.get_event(a, event_id)["people"]] == [sian]
+        assert status(a).pending == 0  # the hub took all of it: nothing is sent again
 
         data, versions = hub_data(hub, "event", event_id)
         stamp = [now_hlc(), "intruder"]
