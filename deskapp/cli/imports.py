@@ -128,6 +128,10 @@ def _print_summary(plan: importer.ImportPlan) -> None:
     print(_counts_line("People:", summary.people))
     print(_counts_line("Candidacies:", summary.candidacies))
     print(_counts_line("Organisations:", summary.organisations, organisations=True))
+    if plan.merged:
+        rows = ", ".join(f"{row} into {into}" for row, into in plan.merged[:10])
+        more = ", ..." if len(plan.merged) > 10 else ""
+        print(f"Merged {count(len(plan.merged), 'repeated row')} (row {rows}{more}).")
 
 
 def import_cmd(args: argparse.Namespace) -> int:

@@ -20,14 +20,15 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Final, TypeVar
 
 from deskapp.core.domain import PersonRole
 from deskapp.core.errors import NotFound, ValidationError
-from deskapp.core.text import fold
+from deskapp.core.text import slugify
+from deskapp.core.validation import is_email
 
 __all__ = [
     "DC_COLUMNS",
@@ -39,6 +40,7 @@ __all__ = [
     "ParseResult",
     "Problem",
     "group_by_person",
+    "merge_repeat",
     "parse_bytes",
     "parse_file",
     "parse_map_option",
@@ -291,9 +293,7 @@ _SLUG_PART = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _TYPE_PART = re.compile(r"[a-z]+\Z")
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
 _UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\Z")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+\Z")
 _HEADER_PUNCT = re.compile(r"[^\w]+")
-_NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -457,6 +457,48 @@ def group_by_person(records: Iterable[CandidacyRecord]) -> list[list[CandidacyRe
     return list(groups.values())
 
 
+#: What a repeated row may not change: the ballot fixes the rest (the post and the
+#: organisation's name, derived from it when a cell is empty, may differ in spelling).
+_REPEAT_FIELDS: Final = (
+    ("name", "person_name"),
+    ("party", "party_name"),
+    ("election_id", "election_id"),
+    ("election_date", "election_date"),
+    ("elected", "elected"),
+    ("email", "email"),
+    ("phone", "phone"),
+    ("address", "address"),
+)
+
+
+def merge_repeat(
+    first: CandidacyRecord, repeat: CandidacyRecord
+) -> CandidacyRecord | tuple[str, ...]:
+    """Two rows for the same person and ballot: one record when they agree (each value
+    the same or empty in one of them), else the columns on which they disagree.
+
+    Real exports repeat rows, one with an optional column filled and one without.
+    """
+    merged: dict[str, object] = {}
+    clash: list[str] = []
+    for name, column in _REPEAT_FIELDS:
+        a, b = getattr(first, name), getattr(repeat, name)
+        if a in ("", None) or a == b:
+            merged[name] = b if a in ("", None) else a
+        elif b in ("", None) or (isinstance(a, str) and a.casefold() == b.casefold()):
+            merged[name] = a
+        else:
+            clash.append(column)
+    if clash:
+        return tuple(clash)
+    for name in ("post", "org_name"):  # the more informative spelling
+        a, b = getattr(first, name), getattr(repeat, name)
+        merged[name] = b if len(b) > len(a) else a
+    merged["cancelled_poll"] = first.cancelled_poll or repeat.cancelled_poll
+    merged["by_election"] = first.by_election or repeat.by_election
+    return replace(first, **merged)  # type: ignore[arg-type]
+
+
 # --------------------------------------------------------------------------- checks
 
 
@@ -605,10 +647,6 @@ def _name_key(name: str) -> str:
 def _header_key(header: str) -> str:
     """Header for synonym matching: lower case, punctuation and underscores to spaces."""
     return " ".join(_HEADER_PUNCT.sub(" ", header.casefold().replace("_", " ")).split())
-
-
-def _slugify(text: str) -> str:
-    return _NON_SLUG.sub("-", fold(text)).strip("-")
 
 
 def _title_from_slug(slug: str) -> str:
@@ -953,7 +991,6 @@ class _Parser:
         dates: _Memo[tuple[bool, date | None]] = _Memo(_iso_cell if dc else _uk_cell)
         flags: _Memo[tuple[bool, bool | None]] = _Memo(_bool_cell)
         names_by_pid: dict[str, tuple[str, int]] = {}
-        seen_pairs: dict[tuple[str, str], int] = {}
         org_names: _Memo[str] = _Memo(_org_name)
         candidate = PersonRole.CANDIDATE.value
         new_record = object.__new__
@@ -1064,7 +1101,7 @@ class _Parser:
                         problem(rownum, columns[i], f"{columns[i]} must be a whole number.")
 
                 email = _norm(row[i_email]) if i_email >= 0 else ""
-                if email and not _EMAIL.match(email):
+                if email and not is_email(email):
                     problem(
                         rownum, columns[i_email], "The email does not look like an email address."
                     )
@@ -1079,15 +1116,6 @@ class _Parser:
                             c_pid,
                             f"This person_id is used on row {prev[1]} with a different name.",
                         )
-                    if ballot_id:
-                        first = seen_pairs.setdefault((pid, ballot_id), rownum)
-                        if first != rownum:
-                            problem(
-                                rownum,
-                                "",
-                                "This row repeats the person_id and ballot_paper_id of row "
-                                f"{first}.",
-                            )
 
                 if len(problems) != before:
                     continue
@@ -1101,7 +1129,7 @@ class _Parser:
                     if not post and ballot.division:
                         post = _title_from_slug(ballot.division)
                 else:
-                    org_slug = _slugify(org_col) if org_col else ""
+                    org_slug = slugify(org_col) if org_col else ""
                     kind = "other"
                     by_election = by_flag
                 # The object CandidacyRecord(...) would make, built about 3x faster: a

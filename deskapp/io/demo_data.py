@@ -35,7 +35,7 @@ from deskapp.core.domain import (
     Status,
 )
 from deskapp.core.grading import GradeTargets, grade_label
-from deskapp.core.text import fold
+from deskapp.core.text import fold, slugify
 from deskapp.core.thrive import DIMENSIONS, Score, to_json
 
 __all__ = ["DemoData", "generate"]
@@ -729,13 +729,6 @@ def _picker(rng: random.Random, table: Sequence[tuple[T, float]]) -> Callable[[]
 def _choices(rng: random.Random, table: Sequence[tuple[T, float]], k: int) -> list[T]:
     items = [item for item, _ in table]
     return rng.choices(items, cum_weights=list(accumulate(w for _, w in table)), k=k)
-
-
-def slugify(text: str) -> str:
-    """``St Mary's North`` -> ``st-marys-north``; ``Pen-y-lan`` -> ``pen-y-lan``."""
-    text = fold(text).replace("&", "and").replace("'", "")
-    out = "".join(c if c.isalnum() else "-" for c in text)
-    return "-".join(filter(None, out.split("-")))
 
 
 def _mailbox(text: str) -> str:

@@ -49,6 +49,7 @@ from deskapp.io.candidates import (
     ParseResult,
     Problem,
     group_by_person,
+    merge_repeat,
     parse_file,
 )
 from deskapp.io.export import write_atomic
@@ -173,6 +174,9 @@ class ImportPlan:
     fatal: bool  # a problem --skip-bad cannot skip (the header, the encoding, quoting)
     groups: list[list[CandidacyRecord]] = field(repr=False)  # the good rows, by person
     diff: _Diff = field(repr=False)
+    #: Rows that repeated an earlier row's person and ballot and agreed with it:
+    #: (repeated row, the row it was merged into).
+    merged: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -181,7 +185,7 @@ class ImportPlan:
     @property
     def rows(self) -> int:
         """Data rows read: the good ones and the rejected ones."""
-        return sum(len(g) for g in self.groups) + len(self.rejected)
+        return sum(len(g) for g in self.groups) + len(self.rejected) + len(self.merged)
 
     def can_apply(self, *, skip_bad: bool) -> bool:
         return self.ok or (skip_bad and not self.fatal)
@@ -193,6 +197,7 @@ class ImportPlan:
             "format": self.parse.format,
             "encoding": self.parse.encoding,
             "rows": self.rows,
+            "merged": [{"row": row, "into": into} for row, into in self.merged],
             **self.summary.as_dict(),
             "problems": [
                 {"row": p.row, "column": p.column, "reason": p.reason} for p in self.problems
@@ -322,6 +327,7 @@ class _Prepared:
     problems: list[Problem]
     groups: list[list[CandidacyRecord]]
     fatal: bool
+    merged: list[tuple[int, int]]  # (repeated row, the row it was merged into)
 
     def can_apply(self, *, skip_bad: bool) -> bool:
         return not self.problems or (skip_bad and not self.fatal)
@@ -335,7 +341,15 @@ class _Prepared:
             rejected_rows=len(rejected),
         )
         return ImportPlan(
-            self.path, self.parse, problems, rejected, summary, self.fatal, groups, diff
+            self.path,
+            self.parse,
+            problems,
+            rejected,
+            summary,
+            self.fatal,
+            groups,
+            diff,
+            [] if self.fatal else self.merged,
         )
 
 
@@ -343,9 +357,10 @@ def _prepare(path: Path, fmt: str | None, column_map: dict[str, str] | None) -> 
     parse = parse_file(path, fmt=fmt, column_map=column_map)
     problems = list(parse.problems)
     records = _check_records(parse.records, problems)
-    groups = _check_groups(group_by_person(records), problems)
+    merged: list[tuple[int, int]] = []
+    groups = _check_groups(group_by_person(records), problems, merged)
     fatal = any(p.row == 0 or _TRUNCATED in p.reason for p in problems)
-    return _Prepared(path, parse, problems, [] if fatal else groups, fatal)
+    return _Prepared(path, parse, problems, [] if fatal else groups, fatal, merged)
 
 
 def default_rejects_path(source: Path) -> Path:
@@ -422,26 +437,36 @@ def _check_records(
 
 
 def _check_groups(
-    groups: list[list[CandidacyRecord]], problems: list[Problem]
+    groups: list[list[CandidacyRecord]], problems: list[Problem], merged: list[tuple[int, int]]
 ) -> list[list[CandidacyRecord]]:
-    """A person (grouped by name when there is no id) may stand on a ballot once."""
+    """A person (grouped by name when there is no id) stands on a ballot once: a repeated
+    row that agrees with the first is merged into it (``merged`` gets (row, first row));
+    one that disagrees is a problem."""
     out: list[list[CandidacyRecord]] = []
     for group in groups:
-        seen: dict[str, int] = {}
+        seen: dict[str, int] = {}  # ballot -> index in kept
         kept: list[CandidacyRecord] = []
         for rec in group:
-            if rec.ballot_paper_id:
-                first = seen.setdefault(rec.ballot_paper_id, rec.row)
-                if first != rec.row:
-                    problems.append(
-                        Problem(
-                            rec.row,
-                            "",
-                            f"This row repeats the person and ballot_paper_id of row {first}.",
-                        )
-                    )
-                    continue
-            kept.append(rec)
+            at = seen.get(rec.ballot_paper_id) if rec.ballot_paper_id else None
+            if at is None:
+                if rec.ballot_paper_id:
+                    seen[rec.ballot_paper_id] = len(kept)
+                kept.append(rec)
+                continue
+            first = kept[at]
+            result = merge_repeat(first, rec)
+            if isinstance(result, CandidacyRecord):
+                kept[at] = result
+                merged.append((rec.row, first.row))
+                continue
+            problems.append(
+                Problem(
+                    rec.row,
+                    ", ".join(result),
+                    f"This row repeats the person and ballot_paper_id of row {first.row} "
+                    "but differs from it; make the rows agree or remove one.",
+                )
+            )
         if kept:
             out.append(kept)
     return out

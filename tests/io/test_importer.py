@@ -467,13 +467,14 @@ def test_bad_phone_and_repeated_ballot_are_problems(desk: Desk, tmp_path: Path) 
         "Name,Council,Ward,Telephone,Ballot Paper ID\r\n"
         "Iolo Prydderch,Powys,Llanidloes,call me maybe,local.powys.llanidloes.2026-05-07\r\n"
         "Hywel Dafis,Powys,Rhayader,01597 000000,local.powys.rhayader.2026-05-07\r\n"
-        "Hywel Dafis,Powys,Rhayader,,local.powys.rhayader.2026-05-07\r\n",
+        "Hywel Dafis,Powys,Rhayader,01597 111111,local.powys.rhayader.2026-05-07\r\n",
         encoding="utf-8",
     )
     plan = import_file(desk, path)
     assert [p.row for p in plan.problems] == [2, 4]
     assert "phone" in plan.problems[0].reason and "call me" not in plan.problems[0].reason
-    assert "repeats" in plan.problems[1].reason
+    assert "repeats" in plan.problems[1].reason and plan.problems[1].column == "phone"
+    assert "01597" not in plan.problems[1].reason
 
 
 # --------------------------------------------------------------------------- encodings
