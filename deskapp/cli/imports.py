@@ -32,6 +32,8 @@ ORG_COLUMNS = [
     ("id", "ID"),
     ("slug", "SLUG"),
     ("name", "NAME"),
+    ("kind", "KIND"),
+    ("gss", "GSS"),
     ("people", "PEOPLE"),
     ("ro_name", "RETURNING OFFICER"),
     ("ro_phone", "RO PHONE"),

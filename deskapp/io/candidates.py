@@ -39,6 +39,7 @@ __all__ = [
     "CandidacyRecord",
     "ParseResult",
     "Problem",
+    "constituency_slug",
     "group_by_person",
     "merge_repeat",
     "parse_bytes",
@@ -134,6 +135,7 @@ _DC_FIELDS: Final[dict[str, str]] = {
     "party_name": "party",
     "post_label": "post",
     "organisation_name": "org",
+    "gss": "gss",
     "cancelled_poll": "cancelled_poll",
     "elected": "elected",
     "by_election": "by_election",
@@ -151,6 +153,7 @@ FIELDS: Final = (
     "post",
     "party",
     "org",
+    "gss",
     "election_date",
     "email",
     "phone",
@@ -252,6 +255,7 @@ _SYNONYMS: Final[dict[str, str]] = {
         "address",
     ),
     **dict.fromkeys(("ballot paper id", "ballot id"), "ballot_paper_id"),
+    **dict.fromkeys(("gss", "gss code", "constituency code", "ons code"), "gss"),
     **dict.fromkeys(
         ("person id", "dc person id", "democracy club id", "democracy club person id"),
         "person_id",
@@ -280,6 +284,8 @@ _ORG_NAMES: Final[dict[str, str]] = {
     "nia": "Northern Ireland Assembly",
     "europarl": "European Parliament",
 }
+#: What an organisation column holds for a parliamentary ballot when it names no council.
+_PARLIAMENT_NAMES: Final = frozenset(("house-of-commons", "parliament", "uk-parliament"))
 _KINDS: Final = frozenset(("local", "parl", "mayor", "pcc"))
 # Subtype letters DC uses after some election types: sp.c.*, sp.r.*, gla.a.*, senedd.c.*
 _SUBTYPES: Final = frozenset(("c", "r", "a"))
@@ -291,6 +297,7 @@ _BOOL_HINT: Final = "must be t or f (true/false, yes/no and 1/0 are also accepte
 
 _SLUG_PART = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _TYPE_PART = re.compile(r"[a-z]+\Z")
+_GSS = re.compile(r"[A-Z][0-9]{8}\Z")
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
 _UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\Z")
 _HEADER_PUNCT = re.compile(r"[^\w]+")
@@ -313,6 +320,12 @@ class CandidacyRecord:
     post: str
     org_slug: str
     org_name: str
+    #: The ballot's GSS code (a constituency's, for a parliamentary ballot), upper case.
+    gss: str
+    #: A parliamentary ballot's council whose returning officer acts for the
+    #: constituency, where the file names one (its organisation column).
+    ro_council_slug: str
+    ro_council_name: str
     role_hint: str
     election_kind: str
     by_election: bool
@@ -464,6 +477,7 @@ _REPEAT_FIELDS: Final = (
     ("party", "party_name"),
     ("election_id", "election_id"),
     ("election_date", "election_date"),
+    ("gss", "gss"),
     ("elected", "elected"),
     ("email", "email"),
     ("phone", "phone"),
@@ -494,6 +508,9 @@ def merge_repeat(
     for name in ("post", "org_name"):  # the more informative spelling
         a, b = getattr(first, name), getattr(repeat, name)
         merged[name] = b if len(b) > len(a) else a
+    if not first.ro_council_slug:
+        merged["ro_council_slug"] = repeat.ro_council_slug
+        merged["ro_council_name"] = repeat.ro_council_name
     merged["cancelled_poll"] = first.cancelled_poll or repeat.cancelled_poll
     merged["by_election"] = first.by_election or repeat.by_election
     return replace(first, **merged)  # type: ignore[arg-type]
@@ -699,7 +716,10 @@ def _parse_ballot(text: str, *, election: bool = False) -> _Ballot | None:
         middle = middle[:-1]
     etype = parts[0]
     kind = etype if etype in _KINDS else "other"
-    if etype in _BODY_ORGS:
+    if etype == "parl" and middle:
+        # A parliamentary ballot belongs to its constituency, not to one "House of Commons".
+        org, rest = constituency_slug(middle[-1]), middle
+    elif etype in _BODY_ORGS:
         org = _BODY_ORGS[etype]
         rest = middle[1:] if middle and middle[0] in _SUBTYPES else middle
     elif middle:
@@ -709,6 +729,18 @@ def _parse_ballot(text: str, *, election: bool = False) -> _Ballot | None:
     else:
         return None
     return _Ballot(kind, org, rest[-1] if rest else "", by_election, when)
+
+
+def constituency_slug(division: str) -> str:
+    """A constituency's organisation slug: ``parl.`` and its ballot slug, apart from the
+    councils' slugs (Stevenage the council and Stevenage the constituency)."""
+    return f"parl.{division}"
+
+
+def _gss_cell(cell: str) -> tuple[bool, str]:
+    """(valid, code); an empty cell is valid with no code."""
+    code = cell.strip().upper()
+    return (not code or _GSS.match(code) is not None), code
 
 
 def _parse_bool(text: str) -> bool | None:
@@ -969,6 +1001,7 @@ class _Parser:
         i_party = idx("party", -1)
         i_post = idx("post", -1)
         i_org = idx("org", -1)
+        i_gss = idx("gss", -1)
         i_email = idx("email", -1)
         i_phone = idx("phone", -1)
         i_addr = idx("address", -1)
@@ -990,6 +1023,7 @@ class _Parser:
         elections: _Memo[tuple[str, _Ballot | None]] = _Memo(_election_cell)
         dates: _Memo[tuple[bool, date | None]] = _Memo(_iso_cell if dc else _uk_cell)
         flags: _Memo[tuple[bool, bool | None]] = _Memo(_bool_cell)
+        gss_codes: _Memo[tuple[bool, str]] = _Memo(_gss_cell)
         names_by_pid: dict[str, tuple[str, int]] = {}
         org_names: _Memo[str] = _Memo(_org_name)
         candidate = PersonRole.CANDIDATE.value
@@ -1100,6 +1134,16 @@ class _Parser:
                     if raw and not (raw.isascii() and raw.isdigit()):
                         problem(rownum, columns[i], f"{columns[i]} must be a whole number.")
 
+                gss = ""
+                if i_gss >= 0:
+                    good, gss = gss_codes[row[i_gss]]
+                    if not good:
+                        problem(
+                            rownum,
+                            columns[i_gss],
+                            "gss is not a GSS code (a letter and 8 digits, like E14001234).",
+                        )
+
                 email = _norm(row[i_email]) if i_email >= 0 else ""
                 if email and not is_email(email):
                     problem(
@@ -1122,12 +1166,19 @@ class _Parser:
 
                 org_col = norm[row[i_org]] if i_org >= 0 else ""
                 post = norm[row[i_post]] if i_post >= 0 else ""
+                ro_slug = ro_name = ""
                 if ballot is not None:
                     org_slug = ballot.org_slug
                     kind = ballot.kind
                     by_election = ballot.by_election or by_flag
                     if not post and ballot.division:
                         post = _title_from_slug(ballot.division)
+                    if kind == "parl" and ballot.division:
+                        # The constituency is named by its post; the organisation
+                        # column, unless it names Parliament, is the acting RO's council.
+                        if org_col and slugify(org_col) not in _PARLIAMENT_NAMES:
+                            ro_slug, ro_name = slugify(org_col), org_col
+                        org_col = post
                 else:
                     org_slug = slugify(org_col) if org_col else ""
                     kind = "other"
@@ -1149,6 +1200,9 @@ class _Parser:
                         "post": post,
                         "org_slug": org_slug,
                         "org_name": org_col or org_names[org_slug],
+                        "gss": gss,
+                        "ro_council_slug": ro_slug,
+                        "ro_council_name": ro_name,
                         "role_hint": candidate,
                         "election_kind": kind,
                         "by_election": by_election,

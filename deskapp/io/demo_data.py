@@ -914,6 +914,8 @@ class _Generator:
                     "slug": org.slug,
                     "name": org.name,
                     "kind": org.kind,
+                    "gss": "",
+                    "council_id": None,
                     "ro_name": ro,
                     "ro_phone": _RO_PHONES[int(self.rnd() * 1000)],
                     "ro_email": f"elections.{org.slug}@example.gov.uk",

@@ -83,7 +83,12 @@ ProgressFn = Callable[[str, int, int], None]
 KEPT_ROLES: Final = frozenset(
     (PersonRole.COUNCILLOR, PersonRole.MAYOR, PersonRole.PCC, PersonRole.MP)
 )
-_ORG_KINDS: Final = {"local": "council", "mayor": "authority", "pcc": "police-area"}
+_ORG_KINDS: Final = {
+    "local": "council",
+    "parl": "constituency",
+    "mayor": "authority",
+    "pcc": "police-area",
+}
 _PHONE: Final = re.compile(r"\+?[0-9 ()-]{6,20}\Z")
 _MAX: Final = {"name": 200, "party": 2000, "post": 2000, "address": 2000, "org_name": 200}
 #: Parser reason for broken quoting: the rest of the file was not read.
@@ -294,6 +299,7 @@ class _RollBack(Exception):
 def _write(tx: WriteTx, diff: _Diff, detail: str, progress: ProgressFn | None) -> None:
     total = (
         len(diff.new_orgs)
+        + len(diff.org_updates)
         + len(diff.new_people)
         + len(diff.person_updates)
         + len(diff.new_candidacies)
@@ -303,6 +309,9 @@ def _write(tx: WriteTx, diff: _Diff, detail: str, progress: ProgressFn | None) -
     if diff.new_orgs:
         tx.insert_many("organisation", diff.new_orgs, log="batch", detail=detail)
         report.step(len(diff.new_orgs))
+    for org_id, changes in diff.org_updates:
+        tx.update("organisation", org_id, changes, detail=detail)
+        report.step(1)
     for batch in _batches(diff.new_people, _WRITE_BATCH):
         # One collection event per person, naming the file (never its content).
         tx.insert_many("person", batch, log="each", detail=detail)
@@ -554,6 +563,7 @@ class _Diff:
     """The changes one import makes to the desk (built from a read connection)."""
 
     new_orgs: list[dict[str, Any]]
+    org_updates: list[tuple[str, dict[str, Any]]]
     new_people: list[dict[str, Any]]
     person_updates: list[tuple[str, dict[str, Any]]]
     new_candidacies: list[dict[str, Any]]
@@ -568,7 +578,7 @@ class _Diff:
 
     @classmethod
     def empty(cls) -> _Diff:
-        return cls([], [], [], [], [], 0, 0, 0, 0, [], [], [])
+        return cls([], [], [], [], [], [], 0, 0, 0, 0, [], [], [])
 
     def summary(self, *, rejected_people: int, rejected_rows: int) -> ImportSummary:
         return ImportSummary(
@@ -584,7 +594,11 @@ class _Diff:
                 unchanged=self.candidacies_unchanged,
                 rejected=rejected_rows,
             ),
-            organisations=Counts(new=len(self.new_orgs), unchanged=self.orgs_unchanged),
+            organisations=Counts(
+                new=len(self.new_orgs),
+                updated=len(self.org_updates),
+                unchanged=self.orgs_unchanged,
+            ),
         )
 
     @classmethod
@@ -598,40 +612,69 @@ class _Diff:
         now = utcnow()
         review = person_review_date(now.date())
 
-        # Organisations, by slug.
+        # Organisations, by slug: each ballot's (council, constituency, authority,
+        # police force area) and the councils acting for constituencies.
         names: dict[str, str] = {}
         kinds: dict[str, str] = {}
+        gss: dict[str, str] = {}  # constituency slug -> GSS code
+        councils: dict[str, str] = {}  # constituency slug -> its acting council's slug
+
+        def want(slug: str, name: str, kind: str) -> None:
+            # The longest name is the most informative ("Cardiff Council" over
+            # "Cardiff", which is what the slug alone gives).
+            if len(name) > len(names.get(slug, "")):
+                names[slug] = name
+            kinds.setdefault(slug, kind)
+
         for group in groups:
             for rec in group:
-                if rec.org_slug:
-                    # The longest name is the most informative ("Cardiff Council" over
-                    # "Cardiff", which is what the slug alone gives).
-                    if len(rec.org_name) > len(names.get(rec.org_slug, "")):
-                        names[rec.org_slug] = rec.org_name
-                    kinds.setdefault(rec.org_slug, _ORG_KINDS.get(rec.election_kind, "other"))
+                if not rec.org_slug:
+                    continue
+                want(rec.org_slug, rec.org_name, _ORG_KINDS.get(rec.election_kind, "other"))
+                if rec.election_kind == "parl":
+                    if rec.gss:
+                        gss.setdefault(rec.org_slug, rec.gss)
+                    if rec.ro_council_slug:
+                        want(rec.ro_council_slug, rec.ro_council_name, "council")
+                        councils.setdefault(rec.org_slug, rec.ro_council_slug)
         org_ids: dict[str, str] = {}
+        held_orgs: dict[str, dict[str, Any]] = {}
         slugs = sorted(names)
         for chunk in _chunks(slugs):
             query = (
-                select(ORGANISATION.c.id, ORGANISATION.c.slug)
+                select(ORGANISATION.c.id, ORGANISATION.c.slug, ORGANISATION.c.gss)
+                .add_columns(ORGANISATION.c.council_id)
                 .where(ORGANISATION.c.slug.in_(chunk), ORGANISATION.c.deleted.is_(False))
                 .order_by(ORGANISATION.c.created_at.desc(), ORGANISATION.c.id.desc())
             )
             for row in conn.execute(query):
                 org_ids[row.slug] = row.id  # the oldest wins (ordered last)
-        diff.orgs_unchanged = len(org_ids)
+                held_orgs[row.slug] = dict(row._mapping)
         for slug in slugs:
             if slug not in org_ids:
-                new_id = uuid7()
-                org_ids[slug] = new_id
+                org_ids[slug] = uuid7()
                 diff.new_orgs.append(
                     {
-                        "id": new_id,
+                        "id": org_ids[slug],
                         "slug": slug,
                         "name": names[slug] or slug,
                         "kind": kinds[slug],
                     }
                 )
+        for org in diff.new_orgs:
+            slug = org["slug"]
+            org["gss"] = gss.get(slug, "")
+            org["council_id"] = org_ids[councils[slug]] if slug in councils else None
+        for slug, held_org in held_orgs.items():
+            # Fill what the desk lacks; never replace what an officer recorded.
+            changes: dict[str, Any] = {}
+            if slug in gss and not held_org["gss"]:
+                changes["gss"] = gss[slug]
+            if slug in councils and held_org["council_id"] is None:
+                changes["council_id"] = org_ids[councils[slug]]
+            if changes:
+                diff.org_updates.append((held_org["id"], changes))
+        diff.orgs_unchanged = len(held_orgs) - len(diff.org_updates)
 
         # People: by id; then by (name, organisation) -- for a row with an id, only
         # among people without one (someone with another id is someone else).

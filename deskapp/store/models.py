@@ -56,7 +56,9 @@ class Organisation(SQLModel, table=True):
     id: str = Field(primary_key=True)
     slug: str = Field(index=True)  # e.g. "birmingham" from local.birmingham.*
     name: str
-    kind: str = "council"
+    kind: str = "council"  # council|constituency|authority|police-area|other
+    gss: str = ""  # a constituency's GSS code (E14001234)
+    council_id: str | None = None  # a constituency's: the council whose RO acts for it
     ro_name: str = ""
     ro_phone: str = ""
     ro_email: str = ""

@@ -125,6 +125,9 @@ def test_dc_first_record_in_full() -> None:
         post="Pentyrch",
         org_slug="cardiff",
         org_name="Cardiff Council",
+        gss="W05000000",
+        ro_council_slug="",
+        ro_council_name="",
         role_hint="candidate",
         election_kind="local",
         by_election=False,
@@ -155,8 +158,8 @@ def test_by_elections_from_the_ballot_id() -> None:
     assert parl.by_election is True
     assert (parl.election_kind, parl.org_slug, parl.org_name) == (
         "parl",
-        "parliament",
-        "House of Commons",
+        "parl.dunmore-and-kells",
+        "Dunmore and Kells",
     )
     assert parl.election_date == date(2026, 7, 2)
     local = by_row[5]

@@ -197,7 +197,7 @@ def test_democracy_club_file_many_ballots_by_elections_and_names(
     }
     assert ballots["senedd.caerdydd-penarth.2026-05-07"]["post"] == "Caerdydd Penarth"
     assert orgs["cardiff"] == "Cardiff Council"  # the file's name beats the slug's
-    assert {"leeds", "gwynedd", "parliament", "senedd", "south-wales"} <= set(orgs)
+    assert {"leeds", "gwynedd", "parl.dunmore-and-kells", "senedd", "south-wales"} <= set(orgs)
     assert len(orgs) == len(set(orgs))
 
 

@@ -1,0 +1,28 @@
+"""candidates at force scale: constituencies (GSS code, acting council), advisers' areas,
+unconfirmed candidacies, office holders' dates
+
+Revision ID: 0010
+Revises: 0008
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("organisation") as batch:
+        batch.add_column(sa.Column("gss", sa.String(), nullable=False, server_default=""))
+        batch.add_column(sa.Column("council_id", sa.String(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("organisation") as batch:
+        batch.drop_column("council_id")
+        batch.drop_column("gss")
