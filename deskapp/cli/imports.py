@@ -2,7 +2,8 @@
 everyone, redacted exports out.
 
     deskapp import candidates FILE [--format democracyclub|csv] [--map COLUMN=field,...]
-                                   [--dry-run] [--skip-bad] [--rejects PATH] [--json]
+                                   [--dry-run] [--skip-bad] [--rejects PATH] [--all-areas]
+                                   [--json]
     deskapp assign --auto [--dry-run] [--json]
     deskapp export roster|caseload|incidents [--adviser ID] [--format csv|md] --output FILE
                                    [--disclose-to RECIPIENT] [--force] [--json]
@@ -19,6 +20,7 @@ from typing import Any, TextIO
 
 from deskapp.cli.auth import open_desk
 from deskapp.cli.output import print_json, print_table
+from deskapp.core.area import Area
 from deskapp.core.errors import UsageError, ValidationError
 from deskapp.core.text import visible
 from deskapp.core.wording import count
@@ -130,6 +132,11 @@ def _print_summary(plan: importer.ImportPlan) -> None:
     print(_counts_line("People:", summary.people))
     print(_counts_line("Candidacies:", summary.candidacies))
     print(_counts_line("Organisations:", summary.organisations, organisations=True))
+    if plan.outside:
+        print(
+            f"Left out {count(plan.outside, 'candidacy', 'candidacies')} outside the desk's "
+            "area (settings.toml [area]; --all-areas takes everything)."
+        )
     if plan.merged:
         rows = ", ".join(f"{row} into {into}" for row, into in plan.merged[:10])
         more = ", ..." if len(plan.merged) > 10 else ""
@@ -149,11 +156,12 @@ def import_cmd(args: argparse.Namespace) -> int:
     if args.skip_bad and not args.dry_run:
         importer.check_rejects_path(path, rejects_path)  # before anything is written
     bar = ProgressBar()
+    area = Area() if args.all_areas else None  # None: the desk's [area] setting
     with open_desk(args.db) as desk:
         try:
             if args.dry_run:
                 plan = importer.plan_import(
-                    desk, path, fmt=args.format, column_map=column_map, progress=bar
+                    desk, path, fmt=args.format, column_map=column_map, progress=bar, area=area
                 )
             else:
                 plan = importer.import_file(
@@ -163,6 +171,7 @@ def import_cmd(args: argparse.Namespace) -> int:
                     column_map=column_map,
                     skip_bad=args.skip_bad,
                     progress=bar,
+                    area=area,
                 )
         finally:
             bar.finish()
@@ -359,6 +368,11 @@ def add_parsers(
         metavar="PATH",
         help="where to write the reject file (it holds personal data; default: beside "
         "the input file, NAME.rejects.csv)",
+    )
+    c.add_argument(
+        "--all-areas",
+        action="store_true",
+        help="take every candidacy, not only those in the desk's [area] setting",
     )
     c.add_argument("--json", action="store_true", help="print the report as JSON")
     imp.set_defaults(func=import_cmd)

@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Final, TypeVar
 
+from deskapp.core.area import GSS, Place
 from deskapp.core.domain import PersonRole
 from deskapp.core.errors import NotFound, ValidationError
 from deskapp.core.text import slugify
@@ -40,6 +41,7 @@ __all__ = [
     "ParseResult",
     "Problem",
     "constituency_slug",
+    "council_slug",
     "group_by_person",
     "merge_repeat",
     "parse_bytes",
@@ -297,7 +299,6 @@ _BOOL_HINT: Final = "must be t or f (true/false, yes/no and 1/0 are also accepte
 
 _SLUG_PART = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _TYPE_PART = re.compile(r"[a-z]+\Z")
-_GSS = re.compile(r"[A-Z][0-9]{8}\Z")
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
 _UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\Z")
 _HEADER_PUNCT = re.compile(r"[^\w]+")
@@ -334,6 +335,10 @@ class CandidacyRecord:
     email: str
     phone: str
     address: str
+
+    @property
+    def place(self) -> Place:
+        return Place(self.election_kind, self.org_slug, self.gss, self.ro_council_slug)
 
 
 @dataclass(frozen=True, slots=True)
@@ -731,6 +736,22 @@ def _parse_ballot(text: str, *, election: bool = False) -> _Ballot | None:
     return _Ballot(kind, org, rest[-1] if rest else "", by_election, when)
 
 
+#: Words a council's name ends with that its Democracy Club slug leaves out.
+_COUNCIL_WORDS: Final = frozenset(
+    ("council", "city", "county", "borough", "district", "metropolitan", "royal")
+)
+
+
+def council_slug(name: str) -> str:
+    """A council's Democracy Club slug from its name: "Leeds City Council" -> ``leeds``,
+    "Rhondda Cynon Taf County Borough Council" -> ``rhondda-cynon-taf``."""
+    words = slugify(name).split("-")
+    if words[-1] == "council":
+        while len(words) > 1 and words[-1] in _COUNCIL_WORDS:
+            words.pop()
+    return "-".join(words)
+
+
 def constituency_slug(division: str) -> str:
     """A constituency's organisation slug: ``parl.`` and its ballot slug, apart from the
     councils' slugs (Stevenage the council and Stevenage the constituency)."""
@@ -740,7 +761,7 @@ def constituency_slug(division: str) -> str:
 def _gss_cell(cell: str) -> tuple[bool, str]:
     """(valid, code); an empty cell is valid with no code."""
     code = cell.strip().upper()
-    return (not code or _GSS.match(code) is not None), code
+    return (not code or GSS.match(code) is not None), code
 
 
 def _parse_bool(text: str) -> bool | None:
@@ -1177,10 +1198,10 @@ class _Parser:
                         # The constituency is named by its post; the organisation
                         # column, unless it names Parliament, is the acting RO's council.
                         if org_col and slugify(org_col) not in _PARLIAMENT_NAMES:
-                            ro_slug, ro_name = slugify(org_col), org_col
+                            ro_slug, ro_name = council_slug(org_col), org_col
                         org_col = post
                 else:
-                    org_slug = slugify(org_col) if org_col else ""
+                    org_slug = council_slug(org_col) if org_col else ""
                     kind = "other"
                     by_election = by_flag
                 # The object CandidacyRecord(...) would make, built about 3x faster: a

@@ -38,6 +38,7 @@ from typing import Any, Final
 
 from sqlalchemy import Connection, Table, select
 
+from deskapp.core.area import Area
 from deskapp.core.clock import utcnow
 from deskapp.core.domain import PersonRole
 from deskapp.core.errors import ValidationError
@@ -182,6 +183,8 @@ class ImportPlan:
     #: Rows that repeated an earlier row's person and ballot and agreed with it:
     #: (repeated row, the row it was merged into).
     merged: list[tuple[int, int]] = field(default_factory=list)
+    #: Candidacies outside the desk's area, left out.
+    outside: int = 0
 
     @property
     def ok(self) -> bool:
@@ -190,7 +193,9 @@ class ImportPlan:
     @property
     def rows(self) -> int:
         """Data rows read: the good ones and the rejected ones."""
-        return sum(len(g) for g in self.groups) + len(self.rejected) + len(self.merged)
+        return (
+            sum(len(g) for g in self.groups) + len(self.rejected) + len(self.merged) + self.outside
+        )
 
     def can_apply(self, *, skip_bad: bool) -> bool:
         return self.ok or (skip_bad and not self.fatal)
@@ -203,6 +208,7 @@ class ImportPlan:
             "encoding": self.parse.encoding,
             "rows": self.rows,
             "merged": [{"row": row, "into": into} for row, into in self.merged],
+            "outside_area": self.outside,
             **self.summary.as_dict(),
             "problems": [
                 {"row": p.row, "column": p.column, "reason": p.reason} for p in self.problems
@@ -220,13 +226,16 @@ def plan_import(
     fmt: str | None = None,
     column_map: dict[str, str] | None = None,
     progress: ProgressFn | None = None,
+    area: Area | None = None,
 ) -> ImportPlan:
     """Read and check ``path`` and compare it with the desk. Writes nothing.
 
+    Only candidacies inside ``area`` are kept (the desk's ``[area]`` setting when None;
+    ``Area()`` takes everything); the plan counts the others.
     Raises NotFound/ValidationError only when the file cannot be opened at all (or
     ``fmt``/``column_map`` are wrong); everything wrong *in* the file is a problem.
     """
-    return _plan_read(desk, _prepare(path, fmt, column_map), progress)
+    return _plan_read(desk, _prepare(path, fmt, column_map, _area(desk, area)), progress)
 
 
 def _plan_read(desk: Desk, prep: _Prepared, progress: ProgressFn | None) -> ImportPlan:
@@ -244,12 +253,14 @@ def import_file(
     column_map: dict[str, str] | None = None,
     skip_bad: bool = False,
     progress: ProgressFn | None = None,
+    area: Area | None = None,
 ) -> ImportPlan:
     """Plan and apply in one go, comparing with the desk once, inside the write
     transaction. Returns the plan; ``plan.summary.written`` says whether it was
     applied. A refused file (see :meth:`ImportPlan.can_apply`) writes nothing.
+    ``area`` as for :func:`plan_import`.
     """
-    prep = _prepare(path, fmt, column_map)
+    prep = _prepare(path, fmt, column_map, _area(desk, area))
     if not prep.groups or not prep.can_apply(skip_bad=skip_bad):
         return _plan_read(desk, prep, progress)
     try:
@@ -337,6 +348,7 @@ class _Prepared:
     groups: list[list[CandidacyRecord]]
     fatal: bool
     merged: list[tuple[int, int]]  # (repeated row, the row it was merged into)
+    outside: int  # candidacies outside the desk's area, left out
 
     def can_apply(self, *, skip_bad: bool) -> bool:
         return not self.problems or (skip_bad and not self.fatal)
@@ -359,17 +371,26 @@ class _Prepared:
             groups,
             diff,
             [] if self.fatal else self.merged,
+            0 if self.fatal else self.outside,
         )
 
 
-def _prepare(path: Path, fmt: str | None, column_map: dict[str, str] | None) -> _Prepared:
+def _area(desk: Desk, area: Area | None) -> Area:
+    return desk.settings.area if area is None else area
+
+
+def _prepare(
+    path: Path, fmt: str | None, column_map: dict[str, str] | None, area: Area
+) -> _Prepared:
     parse = parse_file(path, fmt=fmt, column_map=column_map)
     problems = list(parse.problems)
-    records = _check_records(parse.records, problems)
+    inside = [rec for rec in parse.records if area.covers(rec.place)]
+    outside = len(parse.records) - len(inside)
+    records = _check_records(inside, problems)
     merged: list[tuple[int, int]] = []
     groups = _check_groups(group_by_person(records), problems, merged)
     fatal = any(p.row == 0 or _TRUNCATED in p.reason for p in problems)
-    return _Prepared(path, parse, problems, [] if fatal else groups, fatal, merged)
+    return _Prepared(path, parse, problems, [] if fatal else groups, fatal, merged, outside)
 
 
 def default_rejects_path(source: Path) -> Path:

@@ -633,7 +633,7 @@ def test_returning_officer_csv_detects_headers() -> None:
     assert first.address == "1 Stryd Fawr, Porthaethwy, LL59 0AA"  # multi-line cell
     assert first.election_date == date(2026, 5, 7)  # 07/05/2026, a UK date
     assert (first.org_slug, first.org_name) == (
-        "isle-of-anglesey-county-council",
+        "isle-of-anglesey",
         "Isle of Anglesey County Council",
     )
     assert (first.election_kind, first.ballot_paper_id, first.dc_person_id) == ("other", "", None)
@@ -744,7 +744,7 @@ def test_generic_with_ballot_and_person_ids() -> None:
     assert knighton.org_name == "Powys County Council"
     assert knighton.election_date == date(2026, 7, 2)
     assert radnor.post == "Radnor"
-    assert (iolo.election_kind, iolo.org_slug) == ("other", "ceredigion-county-council")
+    assert (iolo.election_kind, iolo.org_slug) == ("other", "ceredigion")
     assert [[r.row for r in g] for g in group_by_person(result.records)] == [[2, 3], [4]]
 
 

@@ -63,7 +63,7 @@ def test_general_election_constituencies_are_organisations(desk: Desk, tmp_path:
     )
     assert east["council_id"] is None
     ponty = found["parl.pontypridd"]
-    rct = found["rhondda-cynon-taf-council"]
+    rct = found["rhondda-cynon-taf"]
     assert ponty["council_id"] == rct["id"] and rct["kind"] == "council"
     assert rct["name"] == "Rhondda Cynon Taf Council"
     with desk.read() as conn:
@@ -95,7 +95,7 @@ def test_reimport_fills_a_constituency_code_and_council(desk: Desk, tmp_path: Pa
     assert plan.summary.organisations.updated == 4
     found = orgs(desk)
     assert found["parl.pontypridd"]["gss"] == "W07000103"
-    assert found["parl.pontypridd"]["council_id"] == found["rhondda-cynon-taf-council"]["id"]
+    assert found["parl.pontypridd"]["council_id"] == found["rhondda-cynon-taf"]["id"]
 
 
 def test_local_mayoral_and_pcc_ballots_belong_to_their_bodies(desk: Desk, tmp_path: Path) -> None:
