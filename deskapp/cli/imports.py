@@ -239,6 +239,13 @@ def assign_cmd(args: argparse.Namespace) -> int:
         f"{len(plan.assignments)} matched "
         f"({plan.by_area} by area), {plan.overflow} over an adviser's capacity."
     )
+    if plan.outside_area:
+        print(
+            f"Outside any adviser's area: {count(len(plan.outside_area), 'person', 'people')}, "
+            "given the adviser with most room:"
+        )
+        for a in plan.outside_area:
+            print(visible(f"  {a.person_name} ({a.organisation or 'no organisation'})"))
     if plan.left_unassigned:
         print(
             f"Not assigned: {count(plan.left_unassigned, 'person', 'people')}; there is no "

@@ -1009,6 +1009,7 @@ class _Generator:
                         "id": self.id_at(created),
                         "name": name,
                         "area": org.name,
+                        "areas": org.slug,
                         "phone": _PHONES[int(self.rnd() * 1000)],
                         "email": f"{mail}@police.example.uk",
                         "capacity": 150,

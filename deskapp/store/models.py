@@ -39,7 +39,10 @@ class Adviser(SQLModel, table=True):
     __tablename__ = "adviser"
     id: str = Field(primary_key=True)
     name: str
-    area: str = ""
+    area: str = ""  # how people name it ("Cardiff and the Vale")
+    #: The places they cover, by code: council slugs and constituency GSS codes,
+    #: comma-separated ("cardiff,vale-of-glamorgan,W07000101"). See store/assign.py.
+    areas: str = ""
     phone: str = ""
     email: str = ""
     capacity: int = 150

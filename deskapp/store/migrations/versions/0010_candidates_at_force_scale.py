@@ -20,9 +20,13 @@ def upgrade() -> None:
     with op.batch_alter_table("organisation") as batch:
         batch.add_column(sa.Column("gss", sa.String(), nullable=False, server_default=""))
         batch.add_column(sa.Column("council_id", sa.String(), nullable=True))
+    with op.batch_alter_table("adviser") as batch:
+        batch.add_column(sa.Column("areas", sa.String(), nullable=False, server_default=""))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("adviser") as batch:
+        batch.drop_column("areas")
     with op.batch_alter_table("organisation") as batch:
         batch.drop_column("council_id")
         batch.drop_column("gss")
