@@ -4,6 +4,7 @@ everyone, redacted exports out.
     deskapp import candidates FILE [--format democracyclub|csv] [--map COLUMN=field,...]
                                    [--dry-run] [--skip-bad] [--rejects PATH] [--all-areas]
                                    [--json]
+    deskapp import redirects FILE [--json]
     deskapp assign --auto [--dry-run] [--json]
     deskapp export roster|caseload|incidents [--adviser ID] [--format csv|md] --output FILE
                                    [--disclose-to RECIPIENT] [--force] [--json]
@@ -26,7 +27,8 @@ from deskapp.core.text import visible
 from deskapp.core.wording import count
 from deskapp.io import export, importer
 from deskapp.io.candidates import Problem, parse_map_option
-from deskapp.store import assign, organisations
+from deskapp.io.redirects import parse_redirects
+from deskapp.store import assign, organisations, people
 
 EXIT_REFUSED = ValidationError.exit_code
 
@@ -214,6 +216,21 @@ def import_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
+def redirects_cmd(args: argparse.Namespace) -> int:
+    redirects = parse_redirects(Path(args.file).expanduser())
+    with open_desk(args.db) as desk:
+        counts = people.apply_redirects(desk, redirects)
+    if args.json:
+        print_json(counts)
+        return 0
+    print(
+        f"Merged {count(counts['merged'], 'person', 'people')}, gave "
+        f"{count(counts['renumbered'], 'person', 'people')} a new id; "
+        f"{count(counts['absent'], 'redirect')} named no one on this desk."
+    )
+    return 0
+
+
 # -- assign ------------------------------------------------------------------------------
 def assign_cmd(args: argparse.Namespace) -> int:
     if not args.auto:
@@ -382,7 +399,18 @@ def add_parsers(
         help="take every candidacy, not only those in the desk's [area] setting",
     )
     c.add_argument("--json", action="store_true", help="print the report as JSON")
-    imp.set_defaults(func=import_cmd)
+    c.set_defaults(func=import_cmd)
+    r = imps.add_parser(
+        "redirects",
+        parents=[common],
+        help="follow Democracy Club's person redirects (merged people)",
+        description="Read a CSV of old_person_id,new_person_id and merge each person held "
+        "under an old id into the one holding the new id, keeping every incident, contact "
+        "and audit event.",
+    )
+    r.add_argument("file", help="the redirects CSV")
+    r.add_argument("--json", action="store_true", help="print the counts as JSON")
+    r.set_defaults(func=redirects_cmd)
 
     a = sub.add_parser(
         "assign", parents=[common], help="give everyone without a named contact an adviser"

@@ -140,6 +140,7 @@ _DC_FIELDS: Final[dict[str, str]] = {
     "gss": "gss",
     "cancelled_poll": "cancelled_poll",
     "elected": "elected",
+    "candidates_locked": "locked",
     "by_election": "by_election",
     "email": "email",
     "phone": "phone",
@@ -164,6 +165,7 @@ FIELDS: Final = (
     "person_id",
     "election_id",
     "elected",
+    "locked",
     "cancelled_poll",
     "ignore",
 )
@@ -332,6 +334,9 @@ class CandidacyRecord:
     by_election: bool
     cancelled_poll: bool
     elected: bool | None
+    #: DC's candidates_locked: False while the list is not yet the statement of persons
+    #: nominated (the candidacy is unconfirmed); None when the file does not say.
+    locked: bool | None
     email: str
     phone: str
     address: str
@@ -484,6 +489,7 @@ _REPEAT_FIELDS: Final = (
     ("election_date", "election_date"),
     ("gss", "gss"),
     ("elected", "elected"),
+    ("locked", "candidates_locked"),
     ("email", "email"),
     ("phone", "phone"),
     ("address", "address"),
@@ -1028,6 +1034,7 @@ class _Parser:
         i_addr = idx("address", -1)
         i_cancel = idx("cancelled_poll", -1)
         i_elected = idx("elected", -1)
+        i_locked = idx("locked", -1)
         i_by = idx("by_election", -1)
         bool_only = self.bool_only
         int_only = self.int_only
@@ -1141,6 +1148,11 @@ class _Parser:
                     good, elected = flags[row[i_elected]]
                     if not good:
                         problem(rownum, columns[i_elected], f"elected {_BOOL_HINT}.")
+                locked: bool | None = None
+                if i_locked >= 0:
+                    good, locked = flags[row[i_locked]]
+                    if not good:
+                        problem(rownum, columns[i_locked], f"candidates_locked {_BOOL_HINT}.")
                 if i_by >= 0:
                     good, flag = flags[row[i_by]]
                     if good:
@@ -1229,6 +1241,7 @@ class _Parser:
                         "by_election": by_election,
                         "cancelled_poll": cancelled,
                         "elected": elected,
+                        "locked": locked,
                         "email": email,
                         "phone": _norm(row[i_phone]) if i_phone >= 0 else "",
                         "address": _norm_address(row[i_addr]) if i_addr >= 0 else "",

@@ -564,6 +564,33 @@ def _primary(group: list[CandidacyRecord]) -> CandidacyRecord:
     return best
 
 
+#: The office a candidacy leads to, by the kind of election.
+_OFFICES: Final = {
+    "local": PersonRole.COUNCILLOR,
+    "parl": PersonRole.MP,
+    "mayor": PersonRole.MAYOR,
+    "pcc": PersonRole.PCC,
+}
+
+
+def _office_won(group: list[CandidacyRecord]) -> tuple[PersonRole, date | None] | None:
+    """The office of the latest election the person won in this file, and its date."""
+    wins = [r for r in group if r.elected is True]
+    if not wins:
+        return None
+    latest = max(wins, key=lambda r: r.election_date or date.min)
+    return _OFFICES.get(latest.election_kind, PersonRole.OTHER), latest.election_date
+
+
+def _lost(group: list[CandidacyRecord], today: date) -> bool:
+    """Whether the file's results say the person was not elected, with no poll of
+    theirs still to be counted."""
+    return any(r.elected is False for r in group) and not any(
+        r.elected is None and not r.cancelled_poll and (r.election_date or date.min) >= today
+        for r in group
+    )
+
+
 def _rank(rec: CandidacyRecord) -> tuple[bool, date]:
     return (not rec.cancelled_poll, rec.election_date or date.min)
 
@@ -708,6 +735,19 @@ class _Diff:
             query = select(PERSON).where(PERSON.c.dc_person_id.in_(chunk))
             for row in conn.execute(query.order_by(PERSON.c.deleted.desc(), PERSON.c.id.desc())):
                 by_dc[str(row.dc_person_id)] = dict(row._mapping)
+        for held_id, person in list(by_dc.items()):
+            # A person merged into another (a DC redirect) is found as the one they became.
+            seen = {person["id"]}
+            while person["deleted"] and person["merged_into"]:
+                target = (
+                    conn.execute(select(PERSON).where(PERSON.c.id == person["merged_into"]))
+                    .mappings()
+                    .first()
+                )
+                if target is None or target["id"] in seen:
+                    break
+                seen.add(target["id"])
+                person = by_dc[held_id] = dict(target)
         unmatched = [p for p in primaries if not (p.dc_person_id and p.dc_person_id in by_dc)]
         by_name: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
         if unmatched:
@@ -767,6 +807,8 @@ class _Diff:
                 "phone": _first(group, "phone", primary),
                 "address": _first(group, "address", primary),
             }
+            won = _office_won(group)
+            lost = won is None and _lost(group, now.date())
             if existing is None:
                 person_id = uuid7()
                 diff.new_people.append(
@@ -774,8 +816,9 @@ class _Diff:
                         "id": person_id,
                         **values,
                         "dc_person_id": dc_id,
-                        "role": str(PersonRole.CANDIDATE),
-                        "review_date": review,
+                        "role": str(won[0] if won else PersonRole.CANDIDATE),
+                        "elected_on": won[1] if won else None,
+                        "review_date": now.date() if lost else review,
                     }
                 )
             else:
@@ -788,8 +831,18 @@ class _Diff:
                 if dc_id and existing["dc_person_id"] is None:
                     changes["dc_person_id"] = dc_id
                 role = existing["role"]
-                if role not in KEPT_ROLES and role != PersonRole.CANDIDATE:
+                if won is not None:
+                    # After the count, the winner holds the office they won, from the poll.
+                    if role != won[0]:
+                        changes["role"] = str(won[0])
+                    if existing["elected_on"] != won[1]:
+                        changes["elected_on"] = won[1]
+                elif role not in KEPT_ROLES and role != PersonRole.CANDIDATE:
                     changes["role"] = str(PersonRole.CANDIDATE)
+                due = existing["review_date"]
+                if lost and role not in KEPT_ROLES and (due is None or due > now.date()):
+                    # Not elected: their data is kept no longer than needed (DPA s.39).
+                    changes["review_date"] = now.date()
                 if changes:
                     diff.person_updates.append((person_id, changes))
             group_ids.append(person_id)
@@ -815,6 +868,8 @@ class _Diff:
                     "cancelled_poll": rec.cancelled_poll,
                     "elected": rec.elected,
                 }
+                if rec.locked is not None:
+                    values["unconfirmed"] = not rec.locked
                 current = held.get((person_id, rec.ballot_paper_id))
                 if current is None:
                     diff.new_candidacies.append(

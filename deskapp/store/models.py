@@ -90,6 +90,8 @@ class Person(SQLModel, table=True):
     ballot_paper_id: str = ""
     election_date: date | None = None
     dc_person_id: str | None = Field(default=None, index=True)
+    elected_on: date | None = None  # the poll that gave them the office in ``role``
+    merged_into: str | None = None  # a tombstone's: the person it was merged into
     phone: str = ""
     email: str = ""
     address: str = ""
@@ -120,6 +122,7 @@ class Candidacy(SQLModel, table=True):
     organisation_id: str | None = None
     cancelled_poll: bool = False
     elected: bool | None = None
+    unconfirmed: bool = False  # listed before the statement of persons nominated
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
     deleted: bool = False

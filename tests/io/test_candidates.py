@@ -133,6 +133,7 @@ def test_dc_first_record_in_full() -> None:
         by_election=False,
         cancelled_poll=False,
         elected=None,
+        locked=None,
         email="sian.aprhys@example.org",
         phone="",
         address="",
