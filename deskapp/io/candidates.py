@@ -15,15 +15,17 @@ rows without problems; an import should refuse to write anything unless ``ok``.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Final, TypeVar
+from typing import Any, BinaryIO, Final, NamedTuple, TypeVar
 
 from deskapp.core.area import GSS, Place
 from deskapp.core.domain import PersonRole
@@ -37,6 +39,8 @@ __all__ = [
     "FIELDS",
     "FORMATS",
     "MAX_BYTES",
+    "MAX_CELL_CHARS",
+    "MAX_ROW_CHARS",
     "CandidacyRecord",
     "ParseResult",
     "Problem",
@@ -50,7 +54,14 @@ __all__ = [
 ]
 
 FORMATS: Final = ("democracyclub", "csv")
-MAX_BYTES: Final = 64 * 1024 * 1024
+#: The caps: a file, a row (all its cells) and one cell. A Democracy Club export of a
+#: whole general election is about 3 MB; a million candidacies about 150 MB.
+MAX_BYTES: Final = 1024 * 1024 * 1024
+MAX_ROW_CHARS: Final = 100_000
+MAX_CELL_CHARS: Final = 10_000
+_BLOCK: Final = 1024 * 1024  # bytes read at a time to choose the encoding
+_PROGRESS_LINES: Final = 20_000
+_CP1252_UNDEFINED: Final = re.compile(b"[\x81\x8d\x8f\x90\x9d]")
 
 # Democracy Club's export: the core columns are always present.
 DC_REQUIRED_COLUMNS: Final = (
@@ -306,11 +317,11 @@ _UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\Z")
 _HEADER_PUNCT = re.compile(r"[^\w]+")
 
 
-@dataclass(frozen=True)
-class CandidacyRecord:
+class CandidacyRecord(NamedTuple):
     """One clean CSV row: one person standing on one ballot.
 
-    Not slotted: the parser fills ``__dict__`` directly (see _Parser.read_rows).
+    A named tuple: a million of them must fit in memory beside each other (a third of
+    the size of a dataclass instance with its ``__dict__``), and one is built fast.
     """
 
     row: int
@@ -383,27 +394,29 @@ class _Ballot:
 
 
 def parse_file(
-    path: Path, *, fmt: str | None = None, column_map: dict[str, str] | None = None
+    path: Path,
+    *,
+    fmt: str | None = None,
+    column_map: dict[str, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ParseResult:
-    """Read ``path`` and parse it; see :func:`parse_bytes`.
+    """Read ``path`` and parse it, streaming: memory holds the records, never the file.
+    See :func:`parse_bytes`; ``progress(bytes_read, file_size)`` is called now and then.
 
     Raises NotFound if the file does not exist and ValidationError if it cannot be read.
     """
+    fmt = _check_fmt(fmt)
+    user_map = _check_column_map(column_map)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            result = _empty_result(_check_fmt(fmt))
-            _check_column_map(column_map)
-            result.problems.append(Problem(0, "", _too_large_reason()))
-            return result
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            return _parse_stream(fh, size, fmt, user_map, progress)
     except FileNotFoundError:
         raise NotFound(f"No file at {path}. Check the path and try again.") from None
     except IsADirectoryError:
         raise ValidationError(f"The path {path} is a folder, not a CSV file.") from None
     except OSError as exc:
         raise ValidationError(f"Could not read {path}: {exc.strerror or exc}.") from None
-    return parse_bytes(data, fmt=fmt, column_map=column_map)
 
 
 def parse_bytes(
@@ -418,14 +431,44 @@ def parse_bytes(
     """
     fmt = _check_fmt(fmt)
     user_map = _check_column_map(column_map)
+    return _parse_stream(io.BytesIO(data), len(data), fmt, user_map, None)
+
+
+def _parse_stream(
+    fh: BinaryIO,
+    size: int,
+    fmt: str | None,
+    user_map: dict[str, str],
+    progress: Callable[[int, int], None] | None,
+) -> ParseResult:
     result = _empty_result(fmt)
-    if len(data) > MAX_BYTES:
+    if size > MAX_BYTES:
         result.problems.append(Problem(0, "", _too_large_reason()))
         return result
-    text = _decode(data, result)
-    if text is not None:
-        _Parser(text, fmt, user_map, result).run()
+    encoding = _encoding(fh, result)
+    if encoding is None:
+        return result
+    fh.seek(0)
+    with io.TextIOWrapper(fh, encoding=encoding, newline="") as text:
+        _Parser(_lines(text, fh, size, progress), fmt, user_map, result).run()
     return result
+
+
+def _lines(
+    text: io.TextIOWrapper,
+    raw: BinaryIO,
+    size: int,
+    progress: Callable[[int, int], None] | None,
+) -> Iterator[str]:
+    """The file's lines, calling ``progress`` every so many of them."""
+    if progress is None:
+        yield from text
+        return
+    for n, line in enumerate(text, start=1):
+        if not n % _PROGRESS_LINES:
+            progress(raw.tell(), size)
+        yield line
+    progress(size, size)
 
 
 def parse_map_option(text: str) -> dict[str, str]:
@@ -504,7 +547,7 @@ def merge_repeat(
 
     Real exports repeat rows, one with an optional column filled and one without.
     """
-    merged: dict[str, object] = {}
+    merged: dict[str, Any] = {}
     clash: list[str] = []
     for name, column in _REPEAT_FIELDS:
         a, b = getattr(first, name), getattr(repeat, name)
@@ -524,7 +567,7 @@ def merge_repeat(
         merged["ro_council_name"] = repeat.ro_council_name
     merged["cancelled_poll"] = first.cancelled_poll or repeat.cancelled_poll
     merged["by_election"] = first.by_election or repeat.by_election
-    return replace(first, **merged)  # type: ignore[arg-type]
+    return first._replace(**merged)
 
 
 # --------------------------------------------------------------------------- checks
@@ -588,13 +631,15 @@ def _check_map_targets(mapping: dict[str, str]) -> None:
 # --------------------------------------------------------------------------- decoding
 
 
-def _decode(data: bytes, result: ParseResult) -> str | None:
-    """Return the text, or None after recording a file-level problem."""
+def _encoding(fh: BinaryIO, result: ParseResult) -> str | None:
+    """Read the file once, a block at a time, to choose its encoding: UTF-8 (with or
+    without BOM), else Windows-1252. None after recording a file-level problem."""
     problems = result.problems
-    if not data:
+    first = fh.read(_BLOCK)
+    if not first:
         problems.append(Problem(0, "", "The file is empty."))
         return None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if first.startswith((b"\xff\xfe", b"\xfe\xff")):
         problems.append(
             Problem(
                 0,
@@ -603,50 +648,68 @@ def _decode(data: bytes, result: ParseResult) -> str | None:
             )
         )
         return None
-    if b"\x00" in data:
-        problems.append(
-            Problem(
-                0,
-                "",
-                "The file looks binary (it contains NUL bytes), not a CSV; "
-                "export the spreadsheet as 'CSV UTF-8' and try again.",
-            )
-        )
-        return None
-    bom = data.startswith(b"\xef\xbb\xbf")
-    try:
-        text = data.decode("utf-8-sig" if bom else "utf-8")
-    except UnicodeDecodeError as exc:
-        if bom:
+    bom = first.startswith(b"\xef\xbb\xbf")
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    utf8_error: int | None = None  # offset of the first byte that is not UTF-8
+    cp1252_error: int | None = None  # offset of the first byte Windows-1252 leaves undefined
+    offset = 0
+    block = first
+    while block:
+        if b"\x00" in block:
             problems.append(
                 Problem(
                     0,
                     "",
-                    "The file is marked as UTF-8 but is not valid UTF-8 "
-                    f"(first bad byte at offset {exc.start}); re-export it as 'CSV UTF-8'.",
+                    "The file looks binary (it contains NUL bytes), not a CSV; "
+                    "export the spreadsheet as 'CSV UTF-8' and try again.",
                 )
             )
             return None
-    else:
+        if utf8_error is None:
+            pending = len(utf8.getstate()[0])
+            try:
+                utf8.decode(block)
+            except UnicodeDecodeError as exc:
+                utf8_error = offset - pending + exc.start
+        if cp1252_error is None:
+            # Python's cp1252 codec rejects the five bytes Windows-1252 leaves undefined
+            # (0x81, 0x8D, 0x8F, 0x90, 0x9D): their presence means some other encoding.
+            bad = _CP1252_UNDEFINED.search(block)
+            if bad is not None:
+                cp1252_error = offset + bad.start()
+        offset += len(block)
+        block = fh.read(_BLOCK)
+    if utf8_error is None:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8_error = offset - len(utf8.getstate()[0])
+    if utf8_error is None:
         result.encoding = "utf-8-sig" if bom else "utf-8"
-        return text
-    try:
-        # Python's cp1252 codec rejects the five bytes Windows-1252 leaves undefined
-        # (0x81, 0x8D, 0x8F, 0x90, 0x9D): their presence means some other encoding.
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as exc:
+        return result.encoding
+    if bom:
+        problems.append(
+            Problem(
+                0,
+                "",
+                "The file is marked as UTF-8 but is not valid UTF-8 "
+                f"(first bad byte at offset {utf8_error}); re-export it as 'CSV UTF-8'.",
+            )
+        )
+        return None
+    if cp1252_error is not None:
         problems.append(
             Problem(
                 0,
                 "",
                 "The file is neither UTF-8 nor Windows-1252 text (byte at offset "
-                f"{exc.start} is not used by Windows-1252); it may be in another encoding. "
+                f"{cp1252_error} is not used by Windows-1252); it may be in another encoding. "
                 "Re-export it as 'CSV UTF-8'.",
             )
         )
         return None
     result.encoding = "cp1252"
-    return text
+    return result.encoding
 
 
 # --------------------------------------------------------------------------- values
@@ -838,9 +901,9 @@ def _bool_cell(cell: str) -> tuple[bool, bool | None]:
 
 class _Parser:
     def __init__(
-        self, text: str, fmt: str | None, user_map: dict[str, str], result: ParseResult
+        self, lines: Iterable[str], fmt: str | None, user_map: dict[str, str], result: ParseResult
     ) -> None:
-        self.text = text
+        self.lines = lines
         self.fmt = fmt
         self.user_map = user_map
         self.result = result
@@ -860,7 +923,7 @@ class _Parser:
     # -- header -----------------------------------------------------------------------
 
     def run(self) -> None:
-        reader = csv.reader(io.StringIO(self.text, newline=""), strict=True)
+        reader = csv.reader(self.lines, strict=True)
         rownum = 0
         header: list[str] | None = None
         try:
@@ -1055,8 +1118,8 @@ class _Parser:
         names_by_pid: dict[str, tuple[str, int]] = {}
         org_names: _Memo[str] = _Memo(_org_name)
         candidate = PersonRole.CANDIDATE.value
-        new_record = object.__new__
-        set_attr = object.__setattr__
+        # CandidacyRecord's fields in order, without the keyword handling of __new__.
+        new_record = CandidacyRecord._make
         data_rows = 0
 
         try:
@@ -1077,6 +1140,24 @@ class _Parser:
                         )
                         data_rows += 1
                         continue
+                chars = sum(map(len, row))
+                if chars > MAX_CELL_CHARS:
+                    data_rows += 1
+                    if chars > MAX_ROW_CHARS:
+                        problem(
+                            rownum, "", f"This row is longer than {MAX_ROW_CHARS:,} characters."
+                        )
+                        continue
+                    long = [i for i, cell in enumerate(row) if len(cell) > MAX_CELL_CHARS]
+                    for i in long:
+                        problem(
+                            rownum,
+                            columns[i],
+                            f"This cell is longer than {MAX_CELL_CHARS:,} characters.",
+                        )
+                    if long:
+                        continue
+                    data_rows -= 1
                 before = len(problems)
                 name = _norm(row[i_name])
                 if not name:
@@ -1216,38 +1297,34 @@ class _Parser:
                     org_slug = council_slug(org_col) if org_col else ""
                     kind = "other"
                     by_election = by_flag
-                # The object CandidacyRecord(...) would make, built about 3x faster: a
-                # frozen dataclass's __init__ sets each field through object.__setattr__.
-                rec = new_record(CandidacyRecord)
-                set_attr(
-                    rec,
-                    "__dict__",
-                    {
-                        "row": rownum,
-                        "dc_person_id": pid or None,
-                        "name": name,
-                        "ballot_paper_id": ballot_id,
-                        "election_id": election_id,
-                        "election_date": when,
-                        "party": norm[row[i_party]] if i_party >= 0 else "",
-                        "post": post,
-                        "org_slug": org_slug,
-                        "org_name": org_col or org_names[org_slug],
-                        "gss": gss,
-                        "ro_council_slug": ro_slug,
-                        "ro_council_name": ro_name,
-                        "role_hint": candidate,
-                        "election_kind": kind,
-                        "by_election": by_election,
-                        "cancelled_poll": cancelled,
-                        "elected": elected,
-                        "locked": locked,
-                        "email": email,
-                        "phone": _norm(row[i_phone]) if i_phone >= 0 else "",
-                        "address": _norm_address(row[i_addr]) if i_addr >= 0 else "",
-                    },
+                records.append(
+                    new_record(
+                        (
+                            rownum,
+                            pid or None,
+                            name,
+                            ballot_id,
+                            election_id,
+                            when,
+                            norm[row[i_party]] if i_party >= 0 else "",
+                            post,
+                            org_slug,
+                            org_col or org_names[org_slug],
+                            gss,
+                            ro_slug,
+                            ro_name,
+                            candidate,
+                            kind,
+                            by_election,
+                            cancelled,
+                            elected,
+                            locked,
+                            email,
+                            _norm(row[i_phone]) if i_phone >= 0 else "",
+                            _norm_address(row[i_addr]) if i_addr >= 0 else "",
+                        )
+                    )
                 )
-                records.append(rec)
         except csv.Error as exc:
             problem(
                 rownum + 1,

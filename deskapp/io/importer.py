@@ -77,7 +77,8 @@ PERSON: Final[Table] = Person.__table__  # type: ignore[attr-defined]
 ORGANISATION: Final[Table] = Organisation.__table__  # type: ignore[attr-defined]
 CANDIDACY: Final[Table] = Candidacy.__table__  # type: ignore[attr-defined]
 
-#: ``progress(stage, done, total)``; stages are "matching" and "writing".
+#: ``progress(stage, done, total)``; stages are "reading" (bytes of the file), "matching"
+#: and "writing".
 ProgressFn = Callable[[str, int, int], None]
 
 #: Roles an import never overwrites: the person already holds an office.
@@ -235,7 +236,7 @@ def plan_import(
     Raises NotFound/ValidationError only when the file cannot be opened at all (or
     ``fmt``/``column_map`` are wrong); everything wrong *in* the file is a problem.
     """
-    return _plan_read(desk, _prepare(path, fmt, column_map, _area(desk, area)), progress)
+    return _plan_read(desk, _prepare(path, fmt, column_map, _area(desk, area), progress), progress)
 
 
 def _plan_read(desk: Desk, prep: _Prepared, progress: ProgressFn | None) -> ImportPlan:
@@ -260,7 +261,7 @@ def import_file(
     applied. A refused file (see :meth:`ImportPlan.can_apply`) writes nothing.
     ``area`` as for :func:`plan_import`.
     """
-    prep = _prepare(path, fmt, column_map, _area(desk, area))
+    prep = _prepare(path, fmt, column_map, _area(desk, area), progress)
     if not prep.groups or not prep.can_apply(skip_bad=skip_bad):
         return _plan_read(desk, prep, progress)
     try:
@@ -380,9 +381,17 @@ def _area(desk: Desk, area: Area | None) -> Area:
 
 
 def _prepare(
-    path: Path, fmt: str | None, column_map: dict[str, str] | None, area: Area
+    path: Path,
+    fmt: str | None,
+    column_map: dict[str, str] | None,
+    area: Area,
+    progress: ProgressFn | None,
 ) -> _Prepared:
-    parse = parse_file(path, fmt=fmt, column_map=column_map)
+    def reading(done: int, total: int) -> None:
+        if progress is not None:
+            progress("reading", done, total)
+
+    parse = parse_file(path, fmt=fmt, column_map=column_map, progress=reading)
     problems = list(parse.problems)
     inside = [rec for rec in parse.records if area.covers(rec.place)]
     outside = len(parse.records) - len(inside)
@@ -446,7 +455,7 @@ def _check_records(
                 found.append(
                     Problem(rec.row, "", f"The {label} is longer than {limit} characters.")
                 )
-        held = [name for name, value in vars(rec).items() if isinstance(value, str)]
+        held = [name for name, value in rec._asdict().items() if isinstance(value, str)]
         if any(has_control(getattr(rec, name)) for name in held):
             # Which cell, not what it holds: the value could drive the terminal.
             found.append(Problem(rec.row, "", "A cell holds a control character (such as ESC)."))
@@ -898,17 +907,13 @@ class _Diff:
 
 
 def _decoded_rows(path: Path, parse: ParseResult) -> Iterator[tuple[int, list[str]]]:
-    """The file's CSV records, numbered as the parser numbers rows."""
+    """The file's CSV records, numbered as the parser numbers rows, read a line at a time."""
     if not parse.encoding:
         return
     try:
-        text = path.read_bytes().decode(parse.encoding)
-    except (OSError, UnicodeDecodeError):
-        return
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        yield from enumerate(reader, start=1)
-    except csv.Error:
+        with path.open(newline="", encoding=parse.encoding) as fh:
+            yield from enumerate(csv.reader(fh), start=1)
+    except (OSError, UnicodeDecodeError, csv.Error):
         return
 
 

@@ -6,7 +6,6 @@ Every person in these tests and fixtures is invented.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import unicodedata
 from datetime import date
@@ -287,13 +286,13 @@ def test_ids_are_trimmed_and_lower_cased() -> None:
 
 def test_record_built_by_the_parser_equals_one_built_normally() -> None:
     rec = parse_file(DATA / "dc_candidates.csv").records[0]
-    values = {f.name: getattr(rec, f.name) for f in dataclasses.fields(CandidacyRecord)}
+    values = rec._asdict()
 
-    assert set(vars(rec)) == set(values)  # the fast path fills exactly the fields
+    assert list(values) == list(CandidacyRecord._fields)  # the fast path fills every field
     assert rec == CandidacyRecord(**values)
     assert hash(rec) == hash(CandidacyRecord(**values))
-    assert dataclasses.replace(rec, name="Bronwen Tudur").name == "Bronwen Tudur"
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    assert rec._replace(name="Bronwen Tudur").name == "Bronwen Tudur"
+    with pytest.raises(AttributeError):
         rec.name = "Bronwen Tudur"  # type: ignore[misc]
 
 

@@ -255,7 +255,7 @@ def test_plan_then_apply_for_the_tui(desk: Desk, tmp_path: Path) -> None:
     summary = apply_import(desk, plan, progress=lambda *a: seen.append(a))
     assert summary.written and summary.people.new == 8
     stages = {s for s, _, _ in seen}
-    assert stages == {"matching", "writing"}
+    assert stages == {"reading", "matching", "writing"}
     for stage in stages:
         last = [(d, t) for s, d, t in seen if s == stage][-1]
         assert last[0] == last[1]

@@ -97,3 +97,39 @@ def test_one_email_rule_accepts_everywhere(tmp_path: Path) -> None:
     assert validation.email(address) == address
     data = write_dc(tmp_path / "dc.csv", [row("1", "Iolo Prydderch", BALLOT, email=address)])
     assert parse_bytes(data.read_bytes()).ok
+
+
+def test_cell_row_and_file_caps_have_clear_messages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deskapp.io import candidates
+
+    rows = [
+        row("1", "Iolo Prydderch", BALLOT, post="P" * (candidates.MAX_CELL_CHARS + 1)),
+        row("2", "Hywel Dafis", BALLOT, post="Q" * 9_000, org_name="R" * 9_000),
+        row("3", "Carys Ellis", BALLOT, email="c" * 60_000, post="S" * 60_000),
+    ]
+    path = write_dc(tmp_path / "dc.csv", rows)
+    result = candidates.parse_file(path)
+    assert [(p.row, p.column) for p in result.problems] == [(2, "post_label"), (4, "")]
+    assert result.problems[0].reason == "This cell is longer than 10,000 characters."
+    assert result.problems[1].reason == "This row is longer than 100,000 characters."
+    assert [r.row for r in result.records] == [3]  # 18,000 characters in all: fine
+
+    monkeypatch.setattr(candidates, "MAX_BYTES", 1024)
+    big = candidates.parse_file(path)
+    assert [(p.row, p.reason[:24]) for p in big.problems] == [(0, "The file is larger than ")]
+    assert not big.records
+
+
+def test_parse_reports_reading_progress(tmp_path: Path) -> None:
+    from deskapp.io import candidates
+
+    rows = [row(str(n), f"Ymgeisydd {n}", BALLOT) for n in range(1, 45_001)]
+    path = write_dc(tmp_path / "dc.csv", rows)
+    seen: list[tuple[int, int]] = []
+    result = candidates.parse_file(path, progress=lambda done, total: seen.append((done, total)))
+    size = path.stat().st_size
+    assert len(result.records) == 45_000
+    assert len(seen) == 3 and seen[-1] == (size, size)
+    assert seen[0][0] < seen[1][0] < size
