@@ -2,7 +2,7 @@
 everyone, redacted exports out.
 
     deskapp import candidates FILE [--format democracyclub|csv] [--map COLUMN=field,...]
-                                   [--dry-run] [--skip-bad] [--rejects PATH] [--all-areas]
+                                   [--dry-run] [--skip-bad] [--rejects PATH] [--force] [--all-areas]
                                    [--json]
     deskapp import redirects FILE [--json]
     deskapp assign --auto [--dry-run] [--json]
@@ -156,7 +156,8 @@ def import_cmd(args: argparse.Namespace) -> int:
         Path(args.rejects).expanduser() if args.rejects else importer.default_rejects_path(path)
     )
     if args.skip_bad and not args.dry_run:
-        importer.check_rejects_path(path, rejects_path)  # before anything is written
+        # Before anything is written.
+        importer.check_rejects_path(path, rejects_path, force=args.force)
     bar = ProgressBar()
     area = Area() if args.all_areas else None  # None: the desk's [area] setting
     with open_desk(args.db) as desk:
@@ -198,7 +199,7 @@ def import_cmd(args: argparse.Namespace) -> int:
     rejects: Path | None = None
     if plan.rejected:
         rejects = rejects_path
-        importer.write_rejects(plan, rejects)
+        importer.write_rejects(plan, rejects, force=args.force)
         report["rejects_file"] = str(rejects)
     if args.json:
         print_json(report)
@@ -393,6 +394,7 @@ def add_parsers(
         help="where to write the reject file (it holds personal data; default: beside "
         "the input file, NAME.rejects.csv)",
     )
+    c.add_argument("--force", action="store_true", help="replace an existing reject file")
     c.add_argument(
         "--all-areas",
         action="store_true",

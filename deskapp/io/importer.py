@@ -53,7 +53,7 @@ from deskapp.io.candidates import (
     merge_repeat,
     parse_file,
 )
-from deskapp.io.export import write_atomic
+from deskapp.io.export import neutralise, write_atomic
 from deskapp.store.desk import Desk
 from deskapp.store.models import Candidacy, Organisation, Person
 from deskapp.store.writes import WriteTx
@@ -407,8 +407,9 @@ def default_rejects_path(source: Path) -> Path:
     return source.with_suffix(".rejects.csv")
 
 
-def check_rejects_path(source: Path, path: Path) -> None:
-    """Raise ValidationError if the reject file could not be written at ``path``."""
+def check_rejects_path(source: Path, path: Path, *, force: bool = False) -> None:
+    """Raise ValidationError if the reject file could not be written at ``path``: an
+    existing file is replaced only with ``force``, as for exports."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ValidationError(f"The folder {folder} for the reject file does not exist.")
@@ -416,25 +417,41 @@ def check_rejects_path(source: Path, path: Path) -> None:
         raise ValidationError(f"The path {path} is a folder; give a file name for the reject file.")
     if path.resolve() == source.resolve():
         raise ValidationError("The reject file cannot be the file being imported.")
+    if path.exists() and not force:
+        raise ValidationError(
+            f"The reject file {path} already exists; move it, name another with --rejects, "
+            "or use --force to replace it. Nothing was imported."
+        )
 
 
-def write_rejects(plan: ImportPlan, path: Path) -> int:
+def write_rejects(plan: ImportPlan, path: Path, *, force: bool = False) -> int:
     """Write the rejected rows (row number, columns, reasons, original cells) as CSV.
 
     The file holds personal data: it is created readable by its owner only (0600),
-    written atomically, and never over the input file. Original cells are written
-    exactly as read so the file can be corrected and imported again. Returns the
-    number of rows written.
+    written atomically, never over the input file, and over another existing file only
+    with ``force``. It follows the export rules: every cell quoted, and a cell a
+    spreadsheet would run as a formula neutralised (a leading ``'``, to remove before
+    importing the row again); otherwise cells are written as read. Returns the number
+    of rows written.
     """
-    check_rejects_path(plan.source, path)
+    check_rejects_path(plan.source, path, force=force)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["reject_row", "reject_columns", "reject_reasons", *plan.parse.columns])
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(
+        [
+            "reject_row",
+            "reject_columns",
+            "reject_reasons",
+            *(neutralise(c) for c in plan.parse.columns),
+        ]
+    )
     for rej in plan.rejected:
         columns = "; ".join(dict.fromkeys(p.column for p in rej.problems if p.column))
         reasons = "; ".join(p.reason for p in rej.problems)
-        writer.writerow([rej.row, columns, reasons, *rej.cells])
-    write_atomic(path, out.getvalue().encode("utf-8-sig"), force=True)
+        writer.writerow(
+            [rej.row, neutralise(columns), reasons, *(neutralise(c) for c in rej.cells)]
+        )
+    write_atomic(path, out.getvalue().encode("utf-8-sig"), force=force)
     return len(plan.rejected)
 
 
