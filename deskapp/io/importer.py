@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from sqlalchemy import Connection, Table, select
 
@@ -96,6 +96,7 @@ _MAX: Final = {"name": 200, "party": 2000, "post": 2000, "address": 2000, "org_n
 #: Parser reason for broken quoting: the rest of the file was not read.
 _TRUNCATED: Final = "Rows after it were not read"
 _CHUNK: Final = 500  # ids per IN (...) query
+_STREAMING_PEOPLE: Final = 20_000
 _WRITE_BATCH: Final = 2000  # rows per insert_many call (one transaction throughout)
 _PERSON_FIELDS: Final = (
     "name",
@@ -115,6 +116,9 @@ _CANDIDACY_FIELDS: Final = (
     "cancelled_poll",
     "elected",
 )
+
+
+_T = TypeVar("_T")
 
 
 class ImportRefused(ValidationError):
@@ -265,7 +269,7 @@ def import_file(
     if not prep.groups or not prep.can_apply(skip_bad=skip_bad):
         return _plan_read(desk, prep, progress)
     try:
-        with desk.write() as tx:
+        with desk.write(streaming=_streaming(prep.groups)) as tx:
             plan = prep.plan(_Diff.build(tx.conn, prep.groups, progress))
             if not plan.can_apply(skip_bad=skip_bad):
                 raise _RollBack(plan)
@@ -289,17 +293,22 @@ def apply_import(
     """
     if not plan.can_apply(skip_bad=skip_bad):
         raise ImportRefused(_refusal_message(plan.problems, fatal=plan.fatal), plan.problems)
-    with desk.write() as tx:
+    with desk.write(streaming=_streaming(plan.groups)) as tx:
         diff = _Diff.build(tx.conn, plan.groups, progress)
         if diff.problems and not skip_bad:
             problems = sorted([*plan.problems, *diff.problems], key=lambda p: p.row)
             raise ImportRefused(_refusal_message(problems, fatal=False), problems)
+        summary = diff.summary(
+            rejected_people=plan.summary.people.rejected + len(diff.rejected_groups),
+            rejected_rows=len(plan.rejected) + sum(len(g) for g in diff.rejected_groups),
+        )
         _write(tx, diff, f"import {plan.source.name}", progress)
-    summary = diff.summary(
-        rejected_people=plan.summary.people.rejected + len(diff.rejected_groups),
-        rejected_rows=len(plan.rejected) + sum(len(g) for g in diff.rejected_groups),
-    )
     return ImportSummary(summary.people, summary.candidacies, summary.organisations, written=True)
+
+
+def _streaming(groups: list[list[CandidacyRecord]]) -> bool:
+    """A large import writes many rows it will not read again: a small page cache."""
+    return len(groups) > _STREAMING_PEOPLE
 
 
 class _RollBack(Exception):
@@ -309,6 +318,9 @@ class _RollBack(Exception):
 
 
 def _write(tx: WriteTx, diff: _Diff, detail: str, progress: ProgressFn | None) -> None:
+    """Write the diff, a batch at a time, emptying its lists as it goes: the audit events
+    of each batch are appended at once and each list is let go once written, so memory
+    does not grow with the file while writing (the counts are taken before)."""
     total = (
         len(diff.new_orgs)
         + len(diff.org_updates)
@@ -324,19 +336,33 @@ def _write(tx: WriteTx, diff: _Diff, detail: str, progress: ProgressFn | None) -
     for org_id, changes in diff.org_updates:
         tx.update("organisation", org_id, changes, detail=detail)
         report.step(1)
-    for batch in _batches(diff.new_people, _WRITE_BATCH):
+    for batch in _drain(diff.new_people, _WRITE_BATCH):
         # One collection event per person, naming the file (never its content).
         tx.insert_many("person", batch, log="each", detail=detail)
+        tx.flush_audit()
         report.step(len(batch))
-    for person_id, changes in diff.person_updates:
-        tx.update("person", person_id, changes, detail=detail)
-        report.step(1)
-    for batch in _batches(diff.new_candidacies, _WRITE_BATCH):
+    for updates in _drain(diff.person_updates, _WRITE_BATCH):
+        for person_id, changes in updates:
+            tx.update("person", person_id, changes, detail=detail)
+        tx.flush_audit()
+        report.step(len(updates))
+    for batch in _drain(diff.new_candidacies, _WRITE_BATCH):
         tx.insert_many("candidacy", batch, log="batch", detail=detail)
         report.step(len(batch))
-    for cand_id, changes in diff.candidacy_updates:
-        tx.update("candidacy", cand_id, changes, detail=detail)
-        report.step(1)
+    for updates in _drain(diff.candidacy_updates, _WRITE_BATCH):
+        for cand_id, changes in updates:
+            tx.update("candidacy", cand_id, changes, detail=detail)
+        tx.flush_audit()
+        report.step(len(updates))
+
+
+def _drain(rows: list[_T], size: int) -> Iterator[list[_T]]:
+    """``rows`` in batches of ``size``, in order; the list is empty afterwards."""
+    for start in range(0, len(rows), size):
+        batch = rows[start : start + size]
+        rows[start : start + size] = [None] * len(batch)  # type: ignore[list-item]
+        yield batch
+    rows.clear()
 
 
 @dataclass
@@ -573,11 +599,6 @@ class _Reporter:
         ):
             self.last = self.done
             self.progress(self.stage, self.done, self.total)
-
-
-def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
 
 
 def _primary(group: list[CandidacyRecord]) -> CandidacyRecord:
