@@ -32,7 +32,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
@@ -336,8 +336,9 @@ def _write(tx: WriteTx, diff: _Diff, detail: str, progress: ProgressFn | None) -
     for org_id, changes in diff.org_updates:
         tx.update("organisation", org_id, changes, detail=detail)
         report.step(1)
-    for batch in _drain(diff.new_people, _WRITE_BATCH):
+    for people in _drain(diff.new_people, _WRITE_BATCH):
         # One collection event per person, naming the file (never its content).
+        batch = [diff.person_row(p) for p in people]
         tx.insert_many("person", batch, log="each", detail=detail)
         tx.flush_audit()
         report.step(len(batch))
@@ -346,9 +347,11 @@ def _write(tx: WriteTx, diff: _Diff, detail: str, progress: ProgressFn | None) -
             tx.update("person", person_id, changes, detail=detail)
         tx.flush_audit()
         report.step(len(updates))
-    for batch in _drain(diff.new_candidacies, _WRITE_BATCH):
-        tx.insert_many("candidacy", batch, log="batch", detail=detail)
-        report.step(len(batch))
+    for news in _drain(diff.new_candidacies, _WRITE_BATCH):
+        tx.insert_many(
+            "candidacy", [diff.candidacy_row(c) for c in news], log="batch", detail=detail
+        )
+        report.step(len(news))
     for updates in _drain(diff.candidacy_updates, _WRITE_BATCH):
         for cand_id, changes in updates:
             tx.update("candidacy", cand_id, changes, detail=detail)
@@ -642,6 +645,39 @@ def _rank(rec: CandidacyRecord) -> tuple[bool, date]:
     return (not rec.cancelled_poll, rec.election_date or date.min)
 
 
+def _person_values(
+    group: list[CandidacyRecord], primary: CandidacyRecord, org_id: str | None
+) -> dict[str, Any]:
+    """What a person's rows say of them: the latest candidacy's values, and the first
+    contact details given."""
+    return {
+        "name": primary.name,
+        "party": primary.party,
+        "post": primary.post,
+        "ballot_paper_id": primary.ballot_paper_id,
+        "election_date": primary.election_date,
+        "organisation_id": org_id,
+        "email": _first(group, "email", primary),
+        "phone": _first(group, "phone", primary),
+        "address": _first(group, "address", primary),
+    }
+
+
+def _candidacy_values(rec: CandidacyRecord, org_id: str | None) -> dict[str, Any]:
+    values = {
+        "election_id": rec.election_id,
+        "election_date": rec.election_date,
+        "party": rec.party,
+        "post": rec.post,
+        "organisation_id": org_id,
+        "cancelled_poll": rec.cancelled_poll,
+        "elected": rec.elected,
+    }
+    if rec.locked is not None:
+        values["unconfirmed"] = not rec.locked
+    return values
+
+
 def _first(group: list[CandidacyRecord], name: str, primary: CandidacyRecord) -> str:
     value: str = getattr(primary, name)
     if value:
@@ -659,9 +695,9 @@ class _Diff:
 
     new_orgs: list[dict[str, Any]]
     org_updates: list[tuple[str, dict[str, Any]]]
-    new_people: list[dict[str, Any]]
+    new_people: list[tuple[str, list[CandidacyRecord], str | None]]  # id, rows, organisation
     person_updates: list[tuple[str, dict[str, Any]]]
-    new_candidacies: list[dict[str, Any]]
+    new_candidacies: list[tuple[str, CandidacyRecord, str | None]]  # person, row, organisation
     candidacy_updates: list[tuple[str, dict[str, Any]]]
     people_unchanged: int
     people_updated: int
@@ -670,10 +706,37 @@ class _Diff:
     problems: list[Problem]
     groups: list[list[CandidacyRecord]]  # groups left after problems found here
     rejected_groups: list[list[CandidacyRecord]]
+    now: datetime  # when the diff was made: review dates count from it
+
+    def person_row(self, new: tuple[str, list[CandidacyRecord], str | None]) -> dict[str, Any]:
+        """The row of a new person: their latest candidacy's values, the office they
+        won (if any), a review date (today if the count says they were not elected)."""
+        person_id, group, org_id = new
+        primary = _primary(group)
+        won = _office_won(group)
+        today = self.now.date()
+        lost = won is None and _lost(group, today)
+        return {
+            "id": person_id,
+            **_person_values(group, primary, org_id),
+            "dc_person_id": primary.dc_person_id,
+            "role": str(won[0] if won else PersonRole.CANDIDATE),
+            "elected_on": won[1] if won else None,
+            "review_date": today if lost else person_review_date(today),
+        }
+
+    @staticmethod
+    def candidacy_row(new: tuple[str, CandidacyRecord, str | None]) -> dict[str, Any]:
+        person_id, rec, org_id = new
+        return {
+            "person_id": person_id,
+            "ballot_paper_id": rec.ballot_paper_id,
+            **_candidacy_values(rec, org_id),
+        }
 
     @classmethod
     def empty(cls) -> _Diff:
-        return cls([], [], [], [], [], [], 0, 0, 0, 0, [], [], [])
+        return cls([], [], [], [], [], [], 0, 0, 0, 0, [], [], [], utcnow())
 
     def summary(self, *, rejected_people: int, rejected_rows: int) -> ImportSummary:
         return ImportSummary(
@@ -704,8 +767,7 @@ class _Diff:
         progress: ProgressFn | None,
     ) -> _Diff:
         diff = cls.empty()
-        now = utcnow()
-        review = person_review_date(now.date())
+        now = diff.now
 
         # Organisations, by slug: each ballot's (council, constituency, authority,
         # police force area) and the councils acting for constituencies.
@@ -843,32 +905,15 @@ class _Diff:
                 diff.rejected_groups.append(group)
                 continue
             diff.groups.append(group)
-            values: dict[str, Any] = {
-                "name": primary.name,
-                "party": primary.party,
-                "post": primary.post,
-                "ballot_paper_id": primary.ballot_paper_id,
-                "election_date": primary.election_date,
-                "organisation_id": org_id,
-                "email": _first(group, "email", primary),
-                "phone": _first(group, "phone", primary),
-                "address": _first(group, "address", primary),
-            }
             won = _office_won(group)
             lost = won is None and _lost(group, now.date())
             if existing is None:
                 person_id = uuid7()
-                diff.new_people.append(
-                    {
-                        "id": person_id,
-                        **values,
-                        "dc_person_id": dc_id,
-                        "role": str(won[0] if won else PersonRole.CANDIDATE),
-                        "elected_on": won[1] if won else None,
-                        "review_date": now.date() if lost else review,
-                    }
-                )
+                # The row itself is made when written (see _Diff.person_row): a million
+                # of them held at once would be gigabytes.
+                diff.new_people.append((person_id, group, org_id))
             else:
+                values = _person_values(group, primary, org_id)
                 person_id = existing["id"]
                 claimed.add(person_id)
                 person_ids.append(person_id)
@@ -900,30 +945,19 @@ class _Diff:
             for row in conn.execute(select(CANDIDACY).where(CANDIDACY.c.person_id.in_(chunk))):
                 held[(row.person_id, row.ballot_paper_id)] = dict(row._mapping)
         updated_people = {pid for pid, _ in diff.person_updates}
-        new_people = {p["id"] for p in diff.new_people}
+        new_people = {p[0] for p in diff.new_people}
         for group, person_id in zip(diff.groups, group_ids, strict=True):
             touched = False
             for rec in group:
                 if not rec.ballot_paper_id:
                     continue
-                values = {
-                    "election_id": rec.election_id,
-                    "election_date": rec.election_date,
-                    "party": rec.party,
-                    "post": rec.post,
-                    "organisation_id": org_ids.get(rec.org_slug) if rec.org_slug else None,
-                    "cancelled_poll": rec.cancelled_poll,
-                    "elected": rec.elected,
-                }
-                if rec.locked is not None:
-                    values["unconfirmed"] = not rec.locked
+                org_id = org_ids.get(rec.org_slug) if rec.org_slug else None
                 current = held.get((person_id, rec.ballot_paper_id))
                 if current is None:
-                    diff.new_candidacies.append(
-                        {"person_id": person_id, "ballot_paper_id": rec.ballot_paper_id, **values}
-                    )
+                    diff.new_candidacies.append((person_id, rec, org_id))  # made when written
                     touched = True
                     continue
+                values = _candidacy_values(rec, org_id)
                 changes = {
                     k: v for k, v in values.items() if v not in ("", None) and current[k] != v
                 }
