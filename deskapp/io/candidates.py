@@ -896,6 +896,109 @@ def _bool_cell(cell: str) -> tuple[bool, bool | None]:
     return value is not None, value
 
 
+def _text_cell(cell: str) -> tuple[bool, str]:
+    return True, _norm(cell)
+
+
+def _address_cell(cell: str) -> tuple[bool, str]:
+    return True, _norm_address(cell)
+
+
+def _pid_cell(cell: str) -> tuple[bool, str]:
+    """A Democracy Club person id: a whole number (a bad one is read as none)."""
+    pid = _norm(cell)
+    return (True, pid) if not pid or (pid.isascii() and pid.isdigit()) else (False, "")
+
+
+def _int_cell(cell: str) -> tuple[bool, str]:
+    raw = cell.strip()
+    return (not raw or (raw.isascii() and raw.isdigit())), raw
+
+
+def _email_cell(cell: str) -> tuple[bool, str]:
+    email = _norm(cell)
+    return (not email or is_email(email)), email
+
+
+def _ballot_value(cell: str) -> tuple[bool, tuple[str, _Ballot | None]]:
+    text, ballot = _ballot_cell(cell)
+    return (not text or ballot is not None), (text, ballot)
+
+
+def _election_value(cell: str) -> tuple[bool, tuple[str, _Ballot | None]]:
+    text, ballot = _election_cell(cell)
+    return (not text or ballot is not None), (text, ballot)
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """How the cell of one field is read, and what is said of a bad or an empty one.
+
+    ``read(cell)`` gives (valid, value); ``read_csv`` and ``bad_csv``, when given, are
+    for generic CSV files (Democracy Club's rules are stricter). ``memo``: the cells
+    repeat down a file (ballots, dates, flags, parties), so each distinct one is read
+    once -- what keeps a million rows fast.
+    """
+
+    field: str
+    read: Callable[[str], tuple[bool, Any]]
+    bad: str = ""
+    memo: bool = True
+    missing: str = ""  # the problem with an empty cell in a Democracy Club file
+    read_csv: Callable[[str], tuple[bool, Any]] | None = None
+    bad_csv: str | None = None
+
+
+#: The fields of a row, in the order their problems are reported. A new column is a
+#: line here, a field of CandidacyRecord (set in _Parser.record), and its names in
+#: _DC_FIELDS and _SYNONYMS.
+_COLUMNS: Final = (
+    _Column(
+        "person_id",
+        _pid_cell,
+        "person_id must be a whole number.",
+        memo=False,
+        missing="The Democracy Club person_id is missing.",
+        read_csv=_text_cell,
+    ),
+    _Column(
+        "ballot_paper_id",
+        _ballot_value,
+        "ballot_paper_id is not a Democracy Club ballot ID "
+        "(like local.leeds.headingley.2026-05-07).",
+        missing="The ballot_paper_id is missing.",
+    ),
+    _Column(
+        "election_id",
+        _election_value,
+        "election_id is not a Democracy Club election ID (like local.leeds.2026-05-07).",
+    ),
+    _Column(
+        "election_date",
+        _iso_cell,
+        "election_date is not a valid date (YYYY-MM-DD).",
+        read_csv=_uk_cell,
+        bad_csv="election_date is not a valid date (YYYY-MM-DD or DD/MM/YYYY).",
+    ),
+    _Column("cancelled_poll", _bool_cell, f"cancelled_poll {_BOOL_HINT}."),
+    _Column("elected", _bool_cell, f"elected {_BOOL_HINT}."),
+    _Column("locked", _bool_cell, f"candidates_locked {_BOOL_HINT}."),
+    _Column("by_election", _bool_cell, f"by_election {_BOOL_HINT}."),
+    _Column("gss", _gss_cell, "gss is not a GSS code (a letter and 8 digits, like E14001234)."),
+    _Column("email", _email_cell, "The email does not look like an email address.", memo=False),
+    _Column("party", _text_cell),
+    _Column("post", _text_cell),
+    _Column("org", _text_cell),
+    _Column("phone", _text_cell, memo=False),
+    _Column("address", _address_cell, memo=False),
+)
+#: (field, column index, reader, the problem with a bad cell, with an empty one)
+_CellReader = tuple[str, int, Callable[[str], tuple[bool, Any]], str, str]
+_CANDIDATE: Final = PersonRole.CANDIDATE.value
+#: CandidacyRecord's fields in order, without the keyword handling of __new__.
+_new_record: Final = CandidacyRecord._make
+
+
 # --------------------------------------------------------------------------- the parser
 
 
@@ -913,6 +1016,8 @@ class _Parser:
         self.dc = False
         self.bool_only: list[int] = []
         self.int_only: list[int] = []
+        self.names_by_pid: dict[str, tuple[str, int]] = {}  # the first name and row of an id
+        self.org_names: _Memo[str] = _Memo(_org_name)
 
     def problem(self, row: int, column: str, reason: str) -> None:
         self.problems.append(Problem(row, column, reason))
@@ -1075,51 +1180,49 @@ class _Parser:
 
     # -- rows -------------------------------------------------------------------------
 
-    def read_rows(self, reader: Iterable[list[str]], rownum: int) -> None:
+    def cell_readers(self) -> list[_CellReader]:
+        """For each column of the file that feeds a field (and each other Democracy Club
+        column that is checked), in the order of :data:`_COLUMNS`: (field, index,
+        reader, the problem with a bad cell, the problem with an empty one)."""
         dc = self.dc
-        ncols = len(self.columns)
+        out: list[_CellReader] = []
+        for spec in _COLUMNS:
+            if spec.field == "gss" and dc:
+                # Democracy Club's other checked columns, which feed no field.
+                out += [
+                    ("", i, _bool_cell, f"{self.columns[i]} {_BOOL_HINT}.", "")
+                    for i in self.bool_only
+                ]
+                out += [
+                    ("", i, _int_cell, f"{self.columns[i]} must be a whole number.", "")
+                    for i in self.int_only
+                ]
+            i = self.index.get(spec.field, -1)
+            if i < 0:
+                continue
+            read = spec.read if dc or spec.read_csv is None else spec.read_csv
+            bad = spec.bad if dc or spec.bad_csv is None else spec.bad_csv
+            reader = _Memo(read).__getitem__ if spec.memo else read
+            out.append((spec.field, i, reader, bad, spec.missing if dc else ""))
+        return out
+
+    def read_rows(self, reader: Iterable[list[str]], rownum: int) -> None:
+        """Check every row and make a record of each good one. The column table
+        (:data:`_COLUMNS`) reads and checks each cell; the rules between cells (a row
+        without a ballot takes its election's, dates agree, one name per person id)
+        follow, in :meth:`record`."""
         columns = self.columns
+        ncols = len(columns)
         problems = self.problems
         problem = self.problem
         records = self.result.records
-        idx = self.index.get
         i_name = self.index["name"]
-        i_pid = idx("person_id", -1)
-        i_ballot = idx("ballot_paper_id", -1)
-        i_eid = idx("election_id", -1)
-        i_date = idx("election_date", -1)
-        i_party = idx("party", -1)
-        i_post = idx("post", -1)
-        i_org = idx("org", -1)
-        i_gss = idx("gss", -1)
-        i_email = idx("email", -1)
-        i_phone = idx("phone", -1)
-        i_addr = idx("address", -1)
-        i_cancel = idx("cancelled_poll", -1)
-        i_elected = idx("elected", -1)
-        i_locked = idx("locked", -1)
-        i_by = idx("by_election", -1)
-        bool_only = self.bool_only
-        int_only = self.int_only
-        blank_cols = [i for i, c in enumerate(columns) if not c]
         c_name = columns[i_name]
-        c_pid = self.col(i_pid)
-        c_ballot = self.col(i_ballot)
-        c_eid = self.col(i_eid)
-        c_date = self.col(i_date)
-        date_hint = "YYYY-MM-DD" if dc else "YYYY-MM-DD or DD/MM/YYYY"
-        # Memo tables: most cells (parties, posts, ballots, dates, flags) repeat a lot.
-        norm: _Memo[str] = _Memo(_norm)
-        ballots: _Memo[tuple[str, _Ballot | None]] = _Memo(_ballot_cell)
-        elections: _Memo[tuple[str, _Ballot | None]] = _Memo(_election_cell)
-        dates: _Memo[tuple[bool, date | None]] = _Memo(_iso_cell if dc else _uk_cell)
-        flags: _Memo[tuple[bool, bool | None]] = _Memo(_bool_cell)
-        gss_codes: _Memo[tuple[bool, str]] = _Memo(_gss_cell)
-        names_by_pid: dict[str, tuple[str, int]] = {}
-        org_names: _Memo[str] = _Memo(_org_name)
-        candidate = PersonRole.CANDIDATE.value
-        # CandidacyRecord's fields in order, without the keyword handling of __new__.
-        new_record = CandidacyRecord._make
+        blank_cols = [i for i, c in enumerate(columns) if not c]
+        cells = [
+            (f, i, read, bad, missing, columns[i])
+            for f, i, read, bad, missing in self.cell_readers()
+        ]
         data_rows = 0
 
         try:
@@ -1165,166 +1268,21 @@ class _Parser:
                         continue  # a blank row
                     problem(rownum, c_name, "The name is missing.")
                 data_rows += 1
-
                 for i in blank_cols:
                     if row[i].strip():
                         problem(rownum, "", f"Column {i + 1} has a value but no column name.")
 
-                pid = _norm(row[i_pid]) if i_pid >= 0 else ""
-                if dc:
-                    if not pid:
-                        problem(rownum, c_pid, "The Democracy Club person_id is missing.")
-                    elif not (pid.isascii() and pid.isdigit()):
-                        problem(rownum, c_pid, "person_id must be a whole number.")
-                        pid = ""
-
-                ballot_id, ballot = ballots[row[i_ballot]] if i_ballot >= 0 else ("", None)
-                if ballot_id:
-                    if ballot is None:
-                        problem(
-                            rownum,
-                            c_ballot,
-                            "ballot_paper_id is not a Democracy Club ballot ID "
-                            "(like local.leeds.headingley.2026-05-07).",
-                        )
-                elif dc:
-                    problem(rownum, c_ballot, "The ballot_paper_id is missing.")
-                election_id, election = elections[row[i_eid]] if i_eid >= 0 else ("", None)
-                if election_id:
-                    if election is None:
-                        problem(
-                            rownum,
-                            c_eid,
-                            "election_id is not a Democracy Club election ID "
-                            "(like local.leeds.2026-05-07).",
-                        )
-                    elif not ballot_id:
-                        ballot = election
-
-                when: date | None = None
-                if i_date >= 0:
-                    good, when = dates[row[i_date]]
+                got: dict[str, Any] = {}
+                for field, i, read, bad, missing, column in cells:
+                    good, value = read(row[i])
                     if not good:
-                        problem(rownum, c_date, f"election_date is not a valid date ({date_hint}).")
-                    elif when is None:
-                        when = ballot.when if ballot is not None else None
-                    elif ballot is not None and when != ballot.when:
-                        problem(
-                            rownum,
-                            c_date,
-                            "election_date does not match the date at the end of the ballot ID.",
-                        )
-                elif ballot is not None:
-                    when = ballot.when
-
-                cancelled = by_flag = False
-                elected: bool | None = None
-                if i_cancel >= 0:
-                    good, flag = flags[row[i_cancel]]
-                    if good:
-                        cancelled = flag is True
-                    else:
-                        problem(rownum, columns[i_cancel], f"cancelled_poll {_BOOL_HINT}.")
-                if i_elected >= 0:
-                    good, elected = flags[row[i_elected]]
-                    if not good:
-                        problem(rownum, columns[i_elected], f"elected {_BOOL_HINT}.")
-                locked: bool | None = None
-                if i_locked >= 0:
-                    good, locked = flags[row[i_locked]]
-                    if not good:
-                        problem(rownum, columns[i_locked], f"candidates_locked {_BOOL_HINT}.")
-                if i_by >= 0:
-                    good, flag = flags[row[i_by]]
-                    if good:
-                        by_flag = flag is True
-                    else:
-                        problem(rownum, columns[i_by], f"by_election {_BOOL_HINT}.")
-                for i in bool_only:
-                    if not flags[row[i]][0]:
-                        problem(rownum, columns[i], f"{columns[i]} {_BOOL_HINT}.")
-                for i in int_only:
-                    raw = row[i].strip()
-                    if raw and not (raw.isascii() and raw.isdigit()):
-                        problem(rownum, columns[i], f"{columns[i]} must be a whole number.")
-
-                gss = ""
-                if i_gss >= 0:
-                    good, gss = gss_codes[row[i_gss]]
-                    if not good:
-                        problem(
-                            rownum,
-                            columns[i_gss],
-                            "gss is not a GSS code (a letter and 8 digits, like E14001234).",
-                        )
-
-                email = _norm(row[i_email]) if i_email >= 0 else ""
-                if email and not is_email(email):
-                    problem(
-                        rownum, columns[i_email], "The email does not look like an email address."
-                    )
-
-                if pid and name:
-                    prev = names_by_pid.get(pid)
-                    if prev is None:
-                        names_by_pid[pid] = (name, rownum)
-                    elif prev[0] != name and prev[0].casefold() != name.casefold():
-                        problem(
-                            rownum,
-                            c_pid,
-                            f"This person_id is used on row {prev[1]} with a different name.",
-                        )
-
-                if len(problems) != before:
-                    continue
-
-                org_col = norm[row[i_org]] if i_org >= 0 else ""
-                post = norm[row[i_post]] if i_post >= 0 else ""
-                ro_slug = ro_name = ""
-                if ballot is not None:
-                    org_slug = ballot.org_slug
-                    kind = ballot.kind
-                    by_election = ballot.by_election or by_flag
-                    if not post and ballot.division:
-                        post = _title_from_slug(ballot.division)
-                    if kind == "parl" and ballot.division:
-                        # The constituency is named by its post; the organisation
-                        # column, unless it names Parliament, is the acting RO's council.
-                        if org_col and slugify(org_col) not in _PARLIAMENT_NAMES:
-                            ro_slug, ro_name = council_slug(org_col), org_col
-                        org_col = post
-                else:
-                    org_slug = council_slug(org_col) if org_col else ""
-                    kind = "other"
-                    by_election = by_flag
-                records.append(
-                    new_record(
-                        (
-                            rownum,
-                            pid or None,
-                            name,
-                            ballot_id,
-                            election_id,
-                            when,
-                            norm[row[i_party]] if i_party >= 0 else "",
-                            post,
-                            org_slug,
-                            org_col or org_names[org_slug],
-                            gss,
-                            ro_slug,
-                            ro_name,
-                            candidate,
-                            kind,
-                            by_election,
-                            cancelled,
-                            elected,
-                            locked,
-                            email,
-                            _norm(row[i_phone]) if i_phone >= 0 else "",
-                            _norm_address(row[i_addr]) if i_addr >= 0 else "",
-                        )
-                    )
-                )
+                        problem(rownum, column, bad)
+                    elif missing and not (value[0] if type(value) is tuple else value):
+                        problem(rownum, column, missing)
+                    got[field] = value
+                rec = self.record(rownum, name, got)
+                if len(problems) == before:
+                    records.append(rec)
         except csv.Error as exc:
             problem(
                 rownum + 1,
@@ -1337,6 +1295,82 @@ class _Parser:
 
         if not data_rows:
             problem(0, "", "The file has a header row but no data rows.")
+
+    def record(self, rownum: int, name: str, got: dict[str, Any]) -> CandidacyRecord:
+        """The rules between a row's cells, then its record (which the caller keeps only
+        when the row has no problem)."""
+        problem = self.problem
+        pid = got.get("person_id", "")
+        ballot_id, ballot = got.get("ballot_paper_id") or ("", None)
+        election_id, election = got.get("election_id") or ("", None)
+        if not ballot_id and election is not None:
+            ballot = election
+        when = got.get("election_date")
+        if when is None:
+            when = ballot.when if ballot is not None else None
+        elif ballot is not None and when != ballot.when:
+            problem(
+                rownum,
+                self.columns[self.index["election_date"]],
+                "election_date does not match the date at the end of the ballot ID.",
+            )
+        if pid and name:
+            prev = self.names_by_pid.get(pid)
+            if prev is None:
+                self.names_by_pid[pid] = (name, rownum)
+            elif prev[0] != name and prev[0].casefold() != name.casefold():
+                problem(
+                    rownum,
+                    self.columns[self.index["person_id"]],
+                    f"This person_id is used on row {prev[1]} with a different name.",
+                )
+
+        org_col = got.get("org", "")
+        post = got.get("post", "")
+        by_flag = got.get("by_election") is True
+        ro_slug = ro_name = ""
+        if ballot is not None:
+            org_slug = ballot.org_slug
+            kind = ballot.kind
+            by_election = ballot.by_election or by_flag
+            if not post and ballot.division:
+                post = _title_from_slug(ballot.division)
+            if kind == "parl" and ballot.division:
+                # The constituency is named by its post; the organisation column,
+                # unless it names Parliament, is the acting RO's council.
+                if org_col and slugify(org_col) not in _PARLIAMENT_NAMES:
+                    ro_slug, ro_name = council_slug(org_col), org_col
+                org_col = post
+        else:
+            org_slug = council_slug(org_col) if org_col else ""
+            kind = "other"
+            by_election = by_flag
+        return _new_record(
+            (
+                rownum,
+                pid or None,
+                name,
+                ballot_id,
+                election_id,
+                when,
+                got.get("party", ""),
+                post,
+                org_slug,
+                org_col or self.org_names[org_slug],
+                got.get("gss", ""),
+                ro_slug,
+                ro_name,
+                _CANDIDATE,
+                kind,
+                by_election,
+                got.get("cancelled_poll") is True,
+                got.get("elected"),
+                got.get("locked"),
+                got.get("email", ""),
+                got.get("phone", ""),
+                got.get("address", ""),
+            )
+        )
 
 
 def _org_name(slug: str) -> str:
