@@ -875,6 +875,7 @@ class _Diff:
                     by_name.setdefault(key, []).append(person)
 
         claimed: set[str] = set()
+        shared: set[str] = set()  # people more than one group leads to
         person_ids: list[str] = []  # people already on the desk
         group_ids: list[str] = []  # the person of each of diff.groups
         report = _Reporter(progress, "matching", len(groups))
@@ -915,6 +916,9 @@ class _Diff:
             else:
                 values = _person_values(group, primary, org_id)
                 person_id = existing["id"]
+                if person_id in claimed:
+                    # Two ids of the file lead to one person (a DC redirect followed).
+                    shared.add(person_id)
                 claimed.add(person_id)
                 person_ids.append(person_id)
                 changes = {
@@ -955,8 +959,12 @@ class _Diff:
                 current = held.get((person_id, rec.ballot_paper_id))
                 if current is None:
                     diff.new_candidacies.append((person_id, rec, org_id))  # made when written
+                    if person_id in shared:  # another group's row for it is a repeat
+                        held[(person_id, rec.ballot_paper_id)] = {"id": ""}
                     touched = True
                     continue
+                if not current["id"]:
+                    continue  # planned above, for the other id of this person
                 values = _candidacy_values(rec, org_id)
                 changes = {
                     k: v for k, v in values.items() if v not in ("", None) and current[k] != v

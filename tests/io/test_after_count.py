@@ -163,6 +163,30 @@ def test_person_redirects_merge_keeping_incidents_contacts_and_audit(
     assert again.ok
 
 
+def test_a_file_naming_both_ids_of_a_merged_person_adds_no_ballot_twice(
+    desk: Desk, tmp_path: Path
+) -> None:
+    ballot = f"local.cardiff.pentyrch.{POLL}"
+    first = [row("990001", "Elin Tudur", ballot), row("990002", "Elin Tudur", ballot)]
+    import_file(desk, write_dc(tmp_path / "a.csv", first))
+    people.apply_redirects(desk, {"990001": "990002"})
+    again = [
+        *first,
+        row("990001", "Elin Tudur", f"parl.cardiff-east.{POLL}"),
+        row("990002", "Elin Tudur", f"parl.cardiff-east.{POLL}"),
+    ]
+    assert import_file(desk, write_dc(tmp_path / "b.csv", again)).summary.written
+    with desk.read() as conn:
+        held = (
+            conn.exec_driver_sql(
+                "SELECT ballot_paper_id FROM candidacy WHERE deleted = 0 ORDER BY 1"
+            )
+            .scalars()
+            .all()
+        )
+    assert held == [ballot, f"parl.cardiff-east.{POLL}"]
+
+
 def test_a_redirect_to_an_id_nobody_holds_renumbers(desk: Desk, tmp_path: Path) -> None:
     import_file(
         desk,
