@@ -252,7 +252,11 @@ def apply_changes(
         merged = th.merge(
             old,
             {
-                d: th.Score(s.level, v.clean_text(s.note, field=f"{d} note", max_len=300))
+                d: th.Score(
+                    s.level,
+                    v.clean_text(s.note, field=f"{d} note", max_len=300),
+                    keep_note=s.keep_note,
+                )
                 for d, s in thrive.items()
             },
         )

@@ -14,6 +14,7 @@ from deskapp.core.domain import AuditAction, BriefingStatus, PersonRole, Risk
 from deskapp.core.errors import ValidationError
 from deskapp.core.ids import uuid7
 from deskapp.core.masking import mask_row
+from deskapp.core.merge_rule import ERASED_NAME
 from deskapp.core.retention import person_review_date
 from deskapp.core.text import fold
 from deskapp.store.advisers import resolve_adviser
@@ -252,7 +253,6 @@ def people_due_for_review(desk: Desk, on: date) -> list[dict[str, Any]]:
         return [dict(r) for r in conn.execute(query).mappings()]
 
 
-ERASED_NAME = "[erased]"
 #: What erasure blanks on the person: everything that identifies or locates them.
 ERASED_FIELDS = {
     "name": ERASED_NAME, "party": "", "post": "", "ballot_paper_id": "", "phone": "",
