@@ -513,12 +513,11 @@ def group_by_person(records: Iterable[CandidacyRecord]) -> list[list[CandidacyRe
     Rows with a person id (Democracy Club's, or a mapped id column) group by that id;
     rows without one group by (name ignoring case and spacing, org_slug).
     """
-    groups: dict[tuple[str, ...], list[CandidacyRecord]] = {}
+    # An id is its own key (no tuple for each of a million rows); a name goes with its
+    # organisation, in a tuple, so the two kinds of key never meet.
+    groups: dict[str | tuple[str, str], list[CandidacyRecord]] = {}
     for rec in records:
-        if rec.dc_person_id:
-            key: tuple[str, ...] = ("id", rec.dc_person_id)
-        else:
-            key = ("name", _name_key(rec.name), rec.org_slug)
+        key = rec.dc_person_id or (_name_key(rec.name), rec.org_slug)
         groups.setdefault(key, []).append(rec)
     return list(groups.values())
 

@@ -949,7 +949,8 @@ class _Diff:
             for row in conn.execute(select(CANDIDACY).where(CANDIDACY.c.person_id.in_(chunk))):
                 held[(row.person_id, row.ballot_paper_id)] = dict(row._mapping)
         updated_people = {pid for pid, _ in diff.person_updates}
-        new_people = {p[0] for p in diff.new_people}
+        all_new = len(diff.new_people) == len(group_ids)  # a first import: no set needed
+        new_ids = set() if all_new else {p[0] for p in diff.new_people}
         for group, person_id in zip(diff.groups, group_ids, strict=True):
             touched = False
             for rec in group:
@@ -974,7 +975,7 @@ class _Diff:
                     touched = True
                 else:
                     diff.candidacies_unchanged += 1
-            if person_id in new_people:
+            if all_new or person_id in new_ids:
                 continue
             if person_id in updated_people or touched:
                 diff.people_updated += 1
