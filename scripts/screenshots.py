@@ -101,6 +101,18 @@ async def person(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def event(pilot: Pilot[Any]) -> None:
+    from deskapp.tui.screens.event import EventScreen
+
+    await unlock(pilot)
+    await pilot.press("4", "enter")
+    await wait_for(
+        pilot,
+        lambda: isinstance(pilot.app.screen, EventScreen) and pilot.app.screen.data is not None,
+    )
+    await settle(pilot)
+
+
 async def lock(pilot: Pilot[Any]) -> None:
     await unlock(pilot)
     await pilot.press("ctrl+l")
@@ -147,6 +159,7 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("incident-detail", (120, 40), incident),
     ("new-incident", (120, 40), new_incident),
     ("person-detail", (120, 40), person),
+    ("event-detail", (120, 40), event),
     ("lock", (120, 40), lock),
     ("help", (120, 40), help_view),
     ("import-preview", (120, 40), import_preview),

@@ -78,11 +78,15 @@ def winner(a: FieldChange, b: FieldChange) -> FieldChange:
 
 
 def merge_appended(held: RowChange | None, incoming: RowChange) -> RowChange:
-    """An insert-only row after ``incoming`` meets what is held: the first copy stays,
-    and an erasure beats every copy."""
+    """An insert-only row after ``incoming`` meets what is held: the later of the two
+    stays, and at one version an erasure beats a copy. So an erasure beats every copy
+    made before it (a retried push never brings an erased row back), and a link taken
+    off and made again later is back (a person on an event's list again). A person's
+    erasure does not rest on this order: the hub turns every copy of an erased person's
+    rows, whenever made, into an erasure (``sync.hub_push``)."""
     if held is None:
         return incoming
-    if incoming.erased and not held.erased:
+    if (incoming.version, incoming.erased) > (held.version, held.erased):
         return incoming
     return held
 

@@ -275,7 +275,9 @@ def apply_push(conn: Connection, batch: PushBatch) -> PushReceipt:
             )
             held = None
             if cur is not None:
-                held = RowChange(c.entity, c.row_id, cur["data"], version, cur["data"] is None)
+                stored = effective(cur["versions"], CREATION)
+                at = version_of(stored) if stored else version
+                held = RowChange(c.entity, c.row_id, cur["data"], at, cur["data"] is None)
             if merge_rule.merge_appended(held, incoming) is not incoming:
                 receipt.accepted += c.kind != "erase"
                 continue

@@ -557,7 +557,9 @@ def _held(change: Change, row: HeldRow | None) -> bool:
     if row is None:
         return False
     if change.kind == "erase":
-        return row.erased
+        # Taken, or made again since by a later copy (a link put back), which the hub
+        # keeps instead: either way nothing of this erase is left to send.
+        return row.erased or merge_rule.holds(row.versions, change.versions, (CREATION,))
     if change.kind == "append" or row.erased:
         return True  # an insert-only row is taken once (an erasure beats its data)
     return merge_rule.holds(row.versions, change.versions, change.data or ())

@@ -13,6 +13,9 @@ def bindings_by_id() -> dict[str, list[Binding]]:
     from deskapp.tui.app import DeskApp
     from deskapp.tui.screens import (
         assign,
+        event,
+        event_form,
+        export,
         importing,
         incident,
         main,
@@ -22,6 +25,7 @@ def bindings_by_id() -> dict[str, list[Binding]]:
         note,
         person,
         review,
+        risk,
         sync,
         unlock,
     )
@@ -30,6 +34,9 @@ def bindings_by_id() -> dict[str, list[Binding]]:
     classes: list[type] = [DeskApp]
     for module in (
         assign,
+        event,
+        event_form,
+        export,
         importing,
         sync,
         incident,
@@ -40,6 +47,7 @@ def bindings_by_id() -> dict[str, list[Binding]]:
         note,
         person,
         review,
+        risk,
         unlock,
         choice_bar,
         pane,

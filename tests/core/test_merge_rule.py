@@ -100,11 +100,26 @@ def test_order_does_not_matter(a: list[FieldChange | RowChange], order: list[int
 
 
 @given(changes, row_changes())
-def test_erasure_wins_over_every_copy(a: list[FieldChange | RowChange], row: RowChange) -> None:
-    erasure = RowChange(row.entity, row.row_id, None, row.version, erased=True)
+def test_erasure_wins_over_every_copy_made_before_it(
+    a: list[FieldChange | RowChange], row: RowChange
+) -> None:
+    last = Version(40, SITES[-1])  # at or after every version drawn
+    erasure = RowChange(row.entity, row.row_id, None, last, erased=True)
     for merged in (replica([*a, erasure]), replica([erasure, *a])):
         held = merged[_key(erasure)]
         assert isinstance(held, RowChange) and held.erased and held.values is None
+
+
+def test_a_row_made_again_after_its_erasure_is_back() -> None:
+    """A person taken off an event and linked again: the later link stays, in any order."""
+    first = RowChange("event_person", "e:p", {"event_id": "e"}, Version(1, "desk-a"), False)
+    off = RowChange("event_person", "e:p", None, Version(2, "desk-a"), erased=True)
+    again = RowChange("event_person", "e:p", {"event_id": "e"}, Version(3, "desk-b"), False)
+    for order in ([first, off, again], [again, off, first], [off, again, first]):
+        held = replica(order)[_key(first)]
+        assert isinstance(held, RowChange) and not held.erased
+    assert replica([first, off])[_key(first)] is off
+    assert replica([off, first])[_key(first)] is off  # a retried push brings nothing back
 
 
 def _shown(state: State) -> dict[tuple[str, str, str], object]:

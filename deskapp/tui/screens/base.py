@@ -97,8 +97,8 @@ class DeskScreen(Screen[None]):
             except DeskError as exc:
                 self.post_message(WorkDone(None, None, str(exc)))
                 return
-            except Exception as exc:
-                self.post_message(WorkDone(None, None, f"Unexpected error: {exc}"))
+            except Exception as exc:  # its kind only: its text can quote a record
+                self.post_message(WorkDone(None, None, f"Unexpected error ({type(exc).__name__})."))
                 return
             self.post_message(WorkDone(then, value, None))
             if wrote:
