@@ -2,7 +2,9 @@
 everyone, redacted exports out.
 
     deskapp import candidates FILE [--format democracyclub|csv] [--map COLUMN=field,...]
-                                   [--dry-run] [--skip-bad] [--rejects PATH] [--json]
+                                   [--dry-run] [--skip-bad] [--rejects PATH] [--force] [--all-areas]
+                                   [--json]
+    deskapp import redirects FILE [--json]
     deskapp assign --auto [--dry-run] [--json]
     deskapp export roster|caseload|incidents [--adviser ID] [--format csv|md] --output FILE
                                    [--disclose-to RECIPIENT] [--force] [--json]
@@ -19,12 +21,14 @@ from typing import Any, TextIO
 
 from deskapp.cli.auth import open_desk
 from deskapp.cli.output import print_json, print_table
+from deskapp.core.area import Area
 from deskapp.core.errors import UsageError, ValidationError
 from deskapp.core.text import visible
 from deskapp.core.wording import count
 from deskapp.io import export, importer
 from deskapp.io.candidates import Problem, parse_map_option
-from deskapp.store import assign, organisations
+from deskapp.io.redirects import parse_redirects
+from deskapp.store import assign, organisations, people
 
 EXIT_REFUSED = ValidationError.exit_code
 
@@ -32,6 +36,8 @@ ORG_COLUMNS = [
     ("id", "ID"),
     ("slug", "SLUG"),
     ("name", "NAME"),
+    ("kind", "KIND"),
+    ("gss", "GSS"),
     ("people", "PEOPLE"),
     ("ro_name", "RETURNING OFFICER"),
     ("ro_phone", "RO PHONE"),
@@ -128,6 +134,15 @@ def _print_summary(plan: importer.ImportPlan) -> None:
     print(_counts_line("People:", summary.people))
     print(_counts_line("Candidacies:", summary.candidacies))
     print(_counts_line("Organisations:", summary.organisations, organisations=True))
+    if plan.outside:
+        print(
+            f"Left out {count(plan.outside, 'candidacy', 'candidacies')} outside the desk's "
+            "area (settings.toml [area]; --all-areas takes everything)."
+        )
+    if plan.merged:
+        rows = ", ".join(f"{row} into {into}" for row, into in plan.merged[:10])
+        more = ", ..." if len(plan.merged) > 10 else ""
+        print(f"Merged {count(len(plan.merged), 'repeated row')} (row {rows}{more}).")
 
 
 def import_cmd(args: argparse.Namespace) -> int:
@@ -141,13 +156,15 @@ def import_cmd(args: argparse.Namespace) -> int:
         Path(args.rejects).expanduser() if args.rejects else importer.default_rejects_path(path)
     )
     if args.skip_bad and not args.dry_run:
-        importer.check_rejects_path(path, rejects_path)  # before anything is written
+        # Before anything is written.
+        importer.check_rejects_path(path, rejects_path, force=args.force)
     bar = ProgressBar()
+    area = Area() if args.all_areas else None  # None: the desk's [area] setting
     with open_desk(args.db) as desk:
         try:
             if args.dry_run:
                 plan = importer.plan_import(
-                    desk, path, fmt=args.format, column_map=column_map, progress=bar
+                    desk, path, fmt=args.format, column_map=column_map, progress=bar, area=area
                 )
             else:
                 plan = importer.import_file(
@@ -157,6 +174,7 @@ def import_cmd(args: argparse.Namespace) -> int:
                     column_map=column_map,
                     skip_bad=args.skip_bad,
                     progress=bar,
+                    area=area,
                 )
         finally:
             bar.finish()
@@ -181,7 +199,7 @@ def import_cmd(args: argparse.Namespace) -> int:
     rejects: Path | None = None
     if plan.rejected:
         rejects = rejects_path
-        importer.write_rejects(plan, rejects)
+        importer.write_rejects(plan, rejects, force=args.force)
         report["rejects_file"] = str(rejects)
     if args.json:
         print_json(report)
@@ -196,6 +214,21 @@ def import_cmd(args: argparse.Namespace) -> int:
             f"Rejected rows written to {rejects}. That file holds personal data from the "
             "import: keep it safe and delete it when it has been dealt with."
         )
+    return 0
+
+
+def redirects_cmd(args: argparse.Namespace) -> int:
+    redirects = parse_redirects(Path(args.file).expanduser())
+    with open_desk(args.db) as desk:
+        counts = people.apply_redirects(desk, redirects)
+    if args.json:
+        print_json(counts)
+        return 0
+    print(
+        f"Merged {count(counts['merged'], 'person', 'people')}, gave "
+        f"{count(counts['renumbered'], 'person', 'people')} a new id; "
+        f"{count(counts['absent'], 'redirect')} named no one on this desk."
+    )
     return 0
 
 
@@ -224,6 +257,13 @@ def assign_cmd(args: argparse.Namespace) -> int:
         f"{len(plan.assignments)} matched "
         f"({plan.by_area} by area), {plan.overflow} over an adviser's capacity."
     )
+    if plan.outside_area:
+        print(
+            f"Outside any adviser's area: {count(len(plan.outside_area), 'person', 'people')}, "
+            "given the adviser with most room:"
+        )
+        for a in plan.outside_area:
+            print(visible(f"  {a.person_name} ({a.organisation or 'no organisation'})"))
     if plan.left_unassigned:
         print(
             f"Not assigned: {count(plan.left_unassigned, 'person', 'people')}; there is no "
@@ -354,8 +394,25 @@ def add_parsers(
         help="where to write the reject file (it holds personal data; default: beside "
         "the input file, NAME.rejects.csv)",
     )
+    c.add_argument("--force", action="store_true", help="replace an existing reject file")
+    c.add_argument(
+        "--all-areas",
+        action="store_true",
+        help="take every candidacy, not only those in the desk's [area] setting",
+    )
     c.add_argument("--json", action="store_true", help="print the report as JSON")
-    imp.set_defaults(func=import_cmd)
+    c.set_defaults(func=import_cmd)
+    r = imps.add_parser(
+        "redirects",
+        parents=[common],
+        help="follow Democracy Club's person redirects (merged people)",
+        description="Read a CSV of old_person_id,new_person_id and merge each person held "
+        "under an old id into the one holding the new id, keeping every incident, contact "
+        "and audit event.",
+    )
+    r.add_argument("file", help="the redirects CSV")
+    r.add_argument("--json", action="store_true", help="print the counts as JSON")
+    r.set_defaults(func=redirects_cmd)
 
     a = sub.add_parser(
         "assign", parents=[common], help="give everyone without a named contact an adviser"

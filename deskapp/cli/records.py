@@ -29,6 +29,7 @@ ADVISER_COLUMNS = [
     ("id", "ID"),
     ("name", "NAME"),
     ("area", "AREA"),
+    ("areas", "COVERS"),
     ("capacity", "CAP"),
     ("people", "PEOPLE"),
     ("open_incidents", "OPEN"),
@@ -176,12 +177,14 @@ def advisers_cmd(args: argparse.Namespace) -> int:
             print_json(rows) if args.json else print_table(rows, ADVISER_COLUMNS)
         elif args.action == "add":
             new_id = advisers.add_adviser(
-                desk, **_given(args, ["name", "area", "phone", "email", "capacity"])
+                desk, **_given(args, ["name", "area", "areas", "phone", "email", "capacity"])
             )
             print_json({"id": new_id}) if args.json else print(new_id)
         elif args.action == "update":
             changed = advisers.update_adviser(
-                desk, args.id, **_given(args, ["name", "area", "phone", "email", "capacity"])
+                desk,
+                args.id,
+                **_given(args, ["name", "area", "areas", "phone", "email", "capacity"]),
             )
             _report_changes(args, changed)
     return 0
@@ -319,7 +322,13 @@ def add_parsers(
         if name == "update":
             q.add_argument("id", help="adviser: name, start of a name, or id")
         q.add_argument("--name", required=name == "add")
-        q.add_argument("--area")
+        q.add_argument("--area", help="the area's name, as people say it")
+        q.add_argument(
+            "--areas",
+            metavar="CODES",
+            help="the places covered: council slugs and constituency GSS codes, "
+            "e.g. 'cardiff,W07000101'",
+        )
         q.add_argument("--phone")
         q.add_argument("--email")
         q.add_argument("--capacity", type=int)

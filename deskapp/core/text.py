@@ -33,6 +33,17 @@ def fold(text: str) -> str:
     return anyascii(text).lower()
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    """The slug Democracy Club would give a name: ``St Mary's & All Saints`` ->
+    ``st-marys-and-all-saints``, ``Pen-y-lan`` -> ``pen-y-lan``, ``Ynys Môn`` ->
+    ``ynys-mon``. Apostrophes join their word; ``&`` reads as "and"."""
+    text = fold(text).replace("&", " and ").replace("'", "")
+    return _NOT_SLUG.sub("-", text).strip("-")
+
+
 # -- control characters ------------------------------------------------------------------
 
 

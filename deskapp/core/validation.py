@@ -14,7 +14,9 @@ from deskapp.core.text import LINE_BREAKS, has_control
 
 E = TypeVar("E", bound=StrEnum)
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: Something, @, a domain with a dot, ending in a letter or digit (``a@b.c.`` is refused:
+#: the trailing dot is a typing slip more often than a fully-qualified domain).
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+\Z")
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 
 
@@ -61,9 +63,15 @@ def choice(enum: type[E], value: str, *, field: str) -> E:
     raise ValidationError(f"{_subject(field)} must be one of: {options} (got {value!r}).")
 
 
+def is_email(value: str) -> bool:
+    """Whether ``value`` (trimmed) looks like an email address: the one rule for every
+    form, the CLI and import."""
+    return _EMAIL.match(value) is not None
+
+
 def email(value: str) -> str:
     value = no_controls(value, field="email").strip()
-    if value and not _EMAIL.match(value):
+    if value and not is_email(value):
         raise ValidationError("Email does not look like an email address.")
     return value
 

@@ -15,19 +15,23 @@ rows without problems; an import should refuse to write anything unless ``ok``.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Final, TypeVar
+from typing import Any, BinaryIO, Final, NamedTuple, TypeVar
 
+from deskapp.core.area import GSS, Place
 from deskapp.core.domain import PersonRole
 from deskapp.core.errors import NotFound, ValidationError
-from deskapp.core.text import fold
+from deskapp.core.text import slugify
+from deskapp.core.validation import is_email
 
 __all__ = [
     "DC_COLUMNS",
@@ -35,17 +39,29 @@ __all__ = [
     "FIELDS",
     "FORMATS",
     "MAX_BYTES",
+    "MAX_CELL_CHARS",
+    "MAX_ROW_CHARS",
     "CandidacyRecord",
     "ParseResult",
     "Problem",
+    "constituency_slug",
+    "council_slug",
     "group_by_person",
+    "merge_repeat",
     "parse_bytes",
     "parse_file",
     "parse_map_option",
 ]
 
 FORMATS: Final = ("democracyclub", "csv")
-MAX_BYTES: Final = 64 * 1024 * 1024
+#: The caps: a file, a row (all its cells) and one cell. A Democracy Club export of a
+#: whole general election is about 3 MB; a million candidacies about 150 MB.
+MAX_BYTES: Final = 1024 * 1024 * 1024
+MAX_ROW_CHARS: Final = 100_000
+MAX_CELL_CHARS: Final = 10_000
+_BLOCK: Final = 1024 * 1024  # bytes read at a time to choose the encoding
+_PROGRESS_LINES: Final = 20_000
+_CP1252_UNDEFINED: Final = re.compile(b"[\x81\x8d\x8f\x90\x9d]")
 
 # Democracy Club's export: the core columns are always present.
 DC_REQUIRED_COLUMNS: Final = (
@@ -132,8 +148,10 @@ _DC_FIELDS: Final[dict[str, str]] = {
     "party_name": "party",
     "post_label": "post",
     "organisation_name": "org",
+    "gss": "gss",
     "cancelled_poll": "cancelled_poll",
     "elected": "elected",
+    "candidates_locked": "locked",
     "by_election": "by_election",
     "email": "email",
     "phone": "phone",
@@ -149,6 +167,7 @@ FIELDS: Final = (
     "post",
     "party",
     "org",
+    "gss",
     "election_date",
     "email",
     "phone",
@@ -157,6 +176,7 @@ FIELDS: Final = (
     "person_id",
     "election_id",
     "elected",
+    "locked",
     "cancelled_poll",
     "ignore",
 )
@@ -250,6 +270,7 @@ _SYNONYMS: Final[dict[str, str]] = {
         "address",
     ),
     **dict.fromkeys(("ballot paper id", "ballot id"), "ballot_paper_id"),
+    **dict.fromkeys(("gss", "gss code", "constituency code", "ons code"), "gss"),
     **dict.fromkeys(
         ("person id", "dc person id", "democracy club id", "democracy club person id"),
         "person_id",
@@ -278,6 +299,8 @@ _ORG_NAMES: Final[dict[str, str]] = {
     "nia": "Northern Ireland Assembly",
     "europarl": "European Parliament",
 }
+#: What an organisation column holds for a parliamentary ballot when it names no council.
+_PARLIAMENT_NAMES: Final = frozenset(("house-of-commons", "parliament", "uk-parliament"))
 _KINDS: Final = frozenset(("local", "parl", "mayor", "pcc"))
 # Subtype letters DC uses after some election types: sp.c.*, sp.r.*, gla.a.*, senedd.c.*
 _SUBTYPES: Final = frozenset(("c", "r", "a"))
@@ -291,16 +314,14 @@ _SLUG_PART = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _TYPE_PART = re.compile(r"[a-z]+\Z")
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
 _UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\Z")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+\Z")
 _HEADER_PUNCT = re.compile(r"[^\w]+")
-_NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
-@dataclass(frozen=True)
-class CandidacyRecord:
+class CandidacyRecord(NamedTuple):
     """One clean CSV row: one person standing on one ballot.
 
-    Not slotted: the parser fills ``__dict__`` directly (see _Parser.read_rows).
+    A named tuple: a million of them must fit in memory beside each other (a third of
+    the size of a dataclass instance with its ``__dict__``), and one is built fast.
     """
 
     row: int
@@ -313,14 +334,27 @@ class CandidacyRecord:
     post: str
     org_slug: str
     org_name: str
+    #: The ballot's GSS code (a constituency's, for a parliamentary ballot), upper case.
+    gss: str
+    #: A parliamentary ballot's council whose returning officer acts for the
+    #: constituency, where the file names one (its organisation column).
+    ro_council_slug: str
+    ro_council_name: str
     role_hint: str
     election_kind: str
     by_election: bool
     cancelled_poll: bool
     elected: bool | None
+    #: DC's candidates_locked: False while the list is not yet the statement of persons
+    #: nominated (the candidacy is unconfirmed); None when the file does not say.
+    locked: bool | None
     email: str
     phone: str
     address: str
+
+    @property
+    def place(self) -> Place:
+        return Place(self.election_kind, self.org_slug, self.gss, self.ro_council_slug)
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,27 +394,29 @@ class _Ballot:
 
 
 def parse_file(
-    path: Path, *, fmt: str | None = None, column_map: dict[str, str] | None = None
+    path: Path,
+    *,
+    fmt: str | None = None,
+    column_map: dict[str, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ParseResult:
-    """Read ``path`` and parse it; see :func:`parse_bytes`.
+    """Read ``path`` and parse it, streaming: memory holds the records, never the file.
+    See :func:`parse_bytes`; ``progress(bytes_read, file_size)`` is called now and then.
 
     Raises NotFound if the file does not exist and ValidationError if it cannot be read.
     """
+    fmt = _check_fmt(fmt)
+    user_map = _check_column_map(column_map)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            result = _empty_result(_check_fmt(fmt))
-            _check_column_map(column_map)
-            result.problems.append(Problem(0, "", _too_large_reason()))
-            return result
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            return _parse_stream(fh, size, fmt, user_map, progress)
     except FileNotFoundError:
         raise NotFound(f"No file at {path}. Check the path and try again.") from None
     except IsADirectoryError:
         raise ValidationError(f"The path {path} is a folder, not a CSV file.") from None
     except OSError as exc:
         raise ValidationError(f"Could not read {path}: {exc.strerror or exc}.") from None
-    return parse_bytes(data, fmt=fmt, column_map=column_map)
 
 
 def parse_bytes(
@@ -395,14 +431,44 @@ def parse_bytes(
     """
     fmt = _check_fmt(fmt)
     user_map = _check_column_map(column_map)
+    return _parse_stream(io.BytesIO(data), len(data), fmt, user_map, None)
+
+
+def _parse_stream(
+    fh: BinaryIO,
+    size: int,
+    fmt: str | None,
+    user_map: dict[str, str],
+    progress: Callable[[int, int], None] | None,
+) -> ParseResult:
     result = _empty_result(fmt)
-    if len(data) > MAX_BYTES:
+    if size > MAX_BYTES:
         result.problems.append(Problem(0, "", _too_large_reason()))
         return result
-    text = _decode(data, result)
-    if text is not None:
-        _Parser(text, fmt, user_map, result).run()
+    encoding = _encoding(fh, result)
+    if encoding is None:
+        return result
+    fh.seek(0)
+    with io.TextIOWrapper(fh, encoding=encoding, newline="") as text:
+        _Parser(_lines(text, fh, size, progress), fmt, user_map, result).run()
     return result
+
+
+def _lines(
+    text: io.TextIOWrapper,
+    raw: BinaryIO,
+    size: int,
+    progress: Callable[[int, int], None] | None,
+) -> Iterator[str]:
+    """The file's lines, calling ``progress`` every so many of them."""
+    if progress is None:
+        yield from text
+        return
+    for n, line in enumerate(text, start=1):
+        if not n % _PROGRESS_LINES:
+            progress(raw.tell(), size)
+        yield line
+    progress(size, size)
 
 
 def parse_map_option(text: str) -> dict[str, str]:
@@ -447,14 +513,60 @@ def group_by_person(records: Iterable[CandidacyRecord]) -> list[list[CandidacyRe
     Rows with a person id (Democracy Club's, or a mapped id column) group by that id;
     rows without one group by (name ignoring case and spacing, org_slug).
     """
-    groups: dict[tuple[str, ...], list[CandidacyRecord]] = {}
+    # An id is its own key (no tuple for each of a million rows); a name goes with its
+    # organisation, in a tuple, so the two kinds of key never meet.
+    groups: dict[str | tuple[str, str], list[CandidacyRecord]] = {}
     for rec in records:
-        if rec.dc_person_id:
-            key: tuple[str, ...] = ("id", rec.dc_person_id)
-        else:
-            key = ("name", _name_key(rec.name), rec.org_slug)
+        key = rec.dc_person_id or (_name_key(rec.name), rec.org_slug)
         groups.setdefault(key, []).append(rec)
     return list(groups.values())
+
+
+#: What a repeated row may not change: the ballot fixes the rest (the post and the
+#: organisation's name, derived from it when a cell is empty, may differ in spelling).
+_REPEAT_FIELDS: Final = (
+    ("name", "person_name"),
+    ("party", "party_name"),
+    ("election_id", "election_id"),
+    ("election_date", "election_date"),
+    ("gss", "gss"),
+    ("elected", "elected"),
+    ("locked", "candidates_locked"),
+    ("email", "email"),
+    ("phone", "phone"),
+    ("address", "address"),
+)
+
+
+def merge_repeat(
+    first: CandidacyRecord, repeat: CandidacyRecord
+) -> CandidacyRecord | tuple[str, ...]:
+    """Two rows for the same person and ballot: one record when they agree (each value
+    the same or empty in one of them), else the columns on which they disagree.
+
+    Real exports repeat rows, one with an optional column filled and one without.
+    """
+    merged: dict[str, Any] = {}
+    clash: list[str] = []
+    for name, column in _REPEAT_FIELDS:
+        a, b = getattr(first, name), getattr(repeat, name)
+        if a in ("", None) or a == b:
+            merged[name] = b if a in ("", None) else a
+        elif b in ("", None) or (isinstance(a, str) and a.casefold() == b.casefold()):
+            merged[name] = a
+        else:
+            clash.append(column)
+    if clash:
+        return tuple(clash)
+    for name in ("post", "org_name"):  # the more informative spelling
+        a, b = getattr(first, name), getattr(repeat, name)
+        merged[name] = b if len(b) > len(a) else a
+    if not first.ro_council_slug:
+        merged["ro_council_slug"] = repeat.ro_council_slug
+        merged["ro_council_name"] = repeat.ro_council_name
+    merged["cancelled_poll"] = first.cancelled_poll or repeat.cancelled_poll
+    merged["by_election"] = first.by_election or repeat.by_election
+    return first._replace(**merged)
 
 
 # --------------------------------------------------------------------------- checks
@@ -518,13 +630,15 @@ def _check_map_targets(mapping: dict[str, str]) -> None:
 # --------------------------------------------------------------------------- decoding
 
 
-def _decode(data: bytes, result: ParseResult) -> str | None:
-    """Return the text, or None after recording a file-level problem."""
+def _encoding(fh: BinaryIO, result: ParseResult) -> str | None:
+    """Read the file once, a block at a time, to choose its encoding: UTF-8 (with or
+    without BOM), else Windows-1252. None after recording a file-level problem."""
     problems = result.problems
-    if not data:
+    first = fh.read(_BLOCK)
+    if not first:
         problems.append(Problem(0, "", "The file is empty."))
         return None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if first.startswith((b"\xff\xfe", b"\xfe\xff")):
         problems.append(
             Problem(
                 0,
@@ -533,50 +647,68 @@ def _decode(data: bytes, result: ParseResult) -> str | None:
             )
         )
         return None
-    if b"\x00" in data:
-        problems.append(
-            Problem(
-                0,
-                "",
-                "The file looks binary (it contains NUL bytes), not a CSV; "
-                "export the spreadsheet as 'CSV UTF-8' and try again.",
-            )
-        )
-        return None
-    bom = data.startswith(b"\xef\xbb\xbf")
-    try:
-        text = data.decode("utf-8-sig" if bom else "utf-8")
-    except UnicodeDecodeError as exc:
-        if bom:
+    bom = first.startswith(b"\xef\xbb\xbf")
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    utf8_error: int | None = None  # offset of the first byte that is not UTF-8
+    cp1252_error: int | None = None  # offset of the first byte Windows-1252 leaves undefined
+    offset = 0
+    block = first
+    while block:
+        if b"\x00" in block:
             problems.append(
                 Problem(
                     0,
                     "",
-                    "The file is marked as UTF-8 but is not valid UTF-8 "
-                    f"(first bad byte at offset {exc.start}); re-export it as 'CSV UTF-8'.",
+                    "The file looks binary (it contains NUL bytes), not a CSV; "
+                    "export the spreadsheet as 'CSV UTF-8' and try again.",
                 )
             )
             return None
-    else:
+        if utf8_error is None:
+            pending = len(utf8.getstate()[0])
+            try:
+                utf8.decode(block)
+            except UnicodeDecodeError as exc:
+                utf8_error = offset - pending + exc.start
+        if cp1252_error is None:
+            # Python's cp1252 codec rejects the five bytes Windows-1252 leaves undefined
+            # (0x81, 0x8D, 0x8F, 0x90, 0x9D): their presence means some other encoding.
+            bad = _CP1252_UNDEFINED.search(block)
+            if bad is not None:
+                cp1252_error = offset + bad.start()
+        offset += len(block)
+        block = fh.read(_BLOCK)
+    if utf8_error is None:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8_error = offset - len(utf8.getstate()[0])
+    if utf8_error is None:
         result.encoding = "utf-8-sig" if bom else "utf-8"
-        return text
-    try:
-        # Python's cp1252 codec rejects the five bytes Windows-1252 leaves undefined
-        # (0x81, 0x8D, 0x8F, 0x90, 0x9D): their presence means some other encoding.
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as exc:
+        return result.encoding
+    if bom:
+        problems.append(
+            Problem(
+                0,
+                "",
+                "The file is marked as UTF-8 but is not valid UTF-8 "
+                f"(first bad byte at offset {utf8_error}); re-export it as 'CSV UTF-8'.",
+            )
+        )
+        return None
+    if cp1252_error is not None:
         problems.append(
             Problem(
                 0,
                 "",
                 "The file is neither UTF-8 nor Windows-1252 text (byte at offset "
-                f"{exc.start} is not used by Windows-1252); it may be in another encoding. "
+                f"{cp1252_error} is not used by Windows-1252); it may be in another encoding. "
                 "Re-export it as 'CSV UTF-8'.",
             )
         )
         return None
     result.encoding = "cp1252"
-    return text
+    return result.encoding
 
 
 # --------------------------------------------------------------------------- values
@@ -605,10 +737,6 @@ def _name_key(name: str) -> str:
 def _header_key(header: str) -> str:
     """Header for synonym matching: lower case, punctuation and underscores to spaces."""
     return " ".join(_HEADER_PUNCT.sub(" ", header.casefold().replace("_", " ")).split())
-
-
-def _slugify(text: str) -> str:
-    return _NON_SLUG.sub("-", fold(text)).strip("-")
 
 
 def _title_from_slug(slug: str) -> str:
@@ -661,7 +789,10 @@ def _parse_ballot(text: str, *, election: bool = False) -> _Ballot | None:
         middle = middle[:-1]
     etype = parts[0]
     kind = etype if etype in _KINDS else "other"
-    if etype in _BODY_ORGS:
+    if etype == "parl" and middle:
+        # A parliamentary ballot belongs to its constituency, not to one "House of Commons".
+        org, rest = constituency_slug(middle[-1]), middle
+    elif etype in _BODY_ORGS:
         org = _BODY_ORGS[etype]
         rest = middle[1:] if middle and middle[0] in _SUBTYPES else middle
     elif middle:
@@ -671,6 +802,34 @@ def _parse_ballot(text: str, *, election: bool = False) -> _Ballot | None:
     else:
         return None
     return _Ballot(kind, org, rest[-1] if rest else "", by_election, when)
+
+
+#: Words a council's name ends with that its Democracy Club slug leaves out.
+_COUNCIL_WORDS: Final = frozenset(
+    ("council", "city", "county", "borough", "district", "metropolitan", "royal")
+)
+
+
+def council_slug(name: str) -> str:
+    """A council's Democracy Club slug from its name: "Leeds City Council" -> ``leeds``,
+    "Rhondda Cynon Taf County Borough Council" -> ``rhondda-cynon-taf``."""
+    words = slugify(name).split("-")
+    if words[-1] == "council":
+        while len(words) > 1 and words[-1] in _COUNCIL_WORDS:
+            words.pop()
+    return "-".join(words)
+
+
+def constituency_slug(division: str) -> str:
+    """A constituency's organisation slug: ``parl.`` and its ballot slug, apart from the
+    councils' slugs (Stevenage the council and Stevenage the constituency)."""
+    return f"parl.{division}"
+
+
+def _gss_cell(cell: str) -> tuple[bool, str]:
+    """(valid, code); an empty cell is valid with no code."""
+    code = cell.strip().upper()
+    return (not code or GSS.match(code) is not None), code
 
 
 def _parse_bool(text: str) -> bool | None:
@@ -736,14 +895,117 @@ def _bool_cell(cell: str) -> tuple[bool, bool | None]:
     return value is not None, value
 
 
+def _text_cell(cell: str) -> tuple[bool, str]:
+    return True, _norm(cell)
+
+
+def _address_cell(cell: str) -> tuple[bool, str]:
+    return True, _norm_address(cell)
+
+
+def _pid_cell(cell: str) -> tuple[bool, str]:
+    """A Democracy Club person id: a whole number (a bad one is read as none)."""
+    pid = _norm(cell)
+    return (True, pid) if not pid or (pid.isascii() and pid.isdigit()) else (False, "")
+
+
+def _int_cell(cell: str) -> tuple[bool, str]:
+    raw = cell.strip()
+    return (not raw or (raw.isascii() and raw.isdigit())), raw
+
+
+def _email_cell(cell: str) -> tuple[bool, str]:
+    email = _norm(cell)
+    return (not email or is_email(email)), email
+
+
+def _ballot_value(cell: str) -> tuple[bool, tuple[str, _Ballot | None]]:
+    text, ballot = _ballot_cell(cell)
+    return (not text or ballot is not None), (text, ballot)
+
+
+def _election_value(cell: str) -> tuple[bool, tuple[str, _Ballot | None]]:
+    text, ballot = _election_cell(cell)
+    return (not text or ballot is not None), (text, ballot)
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """How the cell of one field is read, and what is said of a bad or an empty one.
+
+    ``read(cell)`` gives (valid, value); ``read_csv`` and ``bad_csv``, when given, are
+    for generic CSV files (Democracy Club's rules are stricter). ``memo``: the cells
+    repeat down a file (ballots, dates, flags, parties), so each distinct one is read
+    once -- what keeps a million rows fast.
+    """
+
+    field: str
+    read: Callable[[str], tuple[bool, Any]]
+    bad: str = ""
+    memo: bool = True
+    missing: str = ""  # the problem with an empty cell in a Democracy Club file
+    read_csv: Callable[[str], tuple[bool, Any]] | None = None
+    bad_csv: str | None = None
+
+
+#: The fields of a row, in the order their problems are reported. A new column is a
+#: line here, a field of CandidacyRecord (set in _Parser.record), and its names in
+#: _DC_FIELDS and _SYNONYMS.
+_COLUMNS: Final = (
+    _Column(
+        "person_id",
+        _pid_cell,
+        "person_id must be a whole number.",
+        memo=False,
+        missing="The Democracy Club person_id is missing.",
+        read_csv=_text_cell,
+    ),
+    _Column(
+        "ballot_paper_id",
+        _ballot_value,
+        "ballot_paper_id is not a Democracy Club ballot ID "
+        "(like local.leeds.headingley.2026-05-07).",
+        missing="The ballot_paper_id is missing.",
+    ),
+    _Column(
+        "election_id",
+        _election_value,
+        "election_id is not a Democracy Club election ID (like local.leeds.2026-05-07).",
+    ),
+    _Column(
+        "election_date",
+        _iso_cell,
+        "election_date is not a valid date (YYYY-MM-DD).",
+        read_csv=_uk_cell,
+        bad_csv="election_date is not a valid date (YYYY-MM-DD or DD/MM/YYYY).",
+    ),
+    _Column("cancelled_poll", _bool_cell, f"cancelled_poll {_BOOL_HINT}."),
+    _Column("elected", _bool_cell, f"elected {_BOOL_HINT}."),
+    _Column("locked", _bool_cell, f"candidates_locked {_BOOL_HINT}."),
+    _Column("by_election", _bool_cell, f"by_election {_BOOL_HINT}."),
+    _Column("gss", _gss_cell, "gss is not a GSS code (a letter and 8 digits, like E14001234)."),
+    _Column("email", _email_cell, "The email does not look like an email address.", memo=False),
+    _Column("party", _text_cell),
+    _Column("post", _text_cell),
+    _Column("org", _text_cell),
+    _Column("phone", _text_cell, memo=False),
+    _Column("address", _address_cell, memo=False),
+)
+#: (field, column index, reader, the problem with a bad cell, with an empty one)
+_CellReader = tuple[str, int, Callable[[str], tuple[bool, Any]], str, str]
+_CANDIDATE: Final = PersonRole.CANDIDATE.value
+#: CandidacyRecord's fields in order, without the keyword handling of __new__.
+_new_record: Final = CandidacyRecord._make
+
+
 # --------------------------------------------------------------------------- the parser
 
 
 class _Parser:
     def __init__(
-        self, text: str, fmt: str | None, user_map: dict[str, str], result: ParseResult
+        self, lines: Iterable[str], fmt: str | None, user_map: dict[str, str], result: ParseResult
     ) -> None:
-        self.text = text
+        self.lines = lines
         self.fmt = fmt
         self.user_map = user_map
         self.result = result
@@ -753,6 +1015,8 @@ class _Parser:
         self.dc = False
         self.bool_only: list[int] = []
         self.int_only: list[int] = []
+        self.names_by_pid: dict[str, tuple[str, int]] = {}  # the first name and row of an id
+        self.org_names: _Memo[str] = _Memo(_org_name)
 
     def problem(self, row: int, column: str, reason: str) -> None:
         self.problems.append(Problem(row, column, reason))
@@ -763,7 +1027,7 @@ class _Parser:
     # -- header -----------------------------------------------------------------------
 
     def run(self) -> None:
-        reader = csv.reader(io.StringIO(self.text, newline=""), strict=True)
+        reader = csv.reader(self.lines, strict=True)
         rownum = 0
         header: list[str] | None = None
         try:
@@ -915,49 +1179,49 @@ class _Parser:
 
     # -- rows -------------------------------------------------------------------------
 
-    def read_rows(self, reader: Iterable[list[str]], rownum: int) -> None:
+    def cell_readers(self) -> list[_CellReader]:
+        """For each column of the file that feeds a field (and each other Democracy Club
+        column that is checked), in the order of :data:`_COLUMNS`: (field, index,
+        reader, the problem with a bad cell, the problem with an empty one)."""
         dc = self.dc
-        ncols = len(self.columns)
+        out: list[_CellReader] = []
+        for spec in _COLUMNS:
+            if spec.field == "gss" and dc:
+                # Democracy Club's other checked columns, which feed no field.
+                out += [
+                    ("", i, _bool_cell, f"{self.columns[i]} {_BOOL_HINT}.", "")
+                    for i in self.bool_only
+                ]
+                out += [
+                    ("", i, _int_cell, f"{self.columns[i]} must be a whole number.", "")
+                    for i in self.int_only
+                ]
+            i = self.index.get(spec.field, -1)
+            if i < 0:
+                continue
+            read = spec.read if dc or spec.read_csv is None else spec.read_csv
+            bad = spec.bad if dc or spec.bad_csv is None else spec.bad_csv
+            reader = _Memo(read).__getitem__ if spec.memo else read
+            out.append((spec.field, i, reader, bad, spec.missing if dc else ""))
+        return out
+
+    def read_rows(self, reader: Iterable[list[str]], rownum: int) -> None:
+        """Check every row and make a record of each good one. The column table
+        (:data:`_COLUMNS`) reads and checks each cell; the rules between cells (a row
+        without a ballot takes its election's, dates agree, one name per person id)
+        follow, in :meth:`record`."""
         columns = self.columns
+        ncols = len(columns)
         problems = self.problems
         problem = self.problem
         records = self.result.records
-        idx = self.index.get
         i_name = self.index["name"]
-        i_pid = idx("person_id", -1)
-        i_ballot = idx("ballot_paper_id", -1)
-        i_eid = idx("election_id", -1)
-        i_date = idx("election_date", -1)
-        i_party = idx("party", -1)
-        i_post = idx("post", -1)
-        i_org = idx("org", -1)
-        i_email = idx("email", -1)
-        i_phone = idx("phone", -1)
-        i_addr = idx("address", -1)
-        i_cancel = idx("cancelled_poll", -1)
-        i_elected = idx("elected", -1)
-        i_by = idx("by_election", -1)
-        bool_only = self.bool_only
-        int_only = self.int_only
-        blank_cols = [i for i, c in enumerate(columns) if not c]
         c_name = columns[i_name]
-        c_pid = self.col(i_pid)
-        c_ballot = self.col(i_ballot)
-        c_eid = self.col(i_eid)
-        c_date = self.col(i_date)
-        date_hint = "YYYY-MM-DD" if dc else "YYYY-MM-DD or DD/MM/YYYY"
-        # Memo tables: most cells (parties, posts, ballots, dates, flags) repeat a lot.
-        norm: _Memo[str] = _Memo(_norm)
-        ballots: _Memo[tuple[str, _Ballot | None]] = _Memo(_ballot_cell)
-        elections: _Memo[tuple[str, _Ballot | None]] = _Memo(_election_cell)
-        dates: _Memo[tuple[bool, date | None]] = _Memo(_iso_cell if dc else _uk_cell)
-        flags: _Memo[tuple[bool, bool | None]] = _Memo(_bool_cell)
-        names_by_pid: dict[str, tuple[str, int]] = {}
-        seen_pairs: dict[tuple[str, str], int] = {}
-        org_names: _Memo[str] = _Memo(_org_name)
-        candidate = PersonRole.CANDIDATE.value
-        new_record = object.__new__
-        set_attr = object.__setattr__
+        blank_cols = [i for i, c in enumerate(columns) if not c]
+        cells = [
+            (f, i, read, bad, missing, columns[i])
+            for f, i, read, bad, missing in self.cell_readers()
+        ]
         data_rows = 0
 
         try:
@@ -978,6 +1242,24 @@ class _Parser:
                         )
                         data_rows += 1
                         continue
+                chars = sum(map(len, row))
+                if chars > MAX_CELL_CHARS:
+                    data_rows += 1
+                    if chars > MAX_ROW_CHARS:
+                        problem(
+                            rownum, "", f"This row is longer than {MAX_ROW_CHARS:,} characters."
+                        )
+                        continue
+                    long = [i for i, cell in enumerate(row) if len(cell) > MAX_CELL_CHARS]
+                    for i in long:
+                        problem(
+                            rownum,
+                            columns[i],
+                            f"This cell is longer than {MAX_CELL_CHARS:,} characters.",
+                        )
+                    if long:
+                        continue
+                    data_rows -= 1
                 before = len(problems)
                 name = _norm(row[i_name])
                 if not name:
@@ -985,153 +1267,21 @@ class _Parser:
                         continue  # a blank row
                     problem(rownum, c_name, "The name is missing.")
                 data_rows += 1
-
                 for i in blank_cols:
                     if row[i].strip():
                         problem(rownum, "", f"Column {i + 1} has a value but no column name.")
 
-                pid = _norm(row[i_pid]) if i_pid >= 0 else ""
-                if dc:
-                    if not pid:
-                        problem(rownum, c_pid, "The Democracy Club person_id is missing.")
-                    elif not (pid.isascii() and pid.isdigit()):
-                        problem(rownum, c_pid, "person_id must be a whole number.")
-                        pid = ""
-
-                ballot_id, ballot = ballots[row[i_ballot]] if i_ballot >= 0 else ("", None)
-                if ballot_id:
-                    if ballot is None:
-                        problem(
-                            rownum,
-                            c_ballot,
-                            "ballot_paper_id is not a Democracy Club ballot ID "
-                            "(like local.leeds.headingley.2026-05-07).",
-                        )
-                elif dc:
-                    problem(rownum, c_ballot, "The ballot_paper_id is missing.")
-                election_id, election = elections[row[i_eid]] if i_eid >= 0 else ("", None)
-                if election_id:
-                    if election is None:
-                        problem(
-                            rownum,
-                            c_eid,
-                            "election_id is not a Democracy Club election ID "
-                            "(like local.leeds.2026-05-07).",
-                        )
-                    elif not ballot_id:
-                        ballot = election
-
-                when: date | None = None
-                if i_date >= 0:
-                    good, when = dates[row[i_date]]
+                got: dict[str, Any] = {}
+                for field, i, read, bad, missing, column in cells:
+                    good, value = read(row[i])
                     if not good:
-                        problem(rownum, c_date, f"election_date is not a valid date ({date_hint}).")
-                    elif when is None:
-                        when = ballot.when if ballot is not None else None
-                    elif ballot is not None and when != ballot.when:
-                        problem(
-                            rownum,
-                            c_date,
-                            "election_date does not match the date at the end of the ballot ID.",
-                        )
-                elif ballot is not None:
-                    when = ballot.when
-
-                cancelled = by_flag = False
-                elected: bool | None = None
-                if i_cancel >= 0:
-                    good, flag = flags[row[i_cancel]]
-                    if good:
-                        cancelled = flag is True
-                    else:
-                        problem(rownum, columns[i_cancel], f"cancelled_poll {_BOOL_HINT}.")
-                if i_elected >= 0:
-                    good, elected = flags[row[i_elected]]
-                    if not good:
-                        problem(rownum, columns[i_elected], f"elected {_BOOL_HINT}.")
-                if i_by >= 0:
-                    good, flag = flags[row[i_by]]
-                    if good:
-                        by_flag = flag is True
-                    else:
-                        problem(rownum, columns[i_by], f"by_election {_BOOL_HINT}.")
-                for i in bool_only:
-                    if not flags[row[i]][0]:
-                        problem(rownum, columns[i], f"{columns[i]} {_BOOL_HINT}.")
-                for i in int_only:
-                    raw = row[i].strip()
-                    if raw and not (raw.isascii() and raw.isdigit()):
-                        problem(rownum, columns[i], f"{columns[i]} must be a whole number.")
-
-                email = _norm(row[i_email]) if i_email >= 0 else ""
-                if email and not _EMAIL.match(email):
-                    problem(
-                        rownum, columns[i_email], "The email does not look like an email address."
-                    )
-
-                if pid and name:
-                    prev = names_by_pid.get(pid)
-                    if prev is None:
-                        names_by_pid[pid] = (name, rownum)
-                    elif prev[0] != name and prev[0].casefold() != name.casefold():
-                        problem(
-                            rownum,
-                            c_pid,
-                            f"This person_id is used on row {prev[1]} with a different name.",
-                        )
-                    if ballot_id:
-                        first = seen_pairs.setdefault((pid, ballot_id), rownum)
-                        if first != rownum:
-                            problem(
-                                rownum,
-                                "",
-                                "This row repeats the person_id and ballot_paper_id of row "
-                                f"{first}.",
-                            )
-
-                if len(problems) != before:
-                    continue
-
-                org_col = norm[row[i_org]] if i_org >= 0 else ""
-                post = norm[row[i_post]] if i_post >= 0 else ""
-                if ballot is not None:
-                    org_slug = ballot.org_slug
-                    kind = ballot.kind
-                    by_election = ballot.by_election or by_flag
-                    if not post and ballot.division:
-                        post = _title_from_slug(ballot.division)
-                else:
-                    org_slug = _slugify(org_col) if org_col else ""
-                    kind = "other"
-                    by_election = by_flag
-                # The object CandidacyRecord(...) would make, built about 3x faster: a
-                # frozen dataclass's __init__ sets each field through object.__setattr__.
-                rec = new_record(CandidacyRecord)
-                set_attr(
-                    rec,
-                    "__dict__",
-                    {
-                        "row": rownum,
-                        "dc_person_id": pid or None,
-                        "name": name,
-                        "ballot_paper_id": ballot_id,
-                        "election_id": election_id,
-                        "election_date": when,
-                        "party": norm[row[i_party]] if i_party >= 0 else "",
-                        "post": post,
-                        "org_slug": org_slug,
-                        "org_name": org_col or org_names[org_slug],
-                        "role_hint": candidate,
-                        "election_kind": kind,
-                        "by_election": by_election,
-                        "cancelled_poll": cancelled,
-                        "elected": elected,
-                        "email": email,
-                        "phone": _norm(row[i_phone]) if i_phone >= 0 else "",
-                        "address": _norm_address(row[i_addr]) if i_addr >= 0 else "",
-                    },
-                )
-                records.append(rec)
+                        problem(rownum, column, bad)
+                    elif missing and not (value[0] if type(value) is tuple else value):
+                        problem(rownum, column, missing)
+                    got[field] = value
+                rec = self.record(rownum, name, got)
+                if len(problems) == before:
+                    records.append(rec)
         except csv.Error as exc:
             problem(
                 rownum + 1,
@@ -1144,6 +1294,82 @@ class _Parser:
 
         if not data_rows:
             problem(0, "", "The file has a header row but no data rows.")
+
+    def record(self, rownum: int, name: str, got: dict[str, Any]) -> CandidacyRecord:
+        """The rules between a row's cells, then its record (which the caller keeps only
+        when the row has no problem)."""
+        problem = self.problem
+        pid = got.get("person_id", "")
+        ballot_id, ballot = got.get("ballot_paper_id") or ("", None)
+        election_id, election = got.get("election_id") or ("", None)
+        if not ballot_id and election is not None:
+            ballot = election
+        when = got.get("election_date")
+        if when is None:
+            when = ballot.when if ballot is not None else None
+        elif ballot is not None and when != ballot.when:
+            problem(
+                rownum,
+                self.columns[self.index["election_date"]],
+                "election_date does not match the date at the end of the ballot ID.",
+            )
+        if pid and name:
+            prev = self.names_by_pid.get(pid)
+            if prev is None:
+                self.names_by_pid[pid] = (name, rownum)
+            elif prev[0] != name and prev[0].casefold() != name.casefold():
+                problem(
+                    rownum,
+                    self.columns[self.index["person_id"]],
+                    f"This person_id is used on row {prev[1]} with a different name.",
+                )
+
+        org_col = got.get("org", "")
+        post = got.get("post", "")
+        by_flag = got.get("by_election") is True
+        ro_slug = ro_name = ""
+        if ballot is not None:
+            org_slug = ballot.org_slug
+            kind = ballot.kind
+            by_election = ballot.by_election or by_flag
+            if not post and ballot.division:
+                post = _title_from_slug(ballot.division)
+            if kind == "parl" and ballot.division:
+                # The constituency is named by its post; the organisation column,
+                # unless it names Parliament, is the acting RO's council.
+                if org_col and slugify(org_col) not in _PARLIAMENT_NAMES:
+                    ro_slug, ro_name = council_slug(org_col), org_col
+                org_col = post
+        else:
+            org_slug = council_slug(org_col) if org_col else ""
+            kind = "other"
+            by_election = by_flag
+        return _new_record(
+            (
+                rownum,
+                pid or None,
+                name,
+                ballot_id,
+                election_id,
+                when,
+                got.get("party", ""),
+                post,
+                org_slug,
+                org_col or self.org_names[org_slug],
+                got.get("gss", ""),
+                ro_slug,
+                ro_name,
+                _CANDIDATE,
+                kind,
+                by_election,
+                got.get("cancelled_poll") is True,
+                got.get("elected"),
+                got.get("locked"),
+                got.get("email", ""),
+                got.get("phone", ""),
+                got.get("address", ""),
+            )
+        )
 
 
 def _org_name(slug: str) -> str:

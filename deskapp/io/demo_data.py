@@ -35,7 +35,7 @@ from deskapp.core.domain import (
     Status,
 )
 from deskapp.core.grading import GradeTargets, grade_label
-from deskapp.core.text import fold
+from deskapp.core.text import fold, slugify
 from deskapp.core.thrive import DIMENSIONS, Score, to_json
 
 __all__ = ["DemoData", "generate"]
@@ -749,13 +749,6 @@ def _choices(rng: random.Random, table: Sequence[tuple[T, float]], k: int) -> li
     return rng.choices(items, cum_weights=list(accumulate(w for _, w in table)), k=k)
 
 
-def slugify(text: str) -> str:
-    """``St Mary's North`` -> ``st-marys-north``; ``Pen-y-lan`` -> ``pen-y-lan``."""
-    text = fold(text).replace("&", "and").replace("'", "")
-    out = "".join(c if c.isalnum() else "-" for c in text)
-    return "-".join(filter(None, out.split("-")))
-
-
 def _mailbox(text: str) -> str:
     return "".join(c for c in fold(text) if c.isalnum() or c == "-")
 
@@ -939,6 +932,8 @@ class _Generator:
                     "slug": org.slug,
                     "name": org.name,
                     "kind": org.kind,
+                    "gss": "",
+                    "council_id": None,
                     "ro_name": ro,
                     "ro_phone": _RO_PHONES[int(self.rnd() * 1000)],
                     "ro_email": f"elections.{org.slug}@example.gov.uk",
@@ -1032,6 +1027,7 @@ class _Generator:
                         "id": self.id_at(created),
                         "name": name,
                         "area": org.name,
+                        "areas": org.slug,
                         "phone": _PHONES[int(self.rnd() * 1000)],
                         "email": f"{mail}@police.example.uk",
                         "capacity": 150,
@@ -1229,6 +1225,8 @@ class _Generator:
                     "ballot_paper_id": ballot,
                     "election_date": election_date,
                     "dc_person_id": dc_id,
+                    "elected_on": None,
+                    "merged_into": None,
                     "phone": _PHONES[int(rnd() * 1000)],
                     "email": email,
                     "address": address,
@@ -1259,6 +1257,7 @@ class _Generator:
                     "organisation_id": org.id,
                     "cancelled_poll": rnd() < 0.005,
                     "elected": None,
+                    "unconfirmed": False,
                     "created_at": created_at,
                     "updated_at": updated_at,
                     "deleted": False,
@@ -1282,6 +1281,7 @@ class _Generator:
                         "organisation_id": org.id,
                         "cancelled_poll": False,
                         "elected": None,
+                        "unconfirmed": False,
                         "created_at": base - td(seconds=second),
                         "updated_at": base - td(seconds=second),
                         "deleted": False,

@@ -7,9 +7,13 @@ audit log naming the recipient. Even then a home address the person asked to wit
 (``address_withheld``) is written as ``[withheld]``: that needs a decision about one
 person, not a bulk export.
 
-Listing people for an export is a consultation, logged as such. CSV cells a spreadsheet
-would run as a formula (starting ``=``, ``+``, ``-``, ``@``, tab or carriage return) are
-neutralised with a leading apostrophe. Files are written atomically (temporary file,
+Listing people for an export is a consultation, logged as such. CSV files quote every
+cell; cells a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``, tab
+or carriage return, their full-width forms, or such a part after a ``;``, which some
+locales take as a separator) are neutralised with a leading apostrophe, and bidirectional
+override characters (which can reorder what a reader sees) are shown as ``<U+202E>``.
+Markdown escapes link, image and HTML syntax, so a name cannot become a link or a
+tracking image when the file is previewed. Files are written atomically (temporary file,
 then rename), readable by their owner only, and never over an existing file unless
 ``force``. The audit events are committed before the file appears: a failure may log
 an export that did not happen, never the reverse.
@@ -20,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -60,6 +65,7 @@ __all__ = [
     "export_briefing",
     "export_table",
     "neutralise",
+    "show_bidi",
     "write_atomic",
 ]
 
@@ -78,7 +84,10 @@ WITHHELD: Final = "[withheld]"
 PERSON_SENSITIVE: Final = ("phone", "email", "address")
 ADVISER_SENSITIVE: Final = ("phone", "email")
 EVENT_SENSITIVE: Final = SENSITIVE_FIELDS["event"]
-_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_BIDI: Final = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: What Markdown could read as a link, an image, HTML, an entity or emphasis.
+_MD_SPECIAL: Final = re.compile(r"([\\`*_\[\]()!<>|#~&{}])")
 #: How far back the briefing pack looks for incidents (open ones are always shown).
 BRIEFING_INCIDENT_DAYS: Final = 90
 
@@ -117,8 +126,25 @@ class ExportResult:
 
 def neutralise(text: str) -> str:
     """Stop a spreadsheet running a cell as a formula: prefix ``'`` when it starts with
-    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (OWASP's CSV injection rule)."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, or their full-width forms
+    (OWASP's CSV injection rule), after spaces too, and the same for each part after a
+    ``;``; bidirectional overrides are shown, not obeyed (see :func:`show_bidi`)."""
+    text = show_bidi(text)
+    if ";" not in text:
+        return _defuse(text)
+    return ";".join(_defuse(part) for part in text.split(";"))
+
+
+def _defuse(part: str) -> str:
+    return "'" + part if part.lstrip(" ").startswith(_FORMULA_START) else part
+
+
+def show_bidi(text: str) -> str:
+    """Bidirectional embedding, override and isolate characters as ``<U+202E>``: they
+    can make a cell or a line read differently from what it holds."""
+    if not _BIDI.search(text):
+        return text
+    return _BIDI.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
 def _text(value: Any) -> str:
@@ -134,13 +160,15 @@ def _text(value: Any) -> str:
 
 
 def _md_cell(value: Any) -> str:
-    text = " ".join(_text(value).split())
-    return text.replace("\\", "\\\\").replace("|", "\\|") or " "
+    """A value as literal Markdown text on one line: ``[x](http://…)`` and ``<img …>``
+    show as written, never as a link, an image or HTML."""
+    text = " ".join(show_bidi(_text(value)).split())
+    return _MD_SPECIAL.sub(r"\\\1", text) or " "
 
 
 def render_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow([neutralise(c.heading) for c in columns])
     for row in rows:
         writer.writerow([neutralise(_text(row.get(c.key))) for c in columns])

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from deskapp.core import validation as v
+from deskapp.core.area import GSS, SLUG
 from deskapp.core.errors import NotFound, ValidationError
 from deskapp.core.ids import short_ids
 from deskapp.core.masking import mask_row
@@ -19,7 +20,7 @@ from deskapp.store.models import SENSITIVE_FIELDS, Adviser, Incident, Person
 ADVISER = Adviser.__table__  # type: ignore[attr-defined]
 PERSON = Person.__table__  # type: ignore[attr-defined]
 INCIDENT = Incident.__table__  # type: ignore[attr-defined]
-EDITABLE = ("name", "area", "phone", "email", "capacity", "active")
+EDITABLE = ("name", "area", "areas", "phone", "email", "capacity", "active")
 
 
 def clean_adviser(fields: dict[str, Any]) -> dict[str, Any]:
@@ -39,9 +40,33 @@ def clean_adviser(fields: dict[str, Any]) -> dict[str, Any]:
             out[key] = int(value)
         elif key == "active":
             out[key] = bool(value)
+        elif key == "areas":
+            out[key] = clean_areas(str(value))
         else:
             out[key] = v.clean_text(str(value), field=key)
     return out
+
+
+def clean_areas(text: str) -> str:
+    """The codes of the places an adviser covers: council (or authority, police force
+    area) slugs and constituency GSS codes, separated by commas or spaces; returned
+    comma-separated, each once, in the order given."""
+    no_controls = v.clean_text(text, field="areas", max_len=4000)
+    codes: dict[str, None] = {}
+    for part in no_controls.replace(",", " ").split():
+        code = part.upper() if GSS.match(part.upper()) else part.lower()
+        if not (GSS.match(code) or SLUG.match(code) or _is_constituency(code)):
+            raise ValidationError(
+                "Areas are council slugs (like cardiff) or constituency GSS codes "
+                "(like W07000101), separated by commas."
+            )
+        codes[code] = None
+    return ",".join(codes)
+
+
+def _is_constituency(code: str) -> bool:
+    head, _, seat = code.partition(".")
+    return head == "parl" and SLUG.match(seat) is not None
 
 
 def add_adviser(desk: Desk, **fields: Any) -> str:

@@ -1,18 +1,22 @@
 """A named police contact for everyone: automatic assignment of advisers, and coverage.
 
 :func:`plan_auto_assign` proposes an adviser for every person without one (no adviser,
-or an adviser who has left or been removed): an adviser whose ``area`` names the
-person's organisation where there is one with room, otherwise the adviser with most
-room; capacity is respected while any adviser has room, and what goes over it is
-reported as overflow. The plan is the preview; :func:`apply` writes it through the
-one write path (an alteration event per person). :func:`coverage` gives the Caseload
-view its at-a-glance counts.
+or an adviser who has left or been removed). Place first, then load: among the advisers
+who cover the person's place, the one with most room (over capacity when all of them
+are full, reported as overflow, rather than someone across the country); a person whose
+place no adviser covers goes to the adviser with most room anywhere, and the plan lists
+them as outside any adviser's area. The plan is the preview; :func:`apply` writes it
+through the one write path (an alteration event per person). :func:`coverage` gives
+the Caseload view its at-a-glance counts.
 
-Area matching: an adviser's area may list several places ("Leeds; Bradford",
-"Cardiff, Vale of Glamorgan"). Each is compared with the organisation's name and slug
-as a run of words, ignoring case, accents, punctuation and generic words ("council",
-"city", "county", "borough", "cyngor", ...), either way round: "Leeds" matches
-"Leeds City Council", and "Gwynedd" matches "Cyngor Gwynedd".
+Who covers a place: an adviser's ``areas`` lists codes (council slugs, constituency GSS
+codes); a person is covered when their organisation's slug or GSS code is listed, or,
+for a constituency, the slug of the council whose returning officer acts for it. An
+adviser's ``area`` (the name people use) also counts, matched by words: it may list
+several places ("Leeds; Bradford", "Cardiff, Vale of Glamorgan"). Each is compared with
+the organisation's name and slug as a run of words, ignoring case, accents, punctuation
+and generic words ("council", "city", "county", "borough", "cyngor", ...), either way
+round: "Leeds" matches "Leeds City Council", and "Gwynedd" matches "Cyngor Gwynedd".
 """
 
 from __future__ import annotations
@@ -34,9 +38,9 @@ ADVISER: Final[Table] = Adviser.__table__  # type: ignore[attr-defined]
 ORGANISATION: Final[Table] = Organisation.__table__  # type: ignore[attr-defined]
 
 #: Why an adviser was chosen.
-BY_AREA: Final = "area"  # their area names the person's organisation, and they had room
-BY_LOAD: Final = "load"  # no area match with room: the adviser with most room
-OVERFLOW: Final = "overflow"  # every adviser was full: the least loaded, over capacity
+BY_AREA: Final = "area"  # they cover the person's place, and had room
+BY_LOAD: Final = "load"  # no adviser covers the place: the adviser with most room anywhere
+OVERFLOW: Final = "overflow"  # every adviser who could take them was full: over capacity
 
 _GENERIC: Final = frozenset(
     (
@@ -57,8 +61,9 @@ class Assignment:
     adviser_id: str
     adviser_name: str
     reason: str  # BY_AREA | BY_LOAD | OVERFLOW
+    in_area: bool = True  # False: no adviser covers the person's place
 
-    def as_dict(self) -> dict[str, str]:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "person_id": self.person_id,
             "person_name": self.person_name,
@@ -66,6 +71,7 @@ class Assignment:
             "adviser_id": self.adviser_id,
             "adviser_name": self.adviser_name,
             "reason": self.reason,
+            "in_area": self.in_area,
         }
 
 
@@ -112,6 +118,11 @@ class AssignPlan:
         return sum(1 for a in self.assignments if a.reason == OVERFLOW)
 
     @property
+    def outside_area(self) -> tuple[Assignment, ...]:
+        """Assignments of people whose place no adviser covers."""
+        return tuple(a for a in self.assignments if not a.in_area)
+
+    @property
     def left_unassigned(self) -> int:
         """People the plan cannot assign: there is no active adviser."""
         return self.unassigned - len(self.assignments)
@@ -123,6 +134,7 @@ class AssignPlan:
             "by_area": self.by_area,
             "overflow": self.overflow,
             "left_unassigned": self.left_unassigned,
+            "outside_area": len(self.outside_area),
             "assignments": [a.as_dict() for a in self.assignments],
             "advisers": [a.as_dict() for a in self.advisers],
         }
@@ -167,6 +179,17 @@ def area_matches(terms: Sequence[tuple[str, ...]], org_name: str, org_slug: str)
     return any(_contains(n, t) or _contains(t, n) for t in terms for n in names)
 
 
+def _covers(
+    codes: frozenset[str], terms: Sequence[tuple[str, ...]], place: tuple[str, ...]
+) -> bool:
+    """Whether an adviser with these area ``codes`` and name ``terms`` covers ``place``
+    (organisation name, slug, GSS code, acting council's slug)."""
+    name, slug, gss, council = place
+    if codes and any(c and c in codes for c in (slug, gss, council)):
+        return True
+    return bool(terms) and bool(name or slug) and area_matches(terms, name, slug)
+
+
 # --------------------------------------------------------------------------- queries
 
 
@@ -182,6 +205,7 @@ def _active_advisers(conn: Connection) -> list[dict[str, Any]]:
             ADVISER.c.id,
             ADVISER.c.name,
             ADVISER.c.area,
+            ADVISER.c.areas,
             ADVISER.c.capacity,
             func.coalesce(load.c.people, 0).label("people"),
         )
@@ -203,6 +227,7 @@ def _no_named_contact() -> ColumnElement[bool]:
 
 
 def _unassigned_people(conn: Connection) -> list[dict[str, Any]]:
+    council = ORGANISATION.alias("council")
     query = (
         select(
             PERSON.c.id,
@@ -210,9 +235,12 @@ def _unassigned_people(conn: Connection) -> list[dict[str, Any]]:
             PERSON.c.organisation_id,
             func.coalesce(ORGANISATION.c.name, "").label("org_name"),
             func.coalesce(ORGANISATION.c.slug, "").label("org_slug"),
+            func.coalesce(ORGANISATION.c.gss, "").label("gss"),
+            func.coalesce(council.c.slug, "").label("council_slug"),
         )
         .outerjoin(ADVISER, ADVISER.c.id == PERSON.c.adviser_id)
         .outerjoin(ORGANISATION, ORGANISATION.c.id == PERSON.c.organisation_id)
+        .outerjoin(council, council.c.id == ORGANISATION.c.council_id)
         .where(PERSON.c.deleted.is_(False), _no_named_contact())
         .order_by(func.coalesce(ORGANISATION.c.name, ""), PERSON.c.name, PERSON.c.id)
     )
@@ -259,28 +287,23 @@ def _plan(advisers: list[dict[str, Any]], people: list[dict[str, Any]]) -> Assig
         return load[adviser_id] < cap[adviser_id]
 
     everyone = [a["id"] for a in advisers]
-    matches: dict[tuple[str, str], list[str]] = {}
+    codes = {a["id"]: frozenset(filter(None, (a["areas"] or "").split(","))) for a in advisers}
+    covering: dict[tuple[str, ...], list[str]] = {}
     out: list[Assignment] = []
     if everyone:
         for person in people:
-            key = (person["org_name"], person["org_slug"])
-            local = matches.get(key)
+            place = (person["org_name"], person["org_slug"], person["gss"], person["council_slug"])
+            local = covering.get(place)
             if local is None:
-                local = (
-                    [a for a in everyone if terms[a] and area_matches(terms[a], key[0], key[1])]
-                    if key != ("", "")
-                    else []
-                )
-                matches[key] = local
-            with_room = [a for a in local if room(a)]
+                local = [a for a in everyone if _covers(codes[a], terms[a], place)]
+                covering[place] = local
+            pool = local or everyone
+            with_room = [a for a in pool if room(a)]
             if with_room:
-                chosen, reason = min(with_room, key=fullness), BY_AREA
+                chosen = min(with_room, key=fullness)
+                reason = BY_AREA if local else BY_LOAD
             else:
-                any_room = [a for a in everyone if room(a)]
-                if any_room:
-                    chosen, reason = min(any_room, key=fullness), BY_LOAD
-                else:
-                    chosen, reason = min(local or everyone, key=fullness), OVERFLOW
+                chosen, reason = min(pool, key=fullness), OVERFLOW
             load[chosen] += 1
             out.append(
                 Assignment(
@@ -290,6 +313,7 @@ def _plan(advisers: list[dict[str, Any]], people: list[dict[str, Any]]) -> Assig
                     chosen,
                     names[chosen],
                     reason,
+                    in_area=bool(local),
                 )
             )
     loads = tuple(

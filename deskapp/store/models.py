@@ -40,7 +40,10 @@ class Adviser(SQLModel, table=True):
     __tablename__ = "adviser"
     id: str = Field(primary_key=True)
     name: str
-    area: str = ""
+    area: str = ""  # how people name it ("Cardiff and the Vale")
+    #: The places they cover, by code: council slugs and constituency GSS codes,
+    #: comma-separated ("cardiff,vale-of-glamorgan,W07000101"). See store/assign.py.
+    areas: str = ""
     phone: str = ""
     email: str = ""
     capacity: int = 150
@@ -57,7 +60,9 @@ class Organisation(SQLModel, table=True):
     id: str = Field(primary_key=True)
     slug: str = Field(index=True)  # e.g. "birmingham" from local.birmingham.*
     name: str
-    kind: str = "council"
+    kind: str = "council"  # council|constituency|authority|police-area|other
+    gss: str = ""  # a constituency's GSS code (E14001234)
+    council_id: str | None = None  # a constituency's: the council whose RO acts for it
     ro_name: str = ""
     ro_phone: str = ""
     ro_email: str = ""
@@ -86,6 +91,8 @@ class Person(SQLModel, table=True):
     ballot_paper_id: str = ""
     election_date: date | None = None
     dc_person_id: str | None = Field(default=None, index=True)
+    elected_on: date | None = None  # the poll that gave them the office in ``role``
+    merged_into: str | None = None  # a tombstone's: the person it was merged into
     phone: str = ""
     email: str = ""
     address: str = ""
@@ -116,6 +123,7 @@ class Candidacy(SQLModel, table=True):
     organisation_id: str | None = None
     cancelled_poll: bool = False
     elected: bool | None = None
+    unconfirmed: bool = False  # listed before the statement of persons nominated
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
     deleted: bool = False

@@ -12,6 +12,7 @@ from deskapp.core import validation as v
 from deskapp.core.clock import utcnow
 from deskapp.core.domain import AuditAction, BriefingStatus, PersonRole, Risk
 from deskapp.core.errors import ValidationError
+from deskapp.core.ids import uuid7
 from deskapp.core.masking import mask_row
 from deskapp.core.merge_rule import ERASED_NAME
 from deskapp.core.retention import person_review_date
@@ -19,13 +20,25 @@ from deskapp.core.text import fold
 from deskapp.store.advisers import resolve_adviser
 from deskapp.store.desk import Desk
 from deskapp.store.lookup import resolve_id
-from deskapp.store.models import SENSITIVE_FIELDS, Adviser, Candidacy, Contact, Incident, Person
+from deskapp.store.models import (
+    SENSITIVE_FIELDS,
+    Adviser,
+    Candidacy,
+    Contact,
+    EventPerson,
+    Incident,
+    IncidentPerson,
+    Person,
+)
+from deskapp.store.writes import WriteTx
 
 PERSON = Person.__table__  # type: ignore[attr-defined]
 ADVISER = Adviser.__table__  # type: ignore[attr-defined]
 CANDIDACY = Candidacy.__table__  # type: ignore[attr-defined]
 CONTACT = Contact.__table__  # type: ignore[attr-defined]
 INCIDENT = Incident.__table__  # type: ignore[attr-defined]
+INCIDENT_PERSON = IncidentPerson.__table__  # type: ignore[attr-defined]
+EVENT_PERSON = EventPerson.__table__  # type: ignore[attr-defined]
 SENSITIVE = SENSITIVE_FIELDS["person"]
 #: The roster's order: surname, then forenames, by Unicode collation (``sort_key`` is
 #: the SQL-only column ``collation_key(name)``, migration 0007), then id.
@@ -282,3 +295,130 @@ def erase_person(desk: Desk, ident: str, reason: str) -> str:
     with desk.read() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return person_id
+
+
+# -- merging (Democracy Club person redirects) ------------------------------------------
+
+#: Fields a merged person's record fills on the one it is merged into, where empty there.
+_FILLED_ON_MERGE = (
+    "party", "organisation_id", "post", "ballot_paper_id", "election_date", "phone", "email",
+    "address", "adviser_id", "last_contact_at", "next_contact_due", "elected_on",
+)  # fmt: skip
+_RISK_ORDER = {str(r): i for i, r in enumerate(Risk)}
+
+
+def merge_person(tx: WriteTx, source: dict[str, Any], target: dict[str, Any], why: str) -> None:
+    """Merge the person ``source`` into ``target`` (both rows as read), in ``tx``.
+
+    Nothing is lost: the target fills its empty fields from the source, takes the higher
+    risk and an office the source held; incidents, candidacies, contacts and links move
+    to the target; the source stays as a tombstone naming the target (``merged_into``),
+    so its audit events can still be followed. Contacts and links are insert-only at
+    sync, so they move as a copy under the target and an erasure of the original.
+    """
+    old, new = source["id"], target["id"]
+    changes = {
+        f: source[f]
+        for f in _FILLED_ON_MERGE
+        if source[f] not in ("", None) and target[f] in ("", None)
+    }
+    if _RISK_ORDER.get(source["risk"], 0) > _RISK_ORDER.get(target["risk"], 0):
+        changes["risk"] = source["risk"]
+    if source["address_withheld"] and not target["address_withheld"]:
+        changes["address_withheld"] = True
+    if target["role"] == PersonRole.CANDIDATE and source["role"] != PersonRole.CANDIDATE:
+        changes["role"] = source["role"]
+    if changes:
+        tx.update("person", new, changes, detail=why)
+    for row in tx.conn.execute(select(INCIDENT.c.id).where(INCIDENT.c.person_id == old)):
+        tx.update("incident", row.id, {"person_id": new}, detail=why)
+    ballots = {
+        r.ballot_paper_id
+        for r in tx.conn.execute(
+            select(CANDIDACY.c.ballot_paper_id).where(
+                CANDIDACY.c.person_id == new, CANDIDACY.c.deleted.is_(False)
+            )
+        )
+    }
+    for row in tx.conn.execute(
+        select(CANDIDACY.c.id, CANDIDACY.c.ballot_paper_id).where(
+            CANDIDACY.c.person_id == old, CANDIDACY.c.deleted.is_(False)
+        )
+    ):
+        moved = {"deleted": True} if row.ballot_paper_id in ballots else {"person_id": new}
+        tx.update("candidacy", row.id, moved, detail=why)
+    _move_appended(tx, old, new, why)
+    tx.update("person", old, {"deleted": True, "merged_into": new}, detail=why)
+    tx.audit(AuditAction.COMBINATION, "person", new, (), detail=f"{why}: merged {old}")
+
+
+def _move_appended(tx: WriteTx, old: str, new: str, why: str) -> None:
+    for entity, table in (
+        ("contact", CONTACT),
+        ("incident_person", INCIDENT_PERSON),
+        ("event_person", EVENT_PERSON),
+    ):
+        rows = [
+            dict(r)
+            for r in tx.conn.execute(select(table).where(table.c.person_id == old)).mappings()
+        ]
+        if not rows:
+            continue
+        if entity == "contact":
+            copies = [{**r, "id": uuid7(), "person_id": new} for r in rows]
+        else:  # a link the target already has is not made twice
+            key = "incident_id" if entity == "incident_person" else "event_id"
+            held = {
+                r[0] for r in tx.conn.execute(select(table.c[key]).where(table.c.person_id == new))
+            }
+            copies = [{**r, "person_id": new} for r in rows if r[key] not in held]
+        tx.append_many(entity, copies, audit_entity="person", audit_id=new, detail=why, log="batch")
+        tx.erase_appended(entity, {"person_id": old})
+
+
+def apply_redirects(desk: Desk, redirects: dict[str, str]) -> dict[str, int]:
+    """Follow Democracy Club's person redirects (old person id -> new person id) on the
+    desk, in one transaction: a person held under an old id is merged into the person
+    holding the new one, or takes the new id when nobody holds it. Returns the counts
+    ``merged``, ``renumbered`` and ``absent`` (old ids not on this desk)."""
+    counts = {"merged": 0, "renumbered": 0, "absent": 0}
+    with desk.write() as tx:
+        for old_dc in redirects:
+            final = _final_id(redirects, old_dc)
+            sources = _people_with_dc_id(tx, old_dc)
+            if not sources:
+                counts["absent"] += 1
+                continue
+            targets = _people_with_dc_id(tx, final)
+            why = f"Democracy Club person redirect {old_dc} to {final}"
+            if not targets:
+                tx.update("person", sources[0]["id"], {"dc_person_id": final}, detail=why)
+                counts["renumbered"] += 1
+                sources = sources[1:]
+                targets = _people_with_dc_id(tx, final)
+            for source in sources:
+                merge_person(tx, source, targets[0], why)
+                counts["merged"] += 1
+    return counts
+
+
+def _final_id(redirects: dict[str, str], start: str) -> str:
+    seen = {start}
+    current = redirects[start]
+    while current in redirects:
+        if current in seen:
+            raise ValidationError(
+                f"The person redirects go round in a circle from id {start}; fix the file."
+            )
+        seen.add(current)
+        current = redirects[current]
+    return current
+
+
+def _people_with_dc_id(tx: WriteTx, dc_id: str) -> list[dict[str, Any]]:
+    query = (
+        select(PERSON)
+        .where(PERSON.c.dc_person_id == dc_id, PERSON.c.deleted.is_(False))
+        .order_by(PERSON.c.id)
+    )
+    return [dict(r) for r in tx.conn.execute(query).mappings()]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from deskapp.core.area import GSS, SLUG, Area
 from deskapp.core.errors import ConfigError
 from deskapp.core.grading import DEFAULT_TARGET_MINUTES, GradeTargets
 from deskapp.store.paths import settings_path
@@ -24,6 +25,11 @@ g1 = 15
 g2 = 60
 g3 = 2880
 g4 = 7200
+
+[area]                          # what this desk covers; empty: everything
+# councils = ["cardiff", "newport"]            # Democracy Club organisation slugs
+# constituencies = ["W07000101", "W07000102"]  # GSS codes
+# police_force_area = "south-wales"
 """
 
 
@@ -33,6 +39,7 @@ class Settings:
     theme: str = "textual-dark"
     hub_url: str | None = None
     grade_targets: GradeTargets = field(default_factory=GradeTargets)
+    area: Area = field(default_factory=Area)
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -47,7 +54,7 @@ def load_settings(path: Path | None = None) -> Settings:
 
 
 def parse_settings(raw: dict[str, Any], where: str = "settings") -> Settings:
-    known = {"auto_lock_minutes", "theme", "hub_url", "grade_targets"}
+    known = {"auto_lock_minutes", "theme", "hub_url", "grade_targets", "area"}
     for key in raw:
         if key not in known:
             raise ConfigError(
@@ -86,7 +93,35 @@ def parse_settings(raw: dict[str, Any], where: str = "settings") -> Settings:
         theme=theme,
         hub_url=hub,
         grade_targets=GradeTargets(targets),
+        area=_area(raw.get("area", {}), where),
     )
+
+
+def _area(table: object, where: str) -> Area:
+    if not isinstance(table, dict):
+        raise ConfigError(f"In {where}, 'area' must be a table.")
+    for key in table:
+        if key not in ("councils", "constituencies", "police_force_area"):
+            raise ConfigError(
+                f"Unknown setting 'area.{key}' in {where}. "
+                "Known: councils, constituencies, police_force_area."
+            )
+    councils = _codes(table, "councils", where, SLUG.match, "Democracy Club organisation slugs")
+    seats = _codes(table, "constituencies", where, GSS.match, "GSS codes like W07000101")
+    force = table.get("police_force_area", "")
+    if not isinstance(force, str) or (force and not SLUG.match(force)):
+        raise ConfigError(
+            f"In {where}, 'area.police_force_area' must be a Democracy Club slug "
+            "like 'south-wales'."
+        )
+    return Area(councils, seats, force)
+
+
+def _codes(table: dict[str, Any], key: str, where: str, good: Any, what: str) -> frozenset[str]:
+    items = table.get(key, [])
+    if not isinstance(items, list) or not all(isinstance(i, str) and good(i) for i in items):
+        raise ConfigError(f"In {where}, 'area.{key}' must be a list of {what}.")
+    return frozenset(items)
 
 
 def _has_password(url: str) -> bool:

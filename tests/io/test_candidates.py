@@ -6,7 +6,6 @@ Every person in these tests and fixtures is invented.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import unicodedata
 from datetime import date
@@ -125,11 +124,15 @@ def test_dc_first_record_in_full() -> None:
         post="Pentyrch",
         org_slug="cardiff",
         org_name="Cardiff Council",
+        gss="W05000000",
+        ro_council_slug="",
+        ro_council_name="",
         role_hint="candidate",
         election_kind="local",
         by_election=False,
         cancelled_poll=False,
         elected=None,
+        locked=None,
         email="sian.aprhys@example.org",
         phone="",
         address="",
@@ -155,8 +158,8 @@ def test_by_elections_from_the_ballot_id() -> None:
     assert parl.by_election is True
     assert (parl.election_kind, parl.org_slug, parl.org_name) == (
         "parl",
-        "parliament",
-        "House of Commons",
+        "parl.dunmore-and-kells",
+        "Dunmore and Kells",
     )
     assert parl.election_date == date(2026, 7, 2)
     local = by_row[5]
@@ -283,13 +286,13 @@ def test_ids_are_trimmed_and_lower_cased() -> None:
 
 def test_record_built_by_the_parser_equals_one_built_normally() -> None:
     rec = parse_file(DATA / "dc_candidates.csv").records[0]
-    values = {f.name: getattr(rec, f.name) for f in dataclasses.fields(CandidacyRecord)}
+    values = rec._asdict()
 
-    assert set(vars(rec)) == set(values)  # the fast path fills exactly the fields
+    assert list(values) == list(CandidacyRecord._fields)  # the fast path fills every field
     assert rec == CandidacyRecord(**values)
     assert hash(rec) == hash(CandidacyRecord(**values))
-    assert dataclasses.replace(rec, name="Bronwen Tudur").name == "Bronwen Tudur"
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    assert rec._replace(name="Bronwen Tudur").name == "Bronwen Tudur"
+    with pytest.raises(AttributeError):
         rec.name = "Bronwen Tudur"  # type: ignore[misc]
 
 
@@ -480,7 +483,6 @@ def test_every_row_problem_in_the_fixture_with_its_row() -> None:
         (8, "cancelled_poll"),  # "maybe"
         (9, "elected"),  # "perhaps"
         (10, "person_id"),  # same id as row 2, another name
-        (11, ""),  # same (person_id, ballot_paper_id) as row 2
         (12, ""),  # too many cells
         (13, ""),  # too few cells
         (14, "email"),
@@ -488,9 +490,9 @@ def test_every_row_problem_in_the_fixture_with_its_row() -> None:
         (17, "election_date"),  # does not match the ballot id's date
     ]
     assert "row 2" in result.problems[7].reason
-    assert "row 2" in result.problems[8].reason
-    assert "13 cells" in result.problems[9].reason
-    assert [r.row for r in result.records] == [2, 16]  # only clean rows
+    assert "13 cells" in result.problems[8].reason
+    # Row 11 repeats row 2 with its email empty: a record, merged by the importer.
+    assert [r.row for r in result.records] == [2, 11, 16]  # only clean rows
     assert not result.ok
     assert_no_names_in_reasons(result)
 
@@ -631,7 +633,7 @@ def test_returning_officer_csv_detects_headers() -> None:
     assert first.address == "1 Stryd Fawr, Porthaethwy, LL59 0AA"  # multi-line cell
     assert first.election_date == date(2026, 5, 7)  # 07/05/2026, a UK date
     assert (first.org_slug, first.org_name) == (
-        "isle-of-anglesey-county-council",
+        "isle-of-anglesey",
         "Isle of Anglesey County Council",
     )
     assert (first.election_kind, first.ballot_paper_id, first.dc_person_id) == ("other", "", None)
@@ -742,7 +744,7 @@ def test_generic_with_ballot_and_person_ids() -> None:
     assert knighton.org_name == "Powys County Council"
     assert knighton.election_date == date(2026, 7, 2)
     assert radnor.post == "Radnor"
-    assert (iolo.election_kind, iolo.org_slug) == ("other", "ceredigion-county-council")
+    assert (iolo.election_kind, iolo.org_slug) == ("other", "ceredigion")
     assert [[r.row for r in g] for g in group_by_person(result.records)] == [[2, 3], [4]]
 
 

