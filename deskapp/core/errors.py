@@ -42,7 +42,14 @@ class PermissionDenied(DeskError):
 
 
 class ValidationError(DeskError):
+    """Bad input. ``field`` names the field it is about, when one is (a form shows the
+    message beside that field)."""
+
     exit_code = 8
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class NotFound(DeskError):

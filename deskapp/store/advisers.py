@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from deskapp.core import validation as v
+from deskapp.core.domain import AuditAction
 from deskapp.core.errors import NotFound, ValidationError
 from deskapp.core.ids import short_ids
 from deskapp.core.masking import mask_row
@@ -23,31 +24,34 @@ EDITABLE = ("name", "area", "phone", "email", "capacity", "active")
 
 
 def clean_adviser(fields: dict[str, Any]) -> dict[str, Any]:
+    """Validate any subset of ``EDITABLE``; an error names its field."""
     out: dict[str, Any] = {}
     for key, value in fields.items():
         if key not in EDITABLE:
             raise ValidationError(f"An adviser has no field '{key}'.")
-        if key == "name":
-            out[key] = v.clean_text(value, field="name", required=True, max_len=200)
-        elif key == "email":
-            out[key] = v.email(value)
-        elif key == "phone":
-            out[key] = v.phone(value)
-        elif key == "capacity":
-            if int(value) < 0:
-                raise ValidationError("Capacity cannot be negative.")
-            out[key] = int(value)
-        elif key == "active":
-            out[key] = bool(value)
-        else:
-            out[key] = v.clean_text(str(value), field=key)
+        with v.about(key):
+            out[key] = _clean_field(key, value)
     return out
+
+
+def _clean_field(key: str, value: Any) -> Any:
+    if key == "name":
+        return v.clean_text(value, field="name", required=True, max_len=200)
+    if key == "email":
+        return v.email(value)
+    if key == "phone":
+        return v.phone(value)
+    if key == "capacity":
+        return v.whole_number(value, field="capacity")
+    if key == "active":
+        return bool(value)
+    return v.clean_text(str(value), field=key, max_len=200)
 
 
 def add_adviser(desk: Desk, **fields: Any) -> str:
     values = clean_adviser(fields)
     if not values.get("name"):
-        raise ValidationError("Name is required.")
+        raise ValidationError("Name is required.", field="name")
     with desk.write() as tx:
         return tx.insert("adviser", values)
 
@@ -57,6 +61,38 @@ def update_adviser(desk: Desk, ident: str, **fields: Any) -> dict[str, tuple[Any
     with desk.write() as tx:
         row_id = resolve_adviser(tx.conn, ident)
         return tx.update("adviser", row_id, values)
+
+
+def adviser_for_edit(desk: Desk, ident: str) -> dict[str, Any]:
+    """An adviser's editable fields, phone and email included (a logged consultation,
+    as revealing them is), with their load: people held against capacity."""
+    with desk.read() as conn:
+        row_id = resolve_adviser(conn, ident)
+        adviser = dict(
+            conn.execute(
+                select(ADVISER.c.id, *(ADVISER.c[f] for f in EDITABLE)).where(
+                    ADVISER.c.id == row_id
+                )
+            )
+            .mappings()
+            .one()
+        )
+        adviser["people"] = int(
+            conn.execute(
+                select(func.count()).where(
+                    PERSON.c.adviser_id == row_id, PERSON.c.deleted.is_(False)
+                )
+            ).scalar_one()
+        )
+    with desk.write() as tx:
+        tx.audit(
+            AuditAction.CONSULTATION,
+            "adviser",
+            row_id,
+            SENSITIVE_FIELDS["adviser"],
+            detail="edit form",
+        )
+    return adviser
 
 
 def list_advisers(
