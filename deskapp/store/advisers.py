@@ -131,6 +131,21 @@ def list_advisers(
     return rows if reveal else [mask_row(r, SENSITIVE_FIELDS["adviser"]) for r in rows]
 
 
+def adviser_choices(desk: Desk, filter_text: str, limit: int = 12) -> list[tuple[str, str]]:
+    """Active advisers matching what was typed, as ``(id, "Name — area")`` for a picker."""
+    query = select(ADVISER.c.id, ADVISER.c.name, ADVISER.c.area).where(
+        ADVISER.c.deleted.is_(False), ADVISER.c.active.is_(True)
+    )
+    for word in filter_text.lower().split():
+        like = f"%{word}%"
+        query = query.where(
+            func.lower(ADVISER.c.name).like(like) | func.lower(ADVISER.c.area).like(like)
+        )
+    with desk.read() as conn:
+        rows = conn.execute(query.order_by(ADVISER.c.name, ADVISER.c.id).limit(limit)).all()
+    return [(str(r.id), f"{r.name} — {r.area}" if r.area else str(r.name)) for r in rows]
+
+
 # -- naming an adviser ------------------------------------------------------------------
 #: How many candidates an error lists before "and N more".
 SHOWN_CANDIDATES = 10

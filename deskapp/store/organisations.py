@@ -160,6 +160,13 @@ def organisations_query(filter_text: str = "") -> Select[Any]:
     return query.order_by(ORGANISATION.c.name, ORGANISATION.c.id)
 
 
+def organisation_choices(desk: Desk, filter_text: str, limit: int = 5) -> list[tuple[str, str]]:
+    """Organisations matching what was typed, as ``(id, name)`` for a picker."""
+    query = organisations_query(filter_text).limit(limit)
+    with desk.read() as conn:
+        return [(str(r.id), str(r.name)) for r in conn.execute(query)]
+
+
 def not_shared(desk: Desk) -> int:
     """Councils that have not agreed to share candidates' contact details (yet)."""
     with desk.read() as conn:

@@ -70,7 +70,8 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(f"[b]{self.title_text}[/b]", classes="dialog-title")
+            # Literal text: a title may name a person.
+            yield Static(Text(visible(self.title_text), style="bold"), classes="dialog-title")
             yield Input(value=self.initial, placeholder=self.placeholder, id="prompt")
             yield Static("[b]enter[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
 
