@@ -47,6 +47,7 @@ async def erase_person(
             f"Erase all personal data of {name}? This cannot be undone. "
             "Type the reason to confirm (the audit log keeps it).",
             placeholder="reason, e.g. retention review: no longer standing",
+            verb="erase",
         ),
         confirmed,
     )

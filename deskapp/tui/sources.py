@@ -309,7 +309,7 @@ def audit_source(desk: DeskGetter, flt: Callable[[], Any]) -> ListSource:
     def record(row: Row) -> str:
         if row.get("person_name"):
             return str(row["person_name"]) + (f" ({row['ref']})" if row.get("ref") else "")
-        return str(row.get("ref") or row.get("entity_id") or "")
+        return str(row.get("ref") or str(row.get("entity_id") or "")[:13])
 
     return ListSource(
         name="audit",

@@ -36,7 +36,7 @@ class CouncilFormScreen(RecordForm[str]):
         with Vertical(classes="dialog record-form short-form"):
             yield Static("[b]Council[/b]", id="council-name", classes="dialog-title")
             with VerticalScroll(classes="form-fields"):
-                yield from field_row("Returning officer", FormInput(id="ro_name"))
+                yield from field_row("RO name", FormInput(id="ro_name"))
                 yield from field_row("RO phone", FormInput(id="ro_phone"))
                 yield from field_row("RO email", FormInput(id="ro_email"))
                 yield from field_row(

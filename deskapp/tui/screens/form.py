@@ -47,8 +47,21 @@ class RecordForm(ReadyForm[R]):
     DISCARD_QUESTION: ClassVar[str] = "Discard the changes in this form?"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
+        # Not priority: it runs once the field has taken the letters typed before it.
+        Binding("ctrl+s", "save", "Save", id="form.save"),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        # At once (as ChoiceBar's keys): in a burst, what follows tab lands in the next field.
+        Binding(
+            "tab", "app.focus_next", "Next field", show=False, id="form.next_field", priority=True
+        ),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            "Previous field",
+            show=False,
+            id="form.previous_field",
+            priority=True,
+        ),
     ]
 
     class Saved(Message):

@@ -22,7 +22,7 @@ class ReviewExtendScreen(RecordForm[date]):
     """Returns the new review date, or None if abandoned."""
 
     HELP_TITLE = "Keep to a later review"
-    FIELDS = ("review_date", "reason")
+    FIELDS = ("reason", "review_date")
     DISCARD_QUESTION = "Discard this review?"
 
     def __init__(self, kind: str, record_id: str, label: str) -> None:
@@ -40,10 +40,10 @@ class ReviewExtendScreen(RecordForm[date]):
             )
             with VerticalScroll(classes="form-fields"):
                 yield from field_row(
-                    "Next review", FormInput(offered.isoformat(), id="review_date")
+                    "Reason", FormInput(placeholder="why it is still needed", id="reason")
                 )
                 yield from field_row(
-                    "Reason", FormInput(placeholder="why it is still needed", id="reason")
+                    "Next review", FormInput(offered.isoformat(), id="review_date")
                 )
             yield Static("", id="form-message", classes="message")
             yield Static(self.keys_line(), classes="dialog-keys")
