@@ -45,7 +45,7 @@ def _clean_field(key: str, value: Any) -> Any:
         return v.whole_number(value, field="capacity")
     if key == "active":
         return bool(value)
-    return v.clean_text(str(value), field=key, max_len=200)
+    return v.clean_text(str(value), field=key)
 
 
 def add_adviser(desk: Desk, **fields: Any) -> str:

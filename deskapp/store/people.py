@@ -77,10 +77,8 @@ def _clean_field(key: str, value: Any) -> Any:
         return v.iso_date(value, field=key)
     if key == "next_contact_due" and isinstance(value, str):
         return v.day_start(value, field="next contact due")
-    if key == "address" and isinstance(value, str):
-        return v.clean_text(value, field=key, max_len=500)
     if isinstance(value, str):
-        return v.clean_text(value, field=key, max_len=200)
+        return v.clean_text(value, field=key)
     return value
 
 
