@@ -16,12 +16,12 @@ from textual.widgets import DataTable, OptionList, Static
 from deskapp.store.desk import Desk
 from deskapp.tui.app import DeskApp
 from deskapp.tui.sample import FIXED_NOW, OFFICER, PASSPHRASE
+from deskapp.tui.screens.audit import AuditScreen
+from deskapp.tui.screens.conflicts import ConflictsScreen
 from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.modals import PickerScreen
 from deskapp.tui.screens.new_incident import NewIncidentScreen
 from deskapp.tui.screens.person import PersonScreen
-from deskapp.tui.screens.review import AuditScreen
-from deskapp.tui.screens.sync import ConflictsScreen
 from deskapp.tui.widgets.window_list import WindowList
 
 from .conftest import make_app

@@ -457,7 +457,7 @@ class MainScreen(DeskScreen):
         self.app.push_screen(SyncScreen())
 
     def action_conflicts(self) -> None:
-        from deskapp.tui.screens.sync import ConflictsScreen
+        from deskapp.tui.screens.conflicts import ConflictsScreen
 
         self.app.push_screen(ConflictsScreen())
 
