@@ -167,7 +167,7 @@ async def test_edit_an_advisers_capacity_and_see_load_against_it(desk_path: Path
         await pilot.press("e")
         form = await open_form(pilot, AdviserFormScreen)
         load = str(form.query_one("#adviser-load", Static).render())
-        assert f"Holds {first['people']} of 150" in load
+        assert f"Load {first['people']}/150" in load
         form.query_one("#capacity", Input).value = "2"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is main)

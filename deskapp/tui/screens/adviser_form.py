@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Checkbox, Static
 
+from deskapp.core import wording
 from deskapp.tui.screens.form import FormInput, RecordForm, field_row
 
 
@@ -55,9 +56,10 @@ class AdviserFormScreen(RecordForm[str]):
             self.query_one(f"#{name}", FormInput).value = str(data.get(name) or "")
         self.query_one("#capacity", FormInput).value = str(data["capacity"])
         self.query_one("#active", Checkbox).value = bool(data["active"])
+        people, capacity = int(data["people"]), int(data["capacity"])
         self.query_one("#adviser-load", Static).update(
-            f"Holds {data['people']} of {data['capacity']}"
-            + (" — over capacity" if data["people"] > data["capacity"] else "")
+            f"Load {people}/{capacity}: holds {wording.count(people, 'person', 'people')}"
+            + (", over capacity" if people > capacity else "")
         )
 
     def save_work(self, desk: Any, values: dict[str, Any]) -> str:
