@@ -309,7 +309,11 @@ def audit_source(desk: DeskGetter, flt: Callable[[], Any]) -> ListSource:
     def record(row: Row) -> str:
         if row.get("person_name"):
             return str(row["person_name"]) + (f" ({row['ref']})" if row.get("ref") else "")
-        return str(row.get("ref") or str(row.get("entity_id") or "")[:13])
+        if row.get("ref"):
+            return str(row["ref"])
+        ident = str(row.get("entity_id") or "")
+        # Ids made on one desk share their first digits (the time): the end tells apart.
+        return f"{row['entity']} …{ident[-8:]}" if ident else str(row["entity"])
 
     return ListSource(
         name="audit",

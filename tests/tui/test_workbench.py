@@ -199,7 +199,7 @@ async def test_edit_a_councils_returning_officer_and_sharing(desk_path: Path) ->
     async with app.run_test(size=(80, 24)) as pilot:
         main = await unlock(pilot)
         coverage = str(main.query_one("#coverage", Static).render())
-        assert "1 council not sharing" in coverage
+        assert "1 council not sharing contact details (O)" in coverage
         await pilot.press("O")
         await wait_for(pilot, lambda: isinstance(app.screen, CouncilsScreen))
         await settle(pilot)

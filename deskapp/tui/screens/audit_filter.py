@@ -52,13 +52,13 @@ class AuditFilterScreen(RecordForm["AuditFilter"]):
                 yield from field_row(
                     "From",
                     FormInput(
-                        c.since.isoformat() if c.since else "", placeholder="2026-05-01", id="since"
+                        c.since.isoformat() if c.since else "", placeholder="YYYY-MM-DD", id="since"
                     ),
                 )
                 yield from field_row(
                     "To",
                     FormInput(
-                        c.until.isoformat() if c.until else "", placeholder="2026-05-31", id="until"
+                        c.until.isoformat() if c.until else "", placeholder="YYYY-MM-DD", id="until"
                     ),
                 )
             yield Static("", id="form-message", classes="message")

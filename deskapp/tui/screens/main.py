@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 
 from deskapp.core import wording
 from deskapp.tui import sources
+from deskapp.tui.keymap import key_for
 from deskapp.tui.screens.base import DeskScreen
 from deskapp.tui.undo import UndoOffer
 from deskapp.tui.widgets.footer import DeskFooter
@@ -89,7 +90,7 @@ class EventsList(WindowList):
 class CoverageLine(Static):
     """The Caseload pane's first line: who has no named contact, who was never contacted."""
 
-    DEFAULT_CSS = "CoverageLine { height: 1; padding: 0 1; color: $text-muted; }"
+    DEFAULT_CSS = "CoverageLine { height: auto; padding: 0 1; color: $text-muted; }"
 
     def show(self, cov: Any) -> None:
         cov, councils = cov
@@ -100,7 +101,9 @@ class CoverageLine(Static):
             text.append("everyone has a named contact", style="bold")
         text.append(f" · {cov.never_contacted} never contacted")
         if councils:
-            text.append(f" · {wording.count(councils, 'council')} not sharing")
+            # A line of its own: the pane is narrow beside the others.
+            text.append(f"\n {wording.count(councils, 'council')} not sharing contact details")
+            text.append(f" ({key_for(self.app, 'main.councils')})", style="dim")
         self.set_class(bool(cov.without_contact), "-gaps")
         self.update(text)
 
