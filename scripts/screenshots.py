@@ -101,6 +101,23 @@ async def person(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def person_form(pilot: Pilot[Any]) -> None:
+    await person(pilot)
+    await pilot.press("e")
+    await wait_for(pilot, lambda: getattr(pilot.app.screen, "loaded", False))
+    await settle(pilot)
+
+
+async def councils(pilot: Pilot[Any]) -> None:
+    from deskapp.tui.widgets.window_list import WindowList
+
+    await unlock(pilot)
+    await pilot.press("O")
+    await wait_for(pilot, lambda: bool(pilot.app.screen.query(WindowList)))
+    await wait_for(pilot, lambda: pilot.app.screen.query_one(WindowList).loaded)
+    await settle(pilot)
+
+
 async def lock(pilot: Pilot[Any]) -> None:
     await unlock(pilot)
     await pilot.press("ctrl+l")
@@ -147,6 +164,8 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("incident-detail", (120, 40), incident),
     ("new-incident", (120, 40), new_incident),
     ("person-detail", (120, 40), person),
+    ("person-form", (120, 40), person_form),
+    ("councils", (120, 40), councils),
     ("lock", (120, 40), lock),
     ("help", (120, 40), help_view),
     ("import-preview", (120, 40), import_preview),
@@ -160,6 +179,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
     parser.add_argument("--people", type=int, default=1200)
     parser.add_argument("--incidents", type=int, default=300)
+    parser.add_argument("--only", nargs="*", help="the names of the shots to take (default: all)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="deskapp-shots-") as tmp:
@@ -183,6 +203,8 @@ def main() -> int:
         db = Path(tmp) / "demo.db"
         build_demo(db, people=args.people, incidents=args.incidents)
         for name, size, steps in SHOTS:
+            if args.only and name not in args.only:
+                continue
             app = DeskApp(db, officer=DEMO_OFFICER)
             svg = take_svg_screenshot(app=app, terminal_size=size, run_before=steps)
             target = args.out / f"{name}.svg"

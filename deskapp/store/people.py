@@ -15,6 +15,7 @@ from deskapp.core.errors import ValidationError
 from deskapp.core.masking import mask_row
 from deskapp.core.retention import person_review_date
 from deskapp.core.text import fold
+from deskapp.core.wording import count
 from deskapp.store.advisers import resolve_adviser
 from deskapp.store.desk import Desk
 from deskapp.store.lookup import resolve_id
@@ -289,6 +290,19 @@ def log_consultation(
         else:
             for row in rows:
                 tx.audit(AuditAction.CONSULTATION, "person", row["id"], (), detail=what)
+
+
+def log_roster_shown(desk: Desk, total: int, *, filtered: bool) -> None:
+    """The app's roster pane settled on a listing: a consultation of that many people."""
+    with desk.write() as tx:
+        tx.audit(
+            AuditAction.CONSULTATION,
+            "person",
+            "",
+            (),
+            detail=f"roster listed ({count(total, 'person', 'people')}"
+            f"{', filtered' if filtered else ''})",
+        )
 
 
 def people_due_for_review(desk: Desk, on: date) -> list[dict[str, Any]]:

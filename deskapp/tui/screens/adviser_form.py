@@ -27,7 +27,7 @@ class AdviserFormScreen(RecordForm[str]):
 
     def compose(self) -> ComposeResult:
         title = "Edit adviser" if self.adviser_id else "Add an adviser"
-        with Vertical(classes="dialog record-form short-form"):
+        with Vertical(classes="dialog record-form"):
             yield Static(f"[b]{title}[/b]", classes="dialog-title")
             with VerticalScroll(classes="form-fields"):
                 yield from field_row("Name", FormInput(placeholder="full name", id="name"))

@@ -39,7 +39,7 @@ class AuditFilterScreen(RecordForm["AuditFilter"]):
 
     def compose(self) -> ComposeResult:
         c = self.current
-        with Vertical(classes="dialog record-form short-form"):
+        with Vertical(classes="dialog record-form"):
             yield Static("[b]Filter the audit log[/b]", classes="dialog-title")
             with VerticalScroll(classes="form-fields"):
                 yield from field_row(

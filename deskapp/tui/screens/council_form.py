@@ -33,7 +33,7 @@ class CouncilFormScreen(RecordForm[str]):
         self.organisation_id = organisation_id
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog record-form short-form"):
+        with Vertical(classes="dialog record-form"):
             yield Static("[b]Council[/b]", id="council-name", classes="dialog-title")
             with VerticalScroll(classes="form-fields"):
                 yield from field_row("RO name", FormInput(id="ro_name"))

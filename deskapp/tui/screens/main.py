@@ -291,16 +291,9 @@ class MainScreen(DeskScreen):
             return  # the filter moved on; the settled one will be logged
 
         def log(desk: Any) -> None:
-            from deskapp.core.domain import AuditAction
+            from deskapp.store.people import log_roster_shown
 
-            with desk.write() as tx:
-                tx.audit(
-                    AuditAction.CONSULTATION,
-                    "person",
-                    "",
-                    (),
-                    detail=f"roster listed ({total} people{', filtered' if key[0] else ''})",
-                )
+            log_roster_shown(desk, total, filtered=bool(key[0]))
 
         self.background(log, group="consultation")
 

@@ -33,7 +33,7 @@ class ReviewExtendScreen(RecordForm[date]):
 
     def compose(self) -> ComposeResult:
         offered = self.desk_app_now() + timedelta(days=OFFERED_DAYS)
-        with Vertical(classes="dialog record-form short-form"):
+        with Vertical(classes="dialog record-form"):
             yield Static(
                 Text.assemble(("Keep to a later review: ", "bold"), visible(self.label)),
                 classes="dialog-title",
