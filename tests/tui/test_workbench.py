@@ -31,7 +31,7 @@ from deskapp.tui.screens.unlock import UnlockScreen
 from deskapp.tui.widgets.window_list import WindowList
 
 from .conftest import make_app
-from .helpers import settle, type_text, unlock, wait_for
+from .helpers import burst, settle, type_text, unlock, wait_for
 
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 PERSON = Person.__table__  # type: ignore[attr-defined]
@@ -342,3 +342,20 @@ async def test_audit_view_names_people_filters_and_opens_the_record(desk_path: P
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, PersonScreen) and app.screen.data)
         assert app.screen.data is not None and app.screen.data["name"] == "Siân Evans"
+
+
+async def test_a_caller_added_in_one_burst_waits_for_the_organisation_match(
+    desk_path: Path,
+) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press("3", "plus")
+        await open_form(pilot, PersonFormScreen)
+        # Name, enter, councillor, "card", enter: all queued before any is handled, so the
+        # save comes before the organisation's matches; it waits for them.
+        await burst(pilot, *"Nia Bevan", "enter", "2", *"card", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        await settle(pilot)
+        row = person_row(app, "Nia Bevan")
+        assert row.role == "councillor" and row.organisation_id is not None

@@ -82,6 +82,8 @@ class RecordForm(ReadyForm[R]):
         self.initial: dict[str, Any] = {}
         self.saving = False
         self.loaded = False
+        #: save asked for while a lookup's matches were on their way (typed in one burst)
+        self.save_when_found = False
 
     # -- subclasses ---------------------------------------------------------------------------
     def load_work(self, desk: Any) -> dict[str, Any] | None:
@@ -179,6 +181,12 @@ class RecordForm(ReadyForm[R]):
         assert isinstance(app, DeskApp)
         return app
 
+    def on_lookup_found(self, message: Lookup.Found) -> None:
+        message.stop()
+        if self.save_when_found and not any(lookup.pending for lookup in self.query(Lookup)):
+            self.save_when_found = False
+            self.action_save()
+
     def on_input_changed(self, event: Input.Changed) -> None:
         self._clear_error(event.input)
 
@@ -201,6 +209,9 @@ class RecordForm(ReadyForm[R]):
         from deskapp.core.errors import ValidationError
 
         if self.saving or not self.loaded:
+            return
+        if any(lookup.pending for lookup in self.query(Lookup)):
+            self.save_when_found = True  # saved when the matches come (on_lookup_found)
             return
         values = self.values()
         try:

@@ -114,14 +114,21 @@ class Lookup(Vertical):
             try:
                 rows = search(app.require_desk(), text)
             except Exception:
-                return  # the field says nothing matches; the save says so
+                rows = []  # as if nothing matched: a save waiting for it says so
             self.post_message(self.Found(self, text, rows))
 
         self.run_worker(work, thread=True, group=f"lookup-{self.id}", exit_on_error=False)
 
+    @property
+    def pending(self) -> bool:
+        """The matches for the text now in the box have not come back yet."""
+        text = self.text
+        return bool(text.strip()) and text != self.filled[1] and self.found_for != text
+
     def on_lookup_found(self, message: Found) -> None:
-        message.stop()
+        # Not stopped: a form waiting to save (enter typed in the same burst) hears it.
         if message.query != self.text:
+            message.stop()
             return
         self.found, self.found_for = message.rows, message.query
         listing = self.query_one(OptionList)
