@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -146,23 +147,19 @@ class RecordForm(ReadyForm[R]):
         first = self.query_one(f"#{self.FIELDS[0]}")
         self.set_focus(first.query_one(Input) if isinstance(first, Lookup) else first)
         self.initial = self.values()
-        self._start_load()
+        self._load(self._desk_app())
         self.mark_ready()
 
-    def _start_load(self) -> None:
-        app = self._desk_app()
+    @work(thread=True, group="form-load", exit_on_error=False)
+    def _load(self, app: Any) -> None:
+        from deskapp.tui.screens.base import failure_message
 
-        def work() -> None:
-            from deskapp.tui.screens.base import failure_message
-
-            try:
-                data = self.load_work(app.require_desk())
-            except Exception as exc:
-                self.post_message(self.Loaded(None, failure_message(exc)))
-                return
-            self.post_message(self.Loaded(data, None))
-
-        self.run_worker(work, thread=True, group="form-load", exit_on_error=False)
+        try:
+            data = self.load_work(app.require_desk())
+        except Exception as exc:
+            self.post_message(self.Loaded(None, failure_message(exc)))
+            return
+        self.post_message(self.Loaded(data, None))
 
     def on_record_form_loaded(self, message: Loaded) -> None:
         message.stop()
@@ -223,25 +220,26 @@ class RecordForm(ReadyForm[R]):
         except ValidationError as exc:
             self.show_error(exc.field, str(exc))
             return
-        app = self._desk_app()
         self.saving = True
+        self._save(self._desk_app(), values)
 
-        def work() -> None:
-            from deskapp.core.errors import ValidationError
-            from deskapp.tui.screens.base import failure_message
+    @work(thread=True, group="form-save", exit_on_error=False)
+    def _save(self, app: Any, values: dict[str, Any]) -> None:
+        """The service call; what came of it goes back as ``Saved``, errors included
+        (a ``ValidationError`` with its field, anything else by its kind only)."""
+        from deskapp.core.errors import ValidationError
+        from deskapp.tui.screens.base import failure_message
 
-            try:
-                result = self.save_work(app.require_desk(), values)
-            except ValidationError as exc:
-                self.post_message(self.Saved(None, str(exc), exc.field))
-                return
-            except Exception as exc:
-                self.post_message(self.Saved(None, failure_message(exc), None))
-                return
-            self.post_message(self.Saved(result, None, None))
-            app.call_from_thread(app.refresh_pending)
-
-        self.run_worker(work, thread=True, group="form-save", exit_on_error=False)
+        try:
+            result = self.save_work(app.require_desk(), values)
+        except ValidationError as exc:
+            self.post_message(self.Saved(None, str(exc), exc.field))
+            return
+        except Exception as exc:
+            self.post_message(self.Saved(None, failure_message(exc), None))
+            return
+        self.post_message(self.Saved(result, None, None))
+        app.call_from_thread(app.refresh_pending)
 
     def on_record_form_saved(self, message: Saved) -> None:
         message.stop()

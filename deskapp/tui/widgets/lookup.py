@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -108,16 +108,15 @@ class Lookup(Vertical):
 
         app = self.app
         assert isinstance(app, DeskApp)
-        search = self.search
+        self._search(app, text)
 
-        def work() -> None:
-            try:
-                rows = search(app.require_desk(), text)
-            except Exception:
-                rows = []  # as if nothing matched: a save waiting for it says so
-            self.post_message(self.Found(self, text, rows))
-
-        self.run_worker(work, thread=True, group=f"lookup-{self.id}", exit_on_error=False)
+    @work(thread=True, exit_on_error=False)
+    def _search(self, app: Any, text: str) -> None:
+        try:
+            rows = self.search(app.require_desk(), text)
+        except Exception:
+            rows = []  # as if nothing matched: a save waiting for it says so
+        self.post_message(self.Found(self, text, rows))
 
     @property
     def pending(self) -> bool:
