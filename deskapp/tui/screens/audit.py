@@ -69,11 +69,13 @@ class AuditScreen(DeskScreen):
     def on_window_list_opened(self, event: WindowList.Opened) -> None:
         event.stop()
         r = event.row
+        from deskapp.store.people import ERASED_NAME
+
         if r["entity"] == "incident" and r["entity_id"]:
             from deskapp.tui.screens.incident import IncidentScreen
 
             self.app.push_screen(IncidentScreen(str(r["entity_id"])))
-        elif r["entity"] == "person" and r["entity_id"] and r["person_name"]:
+        elif r["entity"] == "person" and r["person_name"] not in ("", ERASED_NAME):
             from deskapp.tui.screens.person import PersonScreen
 
             self.app.push_screen(PersonScreen(str(r["entity_id"])))

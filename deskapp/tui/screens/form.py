@@ -45,6 +45,12 @@ class RecordForm(ReadyForm[R]):
     (the ids of the fields, in order) and ``save_work`` (the service call)."""
 
     FIELDS: ClassVar[tuple[str, ...]] = ()
+    HELP_TEXT = (
+        "{form.next_field} and {form.previous_field} move between fields; {form.save} (or "
+        "enter in a one-line field) saves; {form.cancel} cancels, asking first if anything "
+        "was typed. A message shows under the field it is about. Locking keeps the form "
+        "as it is."
+    )
     DISCARD_QUESTION: ClassVar[str] = "Discard the changes in this form?"
 
     BINDINGS: ClassVar[list[BindingType]] = [
