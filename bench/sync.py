@@ -45,9 +45,11 @@ from deskapp.store.desk import Desk
 from deskapp.store.incidents import make_ref
 from deskapp.store.keyslots import FAST_KDF, use_kdf
 from deskapp.store.models import Person
-from deskapp.sync import hub as hubmod
 from deskapp.sync import run_sync
 from deskapp.sync.hub import open_hub
+from deskapp.sync.hub_engines import forget_engines
+from deskapp.sync.hub_schema import hub_audit, hub_counter, hub_row
+from deskapp.sync.hub_url import parse_hub_url
 
 use_kdf(FAST_KDF)  # what is timed is the sync, not the desks' key derivation
 os.environ.setdefault("DESKAPP_HUB_PASSPHRASE", "bench hub passphrase")
@@ -68,7 +70,7 @@ Row = tuple[str, str, int, str | None, str | None, str]
 def hub_rows(url: str, after: int = 0, upto: int | None = None) -> list[Row]:
     """Hub rows with after < seq <= upto, as stored: the rows a push wrote or a pull read."""
     hub = open_hub(url)
-    t = hubmod.hub_row
+    t = hub_row
     query = select(t.c.entity, t.c.row_id, t.c.seq, t.c.ref_id, t.c.data, t.c.versions).where(
         t.c.seq > after
     )
@@ -81,7 +83,7 @@ def hub_rows(url: str, after: int = 0, upto: int | None = None) -> list[Row]:
 def hub_audits(url: str, site_id: str, after: int) -> list[dict[str, Any]]:
     """The audit events a desk's push carried to the hub (its seqs above ``after``)."""
     hub = open_hub(url)
-    t = hubmod.hub_audit
+    t = hub_audit
     with hub.read() as conn:
         query = select(t).where(t.c.site_id == site_id, t.c.seq > after).order_by(t.c.seq)
         return [dict(r) for r in conn.execute(query).mappings()]
@@ -89,7 +91,7 @@ def hub_audits(url: str, site_id: str, after: int) -> list[dict[str, Any]]:
 
 def audit_hw(url: str, site_id: str) -> int:
     hub = open_hub(url)
-    t = hubmod.hub_audit
+    t = hub_audit
     with hub.read() as conn:
         found = conn.execute(select(func.max(t.c.seq)).where(t.c.site_id == site_id)).scalar()
     return int(found or 0)
@@ -113,8 +115,8 @@ def floor(url: str, rows: list[Row], audits: list[dict[str, Any]] | None = None)
     transaction, into scratch tables shaped like ``hub_row`` (and ``hub_audit``)."""
     hub = open_hub(url)
     meta = MetaData()
-    row_table = _scratch(meta, hubmod.hub_row)
-    audit_table = _scratch(meta, hubmod.hub_audit)
+    row_table = _scratch(meta, hub_row)
+    audit_table = _scratch(meta, hub_audit)
     meta.create_all(hub.engine)
     names = ("entity", "row_id", "seq", "ref_id", "data", "versions")
     params = [dict(zip(names, r, strict=True)) for r in rows]
@@ -138,7 +140,7 @@ def round_trip(url: str) -> float:
 
     def once() -> None:
         with hub.read() as conn:
-            conn.execute(select(hubmod.hub_counter.c.value)).all()
+            conn.execute(select(hub_counter.c.value)).all()
 
     return min(timed(once) for _ in range(5))
 
@@ -284,7 +286,7 @@ def run(
         print(f"      each round, sync/floor: {each}")
     for desk in (a, b, s):
         desk.close()
-    hubmod.forget_engines()
+    forget_engines()
     return {
         f"{label}_push_s": push_s,
         f"{label}_pull_s": pull_s,
@@ -320,7 +322,7 @@ def main() -> None:
                 "file", f"sqlite:///{root / 'hub.db'}", args.rows, args.changes, root, args.rounds
             )
         if not args.no_pg:
-            server = hubmod.parse_hub_url(args.pg)
+            server = parse_hub_url(args.pg)
             name = f"deskapp_bench_{uuid.uuid4().hex[:8]}"
             admin = server.url.set(drivername="postgresql").render_as_string(False)
             with psycopg.connect(admin, autocommit=True) as conn:
@@ -329,7 +331,7 @@ def main() -> None:
                 url = server.url.set(drivername="postgresql", database=name).render_as_string(False)
                 figures |= run("PostgreSQL", url, args.rows, args.changes, root, args.rounds)
             finally:
-                hubmod.forget_engines()
+                forget_engines()
                 with psycopg.connect(admin, autocommit=True) as conn:
                     conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     rounded = {k: round(v, 3) for k, v in figures.items()}

@@ -118,6 +118,18 @@ async def councils(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def event(pilot: Pilot[Any]) -> None:
+    from deskapp.tui.screens.event import EventScreen
+
+    await unlock(pilot)
+    await pilot.press("4", "enter")
+    await wait_for(
+        pilot,
+        lambda: isinstance(pilot.app.screen, EventScreen) and pilot.app.screen.data is not None,
+    )
+    await settle(pilot)
+
+
 async def lock(pilot: Pilot[Any]) -> None:
     await unlock(pilot)
     await pilot.press("ctrl+l")
@@ -166,6 +178,7 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("person-detail", (120, 40), person),
     ("person-form", (120, 40), person_form),
     ("councils", (120, 40), councils),
+    ("event-detail", (120, 40), event),
     ("lock", (120, 40), lock),
     ("help", (120, 40), help_view),
     ("import-preview", (120, 40), import_preview),

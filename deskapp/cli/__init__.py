@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     desk.add_parsers(sub, common)
     records.add_parsers(sub, common)
+    from deskapp.cli import events as events_cli
+
+    events_cli.add_parsers(sub, common)
     from deskapp.cli import demo
 
     demo.add_parsers(sub, common)

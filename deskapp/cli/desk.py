@@ -101,18 +101,35 @@ def _reset_with_recovery(args: argparse.Namespace) -> int:
     return 0
 
 
+def _verify_audit(desk: Desk, as_json: bool) -> int:
+    """The desk's own chain, then the hub's copy of it (when a hub is remembered)."""
+    from deskapp.sync.audit_anchor import compare_with_hub
+
+    with desk.read() as conn:
+        result = audit.verify(conn)
+        mine = audit.chain(conn)
+    hub = compare_with_hub(desk, mine)
+    ok = result.ok and hub.ok
+    if as_json:
+        print_json({**vars(result), "ok": ok, "hub": {**vars(hub), "ok": hub.ok}})
+        return 0 if ok else EXIT_PROBLEM_FOUND
+    if result.ok:
+        print(f"Audit log intact: {count(result.events, 'event')}, chain verified.")
+    else:
+        print(f"AUDIT LOG TAMPERED: {result.problem}.", file=sys.stderr)
+    if not hub.compared:
+        print(f"Not compared with the hub's copy: {hub.skipped}.")
+    elif hub.ok:
+        print(f"The hub's copy ({count(hub.events, 'event')}) matches.")
+    else:
+        print(f"AUDIT LOG TAMPERED: {hub.problem}.", file=sys.stderr)
+    return 0 if ok else EXIT_PROBLEM_FOUND
+
+
 def audit_cmd(args: argparse.Namespace) -> int:
     with open_desk(args.db) as desk:
         if args.action == "verify":
-            with desk.read() as conn:
-                result = audit.verify(conn)
-            if args.json:
-                print_json(vars(result))
-            elif result.ok:
-                print(f"Audit log intact: {count(result.events, 'event')}, chain verified.")
-            else:
-                print(f"AUDIT LOG TAMPERED: {result.problem}.", file=sys.stderr)
-            return 0 if result.ok else EXIT_PROBLEM_FOUND
+            return _verify_audit(desk, args.json)
         officers.require_supervisor(desk, "read the audit log")
         query = select(AUDIT).order_by(AUDIT.c.seq.desc() if args.latest else AUDIT.c.seq)
         if args.limit:

@@ -352,7 +352,9 @@ def add_parsers(
     iu.add_argument("--assign", help="adviser: name, start of a name, or id ('' to unassign)")
     iu.add_argument("--crime-ref")
     iu.add_argument("--operation", help="none|ford|bridger")
-    iu.add_argument("--thrive", help="threat=high,harm=medium:note,…")
+    iu.add_argument(
+        "--thrive", help="threat=high,harm=medium:note,… (no :note keeps the note; : clears it)"
+    )
     iu.add_argument("--summary")
     iu.add_argument("--link", help="link another person (id) to the incident")
     iu.add_argument("--json", action="store_true")

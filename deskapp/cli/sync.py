@@ -12,8 +12,11 @@ from deskapp.core.errors import AuthError
 from deskapp.core.wording import count
 from deskapp.store import incidents
 from deskapp.sync import conflicts as conflict_service
-from deskapp.sync import hub as hubmod
 from deskapp.sync import service
+from deskapp.sync.hub import open_hub
+from deskapp.sync.hub_schema import SCHEMA_VERSION
+from deskapp.sync.hub_secrets import find_secret, remember_secret
+from deskapp.sync.hub_url import parse_hub_url, require_hub_file
 
 QUARANTINE_COLUMNS = [
     ("hub_seq", "HUB SEQ"),
@@ -38,28 +41,28 @@ CONFLICT_COLUMNS = [
 
 def _ensure_secret(url: str, *, new: bool = False) -> None:
     """Ask for a file hub's passphrase when neither the environment nor the keyring has it."""
-    target = hubmod.parse_hub_url(url)
+    target = parse_hub_url(url)
     if not new:
-        hubmod.require_hub_file(target)
-    if target.kind != "file" or hubmod.find_secret(target) is not None:
+        require_hub_file(target)
+    if target.kind != "file" or find_secret(target) is not None:
         return
     secret = ask_secret(f"Passphrase for the hub {target.display}: ")
     if new and ask_secret("Repeat the hub passphrase: ") != secret:
         raise AuthError("The two passphrases differ; no hub was set up.")
-    hubmod.remember_secret(target, secret)
+    remember_secret(target, secret)
 
 
 def hub_cmd(args: argparse.Namespace) -> int:
     if args.action == "init":
-        target = hubmod.parse_hub_url(args.url)
+        target = parse_hub_url(args.url)
         created_file = (
             target.kind == "file" and target.path is not None and not target.path.exists()
         )
         _ensure_secret(args.url, new=created_file)
-        created = hubmod.open_hub(args.url).initialise()
+        created = open_hub(args.url).initialise()
         if args.json:
             print_json(
-                {"hub": target.display, "created": created, "schema_version": hubmod.SCHEMA_VERSION}
+                {"hub": target.display, "created": created, "schema_version": SCHEMA_VERSION}
             )
         else:
             print(
@@ -68,14 +71,20 @@ def hub_cmd(args: argparse.Namespace) -> int:
             )
         return 0
     _ensure_secret(args.url)
-    info: dict[str, Any] = hubmod.open_hub(args.url).describe()
+    info: dict[str, Any] = open_hub(args.url).describe()
+    if getattr(args, "db", None):
+        # The desk's own quarantine beside the hub's figures: pulled changes held back.
+        with open_desk(args.db) as desk:
+            info["desk_quarantined"] = service.status(desk).quarantined
     if args.json:
         print_json(info)
     else:
-        print_record({k: v for k, v in info.items() if k not in ("rows", "sites")})
+        print_record({k: v for k, v in info.items() if k not in ("rows", "sites", "warnings")})
         for entity, count in sorted(info["rows"].items()):
             print(f"  {entity}: {count}")
         print(f"Desks that have pushed to this hub: {len(info['sites'])}")
+        for warning in info["warnings"]:
+            print(f"Warning: {warning}")
     return 0
 
 
@@ -119,6 +128,11 @@ def sync_cmd(args: argparse.Namespace) -> int:
             )
             for warning in result.skew:
                 print(f"Warning: {warning}")
+            if result.unconfirmed:
+                print(
+                    f"Warning: the hub did not hold {count(result.unconfirmed, 'change')} "
+                    "after the push; they stay on this desk and go again at the next sync."
+                )
             now = service.status(desk)
             if now.conflicts_waiting:
                 verb = "waits" if now.conflicts_waiting == 1 else "wait"

@@ -42,12 +42,12 @@ class PermissionDenied(DeskError):
 
 
 class ValidationError(DeskError):
-    """Bad input. ``field`` names the field it is about, when one is (a form shows the
-    message beside that field)."""
+    """Input refused; ``field`` names the field at fault when one is (a form shows the
+    message beside it)."""
 
     exit_code = 8
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: str = "", *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from deskapp.core.errors import ValidationError
 
@@ -16,6 +16,9 @@ _ABBREV = {"l": "low", "m": "medium", "h": "high"}
 class Score:
     level: str
     note: str = ""
+    #: A re-THRIVE that gave no note (``threat=high``) keeps the note already written;
+    #: ``threat=high:`` clears it. Never stored.
+    keep_note: bool = field(default=False, compare=False)
 
 
 Thrive = dict[str, Score]
@@ -41,8 +44,8 @@ def parse_spec(spec: str) -> Thrive:
             raise ValidationError(
                 f"Unknown THRIVE dimension {name!r}. Use: {', '.join(DIMENSIONS)}."
             )
-        level, _, note = rest.partition(":")
-        result[match[0]] = Score(parse_level(level), note.strip())
+        level, colon, note = rest.partition(":")
+        result[match[0]] = Score(parse_level(level), note.strip(), keep_note=not colon)
     return result
 
 
@@ -60,8 +63,13 @@ def from_json(text: str | None) -> Thrive:
 
 
 def merge(old: Thrive, new: Thrive) -> Thrive:
-    """A re-THRIVE updates the dimensions given and keeps the rest."""
-    return {**old, **new}
+    """A re-THRIVE updates the dimensions given and keeps the rest, and a factor's note
+    unless a new one (or an empty one) was given."""
+    kept = {
+        d: Score(s.level, old[d].note) if s.keep_note and d in old else Score(s.level, s.note)
+        for d, s in new.items()
+    }
+    return {**old, **kept}
 
 
 def changes(old: Thrive, new: Thrive) -> list[str]:

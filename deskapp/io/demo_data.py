@@ -384,6 +384,24 @@ EVENT_NOTES = (
     "Previous event at this venue was disrupted.",
     "Candidates asked to arrive and leave together.",
 )
+#: Who organises each kind of event ({org}: the council's short name, {ward}: the ward).
+EVENT_ORGANISERS: dict[str, str] = {
+    EventKind.HUSTINGS: "{org} Churches Together",
+    EventKind.CANVASSING: "The candidates' agents, {ward}",
+    EventKind.COUNT: "Returning officer, {org}",
+    EventKind.SURGERY: "Ward councillors, {ward}",
+    EventKind.SECURITY_BRIEFING: "Force elected-official advisers",
+    EventKind.OTHER: "{org} civic society",
+}
+#: Why an event is rated above low, by kind (the demo's risk is drawn; its reason follows).
+EVENT_RISK_REASONS: dict[str, str] = {
+    EventKind.HUSTINGS: "Contentious local issue; a protest group has said it will attend.",
+    EventKind.CANVASSING: "Candidates door-knocking where abuse was reported last month.",
+    EventKind.COUNT: "Close result expected; large crowd outside the venue at the last count.",
+    EventKind.SURGERY: "The councillor has a fixated individual who attends surgeries.",
+    EventKind.SECURITY_BRIEFING: "Several high-risk candidates attend together.",
+    EventKind.OTHER: "Open to the public with no ticketing.",
+}
 ATTENDANCE = ("", "Approx. 40", "Approx. 80", "Ticketed, 120", "Public, numbers unknown", "15-20")
 
 INCIDENT_TYPES = (
@@ -1320,10 +1338,18 @@ class _Generator:
                     "starts_at": starts,
                     "ends_at": starts + timedelta(hours=length_h),
                     "place": place,
+                    "organiser": EVENT_ORGANISERS[kind].format(org=org.short, ward=ward),
+                    "organiser_contact": "",
+                    "notice_received_at": created_at,
                     "risk": risk,
+                    "risk_reason": EVENT_RISK_REASONS[kind] if risk != Risk.LOW.value else "",
                     "patrol_requested": patrol,
+                    "patrol_minutes": 0,
+                    "patrol_additional_pence": 0,
+                    "patrol_opportunity_pence": 0,
                     "attendance": ATTENDANCE[int(rnd() * len(ATTENDANCE))],
                     "notes": EVENT_NOTES[int(rnd() * len(EVENT_NOTES))],
+                    "outcome": "",
                     "created_at": created_at,
                     "updated_at": min(created_at + timedelta(days=int(rnd() * 5)), self.base),
                     "deleted": False,

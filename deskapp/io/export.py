@@ -33,11 +33,13 @@ from deskapp.core import validation as v
 from deskapp.core.clock import utcnow
 from deskapp.core.domain import AuditAction
 from deskapp.core.errors import ValidationError
+from deskapp.core.events import event_ref, hours, notice
 from deskapp.core.status import OPEN_STATUSES
 from deskapp.store.advisers import resolve_adviser
 from deskapp.store.desk import Desk
-from deskapp.store.lookup import resolve_id
+from deskapp.store.events import resolve_event
 from deskapp.store.models import (
+    SENSITIVE_FIELDS,
     Adviser,
     Event,
     EventPerson,
@@ -53,6 +55,7 @@ __all__ = [
     "KINDS",
     "REDACTED",
     "ExportResult",
+    "briefing_filename",
     "default_briefing_path",
     "export_briefing",
     "export_table",
@@ -74,6 +77,7 @@ REDACTED: Final = "[redacted]"
 WITHHELD: Final = "[withheld]"
 PERSON_SENSITIVE: Final = ("phone", "email", "address")
 ADVISER_SENSITIVE: Final = ("phone", "email")
+EVENT_SENSITIVE: Final = SENSITIVE_FIELDS["event"]
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 #: How far back the briefing pack looks for incidents (open ones are always shown).
 BRIEFING_INCIDENT_DAYS: Final = 90
@@ -494,8 +498,12 @@ def export_table(
 def default_briefing_path(desk: Desk, event: str, fmt: str = "md") -> Path:
     """``briefing-<date>-<id end>.<fmt>`` in the current folder."""
     with desk.read() as conn:
-        event_id = resolve_id(conn, EVENT, event, label="event")
+        event_id = resolve_event(conn, event)
         starts = conn.execute(select(EVENT.c.starts_at).where(EVENT.c.id == event_id)).scalar()
+    return briefing_filename(event_id, starts, fmt)
+
+
+def briefing_filename(event_id: str, starts: datetime | None, fmt: str = "md") -> Path:
     day = starts.strftime("%Y-%m-%d") if isinstance(starts, datetime) else "event"
     return Path(f"briefing-{day}-{event_id.replace('-', '')[-8:]}.{_check_format(fmt)}")
 
@@ -543,7 +551,7 @@ def briefing_data(desk: Desk, event: str, *, days: int = BRIEFING_INCIDENT_DAYS)
     """
     since = utcnow() - timedelta(days=days)
     with desk.read() as conn:
-        event_id = resolve_id(conn, EVENT, event, label="event")
+        event_id = resolve_event(conn, event)
         ev = dict(conn.execute(select(EVENT).where(EVENT.c.id == event_id)).mappings().one())
         attendees = [
             dict(r)
@@ -638,15 +646,22 @@ def export_briefing(
         data = render_csv(attendees, _visible(ATTENDEE_COLUMNS, disclosed))
     else:
         lines = _md_header(f"Briefing pack: {ev['title']}", desk, recipient)
+        shown = {f: ev[f] if disclosed else REDACTED for f in EVENT_SENSITIVE}
         lines += [
             "## The event",
             "",
+            f"- **Reference**: {event_ref(ev['id'])}",
             f"- **When**: {_text(ev['starts_at'])} UTC"
             + (f" to {_text(ev['ends_at'])} UTC" if ev.get("ends_at") else ""),
-            f"- **Where**: {_md_cell(ev['place'])}",
+            f"- **Where**: {_md_cell(shown['place'])}",
+            f"- **Organiser**: {_md_cell(shown['organiser'])}",
+            f"- **Organiser's contact**: {_md_cell(shown['organiser_contact'])}",
+            f"- **Notice**: {notice(ev['starts_at'], ev['notice_received_at']).describe()}",
             f"- **Kind**: {_md_cell(ev['kind'])}",
-            f"- **Risk**: {_md_cell(ev['risk'])}",
-            f"- **Patrol requested**: {_text(bool(ev['patrol_requested']))}",
+            f"- **Risk**: {_md_cell(ev['risk'])}"
+            + (f" ({_md_cell(ev['risk_reason'])})" if ev.get("risk_reason") else ""),
+            f"- **Patrol requested**: {_text(bool(ev['patrol_requested']))}"
+            + (f", {hours(ev['patrol_minutes'])} h" if ev.get("patrol_minutes") else ""),
             f"- **Expected attendance**: {_md_cell(ev['attendance'])}",
             "",
             f"## Who attends ({len(attendees)})",
@@ -673,6 +688,15 @@ def export_briefing(
             detail=f"{what}: listed {len(attendees)} people",
         )
         if disclosed:
+            if fmt == "md":
+                tx.audit(
+                    AuditAction.DISCLOSURE,
+                    "event",
+                    ev["id"],
+                    EVENT_SENSITIVE,
+                    recipient=recipient,
+                    detail=what,
+                )
             for a in attendees:
                 tx.audit(
                     AuditAction.DISCLOSURE,

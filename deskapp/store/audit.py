@@ -175,3 +175,9 @@ def verify(conn: Connection) -> Verification:
             expected_seq,
         )
     return Verification(True, count)
+
+
+def chain(conn: Connection) -> list[tuple[int, str]]:
+    """Every event's ``(seq, hash)``, in order: what is compared with the hub's copy."""
+    found = conn.execute(select(_table.c.seq, _table.c.hash).order_by(_table.c.seq))
+    return [(int(seq), str(digest)) for seq, digest in found]

@@ -25,7 +25,7 @@ from deskapp.core.status import OPEN_STATUSES, check_transition, parse_status
 from deskapp.store.advisers import resolve_adviser
 from deskapp.store.desk import Desk
 from deskapp.store.lookup import resolve_id
-from deskapp.store.models import Adviser, Incident, IncidentPerson, Person, TimelineEntry
+from deskapp.store.models import Adviser, Event, Incident, IncidentPerson, Person, TimelineEntry
 from deskapp.store.people import fts_match
 from deskapp.store.writes import WriteTx
 
@@ -33,6 +33,7 @@ INCIDENT = Incident.__table__  # type: ignore[attr-defined]
 PERSON = Person.__table__  # type: ignore[attr-defined]
 ADVISER = Adviser.__table__  # type: ignore[attr-defined]
 TIMELINE = TimelineEntry.__table__  # type: ignore[attr-defined]
+EVENT = Event.__table__  # type: ignore[attr-defined]
 LINK = IncidentPerson.__table__  # type: ignore[attr-defined]
 
 
@@ -252,7 +253,11 @@ def apply_changes(
         merged = th.merge(
             old,
             {
-                d: th.Score(s.level, v.clean_text(s.note, field=f"{d} note", max_len=300))
+                d: th.Score(
+                    s.level,
+                    v.clean_text(s.note, field=f"{d} note", max_len=300),
+                    keep_note=s.keep_note,
+                )
                 for d, s in thrive.items()
             },
         )
@@ -392,6 +397,7 @@ def queue_select() -> Select[Any]:
             INCIDENT.c.adviser_id,
             INCIDENT.c.reported_at,
             INCIDENT.c.crime_ref,
+            INCIDENT.c.event_id,
             PERSON.c.name.label("person_name"),
             ADVISER.c.name.label("adviser_name"),
         )
@@ -471,9 +477,11 @@ def get_incident(desk: Desk, ident: str) -> dict[str, Any]:
                     INCIDENT,
                     PERSON.c.name.label("person_name"),
                     ADVISER.c.name.label("adviser_name"),
+                    EVENT.c.title.label("event_title"),
                 )
                 .join(PERSON, PERSON.c.id == INCIDENT.c.person_id, isouter=True)
                 .join(ADVISER, ADVISER.c.id == INCIDENT.c.adviser_id, isouter=True)
+                .join(EVENT, EVENT.c.id == INCIDENT.c.event_id, isouter=True)
                 .where(INCIDENT.c.id == incident_id)
             )
             .mappings()

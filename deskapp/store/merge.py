@@ -6,9 +6,10 @@ values, the field versions taken from the remote (so every desk converges on the
 versions), conflict records, and audit events. It never writes outbox entries: a remote
 change is not this desk's to send again.
 
-Merge rule: per field, the larger version (hlc, site id) wins. A local edit that is still
-waiting in the outbox and loses to a remote one is kept as a ``conflict`` row for a
-supervisor. Insert-only rows are inserted once (or deleted when erased) and never conflict.
+The merge rule is ``core.merge_rule``'s (the hub's too): per field, the larger version
+(hlc, site id) wins; a local edit still waiting in the outbox that loses to a remote one
+is kept as a ``conflict`` row for a supervisor; insert-only rows are inserted once (or
+deleted when erased) and never conflict.
 """
 
 from __future__ import annotations
@@ -34,10 +35,11 @@ from sqlalchemy import (
     select,
 )
 
-from deskapp.core import jsontext, wire_checks
+from deskapp.core import jsontext, merge_rule, wire_checks
 from deskapp.core.domain import AuditAction
 from deskapp.core.hlc import ClockSkew
 from deskapp.core.ids import uuid7
+from deskapp.core.merge_rule import Version, effective
 from deskapp.core.text import json_may_hold_control
 from deskapp.store import wire_insert
 from deskapp.store.models import Conflict
@@ -56,12 +58,7 @@ from deskapp.store.writes import (
     bulk_columns,
 )
 
-Version = tuple[int, str]
 CONFLICT = Conflict.__table__  # type: ignore[attr-defined]
-#: How erasure shows on a person row (see ``deskapp.store.people.erase_person``).
-ERASED_NAME = "[erased]"
-#: Insert-only tables holding a person's data, removed when the person is erased.
-PERSON_LINKED = ("contact", "event_person", "incident_person")
 
 
 # -- values on the wire --------------------------------------------------------------
@@ -250,11 +247,6 @@ def split_append_key(table: Table, key: str) -> dict[str, str]:
 
 
 # -- versions ------------------------------------------------------------------------
-def effective(versions: Mapping[str, Version], name: str) -> Version | None:
-    """A field's version: its own, else the row's creation version ``*``."""
-    return versions.get(name) or versions.get("*")
-
-
 def _ids_param(ids: Iterable[str]) -> str:
     """Ids as one JSON array parameter, for ``IN (SELECT value FROM json_each(?))``: one
     query however many (an IN list is bounded by SQLite's parameter limit, and each
@@ -288,7 +280,7 @@ def local_versions(
         "WHERE entity = ? AND row_id IN (SELECT value FROM json_each(?))",
         (entity, _ids_param(ids)),
     ).fetchall():
-        out[row_id][name] = (int(hlc), str(site))
+        out[row_id][name] = Version(int(hlc), str(site))
     return out
 
 
@@ -549,7 +541,7 @@ def _merge_versioned(
             wire = remote.data[name]
             theirs = effective(remote.versions, name)
             ours = effective(mine, name)
-            if theirs is None or (ours is not None and theirs <= ours):
+            if theirs is None or not merge_rule.wins(theirs, ours):
                 continue
             found = (
                 wire_checks.DRIFT
@@ -562,10 +554,9 @@ def _merge_versioned(
             value = decode_value(table.c[name], wire)
             if local[name] != value:
                 changes[name] = value
-                if (
-                    ours is not None
-                    and ours[1] == tx.site_id
-                    and name in pending.get(remote.row_id, ())
+                unsent = name in pending.get(remote.row_id, ())
+                if ours is not None and merge_rule.lost_on_desk(
+                    ours, theirs, site=tx.site_id, unsent=unsent
                 ):
                     conflicts.append(
                         _conflict_row(
@@ -585,8 +576,7 @@ def _merge_versioned(
             if (
                 entity == "person"
                 and ("deleted" in changes or "name" in changes)
-                and local.get("deleted")
-                and local.get("name") == ERASED_NAME
+                and merge_rule.is_erased_person(local)
             ):
                 erased.append(remote.row_id)
     if inserts:
@@ -720,7 +710,7 @@ def erase_person_locally(tx: WriteTx, person_id: str) -> None:
     """An erasure arrived: remove the person's contact log and links, and every conflict
     holding old values of theirs, from this desk (no outbox: the hub already has it)."""
     removed = 0
-    for entity in PERSON_LINKED:
+    for entity in merge_rule.PERSON_LINKED:
         table = APPEND_ONLY[entity]
         result = tx.conn.execute(table.delete().where(table.c.person_id == person_id))
         removed += int(result.rowcount or 0)

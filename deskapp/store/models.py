@@ -18,6 +18,7 @@ SENSITIVE_FIELDS: dict[str, tuple[str, ...]] = {
     "person": ("phone", "email", "address"),
     "adviser": ("phone", "email"),
     "organisation": ("ro_phone", "ro_email"),
+    "event": ("place", "organiser", "organiser_contact"),
 }
 
 
@@ -144,10 +145,20 @@ class Event(SQLModel, table=True):
     starts_at: datetime = Field(index=True, sa_type=UTCDateTime)
     ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     place: str = ""
+    organiser: str = ""
+    organiser_contact: str = ""
+    #: When the organiser told the police (the protocol expects 48 hours: core.events).
+    notice_received_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     risk: str = "low"
+    risk_reason: str = ""
     patrol_requested: bool = False
+    patrol_minutes: int = 0
+    #: Pence. A special-grant claim counts only the additional cost, so the two are apart.
+    patrol_additional_pence: int = 0
+    patrol_opportunity_pence: int = 0
     attendance: str = ""
     notes: str = ""
+    outcome: str = ""
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
     deleted: bool = False

@@ -13,6 +13,7 @@ from deskapp.core.clock import utcnow
 from deskapp.core.domain import AuditAction, BriefingStatus, PersonRole, Risk
 from deskapp.core.errors import ValidationError
 from deskapp.core.masking import mask_row
+from deskapp.core.merge_rule import ERASED_NAME
 from deskapp.core.retention import person_review_date
 from deskapp.core.text import fold
 from deskapp.core.wording import count
@@ -315,7 +316,6 @@ def people_due_for_review(desk: Desk, on: date) -> list[dict[str, Any]]:
         return [dict(r) for r in conn.execute(query).mappings()]
 
 
-ERASED_NAME = "[erased]"
 #: What erasure blanks on the person: everything that identifies or locates them.
 ERASED_FIELDS = {
     "name": ERASED_NAME, "party": "", "post": "", "ballot_paper_id": "", "phone": "",

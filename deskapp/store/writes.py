@@ -261,6 +261,29 @@ class WriteTx:
         self._outbox([(entity, key, "erase", "", hlc, self.site_id) for key in keys])
         return keys
 
+    def queue_everything(self) -> int:
+        """Queue every row of the desk for the hub again: a desk moving to a new hub sends
+        its whole state, not only what was still waiting. Rows go as inserts (each with
+        the versions of its fields) and insert-only rows as appends; the hub merges them
+        like any push, so what it already holds changes nothing. Returns the rows queued."""
+        hlc = self.clock.now()
+        before = self.conn.exec_driver_sql("SELECT coalesce(max(seq), 0) FROM outbox").scalar()
+        for entity, table in VERSIONED.items():
+            self.conn.exec_driver_sql(
+                "INSERT INTO outbox(entity, row_id, op, fields, hlc, site_id) "
+                f"SELECT ?, id, 'insert', '', ?, ? FROM {table.name} ORDER BY id",
+                (entity, hlc, self.site_id),
+            )
+        for entity, table in APPEND_ONLY.items():
+            key = "id" if "id" in table.c else " || ':' || ".join(sorted(table.c.keys()))
+            self.conn.exec_driver_sql(
+                "INSERT INTO outbox(entity, row_id, op, fields, hlc, site_id) "
+                f"SELECT ?, {key}, 'append', '', ?, ? FROM {table.name}",
+                (entity, hlc, self.site_id),
+            )
+        after = self.conn.exec_driver_sql("SELECT max(seq) FROM outbox").scalar()
+        return int(after or 0) - int(before or 0)
+
     # -- insert-only records ---------------------------------------------------------
     def append(
         self,

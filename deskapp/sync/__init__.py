@@ -4,7 +4,9 @@
 """
 
 from deskapp.sync.conflicts import get_conflict, list_conflicts, resolve_conflict
-from deskapp.sync.hub import HubError, HubSchemaError, open_hub, parse_hub_url
+from deskapp.sync.hub import open_hub
+from deskapp.sync.hub_errors import HubError, HubSchemaError
+from deskapp.sync.hub_url import parse_hub_url
 from deskapp.sync.service import SyncProgress, SyncResult, SyncStatus, run_sync, status
 
 __all__ = [

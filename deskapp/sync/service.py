@@ -3,9 +3,11 @@
 ``run_sync`` is what ``deskapp sync`` and the TUI's sync key call. Every batch is atomic
 on both sides and retries are harmless:
 
-* push: a batch of outbox entries is one hub transaction, which also records the desk's
-  outbox high-water mark; only after it commits does the desk drop those entries (a crash
-  in between re-sends them, and the hub skips what it already has);
+* push: a batch of outbox entries is one hub transaction, which reads back the versions
+  the hub then holds for the rows it touched; after it commits, the desk drops the entries
+  the hub holds (by those versions, never by a watermark the hub states), and keeps the
+  rest to send again (a crash in between re-sends them; applying one twice changes
+  nothing);
 * pull: a batch of hub rows after the desk's cursor is merged, and the cursor advanced, in
   one local transaction.
 
@@ -26,9 +28,10 @@ from typing import Any
 
 from sqlalchemy import Connection, select, text
 
-from deskapp.core import collector, wire_checks
+from deskapp.core import collector, merge_rule, wire_checks
 from deskapp.core.clock import utcnow
 from deskapp.core.errors import ConfigError
+from deskapp.core.merge_rule import CREATION, Version, effective
 from deskapp.core.wording import count
 from deskapp.store import audit, merge, quarantine, search_index
 from deskapp.store.desk import Desk
@@ -36,14 +39,9 @@ from deskapp.store.models import Conflict
 from deskapp.store.quarantine import Quarantined
 from deskapp.store.wire_rules import RULES
 from deskapp.store.writes import APPEND_ONLY, VERSIONED, WriteTx
-from deskapp.sync.hub import (
-    Change,
-    Hub,
-    PushBatch,
-    ReadCaps,
-    open_hub,
-    parse_hub_url,
-)
+from deskapp.sync.hub import Hub, ReadCaps, open_hub
+from deskapp.sync.hub_push import Change, HeldRow, PushBatch
+from deskapp.sync.hub_url import parse_hub_url
 
 CONFLICT = Conflict.__table__  # type: ignore[attr-defined]
 #: Outbox entries per push batch (one hub transaction each).
@@ -87,6 +85,8 @@ class SyncResult:
     audit_pushed: int = 0
     #: Pulled changes held back by this sync (see store.quarantine).
     quarantined: int = 0
+    #: Changes and audit events sent that the hub did not hold afterwards: kept to send again.
+    unconfirmed: int = 0
     skew: list[str] = field(default_factory=list)
     duration_s: float = 0.0
     cancelled: bool = False
@@ -99,6 +99,7 @@ class SyncResult:
             "conflicts": self.conflicts,
             "quarantined": self.quarantined,
             "audit_pushed": self.audit_pushed,
+            "unconfirmed": self.unconfirmed,
             "skew": list(self.skew),
             "duration_s": round(self.duration_s, 3),
             "cancelled": self.cancelled,
@@ -212,9 +213,10 @@ class _Run:
         changes: dict[str, Any] = {}
         if self.url != self.hub.display:
             changes[K_URL] = self.hub.display
+        moving = self.hub_id is not None and self.hub_id != hub_id
         if self.hub_id != hub_id:
             # A different hub: pull everything it holds (merging is idempotent) and send
-            # the audit log again; entries already pushed elsewhere stay pushed.
+            # the audit log again.
             changes.update({K_HUB_ID: hub_id, K_CURSOR: 0, K_CONFLICT_CURSOR: 0, K_AUDIT: 0})
             self.cursor = self.conflict_cursor = self.audit_hw = 0
         if changes:
@@ -222,6 +224,10 @@ class _Run:
                 _set(tx.conn, changes)
                 if K_CURSOR in changes:
                     tx.conn.exec_driver_sql("DELETE FROM sync_mark")
+                if moving:
+                    # The new hub has none of what the old one was sent: the desk's whole
+                    # state goes again (queued with the move, so a crash loses neither).
+                    tx.queue_everything()
 
     # -- push -----------------------------------------------------------------------
     def push(self) -> None:
@@ -243,13 +249,13 @@ class _Run:
                 changes, audits = self._load(part, sent, marks, self.audit_hw)
                 if (not part and not audits) or self.cancelled():
                     return
-                audit_to = int(audits[-1]["seq"]) if audits else self.audit_hw
-                hw = int(part[-1][0]) if part else self.pushed_hw
-                self._send(changes, audits, hw, audit_to)
-            self.result.pushed += len(part)
-            self.result.audit_pushed += len(audits)
+                complete = self._send(part, changes, audits)
             if part:
                 self.report("push", self.result.pushed, total)
+            if not complete:
+                # The hub did not take all of it: what it lacks stays in the outbox, and
+                # the next sync sends it again (later batches would leave a gap).
+                return
 
     def _outbox(
         self,
@@ -294,39 +300,57 @@ class _Run:
         with self.desk.read() as conn:
             return changes, audit.events_after(conn, audit_after, self.batch * 2)
 
-    def _send(self, changes: list[Change], audits: list[dict[str, Any]], hw: int, ahw: int) -> None:
+    def _send(
+        self, part: Sequence[tuple[Any, ...]], changes: list[Change], audits: list[dict[str, Any]]
+    ) -> bool:
+        """Push one batch; drop from the outbox what the hub now holds. Whether it holds
+        everything the batch carried."""
         receipt = self.hub.push(
             PushBatch(
                 site_id=self.desk.site_id,
                 changes=changes,
                 audits=audits,
-                outbox_hw=hw,
-                audit_hw=ahw,
+                outbox_hw=int(part[-1][0]) if part else self.pushed_hw,
+                audit_hw=int(audits[-1]["seq"]) if audits else self.audit_hw,
                 cursor=self.cursor,
                 conflict_ack=self.conflict_cursor,
                 versioned=frozenset(VERSIONED),
             )
         )
+        missing = [c for c in changes if not _held(c, receipt.held.get((c.entity, c.row_id)))]
+        hw = int(part[-1][0]) if part else self.pushed_hw
+        if missing:
+            hw = max(self.pushed_hw, min(c.outbox_seq for c in missing) - 1)
+        ahw = self.audit_hw
+        for event in audits:
+            if receipt.audit_hashes.get(int(event["seq"])) != event["hash"]:
+                break
+            ahw = int(event["seq"])
+        taken_audits = sum(1 for e in audits if int(e["seq"]) <= ahw)
         with self.desk.write() as tx:
-            values: dict[str, Any] = {K_PUSHED: receipt.outbox_hw, K_AUDIT: receipt.audit_hw}
-            # Drop what the hub has; the newest entry stays so outbox seqs never repeat.
+            values: dict[str, Any] = {K_PUSHED: hw, K_AUDIT: ahw}
+            # Drop what the hub holds; the newest entry stays so outbox seqs never repeat.
             tx.conn.exec_driver_sql(
                 "DELETE FROM outbox WHERE seq <= ? AND seq < (SELECT max(seq) FROM outbox)",
-                (receipt.outbox_hw,),
+                (hw,),
             )
             tx.conn.exec_driver_sql(
                 "DELETE FROM sync_mark WHERE outbox_seq < "
                 "(SELECT coalesce(max(outbox_seq), 0) FROM sync_mark WHERE outbox_seq <= ?)",
-                (receipt.outbox_hw,),
+                (hw,),
             )
-            if self.cursor == receipt.seq_before and receipt.conflicts == 0:
+            complete = not missing and taken_audits == len(audits)
+            if complete and self.cursor == receipt.seq_before and receipt.conflicts == 0:
                 # Nothing else reached the hub since we last pulled: what it now holds
                 # beyond our cursor is exactly what we sent, so there is nothing to pull back.
                 values[K_CURSOR] = self.cursor = receipt.seq_after
                 _mark(tx.conn, self.cursor)
             _set(tx.conn, values)
-        self.pushed_hw = receipt.outbox_hw
-        self.audit_hw = receipt.audit_hw
+        self.result.pushed += sum(1 for entry in part if int(entry[0]) <= hw)
+        self.result.audit_pushed += taken_audits
+        self.result.unconfirmed += len(missing) + len(audits) - taken_audits
+        self.pushed_hw, self.audit_hw = hw, ahw
+        return complete
 
     def _changes(
         self,
@@ -349,7 +373,7 @@ class _Run:
             elif op == "append":
                 keys.setdefault(entity, set()).add(row_id)
         rows: dict[tuple[str, str], dict[str, Any]] = {}
-        versions: dict[str, dict[str, dict[str, merge.Version]]] = {}
+        versions: dict[str, dict[str, dict[str, Version]]] = {}
         with self.desk.read() as conn:
             for entity in inserted.keys() | updated.keys():
                 table = VERSIONED[entity]
@@ -383,17 +407,16 @@ class _Run:
                 seen = marks[mark_index][1]
                 mark_index += 1
             row = rows.get((entity, row_id))
+            made = {CREATION: Version(hlc, site)}
             if op == "erase":
-                changes.append(Change(seq, entity, row_id, op, None, {"*": (hlc, site)}, seen))
+                changes.append(Change(seq, entity, row_id, op, None, made, seen))
                 continue
             if row is None:
                 continue  # an appended row erased since; an erase entry follows
             if op == "append":
                 data = merge.encode_row(row)
                 ref = data.get("person_id") or data.get("incident_id")
-                changes.append(
-                    Change(seq, entity, row_id, op, data, {"*": (hlc, site)}, seen, ref_id=ref)
-                )
+                changes.append(Change(seq, entity, row_id, op, data, made, seen, ref_id=ref))
                 continue
             mine = versions[entity].get(row_id, {})
             if op == "insert":
@@ -404,9 +427,9 @@ class _Run:
             if not fields:
                 continue
             data = {n: merge.encode_value(row[n]) for n in fields}
-            vers: dict[str, merge.Version] = {}
+            vers: dict[str, Version] = {}
             for n in fields:
-                version = merge.effective(mine, n)
+                version = effective(mine, n)
                 if version is not None:
                     vers[n] = version
             changes.append(Change(seq, entity, row_id, op, data, vers, seen))
@@ -481,9 +504,9 @@ class _Run:
                     row_id=str(c["row_id"]),
                     field=str(c["field"]),
                     loser_value=merge_json(c["loser_value"]),
-                    loser_version=(int(c["loser_hlc"]), str(c["loser_site"])),
+                    loser_version=Version(int(c["loser_hlc"]), str(c["loser_site"])),
                     winner_value=merge_json(c["winner_value"]),
-                    winner_version=(int(c["winner_hlc"]), str(c["winner_site"])),
+                    winner_version=Version(int(c["winner_hlc"]), str(c["winner_site"])),
                 )
                 for c in found
             ]
@@ -527,6 +550,19 @@ def _parts(
     if start < len(entries):
         parts.append(entries[start:])
     return parts
+
+
+def _held(change: Change, row: HeldRow | None) -> bool:
+    """Whether the hub holds ``change``, by the versions it read back (``row``)."""
+    if row is None:
+        return False
+    if change.kind == "erase":
+        # Taken, or made again since by a later copy (a link put back), which the hub
+        # keeps instead: either way nothing of this erase is left to send.
+        return row.erased or merge_rule.holds(row.versions, change.versions, (CREATION,))
+    if change.kind == "append" or row.erased:
+        return True  # an insert-only row is taken once (an erasure beats its data)
+    return merge_rule.holds(row.versions, change.versions, change.data or ())
 
 
 def _decode_rows(
@@ -574,7 +610,7 @@ def _decode_rows(
                 entity,
                 row_id,
                 values.get(k),
-                {name: (v[0], v[1]) for name, v in vers.items()},
+                {name: Version(v[0], v[1]) for name, v in vers.items()},
                 raw=data,
                 seq=seq,
             )

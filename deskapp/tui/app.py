@@ -332,7 +332,7 @@ class DeskApp(App[int]):
         await self.switch_mode(self._lock_mode)
         self.workers.cancel_group(self, "default")
         desk.close()
-        hub = sys.modules.get("deskapp.sync.hub")  # not loaded: no hub was opened
+        hub = sys.modules.get("deskapp.sync.hub_engines")  # not loaded: no hub was opened
         if hub is not None:
             hub.close_session()
         self.pending_changes = None

@@ -54,6 +54,14 @@ EVENTS = [
     ("Birmingham count", "count", 10, "ICC Birmingham", "medium", True, (4, 5, 8, 10)),
     ("Bangor surgery", "surgery", 1, "Bangor library", "medium", False, (1, 11)),
 ]
+#: Per event: organiser, why its risk is what it is, hours before now that notice came
+#: (the Bangor surgery's came a day before it starts: short notice).
+EVENT_DETAILS = [
+    ("Cathays Residents' Association", "Protest group says it will attend", 72),
+    ("Liberal Democrats, Headingley", "", 48),
+    ("Returning officer, Birmingham", "Close result; crowd outside at the last count", 240),
+    ("Lowri Jenkins's office", "A fixated individual attends her surgeries", 2),
+]
 
 
 @contextlib.contextmanager
@@ -162,7 +170,9 @@ def build_sample(path: Path, *, now: datetime = FIXED_NOW) -> str:
             )
             clock[0] = now
             with desk.write() as tx:
-                for title, kind, days, place, risk, patrol, linked in EVENTS:
+                for event, details in zip(EVENTS, EVENT_DETAILS, strict=True):
+                    title, kind, days, place, risk, patrol, linked = event
+                    organiser, reason, notice_hours = details
                     eid = tx.insert(
                         "event",
                         {
@@ -170,7 +180,10 @@ def build_sample(path: Path, *, now: datetime = FIXED_NOW) -> str:
                             "kind": kind,
                             "starts_at": now + timedelta(days=days),
                             "place": place,
+                            "organiser": organiser,
+                            "notice_received_at": now - timedelta(hours=notice_hours),
                             "risk": risk,
+                            "risk_reason": reason,
                             "patrol_requested": patrol,
                         },
                     )

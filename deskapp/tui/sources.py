@@ -263,17 +263,32 @@ def caseload_source(desk: DeskGetter, now: Now) -> ListSource:
     )
 
 
+def _short_notice(row: Row) -> bool:
+    from deskapp.core.events import short_notice
+
+    return short_notice(row["starts_at"], row.get("notice_received_at"))
+
+
 def events_source(desk: DeskGetter) -> ListSource:
+    from deskapp.core.events import event_ref
     from deskapp.store import events
 
     return ListSource(
         name="events",
         columns=[
             Column("starts_at", "When", 12, render=lambda r: _short_date(r.get("starts_at"))),
+            Column("id", "Ref", 10, render=lambda r: event_ref(str(r["id"]))),
             Column("title", "Event", 18, flex=True),
             Column("kind", "Kind", 11, min_width=70),
-            Column("place", "Place", 16, flex=True, min_width=90),
             Column("risk", "Risk", 6, style=_risk_style),
+            Column(
+                "notice_received_at",
+                "Notice",
+                6,
+                render=lambda r: "short" if _short_notice(r) else "",
+                style=lambda r: "overdue" if _short_notice(r) else "",
+                min_width=60,
+            ),
             Column("people", "People", 6),
             Column(
                 "patrol_requested",

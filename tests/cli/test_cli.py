@@ -226,3 +226,38 @@ def test_audit_verify_and_check_report_tampering(
     assert "TAMPERED" in capsys.readouterr().err
     assert main(["check"]) == 14
     assert "FAIL  audit" in capsys.readouterr().out
+
+
+def test_rethrive_without_a_note_keeps_the_factor_note(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--thrive threat=high` re-grades a factor; only `threat=high:` (or new text) changes
+    its note. Omitting the note used to clear the note written earlier."""
+    person = run_json(capsys, "people", "add", "--name", "Cllr Note Keeper")
+    assert isinstance(person, dict)
+    inc = run_json(
+        capsys,
+        "incidents",
+        "add",
+        "--person",
+        person["id"],
+        "--type",
+        "threat",
+        "--grade",
+        "2",
+        "--summary",
+        "Letter",
+        "--thrive",
+        "threat=medium:named the street",
+    )
+    assert isinstance(inc, dict)
+    run_json(capsys, "incidents", "update", inc["id"], "--thrive", "threat=high")
+    shown = run_json(capsys, "incidents", "show", inc["id"])
+    assert isinstance(shown, dict)
+    thrive = json.loads(shown["thrive"]) if isinstance(shown["thrive"], str) else shown["thrive"]
+    assert thrive["threat"] == {"level": "high", "note": "named the street"}
+    run_json(capsys, "incidents", "update", inc["id"], "--thrive", "threat=high:")
+    shown = run_json(capsys, "incidents", "show", inc["id"])
+    assert isinstance(shown, dict)
+    thrive = json.loads(shown["thrive"]) if isinstance(shown["thrive"], str) else shown["thrive"]
+    assert thrive["threat"] == {"level": "high", "note": ""}

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from deskapp.io.demo import DEMO_OFFICER, DEMO_PASSPHRASE, build_demo
-from deskapp.sync import hub as hubmod
+from deskapp.sync.hub_engines import forget_engines
 
 ROOT = Path(__file__).resolve().parents[2]
 DESKAPP = Path(sys.executable).parent / "deskapp"  # the console script, as a user runs it
@@ -60,7 +60,7 @@ def desk_env(tmp_path: Path, base_env: dict[str, str]) -> dict[str, str]:
 @pytest.fixture
 def _forget_hubs() -> Iterator[None]:
     yield
-    hubmod.forget_engines()
+    forget_engines()
 
 
 # -- point 11: a closed pipe ends the command quietly ---------------------------------

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from deskapp.core.clock import utcnow
 from deskapp.core.domain import AuditAction, OfficerRole
 from deskapp.core.errors import PermissionDenied, ValidationError
+from deskapp.core.events import event_ref
 from deskapp.io.export import (
     REDACTED,
     default_briefing_path,
@@ -242,14 +243,19 @@ def test_briefing_pack(desk: Desk, roster: dict[str, str], tmp_path: Path) -> No
     for secret in (SECRET_PHONE, SECRET_ADDRESS, "01234 567890", "@example.org"):
         assert secret not in body
     assert "=HYPERLINK" not in body  # not at the event
+    # The place is sensitive, as an address is: redacted unless disclosed.
+    assert "Neuadd y Dref, Caernarfon" not in body and "**Where**: [redacted]" in body
+    assert f"**Reference**: {event_ref(event)}" in body
     assert default_briefing_path(desk, event).name.startswith("briefing-")
 
     disclosed = tmp_path / "briefing-disclosed.md"
     export_briefing(desk, event, disclosed, disclose_to="Gwynedd Council events team")
     body = disclosed.read_text(encoding="utf-8")
     assert SECRET_PHONE in body and "01234 567890" in body and "[withheld]" in body
+    assert "**Where**: Neuadd y Dref, Caernarfon" in body
     events = audit(desk, AuditAction.DISCLOSURE)
     assert {(e["entity"], e["entity_id"]) for e in events} == {
+        ("event", event),
         ("person", roster["sian"]),
         ("person", roster["sean"]),
         ("adviser", roster["ann"]),

@@ -13,11 +13,13 @@ import psycopg
 import pytest
 from sqlalchemy import select
 
+from deskapp.core import merge_rule
 from deskapp.store import merge
 from deskapp.store.desk import Desk
 from deskapp.store.writes import APPEND_ONLY, NOT_FIELDS, VERSIONED
-from deskapp.sync import hub as hubmod
-from deskapp.sync.hub import hub_row, open_hub
+from deskapp.sync.hub import decode_versions, open_hub
+from deskapp.sync.hub_engines import forget_engines
+from deskapp.sync.hub_schema import hub_row, metadata
 
 PASS = "correct horse battery"
 HUB_PASS = "hub passphrase for tests"
@@ -30,7 +32,7 @@ PG_USER = os.environ.get("DESKAPP_TEST_PGUSER", "postgres")
 def _hub_secret(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("DESKAPP_HUB_PASSPHRASE", HUB_PASS)
     yield
-    hubmod.forget_engines()
+    forget_engines()
 
 
 def make_desk(tmp_path: Path, name: str, officer: str = "4521") -> Desk:
@@ -78,7 +80,7 @@ def pg_database(pg_server: None) -> Iterator[str]:
     try:
         yield name
     finally:
-        hubmod.forget_engines()
+        forget_engines()
         with _pg_admin() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -93,7 +95,7 @@ def pg_hub(pg_database: str) -> str:
     url = pg_url(pg_database)
     hub = open_hub(url)
     with hub.engine.begin() as conn:
-        hubmod.metadata.drop_all(conn)
+        metadata.drop_all(conn)
     hub.initialise()
     return url
 
@@ -108,7 +110,7 @@ def desk_state(desk: Desk) -> dict[str, Any]:
             versions = merge.local_versions(conn, entity, sorted(rows))
             out[entity] = {
                 row_id: {
-                    k: (merge.encode_value(v), merge.effective(versions[row_id], k))
+                    k: (merge.encode_value(v), merge_rule.effective(versions[row_id], k))
                     for k, v in row.items()
                     if k not in NOT_FIELDS
                 }
@@ -130,9 +132,9 @@ def hub_state(url: str) -> dict[str, Any]:
         for row in conn.execute(select(hub_row)):
             if row.entity in VERSIONED:
                 data = json.loads(row.data)
-                versions = hubmod.decode_versions(row.versions)
+                versions = decode_versions(row.versions)
                 out[row.entity][row.row_id] = {
-                    k: (v, merge.effective(versions, k))
+                    k: (v, merge_rule.effective(versions, k))
                     for k, v in data.items()
                     if k not in NOT_FIELDS
                 }

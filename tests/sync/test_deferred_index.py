@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -108,31 +107,40 @@ def deferred_on_disk(path: Path) -> bool:
 def test_pulls_killed_while_deferred_leave_nothing_unfindable(
     tmp_path: Path, file_hub: str
 ) -> None:
-    """kill -9 of pulls that defer the index, at random points: reopening the desk (or
-    its next pull) rebuilds it, and the desk converges with the hub."""
-    import random
-
+    """kill -9 of pulls that defer the index, each after its first or second pulled batch
+    has committed (so the index is deferred on disk): reopening the desk (or its next
+    pull) rebuilds it, and the desk converges with the hub."""
     names = seeded(tmp_path, file_hub, 60)
     b = make_desk(tmp_path, "b")
     path = b.path
     b.close()
-    rng = random.Random(7)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
     killed = left_deferred = 0
-    for _ in range(6):
+    for n in range(6):
+        stop = str(1 + n % 2)
         proc = subprocess.Popen(
-            [sys.executable, str(CHILD), str(path), file_hub, "3", "4521", PASS, "--defer-index"],
+            [
+                sys.executable,
+                str(CHILD),
+                str(path),
+                file_hub,
+                "3",
+                "4521",
+                PASS,
+                "--defer-index",
+                "--stop-in-pull",
+                stop,
+            ],
             stdout=subprocess.PIPE,
             env=env,
         )
         assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
-        time.sleep(rng.uniform(0.0, 0.15))
-        if proc.poll() is None:
+        if proc.stdout.readline().strip() == b"mid-pull":
             proc.send_signal(signal.SIGKILL)
             killed += 1
         proc.wait()
         left_deferred += deferred_on_disk(path)
-    assert killed >= 4 and left_deferred >= 1  # some kills did land mid-pull
+    assert killed >= 4 and left_deferred == killed  # every kill left the index deferred
     b = Desk.open(path, "4521", PASS)  # rebuilds an index a killed pull left deferred
     run_sync(b, file_hub)
     assert_index_in_step(b, names)

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from deskapp.core import hlc
+from deskapp.core import hlc, merge_rule
 from deskapp.core.errors import NotFound
 from deskapp.store import contacts, incidents, people
-from deskapp.sync import hub as hubmod
 from deskapp.sync import run_sync
 from deskapp.sync.hub import open_hub
+from deskapp.sync.hub_schema import metadata
 
 from .conftest import desk_state, hub_state, make_desk
 
@@ -28,7 +28,7 @@ def _hub_text(url: str) -> str:
     hub = open_hub(url)
     parts = []
     with hub.read() as conn:
-        for table in hubmod.metadata.sorted_tables:
+        for table in metadata.sorted_tables:
             for row in conn.execute(select(table)):
                 parts.append(json.dumps([str(v) for v in row], ensure_ascii=False))
     return "\n".join(parts)
@@ -55,7 +55,7 @@ def test_erasure_reaches_the_hub_and_the_other_desk(
         run_sync(desk, url)
     for desk in (a, b):
         person = people.get_person(desk, pid, reveal=True)
-        assert person["name"] == people.ERASED_NAME and person["phone"] == ""
+        assert person["name"] == merge_rule.ERASED_NAME and person["phone"] == ""
         assert person["contacts"] == []
     text = _hub_text(url)
     for secret in (NAME, PHONE, SECRET_NOTE, "Plaid Cymru"):

@@ -18,7 +18,8 @@ from deskapp.store import people
 from deskapp.store.desk import Desk
 from deskapp.store.models import Person
 from deskapp.sync import HubError, run_sync, status
-from deskapp.sync.hub import hub_row, open_hub
+from deskapp.sync.hub import open_hub
+from deskapp.sync.hub_schema import hub_row
 
 from .conftest import PASS, PG_HOST, PG_PORT, desk_state, hub_state, make_desk, pg_url
 

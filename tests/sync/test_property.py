@@ -13,9 +13,9 @@ from sqlalchemy import select
 from deskapp.store import contacts, incidents, people
 from deskapp.store.desk import Desk
 from deskapp.store.models import Incident, Person
-from deskapp.sync import hub as hubmod
 from deskapp.sync import run_sync
 from deskapp.sync.hub import open_hub
+from deskapp.sync.hub_engines import forget_engines
 
 from .conftest import desk_state, hub_state, make_desk
 
@@ -101,4 +101,4 @@ def test_any_edits_any_order_converge(steps: list[tuple[object, ...]]) -> None:
         finally:
             for desk in desks:
                 desk.close()
-            hubmod.forget_engines()
+            forget_engines()

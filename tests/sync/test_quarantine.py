@@ -19,9 +19,10 @@ from sqlalchemy import select, update
 from deskapp.core import hlc, jsontext
 from deskapp.store import incidents, people
 from deskapp.store.desk import Desk
-from deskapp.sync import hub as hubmod
 from deskapp.sync import run_sync, status
-from deskapp.sync.hub import ReadCaps, hub_counter, hub_row, open_hub
+from deskapp.sync.hub import ReadCaps, open_hub
+from deskapp.sync.hub_engines import forget_engines
+from deskapp.sync.hub_schema import hub_counter, hub_row
 
 from .conftest import HUB_PASS, PASS, desk_state, make_desk
 
@@ -229,7 +230,7 @@ def test_a_100_mib_field_costs_a_pulling_desk_no_memory(tmp_path: Path, file_hub
     a.close()
     b.close()
     poison(file_hub, "person", "p-huge", {"name": "X" * (100 << 20)}, {"*": [now_hlc(), "x"]})
-    hubmod.forget_engines()
+    forget_engines()
     env = {**os.environ, "DESKAPP_HUB_PASSPHRASE": HUB_PASS}
     done = subprocess.run(
         [sys.executable, "-c", SYNC_AND_MEASURE, str(tmp_path / "b.db"), file_hub, PASS],
@@ -283,6 +284,9 @@ def test_the_cli_counts_and_lists_the_quarantine(
     assert "created_at" in held["reason"] and "data" not in held
     table = run("sync", "quarantine")
     assert table.returncode == 0 and "p-bad" in table.stdout
+    hub_status = run("hub", "status", file_hub, "--json")
+    assert hub_status.returncode == 0, hub_status.stderr
+    assert json.loads(hub_status.stdout)["desk_quarantined"] == 1  # beside the hub's figures
     for out in (listing.stdout, table.stdout, synced.stdout):
         assert "\x1b" not in out and "not-a-date" not in out
     with Desk.open(Path(db), "4521", PASS) as b:

@@ -14,7 +14,8 @@ from deskapp.store import audit, incidents, merge, people
 from deskapp.store.desk import Desk
 from deskapp.store.models import AuditEvent
 from deskapp.sync import list_conflicts, resolve_conflict, run_sync, status
-from deskapp.sync.hub import Hub, hub_audit, open_hub
+from deskapp.sync.hub import Hub, open_hub
+from deskapp.sync.hub_schema import hub_audit
 
 from .conftest import desk_state, hub_state, make_desk
 

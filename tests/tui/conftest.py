@@ -93,12 +93,12 @@ HUB_PASS = "hub passphrase for tests"
 @pytest.fixture
 def hub_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The file hub's passphrase from the environment; no OS keyring."""
-    from deskapp.sync import hub as hubmod
+    from deskapp.sync.hub_engines import forget_engines
 
     monkeypatch.setenv("DESKAPP_HUB_PASSPHRASE", HUB_PASS)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     yield
-    hubmod.forget_engines()
+    forget_engines()
 
 
 def make_hub(path: Path) -> str:

@@ -18,7 +18,11 @@ from textual.widgets._toast import Toast
 from deskapp.store import officers
 from deskapp.store.desk import Desk
 from deskapp.store.keyslots import KdfParams
-from deskapp.sync import hub as hubmod
+from deskapp.sync.hub import Hub
+from deskapp.sync.hub_engines import forget_engines
+from deskapp.sync.hub_push import PushBatch, PushReceipt
+from deskapp.sync.hub_secrets import find_secret
+from deskapp.sync.hub_url import parse_hub_url
 from deskapp.tui.app import DeskApp
 from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.incident import IncidentScreen
@@ -304,7 +308,7 @@ def typed_hub(hub_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     """A file hub whose passphrase is not in the environment: the officer types it."""
     path = tmp_path / "hub.db"
     make_hub(path)
-    hubmod.forget_engines()
+    forget_engines()
     monkeypatch.delenv("DESKAPP_HUB_PASSPHRASE")
     return path
 
@@ -334,7 +338,7 @@ async def test_lock_closes_the_hub_and_the_desk_and_drops_the_secrets(
     desk_path: Path, typed_hub: Path
 ) -> None:
     app = make_app(desk_path)
-    target = hubmod.parse_hub_url(str(typed_hub))
+    target = parse_hub_url(str(typed_hub))
     async with app.run_test(size=(100, 30)) as pilot:
         await unlock(pilot)
         await sync_typing_the_passphrase(pilot, typed_hub)
@@ -342,7 +346,7 @@ async def test_lock_closes_the_hub_and_the_desk_and_drops_the_secrets(
         await settle(pilot)
         assert open_paths(typed_hub)  # the session's hub connection is open
         assert open_paths(desk_path)
-        assert hubmod.find_secret(target) == HUB_PASS
+        assert find_secret(target) == HUB_PASS
         desk = app.desk
         assert desk is not None
         key = desk._key
@@ -350,7 +354,7 @@ async def test_lock_closes_the_hub_and_the_desk_and_drops_the_secrets(
         del desk
         await lock(pilot)
         assert open_paths(typed_hub, desk_path) == []
-        assert hubmod.find_secret(target) is None  # the typed passphrase is gone
+        assert find_secret(target) is None  # the typed passphrase is gone
         assert key == bytearray(len(key))  # zeroed in place
         await settle(pilot)
         gc.collect()
@@ -371,16 +375,16 @@ async def test_lock_during_a_sync_leaves_no_hub_file_open(
     was using is closed as it comes back (not kept for a session that is over)."""
     at_hub = threading.Event()
     let_go = threading.Event()
-    real_push = hubmod.Hub.push
+    real_push = Hub.push
 
-    def slow_push(self: hubmod.Hub, batch: hubmod.PushBatch) -> hubmod.PushReceipt:
+    def slow_push(self: Hub, batch: PushBatch) -> PushReceipt:
         with self.read() as conn:  # holds a hub connection while the lock happens
             at_hub.set()
             let_go.wait(10)
             conn.exec_driver_sql("SELECT 1")
         return real_push(self, batch)
 
-    monkeypatch.setattr(hubmod.Hub, "push", slow_push)
+    monkeypatch.setattr(Hub, "push", slow_push)
     app = make_app(desk_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await unlock(pilot)

@@ -11,7 +11,7 @@ from textual.widgets import Input
 
 from deskapp.core import hlc, jsontext
 from deskapp.sync import open_hub
-from deskapp.sync.hub import hub_counter, hub_row
+from deskapp.sync.hub_schema import hub_counter, hub_row
 from deskapp.tui.screens.sync import SyncScreen
 
 from .conftest import make_app, make_hub

@@ -76,6 +76,40 @@ async def _events(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def _event(pilot: Pilot[Any]) -> None:
+    from deskapp.tui.screens.event import EventScreen
+
+    await unlock(pilot)
+    await pilot.press("4", "enter")  # the first by start: the Bangor surgery, short notice
+    await wait_for(
+        pilot,
+        lambda: isinstance(pilot.app.screen, EventScreen) and pilot.app.screen.data is not None,
+    )
+    await settle(pilot)
+
+
+async def _new_event(pilot: Pilot[Any]) -> None:
+    await unlock(pilot)
+    await pilot.press("4", "a")
+    await type_text(pilot, "Roath hustings")
+    await pilot.press("tab", "h")
+    await type_text(pilot, "2026-05-09 18:30")
+    await settle(pilot)
+
+
+async def _edit_event(pilot: Pilot[Any]) -> None:
+    await _event(pilot)
+    await pilot.press("e")
+    await settle(pilot)
+
+
+async def _event_risk(pilot: Pilot[Any]) -> None:
+    await _event(pilot)
+    await pilot.press("R", "h")
+    await type_text(pilot, "Crowd of 200")
+    await settle(pilot)
+
+
 async def _filtered_roster(pilot: Pilot[Any]) -> None:
     await unlock(pilot)
     await pilot.press("3", "slash")
@@ -175,6 +209,10 @@ SCREENS: dict[str, Steps] = {
     "new_incident": _new_incident,
     "person": _person,
     "events": _events,
+    "event": _event,
+    "new_event": _new_event,
+    "edit_event": _edit_event,
+    "event_risk": _event_risk,
     "roster_filtered_marked": _filtered_roster,
     "review": _review,
     "audit": _audit,
@@ -286,3 +324,30 @@ def test_import_preview(size: tuple[int, int], snap_desk: Path, snap_compare: An
 def test_setup_screen(size: tuple[int, int], snap_compare: Any) -> None:
     app = make_app(SNAP_DIR / "new" / "desk.db", officer="")
     assert snap_compare(app, terminal_size=size, run_before=_unlock_screen)
+
+
+async def _export(pilot: Pilot[Any]) -> None:
+    await unlock(pilot)
+    await pilot.press("X")
+    await settle(pilot)
+
+
+async def _briefing(pilot: Pilot[Any]) -> None:
+    await _event(pilot)
+    await pilot.press("b")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", ["export", "briefing"])
+def test_export_dialog(
+    name: str,
+    size: tuple[int, int],
+    snap_desk: Path,
+    snap_compare: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(SNAP_DIR)  # the suggested file is in the folder the app runs in
+    steps = _export if name == "export" else _briefing
+    app = make_app(snap_desk)
+    assert snap_compare(app, terminal_size=size, run_before=steps)

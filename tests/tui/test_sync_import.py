@@ -98,22 +98,23 @@ async def test_cancel_mid_sync_keeps_what_was_sent_and_sync_again_finishes(
 ) -> None:
     """Esc while the push is between batches: the sync stops after the batch at the hub,
     the summary says so, and `r` (sync again) sends the rest: nothing lost, nothing twice."""
-    from deskapp.sync import hub as hubmod
     from deskapp.sync import service
+    from deskapp.sync.hub import Hub
+    from deskapp.sync.hub_push import PushBatch, PushReceipt
 
     hub = make_hub(tmp_path / "hub.db")
     monkeypatch.setattr(service, "BATCH", 5)  # the sample desk's changes take many batches
     first_batch_done = threading.Event()
     let_go = threading.Event()
-    real_push = hubmod.Hub.push
+    real_push = Hub.push
 
-    def slow_push(self: hubmod.Hub, batch: hubmod.PushBatch) -> hubmod.PushReceipt:
+    def slow_push(self: Hub, batch: PushBatch) -> PushReceipt:
         receipt = real_push(self, batch)
         first_batch_done.set()
         let_go.wait(10)  # hold the sync between batches until the test has pressed Esc
         return receipt
 
-    monkeypatch.setattr(hubmod.Hub, "push", slow_push)
+    monkeypatch.setattr(Hub, "push", slow_push)
     app = make_app(desk_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await unlock(pilot)
@@ -134,7 +135,7 @@ async def test_cancel_mid_sync_keeps_what_was_sent_and_sync_again_finishes(
         assert first is not None and first.cancelled
         assert 0 < first.pushed < pending
         assert "Sync cancelled" in rendered(app, "#sync-phase")
-        monkeypatch.setattr(hubmod.Hub, "push", real_push)
+        monkeypatch.setattr(Hub, "push", real_push)
         await pilot.press("r")  # sync again: the rest goes
         await wait_for(pilot, lambda: sync_screen(app).state == "done")
         second = sync_screen(app).result

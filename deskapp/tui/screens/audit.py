@@ -69,7 +69,7 @@ class AuditScreen(DeskScreen):
     def on_window_list_opened(self, event: WindowList.Opened) -> None:
         event.stop()
         r = event.row
-        from deskapp.store.people import ERASED_NAME
+        from deskapp.core.merge_rule import ERASED_NAME
 
         if r["entity"] == "incident" and r["entity_id"]:
             from deskapp.tui.screens.incident import IncidentScreen

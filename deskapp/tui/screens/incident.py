@@ -196,6 +196,11 @@ class IncidentScreen(DeskScreen):
             head.add_row("Description", Text(str(data["description"])))
         if data.get("location"):
             head.add_row("Where", Text(str(data["location"])))
+        if data.get("event_id"):
+            from deskapp.core.events import event_ref
+
+            event = f"{event_ref(str(data['event_id']))}  {data.get('event_title') or ''}"
+            head.add_row("Event", Text(event.rstrip()))
         position = ""
         if self.nav is not None:
             position = f"  (queue #{self.nav.position + 1})"

@@ -84,7 +84,10 @@ class CaseloadList(WindowList):
 
 
 class EventsList(WindowList):
-    pass
+    # Priority, as the queue's keys: the title typed straight after it reaches the form.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "screen.new_event", "New event", id="events.new", priority=True),
+    ]
 
 
 class CoverageLine(Static):
@@ -147,6 +150,7 @@ class MainScreen(DeskScreen):
         Binding("I", "import_roster", "Import", show=False, id="main.import"),
         Binding("O", "councils", "Councils", show=False, id="main.councils"),
         Binding("ctrl+a", "auto_assign", "Auto-assign", show=False, id="main.auto_assign"),
+        Binding("X", "export", "Export", show=False, id="main.export"),
         Binding("tab", "cycle(1)", "Next pane", show=False, id="main.next_pane"),
         Binding("shift+tab", "cycle(-1)", "Previous pane", show=False, id="main.prev_pane"),
     ]
@@ -273,9 +277,9 @@ class MainScreen(DeskScreen):
             roster.update_title()
             self.action_show("roster")
         elif isinstance(lst, EventsList):
-            from deskapp.tui.screens.person import EventScreen
+            from deskapp.tui.screens.event import EventScreen
 
-            self.app.push_screen(EventScreen(event.row))
+            self.app.push_screen(EventScreen(str(event.row["id"])))
 
     def on_window_list_changed(self, event: WindowList.Changed) -> None:
         # Pane handles titles; here the roster listing is logged as a consultation.
@@ -422,6 +426,26 @@ class MainScreen(DeskScreen):
 
         await open_ready(self.app, NewIncidentScreen(), self._created)
 
+    async def action_new_event(self) -> None:
+        from deskapp.tui.screens.event_form import EventFormScreen
+        from deskapp.tui.screens.ready import open_ready
+
+        def created(event_id: str | None) -> None:
+            if event_id:
+                from deskapp.tui.screens.event import EventScreen
+
+                self.pane("events").list.reload()
+                self.app.push_screen(EventScreen(event_id))
+
+        await open_ready(self.app, EventFormScreen(), created)
+
+    async def action_export(self) -> None:
+        from deskapp.tui.screens.export import ExportScreen
+        from deskapp.tui.screens.ready import open_ready
+
+        kind = {"caseload": "caseload", "queue": "incidents"}.get(self.active, "roster")
+        await open_ready(self.app, ExportScreen(kind=kind), lambda _: None)
+
     def _created(self, incident_id: str | None) -> None:
         if incident_id:  # the form itself shows the reference
             self.pane("queue").list.reload()
@@ -538,6 +562,8 @@ class MainScreen(DeskScreen):
             ("Edit the adviser under the cursor", "edit_adviser", "caseload.edit"),
             ("Review due", "review", "main.review"),
             ("Auto-assign named contacts", "auto_assign", "main.auto_assign"),
+            ("New campaign event", "new_event", "events.new"),
+            ("Export the roster, caseloads or incidents", "export", "main.export"),
             ("Undo the last grade/assign/status", "undo", "queue.undo"),
         ]
         if self.desk_app.desk is not None and self.desk_app.desk.officer.is_supervisor:

@@ -1,22 +1,19 @@
-"""Person detail (contact log, incidents, events; `r` reveals masked fields, logged) and
-the event view."""
+"""Person detail (contact log, incidents, events; `r` reveals masked fields, logged)."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from deskapp.core.text import visible, visible_values
+from deskapp.core.text import visible_values
 from deskapp.tui.screens.base import DeskScreen, titled_table
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
@@ -151,7 +148,7 @@ class PersonScreen(DeskScreen):
         for e in data["events"]:
             events.add_row(
                 e["starts_at"].strftime("%d %b %H:%M"),
-                Text(f"{e['title']} · {e['place']}"),
+                Text(f"{e['ref']}  {e['title']}"),
                 f"risk {e['risk']}" + (" · patrol" if e["patrol_requested"] else ""),
             )
         if not data["events"]:
@@ -264,66 +261,3 @@ class PersonScreen(DeskScreen):
             ("Erase this person's data (supervisor)", "erase", "person.erase"),
             ("New incident for this person", "new_incident", "person.new_incident"),
         ]
-
-
-class EventScreen(ModalScreen[None]):
-    """One campaign event and the people linked to it."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close", id="event.close"),
-    ]
-
-    def __init__(self, row: dict[str, Any]) -> None:
-        super().__init__()
-        self.row = row
-
-    def compose(self) -> ComposeResult:
-        r = visible_values(self.row)
-        head = Table.grid(padding=(0, 2))
-        head.add_column(style="bold")
-        head.add_column()
-        head.add_row("Event", Text(str(r["title"]), style="bold"))
-        head.add_row("Kind", Text(str(r["kind"])))
-        head.add_row("When", r["starts_at"].strftime("%a %d %b %Y %H:%M UTC"))
-        head.add_row("Place", Text(str(r["place"] or "—")))
-        head.add_row("Risk", Text(str(r["risk"])))
-        head.add_row("Patrol", "requested (surge-patrol fund)" if r["patrol_requested"] else "no")
-        head.add_row("Attendance", Text(str(r.get("attendance") or "—")))
-        with VerticalScroll(classes="dialog"):
-            yield Static(head)
-            yield Static("Loading people…", id="event-people")
-
-    def on_mount(self) -> None:
-        from deskapp.tui.app import DeskApp
-
-        app = self.app
-        assert isinstance(app, DeskApp)
-        event_id = str(self.row["id"])
-
-        def work() -> None:
-            from deskapp.store.events import people_at_event
-
-            try:
-                with app.require_desk().read() as conn:
-                    people = people_at_event(conn, event_id)
-            except Exception:
-                return
-            text = (
-                "\n".join(
-                    escape(
-                        visible(
-                            f"• {p['name']} ({p['role']}, {p['party'] or '—'}) risk {p['risk']}"
-                        )
-                    )
-                    for p in people
-                )
-                or "No one linked."
-            )
-            app.call_from_thread(
-                self.query_one("#event-people", Static).update, "[b]People[/b]\n" + text
-            )
-
-        self.run_worker(work, thread=True, exit_on_error=False)
-
-    def action_close(self) -> None:
-        self.dismiss(None)

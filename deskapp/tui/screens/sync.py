@@ -166,8 +166,9 @@ class SyncScreen(ModalScreen[bool]):
 
         def work() -> None:
             from deskapp.core.errors import DeskError
-            from deskapp.sync import hub as hubmod
             from deskapp.sync import status
+            from deskapp.sync.hub_secrets import find_secret
+            from deskapp.sync.hub_url import parse_hub_url
 
             url = typed_url
             try:
@@ -176,11 +177,11 @@ class SyncScreen(ModalScreen[bool]):
                 if not url:
                     self.post_message(self.NeedHub(""))
                     return
-                target = hubmod.parse_hub_url(url)
+                target = parse_hub_url(url)
                 # The file hub's passphrase: DESKAPP_HUB_PASSPHRASE, the keyring (service
                 # deskapp-hub) or one typed earlier in this session; else ask for it.
                 if target.kind == "file" and (
-                    target.display in rejected or hubmod.find_secret(target) is None
+                    target.display in rejected or find_secret(target) is None
                 ):
                     self.post_message(self.NeedSecret(url, target.display))
                     return
@@ -309,14 +310,15 @@ class SyncScreen(ModalScreen[bool]):
         if not secret or self.url is None:
             return
         from deskapp.core.errors import DeskError
-        from deskapp.sync import hub as hubmod
+        from deskapp.sync.hub_secrets import remember_secret
+        from deskapp.sync.hub_url import parse_hub_url
 
         try:
-            target = hubmod.parse_hub_url(self.url)
+            target = parse_hub_url(self.url)
         except DeskError as exc:
             self.on_sync_screen_failed(self.Failed(str(exc), self.url))
             return
-        hubmod.remember_secret(target, secret)  # held in memory for this session, never written
+        remember_secret(target, secret)  # held in memory for this session, never written
         self.desk_app.hub_secret_rejected.discard(target.display)
         event.input.value = ""
         self._hide_form()
@@ -365,9 +367,9 @@ class SyncScreen(ModalScreen[bool]):
 
 def _display(url: str) -> str:
     try:
-        from deskapp.sync import hub as hubmod
+        from deskapp.sync.hub_url import parse_hub_url
 
-        return hubmod.parse_hub_url(url).display
+        return parse_hub_url(url).display
     except Exception:
         return url
 
@@ -386,6 +388,10 @@ def sync_summary(r: SyncResult, waiting: int) -> Text:
         text.append("\nHeld back ")
         text.append(f" {r.quarantined} quarantined ", style="bold reverse")
         text.append(" failed their checks: a supervisor lists them (deskapp sync quarantine)")
+    if r.unconfirmed:
+        text.append("\nNot taken ")
+        text.append(f" {wording.count(r.unconfirmed, 'change')} ", style="bold reverse")
+        text.append(" the hub did not hold: kept here, sent again at the next sync")
     text.append(f"\nTook      {describe_duration(r.duration_s)}")
     if r.cancelled:
         text.append(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
@@ -39,6 +38,39 @@ class Failed(Message):
 
 
 class _FormScreen(Screen[None]):
+    """A form of boxes filled in turn. Keys typed in one burst (a password manager, a
+    remote-desktop or SSH link) reach the focused box as they arrive, before it has
+    handled the ones before them: the keys that move between boxes are priority bindings
+    that move focus at once, and submitting waits behind the letters already handed to
+    the last box (``call_later`` queues it there)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "app.focus_next", "Next field", show=False, id="form.next", priority=True),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            "Previous field",
+            show=False,
+            id="form.previous",
+            priority=True,
+        ),
+        Binding("enter", "advance", "Next field", show=False, id="form.advance", priority=True),
+    ]
+    #: The box whose enter submits the form.
+    LAST_FIELD = "passphrase"
+
+    def action_advance(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Input) and focused.id != self.LAST_FIELD:
+            self.focus_next()
+        elif focused is not None:
+            focused.call_later(self.action_submit)
+        else:
+            self.action_submit()
+
+    def action_submit(self) -> None:
+        raise NotImplementedError
+
     def has_unsaved(self) -> bool:
         return any(i.value for i in self.query(Input) if i.password is False and i.id != "officer")
 
@@ -77,17 +109,12 @@ class SetupScreen(_FormScreen):
             yield Static("", id="message", classes="message")
         yield DeskFooter()
 
+    LAST_FIELD = "pass2"
+
     def on_mount(self) -> None:
         officer = self.query_one("#officer", Input)
         officer.value = self.desk_app.officer_hint
         (self.query_one("#name", Input) if officer.value else officer).focus()
-
-    @on(Input.Submitted)
-    def next_field(self, event: Input.Submitted) -> None:
-        if event.input.id == "pass2":
-            self.action_submit()
-        else:
-            self.focus_next()
 
     def action_submit(self) -> None:
         officer = self.query_one("#officer", Input).value.strip()
@@ -207,13 +234,6 @@ class UnlockScreen(_FormScreen):
         (self.query_one("#passphrase", Input) if officer.value else officer).focus()
         # The form paints first; the footer (a widget per key) follows a frame later.
         self.call_after_refresh(self.mount, DeskFooter())
-
-    @on(Input.Submitted)
-    def submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "officer":
-            self.query_one("#passphrase", Input).focus()
-        else:
-            self.action_submit()
 
     def action_submit(self) -> None:
         if self.busy:

@@ -56,6 +56,10 @@ class ChoiceBar(Widget, can_focus=True):
         self.options = options
         self.advance = advance
         self.set_reactive(ChoiceBar.value, value)
+        # The bar's own lists: Textual's copy of the class's bindings shares each key's
+        # list with every other bar, so one bar's "h" would be every later bar's "h" too.
+        bindings = self._bindings.key_to_bindings
+        self._bindings.key_to_bindings = {key: list(found) for key, found in bindings.items()}
         for key, option, _ in options:
             # Per bar, since each bar has its own keys (see the module docstring).
             self._bindings.bind(key, f"choose({option!r})", show=False, priority=True)

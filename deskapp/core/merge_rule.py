@@ -1,0 +1,140 @@
+"""The merge rule of sync, written once: which version of a field wins, when the edit
+that lost is a conflict, and how an erasure travels. The hub (``sync.hub_push``) and
+every desk (``store.merge``) decide by these functions; no I/O here.
+
+Per field, the larger version ``(hlc, site)`` wins. Hybrid logical clocks order edits
+that saw each other; the site id breaks ties between concurrent ones. So two replicas
+that have seen the same versions hold the same values, whatever the order they saw them
+in: the merge is commutative, associative and idempotent (``tests/core/test_merge_rule``).
+An insert-only row is taken once and never changes, until it is erased: the erasure
+then wins over any copy of its data, whichever arrives first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TypeVar
+
+#: The name an erased person keeps on their tombstone row (the row stays, so the erasure
+#: itself can travel; see ``store.people.erase_person``).
+ERASED_NAME = "[erased]"
+#: Insert-only entities that hold a person's data, removed when the person is erased.
+PERSON_LINKED = ("contact", "event_person", "incident_person")
+#: The version key of a row's creation: the version of every field without its own.
+CREATION = "*"
+
+
+class Version(NamedTuple):
+    """When and where a field was written: hybrid logical clock, then the desk's site id."""
+
+    hlc: int
+    site: str
+
+
+def version_of(raw: Any) -> Version:
+    """A version as it travels (a JSON list ``[hlc, site, …]``)."""
+    return Version(int(raw[0]), str(raw[1]))
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of one versioned row, with the version it was written under."""
+
+    entity: str
+    row_id: str
+    field: str
+    value: Any
+    version: Version
+
+
+@dataclass(frozen=True, slots=True)
+class RowChange:
+    """An insert-only row: its values once inserted, or ``erased`` (no values at all)."""
+
+    entity: str
+    row_id: str
+    values: Mapping[str, Any] | None
+    version: Version
+    erased: bool = False
+
+
+_V = TypeVar("_V")
+
+
+def effective(versions: Mapping[str, _V], name: str) -> _V | None:
+    """A field's version: its own, else the row's creation version."""
+    return versions.get(name) or versions.get(CREATION)
+
+
+def wins(incoming: Version, held: Version | None) -> bool:
+    """Whether ``incoming`` replaces what is held (nothing held: it does)."""
+    return held is None or incoming > held
+
+
+def winner(a: FieldChange, b: FieldChange) -> FieldChange:
+    """The one of two writes of a field that every replica keeps."""
+    return b if wins(b.version, a.version) else a
+
+
+def merge_appended(held: RowChange | None, incoming: RowChange) -> RowChange:
+    """An insert-only row after ``incoming`` meets what is held: the later of the two
+    stays, and at one version an erasure beats a copy. So an erasure beats every copy
+    made before it (a retried push never brings an erased row back), and a link taken
+    off and made again later is back (a person on an event's list again). A person's
+    erasure does not rest on this order: the hub turns every copy of an erased person's
+    rows, whenever made, into an erasure (``sync.hub_push``)."""
+    if held is None:
+        return incoming
+    if (incoming.version, incoming.erased) > (held.version, held.erased):
+        return incoming
+    return held
+
+
+def is_erased_person(values: Mapping[str, Any]) -> bool:
+    """Whether a person's values are an erasure's tombstone (the flag the records carry)."""
+    return values.get("deleted") is True and values.get("name") == ERASED_NAME
+
+
+# -- conflicts: an edit that lost and that its officer should see --------------------
+def lost_at_hub(
+    incoming: FieldChange,
+    held: FieldChange,
+    *,
+    held_overwrote: Version | None,
+    held_unseen: bool,
+    pusher: str,
+    is_update: bool,
+) -> FieldChange | None:
+    """The edit that lost when the hub holds ``held`` and ``pusher`` sends ``incoming``,
+    if its desk should be told: only an update the pusher made itself (an insert or a
+    relayed value never conflicts), whose value differs from the winner's, and that lost
+    to an edit made without sight of it (``held_unseen``: the hub stamped ``held`` after
+    what the pusher had pulled; ``held_overwrote``: the version ``held`` replaced — if
+    that is ``incoming``, the held edit superseded this one knowingly)."""
+    if not is_update or incoming.version.site != pusher or incoming.value == held.value:
+        return None
+    if wins(incoming.version, held.version):
+        return held if held.version.site != pusher and held_unseen else None
+    if incoming.version < held.version and held_overwrote != incoming.version:
+        return incoming
+    return None
+
+
+def lost_on_desk(ours: Version, theirs: Version, *, site: str, unsent: bool) -> bool:
+    """Whether a desk's own edit, not yet accepted by the hub (``unsent``), is a
+    conflict when a pulled version ``theirs`` replaces it (the values differ)."""
+    return wins(theirs, ours) and ours.site == site and unsent
+
+
+def holds(held: Mapping[str, Version], sent: Mapping[str, Version], fields: Iterable[str]) -> bool:
+    """Whether a replica whose versions are ``held`` has taken a change of ``fields``
+    sent with versions ``sent``: each field holds that version or one that beats it."""
+    for name in fields:
+        mine = effective(sent, name)
+        if mine is None:
+            continue
+        theirs = effective(held, name)
+        if theirs is None or wins(mine, theirs):
+            return False
+    return True

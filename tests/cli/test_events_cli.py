@@ -1,0 +1,124 @@
+"""`deskapp events` through the console script: add prints the id and reference, link
+takes references and prefixes, bad input is one sentence, a non-zero exit and no write."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PASS = "correct horse battery"
+RUN_CLI = Path(__file__).parents[1] / "run_cli.py"  # the command, with fast key slots
+
+
+@pytest.fixture
+def env(db_path: Path) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DESKAPP_DB": str(db_path),
+        "DESKAPP_OFFICER": "4521",
+        "DESKAPP_PASSPHRASE": PASS,
+    }
+    assert cli("init", "--officer", "4521", "--name", "Sgt Ada Example", env=env).returncode == 0
+    return env
+
+
+def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(RUN_CLI), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def ok(*args: str, env: dict[str, str]) -> str:
+    done = cli(*args, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    return done.stdout
+
+
+def test_events_round_trip(env: dict[str, str]) -> None:
+    sian = ok("people", "add", "--name", "Siân Evans", env=env).strip()
+    tom = ok("people", "add", "--name", "Tom Jones", env=env).strip()
+    out = ok(
+        "events", "add", "--title", "Hustings at the hall", "--kind", "hustings",
+        "--starts", "2026-12-10T19:00", "--ends", "2026-12-10T21:00",
+        "--place", "Town Hall, 1 High St", "--organiser", "Chamber of Trade",
+        "--organiser-contact", "01234 567890", "--notice-received", "2026-12-09T12:00",
+        "--risk", "high", "--risk-reason", "Protest expected", env=env,
+    )  # fmt: skip
+    ref, event_id = out.split()
+    assert ref.startswith("E-") and event_id.replace("-", "").upper().endswith(ref[2:])
+    assert ok("events", "link", ref, sian, tom[:13], env=env) == f"Linked 2 people (to {ref}).\n"
+    listed = json.loads(ok("events", "list", "--json", env=env))
+    assert [(e["ref"], e["people"], e["short_notice"]) for e in listed] == [(ref, 2, True)]
+    assert listed[0]["place"] == "[masked]"
+    table = ok("events", "list", env=env)
+    assert ref in table and "SHORT" in table and "Town Hall" not in table
+    update = [
+        "events", "update", event_id[:13], "--risk", "medium", "--risk-reason", "Calmer",
+        "--patrol", "--patrol-hours", "2.5", "--additional-cost", "1,250.50",
+        "--opportunity-cost", "80", "--outcome", "Passed off peacefully", "--json",
+    ]  # fmt: skip
+    changed = json.loads(ok(*update, env=env))["changed"]
+    assert changed == sorted(
+        ["risk", "risk_reason", "patrol_requested", "patrol_minutes",
+         "patrol_additional_pence", "patrol_opportunity_pence", "outcome"]
+    )  # fmt: skip
+    assert ok("events", "unlink", ref, tom, env=env) == f"Unlinked 1 person (from {ref}).\n"
+    shown = json.loads(ok("events", "show", ref, "--json", env=env))
+    assert shown["place"] == shown["organiser"] == shown["organiser_contact"] == "[masked]"
+    assert [p["name"] for p in shown["people"]] == ["Siân Evans"]
+    assert (shown["patrol_minutes"], shown["patrol_additional_pence"]) == (150, 125050)
+    revealed = json.loads(ok("events", "show", ref, "--json", "--reveal", env=env))
+    assert revealed["place"] == "Town Hall, 1 High St"
+    text = ok("events", "show", ref, env=env)
+    assert "short: the protocol expects 48 h" in text and "Town Hall" not in text
+
+    incident = ok(
+        "incidents", "add", "--person", sian, "--type", "threat", "--grade", "2",
+        "--summary", "Shouted at", env=env,
+    )  # fmt: skip
+    assert incident.startswith("I-")
+    queue = json.loads(ok("incidents", "list", "--json", env=env))
+    assert "event_id" in queue[0]
+    # The briefing pack takes the reference too.
+    pack = Path(env["DESKAPP_DB"]).parent / "pack.md"
+    ok("export", "briefing", ref, "--output", str(pack), env=env)
+    assert "Siân Evans" in pack.read_text() and "Town Hall" not in pack.read_text()
+
+
+def test_bad_input_is_one_sentence_and_writes_nothing(env: dict[str, str]) -> None:
+    out = ok(
+        "events", "add", "--title", "Surgery", "--kind", "surgery", "--starts",
+        "2026-12-10 10:00", "--json", env=env,
+    )  # fmt: skip
+    ref = json.loads(out)["ref"]
+    before = ok("events", "show", ref, "--json", env=env)
+    cases = [
+        (["add", "--title", "X", "--kind", "party", "--starts", "2026-12-10"], "Kind must be"),
+        (["add", "--title", "X", "--kind", "count", "--starts", "soon"], "Give the start as"),
+        (["update", ref, "--risk", "high"], "Give the reason for risk high"),
+        (["update", ref, "--ends", "2026-12-10 09:00"], "End must be after the start"),
+        (["update", ref, "--patrol-hours", "two"], "Patrol hours must be"),
+        (["update", ref, "--additional-cost", "£lots"], "Give the additional cost"),
+        (["update", ref, "--place", "Hall\x1b[2J"], "Place holds a control character"),
+        (["update", "E-00000000", "--title", "Y"], "No event with id"),
+        (["link", ref, "nobody-here"], "No person with id"),
+    ]
+    for args, message in cases:
+        done = cli("events", *args, env=env)
+        assert done.returncode != 0, args
+        assert done.stderr.startswith(f"deskapp: {message}"), (args, done.stderr)
+        assert "Traceback" not in done.stderr and "\x1b" not in done.stderr
+    after = json.loads(ok("events", "show", ref, "--json", env=env))
+    assert {k: v for k, v in after.items()} == json.loads(before)
+    assert len(json.loads(ok("events", "list", "--json", env=env))) == 1
