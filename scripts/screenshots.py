@@ -101,6 +101,23 @@ async def person(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def person_form(pilot: Pilot[Any]) -> None:
+    await person(pilot)
+    await pilot.press("e")
+    await wait_for(pilot, lambda: getattr(pilot.app.screen, "loaded", False))
+    await settle(pilot)
+
+
+async def councils(pilot: Pilot[Any]) -> None:
+    from deskapp.tui.widgets.window_list import WindowList
+
+    await unlock(pilot)
+    await pilot.press("O")
+    await wait_for(pilot, lambda: bool(pilot.app.screen.query(WindowList)))
+    await wait_for(pilot, lambda: pilot.app.screen.query_one(WindowList).loaded)
+    await settle(pilot)
+
+
 async def event(pilot: Pilot[Any]) -> None:
     from deskapp.tui.screens.event import EventScreen
 
@@ -159,6 +176,8 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("incident-detail", (120, 40), incident),
     ("new-incident", (120, 40), new_incident),
     ("person-detail", (120, 40), person),
+    ("person-form", (120, 40), person_form),
+    ("councils", (120, 40), councils),
     ("event-detail", (120, 40), event),
     ("lock", (120, 40), lock),
     ("help", (120, 40), help_view),
@@ -173,6 +192,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
     parser.add_argument("--people", type=int, default=1200)
     parser.add_argument("--incidents", type=int, default=300)
+    parser.add_argument("--only", nargs="*", help="the names of the shots to take (default: all)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="deskapp-shots-") as tmp:
@@ -199,6 +219,8 @@ def main() -> int:
         with Desk.open(db, DEMO_OFFICER, DEMO_PASSPHRASE) as desk:
             enrolment.init_root(hub, desk)  # the demo desk's supervisor is the hub's root
         for name, size, steps in SHOTS:
+            if args.only and name not in args.only:
+                continue
             app = DeskApp(db, officer=DEMO_OFFICER)
             svg = take_svg_screenshot(app=app, terminal_size=size, run_before=steps)
             target = args.out / f"{name}.svg"

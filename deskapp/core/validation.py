@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import TypeVar
 
@@ -106,3 +108,52 @@ def clean_note(value: str, *, field: str, required: bool = False, max_len: int =
     if len(text) > max_len:
         raise ValidationError(f"{_subject(field)} is longer than {max_len} characters.")
     return text
+
+
+@contextmanager
+def about(field: str) -> Iterator[None]:
+    """A ``ValidationError`` raised inside names ``field`` (unless it names one already),
+    so a form can show the message beside that field."""
+    try:
+        yield
+    except ValidationError as exc:
+        if exc.field is None:
+            exc.field = field
+        raise
+
+
+def whole_number(value: object, *, field: str, minimum: int = 0) -> int:
+    """A count typed in a form or given on the command line ("150")."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValidationError(f"{_subject(field)} must be a whole number.") from None
+    if number < minimum:
+        raise ValidationError(f"{_subject(field)} cannot be less than {minimum}.")
+    return number
+
+
+def day_start(value: str, *, field: str) -> datetime | None:
+    """A date typed for a due time ("2026-05-07"): the start of that day, UTC."""
+    day = iso_date(value, field=field)
+    return None if day is None else datetime.combine(day, time(), tzinfo=UTC)
+
+
+def risk_reason(old: str, new: str, reason: str) -> str:
+    """A change of risk level is recorded with its reason (it drives patrols and
+    protective measures, so someone will ask why)."""
+    reason = clean_text(reason, field="reason", max_len=200)
+    if new != old and not reason:
+        raise ValidationError("Give the reason for the change of risk.", field="risk_reason")
+    return reason
+
+
+def review_extension(new: date | None, today: date, reason: str) -> tuple[date, str]:
+    """Keeping a record past its retention review (DPA 2018 s.39): a later date and why."""
+    if new is None:
+        raise ValidationError("Give the new review date.", field="review_date")
+    if new <= today:
+        raise ValidationError("The new review date must be after today.", field="review_date")
+    with about("reason"):
+        why = clean_text(reason, field="reason", required=True, max_len=200)
+    return new, why

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, select
 
 from deskapp.core import validation as v
 from deskapp.core.area import GSS, SLUG
+from deskapp.core.domain import AuditAction
 from deskapp.core.errors import NotFound, ValidationError
 from deskapp.core.ids import short_ids
 from deskapp.core.masking import mask_row
@@ -24,27 +25,30 @@ EDITABLE = ("name", "area", "areas", "phone", "email", "capacity", "active")
 
 
 def clean_adviser(fields: dict[str, Any]) -> dict[str, Any]:
+    """Validate any subset of ``EDITABLE``; an error names its field."""
     out: dict[str, Any] = {}
     for key, value in fields.items():
         if key not in EDITABLE:
             raise ValidationError(f"An adviser has no field '{key}'.")
-        if key == "name":
-            out[key] = v.clean_text(value, field="name", required=True, max_len=200)
-        elif key == "email":
-            out[key] = v.email(value)
-        elif key == "phone":
-            out[key] = v.phone(value)
-        elif key == "capacity":
-            if int(value) < 0:
-                raise ValidationError("Capacity cannot be negative.")
-            out[key] = int(value)
-        elif key == "active":
-            out[key] = bool(value)
-        elif key == "areas":
-            out[key] = clean_areas(str(value))
-        else:
-            out[key] = v.clean_text(str(value), field=key)
+        with v.about(key):
+            out[key] = _clean_field(key, value)
     return out
+
+
+def _clean_field(key: str, value: Any) -> Any:
+    if key == "name":
+        return v.clean_text(value, field="name", required=True, max_len=200)
+    if key == "email":
+        return v.email(value)
+    if key == "phone":
+        return v.phone(value)
+    if key == "capacity":
+        return v.whole_number(value, field="capacity")
+    if key == "active":
+        return bool(value)
+    if key == "areas":
+        return clean_areas(str(value))
+    return v.clean_text(str(value), field=key)
 
 
 def clean_areas(text: str) -> str:
@@ -72,7 +76,7 @@ def _is_constituency(code: str) -> bool:
 def add_adviser(desk: Desk, **fields: Any) -> str:
     values = clean_adviser(fields)
     if not values.get("name"):
-        raise ValidationError("Name is required.")
+        raise ValidationError("Name is required.", field="name")
     with desk.write() as tx:
         return tx.insert("adviser", values)
 
@@ -82,6 +86,38 @@ def update_adviser(desk: Desk, ident: str, **fields: Any) -> dict[str, tuple[Any
     with desk.write() as tx:
         row_id = resolve_adviser(tx.conn, ident)
         return tx.update("adviser", row_id, values)
+
+
+def adviser_for_edit(desk: Desk, ident: str) -> dict[str, Any]:
+    """An adviser's editable fields, phone and email included (a logged consultation,
+    as revealing them is), with their load: people held against capacity."""
+    with desk.read() as conn:
+        row_id = resolve_adviser(conn, ident)
+        adviser = dict(
+            conn.execute(
+                select(ADVISER.c.id, *(ADVISER.c[f] for f in EDITABLE)).where(
+                    ADVISER.c.id == row_id
+                )
+            )
+            .mappings()
+            .one()
+        )
+        adviser["people"] = int(
+            conn.execute(
+                select(func.count()).where(
+                    PERSON.c.adviser_id == row_id, PERSON.c.deleted.is_(False)
+                )
+            ).scalar_one()
+        )
+    with desk.write() as tx:
+        tx.audit(
+            AuditAction.CONSULTATION,
+            "adviser",
+            row_id,
+            SENSITIVE_FIELDS["adviser"],
+            detail="edit form",
+        )
+    return adviser
 
 
 def list_advisers(
@@ -118,6 +154,21 @@ def list_advisers(
     with desk.read() as conn:
         rows = [dict(r) for r in conn.execute(query).mappings()]
     return rows if reveal else [mask_row(r, SENSITIVE_FIELDS["adviser"]) for r in rows]
+
+
+def adviser_choices(desk: Desk, filter_text: str, limit: int = 12) -> list[tuple[str, str]]:
+    """Active advisers matching what was typed, as ``(id, "Name — area")`` for a picker."""
+    query = select(ADVISER.c.id, ADVISER.c.name, ADVISER.c.area).where(
+        ADVISER.c.deleted.is_(False), ADVISER.c.active.is_(True)
+    )
+    for word in filter_text.lower().split():
+        like = f"%{word}%"
+        query = query.where(
+            func.lower(ADVISER.c.name).like(like) | func.lower(ADVISER.c.area).like(like)
+        )
+    with desk.read() as conn:
+        rows = conn.execute(query.order_by(ADVISER.c.name, ADVISER.c.id).limit(limit)).all()
+    return [(str(r.id), f"{r.name} — {r.area}" if r.area else str(r.name)) for r in rows]
 
 
 # -- naming an adviser ------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Advisers' caseloads, records due for review, and the audit log as windows for the TUI."""
+"""Advisers' caseloads and records due for review, as windows for the TUI."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, literal, select, union_all
 
 from deskapp.core.status import OPEN_STATUSES
-from deskapp.store.models import Adviser, AuditEvent, Incident, Person
+from deskapp.store.models import Adviser, Incident, Person
 
 ADVISER = Adviser.__table__  # type: ignore[attr-defined]
 PERSON = Person.__table__  # type: ignore[attr-defined]
 INCIDENT = Incident.__table__  # type: ignore[attr-defined]
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 
 
 def caseload_query(now: datetime, filter_text: str = "") -> Select[Any]:
@@ -70,18 +69,6 @@ def caseload_query(now: datetime, filter_text: str = "") -> Select[Any]:
     return query.order_by(ADVISER.c.name, ADVISER.c.id)
 
 
-def adviser_picker_query(filter_text: str = "") -> Select[Any]:
-    query = select(ADVISER.c.id, ADVISER.c.name, ADVISER.c.area).where(
-        ADVISER.c.deleted.is_(False), ADVISER.c.active.is_(True)
-    )
-    for word in filter_text.lower().split():
-        like = f"%{word}%"
-        query = query.where(
-            func.lower(ADVISER.c.name).like(like) | func.lower(ADVISER.c.area).like(like)
-        )
-    return query.order_by(ADVISER.c.name, ADVISER.c.id)
-
-
 def review_query(on: date, filter_text: str = "") -> Select[Any]:
     """People and incidents whose retention review date has come (DPA 2018 s.39)."""
     people = select(
@@ -102,27 +89,3 @@ def review_query(on: date, filter_text: str = "") -> Select[Any]:
         incidents = incidents.where(func.lower(INCIDENT.c.summary).like(like))
     both = union_all(people, incidents).subquery()
     return select(both).order_by(both.c.review_date, both.c.kind, both.c.id)
-
-
-def audit_query(filter_text: str = "") -> Select[Any]:
-    """The s.62 log, newest first."""
-    query = select(
-        AUDIT.c.seq,
-        AUDIT.c.at,
-        AUDIT.c.officer_id,
-        AUDIT.c.action,
-        AUDIT.c.entity,
-        AUDIT.c.entity_id,
-        AUDIT.c.fields,
-        AUDIT.c.recipient,
-        AUDIT.c.detail,
-    )
-    if filter_text.strip():
-        like = f"%{filter_text.strip().lower()}%"
-        query = query.where(
-            func.lower(AUDIT.c.action).like(like)
-            | func.lower(AUDIT.c.detail).like(like)
-            | func.lower(AUDIT.c.officer_id).like(like)
-            | AUDIT.c.entity_id.like(like)
-        )
-    return query.order_by(AUDIT.c.seq.desc())

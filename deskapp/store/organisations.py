@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, Select, Table, func, select
 
 from deskapp.core import validation as v
 from deskapp.core.domain import AuditAction
@@ -29,28 +29,31 @@ EDITABLE: Final = ("name", "kind", "ro_name", "ro_phone", "ro_email", "share_req
 
 
 def clean_organisation(fields: dict[str, Any]) -> dict[str, Any]:
-    """Validate and normalise any subset of ``EDITABLE``."""
+    """Validate and normalise any subset of ``EDITABLE``; an error names its field."""
     out: dict[str, Any] = {}
     for key, value in fields.items():
         if key not in EDITABLE:
             raise ValidationError(f"An organisation has no field '{key}'.")
-        text = "" if value is None else str(value)
-        if key == "name":
-            out[key] = v.clean_text(text, field="name", required=True, max_len=200)
-        elif key == "ro_email":
-            out[key] = v.email(text)
-        elif key == "ro_phone":
-            out[key] = v.phone(text)
-        elif key == "share_request_status":
-            status = text.strip().lower().replace("_", "-").replace(" ", "-")
-            if status not in SHARE_STATUSES:
-                raise ValidationError(
-                    f"The share request status must be one of: {', '.join(SHARE_STATUSES)}."
-                )
-            out[key] = status
-        else:
-            out[key] = v.clean_text(text, field=key.replace("_", " "), max_len=200)
+        with v.about(key):
+            out[key] = _clean_field(key, "" if value is None else str(value))
     return out
+
+
+def _clean_field(key: str, text: str) -> str:
+    if key == "name":
+        return v.clean_text(text, field="name", required=True, max_len=200)
+    if key == "ro_email":
+        return v.email(text)
+    if key == "ro_phone":
+        return v.phone(text)
+    if key == "share_request_status":
+        status = text.strip().lower().replace("_", "-").replace(" ", "-")
+        if status not in SHARE_STATUSES:
+            raise ValidationError(
+                f"The share request status must be one of: {', '.join(SHARE_STATUSES)}."
+            )
+        return status
+    return v.clean_text(text, field=key.replace("_", " "), max_len=200)
 
 
 def resolve_organisation(conn: Connection, ident: str) -> str:
@@ -125,3 +128,72 @@ def update_organisation(desk: Desk, ident: str, **fields: Any) -> dict[str, tupl
     with desk.write() as tx:
         org_id = resolve_organisation(tx.conn, ident)
         return tx.update("organisation", org_id, values)
+
+
+def organisations_query(filter_text: str = "") -> Select[Any]:
+    """The councils view's rows: name, returning officer, share status, people."""
+    people = (
+        select(PERSON.c.organisation_id, func.count().label("people"))
+        .where(PERSON.c.deleted.is_(False))
+        .group_by(PERSON.c.organisation_id)
+        .subquery()
+    )
+    query = (
+        select(
+            ORGANISATION.c.id,
+            ORGANISATION.c.name,
+            ORGANISATION.c.kind,
+            ORGANISATION.c.ro_name,
+            ORGANISATION.c.share_request_status,
+            func.coalesce(people.c.people, 0).label("people"),
+        )
+        .outerjoin(people, people.c.organisation_id == ORGANISATION.c.id)
+        .where(ORGANISATION.c.deleted.is_(False))
+    )
+    for word in filter_text.lower().split():
+        like = f"%{word}%"
+        query = query.where(
+            func.lower(ORGANISATION.c.name).like(like)
+            | ORGANISATION.c.slug.like(like)
+            | func.lower(ORGANISATION.c.ro_name).like(like)
+        )
+    return query.order_by(ORGANISATION.c.name, ORGANISATION.c.id)
+
+
+def organisation_choices(desk: Desk, filter_text: str, limit: int = 5) -> list[tuple[str, str]]:
+    """Organisations matching what was typed, as ``(id, name)`` for a picker."""
+    query = organisations_query(filter_text).limit(limit)
+    with desk.read() as conn:
+        return [(str(r.id), str(r.name)) for r in conn.execute(query)]
+
+
+def not_shared(desk: Desk) -> int:
+    """Councils that have not agreed to share candidates' contact details (yet)."""
+    with desk.read() as conn:
+        return int(
+            conn.execute(
+                select(func.count()).where(
+                    ORGANISATION.c.deleted.is_(False),
+                    ORGANISATION.c.share_request_status != "agreed",
+                )
+            ).scalar_one()
+        )
+
+
+def organisation_for_edit(desk: Desk, ident: str) -> dict[str, Any]:
+    """One organisation's editable fields, the returning officer's phone and email
+    included: a consultation, logged as a reveal is."""
+    with desk.read() as conn:
+        org_id = resolve_organisation(conn, ident)
+        row = dict(
+            conn.execute(
+                select(ORGANISATION.c.id, *(ORGANISATION.c[f] for f in EDITABLE)).where(
+                    ORGANISATION.c.id == org_id
+                )
+            )
+            .mappings()
+            .one()
+        )
+    with desk.write() as tx:
+        tx.audit(AuditAction.CONSULTATION, "organisation", org_id, SENSITIVE, detail="edit form")
+    return row

@@ -17,6 +17,7 @@ from deskapp.core.masking import mask_row
 from deskapp.core.merge_rule import ERASED_NAME
 from deskapp.core.retention import person_review_date
 from deskapp.core.text import fold
+from deskapp.core.wording import count
 from deskapp.store.advisers import resolve_adviser
 from deskapp.store.desk import Desk
 from deskapp.store.lookup import resolve_id
@@ -28,6 +29,7 @@ from deskapp.store.models import (
     EventPerson,
     Incident,
     IncidentPerson,
+    Organisation,
     Person,
 )
 from deskapp.store.writes import WriteTx
@@ -39,6 +41,7 @@ CONTACT = Contact.__table__  # type: ignore[attr-defined]
 INCIDENT = Incident.__table__  # type: ignore[attr-defined]
 INCIDENT_PERSON = IncidentPerson.__table__  # type: ignore[attr-defined]
 EVENT_PERSON = EventPerson.__table__  # type: ignore[attr-defined]
+ORGANISATION = Organisation.__table__  # type: ignore[attr-defined]
 SENSITIVE = SENSITIVE_FIELDS["person"]
 #: The roster's order: surname, then forenames, by Unicode collation (``sort_key`` is
 #: the SQL-only column ``collation_key(name)``, migration 0007), then id.
@@ -52,42 +55,50 @@ EDITABLE = (
 
 
 def clean_person(fields: dict[str, Any]) -> dict[str, Any]:
-    """Validate and normalise the given person fields (any subset of ``EDITABLE``)."""
+    """Validate and normalise the given person fields (any subset of ``EDITABLE``); an
+    error names the field it is about (``ValidationError.field``)."""
     out: dict[str, Any] = {}
     for key, value in fields.items():
         if key not in EDITABLE:
             raise ValidationError(f"A person has no field '{key}'.")
-        if value is None:
-            out[key] = None
-        elif key == "name":
-            out[key] = v.clean_text(value, field="name", required=True, max_len=200)
-        elif key == "role":
-            out[key] = str(v.choice(PersonRole, value, field="role"))
-        elif key == "risk":
-            out[key] = str(v.choice(Risk, value, field="risk"))
-        elif key == "briefing_status":
-            out[key] = str(v.choice(BriefingStatus, value, field="briefing status"))
-        elif key == "email":
-            out[key] = v.email(value)
-        elif key == "phone":
-            out[key] = v.phone(value)
-        elif key in ("election_date", "review_date") and isinstance(value, str):
-            out[key] = v.iso_date(value, field=key)
-        elif isinstance(value, str):
-            out[key] = v.clean_text(value, field=key)
-        else:
-            out[key] = value
+        with v.about(key):
+            out[key] = _clean_field(key, value)
     return out
+
+
+def _clean_field(key: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if key == "name":
+        return v.clean_text(value, field="name", required=True, max_len=200)
+    if key == "role":
+        return str(v.choice(PersonRole, value, field="role"))
+    if key == "risk":
+        return str(v.choice(Risk, value, field="risk"))
+    if key == "briefing_status":
+        return str(v.choice(BriefingStatus, value, field="briefing status"))
+    if key == "email":
+        return v.email(value)
+    if key == "phone":
+        return v.phone(value)
+    if key in ("election_date", "review_date") and isinstance(value, str):
+        return v.iso_date(value, field=key)
+    if key == "next_contact_due" and isinstance(value, str):
+        return v.day_start(value, field="next contact due")
+    if isinstance(value, str):
+        return v.clean_text(value, field=key)
+    return value
 
 
 def add_person(desk: Desk, **fields: Any) -> str:
     values = clean_person(fields)
     if not values.get("name"):
-        raise ValidationError("Name is required.")
+        raise ValidationError("Name is required.", field="name")
     values.setdefault("review_date", person_review_date(utcnow().date()))
     with desk.write() as tx:
         if values.get("adviser_id"):
-            values["adviser_id"] = resolve_adviser(tx.conn, values["adviser_id"])
+            with v.about("adviser_id"):
+                values["adviser_id"] = resolve_adviser(tx.conn, values["adviser_id"])
         return tx.insert("person", values)
 
 
@@ -103,13 +114,45 @@ def named_adviser(desk: Desk, person_id: str) -> tuple[str, str] | None:
     return (str(row.id), str(row.name)) if row else None
 
 
-def update_person(desk: Desk, ident: str, **fields: Any) -> dict[str, tuple[Any, Any]]:
+def update_person(
+    desk: Desk, ident: str, *, reason: str = "", **fields: Any
+) -> dict[str, tuple[Any, Any]]:
+    """Change a person; ``reason`` (why, e.g. for a new risk level) goes in the audit
+    event with the names of the fields changed."""
     values = clean_person(fields)
+    with v.about("reason"):
+        why = v.clean_text(reason, field="reason", max_len=200)
     with desk.write() as tx:
         row_id = resolve_id(tx.conn, PERSON, ident, label="person")
         if values.get("adviser_id"):
-            values["adviser_id"] = resolve_adviser(tx.conn, values["adviser_id"])
-        return tx.update("person", row_id, values)
+            with v.about("adviser_id"):
+                values["adviser_id"] = resolve_adviser(tx.conn, values["adviser_id"])
+        return tx.update("person", row_id, values, detail=why)
+
+
+def person_for_edit(desk: Desk, ident: str) -> dict[str, Any]:
+    """A person's editable fields, masked ones included, for the edit form: showing
+    them is a consultation, logged as a reveal is."""
+    with desk.read() as conn:
+        row_id = resolve_id(conn, PERSON, ident, label="person")
+        row = (
+            conn.execute(
+                select(
+                    PERSON.c.id,
+                    *(PERSON.c[f] for f in EDITABLE),
+                    ADVISER.c.name.label("adviser_name"),
+                    ORGANISATION.c.name.label("organisation_name"),
+                )
+                .outerjoin(ADVISER, ADVISER.c.id == PERSON.c.adviser_id)
+                .outerjoin(ORGANISATION, ORGANISATION.c.id == PERSON.c.organisation_id)
+                .where(PERSON.c.id == row_id)
+            )
+            .mappings()
+            .one()
+        )
+    person = dict(row)
+    log_consultation(desk, [person], reveal=True, what="edit form")
+    return person
 
 
 def people_query(filter_text: str = "", adviser_id: str | None = None) -> Select[Any]:
@@ -168,7 +211,20 @@ def get_person(desk: Desk, ident: str, *, reveal: bool = False, reason: str = ""
     """One person with candidacies, contact log and incidents."""
     with desk.read() as conn:
         row_id = resolve_id(conn, PERSON, ident, label="person")
-        person = dict(conn.execute(select(PERSON).where(PERSON.c.id == row_id)).mappings().one())
+        person = dict(
+            conn.execute(
+                select(
+                    PERSON,
+                    ADVISER.c.name.label("adviser_name"),
+                    ORGANISATION.c.name.label("organisation_name"),
+                )
+                .outerjoin(ADVISER, ADVISER.c.id == PERSON.c.adviser_id)
+                .outerjoin(ORGANISATION, ORGANISATION.c.id == PERSON.c.organisation_id)
+                .where(PERSON.c.id == row_id)
+            )
+            .mappings()
+            .one()
+        )
         person["candidacies"] = [
             dict(r)
             for r in conn.execute(
@@ -243,6 +299,19 @@ def log_consultation(
                 tx.audit(AuditAction.CONSULTATION, "person", row["id"], (), detail=what)
 
 
+def log_roster_shown(desk: Desk, total: int, *, filtered: bool) -> None:
+    """The app's roster pane settled on a listing: a consultation of that many people."""
+    with desk.write() as tx:
+        tx.audit(
+            AuditAction.CONSULTATION,
+            "person",
+            "",
+            (),
+            detail=f"roster listed ({count(total, 'person', 'people')}"
+            f"{', filtered' if filtered else ''})",
+        )
+
+
 def people_due_for_review(desk: Desk, on: date) -> list[dict[str, Any]]:
     query = (
         select(PERSON.c.id, PERSON.c.name, PERSON.c.review_date)
@@ -268,7 +337,8 @@ def erase_person(desk: Desk, ident: str, reason: str) -> str:
     from deskapp.store.officers import require_supervisor
 
     require_supervisor(desk, "erase a person's data")
-    reason = v.clean_text(reason, field="reason", required=True, max_len=200)
+    with v.about("reason"):
+        reason = v.clean_text(reason, field="reason", required=True, max_len=200)
     with desk.write() as tx:
         person_id = resolve_id(tx.conn, PERSON, ident, label="person")
         tx.update("person", person_id, ERASED_FIELDS, detail="erasure")

@@ -16,11 +16,15 @@ from deskapp.core.domain import AuditAction
 from deskapp.core.errors import NotFound, ValidationError
 from deskapp.store import merge
 from deskapp.store.desk import Desk
-from deskapp.store.models import Conflict
+from deskapp.store.incidents import make_ref
+from deskapp.store.models import Conflict, Person
 from deskapp.store.officers import require_supervisor
 from deskapp.store.writes import VERSIONED
 
 CONFLICT = Conflict.__table__  # type: ignore[attr-defined]
+
+
+PERSON = Person.__table__  # type: ignore[attr-defined]
 
 
 def _decoded(row: dict[str, Any]) -> dict[str, Any]:
@@ -30,17 +34,37 @@ def _decoded(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def list_conflicts(desk: Desk, *, include_resolved: bool = False) -> list[dict[str, Any]]:
+def list_conflicts(
+    desk: Desk, *, include_resolved: bool = False, labelled: bool = False
+) -> list[dict[str, Any]]:
+    """Conflicts waiting (or all). ``labelled``: each also gets a ``label`` people read —
+    a person's name, an incident's reference, else the entity and a short id."""
     query = select(CONFLICT).order_by(CONFLICT.c.detected_at, CONFLICT.c.id)
     if not include_resolved:
         query = query.where(CONFLICT.c.resolved_at.is_(None))
     with desk.read() as conn:
         rows = [_decoded(dict(r)) for r in conn.execute(query).mappings()]
+        if labelled:
+            _label(conn, rows)
     with desk.write() as tx:
         tx.audit(
             AuditAction.CONSULTATION, "conflict", "", (), detail=f"listed {len(rows)} conflicts"
         )
     return rows
+
+
+def _label(conn: Any, rows: list[dict[str, Any]]) -> None:
+    ids = sorted({str(r["row_id"]) for r in rows if r["entity"] == "person"})
+    people = merge.rows_by_id(conn, PERSON, [PERSON.c.id, PERSON.c.name], ids)
+    names = {i: str(r["name"]) for i, r in people.items()}
+    for row in rows:
+        row_id = str(row["row_id"])
+        if row["entity"] == "person":
+            row["label"] = names.get(row_id, row_id[:8])
+        elif row["entity"] == "incident":
+            row["label"] = make_ref(row_id)
+        else:
+            row["label"] = f"{row['entity']} {row_id[:8]}"
 
 
 def _find(conn: Any, ident: str) -> dict[str, Any]:

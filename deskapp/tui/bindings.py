@@ -12,28 +12,42 @@ def bindings_by_id() -> dict[str, list[Binding]]:
     """Each binding id with its default bindings, one per key (``j,down`` gives two)."""
     from deskapp.tui.app import DeskApp
     from deskapp.tui.screens import (
+        adviser_form,
         assign,
+        audit,
+        audit_filter,
+        conflicts,
+        council_form,
+        councils,
         event,
         event_form,
         export,
+        form,
         importing,
         incident,
         main,
         modals,
         new_incident,
-        new_person,
         note,
         person,
+        person_form,
         review,
+        review_extend,
         risk,
         sync,
         unlock,
     )
-    from deskapp.tui.widgets import choice_bar, pane, window_list
+    from deskapp.tui.widgets import choice_bar, lookup, pane, window_list
 
     classes: list[type] = [DeskApp]
     for module in (
+        adviser_form,
         assign,
+        audit,
+        audit_filter,
+        conflicts,
+        council_form,
+        councils,
         event,
         event_form,
         export,
@@ -43,13 +57,16 @@ def bindings_by_id() -> dict[str, list[Binding]]:
         main,
         modals,
         new_incident,
-        new_person,
+        person_form,
+        form,
         note,
         person,
         review,
+        review_extend,
         risk,
         unlock,
         choice_bar,
+        lookup,
         pane,
         window_list,
     ):

@@ -317,21 +317,55 @@ def review_source(desk: DeskGetter, now: Now) -> ListSource:
     )
 
 
-def audit_source(desk: DeskGetter) -> ListSource:
-    from deskapp.store import caseload
+def audit_source(desk: DeskGetter, flt: Callable[[], Any]) -> ListSource:
+    """The audit log with names, narrowed by ``flt()`` (a ``store.audit_log.AuditFilter``)."""
+    from deskapp.store import audit_log
+
+    def record(row: Row) -> str:
+        if row.get("person_name"):
+            return str(row["person_name"]) + (f" ({row['ref']})" if row.get("ref") else "")
+        if row.get("ref"):
+            return str(row["ref"])
+        ident = str(row.get("entity_id") or "")
+        # Ids made on one desk share their first digits (the time): the end tells apart.
+        return f"{row['entity']} …{ident[-8:]}" if ident else str(row["entity"])
 
     return ListSource(
         name="audit",
         key="seq",
         columns=[
-            Column("seq", "#", 6),
+            Column("seq", "#", 5),
             Column("at", "When (UTC)", 12, render=lambda r: _short_date(r.get("at"))),
-            Column("officer_id", "Officer", 9),
+            Column("officer_id", "Officer", 8),
+            Column("officer_name", "Name", 14, min_width=120),
             Column("action", "Action", 12),
-            Column("entity", "Entity", 9),
-            Column("fields", "Fields", 14, min_width=90),
-            Column("detail", "Detail", 20, flex=True),
+            Column("entity", "Entity", 9, min_width=90),
+            Column("person_name", "Record", 16, flex=True, render=record),
+            Column("fields", "Fields", 14, min_width=140),
+            Column("detail", "Detail", 16, flex=True, min_width=100),
         ],
-        load=_windowed(desk, caseload.audit_query)[0],
-        empty="The audit log is empty.",
+        load=_windowed(desk, lambda text: audit_log.audit_query(text, flt()))[0],
+        empty="No audit event matches.",
+    )
+
+
+def councils_source(desk: DeskGetter) -> ListSource:
+    from deskapp.store import organisations
+
+    return ListSource(
+        name="councils",
+        columns=[
+            Column("name", "Council", 20, flex=True),
+            Column(
+                "share_request_status",
+                "Sharing",
+                13,
+                style=lambda r: "" if r.get("share_request_status") == "agreed" else "medium",
+            ),
+            Column("ro_name", "Returning officer", 18, flex=True, min_width=60),
+            Column("people", "People", 6),
+            Column("kind", "Kind", 10, min_width=100),
+        ],
+        load=_windowed(desk, organisations.organisations_query)[0],
+        empty="No councils yet: importing a roster adds them.",
     )

@@ -27,9 +27,10 @@ from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.main import MainScreen
 from deskapp.tui.screens.modals import PickerScreen
 from deskapp.tui.screens.new_incident import NewIncidentScreen
-from deskapp.tui.screens.new_person import NewPersonScreen
 from deskapp.tui.screens.person import PersonScreen
+from deskapp.tui.screens.person_form import PersonFormScreen
 from deskapp.tui.widgets.choice_bar import ChoiceBar
+from deskapp.tui.widgets.lookup import Lookup
 
 from .conftest import make_app
 from .helpers import settle, type_text, unlock, wait_for
@@ -217,12 +218,12 @@ async def test_a_caller_not_on_the_roster_is_added_and_capture_carries_on(
         offer = listing.get_option_at_index(listing.highlighted or 0)
         assert "Add" in str(offer.prompt) and "Jo Bloggs" in str(offer.prompt)
         await pilot.press("enter")  # nobody matches: enter offers to add them
-        await until(pilot, lambda: isinstance(app.screen, NewPersonScreen))
+        await until(pilot, lambda: isinstance(app.screen, PersonFormScreen))
         adding = app.screen
         assert adding.query_one("#name", Input).value == "Jo Bloggs"
         await pilot.press("enter", "2")  # councillor
         await type_text(pilot, "cardiff")
-        await until(pilot, lambda: adding.organisations_for == "cardiff")  # type: ignore[attr-defined]
+        await until(pilot, lambda: adding.query_one("#organisation", Lookup).found_for == "cardiff")
         await pilot.press("enter")
         await until(pilot, lambda: app.screen is form and form.person is not None)
         assert form.person is not None and form.person[1] == "Jo Bloggs"
@@ -250,10 +251,10 @@ async def test_adding_a_person_checks_the_name(desk_path: Path) -> None:
         await pilot.press("n")
         await settle(pilot)
         await pilot.press("ctrl+n")
-        await until(pilot, lambda: isinstance(app.screen, NewPersonScreen))
+        await until(pilot, lambda: isinstance(app.screen, PersonFormScreen))
         adding = app.screen
         await pilot.press("space", "enter", "1", "ctrl+s")  # a blank name
-        message = adding.query_one("#person-message", Static)
+        message = adding.query_one("#error-name", Static)
         await until(pilot, lambda: "Name is required" in str(message.render()))
         assert app.screen is adding
 

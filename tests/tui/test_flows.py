@@ -534,7 +534,8 @@ async def test_keymap_file_remaps_a_binding(desk_path: Path, tmp_path: Path) -> 
 
 
 async def test_supervisor_views(desk_path: Path) -> None:
-    from deskapp.tui.screens.review import AuditScreen, ReviewScreen
+    from deskapp.tui.screens.audit import AuditScreen
+    from deskapp.tui.screens.review import ReviewScreen
 
     app = make_app(desk_path)
     async with app.run_test(size=(120, 30)) as pilot:

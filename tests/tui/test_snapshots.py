@@ -136,6 +136,51 @@ async def _audit(pilot: Pilot[Any]) -> None:
     await pilot.press("enter")
 
 
+async def _form_loaded(pilot: Pilot[Any]) -> None:
+    await wait_for(pilot, lambda: getattr(pilot.app.screen, "loaded", False))
+    await settle(pilot)
+
+
+async def _person_form(pilot: Pilot[Any]) -> None:
+    await _person(pilot)
+    await pilot.press("e")
+    await _form_loaded(pilot)
+
+
+async def _adviser_form(pilot: Pilot[Any]) -> None:
+    await unlock(pilot)
+    await pilot.press("1", "e")
+    await _form_loaded(pilot)
+
+
+async def _councils(pilot: Pilot[Any]) -> None:
+    await unlock(pilot)
+    await pilot.press("O")
+    await settle(pilot)
+    await wait_for(pilot, lambda: pilot.app.screen.query_one(WindowList).loaded)
+
+
+async def _council_form(pilot: Pilot[Any]) -> None:
+    await _councils(pilot)
+    await pilot.press("enter")
+    await _form_loaded(pilot)
+
+
+async def _review_extend(pilot: Pilot[Any]) -> None:
+    await _review(pilot)
+    await pilot.press("x")
+    await _form_loaded(pilot)
+
+
+async def _audit_filter(pilot: Pilot[Any]) -> None:
+    await unlock(pilot)
+    await pilot.press("A")
+    await settle(pilot)
+    await pilot.press("f")
+    await _form_loaded(pilot)
+    await type_text(pilot, "PC-4521")
+
+
 async def _lock(pilot: Pilot[Any]) -> None:
     await unlock(pilot)
     await pilot.press("ctrl+l")
@@ -173,6 +218,12 @@ SCREENS: dict[str, Steps] = {
     "audit": _audit,
     "lock": _lock,
     "help": _help,
+    "person_form": _person_form,
+    "adviser_form": _adviser_form,
+    "councils": _councils,
+    "council_form": _council_form,
+    "review_extend": _review_extend,
+    "audit_filter": _audit_filter,
 }
 
 

@@ -17,10 +17,11 @@ from deskapp.sync import status
 from deskapp.tui.bindings import all_binding_ids
 from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.assign import AutoAssignScreen
+from deskapp.tui.screens.conflicts import ConflictsScreen
 from deskapp.tui.screens.importing import ImportScreen
 from deskapp.tui.screens.main import CoverageLine, MainScreen
 from deskapp.tui.screens.modals import ConfirmScreen
-from deskapp.tui.screens.sync import ConflictsScreen, SyncScreen
+from deskapp.tui.screens.sync import SyncScreen
 from deskapp.tui.widgets.status_line import StatusLine
 
 from .conftest import HUB_PASS, approve_on_hub, make_app, make_conflict, make_hub

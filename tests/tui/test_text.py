@@ -16,12 +16,12 @@ from textual.widgets import DataTable, OptionList, Static
 from deskapp.store.desk import Desk
 from deskapp.tui.app import DeskApp
 from deskapp.tui.sample import FIXED_NOW, OFFICER, PASSPHRASE
+from deskapp.tui.screens.audit import AuditScreen
+from deskapp.tui.screens.conflicts import ConflictsScreen
 from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.modals import PickerScreen
 from deskapp.tui.screens.new_incident import NewIncidentScreen
 from deskapp.tui.screens.person import PersonScreen
-from deskapp.tui.screens.review import AuditScreen
-from deskapp.tui.screens.sync import ConflictsScreen
 from deskapp.tui.widgets.window_list import WindowList
 
 from .conftest import make_app
@@ -251,6 +251,10 @@ async def test_markup_and_escape_codes_show_literally_in_every_view(desk_path: P
         await type_text(pilot, "zzmarked")
         await wait_for(pilot, lambda: audit.filter_text == "zzmarked" and audit.total)
         literal(list_text(audit), "[b]Eve[/b]␛]0;")
+        # The event is about the person: enter opens them, their name shown literally.
         await pilot.press("enter", "enter")
-        await wait_for(pilot, lambda: "Zzmarked" in toast_text(app))
-        literal(toast_text(app), PERSON_SHOWN)
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PersonScreen) and app.screen.data is not None
+        )
+        await settle(pilot)
+        literal(painted(app.screen.query_one("#person-head", Static)), PERSON_SHOWN)

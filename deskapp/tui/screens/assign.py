@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from deskapp.core.text import visible
 from deskapp.tui.keymap import key_hint
-from deskapp.tui.screens.base import WorkDone
+from deskapp.tui.screens.base import WorkDone, failure_message
 
 if TYPE_CHECKING:
     from deskapp.store.assign import AssignPlan
@@ -95,15 +95,10 @@ class AutoAssignScreen(ModalScreen[int | None]):
         self.busy = True
 
         def work() -> None:
-            from deskapp.core.errors import DeskError
-
             try:
                 value = fn(app.require_desk())
-            except DeskError as exc:
-                self.post_message(WorkDone(None, None, str(exc)))
-                return
             except Exception as exc:
-                self.post_message(WorkDone(None, None, f"Unexpected error ({type(exc).__name__})."))
+                self.post_message(WorkDone(None, None, failure_message(exc)))
                 return
             self.post_message(WorkDone(then, value, None))
 

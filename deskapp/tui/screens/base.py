@@ -90,15 +90,10 @@ class DeskScreen(Screen[None]):
             return  # locked: nothing may touch the database now
 
         def work() -> None:
-            from deskapp.core.errors import DeskError
-
             try:
                 value = fn(app.require_desk())
-            except DeskError as exc:
-                self.post_message(WorkDone(None, None, str(exc)))
-                return
-            except Exception as exc:  # its kind only: its text can quote a record
-                self.post_message(WorkDone(None, None, f"Unexpected error ({type(exc).__name__})."))
+            except Exception as exc:
+                self.post_message(WorkDone(None, None, failure_message(exc)))
                 return
             self.post_message(WorkDone(then, value, None))
             if wrote:
@@ -119,6 +114,17 @@ class DeskScreen(Screen[None]):
     def palette_commands(self) -> list[tuple[str, str, str]]:
         """Palette entries beyond the bindings: (title, action on this screen, binding id)."""
         return []
+
+
+def failure_message(exc: BaseException) -> str:
+    """What an officer is told when background work fails: a ``DeskError``'s own message
+    (written for them, never quoting personal data), else only the error's kind — an
+    exception's text can quote a name or an address from the database."""
+    from deskapp.core.errors import DeskError
+
+    if isinstance(exc, DeskError):
+        return str(exc)
+    return f"Unexpected error ({type(exc).__name__})."
 
 
 def titled_table(title: str, *, expand: bool = True) -> Table:

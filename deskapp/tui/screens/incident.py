@@ -98,14 +98,9 @@ def adviser_picker(app: DeskApp) -> PickerScreen:
     from deskapp.tui.screens.modals import PickerScreen
 
     def search(text: str) -> list[tuple[str, str]]:
-        from deskapp.store import caseload, windows
+        from deskapp.store.advisers import adviser_choices
 
-        with app.require_desk().read() as conn:
-            rows = windows.page(conn, caseload.adviser_picker_query(text), 0, 12)
-        return [
-            (str(r["id"]), f"{r['name']} — {r['area']}" if r["area"] else str(r["name"]))
-            for r in rows
-        ]
+        return adviser_choices(app.require_desk(), text)
 
     return PickerScreen("Assign to adviser", search=search)
 

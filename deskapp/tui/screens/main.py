@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 
 from deskapp.core import wording
 from deskapp.tui import sources
+from deskapp.tui.keymap import key_for
 from deskapp.tui.screens.base import DeskScreen
 from deskapp.tui.undo import UndoOffer
 from deskapp.tui.widgets.footer import DeskFooter
@@ -56,6 +57,12 @@ class QueueList(WindowList):
 
 
 class RosterList(WindowList):
+    # Priority, as the list's own keys (see QueueList); each opens a form.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "screen.edit_person", "Edit", id="roster.edit", priority=True),
+        Binding("plus", "screen.add_person", "Add person", id="roster.add", priority=True),
+    ]
+
     def can_clear(self) -> bool:
         screen = self.screen
         held = isinstance(screen, MainScreen) and screen.roster_adviser is not None
@@ -70,7 +77,10 @@ class RosterList(WindowList):
 
 
 class CaseloadList(WindowList):
-    pass
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "screen.edit_adviser", "Edit", id="caseload.edit", priority=True),
+        Binding("plus", "screen.add_adviser", "Add adviser", id="caseload.add", priority=True),
+    ]
 
 
 class EventsList(WindowList):
@@ -83,15 +93,20 @@ class EventsList(WindowList):
 class CoverageLine(Static):
     """The Caseload pane's first line: who has no named contact, who was never contacted."""
 
-    DEFAULT_CSS = "CoverageLine { height: 1; padding: 0 1; color: $text-muted; }"
+    DEFAULT_CSS = "CoverageLine { height: auto; padding: 0 1; color: $text-muted; }"
 
     def show(self, cov: Any) -> None:
+        cov, councils = cov
         text = Text()
         if cov.without_contact:
             text.append(f" {cov.without_contact} without a named contact ", style="bold reverse")
         else:
             text.append("everyone has a named contact", style="bold")
         text.append(f" · {cov.never_contacted} never contacted")
+        if councils:
+            # A line of its own: the pane is narrow beside the others.
+            text.append(f"\n {wording.count(councils, 'council')} not sharing contact details")
+            text.append(f" ({key_for(self.app, 'main.councils')})", style="dim")
         self.set_class(bool(cov.without_contact), "-gaps")
         self.update(text)
 
@@ -133,6 +148,7 @@ class MainScreen(DeskScreen):
         Binding("S", "sync", "Sync", show=False, id="main.sync"),
         Binding("C", "conflicts", "Conflicts", show=False, id="main.conflicts"),
         Binding("I", "import_roster", "Import", show=False, id="main.import"),
+        Binding("O", "councils", "Councils", show=False, id="main.councils"),
         Binding("ctrl+a", "auto_assign", "Auto-assign", show=False, id="main.auto_assign"),
         Binding("X", "export", "Export", show=False, id="main.export"),
         Binding("tab", "cycle(1)", "Next pane", show=False, id="main.next_pane"),
@@ -194,8 +210,9 @@ class MainScreen(DeskScreen):
     def refresh_coverage(self) -> None:
         def work(desk: Any) -> Any:
             from deskapp.store.assign import coverage
+            from deskapp.store.organisations import not_shared
 
-            return coverage(desk)
+            return coverage(desk), not_shared(desk)
 
         self.background(work, self._coverage.show, group="coverage", exclusive=True)
 
@@ -278,16 +295,9 @@ class MainScreen(DeskScreen):
             return  # the filter moved on; the settled one will be logged
 
         def log(desk: Any) -> None:
-            from deskapp.core.domain import AuditAction
+            from deskapp.store.people import log_roster_shown
 
-            with desk.write() as tx:
-                tx.audit(
-                    AuditAction.CONSULTATION,
-                    "person",
-                    "",
-                    (),
-                    detail=f"roster listed ({total} people{', filtered' if key[0] else ''})",
-                )
+            log_roster_shown(desk, total, filtered=bool(key[0]))
 
         self.background(log, group="consultation")
 
@@ -441,8 +451,6 @@ class MainScreen(DeskScreen):
             self.pane("queue").list.reload()
 
     def action_review(self) -> None:
-        if not self._supervisor("see what is due for review"):
-            return
         from deskapp.tui.screens.review import ReviewScreen
 
         self.app.push_screen(ReviewScreen())
@@ -450,7 +458,7 @@ class MainScreen(DeskScreen):
     def action_audit(self) -> None:
         if not self._supervisor("read the audit log"):
             return
-        from deskapp.tui.screens.review import AuditScreen
+        from deskapp.tui.screens.audit import AuditScreen
 
         self.app.push_screen(AuditScreen())
 
@@ -469,9 +477,59 @@ class MainScreen(DeskScreen):
         self.app.push_screen(SyncScreen())
 
     def action_conflicts(self) -> None:
-        from deskapp.tui.screens.sync import ConflictsScreen
+        from deskapp.tui.screens.conflicts import ConflictsScreen
 
         self.app.push_screen(ConflictsScreen())
+
+    def action_councils(self) -> None:
+        from deskapp.tui.screens.councils import CouncilsScreen
+
+        self.app.push_screen(CouncilsScreen())
+
+    # -- records: people and advisers ----------------------------------------------------------
+    async def action_add_person(self) -> None:
+        from deskapp.tui.screens.person_form import PersonFormScreen
+        from deskapp.tui.screens.ready import open_ready
+
+        await open_ready(self.app, PersonFormScreen(), self._person_saved)
+
+    async def action_edit_person(self) -> None:
+        row = self.pane("roster").list.current
+        if row is None:
+            return
+        from deskapp.tui.screens.person_form import PersonFormScreen
+        from deskapp.tui.screens.ready import open_ready
+
+        await open_ready(self.app, PersonFormScreen(person_id=str(row["id"])), self._person_saved)
+
+    def _person_saved(self, person: tuple[str, str] | None) -> None:
+        if person:
+            self.notify("Saved.")
+            self.pane("roster").list.reload()
+            self.pane("caseload").list.reload()
+            self.refresh_coverage()
+
+    async def action_add_adviser(self) -> None:
+        from deskapp.tui.screens.adviser_form import AdviserFormScreen
+        from deskapp.tui.screens.ready import open_ready
+
+        await open_ready(self.app, AdviserFormScreen(), self._adviser_saved)
+
+    async def action_edit_adviser(self) -> None:
+        row = self.pane("caseload").list.current
+        if row is None:
+            return
+        from deskapp.tui.screens.adviser_form import AdviserFormScreen
+        from deskapp.tui.screens.ready import open_ready
+
+        form = AdviserFormScreen(adviser_id=str(row["id"]))
+        await open_ready(self.app, form, self._adviser_saved)
+
+    def _adviser_saved(self, adviser_id: str | None) -> None:
+        if adviser_id:
+            self.notify("Saved.")
+            self.pane("caseload").list.reload()
+            self.refresh_coverage()
 
     def action_import_roster(self) -> None:
         from deskapp.tui.screens.importing import ImportScreen
@@ -497,14 +555,17 @@ class MainScreen(DeskScreen):
             ("Sync with the hub", "sync", "main.sync"),
             ("Sync conflicts", "conflicts", "main.conflicts"),
             ("Import candidates (Democracy Club / CSV)", "import_roster", "main.import"),
+            ("Councils: returning officers and data sharing", "councils", "main.councils"),
+            ("Add a person to the roster", "add_person", "roster.add"),
+            ("Edit the person under the cursor", "edit_person", "roster.edit"),
+            ("Add an adviser", "add_adviser", "caseload.add"),
+            ("Edit the adviser under the cursor", "edit_adviser", "caseload.edit"),
+            ("Review due", "review", "main.review"),
             ("Auto-assign named contacts", "auto_assign", "main.auto_assign"),
             ("New campaign event", "new_event", "events.new"),
             ("Export the roster, caseloads or incidents", "export", "main.export"),
             ("Undo the last grade/assign/status", "undo", "queue.undo"),
         ]
         if self.desk_app.desk is not None and self.desk_app.desk.officer.is_supervisor:
-            out += [
-                ("Review due", "review", "main.review"),
-                ("Audit log", "audit", "main.audit"),
-            ]
+            out += [("Audit log", "audit", "main.audit")]
         return out

@@ -60,9 +60,16 @@ class PromptScreen(ModalScreen[str | None]):
     ]
 
     def __init__(
-        self, title: str, value: str = "", *, placeholder: str = "", allow_empty: bool = False
+        self,
+        title: str,
+        value: str = "",
+        *,
+        placeholder: str = "",
+        allow_empty: bool = False,
+        verb: str = "save",
     ) -> None:
         super().__init__()
+        self.verb = verb  # what enter does, for the keys line
         self.title_text = title
         self.initial = value
         self.placeholder = placeholder
@@ -70,9 +77,10 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(f"[b]{self.title_text}[/b]", classes="dialog-title")
+            # Literal text: a title may name a person.
+            yield Static(Text(visible(self.title_text), style="bold"), classes="dialog-title")
             yield Input(value=self.initial, placeholder=self.placeholder, id="prompt")
-            yield Static("[b]enter[/b] save   [b]esc[/b] cancel", classes="dialog-keys")
+            yield Static(f"[b]enter[/b] {self.verb}   [b]esc[/b] cancel", classes="dialog-keys")
 
     def on_mount(self) -> None:
         # At once (``focus()`` waits a turn): letters typed in the burst that opened this

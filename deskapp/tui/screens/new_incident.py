@@ -38,7 +38,7 @@ from deskapp.tui.screens.ready import ReadyForm, open_ready
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 
 if TYPE_CHECKING:
-    from deskapp.tui.screens.new_person import NewPersonScreen
+    from deskapp.tui.screens.person_form import PersonFormScreen
 
 TYPES = [
     ("t", "threat", "threat"),
@@ -342,9 +342,9 @@ class NewIncidentScreen(ReadyForm[str]):
     async def action_add_person(self) -> None:
         await open_ready(self.app, *self._add_person())
 
-    def _add_person(self) -> tuple[NewPersonScreen, Callable[[tuple[str, str] | None], None]]:
+    def _add_person(self) -> tuple[PersonFormScreen, Callable[[tuple[str, str] | None], None]]:
         """The form for someone not on the roster, with the name typed so far."""
-        from deskapp.tui.screens.new_person import NewPersonScreen
+        from deskapp.tui.screens.person_form import PersonFormScreen
 
         name = self.query_one("#person", Input).value.strip()
         if self.person and name == self.person[1]:
@@ -356,7 +356,7 @@ class NewIncidentScreen(ReadyForm[str]):
                 if not self.query_one("#type", ChoiceBar).value:
                     self.set_focus(self.query_one("#type", ChoiceBar))
 
-        return NewPersonScreen(name), added
+        return PersonFormScreen(name), added
 
     # -- the adviser ---------------------------------------------------------------------------
     def _look_up_adviser(self, person_id: str) -> None:

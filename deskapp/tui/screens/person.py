@@ -26,13 +26,16 @@ class PersonScreen(DeskScreen):
     HELP_TITLE = "Person"
     HELP_TEXT = (
         "Phone, email and home address are masked. {person.reveal} reveals them for this view "
-        "only, and the consultation is logged."
+        "only, and the consultation is logged. {person.edit} edits every field (a new risk "
+        "level needs its reason); {person.erase} erases the person (supervisors)."
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="person.back"),
         Binding("r", "reveal", "Reveal", id="person.reveal"),
         Binding("l", "log_contact", "Log contact", id="person.log_contact"),
+        Binding("e", "edit", "Edit", id="person.edit"),
+        Binding("X", "erase", "Erase", id="person.erase"),
         # Priority, so keys typed straight after "n" reach the new form (see ready.py).
         Binding("n", "new_incident", "New incident", id="person.new_incident", priority=True),
     ]
@@ -66,24 +69,6 @@ class PersonScreen(DeskScreen):
             data = get_person(desk, person_id)
             with desk.read() as conn:
                 data["events"] = events_for_person(conn, person_id)
-                if data.get("adviser_id"):
-                    from sqlalchemy import select
-
-                    from deskapp.store.models import Adviser, Organisation
-
-                    adv = Adviser.__table__  # type: ignore[attr-defined]
-                    data["adviser_name"] = conn.execute(
-                        select(adv.c.name).where(adv.c.id == data["adviser_id"])
-                    ).scalar()
-                if data.get("organisation_id"):
-                    from sqlalchemy import select
-
-                    from deskapp.store.models import Organisation
-
-                    org = Organisation.__table__  # type: ignore[attr-defined]
-                    data["organisation_name"] = conn.execute(
-                        select(org.c.name).where(org.c.id == data["organisation_id"])
-                    ).scalar()
             return data
 
         self.background(work, self.show, group="person", exclusive=True)
@@ -237,6 +222,26 @@ class PersonScreen(DeskScreen):
         form = NewIncidentScreen(person=(str(self.data["id"]), str(self.data["name"])))
         await open_ready(self.app, form, done)
 
+    async def action_edit(self) -> None:
+        if self.data is None:
+            return
+        from deskapp.tui.screens.person_form import PersonFormScreen
+        from deskapp.tui.screens.ready import open_ready
+
+        def done(saved: tuple[str, str] | None) -> None:
+            if saved:
+                self.notify("Saved.")
+                self.load()
+
+        await open_ready(self.app, PersonFormScreen(person_id=str(self.data["id"])), done)
+
+    async def action_erase(self) -> None:
+        if self.data is None:
+            return
+        from deskapp.tui.erasure import erase_person
+
+        await erase_person(self, str(self.data["id"]), str(self.data["name"]), self.action_back)
+
     def action_back(self) -> None:
         self.revealed = {}
         self.app.pop_screen()
@@ -252,5 +257,7 @@ class PersonScreen(DeskScreen):
         return [
             ("Reveal masked fields (logged)", "reveal", "person.reveal"),
             ("Log a contact", "log_contact", "person.log_contact"),
+            ("Edit this person", "edit", "person.edit"),
+            ("Erase this person's data (supervisor)", "erase", "person.erase"),
             ("New incident for this person", "new_incident", "person.new_incident"),
         ]

@@ -1,13 +1,15 @@
-"""Supervisor views: records due for retention review, and the s.62 audit log."""
+"""Records due for their retention review (DPA 2018 s.39): people and incidents whose
+review date has come. Enter opens one; the review is answered here, by keeping the
+record to a later date with the reason (logged) or, for a person, by erasing them
+(supervisors)."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
-from deskapp.core.text import visible
 from deskapp.tui import sources
 from deskapp.tui.screens.base import DeskScreen
 from deskapp.tui.widgets.footer import DeskFooter
@@ -18,10 +20,16 @@ from deskapp.tui.widgets.window_list import WindowList
 
 class ReviewScreen(DeskScreen):
     HELP_TITLE = "Review due"
-    HELP_TEXT = "People and incidents whose retention review date (DPA 2018 s.39) has come."
+    HELP_TEXT = (
+        "People and incidents whose retention review date (DPA 2018 s.39) has come. "
+        "{review.extend} keeps the record to a later date, with the reason; "
+        "{review.erase} erases a person (supervisors)."
+    )
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="review.back"),
+        Binding("x", "extend", "Keep to…", id="review.extend"),
+        Binding("X", "erase", "Erase", id="review.erase"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -45,62 +53,43 @@ class ReviewScreen(DeskScreen):
 
             self.app.push_screen(IncidentScreen(str(event.row["id"])))
 
-    def action_back(self) -> None:
-        self.app.pop_screen()
+    def _reload(self, *_: object) -> None:
+        self.query_one(WindowList).reload()
 
+    async def action_extend(self) -> None:
+        row = self.query_one(WindowList).current
+        if row is None:
+            return
+        from deskapp.tui.screens.ready import open_ready
+        from deskapp.tui.screens.review_extend import ReviewExtendScreen
 
-class AuditScreen(DeskScreen):
-    HELP_TITLE = "Audit log"
-    HELP_TEXT = (
-        "Every collection, alteration, consultation and disclosure, newest first. "
-        "{audit.verify} verifies the hash chain."
-    )
+        def done(day: object) -> None:
+            if day is not None:
+                self.notify(f"Kept; next review {day}. The reason is in the audit log.")
+                self._reload()
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="audit.back"),
-        Binding("v", "verify", "Verify chain", id="audit.verify"),
-    ]
+        form = ReviewExtendScreen(str(row["kind"]), str(row["id"]), str(row["label"]))
+        await open_ready(self.app, form, done)
 
-    def compose(self) -> ComposeResult:
-        window = WindowList(sources.audit_source(self.desk_app.require_desk), id="audit-list")
-        yield Pane(6, "Audit log", window, id="audit")
-        yield StatusLine()
-        yield DeskFooter()
+    async def action_erase(self) -> None:
+        row = self.query_one(WindowList).current
+        if row is None:
+            return
+        if row["kind"] != "person":
+            self.notify(
+                "An incident is not erased from here: keep it to a later date, or close it.",
+                severity="warning",
+            )
+            return
+        from deskapp.tui.erasure import erase_person
 
-    def on_mount(self) -> None:
-        self.query_one(WindowList).focus()
-
-    def on_window_list_opened(self, event: WindowList.Opened) -> None:
-        event.stop()
-        r = event.row
-        self.notify(  # literal: an event's recipient and detail are text from outside
-            visible(
-                f"#{r['seq']} {r['action']} {r['entity']} {r['entity_id'] or ''} "
-                f"fields: {r['fields'] or '—'} {r['recipient'] or ''} {r['detail']}"
-            ),
-            timeout=8,
-            markup=False,
-        )
-
-    def action_verify(self) -> None:
-        def work(desk: Any) -> Any:
-            from deskapp.store.audit import verify
-
-            with desk.read() as conn:
-                return verify(conn)
-
-        def done(result: Any) -> None:
-            if result.ok:
-                self.notify(f"Audit chain intact: {result.events} events.", title="Audit")
-            else:
-                self.notify(
-                    f"Audit chain broken: {result.problem}.",
-                    title="Audit",
-                    severity="error",
-                    timeout=15,
-                )
-
-        self.background(work, done)
+        await erase_person(self, str(row["id"]), str(row["label"]), self._reload)
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def palette_commands(self) -> list[tuple[str, str, str]]:
+        return [
+            ("Keep this record to a later review date", "extend", "review.extend"),
+            ("Erase this person's data (supervisor)", "erase", "review.erase"),
+        ]

@@ -1,0 +1,270 @@
+"""What every record form shares: one field a row with its message beside it, ctrl+s
+saves, esc asks before discarding changed input, and the save runs on a worker.
+
+Forms are modal screens, so locking keeps them with what was typed (``base.py``:
+screens stay under the lock screen) and quitting asks first (``has_unsaved``). The
+service a form calls validates with ``core``; a ``ValidationError`` names the field
+it is about and its message is shown under that field, which takes the focus.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, TypeVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Static
+
+from deskapp.tui.keymap import key_hint
+from deskapp.tui.screens.ready import ReadyForm
+from deskapp.tui.widgets.choice_bar import ChoiceBar
+from deskapp.tui.widgets.lookup import Lookup
+
+R = TypeVar("R")
+
+
+class FormInput(Input):
+    """A single-line field: enter saves the form, as ctrl+s does."""
+
+
+def field_row(label: str, widget: Widget) -> ComposeResult:
+    """A label and its field on one line, the field's message (hidden) under it."""
+    with Horizontal(classes="form-row"):
+        yield Label(label, classes="form-label")
+        yield widget
+    yield Static("", id=f"error-{widget.id}", classes="field-error")
+
+
+class RecordForm(ReadyForm[R]):
+    """A form over one record. Subclasses compose with ``field_row``, give ``FIELDS``
+    (the ids of the fields, in order) and ``save_work`` (the service call)."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+    HELP_TEXT = (
+        "{form.next_field} and {form.previous_field} move between fields; {form.save} (or "
+        "enter in a one-line field) saves; {form.cancel} cancels, asking first if anything "
+        "was typed. A message shows under the field it is about. Locking keeps the form "
+        "as it is."
+    )
+    DISCARD_QUESTION: ClassVar[str] = "Discard the changes in this form?"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Not priority: it runs once the field has taken the letters typed before it.
+        Binding("ctrl+s", "save", "Save", id="form.save"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        # At once (as ChoiceBar's keys): in a burst, what follows tab lands in the next field.
+        Binding(
+            "tab", "app.focus_next", "Next field", show=False, id="form.next_field", priority=True
+        ),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            "Previous field",
+            show=False,
+            id="form.previous_field",
+            priority=True,
+        ),
+    ]
+
+    class Saved(Message):
+        def __init__(self, value: Any, error: str | None, field: str | None) -> None:
+            super().__init__()
+            self.value = value
+            self.error = error
+            self.field = field
+
+    class Loaded(Message):
+        def __init__(self, data: dict[str, Any] | None, error: str | None) -> None:
+            super().__init__()
+            self.data = data
+            self.error = error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.initial: dict[str, Any] = {}
+        self.saving = False
+        self.loaded = False
+        #: save asked for while a lookup's matches were on their way (typed in one burst)
+        self.save_when_found = False
+
+    # -- subclasses ---------------------------------------------------------------------------
+    def load_work(self, desk: Any) -> dict[str, Any] | None:
+        """Read the record on a worker (None: a new record, nothing to read)."""
+        return None
+
+    def fill(self, data: dict[str, Any]) -> None:
+        """Put what ``load_work`` read into the fields."""
+
+    def save_work(self, desk: Any, values: dict[str, Any]) -> Any:
+        """Write through the service (on a worker); the result is the form's result."""
+        raise NotImplementedError
+
+    def check(self, values: dict[str, Any]) -> None:
+        """Checks of ``core`` that need no database, run before the worker."""
+
+    def keys_line(self) -> str:
+        return key_hint(self.app, "form.save", "save (or enter)   ") + key_hint(
+            self.app, "form.cancel", "cancel"
+        )
+
+    # -- fields -------------------------------------------------------------------------------
+    def values(self) -> dict[str, Any]:
+        """What each field holds now: text, a choice, a flag, or a lookup's pick."""
+        out: dict[str, Any] = {}
+        for name in self.FIELDS:
+            widget = self.query_one(f"#{name}")
+            if isinstance(widget, (Input, ChoiceBar, Checkbox)):
+                out[name] = widget.value
+            elif isinstance(widget, Lookup):
+                out[name] = widget.text
+        return out
+
+    def changed(self) -> dict[str, Any]:
+        now = self.values()
+        return {k: v for k, v in now.items() if v != self.initial.get(k)}
+
+    def has_unsaved(self) -> bool:
+        return bool(self.changed())
+
+    def show_error(self, field: str | None, message: str) -> None:
+        """The message under its field (which takes the focus), else under the form."""
+        for error in self.query(".field-error"):
+            error.display = False
+        target = field if field in self.FIELDS else None
+        if target is None:
+            self.query_one("#form-message", Static).update(Text(message))
+            return
+        self.query_one("#form-message", Static).update("")
+        error = self.query_one(f"#error-{target}", Static)
+        error.update(Text(message))
+        error.display = True
+        widget = self.query_one(f"#{target}")
+        self.set_focus(widget.query_one(Input) if isinstance(widget, Lookup) else widget)
+
+    # -- life cycle ---------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        for error in self.query(".field-error"):
+            error.display = False
+        first = self.query_one(f"#{self.FIELDS[0]}")
+        self.set_focus(first.query_one(Input) if isinstance(first, Lookup) else first)
+        self.initial = self.values()
+        self._load(self._desk_app())
+        self.mark_ready()
+
+    @work(thread=True, group="form-load", exit_on_error=False)
+    def _load(self, app: Any) -> None:
+        from deskapp.tui.screens.base import failure_message
+
+        try:
+            data = self.load_work(app.require_desk())
+        except Exception as exc:
+            self.post_message(self.Loaded(None, failure_message(exc)))
+            return
+        self.post_message(self.Loaded(data, None))
+
+    def on_record_form_loaded(self, message: Loaded) -> None:
+        message.stop()
+        if message.error:
+            self.show_error(None, message.error)
+            return
+        if message.data is not None:
+            self.fill(message.data)
+            self.initial = self.values()
+        self.loaded = True
+
+    def _desk_app(self) -> Any:
+        from deskapp.tui.app import DeskApp
+
+        app = self.app
+        assert isinstance(app, DeskApp)
+        return app
+
+    def on_lookup_found(self, message: Lookup.Found) -> None:
+        message.stop()
+        if self.save_when_found and not any(lookup.pending for lookup in self.query(Lookup)):
+            self.save_when_found = False
+            self.action_save()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._clear_error(event.input)
+
+    def on_choice_bar_chosen(self, event: ChoiceBar.Chosen) -> None:
+        self._clear_error(event.bar)
+
+    def _clear_error(self, widget: Widget) -> None:
+        """A field's message goes once the field is changed."""
+        field = widget.parent if isinstance(widget.parent, Lookup) else widget
+        for error in self.query(f"#error-{field.id}"):
+            error.display = False
+
+    # -- saving -------------------------------------------------------------------------------
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if isinstance(event.input, FormInput) or isinstance(event.input.parent, Lookup):
+            event.stop()
+            self.action_save()
+
+    def action_save(self) -> None:
+        from deskapp.core.errors import ValidationError
+
+        if self.saving or not self.loaded:
+            return
+        if any(lookup.pending for lookup in self.query(Lookup)):
+            self.save_when_found = True  # saved when the matches come (on_lookup_found)
+            return
+        values = self.values()
+        try:
+            for name in self.FIELDS:
+                widget = self.query_one(f"#{name}")
+                if isinstance(widget, Lookup):
+                    values[name] = widget.pick()
+            self.check(values)
+        except ValidationError as exc:
+            self.show_error(exc.field, str(exc))
+            return
+        self.saving = True
+        self._save(self._desk_app(), values)
+
+    @work(thread=True, group="form-save", exit_on_error=False)
+    def _save(self, app: Any, values: dict[str, Any]) -> None:
+        """The service call; what came of it goes back as ``Saved``, errors included
+        (a ``ValidationError`` with its field, anything else by its kind only)."""
+        from deskapp.core.errors import ValidationError
+        from deskapp.tui.screens.base import failure_message
+
+        try:
+            result = self.save_work(app.require_desk(), values)
+        except ValidationError as exc:
+            self.post_message(self.Saved(None, str(exc), exc.field))
+            return
+        except Exception as exc:
+            self.post_message(self.Saved(None, failure_message(exc), None))
+            return
+        self.post_message(self.Saved(result, None, None))
+        app.call_from_thread(app.refresh_pending)
+
+    def on_record_form_saved(self, message: Saved) -> None:
+        message.stop()
+        self.saving = False
+        if message.error is not None:
+            self.show_error(message.field, message.error)
+            return
+        self.dismiss(message.value)
+
+    def action_cancel(self) -> None:
+        if not self.has_unsaved():
+            self.dismiss(None)
+            return
+        from deskapp.tui.screens.modals import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(self.DISCARD_QUESTION, yes="Discard", no="Keep editing"), answer
+        )
