@@ -7,12 +7,13 @@ traceback, never personal data. ``DESKAPP_DEBUG=1`` shows tracebacks for develop
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from deskapp import __version__
-from deskapp.cli import desk, records
+from deskapp.cli import arguments
 from deskapp.core.errors import DeskError
 
 EXIT_UNEXPECTED = 1
@@ -38,21 +39,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"deskapp {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    desk.add_parsers(sub, common)
-    records.add_parsers(sub, common)
-    from deskapp.cli import events as events_cli
-
-    events_cli.add_parsers(sub, common)
-    from deskapp.cli import demo
-
-    demo.add_parsers(sub, common)
-    from deskapp.cli import sync as sync_cli
-
-    sync_cli.add_parsers(sub, common)
-    from deskapp.cli import imports as imports_cli
-
-    imports_cli.add_parsers(sub, common)
+    for add in (
+        arguments.desk_commands,
+        arguments.records_commands,
+        arguments.events_commands,
+        arguments.demo_commands,
+        arguments.sync_commands,
+        arguments.imports_commands,
+    ):
+        add(sub, common)
     return parser
+
+
+def _command(name: str) -> Callable[[argparse.Namespace], int]:
+    """The function that runs a command, imported now that it has been chosen."""
+    module, _, function = name.partition(":")
+    run: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), function)
+    return run
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -64,9 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "db"):  # not given anywhere (see build_parser)
         args.db = None
     if args.command is None:
-        args.func = desk.open_cmd
+        args.func = "deskapp.cli.app:open_cmd"
     try:
-        code: int = args.func(args)
+        code: int = _command(args.func)(args)
         sys.stdout.flush()  # a reader gone away shows here, not at interpreter exit
         return code
     except BrokenPipeError:

@@ -5,18 +5,16 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from pathlib import Path
 
 from deskapp.core.errors import AuthError, UsageError, ValidationError
 from deskapp.core.passphrase import check_strength
 from deskapp.store.desk import Desk, load_slots
-from deskapp.store.paths import default_db_path
+from deskapp.store.paths import desk_path
 
 _TRIES = 3  # weak passphrases typed before giving up
 
 
-def db_path(arg: str | None) -> Path:
-    return Path(arg).expanduser() if arg else default_db_path()
+db_path = desk_path
 
 
 def ask(prompt: str) -> str:

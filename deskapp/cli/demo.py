@@ -35,14 +35,3 @@ def demo_cmd(args: argparse.Namespace) -> int:
     from deskapp.tui import run_app
 
     return run_app(path, officer=DEMO_OFFICER)
-
-
-def add_parsers(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
-) -> None:
-    p = sub.add_parser("demo", parents=[common], help="open a desk full of invented data")
-    p.add_argument("--people", type=int, default=1200)
-    p.add_argument("--incidents", type=int, default=300)
-    p.add_argument("--no-tui", action="store_true", help="build the demo desk only")
-    p.add_argument("--fresh", action="store_true", help="rebuild the demo desk from scratch")
-    p.set_defaults(func=demo_cmd)

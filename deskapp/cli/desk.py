@@ -47,12 +47,6 @@ def init_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
-def open_cmd(args: argparse.Namespace) -> int:
-    from deskapp.tui import run_app
-
-    return run_app(db_path(args.db))
-
-
 def officer_cmd(args: argparse.Namespace) -> int:
     if args.action == "passwd" and args.recovery:
         return _reset_with_recovery(args)
@@ -168,53 +162,3 @@ def check_cmd(args: argparse.Namespace) -> int:
         for name, (ok, detail) in report["checks"].items():
             print(f"{'ok  ' if ok else 'FAIL'}  {name}: {detail}")
     return 0 if report["ok"] else EXIT_PROBLEM_FOUND
-
-
-def add_parsers(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
-) -> None:
-    p = sub.add_parser("init", parents=[common], help="set up a new desk")
-    p.add_argument("--officer", help="your staff/collar number")
-    p.add_argument("--name", help="your name")
-    p.set_defaults(func=init_cmd)
-
-    p = sub.add_parser("open", parents=[common], help="open the desk in the terminal UI")
-    p.set_defaults(func=open_cmd)
-
-    p = sub.add_parser("officer", help="officers and their passphrases")
-    ps = p.add_subparsers(dest="action", required=True)
-    q = ps.add_parser("list", parents=[common])
-    q.add_argument("--json", action="store_true")
-    q.add_argument("--all", action="store_true", help="include removed officers")
-    q.add_argument("--limit", type=int)
-    q = ps.add_parser("add", parents=[common], help="(supervisor) add an officer")
-    q.add_argument("id")
-    q.add_argument("--name", required=True)
-    q.add_argument("--supervisor", action="store_true")
-    q = ps.add_parser("remove", parents=[common], help="(supervisor) remove and re-key")
-    q.add_argument("id")
-    q.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    q = ps.add_parser("passwd", parents=[common], help="change your passphrase")
-    q.add_argument(
-        "--recovery", action="store_true", help="reset a forgotten passphrase with the recovery key"
-    )
-    q.add_argument("--officer")
-    ps.add_parser("remember", parents=[common], help="unlock on this terminal via the OS keyring")
-    ps.add_parser("forget", parents=[common], help="stop remembering this terminal")
-    p.set_defaults(func=officer_cmd)
-
-    p = sub.add_parser("audit", help="the DPA 2018 s.62 audit log")
-    ps = p.add_subparsers(dest="action", required=True)
-    q = ps.add_parser("verify", parents=[common])
-    q.add_argument("--json", action="store_true")
-    q = ps.add_parser("list", parents=[common], help="(supervisor) list audit events")
-    q.add_argument("--json", action="store_true")
-    q.add_argument("--limit", type=int)
-    q.add_argument("--latest", action="store_true", help="newest first")
-    p.set_defaults(func=audit_cmd)
-
-    p = sub.add_parser(
-        "check", parents=[common], help="cipher and SQLite integrity, audit chain, migration level"
-    )
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=check_cmd)

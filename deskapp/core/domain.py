@@ -100,3 +100,10 @@ class AuditAction(StrEnum):
     DISCLOSURE = "disclosure"
     COMBINATION = "combination"
     ERASURE = "erasure"
+
+
+#: Where a returning officer's data-sharing request stands.
+SHARE_STATUSES = ("not-requested", "requested", "agreed", "refused")
+#: What can be exported as a table, and in which formats.
+EXPORT_KINDS = ("roster", "caseload", "incidents")
+EXPORT_FORMATS = ("csv", "md")

@@ -36,7 +36,7 @@ from sqlalchemy import Select, Table, and_, or_, select
 
 from deskapp.core import validation as v
 from deskapp.core.clock import utcnow
-from deskapp.core.domain import AuditAction
+from deskapp.core.domain import EXPORT_FORMATS, EXPORT_KINDS, AuditAction
 from deskapp.core.errors import ValidationError
 from deskapp.core.events import event_ref, hours, notice
 from deskapp.core.status import OPEN_STATUSES
@@ -77,8 +77,8 @@ INCIDENT_PERSON: Final[Table] = IncidentPerson.__table__  # type: ignore[attr-de
 EVENT: Final[Table] = Event.__table__  # type: ignore[attr-defined]
 EVENT_PERSON: Final[Table] = EventPerson.__table__  # type: ignore[attr-defined]
 
-KINDS: Final = ("roster", "caseload", "incidents")
-FORMATS: Final = ("csv", "md")
+KINDS: Final = EXPORT_KINDS
+FORMATS: Final = EXPORT_FORMATS
 REDACTED: Final = "[redacted]"
 WITHHELD: Final = "[withheld]"
 PERSON_SENSITIVE: Final = ("phone", "email", "address")

@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from sqlalchemy import Connection, Select, Table, func, select
 
+from deskapp.core import domain
 from deskapp.core import validation as v
 from deskapp.core.domain import AuditAction
 from deskapp.core.errors import ValidationError
@@ -24,7 +25,7 @@ from deskapp.store.models import SENSITIVE_FIELDS, Organisation, Person
 ORGANISATION: Final[Table] = Organisation.__table__  # type: ignore[attr-defined]
 PERSON: Final[Table] = Person.__table__  # type: ignore[attr-defined]
 SENSITIVE: Final = SENSITIVE_FIELDS["organisation"]
-SHARE_STATUSES: Final = ("not-requested", "requested", "agreed", "refused")
+SHARE_STATUSES: Final = domain.SHARE_STATUSES
 EDITABLE: Final = ("name", "kind", "ro_name", "ro_phone", "ro_email", "share_request_status")
 
 

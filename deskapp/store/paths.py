@@ -24,6 +24,11 @@ def default_db_path() -> Path:
     return Path(env) if env else data_dir() / "desk.db"
 
 
+def desk_path(given: str | None) -> Path:
+    """The desk a command works on: ``--db`` if given, else ``default_db_path``."""
+    return Path(given).expanduser() if given else default_db_path()
+
+
 def demo_db_path() -> Path:
     env = os.environ.get("DESKAPP_DB")
     return Path(env) if env else data_dir() / "demo.db"
