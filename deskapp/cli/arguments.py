@@ -94,6 +94,8 @@ def records_commands(
         q.add_argument("--address")
         q.add_argument("--withhold-address", action="store_true")
         q.add_argument("--risk", help="low|medium|high")
+        if name == "update":
+            q.add_argument("--reason", help="why the risk level changed (needed with --risk)")
         q.add_argument("--adviser", help="adviser: name, start of a name, or id")
         q.add_argument("--briefing", help="none|offered|booked|done|declined")
         q.add_argument("--ballot", help="ballot paper id")

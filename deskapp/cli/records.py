@@ -120,7 +120,9 @@ def people_cmd(args: argparse.Namespace) -> int:
             new_id = people.add_person(desk, **_person_fields(args))
             print_json({"id": new_id}) if args.json else print(new_id)
         elif args.action == "update":
-            changed = people.update_person(desk, args.id, **_person_fields(args))
+            changed = people.update_person(
+                desk, args.id, reason=args.reason or "", **_person_fields(args)
+            )
             _report_changes(args, changed)
         elif args.action == "erase":
             if not args.yes:

@@ -124,6 +124,9 @@ def update_person(
         why = v.clean_text(reason, field="reason", max_len=200)
     with desk.write() as tx:
         row_id = resolve_id(tx.conn, PERSON, ident, label="person")
+        if "risk" in values:  # a new risk level is kept with its reason, however it came
+            old = tx.conn.execute(select(PERSON.c.risk).where(PERSON.c.id == row_id)).scalar()
+            why = v.risk_reason(str(old), str(values["risk"]), why)
         if values.get("adviser_id"):
             with v.about("adviser_id"):
                 values["adviser_id"] = resolve_adviser(tx.conn, values["adviser_id"])

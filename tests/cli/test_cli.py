@@ -261,3 +261,29 @@ def test_rethrive_without_a_note_keeps_the_factor_note(
     assert isinstance(shown, dict)
     thrive = json.loads(shown["thrive"]) if isinstance(shown["thrive"], str) else shown["thrive"]
     assert thrive["threat"] == {"level": "high", "note": ""}
+
+
+def test_people_update_risk_needs_a_reason_on_the_command_line_too(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The app asks why a risk level changed; the CLI let it change without a reason."""
+    person = run_json(capsys, "people", "add", "--name", "Cllr Risk Reason")
+    assert isinstance(person, dict)
+    capsys.readouterr()
+    assert main(["people", "update", person["id"], "--risk", "high"]) == 8
+    assert "reason" in capsys.readouterr().err
+    shown = run_json(capsys, "people", "show", person["id"])
+    assert isinstance(shown, dict) and shown["risk"] == "low"
+    run_json(
+        capsys,
+        "people",
+        "update",
+        person["id"],
+        "--risk",
+        "high",
+        "--reason",
+        "Threats after the hustings",
+    )
+    audit = run_json(capsys, "audit", "list")
+    assert isinstance(audit, list)
+    assert any("Threats after the hustings" in str(e.get("detail")) for e in audit)

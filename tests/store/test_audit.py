@@ -20,7 +20,7 @@ def events(desk: Desk) -> list[dict]:
 
 def seeded(desk: Desk) -> str:
     pid = people.add_person(desk, name="Audit Subject", phone="07700 900001")
-    people.update_person(desk, pid, risk="high")
+    people.update_person(desk, pid, risk="high", reason="Threat received")
     people.get_person(desk, pid)
     people.reveal_field(desk, pid, "phone")
     iid = incidents.add_incident(desk, person=pid, type="harassment", grade=3, summary="Calls")

@@ -26,7 +26,7 @@ def counts(desk: Desk) -> tuple[int, int, int, int]:
 
 def test_insert_and_update_write_versions_outbox_audit(desk: Desk) -> None:
     pid = people.add_person(desk, name="Versioned Person")
-    people.update_person(desk, pid, risk="high", party="Green Party")
+    people.update_person(desk, pid, risk="high", party="Green Party", reason="Threat received")
     with desk.read() as conn:
         versions = {r.field: r for r in conn.execute(select(FV).where(FV.c.row_id == pid))}
         outbox = conn.execute(select(OUT).where(OUT.c.row_id == pid).order_by(OUT.c.seq)).all()

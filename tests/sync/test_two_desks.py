@@ -167,7 +167,7 @@ def test_pending_counts_every_unpushed_change(tmp_path, monkeypatch) -> None:  #
     run_sync(desk, hub)
     assert status(desk).pending == 0
     pid = people.add_person(desk, name="Pending One")
-    people.update_person(desk, pid, risk="high")
+    people.update_person(desk, pid, risk="high", reason="Threat received")
     assert status(desk).pending == 2
     run_sync(desk, hub)
     assert status(desk).pending == 0
