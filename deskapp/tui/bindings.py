@@ -2,75 +2,41 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from collections.abc import Iterator
 from functools import cache
 
 from textual.binding import Binding
+from textual.dom import DOMNode
+
+
+def _holders() -> list[type]:
+    """The app and every screen and widget class of ``deskapp.tui``: a screen's bindings
+    count because its class exists in the screens or widgets package, not because a list
+    here names it (importing each module of those packages defines its classes)."""
+    from deskapp.tui import screens, widgets
+    from deskapp.tui.app import DeskApp
+
+    for package in (screens, widgets):
+        for found in pkgutil.iter_modules(package.__path__):
+            importlib.import_module(f"{package.__name__}.{found.name}")
+
+    def subclasses(cls: type) -> Iterator[type]:
+        sub: type
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = {c for c in subclasses(DOMNode) if c.__module__.startswith("deskapp.tui.")}
+    ours.discard(DeskApp)
+    return [DeskApp, *sorted(ours, key=lambda c: (c.__module__, c.__qualname__))]
 
 
 @cache
 def bindings_by_id() -> dict[str, list[Binding]]:
     """Each binding id with its default bindings, one per key (``j,down`` gives two)."""
-    from deskapp.tui.app import DeskApp
-    from deskapp.tui.screens import (
-        adviser_form,
-        assign,
-        audit,
-        audit_filter,
-        conflicts,
-        council_form,
-        councils,
-        event,
-        event_form,
-        export,
-        form,
-        importing,
-        incident,
-        main,
-        modals,
-        new_incident,
-        note,
-        person,
-        person_form,
-        review,
-        review_extend,
-        risk,
-        sync,
-        unlock,
-    )
-    from deskapp.tui.widgets import choice_bar, lookup, pane, window_list
-
-    classes: list[type] = [DeskApp]
-    for module in (
-        adviser_form,
-        assign,
-        audit,
-        audit_filter,
-        conflicts,
-        council_form,
-        councils,
-        event,
-        event_form,
-        export,
-        importing,
-        sync,
-        incident,
-        main,
-        modals,
-        new_incident,
-        person_form,
-        form,
-        note,
-        person,
-        review,
-        review_extend,
-        risk,
-        unlock,
-        choice_bar,
-        lookup,
-        pane,
-        window_list,
-    ):
-        classes.extend(v for v in vars(module).values() if isinstance(v, type))
+    classes = _holders()
     out: dict[str, list[Binding]] = {}
     for cls in classes:
         for binding in Binding.make_bindings(getattr(cls, "BINDINGS", [])):

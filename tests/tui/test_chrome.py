@@ -359,3 +359,27 @@ async def test_dialog_key_lines_follow_the_keymap(desk_path: Path, tmp_path: Pat
         await wait_for(pilot, lambda: app.screen.state == "hub")
         keys = str(app.screen.query_one("#sync-keys", Static).render())
         assert "f10 cancel" in keys and "esc" not in keys
+
+
+def test_a_screens_bindings_count_without_being_listed_anywhere() -> None:
+    """Bindings register themselves: a screen class of deskapp.tui is found because it
+    exists (here one made on the spot), not because bindings.py names its module."""
+    import gc
+
+    from textual.binding import Binding
+    from textual.screen import Screen
+
+    from deskapp.tui import bindings
+
+    class MadeHereScreen(Screen[None]):
+        BINDINGS = [Binding("f9", "noop", "Nothing", id="made_here.noop")]
+
+    MadeHereScreen.__module__ = "deskapp.tui.screens.made_here"
+    bindings.bindings_by_id.cache_clear()
+    try:
+        assert [b.key for b in bindings.bindings_by_id()["made_here.noop"]] == ["f9"]
+        assert "app.lock" in bindings.all_binding_ids()
+    finally:
+        del MadeHereScreen
+        gc.collect()  # so later tests do not find it among the subclasses
+        bindings.bindings_by_id.cache_clear()
