@@ -156,6 +156,7 @@ def records_commands(
     ia.add_argument("--location")
     ia.add_argument("--thrive", help="threat=high,harm=medium:note,…")
     ia.add_argument("--assign", help="adviser: name, start of a name, or id")
+    ia.add_argument("--event", help="the event it happened at: its reference (E-…) or id")
     ia.add_argument("--json", action="store_true")
     iu = is_.add_parser("update", parents=[common])
     iu.add_argument("id")

@@ -234,6 +234,7 @@ def incidents_cmd(args: argparse.Namespace) -> int:
                 thrive=thrive.parse_spec(args.thrive) if args.thrive else None,
                 adviser=args.assign,
                 location=args.location or "",
+                event=args.event,
             )
             if args.json:
                 print_json({"id": new_id, "ref": incidents.make_ref(new_id)})

@@ -24,6 +24,7 @@ from deskapp.core.retention import incident_review_date
 from deskapp.core.status import OPEN_STATUSES, check_transition, parse_status
 from deskapp.store.advisers import resolve_adviser
 from deskapp.store.desk import Desk
+from deskapp.store.events import resolve_event
 from deskapp.store.lookup import resolve_id
 from deskapp.store.models import Adviser, Event, Incident, IncidentPerson, Person, TimelineEntry
 from deskapp.store.people import fts_match
@@ -81,10 +82,11 @@ def add_incident(
     persons_adviser: bool = False,
     location: str = "",
     occurred_at: datetime | None = None,
-    event_id: str | None = None,
+    event: str | None = None,
 ) -> str:
     """Fast capture: the reporting person, type, grade, summary (+ optional THRIVE).
 
+    ``event``: the event it happened at, by id, reference (E-…) or unique prefix.
     ``persons_adviser``: with no ``adviser`` given, assign the person's named adviser
     (if they have one). A summary longer than ``SUMMARY_MAX`` is not refused (the officer
     is on the phone): it is shortened at a word and its whole text kept as the
@@ -101,6 +103,7 @@ def add_incident(
     with desk.write() as tx:
         person_id = resolve_id(tx.conn, PERSON, person, label="person")
         adviser_id = resolve_adviser(tx.conn, adviser) if adviser else None
+        event_id = resolve_event(tx.conn, event) if event else None
         if adviser_id is None and persons_adviser:
             adviser_id = tx.conn.execute(
                 select(PERSON.c.adviser_id).where(PERSON.c.id == person_id)

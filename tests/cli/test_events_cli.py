@@ -122,3 +122,24 @@ def test_bad_input_is_one_sentence_and_writes_nothing(env: dict[str, str]) -> No
     after = json.loads(ok("events", "show", ref, "--json", env=env))
     assert {k: v for k, v in after.items()} == json.loads(before)
     assert len(json.loads(ok("events", "list", "--json", env=env))) == 1
+
+
+def test_an_incident_is_added_at_an_event_by_its_reference(env: dict[str, str]) -> None:
+    sian = ok("people", "add", "--name", "Siân Evans", env=env).strip()
+    ref, event_id = ok(
+        "events", "add", "--title", "Count", "--kind", "count",
+        "--starts", "2026-12-10T22:00", env=env,
+    ).split()  # fmt: skip
+    add = [
+        "incidents", "add", "--person", sian, "--type", "harassment", "--grade", "2",
+        "--summary", "Shouted at during the count", "--event", ref, "--json",
+    ]  # fmt: skip
+    added = json.loads(ok(*add, env=env))
+    listed = json.loads(ok("incidents", "list", "--json", env=env))
+    assert [i["event_id"] for i in listed if i["id"] == added["id"]] == [event_id]
+    wrong = cli(
+        "incidents", "add", "--person", sian, "--type", "harassment", "--grade", "2",
+        "--summary", "Elsewhere", "--event", "E-00000000", env=env,
+    )  # fmt: skip
+    assert wrong.returncode == 9 and wrong.stderr.count("\n") == 1
+    assert len(json.loads(ok("incidents", "list", "--json", env=env))) == 1
