@@ -180,7 +180,7 @@ def test_an_incident_names_its_event(desk: Desk) -> None:
     sian = people.add_person(desk, name="Siân Evans")
     events.link_people(desk, event_id, [sian])
     iid = incidents.add_incident(
-        desk, person=sian, type="threat", grade=2, summary="Shouted at", event_id=event_id
+        desk, person=sian, type="threat", grade=2, summary="Shouted at", event=event_id
     )
     shown = incidents.get_incident(desk, iid)
     assert (shown["event_id"], shown["event_title"]) == (event_id, "Hustings")

@@ -272,7 +272,7 @@ async def test_the_incident_view_names_its_event(desk_path: Path) -> None:
         [event] = [e for e in events.list_events(desk) if e["title"] == "Cathays hustings"]
         sian = events.get_event(desk, event["id"])["people"][0]["id"]
         iid = incidents.add_incident(
-            desk, person=sian, type="threat", grade=2, summary="Heckled", event_id=event["id"]
+            desk, person=sian, type="threat", grade=2, summary="Heckled", event=event["id"]
         )
     app = make_app(desk_path)
     async with app.run_test(size=(100, 34)) as pilot:
@@ -299,3 +299,21 @@ async def test_a_failure_shows_its_kind_never_its_text(desk_path: Path, monkeypa
         messages = [n.message for n in app._notifications]
         assert "Unexpected error (RuntimeError)." in messages
         assert not any("Example Street" in m for m in messages)
+
+
+async def test_an_event_opens_from_the_person_view(desk_path: Path) -> None:
+    """A person's events were a printed table: now tab reaches them and enter opens one."""
+    from deskapp.tui.screens.person import PersonScreen
+
+    with open_desk(desk_path) as desk, desk.read() as conn:
+        linked = conn.execute(select(events.EVENT_PERSON)).mappings().first()
+        assert linked is not None
+        person_id, event_id = str(linked["person_id"]), str(linked["event_id"])
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await unlock(pilot)
+        app.push_screen(PersonScreen(person_id))
+        await wait_for(pilot, lambda: isinstance(app.screen, PersonScreen) and app.screen.data)
+        await pilot.press("tab", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EventScreen) and app.screen.data)
+        assert isinstance(app.screen, EventScreen) and app.screen.event_id == event_id

@@ -52,7 +52,8 @@ class PersonScreen(DeskScreen):
             yield Static("", id="person-contacts")
             yield Static("[b]Incidents[/b] (enter opens)", classes="section")
             yield OptionList(id="person-incidents")
-            yield Static("", id="person-events")
+            yield Static("[b]Events[/b] (tab, then enter opens)", classes="section")
+            yield OptionList(id="person-events")
         yield StatusLine()
         yield DeskFooter()
 
@@ -141,19 +142,23 @@ class PersonScreen(DeskScreen):
         if not data["incidents"]:
             listing.add_option(Option("no incidents", disabled=True))
 
-        events = titled_table("Events")
-        events.add_column(no_wrap=True, style="dim")
-        events.add_column(ratio=1)
-        events.add_column(no_wrap=True)
+        attending = self.query_one("#person-events", OptionList)
+        attending.clear_options()
         for e in data["events"]:
-            events.add_row(
-                e["starts_at"].strftime("%d %b %H:%M"),
-                Text(f"{e['ref']}  {e['title']}"),
-                f"risk {e['risk']}" + (" · patrol" if e["patrol_requested"] else ""),
+            patrol = " · patrol" if e["patrol_requested"] else ""
+            attending.add_option(
+                Option(
+                    Text(
+                        f"{e['starts_at']:%d %b %H:%M}  {e['ref']}  {e['title']}"
+                        f"  (risk {e['risk']}{patrol})"
+                    ),
+                    id=str(e["id"]),
+                )
             )
-        if not data["events"]:
-            events.add_row("", "no events", "")
-        self.query_one("#person-events", Static).update(events)
+        if data["events"]:
+            attending.highlighted = 0  # enter opens the first without a cursor move first
+        else:
+            attending.add_option(Option("no events", disabled=True))
 
     @on(OptionList.OptionSelected, "#person-incidents")
     def open_incident(self, event: OptionList.OptionSelected) -> None:
@@ -161,6 +166,13 @@ class PersonScreen(DeskScreen):
             from deskapp.tui.screens.incident import IncidentScreen
 
             self.app.push_screen(IncidentScreen(event.option.id))
+
+    @on(OptionList.OptionSelected, "#person-events")
+    def open_event(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            from deskapp.tui.screens.event import EventScreen
+
+            self.app.push_screen(EventScreen(event.option.id))
 
     def action_reveal(self) -> None:
         if self.data is None:
