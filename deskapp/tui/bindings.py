@@ -11,6 +11,23 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 
 
+def field_keys(scope: str) -> list[Binding]:
+    """Tab and shift+tab between a form's fields, as priority bindings: they move focus as
+    the key arrives, so in a burst of keys (a remote link, a password manager) what is
+    typed after tab lands in the next field. Ids ``{scope}.next_field`` and
+    ``{scope}.previous_field``."""
+    return [
+        Binding(
+            "tab", "app.focus_next", "Next field", show=False, id=f"{scope}.next_field",
+            priority=True,
+        ),
+        Binding(
+            "shift+tab", "app.focus_previous", "Previous field", show=False,
+            id=f"{scope}.previous_field", priority=True,
+        ),
+    ]  # fmt: skip
+
+
 def _holders() -> list[type]:
     """The app and every screen and widget class of ``deskapp.tui``: a screen's bindings
     count because its class exists in the screens or widgets package, not because a list

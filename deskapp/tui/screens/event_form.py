@@ -25,6 +25,7 @@ from textual.widgets import Input, Label, Static
 
 from deskapp.core import events as rules
 from deskapp.core.errors import ValidationError
+from deskapp.tui.bindings import field_keys
 from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.ready import ReadyForm
 from deskapp.tui.widgets.choice_bar import ChoiceBar
@@ -86,18 +87,7 @@ class EventFormScreen(ReadyForm[str]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="event_form.save"),
         Binding("escape", "cancel", "Cancel", id="event_form.cancel"),
-        # At once, as in fast capture: the keys typed after tab land in the next field.
-        Binding(
-            "tab", "app.focus_next", "Next field", show=False, id="event_form.next", priority=True
-        ),
-        Binding(
-            "shift+tab",
-            "app.focus_previous",
-            "Previous field",
-            show=False,
-            id="event_form.previous",
-            priority=True,
-        ),
+        *field_keys("event_form"),
     ]
 
     class Saved(Message):

@@ -22,6 +22,7 @@ from textual.widgets import Input, Label, Static
 
 from deskapp.core import wording
 from deskapp.core.text import visible
+from deskapp.tui.bindings import field_keys
 from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.ready import ReadyForm
 from deskapp.tui.widgets.choice_bar import ChoiceBar
@@ -45,15 +46,7 @@ class ExportScreen(ReadyForm[str]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Export", id="export.save"),
         Binding("escape", "cancel", "Cancel", id="export.cancel"),
-        Binding("tab", "app.focus_next", "Next field", show=False, id="export.next", priority=True),
-        Binding(
-            "shift+tab",
-            "app.focus_previous",
-            "Previous field",
-            show=False,
-            id="export.previous",
-            priority=True,
-        ),
+        *field_keys("export"),
     ]
 
     class Done(Message):

@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Static
 
+from deskapp.tui.bindings import field_keys
 from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.ready import ReadyForm
 from deskapp.tui.widgets.choice_bar import ChoiceBar
@@ -57,18 +58,7 @@ class RecordForm(ReadyForm[R]):
         # Not priority: it runs once the field has taken the letters typed before it.
         Binding("ctrl+s", "save", "Save", id="form.save"),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
-        # At once (as ChoiceBar's keys): in a burst, what follows tab lands in the next field.
-        Binding(
-            "tab", "app.focus_next", "Next field", show=False, id="form.next_field", priority=True
-        ),
-        Binding(
-            "shift+tab",
-            "app.focus_previous",
-            "Previous field",
-            show=False,
-            id="form.previous_field",
-            priority=True,
-        ),
+        *field_keys("form"),
     ]
 
     class Saved(Message):

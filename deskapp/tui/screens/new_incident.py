@@ -33,6 +33,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskapp.core.text import visible
+from deskapp.tui.bindings import field_keys
 from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.ready import ReadyForm, open_ready
 from deskapp.tui.widgets.choice_bar import ChoiceBar
@@ -107,23 +108,7 @@ class NewIncidentScreen(ReadyForm[str]):
         Binding("ctrl+s", "save", "Save", id="capture.save"),
         Binding("escape", "cancel", "Cancel", id="capture.cancel"),
         Binding("ctrl+n", "add_person", "Add person", id="capture.add_person", priority=True),
-        # At once, as the keys that choose: the keys typed after tab land in the next field.
-        Binding(
-            "tab",
-            "app.focus_next",
-            "Next field",
-            show=False,
-            id="capture.next_field",
-            priority=True,
-        ),
-        Binding(
-            "shift+tab",
-            "app.focus_previous",
-            "Previous field",
-            show=False,
-            id="capture.previous_field",
-            priority=True,
-        ),
+        *field_keys("capture"),
     ]
 
     class Matches(Message):

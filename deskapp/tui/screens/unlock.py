@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
+from deskapp.tui.bindings import field_keys
 from deskapp.tui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
@@ -45,15 +46,7 @@ class _FormScreen(Screen[None]):
     the last box (``call_later`` queues it there)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "app.focus_next", "Next field", show=False, id="form.next", priority=True),
-        Binding(
-            "shift+tab",
-            "app.focus_previous",
-            "Previous field",
-            show=False,
-            id="form.previous",
-            priority=True,
-        ),
+        *field_keys("sign_in"),
         Binding("enter", "advance", "Next field", show=False, id="form.advance", priority=True),
     ]
     #: The box whose enter submits the form.
