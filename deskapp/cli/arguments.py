@@ -413,6 +413,12 @@ def imports_commands(
     ou.add_argument("--ro-phone")
     ou.add_argument("--ro-email")
     ou.add_argument(
+        "--council",
+        metavar="COUNCIL",
+        help="a constituency's council whose returning officer acts for it "
+        "(slug, id or id prefix; 'none' to clear)",
+    )
+    ou.add_argument(
         "--share-status",
         choices=SHARE_STATUSES,
         help="the request to share candidates' contact details",

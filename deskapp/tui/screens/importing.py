@@ -36,8 +36,45 @@ FORMATS = [
     ("d", "democracyclub", "Democracy Club"),
     ("c", "csv", "other CSV"),
 ]
-STAGES = {"matching": "Comparing with the desk", "writing": "Writing"}
+#: What each stage of an import is called on screen, and what its counts count
+#: (``None``: the file's bytes, shown in MB).
+STAGES: dict[str, tuple[str, str | None]] = {
+    "reading": ("Reading and checking the file", None),
+    "matching": ("Comparing with the people on the desk", "people"),
+    "writing": ("Saving to the desk", "records"),
+}
 MAX_PROBLEMS_SHOWN = 200
+
+
+def stage_text(stage: str, done: int, total: int) -> str:
+    """An import's progress in an officer's words ("Reading and checking the file:
+    3.2 of 14.5 MB"), never the importer's own stage name."""
+    label, unit = STAGES.get(stage, ("Working", None))
+    if unit is None:
+        return f"{label}: {_megabytes(done)} of {_megabytes(total)} MB"
+    return f"{label}: {done:,} of {total:,} {unit}"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f}"
+
+
+def area_and_repeats_text(plan: ImportPlan) -> Text:
+    """The rows merged as repeats and the candidacies left outside the desk's area:
+    rows the counts above do not show."""
+    text = Text()
+    if plan.merged:
+        n = len(plan.merged)
+        text.append(f"\nMerged {n} repeated {'row' if n == 1 else 'rows'}", "bold")
+        text.append(" (the same person and ballot again, agreeing with the first).")
+    if plan.outside:
+        n = plan.outside
+        text.append(
+            f"\nLeft out {n} {'candidacy' if n == 1 else 'candidacies'} outside the desk's area",
+            "bold",
+        )
+        text.append(" (settings.toml [area]; deskapp import candidates --all-areas takes all).")
+    return text
 
 
 def counts_table(plan_or_summary: Any) -> Text:
@@ -160,8 +197,7 @@ class ImportScreen(DeskScreen):
         message.stop()
         if not self.busy:
             return
-        label = STAGES.get(message.stage, message.stage)
-        self._phase(f"{label}: {message.done} of {message.total}")
+        self._phase(stage_text(message.stage, message.done, message.total))
         bar = self.query_one("#import-bar", ProgressBar)
         bar.update(total=max(1, message.total), progress=message.done)
 
@@ -195,6 +231,7 @@ class ImportScreen(DeskScreen):
         head.append(f"{plan.source.name}", "bold")
         head.append(f" · {fmt} · {plan.parse.encoding or 'unreadable'} · {plan.rows} rows\n\n")
         head.append_text(counts_table(plan))
+        head.append_text(area_and_repeats_text(plan))
         self.query_one("#import-counts", Static).update(head)
         self.query_one("#import-problems", Static).update(problems_text(plan))
         if plan.ok:
@@ -280,6 +317,8 @@ class ImportScreen(DeskScreen):
         text = Text()
         text.append("Imported.\n\n", "bold")
         text.append_text(counts_table(summary))
+        if self.plan is not None:
+            text.append_text(area_and_repeats_text(self.plan))
         if rejects:
             text.append(
                 f"\n{rejects} rejected rows were written to the reject file: it holds "
