@@ -19,7 +19,7 @@ from deskapp.tui.bindings import all_binding_ids
 from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.assign import AutoAssignScreen
 from deskapp.tui.screens.conflicts import ConflictsScreen
-from deskapp.tui.screens.importing import ImportScreen
+from deskapp.tui.screens.importing import ImportScreen, stage_text
 from deskapp.tui.screens.main import CoverageLine, MainScreen
 from deskapp.tui.screens.modals import ConfirmScreen
 from deskapp.tui.screens.sync import SyncScreen
@@ -334,12 +334,15 @@ async def test_import_shows_progress_in_words_then_repeats_and_area(
             assert stage not in phase
             bar = screen.query_one("#import-bar", ProgressBar)
             assert bar.total == max(1, last.total) and bar.progress == last.done
-            if stage == "reading":
-                size = source.stat().st_size / 1_000_000
-                assert phase == f"Reading and checking the file: {size:.1f} of {size:.1f} MB"
-            else:
-                assert phase == "Comparing with the people on the desk: 2 of 2 people"
+            size = source.stat().st_size / 1000
+            label = {
+                "reading": "Reading and checking the file",
+                "matching": "Comparing with the desk",
+            }[stage]
+            assert phase == f"{label}: {size:.0f} of {size:.0f} KB"
         screen.busy = False
+        # A large file in MB; the stage of an import that writes.
+        assert stage_text("writing", 3_200_000, 14_500_000) == "Saving to the desk: 3.2 of 14.5 MB"
         counts = rendered(app, "#import-counts")
         assert "Merged 1 repeated row" in counts
         assert "Left out 1 candidacy outside the desk's area" in counts

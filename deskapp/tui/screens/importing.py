@@ -36,27 +36,23 @@ FORMATS = [
     ("d", "democracyclub", "Democracy Club"),
     ("c", "csv", "other CSV"),
 ]
-#: What each stage of an import is called on screen, and what its counts count
-#: (``None``: the file's bytes, shown in MB).
-STAGES: dict[str, tuple[str, str | None]] = {
-    "reading": ("Reading and checking the file", None),
-    "matching": ("Comparing with the people on the desk", "people"),
-    "writing": ("Saving to the desk", "records"),
-}
 MAX_PROBLEMS_SHOWN = 200
+#: What each stage of an import is called on screen. Each reads the file through once,
+#: and counts the bytes read.
+STAGES: dict[str, str] = {
+    "reading": "Reading and checking the file",
+    "matching": "Comparing with the desk",
+    "writing": "Saving to the desk",
+}
 
 
 def stage_text(stage: str, done: int, total: int) -> str:
     """An import's progress in an officer's words ("Reading and checking the file:
     3.2 of 14.5 MB"), never the importer's own stage name."""
-    label, unit = STAGES.get(stage, ("Working", None))
-    if unit is None:
-        return f"{label}: {_megabytes(done)} of {_megabytes(total)} MB"
-    return f"{label}: {done:,} of {total:,} {unit}"
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f}"
+    label = STAGES.get(stage, "Working")
+    if total < 1_000_000:
+        return f"{label}: {done / 1000:.0f} of {total / 1000:.0f} KB"
+    return f"{label}: {done / 1_000_000:.1f} of {total / 1_000_000:.1f} MB"
 
 
 def area_and_repeats_text(plan: ImportPlan) -> Text:
