@@ -34,6 +34,7 @@ from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from itertools import pairwise
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Final, get_type_hints
@@ -371,11 +372,10 @@ def _area(desk: Desk, area: Area | None) -> Area:
 
 # --------------------------------------------------------------------------- the two passes
 
-#: Row flags of the first pass: a good row (inside the area, no problem of its own);
-#: its person has other good rows; this is the last of them.
-_GOOD: Final = 1
-_MORE: Final = 2
-_LAST: Final = 4
+#: Row flags of the first pass: the row's person has other good rows (inside the area,
+#: without a problem of their own); this is the last of them.
+_MORE: Final = 1
+_LAST: Final = 2
 
 
 @dataclass
@@ -458,25 +458,26 @@ def _first_pass(path: Path, options: _Options, progress: ProgressFn | None) -> _
 
 
 def _flags(hashes: array[int], rows: array[int]) -> bytearray:
-    """For each row number: _GOOD for a good row, with _MORE when another good row has
-    the same person key hash, and _LAST on the last such row. (Two people whose keys
-    hash alike are held together until the later one's last row: the second pass
+    """For each row number (``rows`` are in file order): _MORE when another good row
+    has the same person key hash, with _LAST on the last such row. (Two people whose
+    keys hash alike are held together until the later one's last row: the second pass
     groups by the key itself.)"""
-    import numpy as np  # only here: the app's start and --help never load it
-
     if not rows:
         return bytearray()
-    keys = np.frombuffer(hashes, dtype=np.int64)
-    at = np.frombuffer(rows, dtype=np.int64)
-    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    flags = np.zeros(int(at.max()) + 1, dtype=np.uint8)
-    flags[at] = _GOOD
-    flags[at[counts[inverse] > 1]] = _GOOD | _MORE
-    # The last row of each key: its first in the reversed order.
-    _, first_reversed = np.unique(keys[::-1], return_index=True)
-    last = len(keys) - 1 - first_reversed[counts > 1]
-    flags[at[last]] = _GOOD | _MORE | _LAST
-    return bytearray(flags.tobytes())
+    ordered = sorted(hashes)  # the one moment a million rows cost some memory: ~40 MB
+    shared = {key for key, after in pairwise(ordered) if key == after}
+    del ordered
+    flags = bytearray(rows[-1] + 1)
+    ended: set[int] = set()  # keys whose last row is behind us, reading backwards
+    for key, row in zip(reversed(hashes), reversed(rows), strict=True):
+        if key not in shared:
+            continue
+        if key in ended:
+            flags[row] = _MORE
+        else:
+            flags[row] = _MORE | _LAST
+            ended.add(key)
+    return flags
 
 
 def _second_pass(
@@ -510,9 +511,7 @@ def _second_pass(
 
     def take(rec: CandidacyRecord) -> None:
         flag = flags[rec.row] if rec.row < size else 0
-        # The checks again, in case the file changed since the first pass: what the
-        # desk's rules refuse never reaches it.
-        if not flag & _GOOD or _record_problems(rec) or not area.covers(rec.place):
+        if _record_problems(rec) or not area.covers(rec.place):
             return  # counted by the first pass
         if not flag & _MORE:
             person([rec])  # the person's only row: most rows, held no longer than this
