@@ -4,7 +4,10 @@
 checks that need the desk's own rules (phone numbers, field lengths, repeated ballots),
 and compares the clean rows with what the desk holds, without writing anything: the
 plan's counts are the preview (``--dry-run``, the TUI's confirm screen).
-:func:`apply_import` writes the plan through the one write path, in one transaction.
+:func:`import_file` (and :func:`apply_import`, for a plan) does the same and writes
+through the one write path, in one transaction. Both read the file twice, streaming
+(see :func:`_first_pass` and :func:`_second_pass`): a million-row file costs a batch of
+people in memory, not the file.
 
 Matching, so that re-importing the same or a newer file adds no one twice:
 
@@ -105,6 +108,9 @@ _CHUNK: Final = 500  # ids per IN (...) query
 _STREAMING_ROWS: Final = 20_000
 #: People compared with the desk, and written, at a time: what memory holds of a file.
 _BATCH_PEOPLE: Final = 5_000
+#: A file of up to this many good rows is not read twice: the first pass keeps them
+#: (a few MB), which spares small files, the common case, a second parse.
+_KEEP_ROWS: Final = 20_000
 _PERSON_FIELDS: Final = (
     "name",
     "party",
@@ -396,6 +402,8 @@ class _Read:
     #: Person ids on rejected rows: whether any of their other rows is imported decides
     #: whether the person counts as rejected.
     watched: frozenset[str]
+    #: The good rows themselves, when there are few (see _KEEP_ROWS); else None.
+    kept: list[CandidacyRecord] | None = None
 
     def can_apply(self, *, skip_bad: bool) -> bool:
         return not self.problems or (skip_bad and not self.fatal)
@@ -429,9 +437,10 @@ def _first_pass(path: Path, options: _Options, progress: ProgressFn | None) -> _
     hashes = array("q")
     rows = array("q")
     outside = 0
+    kept: list[CandidacyRecord] | None = []
 
     def check(rec: CandidacyRecord) -> None:
-        nonlocal outside
+        nonlocal outside, kept
         if not area.covers(rec.place):
             outside += 1
             return
@@ -441,6 +450,10 @@ def _first_pass(path: Path, options: _Options, progress: ProgressFn | None) -> _
             return
         hashes.append(hash(person_key(rec)))
         rows.append(rec.row)
+        if kept is not None:
+            kept.append(rec)
+            if len(kept) > _KEEP_ROWS:
+                kept = None  # a large file: the second pass reads it again
 
     def reading(done: int, total: int) -> None:
         if progress is not None:
@@ -452,9 +465,8 @@ def _first_pass(path: Path, options: _Options, progress: ProgressFn | None) -> _
     problems = [*parse.problems, *problems]
     fatal = any(p.row == 0 or _TRUNCATED in p.reason for p in problems)
     watched = frozenset() if fatal else _rejected_ids(path, parse, problems)
-    return _Read(
-        path, options, parse, problems, fatal, outside, len(rows), _flags(hashes, rows), watched
-    )
+    flags = _flags(hashes, rows)
+    return _Read(path, options, parse, problems, fatal, outside, len(rows), flags, watched, kept)
 
 
 def _flags(hashes: array[int], rows: array[int]) -> bytearray:
@@ -527,13 +539,19 @@ def _second_pass(
         if progress is not None:
             progress("writing" if tx is not None else "matching", done, total)
 
-    parse_file(
-        read.path,
-        fmt=read.options.fmt,
-        column_map=read.options.column_map,
-        progress=stage,
-        sink=take,
-    )
+    if read.kept is None:
+        parse_file(
+            read.path,
+            fmt=read.options.fmt,
+            column_map=read.options.column_map,
+            progress=stage,
+            sink=take,
+        )
+    else:
+        for rec in read.kept:
+            take(rec)
+        total = read.path.stat().st_size
+        stage(total, total)
     for held in waiting.values():  # none when the file did not change between the passes
         for group in held.values():
             person(group)
