@@ -5,7 +5,7 @@ logged consultation, for this view only (as a person's address is)."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -23,17 +23,20 @@ from deskapp.tui.screens.base import DeskScreen
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
 
+if TYPE_CHECKING:
+    from deskapp.store.desk import Desk
+
 SENSITIVE = ("place", "organiser", "organiser_contact")
 
 
-def person_picker(app: Any, title: str) -> Any:
+def person_picker(title: str) -> Any:
     """Pick a person by name: the roster's folded type-ahead ("sian" finds Siân)."""
     from deskapp.tui.screens.modals import PickerScreen
 
-    def search(text: str) -> list[tuple[str, str]]:
+    def search(desk: Desk, text: str) -> list[tuple[str, str]]:
         from deskapp.store import windows
 
-        with app.require_desk().read() as conn:
+        with desk.read() as conn:
             rows = windows.person_picker(conn, text, limit=8)
         return [
             (str(r["id"]), " · ".join(str(x) for x in (r["name"], r["role"], r["post"]) if x))
@@ -194,9 +197,7 @@ class EventScreen(DeskScreen):
 
             self.background(work, done, wrote=True)
 
-        await self.app.push_screen(
-            person_picker(self.desk_app, "Add a person to this event"), picked
-        )
+        await self.app.push_screen(person_picker("Add a person to this event"), picked)
 
     async def action_unlink(self) -> None:
         data = self._loaded()

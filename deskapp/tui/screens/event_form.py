@@ -13,22 +13,25 @@ and are left as they are unless something is typed there.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from deskapp.core import events as rules
 from deskapp.core.errors import ValidationError
+from deskapp.tui.background import failure_message
 from deskapp.tui.bindings import field_keys
 from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.ready import ReadyForm
 from deskapp.tui.widgets.choice_bar import ChoiceBar
+
+if TYPE_CHECKING:
+    from deskapp.store.desk import Desk
 
 KINDS = [
     ("h", "hustings", "hustings"),
@@ -89,12 +92,6 @@ class EventFormScreen(ReadyForm[str]):
         Binding("escape", "cancel", "Cancel", id="event_form.cancel"),
         *field_keys("event_form"),
     ]
-
-    class Saved(Message):
-        def __init__(self, event_id: str | None, error: ValidationError | str | None) -> None:
-            super().__init__()
-            self.event_id = event_id
-            self.error = error
 
     def __init__(
         self,
@@ -222,49 +219,29 @@ class EventFormScreen(ReadyForm[str]):
         if not changes:
             self.dismiss(str(self.event["id"]) if self.event else None)
             return
-        from deskapp.tui.app import DeskApp
-
-        app = self.app
-        assert isinstance(app, DeskApp)
-        self.saving = True
         event_id = str(self.event["id"]) if self.event else None
 
-        def work() -> None:
-            from deskapp.core.errors import DeskError
+        def work(desk: Desk) -> str:
             from deskapp.store import events
 
-            try:
-                desk = app.require_desk()
-                if event_id is None:
-                    saved = events.add_event(desk, **changes)
-                else:
-                    events.update_event(desk, event_id, **changes)
-                    saved = event_id
-            except ValidationError as exc:
-                self.post_message(self.Saved(None, exc))
-                return
-            except DeskError as exc:
-                self.post_message(self.Saved(None, str(exc)))
-                return
-            except Exception as exc:  # its kind only: its text may quote what was typed
-                self.post_message(self.Saved(None, f"Unexpected error ({type(exc).__name__})."))
-                return
-            self.post_message(self.Saved(saved, None))
-            app.call_from_thread(app.refresh_pending)
+            if event_id is None:
+                return events.add_event(desk, **changes)
+            events.update_event(desk, event_id, **changes)
+            return event_id
 
-        self.run_worker(work, thread=True, group="event-form", exit_on_error=False)
+        def failed(exc: BaseException) -> None:
+            self.saving = False
+            field = exc.field if isinstance(exc, ValidationError) else None
+            self._show_error(field, failure_message(exc))
 
-    def on_event_form_screen_saved(self, message: Saved) -> None:
+        worker = self.background(work, self._saved, failed=failed, group="event-form", wrote=True)
+        self.saving = worker is not None
+
+    def _saved(self, saved_id: str) -> None:
         self.saving = False
-        if isinstance(message.error, ValidationError):
-            self._show_error(message.error.field, str(message.error))
-            return
-        if message.error or message.event_id is None:
-            self._show_error(None, message.error or "Not saved.")
-            return
         if self.event is None:
-            self.app.notify(f"Event {rules.event_ref(message.event_id)} added.", title="Saved")
-        self.dismiss(message.event_id)
+            self.app.notify(f"Event {rules.event_ref(saved_id)} added.", title="Saved")
+        self.dismiss(saved_id)
 
     def action_cancel(self) -> None:
         if not self.has_unsaved():

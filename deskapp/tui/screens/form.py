@@ -12,14 +12,13 @@ from __future__ import annotations
 from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Static
 
+from deskapp.tui.background import failure_message
 from deskapp.tui.bindings import field_keys
 from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.ready import ReadyForm
@@ -60,19 +59,6 @@ class RecordForm(ReadyForm[R]):
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         *field_keys("form"),
     ]
-
-    class Saved(Message):
-        def __init__(self, value: Any, error: str | None, field: str | None) -> None:
-            super().__init__()
-            self.value = value
-            self.error = error
-            self.field = field
-
-    class Loaded(Message):
-        def __init__(self, data: dict[str, Any] | None, error: str | None) -> None:
-            super().__init__()
-            self.data = data
-            self.error = error
 
     def __init__(self) -> None:
         super().__init__()
@@ -143,36 +129,14 @@ class RecordForm(ReadyForm[R]):
         first = self.query_one(f"#{self.FIELDS[0]}")
         self.set_focus(first.query_one(Input) if isinstance(first, Lookup) else first)
         self.initial = self.values()
-        self._load(self._desk_app())
+        self.background(self.load_work, self._loaded, failed=self._failed, group="form-load")
         self.mark_ready()
 
-    @work(thread=True, group="form-load", exit_on_error=False)
-    def _load(self, app: Any) -> None:
-        from deskapp.tui.screens.base import failure_message
-
-        try:
-            data = self.load_work(app.require_desk())
-        except Exception as exc:
-            self.post_message(self.Loaded(None, failure_message(exc)))
-            return
-        self.post_message(self.Loaded(data, None))
-
-    def on_record_form_loaded(self, message: Loaded) -> None:
-        message.stop()
-        if message.error:
-            self.show_error(None, message.error)
-            return
-        if message.data is not None:
-            self.fill(message.data)
+    def _loaded(self, data: dict[str, Any] | None) -> None:
+        if data is not None:
+            self.fill(data)
             self.initial = self.values()
         self.loaded = True
-
-    def _desk_app(self) -> Any:
-        from deskapp.tui.app import DeskApp
-
-        app = self.app
-        assert isinstance(app, DeskApp)
-        return app
 
     def on_lookup_found(self, message: Lookup.Found) -> None:
         message.stop()
@@ -216,34 +180,27 @@ class RecordForm(ReadyForm[R]):
         except ValidationError as exc:
             self.show_error(exc.field, str(exc))
             return
-        self.saving = True
-        self._save(self._desk_app(), values)
+        worker = self.background(
+            lambda desk: self.save_work(desk, values),
+            self._saved,
+            failed=self._failed,
+            group="form-save",
+            wrote=True,
+        )
+        self.saving = worker is not None
 
-    @work(thread=True, group="form-save", exit_on_error=False)
-    def _save(self, app: Any, values: dict[str, Any]) -> None:
-        """The service call; what came of it goes back as ``Saved``, errors included
-        (a ``ValidationError`` with its field, anything else by its kind only)."""
-        from deskapp.core.errors import ValidationError
-        from deskapp.tui.screens.base import failure_message
-
-        try:
-            result = self.save_work(app.require_desk(), values)
-        except ValidationError as exc:
-            self.post_message(self.Saved(None, str(exc), exc.field))
-            return
-        except Exception as exc:
-            self.post_message(self.Saved(None, failure_message(exc), None))
-            return
-        self.post_message(self.Saved(result, None, None))
-        app.call_from_thread(app.refresh_pending)
-
-    def on_record_form_saved(self, message: Saved) -> None:
-        message.stop()
+    def _saved(self, value: Any) -> None:
         self.saving = False
-        if message.error is not None:
-            self.show_error(message.field, message.error)
-            return
-        self.dismiss(message.value)
+        self.dismiss(value)
+
+    def _failed(self, exc: BaseException) -> None:
+        """A ``ValidationError`` under its field; anything else under the form, by its
+        kind only (``failure_message``)."""
+        from deskapp.core.errors import ValidationError
+
+        self.saving = False
+        field = exc.field if isinstance(exc, ValidationError) else None
+        self.show_error(field, failure_message(exc))
 
     def action_cancel(self) -> None:
         if not self.has_unsaved():

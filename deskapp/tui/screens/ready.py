@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 from textual.app import App
 from textual.screen import ModalScreen
 
+from deskapp.tui.background import Background
+
 R = TypeVar("R")
 
 #: Longest wait for a form to mount: a form taken away before it mounted (the desk
@@ -24,8 +26,9 @@ R = TypeVar("R")
 READY_TIMEOUT = 2.0
 
 
-class ReadyForm(ModalScreen[R]):
-    """A modal form that says when its first field has focus (``mark_ready``)."""
+class ReadyForm(Background, ModalScreen[R]):
+    """A modal form that says when its first field has focus (``mark_ready``), and
+    runs its reads and saves with ``self.background``."""
 
     def __init__(self) -> None:
         super().__init__()
