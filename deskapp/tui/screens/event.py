@@ -247,26 +247,13 @@ class EventScreen(DeskScreen):
         from deskapp.tui.screens.ready import open_ready
         from deskapp.tui.screens.risk import RiskScreen
 
-        event_id = self.event_id
-
-        def picked(result: tuple[str, str] | None) -> None:
-            if not result:
-                return
-            risk, reason = result
-
-            def work(desk: Any) -> dict[str, Any]:
-                from deskapp.store.events import update_event
-
-                fields = {"risk": risk} | ({"risk_reason": reason} if reason.strip() else {})
-                return update_event(desk, event_id, **fields)
-
-            def done(changed: dict[str, Any]) -> None:
+        def saved(result: tuple[str, bool] | None) -> None:
+            if result is not None:
+                risk, changed = result
                 self.notify(f"Risk {risk}." if changed else "Nothing changed.")
                 self.load()
 
-            self.background(work, done, wrote=True)
-
-        await open_ready(self.app, RiskScreen(str(data["risk"])), picked)
+        await open_ready(self.app, RiskScreen(self.event_id, str(data["risk"])), saved)
 
     async def action_briefing(self) -> None:
         data = self._loaded()

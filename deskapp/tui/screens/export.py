@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from deskapp.core import wording
 from deskapp.core.text import visible
 from deskapp.tui.background import failure_message
-from deskapp.tui.bindings import field_keys
+from deskapp.tui.bindings import form_keys
 from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.ready import ReadyForm
 from deskapp.tui.widgets.choice_bar import ChoiceBar
@@ -46,11 +46,7 @@ class ExportScreen(ReadyForm[str]):
     """Returns the path written, or None if nothing was."""
 
     HELP_TITLE = "Export"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Export", id="export.save"),
-        Binding("escape", "cancel", "Cancel", id="export.cancel"),
-        *field_keys("export"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = form_keys("export", save="Export")
 
     def __init__(self, *, event: tuple[str, str, Path] | None = None, kind: str = "roster") -> None:
         """``event``: (id, reference, default file name) for its briefing pack; otherwise

@@ -1,5 +1,7 @@
-"""What every record form shares: one field a row with its message beside it, ctrl+s
-saves, esc asks before discarding changed input, and the save runs on a worker.
+"""What every form over a record shares: one field a row with its message under it,
+ctrl+s saves, esc asks before discarding changed input, and the save runs in the
+background. The person, adviser and council forms, the event form, the risk dialog,
+the review extension and the audit filter are all ``RecordForm``s.
 
 Forms are modal screens, so locking keeps them with what was typed (``base.py``:
 screens stay under the lock screen) and quitting asks first (``has_unsaved``). The
@@ -13,13 +15,13 @@ from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Static
 
 from deskapp.tui.background import failure_message
-from deskapp.tui.bindings import field_keys
+from deskapp.tui.bindings import form_keys
 from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.ready import ReadyForm
 from deskapp.tui.widgets.choice_bar import ChoiceBar
@@ -41,10 +43,20 @@ def field_row(label: str, widget: Widget) -> ComposeResult:
 
 
 class RecordForm(ReadyForm[R]):
-    """A form over one record. Subclasses compose with ``field_row``, give ``FIELDS``
-    (the ids of the fields, in order) and ``save_work`` (the service call)."""
+    """A form over one record. Subclasses compose their fields (``field_row``), each
+    field's message an ``error-{field}`` Static (a field without one has its message
+    under the form, in ``form-message``), give ``FIELDS`` (the ids of the fields, in
+    order) and ``save_work`` (the service call).
+
+    ``SCOPE`` names the form's keys: ``{SCOPE}.save``, ``.cancel``, ``.next_field`` and
+    ``.previous_field`` (``bindings.form_keys``); a subclass that sets its own gets its
+    keys, and the help text naming them, made from it."""
 
     FIELDS: ClassVar[tuple[str, ...]] = ()
+    SCOPE: ClassVar[str] = "form"
+    #: Whether the form reads its record when it opens (``load_work``); a form handed
+    #: what it shows by the view that opened it reads nothing, and takes a save at once.
+    READS: ClassVar[bool] = True
     HELP_TEXT = (
         "{form.next_field} and {form.previous_field} move between fields; {form.save} (or "
         "enter in a one-line field) saves; {form.cancel} cancels, asking first if anything "
@@ -53,18 +65,23 @@ class RecordForm(ReadyForm[R]):
     )
     DISCARD_QUESTION: ClassVar[str] = "Discard the changes in this form?"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Not priority: it runs once the field has taken the letters typed before it.
-        Binding("ctrl+s", "save", "Save", id="form.save"),
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
-        *field_keys("form"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = form_keys("form")
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        own = cls.__dict__
+        if "SCOPE" in own:  # before Textual merges the class's bindings
+            cls.BINDINGS = [*form_keys(cls.SCOPE), *own.get("BINDINGS", [])]
+            if "HELP_TEXT" not in own:
+                cls.HELP_TEXT = RecordForm.HELP_TEXT.replace("{form.", "{" + cls.SCOPE + ".")
+        super().__init_subclass__(**kwargs)
 
     def __init__(self) -> None:
         super().__init__()
         self.initial: dict[str, Any] = {}
         self.saving = False
         self.loaded = False
+        #: the field that has the focus when the form opens
+        self.first_field = self.FIELDS[0]
         #: save asked for while a lookup's matches were on their way (typed in one burst)
         self.save_when_found = False
 
@@ -84,9 +101,13 @@ class RecordForm(ReadyForm[R]):
         """Checks of ``core`` that need no database, run before the worker."""
 
     def keys_line(self) -> str:
-        return key_hint(self.app, "form.save", "save (or enter)   ") + key_hint(
-            self.app, "form.cancel", "cancel"
+        return key_hint(self.app, f"{self.SCOPE}.save", "save (or enter)   ") + key_hint(
+            self.app, f"{self.SCOPE}.cancel", "cancel"
         )
+
+    def done(self, value: Any) -> None:
+        """Saved: the form closes with the service's result."""
+        self.dismiss(value)
 
     # -- fields -------------------------------------------------------------------------------
     def values(self) -> dict[str, Any]:
@@ -107,29 +128,36 @@ class RecordForm(ReadyForm[R]):
     def has_unsaved(self) -> bool:
         return bool(self.changed())
 
+    def _errors(self, field: str | None = None) -> list[Static]:
+        """The message under ``field`` (every field's, for None): none for a field
+        without one."""
+        names = self.FIELDS if field is None else (field,) if field in self.FIELDS else ()
+        return [box for name in names for box in self.query(f"#error-{name}").results(Static)]
+
     def show_error(self, field: str | None, message: str) -> None:
-        """The message under its field (which takes the focus), else under the form."""
-        for error in self.query(".field-error"):
+        """The message under its field, else under the form; the field takes the focus."""
+        for error in self._errors():
             error.display = False
-        target = field if field in self.FIELDS else None
-        if target is None:
-            self.query_one("#form-message", Static).update(Text(message))
-            return
-        self.query_one("#form-message", Static).update("")
-        error = self.query_one(f"#error-{target}", Static)
-        error.update(Text(message))
-        error.display = True
-        widget = self.query_one(f"#{target}")
-        self.set_focus(widget.query_one(Input) if isinstance(widget, Lookup) else widget)
+        below = self._errors(field)
+        self.query_one("#form-message", Static).update("" if below else Text(message))
+        for error in below:
+            error.update(Text(message))
+            error.display = True
+        if field in self.FIELDS:
+            widget = self.query_one(f"#{field}")
+            self.set_focus(widget.query_one(Input) if isinstance(widget, Lookup) else widget)
 
     # -- life cycle ---------------------------------------------------------------------------
     def on_mount(self) -> None:
-        for error in self.query(".field-error"):
+        for error in self._errors():
             error.display = False
-        first = self.query_one(f"#{self.FIELDS[0]}")
+        first = self.query_one(f"#{self.first_field}")
         self.set_focus(first.query_one(Input) if isinstance(first, Lookup) else first)
         self.initial = self.values()
-        self.background(self.load_work, self._loaded, failed=self._failed, group="form-load")
+        if self.READS:
+            self.background(self.load_work, self._loaded, failed=self._failed, group="form-load")
+        else:
+            self.loaded = True
         self.mark_ready()
 
     def _loaded(self, data: dict[str, Any] | None) -> None:
@@ -153,7 +181,7 @@ class RecordForm(ReadyForm[R]):
     def _clear_error(self, widget: Widget) -> None:
         """A field's message goes once the field is changed."""
         field = widget.parent if isinstance(widget.parent, Lookup) else widget
-        for error in self.query(f"#error-{field.id}"):
+        for error in self._errors(field.id):
             error.display = False
 
     # -- saving -------------------------------------------------------------------------------
@@ -191,7 +219,7 @@ class RecordForm(ReadyForm[R]):
 
     def _saved(self, value: Any) -> None:
         self.saving = False
-        self.dismiss(value)
+        self.done(value)
 
     def _failed(self, exc: BaseException) -> None:
         """A ``ValidationError`` under its field; anything else under the form, by its
