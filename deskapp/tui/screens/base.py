@@ -19,7 +19,7 @@ from textual.screen import Screen, SystemModalScreen
 from deskapp.tui.background import Background
 
 if TYPE_CHECKING:
-    pass
+    from deskapp.store.desk import Desk
 
 
 def kept_when_locked(screen: Screen[Any]) -> bool:
@@ -50,6 +50,70 @@ class DeskScreen(Background, Screen[None]):
     def palette_commands(self) -> list[tuple[str, str, str]]:
         """Palette entries beyond the bindings: (title, action on this screen, binding id)."""
         return []
+
+
+class RevealsForThisView(DeskScreen):
+    """A detail view whose masked fields ``r`` reveals *for this view only*: each reveal
+    is a logged consultation (the service's ``reveal_field``), and what it showed is
+    forgotten when the view is left (``action_back``) or covered, a lock included
+    (``on_screen_suspend``), so coming back shows it masked again.
+
+    To adopt it: subclass it instead of ``DeskScreen``; set ``SENSITIVE`` (the masked
+    fields) and ``WHAT`` ("person", "event": for "Nothing is masked for this …");
+    keep the record read in ``self.data`` and draw it in ``show(data)``, taking each
+    masked field's value from ``self.revealed`` when it is there; give ``reveal_work``
+    (the service call); bind a key to ``reveal`` and escape to ``back``."""
+
+    SENSITIVE: ClassVar[tuple[str, ...]] = ()
+    WHAT: ClassVar[str] = "record"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: dict[str, Any] | None = None
+        #: masked fields revealed in this view, by name: forgotten when it is left
+        self.revealed: dict[str, Any] = {}
+
+    def show(self, data: dict[str, Any]) -> None:
+        """Draw the record (``self.data``), revealed fields from ``self.revealed``."""
+        raise NotImplementedError
+
+    def reveal_work(self, desk: Desk, fields: list[str]) -> dict[str, Any]:
+        """Reveal ``fields`` of the record through its service (each one logged)."""
+        raise NotImplementedError
+
+    def _loaded(self) -> dict[str, Any] | None:
+        """The record, or None with a word to the officer while it is still loading."""
+        if self.data is None:
+            self.notify(f"Still loading this {self.WHAT}; press again.", severity="warning")
+        return self.data
+
+    def action_reveal(self) -> None:
+        data = self._loaded()
+        if data is None:
+            return
+        fields = [f for f in self.SENSITIVE if data[f]]
+        if not fields:
+            self.notify(f"Nothing is masked for this {self.WHAT}.")
+            return
+
+        def done(values: dict[str, Any]) -> None:
+            self.revealed = values
+            if self.data is not None:
+                self.show(self.data)
+            self.notify("Revealed for this view; the consultation is in the audit log.")
+
+        self.background(lambda desk: self.reveal_work(desk, fields), done)
+
+    def action_back(self) -> None:
+        self.revealed = {}
+        self.app.pop_screen()
+
+    def on_screen_suspend(self) -> None:
+        # "For this view only": leaving the view (or a lock) forgets what was revealed.
+        if self.revealed:
+            self.revealed = {}
+            if self.data is not None:
+                self.show(self.data)
 
 
 def titled_table(title: str, *, expand: bool = True) -> Table:

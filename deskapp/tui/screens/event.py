@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 from deskapp.core import events as rules
 from deskapp.core.text import visible_values
 from deskapp.tui.keymap import name_keys
-from deskapp.tui.screens.base import DeskScreen
+from deskapp.tui.screens.base import RevealsForThisView
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
 
@@ -46,7 +46,7 @@ def person_picker(title: str) -> Any:
     return PickerScreen(title, search=search)
 
 
-class EventScreen(DeskScreen):
+class EventScreen(RevealsForThisView):
     AUTO_FOCUS = "#event-people"
     HELP_TITLE = "Event"
     HELP_TEXT = (
@@ -67,11 +67,12 @@ class EventScreen(DeskScreen):
         Binding("r", "reveal", "Reveal", id="event.reveal", priority=True),
     ]
 
+    SENSITIVE = SENSITIVE
+    WHAT = "event"
+
     def __init__(self, event_id: str) -> None:
         super().__init__()
         self.event_id = event_id
-        self.data: dict[str, Any] | None = None
-        self.revealed: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
@@ -165,11 +166,6 @@ class EventScreen(DeskScreen):
             listing.add_option(Option("no one linked yet", disabled=True))
         elif highlighted is not None:
             listing.highlighted = min(highlighted, len(people) - 1)
-
-    def _loaded(self) -> dict[str, Any] | None:
-        if self.data is None:
-            self.notify("Still loading this event; press again.", severity="warning")
-        return self.data
 
     # -- people ------------------------------------------------------------------------------
     @on(OptionList.OptionSelected, "#event-people")
@@ -267,39 +263,10 @@ class EventScreen(DeskScreen):
         form = ExportScreen(event=(str(data["id"]), str(data["ref"]), default))
         await open_ready(self.app, form, lambda _: None)
 
-    def action_reveal(self) -> None:
-        data = self._loaded()
-        if data is None:
-            return
-        fields = [f for f in SENSITIVE if data[f]]
-        if not fields:
-            self.notify("Nothing is masked for this event.")
-            return
-        event_id = self.event_id
+    def reveal_work(self, desk: Desk, fields: list[str]) -> dict[str, Any]:
+        from deskapp.store.events import reveal_field
 
-        def work(desk: Any) -> dict[str, Any]:
-            from deskapp.store.events import reveal_field
-
-            return {f: reveal_field(desk, event_id, f) for f in fields}
-
-        def done(values: dict[str, Any]) -> None:
-            self.revealed = values
-            if self.data is not None:
-                self.show(self.data)
-            self.notify("Revealed for this view; the consultation is in the audit log.")
-
-        self.background(work, done)
-
-    def action_back(self) -> None:
-        self.revealed = {}
-        self.app.pop_screen()
-
-    def on_screen_suspend(self) -> None:
-        # "For this view only": leaving the view (or a lock) forgets what was revealed.
-        if self.revealed:
-            self.revealed = {}
-            if self.data is not None:
-                self.show(self.data)
+        return {f: reveal_field(desk, self.event_id, f) for f in fields}
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
         return [
