@@ -63,7 +63,7 @@ class RecordForm(ReadyForm[R]):
         "was typed. A message shows under the field it is about. Locking keeps the form "
         "as it is."
     )
-    DISCARD_QUESTION: ClassVar[str] = "Discard the changes in this form?"
+    DISCARD_QUESTION = "Discard the changes in this form?"
 
     BINDINGS: ClassVar[list[BindingType]] = form_keys("form")
 
@@ -229,17 +229,3 @@ class RecordForm(ReadyForm[R]):
         self.saving = False
         field = exc.field if isinstance(exc, ValidationError) else None
         self.show_error(field, failure_message(exc))
-
-    def action_cancel(self) -> None:
-        if not self.has_unsaved():
-            self.dismiss(None)
-            return
-        from deskapp.tui.screens.modals import ConfirmScreen
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen(self.DISCARD_QUESTION, yes="Discard", no="Keep editing"), answer
-        )

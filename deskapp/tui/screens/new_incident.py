@@ -106,6 +106,7 @@ class NewIncidentScreen(ReadyForm[str]):
     """Returns the new incident's id, or None if abandoned."""
 
     HELP_TITLE = "New incident"
+    DISCARD_QUESTION = "Discard this incident?"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="capture.save"),
         Binding("escape", "cancel", "Cancel", id="capture.cancel"),
@@ -456,17 +457,3 @@ class NewIncidentScreen(ReadyForm[str]):
             timeout=REFERENCE_SECONDS,
         )
         self.dismiss(incident_id)
-
-    def action_cancel(self) -> None:
-        if not self.has_unsaved():
-            self.dismiss(None)
-            return
-        from deskapp.tui.screens.modals import ConfirmScreen
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen("Discard this incident?", yes="Discard", no="Keep editing"), answer
-        )
