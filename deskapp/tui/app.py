@@ -275,13 +275,15 @@ class DeskApp(Background, App[int]):
     def idle_remaining(self) -> float:
         return max(0.0, self.idle_seconds - (self._monotonic() - self._last_input))
 
-    async def _tick(self) -> None:
+    def _tick(self) -> None:
         if self.desk is None:
             return
         remaining = self.idle_remaining()
         if remaining <= 0:
-            # Awaited on the timer's own task: the next tick waits for the lock to finish.
-            await self.action_lock()
+            # In the app's own turn, as ctrl+l runs it (not on the timer's task, where
+            # the lock screen it switches to does not compose). A second tick before it
+            # runs finds the desk already gone.
+            self.call_later(self.action_lock)
             return
         if remaining <= LOCK_WARNING_SECONDS and self._lock_warning is None:
             self._start_lock_warning(remaining)
