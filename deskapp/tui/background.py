@@ -18,9 +18,11 @@ else in ``deskapp/tui``), so every piece of background work gets the same rules:
   Work that runs with no desk open (``desk=False``: unlocking) is never dropped.
 - **Progress** comes back through ``self.reporter(handler)``: a callable the worker
   calls as often as it likes; each call runs ``handler(value)`` on the UI thread.
-- **Exclusive groups**: ``exclusive=True`` cancels the group's earlier workers. A thread
-  cannot be stopped, so this only stops their answers arriving; work that must stop
-  early (a sync) passes its own ``threading.Event`` to the service.
+- **Exclusive groups**: ``exclusive=True`` marks the group's earlier workers cancelled,
+  as Textual means it. A thread cannot be stopped and its answer still comes, so a
+  caller that could get a stale answer checks what it is for (a list's generation, the
+  text still in the box); work that must stop early (a sync) passes its own
+  ``threading.Event`` to the service.
 - **A write** (``wrote=True``) refreshes the status line's pending count afterwards.
 """
 
