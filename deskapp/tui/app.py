@@ -280,10 +280,7 @@ class DeskApp(Background, App[int]):
             return
         remaining = self.idle_remaining()
         if remaining <= 0:
-            # In the app's own turn, as ctrl+l runs it (not on the timer's task, where
-            # the lock screen it switches to does not compose). A second tick before it
-            # runs finds the desk already gone.
-            self.call_later(self.action_lock)
+            self.in_turn(self.action_lock, group="lock")
             return
         if remaining <= LOCK_WARNING_SECONDS and self._lock_warning is None:
             self._start_lock_warning(remaining)

@@ -24,11 +24,14 @@ else in ``deskapp/tui``), so every piece of background work gets the same rules:
   text still in the box); work that must stop early (a sync) passes its own
   ``threading.Event`` to the service.
 - **A write** (``wrote=True``) refreshes the status line's pending count afterwards.
+
+The one piece of work that is not a thread is the idle lock: a coroutine that switches
+screens, started from a timer as an async worker by ``in_turn``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, overload, runtime_checkable
 
 from textual.message import Message
@@ -171,6 +174,12 @@ class Background(_Node):
         return self.run_worker(
             work, thread=True, group=group, exclusive=exclusive, exit_on_error=False
         )
+
+    def in_turn(self, work: Callable[[], Coroutine[Any, Any, None]], *, group: str) -> Worker[None]:
+        """Async work on the UI thread, as a worker of its own (exclusive in ``group``):
+        the idle lock, which must switch screens as ``ctrl+l`` does, from a timer. Not
+        for reading or writing the desk: that is ``background``."""
+        return self.run_worker(work(), group=group, exclusive=True)
 
     def reporter(self, handler: Callable[[V], None]) -> Callable[[V], None]:
         """A callable for a worker to report progress with: each call runs

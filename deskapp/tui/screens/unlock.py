@@ -185,9 +185,6 @@ class UnlockScreen(_FormScreen):
         self._officer = officer
         self.locked = locked
         self.busy = False
-        # Focus from the first frame: a passphrase typed the moment the lock screen shows
-        # (before on_mount has run) goes where it belongs, not into the officer box.
-        self.AUTO_FOCUS = "#passphrase" if officer else "#officer"  # type: ignore[misc]
 
     def compose(self) -> ComposeResult:
         title = "Desk locked" if self.locked else "Unlock the desk"
