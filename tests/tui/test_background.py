@@ -14,6 +14,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from deskapp.tui.app import DeskApp
 from deskapp.tui.screens.modals import PickerScreen
 
@@ -113,3 +115,40 @@ async def test_an_answer_while_locked_is_dropped_by_a_screen_that_reads_again(
         await wait_for(pilot, lambda: not any(w.is_running for w in app.workers))
         await settle(pilot)
     assert got == ["dialog answer"]
+
+
+async def test_an_import_answered_while_locked_is_not_left_busy(
+    desk_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import screen drops an answer that comes while the desk is locked (it is a
+    DeskScreen); back from the lock it must not wait for that answer for ever."""
+    import deskapp.io.importer as importer
+    from deskapp.tui.screens.importing import ImportScreen
+
+    from .test_lock import lock, unlock_to
+
+    started, release = threading.Event(), threading.Event()
+    real = importer.plan_import
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        started.set()
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "plan_import", slow)
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press("I")
+        await wait_for(pilot, lambda: isinstance(app.screen, ImportScreen))
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        await pilot.press(*"/nowhere/at/all.csv", "enter")
+        while not started.is_set():
+            await pilot.pause(0.01)
+        assert screen.busy
+        await lock(pilot)
+        release.set()
+        await settle(pilot)
+        await unlock_to(pilot, ImportScreen)
+        assert app.screen is screen and not screen.busy
