@@ -14,9 +14,6 @@ from deskapp.store.paths import desk_path
 _TRIES = 3  # weak passphrases typed before giving up
 
 
-db_path = desk_path
-
-
 def ask(prompt: str) -> str:
     if not sys.stdin.isatty():
         raise UsageError(f"No terminal to ask on for this: {prompt.strip(': ')}.")
@@ -65,7 +62,7 @@ def new_passphrase(env: str = "DESKAPP_NEW_PASSPHRASE", who: str = "the new pass
 
 def open_desk(arg_db: str | None, officer: str | None = None) -> Desk:
     """Unlock: DESKAPP_PASSPHRASE, else this terminal's keyring slot, else a prompt."""
-    path = db_path(arg_db)
+    path = desk_path(arg_db)
     slots = load_slots(path)  # a missing database is reported before any prompt
     who = officer_id(officer)
     passphrase = os.environ.get("DESKAPP_PASSPHRASE")

@@ -21,6 +21,7 @@ from deskapp.core.masking import mask_row
 from deskapp.store.desk import Desk
 from deskapp.store.lookup import resolve_id
 from deskapp.store.models import SENSITIVE_FIELDS, Organisation, Person
+from deskapp.store.updates import update_record
 
 ORGANISATION: Final[Table] = Organisation.__table__  # type: ignore[attr-defined]
 PERSON: Final[Table] = Person.__table__  # type: ignore[attr-defined]
@@ -143,11 +144,15 @@ def update_organisation(
     values = clean_organisation(fields)
     if not values and council is None:
         raise ValidationError("Give at least one field to change.")
-    with desk.write() as tx:
-        org_id = resolve_organisation(tx.conn, ident)
+
+    def check(conn: Connection, current: dict[str, Any], changes: dict[str, Any]) -> str:
         if council is not None:
-            values["council_id"] = _acting_council(tx.conn, org_id, council)
-        return tx.update("organisation", org_id, values)
+            changes["council_id"] = _acting_council(conn, current["id"], council)
+        return ""
+
+    return update_record(
+        desk, "organisation", ident, values, resolve=resolve_organisation, check=check
+    )
 
 
 def _acting_council(conn: Connection, constituency_id: str, council: str) -> str | None:

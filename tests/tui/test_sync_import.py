@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Input, ProgressBar
 
@@ -310,30 +309,28 @@ async def test_import_shows_progress_in_words_then_repeats_and_area(
     app = make_app(desk_path)
     async with app.run_test(size=(100, 36)) as pilot:
         screen = await preview_import(pilot, source)
-        posted: list[ImportScreen.Progress] = []
-        post = screen.post_message
+        reported: list[tuple[str, int, int]] = []
+        show = screen._progress
 
-        def record(message: Message) -> bool:
-            if isinstance(message, ImportScreen.Progress):
-                posted.append(message)
-            return post(message)
+        def record(progress: tuple[str, int, int]) -> None:
+            reported.append(progress)
+            show(progress)
 
-        monkeypatch.setattr(screen, "post_message", record)
+        monkeypatch.setattr(screen, "_progress", record)
         await pilot.press("e")  # back to the path, and preview again
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.plan is not None and not screen.busy)
-        stages = {m.stage for m in posted}
-        assert {"reading", "matching"} <= stages
+        assert {"reading", "matching"} <= {stage for stage, _, _ in reported}
         # Each stage as the screen shows it: words, and a bar with a real total.
         screen.busy = True
         for stage in ("reading", "matching"):
-            last = [m for m in posted if m.stage == stage][-1]
-            screen.post_message(ImportScreen.Progress(stage, last.done, last.total))
+            _, done, total = [p for p in reported if p[0] == stage][-1]
+            show((stage, done, total))
             await settle(pilot)
             phase = rendered(app, "#import-phase")
             assert stage not in phase
             bar = screen.query_one("#import-bar", ProgressBar)
-            assert bar.total == max(1, last.total) and bar.progress == last.done
+            assert bar.total == max(1, total) and bar.progress == done
             size = source.stat().st_size / 1000
             label = {
                 "reading": "Reading and checking the file",
