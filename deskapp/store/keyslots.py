@@ -455,6 +455,13 @@ class KeySlots:
 
     # -- queries -------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def held(self) -> Iterator[bytes]:
+        """The file's bytes as they are on disk, the file locked until the block ends: a
+        backup copies the database inside it, so no re-key falls between the two."""
+        with self._locked():
+            yield self.path.read_bytes()
+
     def has_officer(self, officer_id: str, data_key: bytes) -> bool:
         return self._slot_by_id(officer_id, data_key) is not None
 
