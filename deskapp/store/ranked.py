@@ -272,6 +272,18 @@ def queue_pairs(desk: Desk, conn: Connection) -> Ints:
         return found[1]
 
 
+def _shared_pairs(desk: Desk) -> Callable[[Connection], Ints]:
+    """``queue_pairs`` of this desk for its queue, holding the desk weakly: the queue is
+    kept under the desk as a weak key, and a strong one would keep a locked desk alive."""
+    ref = weakref.ref(desk)
+
+    def pairs(conn: Connection) -> Ints:
+        current = ref()
+        return owner_pairs(conn) if current is None else queue_pairs(current, conn)
+
+    return pairs
+
+
 def _current(desk: Desk, conn: Connection, kind: str) -> RankedRoster | RankedQueue:
     with _building[kind]:
         current = cached(desk, kind)
@@ -280,7 +292,7 @@ def _current(desk: Desk, conn: Connection, kind: str) -> RankedRoster | RankedQu
             if kind == "roster":
                 current = RankedRoster(conn, generation)
             else:
-                current = RankedQueue(conn, generation, lambda c: queue_pairs(desk, c))
+                current = RankedQueue(conn, generation, _shared_pairs(desk))
             with _lock:
                 if isinstance(current, RankedRoster):
                     _rosters[desk] = current
