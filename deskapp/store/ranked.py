@@ -315,9 +315,9 @@ def warm(desk: Desk, on_ready: Callable[[], None] | None = None) -> None:
     The queue's owner pairs, which its first filter needs, are read on a second thread
     beside the queue's order (SQLite reads without the GIL, so the two overlap): read
     after it, they kept a filter typed the moment the queue showed waiting for them.
-    ``on_ready`` runs once all are built. (One-letter filters are not answered ahead: at
-    ~5 ms each they do not need it, and answering all 52 would take the CPU just when the
-    first windows and keystrokes want it.)"""
+    ``on_ready`` runs once all are built. (One-letter filters are not answered ahead:
+    each is quick on its own, and answering all 52 would take the CPU just when the first
+    windows and keystrokes want it.)"""
     with _lock:
         if desk in _warming:
             return
