@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ _M_MMAP_THRESHOLD = -3
 MMAP_THRESHOLD = 128 * 1024
 
 
-def limit_arenas(count: int = 2) -> bool:
+def limit_arenas(count: int = 2, platform: str = sys.platform) -> bool:
     """Let glibc's malloc keep at most ``count`` arenas (True if it agreed).
 
     By default every thread that allocates may get an arena of its own (up to eight a
@@ -62,7 +63,7 @@ def limit_arenas(count: int = 2) -> bool:
     and freed on another (the app's sync worker and its screen) raise the peak of a large
     first sync. Called before the app starts its threads;
     elsewhere (macOS, Windows, musl) there is no such setting and nothing to do."""
-    libc = _libc()
+    libc = _libc(platform)
     if libc is None:
         return False
     try:
@@ -76,12 +77,16 @@ def limit_arenas(count: int = 2) -> bool:
         return False
 
 
-def _libc() -> ctypes.CDLL | None:
-    """The C library this process already runs on (no search: ``find_library`` would
-    start a subprocess, before the first paint)."""
+def _libc(platform: str = sys.platform) -> ctypes.CDLL | None:
+    """The C library this process already runs on, on Linux (no search: ``find_library``
+    would start a subprocess, before the first paint). Elsewhere None: Windows has no
+    process-wide handle of this kind (``CDLL(None)`` is refused), and macOS's C library
+    has neither ``mallopt`` nor ``malloc_trim``."""
+    if not platform.startswith("linux"):
+        return None
     try:
         return ctypes.CDLL(None)
-    except (OSError, TypeError):  # Windows has no process-wide handle of this kind
+    except OSError:  # a static or unusual build: nothing to ask
         return None
 
 
