@@ -25,13 +25,14 @@ from deskapp.core.domain import AuditAction, OfficerRole
 from deskapp.core.errors import TrustError
 from deskapp.core.merge_rule import Version
 from deskapp.core.sealed_batch import AuditSpan, BatchProblem, SealedBatch
-from deskapp.store import audit
 from deskapp.store.merge import RemoteRow
 from deskapp.store.quarantine import WHOLE_BATCH, Quarantined
 from deskapp.store.wire_rules import RULES
 from deskapp.sync.enrolment import HubTrust
 from deskapp.sync.hub import Hub, StoredBatch
 
+#: The kinds of change a batch carries (an erasure alone carries no values).
+KINDS = frozenset({"insert", "update", "append", "erase"})
 #: Audit details that record a conflict's resolution (``sync.conflicts``).
 RESOLUTION = "sync conflict "
 
@@ -60,7 +61,9 @@ def seal(
     audits: Sequence[Mapping[str, Any]],
 ) -> SealedBatch:
     """``changes`` and ``audits`` as one batch, sealed with the current hub key and signed
-    by the signed-in officer."""
+    by the signed-in officer. A change's values go as JSON text of their own (a desk
+    inserts a new row straight from it, ``store.wire_insert``); times and dates as ISO
+    text, as ``merge.encode_value`` writes them (orjson's encoding of them is the same)."""
     key_id, key = trust.current_key
     payload = {
         "changes": [
@@ -143,13 +146,12 @@ class Reader:
                 header, stored.ciphertext, self.trust.key(header.key_id)
             )
             changes, events = _parts(payload, header.entries)
-            self._check_audits(events, header.signer, header.site, header.audit, role)
+            self._check_audits(events, header.signer, header.audit, role)
         except BatchProblem as problem:
             out.held.append(self._held(stored, str(problem)))
             return
         self.counters[sender] = header.counter
-        for raw in changes:
-            self._change(stored, header.site, role, raw, out)
+        self._changes(stored, header.site, role, changes, out)
 
     def _verified(self, stored: StoredBatch) -> tuple[sealed_batch.Header, OfficerRole]:
         raw = stored.header.encode("utf-8")
@@ -177,7 +179,6 @@ class Reader:
         self,
         events: Sequence[Mapping[str, Any]],
         signer: str,
-        site: str,
         span: AuditSpan | None,
         role: OfficerRole,
     ) -> None:
@@ -194,10 +195,10 @@ class Reader:
                     raise BatchProblem(
                         "an audit event attributed to an officer other than its signer"
                     )
-                if (
-                    event["prev_hash"] != prev
-                    or audit.wire_digest(dict(event), site) != event["hash"]
-                ):
+                # Linked as the signed header says. Each event's own hash is not worked
+                # out again here: this desk keeps no other desk's events, and the hashes
+                # anchor that desk's own log, which checks them (``audit verify``).
+                if event["prev_hash"] != prev:
                     raise BatchProblem("audit events that do not chain as their header says")
                 claim = permissions.ChangeClaim(
                     "audit",
@@ -216,68 +217,77 @@ class Reader:
         if (first["seq"], last["seq"], last["hash"]) != (span.first, span.last, span.head):
             raise BatchProblem("audit events that are not the ones its header names")
 
-    def _change(
-        self, stored: StoredBatch, site: str, role: OfficerRole, raw: Any, out: Opened
+    def _changes(
+        self, stored: StoredBatch, site: str, role: OfficerRole, raws: Sequence[Any], out: Opened
     ) -> None:
-        if not (type(raw) is list and len(raw) == 6):
-            out.held.append(self._held(stored, "a change that cannot be read"))
-            return
-        entity, row_id, kind, data, versions, seen = raw
-        rules = RULES.get(entity) if type(entity) is str else None
-        row_id = row_id if type(row_id) is str else ""
-        problem = (
-            "an entity this desk does not know"
-            if rules is None
-            else wire_checks.key_problem(row_id, rules.key_parts)
-            or wire_checks.versions_problem(versions, rules.fields)
-        )
-        if problem is None and (data is not None and type(data) is not str):
-            problem = "values that are not JSON text"
-        if problem is None and data is not None and len(data) > wire_checks.MAX_ROW_BYTES:
-            problem = wire_checks.size_problem(len(data), 0)
-        if problem is None and kind not in ("insert", "update", "append", "erase"):
-            problem = "a change of an unknown kind"
-        values = None
-        if problem is None and data is not None:
-            values = wire_checks.parse_each([data])[0]
-            if type(values) is not dict:
-                problem = "values that are not a map of fields"
-        if problem is None:
-            assert rules is not None
-            claim = permissions.ChangeClaim(
-                entity,
-                frozenset(values or ()),
-                values or {},
-                erased=kind == "erase"
-                or (entity == "person" and merge_rule.is_erased_person(values or {})),
+        """Each change of a batch checked, as far as it can be without its values; then
+        the values of those left parsed together (one parser call a batch), and each
+        change's claim checked against its signer's role."""
+        sound: list[tuple[str, str, str, str | None, dict[str, Any], Any]] = []
+        for raw in raws:
+            if not (type(raw) is list and len(raw) == 6):
+                out.held.append(self._held(stored, "a change that cannot be read"))
+                continue
+            entity, row_id, kind, data, versions, seen = raw
+            rules = RULES.get(entity) if type(entity) is str else None
+            row_id = row_id if type(row_id) is str else ""
+            problem = (
+                "an entity this desk does not know"
+                if rules is None
+                else wire_checks.key_problem(row_id, rules.key_parts)
+                or wire_checks.versions_problem(versions, rules.fields)
             )
-            if not permissions.allowed(claim, role):
-                problem = f"needs a supervisor: it {permissions.supervisor_reason(claim)}"
-        if problem is not None:
-            out.held.append(
-                Quarantined(
-                    stored.seq,
-                    str(entity),
+            if problem is None and data is not None and type(data) is not str:
+                problem = "values that are not JSON text"
+            if problem is None and data is not None and len(data) > wire_checks.MAX_ROW_BYTES:
+                problem = wire_checks.size_problem(len(data), 0)
+            if problem is None and (kind not in KINDS or (data is None) != (kind == "erase")):
+                problem = "a change of an unknown kind"
+            if problem is None:
+                sound.append((entity, row_id, kind, data, versions, seen))
+            else:
+                out.held.append(self._change_held(stored, str(entity), row_id, problem, data))
+        texts = [c[3] for c in sound if c[3] is not None]
+        parsed = iter(wire_checks.parse_each(texts))
+        for entity, row_id, kind, data, versions, seen in sound:
+            values = None if data is None else next(parsed)
+            problem = None
+            if data is not None and type(values) is not dict:
+                problem = "values that are not a map of fields"
+            else:
+                claim = permissions.ChangeClaim(
+                    entity,
+                    frozenset(values or ()),
+                    values or {},
+                    erased=kind == "erase"
+                    or (entity == "person" and merge_rule.is_erased_person(values or {})),
+                )
+                if not permissions.allowed(claim, role):
+                    problem = f"needs a supervisor: it {permissions.supervisor_reason(claim)}"
+            if problem is not None:
+                out.held.append(self._change_held(stored, entity, row_id, problem, data))
+                continue
+            out.rows.append(
+                RemoteRow(
+                    entity,
                     row_id,
-                    f"{problem}; signed by {_plain(stored.signer_id)}",
-                    data=data
-                    if type(data) is str and len(data) <= wire_checks.MAX_ROW_BYTES
-                    else None,
+                    values,
+                    {name: Version(v[0], v[1]) for name, v in versions.items()},
+                    raw=data,
+                    seq=stored.seq,
+                    seen=seen if type(seen) is int and kind == "update" else None,
+                    site=site,
                 )
             )
-            return
-        out.rows.append(
-            RemoteRow(
-                entity,
-                row_id,
-                values,
-                {name: Version(v[0], v[1]) for name, v in versions.items()},
-                raw=data,
-                seq=stored.seq,
-                seen=seen if type(seen) is int and kind == "update" else None,
-                site=site,
-            )
-        )
+
+    def _change_held(
+        self, stored: StoredBatch, entity: str, row_id: str, problem: str, data: Any
+    ) -> Quarantined:
+        kept = data if type(data) is str and len(data) <= wire_checks.MAX_ROW_BYTES else None
+        return Quarantined(
+            stored.seq, entity, row_id, f"{problem}; signed by {_plain(stored.signer_id)}",
+            data=kept,
+        )  # fmt: skip
 
     def _held(self, stored: StoredBatch, reason: str) -> Quarantined:
         return Quarantined(

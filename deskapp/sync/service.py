@@ -291,7 +291,7 @@ class _Run:
         batch counter goes past every such batch's. Refused if the desk's own log no
         longer holds that event as it was sent: it was cut or rewritten since."""
         signers = {*self.signers, self.desk.officer.id}
-        for limit in (64, 0):
+        for limit in (8, 0):
             found, read = batches.own_batches(
                 self.hub, self.trust, self.hub_id, self.desk.site_id, signers, limit
             )
@@ -490,13 +490,13 @@ class _Run:
             if row is None:
                 continue  # an appended row erased since; an erase entry follows
             if op == "append":
-                data = merge.encode_row(row)
+                data = row  # (times and dates go as ISO text: see batches.seal)
                 ref = data.get("person_id") or data.get("incident_id")
                 changes.append(Change(seq, entity, row_id, op, data, made, seen, ref_id=ref))
                 continue
             mine = versions[entity].get(row_id, {})
             if op == "insert":
-                data = merge.encode_row({k: v for k, v in row.items() if k != "id"})
+                data = {k: v for k, v in row.items() if k != "id"}
                 changes.append(Change(seq, entity, row_id, op, data, dict(mine), seen))
                 continue
             fields = [n for n in sent.get(seq, ()) if n in row]
