@@ -136,8 +136,8 @@ class Reader:
         try:
             if stored.ciphertext is None:
                 raise BatchProblem(
-                    f"a ciphertext larger than {wire_checks.MAX_BATCH_BYTES // (1 << 20)} MiB "
-                    "(not fetched)"
+                    f"a ciphertext larger than {wire_checks.MAX_BATCH_BYTES // (1 << 20)} MiB, "
+                    "or not of the size its row says (not fetched)"
                 )
             sender = f"{header.site} {header.signer}"
             if header.counter <= self.counters.get(sender, 0):

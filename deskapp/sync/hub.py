@@ -241,9 +241,7 @@ class Hub:
         self.check()
         columns = [c for c in hub_batch.c if ciphertext or c.name != "ciphertext"]
         query = (
-            select(*columns, func.octet_length(hub_batch.c.ciphertext).label("size"))
-            .where(hub_batch.c.site_id == site_id)
-            .order_by(hub_batch.c.seq.desc())
+            select(*columns).where(hub_batch.c.site_id == site_id).order_by(hub_batch.c.seq.desc())
         )
         if limit:
             query = query.limit(limit)
@@ -310,11 +308,13 @@ def _stored(r: Any) -> StoredBatch:
 
 #: Batches after a cursor with their sizes, until the entries they carry reach the
 #: wanted number (the first batch always comes); the ciphertexts within the cap, while
-#: the running total of what is fetched stays within the batch's cap.
+#: the running total of what is fetched stays within the batch's cap. The sizes are the
+#: ``size`` column (reading every ciphertext's length would read the whole log on
+#: SQLite); a ciphertext whose length is not its row's size is not fetched either, so a
+#: size lied about at the hub fetches nothing large.
 _BATCHES_AFTER = """
 WITH head AS (
-    SELECT seq, octet_length(ciphertext) AS size,
-        sum(entries) OVER (ORDER BY seq) - entries AS entries_before
+    SELECT seq, size, sum(entries) OVER (ORDER BY seq) - entries AS entries_before
     FROM hub_batch WHERE seq > :cursor ORDER BY seq LIMIT 10000
 ), counted AS (
     SELECT seq, size, CASE WHEN size <= :row THEN size ELSE 0 END AS fetched
@@ -323,8 +323,10 @@ WITH head AS (
     SELECT seq, size, sum(fetched) OVER (ORDER BY seq) - fetched AS before FROM counted
 )
 SELECT b.seq, b.batch_id, b.site_id, b.signer_id, b.key_id, b.counter, b.entries,
-    b.header, CASE WHEN run.size <= :row THEN b.ciphertext END AS ciphertext,
-    b.signature, run.size AS size
+    b.header,
+    CASE WHEN run.size <= :row AND octet_length(b.ciphertext) = run.size
+        THEN b.ciphertext END AS ciphertext,
+    b.signature, b.size
 FROM run JOIN hub_batch AS b ON b.seq = run.seq
 WHERE run.before < :batch
 ORDER BY b.seq

@@ -49,6 +49,7 @@ def append_batch(
                 "key_id": key_id,
                 "counter": counter,
                 "entries": entries,
+                "size": len(sealed.ciphertext),
                 "header": sealed.header.decode("utf-8"),
                 "ciphertext": sealed.ciphertext,
                 "signature": sealed.signature,

@@ -39,6 +39,9 @@ hub_batch = Table(
     Column("key_id", BigInteger, nullable=False),
     Column("counter", BigInteger, nullable=False),  # the site's own batch counter
     Column("entries", BigInteger, nullable=False),  # changes and events it carries
+    # The ciphertext's length, so a pull learns it without reading the ciphertext (on
+    # SQLite, octet_length of a blob reads it: every pull would read the whole log).
+    Column("size", BigInteger, nullable=False),
     Column("header", Text, nullable=False),  # canonical JSON (core.sealed_batch)
     Column("ciphertext", LargeBinary, nullable=False),
     Column("signature", LargeBinary, nullable=False),

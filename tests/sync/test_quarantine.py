@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
 from deskapp.core import hlc, jsontext
 from deskapp.store import incidents, merge, people
@@ -24,6 +25,7 @@ from deskapp.store.writes import VERSIONED
 from deskapp.sync import enrolment, run_sync, status
 from deskapp.sync.hub import ReadCaps, open_hub
 from deskapp.sync.hub_engines import forget_engines
+from deskapp.sync.hub_schema import hub_batch
 
 from .conftest import (
     HUB_PASS,
@@ -221,6 +223,11 @@ def test_oversized_values_are_held_back_and_large_batches_never_fetched(
     small = ReadCaps(row=1 << 20, batch=sizes[0] + sizes[1] + 1)
     assert [s.seq for s in hub.batches_after(0, 1 << 30, small)] == [s.seq for s in stored[:3]]
     assert len(hub.batches_after(0, 1 << 30, ReadCaps(row=1 << 20, batch=1))) == 1
+    # A size lied about at the hub (the column a pull reads sizes from) fetches nothing.
+    with hub.write() as conn:
+        conn.execute(update(hub_batch).where(hub_batch.c.seq == huge.seq).values(size=10))
+    [lied] = [b for b in hub.batches_after(0, 1 << 30, caps) if b.seq == huge.seq]
+    assert lied.ciphertext is None
     result = run_sync(b, hub_url)
     assert result.quarantined == 2 and result.pulled == 7  # six people and officer PC-a
     reasons = {r["row_id"]: r["reason"] for r in quarantined(b)}
