@@ -304,12 +304,11 @@ def pending_fields(
 
 # -- what arrives --------------------------------------------------------------------
 class RemoteRow:
-    """A row's state at the hub: values on the wire (None: an erased insert-only row) and
+    """A pulled change of a row: values on the wire (None: an erased insert-only row) and
     the version of each field (``*`` for the creation).
 
-    The values come either decoded (``data``) or as the hub's JSON text (``raw``), which
-    is decoded only if the merge needs it: a row new here goes in straight from the text
-    (``store.wire_insert``)."""
+    The values come decoded (``data``), as the JSON text they travelled as (``raw``), or
+    both; a row new here goes in straight from the text (``store.wire_insert``)."""
 
     __slots__ = ("_data", "entity", "raw", "row_id", "seen", "seq", "site", "versions")
 
@@ -490,9 +489,10 @@ def _merge_versioned(
     ids = [r.row_id for r in rows]
     here = _present(conn, table, ids)
     repeated = _repeated(ids)
-    # Rows new here (all of a first sync) go in straight from the hub's JSON text when
-    # their values pass the checks there; the rows that path leaves (checked here, one
-    # by one), those stamped too far ahead, and every row already here are merged below.
+    # Rows new here (all of a first sync) go in straight from the JSON text they
+    # travelled as when their values pass the checks there; the rows that path leaves
+    # (checked here, one by one), those stamped too far ahead, and every row already
+    # here are merged below.
     fresh = [
         k
         for k, r in enumerate(rows)

@@ -624,7 +624,7 @@ def run_sync(
     only pull, as a desk that only reads, or a test reading what the hub holds, does).
 
     ``batch_size`` sets both the push and the pull batch; by default pushes go in batches
-    of ``BATCH`` outbox entries and pulls in batches of ``PULL_BATCH`` hub rows."""
+    of ``BATCH`` outbox entries and pulls take ``PULL_BATCH`` changes at a time."""
     started = time.perf_counter()
     url = hub_url or remembered_hub(desk)
     if not url:
