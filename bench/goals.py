@@ -24,6 +24,8 @@ PEAK_MB = 250.0
 ENCRYPTION_X = 1.25
 #: sync figures over their floors, and in seconds (file hub)
 SYNC_X = 3.0
+#: A desk's first push of its whole state, against its floor (issue #16).
+FIRST_PUSH_X = 3.0
 PUSH_PULL_S = 1.5
 FIRST_SYNC_S = 20.0
 NOOP_SYNC_S = 0.050

@@ -7,14 +7,15 @@ For each hub it prints, from one run:
 * a new desk's first sync from a hub holding N people and N incidents;
 
 each beside the floor measured in the same run: a plain bulk insert of the same rows
-into the same hub, in one transaction, into scratch tables with the columns and indexes
-of the tables they are stored in. The rows are every row the figure wrote to the hub or
-read from it: hub rows (keys, seqs and JSON payloads as stored) and, for a push, the
-audit events it carried (``hub_audit``). "push + pull" moves the rows twice, so its
-floor is the sum of the two legs' floors. The no-op sync's floor is one read
-transaction on the hub. Push + pull and the first sync are taken ``--rounds`` times, each
-beside a floor measured next to it (the machine's speed drifts), and the round with the
-median ratio is shown.
+into the same hub, in one transaction, in plaintext, into scratch tables shaped as the
+plaintext hub of schema 2 kept them (a row: entity, id, seq, JSON values and versions;
+an audit event: its columns). The rows are every change and audit event the figure
+moved, read back out of the sealed batches it wrote (so the floor is what moving them
+in plaintext would cost: the encryption, the signatures and the checks must fit in the
+ratio). "push + pull" moves the rows twice, so its floor is the sum of the two legs'.
+The no-op sync's floor is one read transaction on the hub. Push + pull and the first
+sync are taken ``--rounds`` times, each beside a floor measured next to it (the
+machine's speed drifts), and the round with the median ratio is shown.
 
     .venv/bin/python bench/sync.py            # full: --rows 100000
     .venv/bin/python bench/sync.py --rows 20000 --no-pg
@@ -37,9 +38,10 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from goals import FIRST_SYNC_S, NOOP_SYNC_S, PUSH_PULL_S, SYNC_X, goal
-from sqlalchemy import Column, Index, MetaData, Table, func, select
+from goals import FIRST_PUSH_X, FIRST_SYNC_S, NOOP_SYNC_S, PUSH_PULL_S, SYNC_X, goal
+from sqlalchemy import BigInteger, Column, Index, MetaData, String, Table, Text, select
 
+from deskapp.core import sealed_batch
 from deskapp.core.clock import utcnow
 from deskapp.core.domain import OfficerRole
 from deskapp.core.ids import uuid7
@@ -48,9 +50,9 @@ from deskapp.store.incidents import make_ref
 from deskapp.store.keyslots import FAST_KDF, use_kdf
 from deskapp.store.models import Person
 from deskapp.sync import enrolment, run_sync
-from deskapp.sync.hub import Hub, open_hub
+from deskapp.sync.hub import Hub, ReadCaps, open_hub
 from deskapp.sync.hub_engines import forget_engines
-from deskapp.sync.hub_schema import hub_audit, hub_counter, hub_row
+from deskapp.sync.hub_schema import hub_counter
 from deskapp.sync.hub_url import parse_hub_url
 
 use_kdf(FAST_KDF)  # what is timed is the sync, not the desks' key derivation
@@ -66,37 +68,48 @@ def timed(fn: Callable[[], Any]) -> float:
     return time.perf_counter() - start
 
 
-Row = tuple[str, str, int, str | None, str | None, str]
+Row = tuple[int, str, str, str | None, str]
+#: The floor's tables: a plaintext row and audit event as the schema-2 hub stored them.
+_FLOOR = MetaData()
+_ROW = Table(
+    "floor_row", _FLOOR,
+    Column("k", BigInteger, primary_key=True, autoincrement=False),
+    Column("entity", String(32), nullable=False),
+    Column("row_id", String(200), nullable=False),
+    Column("data", Text, nullable=True),
+    Column("versions", Text, nullable=False),
+    Index("ix_floor_row_key", "entity", "row_id"),
+)  # fmt: skip
+_AUDIT_COLUMNS = ("seq", "at", "officer_id", "action", "entity", "entity_id", "fields",
+                  "recipient", "detail", "prev_hash", "hash")  # fmt: skip
+_AUDIT = Table(
+    "floor_audit", _FLOOR,
+    Column("site_id", String(64), primary_key=True),
+    *[Column(n, BigInteger if n == "seq" else Text, primary_key=n == "seq",
+             autoincrement=False) for n in _AUDIT_COLUMNS],
+)  # fmt: skip
 
 
-def hub_rows(url: str, after: int = 0, upto: int | None = None) -> list[Row]:
-    """Hub rows with after < seq <= upto, as stored: the rows a push wrote or a pull read."""
+def moved(
+    url: str, reader: Desk, after: int, upto: int | None = None
+) -> tuple[list[Row], list[dict[str, Any]]]:
+    """The changes and audit events in the hub's batches with after < seq <= upto, opened
+    with ``reader``'s keys: what a push wrote or a pull read, in plaintext."""
     hub = open_hub(url)
-    t = hub_row
-    query = select(t.c.entity, t.c.row_id, t.c.seq, t.c.ref_id, t.c.data, t.c.versions).where(
-        t.c.seq > after
-    )
-    if upto is not None:
-        query = query.where(t.c.seq <= upto)
-    with hub.read() as conn:
-        return [tuple(r) for r in conn.execute(query.order_by(t.c.seq))]  # type: ignore[misc]
-
-
-def hub_audits(url: str, site_id: str, after: int) -> list[dict[str, Any]]:
-    """The audit events a desk's push carried to the hub (its seqs above ``after``)."""
-    hub = open_hub(url)
-    t = hub_audit
-    with hub.read() as conn:
-        query = select(t).where(t.c.site_id == site_id, t.c.seq > after).order_by(t.c.seq)
-        return [dict(r) for r in conn.execute(query).mappings()]
-
-
-def audit_hw(url: str, site_id: str) -> int:
-    hub = open_hub(url)
-    t = hub_audit
-    with hub.read() as conn:
-        found = conn.execute(select(func.max(t.c.seq)).where(t.c.site_id == site_id)).scalar()
-    return int(found or 0)
+    trust = enrolment.admit(hub, reader)
+    rows: list[Row] = []
+    audits: list[dict[str, Any]] = []
+    for stored in hub.batches_after(after, 1 << 60, ReadCaps(row=1 << 40, batch=1 << 40)):
+        if upto is not None and stored.seq > upto:
+            break
+        header = sealed_batch.parse_header(stored.header.encode())
+        payload = sealed_batch.open_sealed(
+            header, stored.ciphertext or b"", trust.key(header.key_id)
+        )
+        for entity, row_id, _kind, data, versions, _seen in payload["changes"]:
+            rows.append((len(rows), entity, row_id, data, json.dumps(versions)))
+        audits.extend({"site_id": header.site, **a} for a in payload["audits"])
+    return rows, audits
 
 
 def _scratch(meta: MetaData, like: Table) -> Table:
@@ -114,15 +127,17 @@ def _scratch(meta: MetaData, like: Table) -> Table:
 
 def floor(url: str, rows: list[Row], audits: list[dict[str, Any]] | None = None) -> float:
     """The floor: a plain bulk insert of the same rows into the same hub, in one
-    transaction, into scratch tables shaped like ``hub_row`` (and ``hub_audit``)."""
+    transaction, in plaintext, into scratch tables shaped like ``_ROW`` and ``_AUDIT``."""
     hub = open_hub(url)
     meta = MetaData()
-    row_table = _scratch(meta, hub_row)
-    audit_table = _scratch(meta, hub_audit)
+    row_table = _scratch(meta, _ROW)
+    audit_table = _scratch(meta, _AUDIT)
     meta.create_all(hub.engine)
-    names = ("entity", "row_id", "seq", "ref_id", "data", "versions")
+    names = ("k", "entity", "row_id", "data", "versions")
     params = [dict(zip(names, r, strict=True)) for r in rows]
-    audit_params = audits or []
+    audit_params = [
+        {"site_id": a["site_id"], **{n: a[n] for n in _AUDIT_COLUMNS}} for a in audits or []
+    ]
 
     def insert() -> None:
         with hub.engine.begin() as conn:
@@ -215,7 +230,7 @@ def change_fields(desk: Desk, changes: int, tag: int = 0) -> None:
 def approved(hub: Hub, root: Desk, desk: Desk) -> Desk:
     """``desk`` joins the hub and ``root`` approves it (`deskapp hub join`, `hub approve`)."""
     enrolment.join(hub, desk)
-    enrolment.approve(hub, root, desk.officer.id, OfficerRole.OFFICER, lambda _f: True)
+    enrolment.approve(hub, root, desk.officer.id, OfficerRole.SUPERVISOR, lambda _f: True)
     return desk
 
 
@@ -237,22 +252,21 @@ def run(
     legs: list[tuple[float, float, float, float, int, int, int]] = []
     for n in range(rounds):
         change_fields(a, changes, tag=n)
-        before, before_audit = hub.head(), audit_hw(url, a.site_id)
+        before = hub.head()
         push = run_sync(a, url)
-        moved = hub_rows(url, before, hub.head())
-        carried = hub_audits(url, a.site_id, before_audit)
+        sent, carried = moved(url, a, before, hub.head())
         pull = run_sync(b, url)
         run_sync(a, url)
         run_sync(b, url)  # the audit events of the last pull travel now
-        f_push = floor(url, moved, carried)
-        f_pull = floor(url, moved)
+        f_push = floor(url, sent, carried)
+        f_pull = floor(url, sent)
         legs.append(
             (
                 push.duration_s,
                 pull.duration_s,
                 f_push,
                 f_pull,
-                len(moved),
+                len(sent),
                 len(carried),
                 pull.pulled,
             )
@@ -264,14 +278,12 @@ def run(
     # A hub holding N people and N incidents, pushed by a seeding desk.
     s = approved(hub, a, Desk.init(tmp / f"{label}-seed.db", "S1", "Sgt S", PASS)[0])
     seed(s, rows)
-    before, before_audit = hub.head(), audit_hw(url, s.site_id)
+    before = hub.head()
     seeded = run_sync(s, url)
-    f_seeded = floor(
-        url, hub_rows(url, before, hub.head()), hub_audits(url, s.site_id, before_audit)
-    )
+    f_seeded = floor(url, *moved(url, a, before, hub.head()))
     # The first sync is long (and this machine's speed drifts over a minute), so it is
     # taken in turns with its floor, ``rounds`` times; the figure is the median ratio.
-    everything = hub_rows(url)
+    everything, _ = moved(url, a, 0)
     firsts: list[tuple[float, float, int]] = []
     for n in range(rounds):
         f_first = floor(url, everything)
@@ -302,7 +314,12 @@ def run(
         )
         print(f"      each round, push + pull/floor: {each}")
     line("no-op sync", noop, f_noop, "(floor: one hub round trip)", limit_s=NOOP_SYNC_S)
-    line(f"seeding push of {rows:,} people + {rows:,} incidents", seeded.duration_s, f_seeded)
+    line(
+        f"first push of {rows:,} people + {rows:,} incidents",
+        seeded.duration_s,
+        f_seeded,
+        limit_x=FIRST_PUSH_X,
+    )
     line(
         f"first sync of a new desk ({first_pulled:,} rows)",
         first_s,
@@ -342,9 +359,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     figures: dict[str, float] = {}
-    print("Each figure beside its floor: a plain bulk insert of the same rows (hub rows and")
-    print("audit events) into the same hub, in one transaction, into scratch tables with the")
-    print("columns and indexes of hub_row and hub_audit; push + pull: the two legs' floors.")
+    print("Each figure beside its floor: a plain bulk insert of the same rows (changes and")
+    print("audit events, in plaintext) into the same hub, in one transaction, into scratch")
+    print("tables shaped as the plaintext hub kept them; push + pull: the two legs' floors.")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         if not args.no_file:

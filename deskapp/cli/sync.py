@@ -76,9 +76,7 @@ def hub_init(args: argparse.Namespace) -> int:
         )
         _ensure_secret(args.url, new=created_file)
         hub = open_hub(args.url)
-        # A version-1 hub gains what version 2 needs (a new file is left to initialise).
-        upgraded = not created_file and enrolment.upgrade_schema(hub)
-        created = hub.initialise() or upgraded
+        created = hub.initialise()  # a hub of an older schema says how to move off it
         root = enrolment.init_root(hub, desk, current_passphrase(desk.officer.id))
         service.remember_url(desk, hub.display)
     if args.json:
@@ -224,16 +222,23 @@ def hub_cmd(args: argparse.Namespace) -> int:
     _ensure_secret(args.url)
     info: dict[str, Any] = open_hub(args.url).describe()
     if getattr(args, "db", None):
-        # The desk's own quarantine beside the hub's figures: pulled changes held back.
+        # The desk's own view beside the hub's figures: its quarantine (pulled changes
+        # held back), and the enrolment as verified from the root this desk pinned.
         with open_desk(args.db) as desk:
             info["desk_quarantined"] = service.status(desk).quarantined
+            info["officers"] = enrolment.officers(open_hub(args.url), desk)
     if args.json:
         print_json(info)
     else:
-        print_record({k: v for k, v in info.items() if k not in ("rows", "sites", "warnings")})
-        for entity, count in sorted(info["rows"].items()):
-            print(f"  {entity}: {count}")
+        print_record({k: v for k, v in info.items() if k not in ("sites", "warnings", "officers")})
         print(f"Desks that have pushed to this hub: {len(info['sites'])}")
+        if "officers" in info:
+            print("Officers, as verified from this desk's pinned root:")
+            print_table(
+                [{k: ("yes" if v is True else "" if v is False else _cell(v))
+                  for k, v in r.items()} for r in info["officers"]],
+                OFFICER_COLUMNS,
+            )  # fmt: skip
         for warning in info["warnings"]:
             print(f"Warning: {warning}")
     return 0

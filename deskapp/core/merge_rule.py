@@ -1,6 +1,7 @@
 """The merge rule of sync, written once: which version of a field wins, when the edit
-that lost is a conflict, and how an erasure travels. The hub (``sync.hub_push``) and
-every desk (``store.merge``) decide by these functions; no I/O here.
+that lost is a conflict, and how an erasure travels. Every desk (``store.merge``)
+decides by these functions; the hub, which holds ciphertext only, decides nothing. No
+I/O here.
 
 Per field, the larger version ``(hlc, site)`` wins. Hybrid logical clocks order edits
 that saw each other; the site id breaks ties between concurrent ones. So two replicas
@@ -82,8 +83,8 @@ def merge_appended(held: RowChange | None, incoming: RowChange) -> RowChange:
     stays, and at one version an erasure beats a copy. So an erasure beats every copy
     made before it (a retried push never brings an erased row back), and a link taken
     off and made again later is back (a person on an event's list again). A person's
-    erasure does not rest on this order: the hub turns every copy of an erased person's
-    rows, whenever made, into an erasure (``sync.hub_push``)."""
+    erasure does not rest on this order: a desk takes no copy of an erased person's
+    rows, whenever made (``store.merge``)."""
     if held is None:
         return incoming
     if (incoming.version, incoming.erased) > (held.version, held.erased):
@@ -97,34 +98,13 @@ def is_erased_person(values: Mapping[str, Any]) -> bool:
 
 
 # -- conflicts: an edit that lost and that its officer should see --------------------
-def lost_at_hub(
-    incoming: FieldChange,
-    held: FieldChange,
-    *,
-    held_overwrote: Version | None,
-    held_unseen: bool,
-    pusher: str,
-    is_update: bool,
-) -> FieldChange | None:
-    """The edit that lost when the hub holds ``held`` and ``pusher`` sends ``incoming``,
-    if its desk should be told: only an update the pusher made itself (an insert or a
-    relayed value never conflicts), whose value differs from the winner's, and that lost
-    to an edit made without sight of it (``held_unseen``: the hub stamped ``held`` after
-    what the pusher had pulled; ``held_overwrote``: the version ``held`` replaced — if
-    that is ``incoming``, the held edit superseded this one knowingly)."""
-    if not is_update or incoming.version.site != pusher or incoming.value == held.value:
-        return None
-    if wins(incoming.version, held.version):
-        return held if held.version.site != pusher and held_unseen else None
-    if incoming.version < held.version and held_overwrote != incoming.version:
-        return incoming
-    return None
-
-
-def lost_on_desk(ours: Version, theirs: Version, *, site: str, unsent: bool) -> bool:
-    """Whether a desk's own edit, not yet accepted by the hub (``unsent``), is a
-    conflict when a pulled version ``theirs`` replaces it (the values differ)."""
-    return wins(theirs, ours) and ours.site == site and unsent
+def lost_on_desk(ours: Version, theirs: Version, *, site: str, unseen: bool) -> bool:
+    """Whether this desk's own edit (``ours``, made on ``site``) is a conflict when a
+    pulled version ``theirs`` replaces it with another value: only if the edit that beat
+    it was made without sight of it (``unseen``: ours was not yet sent, or was published
+    at the hub after what the other desk had pulled when it made its edit). An edit that
+    knowingly replaced ours is not a conflict."""
+    return wins(theirs, ours) and ours.site == site and unseen
 
 
 def holds(held: Mapping[str, Version], sent: Mapping[str, Version], fields: Iterable[str]) -> bool:

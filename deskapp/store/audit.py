@@ -181,3 +181,10 @@ def chain(conn: Connection) -> list[tuple[int, str]]:
     """Every event's ``(seq, hash)``, in order: what is compared with the hub's copy."""
     found = conn.execute(select(_table.c.seq, _table.c.hash).order_by(_table.c.seq))
     return [(int(seq), str(digest)) for seq, digest in found]
+
+
+def wire_digest(event: dict[str, Any], site_id: str) -> str:
+    """The hash an event as it travels (``events_after``) must carry, on desk ``site_id``:
+    a desk checks the events of a pulled batch by it."""
+    at = datetime.fromisoformat(str(event["at"]))
+    return _digest(str(event["prev_hash"]), {**event, "at": at, "site_id": site_id})

@@ -304,14 +304,13 @@ def pending_fields(
 
 # -- what arrives --------------------------------------------------------------------
 class RemoteRow:
-    """A row's state at the hub: values on the wire (None: an erased insert-only row) and
+    """A pulled change of a row: values on the wire (None: an erased insert-only row) and
     the version of each field (``*`` for the creation).
 
-    The values come either decoded (``data``) or as the hub's JSON text (``raw``), which
-    is decoded only if the merge needs it: a row new here goes in straight from the text
-    (``store.wire_insert``)."""
+    The values come decoded (``data``), as the JSON text they travelled as (``raw``), or
+    both; a row new here goes in straight from the text (``store.wire_insert``)."""
 
-    __slots__ = ("_data", "entity", "raw", "row_id", "seq", "versions")
+    __slots__ = ("_data", "entity", "raw", "row_id", "seen", "seq", "site", "versions")
 
     def __init__(
         self,
@@ -322,12 +321,18 @@ class RemoteRow:
         *,
         raw: str | None = None,
         seq: int = 0,
+        seen: int | None = None,
+        site: str = "",
     ) -> None:
         self.entity = entity
         self.row_id = row_id
         self.versions = versions
         self.raw = raw
         self.seq = seq  # the hub sequence number it came under
+        #: Of an edit (an update), the hub seq its desk had pulled to when it was made;
+        #: None for anything else (a new row, or a value relayed). See ``lost_on_desk``.
+        self.seen = seen
+        self.site = site  # the site whose batch brought it
         self._data = data
 
     @property
@@ -371,20 +376,6 @@ def decode_all(rows: Sequence[RemoteRow]) -> None:
 
 
 @dataclass
-class RemoteConflict:
-    """A conflict the hub found for this desk: its edit (loser) lost to another (winner)."""
-
-    id: str
-    entity: str
-    row_id: str
-    field: str
-    loser_value: Any
-    loser_version: Version
-    winner_value: Any
-    winner_version: Version
-
-
-@dataclass
 class MergeOutcome:
     changed: int = 0  # rows inserted, altered or erased on this desk
     conflicts: int = 0
@@ -422,8 +413,32 @@ def observe(tx: WriteTx, versions: Iterable[Version]) -> list[tuple[str, ClockSk
     return skews
 
 
-def apply_remote(tx: WriteTx, rows: Sequence[RemoteRow], pushed_hw: int) -> MergeOutcome:
-    """Merge a batch of remote rows into the desk, inside ``tx``'s transaction.
+#: The hub seq under which this desk published a version of its own (None: not yet).
+Published = Callable[[Version], int | None]
+
+
+def _erased_people(conn: Connection, rows: Sequence[RemoteRow]) -> set[str]:
+    """The people named by ``rows`` (``person_id``) who are erased on this desk."""
+    ids = {
+        str(r.data["person_id"])
+        for r in rows
+        if isinstance(r.data, dict) and isinstance(r.data.get("person_id"), str)
+    }
+    if not ids:
+        return set()
+    found = conn.exec_driver_sql(
+        "SELECT id FROM person WHERE deleted AND name = ? "
+        "AND id IN (SELECT value FROM json_each(?))",
+        (merge_rule.ERASED_NAME, _ids_param(sorted(ids))),
+    )
+    return {str(i) for (i,) in found}
+
+
+def apply_remote(
+    tx: WriteTx, rows: Sequence[RemoteRow], pushed_hw: int, published: Published | None = None
+) -> MergeOutcome:
+    """Merge remote rows into the desk, inside ``tx``'s transaction, in their order (one
+    row may come more than once: the hub is a log of changes).
 
     Rows (or, of a row already here, fields) that fail ``core.wire_checks`` are not
     merged: they come back in ``outcome.quarantined``, for the caller to keep."""
@@ -437,7 +452,7 @@ def apply_remote(tx: WriteTx, rows: Sequence[RemoteRow], pushed_hw: int) -> Merg
         by_entity[row.entity].append(row)
     for entity, group in by_entity.items():
         if entity in VERSIONED:
-            outcome.add(_merge_versioned(tx, entity, group, pushed_hw, now_ms))
+            outcome.add(_merge_versioned(tx, entity, group, pushed_hw, now_ms, published))
         elif entity in APPEND_ONLY:
             outcome.add(_merge_appended(tx, entity, group, now_ms))
     return outcome
@@ -456,7 +471,12 @@ def _new_row_problems(remote: RemoteRow, now_ms: int) -> dict[str, str]:
 
 
 def _merge_versioned(
-    tx: WriteTx, entity: str, rows: Sequence[RemoteRow], pushed_hw: int, now_ms: int
+    tx: WriteTx,
+    entity: str,
+    rows: Sequence[RemoteRow],
+    pushed_hw: int,
+    now_ms: int,
+    published: Published | None = None,
 ) -> MergeOutcome:
     conn = tx.conn
     table = VERSIONED[entity]
@@ -469,9 +489,10 @@ def _merge_versioned(
     ids = [r.row_id for r in rows]
     here = _present(conn, table, ids)
     repeated = _repeated(ids)
-    # Rows new here (all of a first sync) go in straight from the hub's JSON text when
-    # their values pass the checks there; the rows that path leaves (checked here, one
-    # by one), those stamped too far ahead, and every row already here are merged below.
+    # Rows new here (all of a first sync) go in straight from the JSON text they
+    # travelled as when their values pass the checks there; the rows that path leaves
+    # (checked here, one by one), those stamped too far ahead, and every row already
+    # here are merged below.
     fresh = [
         k
         for k, r in enumerate(rows)
@@ -507,6 +528,7 @@ def _merge_versioned(
     inserts: list[tuple[Any, ...]] = []
     layout = [name for name, _, _ in _insert_layout(table)]
     updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    changed_rows: dict[str, dict[str, Any]] = {}
     conflicts: list[dict[str, Any]] = []
     altered_fields: set[str] = set()
     erased: list[str] = []
@@ -521,7 +543,14 @@ def _merge_versioned(
             values = insert_values(table, remote.row_id, remote.data)
             inserts.append(values)
             if remote.row_id in repeated:  # its next occurrence compares with this one
-                existing[remote.row_id] = dict(zip(layout, values, strict=True))
+                existing[remote.row_id] = dict(
+                    zip(
+                        layout,
+                        [decode_value(table.c[n], v) for n, v in zip(layout, values, strict=True)],
+                        strict=True,
+                    )
+                )
+                versions[remote.row_id] = dict(remote.versions)
             field_versions.extend(_creation_versions(entity, remote, names_here))
             continue
         if not isinstance(remote.data, dict):
@@ -552,11 +581,15 @@ def _merge_versioned(
                 problems[name] = found
                 continue
             value = decode_value(table.c[name], wire)
+            if remote.row_id in repeated:  # a later change of this row compares with this
+                versions.setdefault(remote.row_id, {})[name] = theirs
             if local[name] != value:
                 changes[name] = value
-                unsent = name in pending.get(remote.row_id, ())
+                unseen = name in pending.get(remote.row_id, ()) or _unseen(
+                    remote, ours, theirs, published
+                )
                 if ours is not None and merge_rule.lost_on_desk(
-                    ours, theirs, site=tx.site_id, unsent=unsent
+                    ours, theirs, site=tx.site_id, unseen=unseen
                 ):
                     conflicts.append(
                         _conflict_row(
@@ -571,7 +604,8 @@ def _merge_versioned(
             local.update(changes)
             if "updated_at" in table.c:
                 changes["updated_at"] = tx.now
-            updates[tuple(sorted(changes))].append({"id": remote.row_id, **changes})
+            # One row may change more than once in a pull: the last values are written.
+            changed_rows.setdefault(remote.row_id, {}).update(changes)
             outcome.changed += 1
             if (
                 entity == "person"
@@ -592,6 +626,8 @@ def _merge_versioned(
             first_received if count == 1 else "",
             detail=f"sync: {count} received from the hub",
         )
+    for row_id, changed in changed_rows.items():
+        updates[tuple(sorted(changed))].append({"id": row_id, **changed})
     for changed_columns, params in updates.items():
         _rows(conn, table).update(conn, changed_columns, params)
     if updates:
@@ -616,6 +652,19 @@ def _merge_versioned(
     for person_id in erased:
         erase_person_locally(tx, person_id)
     return outcome
+
+
+def _unseen(
+    remote: RemoteRow, ours: Version | None, theirs: Version, published: Published | None
+) -> bool:
+    """Whether the edit that made ``theirs`` was made without sight of this desk's own
+    version ``ours``: its desk had pulled only up to a hub seq before the one that
+    published ours. Only an edit by the desk whose batch brought it counts (a row sent
+    whole, or a value relayed, is no edit of that moment)."""
+    if published is None or ours is None or remote.seen is None or theirs.site != remote.site:
+        return False
+    at = published(ours)
+    return at is not None and at > remote.seen
 
 
 def _present(conn: Connection, table: Table, ids: Sequence[str]) -> set[str]:
@@ -724,6 +773,28 @@ def erase_person_locally(tx: WriteTx, person_id: str) -> None:
     )
 
 
+def _last_of_each(entity: str, rows: Sequence[RemoteRow]) -> list[RemoteRow]:
+    """One change per key: of several (a link made, taken off and made again, all in
+    one pull), the one the merge rule keeps."""
+    kept: dict[str, RemoteRow] = {}
+    for remote in rows:
+        held = kept.get(remote.row_id)
+        if (
+            held is None
+            or merge_rule.merge_appended(
+                _row_change(entity, held), incoming := _row_change(entity, remote)
+            )
+            is incoming
+        ):
+            kept[remote.row_id] = remote
+    return list(kept.values())
+
+
+def _row_change(entity: str, remote: RemoteRow) -> merge_rule.RowChange:
+    version = effective(remote.versions, merge_rule.CREATION) or Version(0, "")
+    return merge_rule.RowChange(entity, remote.row_id, None, version, remote.erased)
+
+
 def _merge_appended(
     tx: WriteTx, entity: str, rows: Sequence[RemoteRow], now_ms: int
 ) -> MergeOutcome:
@@ -732,6 +803,7 @@ def _merge_appended(
     tx.touched.add(entity)
     names = append_key_columns(table)
     outcome = MergeOutcome()
+    rows = _last_of_each(entity, rows)
     keys = [r.row_id for r in rows]
     if names == ["id"]:
         present = _present(conn, table, keys)
@@ -745,6 +817,7 @@ def _merge_appended(
                 present.add(key)
     inserts: list[dict[str, Any]] = []
     erased = 0
+    gone = _erased_people(conn, rows) if entity in merge_rule.PERSON_LINKED else set()
     for remote in rows:
         if remote.data is None:
             if remote.row_id in present:
@@ -757,6 +830,8 @@ def _merge_appended(
             continue
         if remote.row_id in present:
             continue
+        if isinstance(remote.data, dict) and remote.data.get("person_id") in gone:
+            continue  # made for a person erased since: an erasure beats every copy
         if problems := _new_row_problems(remote, now_ms):
             outcome.hold(remote, problems, now_ms)
             continue
@@ -772,53 +847,4 @@ def _merge_appended(
     if erased:
         tx.audit(AuditAction.ERASURE, entity, "", detail=f"sync: {erased} erased at the hub")
     outcome.changed += len(inserts) + erased
-    return outcome
-
-
-def apply_conflicts(
-    tx: WriteTx, conflicts: Sequence[RemoteConflict], pushed_hw: int
-) -> MergeOutcome:
-    """Keep conflicts the hub found for this desk, and make sure the winning value is here."""
-    outcome = MergeOutcome()
-    if not conflicts:
-        return outcome
-    known = {
-        str(v)
-        for v in tx.conn.execute(
-            select(CONFLICT.c.id).where(CONFLICT.c.id.in_([c.id for c in conflicts]))
-        ).scalars()
-    }
-    here = []
-    for c in conflicts:
-        table = VERSIONED.get(c.entity)
-        if table is None or c.field not in table.c:
-            continue
-        if tx.conn.execute(select(table.c.id).where(table.c.id == c.row_id)).first():
-            here.append(c)
-    fresh = []
-    for c in here:
-        table = VERSIONED[c.entity]
-        if c.id in known or c.loser_value == c.winner_value:
-            continue
-        fresh.append(
-            _conflict_row(
-                tx,
-                c.entity,
-                c.row_id,
-                c.field,
-                decode_value(table.c[c.field], c.loser_value),
-                c.loser_version,
-                c.winner_value,
-                c.winner_version,
-                conflict_id=c.id,
-            )
-        )
-    if fresh:
-        tx.conn.execute(CONFLICT.insert(), fresh)
-        outcome.conflicts += len(fresh)
-    winners = [
-        RemoteRow(c.entity, c.row_id, {c.field: c.winner_value}, {c.field: c.winner_version})
-        for c in here
-    ]
-    outcome.add(apply_remote(tx, winners, pushed_hw))
     return outcome

@@ -23,6 +23,8 @@ from deskapp.store.officers import require_supervisor
 from deskapp.store.wire_rules import RULES
 
 QUARANTINE = QuarantinedChange.__table__  # type: ignore[attr-defined]
+#: The entity a whole batch is kept under (its row id: the batch's id).
+WHOLE_BATCH = "batch"
 #: What the listing shows (never ``data`` or ``versions``).
 LISTED = ("id", "hub_seq", "entity", "row_id", "fields", "reason", "received_at")
 
@@ -43,7 +45,8 @@ class Quarantined:
 def _label(entity: str, row_id: str) -> tuple[str, str]:
     """Entity and id as stored: a name the hub made up is not kept as text to show."""
     plain = 0 < len(row_id) <= 200 and row_id.isprintable()
-    return (entity if entity in RULES else "(unknown)", row_id if plain else "(not plain text)")
+    known = entity in RULES or entity == WHOLE_BATCH
+    return (entity if known else "(unknown)", row_id if plain else "(not plain text)")
 
 
 def keep(conn: Connection, items: Sequence[Quarantined], now: datetime) -> None:

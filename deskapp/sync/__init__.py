@@ -3,7 +3,7 @@
 ``run_sync`` and ``status`` are the service API the CLI and the TUI call.
 """
 
-# The identity tables join the hub's schema wherever the hub is used (schema version 2).
+# The identity tables join the hub's schema wherever the hub is used (schema version 3).
 from deskapp.sync import trust_tables  # noqa: F401
 from deskapp.sync.conflicts import get_conflict, list_conflicts, resolve_conflict
 from deskapp.sync.hub import open_hub

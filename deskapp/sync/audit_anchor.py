@@ -2,10 +2,12 @@
 
 A desk verifies its own chain (``store.audit.verify``), but an insider with the desk's
 key can cut the tail and fix the recorded head, delete the whole log, or edit an event
-and re-chain everything after it: the chain then verifies. The hub keeps every event a
-desk has pushed and refuses pushes that do not extend that chain (``sync.hub_push``),
-so comparing the desk's events with the hub's copy shows each of those, for anything
-the hub has seen.
+and re-chain everything after it: the chain then verifies. Every batch a desk pushes
+carries its audit events and names, in its signed header, the hash of the last; a desk
+refuses to push while its log does not hold what its last batch named
+(``sync.service``). So comparing the desk's events with those its own signed batches
+carry shows each of those, for anything the hub has seen. Rows put at the hub under
+the desk's site by anyone else are not its own signed batches and count for nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from dataclasses import dataclass
 from deskapp.core.errors import DeskError
 from deskapp.core.wording import count
 from deskapp.store.desk import Desk
-from deskapp.sync import service
+from deskapp.sync import batches, service
+from deskapp.sync.enrolment import admit
 from deskapp.sync.hub import open_hub
 
 
@@ -68,9 +71,15 @@ def compare_with_hub(desk: Desk, mine: Sequence[tuple[int, str]]) -> HubComparis
     if not url:
         return HubComparison(False, skipped="this desk has no hub to compare with")
     try:
-        theirs = open_hub(url).audit_chain(desk.site_id)
+        hub = open_hub(url)
+        hub_id = hub.check()
+        trust = admit(hub, desk)
+        own, _ = batches.own_batches(
+            hub, trust, hub_id, desk.site_id, service.signers(desk), ciphertext=True
+        )
     except DeskError:
         return HubComparison(
             False, skipped="the hub could not be reached (or its secret is not at hand)"
         )
+    theirs = batches.audit_hashes(trust, own)
     return HubComparison(True, compare_chains(mine, theirs), events=len(theirs))

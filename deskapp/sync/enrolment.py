@@ -10,8 +10,8 @@ officer or hand desks a key of their own.
 The hub data keys (``key_id`` 1, 2, …) are random 256-bit keys, sealed to each approved
 officer's X25519 key with the desk's own sealing code. Removing an officer revokes their
 certificate and makes a new key sealed to the others only, so nothing written afterwards
-is readable with the removed officer's keys. (Values are not yet encrypted with them:
-that is the next part of issue #16.)
+is readable with the removed officer's keys: every batch a desk pushes is encrypted with
+the newest key (``sync.batches``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from sqlalchemy import Connection, delete, select, text, update
+from sqlalchemy import Connection, delete, select, text
 
 from deskapp.core import certs, jsontext
 from deskapp.core.certs import Certificate, Revocation, Trusted
@@ -43,7 +43,7 @@ from deskapp.store.keyslots import (
     wrap_with_passphrase,
 )
 from deskapp.sync.hub import Hub
-from deskapp.sync.hub_schema import SCHEMA_VERSION, hub_meta, metadata
+from deskapp.sync.hub_schema import hub_meta
 from deskapp.sync.trust_tables import (
     ROOT_KEY,
     hub_certificate,
@@ -221,6 +221,11 @@ class HubTrust:
         self._keys = keys
 
     @property
+    def officer_id(self) -> str:
+        """The signed-in officer: who signs what this desk pushes."""
+        return self._desk.officer.id
+
+    @property
     def current_key(self) -> tuple[int, bytes]:
         """The newest hub data key: what anything written now is encrypted with."""
         key_id = max(self._keys)
@@ -319,26 +324,6 @@ def _root_info(root: Certificate, desk: Desk, status: str, created: bool = False
         status,
         created,
     )
-
-
-def upgrade_schema(hub: Hub) -> bool:
-    """Bring a version-1 hub (no identity tables) to version 2: add the tables, keep every
-    row. True if it was upgraded now. Its desks then join and are approved like new ones."""
-    with hub.write() as conn:
-        if not conn.dialect.has_table(conn, "hub_meta"):
-            return False
-        version = conn.execute(
-            select(hub_meta.c.value).where(hub_meta.c.key == "schema_version")
-        ).scalar()
-        if version != "1":
-            return False
-        metadata.create_all(conn, checkfirst=True)
-        conn.execute(
-            update(hub_meta)
-            .where(hub_meta.c.key == "schema_version")
-            .values(value=str(SCHEMA_VERSION))
-        )
-    return True
 
 
 def init_root(hub: Hub, desk: Desk, passphrase: str | None = None) -> Enrolled:

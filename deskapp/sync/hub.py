@@ -1,20 +1,15 @@
 """The hub: one schema (SQLAlchemy Core) on an encrypted SQLite file or on PostgreSQL.
 
-The hub keeps, for every synced row, its current values and the version of each field
-(``hub_row``), stamped with a hub sequence number (``seq``) each time it changes. Desks
-pull by ``seq`` after their cursor. Writers are serialised (PostgreSQL: a transaction
-advisory lock; SQLite: ``BEGIN IMMEDIATE``), so sequence numbers commit in order and a
-puller can never skip a change that commits late under a smaller number.
-
-No history is kept: a change overwrites the row, so an erasure leaves no old value
-behind (PostgreSQL's dead tuples are vacuumed after an erasure; SQLite overwrites freed
-cells with ``secure_delete`` and the WAL is checkpointed).
+The hub is an append-only log of sealed batches (``sync.hub_schema``), each stamped with
+a hub sequence number (``seq``); desks pull by ``seq`` after their cursor. Writers are
+serialised (PostgreSQL: a transaction advisory lock; SQLite: ``BEGIN IMMEDIATE``), so
+sequence numbers commit in order and a puller can never skip a batch that commits late
+under a smaller number. The hub holds ciphertext only (see docs/SECURITY.md).
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,25 +22,23 @@ from sqlalchemy.exc import DBAPIError
 from deskapp.core.clock import utcnow
 from deskapp.core.errors import DeskError
 from deskapp.core.ids import uuid7
-from deskapp.core.merge_rule import Version, version_of
 from deskapp.core.passphrase import check_strength
+from deskapp.core.sealed_batch import SealedBatch
 from deskapp.store.engine import is_retired
 from deskapp.sync.hub_engines import engine_for
 from deskapp.sync.hub_errors import HubError, HubPassphraseError, HubSchemaError, no_hub_error
-from deskapp.sync.hub_push import PushBatch, PushReceipt, apply_push
+from deskapp.sync.hub_push import PushReceipt, append_batch
 from deskapp.sync.hub_schema import (
     ADVISORY_LOCK,
     SCHEMA_VERSION,
-    hub_audit,
-    hub_conflict,
+    hub_batch,
     hub_counter,
     hub_meta,
-    hub_row,
-    hub_site,
     metadata,
 )
 from deskapp.sync.hub_secrets import find_secret
 from deskapp.sync.hub_url import HubTarget, parse_hub_url, require_hub_file
+from deskapp.sync.trust_tables import hub_certificate, hub_join_request, hub_key_slot
 
 
 class Hub:
@@ -143,6 +136,15 @@ class Hub:
     def _check_version(self, conn: Connection) -> str:
         rows = dict(conn.execute(select(hub_meta.c.key, hub_meta.c.value)).all())
         version = rows.get("schema_version")
+        if version in ("1", "2"):
+            raise HubSchemaError(
+                f"The hub {self.display} predates encrypted sync (schema version {version}): "
+                "it holds records in plaintext, and this deskapp sends only sealed, signed "
+                "batches. Move the desks to a new hub: a supervisor runs `deskapp hub init "
+                "NEW_URL`, each desk runs `deskapp hub join NEW_URL` (and is approved), then "
+                "`deskapp sync --hub NEW_URL`, which sends it the desk's whole state. Then "
+                "retire the old hub and its backups: they hold records in plaintext."
+            )
         if version != str(SCHEMA_VERSION):
             raise HubSchemaError(
                 f"The hub {self.display} has schema version {version}; this deskapp works "
@@ -162,28 +164,32 @@ class Hub:
         hub_id = self.check()
         with self.read() as conn:
             head = conn.execute(select(hub_counter.c.value)).scalar() or 0
-            counts: dict[Any, Any] = dict(
-                conn.execute(
-                    select(hub_row.c.entity, func.count())
-                    .where(hub_row.c.data.is_not(None))
-                    .group_by(hub_row.c.entity)
-                ).all()
-            )
+            batches, entries = conn.execute(
+                select(func.count(), func.coalesce(func.sum(hub_batch.c.entries), 0))
+            ).one()
+            key_id = conn.execute(select(func.max(hub_key_slot.c.key_id))).scalar()
+            certificates = conn.execute(select(func.count()).select_from(hub_certificate))
+            requests = conn.execute(select(func.count()).select_from(hub_join_request))
             sites = [
-                dict(r)
-                for r in conn.execute(select(hub_site).order_by(hub_site.c.site_id)).mappings()
+                {"site_id": str(site), "batches": int(n), "last_seq": int(last)}
+                for site, n, last in conn.execute(
+                    select(hub_batch.c.site_id, func.count(), func.max(hub_batch.c.seq))
+                    .group_by(hub_batch.c.site_id)
+                    .order_by(hub_batch.c.site_id)
+                )
             ]
-            audit = conn.execute(select(func.count()).select_from(hub_audit)).scalar() or 0
-            waiting = conn.execute(select(func.count()).select_from(hub_conflict)).scalar() or 0
         return {
             "hub": self.display,
             "kind": self.target.kind,
             "hub_id": hub_id,
             "schema_version": SCHEMA_VERSION,
             "seq": int(head),
-            "rows": {str(k): int(v) for k, v in counts.items()},
-            "audit_events": int(audit),
-            "conflicts_undelivered": int(waiting),
+            "batches": int(batches),
+            "entries": int(entries),
+            "hub_key_id": int(key_id or 0),
+            # As stored, unverified: ``deskapp hub officers`` checks them from a desk.
+            "certificates": int(certificates.scalar_one()),
+            "join_requests": int(requests.scalar_one()),
             "transport": self._transport(),
             "warnings": [w for w in (self.transport_warning(),) if w],
             "sites": sites,
@@ -205,143 +211,128 @@ class Hub:
 
     # -- pull -----------------------------------------------------------------------
     def count_after(self, cursor: int) -> int:
+        """Changes and audit events in the batches after ``cursor`` (as their headers say)."""
         with self.read() as conn:
             return int(
                 conn.execute(
-                    select(func.count()).select_from(hub_row).where(hub_row.c.seq > cursor)
+                    select(func.coalesce(func.sum(hub_batch.c.entries), 0)).where(
+                        hub_batch.c.seq > cursor
+                    )
                 ).scalar_one()
             )
 
-    def rows_after(
-        self, cursor: int, limit: int, caps: ReadCaps
-    ) -> list[tuple[int, str, str, Any, Any, int | None, int | None]]:
-        """Up to ``limit`` rows after ``cursor``, in seq order: ``(seq, entity, row_id,
-        data, versions, data bytes, versions bytes)``. A row's data (or versions) larger
-        than its cap is not fetched (None, with its size), and the batch ends early once
-        the rows fetched reach ``caps.batch`` bytes: the hub says how large each row is
-        before anything is read."""
+    def batches_after(self, cursor: int, entries: int, caps: ReadCaps) -> list[StoredBatch]:
+        """The batches after ``cursor``, in seq order, until they carry ``entries`` changes
+        and events (at least one batch). A ciphertext larger than ``caps.row`` is not
+        fetched (None, with its size), and the list ends early once the ciphertexts
+        fetched reach ``caps.batch`` bytes: the hub says how large each is first."""
         with self.read() as conn:
             result = conn.execute(
-                text(_ROWS_AFTER),
-                {
-                    "cursor": cursor,
-                    "limit": limit,
-                    "row": caps.row,
-                    "versions": caps.versions,
-                    "batch": caps.batch,
-                },
+                text(_BATCHES_AFTER),
+                {"cursor": cursor, "entries": entries, "row": caps.row, "batch": caps.batch},
             )
-            return [
-                (
-                    int(s),
-                    str(e),
-                    str(r),
-                    d,
-                    v,
-                    None if n is None else int(n),
-                    None if m is None else int(m),
-                )
-                for s, e, r, d, v, n, m in result.fetchall()
-            ]
+            return [_stored(r) for r in result.mappings().fetchall()]
 
-    def conflicts_for(self, site_id: str, cursor: int, limit: int) -> list[dict[str, Any]]:
-        with self.read() as conn:
-            return [
-                dict(r)
-                for r in conn.execute(
-                    select(hub_conflict)
-                    .where(hub_conflict.c.target_site == site_id, hub_conflict.c.seq > cursor)
-                    .order_by(hub_conflict.c.seq)
-                    .limit(limit)
-                ).mappings()
-            ]
-
-    def audit_chain(self, site_id: str) -> list[tuple[int, str]]:
-        """The ``(seq, hash)`` of every audit event the hub holds for ``site_id``, in order."""
+    def site_batches(
+        self, site_id: str, limit: int = 0, *, ciphertext: bool = False
+    ) -> list[StoredBatch]:
+        """``site_id``'s batches, newest first (all unless ``limit``), their ciphertexts
+        only if asked: what a desk reads to find what it pushed before."""
         self.check()
+        columns = [c for c in hub_batch.c if ciphertext or c.name != "ciphertext"]
+        query = (
+            select(*columns).where(hub_batch.c.site_id == site_id).order_by(hub_batch.c.seq.desc())
+        )
+        if limit:
+            query = query.limit(limit)
         with self.read() as conn:
-            found = conn.execute(
-                select(hub_audit.c.seq, hub_audit.c.hash)
-                .where(hub_audit.c.site_id == site_id)
-                .order_by(hub_audit.c.seq)
-            )
-            return [(int(seq), str(digest)) for seq, digest in found]
+            return [_stored(r) for r in conn.execute(query).mappings()]
 
     def head(self) -> int:
         with self.read() as conn:
             return int(conn.execute(select(hub_counter.c.value)).scalar() or 0)
 
-    def site(self, site_id: str) -> dict[str, Any] | None:
-        with self.read() as conn:
-            row = conn.execute(select(hub_site).where(hub_site.c.site_id == site_id)).mappings()
-            first = row.first()
-            return dict(first) if first else None
-
     # -- push -----------------------------------------------------------------------
-    def push(self, batch: PushBatch) -> PushReceipt:
+    def push(
+        self, sealed: SealedBatch, *, site_id: str, signer_id: str, key_id: int, counter: int,
+        entries: int,
+    ) -> PushReceipt:  # fmt: skip
         with self.write() as conn:
-            receipt = apply_push(conn, batch)
-        if receipt.erased:
-            self._scrub()
-        return receipt
-
-    def _scrub(self) -> None:
-        """After an erasure, make sure no old value survives in the hub's storage."""
-        with self._errors():
-            if self.is_pg:
-                with self.engine.connect() as conn:
-                    conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-                    conn.exec_driver_sql("VACUUM hub_row")
-                    conn.exec_driver_sql("VACUUM hub_conflict")
-            else:
-                raw = self.engine.raw_connection()
-                try:
-                    # Outside any transaction; a busy reader only delays the truncation.
-                    raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
-                finally:
-                    raw.close()
+            return append_batch(
+                conn, sealed, site_id=site_id, signer_id=signer_id, key_id=key_id,
+                counter=counter, entries=entries,
+            )  # fmt: skip
 
 
 @dataclass(frozen=True)
 class ReadCaps:
-    """Bytes a pull reads at most: of one row's data, of its versions, of a batch."""
+    """Bytes a pull reads at most: of one batch's ciphertext, and in all."""
 
     row: int
-    versions: int
     batch: int
 
 
-#: Rows after a cursor with their sizes; the data and versions of those within their
-#: caps, of rows whose running total (of what is fetched) stays within the batch's cap.
-#: Sizes are taken first, for the batch's rows only, so a large value is never read.
-#: (``entity`` and ``row_id`` are cut one past their widths: longer is refused anyway.)
-_ROWS_AFTER = """
+@dataclass(frozen=True)
+class StoredBatch:
+    """One row of the hub's log as read: nothing in it is trusted until checked."""
+
+    seq: int
+    batch_id: str
+    site_id: str
+    signer_id: str
+    key_id: int
+    counter: int
+    entries: int
+    header: str
+    ciphertext: bytes | None  # None: larger than the cap, not fetched
+    signature: bytes
+    size: int
+
+
+def _stored(r: Any) -> StoredBatch:
+    text_ = r.get("ciphertext")
+    return StoredBatch(
+        int(r["seq"]),
+        str(r["batch_id"]),
+        str(r["site_id"]),
+        str(r["signer_id"]),
+        int(r["key_id"]),
+        int(r["counter"]),
+        int(r["entries"]),
+        str(r["header"]),
+        None if text_ is None else bytes(text_),
+        bytes(r["signature"]),
+        int(r["size"]),
+    )
+
+
+#: Batches after a cursor with their sizes, until the entries they carry reach the
+#: wanted number (the first batch always comes); the ciphertexts within the cap, while
+#: the running total of what is fetched stays within the batch's cap. The sizes are the
+#: ``size`` column (reading every ciphertext's length would read the whole log on
+#: SQLite); a ciphertext whose length is not its row's size is not fetched either, so a
+#: size lied about at the hub fetches nothing large.
+_BATCHES_AFTER = """
 WITH head AS (
-    SELECT seq, octet_length(data) AS size, octet_length(versions) AS vsize
-    FROM hub_row WHERE seq > :cursor ORDER BY seq LIMIT :limit
+    SELECT seq, size, sum(entries) OVER (ORDER BY seq) - entries AS entries_before
+    FROM hub_batch WHERE seq > :cursor ORDER BY seq LIMIT 10000
 ), counted AS (
-    SELECT seq, size, vsize,
-        CASE WHEN size <= :row THEN size ELSE 0 END
-        + CASE WHEN vsize <= :versions THEN vsize ELSE 0 END AS fetched
-    FROM head
+    SELECT seq, size, CASE WHEN size <= :row THEN size ELSE 0 END AS fetched
+    FROM head WHERE entries_before < :entries
 ), run AS (
-    SELECT seq, size, vsize, sum(fetched) OVER (ORDER BY seq) - fetched AS before
-    FROM counted
+    SELECT seq, size, sum(fetched) OVER (ORDER BY seq) - fetched AS before FROM counted
 )
-SELECT h.seq, substr(h.entity, 1, 33), substr(h.row_id, 1, 201),
-    CASE WHEN run.size <= :row THEN h.data END,
-    CASE WHEN run.vsize <= :versions THEN h.versions END,
-    run.size, run.vsize
-FROM run JOIN hub_row AS h ON h.seq = run.seq
+SELECT b.seq, b.batch_id, b.site_id, b.signer_id, b.key_id, b.counter, b.entries,
+    b.header,
+    CASE WHEN run.size <= :row AND octet_length(b.ciphertext) = run.size
+        THEN b.ciphertext END AS ciphertext,
+    b.signature, b.size
+FROM run JOIN hub_batch AS b ON b.seq = run.seq
 WHERE run.before < :batch
-ORDER BY h.seq
+ORDER BY b.seq
 """
 
 
 def open_hub(raw_url: str) -> Hub:
     target = parse_hub_url(raw_url)
     return Hub(target, engine_for(target, find_secret(target)))
-
-
-def decode_versions(raw: str) -> dict[str, Version]:
-    return {k: version_of(v) for k, v in json.loads(raw).items()}

@@ -1,23 +1,25 @@
-"""Sync on demand: push the outbox to the hub, pull what changed, keep conflicts.
+"""Sync on demand: push the outbox to the hub as sealed batches, pull everyone else's.
 
-``run_sync`` is what ``deskapp sync`` and the TUI's sync key call. Every batch is atomic
-on both sides and retries are harmless:
+``run_sync`` is what ``deskapp sync`` and the TUI's sync key call. It passes the gate
+first (``enrolment.admit``: this desk's officer approved, the hub keys unsealed). Every
+batch is atomic on both sides and retries are harmless:
 
-* push: a batch of outbox entries is one hub transaction, which reads back the versions
-  the hub then holds for the rows it touched; after it commits, the desk drops the entries
-  the hub holds (by those versions, never by a watermark the hub states), and keeps the
-  rest to send again (a crash in between re-sends them; applying one twice changes
-  nothing);
-* pull: a batch of hub rows after the desk's cursor is merged, and the cursor advanced, in
-  one local transaction.
+* push: outbox entries and audit events go as one batch (``sync.batches``), sealed with
+  the newest hub key and signed by the signed-in officer, appended to the hub's log in
+  one transaction that reads it back; after it commits, the desk drops the entries only
+  if the hub holds that very batch (never by a watermark the hub states); a crash in
+  between sends them again in a new batch (applying a change twice changes nothing);
+* pull: the batches after the desk's cursor are checked and opened (``sync.batches``),
+  merged, and the cursor advanced, in one local transaction; what fails its checks is
+  quarantined, never blocks the rest.
 
 Cancelling stops between batches; whatever committed stays committed and consistent.
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
-import json
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -28,45 +30,49 @@ from typing import Any
 
 from sqlalchemy import Connection, select, text
 
-from deskapp.core import collector, merge_rule, wire_checks
+from deskapp.core import collector, jsontext, sealed_batch, wire_checks
 from deskapp.core.clock import utcnow
 from deskapp.core.errors import ConfigError
 from deskapp.core.merge_rule import CREATION, Version, effective
 from deskapp.core.wording import count
 from deskapp.store import audit, merge, quarantine, search_index
 from deskapp.store.desk import Desk
-from deskapp.store.models import Conflict
-from deskapp.store.quarantine import Quarantined
-from deskapp.store.wire_rules import RULES
 from deskapp.store.writes import APPEND_ONLY, VERSIONED, WriteTx
+from deskapp.sync import batches
+from deskapp.sync.batches import Change
 from deskapp.sync.enrolment import HubTrust, admit
 from deskapp.sync.hub import Hub, ReadCaps, open_hub
-from deskapp.sync.hub_push import Change, HeldRow, PushBatch
+from deskapp.sync.hub_errors import AuditChainRefused
 from deskapp.sync.hub_url import parse_hub_url
 
-CONFLICT = Conflict.__table__  # type: ignore[attr-defined]
-#: Outbox entries per push batch (one hub transaction each).
+#: Outbox entries per push batch (one hub transaction, one AEAD and one signature each).
 BATCH = 2000
-#: Hub rows per pull batch (one desk transaction each): larger, since a new desk's first
-#: sync pulls everything and each batch costs a commit and a hub query. The app's peak
-#: memory grows with the batch: this size, batches read in turn, keeps the app's first
-#: sync of the 100k demo desk under its memory goal (docs/performance.md).
+#: Changes per pull (one desk transaction each, of as many hub batches as reach it):
+#: larger, since a new desk's first sync pulls everything and each costs a commit. The
+#: app's peak memory grows with it: this size keeps the app's first sync of the 100k
+#: demo desk under its memory goal (docs/performance.md).
 PULL_BATCH = 4000
-#: What one pull reads at most (``core.wire_checks``): larger rows are quarantined unread.
-CAPS = ReadCaps(
-    row=wire_checks.MAX_ROW_BYTES,
-    versions=wire_checks.MAX_VERSIONS_BYTES,
-    batch=wire_checks.MAX_BATCH_BYTES,
-)
+#: What one pull reads at most (``core.wire_checks``): a larger batch is quarantined unread.
+CAPS = ReadCaps(row=wire_checks.MAX_BATCH_BYTES, batch=wire_checks.MAX_BATCH_BYTES)
 
 K_URL = "sync_hub_url"
 K_HUB_ID = "sync_hub_id"
 K_CURSOR = "sync_cursor"
-K_CONFLICT_CURSOR = "sync_conflict_cursor"
 K_PUSHED = "sync_pushed_hw"
 K_AUDIT = "sync_audit_hw"
 K_LAST = "sync_last_at"
-KEYS = (K_URL, K_HUB_ID, K_CURSOR, K_CONFLICT_CURSOR, K_PUSHED, K_AUDIT, K_LAST)
+#: This desk's batch counter (it only grows, across hubs too).
+K_COUNTER = "sync_batch_counter"
+#: Per site, the highest batch counter taken from it (JSON): replays are refused.
+K_COUNTERS = "sync_site_counters"
+#: Where this desk's own versions were published: ``[[largest hlc, hub seq], …]`` per push.
+K_PUBLISHED = "sync_published"
+#: The officers who have signed this desk's batches (JSON list).
+K_SIGNERS = "sync_signers"
+KEYS = (
+    K_URL, K_HUB_ID, K_CURSOR, K_PUSHED, K_AUDIT, K_LAST, K_COUNTER, K_COUNTERS, K_PUBLISHED,
+    K_SIGNERS,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -165,6 +171,13 @@ def status(desk: Desk) -> SyncStatus:
     )
 
 
+def signers(desk: Desk) -> set[str]:
+    """The officers who have signed this desk's batches, and the one signed in."""
+    with desk.read() as conn:
+        found: list[str] = _json(_state(conn).get(K_SIGNERS), [])
+    return {*found, desk.officer.id}
+
+
 def remember_url(desk: Desk, display: str) -> None:
     """Make ``display`` this desk's hub if it has none yet (``hub init`` and ``hub join``)."""
     if remembered_hub(desk) is None:
@@ -179,12 +192,11 @@ def remembered_hub(desk: Desk) -> str | None:
 
 # -- one sync ----------------------------------------------------------------------------
 class _Run:
-    trust: HubTrust | None = None  # the hub keys and certificates (run_sync's gate)
-
     def __init__(
         self,
         desk: Desk,
         hub: Hub,
+        trust: HubTrust,
         result: SyncResult,
         progress: Callable[[SyncProgress], None] | None,
         cancel: threading.Event | None,
@@ -193,6 +205,7 @@ class _Run:
     ) -> None:
         self.desk = desk
         self.hub = hub
+        self.trust = trust  # the hub keys and certificates (run_sync's gate)
         self.result = result
         self.progress = progress
         self.cancel = cancel
@@ -201,10 +214,13 @@ class _Run:
         with desk.read() as conn:
             state = _state(conn)
         self.cursor = int(state.get(K_CURSOR, "0"))
-        self.conflict_cursor = int(state.get(K_CONFLICT_CURSOR, "0"))
         self.pushed_hw = int(state.get(K_PUSHED, "0"))
         self.audit_hw = int(state.get(K_AUDIT, "0"))
-        self.hub_id = state.get(K_HUB_ID)
+        self.counter = int(state.get(K_COUNTER, "0"))
+        self.counters: dict[str, int] = _json(state.get(K_COUNTERS), {})
+        self.published: list[list[int]] = _json(state.get(K_PUBLISHED), [])
+        self.signers: list[str] = _json(state.get(K_SIGNERS), [])
+        self.hub_id = state.get(K_HUB_ID) or ""
         self.url = state.get(K_URL)
 
     def cancelled(self) -> bool:
@@ -222,12 +238,15 @@ class _Run:
         changes: dict[str, Any] = {}
         if self.url != self.hub.display:
             changes[K_URL] = self.hub.display
-        moving = self.hub_id is not None and self.hub_id != hub_id
+        moving = bool(self.hub_id) and self.hub_id != hub_id
         if self.hub_id != hub_id:
             # A different hub: pull everything it holds (merging is idempotent) and send
-            # the audit log again.
-            changes.update({K_HUB_ID: hub_id, K_CURSOR: 0, K_CONFLICT_CURSOR: 0, K_AUDIT: 0})
-            self.cursor = self.conflict_cursor = self.audit_hw = 0
+            # the audit log again. (The batch counter goes on: it only ever grows.)
+            changes.update({K_HUB_ID: hub_id, K_CURSOR: 0, K_AUDIT: 0})
+            changes.update({K_COUNTERS: "{}", K_PUBLISHED: "[]"})
+            self.cursor = self.audit_hw = 0
+            self.counters, self.published = {}, []
+            self.hub_id = hub_id
         if changes:
             with self.desk.write() as tx:
                 _set(tx.conn, changes)
@@ -242,6 +261,7 @@ class _Run:
     def push(self) -> None:
         # The cyclic collector rests while the outbox is read and while each batch is
         # made and sent (see core.collector); it runs between batches.
+        self.audit_hw = self._audit_head()
         with collector.paused():
             entries, marks, sent = self._outbox()
         total = len(entries)
@@ -249,9 +269,7 @@ class _Run:
         parts = _parts(entries, sent, self.batch)
         # Each batch also carries the audit events next in line, so changes and events
         # cost one hub transaction and one desk commit together; events left when the
-        # changes are done go in batches of their own. Batches are read and sent in turn:
-        # reading the next on a second thread while one was at the hub was slower (the
-        # two threads handed the GIL to and fro at every SQLite step).
+        # changes are done go in batches of their own.
         for index in itertools.count():
             with collector.paused():
                 part = parts[index] if index < len(parts) else []
@@ -262,9 +280,43 @@ class _Run:
             if part:
                 self.report("push", self.result.pushed, total)
             if not complete:
-                # The hub did not take all of it: what it lacks stays in the outbox, and
-                # the next sync sends it again (later batches would leave a gap).
+                # The hub does not hold the batch: it stays in the outbox, and the next
+                # sync sends it again (later batches would leave a gap).
                 return
+
+    def _audit_head(self) -> int:
+        """The last of this desk's audit events the hub holds, by the newest batch of
+        this site signed by one of its officers (a batch anyone else put there counts for
+        nothing, so no one can stop this desk by extending its chain at the hub); and the
+        batch counter goes past every such batch's. Refused if the desk's own log no
+        longer holds that event as it was sent: it was cut or rewritten since."""
+        signers = {*self.signers, self.desk.officer.id}
+        for limit in (8, 0):
+            found, read = batches.own_batches(
+                self.hub, self.trust, self.hub_id, self.desk.site_id, signers, limit
+            )
+            for header, _ in found:
+                self.counter = max(self.counter, header.counter)
+            spans = [h.audit for h, _ in found if h.audit is not None]
+            if spans:
+                return self._check_head(max(spans, key=lambda span: span.last))
+            if limit and read < limit:
+                break
+        return 0
+
+    def _check_head(self, span: sealed_batch.AuditSpan) -> int:
+        with self.desk.read() as conn:
+            held = conn.exec_driver_sql(
+                "SELECT hash FROM audit_event WHERE seq = ?", (span.last,)
+            ).scalar()
+        if held != span.head:
+            raise AuditChainRefused(
+                f"Nothing was sent: this desk's audit log does not extend the audit chain "
+                f"the hub holds for it (event {span.last}, as this desk sent it, is no longer "
+                "in the log): the log was cut or rewritten after the hub saw it. Run "
+                "`deskapp audit verify` and tell a supervisor."
+            )
+        return span.last
 
     def _outbox(
         self,
@@ -304,40 +356,57 @@ class _Run:
         marks: list[tuple[int, int]],
         audit_after: int,
     ) -> tuple[list[Change], list[dict[str, Any]]]:
-        """A push batch: the changes of ``part`` and the audit events after ``audit_after``."""
+        """A push batch: the changes of ``part`` and the audit events after
+        ``audit_after``, up to the first one of another officer (a batch carries its
+        signer's events only: no desk can attribute an event to someone else; the other
+        officer's events go when they sync)."""
         changes = self._changes(part, sent, marks) if part else []
         with self.desk.read() as conn:
-            return changes, audit.events_after(conn, audit_after, self.batch * 2)
+            events = audit.events_after(conn, audit_after, self.batch * 2)
+        me = self.desk.officer.id
+        mine = next((k for k, e in enumerate(events) if e["officer_id"] != me), len(events))
+        return changes, events[:mine]
 
     def _send(
         self, part: Sequence[tuple[Any, ...]], changes: list[Change], audits: list[dict[str, Any]]
     ) -> bool:
-        """Push one batch; drop from the outbox what the hub now holds. Whether it holds
-        everything the batch carried."""
-        receipt = self.hub.push(
-            PushBatch(
-                site_id=self.desk.site_id,
-                changes=changes,
-                audits=audits,
-                outbox_hw=int(part[-1][0]) if part else self.pushed_hw,
-                audit_hw=int(audits[-1]["seq"]) if audits else self.audit_hw,
-                cursor=self.cursor,
-                conflict_ack=self.conflict_cursor,
-                versioned=frozenset(VERSIONED),
-            )
+        """Push one batch; drop from the outbox what it carried once the hub holds it.
+        Whether it does."""
+        self.counter += 1
+        sealed = batches.seal(
+            self.trust,
+            hub_id=self.hub_id,
+            site_id=self.desk.site_id,
+            counter=self.counter,
+            changes=changes,
+            audits=audits,
         )
-        missing = [c for c in changes if not _held(c, receipt.held.get((c.entity, c.row_id)))]
+        receipt = self.hub.push(
+            sealed,
+            site_id=self.desk.site_id,
+            signer_id=self.desk.officer.id,
+            key_id=self.trust.current_key[0],
+            counter=self.counter,
+            entries=len(changes) + len(audits),
+        )
+        if not receipt.held:
+            self.result.unconfirmed += len(changes) + len(audits)
+            return False
         hw = int(part[-1][0]) if part else self.pushed_hw
-        if missing:
-            hw = max(self.pushed_hw, min(c.outbox_seq for c in missing) - 1)
-        ahw = self.audit_hw
-        for event in audits:
-            if receipt.audit_hashes.get(int(event["seq"])) != event["hash"]:
-                break
-            ahw = int(event["seq"])
-        taken_audits = sum(1 for e in audits if int(e["seq"]) <= ahw)
+        ahw = int(audits[-1]["seq"]) if audits else self.audit_hw
+        mine = [int(e[5]) for e in part if e[6] == self.desk.site_id]
+        if mine:
+            self.published.append([max(mine), receipt.seq])
+        values: dict[str, Any] = {
+            K_PUSHED: hw,
+            K_AUDIT: ahw,
+            K_COUNTER: self.counter,
+            K_PUBLISHED: jsontext.dumps(self.published),
+        }
+        if self.desk.officer.id not in self.signers:
+            self.signers.append(self.desk.officer.id)
+            values[K_SIGNERS] = jsontext.dumps(self.signers)
         with self.desk.write() as tx:
-            values: dict[str, Any] = {K_PUSHED: hw, K_AUDIT: ahw}
             # Drop what the hub holds; the newest entry stays so outbox seqs never repeat.
             tx.conn.exec_driver_sql(
                 "DELETE FROM outbox WHERE seq <= ? AND seq < (SELECT max(seq) FROM outbox)",
@@ -348,18 +417,16 @@ class _Run:
                 "(SELECT coalesce(max(outbox_seq), 0) FROM sync_mark WHERE outbox_seq <= ?)",
                 (hw,),
             )
-            complete = not missing and taken_audits == len(audits)
-            if complete and self.cursor == receipt.seq_before and receipt.conflicts == 0:
-                # Nothing else reached the hub since we last pulled: what it now holds
-                # beyond our cursor is exactly what we sent, so there is nothing to pull back.
-                values[K_CURSOR] = self.cursor = receipt.seq_after
+            if self.cursor == receipt.seq_before:
+                # Nothing else reached the hub since we last pulled: what it holds beyond
+                # our cursor is the batch we sent, so there is nothing to pull back.
+                values[K_CURSOR] = self.cursor = receipt.seq
                 _mark(tx.conn, self.cursor)
             _set(tx.conn, values)
-        self.result.pushed += sum(1 for entry in part if int(entry[0]) <= hw)
-        self.result.audit_pushed += taken_audits
-        self.result.unconfirmed += len(missing) + len(audits) - taken_audits
+        self.result.pushed += len(part)
+        self.result.audit_pushed += len(audits)
         self.pushed_hw, self.audit_hw = hw, ahw
-        return complete
+        return True
 
     def _changes(
         self,
@@ -423,13 +490,13 @@ class _Run:
             if row is None:
                 continue  # an appended row erased since; an erase entry follows
             if op == "append":
-                data = merge.encode_row(row)
+                data = row  # (times and dates go as ISO text: see batches.seal)
                 ref = data.get("person_id") or data.get("incident_id")
                 changes.append(Change(seq, entity, row_id, op, data, made, seen, ref_id=ref))
                 continue
             mine = versions[entity].get(row_id, {})
             if op == "insert":
-                data = merge.encode_row({k: v for k, v in row.items() if k != "id"})
+                data = {k: v for k, v in row.items() if k != "id"}
                 changes.append(Change(seq, entity, row_id, op, data, dict(mine), seen))
                 continue
             fields = [n for n in sent.get(seq, ()) if n in row]
@@ -445,13 +512,6 @@ class _Run:
         return changes
 
     # -- pull -----------------------------------------------------------------------
-    def _fetch(
-        self, cursor: int
-    ) -> tuple[list[tuple[Any, ...]], list[merge.RemoteRow], list[Quarantined]]:
-        rows = self.hub.rows_after(cursor, self.pull_batch, CAPS)
-        remote, held = _decode_rows(rows)
-        return rows, remote, held
-
     def pull(self) -> None:
         total = self.hub.count_after(self.cursor)
         with self.desk.read() as conn:
@@ -459,7 +519,7 @@ class _Run:
             # rebuilds it at its end.
             defer = search_index.worth_deferring(conn, total) or search_index.deferred(conn)
         try:
-            self._pull_rows(total, defer)
+            self._pull_batches(total, defer)
         except BaseException:
             if defer:  # best effort; else the next open of the desk rebuilds
                 with suppress(Exception):
@@ -467,64 +527,48 @@ class _Run:
             raise
         if defer:
             search_index.rebuild(self.desk)
-        self._pull_conflicts()
 
-    def _pull_rows(self, total: int, defer_index: bool) -> None:
-        """Every hub row after the cursor, in batches; ``defer_index``: the search index
-        is rebuilt once afterwards instead of kept in step (see store.search_index)."""
+    def _pull_batches(self, total: int, defer_index: bool) -> None:
+        """Every hub batch after the cursor, a pull's worth at a time, each checked and
+        opened (``sync.batches``); ``defer_index``: the search index is rebuilt once
+        afterwards instead of kept in step (see store.search_index)."""
         done = 0
         self.report("pull", 0, total)
-        # Batches are read from the hub and merged in turn, the cyclic collector resting
-        # in each. (Reading the next batch on a second thread while one is merged was
-        # slower for a small pull, the two threads handing the GIL to and fro at every
-        # SQLite step, and made no difference that showed through the noise to a first
-        # sync.)
+        reader = batches.Reader(self.trust, self.hub_id, self.desk.site_id, self.counters)
         while True:
             if self.cancelled():
                 return
             with collector.paused():
-                rows, remote, held = self._fetch(self.cursor)
-                if not rows:
+                stored = self.hub.batches_after(self.cursor, self.pull_batch, CAPS)
+                if not stored:
                     break
+                opened = batches.Opened()
+                for batch in stored:
+                    reader.open(batch, opened)
                 with self.desk.write(streaming=defer_index) as tx:
                     if defer_index:
                         search_index.defer(tx.conn)
-                    outcome = merge.apply_remote(tx, remote, self._pushed_hw(tx))
-                    outcome.quarantined[:0] = held
+                    outcome = merge.apply_remote(
+                        tx, opened.rows, self._pushed_hw(tx), self._published_at
+                    )
+                    outcome.quarantined[:0] = opened.held
                     quarantine.keep(tx.conn, outcome.quarantined, tx.now)
-                    self.cursor = rows[-1][0]
-                    _set(tx.conn, {K_CURSOR: self.cursor})
+                    self.cursor = stored[-1].seq
+                    _set(
+                        tx.conn, {K_CURSOR: self.cursor, K_COUNTERS: jsontext.dumps(self.counters)}
+                    )
                     _mark(tx.conn, self.cursor)
             self._absorb(outcome)
-            done += len(rows)
+            done += sum(b.entries for b in stored)
             self.report("pull", done, max(total, done))
 
-    def _pull_conflicts(self) -> None:
-        while True:
-            if self.cancelled():
-                return
-            found = self.hub.conflicts_for(self.desk.site_id, self.conflict_cursor, self.batch)
-            if not found:
-                break
-            remote_conflicts = [
-                merge.RemoteConflict(
-                    id=str(c["id"]),
-                    entity=str(c["entity"]),
-                    row_id=str(c["row_id"]),
-                    field=str(c["field"]),
-                    loser_value=merge_json(c["loser_value"]),
-                    loser_version=Version(int(c["loser_hlc"]), str(c["loser_site"])),
-                    winner_value=merge_json(c["winner_value"]),
-                    winner_version=Version(int(c["winner_hlc"]), str(c["winner_site"])),
-                )
-                for c in found
-            ]
-            with self.desk.write() as tx:
-                outcome = merge.apply_conflicts(tx, remote_conflicts, self._pushed_hw(tx))
-                quarantine.keep(tx.conn, outcome.quarantined, tx.now)
-                self.conflict_cursor = int(found[-1]["seq"])
-                _set(tx.conn, {K_CONFLICT_CURSOR: self.conflict_cursor})
-            self._absorb(outcome)
+    def _published_at(self, version: Version) -> int | None:
+        """The hub seq of the batch that carried this desk's own ``version`` (None: not
+        sent yet, or another desk's)."""
+        if version.site != self.desk.site_id:
+            return None
+        at = bisect.bisect_left(self.published, version.hlc, key=lambda pair: pair[0])
+        return self.published[at][1] if at < len(self.published) else None
 
     def _pushed_hw(self, tx: WriteTx) -> int:
         return int(_state(tx.conn).get(K_PUSHED, "0"))
@@ -561,74 +605,10 @@ def _parts(
     return parts
 
 
-def _held(change: Change, row: HeldRow | None) -> bool:
-    """Whether the hub holds ``change``, by the versions it read back (``row``)."""
-    if row is None:
-        return False
-    if change.kind == "erase":
-        # Taken, or made again since by a later copy (a link put back), which the hub
-        # keeps instead: either way nothing of this erase is left to send.
-        return row.erased or merge_rule.holds(row.versions, change.versions, (CREATION,))
-    if change.kind == "append" or row.erased:
-        return True  # an insert-only row is taken once (an erasure beats its data)
-    return merge_rule.holds(row.versions, change.versions, change.data or ())
-
-
-def _decode_rows(
-    rows: Sequence[tuple[Any, ...]],
-) -> tuple[list[merge.RemoteRow], list[Quarantined]]:
-    """Hub rows as ``RemoteRow``s, and those that fail the checks a row needs before
-    anything else can be asked of it (a known entity, a plain key, sound versions, a
-    size within the caps): quarantined here. Versioned rows keep their values as the
-    hub's JSON text (a row new here is inserted straight from it); the versions, and
-    the values of insert-only rows, are parsed a batch at a time (``parse_each``)."""
-    held: list[Quarantined] = []
-    sound: list[tuple[Any, ...]] = []
-    for row in rows:
-        seq, entity, row_id, data, versions, size, vsize = row
-        rules = RULES.get(entity)
-        problem = (
-            "an entity this desk does not know"
-            if rules is None
-            else wire_checks.size_problem(size, vsize)
-            or wire_checks.key_problem(row_id, rules.key_parts)
-        )
-        if problem is None:
-            sound.append(row)
-        else:
-            fetched = data if size is not None and data is not None else None
-            held.append(Quarantined(seq, entity, row_id, problem, data=fetched, versions=versions))
-    parsed = wire_checks.parse_each([r[4] for r in sound])
-    appended = [k for k, r in enumerate(sound) if r[1] not in VERSIONED and r[3] is not None]
-    decoded = wire_checks.parse_each([sound[k][3] for k in appended])
-    values = dict(zip(appended, decoded, strict=True))
-    remote: list[merge.RemoteRow] = []
-    for k, ((seq, entity, row_id, data, versions, _, _), vers) in enumerate(
-        zip(sound, parsed, strict=True)
-    ):
-        problem = (
-            "versions that are not JSON"
-            if vers is wire_checks.MALFORMED
-            else wire_checks.versions_problem(vers, RULES[entity].fields)
-        )
-        if problem is not None:
-            held.append(Quarantined(seq, entity, row_id, problem, data=data, versions=versions))
-            continue
-        remote.append(
-            merge.RemoteRow(
-                entity,
-                row_id,
-                values.get(k),
-                {name: Version(v[0], v[1]) for name, v in vers.items()},
-                raw=data,
-                seq=seq,
-            )
-        )
-    return remote, held
-
-
-def merge_json(raw: Any) -> Any:
-    return None if raw is None else json.loads(raw)
+def _json(raw: str | None, default: Any) -> Any:
+    """A JSON value kept in the desk's meta table (``default`` when absent)."""
+    found = jsontext.loads(raw) if raw else default
+    return found if type(found) is type(default) else default
 
 
 def run_sync(
@@ -638,11 +618,13 @@ def run_sync(
     progress: Callable[[SyncProgress], None] | None = None,
     cancel: threading.Event | None = None,
     batch_size: int | None = None,
+    push: bool = True,
 ) -> SyncResult:
-    """Push this desk's changes to the hub and pull everyone else's.
+    """Push this desk's changes to the hub and pull everyone else's (``push=False``:
+    only pull, as a desk that only reads, or a test reading what the hub holds, does).
 
     ``batch_size`` sets both the push and the pull batch; by default pushes go in batches
-    of ``BATCH`` outbox entries and pulls in batches of ``PULL_BATCH`` hub rows."""
+    of ``BATCH`` outbox entries and pulls take ``PULL_BATCH`` changes at a time."""
     started = time.perf_counter()
     url = hub_url or remembered_hub(desk)
     if not url:
@@ -656,10 +638,10 @@ def run_sync(
     result = SyncResult(hub_url=target.display)
     push_batch = max(1, batch_size) if batch_size else BATCH
     pull_batch = max(1, batch_size) if batch_size else PULL_BATCH
-    run = _Run(desk, hub, result, progress, cancel, push_batch, pull_batch)
-    run.trust = trust
+    run = _Run(desk, hub, trust, result, progress, cancel, push_batch, pull_batch)
     run.remember_hub(hub_id)
-    run.push()
+    if push:
+        run.push()
     if not result.cancelled:
         run.pull()
     with desk.write() as tx:

@@ -1,4 +1,4 @@
-"""The hub's identity tables (schema version 2), on the hub's own ``MetaData``.
+"""The hub's identity tables (since schema version 2), on the hub's own ``MetaData``.
 
 Nothing here names a person: officer ids (staff or collar numbers) and public keys only.
 Nothing here is trusted either: every certificate, revocation and key slot carries a

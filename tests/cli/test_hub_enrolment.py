@@ -18,13 +18,11 @@ from deskapp.store import officers, people
 from deskapp.store.desk import Desk
 from deskapp.sync.hub import open_hub
 from deskapp.sync.hub_engines import forget_engines
-from deskapp.sync.hub_schema import hub_meta, metadata
+from deskapp.sync.hub_schema import hub_batch, hub_meta
 
 RUN_CLI = Path(__file__).parents[1] / "run_cli.py"
 PASS = "correct horse battery"
 HUB_PASS = "hub passphrase for tests"
-IDENTITY_TABLES = {"hub_certificate", "hub_revocation", "hub_join_request", "hub_key_slot",
-                   "hub_officer_keys"}  # fmt: skip
 
 
 class Desks:
@@ -176,29 +174,32 @@ def test_an_officer_signs_in_on_another_desk(tmp_path: Path) -> None:
     assert synced.returncode == 0, synced.stderr
 
 
-def test_hub_init_upgrades_a_version_1_hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("version", ["1", "2"])
+def test_a_hub_from_before_encrypted_sync_says_how_to_move_off_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str
+) -> None:
+    """A hub of schema version 1 or 2 holds records in plaintext: sync and `hub init`
+    refuse it with what to do instead (exit 13), and change nothing there."""
     d = Desks(tmp_path)
     monkeypatch.setenv("DESKAPP_HUB_PASSPHRASE", HUB_PASS)
     hub = open_hub(d.hub)
     hub.initialise()
-    with hub.write() as conn:  # what a version-1 hub holds: no identity tables
-        for table in reversed(metadata.sorted_tables):
-            if table.name in IDENTITY_TABLES:
-                table.drop(conn)
-        conn.execute(update(hub_meta).where(hub_meta.c.key == "schema_version").values(value="1"))
-    with hub.read() as conn:
-        hub_id = conn.execute(select(hub_meta.c.value).where(hub_meta.c.key == "hub_id")).scalar()
+    with hub.write() as conn:
+        conn.execute(
+            update(hub_meta).where(hub_meta.c.key == "schema_version").values(value=version)
+        )
     forget_engines()
-    old = d.run("PC-A", "sync", "--hub", d.hub)
-    assert old.returncode == 13 and "schema version 1" in old.stderr
-    upgraded = d.run("PC-A", "hub", "init", d.hub, "--json")
-    assert upgraded.returncode == 0, upgraded.stderr
-    done = json.loads(upgraded.stdout)
-    assert (done["created"], done["schema_version"], done["root"]) == (True, 2, "PC-A")
-    assert d.run("PC-A", "sync").returncode == 0
+    for command in (["sync", "--hub", d.hub], ["hub", "init", d.hub], ["hub", "status", d.hub]):
+        refused = d.run("PC-A", *command)
+        assert refused.returncode == 13, refused.stderr
+        assert f"predates encrypted sync (schema version {version})" in refused.stderr
+        assert "deskapp hub init NEW_URL" in refused.stderr and "Traceback" not in refused.stderr
     with open_hub(d.hub).read() as conn:
         assert (
-            conn.execute(select(hub_meta.c.value).where(hub_meta.c.key == "hub_id")).scalar()
-            == hub_id
-        )  # the same hub, upgraded in place
+            conn.execute(
+                select(hub_meta.c.value).where(hub_meta.c.key == "schema_version")
+            ).scalar()
+            == version
+        )
+        assert not conn.execute(select(hub_batch)).all()
     forget_engines()

@@ -141,55 +141,17 @@ def _field(value: str, hlc: int, site: str) -> FieldChange:
     return FieldChange("person", "p1", "phone", value, Version(hlc, site))
 
 
-def test_hub_tells_the_loser_of_a_concurrent_edit() -> None:
-    held = _field("old", 5, "desk-b")
-    late = _field("mine", 3, "desk-a")
-    found = merge_rule.lost_at_hub(
-        late, held, held_overwrote=None, held_unseen=True, pusher="desk-a", is_update=True
-    )
-    assert found is late
-    # The held edit overwrote this one knowingly: no conflict.
-    assert (
-        merge_rule.lost_at_hub(
-            late,
-            held,
-            held_overwrote=late.version,
-            held_unseen=True,
-            pusher="desk-a",
-            is_update=True,
-        )
-        is None
-    )
-    # A newer edit made without sight of the held one: the held one is the loser.
-    newer = _field("mine", 9, "desk-a")
-    assert (
-        merge_rule.lost_at_hub(
-            newer, held, held_overwrote=None, held_unseen=True, pusher="desk-a", is_update=True
-        )
-        is held
-    )
-    # …made having seen it, an insert, a relayed value, or the same value: none.
-    for kwargs in (
-        {"held_unseen": False, "pusher": "desk-a", "is_update": True},
-        {"held_unseen": True, "pusher": "desk-a", "is_update": False},
-        {"held_unseen": True, "pusher": "desk-c", "is_update": True},
-    ):
-        assert merge_rule.lost_at_hub(newer, held, held_overwrote=None, **kwargs) is None  # type: ignore[arg-type]
-    same = _field("old", 9, "desk-a")
-    assert (
-        merge_rule.lost_at_hub(
-            same, held, held_overwrote=None, held_unseen=True, pusher="desk-a", is_update=True
-        )
-        is None
-    )
-
-
-def test_desk_keeps_its_unsent_edit_that_lost() -> None:
+def test_a_desk_is_told_when_its_edit_lost_to_one_made_without_sight_of_it() -> None:
+    """The hub cannot read, so each desk tells its own losses: its edit replaced by a
+    pulled one that was made without sight of it (``unseen``: ours unsent, or published
+    after what the other desk had pulled)."""
     ours, theirs = Version(3, "desk-a"), Version(5, "desk-b")
-    assert merge_rule.lost_on_desk(ours, theirs, site="desk-a", unsent=True)
-    assert not merge_rule.lost_on_desk(ours, theirs, site="desk-a", unsent=False)
-    assert not merge_rule.lost_on_desk(ours, theirs, site="desk-c", unsent=True)
-    assert not merge_rule.lost_on_desk(theirs, ours, site="desk-b", unsent=True)
+    assert merge_rule.lost_on_desk(ours, theirs, site="desk-a", unseen=True)
+    # Made having seen ours: it replaced it knowingly.
+    assert not merge_rule.lost_on_desk(ours, theirs, site="desk-a", unseen=False)
+    # Not this desk's edit, or ours won.
+    assert not merge_rule.lost_on_desk(ours, theirs, site="desk-c", unseen=True)
+    assert not merge_rule.lost_on_desk(theirs, ours, site="desk-b", unseen=True)
 
 
 def test_an_erased_person_is_told_by_its_values() -> None:

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
-from deskapp.core import merge_rule
+from deskapp.core import merge_rule, sealed_batch
 from deskapp.core.domain import OfficerRole
+from deskapp.core.sealed_batch import AuditSpan, Header
 from deskapp.store import merge
 from deskapp.store.desk import Desk
 from deskapp.store.writes import APPEND_ONLY, NOT_FIELDS, VERSIONED
-from deskapp.sync import enrolment
-from deskapp.sync.hub import decode_versions, open_hub
+from deskapp.sync import enrolment, run_sync
+from deskapp.sync.hub import ReadCaps, StoredBatch, open_hub
 from deskapp.sync.hub_engines import forget_engines
-from deskapp.sync.hub_schema import hub_row, metadata
+from deskapp.sync.hub_schema import metadata
+from deskapp.sync.trust_tables import hub_key_slot
 
 PASS = "correct horse battery"
 HUB_PASS = "hub passphrase for tests"
@@ -52,23 +54,39 @@ def make_desk(
 #: Each test hub's root supervisor desk (see ``new_hub``), by hub URL.
 ROOTS: dict[str, Desk] = {}
 ROOT_OFFICER = "SGT-ROOT"
+#: Each test hub's reading desk: approved, it only ever pulls (see ``hub_state``).
+READERS: dict[str, Desk] = {}
+READER_OFFICER = "PC-READER"
 
 
 def new_hub(url: str, folder: Path) -> Desk:
     """Set up the hub at ``url`` as `deskapp hub init` does: schema, then a supervisor's
-    desk as its root. Returns that desk (kept in ROOTS to approve others)."""
+    desk as its root, and an approved desk that only reads (``hub_state``). Returns the
+    root's desk (kept in ROOTS to approve others)."""
     folder.mkdir(parents=True, exist_ok=True)
     root, _ = Desk.init(folder / "hub-root.db", ROOT_OFFICER, "Insp Root", PASS)
     hub = open_hub(url)
     hub.initialise()
     enrolment.init_root(hub, root)
     ROOTS[url] = root
+    reader, _ = Desk.init(folder / "hub-reader.db", READER_OFFICER, "PC Reader", PASS)
+    enrol(url, reader, role=OfficerRole.OFFICER)
+    READERS[url] = reader
     return root
 
 
-def enrol(url: str, *desks: Desk, role: OfficerRole = OfficerRole.OFFICER) -> None:
+def forget_hub(url: str) -> None:
+    for kept in (ROOTS, READERS):
+        desk = kept.pop(url, None)
+        if desk is not None:
+            desk.close()
+
+
+def enrol(url: str, *desks: Desk, role: OfficerRole = OfficerRole.SUPERVISOR) -> None:
     """Each desk joins the hub and its root supervisor approves it (the real commands'
-    code: the sync gate is not relaxed for tests)."""
+    code: the sync gate is not relaxed for tests). As a supervisor unless said: a new
+    desk's first officer is its supervisor, and the officer record it sends needs a
+    supervisor's certificate for other desks to take it (``core.permissions``)."""
     hub, root = open_hub(url), ROOTS[url]
     enrolment.join(hub, root)  # the root's desk pins this URL too (already approved)
     for desk in desks:
@@ -80,10 +98,9 @@ def enrol(url: str, *desks: Desk, role: OfficerRole = OfficerRole.OFFICER) -> No
 def file_hub(tmp_path: Path) -> Iterator[str]:
     """A file hub set up by a root supervisor (call ``enrol`` for the desks that sync)."""
     url = f"sqlite:///{tmp_path / 'hub.db'}"
-    root = new_hub(url, tmp_path / "hub-root")
+    new_hub(url, tmp_path / "hub-root")
     yield url
-    ROOTS.pop(url, None)
-    root.close()
+    forget_hub(url)
 
 
 def _pg_admin() -> psycopg.Connection[Any]:
@@ -136,10 +153,9 @@ def pg_hub(pg_database: str, tmp_path: Path) -> Iterator[str]:
     hub = open_hub(url)
     with hub.engine.begin() as conn:
         metadata.drop_all(conn)
-    root = new_hub(url, tmp_path / "pg-hub-root")
+    new_hub(url, tmp_path / "pg-hub-root")
     yield url
-    ROOTS.pop(url, None)
-    root.close()
+    forget_hub(url)
 
 
 # -- comparing what desks and the hub hold -----------------------------------------------
@@ -167,21 +183,92 @@ def desk_state(desk: Desk) -> dict[str, Any]:
 
 
 def hub_state(url: str) -> dict[str, Any]:
+    """What the hub holds, as a desk that takes everything in its log sees it: the
+    hub's reading desk pulls (never pushes), and its state less its own officer record."""
+    reader = READERS[url]
+    run_sync(reader, url, push=False)
+    state = desk_state(reader)
+    state["officer"] = {k: v for k, v in state["officer"].items() if k != READER_OFFICER}
+    return state
+
+
+def newest_key_id(url: str) -> int:
+    with open_hub(url).read() as conn:
+        return int(
+            conn.execute(
+                select(hub_key_slot.c.key_id).order_by(hub_key_slot.c.key_id.desc())
+            ).scalar()
+            or 0
+        )
+
+
+def opened_batches(url: str) -> list[tuple[StoredBatch, Header, dict[str, Any]]]:
+    """Every batch in the hub's log, opened with the keys of its root supervisor (who is
+    approved, so holds them): what a test looks at to see what a push carried."""
     hub = open_hub(url)
-    out: dict[str, Any] = {e: {} for e in VERSIONED}
-    out.update({e: [] for e in APPEND_ONLY})
-    with hub.read() as conn:
-        for row in conn.execute(select(hub_row)):
-            if row.entity in VERSIONED:
-                data = json.loads(row.data)
-                versions = decode_versions(row.versions)
-                out[row.entity][row.row_id] = {
-                    k: (v, merge_rule.effective(versions, k))
-                    for k, v in data.items()
-                    if k not in NOT_FIELDS
-                }
-            elif row.data is not None:
-                out[row.entity].append(row.row_id)
-    for entity in APPEND_ONLY:
-        out[entity].sort()
+    trust = enrolment.admit(hub, ROOTS[url])
+    out = []
+    for stored in hub.batches_after(0, 1 << 60, ReadCaps(row=1 << 40, batch=1 << 40)):
+        header = sealed_batch.parse_header(stored.header.encode())
+        assert stored.ciphertext is not None
+        payload = sealed_batch.open_sealed(header, stored.ciphertext, trust.key(header.key_id))
+        out.append((stored, header, payload))
     return out
+
+
+def hub_audits(url: str, site_id: str) -> list[dict[str, Any]]:
+    """The audit events of ``site_id`` the hub's batches carry, in order."""
+    return [
+        event
+        for _, header, payload in opened_batches(url)
+        if header.site == site_id
+        for event in payload["audits"]
+    ]
+
+
+def rogue_batch(
+    url: str,
+    *,
+    site: str,
+    signer: str,
+    changes: Sequence[Sequence[Any]] = (),
+    audits: Sequence[dict[str, Any]] = (),
+    counter: int = 1,
+    key: bytes | None = None,
+    sign: Callable[[bytes], bytes] | None = None,
+    hub_id: str | None = None,
+) -> int:
+    """A batch appended straight to the hub's log, as anyone holding only the hub's
+    secret can: sealed with a key of their own and signed with a key of their own,
+    unless given real ones (``key``: a hub key; ``sign``: an officer's signature, for an
+    enrolled officer's own forgeries). Changes as they travel:
+    ``[entity, row_id, kind, data JSON or None, {field: [hlc, site]}, seen]``.
+    Returns the seq the hub gave it."""
+    hub = open_hub(url)
+    key_id = newest_key_id(url)
+    span = None
+    if audits:
+        span = AuditSpan(
+            int(audits[0]["seq"]),
+            audits[0]["prev_hash"],
+            int(audits[-1]["seq"]),
+            audits[-1]["hash"],
+        )
+    sealed = sealed_batch.seal(
+        {"changes": [list(c) for c in changes], "audits": list(audits)},
+        hub_id=hub_id or hub.check(),
+        site=site,
+        signer=signer,
+        key_id=key_id,
+        key=key or os.urandom(32),
+        counter=counter,
+        entries=len(changes) + len(audits),
+        audit=span,
+        sign=sign or Ed25519PrivateKey.generate().sign,
+    )
+    receipt = hub.push(
+        sealed, site_id=site, signer_id=signer, key_id=key_id, counter=counter,
+        entries=len(changes) + len(audits),
+    )  # fmt: skip
+    assert receipt.held
+    return receipt.seq

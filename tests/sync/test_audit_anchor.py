@@ -17,12 +17,9 @@ from deskapp.store.desk import Desk
 from deskapp.store.models import AuditEvent
 from deskapp.sync import run_sync
 from deskapp.sync.audit_anchor import compare_chains
-from deskapp.sync.hub import open_hub
 from deskapp.sync.hub_errors import AuditChainRefused
-from deskapp.sync.hub_push import PushBatch
-from deskapp.sync.hub_schema import hub_audit
 
-from .conftest import PASS, make_desk
+from .conftest import PASS, make_desk, rogue_batch
 
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 Capsys = pytest.CaptureFixture[str]
@@ -158,29 +155,33 @@ def test_offline_verify_says_the_comparison_was_skipped(
     )
 
 
-def test_events_that_do_not_chain_are_refused_whole(hub_url: str, tmp_path: Path) -> None:
+def test_a_chain_extended_at_the_hub_by_a_rogue_stops_nothing(
+    hub_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capsys
+) -> None:
+    """Issue #16, point 3: whoever holds only the hub's secret appends batches under the
+    desk's site, signed as its officer with a key of their own, claiming the next audit
+    events (a disclosure to a newspaper) and the next batch counters. The desk's own
+    signed batches are all that count for it: it keeps pushing, and its log still
+    matches the hub's copy; another desk quarantines the forgeries."""
     path = synced_desk(tmp_path, hub_url)
-    hub = open_hub(hub_url)
     site = events(path)[0]["site_id"]
-    chain = hub.audit_chain(site)
-    head_seq, head_hash = chain[-1]
-    forged = {
-        "seq": head_seq + 1, "at": "2026-01-01T00:00:00+00:00", "officer_id": "4521",
-        "action": "disclosure", "entity": "person", "entity_id": "x", "fields": "",
-        "recipient": "a newspaper", "detail": "", "prev_hash": "f" * 64, "hash": "e" * 64,
-    }  # fmt: skip
-    for event in (forged, {**forged, "seq": head_seq + 2, "prev_hash": head_hash}):
-        with pytest.raises(AuditChainRefused):
-            hub.push(PushBatch(site, [], [event], 0, 0, 0, 0))
-    # A different event under a number the hub holds (a rewrite) is refused too.
-    with pytest.raises(AuditChainRefused):
-        rewritten = {**forged, "seq": head_seq, "prev_hash": "0" * 64}
-        hub.push(PushBatch(site, [], [rewritten], 0, 0, 0, 0))
-    assert hub.audit_chain(site) == chain
-    with hub.read() as conn:
-        assert not conn.execute(
-            select(hub_audit).where(hub_audit.c.recipient == "a newspaper")
-        ).all()
+    with Desk.open(path, "4521", PASS) as desk:
+        head = events(path)[-1]
+        forged = {
+            "seq": head["seq"] + 1, "at": "2026-01-01T00:00:00+00:00", "officer_id": "4521",
+            "action": "disclosure", "entity": "person", "entity_id": "x", "fields": "",
+            "recipient": "a newspaper", "detail": "", "prev_hash": head["hash"],
+        }  # fmt: skip
+        forged["hash"] = audit.wire_digest(forged, site)
+        rogue_batch(hub_url, site=site, signer="4521", audits=[forged], counter=10**6)
+        people.add_person(desk, name="After the forgery")
+        result = run_sync(desk)
+        assert result.pushed >= 1 and result.unconfirmed == 0
+        other = make_desk(tmp_path, "b", hub=hub_url)
+        assert run_sync(other, hub_url).quarantined == 1
+        other.close()
+    code, shown = verify(path, monkeypatch, capsys)
+    assert code == 0 and shown["hub"]["compared"], shown
 
 
 def test_compare_chains() -> None:

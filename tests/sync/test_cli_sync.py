@@ -40,7 +40,7 @@ def test_hub_sync_and_conflicts_from_the_cli(
     assert (init["hub"], init["created"], init["schema_version"], init["root"]) == (
         f"sqlite:///{tmp_path / 'hub.db'}",
         True,
-        2,
+        3,
         "PC-a",
     )
     assert run_json(capsys, "hub", "init", hub, "--db", da)["created"] is False  # type: ignore[index]
@@ -59,7 +59,19 @@ def test_hub_sync_and_conflicts_from_the_cli(
     assert isinstance(again, dict) and (again["pushed"], again["pulled"]) == (0, 0)
     status = run_json(capsys, "hub", "status", hub)
     assert isinstance(status, dict)
-    assert status["rows"]["incident"] == 1 and len(status["sites"]) == 2
+    assert status["batches"] >= 2 and len(status["sites"]) == 2
+    assert (status["hub_key_id"], status["certificates"], status["join_requests"]) == (1, 1, 0)
+    # With a desk: the enrolment as verified from its pinned root, and its quarantine.
+    status = run_json(capsys, "hub", "status", hub, "--db", db)
+    assert isinstance(status, dict) and status["desk_quarantined"] == 0
+    assert {(o["id"], o["status"], o["root"]) for o in status["officers"]} == {
+        ("PC-a", "approved", True),
+        ("PC-b", "approved", False),
+    }
+    capsys.readouterr()
+    assert main(["hub", "status", hub, "--db", db]) == 0
+    shown = capsys.readouterr().out
+    assert "Officers, as verified" in shown and "PC-b" in shown and "hub_key_id" in shown
 
     with Desk.open(tmp_path / "a.db", "PC-a", PASS) as desk:
         incidents.update_incident(desk, iid, summary="A says")

@@ -45,7 +45,7 @@ def seeded(tmp_path: Path, url: str, count: int) -> list[str]:
     for name in names:
         pid = people.add_person(a, name=name, party="Green Party")
         incidents.add_incident(a, person=pid, type="threat", grade=2, summary=f"about {name}")
-    run_sync(a, url)
+    run_sync(a, url, batch_size=10)  # many batches at the hub: a pull's batches are its
     a.close()
     return names
 

@@ -4,6 +4,7 @@ written straight into the hub's tables, a replaced root, and removal with key ro
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from collections.abc import Iterator
 from dataclasses import replace
@@ -22,10 +23,14 @@ from deskapp.store.desk import Desk
 from deskapp.store.keyslots import open_sealed, sealed_from_text
 from deskapp.sync import enrolment, run_sync, status
 from deskapp.sync.hub import open_hub
-from deskapp.sync.hub_schema import hub_meta, hub_row, hub_site
+from deskapp.sync.hub_schema import hub_batch, hub_meta
 from deskapp.sync.trust_tables import ROOT_KEY, hub_certificate, hub_key_slot, hub_officer_keys
 
-from .conftest import PASS, ROOTS, enrol, make_desk
+from . import conftest
+from .conftest import PASS, READER_OFFICER, ROOTS, make_desk
+
+#: These tests approve desks as officers unless they say otherwise.
+enrol = functools.partial(conftest.enrol, role=OfficerRole.OFFICER)
 
 YES = lambda _fingerprint: True  # noqa: E731 - a confirmation that says yes
 
@@ -44,10 +49,10 @@ def desks(tmp_path: Path) -> Iterator[list[Desk]]:
 
 
 def hub_holds(url: str) -> tuple[int, list[str]]:
-    """How many rows the hub holds and which desks have pushed to it."""
+    """How many batches the hub holds and which desks have pushed to it."""
     with open_hub(url).read() as conn:
-        rows = len(conn.execute(select(hub_row.c.row_id)).all())
-        sites = list(conn.execute(select(hub_site.c.site_id)).scalars())
+        rows = len(conn.execute(select(hub_batch.c.seq)).all())
+        sites = sorted(set(conn.execute(select(hub_batch.c.site_id)).scalars()))
     return rows, sites
 
 
@@ -250,7 +255,7 @@ def test_removal_revokes_and_rotates_the_hub_key(hub_url: str, desks: list[Desk]
     # The removed officer's real private key opens no slot of the new key.
     with hub.read() as conn:
         slots = conn.execute(select(hub_key_slot).where(hub_key_slot.c.key_id == 2)).all()
-    assert {s.officer_id for s in slots} == {root.officer.id, "PC-a", "PC-b"}
+    assert {s.officer_id for s in slots} == {root.officer.id, READER_OFFICER, "PC-a", "PC-b"}
     hub_id = hub.check()
     for slot in slots:
         for officer in ("PC-c", slot.officer_id):

@@ -11,18 +11,14 @@ from sqlalchemy import func, select
 from deskapp.store import contacts, incidents, people
 from deskapp.store.models import AuditEvent
 from deskapp.sync import run_sync, status
-from deskapp.sync.hub import open_hub
-from deskapp.sync.hub_schema import hub_audit
 
-from .conftest import ROOTS, desk_state, enrol, hub_state, make_desk, new_hub
+from .conftest import ROOTS, desk_state, enrol, hub_audits, hub_state, make_desk, new_hub
 
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 
 
 def _hub_audits(url: str, site_id: str) -> int:
-    with open_hub(url).read() as conn:
-        seqs = conn.execute(select(hub_audit.c.seq).where(hub_audit.c.site_id == site_id))
-        found = sorted(int(s) for (s,) in seqs)
+    found = [int(e["seq"]) for e in hub_audits(url, site_id)]
     assert found == list(range(1, len(found) + 1))
     return len(found)
 

@@ -1,5 +1,5 @@
 """Nothing hidden (issue #16, point 3): a desk drops an outbox entry only when the hub
-holds it, whatever watermark the hub's tables (or another pusher) claim for it."""
+holds the batch that carried it, whatever anyone writing to the hub's tables claims."""
 
 from __future__ import annotations
 
@@ -7,16 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import select, text
 
 from deskapp.store import people
 from deskapp.store.desk import Desk
 from deskapp.sync import run_sync, status
 from deskapp.sync.hub import open_hub
-from deskapp.sync.hub_push import PushBatch
-from deskapp.sync.hub_schema import hub_row, hub_site
+from deskapp.sync.hub_schema import hub_batch
 
-from .conftest import desk_state, enrol, hub_state, make_desk
+from .conftest import desk_state, enrol, hub_state, make_desk, rogue_batch
 
 FORGED = 10**12
 
@@ -57,79 +56,58 @@ def _assert_nothing_hidden(url: str, victim: Desk, other: Desk, pids: list[str])
     assert desk_state(victim) == desk_state(other) == hub_state(url)
 
 
-def test_watermark_forged_in_the_hubs_table_hides_nothing(
+def test_a_batch_forged_under_the_victims_site_hides_nothing(
     hub_url: str, desks: tuple[Desk, Desk]
 ) -> None:
+    """What a forged watermark did before the hub held only sealed batches: a rogue puts
+    a batch under the victim's site and officer claiming a counter far ahead. The victim
+    still sends its work and drops nothing the hub does not hold."""
     victim, other = desks
     pids = _victim_work(victim)
-    with open_hub(hub_url).write() as conn:
-        conn.execute(delete(hub_site).where(hub_site.c.site_id == victim.site_id))
-        conn.execute(
-            insert(hub_site).values(
-                site_id=victim.site_id, outbox_hw=FORGED, audit_hw=FORGED, last_push_at="x"
-            )
-        )
+    rogue_batch(hub_url, site=victim.site_id, signer=victim.officer.id, counter=FORGED)
     _assert_nothing_hidden(hub_url, victim, other, pids)
 
 
-def test_watermark_claimed_through_the_push_call_hides_nothing(
-    hub_url: str, desks: tuple[Desk, Desk]
-) -> None:
-    victim, other = desks
-    pids = _victim_work(victim)
-    run_sync(other, hub_url)
-    # The rogue pushes as the victim's site, claiming everything it will ever send.
-    open_hub(hub_url).push(
-        PushBatch(
-            site_id=victim.site_id,
-            changes=[],
-            audits=[],
-            outbox_hw=FORGED,
-            audit_hw=FORGED,
-            cursor=0,
-            conflict_ack=0,
-        )
-    )
-    _assert_nothing_hidden(hub_url, victim, other, pids)
-
-
-#: A rogue's trigger that makes the hub's storage silently drop people, per engine.
-DROP_PEOPLE = {
+#: A rogue's trigger that makes the hub's storage silently drop one site's batches.
+DROP_SITE = {
     "file": [
-        "CREATE TRIGGER drop_people BEFORE INSERT ON hub_row "
-        "WHEN NEW.entity = 'person' BEGIN SELECT RAISE(IGNORE); END"
+        "CREATE TRIGGER drop_site BEFORE INSERT ON hub_batch "
+        "WHEN NEW.site_id = '{site}' BEGIN SELECT RAISE(IGNORE); END"
     ],
     "pg": [
-        "CREATE FUNCTION drop_people() RETURNS trigger LANGUAGE plpgsql AS "
-        "$$ BEGIN IF NEW.entity = 'person' THEN RETURN NULL; END IF; RETURN NEW; END $$",
-        "CREATE TRIGGER drop_people BEFORE INSERT ON hub_row "
-        "FOR EACH ROW EXECUTE FUNCTION drop_people()",
+        "CREATE FUNCTION drop_site() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN IF NEW.site_id = '{site}' THEN RETURN NULL; END IF; RETURN NEW; END $$",
+        "CREATE TRIGGER drop_site BEFORE INSERT ON hub_batch "
+        "FOR EACH ROW EXECUTE FUNCTION drop_site()",
     ],
 }
-UNDO = {"file": ["DROP TRIGGER drop_people"], "pg": ["DROP FUNCTION drop_people() CASCADE"]}
+UNDO = {"file": ["DROP TRIGGER drop_site"], "pg": ["DROP FUNCTION drop_site() CASCADE"]}
 
 
 @pytest.mark.parametrize("kind", ["file", "pg"])
-def test_changes_the_hub_drops_stay_in_the_outbox(
+def test_batches_the_hub_drops_stay_in_the_outbox(
     kind: str, request: pytest.FixtureRequest, desks: tuple[Desk, Desk]
 ) -> None:
-    """A hub whose storage silently drops a desk's rows (a rogue trigger): the desk keeps
-    them, says so, and sends them again once the hub takes them."""
+    """A hub whose storage silently drops a desk's batches (a rogue trigger): the push
+    reads its batch back and does not find it, so the desk keeps its work, says so, and
+    sends it again once the hub takes it."""
     url = str(request.getfixturevalue("file_hub" if kind == "file" else "pg_hub"))
     victim, other = desks
     enrol(url, victim, other)
     pids = _victim_work(victim)
     with open_hub(url).write() as conn:
-        for statement in DROP_PEOPLE[kind]:
-            conn.execute(text(statement))
+        for statement in DROP_SITE[kind]:
+            conn.execute(text(statement.replace("{site}", victim.site_id)))
     result = run_sync(victim, url)
-    assert result.unconfirmed == 4  # three people and the edit of one
+    assert result.pushed == 0 and result.unconfirmed >= 4  # three people, one edit, events
     with victim.read() as conn:
         kept = conn.exec_driver_sql("SELECT row_id FROM outbox WHERE entity = 'person'")
         assert sorted({r for (r,) in kept}) == sorted(pids)  # none dropped from the outbox
     assert status(victim).pending >= 4
     with open_hub(url).read() as conn:
-        assert not conn.execute(select(hub_row).where(hub_row.c.entity == "person")).all()
+        assert not conn.execute(
+            select(hub_batch).where(hub_batch.c.site_id == victim.site_id)
+        ).all()
     with open_hub(url).write() as conn:
         for statement in UNDO[kind]:
             conn.execute(text(statement))

@@ -1,9 +1,11 @@
-"""One bad hub row never stops a desk: rows written straight into the hub's tables (as
-anyone with the hub's secret can) that fail their checks are quarantined, counted and
-listed for supervisors; every other change still arrives, and every sync exits 0."""
+"""One bad change never stops a desk: changes that fail their checks, in batches an
+approved officer signed (a modified client, or stolen keys: anyone else's batches fail
+their signature first, see test_rogue_hub.py), are quarantined, counted and listed for
+supervisors; every other change still arrives, and every sync exits 0."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -14,17 +16,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from deskapp.core import hlc, jsontext
-from deskapp.store import incidents, people
+from deskapp.store import incidents, merge, people
 from deskapp.store.desk import Desk
-from deskapp.sync import run_sync, status
+from deskapp.store.writes import VERSIONED
+from deskapp.sync import enrolment, run_sync, status
 from deskapp.sync.hub import ReadCaps, open_hub
 from deskapp.sync.hub_engines import forget_engines
-from deskapp.sync.hub_schema import hub_counter, hub_row
+from deskapp.sync.hub_schema import hub_batch
 
-from .conftest import HUB_PASS, PASS, desk_state, make_desk
+from .conftest import (
+    HUB_PASS,
+    PASS,
+    READERS,
+    ROOTS,
+    desk_state,
+    hub_state,
+    make_desk,
+    rogue_batch,
+)
 
 TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000
 ESC_TITLE = "\x1b]0;owned\x07"
@@ -48,33 +60,37 @@ def now_hlc(ahead_ms: int = 0) -> int:
     return hlc.encode(time.time_ns() // 1_000_000 + ahead_ms, 0)
 
 
+#: Batch counters of the intruder's site: each batch's must be above the last.
+INTRUDER_COUNTER = itertools.count(1)
+
+
 def poison(url: str, entity: str, row_id: str, data: Any, versions: Any) -> None:
-    """Write one row into the hub's table as an intruder would: the next seq, any text."""
-    hub = open_hub(url)
-    with hub.write() as conn:
-        seq = int(conn.execute(select(hub_counter.c.value)).scalar_one()) + 1
-        as_text = lambda v: v if isinstance(v, str) or v is None else jsontext.dumps(v)  # noqa: E731
-        conn.execute(hub_row.delete().where(hub_row.c.entity == entity, hub_row.c.row_id == row_id))
-        conn.execute(
-            hub_row.insert().values(
-                entity=entity,
-                row_id=row_id,
-                seq=seq,
-                data=as_text(data),
-                versions=as_text(versions),
-            )
-        )
-        conn.execute(update(hub_counter).values(value=seq))
+    """Append one change as an insider would: signed by an approved supervisor (the
+    hub's root) and sealed with the real hub key, holding any text."""
+    root = ROOTS[url]
+    trust = enrolment.admit(open_hub(url), root)
+    kind = "insert" if entity in VERSIONED else "append"
+    as_text = data if isinstance(data, str) or data is None else jsontext.dumps(data)
+    rogue_batch(
+        url,
+        site="intruder",
+        signer=root.officer.id,
+        changes=[[entity, row_id, kind, as_text, versions, 0]],
+        counter=next(INTRUDER_COUNTER),
+        key=trust.current_key[1],
+        sign=root.sign,
+    )
 
 
 def hub_data(url: str, entity: str, row_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    with open_hub(url).read() as conn:
-        row = conn.execute(
-            select(hub_row.c.data, hub_row.c.versions).where(
-                hub_row.c.entity == entity, hub_row.c.row_id == row_id
-            )
-        ).one()
-    return json.loads(row.data), json.loads(row.versions)
+    """A row's values and versions as the hub's log gives them (its reading desk)."""
+    hub_state(url)
+    with READERS[url].read() as conn:
+        table = VERSIONED[entity]
+        row = merge.rows_by_id(conn, table, list(table.c), [row_id])[row_id]
+        versions = merge.local_versions(conn, entity, [row_id])[row_id]
+    data = {k: merge.encode_value(v) for k, v in row.items() if k != "id"}
+    return data, {k: list(v) for k, v in versions.items()}
 
 
 def site_of(desk: Desk) -> str:
@@ -186,28 +202,38 @@ def test_a_change_stamped_ten_years_ahead_is_quarantined_not_merged(
     assert reasons["p-future"]["fields"] == ""
 
 
-def test_oversized_values_are_never_fetched_and_batches_stop_early(
+def test_oversized_values_are_held_back_and_large_batches_never_fetched(
     hub_url: str, desks: tuple[Desk, Desk]
 ) -> None:
+    """A change over the per-row cap is quarantined alone; a batch over the pull's cap is
+    not even fetched (the hub says how large it is first), and a pull stops early once
+    what it fetched reaches the cap of a pull."""
     a, b = desks
     for k in range(6):
         people.add_person(a, name=f"Person {k}")
     run_sync(a, hub_url)
-    poison(hub_url, "person", "p-huge", {"name": "X" * (2 << 20)}, {"*": [now_hlc(), "x"]})
+    poison(hub_url, "person", "p-big", {"name": "X" * (300 << 10)}, {"*": [now_hlc(), "x"]})
+    poison(hub_url, "person", "p-huge", {"name": "X" * (17 << 20)}, {"*": [now_hlc(), "x"]})
     hub = open_hub(hub_url)
-    caps = ReadCaps(row=1 << 20, versions=1 << 10, batch=1 << 30)
-    rows = hub.rows_after(0, 100, caps)
-    huge = [r for r in rows if r[2] == "p-huge"]
-    assert huge and huge[0][3] is None and huge[0][5] > 2 << 20  # its size, not its value
-    assert len(rows) == hub.count_after(0)
-    sizes = [r[5] + r[6] for r in rows if r[3] is not None]
-    small = ReadCaps(row=1 << 20, versions=1 << 10, batch=sizes[0] + sizes[1] + 1)
-    assert [r[0] for r in hub.rows_after(0, 100, small)] == [r[0] for r in rows[:3]]
-    assert len(hub.rows_after(0, 100, ReadCaps(row=1 << 20, versions=1 << 10, batch=1))) == 1
+    caps = ReadCaps(row=1 << 20, batch=1 << 30)
+    stored = hub.batches_after(0, 1 << 30, caps)
+    huge = stored[-1]
+    assert huge.ciphertext is None and huge.size > 17 << 20  # its size, not its value
+    sizes = [s.size for s in stored]
+    small = ReadCaps(row=1 << 20, batch=sizes[0] + sizes[1] + 1)
+    assert [s.seq for s in hub.batches_after(0, 1 << 30, small)] == [s.seq for s in stored[:3]]
+    assert len(hub.batches_after(0, 1 << 30, ReadCaps(row=1 << 20, batch=1))) == 1
+    # A size lied about at the hub (the column a pull reads sizes from) fetches nothing.
+    with hub.write() as conn:
+        conn.execute(update(hub_batch).where(hub_batch.c.seq == huge.seq).values(size=10))
+    [lied] = [b for b in hub.batches_after(0, 1 << 30, caps) if b.seq == huge.seq]
+    assert lied.ciphertext is None
     result = run_sync(b, hub_url)
-    assert result.quarantined == 1 and result.pulled == 7  # six people and officer PC-a
-    [held] = quarantined(b)
-    assert "not fetched" in held["reason"]
+    assert result.quarantined == 2 and result.pulled == 7  # six people and officer PC-a
+    reasons = {r["row_id"]: r["reason"] for r in quarantined(b)}
+    assert "larger than 256 KiB" in reasons["p-big"]
+    [whole] = [r for r in quarantined(b) if r["entity"] == "batch"]
+    assert "not fetched" in whole["reason"]
 
 
 SYNC_AND_MEASURE = """

@@ -8,6 +8,7 @@ import os
 import threading
 import weakref
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -15,12 +16,13 @@ from textual.screen import Screen
 from textual.widgets import Input
 from textual.widgets._toast import Toast
 
+from deskapp.core.sealed_batch import SealedBatch
 from deskapp.store import officers
 from deskapp.store.desk import Desk
 from deskapp.store.keyslots import KdfParams
 from deskapp.sync.hub import Hub
 from deskapp.sync.hub_engines import forget_engines
-from deskapp.sync.hub_push import PushBatch, PushReceipt
+from deskapp.sync.hub_push import PushReceipt
 from deskapp.sync.hub_secrets import find_secret
 from deskapp.sync.hub_url import parse_hub_url
 from deskapp.tui.app import DeskApp
@@ -379,12 +381,12 @@ async def test_lock_during_a_sync_leaves_no_hub_file_open(
     let_go = threading.Event()
     real_push = Hub.push
 
-    def slow_push(self: Hub, batch: PushBatch) -> PushReceipt:
+    def slow_push(self: Hub, batch: SealedBatch, **kwargs: Any) -> PushReceipt:
         with self.read() as conn:  # holds a hub connection while the lock happens
             at_hub.set()
             let_go.wait(10)
             conn.exec_driver_sql("SELECT 1")
-        return real_push(self, batch)
+        return real_push(self, batch, **kwargs)
 
     monkeypatch.setattr(Hub, "push", slow_push)
     app = make_app(desk_path)

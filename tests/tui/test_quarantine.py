@@ -6,13 +6,14 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
 from textual.widgets import Input
 
 from deskapp.core import hlc, jsontext
-from deskapp.sync import open_hub
-from deskapp.sync.hub_schema import hub_counter, hub_row
+from deskapp.store.desk import Desk
+from deskapp.sync import enrolment, open_hub
+from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.sync import SyncScreen
+from tests.sync.conftest import rogue_batch
 
 from .conftest import make_app, make_hub
 from .helpers import unlock, wait_for
@@ -20,28 +21,29 @@ from .helpers import unlock, wait_for
 pytestmark = pytest.mark.usefixtures("hub_env")
 
 
-def poison_person(url: str) -> None:
-    """A person row with a date that is none, written straight into the hub's table."""
+def poison_person(url: str, desk_path: Path) -> None:
+    """A person with a date that is none and an escape code for a name, in a batch an
+    approved officer signed (the hub's root: the sample desk's supervisor) as another
+    site: it passes every check but the row's own."""
     stamp = [hlc.encode(time.time_ns() // 1_000_000, 0), "intruder"]
-    with open_hub(url).write() as conn:
-        seq = int(conn.execute(select(hub_counter.c.value)).scalar_one()) + 1
-        conn.execute(
-            hub_row.insert().values(
-                entity="person",
-                row_id="p-poisoned",
-                seq=seq,
-                data=jsontext.dumps({"name": "\x1b]0;owned\x07", "created_at": "not-a-date"}),
-                versions=jsontext.dumps({"*": stamp}),
-            )
+    data = jsontext.dumps({"name": "\x1b]0;owned\x07", "created_at": "not-a-date"})
+    with Desk.open(desk_path, OFFICER, PASSPHRASE) as desk:
+        trust = enrolment.admit(open_hub(url), desk)
+        rogue_batch(
+            url,
+            site="intruder",
+            signer=desk.officer.id,
+            changes=[["person", "p-poisoned", "insert", data, {"*": stamp}, 0]],
+            key=trust.current_key[1],
+            sign=desk.sign,
         )
-        conn.execute(update(hub_counter).values(value=seq))
 
 
 async def test_the_sync_summary_counts_what_was_quarantined(
     desk_path: Path, tmp_path: Path
 ) -> None:
     url = make_hub(tmp_path / "hub.db", desk_path)
-    poison_person(url)
+    poison_person(url, desk_path)
     app = make_app(desk_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await unlock(pilot)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -98,9 +99,10 @@ async def test_cancel_mid_sync_keeps_what_was_sent_and_sync_again_finishes(
 ) -> None:
     """Esc while the push is between batches: the sync stops after the batch at the hub,
     the summary says so, and `r` (sync again) sends the rest: nothing lost, nothing twice."""
+    from deskapp.core.sealed_batch import SealedBatch
     from deskapp.sync import service
     from deskapp.sync.hub import Hub
-    from deskapp.sync.hub_push import PushBatch, PushReceipt
+    from deskapp.sync.hub_push import PushReceipt
 
     hub = make_hub(tmp_path / "hub.db", desk_path)
     monkeypatch.setattr(service, "BATCH", 5)  # the sample desk's changes take many batches
@@ -108,8 +110,8 @@ async def test_cancel_mid_sync_keeps_what_was_sent_and_sync_again_finishes(
     let_go = threading.Event()
     real_push = Hub.push
 
-    def slow_push(self: Hub, batch: PushBatch) -> PushReceipt:
-        receipt = real_push(self, batch)
+    def slow_push(self: Hub, batch: SealedBatch, **kwargs: Any) -> PushReceipt:
+        receipt = real_push(self, batch, **kwargs)
         first_batch_done.set()
         let_go.wait(10)  # hold the sync between batches until the test has pressed Esc
         return receipt
@@ -126,7 +128,8 @@ async def test_cancel_mid_sync_keeps_what_was_sent_and_sync_again_finishes(
         await fill(pilot, hub)
         await pilot.press("enter")
         await wait_for(pilot, first_batch_done.is_set)
-        await wait_for(pilot, lambda: sync_screen(app).state == "running")
+        await wait_for(pilot, lambda: sync_screen(app).state != "secret")
+        assert sync_screen(app).state == "running", sync_screen(app).error
         await pilot.press("escape")
         assert sync_screen(app).state == "cancelling"
         let_go.set()

@@ -24,11 +24,11 @@ async def test_the_sync_summary_says_what_the_hub_did_not_take(
     desk_path: Path, tmp_path: Path
 ) -> None:
     url = make_hub(tmp_path / "hub.db", desk_path)
-    with open_hub(url).write() as conn:  # a hub whose storage silently drops people
+    with open_hub(url).write() as conn:  # a hub whose storage silently drops batches
         conn.execute(
             text(
-                "CREATE TRIGGER drop_people BEFORE INSERT ON hub_row "
-                "WHEN NEW.entity = 'person' BEGIN SELECT RAISE(IGNORE); END"
+                "CREATE TRIGGER drop_batches BEFORE INSERT ON hub_batch "
+                "BEGIN SELECT RAISE(IGNORE); END"
             )
         )
     with Desk.open(desk_path, OFFICER, PASSPHRASE) as desk:
