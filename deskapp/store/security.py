@@ -235,7 +235,9 @@ def list_measures(
     return rows
 
 
-def set_referral(desk: Desk, person: str, **fields: Any) -> tuple[str, dict[str, Any]]:
+def set_referral(
+    desk: Desk, person: str, *, today: date | None = None, **fields: Any
+) -> tuple[str, dict[str, Any]]:
     """Change the person's open referral for private security, or start one when none is
     open (a declined or ended referral stays as it was). Returns its id and the changes."""
     with desk.read() as conn:
@@ -251,9 +253,9 @@ def set_referral(desk: Desk, person: str, **fields: Any) -> tuple[str, dict[str,
             .limit(1)
         ).scalar()
     if open_id is None:
-        new_id = add_record(desk, "referral", person_id, **fields)
+        new_id = add_record(desk, "referral", person_id, today=today, **fields)
         return new_id, {name: (None, value) for name, value in fields.items()}
-    return str(open_id), update_record(desk, "referral", str(open_id), **fields)
+    return str(open_id), update_record(desk, "referral", str(open_id), today=today, **fields)
 
 
 def move_to_person(tx: WriteTx, old: str, new: str, why: str) -> None:

@@ -422,3 +422,11 @@ def unlink(desk: Desk, link_id: str) -> bool:
             detail=f"unlinked from incident ({found['category']})",
         )
     return True
+
+
+def subject_choices(desk: Desk, filter_text: str, limit: int = 8) -> list[tuple[str, str]]:
+    """Subjects whose name matches what was typed, as ``(id, "S-… name")`` for a picker."""
+    query = subjects_query(filter_text).limit(limit)
+    with desk.read() as conn:
+        rows = conn.execute(query).all()
+    return [(str(r.id), f"{rules.subject_ref(str(r.id))}  {r.name}") for r in rows]
