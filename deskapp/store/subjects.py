@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, func, literal, or_, select, union
+from sqlalchemy import Connection, Select, and_, func, or_, select
 
 from deskapp.core import security as rules
 from deskapp.core.clock import utcnow
@@ -185,18 +185,24 @@ def subject_record(conn: Connection, subject_id: str) -> dict[str, Any]:
 
 def people_of_incidents(conn: Connection, incident_ids: list[str]) -> list[dict[str, Any]]:
     """The people of these incidents — the person each is about (a victim) and everyone
-    linked with a category — one row a person, their categories and incident count."""
+    linked with a category — one row a person, their categories and incident count.
+    Read as three small indexed queries (by incident id, then by person id): a join
+    through a union let SQLite walk the whole roster."""
     if not incident_ids:
         return []
-    about = select(
-        INCIDENT.c.person_id.label("person_id"),
-        literal(str(LinkCategory.VICTIM)).label("category"),
-        INCIDENT.c.id.label("incident_id"),
-    ).where(INCIDENT.c.id.in_(incident_ids))
+    held: dict[str, tuple[set[str], set[str]]] = {}
+    about = select(INCIDENT.c.person_id, INCIDENT.c.id).where(INCIDENT.c.id.in_(incident_ids))
+    for person_id, incident_id in conn.execute(about):
+        cats, seen = held.setdefault(str(person_id), (set(), set()))
+        cats.add(str(LinkCategory.VICTIM))
+        seen.add(str(incident_id))
     linked = select(LINK.c.person_id, LINK.c.category, LINK.c.incident_id).where(
         LINK.c.incident_id.in_(incident_ids), LINK.c.person_id.is_not(None)
     )
-    both = union(about, linked).subquery()
+    for person_id, category, incident_id in conn.execute(linked):
+        cats, seen = held.setdefault(str(person_id), (set(), set()))
+        cats.add(str(category))
+        seen.add(str(incident_id))
     query = (
         select(
             PERSON.c.id,
@@ -204,20 +210,15 @@ def people_of_incidents(conn: Connection, incident_ids: list[str]) -> list[dict[
             PERSON.c.role,
             ORGANISATION.c.name.label("organisation"),
             PERSON.c.risk,
-            func.group_concat(func.distinct(both.c.category)).label("categories"),
-            func.count(func.distinct(both.c.incident_id)).label("incidents"),
         )
-        .join(both, both.c.person_id == PERSON.c.id)
         .outerjoin(ORGANISATION, ORGANISATION.c.id == PERSON.c.organisation_id)
-        .where(PERSON.c.deleted.is_(False))
-        .group_by(PERSON.c.id)
+        .where(PERSON.c.id.in_(list(held)), PERSON.c.deleted.is_(False))
         .order_by(PERSON.c.name, PERSON.c.id)
     )
     rows = []
     for r in conn.execute(query).mappings():
-        out = dict(r)
-        out["categories"] = ",".join(sorted(str(out["categories"] or "").split(",")))
-        rows.append(out)
+        cats, seen = held[str(r["id"])]
+        rows.append({**r, "categories": ",".join(sorted(cats)), "incidents": len(seen)})
     return rows
 
 
@@ -260,25 +261,34 @@ def reveal_field(desk: Desk, subject_id: str, field: str) -> Any:
 
 
 def subjects_for_person(conn: Connection, person_id: str) -> list[dict[str, Any]]:
-    """Subjects linked to any incident this person is the person of or is linked to."""
-    mine = union(
-        select(INCIDENT.c.id.label("incident_id")).where(INCIDENT.c.person_id == person_id),
-        select(LINK.c.incident_id).where(LINK.c.person_id == person_id),
-    ).subquery()
-    query = (
-        select(
-            SUBJECT.c.id,
-            SUBJECT.c.name,
-            SUBJECT.c.risk,
-            func.count(func.distinct(LINK.c.incident_id)).label("incidents"),
-        )
-        .join(LINK, LINK.c.subject_id == SUBJECT.c.id)
-        .join(mine, mine.c.incident_id == LINK.c.incident_id)
-        .where(SUBJECT.c.deleted.is_(False))
-        .group_by(SUBJECT.c.id)
-        .order_by(SUBJECT.c.name)
+    """Subjects linked to any incident this person is the person of or is linked to
+    (small indexed queries: the person's incidents, their subject links, the subjects)."""
+    mine = set(
+        conn.execute(select(INCIDENT.c.id).where(INCIDENT.c.person_id == person_id)).scalars()
     )
-    return [with_ref(dict(r)) for r in conn.execute(query).mappings()]
+    mine.update(
+        conn.execute(select(LINK.c.incident_id).where(LINK.c.person_id == person_id)).scalars()
+    )
+    if not mine:
+        return []
+    seen: dict[str, set[str]] = {}
+    for subject_id, incident_id in conn.execute(
+        select(LINK.c.subject_id, LINK.c.incident_id).where(
+            LINK.c.incident_id.in_(sorted(mine)), LINK.c.subject_id.is_not(None)
+        )
+    ):
+        seen.setdefault(str(subject_id), set()).add(str(incident_id))
+    if not seen:
+        return []
+    query = (
+        select(SUBJECT.c.id, SUBJECT.c.name, SUBJECT.c.risk)
+        .where(SUBJECT.c.id.in_(list(seen)), SUBJECT.c.deleted.is_(False))
+        .order_by(SUBJECT.c.name, SUBJECT.c.id)
+    )
+    return [
+        with_ref({**r, "incidents": len(seen[str(r["id"])])})
+        for r in conn.execute(query).mappings()
+    ]
 
 
 def links_of_incident(conn: Connection, incident_id: str) -> list[dict[str, Any]]:
