@@ -201,3 +201,27 @@ async def test_add_a_subject_from_the_list(desk_path: Path) -> None:
     with Desk.open(desk_path, OFFICER, PASSPHRASE) as desk:
         names = {(s["name"], s["risk"]) for s in subjects.list_subjects(desk)}
     assert ("Woman with a megaphone", "high") in names
+
+
+async def test_lock_masks_again_what_the_security_view_revealed(desk_path: Path) -> None:
+    from .test_lock import lock, screenshot, unlock_to
+
+    with Desk.open(desk_path, OFFICER, PASSPHRASE) as desk:
+        [person] = [p for p in desk_people(desk) if p["name"] == "Siân Evans"]
+    app = make_app(desk_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot)
+        app.push_screen(PersonSecurityScreen(str(person["id"])))
+        await wait_for(pilot, lambda: isinstance(app.screen, PersonSecurityScreen))
+        view = app.screen
+        assert isinstance(view, PersonSecurityScreen)
+        await wait_for(pilot, lambda: view.data is not None)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: view.revealed)
+        assert "Rear lane unlit" in screenshot(app)
+        await lock(pilot)
+        assert not view.revealed
+        await unlock_to(pilot, PersonSecurityScreen)
+        assert app.screen is view
+        await settle(pilot)
+        assert "Rear lane unlit" not in screenshot(app)
