@@ -225,3 +225,22 @@ async def test_lock_masks_again_what_the_security_view_revealed(desk_path: Path)
         assert app.screen is view
         await settle(pilot)
         assert "Rear lane unlit" not in screenshot(app)
+
+
+async def test_erase_a_subject_from_its_view(desk_path: Path) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot)
+        await open_subject(pilot)
+        await pilot.press("X")
+        await settle(pilot)
+        await type_text(pilot, "No further action")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SubjectsScreen))
+    with Desk.open(desk_path, OFFICER, PASSPHRASE) as desk:
+        assert subjects.list_subjects(desk) == []
+        with desk.read() as conn:
+            detail = conn.execute(
+                select(AUDIT.c.detail).where(AUDIT.c.action == "erasure")
+            ).scalar_one()
+    assert detail == "No further action; removed 3 links"

@@ -299,9 +299,9 @@ class PersonScreen(DeskScreen):
     async def action_erase(self) -> None:
         if self.data is None:
             return
-        from deskapp.tui.erasure import erase_person
+        from deskapp.tui.erasure import erase
 
-        await erase_person(self, str(self.data["id"]), str(self.data["name"]), self.action_back)
+        await erase(self, "person", self.person_id, str(self.data["name"]), self.action_back)
 
     def action_back(self) -> None:
         self.revealed = {}

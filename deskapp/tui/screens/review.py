@@ -86,15 +86,15 @@ class ReviewScreen(DeskScreen):
         row = self.query_one(WindowList).current
         if row is None:
             return
-        if row["kind"] != "person":
+        if row["kind"] not in ("person", "subject"):
             self.notify(
-                "Only a person is erased from here: keep this to a later date, or close it.",
+                "Only a person or a subject is erased from here: keep this to a later date.",
                 severity="warning",
             )
             return
-        from deskapp.tui.erasure import erase_person
+        from deskapp.tui.erasure import erase
 
-        await erase_person(self, str(row["id"]), str(row["label"]), self._reload)
+        await erase(self, str(row["kind"]), str(row["id"]), str(row["label"]), self._reload)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -109,7 +109,7 @@ class PersonSecurityScreen(DeskScreen):
             measures.add_option(
                 Option(
                     Text.assemble(
-                        f"{m['kind']:<22} {m['status']:<11} {str(when or ''):<10}{review}  ",
+                        f"{m['kind']:<22} {m['status']:<11} {when or ''!s:<10}{review}  ",
                         (m["notes"] or "", masked),
                     ),
                     id=str(m["id"]),

@@ -76,13 +76,15 @@ class SubjectScreen(DeskScreen):
         "A subject of concern with every incident they are linked to and every person of "
         "those incidents. Aliases, identifiers, facts and assessment are masked: "
         "{subject.reveal} reveals them for this view (logged). {subject.edit} changes the "
-        "subject; enter opens the highlighted incident or person (tab moves between lists)."
+        "subject; {subject.erase} erases them (supervisors). Enter opens the highlighted "
+        "incident or person (tab moves between lists)."
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="subject.back"),
         Binding("r", "reveal", "Reveal", id="subject.reveal"),
         Binding("e", "edit", "Edit", id="subject.edit"),
+        Binding("X", "erase", "Erase", id="subject.erase"),
     ]
 
     def __init__(self, subject_id: str) -> None:
@@ -220,6 +222,13 @@ class SubjectScreen(DeskScreen):
                 self.load()
 
         await open_ready(self.app, SubjectForm(self.data), done)
+
+    async def action_erase(self) -> None:
+        if self.data is None:
+            return
+        from deskapp.tui.erasure import erase
+
+        await erase(self, "subject", self.subject_id, str(self.data["name"]), self.action_back)
 
     def action_back(self) -> None:
         self.revealed = {}
