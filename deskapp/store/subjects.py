@@ -210,15 +210,21 @@ def people_of_incidents(conn: Connection, incident_ids: list[str]) -> list[dict[
             PERSON.c.role,
             ORGANISATION.c.name.label("organisation"),
             PERSON.c.risk,
+            PERSON.c.deleted,
         )
         .outerjoin(ORGANISATION, ORGANISATION.c.id == PERSON.c.organisation_id)
-        .where(PERSON.c.id.in_(list(held)), PERSON.c.deleted.is_(False))
+        # Erased people are left out here, not in SQL: a condition on ``deleted`` made
+        # SQLite walk ix_person_adviser (every person) instead of looking up these ids.
+        .where(PERSON.c.id.in_(list(held)))
         .order_by(PERSON.c.name, PERSON.c.id)
     )
     rows = []
     for r in conn.execute(query).mappings():
+        if r["deleted"]:
+            continue
         cats, seen = held[str(r["id"])]
-        rows.append({**r, "categories": ",".join(sorted(cats)), "incidents": len(seen)})
+        row = {k: v for k, v in r.items() if k != "deleted"}
+        rows.append({**row, "categories": ",".join(sorted(cats)), "incidents": len(seen)})
     return rows
 
 
