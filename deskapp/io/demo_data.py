@@ -1722,7 +1722,8 @@ class _Casework:
         }  # fmt: skip
 
     def _measure(self, person: Row, kind: str, status: str) -> Row:
-        row_id, at, day = self._row(int(self.gen.rnd() * 400))
+        # At least 20 days ago, so a status's later date is not in the future.
+        row_id, at, day = self._row(20 + int(self.gen.rnd() * 400))
         dates = dict.fromkeys(
             ("recommended_on", "agreed_on", "fitted_on", "declined_on", "removed_on")
         )
@@ -1738,7 +1739,8 @@ class _Casework:
         }  # fmt: skip
 
     def _referral(self, person: Row, status: str) -> Row:
-        row_id, at, day = self._row(int(self.gen.rnd() * 300))
+        # At least 120 days ago: a decision 21 days on, an ended one 90 days after that.
+        row_id, at, day = self._row(120 + int(self.gen.rnd() * 300))
         later = day + timedelta(days=21)
         return {
             "id": row_id, "person_id": person["id"], "status": status,
