@@ -130,6 +130,34 @@ async def event(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def subject(pilot: Pilot[Any]) -> None:
+    """The cross-victim view: the demo's first subject, linked to three councillors."""
+    from deskapp.tui.screens.subject import SubjectScreen
+
+    await unlock(pilot)
+    pilot.app.push_screen(SubjectScreen(os.environ["DESKAPP_SHOTS_SUBJECT"]))
+    await wait_for(
+        pilot,
+        lambda: isinstance(pilot.app.screen, SubjectScreen) and pilot.app.screen.data is not None,
+    )
+    await settle(pilot)
+
+
+async def person_security(pilot: Pilot[Any]) -> None:
+    """A person's protective security: surveys, measures, a referral."""
+    from deskapp.tui.screens.security import PersonSecurityScreen
+
+    await unlock(pilot)
+    pilot.app.push_screen(PersonSecurityScreen(os.environ["DESKAPP_SHOTS_PROTECTED"]))
+    await wait_for(
+        pilot,
+        lambda: (
+            isinstance(pilot.app.screen, PersonSecurityScreen) and pilot.app.screen.data is not None
+        ),
+    )
+    await settle(pilot)
+
+
 async def lock(pilot: Pilot[Any]) -> None:
     await unlock(pilot)
     await pilot.press("ctrl+l")
@@ -179,6 +207,8 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("person-form", (120, 40), person_form),
     ("councils", (120, 40), councils),
     ("event-detail", (120, 40), event),
+    ("subject-detail", (120, 40), subject),
+    ("person-security", (120, 40), person_security),
     ("lock", (120, 40), lock),
     ("help", (120, 40), help_view),
     ("import-preview", (120, 40), import_preview),
@@ -208,6 +238,7 @@ def main() -> int:
             ROOT / "tests" / "io" / "data" / "dc_problems.csv", Path(tmp) / "candidates.csv"
         )
         from deskapp.io.demo import DEMO_OFFICER, DEMO_PASSPHRASE, build_demo
+        from deskapp.io.demo_data import SUBJECT_NAMES
         from deskapp.store.desk import Desk
         from deskapp.sync import enrolment, open_hub
         from deskapp.tui.app import DeskApp
@@ -218,6 +249,17 @@ def main() -> int:
         hub.initialise()
         with Desk.open(db, DEMO_OFFICER, DEMO_PASSPHRASE) as desk:
             enrolment.init_root(hub, desk)  # the demo desk's supervisor is the hub's root
+            with desk.read() as conn:  # the records the casework shots open
+                os.environ["DESKAPP_SHOTS_SUBJECT"] = conn.exec_driver_sql(
+                    "SELECT id FROM subject WHERE name = ?", (SUBJECT_NAMES[0],)
+                ).scalar_one()
+                os.environ["DESKAPP_SHOTS_PROTECTED"] = conn.exec_driver_sql(
+                    "SELECT person_id FROM security_measure GROUP BY person_id "
+                    "ORDER BY (SELECT count(*) FROM security_referral r "
+                    "WHERE r.person_id = security_measure.person_id) DESC, "
+                    "(SELECT count(*) FROM security_survey s "
+                    "WHERE s.person_id = security_measure.person_id) DESC, person_id LIMIT 1"
+                ).scalar_one()
         for name, size, steps in SHOTS:
             if args.only and name not in args.only:
                 continue

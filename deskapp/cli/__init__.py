@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         arguments.desk_commands,
         arguments.records_commands,
         arguments.events_commands,
+        arguments.casework_commands,
         arguments.demo_commands,
         arguments.sync_commands,
         arguments.imports_commands,

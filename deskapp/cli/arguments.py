@@ -8,8 +8,22 @@ every ``--help`` start without loading the database layers the other commands ne
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
-from deskapp.core.domain import EXPORT_FORMATS, EXPORT_KINDS, SHARE_STATUSES
+from deskapp.core.domain import (
+    EXPORT_FORMATS,
+    EXPORT_KINDS,
+    SHARE_STATUSES,
+    LinkCategory,
+    MeasureKind,
+    MeasureStatus,
+    ReferralStatus,
+    Risk,
+    SpecialistReferral,
+    SurveyPlace,
+)
+
+LINK_CATEGORIES = tuple(c.value for c in LinkCategory)
 
 
 def desk_commands(
@@ -181,12 +195,18 @@ def records_commands(
     iu.add_argument("--status")
     iu.add_argument("--assign", help="adviser: name, start of a name, or id ('' to unassign)")
     iu.add_argument("--crime-ref")
+    iu.add_argument("--cad-ref", help="the force's command-and-control log reference")
     iu.add_argument("--operation", help="none|ford|bridger")
     iu.add_argument(
         "--thrive", help="threat=high,harm=medium:note,… (no :note keeps the note; : clears it)"
     )
     iu.add_argument("--summary")
-    iu.add_argument("--link", help="link another person (id) to the incident")
+    iu.add_argument("--link", metavar="PERSON", help="link another person (id) to the incident")
+    iu.add_argument(
+        "--category",
+        choices=LINK_CATEGORIES,
+        help="the linked person's category (required with --link)",
+    )
     iu.add_argument("--json", action="store_true")
     inote = is_.add_parser("note", parents=[common])
     inote.add_argument("id")
@@ -255,6 +275,120 @@ def events_commands(
         q.add_argument("people", metavar="PERSON_ID", nargs="+", help="person id or id prefix")
         q.add_argument("--json", action="store_true")
     e.set_defaults(func="deskapp.cli.events:events_cmd")
+
+
+def _values(enum: type[Risk] | type[SurveyPlace] | Any) -> str:
+    return "|".join(str(e.value) for e in enum)
+
+
+def casework_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    """Protective security (surveys, measures, referrals) and subjects of concern."""
+    s = sub.add_parser(
+        "security", help="a person's protective security: surveys, measures, referrals"
+    )
+    ss = s.add_subparsers(dest="action", required=True)
+    sh = ss.add_parser("show", parents=[common], help="a person's surveys, measures, referrals")
+    sh.add_argument("person", metavar="PERSON", help="person id or id prefix")
+    sh.add_argument(
+        "--reveal", action="store_true", help="show findings, notes and provider (logged)"
+    )
+    sh.add_argument("--json", action="store_true")
+    su = ss.add_parser(
+        "update",
+        parents=[common],
+        help="record a survey (--survey PLACE) or a referral for private security (--referral)",
+    )
+    su.add_argument("person", metavar="PERSON", help="person id or id prefix")
+    what = su.add_mutually_exclusive_group(required=True)
+    what.add_argument(
+        "--survey", metavar="PLACE", help=f"a new survey of the {_values(SurveyPlace)}"
+    )
+    what.add_argument("--survey-id", metavar="ID", help="change this survey")
+    what.add_argument(
+        "--referral",
+        metavar="STATUS",
+        help=f"a referral for private security ({_values(ReferralStatus)}): changes the "
+        "person's latest referral, or starts one",
+    )
+    su.add_argument("--surveyed-on", metavar="DATE", help="when surveyed (default: today)")
+    su.add_argument("--by", dest="surveyed_by", help="who surveyed")
+    su.add_argument("--findings", help="what the survey found (sensitive: masked, logged)")
+    su.add_argument("--risk", help=_values(Risk))
+    su.add_argument("--next-review", metavar="DATE", help="default: 12 months on (settings)")
+    su.add_argument("--provider", help="the private-security provider (sensitive)")
+    su.add_argument("--cost", metavar="POUNDS", help="the referral's cost")
+    su.add_argument("--notes", help="the referral's notes (sensitive)")
+    su.add_argument("--json", action="store_true")
+    s.set_defaults(func="deskapp.cli.casework:security_cmd")
+
+    m = sub.add_parser("measures", help="protective measures recommended and fitted")
+    ms = m.add_subparsers(dest="action", required=True)
+    ml = ms.add_parser("list", parents=[common])
+    ml.add_argument("person", metavar="PERSON", nargs="?", help="only this person's")
+    ml.add_argument("--status", help=_values(MeasureStatus))
+    ml.add_argument("--kind", help=_values(MeasureKind))
+    ml.add_argument("--limit", type=int)
+    ml.add_argument("--json", action="store_true")
+    for name in ("add", "update"):
+        q = ms.add_parser(name, parents=[common])
+        if name == "add":
+            q.add_argument("person", metavar="PERSON", help="person id or id prefix")
+            q.add_argument("--kind", required=True, help=_values(MeasureKind))
+        else:
+            q.add_argument("id", metavar="MEASURE_ID", help="measure id or id prefix")
+        q.add_argument(
+            "--status",
+            required=name == "add",
+            help=f"{_values(MeasureStatus)} (the status's date is today unless --on)",
+        )
+        q.add_argument("--on", metavar="DATE", help="the date of this status")
+        q.add_argument("--next-review", metavar="DATE", help="default: 12 months after fitting")
+        q.add_argument("--notes", help="sensitive: masked, logged")
+        q.add_argument("--json", action="store_true")
+    m.set_defaults(func="deskapp.cli.casework:measures_cmd")
+
+    j = sub.add_parser("subjects", help="subjects of concern, linked to incidents across victims")
+    js = j.add_subparsers(dest="action", required=True)
+    jl = js.add_parser("list", parents=[common])
+    jl.add_argument("--filter", help="words of the name")
+    jl.add_argument("--limit", type=int)
+    jl.add_argument("--json", action="store_true")
+    jsh = js.add_parser("show", parents=[common], help="a subject, their incidents and people")
+    jsh.add_argument("id", metavar="SUBJECT_ID", help="id, reference (S-…) or id prefix")
+    jsh.add_argument("--reveal", action="store_true", help="show aliases, identifiers, notes")
+    jsh.add_argument("--json", action="store_true")
+    for name in ("add", "update"):
+        q = js.add_parser(name, parents=[common])
+        if name == "update":
+            q.add_argument("id", metavar="SUBJECT_ID", help="id, reference (S-…) or id prefix")
+        q.add_argument("--name", required=name == "add", help="a name, or a description")
+        q.add_argument("--aliases", help="sensitive")
+        q.add_argument("--identifiers", help="date of birth, PNC id, handles (sensitive)")
+        q.add_argument("--risk", help=_values(Risk))
+        q.add_argument(
+            "--ftac", help=f"Fixated Threat Assessment Centre: {_values(SpecialistReferral)}"
+        )
+        q.add_argument(
+            "--plait",
+            help=f"Parliamentary Liaison and Investigation Team: {_values(SpecialistReferral)}",
+        )
+        q.add_argument("--facts", help="what is known as fact (sensitive)")
+        q.add_argument("--assessment", help="what is assessed, kept apart from facts (sensitive)")
+        q.add_argument("--review-date", metavar="DATE", help="retention review (default: 6 years)")
+        q.add_argument("--json", action="store_true")
+    jk = js.add_parser("link", parents=[common], help="link a subject to an incident")
+    jk.add_argument("id", metavar="SUBJECT_ID")
+    jk.add_argument("incident", metavar="INCIDENT_ID", help="id, ref (I-…) or id prefix")
+    jk.add_argument("--category", required=True, choices=LINK_CATEGORIES)
+    jk.add_argument("--json", action="store_true")
+    je = js.add_parser("erase", parents=[common], help="(supervisor) erase a subject's data")
+    je.add_argument("id", metavar="SUBJECT_ID")
+    je.add_argument("--reason", required=True, help="why (kept in the audit log)")
+    je.add_argument("--yes", action="store_true", help="do not ask")
+    je.add_argument("--json", action="store_true")
+    j.set_defaults(func="deskapp.cli.casework:subjects_cmd")
 
 
 def demo_commands(

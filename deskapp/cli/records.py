@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from typing import Any
 
 from deskapp.cli.auth import ask, open_desk
@@ -11,7 +12,7 @@ from deskapp.core import thrive
 from deskapp.core.clock import utcnow
 from deskapp.core.grading import format_due
 from deskapp.core.wording import count
-from deskapp.store import advisers, incidents, people
+from deskapp.store import advisers, incidents, people, subjects
 from deskapp.store.desk import Desk
 
 PERSON_COLUMNS = [
@@ -145,6 +146,7 @@ def review_cmd(args: argparse.Namespace) -> int:
         due = {
             "people": people.people_due_for_review(desk, on),
             "incidents": incidents.incidents_due_for_review(desk, on),
+            "casework": casework_due_for_review(desk, on),
         }
     if args.json:
         print_json(due)
@@ -161,7 +163,22 @@ def review_cmd(args: argparse.Namespace) -> int:
             due["incidents"][: args.limit or None],
             [("ref", "INCIDENT"), ("status", "STATUS"), ("review_date", "REVIEW DUE")],
         )
+        print(f"Subjects, surveys and measures: {len(due['casework'])}.")
+        print_table(
+            due["casework"][: args.limit or None],
+            [("kind", "KIND"), ("id", "ID"), ("label", "RECORD"), ("review_date", "REVIEW DUE")],
+        )
     return 0
+
+
+def casework_due_for_review(desk: Desk, on: date) -> list[dict[str, Any]]:
+    """Subjects at their retention review, surveys and standing measures at their
+    protective review (the review list's other kinds)."""
+    from deskapp.store.caseload import review_query
+
+    with desk.read() as conn:
+        rows = conn.execute(review_query(on)).mappings()
+        return [dict(r) for r in rows if r["kind"] in ("subject", "survey", "measure")]
 
 
 def _report_changes(args: argparse.Namespace, changed: dict[str, Any]) -> None:
@@ -242,7 +259,7 @@ def incidents_cmd(args: argparse.Namespace) -> int:
                 print(f"{incidents.make_ref(new_id)}  {new_id}")
         elif args.action == "update":
             if args.link:
-                incidents.link_person(desk, args.id, args.link)
+                subjects.link(desk, args.id, args.category, person=args.link)
             lines = incidents.update_incident(
                 desk,
                 args.id,
@@ -250,6 +267,7 @@ def incidents_cmd(args: argparse.Namespace) -> int:
                 status=args.status,
                 adviser=args.assign,
                 crime_ref=args.crime_ref,
+                cad_ref=args.cad_ref,
                 operation=args.operation,
                 thrive=thrive.parse_spec(args.thrive) if args.thrive else None,
                 summary=args.summary,

@@ -91,6 +91,67 @@ class EventKind(StrEnum):
     OTHER = "other"
 
 
+class SurveyPlace(StrEnum):
+    """Where a security survey looked (Operation Bridger surveys an MP's home and office)."""
+
+    HOME = "home"
+    OFFICE = "office"
+
+
+class MeasureKind(StrEnum):
+    """Protective measures recommended or fitted for a person."""
+
+    PANIC_ALARM = "panic-alarm"
+    CCTV = "cctv"
+    LOCKS = "locks-and-doors"
+    MAIL_SCREENING = "mail-screening"
+    ADDRESS_MARKER = "address-marker"  # a marker on the force's command-and-control system
+    SAFETY_DEVICE = "personal-safety-device"
+    CYBER_PIP = "cyber-pip"  # the NCSC's Personal Internet Protection enrolment
+    CYBER_CHECK = "cyber-account-check"
+    OTHER = "other"
+
+
+class MeasureStatus(StrEnum):
+    RECOMMENDED = "recommended"
+    AGREED = "agreed"
+    FITTED = "fitted"
+    DECLINED = "declined"
+    REMOVED = "removed"
+
+
+class ReferralStatus(StrEnum):
+    """A referral for private security (Home Office funded for those at higher risk)."""
+
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    IN_PLACE = "in-place"
+    ENDED = "ended"
+
+
+class SpecialistReferral(StrEnum):
+    """Where a subject of concern stands with the Fixated Threat Assessment Centre or the
+    Parliamentary Liaison and Investigation Team."""
+
+    NONE = "none"
+    CONSIDERED = "considered"
+    REFERRED = "referred"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class LinkCategory(StrEnum):
+    """The data-subject category of a link between an incident and a person or subject:
+    DPA 2018 s.38 expects these kept distinct."""
+
+    VICTIM = "victim"
+    WITNESS = "witness"
+    REPORTER = "reporter"
+    SUSPECT = "suspect"
+    OTHER = "other"
+
+
 class AuditAction(StrEnum):
     """Operations DPA 2018 s.62 requires to be logged."""
 

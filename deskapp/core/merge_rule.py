@@ -21,7 +21,7 @@ from typing import Any, NamedTuple, TypeVar
 #: itself can travel; see ``store.people.erase_person``).
 ERASED_NAME = "[erased]"
 #: Insert-only entities that hold a person's data, removed when the person is erased.
-PERSON_LINKED = ("contact", "event_person", "incident_person")
+PERSON_LINKED = ("contact", "event_person", "incident_person", "incident_link")
 #: The version key of a row's creation: the version of every field without its own.
 CREATION = "*"
 

@@ -16,5 +16,11 @@ def person_review_date(today: date) -> date:
     return today + PERSON_REVIEW
 
 
+def subject_review_date(today: date) -> date:
+    """A subject of concern is police information about a suspect: reviewed as an
+    incident is."""
+    return today + INCIDENT_REVIEW
+
+
 def incident_review_date(today: date) -> date:
     return today + INCIDENT_REVIEW

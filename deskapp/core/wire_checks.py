@@ -82,6 +82,15 @@ ALLOWED: Mapping[tuple[str, str], frozenset[Any]] = {
     ("officer", "role"): _values(domain.OfficerRole),
     ("contact", "channel"): _values(domain.ContactChannel),
     ("contact", "kind"): _values(domain.ContactKind),
+    ("security_survey", "place"): _values(domain.SurveyPlace),
+    ("security_survey", "risk"): _values(domain.Risk),
+    ("security_measure", "kind"): _values(domain.MeasureKind),
+    ("security_measure", "status"): _values(domain.MeasureStatus),
+    ("security_referral", "status"): _values(domain.ReferralStatus),
+    ("subject", "risk"): _values(domain.Risk),
+    ("subject", "ftac"): _values(domain.SpecialistReferral),
+    ("subject", "plait"): _values(domain.SpecialistReferral),
+    ("incident_link", "category"): _values(domain.LinkCategory),
 }
 
 

@@ -51,6 +51,10 @@ def build_demo(
             ("candidacy", data.candidacies),
             ("event", data.events),
             ("incident", data.incidents),
+            ("security_survey", data.surveys),
+            ("security_measure", data.measures),
+            ("security_referral", data.referrals),
+            ("subject", data.subjects),
         ]
         for entity, rows in versioned:
             for start in range(0, len(rows), BATCH):
@@ -62,6 +66,7 @@ def build_demo(
             ("event_person", data.event_people),
             ("timeline_entry", data.timeline),
             ("contact", data.contacts),
+            ("incident_link", data.incident_links),
         ]
         for entity, rows in appended:
             for start in range(0, len(rows), BATCH):

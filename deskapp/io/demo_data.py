@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 from typing import Any, TypeVar
@@ -57,6 +57,13 @@ class DemoData:
     incidents: list[Row]
     timeline: list[Row]
     contacts: list[Row]
+    #: Protective-security casework (issue #19): about a tenth of people surveyed, two
+    #: measures each (20,000 for 100,000 people), one subject of concern per 50 people.
+    surveys: list[Row] = field(default_factory=list)
+    measures: list[Row] = field(default_factory=list)
+    referrals: list[Row] = field(default_factory=list)
+    subjects: list[Row] = field(default_factory=list)
+    incident_links: list[Row] = field(default_factory=list)
 
     def tables(self) -> dict[str, list[Row]]:
         """Rows by table name, in an order that inserts parents before their children."""
@@ -70,6 +77,11 @@ class DemoData:
             "incident": self.incidents,
             "timeline_entry": self.timeline,
             "contact": self.contacts,
+            "security_survey": self.surveys,
+            "security_measure": self.measures,
+            "security_referral": self.referrals,
+            "subject": self.subjects,
+            "incident_link": self.incident_links,
         }
 
 
@@ -853,7 +865,9 @@ class _Generator:
         events, event_people = self._events(orgs, councils, people, person_org)
         incident_rows, timeline = self._incidents(n_incidents, people, roles, advisers, events)
         contacts = self._contacts(people)
+        casework = _Casework(self, people, roles, incident_rows).run()
         return DemoData(
+            **casework,
             organisations=org_rows,
             advisers=advisers,
             people=people,
@@ -1552,6 +1566,7 @@ class _Generator:
                     "status": status,
                     "adviser_id": adviser_id,
                     "crime_ref": crime_ref,
+                    "cad_ref": f"CAD {rng.randint(1000, 9999)}" if crime_ref else "",
                     "operation": operation,
                     "event_id": event_ids[int(rnd() * len(event_ids))]
                     if event_ids and rnd() < 0.05
@@ -1620,3 +1635,165 @@ class _Generator:
                 p["last_contact_at"] = last
                 p["next_contact_due"] = last + CONTACT_INTERVAL[p["risk"]]
                 p["updated_at"] = max(p["updated_at"], last)
+
+
+SURVEY_FINDINGS = (
+    "Rear access from an unlit lane; side gate does not lock.",
+    "Front door glazed; no spy hole; letterbox opens onto the hall.",
+    "Office reception has no screen; visitors reach the desk unchecked.",
+    "Good lighting; CCTV covers the drive; bins kept inside the gate.",
+    "Home visible from the road; address given on the ballot paper.",
+)
+MEASURE_PLAN = (
+    ("panic-alarm", 3), ("cctv", 3), ("locks-and-doors", 2), ("mail-screening", 1),
+    ("address-marker", 3), ("personal-safety-device", 2), ("cyber-pip", 3),
+    ("cyber-account-check", 2), ("other", 1),
+)  # fmt: skip
+MEASURE_STATUSES = (
+    ("recommended", 3),
+    ("agreed", 2),
+    ("fitted", 5),
+    ("declined", 1),
+    ("removed", 1),
+)
+REFERRAL_STATUSES = (
+    ("requested", 3),
+    ("approved", 2),
+    ("declined", 1),
+    ("in-place", 3),
+    ("ended", 1),
+)
+PROVIDERS = ("Severn Protective Services", "Northgate Guarding", "Harbour Close Protection")
+SUBJECT_NAMES = (
+    "Unknown male, 40s, grey van", "Woman with a megaphone at surgeries",
+    "Account @truthsayer_77", "Man in hi-vis jacket, 50s", "Caller from a withheld number",
+    "Letter writer signing 'A Patriot'",
+)  # fmt: skip
+
+
+class _Casework:
+    """Surveys, measures and referrals for about a tenth of people (the higher risk and
+    office-holders first), and subjects of concern each linked as suspect to one to four
+    incidents of different people; the first links three councillors in two councils."""
+
+    def __init__(
+        self, gen: _Generator, people: list[Row], roles: list[str], incidents: list[Row]
+    ) -> None:
+        self.gen, self.people, self.roles, self.incidents = gen, people, roles, incidents
+
+    def run(self) -> dict[str, list[Row]]:
+        gen = self.gen
+        rng = gen.rng
+        out: dict[str, list[Row]] = {k: [] for k in (
+            "surveys", "measures", "referrals", "subjects", "incident_links"
+        )}  # fmt: skip
+        order = sorted(
+            range(len(self.people)),
+            key=lambda i: (self.people[i]["risk"] != "high", self.roles[i] != "mp", rng.random()),
+        )
+        kind = _picker(rng, MEASURE_PLAN)
+        status = _picker(rng, MEASURE_STATUSES)
+        referral = _picker(rng, REFERRAL_STATUSES)
+        for index in order[: len(self.people) // 10]:
+            person = self.people[index]
+            places = ("home", "office") if self.roles[index] == "mp" else ("home",)
+            for place in places:
+                out["surveys"].append(self._survey(person, place))
+            for _ in range(2):
+                out["measures"].append(self._measure(person, kind(), status()))
+            if rng.random() < 0.15:
+                out["referrals"].append(self._referral(person, referral()))
+        if self.incidents:
+            self._subjects(out)
+        return out
+
+    def _row(self, days_ago: int) -> tuple[str, datetime, date]:
+        offset = days_ago * 86400 + int(self.gen.rnd() * 86400)
+        return self.gen.id_at(offset), self.gen.at(offset), self.gen.at(offset).date()
+
+    def _survey(self, person: Row, place: str) -> Row:
+        row_id, at, day = self._row(int(self.gen.rnd() * 420))
+        findings = SURVEY_FINDINGS[int(self.gen.rnd() * len(SURVEY_FINDINGS))]
+        return {
+            "id": row_id, "person_id": person["id"], "place": place, "surveyed_on": day,
+            "surveyed_by": "FEOA team", "findings": findings, "risk": person["risk"],
+            "next_review": date(day.year + 1, day.month, min(day.day, 28)),
+            "created_at": at, "updated_at": at, "deleted": False,
+        }  # fmt: skip
+
+    def _measure(self, person: Row, kind: str, status: str) -> Row:
+        # At least 20 days ago, so a status's later date is not in the future.
+        row_id, at, day = self._row(20 + int(self.gen.rnd() * 400))
+        dates = dict.fromkeys(
+            ("recommended_on", "agreed_on", "fitted_on", "declined_on", "removed_on")
+        )
+        dates["recommended_on"] = day
+        if status != "recommended":
+            dates[f"{status}_on" if status != "fitted" else "fitted_on"] = day + timedelta(days=14)
+        fitted = dates["fitted_on"]
+        return {
+            "id": row_id, "person_id": person["id"], "kind": kind, "status": status, **dates,
+            "next_review": date(fitted.year + 1, fitted.month, min(fitted.day, 28))
+            if fitted else None,
+            "notes": "", "created_at": at, "updated_at": at, "deleted": False,
+        }  # fmt: skip
+
+    def _referral(self, person: Row, status: str) -> Row:
+        # At least 120 days ago: a decision 21 days on, an ended one 90 days after that.
+        row_id, at, day = self._row(120 + int(self.gen.rnd() * 300))
+        later = day + timedelta(days=21)
+        return {
+            "id": row_id, "person_id": person["id"], "status": status,
+            "provider": PROVIDERS[int(self.gen.rnd() * len(PROVIDERS))]
+            if status in ("in-place", "ended") else "",
+            "cost": int(self.gen.rnd() * 40) * 25000, "requested_on": day,
+            "decided_on": later if status != "requested" else None,
+            "started_on": later if status in ("in-place", "ended") else None,
+            "ended_on": later + timedelta(days=90) if status == "ended" else None,
+            "notes": "", "created_at": at, "updated_at": at, "deleted": False,
+        }  # fmt: skip
+
+    def _subjects(self, out: dict[str, list[Row]]) -> None:
+        rng = self.gen.rng
+        by_person = {p["id"]: (p, role) for p, role in zip(self.people, self.roles, strict=True)}
+        councillors = [i for i in self.incidents if by_person[i["person_id"]][1] == "councillor"]
+        count_ = max(3, len(self.people) // 50)
+        for n in range(count_):
+            row_id, at, _ = self._row(int(self.gen.rnd() * 200))
+            out["subjects"].append({
+                "id": row_id,
+                # A few known only by description; the rest named (invented names).
+                "name": SUBJECT_NAMES[n] if n < len(SUBJECT_NAMES) else self.gen.names.draw()[0],
+                "aliases": "", "identifiers": "", "risk": ("high", "medium", "low")[n % 3],
+                "ftac": "referred" if n % 4 == 0 else "none",
+                "plait": "referred" if n % 7 == 0 else "none",
+                "facts": "Seen at constituency events.", "assessment": "Fixation likely.",
+                "review_date": date(at.year + 6, at.month, min(at.day, 28)),
+                "created_at": at, "updated_at": at, "deleted": False,
+            })  # fmt: skip
+            linked = self._first_links(councillors, by_person) if n == 0 else []
+            if not linked:
+                linked = rng.sample(self.incidents, min(len(self.incidents), rng.randint(1, 4)))
+            for incident in linked:
+                out["incident_links"].append({
+                    "id": self.gen.id_at(int(self.gen.rnd() * 100)),
+                    "incident_id": incident["id"], "person_id": None, "subject_id": row_id,
+                    "category": "suspect",
+                })  # fmt: skip
+
+    @staticmethod
+    def _first_links(councillors: list[Row], by_person: dict[str, Any]) -> list[Row]:
+        """Three councillors' incidents, two in one council and one in another, for the
+        cross-victim view."""
+        by_council: dict[str, dict[str, Row]] = {}
+        for incident in councillors:
+            person = by_person[incident["person_id"]][0]
+            by_council.setdefault(person["organisation_id"], {}).setdefault(person["id"], incident)
+        pairs = [c for c in by_council.values() if len(c) >= 2]
+        if not pairs:
+            return []
+        two = pairs[0]
+        others = [c for c in by_council.values() if c is not two]
+        if not others:
+            return []
+        return [*list(two.values())[:2], next(iter(others[0].values()))]

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from deskapp.core import thrive as th
 from deskapp.core import validation as v
 from deskapp.core.clock import utcnow
-from deskapp.core.domain import AuditAction, IncidentType, OperationFlag, Status
+from deskapp.core.domain import IncidentType, OperationFlag, Status
 from deskapp.core.errors import ValidationError
 from deskapp.core.grading import check_grade
 from deskapp.core.ids import uuid7
@@ -28,6 +28,7 @@ from deskapp.store.events import resolve_event
 from deskapp.store.lookup import resolve_id
 from deskapp.store.models import Adviser, Event, Incident, IncidentPerson, Person, TimelineEntry
 from deskapp.store.people import fts_match
+from deskapp.store.subjects import links_of_incident
 from deskapp.store.writes import WriteTx
 
 INCIDENT = Incident.__table__  # type: ignore[attr-defined]
@@ -132,9 +133,9 @@ def add_incident(
                 "review_date": incident_review_date(tx.now.date()),
             },
         )
-        _timeline(tx, incident_id, "created", f"Reported: G{grade} {kind}, status {status}")
+        timeline(tx, incident_id, "created", f"Reported: G{grade} {kind}, status {status}")
         if thrive:
-            _timeline(tx, incident_id, "thrive", "THRIVE " + th.summary(thrive))
+            timeline(tx, incident_id, "thrive", "THRIVE " + th.summary(thrive))
     return incident_id
 
 
@@ -148,7 +149,7 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip() + "…"
 
 
-def _timeline(tx: WriteTx, incident_id: str, kind: str, text: str) -> None:
+def timeline(tx: WriteTx, incident_id: str, kind: str, text: str) -> None:
     tx.append(
         "timeline_entry",
         {
@@ -173,6 +174,7 @@ def update_incident(
     status: str | None = None,
     adviser: str | None = None,
     crime_ref: str | None = None,
+    cad_ref: str | None = None,
     operation: str | None = None,
     thrive: th.Thrive | None = None,
     summary: str | None = None,
@@ -188,6 +190,7 @@ def update_incident(
             status=status,
             adviser=adviser,
             crime_ref=crime_ref,
+            cad_ref=cad_ref,
             operation=operation,
             thrive=thrive,
             summary=summary,
@@ -204,6 +207,7 @@ def apply_changes(
     status: str | None = None,
     adviser: str | None = None,
     crime_ref: str | None = None,
+    cad_ref: str | None = None,
     operation: str | None = None,
     thrive: th.Thrive | None = None,
     summary: str | None = None,
@@ -246,6 +250,9 @@ def apply_changes(
     if crime_ref is not None and crime_ref.strip() != current["crime_ref"]:
         changes["crime_ref"] = v.clean_text(crime_ref, field="crime reference", max_len=40)
         lines.append(("crime-ref", f"Crime reference set to {changes['crime_ref'] or '(none)'}"))
+    if cad_ref is not None and cad_ref.strip() != current["cad_ref"]:
+        changes["cad_ref"] = v.clean_text(cad_ref, field="CAD reference", max_len=40)
+        lines.append(("update", f"CAD log reference set to {changes['cad_ref'] or '(none)'}"))
     if operation is not None:
         op = str(v.choice(OperationFlag, operation, field="operation"))
         if op != current["operation"]:
@@ -286,7 +293,7 @@ def apply_changes(
     if changes:
         changed = tx.update("incident", incident_id, changes)
         for kind, text in lines:
-            _timeline(tx, incident_id, kind, text)
+            timeline(tx, incident_id, kind, text)
     return [text for _, text in lines], changed
 
 
@@ -294,36 +301,8 @@ def add_note(desk: Desk, ident: str, text: str) -> str:
     text = v.clean_note(text, field="note", required=True)
     with desk.write() as tx:
         incident_id = resolve_id(tx.conn, INCIDENT, ident, label="incident")
-        _timeline(tx, incident_id, "note", text)
+        timeline(tx, incident_id, "note", text)
     return incident_id
-
-
-def link_person(desk: Desk, ident: str, person: str) -> bool:
-    """Link another person to an incident: a combination of records (logged as such)."""
-    with desk.write() as tx:
-        incident_id = resolve_id(tx.conn, INCIDENT, ident, label="incident")
-        person_id = resolve_id(tx.conn, PERSON, person, label="person")
-        exists = tx.conn.execute(
-            select(LINK).where(LINK.c.incident_id == incident_id, LINK.c.person_id == person_id)
-        ).first()
-        if exists:
-            return False
-        tx.append(
-            "incident_person",
-            {"incident_id": incident_id, "person_id": person_id},
-            audit_entity="incident",
-            audit_id=incident_id,
-            detail="linked person",
-        )
-        tx.audit(
-            AuditAction.COMBINATION,
-            "incident",
-            incident_id,
-            ("person_id",),
-            detail="person linked to incident",
-        )
-        _timeline(tx, incident_id, "update", "Another person linked")
-    return True
 
 
 def bulk_update(desk: Desk, ids: Iterable[str], **changes: Any) -> Applied:
@@ -353,7 +332,7 @@ def revert(desk: Desk, applied: Applied) -> Applied:
             changed = tx.update("incident", incident_id, back, detail="undo")
             lines = [_undo_line(tx, k, was, now) for k, (was, now) in changed.items()]
             for kind, text in filter(None, lines):
-                _timeline(tx, incident_id, kind, text)
+                timeline(tx, incident_id, kind, text)
                 undone.lines.append(text)
             undone.changed[incident_id] = changed
     return undone
@@ -498,6 +477,7 @@ def get_incident(desk: Desk, ident: str) -> dict[str, Any]:
                 .where(LINK.c.incident_id == incident_id)
             ).mappings()
         ]
+        row["links"] = links_of_incident(conn, incident_id)
         row["timeline"] = [
             dict(r)
             for r in conn.execute(

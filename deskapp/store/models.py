@@ -19,6 +19,12 @@ SENSITIVE_FIELDS: dict[str, tuple[str, ...]] = {
     "adviser": ("phone", "email"),
     "organisation": ("ro_phone", "ro_email"),
     "event": ("place", "organiser", "organiser_contact"),
+    # Protective security: what a survey found and what protects a person is handled like
+    # their home address (issue #19).
+    "security_survey": ("findings",),
+    "security_measure": ("notes",),
+    "security_referral": ("provider", "notes"),
+    "subject": ("aliases", "identifiers", "facts", "assessment"),
 }
 
 
@@ -199,6 +205,7 @@ class Incident(SQLModel, table=True):
     status: str = "new"
     adviser_id: str | None = None
     crime_ref: str = ""
+    cad_ref: str = ""  # the force's command-and-control log reference
     operation: str = "none"  # none|ford|bridger
     event_id: str | None = None
     reported_at: datetime = Field(sa_type=UTCDateTime)
@@ -216,6 +223,96 @@ class IncidentPerson(SQLModel, table=True):
     __tablename__ = "incident_person"
     incident_id: str = Field(primary_key=True)
     person_id: str = Field(primary_key=True, index=True)
+
+
+class SecuritySurvey(SQLModel, table=True):
+    """A security survey of a person's home or office (Operation Bridger / Ford)."""
+
+    __tablename__ = "security_survey"
+    id: str = Field(primary_key=True)
+    person_id: str = Field(index=True)
+    place: str = "home"  # home|office
+    surveyed_on: date
+    surveyed_by: str = ""
+    findings: str = ""
+    risk: str = "low"
+    next_review: date | None = Field(default=None, index=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    deleted: bool = False
+
+
+class SecurityMeasure(SQLModel, table=True):
+    """A protective measure recommended for, or fitted at, a person's home or office.
+    ``kind`` and ``status`` are what returns count (fitted measures by kind)."""
+
+    __tablename__ = "security_measure"
+    id: str = Field(primary_key=True)
+    person_id: str = Field(index=True)
+    kind: str
+    status: str = "recommended"
+    recommended_on: date | None = None
+    agreed_on: date | None = None
+    fitted_on: date | None = None
+    declined_on: date | None = None
+    removed_on: date | None = None
+    next_review: date | None = Field(default=None, index=True)
+    notes: str = ""
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    deleted: bool = False
+
+
+class SecurityReferral(SQLModel, table=True):
+    """A referral for private security. ``cost`` is in pence; returns count referrals by
+    ``status`` and sum their cost."""
+
+    __tablename__ = "security_referral"
+    id: str = Field(primary_key=True)
+    person_id: str = Field(index=True)
+    status: str = "requested"
+    provider: str = ""
+    cost: int = 0
+    requested_on: date | None = None
+    decided_on: date | None = None
+    started_on: date | None = None
+    ended_on: date | None = None
+    notes: str = ""
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    deleted: bool = False
+
+
+class Subject(SQLModel, table=True):
+    """A subject of concern: a suspect or fixated individual, often targeting several
+    people. ``facts`` and ``assessment`` are kept apart (DPA 2018 s.38)."""
+
+    __tablename__ = "subject"
+    id: str = Field(primary_key=True)
+    name: str  # a name or, when none is known, a description
+    aliases: str = ""
+    identifiers: str = ""  # date of birth, PNC id, online handles...
+    risk: str = "low"
+    ftac: str = "none"  # Fixated Threat Assessment Centre referral
+    plait: str = "none"  # Parliamentary Liaison and Investigation Team referral
+    facts: str = ""
+    assessment: str = ""
+    review_date: date | None = Field(default=None, index=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    deleted: bool = False
+
+
+class IncidentLink(SQLModel, table=True):
+    """A person or a subject linked to an incident with their data-subject category
+    (victim, witness, reporter, suspect, other). Insert-only: taking a link off erases it."""
+
+    __tablename__ = "incident_link"
+    id: str = Field(primary_key=True)
+    incident_id: str = Field(index=True)
+    person_id: str | None = Field(default=None, index=True)
+    subject_id: str | None = Field(default=None, index=True)
+    category: str
 
 
 class TimelineEntry(SQLModel, table=True):

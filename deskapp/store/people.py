@@ -14,7 +14,7 @@ from deskapp.core.domain import AuditAction, BriefingStatus, PersonRole, Risk
 from deskapp.core.errors import ValidationError
 from deskapp.core.ids import uuid7
 from deskapp.core.masking import mask_row
-from deskapp.core.merge_rule import ERASED_NAME
+from deskapp.core.merge_rule import ERASED_NAME, PERSON_LINKED
 from deskapp.core.retention import person_review_date
 from deskapp.core.text import fold
 from deskapp.core.wording import count
@@ -28,10 +28,12 @@ from deskapp.store.models import (
     Contact,
     EventPerson,
     Incident,
+    IncidentLink,
     IncidentPerson,
     Organisation,
     Person,
 )
+from deskapp.store.security import erase_for_person, move_to_person
 from deskapp.store.updates import update_record
 from deskapp.store.writes import WriteTx
 
@@ -41,6 +43,7 @@ CANDIDACY = Candidacy.__table__  # type: ignore[attr-defined]
 CONTACT = Contact.__table__  # type: ignore[attr-defined]
 INCIDENT = Incident.__table__  # type: ignore[attr-defined]
 INCIDENT_PERSON = IncidentPerson.__table__  # type: ignore[attr-defined]
+INCIDENT_LINK = IncidentLink.__table__  # type: ignore[attr-defined]
 EVENT_PERSON = EventPerson.__table__  # type: ignore[attr-defined]
 ORGANISATION = Organisation.__table__  # type: ignore[attr-defined]
 SENSITIVE = SENSITIVE_FIELDS["person"]
@@ -359,8 +362,9 @@ def erase_person(desk: Desk, ident: str, reason: str) -> str:
             )
         erased = {
             entity: len(tx.erase_appended(entity, {"person_id": person_id}))
-            for entity in ("contact", "event_person", "incident_person")
+            for entity in PERSON_LINKED
         }
+        protective = erase_for_person(tx, person_id)
         # Rewrite the search index so no token of the old name survives in it.
         tx.conn.exec_driver_sql("INSERT INTO person_fts(person_fts) VALUES ('optimize')")
         tx.audit(
@@ -368,8 +372,8 @@ def erase_person(desk: Desk, ident: str, reason: str) -> str:
             "person",
             person_id,
             tuple(ERASED_FIELDS),
-            detail=f"{reason}; removed {erased['contact']} contacts, "
-            f"{erased['event_person'] + erased['incident_person']} links",
+            detail=f"{reason}; removed {erased.pop('contact')} contacts, "
+            f"{sum(erased.values())} links, {protective} security records",
         )
     with desk.read() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -411,6 +415,7 @@ def merge_person(tx: WriteTx, source: dict[str, Any], target: dict[str, Any], wh
         tx.update("person", new, changes, detail=why)
     for row in tx.conn.execute(select(INCIDENT.c.id).where(INCIDENT.c.person_id == old)):
         tx.update("incident", row.id, {"person_id": new}, detail=why)
+    move_to_person(tx, old, new, why)
     ballots = {
         r.ballot_paper_id
         for r in tx.conn.execute(
@@ -436,6 +441,7 @@ def _move_appended(tx: WriteTx, old: str, new: str, why: str) -> None:
         ("contact", CONTACT),
         ("incident_person", INCIDENT_PERSON),
         ("event_person", EVENT_PERSON),
+        ("incident_link", INCIDENT_LINK),
     ):
         rows = [
             dict(r)
@@ -443,7 +449,7 @@ def _move_appended(tx: WriteTx, old: str, new: str, why: str) -> None:
         ]
         if not rows:
             continue
-        if entity == "contact":
+        if entity in ("contact", "incident_link"):
             copies = [{**r, "id": uuid7(), "person_id": new} for r in rows]
         else:  # a link the target already has is not made twice
             key = "incident_id" if entity == "incident_person" else "event_id"

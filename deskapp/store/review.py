@@ -12,11 +12,15 @@ from deskapp.core.clock import utcnow
 from deskapp.core.errors import ValidationError
 from deskapp.store.desk import Desk
 from deskapp.store.lookup import resolve_id
-from deskapp.store.models import Incident, Person
+from deskapp.store.models import Incident, Person, SecurityMeasure, SecuritySurvey, Subject
 
+#: Each kind of record with a review date: its entity, table and date column.
 TABLES = {
-    "person": Person.__table__,  # type: ignore[attr-defined]
-    "incident": Incident.__table__,  # type: ignore[attr-defined]
+    "person": ("person", Person.__table__, "review_date"),  # type: ignore[attr-defined]
+    "incident": ("incident", Incident.__table__, "review_date"),  # type: ignore[attr-defined]
+    "subject": ("subject", Subject.__table__, "review_date"),  # type: ignore[attr-defined]
+    "survey": ("security_survey", SecuritySurvey.__table__, "next_review"),  # type: ignore[attr-defined]
+    "measure": ("security_measure", SecurityMeasure.__table__, "next_review"),  # type: ignore[attr-defined]
 }
 
 
@@ -29,12 +33,13 @@ def extend_review(
     *,
     today: date | None = None,
 ) -> date:
-    """Move a person's or an incident's review date on; the reason is kept in the audit
-    event. Returns the new date."""
+    """Move the review date of a person, incident, subject, survey or measure on; the
+    reason is kept in the audit event. Returns the new date."""
     if kind not in TABLES:
-        raise ValidationError(f"Only a person or an incident has a review date, not '{kind}'.")
+        raise ValidationError(f"A {kind} has no review date.")
+    entity, table, column = TABLES[kind]
     day, why = v.review_extension(new_date, today or utcnow().date(), reason)
     with desk.write() as tx:
-        row_id = resolve_id(tx.conn, TABLES[kind], ident, label=kind)
-        tx.update(kind, row_id, {"review_date": day}, detail=f"review extended: {why}")
+        row_id = resolve_id(tx.conn, table, ident, label=kind)
+        tx.update(entity, row_id, {column: day}, detail=f"review extended: {why}")
     return day

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from deskapp.core.area import GSS, SLUG, Area
-from deskapp.core.errors import ConfigError
+from deskapp.core.errors import ConfigError, ValidationError
 from deskapp.core.grading import DEFAULT_TARGET_MINUTES, GradeTargets
+from deskapp.core.security import DEFAULT_REVIEW_MONTHS, review_months
 from deskapp.store.paths import settings_path
 
 THEMES = ("textual-dark", "textual-light", "high-contrast")
@@ -18,6 +19,7 @@ EXAMPLE = """\
 # deskapp settings
 auto_lock_minutes = 5
 theme = "textual-dark"          # textual-dark | textual-light | high-contrast
+security_review_months = 12     # a security survey (or a fitted measure) is reviewed after
 # hub_url = "postgresql://hub.example/deskapp"   # no passwords here: use PGPASSWORD/.pgpass
 
 [grade_targets]                 # minutes until an incident of each grade falls due
@@ -40,6 +42,8 @@ class Settings:
     hub_url: str | None = None
     grade_targets: GradeTargets = field(default_factory=GradeTargets)
     area: Area = field(default_factory=Area)
+    #: Months from a security survey (or a fitted measure) to its review (Bridger: 12).
+    security_review_months: int = DEFAULT_REVIEW_MONTHS
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -54,7 +58,10 @@ def load_settings(path: Path | None = None) -> Settings:
 
 
 def parse_settings(raw: dict[str, Any], where: str = "settings") -> Settings:
-    known = {"auto_lock_minutes", "theme", "hub_url", "grade_targets", "area"}
+    known = {
+        "auto_lock_minutes", "theme", "hub_url", "grade_targets", "area",
+        "security_review_months",
+    }  # fmt: skip
     for key in raw:
         if key not in known:
             raise ConfigError(
@@ -88,7 +95,14 @@ def parse_settings(raw: dict[str, Any], where: str = "settings") -> Settings:
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise ConfigError(f"In {where}, 'grade_targets.{key}' must be a positive whole number.")
         targets[int(key[1])] = value
+    try:
+        months = review_months(
+            raw.get("security_review_months", DEFAULT_REVIEW_MONTHS), where=where
+        )
+    except ValidationError as exc:
+        raise ConfigError(str(exc)) from None
     return Settings(
+        security_review_months=months,
         auto_lock_minutes=float(lock),
         theme=theme,
         hub_url=hub,

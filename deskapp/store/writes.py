@@ -28,10 +28,15 @@ from deskapp.store.models import (
     Event,
     EventPerson,
     Incident,
+    IncidentLink,
     IncidentPerson,
     Officer,
     Organisation,
     Person,
+    SecurityMeasure,
+    SecurityReferral,
+    SecuritySurvey,
+    Subject,
     TimelineEntry,
 )
 
@@ -51,6 +56,10 @@ VERSIONED: dict[str, Table] = {
     "event": _t(Event),
     "candidacy": _t(Candidacy),
     "officer": _t(Officer),
+    "security_survey": _t(SecuritySurvey),
+    "security_measure": _t(SecurityMeasure),
+    "security_referral": _t(SecurityReferral),
+    "subject": _t(Subject),
 }
 #: Insert-only tables: they never conflict.
 APPEND_ONLY: dict[str, Table] = {
@@ -58,6 +67,7 @@ APPEND_ONLY: dict[str, Table] = {
     "contact": _t(Contact),
     "event_person": _t(EventPerson),
     "incident_person": _t(IncidentPerson),
+    "incident_link": _t(IncidentLink),
 }
 #: Bookkeeping columns that are not the record's own data.
 NOT_FIELDS = frozenset({"id", "created_at", "updated_at"})

@@ -1,8 +1,10 @@
-"""Erasing a person from the view that shows them (person view, review due).
+"""Erasing a person or a subject of concern from the view that shows them (person view,
+subject view, review due).
 
 Supervisors only: an officer is told why not, before anything is typed. The erasure is
 confirmed by typing its reason, which the audit log keeps (never what was erased);
-``people.erase_person`` checks the role again and does the work.
+``people.erase_person`` or ``subjects.erase_subject`` checks the role again and does the
+work.
 """
 
 from __future__ import annotations
@@ -13,17 +15,18 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from deskapp.tui.screens.base import DeskScreen
 
-REFUSED = "Only a supervisor can erase a person's data."
+REFUSED = "Only a supervisor can erase a {kind}'s data."
 
 
-async def erase_person(
-    screen: DeskScreen, person_id: str, name: str, then: Callable[[], None]
+async def erase(
+    screen: DeskScreen, kind: str, record_id: str, name: str, then: Callable[[], None]
 ) -> None:
+    """Erase the person or subject ``record_id`` (``kind``), asking for the reason."""
     desk = screen.desk_app.desk
     if desk is None:
         return
     if not desk.officer.is_supervisor:
-        screen.notify(REFUSED, severity="warning")
+        screen.notify(REFUSED.format(kind=kind), severity="warning")
         return
     from deskapp.tui.screens.modals import PromptScreen
 
@@ -33,8 +36,10 @@ async def erase_person(
 
         def work(desk: Any) -> str:
             from deskapp.store.people import erase_person
+            from deskapp.store.subjects import erase_subject
 
-            return erase_person(desk, person_id, reason)
+            erase_one = erase_person if kind == "person" else erase_subject
+            return erase_one(desk, record_id, reason)
 
         def done(_: str) -> None:
             screen.notify("Erased: the audit log records when, by whom and why.")

@@ -142,16 +142,19 @@ def build_sample(path: Path, *, now: datetime = FIXED_NOW) -> str:
                     if i % 2 == 0:
                         due = now + timedelta(days=(i - 5) * 3)
                         tx.update("person", pid, {"next_contact_due": due})
+            incident_ids = []
             for pi, kind, grade, summary, ago in INCIDENTS:
                 clock[0] = now - timedelta(minutes=ago)
-                incidents.add_incident(
-                    desk,
-                    person=person_ids[pi],
-                    type=kind,
-                    grade=grade,
-                    summary=summary,
-                    thrive=th.parse_spec("threat=high,harm=medium") if grade <= 2 else None,
-                    adviser=adviser_ids[pi % len(adviser_ids)] if grade == 3 else None,
+                incident_ids.append(
+                    incidents.add_incident(
+                        desk,
+                        person=person_ids[pi],
+                        type=kind,
+                        grade=grade,
+                        summary=summary,
+                        thrive=th.parse_spec("threat=high,harm=medium") if grade <= 2 else None,
+                        adviser=adviser_ids[pi % len(adviser_ids)] if grade == 3 else None,
+                    )
                 )
             clock[0] = now - timedelta(days=3)
             contacts.log_contact(
@@ -193,6 +196,43 @@ def build_sample(path: Path, *, now: datetime = FIXED_NOW) -> str:
                         audit_entity="event",
                         audit_id=eid,
                     )
+            add_casework(desk, person_ids, incident_ids, now.date())
         finally:
             desk.close()
     return recovery
+
+
+def add_casework(desk: Any, person_ids: list[str], incident_ids: list[str], today: date) -> None:
+    """Protective security for Siân Evans (a survey now due its review, measures, a
+    referral) and one subject of concern linked to three people's incidents."""
+    from deskapp.store import security, subjects
+
+    sian = person_ids[0]
+    security.add_record(
+        desk, "survey", sian, today=today, place="home", surveyed_on="2025-04-02",
+        surveyed_by="PC 2231 Rhys", risk="high", findings="Rear lane unlit; door glazed",
+    )  # fmt: skip
+    security.add_record(
+        desk, "survey", sian, today=today, place="office", surveyed_by="PC 2231 Rhys",
+        risk="medium", findings="Reception has no screen",
+    )  # fmt: skip
+    for kind, status, notes in (
+        ("panic-alarm", "fitted", "Linked to the control room"),
+        ("address-marker", "fitted", ""),
+        ("cctv", "recommended", "Front and rear"),
+        ("cyber-pip", "agreed", ""),
+    ):
+        security.add_record(
+            desk, "measure", sian, today=today, kind=kind, status=status, notes=notes
+        )
+    security.set_referral(
+        desk, sian, today=today, status="requested", cost="4,800", provider="Taff Guarding"
+    )
+    subject = subjects.add_subject(
+        desk, name="Unknown male, 40s, grey van", aliases="'The Watcher'", risk="high",
+        ftac="referred", facts="Seen at three surgeries", assessment="Fixated; escalating",
+        review_date="2032-05-07",
+    )  # fmt: skip
+    for index in (0, 1, 2):
+        subjects.link(desk, incident_ids[index], "suspect", subject=subject)
+    subjects.link(desk, incident_ids[0], "witness", person=person_ids[6])

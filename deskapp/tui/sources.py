@@ -104,7 +104,7 @@ def _ranked_queue_loader(desk: DeskGetter, include_closed: Callable[[], bool]) -
     def load(
         text: str, offset: int, limit: int, want_total: bool
     ) -> tuple[int | None, list[Row], bool]:
-        from deskapp.store import ranked
+        from deskapp.store import ranked, subjects
 
         fetch = _queue_rows()
         current = desk()
@@ -112,6 +112,10 @@ def _ranked_queue_loader(desk: DeskGetter, include_closed: Callable[[], bool]) -
             total, rows = ranked.queue(current, conn).window(
                 conn, text, offset, limit, fetch, include_closed=include_closed()
             )
+            # The visible rows only: one indexed query a page (issue #19).
+            flagged = subjects.other_victims(conn, [str(r["id"]) for r in rows])
+        for row in rows:
+            row["other_victims"] = str(row["id"]) in flagged
         return total, rows, True
 
     return load
@@ -150,6 +154,16 @@ def _short_date(value: datetime | date | None) -> str:
     return value.strftime("%d %b %H:%M") if isinstance(value, datetime) else value.isoformat()
 
 
+#: Before the person's name in the queue: a subject of concern linked to this incident is
+#: linked to other victims too (one offender, several people: see the subject's view).
+OTHER_VICTIMS_MARK = "S! "
+
+
+def _with_victims_flag(row: Row) -> str:
+    name = str(row.get("person_name") or "")
+    return OTHER_VICTIMS_MARK + name if row.get("other_victims") else name
+
+
 def queue_source(desk: DeskGetter, now: Now, *, include_closed: Callable[[], bool]) -> ListSource:
     load = _ranked_queue_loader(desk, include_closed)
 
@@ -160,7 +174,7 @@ def queue_source(desk: DeskGetter, now: Now, *, include_closed: Callable[[], boo
             Column("due_at", "Due", 15, render=_due(now), style=_due_style(now)),
             Column("status", "Status", 11),
             Column("type", "Type", 13, min_width=70),
-            Column("person_name", "Person", 16, flex=True),
+            Column("person_name", "Person", 16, flex=True, render=_with_victims_flag),
             Column(
                 "adviser_name",
                 "Adviser",
@@ -299,6 +313,25 @@ def events_source(desk: DeskGetter) -> ListSource:
         ],
         load=_windowed(desk, events.events_query)[0],
         empty="No campaign events.",
+    )
+
+
+def subjects_source(desk: DeskGetter) -> ListSource:
+    from deskapp.core.security import subject_ref
+    from deskapp.store import subjects
+
+    return ListSource(
+        name="subjects",
+        columns=[
+            Column("id", "Ref", 10, render=lambda r: subject_ref(str(r["id"]))),
+            Column("name", "Name or description", 20, flex=True),
+            Column("risk", "Risk", 6, style=_risk_style),
+            Column("ftac", "FTAC", 10, min_width=70),
+            Column("plait", "PLaIT", 10, min_width=90),
+            Column("incidents", "Incidents", 9),
+        ],
+        load=_windowed(desk, subjects.subjects_query)[0],
+        empty="No subjects of concern.",
     )
 
 

@@ -19,7 +19,7 @@ from deskapp.core.clock import utcnow
 from deskapp.core.errors import ValidationError
 from deskapp.io.importer import import_file
 from deskapp.io.redirects import parse_redirects
-from deskapp.store import contacts, incidents, people
+from deskapp.store import contacts, incidents, people, subjects
 from deskapp.store.desk import Desk
 from tests.io.test_importer import CANDIDACY, HEADER, PERSON, row, write_dc
 
@@ -116,11 +116,11 @@ def test_person_redirects_merge_keeping_incidents_contacts_and_audit(
     incident = incidents.add_incident(
         desk, person=old, type="threat", grade=2, summary="Threat by post"
     )
-    incidents.link_person(desk, incident, by_dc["990003"])
+    subjects.link(desk, incident, "victim", person=by_dc["990003"])
     other = incidents.add_incident(
         desk, person=by_dc["990003"], type="harassment", grade=3, summary="Leaflets"
     )
-    incidents.link_person(desk, other, old)
+    subjects.link(desk, other, "victim", person=old)
     contacts.log_contact(desk, old, "phone", "introduction", "First call")
     audit_before = audit_count(desk, old)
     del found
@@ -137,7 +137,7 @@ def test_person_redirects_merge_keeping_incidents_contacts_and_audit(
             "SELECT person_id FROM incident WHERE id = ?", (incident,)
         ).scalar_one()
         contact_people = set(conn.exec_driver_sql("SELECT person_id FROM contact").scalars())
-        links = set(conn.exec_driver_sql("SELECT incident_id, person_id FROM incident_person"))
+        links = set(conn.exec_driver_sql("SELECT incident_id, person_id FROM incident_link"))
         ballots = set(
             conn.execute(
                 select(CANDIDACY.c.ballot_paper_id).where(

@@ -37,6 +37,11 @@ TABLES: dict[str, type[Any]] = {
     "incidents": models.Incident,
     "timeline": models.TimelineEntry,
     "contacts": models.Contact,
+    "surveys": models.SecuritySurvey,
+    "measures": models.SecurityMeasure,
+    "referrals": models.SecurityReferral,
+    "subjects": models.Subject,
+    "incident_links": models.IncidentLink,
 }
 
 
@@ -84,6 +89,11 @@ def test_tables_maps_table_names_in_insert_order(data: DemoData) -> None:
         "incident",
         "timeline_entry",
         "contact",
+        "security_survey",
+        "security_measure",
+        "security_referral",
+        "subject",
+        "incident_link",
     ]
     by_name = {m.__tablename__: attr for attr, m in TABLES.items()}
     for table, table_rows in tables.items():
@@ -472,3 +482,22 @@ def test_built_demo_desk_keeps_last_contact_with_its_log(tmp_path: Any) -> None:
         ).scalar()
     assert wrong == 0
     assert held_elsewhere == 0
+
+
+def test_casework_scale_and_the_cross_victim_subject(data: DemoData) -> None:
+    """A tenth of people surveyed with two measures each; a subject per 50 people; the
+    first subject linked to three councillors' incidents in two councils."""
+    assert len(data.measures) == 2 * (len(data.people) // 10)
+    assert len(data.subjects) == len(data.people) // 50
+    assert {r["person_id"] for r in data.surveys} >= {r["person_id"] for r in data.measures}
+    people = {p["id"]: p for p in data.people}
+    incidents = {i["id"]: i for i in data.incidents}
+    first = [
+        people[incidents[link["incident_id"]]["person_id"]]
+        for link in data.incident_links
+        if link["subject_id"] == data.subjects[0]["id"]
+    ]
+    assert len({p["id"] for p in first}) == 3
+    assert {p["role"] for p in first} == {"councillor"}
+    assert len({p["organisation_id"] for p in first}) == 2
+    assert all(link["category"] == "suspect" for link in data.incident_links)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from deskapp.core.clock import utcnow
 from deskapp.core.errors import PermissionDenied
-from deskapp.store import incidents, officers, people
+from deskapp.store import incidents, officers, people, subjects
 from deskapp.store.contacts import log_contact
 from deskapp.store.desk import Desk
 from deskapp.store.models import AuditEvent, Outbox
@@ -55,9 +55,10 @@ def test_link_person_is_a_logged_combination(desk: Desk) -> None:
     a = people.add_person(desk, name="Reporter")
     b = people.add_person(desk, name="Also Targeted")
     iid = incidents.add_incident(desk, person=a, type="harassment", grade=3, summary="Both")
-    assert incidents.link_person(desk, iid, b)
-    assert not incidents.link_person(desk, iid, b)  # once only
-    assert [p["id"] for p in incidents.get_incident(desk, iid)["linked_people"]] == [b]
+    assert subjects.link(desk, iid, "witness", person=b)
+    assert not subjects.link(desk, iid, "witness", person=b)  # once only
+    links = incidents.get_incident(desk, iid)["links"]
+    assert [(link["person_id"], link["category"]) for link in links] == [(b, "witness")]
     with desk.read() as conn:
         actions = conn.execute(select(AUDIT.c.action).where(AUDIT.c.entity_id == iid)).scalars()
         assert "combination" in list(actions)

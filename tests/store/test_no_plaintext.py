@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from deskapp.store import advisers, incidents, people
+from deskapp.store import advisers, incidents, people, security, subjects
 from deskapp.store.desk import Desk
 
 SECRETS = [
@@ -17,6 +17,15 @@ SECRETS = [
     "07700 900417",
     "zq@example.org",
     "threatened outside the Quillfeather surgery",
+    # Protective-security casework (issue #19)
+    "Bathroom window overlooks Quillfeather Lane",
+    "Alarm wired to the Gorsedd control room",
+    "Brackenbury Guarding Ltd",
+    "Ezekiel Pumphrey-Nightingale",
+    "aka The Lamplighter of Pontcanna",
+    "PNC 99/123456Z",
+    "Posted eleven letters by hand",
+    "Assessed as fixated and escalating",
 ]
 
 
@@ -36,6 +45,16 @@ def test_no_plaintext_anywhere(db_path: Path, caplog: pytest.LogCaptureFixture) 
     incidents.update_incident(desk, iid, adviser=adviser, status="in-progress")
     incidents.add_note(desk, iid, f"Spoke to {SECRETS[0]} at {SECRETS[1]}")
     people.list_people(desk, filter_text="zebedee", reveal=True)
+    security.add_record(desk, "survey", pid, place="home", findings=SECRETS[5])
+    security.add_record(desk, "measure", pid, kind="panic-alarm", status="fitted", notes=SECRETS[6])
+    security.set_referral(desk, pid, status="in-place", provider=SECRETS[7])
+    subject = subjects.add_subject(
+        desk, name=SECRETS[8], aliases=SECRETS[9], identifiers=SECRETS[10],
+        facts=SECRETS[11], assessment=SECRETS[12],
+    )  # fmt: skip
+    subjects.link(desk, iid, "suspect", subject=subject)
+    security.show_security(desk, pid, reveal=True)
+    subjects.get_subject(desk, subject, reveal=True)
     # Check while the desk is open (WAL and SHM exist) and again after closing.
     for stage in ("open", "closed"):
         files = [p for p in db_path.parent.iterdir() if p.is_file()]

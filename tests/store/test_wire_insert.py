@@ -64,7 +64,8 @@ def _wire(column: Any, draw: st.DrawFn, odd: bool, n: int) -> Any:
         usual = st.one_of(st.none(), times) if column.nullable else times
         return draw(odd_times if odd else usual.map(encode_value))
     if isinstance(kind, Date):
-        usual = st.one_of(st.none(), st.dates(date(1990, 1, 1), date(2100, 1, 1)))
+        days = st.dates(date(1990, 1, 1), date(2100, 1, 1))
+        usual = st.one_of(st.none(), days) if column.nullable else days  # surveyed_on: not null
         return draw(odd_dates if odd else usual.map(encode_value))
     if isinstance(kind, Boolean):
         return draw(odd_flags if odd else st.booleans())

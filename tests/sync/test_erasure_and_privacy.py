@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from deskapp.core import hlc, merge_rule
 from deskapp.core.errors import NotFound
-from deskapp.store import contacts, incidents, people
+from deskapp.store import contacts, incidents, people, subjects
 from deskapp.sync import run_sync
 from deskapp.sync.hub import open_hub
 from deskapp.sync.hub_schema import metadata
@@ -64,7 +64,7 @@ def test_erasure_reaches_the_hub_and_the_other_desk(
     pid = people.add_person(a, name=NAME, phone=PHONE, party="Plaid Cymru")
     contacts.log_contact(a, pid, "phone", "welfare-check", SECRET_NOTE)
     iid = incidents.add_incident(a, person=pid, type="threat", grade=2, summary="Letter")
-    incidents.link_person(a, iid, pid)
+    subjects.link(a, iid, "witness", person=pid)
     for desk in (a, b, a):
         run_sync(desk, url)
     assert people.get_person(b, pid)["contacts"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from deskapp.store import contacts, incidents, people
+from deskapp.store import contacts, incidents, people, subjects
 from deskapp.store.models import AuditEvent
 from deskapp.sync import run_sync, status
 
@@ -37,7 +37,7 @@ def test_moving_to_a_new_hub_sends_everything(
     pid = people.add_person(a, name="Moved Person", phone="07700 900456")
     contacts.log_contact(a, pid, "phone", "welfare-check", "A note made before the move")
     iid = incidents.add_incident(a, person=pid, type="threat", grade=2, summary="Before")
-    incidents.link_person(a, iid, pid)
+    subjects.link(a, iid, "witness", person=pid)
     run_sync(a, file_hub)
     people.update_person(a, pid, party="After the first hub")
     run_sync(a, file_hub)

@@ -543,7 +543,7 @@ async def test_supervisor_views(desk_path: Path) -> None:
         await pilot.press("R")
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
         review = app.screen.query_one(WindowList)
-        await wait_for(pilot, lambda: review.total == 2)
+        await wait_for(pilot, lambda: review.total == 3)  # two people and a survey
         await pilot.press("escape", "A")
         await wait_for(pilot, lambda: isinstance(app.screen, AuditScreen))
         audit = app.screen.query_one(WindowList)

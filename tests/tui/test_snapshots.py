@@ -201,6 +201,46 @@ async def _wrong_passphrase(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def _subjects(pilot: Pilot[Any]) -> None:
+    await unlock(pilot)
+    await pilot.press("V")
+    await settle(pilot)
+    await wait_for(pilot, lambda: pilot.app.screen.query_one(WindowList).loaded)
+
+
+async def _subject(pilot: Pilot[Any]) -> None:
+    from deskapp.tui.screens.subject import SubjectScreen
+
+    await _subjects(pilot)
+    await pilot.press("enter")
+    await wait_for(
+        pilot,
+        lambda: isinstance(pilot.app.screen, SubjectScreen) and pilot.app.screen.data is not None,
+    )
+    await settle(pilot)
+
+
+async def _person_security(pilot: Pilot[Any]) -> None:
+    from deskapp.tui.screens.security import PersonSecurityScreen
+
+    await _person(pilot)
+    await pilot.press("S")
+    await wait_for(
+        pilot,
+        lambda: (
+            isinstance(pilot.app.screen, PersonSecurityScreen) and pilot.app.screen.data is not None
+        ),
+    )
+    await settle(pilot)
+
+
+async def _measure_form(pilot: Pilot[Any]) -> None:
+    await _person_security(pilot)
+    await pilot.press("m")
+    await _form_loaded(pilot)
+    await pilot.press("2", "r")
+
+
 SCREENS: dict[str, Steps] = {
     "unlock": _unlock_screen,
     "unlock_wrong": _wrong_passphrase,
@@ -224,6 +264,10 @@ SCREENS: dict[str, Steps] = {
     "council_form": _council_form,
     "review_extend": _review_extend,
     "audit_filter": _audit_filter,
+    "subjects": _subjects,
+    "subject": _subject,
+    "person_security": _person_security,
+    "measure_form": _measure_form,
 }
 
 

@@ -320,7 +320,7 @@ async def test_audit_view_names_people_filters_and_opens_the_record(desk_path: P
         viewed = [(e.action, e.entity, e.detail) for e in last_events(app, 3)]
         assert ("consultation", "audit_event", "audit log viewed") in viewed
         records = {r["person_name"] for r in audit.visible_rows()}
-        assert "Lowri Jenkins" in records  # people by name, not by id
+        assert "Bethan Morgan" in records  # people by name, not by id
         await pilot.press("f")
         form = await open_form(pilot, AuditFilterScreen)
         await type_text(pilot, "PC-4521")

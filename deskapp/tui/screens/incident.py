@@ -123,6 +123,15 @@ class IncidentScreen(DeskScreen):
         Binding("s", "status", "Status", id="incident.status", priority=True),
         Binding("n", "note", "Note", id="incident.note", priority=True),
         Binding("c", "crime_ref", "Crime ref", id="incident.crime_ref", priority=True),
+        Binding("D", "cad_ref", "CAD ref", show=False, id="incident.cad_ref", priority=True),
+        Binding(
+            "L",
+            "link_subject",
+            "Link subject",
+            show=False,
+            id="incident.link_subject",
+            priority=True,
+        ),
         Binding("o", "operation", "Op flag", show=False, id="incident.operation", priority=True),
         Binding("p", "person", "Person", show=False, id="incident.person", priority=True),
         Binding("u", "undo", "Undo", show=False, id="incident.undo", priority=True),
@@ -183,7 +192,10 @@ class IncidentScreen(DeskScreen):
         head.add_row("Type", Text(str(data["type"])))
         head.add_row("Person", Text(str(data.get("person_name") or "—")))
         head.add_row("Adviser", Text(str(data.get("adviser_name") or "unassigned")))
-        head.add_row("Crime ref", Text(data["crime_ref"] or "—"))
+        refs = Text(data["crime_ref"] or "—")
+        if data.get("cad_ref"):
+            refs.append(f"   CAD log {data['cad_ref']}")
+        head.add_row("Crime ref", refs)
         head.add_row("Operation", Text(str(data["operation"])))
         head.add_row("Reported", data["reported_at"].strftime("%d %b %Y %H:%M UTC"))
         head.add_row("Summary", Text(str(data["summary"])))
@@ -196,6 +208,9 @@ class IncidentScreen(DeskScreen):
 
             event = f"{event_ref(str(data['event_id']))}  {data.get('event_title') or ''}"
             head.add_row("Event", Text(event.rstrip()))
+        for link in data.get("links", []):
+            kind = "subject" if link["subject_id"] else "person"
+            head.add_row("Linked", Text(f"{link['category']}: {link['name']} ({kind})"))
         position = ""
         if self.nav is not None:
             position = f"  (queue #{self.nav.position + 1})"
@@ -336,6 +351,36 @@ class IncidentScreen(DeskScreen):
             done,
         )
 
+    async def action_cad_ref(self) -> None:
+        data = self._loaded()
+        if data is None:
+            return
+        from deskapp.tui.screens.modals import PromptScreen
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self._change("CAD log reference", cad_ref=text)
+
+        await self.app.push_screen(
+            PromptScreen(
+                "Command-and-control (CAD) log reference", data["cad_ref"], allow_empty=True
+            ),
+            done,
+        )
+
+    async def action_link_subject(self) -> None:
+        if self._loaded() is None:
+            return
+        from deskapp.tui.screens.casework_form import LinkSubjectForm
+        from deskapp.tui.screens.ready import open_ready
+
+        def done(subject_id: str | None) -> None:
+            if subject_id:
+                self.notify("Subject linked; the combination is in the audit log.")
+                self.load()
+
+        await open_ready(self.app, LinkSubjectForm(self.incident_id), done)
+
     async def action_operation(self) -> None:
         from deskapp.tui.screens.modals import PickerScreen
 
@@ -405,6 +450,8 @@ class IncidentScreen(DeskScreen):
             ("Change status", "status", "incident.status"),
             ("Add note", "note", "incident.note"),
             ("Set crime reference", "crime_ref", "incident.crime_ref"),
+            ("Set the CAD log reference", "cad_ref", "incident.cad_ref"),
+            ("Link a subject of concern", "link_subject", "incident.link_subject"),
             ("Operation flag", "operation", "incident.operation"),
             ("Open person", "person", "incident.person"),
             ("Next incident", "step(1)", "incident.next"),

@@ -149,6 +149,7 @@ class MainScreen(DeskScreen):
         Binding("C", "conflicts", "Conflicts", show=False, id="main.conflicts"),
         Binding("I", "import_roster", "Import", show=False, id="main.import"),
         Binding("O", "councils", "Councils", show=False, id="main.councils"),
+        Binding("V", "subjects", "Subjects", show=False, id="main.subjects"),
         Binding("ctrl+a", "auto_assign", "Auto-assign", show=False, id="main.auto_assign"),
         Binding("X", "export", "Export", show=False, id="main.export"),
         Binding("tab", "cycle(1)", "Next pane", show=False, id="main.next_pane"),
@@ -460,6 +461,11 @@ class MainScreen(DeskScreen):
     def _created(self, incident_id: str | None) -> None:
         if incident_id:  # the form itself shows the reference
             self.pane("queue").list.reload()
+
+    def action_subjects(self) -> None:
+        from deskapp.tui.screens.subject import SubjectsScreen
+
+        self.app.push_screen(SubjectsScreen())
 
     def action_review(self) -> None:
         from deskapp.tui.screens.review import ReviewScreen

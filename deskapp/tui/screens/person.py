@@ -1,4 +1,5 @@
-"""Person detail (contact log, incidents, events; `r` reveals masked fields, logged)."""
+"""Person detail (contact log, incidents, events, protective security and subjects of
+concern linked; `r` reveals masked fields, logged)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskapp.core.text import visible_values
+from deskapp.core.wording import count
 from deskapp.tui.screens.base import RevealsForThisView, titled_table
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
@@ -30,7 +32,8 @@ class PersonScreen(RevealsForThisView):
     HELP_TEXT = (
         "Phone, email and home address are masked. {person.reveal} reveals them for this view "
         "only, and the consultation is logged. {person.edit} edits every field (a new risk "
-        "level needs its reason); {person.erase} erases the person (supervisors)."
+        "level needs its reason); {person.erase} erases the person (supervisors). "
+        "{person.security} opens their protective security: surveys, measures, referrals."
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -39,6 +42,7 @@ class PersonScreen(RevealsForThisView):
         Binding("l", "log_contact", "Log contact", id="person.log_contact"),
         Binding("e", "edit", "Edit", id="person.edit"),
         Binding("X", "erase", "Erase", id="person.erase"),
+        Binding("S", "security", "Security", show=False, id="person.security"),
         # Priority, so keys typed straight after "n" reach the new form (see ready.py).
         Binding("n", "new_incident", "New incident", id="person.new_incident", priority=True),
     ]
@@ -58,6 +62,8 @@ class PersonScreen(RevealsForThisView):
             yield OptionList(id="person-incidents")
             yield Static("[b]Events[/b] (tab, then enter opens)", classes="section")
             yield OptionList(id="person-events")
+            yield Static("", id="person-security", classes="section")
+            yield OptionList(id="person-subjects")
         yield StatusLine()
         yield DeskFooter()
 
@@ -70,10 +76,15 @@ class PersonScreen(RevealsForThisView):
         def work(desk: Any) -> dict[str, Any]:
             from deskapp.store.events import events_for_person
             from deskapp.store.people import get_person
+            from deskapp.store.security import records_of
+            from deskapp.store.subjects import subjects_for_person
 
             data = get_person(desk, person_id)
             with desk.read() as conn:
                 data["events"] = events_for_person(conn, person_id)
+                data["subjects"] = subjects_for_person(conn, person_id)
+                # Counts only: the records themselves open with S (their own view).
+                data["security"] = {k: len(v) for k, v in records_of(conn, person_id).items()}
             return data
 
         self.background(work, self.show, group="person", exclusive=True)
@@ -163,6 +174,32 @@ class PersonScreen(RevealsForThisView):
             attending.highlighted = 0  # enter opens the first without a cursor move first
         else:
             attending.add_option(Option("no events", disabled=True))
+        held = data["security"]
+        self.query_one("#person-security", Static).update(
+            Text.assemble(
+                ("Protective security", "bold"),
+                f": {count(held['surveys'], 'survey')}, {count(held['measures'], 'measure')}, "
+                f"{count(held['referrals'], 'referral')} (S opens)   ",
+                ("Subjects of concern", "bold"),
+                " (tab, then enter opens)",
+            )
+        )
+        concern = self.query_one("#person-subjects", OptionList)
+        concern.clear_options()
+        for subject in data["subjects"]:
+            concern.add_option(
+                Option(
+                    Text(
+                        f"{subject['ref']}  {subject['name']}  (risk {subject['risk']}, "
+                        f"{count(subject['incidents'], 'incident')})"
+                    ),
+                    id=str(subject["id"]),
+                )
+            )
+        if data["subjects"]:
+            concern.highlighted = 0
+        else:
+            concern.add_option(Option("none linked", disabled=True))
 
     @on(OptionList.OptionSelected, "#person-incidents")
     def open_incident(self, event: OptionList.OptionSelected) -> None:
@@ -177,6 +214,18 @@ class PersonScreen(RevealsForThisView):
             from deskapp.tui.screens.event import EventScreen
 
             self.app.push_screen(EventScreen(event.option.id))
+
+    @on(OptionList.OptionSelected, "#person-subjects")
+    def open_subject(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            from deskapp.tui.screens.subject import SubjectScreen
+
+            self.app.push_screen(SubjectScreen(event.option.id))
+
+    def action_security(self) -> None:
+        from deskapp.tui.screens.security import PersonSecurityScreen
+
+        self.app.push_screen(PersonSecurityScreen(self.person_id))
 
     def reveal_work(self, desk: Desk, fields: list[str]) -> dict[str, Any]:
         from deskapp.store.people import reveal_field
@@ -237,9 +286,9 @@ class PersonScreen(RevealsForThisView):
     async def action_erase(self) -> None:
         if self.data is None:
             return
-        from deskapp.tui.erasure import erase_person
+        from deskapp.tui.erasure import erase
 
-        await erase_person(self, str(self.data["id"]), str(self.data["name"]), self.action_back)
+        await erase(self, "person", self.person_id, str(self.data["name"]), self.action_back)
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
         return [
@@ -247,5 +296,6 @@ class PersonScreen(RevealsForThisView):
             ("Log a contact", "log_contact", "person.log_contact"),
             ("Edit this person", "edit", "person.edit"),
             ("Erase this person's data (supervisor)", "erase", "person.erase"),
+            ("Protective security: surveys, measures, referrals", "security", "person.security"),
             ("New incident for this person", "new_incident", "person.new_incident"),
         ]

@@ -1,7 +1,8 @@
-"""Records due for their retention review (DPA 2018 s.39): people and incidents whose
-review date has come. Enter opens one; the review is answered here, by keeping the
-record to a later date with the reason (logged) or, for a person, by erasing them
-(supervisors)."""
+"""Records due for their retention review (DPA 2018 s.39): people, incidents and
+subjects of concern whose review date has come, and security surveys and standing
+measures due their protective review (issue #19). Enter opens one; the review is
+answered here, by keeping the record to a later date with the reason (logged) or, for a
+person, by erasing them (supervisors)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from deskapp.tui.widgets.window_list import WindowList
 class ReviewScreen(DeskScreen):
     HELP_TITLE = "Review due"
     HELP_TEXT = (
-        "People and incidents whose retention review date (DPA 2018 s.39) has come. "
+        "People, incidents and subjects of concern whose retention review date (DPA 2018 "
+        "s.39) has come, and security surveys and measures due their protective review. "
         "{review.extend} keeps the record to a later date, with the reason; "
         "{review.erase} erases a person (supervisors)."
     )
@@ -44,10 +46,19 @@ class ReviewScreen(DeskScreen):
 
     def on_window_list_opened(self, event: WindowList.Opened) -> None:
         event.stop()
-        if event.row["kind"] == "person":
+        kind = event.row["kind"]
+        if kind == "person":
             from deskapp.tui.screens.person import PersonScreen
 
             self.app.push_screen(PersonScreen(str(event.row["id"])))
+        elif kind in ("survey", "measure"):
+            from deskapp.tui.screens.security import PersonSecurityScreen
+
+            self.app.push_screen(PersonSecurityScreen(str(event.row["person_id"])))
+        elif kind == "subject":
+            from deskapp.tui.screens.subject import SubjectScreen
+
+            self.app.push_screen(SubjectScreen(str(event.row["id"])))
         else:
             from deskapp.tui.screens.incident import IncidentScreen
 
@@ -75,15 +86,15 @@ class ReviewScreen(DeskScreen):
         row = self.query_one(WindowList).current
         if row is None:
             return
-        if row["kind"] != "person":
+        if row["kind"] not in ("person", "subject"):
             self.notify(
-                "An incident is not erased from here: keep it to a later date, or close it.",
+                "Only a person or a subject is erased from here: keep this to a later date.",
                 severity="warning",
             )
             return
-        from deskapp.tui.erasure import erase_person
+        from deskapp.tui.erasure import erase
 
-        await erase_person(self, str(row["id"]), str(row["label"]), self._reload)
+        await erase(self, str(row["kind"]), str(row["id"]), str(row["label"]), self._reload)
 
     def action_back(self) -> None:
         self.app.pop_screen()
