@@ -203,6 +203,9 @@ class SyncScreen(ModalScreen[bool]):
             self.post_message(self.Progress(p))
 
         result = run_sync(desk, url, progress=progress, cancel=cancel)
+        from deskapp.store import access_log
+
+        access_log.synced(desk, result.pushed, result.pulled)
         waiting = status(desk).conflicts_waiting
         heap.after_large_sync(desk, result.pulled)
         self.post_message(self.Finished(result, waiting))
