@@ -39,6 +39,7 @@ class AuditFilter:
             self.action,
             f"from {self.since.isoformat()}" if self.since else "",
             f"to {self.until.isoformat()}" if self.until else "",
+            f"person id {self.person_id}" if self.person_id else "",
         ]
         return ", ".join(p for p in parts if p)
 

@@ -470,8 +470,9 @@ def list_incidents(
         return [dict(r) for r in conn.execute(query).mappings()]
 
 
-def get_incident(desk: Desk, ident: str) -> dict[str, Any]:
-    """One incident with its whole timeline (oldest first)."""
+def get_incident(desk: Desk, ident: str, *, consult: bool = False) -> dict[str, Any]:
+    """One incident with its whole timeline (oldest first). ``consult``: an officer opens
+    it to read (not a reload after their own change), a logged consultation."""
     with desk.read() as conn:
         incident_id = resolve_id(conn, INCIDENT, ident, label="incident")
         row = dict(
@@ -506,6 +507,9 @@ def get_incident(desk: Desk, ident: str) -> dict[str, Any]:
                 .order_by(TIMELINE.c.at, TIMELINE.c.id)
             ).mappings()
         ]
+    if consult:
+        with desk.write() as tx:
+            tx.audit(AuditAction.CONSULTATION, "incident", incident_id, (), detail="opened")
     return row
 
 

@@ -1,10 +1,12 @@
 """The statistics return a force sends the Home Office and the NPCC: aggregates only.
 
-Each section is computed from one read of its table (incidents with their first status
-moves; people with their first contact; events; councils), then counted in Python: one
-pass over the incidents serves every incident section, where a ``GROUP BY`` per section
-would read them seven times. No name or id leaves this module: rows are labelled by
-vocabulary (type, grade, status, role), by party, or by council.
+Each table is read once (incidents with their first status moves; every person with
+their first contact; events; councils), then counted in Python: one pass over the
+incidents serves every incident section, where a ``GROUP BY`` per section would read them
+seven times, and the people read once serve both the incidents' role and party and the
+coverage (``bench/returns.py`` measures it against one pass over the incidents). No name
+or id leaves this module: rows are labelled by vocabulary (type, grade, status, role), by
+party, or by council.
 
 Definitions (stated in the return's notes too):
 - an incident is in the period when it was *reported* in it;
@@ -61,6 +63,8 @@ RESPONSE_STATUSES = (
     Status.RESOLVED,
     Status.CLOSED,
 )
+#: A status move (``Status a -> b``, as store/incidents writes it) that is a response.
+RESPONDED = " OR ".join(f"text LIKE '%-> {s}'" for s in RESPONSE_STATUSES)
 OPEN_STATUSES = frozenset(
     {Status.NEW, Status.TRIAGED, Status.ASSIGNED, Status.IN_PROGRESS, Status.ESCALATED}
 )
@@ -108,27 +112,28 @@ class Period:
 # --------------------------------------------------------------------------- reading
 
 # SQLite's julianday() reads the stored text; differences in days times 1440 are minutes.
+# Each read is index-only (migration 0012): no incident's or person's row is decrypted.
 _INCIDENTS = f"""
-SELECT i.type, i.grade, i.status, i.crime_ref != '', i.operation,
-       coalesce(p.role, ''), coalesce(p.party, ''),
+SELECT i.type, i.grade, i.status, i.crime_ref != '', i.operation, i.person_id,
        (julianday(i.due_at) - julianday(i.reported_at)) * 1440,
        (julianday(t.triaged) - julianday(i.reported_at)) * 1440,
        (julianday(t.responded) - julianday(i.reported_at)) * 1440
 FROM incident i
-LEFT JOIN person p ON p.id = i.person_id
 LEFT JOIN (
     SELECT incident_id,
            min(at) AS triaged,
-           min(CASE WHEN substr(text, instr(text, '-> ') + 3)
-                    IN ({", ".join(f"'{s}'" for s in RESPONSE_STATUSES)})
-               THEN at END) AS responded
+           min(at) FILTER (WHERE {RESPONDED}) AS responded
     FROM timeline_entry WHERE kind = 'status' GROUP BY incident_id
 ) t ON t.incident_id = i.id
 WHERE i.deleted = 0 AND i.reported_at >= :since AND i.reported_at < :until
 """
 
+# Every person, read once: the incidents take their role and party from here (a join
+# per incident cost more than the whole pass), and coverage counts those on the roster.
 _PEOPLE = """
-SELECT p.role, p.adviser_id IS NOT NULL, p.briefing_status = 'done' OR coalesce(c.briefed, 0),
+SELECT p.id, p.role, p.party,
+       p.deleted = 0 AND p.merged_into IS NULL AND p.created_at < :until,
+       p.adviser_id IS NOT NULL, p.briefing_status = 'done' OR coalesce(c.briefed, 0),
        c.first_at IS NOT NULL, p.created_at >= :since,
        julianday(c.first_at) - julianday(p.created_at)
 FROM person p
@@ -136,8 +141,36 @@ LEFT JOIN (
     SELECT person_id, min(at) AS first_at, max(kind = 'security-briefing') AS briefed
     FROM contact WHERE at < :until GROUP BY person_id
 ) c ON c.person_id = p.id
-WHERE p.deleted = 0 AND p.merged_into IS NULL AND p.created_at < :until
 """
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    role: str
+    party: str
+    on_roster: bool
+    named: bool
+    briefed: bool
+    contacted: bool
+    arrived: bool  # in the period
+    days_to_contact: float | None
+
+
+def read_people(conn: Connection, period: Period) -> dict[str, PersonFacts]:
+    return {
+        str(row[0]): PersonFacts(
+            str(row[1]),
+            str(row[2]),
+            bool(row[3]),
+            bool(row[4]),
+            bool(row[5]),
+            bool(row[6]),
+            bool(row[7]),
+            row[8],
+        )
+        for row in conn.execute(text(_PEOPLE), period.params())
+    }
+
 
 _EVENTS = """
 SELECT kind, patrol_requested, patrol_minutes, patrol_additional_pence,
@@ -193,7 +226,9 @@ def _timing(label: str, times: list[float], targets: list[float], table: Table) 
     )
 
 
-def incident_tables(conn: Connection, period: Period) -> list[Table]:
+def incident_tables(
+    conn: Connection, period: Period, people: dict[str, PersonFacts]
+) -> list[Table]:
     by_type: Counter[str] = Counter()
     by_grade: Counter[str] = Counter()
     by_status: Counter[str] = Counter()
@@ -204,7 +239,10 @@ def incident_tables(conn: Connection, period: Period) -> list[Table]:
     triage: dict[int, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
     response: dict[int, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
     rows = conn.execute(text(_INCIDENTS), period.params())
-    for kind, grade, status, crime, operation, role, party, target, triaged, responded in rows:
+    nobody = PersonFacts("", "", False, False, False, False, False, None)
+    for kind, grade, status, crime, operation, person_id, target, triaged, responded in rows:
+        person = people.get(person_id, nobody)
+        role, party = person.role, person.party
         by_type[kind] += 1
         by_grade[f"G{grade} {GRADE_NAMES.get(grade, '')}".strip()] += 1
         by_status[status] += 1
@@ -263,7 +301,7 @@ def incident_tables(conn: Connection, period: Period) -> list[Table]:
     ]
 
 
-def coverage_table(conn: Connection, period: Period) -> Table:
+def coverage_table(people: dict[str, PersonFacts]) -> Table:
     table = Table(
         "Coverage by role",
         (
@@ -279,30 +317,31 @@ def coverage_table(conn: Connection, period: Period) -> Table:
         "a security-briefing contact logged. Median days: from arriving on the desk to the "
         "first contact, for those who arrived in the period and were contacted by its end.",
     )
-    people: Counter[str] = Counter()
+    on_roster: Counter[str] = Counter()
     named: Counter[str] = Counter()
     contacted: Counter[str] = Counter()
     briefed: Counter[str] = Counter()
     arrived: Counter[str] = Counter()
     days: dict[str, list[float]] = defaultdict(list)
-    rows = conn.execute(text(_PEOPLE), period.params())
-    for role, has_named, has_briefing, has_contact, new, to_first in rows:
-        label = _role(role)
-        people[label] += 1
-        named[label] += bool(has_named)
-        contacted[label] += bool(has_contact)
-        briefed[label] += bool(has_briefing)
-        if new:
+    for person in people.values():
+        if not person.on_roster:
+            continue
+        label = _role(person.role)
+        on_roster[label] += 1
+        named[label] += person.named
+        contacted[label] += person.contacted
+        briefed[label] += person.briefed
+        if person.arrived:
             arrived[label] += 1
-            if to_first is not None:
-                days[label].append(max(0.0, to_first))
+            if person.days_to_contact is not None:
+                days[label].append(max(0.0, person.days_to_contact))
     all_days = [d for values in days.values() for d in values]
     for label in [*ROLE_LABELS.values(), "Total"]:
         if label == "Total":
-            row = (people.total(), named.total(), contacted.total(), briefed.total())
+            row = (on_roster.total(), named.total(), contacted.total(), briefed.total())
             new, spans = arrived.total(), all_days
         else:
-            row = (people[label], named[label], contacted[label], briefed[label])
+            row = (on_roster[label], named[label], contacted[label], briefed[label])
             new, spans = arrived[label], days[label]
         table.add(
             label,
@@ -386,8 +425,9 @@ def compute(desk: Desk, period: Period) -> Return:
         ],
     )
     with desk.read() as conn:
-        result.tables.extend(incident_tables(conn, period))
-        result.tables.append(coverage_table(conn, period))
+        people = read_people(conn, period)
+        result.tables.extend(incident_tables(conn, period, people))
+        result.tables.append(coverage_table(people))
         result.tables.append(returns_measures.measures_table(conn))
         result.tables.extend(sharing_tables(conn))
         result.tables.append(events_table(conn, period))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import sys
@@ -41,6 +42,16 @@ def format_last_sync(at: datetime | None, now: datetime) -> str:
     if at.date() == now.astimezone(UTC).date():
         return at.strftime("%H:%M UTC")
     return at.strftime("%d %b %H:%M UTC")
+
+
+def _log_lock(desk: Desk, why: str) -> None:
+    """s.62: the desk was locked. One small write on the UI thread, made while the key is
+    still held; a failure to log (a full disk) must never keep the desk open."""
+    from deskapp.core.errors import DeskError
+    from deskapp.store import access_log
+
+    with contextlib.suppress(DeskError):
+        access_log.locked(desk, why)
 
 
 def _utcnow() -> datetime:
@@ -217,13 +228,19 @@ class DeskApp(App[int]):
         # officer who filters the moment the queue shows should not wait for them.
         from deskapp.store import ranked
 
-        ranked.warm(desk, on_ready=heap.settle)
+        if not desk.officer.is_auditor:  # an auditor is shown no list of people
+            ranked.warm(desk, on_ready=heap.settle)
 
     def _new_session(self) -> None:
         from deskapp.tui.screens.main import MainScreen
+        from deskapp.tui.screens.oversight import OversightScreen
 
         mode = f"desk-{next(self._mode_numbers)}"
-        self.add_mode(mode, MainScreen)
+        if self.desk is not None and self.desk.officer.is_auditor:
+            # The auditor's desk is oversight alone: the log, its findings, the returns.
+            self.add_mode(mode, lambda: OversightScreen(base=True))
+        else:
+            self.add_mode(mode, MainScreen)
         self.switch_mode(mode)
 
     def refresh_pending(self) -> None:
@@ -280,7 +297,7 @@ class DeskApp(App[int]):
             return
         remaining = self.idle_remaining()
         if remaining <= 0:
-            self.run_worker(self.action_lock(), group="lock", exclusive=True)
+            self.run_worker(self.action_lock("idle"), group="lock", exclusive=True)
             return
         if remaining <= LOCK_WARNING_SECONDS and self._lock_warning is None:
             self._start_lock_warning(remaining)
@@ -311,12 +328,13 @@ class DeskApp(App[int]):
             for line in screen.query(StatusLine):
                 line.update_from(self)
 
-    async def action_lock(self) -> None:
+    async def action_lock(self, why: str = "on demand") -> None:
         """Hide every screen behind the lock screen, close the database and the hub, drop
         the key and the hub passphrase typed; the officer's passphrase reopens it all."""
         if self.desk is None:
             return
         desk, self.desk = self.desk, None
+        _log_lock(desk, why)
         officer = desk.officer.id
         from deskapp.tui.screens.unlock import UnlockScreen
 
@@ -369,10 +387,28 @@ class DeskApp(App[int]):
 
     def _quit_now(self) -> None:
         if self.desk is not None:
+            _log_lock(self.desk, "quit")
             self.desk.close()
             self.desk = None
         self._kept = None  # the screens kept over a lock go with the app
         self.exit(0)
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """Textual copies selected text here (ctrl+c): what leaves the screen may be
+        personal data, so the copy is a logged consultation (its length, not its text)."""
+        super().copy_to_clipboard(text)
+        desk, what = self.desk, type(self.screen).__name__
+        if desk is None or not text:
+            return
+
+        def log() -> None:
+            from deskapp.core.errors import DeskError
+            from deskapp.store import access_log
+
+            with contextlib.suppress(DeskError):
+                access_log.copied(desk, what, len(text))
+
+        self.run_worker(log, thread=True, group="audit", exit_on_error=False)
 
     def action_toggle_contrast(self) -> None:
         self.theme = "textual-dark" if self.theme == "high-contrast" else "high-contrast"

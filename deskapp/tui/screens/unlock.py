@@ -260,6 +260,14 @@ class UnlockScreen(_FormScreen):
             except DeskError as exc:
                 self.post_message(Failed(str(exc)))
                 return
+            from deskapp.store import access_log
+
+            try:  # s.62: who opened the desk, and the wrong passphrases typed before
+                access_log.unlocked(desk, "the app")
+            except DeskError as exc:
+                desk.close()
+                self.post_message(Failed(str(exc)))
+                return
             self.post_message(Opened(desk))
 
         self.run_worker(work, thread=True, exclusive=True, group="unlock", exit_on_error=False)
