@@ -130,6 +130,16 @@ async def event(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def dashboard(pilot: Pilot[Any]) -> None:
+    from deskapp.tui.widgets.dashboard import DashboardPane
+
+    await unlock(pilot)
+    await pilot.press("5")
+    pane = pilot.app.screen.query_one(DashboardPane)
+    await wait_for(pilot, lambda: pane.painted_after is not None)
+    await settle(pilot)
+
+
 async def lock(pilot: Pilot[Any]) -> None:
     await unlock(pilot)
     await pilot.press("ctrl+l")
@@ -179,6 +189,7 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("person-form", (120, 40), person_form),
     ("councils", (120, 40), councils),
     ("event-detail", (120, 40), event),
+    ("dashboard-80x24", (80, 24), dashboard),
     ("lock", (120, 40), lock),
     ("help", (120, 40), help_view),
     ("import-preview", (120, 40), import_preview),

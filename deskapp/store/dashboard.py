@@ -45,14 +45,15 @@ def _stamp(day: date) -> str:
     return str(to_sqlite(datetime.combine(day, time(), tzinfo=UTC)))
 
 
-def _week_index(weeks: list[date], stamp: str | None) -> int | None:
-    """Which of ``weeks`` the stored time falls in (None: before the first)."""
-    if stamp is None:
-        return None
+BEFORE, AFTER = -1, WEEKS
+
+
+def _week_index(weeks: list[date], stamp: str) -> int:
+    """Which of ``weeks`` the stored time falls in: BEFORE the first, AFTER the last."""
     day = date.fromisoformat(stamp[:10])
     if day < weeks[0]:
-        return None
-    return min((day - weeks[0]).days // 7, len(weeks) - 1)
+        return BEFORE
+    return min((day - weeks[0]).days // 7, AFTER)
 
 
 _INCIDENTS = f"""
@@ -94,7 +95,7 @@ def _incidents(conn: Connection, dash: Dashboard) -> None:
     responded: Counter[int] = Counter()
     for grade, reported, response, target in conn.execute(text(_INCIDENTS), {"since": since}):
         week = _week_index(dash.weeks, reported)
-        if week is None or grade not in dash.by_grade:
+        if week in (BEFORE, AFTER) or grade not in dash.by_grade:
             continue
         dash.by_grade[grade][week] += 1
         if response is not None:
@@ -112,7 +113,8 @@ def _coverage(conn: Connection, dash: Dashboard) -> None:
             if stamp is None:
                 continue
             week = _week_index(dash.weeks, stamp)
-            added[name][0 if week is None else week] += 1
+            if week != AFTER:
+                added[name][max(week, 0)] += 1
     for name in ("roster", "contacted", "briefed"):
         total, series = 0, []
         for n in added[name]:

@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, text
 
@@ -77,6 +78,7 @@ ROLE_LABELS = {
     PersonRole.MP: "MP",
     PersonRole.OTHER: "Other",
 }
+ROLE_BY_VALUE = {str(role): label for role, label in ROLE_LABELS.items()}
 NO_PARTY = "(none recorded)"
 UNKNOWN = "(unknown)"
 
@@ -144,32 +146,40 @@ LEFT JOIN (
 """
 
 
-@dataclass(frozen=True)
-class PersonFacts:
-    role: str
-    party: str
-    on_roster: bool
-    named: bool
-    briefed: bool
-    contacted: bool
-    arrived: bool  # in the period
-    days_to_contact: float | None
+@dataclass
+class People:
+    """Every person as the return needs them: ``labels`` maps an id to (role, party) for
+    the incidents; ``roster`` counts those on the roster by (role, named contact,
+    contacted, briefed, arrived in the period); ``days`` the days to first contact of
+    those who arrived, by role."""
+
+    labels: dict[str, tuple[str, str]]
+    roster: Counter[tuple[str, bool, bool, bool, bool]]
+    days: dict[str, list[float]]
 
 
-def read_people(conn: Connection, period: Period) -> dict[str, PersonFacts]:
-    return {
-        str(row[0]): PersonFacts(
-            str(row[1]),
-            str(row[2]),
-            bool(row[3]),
-            bool(row[4]),
-            bool(row[5]),
-            bool(row[6]),
-            bool(row[7]),
-            row[8],
-        )
-        for row in conn.execute(text(_PEOPLE), period.params())
-    }
+def _raw_rows(conn: Connection, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Every row as the driver's own tuples, in the caller's transaction. At 100,000 rows
+    SQLAlchemy's Row objects, or a fetch per row, had cost more than the query."""
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    rows: list[tuple[Any, ...]] = driver.execute(sql, params).fetchall()
+    return rows
+
+
+def read_people(conn: Connection, period: Period) -> People:
+    rows = _raw_rows(conn, _PEOPLE, period.params())
+    labels = {pid: (ROLE_BY_VALUE.get(role, UNKNOWN), party) for pid, role, party, *_ in rows}
+    roster: Counter[tuple[str, bool, bool, bool, bool]] = Counter(
+        (labels[pid][0], bool(named), bool(contacted), bool(briefed), bool(arrived))
+        for pid, _r, _p, on, named, briefed, contacted, arrived, _d in rows
+        if on
+    )
+    days: dict[str, list[float]] = defaultdict(list)
+    for pid, _r, _p, on, _n, _b, _c, arrived, to_first in rows:
+        if on and arrived and to_first is not None:
+            days[labels[pid][0]].append(max(0.0, to_first))
+    return People(labels, roster, days)
 
 
 _EVENTS = """
@@ -193,13 +203,6 @@ def _outcome(status: str, crime_recorded: bool) -> str:
     if status == Status.REFERRED:
         return OUTCOMES[1]
     return OUTCOMES[2] if crime_recorded else OUTCOMES[3]
-
-
-def _role(value: str) -> str:
-    try:
-        return ROLE_LABELS[PersonRole(value)]
-    except ValueError:
-        return UNKNOWN
 
 
 def _counted(title: str, heading: str, counts: Counter[str], order: Iterable[str]) -> Table:
@@ -226,9 +229,14 @@ def _timing(label: str, times: list[float], targets: list[float], table: Table) 
     )
 
 
-def incident_tables(
-    conn: Connection, period: Period, people: dict[str, PersonFacts]
-) -> list[Table]:
+def incident_tables(conn: Connection, period: Period, people: People) -> list[Table]:
+    rows = _raw_rows(conn, _INCIDENTS, period.params())
+    nobody = (UNKNOWN, "")
+    # Counted once per distinct combination (a few hundred), then spread over the tables.
+    combos = Counter(
+        (kind, grade, status, bool(crime), operation, people.labels.get(pid, nobody))
+        for kind, grade, status, crime, operation, pid, *_ in rows
+    )
     by_type: Counter[str] = Counter()
     by_grade: Counter[str] = Counter()
     by_status: Counter[str] = Counter()
@@ -236,20 +244,17 @@ def incident_tables(
     by_role: Counter[str] = Counter()
     by_party: Counter[str] = Counter()
     by_operation: Counter[str] = Counter()
+    for (kind, grade, status, crime, operation, (role, party)), n in combos.items():
+        by_type[kind] += n
+        by_grade[f"G{grade} {GRADE_NAMES.get(grade, '')}".strip()] += n
+        by_status[status] += n
+        by_outcome[_outcome(status, crime)] += n
+        by_role[role] += n
+        by_party[party.strip() or NO_PARTY] += n
+        by_operation[operation] += n
     triage: dict[int, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
     response: dict[int, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
-    rows = conn.execute(text(_INCIDENTS), period.params())
-    nobody = PersonFacts("", "", False, False, False, False, False, None)
-    for kind, grade, status, crime, operation, person_id, target, triaged, responded in rows:
-        person = people.get(person_id, nobody)
-        role, party = person.role, person.party
-        by_type[kind] += 1
-        by_grade[f"G{grade} {GRADE_NAMES.get(grade, '')}".strip()] += 1
-        by_status[status] += 1
-        by_outcome[_outcome(status, bool(crime))] += 1
-        by_role[_role(role)] += 1
-        by_party[party.strip() or NO_PARTY] += 1
-        by_operation[operation] += 1
+    for _k, grade, _s, _c, _o, _p, target, triaged, responded in rows:
         if triaged is not None:
             triage[grade][0].append(triaged)
             triage[grade][1].append(target)
@@ -301,7 +306,7 @@ def incident_tables(
     ]
 
 
-def coverage_table(people: dict[str, PersonFacts]) -> Table:
+def coverage_table(people: People) -> Table:
     table = Table(
         "Coverage by role",
         (
@@ -322,31 +327,25 @@ def coverage_table(people: dict[str, PersonFacts]) -> Table:
     contacted: Counter[str] = Counter()
     briefed: Counter[str] = Counter()
     arrived: Counter[str] = Counter()
-    days: dict[str, list[float]] = defaultdict(list)
-    for person in people.values():
-        if not person.on_roster:
-            continue
-        label = _role(person.role)
-        on_roster[label] += 1
-        named[label] += person.named
-        contacted[label] += person.contacted
-        briefed[label] += person.briefed
-        if person.arrived:
-            arrived[label] += 1
-            if person.days_to_contact is not None:
-                days[label].append(max(0.0, person.days_to_contact))
+    for (label, has_named, has_contact, has_briefing, is_new), n in people.roster.items():
+        on_roster[label] += n
+        named[label] += n * has_named
+        contacted[label] += n * has_contact
+        briefed[label] += n * has_briefing
+        arrived[label] += n * is_new
+    days = people.days
     all_days = [d for values in days.values() for d in values]
     for label in [*ROLE_LABELS.values(), "Total"]:
         if label == "Total":
             row = (on_roster.total(), named.total(), contacted.total(), briefed.total())
-            new, spans = arrived.total(), all_days
+            came, spans = arrived.total(), all_days
         else:
             row = (on_roster[label], named[label], contacted[label], briefed[label])
-            new, spans = arrived[label], days[label]
+            came, spans = arrived[label], days.get(label, [])
         table.add(
             label,
             *(count(n) for n in row),
-            count(new),
+            count(came),
             based(median(spans), len(spans)),
         )
     return table
