@@ -198,6 +198,7 @@ _UNCONNECTED = text(
       AND NOT EXISTS (SELECT 1 FROM incident i WHERE i.person_id = p.id AND i.deleted = 0)
       AND NOT EXISTS (SELECT 1 FROM incident_person l WHERE l.person_id = p.id)
       AND NOT EXISTS (SELECT 1 FROM contact c WHERE c.person_id = p.id)
+      AND NOT EXISTS (SELECT 1 FROM event_person e WHERE e.person_id = p.id)
     """
 )
 
@@ -223,7 +224,7 @@ def _unconnected(desk: Desk, events: list[dict[str, Any]]) -> list[Finding]:
             officer,
             times[0],
             len(times),
-            f"consulted {len(times)} time(s) a person with no incident or contact",
+            f"consulted {len(times)} time(s) a person with no incident, contact or event",
             person,
         )
         for (officer, person), times in sorted(consulted.items())
