@@ -1,9 +1,11 @@
 """The dashboard pane (5): from the key to its four charts drawn, at 80x24.
 
-Opens a demo desk of the given size in the app (headless, 80x24), presses `5` several
-times (each showing reads the figures again on a worker and redraws) and reports the
-median and worst of ``DashboardPane.painted_after``: from the key's handler to the
-refresh after the charts were drawn. Goal (issue #20): within 300 ms.
+Opens a demo desk of the given size in the app (headless, 80x24), waits for the pane's
+read-ahead of its figures (started 3 s after the main screen, on a worker), then presses
+`5` several times and reports the median and worst of ``DashboardPane.painted_after``:
+from the key's handler to the refresh after the charts were drawn (from the figures
+held; nothing changed in between, so none is read again). Goal (issue #20): within 300 ms.
+Also printed: how long the read-ahead took (what `5` would wait for without it).
 
     .venv/bin/python bench/dashboard.py [--people 1200] [--incidents 300] [--keep DIR]
 """
@@ -24,20 +26,29 @@ GOAL_MS = 300
 ROUNDS = 7
 
 
-async def measure(path: Path) -> list[float]:
+async def measure(path: Path) -> tuple[list[float], float]:
     from deskapp.tui.app import DeskApp
     from deskapp.tui.screens.main import MainScreen
     from deskapp.tui.widgets.dashboard import DashboardPane
 
     app = DeskApp(path, officer=DEMO_OFFICER)
     times: list[float] = []
+    read_s = 0.0
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press(*DEMO_PASSPHRASE, "enter")
         while not isinstance(app.screen, MainScreen):
             await pilot.pause(0.05)
-        await pilot.pause(2.0)  # the lists' first windows and the ranked build settle
         pane = app.screen.query_one(DashboardPane)
+        # The lists' first windows, the ranked build and the dashboard's read-ahead settle.
+        deadline = time.monotonic() + 120
+        while pane.data is None and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        from deskapp.store.dashboard import dashboard
+
+        started = time.perf_counter()
+        dashboard(app.require_desk(), app.now().date())
+        read_s = time.perf_counter() - started
         for _ in range(ROUNDS):
             await pilot.press("2")
             await pilot.pause(0.2)
@@ -47,7 +58,7 @@ async def measure(path: Path) -> list[float]:
                 await pilot.pause(0.005)
             if pane.painted_after is not None:
                 times.append(pane.painted_after)
-    return times
+    return times, read_s
 
 
 def main() -> None:
@@ -62,7 +73,7 @@ def main() -> None:
     path = folder / f"desk-{args.people}-{args.incidents}.db"
     if not path.exists():
         build_demo(path, people=args.people, incidents=args.incidents)
-    times = asyncio.run(measure(path))
+    times, read_s = asyncio.run(measure(path))
     median, worst = statistics.median(times) * 1000, max(times) * 1000
     verdict = "met" if median <= GOAL_MS else "NOT met"
     print(f"{args.people} people, {args.incidents} incidents; {len(times)} showings at 80x24")
@@ -72,6 +83,7 @@ def main() -> None:
         f"| `5` to the dashboard's charts drawn | median {median:.0f} ms, worst {worst:.0f} ms "
         f"| <= {GOAL_MS} ms: {verdict} |"
     )
+    print(f"| reading the figures (the read-ahead, on a worker) | {read_s * 1000:.0f} ms | |")
 
 
 if __name__ == "__main__":

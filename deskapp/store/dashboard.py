@@ -21,11 +21,15 @@ from deskapp.store.types import to_sqlite
 
 WEEKS = 12
 ADVISERS = 8  # the most loaded; the rest are summed as "others"
+#: The tables the figures are read from: a commit to any makes them stale.
+TABLES = ("incident", "timeline_entry", "person", "contact", "adviser")
 
 
 @dataclass
 class Dashboard:
     weeks: list[date] = field(default_factory=list)  # each week's Monday, oldest first
+    #: ``generation(desk)`` when the figures were read (see ``Desk.generations``).
+    generation: int = 0
     #: grade -> incidents reported in each week
     by_grade: dict[int, list[int]] = field(default_factory=dict)
     #: grade -> (responded within target, responded) over the weeks shown
@@ -131,8 +135,13 @@ def _open(conn: Connection, dash: Dashboard) -> None:
     dash.open_by_adviser = top
 
 
+def generation(desk: Desk) -> int:
+    """Changes when anything the figures rest on has been written (here or by a pull)."""
+    return sum(desk.generations.get(table, 0) for table in TABLES)
+
+
 def dashboard(desk: Desk, today: date) -> Dashboard:
-    dash = Dashboard(weeks=_weeks(today))
+    dash = Dashboard(weeks=_weeks(today), generation=generation(desk))
     with desk.read() as conn:
         _incidents(conn, dash)
         _coverage(conn, dash)
