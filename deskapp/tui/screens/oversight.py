@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from deskapp.core.text import visible
+from deskapp.core.wording import count
 from deskapp.tui.screens.base import DeskScreen
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
@@ -83,11 +84,7 @@ class OversightScreen(DeskScreen):
                 Text(visible(f.detail)),
             )
         title = self.query_one("#oversight-title", Static)
-        what = (
-            f"{len(findings)} finding{'s' if len(findings) != 1 else ''}"
-            if findings
-            else ("nothing flagged")
-        )
+        what = count(len(findings), "finding") if findings else "nothing flagged"
         title.update(f"[b]Oversight[/b] · last {DAYS} days · {what}")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
