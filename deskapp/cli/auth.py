@@ -19,9 +19,6 @@ AUDITOR_COMMANDS = (
 )
 
 
-db_path = desk_path
-
-
 def ask(prompt: str) -> str:
     if not sys.stdin.isatty():
         raise UsageError(f"No terminal to ask on for this: {prompt.strip(': ')}.")
@@ -74,7 +71,7 @@ def open_desk(arg_db: str | None, officer: str | None = None, *, auditor_may: bo
     An auditor is refused every command that does not say ``auditor_may`` (the audit log,
     its monitoring and the returns): refused by default, so a new command is closed to
     them until someone decides otherwise."""
-    path = db_path(arg_db)
+    path = desk_path(arg_db)
     slots = load_slots(path)  # a missing database is reported before any prompt
     who = officer_id(officer)
     passphrase = os.environ.get("DESKAPP_PASSPHRASE")

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from deskapp.cli.auth import (
     ask,
     current_passphrase,
-    db_path,
     new_passphrase,
     officer_id,
     open_desk,
@@ -25,6 +24,7 @@ from deskapp.store import audit, monitor, officers
 from deskapp.store.checks import run_checks
 from deskapp.store.desk import Desk
 from deskapp.store.models import AuditEvent
+from deskapp.store.paths import desk_path
 
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 #: `check` or `audit verify` found something wrong (distinct from failing to run).
@@ -32,7 +32,7 @@ EXIT_PROBLEM_FOUND = 14
 
 
 def init_cmd(args: argparse.Namespace) -> int:
-    path = db_path(args.db)
+    path = desk_path(args.db)
     who = officer_id(args.officer)
     name = args.name or ask("Your name: ")
 
@@ -98,7 +98,7 @@ def officer_cmd(args: argparse.Namespace) -> int:
 
 def _reset_with_recovery(args: argparse.Namespace) -> int:
 
-    path = db_path(args.db)
+    path = desk_path(args.db)
     who = officer_id(args.officer)
     recovery = os.environ.get("DESKAPP_RECOVERY_KEY") or ask("Recovery key: ")
     with Desk.open(path, who, recovery_key=recovery) as desk:

@@ -17,6 +17,7 @@ from deskapp.core.status import OPEN_STATUSES
 from deskapp.store.desk import Desk
 from deskapp.store.lookup import resolve_id
 from deskapp.store.models import SENSITIVE_FIELDS, Adviser, Incident, Person
+from deskapp.store.updates import update_record
 
 ADVISER = Adviser.__table__  # type: ignore[attr-defined]
 PERSON = Person.__table__  # type: ignore[attr-defined]
@@ -82,10 +83,7 @@ def add_adviser(desk: Desk, **fields: Any) -> str:
 
 
 def update_adviser(desk: Desk, ident: str, **fields: Any) -> dict[str, tuple[Any, Any]]:
-    values = clean_adviser(fields)
-    with desk.write() as tx:
-        row_id = resolve_adviser(tx.conn, ident)
-        return tx.update("adviser", row_id, values)
+    return update_record(desk, "adviser", ident, clean_adviser(fields), resolve=resolve_adviser)
 
 
 def adviser_for_edit(desk: Desk, ident: str) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from deskapp.core.wording import count
 from deskapp.store.desk import Desk
 from deskapp.store.lookup import resolve_id
 from deskapp.store.models import SENSITIVE_FIELDS, Event, EventPerson, Person
+from deskapp.store.updates import update_record
 
 EVENT = Event.__table__  # type: ignore[attr-defined]
 EVENT_PERSON = EventPerson.__table__  # type: ignore[attr-defined]
@@ -58,16 +59,18 @@ def add_event(desk: Desk, **fields: Any) -> str:
 def update_event(desk: Desk, ident: str, **fields: Any) -> dict[str, tuple[Any, Any]]:
     """Change any of an event's fields; returns ``{field: (old, new)}`` of real changes.
     A new risk above low needs its own reason."""
-    values = rules.clean_event(fields)
-    with desk.write() as tx:
-        event_id = resolve_event(tx.conn, ident)
-        current = tx.get("event", event_id)
+
+    def check(conn: Connection, current: dict[str, Any], values: dict[str, Any]) -> str:
         if "risk" in values:
             rules.check_risk_change(
                 current["risk"], values["risk"], bool(values.get("risk_reason"))
             )
         rules.check_event({**current, **values})
-        return tx.update("event", event_id, values)
+        return ""
+
+    return update_record(
+        desk, "event", ident, rules.clean_event(fields), resolve=resolve_event, check=check
+    )
 
 
 def _people_ids(conn: Connection, people: Iterable[str]) -> list[str]:

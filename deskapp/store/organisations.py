@@ -21,6 +21,7 @@ from deskapp.core.masking import mask_row
 from deskapp.store.desk import Desk
 from deskapp.store.lookup import resolve_id
 from deskapp.store.models import SENSITIVE_FIELDS, Organisation, Person
+from deskapp.store.updates import update_record
 
 ORGANISATION: Final[Table] = Organisation.__table__  # type: ignore[attr-defined]
 PERSON: Final[Table] = Person.__table__  # type: ignore[attr-defined]
@@ -126,9 +127,7 @@ def update_organisation(desk: Desk, ident: str, **fields: Any) -> dict[str, tupl
     values = clean_organisation(fields)
     if not values:
         raise ValidationError("Give at least one field to change.")
-    with desk.write() as tx:
-        org_id = resolve_organisation(tx.conn, ident)
-        return tx.update("organisation", org_id, values)
+    return update_record(desk, "organisation", ident, values, resolve=resolve_organisation)
 
 
 def organisations_query(filter_text: str = "") -> Select[Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Connection, Select, func, literal_column, select, text
 
 from deskapp.core import validation as v
 from deskapp.core.clock import utcnow
@@ -32,6 +32,7 @@ from deskapp.store.models import (
     Organisation,
     Person,
 )
+from deskapp.store.updates import update_record
 from deskapp.store.writes import WriteTx
 
 PERSON = Person.__table__  # type: ignore[attr-defined]
@@ -122,15 +123,20 @@ def update_person(
     values = clean_person(fields)
     with v.about("reason"):
         why = v.clean_text(reason, field="reason", max_len=200)
-    with desk.write() as tx:
-        row_id = resolve_id(tx.conn, PERSON, ident, label="person")
+
+    def check(conn: Connection, current: dict[str, Any], values: dict[str, Any]) -> str:
+        detail = why
         if "risk" in values:  # a new risk level is kept with its reason, however it came
-            old = tx.conn.execute(select(PERSON.c.risk).where(PERSON.c.id == row_id)).scalar()
-            why = v.risk_reason(str(old), str(values["risk"]), why)
-        if values.get("adviser_id"):
+            detail = v.risk_reason(str(current["risk"]), str(values["risk"]), why)
+        if values.get("adviser_id"):  # named as people say it: the adviser's id is kept
             with v.about("adviser_id"):
-                values["adviser_id"] = resolve_adviser(tx.conn, values["adviser_id"])
-        return tx.update("person", row_id, values, detail=why)
+                values["adviser_id"] = resolve_adviser(conn, values["adviser_id"])
+        return detail
+
+    def resolve(conn: Connection, text: str) -> str:
+        return resolve_id(conn, PERSON, text, label="person")
+
+    return update_record(desk, "person", ident, values, resolve=resolve, check=check)
 
 
 def person_for_edit(desk: Desk, ident: str) -> dict[str, Any]:

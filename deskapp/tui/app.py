@@ -18,8 +18,9 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from deskapp.tui import heap
+from deskapp.tui.background import Background, LockAware, quietly
 from deskapp.tui.commands import DeskCommands
-from deskapp.tui.screens.base import LockAware, kept_when_locked
+from deskapp.tui.screens.base import kept_when_locked
 from deskapp.tui.theme import THEMES
 from deskapp.tui.widgets.status_line import LOCK_WARNING_SECONDS, StatusLine
 
@@ -68,7 +69,7 @@ class _Kept:
     screens: tuple[Screen[Any], ...]
 
 
-class DeskApp(App[int]):
+class DeskApp(Background, App[int]):
     """deskapp: the duty desk for elected officials."""
 
     CSS_PATH = Path(__file__).with_name("deskapp.tcss")
@@ -144,14 +145,17 @@ class DeskApp(App[int]):
         self.call_after_refresh(self._warm_up)
 
     def _warm_up(self) -> None:
-        def load() -> None:
+        def load() -> bool:
             import deskapp.store.desk
             import deskapp.store.ranked
             import deskapp.store.windows  # noqa: F401
 
-            self.store_ready = True
+            return True
 
-        self.run_worker(load, thread=True, group="warm-up", exit_on_error=False)
+        def loaded(ready: bool) -> None:
+            self.store_ready = ready
+
+        self.background(load, loaded, failed=quietly, group="warm-up", desk=False)
 
     def _load_settings_and_keymap(self) -> None:
         from deskapp.core.errors import ConfigError
@@ -249,16 +253,12 @@ class DeskApp(App[int]):
         if self.desk is None or self.desk.closed:
             return
 
-        def read() -> None:
-            from deskapp.sync import status
+        from deskapp.sync import status
 
-            try:
-                value = status(self.require_desk())
-            except Exception:
-                return  # locked meanwhile, or the database is busy: the next poll retries
-            self.call_from_thread(self._set_sync_status, value)
-
-        self.run_worker(read, thread=True, group="pending", exclusive=True, exit_on_error=False)
+        # Locked meanwhile, or the database busy: quietly, as the next poll retries.
+        self.background(
+            status, self._set_sync_status, failed=quietly, group="pending", exclusive=True
+        )
 
     def _set_sync_status(self, value: SyncStatus) -> None:
         if self.desk is None:
@@ -297,7 +297,7 @@ class DeskApp(App[int]):
             return
         remaining = self.idle_remaining()
         if remaining <= 0:
-            self.run_worker(self.action_lock("idle"), group="lock", exclusive=True)
+            self.in_turn(lambda: self.action_lock("idle"), group="lock")
             return
         if remaining <= LOCK_WARNING_SECONDS and self._lock_warning is None:
             self._start_lock_warning(remaining)
@@ -397,18 +397,16 @@ class DeskApp(App[int]):
         """Textual copies selected text here (ctrl+c): what leaves the screen may be
         personal data, so the copy is a logged consultation (its length, not its text)."""
         super().copy_to_clipboard(text)
-        desk, what = self.desk, type(self.screen).__name__
-        if desk is None or not text:
+        what = type(self.screen).__name__
+        if self.desk is None or not text:
             return
 
-        def log() -> None:
-            from deskapp.core.errors import DeskError
+        def log(desk: Desk) -> None:
             from deskapp.store import access_log
 
-            with contextlib.suppress(DeskError):
-                access_log.copied(desk, what, len(text))
+            access_log.copied(desk, what, len(text))
 
-        self.run_worker(log, thread=True, group="audit", exit_on_error=False)
+        self.background(log, group="audit")
 
     def action_toggle_contrast(self) -> None:
         self.theme = "textual-dark" if self.theme == "high-contrast" else "high-contrast"

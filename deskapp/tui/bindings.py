@@ -7,7 +7,7 @@ import pkgutil
 from collections.abc import Iterator
 from functools import cache
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
 
@@ -26,6 +26,17 @@ def field_keys(scope: str) -> list[Binding]:
             id=f"{scope}.previous_field", priority=True,
         ),
     ]  # fmt: skip
+
+
+def form_keys(scope: str, *, save: str = "Save") -> list[BindingType]:
+    """A form's keys: ctrl+s saves, escape cancels, tab and shift+tab (``field_keys``).
+    Ids ``{scope}.save``, ``{scope}.cancel`` and the two of ``field_keys``."""
+    return [
+        # Not priority: it runs once the field has taken the letters typed before it.
+        Binding("ctrl+s", "save", save, id=f"{scope}.save"),
+        Binding("escape", "cancel", "Cancel", id=f"{scope}.cancel"),
+        *field_keys(scope),
+    ]
 
 
 def _holders() -> list[type]:

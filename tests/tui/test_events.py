@@ -112,7 +112,7 @@ async def test_the_form_refuses_beside_the_field_and_asks_before_discarding(
         await burst(pilot, "a", *"Street stall", "tab", "x", *"next tuesday", "ctrl+s")
         form = app.screen
         assert isinstance(form, EventFormScreen)
-        message = form.query_one("#starts_at-message")
+        message = form.query_one("#error-starts_at")
         assert message.display and "Give the start as a time" in str(message.render())
         assert app.focused is form.query_one("#starts_at")
         # Risk above low without its reason: refused beside the reason.
@@ -122,7 +122,7 @@ async def test_the_form_refuses_beside_the_field_and_asks_before_discarding(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, EventFormScreen)
-        assert "needs its reason" in str(form.query_one("#risk_reason-message").render())
+        assert "needs its reason" in str(form.query_one("#error-risk_reason").render())
         await pilot.press("escape")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")  # keep editing

@@ -6,7 +6,8 @@ nothing but a consultation event; ``y`` asks to confirm, then applies it on a wo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,12 +17,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from deskapp.core.text import visible
+from deskapp.tui.background import Background, failure_message
 from deskapp.tui.keymap import key_hint
-from deskapp.tui.screens.base import WorkDone, failure_message
 
 if TYPE_CHECKING:
     from deskapp.store.assign import AssignPlan
-    from deskapp.tui.app import DeskApp
+    from deskapp.store.desk import Desk
+
+T = TypeVar("T")
 
 
 def plan_text(plan: AssignPlan) -> Text:
@@ -55,7 +58,7 @@ def plan_text(plan: AssignPlan) -> Text:
     return text
 
 
-class AutoAssignScreen(ModalScreen[int | None]):
+class AutoAssignScreen(Background, ModalScreen[int | None]):
     """Preview an automatic assignment, confirm, apply. Dismisses with the count assigned."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -69,13 +72,6 @@ class AutoAssignScreen(ModalScreen[int | None]):
         self.busy = True
         self.assigned: int | None = None
 
-    @property
-    def desk_app(self) -> DeskApp:
-        from deskapp.tui.app import DeskApp
-
-        assert isinstance(self.app, DeskApp)
-        return self.app
-
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog assign"):
             yield Static("[b]Auto-assign named contacts[/b]", classes="dialog-title")
@@ -88,32 +84,19 @@ class AutoAssignScreen(ModalScreen[int | None]):
     def on_mount(self) -> None:
         self._run(_plan, self._planned)
 
-    def _run(self, fn: Any, then: Any) -> None:
-        app = self.desk_app
-        if app.desk is None:
-            return
-        self.busy = True
+    def _run(self, fn: Callable[[Desk], T], then: Callable[[T], None]) -> None:
+        def done(value: T) -> None:
+            self.busy = False
+            then(value)
 
-        def work() -> None:
-            try:
-                value = fn(app.require_desk())
-            except Exception as exc:
-                self.post_message(WorkDone(None, None, failure_message(exc)))
-                return
-            self.post_message(WorkDone(then, value, None))
+        if self.background(fn, done, failed=self._failed, group="assign") is not None:
+            self.busy = True
 
-        self.run_worker(work, thread=True, group="assign", exit_on_error=False)
-
-    def on_work_done(self, message: WorkDone) -> None:
-        message.stop()
+    def _failed(self, exc: BaseException) -> None:
+        """Shown in place of the plan."""
         self.busy = False
-        if message.error:
-            self.query_one("#assign-plan", Static).update(Text(message.error, "bold"))
-            self.query_one("#assign-keys", Static).update(
-                key_hint(self.app, "assign.close", "close")
-            )
-        elif message.then is not None:
-            message.then(message.value)
+        self.query_one("#assign-plan", Static).update(Text(failure_message(exc), "bold"))
+        self.query_one("#assign-keys", Static).update(key_hint(self.app, "assign.close", "close"))
 
     def _planned(self, plan: AssignPlan) -> None:
         self.plan = plan

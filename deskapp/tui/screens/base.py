@@ -1,5 +1,5 @@
-"""What every unlocked screen shares: the desk, background work, the status line, and
-what locking does to it.
+"""What every unlocked screen shares: the desk, background work (``tui/background.py``),
+the status line, and what locking does to it.
 
 Locking keeps the screens that are open, hidden under the lock screen (nothing of them
 is drawn meanwhile), and the same officer unlocking comes back to them as they were: a
@@ -11,36 +11,15 @@ suspends the screen on top, so a person view masks again what it revealed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
-from textual.message import Message
 from textual.screen import Screen, SystemModalScreen
 
-from deskapp.core.text import visible
+from deskapp.tui.background import Background
 
 if TYPE_CHECKING:
     from deskapp.store.desk import Desk
-    from deskapp.tui.app import DeskApp
-
-T = TypeVar("T")
-
-
-class WorkDone(Message):
-    """A background database call finished (``error`` is a message for the officer)."""
-
-    def __init__(self, then: Callable[[Any], None] | None, value: Any, error: str | None) -> None:
-        super().__init__()
-        self.then = then
-        self.value = value
-        self.error = error
-
-
-@runtime_checkable
-class LockAware(Protocol):
-    def desk_unlocked(self) -> None:
-        """The desk was locked and reopened (by the same officer): read again."""
 
 
 def kept_when_locked(screen: Screen[Any]) -> bool:
@@ -51,7 +30,7 @@ def kept_when_locked(screen: Screen[Any]) -> bool:
     return bool(getattr(screen, "KEPT_WHEN_LOCKED", default))
 
 
-class DeskScreen(Screen[None]):
+class DeskScreen(Background, Screen[None]):
     HELP_TITLE = ""
     HELP_TEXT = ""
     KEPT_WHEN_LOCKED: ClassVar[bool] = True
@@ -68,63 +47,73 @@ class DeskScreen(Screen[None]):
         for window in self.query(WindowList):
             window.reload()
 
-    @property
-    def desk_app(self) -> DeskApp:
-        from deskapp.tui.app import DeskApp
-
-        assert isinstance(self.app, DeskApp)
-        return self.app
-
-    def background(
-        self,
-        fn: Callable[[Desk], T],
-        then: Callable[[T], None] | None = None,
-        *,
-        group: str = "db",
-        exclusive: bool = False,
-        wrote: bool = False,
-    ) -> None:
-        """Run ``fn(desk)`` on a worker thread; ``then(result)`` back on the UI thread."""
-        app = self.desk_app
-        if app.desk is None:
-            return  # locked: nothing may touch the database now
-
-        def work() -> None:
-            try:
-                value = fn(app.require_desk())
-            except Exception as exc:
-                self.post_message(WorkDone(None, None, failure_message(exc)))
-                return
-            self.post_message(WorkDone(then, value, None))
-            if wrote:
-                app.call_from_thread(app.refresh_pending)
-
-        self.run_worker(work, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
-
-    def on_work_done(self, message: WorkDone) -> None:
-        message.stop()
-        if self.desk_app.desk is None:
-            return  # locked meanwhile; the result (or error) is stale
-        if message.error:
-            # Literal: an error can quote what was typed or stored.
-            self.notify(visible(message.error), severity="error", timeout=8, markup=False)
-        elif message.then is not None:
-            message.then(message.value)
-
     def palette_commands(self) -> list[tuple[str, str, str]]:
         """Palette entries beyond the bindings: (title, action on this screen, binding id)."""
         return []
 
 
-def failure_message(exc: BaseException) -> str:
-    """What an officer is told when background work fails: a ``DeskError``'s own message
-    (written for them, never quoting personal data), else only the error's kind — an
-    exception's text can quote a name or an address from the database."""
-    from deskapp.core.errors import DeskError
+class RevealsForThisView(DeskScreen):
+    """A detail view whose masked fields ``r`` reveals *for this view only*: each reveal
+    is a logged consultation (the service's ``reveal_field``), and what it showed is
+    forgotten when the view is left (``action_back``) or covered, a lock included
+    (``on_screen_suspend``), so coming back shows it masked again.
 
-    if isinstance(exc, DeskError):
-        return str(exc)
-    return f"Unexpected error ({type(exc).__name__})."
+    To adopt it: subclass it instead of ``DeskScreen``; set ``SENSITIVE`` (the masked
+    fields) and ``WHAT`` ("person", "event": for "Nothing is masked for this …");
+    keep the record read in ``self.data`` and draw it in ``show(data)``, taking each
+    masked field's value from ``self.revealed`` when it is there; give ``reveal_work``
+    (the service call); bind a key to ``reveal`` and escape to ``back``."""
+
+    SENSITIVE: ClassVar[tuple[str, ...]] = ()
+    WHAT: ClassVar[str] = "record"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: dict[str, Any] | None = None
+        #: masked fields revealed in this view, by name: forgotten when it is left
+        self.revealed: dict[str, Any] = {}
+
+    def show(self, data: dict[str, Any]) -> None:
+        """Draw the record (``self.data``), revealed fields from ``self.revealed``."""
+        raise NotImplementedError
+
+    def reveal_work(self, desk: Desk, fields: list[str]) -> dict[str, Any]:
+        """Reveal ``fields`` of the record through its service (each one logged)."""
+        raise NotImplementedError
+
+    def _loaded(self) -> dict[str, Any] | None:
+        """The record, or None with a word to the officer while it is still loading."""
+        if self.data is None:
+            self.notify(f"Still loading this {self.WHAT}; press again.", severity="warning")
+        return self.data
+
+    def action_reveal(self) -> None:
+        data = self._loaded()
+        if data is None:
+            return
+        fields = [f for f in self.SENSITIVE if data[f]]
+        if not fields:
+            self.notify(f"Nothing is masked for this {self.WHAT}.")
+            return
+
+        def done(values: dict[str, Any]) -> None:
+            self.revealed = values
+            if self.data is not None:
+                self.show(self.data)
+            self.notify("Revealed for this view; the consultation is in the audit log.")
+
+        self.background(lambda desk: self.reveal_work(desk, fields), done)
+
+    def action_back(self) -> None:
+        self.revealed = {}
+        self.app.pop_screen()
+
+    def on_screen_suspend(self) -> None:
+        # "For this view only": leaving the view (or a lock) forgets what was revealed.
+        if self.revealed:
+            self.revealed = {}
+            if self.data is not None:
+                self.show(self.data)
 
 
 def titled_table(title: str, *, expand: bool = True) -> Table:

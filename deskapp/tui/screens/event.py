@@ -5,7 +5,7 @@ logged consultation, for this view only (as a person's address is)."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -19,21 +19,24 @@ from textual.widgets.option_list import Option
 from deskapp.core import events as rules
 from deskapp.core.text import visible_values
 from deskapp.tui.keymap import name_keys
-from deskapp.tui.screens.base import DeskScreen
+from deskapp.tui.screens.base import RevealsForThisView
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from deskapp.store.desk import Desk
 
 SENSITIVE = ("place", "organiser", "organiser_contact")
 
 
-def person_picker(app: Any, title: str) -> Any:
+def person_picker(title: str) -> Any:
     """Pick a person by name: the roster's folded type-ahead ("sian" finds Siân)."""
     from deskapp.tui.screens.modals import PickerScreen
 
-    def search(text: str) -> list[tuple[str, str]]:
+    def search(desk: Desk, text: str) -> list[tuple[str, str]]:
         from deskapp.store import windows
 
-        with app.require_desk().read() as conn:
+        with desk.read() as conn:
             rows = windows.person_picker(conn, text, limit=8)
         return [
             (str(r["id"]), " · ".join(str(x) for x in (r["name"], r["role"], r["post"]) if x))
@@ -43,7 +46,7 @@ def person_picker(app: Any, title: str) -> Any:
     return PickerScreen(title, search=search)
 
 
-class EventScreen(DeskScreen):
+class EventScreen(RevealsForThisView):
     AUTO_FOCUS = "#event-people"
     HELP_TITLE = "Event"
     HELP_TEXT = (
@@ -64,11 +67,12 @@ class EventScreen(DeskScreen):
         Binding("r", "reveal", "Reveal", id="event.reveal", priority=True),
     ]
 
+    SENSITIVE = SENSITIVE
+    WHAT = "event"
+
     def __init__(self, event_id: str) -> None:
         super().__init__()
         self.event_id = event_id
-        self.data: dict[str, Any] | None = None
-        self.revealed: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
@@ -163,11 +167,6 @@ class EventScreen(DeskScreen):
         elif highlighted is not None:
             listing.highlighted = min(highlighted, len(people) - 1)
 
-    def _loaded(self) -> dict[str, Any] | None:
-        if self.data is None:
-            self.notify("Still loading this event; press again.", severity="warning")
-        return self.data
-
     # -- people ------------------------------------------------------------------------------
     @on(OptionList.OptionSelected, "#event-people")
     def open_person(self, event: OptionList.OptionSelected) -> None:
@@ -194,9 +193,7 @@ class EventScreen(DeskScreen):
 
             self.background(work, done, wrote=True)
 
-        await self.app.push_screen(
-            person_picker(self.desk_app, "Add a person to this event"), picked
-        )
+        await self.app.push_screen(person_picker("Add a person to this event"), picked)
 
     async def action_unlink(self) -> None:
         data = self._loaded()
@@ -246,26 +243,13 @@ class EventScreen(DeskScreen):
         from deskapp.tui.screens.ready import open_ready
         from deskapp.tui.screens.risk import RiskScreen
 
-        event_id = self.event_id
-
-        def picked(result: tuple[str, str] | None) -> None:
-            if not result:
-                return
-            risk, reason = result
-
-            def work(desk: Any) -> dict[str, Any]:
-                from deskapp.store.events import update_event
-
-                fields = {"risk": risk} | ({"risk_reason": reason} if reason.strip() else {})
-                return update_event(desk, event_id, **fields)
-
-            def done(changed: dict[str, Any]) -> None:
+        def saved(result: tuple[str, bool] | None) -> None:
+            if result is not None:
+                risk, changed = result
                 self.notify(f"Risk {risk}." if changed else "Nothing changed.")
                 self.load()
 
-            self.background(work, done, wrote=True)
-
-        await open_ready(self.app, RiskScreen(str(data["risk"])), picked)
+        await open_ready(self.app, RiskScreen(self.event_id, str(data["risk"])), saved)
 
     async def action_briefing(self) -> None:
         data = self._loaded()
@@ -279,39 +263,10 @@ class EventScreen(DeskScreen):
         form = ExportScreen(event=(str(data["id"]), str(data["ref"]), default))
         await open_ready(self.app, form, lambda _: None)
 
-    def action_reveal(self) -> None:
-        data = self._loaded()
-        if data is None:
-            return
-        fields = [f for f in SENSITIVE if data[f]]
-        if not fields:
-            self.notify("Nothing is masked for this event.")
-            return
-        event_id = self.event_id
+    def reveal_work(self, desk: Desk, fields: list[str]) -> dict[str, Any]:
+        from deskapp.store.events import reveal_field
 
-        def work(desk: Any) -> dict[str, Any]:
-            from deskapp.store.events import reveal_field
-
-            return {f: reveal_field(desk, event_id, f) for f in fields}
-
-        def done(values: dict[str, Any]) -> None:
-            self.revealed = values
-            if self.data is not None:
-                self.show(self.data)
-            self.notify("Revealed for this view; the consultation is in the audit log.")
-
-        self.background(work, done)
-
-    def action_back(self) -> None:
-        self.revealed = {}
-        self.app.pop_screen()
-
-    def on_screen_suspend(self) -> None:
-        # "For this view only": leaving the view (or a lock) forgets what was revealed.
-        if self.revealed:
-            self.revealed = {}
-            if self.data is not None:
-                self.show(self.data)
+        return {f: reveal_field(desk, self.event_id, f) for f in fields}
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
         return [

@@ -13,22 +13,22 @@ and are left as they are unless something is typed there.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from deskapp.core import events as rules
 from deskapp.core.errors import ValidationError
-from deskapp.tui.bindings import field_keys
+from deskapp.core.validation import about
 from deskapp.tui.keymap import key_hint
-from deskapp.tui.screens.ready import ReadyForm
+from deskapp.tui.screens.form import RecordForm
 from deskapp.tui.widgets.choice_bar import ChoiceBar
+
+if TYPE_CHECKING:
+    from deskapp.store.desk import Desk
 
 KINDS = [
     ("h", "hustings", "hustings"),
@@ -80,21 +80,20 @@ def as_text(field: str, value: Any) -> str:
     return str(value)
 
 
-class EventFormScreen(ReadyForm[str]):
+class EventFormScreen(RecordForm[str]):
     """Returns the event's id once saved, or None if abandoned."""
 
     HELP_TITLE = "Event form"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="event_form.save"),
-        Binding("escape", "cancel", "Cancel", id="event_form.cancel"),
-        *field_keys("event_form"),
-    ]
-
-    class Saved(Message):
-        def __init__(self, event_id: str | None, error: ValidationError | str | None) -> None:
-            super().__init__()
-            self.event_id = event_id
-            self.error = error
+    SCOPE = "event_form"
+    FIELDS = tuple(name for name, _, _ in FIELDS)
+    READS = False  # the event view hands it the event, and what it revealed
+    HELP_TEXT = (
+        "{event_form.next_field} and {event_form.previous_field} move between fields; "
+        "{event_form.save} saves; {event_form.cancel} cancels, asking first if anything "
+        "was changed. A refusal shows beside the field it is about. Locking keeps the "
+        "form as it is."
+    )
+    DISCARD_QUESTION = "Discard the changes to this event?"
 
     def __init__(
         self,
@@ -107,17 +106,17 @@ class EventFormScreen(ReadyForm[str]):
         fields as the view revealed them; ``focus``: the field to start in."""
         super().__init__()
         self.event = event
-        self.first = focus
+        self.first_field = focus
         shown = {**(event or {}), **(revealed or {})}
-        self.initial = {
+        #: what each field shows when the form opens (a masked field not revealed: empty)
+        self.shown = {
             name: ""
             if name in SENSITIVE and event is not None and name not in (revealed or {})
             else as_text(name, shown.get(name))
-            for name, _, _ in FIELDS
+            for name in self.FIELDS
         }
         if event is None:
-            self.initial.update(kind="", risk="low", patrol_requested="no")
-        self.saving = False
+            self.shown.update(kind="", risk="low", patrol_requested="no")
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -129,17 +128,19 @@ class EventFormScreen(ReadyForm[str]):
                     with Horizontal(classes="form-row"):
                         yield Label(label)
                         yield self._widget(name, spec)
-                    yield Static("", id=f"{name}-message", classes="message field-message")
-            yield Static("", id="event-message", classes="message")
-            yield Static(
-                "[b]tab[/b] next field   "
-                + key_hint(self.app, "event_form.save", "save   ")
-                + key_hint(self.app, "event_form.cancel", "cancel"),
-                classes="dialog-keys",
-            )
+                    yield Static("", id=f"error-{name}", classes="message field-message")
+            yield Static("", id="form-message", classes="message")
+            yield Static(self.keys_line(), classes="dialog-keys")
+
+    def keys_line(self) -> str:
+        return (
+            "[b]tab[/b] next field   "
+            + key_hint(self.app, "event_form.save", "save   ")
+            + key_hint(self.app, "event_form.cancel", "cancel")
+        )
 
     def _widget(self, name: str, spec: str | list[tuple[str, str, str]]) -> Widget:
-        value = self.initial[name]
+        value = self.shown[name]
         if isinstance(spec, list):
             return ChoiceBar(spec, value=value or None, id=name)
         placeholder = spec
@@ -148,135 +149,44 @@ class EventFormScreen(ReadyForm[str]):
         # Typing into a field adds to what it holds (an edit, not a replacement).
         return Input(value=value, placeholder=placeholder, id=name, select_on_focus=False)
 
-    def on_mount(self) -> None:
-        for message in self.query(".field-message"):
-            message.display = False
-        self.set_focus(self.query_one(f"#{self.first}"))
-        self.mark_ready()
-
-    # -- values ------------------------------------------------------------------------------
-    def current(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for name, _, spec in FIELDS:
-            if isinstance(spec, list):
-                out[name] = self.query_one(f"#{name}", ChoiceBar).value or ""
-            else:
-                out[name] = self.query_one(f"#{name}", Input).value
-        return out
-
-    def has_unsaved(self) -> bool:
-        return self.current() != self.initial
-
-    def changes(self) -> dict[str, Any]:
-        """What the officer changed, as the events service takes it. A masked field left
-        empty is left as it is."""
-        now = self.current()
+    # -- saving ------------------------------------------------------------------------------
+    def changes(self, values: dict[str, Any]) -> dict[str, Any]:
+        """What the officer changed, as the events service takes it: of a new event
+        every field given, of a stored one every field changed (a masked field left
+        empty is left as it is)."""
         out: dict[str, Any] = {}
-        for name, value in now.items():
-            if value == self.initial[name] and self.event is not None:
-                continue
-            if self.event is None and not value:
+        for name, value in values.items():
+            if (self.event is None and not value) or (
+                self.event is not None and value == self.initial.get(name)
+            ):
                 continue
             out[name] = value == "yes" if name == "patrol_requested" else value
         return out
 
-    def _show_error(self, field: str | None, text: str) -> None:
-        if field not in self.initial:
-            field = None  # not a field of the form: the message goes below it
-        target = self.query_one(f"#{field}-message" if field else "#event-message", Static)
-        target.update(Text(text))
-        target.display = True
-        if field:
-            self.set_focus(self.query_one(f"#{field}"))
-
-    def _clear_errors(self) -> None:
-        for message in self.query(".field-message"):
-            message.display = False
-        self.query_one("#event-message", Static).update("")
-
-    def check(self, changes: dict[str, Any]) -> bool:
-        """Each changed field by the rules in core; the first refusal shown beside its field."""
-        self._clear_errors()
-        problems: list[tuple[str, str]] = []
-        for name, value in changes.items():
-            try:
+    def check(self, values: dict[str, Any]) -> None:
+        """Each changed field by the rules in core, in the form's order; a new event
+        needs its title, kind and start."""
+        for name, value in self.changes(values).items():
+            with about(name):
                 rules.clean_event({name: value})
-            except ValidationError as exc:
-                problems.append((exc.field or name, str(exc)))
         if self.event is None:
             for name in ("title", "kind", "starts_at"):
-                if not changes.get(name):
+                if not values.get(name):
                     label = rules.field_label(name)
-                    problems.append((name, f"Give the event's {label}."))
-        for field, text in reversed(problems):  # the first field ends with the focus
-            self._show_error(field, text)
-        return not problems
+                    raise ValidationError(f"Give the event's {label}.", field=name)
 
-    # -- save and cancel -------------------------------------------------------------------
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        changes = self.changes()
-        if not self.check(changes):
-            return
-        if not changes:
-            self.dismiss(str(self.event["id"]) if self.event else None)
-            return
-        from deskapp.tui.app import DeskApp
+    def save_work(self, desk: Desk, values: dict[str, Any]) -> str:
+        from deskapp.store import events
 
-        app = self.app
-        assert isinstance(app, DeskApp)
-        self.saving = True
-        event_id = str(self.event["id"]) if self.event else None
-
-        def work() -> None:
-            from deskapp.core.errors import DeskError
-            from deskapp.store import events
-
-            try:
-                desk = app.require_desk()
-                if event_id is None:
-                    saved = events.add_event(desk, **changes)
-                else:
-                    events.update_event(desk, event_id, **changes)
-                    saved = event_id
-            except ValidationError as exc:
-                self.post_message(self.Saved(None, exc))
-                return
-            except DeskError as exc:
-                self.post_message(self.Saved(None, str(exc)))
-                return
-            except Exception as exc:  # its kind only: its text may quote what was typed
-                self.post_message(self.Saved(None, f"Unexpected error ({type(exc).__name__})."))
-                return
-            self.post_message(self.Saved(saved, None))
-            app.call_from_thread(app.refresh_pending)
-
-        self.run_worker(work, thread=True, group="event-form", exit_on_error=False)
-
-    def on_event_form_screen_saved(self, message: Saved) -> None:
-        self.saving = False
-        if isinstance(message.error, ValidationError):
-            self._show_error(message.error.field, str(message.error))
-            return
-        if message.error or message.event_id is None:
-            self._show_error(None, message.error or "Not saved.")
-            return
+        changes = self.changes(values)
         if self.event is None:
-            self.app.notify(f"Event {rules.event_ref(message.event_id)} added.", title="Saved")
-        self.dismiss(message.event_id)
+            return events.add_event(desk, **changes)
+        event_id = str(self.event["id"])
+        if changes:
+            events.update_event(desk, event_id, **changes)
+        return event_id
 
-    def action_cancel(self) -> None:
-        if not self.has_unsaved():
-            self.dismiss(None)
-            return
-        from deskapp.tui.screens.modals import ConfirmScreen
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen("Discard the changes to this event?", yes="Discard", no="Keep editing"),
-            answer,
-        )
+    def done(self, value: Any) -> None:
+        if self.event is None:
+            self.app.notify(f"Event {rules.event_ref(value)} added.", title="Saved")
+        super().done(value)

@@ -10,22 +10,25 @@ and a file that appears meanwhile is still refused.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import Input, Label, Static
 
 from deskapp.core import wording
 from deskapp.core.text import visible
-from deskapp.tui.bindings import field_keys
+from deskapp.tui.background import failure_message
+from deskapp.tui.bindings import form_keys
 from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.ready import ReadyForm
 from deskapp.tui.widgets.choice_bar import ChoiceBar
+
+if TYPE_CHECKING:
+    from deskapp.store.desk import Desk
 
 TABLES = [("r", "roster", "roster"), ("c", "caseload", "caseload"), ("i", "incidents", "incidents")]
 FORMATS = [("v", "csv", "CSV"), ("m", "md", "Markdown")]
@@ -43,17 +46,7 @@ class ExportScreen(ReadyForm[str]):
     """Returns the path written, or None if nothing was."""
 
     HELP_TITLE = "Export"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Export", id="export.save"),
-        Binding("escape", "cancel", "Cancel", id="export.cancel"),
-        *field_keys("export"),
-    ]
-
-    class Done(Message):
-        def __init__(self, summary: str | None, error: str | None) -> None:
-            super().__init__()
-            self.summary = summary
-            self.error = error
+    BINDINGS: ClassVar[list[BindingType]] = form_keys("export", save="Export")
 
     def __init__(self, *, event: tuple[str, str, Path] | None = None, kind: str = "roster") -> None:
         """``event``: (id, reference, default file name) for its briefing pack; otherwise
@@ -145,50 +138,36 @@ class ExportScreen(ReadyForm[str]):
         self._run(path, force)
 
     def _run(self, path: Path, force: bool) -> None:
-        from deskapp.tui.app import DeskApp
-
-        app = self.app
-        assert isinstance(app, DeskApp)
         fmt = self.query_one("#export-format", ChoiceBar).value or "csv"
         recipient = self.query_one("#export-recipient", Input).value.strip() or None
         kind, event = self.kind, self.event
-        self.exporting = True
 
-        def work() -> None:
-            from deskapp.core.errors import DeskError
+        def work(desk: Desk) -> str:
             from deskapp.io import export
 
-            try:
-                desk = app.require_desk()
-                if event is not None:
-                    result = export.export_briefing(
-                        desk, event[0], path, fmt=fmt, disclose_to=recipient, force=force
-                    )
-                else:
-                    result = export.export_table(
-                        desk, kind, path, fmt=fmt, disclose_to=recipient, force=force
-                    )
-            except DeskError as exc:
-                self.post_message(self.Done(None, str(exc)))
-                return
-            except Exception as exc:  # its kind only: its text may quote a path or a value
-                self.post_message(self.Done(None, f"Unexpected error ({type(exc).__name__})."))
-                return
+            if event is not None:
+                result = export.export_briefing(
+                    desk, event[0], path, fmt=fmt, disclose_to=recipient, force=force
+                )
+            else:
+                result = export.export_table(
+                    desk, kind, path, fmt=fmt, disclose_to=recipient, force=force
+                )
             what = "attendee" if result.kind == "briefing" else "row"
             how = "redacted" if result.redacted else f"disclosed to {result.recipient}"
-            self.post_message(
-                self.Done(f"Exported {wording.count(result.rows, what)} ({how}) to {path}.", None)
-            )
+            return f"Exported {wording.count(result.rows, what)} ({how}) to {path}."
 
-        self.run_worker(work, thread=True, group="export", exit_on_error=False)
+        def done(summary: str) -> None:
+            self.exporting = False
+            self.app.notify(visible(summary), title="Exported", markup=False)
+            self.dismiss(str(self.query_one("#export-path", Input).value))
 
-    def on_export_screen_done(self, message: Done) -> None:
-        self.exporting = False
-        if message.error or message.summary is None:
-            self._message(message.error or "Nothing was exported.")
-            return
-        self.app.notify(visible(message.summary), title="Exported", markup=False)
-        self.dismiss(str(self.query_one("#export-path", Input).value))
+        def failed(exc: BaseException) -> None:
+            self.exporting = False
+            self._message(failure_message(exc))
+
+        if self.background(work, done, failed=failed, group="export") is not None:
+            self.exporting = True
 
     def action_cancel(self) -> None:
         self.dismiss(None)

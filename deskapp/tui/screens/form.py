@@ -1,5 +1,7 @@
-"""What every record form shares: one field a row with its message beside it, ctrl+s
-saves, esc asks before discarding changed input, and the save runs on a worker.
+"""What every form over a record shares: one field a row with its message under it,
+ctrl+s saves, esc asks before discarding changed input, and the save runs in the
+background. The person, adviser and council forms, the event form, the risk dialog,
+the review extension and the audit filter are all ``RecordForm``s.
 
 Forms are modal screens, so locking keeps them with what was typed (``base.py``:
 screens stay under the lock screen) and quitting asks first (``has_unsaved``). The
@@ -12,15 +14,14 @@ from __future__ import annotations
 from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Static
 
-from deskapp.tui.bindings import field_keys
+from deskapp.tui.background import failure_message
+from deskapp.tui.bindings import form_keys
 from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.ready import ReadyForm
 from deskapp.tui.widgets.choice_bar import ChoiceBar
@@ -42,43 +43,45 @@ def field_row(label: str, widget: Widget) -> ComposeResult:
 
 
 class RecordForm(ReadyForm[R]):
-    """A form over one record. Subclasses compose with ``field_row``, give ``FIELDS``
-    (the ids of the fields, in order) and ``save_work`` (the service call)."""
+    """A form over one record. Subclasses compose their fields (``field_row``), each
+    field's message an ``error-{field}`` Static (a field without one has its message
+    under the form, in ``form-message``), give ``FIELDS`` (the ids of the fields, in
+    order) and ``save_work`` (the service call).
+
+    ``SCOPE`` names the form's keys: ``{SCOPE}.save``, ``.cancel``, ``.next_field`` and
+    ``.previous_field`` (``bindings.form_keys``); a subclass that sets its own gets its
+    keys, and the help text naming them, made from it."""
 
     FIELDS: ClassVar[tuple[str, ...]] = ()
+    SCOPE: ClassVar[str] = "form"
+    #: Whether the form reads its record when it opens (``load_work``); a form handed
+    #: what it shows by the view that opened it reads nothing, and takes a save at once.
+    READS: ClassVar[bool] = True
     HELP_TEXT = (
         "{form.next_field} and {form.previous_field} move between fields; {form.save} (or "
         "enter in a one-line field) saves; {form.cancel} cancels, asking first if anything "
         "was typed. A message shows under the field it is about. Locking keeps the form "
         "as it is."
     )
-    DISCARD_QUESTION: ClassVar[str] = "Discard the changes in this form?"
+    DISCARD_QUESTION = "Discard the changes in this form?"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Not priority: it runs once the field has taken the letters typed before it.
-        Binding("ctrl+s", "save", "Save", id="form.save"),
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
-        *field_keys("form"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = form_keys("form")
 
-    class Saved(Message):
-        def __init__(self, value: Any, error: str | None, field: str | None) -> None:
-            super().__init__()
-            self.value = value
-            self.error = error
-            self.field = field
-
-    class Loaded(Message):
-        def __init__(self, data: dict[str, Any] | None, error: str | None) -> None:
-            super().__init__()
-            self.data = data
-            self.error = error
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        own = cls.__dict__
+        if "SCOPE" in own:  # before Textual merges the class's bindings
+            cls.BINDINGS = [*form_keys(cls.SCOPE), *own.get("BINDINGS", [])]
+            if "HELP_TEXT" not in own:
+                cls.HELP_TEXT = RecordForm.HELP_TEXT.replace("{form.", "{" + cls.SCOPE + ".")
+        super().__init_subclass__(**kwargs)
 
     def __init__(self) -> None:
         super().__init__()
         self.initial: dict[str, Any] = {}
         self.saving = False
         self.loaded = False
+        #: the field that has the focus when the form opens
+        self.first_field = self.FIELDS[0]
         #: save asked for while a lookup's matches were on their way (typed in one burst)
         self.save_when_found = False
 
@@ -98,9 +101,13 @@ class RecordForm(ReadyForm[R]):
         """Checks of ``core`` that need no database, run before the worker."""
 
     def keys_line(self) -> str:
-        return key_hint(self.app, "form.save", "save (or enter)   ") + key_hint(
-            self.app, "form.cancel", "cancel"
+        return key_hint(self.app, f"{self.SCOPE}.save", "save (or enter)   ") + key_hint(
+            self.app, f"{self.SCOPE}.cancel", "cancel"
         )
+
+    def done(self, value: Any) -> None:
+        """Saved: the form closes with the service's result."""
+        self.dismiss(value)
 
     # -- fields -------------------------------------------------------------------------------
     def values(self) -> dict[str, Any]:
@@ -121,58 +128,43 @@ class RecordForm(ReadyForm[R]):
     def has_unsaved(self) -> bool:
         return bool(self.changed())
 
+    def _errors(self, field: str | None = None) -> list[Static]:
+        """The message under ``field`` (every field's, for None): none for a field
+        without one."""
+        names = self.FIELDS if field is None else (field,) if field in self.FIELDS else ()
+        return [box for name in names for box in self.query(f"#error-{name}").results(Static)]
+
     def show_error(self, field: str | None, message: str) -> None:
-        """The message under its field (which takes the focus), else under the form."""
-        for error in self.query(".field-error"):
+        """The message under its field, else under the form; the field takes the focus."""
+        for error in self._errors():
             error.display = False
-        target = field if field in self.FIELDS else None
-        if target is None:
-            self.query_one("#form-message", Static).update(Text(message))
-            return
-        self.query_one("#form-message", Static).update("")
-        error = self.query_one(f"#error-{target}", Static)
-        error.update(Text(message))
-        error.display = True
-        widget = self.query_one(f"#{target}")
-        self.set_focus(widget.query_one(Input) if isinstance(widget, Lookup) else widget)
+        below = self._errors(field)
+        self.query_one("#form-message", Static).update("" if below else Text(message))
+        for error in below:
+            error.update(Text(message))
+            error.display = True
+        if field in self.FIELDS:
+            widget = self.query_one(f"#{field}")
+            self.set_focus(widget.query_one(Input) if isinstance(widget, Lookup) else widget)
 
     # -- life cycle ---------------------------------------------------------------------------
     def on_mount(self) -> None:
-        for error in self.query(".field-error"):
+        for error in self._errors():
             error.display = False
-        first = self.query_one(f"#{self.FIELDS[0]}")
+        first = self.query_one(f"#{self.first_field}")
         self.set_focus(first.query_one(Input) if isinstance(first, Lookup) else first)
         self.initial = self.values()
-        self._load(self._desk_app())
+        if self.READS:
+            self.background(self.load_work, self._loaded, failed=self._failed, group="form-load")
+        else:
+            self.loaded = True
         self.mark_ready()
 
-    @work(thread=True, group="form-load", exit_on_error=False)
-    def _load(self, app: Any) -> None:
-        from deskapp.tui.screens.base import failure_message
-
-        try:
-            data = self.load_work(app.require_desk())
-        except Exception as exc:
-            self.post_message(self.Loaded(None, failure_message(exc)))
-            return
-        self.post_message(self.Loaded(data, None))
-
-    def on_record_form_loaded(self, message: Loaded) -> None:
-        message.stop()
-        if message.error:
-            self.show_error(None, message.error)
-            return
-        if message.data is not None:
-            self.fill(message.data)
+    def _loaded(self, data: dict[str, Any] | None) -> None:
+        if data is not None:
+            self.fill(data)
             self.initial = self.values()
         self.loaded = True
-
-    def _desk_app(self) -> Any:
-        from deskapp.tui.app import DeskApp
-
-        app = self.app
-        assert isinstance(app, DeskApp)
-        return app
 
     def on_lookup_found(self, message: Lookup.Found) -> None:
         message.stop()
@@ -189,7 +181,7 @@ class RecordForm(ReadyForm[R]):
     def _clear_error(self, widget: Widget) -> None:
         """A field's message goes once the field is changed."""
         field = widget.parent if isinstance(widget.parent, Lookup) else widget
-        for error in self.query(f"#error-{field.id}"):
+        for error in self._errors(field.id):
             error.display = False
 
     # -- saving -------------------------------------------------------------------------------
@@ -216,45 +208,24 @@ class RecordForm(ReadyForm[R]):
         except ValidationError as exc:
             self.show_error(exc.field, str(exc))
             return
-        self.saving = True
-        self._save(self._desk_app(), values)
-
-    @work(thread=True, group="form-save", exit_on_error=False)
-    def _save(self, app: Any, values: dict[str, Any]) -> None:
-        """The service call; what came of it goes back as ``Saved``, errors included
-        (a ``ValidationError`` with its field, anything else by its kind only)."""
-        from deskapp.core.errors import ValidationError
-        from deskapp.tui.screens.base import failure_message
-
-        try:
-            result = self.save_work(app.require_desk(), values)
-        except ValidationError as exc:
-            self.post_message(self.Saved(None, str(exc), exc.field))
-            return
-        except Exception as exc:
-            self.post_message(self.Saved(None, failure_message(exc), None))
-            return
-        self.post_message(self.Saved(result, None, None))
-        app.call_from_thread(app.refresh_pending)
-
-    def on_record_form_saved(self, message: Saved) -> None:
-        message.stop()
-        self.saving = False
-        if message.error is not None:
-            self.show_error(message.field, message.error)
-            return
-        self.dismiss(message.value)
-
-    def action_cancel(self) -> None:
-        if not self.has_unsaved():
-            self.dismiss(None)
-            return
-        from deskapp.tui.screens.modals import ConfirmScreen
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen(self.DISCARD_QUESTION, yes="Discard", no="Keep editing"), answer
+        worker = self.background(
+            lambda desk: self.save_work(desk, values),
+            self._saved,
+            failed=self._failed,
+            group="form-save",
+            wrote=True,
         )
+        self.saving = worker is not None
+
+    def _saved(self, value: Any) -> None:
+        self.saving = False
+        self.done(value)
+
+    def _failed(self, exc: BaseException) -> None:
+        """A ``ValidationError`` under its field; anything else under the form, by its
+        kind only (``failure_message``)."""
+        from deskapp.core.errors import ValidationError
+
+        self.saving = False
+        field = exc.field if isinstance(exc, ValidationError) else None
+        self.show_error(field, failure_message(exc))

@@ -9,8 +9,9 @@ holds personal data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich.markup import escape
 from rich.text import Text
@@ -18,12 +19,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.message import Message
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from deskapp.core.text import visible
+from deskapp.tui.background import failure_message
 from deskapp.tui.keymap import key_hint
-from deskapp.tui.screens.base import DeskScreen, WorkDone
+from deskapp.tui.screens.base import DeskScreen
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
@@ -38,6 +39,7 @@ FORMATS = [
 ]
 STAGES = {"matching": "Comparing with the desk", "writing": "Writing"}
 MAX_PROBLEMS_SHOWN = 200
+T = TypeVar("T")
 
 
 def counts_table(plan_or_summary: Any) -> Text:
@@ -74,13 +76,6 @@ class ImportScreen(DeskScreen):
         Binding("s", "apply(True)", "Skip bad rows", id="import.skip_bad"),
         Binding("e", "edit", "Edit path", id="import.edit"),
     ]
-
-    class Progress(Message):
-        def __init__(self, stage: str, done: int, total: int) -> None:
-            super().__init__()
-            self.stage = stage
-            self.done = done
-            self.total = total
 
     def __init__(self, path: str = "") -> None:
         super().__init__()
@@ -137,8 +132,7 @@ class ImportScreen(DeskScreen):
         self._clear_result()
         self._start(f"Reading {escape(path.name)}…")
 
-        def progress(stage: str, done: int, total: int) -> None:
-            self.post_message(self.Progress(stage, done, total))
+        progress = self._progress_reporter()
 
         def work(desk: Any) -> ImportPlan:
             from deskapp.io.candidates import parse_map_option
@@ -147,7 +141,9 @@ class ImportScreen(DeskScreen):
             column_map = parse_map_option(map_text) if map_text else None
             return plan_import(desk, path, fmt=fmt, column_map=column_map, progress=progress)
 
-        self.background(work, self._planned, group="import", exclusive=True)
+        self.background(
+            work, self._ended(self._planned), failed=self._failed, group="import", exclusive=True
+        )
 
     def _start(self, text: str) -> None:
         self.busy = True
@@ -156,14 +152,19 @@ class ImportScreen(DeskScreen):
         bar.update(total=None, progress=0)
         bar.display = True
 
-    def on_import_screen_progress(self, message: Progress) -> None:
-        message.stop()
+    def _progress_reporter(self) -> Callable[[str, int, int], None]:
+        """The importer's progress callback: on its worker, reporting to the UI thread."""
+        report = self.reporter(self._progress)
+        return lambda stage, done, total: report((stage, done, total))
+
+    def _progress(self, progress: tuple[str, int, int]) -> None:
         if not self.busy:
             return
-        label = STAGES.get(message.stage, message.stage)
-        self._phase(f"{label}: {message.done} of {message.total}")
+        stage, done, total = progress
+        label = STAGES.get(stage, stage)
+        self._phase(f"{label}: {done} of {total}")
         bar = self.query_one("#import-bar", ProgressBar)
-        bar.update(total=max(1, message.total), progress=message.done)
+        bar.update(total=max(1, total), progress=done)
 
     def _phase(self, text: str, *, error: bool = False) -> None:
         phase = self.query_one("#import-phase", Static)
@@ -174,19 +175,31 @@ class ImportScreen(DeskScreen):
         self.query_one("#import-counts", Static).update("")
         self.query_one("#import-problems", Static).update("")
 
-    def on_work_done(self, message: WorkDone) -> None:
-        # Replaces DeskScreen's handler (Textual calls each class's handler in the MRO
-        # unless prevent_default): errors end the busy state and show in place.
-        message.stop()
-        message.prevent_default()
+    def _ended(self, then: Callable[[T], None]) -> Callable[[T], None]:
+        """``then``, once the busy state has ended."""
+
+        def ended(value: T) -> None:
+            self._idle()
+            then(value)
+
+        return ended
+
+    def _failed(self, exc: BaseException) -> None:
+        """A refusal shows in place, not in a toast."""
+        self._idle()
+        self._phase(failure_message(exc), error=True)
+
+    def _idle(self) -> None:
         self.busy = False
         self.query_one("#import-bar").display = False
-        if self.desk_app.desk is None:
-            return
-        if message.error:
-            self._phase(message.error, error=True)
-        elif message.then is not None:
-            message.then(message.value)
+
+    def desk_unlocked(self) -> None:
+        # An answer that came while the desk was locked was dropped (background.py).
+        super().desk_unlocked()
+        if self.busy and not any(
+            w.is_running for w in self.app.workers if w.node is self and w.group == "import"
+        ):
+            self._idle()
 
     def _planned(self, plan: ImportPlan) -> None:
         self.plan = plan
@@ -264,13 +277,18 @@ class ImportScreen(DeskScreen):
             written = write_rejects(plan, rejects) if rejects is not None else 0
             return summary, written
 
-        def progress(stage: str, done: int, total: int) -> None:
-            self.post_message(self.Progress(stage, done, total))
+        progress = self._progress_reporter()
 
         def answer(yes: bool | None) -> None:
             if yes:
                 self._start("Importing…")
-                self.background(work, self._applied, group="import", wrote=True)
+                self.background(
+                    work,
+                    self._ended(self._applied),
+                    failed=self._failed,
+                    group="import",
+                    wrote=True,
+                )
 
         self.app.push_screen(ConfirmScreen(question, yes="Import", no="Not now"), answer)
 

@@ -20,7 +20,6 @@ from deskapp.tui.widgets.window_list import ListSource, WindowList
 
 if TYPE_CHECKING:
     from deskapp.store.incidents import Applied
-    from deskapp.tui.app import DeskApp
     from deskapp.tui.screens.modals import PickerScreen
 
 
@@ -94,15 +93,11 @@ class Navigator:
             self.offset = max(0, self.offset - len(ids))
 
 
-def adviser_picker(app: DeskApp) -> PickerScreen:
+def adviser_picker() -> PickerScreen:
+    from deskapp.store.advisers import adviser_choices
     from deskapp.tui.screens.modals import PickerScreen
 
-    def search(text: str) -> list[tuple[str, str]]:
-        from deskapp.store.advisers import adviser_choices
-
-        return adviser_choices(app.require_desk(), text)
-
-    return PickerScreen("Assign to adviser", search=search)
+    return PickerScreen("Assign to adviser", search=adviser_choices)
 
 
 class IncidentScreen(DeskScreen):
@@ -282,7 +277,7 @@ class IncidentScreen(DeskScreen):
             if adviser_id:
                 self._change("Assign", adviser=adviser_id)
 
-        await self.app.push_screen(adviser_picker(self.desk_app), done)
+        await self.app.push_screen(adviser_picker(), done)
 
     async def action_status(self) -> None:
         data = self._loaded()

@@ -399,7 +399,7 @@ class MainScreen(DeskScreen):
             if value:
                 self._apply(rows, "Assign the chosen adviser", "to", adviser=value)
 
-        await self.app.push_screen(adviser_picker(self.desk_app), picked)
+        await self.app.push_screen(adviser_picker(), picked)
 
     async def action_status(self) -> None:
         rows = self._queue_targets()

@@ -12,18 +12,19 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from deskapp.core.text import visible
+from deskapp.tui.background import Background, quietly
 from deskapp.tui.keymap import key_hint, name_keys
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from deskapp.core.thrive import Thrive
+    from deskapp.store.desk import Desk
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -99,11 +100,12 @@ class PromptScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class PickerScreen(ModalScreen[str | None]):
+class PickerScreen(Background, ModalScreen[str | None]):
     """Pick one option by typing part of it (type-ahead) or by its number key.
 
-    ``options`` is a static list of ``(value, label)``, or ``search`` a function run on a
-    worker thread that returns them for what has been typed (e.g. advisers, people).
+    ``options`` is a static list of ``(value, label)``, or ``search(desk, text)`` a
+    function run on a worker thread that returns them for what has been typed (e.g.
+    advisers, people).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -112,18 +114,12 @@ class PickerScreen(ModalScreen[str | None]):
         Binding("up", "move(-1)", "Up", show=False, id="picker.up"),
     ]
 
-    class Found(Message):
-        def __init__(self, query: str, options: list[tuple[str, str]]) -> None:
-            super().__init__()
-            self.query = query
-            self.options = options
-
     def __init__(
         self,
         title: str,
         *,
         options: list[tuple[str, str]] | None = None,
-        search: Callable[[str], list[tuple[str, str]]] | None = None,
+        search: Callable[[Desk, str], list[tuple[str, str]]] | None = None,
         numbered: bool = False,
     ) -> None:
         super().__init__()
@@ -164,19 +160,18 @@ class PickerScreen(ModalScreen[str | None]):
         search = self.search
         assert search is not None
 
-        def work() -> None:
-            try:
-                found = search(text)
-            except Exception:
-                return
-            self.post_message(self.Found(text, found))
+        self.background(
+            lambda desk: search(desk, text),
+            lambda found: self._found(text, found),
+            failed=quietly,
+            group="picker",
+            exclusive=True,
+        )
 
-        self.run_worker(work, thread=True, group="picker", exclusive=True, exit_on_error=False)
-
-    def on_picker_screen_found(self, message: Found) -> None:
-        if not self.numbered and message.query != self.query_one(Input).value:
+    def _found(self, text: str, options: list[tuple[str, str]]) -> None:
+        if not self.numbered and text != self.query_one(Input).value:
             return
-        self._show(message.options, message.query)
+        self._show(options, text)
         if self.choose_when_found:
             self.choose_when_found = False
             self._choose()

@@ -33,12 +33,14 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskapp.core.text import visible
+from deskapp.tui.background import failure_message, quietly
 from deskapp.tui.bindings import field_keys
 from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.ready import ReadyForm, open_ready
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 
 if TYPE_CHECKING:
+    from deskapp.store.desk import Desk
     from deskapp.tui.screens.person_form import PersonFormScreen
 
 TYPES = [
@@ -104,30 +106,13 @@ class NewIncidentScreen(ReadyForm[str]):
     """Returns the new incident's id, or None if abandoned."""
 
     HELP_TITLE = "New incident"
+    DISCARD_QUESTION = "Discard this incident?"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="capture.save"),
         Binding("escape", "cancel", "Cancel", id="capture.cancel"),
         Binding("ctrl+n", "add_person", "Add person", id="capture.add_person", priority=True),
         *field_keys("capture"),
     ]
-
-    class Matches(Message):
-        def __init__(self, query: str, rows: list[dict[str, Any]]) -> None:
-            super().__init__()
-            self.query = query
-            self.rows = rows
-
-    class Adviser(Message):
-        def __init__(self, person_id: str, adviser: tuple[str, str] | None) -> None:
-            super().__init__()
-            self.person_id = person_id
-            self.adviser = adviser
-
-    class Saved(Message):
-        def __init__(self, incident_id: str | None, error: str | None) -> None:
-            super().__init__()
-            self.incident_id = incident_id
-            self.error = error
 
     def __init__(self, person: tuple[str, str] | None = None) -> None:
         super().__init__()
@@ -199,30 +184,19 @@ class NewIncidentScreen(ReadyForm[str]):
             or self.query_one("#grade", ChoiceBar).value
         )
 
-    def _desk_app(self) -> Any:
-        from deskapp.tui.app import DeskApp
-
-        app = self.app
-        assert isinstance(app, DeskApp)
-        return app
-
     # -- person type-ahead (FTS over the whole roster, on a worker) --------------------------
     def _search(self, text: str) -> None:
-        app = self._desk_app()
-
-        def work() -> None:
+        def work(desk: Desk) -> list[dict[str, Any]]:
             from deskapp.store import windows
 
-            try:
-                with app.require_desk().read() as conn:
-                    rows = windows.person_picker(conn, text, limit=6)
-            except Exception:
-                return
-            self.post_message(self.Matches(text, rows))
+            with desk.read() as conn:
+                return windows.person_picker(conn, text, limit=6)
 
         # Not exclusive: a thread cannot be stopped anyway, and an answer for a name no
         # longer in the box is dropped when it arrives.
-        self.run_worker(work, thread=True, group="person-search", exit_on_error=False)
+        self.background(
+            work, lambda rows: self._matched(text, rows), failed=quietly, group="person-search"
+        )
 
     def _follow_name(self) -> None:
         """Search for the name in the box if it is not what was last searched for. Called
@@ -258,11 +232,11 @@ class NewIncidentScreen(ReadyForm[str]):
         else:
             self.pending_pick = text
 
-    def on_new_incident_screen_matches(self, message: Matches) -> None:
+    def _matched(self, query: str, rows: list[dict[str, Any]]) -> None:
         text = self.query_one("#person", Input).value
-        if message.query != text or self.person:
+        if query != text or self.person:
             return
-        self.matches = message.rows
+        self.matches = rows
         self.matches_for = text
         listing = self.query_one("#matches", OptionList)
         listing.clear_options()
@@ -277,7 +251,7 @@ class NewIncidentScreen(ReadyForm[str]):
                     ),
                     id=str(r["id"]),
                 )
-                for r in message.rows
+                for r in rows
             ]
         )
         if text.strip():
@@ -345,22 +319,18 @@ class NewIncidentScreen(ReadyForm[str]):
 
     # -- the adviser ---------------------------------------------------------------------------
     def _look_up_adviser(self, person_id: str) -> None:
-        app = self._desk_app()
+        from deskapp.store.people import named_adviser
 
-        def work() -> None:
-            from deskapp.store.people import named_adviser
+        self.background(
+            lambda desk: named_adviser(desk, person_id),
+            lambda adviser: self._adviser_found(person_id, adviser),
+            failed=quietly,
+            group="capture-adviser",
+        )
 
-            try:
-                adviser = named_adviser(app.require_desk(), person_id)
-            except Exception:
-                return
-            self.post_message(self.Adviser(person_id, adviser))
-
-        self.run_worker(work, thread=True, group="capture-adviser", exit_on_error=False)
-
-    def on_new_incident_screen_adviser(self, message: Adviser) -> None:
-        if self.person and self.person[0] == message.person_id:
-            self.named = message.adviser
+    def _adviser_found(self, person_id: str, adviser: tuple[str, str] | None) -> None:
+        if self.person and self.person[0] == person_id:
+            self.named = adviser
             self._show_adviser()
 
     def _show_adviser(self) -> None:
@@ -380,7 +350,7 @@ class NewIncidentScreen(ReadyForm[str]):
     def action_change_adviser(self) -> None:
         from deskapp.tui.screens.incident import adviser_picker
 
-        picker = adviser_picker(self._desk_app())
+        picker = adviser_picker()
 
         def chosen(adviser_id: str | None) -> None:
             if adviser_id is None:
@@ -449,59 +419,41 @@ class NewIncidentScreen(ReadyForm[str]):
                 self.set_focus(self.query_one("#thrive", Input))
                 return
             thrive = {d: Score(LEVEL_KEYS[c]) for d, c in zip(DIMENSIONS, spec, strict=True)}
-        app = self._desk_app()
         person_id = self.person[0]
         chosen = self.chosen_adviser
-        self.saving = True
-        self._message("Saving…")
 
-        def work() -> None:
-            from deskapp.core.errors import DeskError
+        def work(desk: Desk) -> str:
             from deskapp.store.incidents import add_incident
 
-            try:
-                incident_id = add_incident(
-                    app.require_desk(),
-                    person=person_id,
-                    type=kind,
-                    grade=int(grade),
-                    summary=summary,
-                    thrive=thrive,
-                    adviser=chosen[0] if chosen else None,
-                    persons_adviser=chosen is None,
-                )
-            except DeskError as exc:
-                self.post_message(self.Saved(None, str(exc)))
-                return
-            self.post_message(self.Saved(incident_id, None))
-            app.call_from_thread(app.refresh_pending)
+            return add_incident(
+                desk,
+                person=person_id,
+                type=kind,
+                grade=int(grade),
+                summary=summary,
+                thrive=thrive,
+                adviser=chosen[0] if chosen else None,
+                persons_adviser=chosen is None,
+            )
 
-        self.run_worker(work, thread=True, group="capture", exit_on_error=False)
+        if (
+            self.background(work, self._saved, failed=self._not_saved, group="capture", wrote=True)
+            is not None
+        ):
+            self.saving = True
+            self._message("Saving…")
 
-    def on_new_incident_screen_saved(self, message: Saved) -> None:
+    def _not_saved(self, exc: BaseException) -> None:
         self.saving = False
-        if message.error or message.incident_id is None:
-            self._message(message.error or "Not saved.")
-            return
+        self._message(failure_message(exc))
+
+    def _saved(self, incident_id: str) -> None:
+        self.saving = False
         from deskapp.store.incidents import make_ref
 
         self.app.notify(
-            f"Incident {make_ref(message.incident_id)} saved: read this reference to the caller.",
+            f"Incident {make_ref(incident_id)} saved: read this reference to the caller.",
             title="Saved",
             timeout=REFERENCE_SECONDS,
         )
-        self.dismiss(message.incident_id)
-
-    def action_cancel(self) -> None:
-        if not self.has_unsaved():
-            self.dismiss(None)
-            return
-        from deskapp.tui.screens.modals import ConfirmScreen
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen("Discard this incident?", yes="Discard", no="Keep editing"), answer
-        )
+        self.dismiss(incident_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -14,14 +14,17 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskapp.core.text import visible_values
-from deskapp.tui.screens.base import DeskScreen, titled_table
+from deskapp.tui.screens.base import RevealsForThisView, titled_table
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from deskapp.store.desk import Desk
 
 SENSITIVE = ("phone", "email", "address")
 
 
-class PersonScreen(DeskScreen):
+class PersonScreen(RevealsForThisView):
     AUTO_FOCUS = "#person-incidents"
     HELP_TITLE = "Person"
     HELP_TEXT = (
@@ -40,11 +43,12 @@ class PersonScreen(DeskScreen):
         Binding("n", "new_incident", "New incident", id="person.new_incident", priority=True),
     ]
 
+    SENSITIVE = SENSITIVE
+    WHAT = "person"
+
     def __init__(self, person_id: str) -> None:
         super().__init__()
         self.person_id = person_id
-        self.data: dict[str, Any] | None = None
-        self.revealed: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
@@ -174,27 +178,10 @@ class PersonScreen(DeskScreen):
 
             self.app.push_screen(EventScreen(event.option.id))
 
-    def action_reveal(self) -> None:
-        if self.data is None:
-            return
-        person_id = str(self.data["id"])
-        fields = [f for f in SENSITIVE if self.data[f]]
-        if not fields:
-            self.notify("Nothing is masked for this person.")
-            return
+    def reveal_work(self, desk: Desk, fields: list[str]) -> dict[str, Any]:
+        from deskapp.store.people import reveal_field
 
-        def work(desk: Any) -> dict[str, Any]:
-            from deskapp.store.people import reveal_field
-
-            return {f: reveal_field(desk, person_id, f, reason="person view") for f in fields}
-
-        def done(values: dict[str, Any]) -> None:
-            self.revealed = values
-            if self.data is not None:
-                self.show(self.data)
-            self.notify("Revealed for this view; the consultation is in the audit log.")
-
-        self.background(work, done)
+        return {f: reveal_field(desk, self.person_id, f, reason="person view") for f in fields}
 
     def action_log_contact(self) -> None:
         if self.data is None:
@@ -253,17 +240,6 @@ class PersonScreen(DeskScreen):
         from deskapp.tui.erasure import erase_person
 
         await erase_person(self, str(self.data["id"]), str(self.data["name"]), self.action_back)
-
-    def action_back(self) -> None:
-        self.revealed = {}
-        self.app.pop_screen()
-
-    def on_screen_suspend(self) -> None:
-        # "For this view only": leaving the view forgets what was revealed.
-        if self.revealed:
-            self.revealed = {}
-            if self.data is not None:
-                self.show(self.data)
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
         return [

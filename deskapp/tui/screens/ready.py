@@ -12,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from textual.app import App
 from textual.screen import ModalScreen
+
+from deskapp.tui.background import Background
 
 R = TypeVar("R")
 
@@ -24,8 +26,12 @@ R = TypeVar("R")
 READY_TIMEOUT = 2.0
 
 
-class ReadyForm(ModalScreen[R]):
-    """A modal form that says when its first field has focus (``mark_ready``)."""
+class ReadyForm(Background, ModalScreen[R]):
+    """A modal form that says when its first field has focus (``mark_ready``), runs its
+    reads and saves with ``self.background``, and asks before discarding input."""
+
+    #: Asked when the form is cancelled with input in it (``has_unsaved``).
+    DISCARD_QUESTION: ClassVar[str] = "Discard what was typed?"
 
     def __init__(self) -> None:
         super().__init__()
@@ -34,6 +40,24 @@ class ReadyForm(ModalScreen[R]):
     def mark_ready(self) -> None:
         """Call at the end of ``on_mount``, once the first field has focus."""
         self.ready.set()
+
+    def has_unsaved(self) -> bool:
+        """Input that cancelling (or quitting) would lose."""
+        return False
+
+    def action_cancel(self) -> None:
+        if not self.has_unsaved():
+            self.dismiss(None)
+            return
+        from deskapp.tui.screens.modals import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(self.DISCARD_QUESTION, yes="Discard", no="Keep editing"), answer
+        )
 
 
 async def open_ready(

@@ -6,22 +6,25 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import Input, Label, Static
 
 from deskapp.core.text import visible
+from deskapp.tui.background import failure_message
 from deskapp.tui.bindings import field_keys
 from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.export import swap_suffix
 from deskapp.tui.screens.ready import ReadyForm
 from deskapp.tui.widgets.choice_bar import ChoiceBar
+
+if TYPE_CHECKING:
+    from deskapp.store.desk import Desk
 
 FORMATS = [("m", "md", "Markdown"), ("v", "csv", "CSV"), ("x", "xlsx", "Excel")]
 
@@ -41,12 +44,6 @@ class ReturnScreen(ReadyForm[str]):
         Binding("escape", "cancel", "Cancel", id="return_form.cancel"),
         *field_keys("return_form"),
     ]
-
-    class Done(Message):
-        def __init__(self, path: str | None, error: str | None) -> None:
-            super().__init__()
-            self.path = path
-            self.error = error
 
     def __init__(self, today: date) -> None:
         super().__init__()
@@ -91,10 +88,6 @@ class ReturnScreen(ReadyForm[str]):
     def action_save(self) -> None:
         if self.writing:
             return
-        from deskapp.tui.app import DeskApp
-
-        app = self.app
-        assert isinstance(app, DeskApp)
         since = self.query_one("#return-from", Input).value
         until = self.query_one("#return-to", Input).value
         raw = self.query_one("#return-path", Input).value.strip()
@@ -103,36 +96,30 @@ class ReturnScreen(ReadyForm[str]):
             self._message("Give a file name for the return.")
             return
         path = Path(raw).expanduser()
-        self.writing = True
 
-        def work() -> None:
-            from deskapp.core.errors import DeskError, ValidationError
+        def work(desk: Desk) -> str:
+            from deskapp.core.errors import ValidationError
             from deskapp.core.validation import iso_date
             from deskapp.io.returns_file import write_return
 
-            try:
-                start = iso_date(since, field="From")
-                end = iso_date(until, field="To")
-                if start is None or end is None:
-                    raise ValidationError("Give both dates, like 2026-05-07.")
-                write_return(app.require_desk(), start, end, path, fmt=fmt)
-            except DeskError as exc:
-                self.post_message(self.Done(None, str(exc)))
-                return
-            except Exception as exc:  # its kind only: its text may quote a path
-                self.post_message(self.Done(None, f"Unexpected error ({type(exc).__name__})."))
-                return
-            self.post_message(self.Done(str(path), None))
+            start = iso_date(since, field="From")
+            end = iso_date(until, field="To")
+            if start is None or end is None:
+                raise ValidationError("Give both dates, like 2026-05-07.")
+            write_return(desk, start, end, path, fmt=fmt)
+            return str(path)
 
-        self.run_worker(work, thread=True, group="return", exit_on_error=False)
+        def done(written: str) -> None:
+            self.writing = False
+            self.app.notify(visible(f"Return written to {written}."), markup=False)
+            self.dismiss(written)
 
-    def on_return_screen_done(self, message: Done) -> None:
-        self.writing = False
-        if message.error or message.path is None:
-            self._message(message.error or "Nothing was written.")
-            return
-        self.app.notify(visible(f"Return written to {message.path}."), markup=False)
-        self.dismiss(message.path)
+        def failed(exc: BaseException) -> None:
+            self.writing = False
+            self._message(failure_message(exc))
+
+        if self.background(work, done, failed=failed, group="return") is not None:
+            self.writing = True
 
     def action_cancel(self) -> None:
         self.dismiss(None)

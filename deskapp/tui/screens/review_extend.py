@@ -49,7 +49,7 @@ class ReviewExtendScreen(RecordForm[date]):
             yield Static(self.keys_line(), classes="dialog-keys")
 
     def desk_app_now(self) -> date:
-        return self._desk_app().now().date()  # type: ignore[no-any-return]
+        return self.desk_app.now().date()
 
     def save_work(self, desk: Any, values: dict[str, Any]) -> date:
         from deskapp.core import validation as v

@@ -2,38 +2,40 @@
 
 Opened with ``ready.open_ready`` and driven by ChoiceBar's priority keys, so a quick
 burst ("R", "h", the reason, enter) lands where each key is meant: the level key picks
-and moves the focus to the reason at once. A level above low needs its reason."""
+and moves the focus to the reason at once. A level above low needs its reason. A
+``RecordForm``: the change is written by the events service when it is saved."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Input, Label, Static
+from textual.widgets import Label, Static
 
-from deskapp.core.errors import ValidationError
 from deskapp.core.events import check_risk_change
 from deskapp.tui.keymap import key_hint
-from deskapp.tui.screens.ready import ReadyForm
+from deskapp.tui.screens.form import FormInput, RecordForm
 from deskapp.tui.widgets.choice_bar import ChoiceBar
+
+if TYPE_CHECKING:
+    from deskapp.store.desk import Desk
 
 LEVELS = [("l", "low", "low"), ("m", "medium", "medium"), ("h", "high", "high")]
 
 
-class RiskScreen(ReadyForm[tuple[str, str]]):
-    """Returns ``(level, reason)``, or None if abandoned."""
+class RiskScreen(RecordForm[tuple[str, bool]]):
+    """Returns ``(level, whether anything changed)`` once saved, or None if abandoned."""
 
     HELP_TITLE = "Risk"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="risk.cancel"),
-    ]
+    SCOPE = "risk"
+    FIELDS = ("risk-level", "risk-reason")
+    READS = False  # the event view hands it the current level
+    DISCARD_QUESTION = "Discard the change to this event's risk?"
 
-    def __init__(self, current: str) -> None:
+    def __init__(self, event_id: str, current: str) -> None:
         super().__init__()
+        self.event_id = event_id
         self.current = current
 
     def compose(self) -> ComposeResult:
@@ -42,32 +44,24 @@ class RiskScreen(ReadyForm[tuple[str, str]]):
             yield Label("Level")
             yield ChoiceBar(LEVELS, value=self.current, id="risk-level")
             yield Label("Reason (needed for medium and high)")
-            yield Input(placeholder="why this level", id="risk-reason")
-            yield Static("", id="risk-message", classes="message")
-            yield Static(
-                "[b]l/m/h[/b] level   [b]enter[/b] save   "
-                + key_hint(self.app, "risk.cancel", "cancel"),
-                classes="dialog-keys",
-            )
+            yield FormInput(placeholder="why this level", id="risk-reason")
+            yield Static("", id="form-message", classes="message")
+            yield Static(self.keys_line(), classes="dialog-keys")
 
-    def on_mount(self) -> None:
-        self.set_focus(self.query_one("#risk-level", ChoiceBar))
-        self.mark_ready()
+    def keys_line(self) -> str:
+        return "[b]l/m/h[/b] level   [b]enter[/b] save   " + key_hint(
+            self.app, "risk.cancel", "cancel"
+        )
 
-    def has_unsaved(self) -> bool:
-        level = self.query_one("#risk-level", ChoiceBar).value
-        return level != self.current or bool(self.query_one("#risk-reason", Input).value)
+    def _level(self, values: dict[str, Any]) -> str:
+        return str(values["risk-level"] or self.current)
 
-    @on(Input.Submitted, "#risk-reason")
-    def save(self) -> None:
-        level = self.query_one("#risk-level", ChoiceBar).value or self.current
-        reason = self.query_one("#risk-reason", Input).value
-        try:
-            check_risk_change(self.current, level, bool(reason.strip()))
-        except ValidationError as exc:
-            self.query_one("#risk-message", Static).update(Text(str(exc)))
-            return
-        self.dismiss((level, reason))
+    def check(self, values: dict[str, Any]) -> None:
+        check_risk_change(self.current, self._level(values), bool(values["risk-reason"].strip()))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def save_work(self, desk: Desk, values: dict[str, Any]) -> tuple[str, bool]:
+        from deskapp.store.events import update_event
+
+        level, reason = self._level(values), values["risk-reason"]
+        fields = {"risk": level} | ({"risk_reason": reason} if reason.strip() else {})
+        return level, bool(update_event(desk, self.event_id, **fields))

@@ -1,15 +1,16 @@
 """Sync with the hub: a progress dialog, cancellable (the Conflicts view is ``conflicts.py``).
 
-The sync runs ``deskapp.sync.run_sync`` on a thread worker. The worker never touches a
-widget: it posts typed messages (``Progress``, ``Finished``, ``Failed``, ``NeedHub``,
-``NeedSecret``) that the dialog handles on the UI thread. Esc sets the cancel event; the
-service stops between batches, and whatever was committed stays committed.
+The sync runs ``deskapp.sync.run_sync`` in the background (``tui/background.py``). The
+worker never touches a widget: it reports the start and each batch's progress, and
+answers with what comes next (``NeedHub``, ``NeedSecret`` or ``Finished``), all handled
+on the UI thread. Esc sets the cancel event; the service stops between batches, and
+whatever was committed stays committed.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.markup import escape
 from rich.text import Text
@@ -17,18 +18,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from deskapp.core import wording
 from deskapp.tui import heap
+from deskapp.tui.background import Background, failure_message
 from deskapp.tui.keymap import key_hint
 
 if TYPE_CHECKING:
     from deskapp.store.desk import Desk
     from deskapp.sync import SyncProgress, SyncResult
-    from deskapp.tui.app import DeskApp
 
 PHASES = {"push": "Sending this desk's changes", "pull": "Receiving changes from the hub"}
 
@@ -37,7 +37,21 @@ def describe_duration(seconds: float) -> str:
     return "under a second" if seconds < 1 else f"{seconds:.0f} s"
 
 
-class SyncScreen(ModalScreen[bool]):
+class NeedHub(NamedTuple):
+    url: str
+
+
+class NeedSecret(NamedTuple):
+    url: str
+    display: str
+
+
+class Finished(NamedTuple):
+    result: SyncResult
+    waiting: int
+
+
+class SyncScreen(Background, ModalScreen[bool]):
     """Ask for the hub (and its passphrase) when needed, sync, show progress and a summary.
 
     Dismisses with True when a sync finished (so the caller reloads its lists).
@@ -52,40 +66,6 @@ class SyncScreen(ModalScreen[bool]):
         Binding("enter", "close", "Close", show=False, id="sync.close"),
     ]
 
-    # -- messages from the worker ---------------------------------------------------------
-    class NeedHub(Message):
-        def __init__(self, url: str) -> None:
-            super().__init__()
-            self.url = url
-
-    class NeedSecret(Message):
-        def __init__(self, url: str, display: str) -> None:
-            super().__init__()
-            self.url = url
-            self.display = display
-
-    class Started(Message):
-        def __init__(self, display: str) -> None:
-            super().__init__()
-            self.display = display
-
-    class Progress(Message):
-        def __init__(self, progress: SyncProgress) -> None:
-            super().__init__()
-            self.progress = progress
-
-    class Finished(Message):
-        def __init__(self, result: SyncResult, waiting: int) -> None:
-            super().__init__()
-            self.result = result
-            self.waiting = waiting
-
-    class Failed(Message):
-        def __init__(self, error: str, url: str | None) -> None:
-            super().__init__()
-            self.error = error
-            self.url = url
-
     def __init__(self) -> None:
         super().__init__()
         self.state = "starting"  # starting | hub | secret | running | cancelling | done | failed
@@ -94,13 +74,6 @@ class SyncScreen(ModalScreen[bool]):
         self.result: SyncResult | None = None
         self.waiting = 0
         self.error = ""
-
-    @property
-    def desk_app(self) -> DeskApp:
-        from deskapp.tui.app import DeskApp
-
-        assert isinstance(self.app, DeskApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog sync", id="sync-dialog"):
@@ -158,86 +131,79 @@ class SyncScreen(ModalScreen[bool]):
     def _probe(self, typed_url: str | None) -> None:
         """Find the hub and whether its passphrase is needed; then sync (on a worker)."""
         app = self.desk_app
-        if app.desk is None:
-            return
-        self.cancel = threading.Event()
-        cancel = self.cancel
+        cancel = threading.Event()
         rejected = set(app.hub_secret_rejected)
+        started = self.reporter(self._started)
+        progress = self.reporter(self._progress)
+        tried: list[str | None] = [typed_url]  # the hub the failure is about
 
-        def work() -> None:
-            from deskapp.core.errors import DeskError
-            from deskapp.sync import status
+        def work(desk: Desk) -> NeedHub | NeedSecret | Finished:
+            from deskapp.sync import run_sync, status
             from deskapp.sync.hub_secrets import find_secret
             from deskapp.sync.hub_url import parse_hub_url
 
-            url = typed_url
-            try:
-                desk = app.require_desk()
-                url = typed_url or status(desk).hub_url
-                if not url:
-                    self.post_message(self.NeedHub(""))
-                    return
-                target = parse_hub_url(url)
-                # The file hub's passphrase: DESKAPP_HUB_PASSPHRASE, the keyring (service
-                # deskapp-hub) or one typed earlier in this session; else ask for it.
-                if target.kind == "file" and (
-                    target.display in rejected or find_secret(target) is None
-                ):
-                    self.post_message(self.NeedSecret(url, target.display))
-                    return
-                self._sync(desk, url, target.display, cancel)
-            except DeskError as exc:
-                self.post_message(self.Failed(str(exc), url))
-            except Exception as exc:  # never a traceback in the dialog
-                self.post_message(self.Failed(f"Unexpected error ({type(exc).__name__}).", None))
+            url = tried[0] = typed_url or status(desk).hub_url
+            if not url:
+                return NeedHub("")
+            target = parse_hub_url(url)
+            # The file hub's passphrase: DESKAPP_HUB_PASSPHRASE, the keyring (service
+            # deskapp-hub) or one typed earlier in this session; else ask for it.
+            if target.kind == "file" and (
+                target.display in rejected or find_secret(target) is None
+            ):
+                return NeedSecret(url, target.display)
+            started(target.display)
+            result = run_sync(desk, url, progress=progress, cancel=cancel)
+            from deskapp.store import access_log
 
-        self.run_worker(work, thread=True, group="sync", exit_on_error=False)
+            access_log.synced(desk, result.pushed, result.pulled)
+            waiting = status(desk).conflicts_waiting
+            heap.after_large_sync(desk, result.pulled)
+            return Finished(result, waiting)
 
-    def _sync(self, desk: Desk, url: str, display: str, cancel: threading.Event) -> None:
-        """Runs on the worker thread."""
-        from deskapp.sync import run_sync, status
+        def failed(exc: BaseException) -> None:
+            from deskapp.core.errors import DeskError
 
-        self.post_message(self.Started(display))
+            self._failed(failure_message(exc), tried[0] if isinstance(exc, DeskError) else None)
 
-        def progress(p: SyncProgress) -> None:
-            self.post_message(self.Progress(p))
+        if self.background(work, self._answer, failed=failed, group="sync") is not None:
+            self.cancel = cancel
 
-        result = run_sync(desk, url, progress=progress, cancel=cancel)
-        from deskapp.store import access_log
+    # -- what the worker reports ---------------------------------------------------------------
+    def _answer(self, step: NeedHub | NeedSecret | Finished) -> None:
+        if isinstance(step, NeedHub):
+            self._need_hub(step)
+        elif isinstance(step, NeedSecret):
+            self._need_secret(step)
+        else:
+            self._finished(step)
 
-        access_log.synced(desk, result.pushed, result.pulled)
-        waiting = status(desk).conflicts_waiting
-        heap.after_large_sync(desk, result.pulled)
-        self.post_message(self.Finished(result, waiting))
-
-    # -- handling the worker's messages ----------------------------------------------------------
-    def on_sync_screen_need_hub(self, message: NeedHub) -> None:
+    def _need_hub(self, step: NeedHub) -> None:
         self.state = "hub"
         self._phase("No hub is set for this desk yet. Which hub should it sync with?")
-        self.query_one("#hub-url", Input).value = message.url
+        self.query_one("#hub-url", Input).value = step.url
         self._show_form(url=True, secret=False)
 
-    def on_sync_screen_need_secret(self, message: NeedSecret) -> None:
+    def _need_secret(self, step: NeedSecret) -> None:
         self.state = "secret"
-        self.url = message.url
-        self._hub_line(message.display)
+        self.url = step.url
+        self._hub_line(step.display)
         self._phase("The hub file is encrypted: type its passphrase (it is kept for this session).")
         self.query_one("#hub-secret", Input).value = ""
         self._show_form(url=False, secret=True)
 
-    def on_sync_screen_started(self, message: Started) -> None:
+    def _started(self, display: str) -> None:
         self.state = "running"
         self.desk_app.sync_running = True
         self.desk_app._update_status()
-        self._hub_line(message.display)
+        self._hub_line(display)
         self._hide_form()
         self._phase("Connecting…")
         self._keys(key_hint(self.app, "sync.escape", "cancel (stops after the current batch)"))
 
-    def on_sync_screen_progress(self, message: Progress) -> None:
+    def _progress(self, p: SyncProgress) -> None:
         if self.state not in ("running", "cancelling"):
             return
-        p = message.progress
         label = PHASES.get(p.phase, p.phase)
         noun = "sent" if p.phase == "push" else "received"
         suffix = "  — cancelling after this batch" if self.state == "cancelling" else ""
@@ -248,20 +214,20 @@ class SyncScreen(ModalScreen[bool]):
         else:
             bar.update(total=p.total, progress=p.done)
 
-    def on_sync_screen_finished(self, message: Finished) -> None:
+    def _finished(self, step: Finished) -> None:
         self.state = "done"
-        self.result = message.result
-        self.waiting = message.waiting
+        self.result = step.result
+        self.waiting = step.waiting
         self._done_running()
-        r = message.result
+        r = step.result
         bar = self.query_one("#sync-bar", ProgressBar)
         bar.display = False
         summary = self.query_one("#sync-summary", Static)
         summary.display = True
-        summary.update(sync_summary(r, message.waiting))
+        summary.update(sync_summary(r, step.waiting))
         self._phase("[b]Sync cancelled[/b]" if r.cancelled else "[b]Sync complete[/b]")
         keys = key_hint(self.app, "sync.close", "close")
-        if message.waiting:
+        if step.waiting:
             keys += "   " + key_hint(self.app, "sync.conflicts", "review conflicts")
         if r.cancelled:
             keys += "   " + key_hint(self.app, "sync.retry", "sync again")
@@ -271,18 +237,18 @@ class SyncScreen(ModalScreen[bool]):
             f"Pushed {r.pushed}, pulled {r.pulled}, {r.conflicts} new conflicts.", title=title
         )
 
-    def on_sync_screen_failed(self, message: Failed) -> None:
+    def _failed(self, error: str, url: str | None) -> None:
         self.state = "failed"
-        self.error = message.error
-        self.url = message.url
-        if message.url and "passphrase does not open" in message.error:
-            self.desk_app.hub_secret_rejected.add(_display(message.url))  # ask next time
+        self.error = error
+        self.url = url
+        if url and "passphrase does not open" in error:
+            self.desk_app.hub_secret_rejected.add(_display(url))  # ask next time
         self._done_running()
         self.query_one("#sync-form").display = False
         self.query_one("#sync-bar").display = False
         summary = self.query_one("#sync-summary", Static)
         summary.display = True
-        summary.update(Text(message.error, style="bold"))
+        summary.update(Text(error, style="bold"))
         self._phase("[b $error]Sync failed[/]: nothing half-done was kept.")
         self._keys(
             key_hint(self.app, "sync.retry", "try again (change the hub)")
@@ -319,7 +285,7 @@ class SyncScreen(ModalScreen[bool]):
         try:
             target = parse_hub_url(self.url)
         except DeskError as exc:
-            self.on_sync_screen_failed(self.Failed(str(exc), self.url))
+            self._failed(str(exc), self.url)
             return
         remember_secret(target, secret)  # held in memory for this session, never written
         self.desk_app.hub_secret_rejected.discard(target.display)

@@ -1,44 +1,37 @@
 """First-run set-up, the recovery key (shown once), and unlock / lock screens.
 
-Key derivation (Argon2id) and opening the database run on a thread worker and report
-back with typed messages: the screen never freezes while the key is worked out.
+Key derivation (Argon2id) and opening the database run in the background, before any
+desk is open (``background(..., desk=False)``): the screen never freezes while the key
+is worked out.
 """
 
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
+from deskapp.tui.background import Background, failure_message
 from deskapp.tui.bindings import field_keys
 from deskapp.tui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from deskapp.store.desk import Desk
-    from deskapp.tui.app import DeskApp
 
 
-class Opened(Message):
-    def __init__(self, desk: Desk, recovery: str | None = None) -> None:
-        super().__init__()
-        self.desk = desk
-        self.recovery = recovery
+class Refused(NamedTuple):
+    """The passphrase did not open the desk; ``delay``: the wait before the next try."""
+
+    error: str
+    delay: float
 
 
-class Failed(Message):
-    def __init__(self, error: str, delay: float = 0.0) -> None:
-        super().__init__()
-        self.error = error
-        self.delay = delay
-
-
-class _FormScreen(Screen[None]):
+class _FormScreen(Background, Screen[None]):
     """A form of boxes filled in turn. Keys typed in one burst (a password manager, a
     remote-desktop or SSH link) reach the focused box as they arrive, before it has
     handled the ones before them: the keys that move between boxes are priority bindings
@@ -66,13 +59,6 @@ class _FormScreen(Screen[None]):
 
     def has_unsaved(self) -> bool:
         return any(i.value for i in self.query(Input) if i.password is False and i.id != "officer")
-
-    @property
-    def desk_app(self) -> DeskApp:
-        from deskapp.tui.app import DeskApp
-
-        assert isinstance(self.app, DeskApp)
-        return self.app
 
 
 class SetupScreen(_FormScreen):
@@ -127,31 +113,26 @@ class SetupScreen(_FormScreen):
         message.update("Setting up the desk (deriving the key)…")
         path = self.desk_app.db_path
 
-        def work() -> None:
-            from deskapp.core.errors import DeskError
+        def work() -> tuple[Desk, str]:
             from deskapp.store.desk import Desk
 
-            try:
-                desk, recovery = Desk.init(path, officer, name, p1)
-            except DeskError as exc:
-                self.post_message(Failed(str(exc)))
-                return
-            self.post_message(Opened(desk, recovery))
+            return Desk.init(path, officer, name, p1)
 
-        self.run_worker(work, thread=True, exclusive=True, group="setup", exit_on_error=False)
+        self.background(
+            work, self._opened, failed=self._failed, group="setup", exclusive=True, desk=False
+        )
 
-    def on_failed(self, message: Failed) -> None:
-        self.query_one("#message", Static).update(f"[b]{message.error}[/b]")
+    def _failed(self, exc: BaseException) -> None:
+        self.query_one("#message", Static).update(f"[b]{failure_message(exc)}[/b]")
         # Most often the passphrase (too easy to guess, with the reason): type a new one.
         for box in ("#pass1", "#pass2"):
             self.query_one(box, Input).value = ""
         self.query_one("#pass1", Input).focus()
 
-    def on_opened(self, message: Opened) -> None:
+    def _opened(self, opened: tuple[Desk, str]) -> None:
         for i in self.query(Input):
             i.value = ""
-        assert message.recovery is not None
-        self.app.push_screen(RecoveryKeyScreen(message.desk, message.recovery))
+        self.app.push_screen(RecoveryKeyScreen(*opened))
 
     def has_unsaved(self) -> bool:
         return any(i.value for i in self.query(Input))
@@ -245,7 +226,7 @@ class UnlockScreen(_FormScreen):
         message.update("Unlocking…")
         path = self.desk_app.db_path
 
-        def work() -> None:
+        def work() -> Desk | Refused:
             from deskapp.core.errors import AuthError, DeskError
             from deskapp.store.desk import Desk, load_slots
 
@@ -255,34 +236,42 @@ class UnlockScreen(_FormScreen):
                 delay = 0.0
                 with contextlib.suppress(DeskError):
                     delay = load_slots(path).required_delay()
-                self.post_message(Failed(str(exc), delay))
-                return
-            except DeskError as exc:
-                self.post_message(Failed(str(exc)))
-                return
+                return Refused(str(exc), delay)
             from deskapp.store import access_log
 
             try:  # s.62: who opened the desk, and the wrong passphrases typed before
                 access_log.unlocked(desk, "the app")
-            except DeskError as exc:
+            except BaseException:
                 desk.close()
-                self.post_message(Failed(str(exc)))
-                return
-            self.post_message(Opened(desk))
+                raise
+            return desk
 
-        self.run_worker(work, thread=True, exclusive=True, group="unlock", exit_on_error=False)
+        self.background(
+            work,
+            self._answer,
+            failed=lambda exc: self._refused(Refused(failure_message(exc), 0.0)),
+            group="unlock",
+            exclusive=True,
+            desk=False,
+        )
 
-    def on_failed(self, message: Failed) -> None:
+    def _answer(self, answer: Desk | Refused) -> None:
+        if isinstance(answer, Refused):
+            self._refused(answer)
+        else:
+            self._opened(answer)
+
+    def _refused(self, refused: Refused) -> None:
         self.busy = False
-        text = f"[b]{message.error}[/b] Try again."
-        if message.delay:
-            text += f" (The next attempt waits {message.delay:.0f}s.)"
+        text = f"[b]{refused.error}[/b] Try again."
+        if refused.delay:
+            text += f" (The next attempt waits {refused.delay:.0f}s.)"
         self.query_one("#message", Static).update(text)
         box = self.query_one("#passphrase", Input)
         box.value = ""
         box.focus()
 
-    def on_opened(self, message: Opened) -> None:
+    def _opened(self, desk: Desk) -> None:
         self.busy = False
         self.query_one("#passphrase", Input).value = ""
-        self.desk_app.desk_opened(message.desk)
+        self.desk_app.desk_opened(desk)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -21,6 +21,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from deskapp.core.text import visible
+from deskapp.tui.background import Background
 
 #: ``search(desk, text)`` -> ``[(id, label)]``, run on a worker thread.
 Search = Callable[[Any, str], list[tuple[str, str]]]
@@ -38,7 +39,7 @@ class LookupInput(Input):
             parent.move(delta)
 
 
-class Lookup(Vertical):
+class Lookup(Background, Vertical):
     DEFAULT_CSS = """
     Lookup { height: auto; width: 1fr; }
     Lookup OptionList { height: auto; max-height: 5; border: none; }
@@ -104,19 +105,13 @@ class Lookup(Vertical):
             self.found, self.found_for = [], text
             self.query_one(OptionList).display = False
             return
-        from deskapp.tui.app import DeskApp
+        search = self.search
 
-        app = self.app
-        assert isinstance(app, DeskApp)
-        self._search(app, text)
+        def found(rows: list[tuple[str, str]]) -> None:
+            self.post_message(self.Found(self, text, rows))
 
-    @work(thread=True, exit_on_error=False)
-    def _search(self, app: Any, text: str) -> None:
-        try:
-            rows = self.search(app.require_desk(), text)
-        except Exception:
-            rows = []  # as if nothing matched: a save waiting for it says so
-        self.post_message(self.Found(self, text, rows))
+        # A failure is as if nothing matched: a save waiting for the matches says so.
+        self.background(lambda desk: search(desk, text), found, failed=lambda _: found([]))
 
     @property
     def pending(self) -> bool:

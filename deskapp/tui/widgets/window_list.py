@@ -24,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from deskapp.core.text import visible
+from deskapp.tui.background import Background, failure_message
 
 PAGE = 100
 COUNT_DELAY = 0.25  # seconds a big filter waits before counting its matches exactly
@@ -69,7 +70,7 @@ class ListSource:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class WindowList(ScrollView, can_focus=True):
+class WindowList(Background, ScrollView, can_focus=True):
     """A keyboard-first list over a query: j/k, g/G, page keys, space marks, enter opens."""
 
     # Priority bindings run as the app receives the key, before the next is handed on
@@ -116,31 +117,6 @@ class WindowList(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     WindowList { height: 1fr; }
     """
-
-    class Loaded(Message):
-        def __init__(
-            self,
-            lst: WindowList,
-            generation: int,
-            total: int | None,
-            offset: int,
-            rows: list[Row] | None,
-            exact: bool = True,
-        ) -> None:
-            super().__init__()
-            self.list = lst
-            self.generation = generation
-            self.total = total
-            self.offset = offset
-            self.rows = rows
-            self.exact = exact
-
-    class LoadFailed(Message):
-        def __init__(self, lst: WindowList, generation: int, error: str) -> None:
-            super().__init__()
-            self.list = lst
-            self.generation = generation
-            self.error = error
 
     class Opened(Message):
         """Enter on a row."""
@@ -230,49 +206,56 @@ class WindowList(ScrollView, can_focus=True):
         self._requested.add(page_no)
         generation, filt = self._generation, self.filter_text
         source = self.source
+        offset = page_no * PAGE
 
-        def load() -> None:
-            try:
-                total, rows, exact = source.load(filt, page_no * PAGE, PAGE, want_total)
-            except Exception as exc:
-                self.post_message(self.LoadFailed(self, generation, str(exc)))
-                return
-            self.post_message(self.Loaded(self, generation, total, page_no * PAGE, rows, exact))
+        def shown(got: tuple[int | None, list[Row], bool]) -> None:
+            self._loaded(generation, offset, *got)
+
+        page = self.reporter(shown)
+
+        def load() -> int | None:
+            total, rows, exact = source.load(filt, offset, PAGE, want_total)
+            page((total, rows, exact))
             if exact or source.exact_total is None:
-                return
+                return None
             time.sleep(COUNT_DELAY)  # typing on? then this count would be wasted work
             if generation != self._generation:
-                return
+                return None
             try:  # the real count of a big match, while the officer reads the first page
-                real = source.exact_total(filt)
+                return source.exact_total(filt)
             except Exception:
-                return
-            self.post_message(self.Loaded(self, generation, real, page_no * PAGE, None))
+                return None  # the capped count stands: the page itself was shown
 
-        self.run_worker(
+        def counted(real: int | None) -> None:
+            if real is not None:
+                self._loaded(generation, offset, real, None, True)
+
+        self.background(
             load,
-            thread=True,
+            counted,
+            failed=lambda exc: self._load_failed(generation, exc),
             group=f"window-{id(self)}",
             exclusive=want_total,
-            exit_on_error=False,
+            desk=False,
         )
 
-    def on_window_list_loaded(self, message: Loaded) -> None:
-        if message.list is not self or message.generation != self._generation:
+    def _loaded(
+        self, generation: int, offset: int, total: int | None, rows: list[Row] | None, exact: bool
+    ) -> None:
+        if generation != self._generation:
             return
-        message.stop()
         self.error = ""
-        if message.total is not None:
-            self.total = message.total
-            self.exact = message.exact
+        if total is not None:
+            self.total = total
+            self.exact = exact
             self._loaded_once = True
             self.cursor = min(self.cursor, max(0, self.total - 1))
             self._set_virtual_height(self.total + 1)
             self.post_message(self.Changed(self))
-        if message.rows is not None:
-            self._pages[message.offset // PAGE] = message.rows
-        if message.total is not None:
-            self.settled_generation = message.generation
+        if rows is not None:
+            self._pages[offset // PAGE] = rows
+        if total is not None:
+            self.settled_generation = generation
         if len(self._pages) > MAX_PAGES:
             keep = self.cursor // PAGE
             for page_no in sorted(self._pages, key=lambda p: -abs(p - keep))[
@@ -294,11 +277,10 @@ class WindowList(ScrollView, can_focus=True):
         else:
             self.virtual_size = new
 
-    def on_window_list_load_failed(self, message: LoadFailed) -> None:
-        if message.list is not self or message.generation != self._generation:
+    def _load_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
             return
-        message.stop()
-        self.error = message.error
+        self.error = failure_message(exc)
         self.total = 0
         self.refresh()
 
