@@ -160,16 +160,23 @@ def main_() -> None:
             path.unlink()
             ratio = import_s / csv_s
             print(f"Democracy Club file: {rows:,} rows, {size_mb:.1f} MiB (invented names)")
-            print(f"  csv module, parse only    {csv_s:8.2f} s  {rows / csv_s:>10,.0f} rows/s")
+            print(
+                f"  csv module, parse only    {csv_s:8.2f} s  {rows / csv_s:>10,.0f} rows/s"
+                "   (the baseline)"
+            )
             print(
                 f"  deskapp import candidates {import_s:8.2f} s  {rows / import_s:>10,.0f} rows/s"
             )
             print(f"  ratio import / csv parse  {ratio:8.1f} x", end="")
-            print(_goal(ratio <= 40, "40 x") if rows >= 1_000_000 else "")
+            print(_goal(ratio <= 40, "40 x") if rows >= 1_000_000 else AT_1M)
             print(f"  peak memory (import)      {peak_mb:8.0f} MB", end="")
-            print(_goal(peak_mb <= 300, "300 MB") if rows >= 1_000_000 else "")
+            print(_goal(peak_mb <= 300, "300 MB") if rows >= 1_000_000 else AT_1M)
             if rows <= 10_000:
                 print(f"  time for 10k rows         {_goal(import_s <= 1.5, '1.5 s')}")
+
+
+#: what a figure without a goal at this size says
+AT_1M = "   (goal at 1,000,000 rows only)"
 
 
 def _goal(met: bool, goal: str) -> str:

@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from goals import ENCRYPTION_X, UNLOCK_S, goal
+
 from deskapp.core.clock import utcnow
 from deskapp.core.domain import OfficerRole
 from deskapp.io.demo_data import generate
@@ -111,13 +113,16 @@ def main() -> None:
         f"workload: {rows:,} people + {rows:,} incidents through the write path, "
         "300 notes, queue paging, type-ahead, detail reads"
     )
-    print(f"  write  plain {plain_w:7.2f}s  encrypted {enc_w:7.2f}s  ratio {enc_w / plain_w:.2f}x")
-    print(f"  read   plain {plain_r:7.2f}s  encrypted {enc_r:7.2f}s  ratio {enc_r / plain_r:.2f}x")
+    aim = f"{ENCRYPTION_X}x"
+    w, r = enc_w / plain_w, enc_r / plain_r
+    print(f"  write  plain {plain_w:7.2f}s  encrypted {enc_w:7.2f}s  ratio {w:.2f}x  (a breakdown)")
+    print(f"  read   plain {plain_r:7.2f}s  encrypted {enc_r:7.2f}s  ratio {r:.2f}x  (a breakdown)")
     total = (enc_w + enc_r) / (plain_w + plain_r)
-    print(f"  total  ratio {total:.2f}x  (goal <= 1.25x)")
+    print(f"  total  ratio {total:.2f}x  {goal(total, ENCRYPTION_X, aim)}")
     print(
         f"open: passphrase (Argon2id t=3 m=64MiB p=4) {kdf_open * 1000:6.0f} ms   "
-        f"raw key {raw_open * 1000:6.1f} ms   ratio {kdf_open / raw_open:.0f}x"
+        f"raw key {raw_open * 1000:6.1f} ms   ratio {kdf_open / raw_open:.0f}x  "
+        f"(no goal of its own: part of unlock, {UNLOCK_S} s in bench/tui.py)"
     )
 
 

@@ -1,17 +1,19 @@
-"""TUI speed, measured in one run on this machine and printed as ratios to the targets.
+"""TUI speed in-process, each figure beside its goal (bench/goals.py).
 
     .venv/bin/python bench/tui.py [--people 100000 --incidents 100000] [--keep DIR]
 
-1. First paint: ``deskapp`` (unlock screen) vs a bare Textual app, each in a fresh
-   interpreter (imports included), median of several runs. Target: within 1.5x.
+What a person meets from the command line (the console script in a terminal) is timed by
+bench/startup.py; the figures here are the breakdown, taken inside Python:
+
+1. First paint: the unlock screen vs a bare Textual app, each in a fresh interpreter
+   (imports included, no terminal), median of several runs.
 2. Unlock to an interactive main screen (real Argon2id key derivation included) on a
-   demo desk of the given size. Target: under 1.5 s.
+   demo desk of the given size.
 3. Each keystroke of a `/` filter (roster and queue) until the list shows the answer,
-   p95. Target: 50 ms.
-4. Peak memory (max RSS) of the process doing 2 and 3. Target: 250 MB.
+   p95; and the first keystroke of a filter typed the moment the queue shows.
+4. Peak memory of the process doing 2 and 3.
 5. With ``--first-sync``: the demo desk is pushed to a file hub, then the app, on a new
-   desk, syncs everything from it by the sync key (time, and the process's peak memory,
-   which must stay under the same 250 MB).
+   desk, syncs everything from it by the sync key (time, and the process's peak memory).
 """
 
 from __future__ import annotations
@@ -27,6 +29,16 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from goals import (
+    FIRST_KEY_S,
+    FIRST_PAINT_X,
+    FIRST_SYNC_S,
+    KEY_P95_S,
+    PEAK_MB,
+    UNLOCK_S,
+    goal,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -83,7 +95,7 @@ def first_paint(db: Path, runs: int) -> tuple[float, float]:
     return statistics.median(bare), statistics.median(desk)
 
 
-PEAK_MB = """
+PEAK_MB_CODE = """
 import resource
 
 def peak_mb():
@@ -99,7 +111,7 @@ def peak_mb():
 """
 
 SESSION = (
-    PEAK_MB
+    PEAK_MB_CODE
     + """
 import asyncio, json, resource, sys, time
 from pathlib import Path
@@ -166,8 +178,11 @@ async def main():
         result["unlock"] = time.perf_counter() - t0  # the focused queue answers keys
         if EARLY:  # the officer filters the queue at once, before the ranked lists exist
             lst = screen.pane("queue").list
-            screen.pane("queue").open_filter()  # as "/" does; pilot.press would wait for idle
-            await asyncio.sleep(0)
+            # "/" as a key through the app (pilot.press would wait for idle), then the
+            # letters once it has opened the filter box.
+            app.post_message(events.Key("slash", "/"))
+            box = screen.pane("queue").filter_input
+            await until(pilot, lambda: app.screen.focused is box)
             result["early_at"] = time.perf_counter() - t0
             result["samples"] = {"queue-early": await type_queries(pilot, lst, QUERIES)}
             await pressing  # else the app would close under the unfinished key press
@@ -201,7 +216,7 @@ asyncio.run(main())
 
 
 FIRST_SYNC = (
-    PEAK_MB
+    PEAK_MB_CODE
     + """
 import asyncio, json, resource, sys, time
 from pathlib import Path
@@ -328,41 +343,48 @@ def main() -> int:
             synced = first_sync(db, Path(tmp))
     all_samples = [t for times in session["samples"].values() for t in times]
     filter_p95 = p95(all_samples)
+    first_key = session["samples"]["queue-early"][0]
+    rss = session["max_rss_mb"]
     print(f"rows: roster {session['rows']['roster']:,}, open queue {session['rows']['queue']:,}")
     print(
-        f"first paint        deskapp {desk * 1000:7.1f} ms / bare Textual {bare * 1000:7.1f} ms"
-        f" = {desk / bare:5.2f}x   (target <= 1.50x)"
+        f"first paint        {desk * 1000:7.1f} ms, bare Textual {bare * 1000:7.1f} ms"
+        f" = {desk / bare:5.2f}x  {goal(desk / bare, FIRST_PAINT_X, f'{FIRST_PAINT_X}x')}"
+        " (in-process; in a terminal: bench/startup.py)"
     )
     print(
-        f"unlock→interactive {session['unlock'] * 1000:7.1f} ms / 1500 ms target"
-        f"        = {session['unlock'] / 1.5:5.2f}x   (target <= 1.00x)"
+        f"unlock→interactive {session['unlock'] * 1000:7.1f} ms"
+        f"  {goal(session['unlock'], UNLOCK_S, f'{UNLOCK_S} s')}"
     )
     print(
-        f"unlock→all panes   {session['unlock_all'] * 1000:7.1f} ms / 1500 ms target"
-        f"        = {session['unlock_all'] / 1.5:5.2f}x   (the caseload aggregates come last)"
+        f"unlock→all panes   {session['unlock_all'] * 1000:7.1f} ms"
+        f"  {goal(session['unlock_all'], UNLOCK_S, f'{UNLOCK_S} s')}"
+    )
+    print(
+        f"first keystroke    {first_key * 1000:7.1f} ms"
+        f"  {goal(first_key, FIRST_KEY_S, f'{FIRST_KEY_S * 1000:.0f} ms')}"
+        f" (a queue filter typed {session['early_at'] * 1000:.0f} ms after unlock)"
     )
     for pane, times in session["samples"].items():
+        later = times[1:] if pane == "queue-early" else times
         print(
-            f"filter {pane:<7} p95  {p95(times) * 1000:7.1f} ms / 50 ms target"
-            f"          = {p95(times) / 0.05:5.2f}x   "
-            f"(median {statistics.median(times) * 1000:.1f} ms, {len(times)} keystrokes)"
+            f"filter {pane:<11} p95 {p95(later) * 1000:7.1f} ms"
+            f"  {goal(p95(later), KEY_P95_S, f'{KEY_P95_S * 1000:.0f} ms')}"
+            f" (median {statistics.median(later) * 1000:.1f} ms, {len(later)} keystrokes"
+            + (", after the first)" if pane == "queue-early" else ")")
         )
         print("    each keystroke, ms: " + " ".join(f"{t * 1000:.0f}" for t in times))
-    print(f"    (queue-early: typed from {session['early_at'] * 1000:.0f} ms after unlock)")
     print(
-        f"filter overall p95 {filter_p95 * 1000:7.1f} ms / 50 ms target"
-        f"          = {filter_p95 / 0.05:5.2f}x"
+        f"filter overall p95 {filter_p95 * 1000:7.1f} ms"
+        f"  {goal(filter_p95, KEY_P95_S, f'{KEY_P95_S * 1000:.0f} ms')}"
     )
-    print(f"jump to end (G)    {session['jump_end'] * 1000:7.1f} ms")
-    print(
-        f"peak memory        {session['max_rss_mb']:7.1f} MB / 250 MB target"
-        f"          = {session['max_rss_mb'] / 250:5.2f}x"
-    )
+    print(f"jump to end (G)    {session['jump_end'] * 1000:7.1f} ms  (no goal: a breakdown)")
+    print(f"peak memory        {rss:7.1f} MB  {goal(rss, PEAK_MB, f'{PEAK_MB:.0f} MB')}")
     if synced is not None:
+        took, peak = synced["took"], synced["max_rss_mb"]
         print(
             f"first sync in the app: {synced['state']}, {int(synced['pulled']):,} rows in "
-            f"{synced['took']:.1f} s; peak memory {synced['max_rss_mb']:.1f} MB / 250 MB"
-            f" = {synced['max_rss_mb'] / 250:5.2f}x"
+            f"{took:.1f} s  {goal(took, FIRST_SYNC_S, f'{FIRST_SYNC_S:.0f} s')}; "
+            f"peak memory {peak:.1f} MB  {goal(peak, PEAK_MB, f'{PEAK_MB:.0f} MB')}"
         )
     return 0
 

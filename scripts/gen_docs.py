@@ -1,4 +1,5 @@
-"""Writes the generated reference pages: docs/cli.md from the command's parser.
+"""Writes the generated reference pages: docs/cli.md from the command's parser, and
+docs/keys.md from the app's key bindings (as ``deskapp.tui.bindings`` discovers them).
 
     .venv/bin/python scripts/gen_docs.py          # rewrite the pages
     .venv/bin/python scripts/gen_docs.py --check  # exit 1 if a page is missing or stale
@@ -17,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI_PAGE = ROOT / "docs" / "cli.md"
+KEYS_PAGE = ROOT / "docs" / "keys.md"
 
 
 def _subcommands(parser: argparse.ArgumentParser) -> Iterator[tuple[str, argparse.ArgumentParser]]:
@@ -53,7 +55,62 @@ def cli_page() -> str:
     return "\n".join(lines)
 
 
-PAGES = {CLI_PAGE: cli_page}
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _key_name(key: str) -> str:
+    """``?`` for ``question_mark``, as typed; named keys (``ctrl+q``, ``enter``) as named."""
+    from textual.keys import key_to_character
+
+    char = key_to_character(key)
+    return char if char is not None and char.isprintable() and char != " " else key
+
+
+def keys_page() -> str:
+    """Each screen's and widget's own keys, in the order the app declares them. A key
+    map (keymap.toml) remaps a key by the id in the last column."""
+    from textual.binding import Binding
+
+    from deskapp.tui.bindings import _holders
+
+    lines = [
+        "# deskapp keys",
+        "",
+        "Generated from the app's key bindings by `scripts/gen_docs.py`; do not edit.",
+        "`?` in the app shows the keys of the view in front of you, as mapped. To remap a",
+        "key, give its id in the `[keys]` table of `keymap.toml`, beside the settings file:",
+        "",
+        "```toml",
+        "[keys]",
+        '"app.lock" = "ctrl+k"',
+        "```",
+        "",
+        "A screen's keys are its own and those of the screen or widget it is built on.",
+        "",
+    ]
+    for cls in _holders():
+        own = cls.__dict__.get("BINDINGS")
+        if not own:
+            continue
+        by_id: dict[str, tuple[list[str], Binding]] = {}
+        for binding in Binding.make_bindings(own):
+            keys, _first = by_id.setdefault(binding.id or binding.action, ([], binding))
+            if binding.key not in keys:
+                keys.append(binding.key)
+        title = getattr(cls, "HELP_TITLE", "") or cls.__qualname__.lstrip("_")
+        where = cls.__module__.removeprefix("deskapp.")
+        lines += [f"## {title}", "", f"`{cls.__qualname__}` in `{where}`", ""]
+        lines += ["| keys | does | id |", "|---|---|---|"]
+        for ident, (keys, binding) in by_id.items():
+            shown = ", ".join(f"`{_cell(_key_name(k))}`" for k in keys)
+            does = _cell(binding.description or binding.action)
+            lines.append(f"| {shown} | {does} | `{ident}` |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+PAGES = {CLI_PAGE: cli_page, KEYS_PAGE: keys_page}
 
 
 def main() -> int:

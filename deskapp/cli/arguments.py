@@ -89,6 +89,23 @@ def desk_commands(
     p.add_argument("--json", action="store_true")
     p.set_defaults(func="deskapp.cli.desk:check_cmd")
 
+    p = sub.add_parser(
+        "backup", parents=[common], help="write the database and its key file as one archive"
+    )
+    p.add_argument("--output", required=True, help="the archive to write")
+    p.add_argument("--force", action="store_true", help="replace the archive if it exists")
+    p.set_defaults(func="deskapp.cli.backup:backup_cmd")
+
+    p = sub.add_parser(
+        "restore", parents=[common], help="check a backup archive, then put the desk back from it"
+    )
+    p.add_argument("file", help="an archive written by `deskapp backup`")
+    p.add_argument("--officer", help="whose passphrase opens the backup (default: asked)")
+    p.add_argument(
+        "--force", action="store_true", help="replace an existing desk (its files are kept aside)"
+    )
+    p.set_defaults(func="deskapp.cli.backup:restore_cmd")
+
 
 def report_commands(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
@@ -465,6 +482,12 @@ def imports_commands(
     ou.add_argument("--ro-name", help="returning officer's name")
     ou.add_argument("--ro-phone")
     ou.add_argument("--ro-email")
+    ou.add_argument(
+        "--council",
+        metavar="COUNCIL",
+        help="a constituency's council whose returning officer acts for it "
+        "(slug, id or id prefix; 'none' to clear)",
+    )
     ou.add_argument(
         "--share-status",
         choices=SHARE_STATUSES,

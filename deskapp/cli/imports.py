@@ -38,6 +38,7 @@ ORG_COLUMNS = [
     ("name", "NAME"),
     ("kind", "KIND"),
     ("gss", "GSS"),
+    ("council", "RO COUNCIL"),
     ("people", "PEOPLE"),
     ("ro_name", "RETURNING OFFICER"),
     ("ro_phone", "RO PHONE"),
@@ -351,7 +352,9 @@ def organisations_cmd(args: argparse.Namespace) -> int:
                 for opt, field in ORG_FIELDS.items()
                 if getattr(args, opt) is not None
             }
-            changed = organisations.update_organisation(desk, args.id, **fields)
+            changed = organisations.update_organisation(
+                desk, args.id, council=args.council, **fields
+            )
             if args.json:
                 print_json({"changed": sorted(changed)})
             else:

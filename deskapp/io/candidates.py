@@ -51,6 +51,7 @@ __all__ = [
     "parse_bytes",
     "parse_file",
     "parse_map_option",
+    "person_key",
 ]
 
 FORMATS: Final = ("democracyclub", "csv")
@@ -399,9 +400,12 @@ def parse_file(
     fmt: str | None = None,
     column_map: dict[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    sink: Callable[[CandidacyRecord], None] | None = None,
 ) -> ParseResult:
     """Read ``path`` and parse it, streaming: memory holds the records, never the file.
     See :func:`parse_bytes`; ``progress(bytes_read, file_size)`` is called now and then.
+    With ``sink``, each good record is handed to it as it is read and none is kept
+    (``records`` stays empty): a million-row file then takes no memory for its rows.
 
     Raises NotFound if the file does not exist and ValidationError if it cannot be read.
     """
@@ -410,7 +414,7 @@ def parse_file(
     try:
         with path.open("rb") as fh:
             size = os.fstat(fh.fileno()).st_size
-            return _parse_stream(fh, size, fmt, user_map, progress)
+            return _parse_stream(fh, size, fmt, user_map, progress, sink)
     except FileNotFoundError:
         raise NotFound(f"No file at {path}. Check the path and try again.") from None
     except IsADirectoryError:
@@ -431,7 +435,7 @@ def parse_bytes(
     """
     fmt = _check_fmt(fmt)
     user_map = _check_column_map(column_map)
-    return _parse_stream(io.BytesIO(data), len(data), fmt, user_map, None)
+    return _parse_stream(io.BytesIO(data), len(data), fmt, user_map, None, None)
 
 
 def _parse_stream(
@@ -440,6 +444,7 @@ def _parse_stream(
     fmt: str | None,
     user_map: dict[str, str],
     progress: Callable[[int, int], None] | None,
+    sink: Callable[[CandidacyRecord], None] | None,
 ) -> ParseResult:
     result = _empty_result(fmt)
     if size > MAX_BYTES:
@@ -450,7 +455,8 @@ def _parse_stream(
         return result
     fh.seek(0)
     with io.TextIOWrapper(fh, encoding=encoding, newline="") as text:
-        _Parser(_lines(text, fh, size, progress), fmt, user_map, result).run()
+        lines = _lines(text, fh, size, progress)
+        _Parser(lines, fmt, user_map, result, sink or result.records.append).run()
     return result
 
 
@@ -513,13 +519,18 @@ def group_by_person(records: Iterable[CandidacyRecord]) -> list[list[CandidacyRe
     Rows with a person id (Democracy Club's, or a mapped id column) group by that id;
     rows without one group by (name ignoring case and spacing, org_slug).
     """
-    # An id is its own key (no tuple for each of a million rows); a name goes with its
-    # organisation, in a tuple, so the two kinds of key never meet.
     groups: dict[str | tuple[str, str], list[CandidacyRecord]] = {}
     for rec in records:
-        key = rec.dc_person_id or (_name_key(rec.name), rec.org_slug)
-        groups.setdefault(key, []).append(rec)
+        groups.setdefault(person_key(rec), []).append(rec)
     return list(groups.values())
+
+
+def person_key(rec: CandidacyRecord) -> str | tuple[str, str]:
+    """What makes rows one person's: the person id; without one, the name (ignoring
+    case and spacing) within the organisation. An id is its own key (no tuple for each
+    of a million rows); a name goes with its organisation, in a tuple, so the two kinds
+    of key never meet."""
+    return rec.dc_person_id or (_name_key(rec.name), rec.org_slug)
 
 
 #: What a repeated row may not change: the ballot fixes the rest (the post and the
@@ -1003,9 +1014,15 @@ _new_record: Final = CandidacyRecord._make
 
 class _Parser:
     def __init__(
-        self, lines: Iterable[str], fmt: str | None, user_map: dict[str, str], result: ParseResult
+        self,
+        lines: Iterable[str],
+        fmt: str | None,
+        user_map: dict[str, str],
+        result: ParseResult,
+        sink: Callable[[CandidacyRecord], None],
     ) -> None:
         self.lines = lines
+        self.sink = sink
         self.fmt = fmt
         self.user_map = user_map
         self.result = result
@@ -1015,7 +1032,6 @@ class _Parser:
         self.dc = False
         self.bool_only: list[int] = []
         self.int_only: list[int] = []
-        self.names_by_pid: dict[str, tuple[str, int]] = {}  # the first name and row of an id
         self.org_names: _Memo[str] = _Memo(_org_name)
 
     def problem(self, row: int, column: str, reason: str) -> None:
@@ -1214,7 +1230,7 @@ class _Parser:
         ncols = len(columns)
         problems = self.problems
         problem = self.problem
-        records = self.result.records
+        keep = self.sink
         i_name = self.index["name"]
         c_name = columns[i_name]
         blank_cols = [i for i, c in enumerate(columns) if not c]
@@ -1281,7 +1297,7 @@ class _Parser:
                     got[field] = value
                 rec = self.record(rownum, name, got)
                 if len(problems) == before:
-                    records.append(rec)
+                    keep(rec)
         except csv.Error as exc:
             problem(
                 rownum + 1,
@@ -1313,16 +1329,8 @@ class _Parser:
                 self.columns[self.index["election_date"]],
                 "election_date does not match the date at the end of the ballot ID.",
             )
-        if pid and name:
-            prev = self.names_by_pid.get(pid)
-            if prev is None:
-                self.names_by_pid[pid] = (name, rownum)
-            elif prev[0] != name and prev[0].casefold() != name.casefold():
-                problem(
-                    rownum,
-                    self.columns[self.index["person_id"]],
-                    f"This person_id is used on row {prev[1]} with a different name.",
-                )
+        # One name per person id is checked where a person's rows meet (the importer's
+        # grouping): kept here, it would hold every id of a million-row file.
 
         org_col = got.get("org", "")
         post = got.get("post", "")

@@ -4,7 +4,10 @@
 checks that need the desk's own rules (phone numbers, field lengths, repeated ballots),
 and compares the clean rows with what the desk holds, without writing anything: the
 plan's counts are the preview (``--dry-run``, the TUI's confirm screen).
-:func:`apply_import` writes the plan through the one write path, in one transaction.
+:func:`import_file` (and :func:`apply_import`, for a plan) does the same and writes
+through the one write path, in one transaction. Both read the file twice, streaming
+(see :func:`_first_pass` and :func:`_second_pass`): a million-row file costs a batch of
+people in memory, not the file.
 
 Matching, so that re-importing the same or a newer file adds no one twice:
 
@@ -30,11 +33,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from itertools import pairwise
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final, get_type_hints
 
 from sqlalchemy import Connection, Table, select
 
@@ -49,11 +55,12 @@ from deskapp.io.candidates import (
     CandidacyRecord,
     ParseResult,
     Problem,
-    group_by_person,
     merge_repeat,
     parse_file,
+    person_key,
 )
 from deskapp.io.export import neutralise, write_atomic
+from deskapp.store import search_index
 from deskapp.store.desk import Desk
 from deskapp.store.models import Candidacy, Organisation, Person
 from deskapp.store.writes import WriteTx
@@ -77,8 +84,9 @@ PERSON: Final[Table] = Person.__table__  # type: ignore[attr-defined]
 ORGANISATION: Final[Table] = Organisation.__table__  # type: ignore[attr-defined]
 CANDIDACY: Final[Table] = Candidacy.__table__  # type: ignore[attr-defined]
 
-#: ``progress(stage, done, total)``; stages are "reading" (bytes of the file), "matching"
-#: and "writing".
+#: ``progress(stage, done, total)``, in bytes of the file: "reading" (the first pass,
+#: checking every row), then "matching" (a plan: comparing with the desk) or "writing"
+#: (an import: comparing and writing).
 ProgressFn = Callable[[str, int, int], None]
 
 #: Roles an import never overwrites: the person already holds an office.
@@ -96,8 +104,13 @@ _MAX: Final = {"name": 200, "party": 2000, "post": 2000, "address": 2000, "org_n
 #: Parser reason for broken quoting: the rest of the file was not read.
 _TRUNCATED: Final = "Rows after it were not read"
 _CHUNK: Final = 500  # ids per IN (...) query
-_STREAMING_PEOPLE: Final = 20_000
-_WRITE_BATCH: Final = 2000  # rows per insert_many call (one transaction throughout)
+#: An import of more rows keeps a small page cache while it writes (Desk.write).
+_STREAMING_ROWS: Final = 20_000
+#: People compared with the desk, and written, at a time: what memory holds of a file.
+_BATCH_PEOPLE: Final = 5_000
+#: A file of up to this many good rows is not read twice: the first pass keeps them
+#: (a few MB), which spares small files, the common case, a second parse.
+_KEEP_ROWS: Final = 20_000
 _PERSON_FIELDS: Final = (
     "name",
     "party",
@@ -116,9 +129,6 @@ _CANDIDACY_FIELDS: Final = (
     "cancelled_poll",
     "elected",
 )
-
-
-_T = TypeVar("_T")
 
 
 class ImportRefused(ValidationError):
@@ -175,21 +185,25 @@ class ImportSummary:
 
 @dataclass
 class ImportPlan:
-    """A parsed file compared with the desk: the preview of an import."""
+    """A file read and compared with the desk: the preview of an import (or what an
+    import did). It holds counts and problems, never the file's rows: applying it reads
+    the file again (:func:`apply_import`)."""
 
     source: Path
-    parse: ParseResult
+    parse: ParseResult  # the format, columns and encoding (its ``records`` stay empty)
     problems: list[Problem]  # the parser's and the importer's, by row
     rejected: list[RejectedRow]
     summary: ImportSummary
     fatal: bool  # a problem --skip-bad cannot skip (the header, the encoding, quoting)
-    groups: list[list[CandidacyRecord]] = field(repr=False)  # the good rows, by person
-    diff: _Diff = field(repr=False)
     #: Rows that repeated an earlier row's person and ballot and agreed with it:
     #: (repeated row, the row it was merged into).
     merged: list[tuple[int, int]] = field(default_factory=list)
     #: Candidacies outside the desk's area, left out.
     outside: int = 0
+    #: Rows that go to the desk (after merging repeats; rejected rows not counted).
+    kept: int = 0
+    #: How the file was read, to read it again the same way when the plan is applied.
+    options: _Options | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -198,9 +212,7 @@ class ImportPlan:
     @property
     def rows(self) -> int:
         """Data rows read: the good ones and the rejected ones."""
-        return (
-            sum(len(g) for g in self.groups) + len(self.rejected) + len(self.merged) + self.outside
-        )
+        return self.kept + len(self.rejected) + len(self.merged) + self.outside
 
     def can_apply(self, *, skip_bad: bool) -> bool:
         return self.ok or (skip_bad and not self.fatal)
@@ -219,6 +231,13 @@ class ImportPlan:
                 {"row": p.row, "column": p.column, "reason": p.reason} for p in self.problems
             ],
         }
+
+
+@dataclass(frozen=True)
+class _Options:
+    fmt: str | None
+    column_map: dict[str, str] | None
+    area: Area
 
 
 # --------------------------------------------------------------------------- public API
@@ -240,14 +259,17 @@ def plan_import(
     Raises NotFound/ValidationError only when the file cannot be opened at all (or
     ``fmt``/``column_map`` are wrong); everything wrong *in* the file is a problem.
     """
-    return _plan_read(desk, _prepare(path, fmt, column_map, _area(desk, area), progress), progress)
+    options = _Options(fmt, column_map, _area(desk, area))
+    return _plan_read(desk, _first_pass(path, options, progress), progress)
 
 
-def _plan_read(desk: Desk, prep: _Prepared, progress: ProgressFn | None) -> ImportPlan:
-    if not prep.groups:
-        return prep.plan(_Diff.empty())
+def _plan_read(desk: Desk, read: _Read, progress: ProgressFn | None) -> ImportPlan:
+    if read.fatal or not read.good:
+        return read.plan(_Matcher.nothing())
     with desk.read() as conn:
-        return prep.plan(_Diff.build(conn, prep.groups, progress))
+        matcher = _Matcher(conn, utcnow(), read.watched)
+        _second_pass(read, matcher, None, progress)
+    return read.plan(matcher)
 
 
 def import_file(
@@ -260,20 +282,35 @@ def import_file(
     progress: ProgressFn | None = None,
     area: Area | None = None,
 ) -> ImportPlan:
-    """Plan and apply in one go, comparing with the desk once, inside the write
-    transaction. Returns the plan; ``plan.summary.written`` says whether it was
-    applied. A refused file (see :meth:`ImportPlan.can_apply`) writes nothing.
-    ``area`` as for :func:`plan_import`.
+    """Read, check, compare and write, in one transaction. Returns the plan;
+    ``plan.summary.written`` says whether it was applied. A refused file (see
+    :meth:`ImportPlan.can_apply`) writes nothing. ``area`` as for :func:`plan_import`.
+
+    The file is read twice, streaming, so that memory does not grow with it: first to
+    check every row and note which rows belong to one person; then to compare each
+    person with the desk and write them, a batch at a time. A problem only the second
+    reading finds (rows that disagree, a person removed from the desk) rolls the whole
+    transaction back, so a refused file writes nothing.
     """
-    prep = _prepare(path, fmt, column_map, _area(desk, area), progress)
-    if not prep.groups or not prep.can_apply(skip_bad=skip_bad):
-        return _plan_read(desk, prep, progress)
+    options = _Options(fmt, column_map, _area(desk, area))
+    read = _first_pass(path, options, progress)
+    if read.fatal or not read.good or not read.can_apply(skip_bad=skip_bad):
+        return _plan_read(desk, read, progress)
     try:
-        with desk.write(streaming=_streaming(prep.groups)) as tx:
-            plan = prep.plan(_Diff.build(tx.conn, prep.groups, progress))
+        with desk.write(streaming=read.good > _STREAMING_ROWS) as tx:
+            # A large import leaves the search index to be rebuilt once at the end, as a
+            # large pull does (store/search_index.py): far cheaper than row by row.
+            deferred = search_index.worth_deferring(tx.conn, read.good)
+            if deferred:
+                search_index.defer(tx.conn)
+            matcher = _Matcher(tx.conn, tx.now, read.watched)
+            _second_pass(read, matcher, tx, progress)
+            plan = read.plan(matcher)
             if not plan.can_apply(skip_bad=skip_bad):
                 raise _RollBack(plan)
-            _write(tx, plan.diff, f"import {path.name}", progress)
+            if deferred:
+                search_index.rebuild_in(tx.conn)
+                tx.touched.update(("person", "incident"))
     except _RollBack as stop:
         return stop.plan
     plan.summary = replace(plan.summary, written=True)
@@ -283,32 +320,30 @@ def import_file(
 def apply_import(
     desk: Desk, plan: ImportPlan, *, skip_bad: bool = False, progress: ProgressFn | None = None
 ) -> ImportSummary:
-    """Write a plan made by :func:`plan_import` (the TUI's confirm step), in one
-    transaction; returns what was done.
+    """Apply a plan made by :func:`plan_import` (the TUI's confirm step): the file is
+    read, checked and compared with the desk again, inside the write transaction, so a
+    change since the preview (to the file, a sync, another officer) is taken into
+    account. Returns what was done.
 
-    The comparison with the desk is made again inside the write transaction, so a
-    change since the preview (a sync, another officer) is taken into account.
     Raises ImportRefused, writing nothing, when the plan has problems and not
-    ``skip_bad``, or when it has a problem that cannot be skipped.
+    ``skip_bad``, when it has a problem that cannot be skipped, or when the file now
+    has problems it did not have.
     """
-    if not plan.can_apply(skip_bad=skip_bad):
+    if not plan.can_apply(skip_bad=skip_bad) or plan.options is None:
         raise ImportRefused(_refusal_message(plan.problems, fatal=plan.fatal), plan.problems)
-    with desk.write(streaming=_streaming(plan.groups)) as tx:
-        diff = _Diff.build(tx.conn, plan.groups, progress)
-        if diff.problems and not skip_bad:
-            problems = sorted([*plan.problems, *diff.problems], key=lambda p: p.row)
-            raise ImportRefused(_refusal_message(problems, fatal=False), problems)
-        summary = diff.summary(
-            rejected_people=plan.summary.people.rejected + len(diff.rejected_groups),
-            rejected_rows=len(plan.rejected) + sum(len(g) for g in diff.rejected_groups),
-        )
-        _write(tx, diff, f"import {plan.source.name}", progress)
-    return ImportSummary(summary.people, summary.candidacies, summary.organisations, written=True)
-
-
-def _streaming(groups: list[list[CandidacyRecord]]) -> bool:
-    """A large import writes many rows it will not read again: a small page cache."""
-    return len(groups) > _STREAMING_PEOPLE
+    options = plan.options
+    done = import_file(
+        desk,
+        plan.source,
+        fmt=options.fmt,
+        column_map=options.column_map,
+        skip_bad=skip_bad,
+        progress=progress,
+        area=options.area,
+    )
+    if not done.summary.written:
+        raise ImportRefused(_refusal_message(done.problems, fatal=done.fatal), done.problems)
+    return done.summary
 
 
 class _RollBack(Exception):
@@ -317,78 +352,67 @@ class _RollBack(Exception):
         self.plan = plan
 
 
-def _write(tx: WriteTx, diff: _Diff, detail: str, progress: ProgressFn | None) -> None:
-    """Write the diff, a batch at a time, emptying its lists as it goes: the audit events
-    of each batch are appended at once and each list is let go once written, so memory
-    does not grow with the file while writing (the counts are taken before)."""
-    total = (
-        len(diff.new_orgs)
-        + len(diff.org_updates)
-        + len(diff.new_people)
-        + len(diff.person_updates)
-        + len(diff.new_candidacies)
-        + len(diff.candidacy_updates)
-    )
-    report = _Reporter(progress, "writing", total)
+def _write(tx: WriteTx, diff: _Diff, detail: str) -> None:
+    """Write one batch's changes: organisations first (people name them), then people
+    (one collection event each, naming the file, never its content), then candidacies."""
     if diff.new_orgs:
         tx.insert_many("organisation", diff.new_orgs, log="batch", detail=detail)
-        report.step(len(diff.new_orgs))
     for org_id, changes in diff.org_updates:
         tx.update("organisation", org_id, changes, detail=detail)
-        report.step(1)
-    for people in _drain(diff.new_people, _WRITE_BATCH):
-        # One collection event per person, naming the file (never its content).
-        batch = [diff.person_row(p) for p in people]
+    if diff.new_people:
+        batch = [diff.person_row(p) for p in diff.new_people]
         tx.insert_many("person", batch, log="each", detail=detail)
-        tx.flush_audit()
-        report.step(len(batch))
-    for updates in _drain(diff.person_updates, _WRITE_BATCH):
-        for person_id, changes in updates:
-            tx.update("person", person_id, changes, detail=detail)
-        tx.flush_audit()
-        report.step(len(updates))
-    for news in _drain(diff.new_candidacies, _WRITE_BATCH):
-        tx.insert_many(
-            "candidacy", [diff.candidacy_row(c) for c in news], log="batch", detail=detail
-        )
-        report.step(len(news))
-    for updates in _drain(diff.candidacy_updates, _WRITE_BATCH):
-        for cand_id, changes in updates:
-            tx.update("candidacy", cand_id, changes, detail=detail)
-        tx.flush_audit()
-        report.step(len(updates))
+    for person_id, changes in diff.person_updates:
+        tx.update("person", person_id, changes, detail=detail)
+    if diff.new_candidacies:
+        rows = [diff.candidacy_row(c) for c in diff.new_candidacies]
+        tx.insert_many("candidacy", rows, log="batch", detail=detail)
+    for cand_id, changes in diff.candidacy_updates:
+        tx.update("candidacy", cand_id, changes, detail=detail)
+    tx.flush_audit()
 
 
-def _drain(rows: list[_T], size: int) -> Iterator[list[_T]]:
-    """``rows`` in batches of ``size``, in order; the list is empty afterwards."""
-    for start in range(0, len(rows), size):
-        batch = rows[start : start + size]
-        rows[start : start + size] = [None] * len(batch)  # type: ignore[list-item]
-        yield batch
-    rows.clear()
+def _area(desk: Desk, area: Area | None) -> Area:
+    return desk.settings.area if area is None else area
+
+
+# --------------------------------------------------------------------------- the two passes
+
+#: Row flags of the first pass: the row's person has other good rows (inside the area,
+#: without a problem of their own); this is the last of them.
+_MORE: Final = 1
+_LAST: Final = 2
 
 
 @dataclass
-class _Prepared:
-    """A parsed and checked file, before comparing with the desk."""
+class _Read:
+    """The first pass over a file: every problem a row has on its own, the rows outside
+    the desk's area counted, and for each good row whether its person has other rows and
+    whether it is their last (``flags``, by row number): what the second pass needs to
+    hand over each person whole, holding only people whose rows are still to come."""
 
     path: Path
+    options: _Options
     parse: ParseResult
     problems: list[Problem]
-    groups: list[list[CandidacyRecord]]
     fatal: bool
-    merged: list[tuple[int, int]]  # (repeated row, the row it was merged into)
-    outside: int  # candidacies outside the desk's area, left out
+    outside: int
+    good: int  # rows without a problem of their own, inside the area
+    flags: bytearray
+    #: Person ids on rejected rows: whether any of their other rows is imported decides
+    #: whether the person counts as rejected.
+    watched: frozenset[str]
+    #: The good rows themselves, when there are few (see _KEEP_ROWS); else None.
+    kept: list[CandidacyRecord] | None = None
 
     def can_apply(self, *, skip_bad: bool) -> bool:
         return not self.problems or (skip_bad and not self.fatal)
 
-    def plan(self, diff: _Diff) -> ImportPlan:
-        problems = sorted([*self.problems, *diff.problems], key=lambda p: p.row)
-        groups = diff.groups if diff.problems else self.groups
+    def plan(self, matcher: _Matcher) -> ImportPlan:
+        problems = sorted([*self.problems, *matcher.problems], key=lambda p: p.row)
         rejected = _rejected_rows(self.path, self.parse, problems) if not self.fatal else []
-        summary = diff.summary(
-            rejected_people=_rejected_people(self.parse, rejected, groups),
+        summary = matcher.summary(
+            rejected_people=_rejected_people(self.parse, rejected, matcher.imported),
             rejected_rows=len(rejected),
         )
         return ImportPlan(
@@ -398,37 +422,141 @@ class _Prepared:
             rejected,
             summary,
             self.fatal,
-            groups,
-            diff,
-            [] if self.fatal else self.merged,
+            [] if self.fatal else matcher.merged,
             0 if self.fatal else self.outside,
+            0 if self.fatal else matcher.kept,
+            self.options,
         )
 
 
-def _area(desk: Desk, area: Area | None) -> Area:
-    return desk.settings.area if area is None else area
+def _first_pass(path: Path, options: _Options, progress: ProgressFn | None) -> _Read:
+    """Read and check every row, keeping of each good one only its person's key hashed
+    and its row number (16 bytes a row)."""
+    area = options.area
+    problems: list[Problem] = []
+    hashes = array("q")
+    rows = array("q")
+    outside = 0
+    kept: list[CandidacyRecord] | None = []
 
+    def check(rec: CandidacyRecord) -> None:
+        nonlocal outside, kept
+        if not area.covers(rec.place):
+            outside += 1
+            return
+        found = _record_problems(rec)
+        if found:
+            problems.extend(found)
+            return
+        hashes.append(hash(person_key(rec)))
+        rows.append(rec.row)
+        if kept is not None:
+            kept.append(rec)
+            if len(kept) > _KEEP_ROWS:
+                kept = None  # a large file: the second pass reads it again
 
-def _prepare(
-    path: Path,
-    fmt: str | None,
-    column_map: dict[str, str] | None,
-    area: Area,
-    progress: ProgressFn | None,
-) -> _Prepared:
     def reading(done: int, total: int) -> None:
         if progress is not None:
             progress("reading", done, total)
 
-    parse = parse_file(path, fmt=fmt, column_map=column_map, progress=reading)
-    problems = list(parse.problems)
-    inside = [rec for rec in parse.records if area.covers(rec.place)]
-    outside = len(parse.records) - len(inside)
-    records = _check_records(inside, problems)
-    merged: list[tuple[int, int]] = []
-    groups = _check_groups(group_by_person(records), problems, merged)
+    parse = parse_file(
+        path, fmt=options.fmt, column_map=options.column_map, progress=reading, sink=check
+    )
+    problems = [*parse.problems, *problems]
     fatal = any(p.row == 0 or _TRUNCATED in p.reason for p in problems)
-    return _Prepared(path, parse, problems, [] if fatal else groups, fatal, merged, outside)
+    watched = frozenset() if fatal else _rejected_ids(path, parse, problems)
+    flags = _flags(hashes, rows)
+    return _Read(path, options, parse, problems, fatal, outside, len(rows), flags, watched, kept)
+
+
+def _flags(hashes: array[int], rows: array[int]) -> bytearray:
+    """For each row number (``rows`` are in file order): _MORE when another good row
+    has the same person key hash, with _LAST on the last such row. (Two people whose
+    keys hash alike are held together until the later one's last row: the second pass
+    groups by the key itself.)"""
+    if not rows:
+        return bytearray()
+    ordered = sorted(hashes)  # the one moment a million rows cost some memory: ~40 MB
+    shared = {key for key, after in pairwise(ordered) if key == after}
+    del ordered
+    flags = bytearray(rows[-1] + 1)
+    ended: set[int] = set()  # keys whose last row is behind us, reading backwards
+    for key, row in zip(reversed(hashes), reversed(rows), strict=True):
+        if key not in shared:
+            continue
+        if key in ended:
+            flags[row] = _MORE
+        else:
+            flags[row] = _MORE | _LAST
+            ended.add(key)
+    return flags
+
+
+def _second_pass(
+    read: _Read, matcher: _Matcher, tx: WriteTx | None, progress: ProgressFn | None
+) -> None:
+    """Read the file again; hand each person's rows whole to ``matcher``, a batch of
+    people at a time, and write each batch when ``tx`` is given."""
+    area = read.options.area
+    flags = read.flags
+    size = len(flags)
+    waiting: dict[int, dict[str | tuple[str, str], list[CandidacyRecord]]] = {}
+    batch: list[list[CandidacyRecord]] = []
+    detail = f"import {read.path.name}"
+    id_column = _id_column(read.parse)
+
+    def flush() -> None:
+        diff = matcher.batch(batch)
+        batch.clear()
+        if tx is not None:
+            _write(tx, diff, detail)
+
+    def person(group: list[CandidacyRecord]) -> None:
+        before = len(matcher.problems)
+        kept = _check_group(group, matcher.problems, matcher.merged, id_column)
+        if len(matcher.problems) > before and group[0].dc_person_id:
+            matcher.watched.add(group[0].dc_person_id)  # rows of it rejected
+        if kept:
+            batch.append(kept)
+            if len(batch) >= _BATCH_PEOPLE:
+                flush()
+
+    def take(rec: CandidacyRecord) -> None:
+        flag = flags[rec.row] if rec.row < size else 0
+        if _record_problems(rec) or not area.covers(rec.place):
+            return  # counted by the first pass
+        if not flag & _MORE:
+            person([rec])  # the person's only row: most rows, held no longer than this
+            return
+        key = person_key(rec)
+        held = waiting.setdefault(hash(key), {})
+        held.setdefault(key, []).append(rec)
+        if flag & _LAST:
+            for group in waiting.pop(hash(key)).values():
+                person(group)
+
+    def stage(done: int, total: int) -> None:
+        if progress is not None:
+            progress("writing" if tx is not None else "matching", done, total)
+
+    if read.kept is None:
+        parse_file(
+            read.path,
+            fmt=read.options.fmt,
+            column_map=read.options.column_map,
+            progress=stage,
+            sink=take,
+        )
+    else:
+        for rec in read.kept:
+            take(rec)
+        total = read.path.stat().st_size
+        stage(total, total)
+    for held in waiting.values():  # none when the file did not change between the passes
+        for group in held.values():
+            person(group)
+    if batch:
+        flush()
 
 
 def default_rejects_path(source: Path) -> Path:
@@ -486,75 +614,84 @@ def write_rejects(plan: ImportPlan, path: Path, *, force: bool = False) -> int:
 
 # --------------------------------------------------------------------------- checks
 
+#: The text fields of a record, by position (checked for control characters at once).
+_TEXT_OF: Final = itemgetter(
+    *(i for i, t in enumerate(get_type_hints(CandidacyRecord).values()) if t is str)
+)
 
-def _check_records(
-    records: list[CandidacyRecord], problems: list[Problem]
-) -> list[CandidacyRecord]:
+
+def _record_problems(rec: CandidacyRecord) -> list[Problem]:
     """The desk's own rules for a record (those the parser does not know)."""
-    good: list[CandidacyRecord] = []
-    for rec in records:
-        found: list[Problem] = []
-        for name, limit in _MAX.items():
-            value: str = getattr(rec, name)
-            if len(value) > limit:
-                label = "organisation name" if name == "org_name" else name
-                found.append(
-                    Problem(rec.row, "", f"The {label} is longer than {limit} characters.")
-                )
-        held = [name for name, value in rec._asdict().items() if isinstance(value, str)]
-        if any(has_control(getattr(rec, name)) for name in held):
-            # Which cell, not what it holds: the value could drive the terminal.
-            found.append(Problem(rec.row, "", "A cell holds a control character (such as ESC)."))
-        if rec.phone and not _PHONE.match(rec.phone):
-            found.append(
-                Problem(
-                    rec.row,
-                    "",
-                    "The phone number may hold only digits, spaces, +, ( ) and - "
-                    "(6 to 20 characters).",
-                )
+    found: list[Problem] = []
+    for name, limit in _MAX.items():
+        value: str = getattr(rec, name)
+        if len(value) > limit:
+            label = "organisation name" if name == "org_name" else name
+            found.append(Problem(rec.row, "", f"The {label} is longer than {limit} characters."))
+    # One search over every text field (a space between them is no control character).
+    if has_control(" ".join(_TEXT_OF(rec))) or has_control(rec.dc_person_id or ""):
+        # Which cell, not what it holds: the value could drive the terminal.
+        found.append(Problem(rec.row, "", "A cell holds a control character (such as ESC)."))
+    if rec.phone and not _PHONE.match(rec.phone):
+        found.append(
+            Problem(
+                rec.row,
+                "",
+                "The phone number may hold only digits, spaces, +, ( ) and - (6 to 20 characters).",
             )
-        if found:
-            problems.extend(found)
-        else:
-            good.append(rec)
-    return good
+        )
+    return found
 
 
-def _check_groups(
-    groups: list[list[CandidacyRecord]], problems: list[Problem], merged: list[tuple[int, int]]
-) -> list[list[CandidacyRecord]]:
-    """A person (grouped by name when there is no id) stands on a ballot once: a repeated
-    row that agrees with the first is merged into it (``merged`` gets (row, first row));
-    one that disagrees is a problem."""
-    out: list[list[CandidacyRecord]] = []
-    for group in groups:
-        seen: dict[str, int] = {}  # ballot -> index in kept
-        kept: list[CandidacyRecord] = []
-        for rec in group:
-            at = seen.get(rec.ballot_paper_id) if rec.ballot_paper_id else None
-            if at is None:
-                if rec.ballot_paper_id:
-                    seen[rec.ballot_paper_id] = len(kept)
-                kept.append(rec)
-                continue
-            first = kept[at]
-            result = merge_repeat(first, rec)
-            if isinstance(result, CandidacyRecord):
-                kept[at] = result
-                merged.append((rec.row, first.row))
-                continue
+def _check_group(
+    group: list[CandidacyRecord],
+    problems: list[Problem],
+    merged: list[tuple[int, int]],
+    id_column: str,
+) -> list[CandidacyRecord]:
+    """One person's rows, as they will be imported. A person id goes with one name (a row
+    naming someone else is a problem). A person (grouped by name when there is no id)
+    stands on a ballot once: a repeated row that agrees with the first is merged into it
+    (``merged`` gets (row, first row)); one that disagrees is a problem."""
+    first_name = group[0].name
+    seen: dict[str, int] = {}  # ballot -> index in kept
+    kept: list[CandidacyRecord] = []
+    for rec in group:
+        if rec.name != first_name and rec.name.casefold() != first_name.casefold():
             problems.append(
                 Problem(
                     rec.row,
-                    ", ".join(result),
-                    f"This row repeats the person and ballot_paper_id of row {first.row} "
-                    "but differs from it; make the rows agree or remove one.",
+                    id_column,
+                    f"This person_id is used on row {group[0].row} with a different name.",
                 )
             )
-        if kept:
-            out.append(kept)
-    return out
+            continue
+        at = seen.get(rec.ballot_paper_id) if rec.ballot_paper_id else None
+        if at is None:
+            if rec.ballot_paper_id:
+                seen[rec.ballot_paper_id] = len(kept)
+            kept.append(rec)
+            continue
+        first = kept[at]
+        result = merge_repeat(first, rec)
+        if isinstance(result, CandidacyRecord):
+            kept[at] = result
+            merged.append((rec.row, first.row))
+            continue
+        problems.append(
+            Problem(
+                rec.row,
+                ", ".join(result),
+                f"This row repeats the person and ballot_paper_id of row {first.row} "
+                "but differs from it; make the rows agree or remove one.",
+            )
+        )
+    return kept
+
+
+def _id_column(parse: ParseResult) -> str:
+    """The file's column holding the person id ("person_id" in a Democracy Club file)."""
+    return next((c for c, f in parse.mapping.items() if f == "person_id"), "person_id")
 
 
 def _refusal_message(problems: Sequence[Problem], *, fatal: bool) -> str:
@@ -582,26 +719,6 @@ def _name_key(name: str) -> str:
 def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-class _Reporter:
-    """Calls ``progress`` now and then (every 1% or so), and at the end."""
-
-    def __init__(self, progress: ProgressFn | None, stage: str, total: int) -> None:
-        self.progress = progress
-        self.stage = stage
-        self.total = total
-        self.done = 0
-        self.every = max(1, total // 100)
-        self.last = 0
-
-    def step(self, n: int) -> None:
-        self.done += n
-        if self.progress is not None and (
-            self.done - self.last >= self.every or self.done >= self.total
-        ):
-            self.last = self.done
-            self.progress(self.stage, self.done, self.total)
 
 
 def _primary(group: list[CandidacyRecord]) -> CandidacyRecord:
@@ -691,22 +808,19 @@ def _first(group: list[CandidacyRecord], name: str, primary: CandidacyRecord) ->
 
 @dataclass
 class _Diff:
-    """The changes one import makes to the desk (built from a read connection)."""
+    """The changes one batch of people makes to the desk."""
 
-    new_orgs: list[dict[str, Any]]
-    org_updates: list[tuple[str, dict[str, Any]]]
-    new_people: list[tuple[str, list[CandidacyRecord], str | None]]  # id, rows, organisation
-    person_updates: list[tuple[str, dict[str, Any]]]
-    new_candidacies: list[tuple[str, CandidacyRecord, str | None]]  # person, row, organisation
-    candidacy_updates: list[tuple[str, dict[str, Any]]]
-    people_unchanged: int
-    people_updated: int
-    candidacies_unchanged: int
-    orgs_unchanged: int
-    problems: list[Problem]
-    groups: list[list[CandidacyRecord]]  # groups left after problems found here
-    rejected_groups: list[list[CandidacyRecord]]
-    now: datetime  # when the diff was made: review dates count from it
+    now: datetime  # when the import began: review dates count from it
+    new_orgs: list[dict[str, Any]] = field(default_factory=list)
+    org_updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    new_people: list[tuple[str, list[CandidacyRecord], str | None]] = field(
+        default_factory=list
+    )  # id, rows, organisation
+    person_updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    new_candidacies: list[tuple[str, CandidacyRecord, str | None]] = field(
+        default_factory=list
+    )  # person, row, organisation
+    candidacy_updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     def person_row(self, new: tuple[str, list[CandidacyRecord], str | None]) -> dict[str, Any]:
         """The row of a new person: their latest candidacy's values, the office they
@@ -734,43 +848,82 @@ class _Diff:
             **_candidacy_values(rec, org_id),
         }
 
+
+class _Matcher:
+    """Compares people with the desk, a batch at a time, keeping between batches only
+    what is small (the organisations, counts, the people on the desk already claimed)
+    so that memory does not grow with the file."""
+
+    def __init__(
+        self,
+        conn: Connection | None,
+        now: datetime,
+        watched: frozenset[str],
+    ) -> None:
+        self.conn = conn
+        self.now = now
+        self.watched = set(watched)
+        self.imported: set[str] = set()  # watched ids some row of which is imported
+        self.problems: list[Problem] = []
+        self.merged: list[tuple[int, int]] = []
+        self.kept = 0  # rows going to the desk
+        self.rejected_groups = 0
+        self.org_ids: dict[str, str] = {}  # slug -> id, of every organisation met so far
+        self.org_held: dict[str, tuple[str, str | None]] = {}  # slug -> (gss, council id)
+        self.orgs_new: set[str] = set()
+        self.orgs_held: set[str] = set()
+        self.orgs_updated: set[str] = set()
+        #: People on the desk by (name, organisation), for rows without a matching id,
+        #: and the organisations read so far (None: people without one).
+        self.by_name: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+        self.names_read: set[str | None] = set()
+        self.claimed: set[str] = set()  # people on the desk that a group matched
+        self.shared: set[str] = set()  # people more than one group leads to
+        #: (person, ballot) of new candidacies of people already on the desk: a second
+        #: group leading to the same person (a DC redirect followed) adds none again.
+        self.planned: set[tuple[str, str]] = set()
+        self.people_new = self.people_updated = self.people_unchanged = 0
+        self.candidacies_new = self.candidacies_updated = self.candidacies_unchanged = 0
+
     @classmethod
-    def empty(cls) -> _Diff:
-        return cls([], [], [], [], [], [], 0, 0, 0, 0, [], [], [], utcnow())
+    def nothing(cls) -> _Matcher:
+        """For a file refused before any row is compared."""
+        return cls(None, utcnow(), frozenset())
 
     def summary(self, *, rejected_people: int, rejected_rows: int) -> ImportSummary:
         return ImportSummary(
             people=Counts(
-                new=len(self.new_people),
-                updated=self.people_updated,
-                unchanged=self.people_unchanged,
-                rejected=rejected_people,
+                self.people_new, self.people_updated, self.people_unchanged, rejected_people
             ),
             candidacies=Counts(
-                new=len(self.new_candidacies),
-                updated=len(self.candidacy_updates),
-                unchanged=self.candidacies_unchanged,
-                rejected=rejected_rows,
+                self.candidacies_new,
+                self.candidacies_updated,
+                self.candidacies_unchanged,
+                rejected_rows,
             ),
             organisations=Counts(
-                new=len(self.new_orgs),
-                updated=len(self.org_updates),
-                unchanged=self.orgs_unchanged,
+                new=len(self.orgs_new),
+                updated=len(self.orgs_updated),
+                unchanged=len(self.orgs_held - self.orgs_updated),
             ),
         )
 
-    @classmethod
-    def build(
-        cls,
-        conn: Connection,
-        groups: list[list[CandidacyRecord]],
-        progress: ProgressFn | None,
-    ) -> _Diff:
-        diff = cls.empty()
-        now = diff.now
+    def batch(self, groups: list[list[CandidacyRecord]]) -> _Diff:
+        """The changes these people (each a group of rows) make to the desk."""
+        assert self.conn is not None
+        diff = _Diff(self.now)
+        org_ids = self._organisations(groups, diff)
+        groups, person_ids = self._people(groups, org_ids, diff)
+        self._candidacies(groups, person_ids, org_ids, diff)
+        self.people_new += len(diff.new_people)
+        self.candidacies_new += len(diff.new_candidacies)
+        self.candidacies_updated += len(diff.candidacy_updates)
+        return diff
 
-        # Organisations, by slug: each ballot's (council, constituency, authority,
-        # police force area) and the councils acting for constituencies.
+    def _organisations(self, groups: list[list[CandidacyRecord]], diff: _Diff) -> dict[str, str]:
+        """Each ballot's organisation (council, constituency, authority, police force
+        area) and the councils acting for constituencies, by slug: found, or made."""
+        assert self.conn is not None
         names: dict[str, str] = {}
         kinds: dict[str, str] = {}
         gss: dict[str, str] = {}  # constituency slug -> GSS code
@@ -794,47 +947,84 @@ class _Diff:
                     if rec.ro_council_slug:
                         want(rec.ro_council_slug, rec.ro_council_name, "council")
                         councils.setdefault(rec.org_slug, rec.ro_council_slug)
-        org_ids: dict[str, str] = {}
-        held_orgs: dict[str, dict[str, Any]] = {}
-        slugs = sorted(names)
-        for chunk in _chunks(slugs):
+        org_ids = self.org_ids
+        unknown = sorted(slug for slug in names if slug not in org_ids)
+        for chunk in _chunks(unknown):
             query = (
                 select(ORGANISATION.c.id, ORGANISATION.c.slug, ORGANISATION.c.gss)
                 .add_columns(ORGANISATION.c.council_id)
                 .where(ORGANISATION.c.slug.in_(chunk), ORGANISATION.c.deleted.is_(False))
                 .order_by(ORGANISATION.c.created_at.desc(), ORGANISATION.c.id.desc())
             )
-            for row in conn.execute(query):
+            for row in self.conn.execute(query):
                 org_ids[row.slug] = row.id  # the oldest wins (ordered last)
-                held_orgs[row.slug] = dict(row._mapping)
-        for slug in slugs:
+                self.org_held[row.slug] = (row.gss, row.council_id)
+                self.orgs_held.add(row.slug)
+        made = []
+        for slug in unknown:
             if slug not in org_ids:
                 org_ids[slug] = uuid7()
-                diff.new_orgs.append(
-                    {
-                        "id": org_ids[slug],
-                        "slug": slug,
-                        "name": names[slug] or slug,
-                        "kind": kinds[slug],
-                    }
-                )
-        for org in diff.new_orgs:
-            slug = org["slug"]
-            org["gss"] = gss.get(slug, "")
-            org["council_id"] = org_ids[councils[slug]] if slug in councils else None
-        for slug, held_org in held_orgs.items():
+                self.orgs_new.add(slug)
+                made.append(slug)
+        for slug in made:
+            org: dict[str, Any] = {
+                "id": org_ids[slug],
+                "slug": slug,
+                "name": names[slug] or slug,
+                "kind": kinds[slug],
+                "gss": gss.get(slug, ""),
+                "council_id": org_ids[councils[slug]] if slug in councils else None,
+            }
+            diff.new_orgs.append(org)
+            self.org_held[slug] = (org["gss"], org["council_id"])
+        for slug in names:
             # Fill what the desk lacks; never replace what an officer recorded.
+            held_gss, held_council = self.org_held[slug]
             changes: dict[str, Any] = {}
-            if slug in gss and not held_org["gss"]:
-                changes["gss"] = gss[slug]
-            if slug in councils and held_org["council_id"] is None:
-                changes["council_id"] = org_ids[councils[slug]]
+            if slug in gss and not held_gss:
+                changes["gss"] = held_gss = gss[slug]
+            if slug in councils and held_council is None:
+                changes["council_id"] = held_council = org_ids[councils[slug]]
             if changes:
-                diff.org_updates.append((held_org["id"], changes))
-        diff.orgs_unchanged = len(held_orgs) - len(diff.org_updates)
+                self.org_held[slug] = (held_gss, held_council)
+                diff.org_updates.append((org_ids[slug], changes))
+                if slug not in self.orgs_new:
+                    self.orgs_updated.add(slug)
+        return org_ids
 
-        # People: by id; then by (name, organisation) -- for a row with an id, only
-        # among people without one (someone with another id is someone else).
+    def _load_by_name(self, unmatched: list[CandidacyRecord], org_ids: dict[str, str]) -> None:
+        """The people of the organisations of ``unmatched`` rows, by (name, organisation),
+        each organisation read once, before this import adds anyone to it: a later
+        batch never finds, by name, someone an earlier batch made. An organisation this
+        import made holds no one else."""
+        assert self.conn is not None
+        made = {org_ids[s] for s in self.orgs_new}
+        wanted = {org_ids[p.org_slug] if p.org_slug else None for p in unmatched}
+        wanted -= made | self.names_read
+        if not wanted:
+            return
+        self.names_read |= wanted
+        base = select(PERSON).where(PERSON.c.deleted.is_(False))
+        known = sorted(o for o in wanted if o is not None)
+        queries = [base.where(PERSON.c.organisation_id.in_(c)) for c in _chunks(known)]
+        if None in wanted:
+            queries.append(base.where(PERSON.c.organisation_id.is_(None)))
+        for query in queries:
+            for row in self.conn.execute(query):
+                person = dict(row._mapping)
+                key = (_name_key(person["name"]), person["organisation_id"])
+                self.by_name.setdefault(key, []).append(person)
+
+    def _people(
+        self, groups: list[list[CandidacyRecord]], org_ids: dict[str, str], diff: _Diff
+    ) -> tuple[list[list[CandidacyRecord]], list[str]]:
+        """Each group's person: by id; then by (name, organisation) -- for a row with an
+        id, only among people without one (someone with another id is someone else).
+        Returns the groups left (a person removed from the desk is a problem) and the
+        person of each."""
+        conn = self.conn
+        assert conn is not None
+        now = self.now
         primaries = [_primary(g) for g in groups]
         wanted = sorted({p.dc_person_id for p in primaries if p.dc_person_id})
         by_dc: dict[str, dict[str, Any]] = {}
@@ -858,29 +1048,13 @@ class _Diff:
                 seen.add(target["id"])
                 person = by_dc[held_id] = dict(target)
         unmatched = [p for p in primaries if not (p.dc_person_id and p.dc_person_id in by_dc)]
-        by_name: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
-        if unmatched:
-            known_orgs = sorted(
-                {org_ids[p.org_slug] for p in unmatched if p.org_slug}
-                - {o["id"] for o in diff.new_orgs}
-            )
-            base = select(PERSON).where(PERSON.c.deleted.is_(False))
-            queries = [base.where(PERSON.c.organisation_id.in_(c)) for c in _chunks(known_orgs)]
-            if any(not p.org_slug for p in unmatched):
-                queries.append(base.where(PERSON.c.organisation_id.is_(None)))
-            for query in queries:
-                for row in conn.execute(query):
-                    person = dict(row._mapping)
-                    key = (_name_key(person["name"]), person["organisation_id"])
-                    by_name.setdefault(key, []).append(person)
+        self._load_by_name(unmatched, org_ids)
+        by_name = self.by_name
 
-        claimed: set[str] = set()
-        shared: set[str] = set()  # people more than one group leads to
-        person_ids: list[str] = []  # people already on the desk
-        group_ids: list[str] = []  # the person of each of diff.groups
-        report = _Reporter(progress, "matching", len(groups))
+        claimed = self.claimed
+        kept: list[list[CandidacyRecord]] = []
+        group_ids: list[str] = []  # the person of each kept group
         for group, primary in zip(groups, primaries, strict=True):
-            report.step(1)
             dc_id = primary.dc_person_id
             org_id = org_ids.get(primary.org_slug) if primary.org_slug else None
             existing = by_dc.get(dc_id) if dc_id else None
@@ -895,7 +1069,7 @@ class _Diff:
                 existing = hits[0] if len(hits) == 1 else None
             if existing is not None and existing["deleted"]:
                 for rec in group:
-                    diff.problems.append(
+                    self.problems.append(
                         Problem(
                             rec.row,
                             "",
@@ -903,24 +1077,25 @@ class _Diff:
                             "a supervisor must restore them before they can be imported.",
                         )
                     )
-                diff.rejected_groups.append(group)
+                self.rejected_groups += 1
                 continue
-            diff.groups.append(group)
+            kept.append(group)
+            self.kept += len(group)
+            if dc_id in self.watched:
+                self.imported.add(dc_id)
             won = _office_won(group)
             lost = won is None and _lost(group, now.date())
             if existing is None:
                 person_id = uuid7()
-                # The row itself is made when written (see _Diff.person_row): a million
-                # of them held at once would be gigabytes.
+                # The row itself is made when written (see _Diff.person_row).
                 diff.new_people.append((person_id, group, org_id))
             else:
                 values = _person_values(group, primary, org_id)
                 person_id = existing["id"]
                 if person_id in claimed:
                     # Two ids of the file lead to one person (a DC redirect followed).
-                    shared.add(person_id)
+                    self.shared.add(person_id)
                 claimed.add(person_id)
-                person_ids.append(person_id)
                 changes = {
                     k: v for k, v in values.items() if v not in ("", None) and existing[k] != v
                 }
@@ -942,30 +1117,43 @@ class _Diff:
                 if changes:
                     diff.person_updates.append((person_id, changes))
             group_ids.append(person_id)
+        return kept, group_ids
 
-        # Candidacies of the people already on the desk.
+    def _candidacies(
+        self,
+        groups: list[list[CandidacyRecord]],
+        group_ids: list[str],
+        org_ids: dict[str, str],
+        diff: _Diff,
+    ) -> None:
+        """The candidacies of each person, new or changed; and whether each person
+        already on the desk is updated or unchanged."""
+        assert self.conn is not None
+        new_ids = {p[0] for p in diff.new_people}
+        on_desk = [pid for pid in group_ids if pid not in new_ids]
         held: dict[tuple[str, str], dict[str, Any]] = {}
-        for chunk in _chunks(person_ids):
-            for row in conn.execute(select(CANDIDACY).where(CANDIDACY.c.person_id.in_(chunk))):
+        for chunk in _chunks(on_desk):
+            query = select(CANDIDACY).where(CANDIDACY.c.person_id.in_(chunk))
+            for row in self.conn.execute(query):
                 held[(row.person_id, row.ballot_paper_id)] = dict(row._mapping)
         updated_people = {pid for pid, _ in diff.person_updates}
-        all_new = len(diff.new_people) == len(group_ids)  # a first import: no set needed
-        new_ids = set() if all_new else {p[0] for p in diff.new_people}
-        for group, person_id in zip(diff.groups, group_ids, strict=True):
+        for group, person_id in zip(groups, group_ids, strict=True):
+            is_new = person_id in new_ids
             touched = False
             for rec in group:
                 if not rec.ballot_paper_id:
                     continue
                 org_id = org_ids.get(rec.org_slug) if rec.org_slug else None
-                current = held.get((person_id, rec.ballot_paper_id))
+                key = (person_id, rec.ballot_paper_id)
+                if not is_new and key in self.planned:
+                    continue  # planned already, for another id of this person
+                current = held.get(key)
                 if current is None:
                     diff.new_candidacies.append((person_id, rec, org_id))  # made when written
-                    if person_id in shared:  # another group's row for it is a repeat
-                        held[(person_id, rec.ballot_paper_id)] = {"id": ""}
+                    if not is_new:
+                        self.planned.add(key)
                     touched = True
                     continue
-                if not current["id"]:
-                    continue  # planned above, for the other id of this person
                 values = _candidacy_values(rec, org_id)
                 changes = {
                     k: v for k, v in values.items() if v not in ("", None) and current[k] != v
@@ -974,14 +1162,13 @@ class _Diff:
                     diff.candidacy_updates.append((current["id"], changes))
                     touched = True
                 else:
-                    diff.candidacies_unchanged += 1
-            if all_new or person_id in new_ids:
+                    self.candidacies_unchanged += 1
+            if is_new:
                 continue
             if person_id in updated_people or touched:
-                diff.people_updated += 1
+                self.people_updated += 1
             else:
-                diff.people_unchanged += 1
-        return diff
+                self.people_unchanged += 1
 
 
 # --------------------------------------------------------------------------- rejects
@@ -1015,15 +1202,26 @@ def _rejected_rows(path: Path, parse: ParseResult, problems: list[Problem]) -> l
     return [RejectedRow(n, tuple(by_row[n]), tuple(cells.get(n, ()))) for n in sorted(by_row)]
 
 
-def _rejected_people(
-    parse: ParseResult, rejected: list[RejectedRow], groups: Iterable[list[CandidacyRecord]]
-) -> int:
-    """People none of whose rows will be imported (each row without an id is a person)."""
+def _rejected_ids(path: Path, parse: ParseResult, problems: list[Problem]) -> frozenset[str]:
+    """The person ids on rows with a problem."""
+    i_pid = _pid_index(parse)
+    if i_pid < 0 or not any(p.row > 0 for p in problems):
+        return frozenset()
+    rows = _rejected_rows(path, parse, problems)
+    return frozenset(r.cells[i_pid].strip() for r in rows if i_pid < len(r.cells)) - {""}
+
+
+def _pid_index(parse: ParseResult) -> int:
+    by_field = {f: c for c, f in parse.mapping.items()}
+    return parse.columns.index(by_field["person_id"]) if "person_id" in by_field else -1
+
+
+def _rejected_people(parse: ParseResult, rejected: list[RejectedRow], imported: set[str]) -> int:
+    """People none of whose rows will be imported (each row without an id is a person);
+    ``imported``: the ids on rejected rows of which another row is imported."""
     if not rejected:
         return 0
-    by_field = {f: c for c, f in parse.mapping.items()}
-    i_pid = parse.columns.index(by_field["person_id"]) if "person_id" in by_field else -1
-    imported = {g[0].dc_person_id for g in groups if g[0].dc_person_id}
+    i_pid = _pid_index(parse)
     keys: set[str] = set()
     for rej in rejected:
         pid = rej.cells[i_pid].strip() if 0 <= i_pid < len(rej.cells) else ""

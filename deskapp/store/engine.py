@@ -113,7 +113,10 @@ def _close_on_checkin(dbapi_connection: Any, _record: Any) -> None:
 
 def check_key(path: Path, key: bytes) -> bool:
     """True when ``key`` opens ``path``; reads only, never writes the file."""
-    conn = sqlcipher3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, check_same_thread=False)
+    # as_uri: a drive letter, and a '#', '?' or '%' in a folder's name, written as a URI
+    # (a bare path would end at a '#' or '?', and misread a Windows path).
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    conn = sqlcipher3.connect(uri, uri=True, check_same_thread=False)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(_raw_key_pragma(key))

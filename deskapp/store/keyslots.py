@@ -30,6 +30,7 @@ import copy
 import errno
 import hashlib
 import hmac
+import importlib
 import json
 import os
 import secrets
@@ -354,7 +355,7 @@ def _delay_after(failures: int) -> float:
 
 
 @contextlib.contextmanager
-def _exclusive(lock_path: Path) -> Iterator[None]:
+def _exclusive(lock_path: Path, platform: str = sys.platform) -> Iterator[None]:
     """An exclusive lock on a file beside the key-slot file, held across processes.
 
     The key-slot file itself is replaced on every save (a new inode), so it cannot carry
@@ -362,27 +363,40 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
     """
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
     try:
-        if sys.platform == "win32":
-            import msvcrt
-
-            while True:
-                try:
-                    msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # gives up after ~10 s: retry
-                    break
-                except OSError:
-                    continue
-            try:
-                yield
-            finally:
-                os.lseek(fd, 0, os.SEEK_SET)
-                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with _windows_lock(fd) if platform == "win32" else _posix_lock(fd):
             yield
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def _posix_lock(fd: int) -> Iterator[None]:
+    import fcntl
+
+    fcntl.flock(fd, fcntl.LOCK_EX)  # released when the descriptor closes
+    yield
+
+
+@contextlib.contextmanager
+def _windows_lock(fd: int) -> Iterator[None]:
+    """``msvcrt.locking`` on the file's first byte. It gives up after about ten seconds
+    of another process holding it, so it is asked again until it is granted; the unlock
+    must name the same byte, so the position goes back to 0 first."""
+    # Imported by name: the branch is chosen by the platform given, not by sys.platform,
+    # which is what lets a test take it off Windows.
+    msvcrt: Any = importlib.import_module("msvcrt")
+
+    while True:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+            break
+        except OSError:
+            continue
+    try:
+        yield
+    finally:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
 
 def lock_path(path: Path) -> Path:
@@ -454,6 +468,13 @@ class KeySlots:
         return cls(path, *_read(path))
 
     # -- queries -------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[bytes]:
+        """The file's bytes as they are on disk, the file locked until the block ends: a
+        backup copies the database inside it, so no re-key falls between the two."""
+        with self._locked():
+            yield self.path.read_bytes()
 
     def has_officer(self, officer_id: str, data_key: bytes) -> bool:
         return self._slot_by_id(officer_id, data_key) is not None

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Select, Table, func, select
 from deskapp.core import domain
 from deskapp.core import validation as v
 from deskapp.core.domain import AuditAction
-from deskapp.core.errors import ValidationError
+from deskapp.core.errors import NotFound, ValidationError
 from deskapp.core.masking import mask_row
 from deskapp.store.desk import Desk
 from deskapp.store.lookup import resolve_id
@@ -91,9 +91,15 @@ def list_organisations(
         .group_by(PERSON.c.organisation_id)
         .subquery()
     )
+    acting = ORGANISATION.alias("acting")  # a constituency's council, shown by its slug
     query = (
-        select(ORGANISATION, func.coalesce(people.c.people, 0).label("people"))
+        select(
+            ORGANISATION,
+            func.coalesce(people.c.people, 0).label("people"),
+            acting.c.slug.label("council"),
+        )
         .outerjoin(people, people.c.organisation_id == ORGANISATION.c.id)
+        .outerjoin(acting, acting.c.id == ORGANISATION.c.council_id)
         .where(ORGANISATION.c.deleted.is_(False))
         .order_by(ORGANISATION.c.name, ORGANISATION.c.id)
     )
@@ -122,12 +128,62 @@ def list_organisations(
     return [mask_row(r, SENSITIVE) for r in rows]
 
 
-def update_organisation(desk: Desk, ident: str, **fields: Any) -> dict[str, tuple[Any, Any]]:
-    """Change an organisation (id, id prefix or slug); returns ``{field: (old, new)}``."""
+#: What ``council=`` takes to say a constituency has no acting council recorded.
+NO_COUNCIL: Final = "none"
+
+
+def update_organisation(
+    desk: Desk, ident: str, *, council: str | None = None, **fields: Any
+) -> dict[str, tuple[Any, Any]]:
+    """Change an organisation (id, id prefix or slug); returns ``{field: (old, new)}``.
+
+    ``council`` (a constituency only): the council whose returning officer acts for it,
+    by id, id prefix or slug, or ``"none"``. An import fills it only where the file names
+    the council; an officer sets it where the file did not, or corrects it.
+    """
     values = clean_organisation(fields)
-    if not values:
+    if not values and council is None:
         raise ValidationError("Give at least one field to change.")
-    return update_record(desk, "organisation", ident, values, resolve=resolve_organisation)
+
+    def check(conn: Connection, current: dict[str, Any], changes: dict[str, Any]) -> str:
+        if council is not None:
+            changes["council_id"] = _acting_council(conn, current["id"], council)
+        return ""
+
+    return update_record(
+        desk, "organisation", ident, values, resolve=resolve_organisation, check=check
+    )
+
+
+def _acting_council(conn: Connection, constituency_id: str, council: str) -> str | None:
+    """The id of the council acting for a constituency, checked: both must be what they
+    say, or area matching (advisers, the desk's area) would follow a wrong link."""
+    kind = _kind(conn, constituency_id)
+    if kind != "constituency":
+        raise ValidationError(
+            "Only a constituency has a council whose returning officer acts for it; "
+            f"this organisation is a {kind}."
+        )
+    if council.strip().lower() == NO_COUNCIL:
+        return None
+    with v.about("council"):
+        try:
+            council_id = resolve_organisation(conn, council)
+        except NotFound:
+            raise NotFound(
+                f"No council {council.strip()!r} on this desk: give its slug (as "
+                f"`deskapp organisations list` shows), its id or id prefix, or '{NO_COUNCIL}'."
+            ) from None
+        kind = _kind(conn, council_id)
+        if kind != "council":
+            raise ValidationError(f"That organisation is a {kind}, not a council.")
+    return council_id
+
+
+def _kind(conn: Connection, org_id: str) -> str:
+    return str(
+        conn.execute(select(ORGANISATION.c.kind).where(ORGANISATION.c.id == org_id)).scalar_one()
+    )
 
 
 def organisations_query(filter_text: str = "") -> Select[Any]:

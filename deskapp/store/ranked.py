@@ -14,6 +14,7 @@ costs what page 1 costs. The order is re-read when a committed write touched the
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import weakref
@@ -131,10 +132,20 @@ def owner_pairs(conn: Connection) -> Ints:
 
 
 class RankedQueue:
-    """Every incident (not deleted) in queue order: grade, then due time, then id."""
+    """Every incident (not deleted) in queue order: grade, then due time, then id.
 
-    def __init__(self, conn: Connection, generation: int) -> None:
+    ``pairs`` gives ``owner_pairs`` when a filter first needs them (by default, read
+    then; ``queue()`` passes the desk's shared ones, which ``warm`` reads beside this
+    order)."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        generation: int,
+        pairs: Callable[[Connection], Ints] = owner_pairs,
+    ) -> None:
         self.generation = generation
+        self._pairs = pairs
         marks = ", ".join("?" for _ in OPEN_STATUSES)
         # Per incident, in queue order: its row id and whether it is open.
         order = _ints(
@@ -159,7 +170,7 @@ class RankedQueue:
         if self._owners is None:
             with self._owners_lock:
                 if self._owners is None:
-                    pairs = owner_pairs(conn)
+                    pairs = self._pairs(conn)
                     top = max(
                         int(self.rowids.max()) if len(self.rowids) else 0,
                         int(pairs[:, 0].max(initial=0)),
@@ -210,12 +221,13 @@ class RankedQueue:
         return len(positions), fetch(conn, self.rowids[chosen].tolist())
 
 
-_lock = threading.Lock()  # guards the two maps below (never held while building)
+_lock = threading.Lock()  # guards the three maps below (never held while building)
 _rosters: weakref.WeakKeyDictionary[Desk, RankedRoster] = weakref.WeakKeyDictionary()
 _queues: weakref.WeakKeyDictionary[Desk, RankedQueue] = weakref.WeakKeyDictionary()
+_pairs: weakref.WeakKeyDictionary[Desk, tuple[int, Ints]] = weakref.WeakKeyDictionary()
 # One build at a time per kind: a second caller waits for the build under way instead of
 # repeating it, and a roster keystroke never waits for the queue's build.
-_building = {"roster": threading.Lock(), "queue": threading.Lock()}
+_building = {"roster": threading.Lock(), "queue": threading.Lock(), "pairs": threading.Lock()}
 
 
 def _generation(desk: Desk, kind: str) -> int:
@@ -246,12 +258,41 @@ def queue(desk: Desk, conn: Connection) -> RankedQueue:
     return found
 
 
+def queue_pairs(desk: Desk, conn: Connection) -> Ints:
+    """The desk's ``owner_pairs``, read once per generation of its incidents and people,
+    by whichever thread asks first; another asking meanwhile waits for that read."""
+    with _building["pairs"]:
+        generation = _generation(desk, "queue")
+        with _lock:
+            found = _pairs.get(desk)
+        if found is None or found[0] != generation:
+            found = (generation, owner_pairs(conn))
+            with _lock:
+                _pairs[desk] = found
+        return found[1]
+
+
+def _shared_pairs(desk: Desk) -> Callable[[Connection], Ints]:
+    """``queue_pairs`` of this desk for its queue, holding the desk weakly: the queue is
+    kept under the desk as a weak key, and a strong one would keep a locked desk alive."""
+    ref = weakref.ref(desk)
+
+    def pairs(conn: Connection) -> Ints:
+        current = ref()
+        return owner_pairs(conn) if current is None else queue_pairs(current, conn)
+
+    return pairs
+
+
 def _current(desk: Desk, conn: Connection, kind: str) -> RankedRoster | RankedQueue:
     with _building[kind]:
         current = cached(desk, kind)
         if current is None:
-            made = RankedRoster if kind == "roster" else RankedQueue
-            current = made(conn, _generation(desk, kind))
+            generation = _generation(desk, kind)
+            if kind == "roster":
+                current = RankedRoster(conn, generation)
+            else:
+                current = RankedQueue(conn, generation, _shared_pairs(desk))
             with _lock:
                 if isinstance(current, RankedRoster):
                     _rosters[desk] = current
@@ -267,27 +308,39 @@ WARM_DELAY = 0.0
 
 
 def warm(desk: Desk, on_ready: Callable[[], None] | None = None) -> None:
-    """Build both ranked lists on a thread of their own (once at a time per desk), from
+    """Build both ranked lists on threads of their own (once at a time per desk), from
     the moment the desk opens: the first windows use them, and a list that asks before
     its build is done waits for that build rather than repeating it.
-    ``on_ready`` runs on that thread once both are built. (One-letter filters are not
-    answered ahead: at ~5 ms each they no longer need it, and answering all 52 took the
-    CPU for most of a second just when the first windows and keystrokes want it.)"""
+
+    The queue's owner pairs, which its first filter needs, are read on a second thread
+    beside the queue's order (SQLite reads without the GIL, so the two overlap): read
+    after it, they kept a filter typed the moment the queue showed waiting for them.
+    ``on_ready`` runs once all are built. (One-letter filters are not answered ahead:
+    each is quick on its own, and answering all 52 would take the CPU just when the first
+    windows and keystrokes want it.)"""
     with _lock:
         if desk in _warming:
             return
         _warming.add(desk)
 
+    def read_pairs() -> None:
+        with contextlib.suppress(Exception), desk.read_apart() as conn:
+            queue_pairs(desk, conn)
+
     def build() -> None:
+        beside = threading.Thread(target=read_pairs, name="deskapp-ranked-pairs", daemon=True)
         try:
             if WARM_DELAY:
                 time.sleep(WARM_DELAY)
             if desk.closed:
                 return
+            beside.start()
             # Off the pool (see Desk.read_apart); the queue first: it is focused at unlock.
             with desk.read_apart() as conn:
-                queue(desk, conn).owners(conn)
+                queue(desk, conn)
                 roster(desk, conn)
+                beside.join()
+                queue(desk, conn).owners(conn)
             if on_ready is not None and not desk.closed:
                 on_ready()
         except Exception:  # noqa: S110 - a later load builds (and reports) it instead

@@ -123,7 +123,15 @@ class _Bulk:
             columns = []
             for name, proc, default in self.spec:
                 values = [row.get(name, default) for row in part]
-                columns.append(list(map(proc, values)) if proc is not None else values)
+                if proc is not None:
+                    first = values[0]
+                    # A column holding one value throughout (the transaction's time in
+                    # created_at and updated_at, a default) is converted once.
+                    if all(v is first for v in values):
+                        values = [proc(first)] * len(values)
+                    else:
+                        values = list(map(proc, values))
+                columns.append(values)
             params = tuple(chain.from_iterable(zip(*columns, strict=True)))
             self.conn.exec_driver_sql(self.head + ", ".join([self.one] * len(part)), params)
 

@@ -49,9 +49,8 @@ CONFLICT = Conflict.__table__  # type: ignore[attr-defined]
 BATCH = 2000
 #: Hub rows per pull batch (one desk transaction each): larger, since a new desk's first
 #: sync pulls everything and each batch costs a commit and a hub query. The app's peak
-#: memory grows with the batch: the app syncing the 100k demo desk (566,486 rows) into a
-#: new desk peaked at 252 MB with 5,000 and 239 MB with 4,000 (goal: under 250 MB), when
-#: the next batch was also read ahead; read in turn, 236 MB with 4,000.
+#: memory grows with the batch: this size, batches read in turn, keeps the app's first
+#: sync of the 100k demo desk under its memory goal (docs/performance.md).
 PULL_BATCH = 4000
 #: What one pull reads at most (``core.wire_checks``): larger rows are quarantined unread.
 CAPS = ReadCaps(

@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-# Textual repaints at most this often. At its default of 60 a filter's answer, arriving a
-# few ms after the keystroke's own repaint, waited up to 17 ms for the next frame; 120
-# halves that wait, and the cap only matters while something changes on every frame.
+# Textual repaints at most this often. A filter's answer arrives just after the
+# keystroke's own repaint and waits for the next frame: at 120 (Textual's default is 60)
+# that wait is halved, and the cap only matters while something changes on every frame.
 # Read once, when Textual is first imported, so it is set here, before any of it is.
 os.environ.setdefault("TEXTUAL_FPS", "120")
 

@@ -149,7 +149,12 @@ class DeskApp(Background, App[int]):
             import deskapp.store.desk
             import deskapp.store.ranked
             import deskapp.store.windows  # noqa: F401
+            from deskapp.tui.bindings import bindings_by_id
 
+            # Naming a key (key_for) finds every binding by importing every screen
+            # module: done here, while the officer types the passphrase, and not on the
+            # UI thread just as the main screen's first lists and keystrokes arrive.
+            bindings_by_id()
             return True
 
         def loaded(ready: bool) -> None:

@@ -2,11 +2,11 @@
 
 Textual allocates freely on every frame, so Python's full (generation 2) collections
 come round every few seconds, and each one walks every live object: the modules,
-the widget trees and the ranked lists of a 100,000-row desk. That walk took ~100 ms,
-long enough to stall a filter keystroke. Once the desk's long-lived state is built it
-is frozen (moved out of the collector's reach; reference counting still frees it), so
-a full pass walks only what was made since: ~10 ms. Locking unfreezes, so the closed
-screens' reference cycles can be collected.
+the widget trees and the ranked lists of a 100,000-row desk: long enough to stall a
+filter keystroke. Once the desk's long-lived state is built it is frozen (moved out of
+the collector's reach; reference counting still frees it), so a full pass walks only
+what was made since. Locking unfreezes, so the closed screens' reference cycles can be
+collected.
 
 At start the app asks glibc for at most two malloc arenas and a fixed mmap threshold
 (``limit_arenas``). After a large sync the app hands memory back (``after_large_sync``):
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -54,16 +55,15 @@ _M_MMAP_THRESHOLD = -3
 MMAP_THRESHOLD = 128 * 1024
 
 
-def limit_arenas(count: int = 2) -> bool:
+def limit_arenas(count: int = 2, platform: str = sys.platform) -> bool:
     """Let glibc's malloc keep at most ``count`` arenas (True if it agreed).
 
     By default every thread that allocates may get an arena of its own (up to eight a
-    core), and memory freed in one is not reused by another: when a large pull decoded
-    rows on a read-ahead thread and freed them on the writer, a first sync of the
-    100,000-row demo desk peaked at ~256 MB instead of ~230 MB (the app's sync worker and
-    its screen are still two such threads). Called before the app starts its threads;
+    core), and memory freed in one is not reused by another: rows decoded on one thread
+    and freed on another (the app's sync worker and its screen) raise the peak of a large
+    first sync. Called before the app starts its threads;
     elsewhere (macOS, Windows, musl) there is no such setting and nothing to do."""
-    libc = _libc()
+    libc = _libc(platform)
     if libc is None:
         return False
     try:
@@ -77,12 +77,16 @@ def limit_arenas(count: int = 2) -> bool:
         return False
 
 
-def _libc() -> ctypes.CDLL | None:
-    """The C library this process already runs on (no search: ``find_library`` would
-    start a subprocess, before the first paint)."""
+def _libc(platform: str = sys.platform) -> ctypes.CDLL | None:
+    """The C library this process already runs on, on Linux (no search: ``find_library``
+    would start a subprocess, before the first paint). Elsewhere None: Windows has no
+    process-wide handle of this kind (``CDLL(None)`` is refused), and macOS's C library
+    has neither ``mallopt`` nor ``malloc_trim``."""
+    if not platform.startswith("linux"):
+        return None
     try:
         return ctypes.CDLL(None)
-    except (OSError, TypeError):  # Windows has no process-wide handle of this kind
+    except OSError:  # a static or unusual build: nothing to ask
         return None
 
 

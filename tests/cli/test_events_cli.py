@@ -1,18 +1,25 @@
-"""`deskapp events` through the console script: add prints the id and reference, link
-takes references and prefixes, bad input is one sentence, a non-zero exit and no write."""
+"""`deskapp events` as a person types it: add prints the id and reference, link takes
+references and prefixes, bad input is one sentence, a non-zero exit and no write.
+
+The command runs in this process (its parser, exit codes and output, with the
+environment given), not in a child per call: a child's interpreter start and imports
+made this module one of the suite's slowest, and the console script's own start is
+covered by tests/cli/test_cli.py's real-process test."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from deskapp.cli import main
+
 PASS = "correct horse battery"
-RUN_CLI = Path(__file__).parents[1] / "run_cli.py"  # the command, with fast key slots
 
 
 @pytest.fixture
@@ -28,14 +35,17 @@ def env(db_path: Path) -> dict[str, str]:
 
 
 def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(RUN_CLI), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    out, err = io.StringIO(), io.StringIO()
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
 
 
 def ok(*args: str, env: dict[str, str]) -> str:

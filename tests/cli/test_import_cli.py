@@ -213,3 +213,53 @@ def test_progress_bar_only_on_a_terminal() -> None:
     quiet("writing", 1, 2)
     quiet.finish()
     assert pipe.getvalue() == ""
+
+
+def test_a_constituencys_council_is_set_by_hand(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """DC's file names no council for Cardiff West: the officer names it, and advisers
+    covering that council then cover the constituency's candidates."""
+    from tests.io.test_dc_ballots import general_election
+    from tests.io.test_importer import row
+
+    rows = [row("930001", "Elin Tudur", "local.cardiff.pentyrch.2026-05-07"), *general_election()]
+    run(capsys, "import", "candidates", str(write_dc(tmp_path / "ge.csv", rows)))
+    orgs = {o["slug"]: o for o in run(capsys, "organisations", "list")}
+    west = "parl.cardiff-west"
+    assert orgs[west]["council"] is None and orgs[west]["council_id"] is None
+    assert orgs["parl.pontypridd"]["council"] == "rhondda-cynon-taf"  # from the file
+
+    changed = run(capsys, "organisations", "update", west, "--council", "cardiff")
+    assert changed == {"changed": ["council_id"]}
+    orgs = {o["slug"]: o for o in run(capsys, "organisations", "list")}
+    assert orgs[west]["council"] == "cardiff"
+    assert orgs[west]["council_id"] == orgs["cardiff"]["id"]
+    capsys.readouterr()
+    assert main(["organisations", "list", "--filter", "cardiff west"]) == 0
+    table = capsys.readouterr().out
+    assert "RO COUNCIL" in table and "cardiff" in table.splitlines()[-1]
+
+    run(capsys, "advisers", "add", "--name", "PC Caerdydd", "--areas", "cardiff")
+    run(capsys, "advisers", "add", "--name", "PC Taf", "--areas", "rhondda-cynon-taf")
+    plan = run(capsys, "assign", "--auto", "--dry-run")
+    by_name = {a["person_name"]: a for a in plan["assignments"]}
+    for k in (0, 1):  # Cardiff West's two candidates, by their council
+        assert by_name[f"Ymgeisydd 1 {k}"]["adviser_name"] == "PC Caerdydd"
+        assert by_name[f"Ymgeisydd 1 {k}"]["in_area"] is True
+
+    # Cleared again with 'none'; wrong input is refused with a message, changing nothing.
+    assert run(capsys, "organisations", "update", west, "--council", "none")["changed"] == [
+        "council_id"
+    ]
+    for argv, code, words in (
+        ([west, "--council", "no-such-council"], 9, "No council 'no-such-council'"),
+        ([west, "--council", "parl.cardiff-east"], 8, "is a constituency, not a council"),
+        (["cardiff", "--council", "cardiff"], 8, "Only a constituency"),
+        ([west, "--council", "   "], 8, "Give the organisation's id"),
+    ):
+        capsys.readouterr()
+        assert main(["organisations", "update", *argv]) == code
+        assert words in capsys.readouterr().err
+    orgs = {o["slug"]: o for o in run(capsys, "organisations", "list")}
+    assert orgs[west]["council_id"] is None

@@ -2,7 +2,9 @@
 
 The unlock screen needs Textual and the desk's path, not the database layers: SQLAlchemy,
 SQLModel, Alembic, numpy and the models take most of a second to import, and each command
-imports them only once it has been chosen (``deskapp.cli.arguments``).
+imports them only once it has been chosen (``deskapp.cli.arguments``). Nor the key
+derivation and encryption (SQLCipher, cryptography, Argon2, the keyring), which the unlock
+worker imports once the passphrase is given, nor the screens that come after it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,16 @@ HEAVY = (
     "deskapp.store.models",
     "deskapp.store.desk",
     "psycopg",
+    # Needed once the passphrase is submitted (the unlock worker imports them then):
+    "sqlcipher3",
+    "cryptography",
+    "argon2",
+    "keyring",
+    "zxcvbn",
+    "pyuca",
+    "deskapp.store.keyslots",
+    # The screens after unlock.
+    "deskapp.tui.screens.main",
 )
 
 

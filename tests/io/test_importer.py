@@ -409,6 +409,10 @@ def test_a_file_with_any_problem_is_refused_whole(desk: Desk) -> None:
     assert len(plan.problems) >= 10
     rows = {p.row for p in plan.problems}
     assert {3, 4, 5} <= rows and all(p.reason for p in plan.problems)
+    # Row 10 gives row 2's person_id another name.
+    (same_id,) = [p for p in plan.problems if p.row == 10]
+    assert same_id.column == "person_id"
+    assert same_id.reason == "This person_id is used on row 2 with a different name."
     reasons = " ".join(p.reason for p in plan.problems)
     assert "Eirlys" not in reasons and "example.org" not in reasons
     with pytest.raises(ImportRefused) as caught:
@@ -631,7 +635,7 @@ def test_fuzz_malformed_files_never_crash_nor_write_partially(
         assert skip_bad or plan.ok
     else:
         assert after == before  # refused whole: nothing written
-        assert plan.problems or not plan.groups
+        assert plan.problems or not plan.kept
     # Every reject is explained: a row number (or the file), and a reason.
     for p in plan.problems:
         assert p.row >= 0 and p.reason.strip()

@@ -65,11 +65,11 @@ def test_repeat_that_disagrees_refuses_the_file_by_row(desk: Desk, tmp_path: Pat
     assert sian["party"] == "Plaid Cymru - The Party of Wales"  # the first row's
 
 
-def test_repeat_with_another_name_is_still_a_problem(tmp_path: Path) -> None:
+def test_repeat_with_another_name_is_still_a_problem(desk: Desk, tmp_path: Path) -> None:
     rows = [*base_rows(), row("910001", "Someone Else", BALLOT)]
-    data = write_dc(tmp_path / "dc.csv", rows).read_bytes()
-    problems = parse_bytes(data).problems
-    assert [(p.row, p.column) for p in problems] == [(12, "person_id")]
+    plan = import_file(desk, write_dc(tmp_path / "dc.csv", rows))
+    assert [(p.row, p.column) for p in plan.problems] == [(12, "person_id")]
+    assert not plan.summary.written
 
 
 def test_one_slug_rule_for_import_and_demo(desk: Desk, tmp_path: Path) -> None:

@@ -206,3 +206,18 @@ def test_a_streaming_write_keeps_a_small_page_cache_meanwhile(desk: Desk) -> Non
         raise ValueError("the transaction fails")
     assert raw is not None
     assert raw.execute("PRAGMA cache_size").fetchone()[0] == -CACHE_KIB
+
+
+@pytest.mark.parametrize("folder", ["plain", "a#b", "what?", "100% sure", "with space"])
+def test_check_key_reads_a_desk_in_any_folder(tmp_path: Path, folder: str) -> None:
+    """The read-only check opens the file by URI: a '#', '?' or '%' in a folder's name
+    (and, on Windows, the drive letter) is part of the path, not of the URI's syntax."""
+    from deskapp.store.engine import check_key
+
+    path = tmp_path / folder / "desk.db"
+    path.parent.mkdir()
+    desk, _recovery = Desk.init(path, "4521", "Sgt Ada Example", "correct horse battery")
+    key = desk.data_key
+    desk.close()
+    assert check_key(path, key)
+    assert not check_key(path, bytes(32))

@@ -455,3 +455,45 @@ def test_disk_full_leaves_old_file(
     assert not path.with_name(path.name + ".tmp").exists()
     assert not ks.has_officer("B", key)  # the in-memory change was undone too
     assert KeySlots.load(path).unlock(OFFICER, PASS) == key
+
+
+class _FakeMsvcrt:
+    """Windows' msvcrt.locking, as far as the lock uses it: it refuses (after its own ten
+    seconds) while another process holds the byte."""
+
+    LK_LOCK, LK_UNLCK = 1, 0
+
+    def __init__(self, refusals: int) -> None:
+        self.refusals = refusals
+        self.calls: list[tuple[int, int, int]] = []
+
+    def locking(self, fd: int, mode: int, nbytes: int) -> None:
+        import os
+
+        self.calls.append((mode, nbytes, os.lseek(fd, 0, os.SEEK_CUR)))
+        if mode == self.LK_LOCK and self.refusals:
+            self.refusals -= 1
+            raise OSError(36, "Resource deadlock avoided")
+
+
+def test_the_windows_lock_asks_again_until_granted_and_unlocks_the_same_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Windows branch, taken by the platform given (msvcrt is not on Linux, so a
+    stand-in for its one call): a refusal is asked again, and the unlock names byte 0
+    even when the file position moved while the lock was held."""
+    import os
+    import sys
+
+    from deskapp.store import keyslots
+
+    fake = _FakeMsvcrt(refusals=2)
+    monkeypatch.setitem(sys.modules, "msvcrt", fake)
+    lock = tmp_path / "desk.db.keys.lock"
+    with keyslots._exclusive(lock, platform="win32"):
+        fd = os.open(lock, os.O_RDWR)
+        os.close(fd)
+    modes = [mode for mode, _n, _pos in fake.calls]
+    assert modes == [fake.LK_LOCK] * 3 + [fake.LK_UNLCK]
+    assert all(n == 1 for _m, n, _pos in fake.calls)
+    assert fake.calls[-1][2] == 0

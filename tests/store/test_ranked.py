@@ -127,3 +127,40 @@ def test_one_letter_filters_match_sql(filled: Desk, letter: str) -> None:
         _, queue_rows = q.window(conn, letter, 0, 100, queue_fetch)
     assert [p["id"] for p in people_rows] == sql_ids(filled, windows.roster_query(letter))
     assert [i["id"] for i in queue_rows] == sql_ids(filled, windows.open_queue_query(letter))
+
+
+def test_warm_reads_the_owner_pairs_beside_the_queue_order(
+    filled: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The owner pairs a person-name filter needs are read while the queue's order is
+    being read, not after it: the order's read here waits until the pairs are being
+    read (it would wait forever if they came after). A filter then uses those pairs."""
+    import threading
+
+    pairs_started, ready = threading.Event(), threading.Event()
+    read_pairs, make_queue = ranked.owner_pairs, ranked.RankedQueue.__init__
+
+    def pairs(conn: object) -> object:
+        pairs_started.set()
+        return read_pairs(conn)  # type: ignore[arg-type]
+
+    def slow_order(self: ranked.RankedQueue, *args: object, **kwargs: object) -> None:
+        assert pairs_started.wait(10), "the owner pairs waited for the queue's order"
+        make_queue(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ranked, "owner_pairs", pairs)
+    monkeypatch.setattr(ranked.RankedQueue, "__init__", slow_order)
+    ranked.warm(filled, on_ready=ready.set)
+    assert ready.wait(30) and ranked.cached(filled, "queue") is not None
+
+    def read_again(conn: object) -> None:
+        raise AssertionError("owner pairs read twice")
+
+    monkeypatch.setattr(ranked, "owner_pairs", read_again)
+    fetch = ranked.fetcher(windows.open_queue_query(include_closed=True), "incident")
+    with filled.read() as conn:
+        total, rows = ranked.queue(filled, conn).window(
+            conn, "zoe", 0, 10, fetch, include_closed=True
+        )
+    expected = sql_ids(filled, windows.open_queue_query("zoe", include_closed=True, plan="fts"))
+    assert total == len(expected) == 2 and [r["id"] for r in rows] == expected

@@ -28,9 +28,19 @@ def test_the_app_limits_malloc_arenas_before_its_threads_start() -> None:
 def test_without_glibc_nothing_is_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     from deskapp.tui import heap
 
-    monkeypatch.setattr(heap, "_libc", lambda: None)
+    monkeypatch.setattr(heap, "_libc", lambda platform=sys.platform: None)
     assert heap.limit_arenas() is False
     heap._trim_heap()  # no error either
+
+
+@pytest.mark.parametrize("platform", ["win32", "darwin", "cygwin"])
+def test_on_windows_and_macos_no_c_library_is_asked_for(platform: str) -> None:
+    """The branch Windows and macOS take, chosen by the platform given: no handle on the
+    process's C library is asked for (Windows refuses ``CDLL(None)``)."""
+    from deskapp.tui import heap
+
+    assert heap._libc(platform) is None
+    assert heap.limit_arenas(platform=platform) is False
 
 
 def test_large_blocks_keep_their_own_mappings() -> None:

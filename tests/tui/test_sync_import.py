@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, ProgressBar
 
 from deskapp.store.desk import Desk
 from deskapp.store.incidents import get_incident
@@ -18,7 +18,7 @@ from deskapp.tui.bindings import all_binding_ids
 from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.assign import AutoAssignScreen
 from deskapp.tui.screens.conflicts import ConflictsScreen
-from deskapp.tui.screens.importing import ImportScreen
+from deskapp.tui.screens.importing import ImportScreen, stage_text
 from deskapp.tui.screens.main import CoverageLine, MainScreen
 from deskapp.tui.screens.modals import ConfirmScreen
 from deskapp.tui.screens.sync import SyncScreen
@@ -285,6 +285,74 @@ async def test_import_preview_and_apply(desk_path: Path, tmp_path: Path) -> None
     assert count_people(desk_path) == before + new
 
 
+async def test_import_shows_progress_in_words_then_repeats_and_area(
+    desk_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The officer reads what the import is doing (never the importer's stage names),
+    with a bar that moves, then how many rows were merged as repeats and how many were
+    outside the desk's area, before and after importing."""
+    from tests.io.test_importer import row, write_dc
+
+    settings = tmp_path / "settings.toml"
+    settings.write_text('[area]\ncouncils = ["cardiff"]\n', encoding="utf-8")
+    monkeypatch.setenv("DESKAPP_CONFIG", str(settings))
+    first = row("930001", "Elin Tudur", "local.cardiff.pentyrch.2026-05-07")
+    source = write_dc(
+        tmp_path / "dc.csv",
+        [
+            first,
+            row("930002", "Gethin Rowlands", "local.cardiff.radyr.2026-05-07"),
+            {**first, "email": "elin@example.org"},  # a repeat that agrees: merged
+            row("930003", "Siobhán Nic Ruairí", "local.glasgow.calton.2026-05-07"),
+        ],
+    )
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 36)) as pilot:
+        screen = await preview_import(pilot, source)
+        reported: list[tuple[str, int, int]] = []
+        show = screen._progress
+
+        def record(progress: tuple[str, int, int]) -> None:
+            reported.append(progress)
+            show(progress)
+
+        monkeypatch.setattr(screen, "_progress", record)
+        await pilot.press("e")  # back to the path, and preview again
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.plan is not None and not screen.busy)
+        assert {"reading", "matching"} <= {stage for stage, _, _ in reported}
+        # Each stage as the screen shows it: words, and a bar with a real total.
+        screen.busy = True
+        for stage in ("reading", "matching"):
+            _, done, total = [p for p in reported if p[0] == stage][-1]
+            show((stage, done, total))
+            await settle(pilot)
+            phase = rendered(app, "#import-phase")
+            assert stage not in phase
+            bar = screen.query_one("#import-bar", ProgressBar)
+            assert bar.total == max(1, total) and bar.progress == done
+            size = source.stat().st_size / 1000
+            label = {
+                "reading": "Reading and checking the file",
+                "matching": "Comparing with the desk",
+            }[stage]
+            assert phase == f"{label}: {size:.0f} of {size:.0f} KB"
+        screen.busy = False
+        # A large file in MB; the stage of an import that writes.
+        assert stage_text("writing", 3_200_000, 14_500_000) == "Saving to the desk: 3.2 of 14.5 MB"
+        counts = rendered(app, "#import-counts")
+        assert "Merged 1 repeated row" in counts
+        assert "Left out 1 candidacy outside the desk's area" in counts
+        assert screen.plan is not None and screen.plan.summary.people.new == 2
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: screen.applied is not None)
+        done = rendered(app, "#import-counts")
+        assert "Imported" in done and "Merged 1 repeated row" in done
+        assert "Left out 1 candidacy" in done
+
+
 async def test_import_refuses_a_bad_file_whole(desk_path: Path, tmp_path: Path) -> None:
     source = tmp_path / "problems.csv"
     shutil.copy(DATA / "dc_problems.csv", source)
@@ -338,7 +406,16 @@ async def test_auto_assign_preview_and_apply(desk_path: Path) -> None:
         screen = app.screen
         assert isinstance(screen, AutoAssignScreen) and screen.plan is not None
         assert len(screen.plan.assignments) == 3
-        assert "3 people have no named contact" in rendered(app, "#assign-plan")
+        shown = rendered(app, "#assign-plan")
+        assert "3 people have no named contact" in shown
+        # As the CLI's plan: who is outside every adviser's area, and to whom they go.
+        outside = screen.plan.outside_area
+        assert len(outside) == 2
+        assert "2 are outside every adviser's area" in shown
+        for a in outside:
+            assert f"{a.person_name} (no organisation) → {a.adviser_name}" in shown
+        inside = [a for a in screen.plan.assignments if a.in_area]
+        assert inside and all(a.person_name not in shown for a in inside)
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+#: People outside every area listed on screen; the CLI's plan lists them all.
+MAX_OUTSIDE_SHOWN = 50
+
 
 def plan_text(plan: AssignPlan) -> Text:
     text = Text()
@@ -44,6 +47,21 @@ def plan_text(plan: AssignPlan) -> Text:
         text.append(
             f"{plan.left_unassigned} stay without one: there is no active adviser.\n", "bold"
         )
+    outside = plan.outside_area
+    if outside:
+        # As `deskapp assign --auto` lists them: nobody covers these places, so the
+        # officer sees who got a contact from elsewhere and may add an adviser's area.
+        text.append(f"\n{len(outside)} are outside every adviser's area", "bold")
+        text.append(" and go to the adviser with most room:\n")
+        for given in outside[:MAX_OUTSIDE_SHOWN]:
+            where = given.organisation or "no organisation"
+            text.append(visible(f"  {given.person_name} ({where}) → {given.adviser_name}\n"))
+        if len(outside) > MAX_OUTSIDE_SHOWN:
+            text.append(
+                f"  … and {len(outside) - MAX_OUTSIDE_SHOWN} more "
+                "(deskapp assign --auto --dry-run lists all)\n",
+                "dim",
+            )
     text.append("\n")
     text.append(f"{'Adviser':<24}{'area':<16}{'now':>5}{'+':>5}{'after':>7}{'cap':>6}\n", "bold")
     for a in plan.advisers:

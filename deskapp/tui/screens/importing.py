@@ -37,8 +37,43 @@ FORMATS = [
     ("d", "democracyclub", "Democracy Club"),
     ("c", "csv", "other CSV"),
 ]
-STAGES = {"matching": "Comparing with the desk", "writing": "Writing"}
 MAX_PROBLEMS_SHOWN = 200
+#: What each stage of an import is called on screen. Each reads the file through once,
+#: and counts the bytes read.
+STAGES: dict[str, str] = {
+    "reading": "Reading and checking the file",
+    "matching": "Comparing with the desk",
+    "writing": "Saving to the desk",
+}
+
+
+def stage_text(stage: str, done: int, total: int) -> str:
+    """An import's progress in an officer's words ("Reading and checking the file:
+    3.2 of 14.5 MB"), never the importer's own stage name."""
+    label = STAGES.get(stage, "Working")
+    if total < 1_000_000:
+        return f"{label}: {done / 1000:.0f} of {total / 1000:.0f} KB"
+    return f"{label}: {done / 1_000_000:.1f} of {total / 1_000_000:.1f} MB"
+
+
+def area_and_repeats_text(plan: ImportPlan) -> Text:
+    """The rows merged as repeats and the candidacies left outside the desk's area:
+    rows the counts above do not show."""
+    text = Text()
+    if plan.merged:
+        n = len(plan.merged)
+        text.append(f"\nMerged {n} repeated {'row' if n == 1 else 'rows'}", "bold")
+        text.append(" (the same person and ballot again, agreeing with the first).")
+    if plan.outside:
+        n = plan.outside
+        text.append(
+            f"\nLeft out {n} {'candidacy' if n == 1 else 'candidacies'} outside the desk's area",
+            "bold",
+        )
+        text.append(" (settings.toml [area]; deskapp import candidates --all-areas takes all).")
+    return text
+
+
 T = TypeVar("T")
 
 
@@ -161,8 +196,7 @@ class ImportScreen(DeskScreen):
         if not self.busy:
             return
         stage, done, total = progress
-        label = STAGES.get(stage, stage)
-        self._phase(f"{label}: {done} of {total}")
+        self._phase(stage_text(stage, done, total))
         bar = self.query_one("#import-bar", ProgressBar)
         bar.update(total=max(1, total), progress=done)
 
@@ -208,6 +242,7 @@ class ImportScreen(DeskScreen):
         head.append(f"{plan.source.name}", "bold")
         head.append(f" · {fmt} · {plan.parse.encoding or 'unreadable'} · {plan.rows} rows\n\n")
         head.append_text(counts_table(plan))
+        head.append_text(area_and_repeats_text(plan))
         self.query_one("#import-counts", Static).update(head)
         self.query_one("#import-problems", Static).update(problems_text(plan))
         if plan.ok:
@@ -298,6 +333,8 @@ class ImportScreen(DeskScreen):
         text = Text()
         text.append("Imported.\n\n", "bold")
         text.append_text(counts_table(summary))
+        if self.plan is not None:
+            text.append_text(area_and_repeats_text(self.plan))
         if rejects:
             text.append(
                 f"\n{rejects} rejected rows were written to the reject file: it holds "

@@ -171,6 +171,8 @@ class MainScreen(DeskScreen):
         self.roster_adviser: tuple[str, str] | None = None
         self._wide = False
         self._logged_roster: tuple[str, str | None] | None = None
+        #: another screen has been over this one since its lists were last read
+        self._covered = False
         # Held here, not queried: the pane mounts it, and the first refresh may run first.
         self._coverage = CoverageLine(id="coverage")
         self.undo = UndoOffer(self, "queue.undo")
@@ -211,9 +213,18 @@ class MainScreen(DeskScreen):
     def on_resize(self) -> None:
         self._apply_layout()
 
+    def on_screen_suspend(self) -> None:
+        self._covered = True
+
     def on_screen_resume(self) -> None:
-        for pane in self.query(Pane):
-            pane.list.reload()
+        # Back from another screen: read again what it may have changed. Not as the
+        # screen first becomes current (it resumes twice then, and the lists have just
+        # loaded on mount): that read each list three times, queued ahead of the
+        # officer's first filter.
+        if self._covered:
+            self._covered = False
+            for pane in self.query(Pane):
+                pane.list.reload()
         self.desk_app.refresh_pending()
         self.refresh_coverage()
 

@@ -27,7 +27,7 @@ class FilterInput(Input):
 
     def _watch_value(self, value: str) -> None:
         # Input's own watcher assigns ``virtual_size`` (the text's width), a layout
-        # reactive, so every keystroke reflowed the whole screen (~25 ms at 200x50).
+        # reactive, so every keystroke reflowed the whole screen.
         # A one-line filter box never changes the layout: set it quietly, repaint this
         # widget, and do the rest of what Input's watcher does (this box has no
         # suggester or validators). Textual is pinned below 9 for these internals.
