@@ -158,6 +158,16 @@ async def person_security(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def dashboard(pilot: Pilot[Any]) -> None:
+    from deskapp.tui.widgets.dashboard import DashboardPane
+
+    await unlock(pilot)
+    await pilot.press("5")
+    pane = pilot.app.screen.query_one(DashboardPane)
+    await wait_for(pilot, lambda: pane.painted_after is not None)
+    await settle(pilot)
+
+
 async def lock(pilot: Pilot[Any]) -> None:
     await unlock(pilot)
     await pilot.press("ctrl+l")
@@ -209,6 +219,7 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("event-detail", (120, 40), event),
     ("subject-detail", (120, 40), subject),
     ("person-security", (120, 40), person_security),
+    ("dashboard-80x24", (80, 24), dashboard),
     ("lock", (120, 40), lock),
     ("help", (120, 40), help_view),
     ("import-preview", (120, 40), import_preview),

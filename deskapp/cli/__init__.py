@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     for add in (
         arguments.desk_commands,
         arguments.records_commands,
+        arguments.report_commands,
         arguments.events_commands,
         arguments.casework_commands,
         arguments.demo_commands,

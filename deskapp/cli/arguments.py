@@ -13,6 +13,7 @@ from typing import Any
 from deskapp.core.domain import (
     EXPORT_FORMATS,
     EXPORT_KINDS,
+    RETURN_FORMATS,
     SHARE_STATUSES,
     LinkCategory,
     MeasureKind,
@@ -46,7 +47,13 @@ def desk_commands(
     q = ps.add_parser("add", parents=[common], help="(supervisor) add an officer")
     q.add_argument("id")
     q.add_argument("--name", required=True)
-    q.add_argument("--supervisor", action="store_true")
+    role = q.add_mutually_exclusive_group()
+    role.add_argument("--supervisor", action="store_true")
+    role.add_argument(
+        "--auditor",
+        action="store_true",
+        help="a data protection officer: the audit log, its monitoring and the returns only",
+    )
     q = ps.add_parser("remove", parents=[common], help="(supervisor) remove and re-key")
     q.add_argument("id")
     q.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -63,10 +70,32 @@ def desk_commands(
     ps = p.add_subparsers(dest="action", required=True)
     q = ps.add_parser("verify", parents=[common])
     q.add_argument("--json", action="store_true")
-    q = ps.add_parser("list", parents=[common], help="(supervisor) list audit events")
+    q = ps.add_parser("list", parents=[common], help="(supervisor, auditor) list audit events")
     q.add_argument("--json", action="store_true")
     q.add_argument("--limit", type=int)
     q.add_argument("--latest", action="store_true", help="newest first")
+    q = ps.add_parser(
+        "who",
+        parents=[common],
+        help="(supervisor, auditor) who consulted, altered or disclosed a person's data",
+    )
+    q.add_argument("person", metavar="PERSON_ID", help="person id or id prefix")
+    q.add_argument("--json", action="store_true")
+    q = ps.add_parser(
+        "monitor",
+        parents=[common],
+        help="(supervisor, auditor) patterns a reviewer must see",
+        description="Flags reveals by one officer above a rate, consultations out of "
+        "hours, bulk exports, failed unlocks in a row, and people consulted who have no "
+        "incident or contact. Exits 14 when anything is flagged.",
+    )
+    q.add_argument("--from", dest="since", metavar="DATE", help="first day (YYYY-MM-DD)")
+    q.add_argument("--to", dest="until", metavar="DATE", help="last day (YYYY-MM-DD)")
+    q.add_argument("--reveals-per-hour", type=int, default=20, metavar="N")
+    q.add_argument("--hours", default="07-19", metavar="FROM-TO", help="working hours, local time")
+    q.add_argument("--bulk", type=int, default=100, metavar="N", help="people in a bulk export")
+    q.add_argument("--failed-unlocks", type=int, default=3, metavar="N")
+    q.add_argument("--json", action="store_true")
     p.set_defaults(func="deskapp.cli.desk:audit_cmd")
 
     p = sub.add_parser(
@@ -91,6 +120,31 @@ def desk_commands(
         "--force", action="store_true", help="replace an existing desk (its files are kept aside)"
     )
     p.set_defaults(func="deskapp.cli.backup:restore_cmd")
+
+
+def report_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    p = sub.add_parser("report", help="statistics returns (aggregates only)")
+    ps = p.add_subparsers(dest="what", required=True)
+    q = ps.add_parser(
+        "returns",
+        parents=[common],
+        help="the statistics return for the Home Office and the NPCC",
+        description="Incidents by type, grade, status, outcome, role and party; Operation "
+        "Ford and Bridger; time to triage and response by grade; coverage; protective "
+        "measures; returning officers' data sharing; events and patrols. Aggregates only: "
+        "no names, no ids; figures resting on 1-4 records are suppressed. Logged.",
+    )
+    q.add_argument("--from", dest="since", required=True, metavar="DATE", help="YYYY-MM-DD")
+    q.add_argument("--to", dest="until", required=True, metavar="DATE", help="YYYY-MM-DD")
+    q.add_argument(
+        "--format", choices=RETURN_FORMATS, help="md, csv or xlsx (default: the file's suffix)"
+    )
+    q.add_argument("--output", "-o", required=True, metavar="FILE")
+    q.add_argument("--force", action="store_true", help="replace an existing file")
+    q.add_argument("--json", action="store_true")
+    p.set_defaults(func="deskapp.cli.report:report_cmd")
 
 
 def records_commands(

@@ -6,12 +6,17 @@ import getpass
 import os
 import sys
 
-from deskapp.core.errors import AuthError, UsageError, ValidationError
+from deskapp.core.errors import AuthError, PermissionDenied, UsageError, ValidationError
 from deskapp.core.passphrase import check_strength
+from deskapp.store import access_log
 from deskapp.store.desk import Desk, load_slots
 from deskapp.store.paths import desk_path
 
 _TRIES = 3  # weak passphrases typed before giving up
+AUDITOR_COMMANDS = (
+    "An auditor can use `deskapp audit` (verify, list, who, monitor), `deskapp report "
+    "returns` and their own passphrase, and nothing else."
+)
 
 
 def ask(prompt: str) -> str:
@@ -60,14 +65,27 @@ def new_passphrase(env: str = "DESKAPP_NEW_PASSPHRASE", who: str = "the new pass
     return first
 
 
-def open_desk(arg_db: str | None, officer: str | None = None) -> Desk:
-    """Unlock: DESKAPP_PASSPHRASE, else this terminal's keyring slot, else a prompt."""
+def open_desk(arg_db: str | None, officer: str | None = None, *, auditor_may: bool = False) -> Desk:
+    """Unlock: DESKAPP_PASSPHRASE, else this terminal's keyring slot, else a prompt.
+
+    An auditor is refused every command that does not say ``auditor_may`` (the audit log,
+    its monitoring and the returns): refused by default, so a new command is closed to
+    them until someone decides otherwise."""
     path = desk_path(arg_db)
     slots = load_slots(path)  # a missing database is reported before any prompt
     who = officer_id(officer)
     passphrase = os.environ.get("DESKAPP_PASSPHRASE")
     if passphrase is None and slots.unlock_keyring(who) is not None:
-        return Desk.open(path, who)
-    if passphrase is None:
-        passphrase = ask_secret(f"Passphrase for officer {who}: ")
-    return Desk.open(path, who, passphrase)
+        desk = Desk.open(path, who)
+    else:
+        if passphrase is None:
+            passphrase = ask_secret(f"Passphrase for officer {who}: ")
+        desk = Desk.open(path, who, passphrase)
+    try:
+        access_log.failures_only(desk)
+        if desk.officer.is_auditor and not auditor_may:
+            raise PermissionDenied(AUDITOR_COMMANDS)
+    except BaseException:
+        desk.close()
+        raise
+    return desk

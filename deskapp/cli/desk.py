@@ -17,9 +17,10 @@ from deskapp.cli.auth import (
 )
 from deskapp.cli.output import print_json, print_table
 from deskapp.core.domain import OfficerRole
-from deskapp.core.errors import KeyringUnavailable
+from deskapp.core.errors import KeyringUnavailable, ValidationError
+from deskapp.core.validation import iso_date
 from deskapp.core.wording import count
-from deskapp.store import audit, officers
+from deskapp.store import audit, monitor, officers
 from deskapp.store.checks import run_checks
 from deskapp.store.desk import Desk
 from deskapp.store.models import AuditEvent
@@ -50,7 +51,9 @@ def init_cmd(args: argparse.Namespace) -> int:
 def officer_cmd(args: argparse.Namespace) -> int:
     if args.action == "passwd" and args.recovery:
         return _reset_with_recovery(args)
-    with open_desk(args.db) as desk:
+    # An auditor looks after their own passphrase like anyone; the rest is refused them.
+    own = args.action in ("passwd", "remember", "forget")
+    with open_desk(args.db, auditor_may=own) as desk:
         if args.action == "list":
             rows = [vars(r) for r in officers.list_officers(desk, include_removed=args.all)]
             print_json(rows) if args.json else print_table(
@@ -58,7 +61,13 @@ def officer_cmd(args: argparse.Namespace) -> int:
             )
         elif args.action == "add":
             secret = new_passphrase(who=f"a passphrase for officer {args.id}")
-            role = OfficerRole.SUPERVISOR if args.supervisor else OfficerRole.OFFICER
+            role = (
+                OfficerRole.SUPERVISOR
+                if args.supervisor
+                else OfficerRole.AUDITOR
+                if args.auditor
+                else OfficerRole.OFFICER
+            )
             officers.add_officer(desk, args.id, args.name, secret, role)
             print(f"Officer {args.id} added as {role}.")
         elif args.action == "remove":
@@ -124,10 +133,14 @@ def _verify_audit(desk: Desk, as_json: bool) -> int:
 
 
 def audit_cmd(args: argparse.Namespace) -> int:
-    with open_desk(args.db) as desk:
+    with open_desk(args.db, auditor_may=True) as desk:
         if args.action == "verify":
             return _verify_audit(desk, args.json)
-        officers.require_supervisor(desk, "read the audit log")
+        officers.require_reviewer(desk, "read the audit log")
+        if args.action == "who":
+            return _who(desk, args.person, args.json)
+        if args.action == "monitor":
+            return _monitor(desk, args)
         query = select(AUDIT).order_by(AUDIT.c.seq.desc() if args.latest else AUDIT.c.seq)
         if args.limit:
             query = query.limit(args.limit)
@@ -151,6 +164,81 @@ def audit_cmd(args: argparse.Namespace) -> int:
                 ],
             )
     return 0
+
+
+def _who(desk: Desk, person: str, as_json: bool) -> int:
+    person_id, rows = monitor.who(desk, person)
+    keep = (
+        "seq",
+        "at",
+        "officer_id",
+        "officer_name",
+        "what",
+        "entity",
+        "ref",
+        "fields",
+        "recipient",
+        "detail",
+    )
+    rows = [{k: row[k] for k in keep} for row in rows]
+    if as_json:
+        print_json({"person_id": person_id, "events": rows})
+        return 0
+    print(f"Person {person_id}: {count(len(rows), 'event')} in the audit log.")
+    print_table(
+        rows,
+        [
+            ("at", "AT"),
+            ("officer_id", "OFFICER"),
+            ("officer_name", "NAME"),
+            ("what", "WHAT"),
+            ("ref", "INCIDENT"),
+            ("fields", "FIELDS"),
+            ("recipient", "RECIPIENT"),
+            ("detail", "DETAIL"),
+        ],
+    )
+    return 0
+
+
+def _hours(text: str) -> tuple[int, int]:
+    start, sep, end = text.partition("-")
+    if not (sep and start.strip().isdigit() and end.strip().isdigit()):
+        raise ValidationError("Working hours are given as FROM-TO in whole hours, e.g. 07-19.")
+    return int(start), int(end)
+
+
+def _monitor(desk: Desk, args: argparse.Namespace) -> int:
+    since = iso_date(args.since or "", field="--from")
+    until = iso_date(args.until or "", field="--to")
+    start, end = _hours(args.hours)
+    rules = monitor.Rules(
+        reveals_per_hour=args.reveals_per_hour,
+        working_from=start,
+        working_to=end,
+        bulk_people=args.bulk,
+        failed_unlocks=args.failed_unlocks,
+    )
+    findings = monitor.monitor(desk, since, until, rules)
+    if args.json:
+        print_json([f.as_dict() for f in findings])
+    elif not findings:
+        print("Nothing flagged.")
+    else:
+        print(f"{count(len(findings), 'finding')}:")
+        print_table(
+            [f.as_dict() for f in findings],
+            [
+                ("at", "AT"),
+                ("rule", "RULE"),
+                ("officer_id", "OFFICER"),
+                ("count", "COUNT"),
+                ("person_id", "PERSON"),
+                ("detail", "DETAIL"),
+            ],
+            max_width=70,
+        )
+    return EXIT_PROBLEM_FOUND if findings else 0
 
 
 def check_cmd(args: argparse.Namespace) -> int:

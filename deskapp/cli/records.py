@@ -229,7 +229,7 @@ def incidents_cmd(args: argparse.Namespace) -> int:
                     row["due"] = format_due(row["due_at"], now)
                 print_table(with_adviser_labels(desk, rows), QUEUE_COLUMNS)
         elif args.action == "show":
-            row = incidents.get_incident(desk, args.id)
+            row = incidents.get_incident(desk, args.id, consult=True)
             if args.json:
                 print_json(row)
             else:

@@ -11,7 +11,7 @@ from deskapp.cli.output import print_json, print_record, print_table
 from deskapp.core.domain import OfficerRole
 from deskapp.core.errors import AuthError, ConfigError
 from deskapp.core.wording import count
-from deskapp.store import incidents
+from deskapp.store import access_log, incidents
 from deskapp.sync import conflicts as conflict_service
 from deskapp.sync import enrolment, service
 from deskapp.sync.hub import Hub, open_hub
@@ -272,6 +272,7 @@ def sync_cmd(args: argparse.Namespace) -> int:
                 sys.stderr.flush()
 
         result = service.run_sync(desk, url, progress=progress, batch_size=args.batch_size)
+        access_log.synced(desk, result.pushed, result.pulled)
         if show:
             sys.stderr.write("\n")
         if args.json:

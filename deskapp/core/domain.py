@@ -8,6 +8,9 @@ from enum import StrEnum
 class OfficerRole(StrEnum):
     OFFICER = "officer"
     SUPERVISOR = "supervisor"
+    #: A data protection officer: reads the audit log, its monitoring and the returns,
+    #: and nothing else (``core/permissions.AUDITOR_MAY``).
+    AUDITOR = "auditor"
 
 
 class PersonRole(StrEnum):
@@ -161,6 +164,9 @@ class AuditAction(StrEnum):
     DISCLOSURE = "disclosure"
     COMBINATION = "combination"
     ERASURE = "erasure"
+    #: Not an operation on a record: unlocking, locking, failed unlocks and syncs, logged
+    #: so that protective monitoring can see who had the desk open, and when.
+    ACCESS = "access"
 
 
 #: Where a returning officer's data-sharing request stands.
@@ -168,3 +174,5 @@ SHARE_STATUSES = ("not-requested", "requested", "agreed", "refused")
 #: What can be exported as a table, and in which formats.
 EXPORT_KINDS = ("roster", "caseload", "incidents")
 EXPORT_FORMATS = ("csv", "md")
+#: The formats of a statistics return.
+RETURN_FORMATS = ("md", "csv", "xlsx")

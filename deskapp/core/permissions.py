@@ -44,7 +44,12 @@ def supervisor_reason(change: ChangeClaim) -> str | None:
 
 
 def allowed(change: ChangeClaim, role: OfficerRole | None) -> bool:
-    """Whether a signer of ``role`` (None: no valid certificate) may make ``change``."""
+    """Whether a signer of ``role`` (None: no valid certificate) may make ``change``.
+
+    An auditor changes no record: the only thing their desk writes is the audit log of
+    what they read (consultations and access), never a disclosure."""
     if role is None:
         return False
+    if role == OfficerRole.AUDITOR:
+        return change.audit_action is not None and change.audit_action != AuditAction.DISCLOSURE
     return role == OfficerRole.SUPERVISOR or supervisor_reason(change) is None

@@ -1426,7 +1426,9 @@ class _Generator:
             t: ONLINE_PLACES if t in _ONLINE_TYPES else PHYSICAL_PLACES for t, _ in INCIDENT_TYPES
         }
         created_text = {g: f"Recorded as {grade_label(g)}." for g in (1, 2, 3, 4)}
-        status_text = {s.value: f"Status changed to {s.value}." for s in Status}
+        # As the app writes a status move (store/incidents.apply_changes), so the return's
+        # and the dashboard's times to triage and response read the demo's too.
+        status_text = {s.value: f"Status {Status.NEW} -> {s.value}" for s in Status}
         regrade = {
             g: [f"Regraded from G{o} to G{g}." for o in (g - 1, g + 1) if 1 <= o <= 4]
             for g in (1, 2, 3, 4)

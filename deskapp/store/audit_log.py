@@ -30,6 +30,7 @@ class AuditFilter:
     action: str = ""  # one of AuditAction
     since: date | None = None  # from the start of this day (UTC)
     until: date | None = None  # to the end of this day (UTC)
+    person_id: str = ""  # one person's id: events about them or their incidents
 
     def describe(self) -> str:
         parts = [
@@ -38,6 +39,7 @@ class AuditFilter:
             self.action,
             f"from {self.since.isoformat()}" if self.since else "",
             f"to {self.until.isoformat()}" if self.until else "",
+            f"person id {self.person_id}" if self.person_id else "",
         ]
         return ", ".join(p for p in parts if p)
 
@@ -91,6 +93,13 @@ def audit_query(filter_text: str = "", flt: AuditFilter | None = None) -> Select
         # Folded on both sides (``fold`` is registered on every connection): "sian"
         # finds "Siân", as the roster's filter does.
         query = query.where(func.instr(func.fold(PERSON.c.name), word) > 0)
+    if flt.person_id:
+        query = query.where(
+            or_(
+                and_(AUDIT.c.entity == "person", AUDIT.c.entity_id == flt.person_id),
+                and_(AUDIT.c.entity == "incident", INCIDENT.c.person_id == flt.person_id),
+            )
+        )
     if flt.action:
         query = query.where(AUDIT.c.action == flt.action)
     if flt.since is not None:

@@ -57,6 +57,10 @@ class SignedIn:
     def is_supervisor(self) -> bool:
         return self.role == OfficerRole.SUPERVISOR
 
+    @property
+    def is_auditor(self) -> bool:
+        return self.role == OfficerRole.AUDITOR
+
 
 def check_officer_id(officer_id: str) -> str:
     officer_id = officer_id.strip()
@@ -97,6 +101,8 @@ class Desk:
         self.site_id = meta["site_id"]
         self.clock = HybridClock(int(meta.get("hlc", "0")))
         self.closed = False
+        #: Wrong passphrases typed on this desk (any officer) before it was opened.
+        self.failed_before = 0
         #: Per table, how many committed transactions have changed it (see WriteTx.touched).
         self.generations: dict[str, int] = {}
 
@@ -176,6 +182,9 @@ class Desk:
     ) -> Desk:
         """Unlock with a passphrase, the recovery key, or this terminal's keyring slot."""
         slots = load_slots(path)
+        # Wrong passphrases since the last good one: the key file's count, read before this
+        # attempt (a right one resets it), so the audit log can be told (store/access_log).
+        failed_before = slots.failures()
         officer_id = officer_id.strip()
         if recovery_key is not None:
             candidates = slots.unlock_recovery_candidates(recovery_key)
@@ -203,7 +212,9 @@ class Desk:
             raise AuthError(f"Officer {officer_id} is not an active officer of this desk.")
         slots.upgrade(key, officer_ids)  # a version-1 key-slot file: no ids in labels now
         officer = SignedIn(row.id, row.name, OfficerRole(row.role))
-        return cls(path, engine, slots, key, officer, settings or load_settings())
+        desk = cls(path, engine, slots, key, officer, settings or load_settings())
+        desk.failed_before = failed_before
+        return desk
 
     # -- transactions ------------------------------------------------------------
     @property
@@ -250,7 +261,13 @@ class Desk:
             if streaming:
                 conn.exec_driver_sql(f"PRAGMA cache_size = -{STREAM_CACHE_KIB}")
             try:
-                tx = WriteTx(conn, self.officer.id, self.site_id, self.clock)
+                tx = WriteTx(
+                    conn,
+                    self.officer.id,
+                    self.site_id,
+                    self.clock,
+                    audit_only=self.officer.is_auditor,
+                )
                 yield tx
                 tx.flush_audit()
                 conn.execute(

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from deskapp.core import thrive as th
 from deskapp.core import validation as v
 from deskapp.core.clock import utcnow
-from deskapp.core.domain import IncidentType, OperationFlag, Status
+from deskapp.core.domain import AuditAction, IncidentType, OperationFlag, Status
 from deskapp.core.errors import ValidationError
 from deskapp.core.grading import check_grade
 from deskapp.core.ids import uuid7
@@ -449,8 +449,9 @@ def list_incidents(
         return [dict(r) for r in conn.execute(query).mappings()]
 
 
-def get_incident(desk: Desk, ident: str) -> dict[str, Any]:
-    """One incident with its whole timeline (oldest first)."""
+def get_incident(desk: Desk, ident: str, *, consult: bool = False) -> dict[str, Any]:
+    """One incident with its whole timeline (oldest first). ``consult``: an officer opens
+    it to read (not a reload after their own change), a logged consultation."""
     with desk.read() as conn:
         incident_id = resolve_id(conn, INCIDENT, ident, label="incident")
         row = dict(
@@ -486,6 +487,9 @@ def get_incident(desk: Desk, ident: str) -> dict[str, Any]:
                 .order_by(TIMELINE.c.at, TIMELINE.c.id)
             ).mappings()
         ]
+    if consult:
+        with desk.write() as tx:
+            tx.audit(AuditAction.CONSULTATION, "incident", incident_id, (), detail="opened")
     return row
 
 

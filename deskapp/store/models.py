@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from deskapp.store.types import UTCDateTime
@@ -87,6 +87,18 @@ class Person(SQLModel, table=True):
         # the SQL-only column ``sort_key`` and its index (migration 0007).
         Index("ix_person_adviser", "deleted", "adviser_id", "next_contact_due", "last_contact_at"),
         Index("ix_person_review", "review_date"),
+        # The statistics return reads every person through this alone (migration 0012).
+        Index(
+            "ix_person_return",
+            "id",
+            "role",
+            "party",
+            "deleted",
+            "merged_into",
+            "created_at",
+            "adviser_id",
+            "briefing_status",
+        ),
     )
     id: str = Field(primary_key=True)
     name: str
@@ -191,6 +203,20 @@ class Incident(SQLModel, table=True):
     __table_args__ = (
         Index("ix_incident_queue", "grade", "due_at", "id", "status", "deleted", "person_id"),
         Index("ix_incident_adviser", "adviser_id", "status", "deleted"),
+        # The statistics return's one pass over a period's incidents (migration 0012).
+        Index(
+            "ix_incident_return",
+            "reported_at",
+            "deleted",
+            "type",
+            "grade",
+            "status",
+            "operation",
+            "person_id",
+            "due_at",
+            "crime_ref",
+            "id",
+        ),
     )
     id: str = Field(primary_key=True)
     ref: str = Field(index=True)  # short, human: "I-" + last 8 hex of the id
@@ -319,6 +345,12 @@ class TimelineEntry(SQLModel, table=True):
     """Append-only history of an incident: notes and every change."""
 
     __tablename__ = "timeline_entry"
+    __table_args__ = (
+        # Status moves alone, for the return's and the dashboard's response times (0012).
+        Index(
+            "ix_timeline_status", "incident_id", "at", "text", sqlite_where=text("kind = 'status'")
+        ),
+    )
     id: str = Field(primary_key=True)
     incident_id: str = Field(index=True)
     at: datetime = Field(sa_type=UTCDateTime)

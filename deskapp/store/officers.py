@@ -34,6 +34,12 @@ def require_supervisor(desk: Desk, action: str) -> None:
         raise PermissionDenied(f"Only a supervisor can {action}.")
 
 
+def require_reviewer(desk: Desk, action: str) -> None:
+    """A supervisor or an auditor (the data protection officer)."""
+    if not (desk.officer.is_supervisor or desk.officer.is_auditor):
+        raise PermissionDenied(f"Only a supervisor or an auditor can {action}.")
+
+
 def list_officers(desk: Desk, *, include_removed: bool = False) -> list[OfficerRow]:
     query = select(_officer).order_by(_officer.c.id)
     if not include_removed:

@@ -17,7 +17,7 @@ from sqlmodel import SQLModel
 
 from deskapp.core.clock import utcnow
 from deskapp.core.domain import AuditAction
-from deskapp.core.errors import NotFound
+from deskapp.core.errors import NotFound, PermissionDenied
 from deskapp.core.hlc import HybridClock
 from deskapp.core.ids import uuid7
 from deskapp.store import audit
@@ -69,6 +69,9 @@ APPEND_ONLY: dict[str, Table] = {
     "incident_person": _t(IncidentPerson),
     "incident_link": _t(IncidentLink),
 }
+AUDITOR_REFUSED = (
+    "An auditor reads the audit log, its monitoring and the returns, and changes nothing."
+)
 #: Bookkeeping columns that are not the record's own data.
 NOT_FIELDS = frozenset({"id", "created_at", "updated_at"})
 
@@ -146,8 +149,18 @@ class _Bulk:
 class WriteTx:
     """One atomic unit of work, made by ``Desk.write()``."""
 
-    def __init__(self, conn: Connection, officer_id: str, site_id: str, clock: HybridClock) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        officer_id: str,
+        site_id: str,
+        clock: HybridClock,
+        *,
+        audit_only: bool = False,
+    ) -> None:
         self.conn = conn
+        #: An auditor's transaction: it may log what they read, and change nothing else.
+        self.audit_only = audit_only
         self.officer_id = officer_id
         self.site_id = site_id
         self.clock = clock
@@ -171,6 +184,10 @@ class WriteTx:
             audit.AuditEntry(action, entity, entity_id, tuple(fields), recipient, detail)
         )
 
+    def _may_change(self) -> None:
+        if self.audit_only:
+            raise PermissionDenied(AUDITOR_REFUSED)
+
     def flush_audit(self) -> None:
         audit.append(self.conn, self.officer_id, self.site_id, self.now, self._audit)
         self._audit.clear()
@@ -186,6 +203,7 @@ class WriteTx:
     ) -> None:
         """Create records. ``log`` is "each" (an audit event per record) or "batch" (one
         event for the whole operation, e.g. loading demo data)."""
+        self._may_change()
         table = VERSIONED[entity]
         if not rows:
             return
@@ -237,6 +255,7 @@ class WriteTx:
         self, entity: str, row_id: str, changes: Mapping[str, Any], *, detail: str = ""
     ) -> dict[str, tuple[Any, Any]]:
         """Change fields of a record; returns ``{field: (old, new)}`` for real changes."""
+        self._may_change()
         table = VERSIONED[entity]
         current = self.get(entity, row_id)
         changed = {
@@ -267,6 +286,7 @@ class WriteTx:
     def erase_appended(self, entity: str, where: Mapping[str, str]) -> list[str]:
         """Delete insert-only rows (erasure): an ``erase`` outbox entry carries it to the hub
         and other desks. Returns the keys erased; nothing of their content is kept."""
+        self._may_change()
         table = APPEND_ONLY[entity]
         condition = and_(*(table.c[name] == value for name, value in where.items()))
         rows = [dict(r) for r in self.conn.execute(select(table).where(condition)).mappings()]
@@ -284,6 +304,7 @@ class WriteTx:
         its whole state, not only what was still waiting. Rows go as inserts (each with
         the versions of its fields) and insert-only rows as appends; the hub merges them
         like any push, so what it already holds changes nothing. Returns the rows queued."""
+        self._may_change()
         hlc = self.clock.now()
         before = self.conn.exec_driver_sql("SELECT coalesce(max(seq), 0) FROM outbox").scalar()
         for entity, table in VERSIONED.items():
@@ -328,6 +349,7 @@ class WriteTx:
         log: str = "each",
     ) -> None:
         table = APPEND_ONLY[entity]
+        self._may_change()
         if not rows:
             return
         if "id" in table.c:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import sys
@@ -42,6 +43,16 @@ def format_last_sync(at: datetime | None, now: datetime) -> str:
     if at.date() == now.astimezone(UTC).date():
         return at.strftime("%H:%M UTC")
     return at.strftime("%d %b %H:%M UTC")
+
+
+def _log_lock(desk: Desk, why: str) -> None:
+    """s.62: the desk was locked. One small write on the UI thread, made while the key is
+    still held; a failure to log (a full disk) must never keep the desk open."""
+    from deskapp.core.errors import DeskError
+    from deskapp.store import access_log
+
+    with contextlib.suppress(DeskError):
+        access_log.locked(desk, why)
 
 
 def _utcnow() -> datetime:
@@ -226,13 +237,19 @@ class DeskApp(Background, App[int]):
         # officer who filters the moment the queue shows should not wait for them.
         from deskapp.store import ranked
 
-        ranked.warm(desk, on_ready=heap.settle)
+        if not desk.officer.is_auditor:  # an auditor is shown no list of people
+            ranked.warm(desk, on_ready=heap.settle)
 
     def _new_session(self) -> None:
         from deskapp.tui.screens.main import MainScreen
+        from deskapp.tui.screens.oversight import OversightScreen
 
         mode = f"desk-{next(self._mode_numbers)}"
-        self.add_mode(mode, MainScreen)
+        if self.desk is not None and self.desk.officer.is_auditor:
+            # The auditor's desk is oversight alone: the log, its findings, the returns.
+            self.add_mode(mode, lambda: OversightScreen(base=True))
+        else:
+            self.add_mode(mode, MainScreen)
         self.switch_mode(mode)
 
     def refresh_pending(self) -> None:
@@ -285,7 +302,7 @@ class DeskApp(Background, App[int]):
             return
         remaining = self.idle_remaining()
         if remaining <= 0:
-            self.in_turn(self.action_lock, group="lock")
+            self.in_turn(lambda: self.action_lock("idle"), group="lock")
             return
         if remaining <= LOCK_WARNING_SECONDS and self._lock_warning is None:
             self._start_lock_warning(remaining)
@@ -316,12 +333,13 @@ class DeskApp(Background, App[int]):
             for line in screen.query(StatusLine):
                 line.update_from(self)
 
-    async def action_lock(self) -> None:
+    async def action_lock(self, why: str = "on demand") -> None:
         """Hide every screen behind the lock screen, close the database and the hub, drop
         the key and the hub passphrase typed; the officer's passphrase reopens it all."""
         if self.desk is None:
             return
         desk, self.desk = self.desk, None
+        _log_lock(desk, why)
         officer = desk.officer.id
         from deskapp.tui.screens.unlock import UnlockScreen
 
@@ -374,10 +392,26 @@ class DeskApp(Background, App[int]):
 
     def _quit_now(self) -> None:
         if self.desk is not None:
+            _log_lock(self.desk, "quit")
             self.desk.close()
             self.desk = None
         self._kept = None  # the screens kept over a lock go with the app
         self.exit(0)
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """Textual copies selected text here (ctrl+c): what leaves the screen may be
+        personal data, so the copy is a logged consultation (its length, not its text)."""
+        super().copy_to_clipboard(text)
+        what = type(self.screen).__name__
+        if self.desk is None or not text:
+            return
+
+        def log(desk: Desk) -> None:
+            from deskapp.store import access_log
+
+            access_log.copied(desk, what, len(text))
+
+        self.background(log, group="audit")
 
     def action_toggle_contrast(self) -> None:
         self.theme = "textual-dark" if self.theme == "high-contrast" else "high-contrast"

@@ -76,6 +76,25 @@ async def _events(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def _dashboard(pilot: Pilot[Any]) -> None:
+    from deskapp.tui.widgets.dashboard import DashboardPane
+
+    await unlock(pilot)
+    await pilot.press("5")
+    pane = pilot.app.screen.query_one(DashboardPane)
+    await wait_for(pilot, lambda: pane.painted_after is not None)
+    await settle(pilot)
+
+
+async def _oversight(pilot: Pilot[Any]) -> None:
+    from deskapp.tui.screens.oversight import OversightScreen
+
+    await unlock(pilot)
+    await pilot.press("M")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, OversightScreen))
+    await settle(pilot)
+
+
 async def _event(pilot: Pilot[Any]) -> None:
     from deskapp.tui.screens.event import EventScreen
 
@@ -249,6 +268,8 @@ SCREENS: dict[str, Steps] = {
     "new_incident": _new_incident,
     "person": _person,
     "events": _events,
+    "dashboard": _dashboard,
+    "oversight": _oversight,
     "event": _event,
     "new_event": _new_event,
     "edit_event": _edit_event,

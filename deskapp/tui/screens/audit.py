@@ -37,11 +37,12 @@ class AuditScreen(DeskScreen):
         Binding("v", "verify", "Verify chain", id="audit.verify"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, flt: Any = None) -> None:
+        """``flt``: an ``AuditFilter`` to open with (oversight opens one person's events)."""
         super().__init__()
         from deskapp.store.audit_log import AuditFilter
 
-        self.filter = AuditFilter()
+        self.filter = flt if flt is not None else AuditFilter()
 
     def compose(self) -> ComposeResult:
         window = WindowList(
@@ -54,6 +55,10 @@ class AuditScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self.query_one(WindowList).focus()
+        if self.filter.describe() or self.filter.person_id:
+            pane = self.query_one(Pane)
+            pane.note = visible(self.filter.describe() or "one person")
+            pane.update_title()
         self._log_opened()
 
     def _log_opened(self) -> None:
@@ -71,6 +76,10 @@ class AuditScreen(DeskScreen):
         r = event.row
         from deskapp.core.merge_rule import ERASED_NAME
 
+        desk = self.desk_app.desk
+        if desk is not None and desk.officer.is_auditor:
+            self.notify("An auditor sees the log, not the records it names.", severity="warning")
+            return
         if r["entity"] == "incident" and r["entity_id"]:
             from deskapp.tui.screens.incident import IncidentScreen
 

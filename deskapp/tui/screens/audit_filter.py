@@ -22,6 +22,7 @@ ACTIONS = [
     ("4", "disclosure", "disclosure"),
     ("5", "combination", "combination"),
     ("6", "erasure", "erasure"),
+    ("7", "access", "access"),
     ("0", "", "any"),
 ]
 

@@ -144,6 +144,7 @@ class IncidentScreen(DeskScreen):
         self.incident_id = incident_id
         self.nav = nav
         self.data: dict[str, Any] | None = None
+        self._consulted = ""
         self.undo = UndoOffer(self, "incident.undo")
 
     def compose(self) -> ComposeResult:
@@ -159,11 +160,15 @@ class IncidentScreen(DeskScreen):
 
     def load(self) -> None:
         incident_id = self.incident_id
+        # The first read of each incident shown is a consultation (s.62); reloads after
+        # a change made here are not.
+        consult = incident_id != self._consulted
+        self._consulted = incident_id
 
         def work(desk: Any) -> dict[str, Any]:
             from deskapp.store.incidents import get_incident
 
-            return get_incident(desk, incident_id)
+            return get_incident(desk, incident_id, consult=consult)
 
         self.background(work, self.show, group="incident", exclusive=True)
 

@@ -1,7 +1,7 @@
-"""The main screen: Caseload, Incident queue and Roster (and Events on 4).
+"""The main screen: Caseload, Incident queue and Roster (Events on 4, the Dashboard on 5).
 
 At 160 columns or more the three panes stand side by side; narrower, they are tabs whose
-titles stay visible in the tab line. Keys 1-4 move between them at any width.
+titles stay visible in the tab line. Keys 1-5 move between them at any width.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from deskapp.core import wording
@@ -19,6 +20,7 @@ from deskapp.tui import sources
 from deskapp.tui.keymap import key_for
 from deskapp.tui.screens.base import DeskScreen
 from deskapp.tui.undo import UndoOffer
+from deskapp.tui.widgets.dashboard import DashboardPane
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.pane import Pane
 from deskapp.tui.widgets.status_line import StatusLine
@@ -33,7 +35,10 @@ PANES = (
     ("queue", "Incident queue"),
     ("roster", "Roster"),
     ("events", "Events"),
+    ("dashboard", "Dashboard"),
 )
+#: Panes shown alone even on a wide screen (the first three stand side by side).
+ALONE = ("events", "dashboard")
 GRADES = [
     ("1", "G1 Emergency"),
     ("2", "G2 Priority"),
@@ -118,7 +123,7 @@ class TabLine(Static):
         text = Text()
         text.append("deskapp ", style="bold")
         for i, (key, title) in enumerate(PANES, start=1):
-            on = key == active or (wide and active != "events" and key != "events")
+            on = key == active or (wide and active not in ALONE and key not in ALONE)
             text.append(f" {i} {title} ", style="reverse bold" if on else "")
             text.append(" ")
         self.update(text)
@@ -141,10 +146,14 @@ class MainScreen(DeskScreen):
         Binding("2", "show('queue')", "Queue", show=False, id="main.queue", priority=True),
         Binding("3", "show('roster')", "Roster", show=False, id="main.roster", priority=True),
         Binding("4", "show('events')", "Events", show=False, id="main.events", priority=True),
+        Binding(
+            "5", "show('dashboard')", "Dashboard", show=False, id="main.dashboard", priority=True
+        ),
         # Priority, so the name typed straight after "n" reaches the new form (see ready.py).
         Binding("n", "new_incident", "New incident", id="main.new_incident", priority=True),
         Binding("R", "review", "Review due", show=False, id="main.review"),
         Binding("A", "audit", "Audit", show=False, id="main.audit"),
+        Binding("M", "oversight", "Oversight", show=False, id="main.oversight"),
         Binding("S", "sync", "Sync", show=False, id="main.sync"),
         Binding("C", "conflicts", "Conflicts", show=False, id="main.conflicts"),
         Binding("I", "import_roster", "Import", show=False, id="main.import"),
@@ -192,6 +201,7 @@ class MainScreen(DeskScreen):
             yield Pane(2, "Incident queue", queue, id="queue")
             yield Pane(3, "Roster", roster, id="roster")
             yield Pane(4, "Events", events, id="events")
+            yield DashboardPane(5, id="dashboard")
         yield StatusLine()
         yield DeskFooter()
 
@@ -234,13 +244,21 @@ class MainScreen(DeskScreen):
     def pane(self, key: str) -> Pane:
         return self.query_one(f"#{key}", Pane)
 
+    def _panel(self, key: str) -> Widget:
+        """A pane of the main screen: a list's, or the dashboard."""
+        return self.query_one(f"#{key}")
+
+    def _focus_target(self, key: str) -> Widget:
+        panel = self._panel(key)
+        return panel.list if isinstance(panel, Pane) else panel
+
     def _apply_layout(self) -> None:
         self._wide = self.size.width >= WIDE
         self.set_class(self._wide, "-wide")
         for key, _ in PANES:
-            pane = self.pane(key)
-            if self._wide and self.active != "events":
-                pane.display = key != "events"
+            pane = self._panel(key)
+            if self._wide and self.active not in ALONE:
+                pane.display = key not in ALONE
             else:
                 pane.display = key == self.active
         self.query_one(TabLine).show(self.active, self._wide)
@@ -254,7 +272,9 @@ class MainScreen(DeskScreen):
     def action_show(self, key: str) -> None:
         self.active = key
         self._apply_layout()
-        self.set_focus(self.pane(key).list)  # at once: the next key is for this pane
+        self.set_focus(self._focus_target(key))  # at once: the next key is for this pane
+        if key == "dashboard":
+            self.query_one(DashboardPane).load()  # fresh figures each time it is shown
 
     def action_cycle(self, delta: int) -> None:
         keys = [k for k, _ in PANES]
@@ -262,7 +282,7 @@ class MainScreen(DeskScreen):
 
     def on_descendant_focus(self, event: Any) -> None:
         for key, _ in PANES:
-            pane = self.pane(key)
+            pane = self._panel(key)
             if pane.has_focus_within and key != self.active:
                 self.active = key
                 self._apply_layout()
@@ -478,6 +498,13 @@ class MainScreen(DeskScreen):
         from deskapp.tui.screens.audit import AuditScreen
 
         self.app.push_screen(AuditScreen())
+
+    def action_oversight(self) -> None:
+        if not self._supervisor("see the monitoring findings"):
+            return
+        from deskapp.tui.screens.oversight import OversightScreen
+
+        self.app.push_screen(OversightScreen())
 
     def _supervisor(self, what: str) -> bool:
         desk = self.desk_app.desk

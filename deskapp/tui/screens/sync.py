@@ -154,6 +154,9 @@ class SyncScreen(Background, ModalScreen[bool]):
                 return NeedSecret(url, target.display)
             started(target.display)
             result = run_sync(desk, url, progress=progress, cancel=cancel)
+            from deskapp.store import access_log
+
+            access_log.synced(desk, result.pushed, result.pulled)
             waiting = status(desk).conflicts_waiting
             heap.after_large_sync(desk, result.pulled)
             return Finished(result, waiting)

@@ -231,12 +231,20 @@ class UnlockScreen(_FormScreen):
             from deskapp.store.desk import Desk, load_slots
 
             try:
-                return Desk.open(path, officer, passphrase)
+                desk = Desk.open(path, officer, passphrase)
             except AuthError as exc:
                 delay = 0.0
                 with contextlib.suppress(DeskError):
                     delay = load_slots(path).required_delay()
                 return Refused(str(exc), delay)
+            from deskapp.store import access_log
+
+            try:  # s.62: who opened the desk, and the wrong passphrases typed before
+                access_log.unlocked(desk, "the app")
+            except BaseException:
+                desk.close()
+                raise
+            return desk
 
         self.background(
             work,
