@@ -41,7 +41,7 @@ from deskapp.core.hlc import ClockSkew
 from deskapp.core.ids import uuid7
 from deskapp.core.merge_rule import Version, effective
 from deskapp.core.text import json_may_hold_control
-from deskapp.store import wire_insert
+from deskapp.store import security, wire_insert
 from deskapp.store.models import Conflict
 from deskapp.store.quarantine import Quarantined
 from deskapp.store.types import UTCDateTime, to_sqlite
@@ -757,7 +757,11 @@ def _conflict_row(
 
 def erase_person_locally(tx: WriteTx, person_id: str) -> None:
     """An erasure arrived: remove the person's contact log and links, and every conflict
-    holding old values of theirs, from this desk (no outbox: the hub already has it)."""
+    holding old values of theirs, from this desk (no outbox: the hub already has it).
+    Their security records are blanked as the erasing desk blanks them, and the blanking
+    is sent: a record this desk made before it heard of the erasure is on no other desk's
+    erasure, so without it its notes would outlive the person."""
+    security.erase_for_person(tx, person_id)
     removed = 0
     for entity in merge_rule.PERSON_LINKED:
         table = APPEND_ONLY[entity]

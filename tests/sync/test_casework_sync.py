@@ -110,3 +110,31 @@ def test_casework_travels_with_conflicts_kept_and_erasures(tmp_path: Path, hub: 
     finally:
         a.close()
         b.close()
+
+
+def test_a_late_record_of_an_erased_person_is_blanked_when_the_erasure_arrives(
+    tmp_path: Path, hub: str
+) -> None:
+    """Desk b records a measure for a person that desk a erases before b hears of it: when
+    the erasure reaches b, b blanks that record too, and the blanking reaches a."""
+    a, b = make_desk(tmp_path, "a", hub=hub), make_desk(tmp_path, "b", hub=hub)
+    try:
+        sian = people.add_person(a, name="Siân Evans", role="mp")
+        converge(hub, a, b)
+        late = security.add_record(
+            b, "measure", sian, kind="cctv", status="agreed", notes="Camera over the side gate"
+        )
+        people.erase_person(a, sian, "Stood down")
+        run_sync(a, hub)
+        converge(hub, b, a)
+        for desk in (a, b):
+            assert security.show_security(desk, sian, reveal=True)["measures"] == []
+            with desk.read() as conn:
+                notes = conn.exec_driver_sql(
+                    "SELECT notes FROM security_measure WHERE id = ?", (late,)
+                ).scalars()
+                assert set(notes) <= {""}
+        assert status(a).pending == status(b).pending == 0
+    finally:
+        a.close()
+        b.close()
