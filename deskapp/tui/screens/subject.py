@@ -5,7 +5,7 @@ roles and organisations. Aliases, identifiers, facts and assessment are masked u
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -19,11 +19,14 @@ from textual.widgets.option_list import Option
 from deskapp.core.text import visible_values
 from deskapp.core.wording import count
 from deskapp.tui import sources
-from deskapp.tui.screens.base import DeskScreen
+from deskapp.tui.screens.base import DeskScreen, RevealsForThisView
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.pane import Pane
 from deskapp.tui.widgets.status_line import StatusLine
 from deskapp.tui.widgets.window_list import WindowList
+
+if TYPE_CHECKING:
+    from deskapp.store.desk import Desk
 
 MASKED = ("aliases", "identifiers", "facts", "assessment")
 LABELS = {"ftac": "FTAC", "plait": "PLaIT"}
@@ -69,8 +72,10 @@ class SubjectsScreen(DeskScreen):
         self.app.pop_screen()
 
 
-class SubjectScreen(DeskScreen):
+class SubjectScreen(RevealsForThisView):
     AUTO_FOCUS = "#subject-incidents"
+    SENSITIVE = MASKED
+    WHAT = "subject"
     HELP_TITLE = "Subject of concern"
     HELP_TEXT = (
         "A subject of concern with every incident they are linked to and every person of "
@@ -90,8 +95,6 @@ class SubjectScreen(DeskScreen):
     def __init__(self, subject_id: str) -> None:
         super().__init__()
         self.subject_id = subject_id
-        self.data: dict[str, Any] | None = None
-        self.revealed: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
@@ -188,27 +191,10 @@ class SubjectScreen(DeskScreen):
 
             self.app.push_screen(PersonScreen(event.option.id))
 
-    def action_reveal(self) -> None:
-        if self.data is None:
-            return
-        subject_id = self.subject_id
-        fields = [f for f in MASKED if self.data[f]]
-        if not fields:
-            self.notify("Nothing is masked for this subject.")
-            return
+    def reveal_work(self, desk: Desk, fields: list[str]) -> dict[str, Any]:
+        from deskapp.store.subjects import reveal_field
 
-        def work(desk: Any) -> dict[str, Any]:
-            from deskapp.store.subjects import reveal_field
-
-            return {f: reveal_field(desk, subject_id, f) for f in fields}
-
-        def done(values: dict[str, Any]) -> None:
-            self.revealed = values
-            if self.data is not None:
-                self.show(self.data)
-            self.notify("Revealed for this view; the consultation is in the audit log.")
-
-        self.background(work, done)
+        return {f: reveal_field(desk, self.subject_id, f) for f in fields}
 
     async def action_edit(self) -> None:
         if self.data is None:
@@ -229,14 +215,3 @@ class SubjectScreen(DeskScreen):
         from deskapp.tui.erasure import erase
 
         await erase(self, "subject", self.subject_id, str(self.data["name"]), self.action_back)
-
-    def action_back(self) -> None:
-        self.revealed = {}
-        self.app.pop_screen()
-
-    def on_screen_suspend(self) -> None:
-        # "For this view only": leaving the view forgets what was revealed.
-        if self.revealed:
-            self.revealed = {}
-            if self.data is not None:
-                self.show(self.data)
