@@ -77,7 +77,8 @@ class ProgressBar:
             return
         frac = min(1.0, done / total) if total else 1.0
         bar = "#" * int(frac * self.WIDTH)
-        self.out.write(f"\r{stage:<9} [{bar:<{self.WIDTH}}] {frac:4.0%}  {done}/{total}   ")
+        words = importer.stage_text(stage, done, total)
+        self.out.write(f"\r[{bar:<{self.WIDTH}}] {frac:4.0%}  {words}   ")
         self.out.flush()
         self.drawn = True
 

@@ -203,11 +203,15 @@ def test_progress_bar_only_on_a_terminal() -> None:
 
     tty = Tty()
     bar = ProgressBar(tty)
-    bar("writing", 50, 100)
-    bar("writing", 100, 100)
+    bar("writing", 50_000, 100_000)
+    bar("writing", 100_000, 100_000)
     bar.finish()
-    assert "\rwriting   [###############               ]  50%  50/100" in tty.getvalue()
-    assert tty.getvalue().endswith("100/100   \n")
+    # The officer's words, as the app shows them; never the importer's stage name.
+    assert "\r[###############               ]  50%  Saving to the desk: 50 of 100 KB" in (
+        tty.getvalue()
+    )
+    assert "writing" not in tty.getvalue()
+    assert tty.getvalue().endswith("100 of 100 KB   \n")
     pipe = io.StringIO()
     quiet = ProgressBar(pipe)
     quiet("writing", 1, 2)

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from textual.pilot import Pilot
 from textual.widgets import Input, ProgressBar
 
+from deskapp.io.importer import stage_text
 from deskapp.store.desk import Desk
 from deskapp.store.incidents import get_incident
 from deskapp.sync import status
@@ -19,7 +20,7 @@ from deskapp.tui.bindings import all_binding_ids
 from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.assign import AutoAssignScreen
 from deskapp.tui.screens.conflicts import ConflictsScreen
-from deskapp.tui.screens.importing import ImportScreen, stage_text
+from deskapp.tui.screens.importing import ImportScreen
 from deskapp.tui.screens.main import CoverageLine, MainScreen
 from deskapp.tui.screens.modals import ConfirmScreen
 from deskapp.tui.screens.sync import SyncScreen

@@ -38,22 +38,6 @@ FORMATS = [
     ("c", "csv", "other CSV"),
 ]
 MAX_PROBLEMS_SHOWN = 200
-#: What each stage of an import is called on screen. Each reads the file through once,
-#: and counts the bytes read.
-STAGES: dict[str, str] = {
-    "reading": "Reading and checking the file",
-    "matching": "Comparing with the desk",
-    "writing": "Saving to the desk",
-}
-
-
-def stage_text(stage: str, done: int, total: int) -> str:
-    """An import's progress in an officer's words ("Reading and checking the file:
-    3.2 of 14.5 MB"), never the importer's own stage name."""
-    label = STAGES.get(stage, "Working")
-    if total < 1_000_000:
-        return f"{label}: {done / 1000:.0f} of {total / 1000:.0f} KB"
-    return f"{label}: {done / 1_000_000:.1f} of {total / 1_000_000:.1f} MB"
 
 
 def area_and_repeats_text(plan: ImportPlan) -> Text:
@@ -195,6 +179,8 @@ class ImportScreen(DeskScreen):
     def _progress(self, progress: tuple[str, int, int]) -> None:
         if not self.busy:
             return
+        from deskapp.io.importer import stage_text  # loaded with the importer's work
+
         stage, done, total = progress
         self._phase(stage_text(stage, done, total))
         bar = self.query_one("#import-bar", ProgressBar)
