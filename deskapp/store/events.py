@@ -16,12 +16,13 @@ from sqlalchemy import Connection, Select, func, select
 
 from deskapp.core import events as rules
 from deskapp.core.domain import AuditAction
-from deskapp.core.errors import NotFound, ValidationError
+from deskapp.core.errors import ValidationError
 from deskapp.core.masking import mask_row
 from deskapp.core.wording import count
 from deskapp.store.desk import Desk
 from deskapp.store.lookup import resolve_id
 from deskapp.store.models import SENSITIVE_FIELDS, Event, EventPerson, Person
+from deskapp.store.reveal import reveal_masked
 from deskapp.store.updates import update_record
 
 EVENT = Event.__table__  # type: ignore[attr-defined]
@@ -215,15 +216,7 @@ def get_event(desk: Desk, ident: str, *, reveal: bool = False) -> dict[str, Any]
 
 def reveal_field(desk: Desk, event_id: str, field: str) -> Any:
     """One masked field of one event: a logged consultation, as a person's address is."""
-    if field not in SENSITIVE:
-        raise ValidationError(f"The field '{field}' is not a masked one.")
-    with desk.read() as conn:
-        value = conn.execute(select(EVENT.c[field]).where(EVENT.c.id == event_id)).scalar()
-    if value is None:
-        raise NotFound("No such event.")
-    with desk.write() as tx:
-        tx.audit(AuditAction.CONSULTATION, "event", event_id, (field,), detail="revealed")
-    return value
+    return reveal_masked(desk, EVENT, "event", event_id, field, SENSITIVE, what="event")
 
 
 def events_for_person(conn: Connection, person_id: str, limit: int = 50) -> list[dict[str, Any]]:

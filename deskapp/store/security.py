@@ -27,6 +27,7 @@ from deskapp.store.models import (
     SecurityReferral,
     SecuritySurvey,
 )
+from deskapp.store.reveal import reveal_masked
 from deskapp.store.writes import WriteTx
 
 PERSON = Person.__table__  # type: ignore[attr-defined]
@@ -192,15 +193,7 @@ def show_security(desk: Desk, person: str, *, reveal: bool = False) -> dict[str,
 def reveal_field(desk: Desk, kind: str, row_id: str, field: str) -> Any:
     """One masked field of one security record: a logged consultation."""
     entity, table = KINDS[kind]
-    if field not in SENSITIVE_FIELDS[entity]:
-        raise ValidationError(f"The field '{field}' is not a masked one.")
-    with desk.read() as conn:
-        value = conn.execute(select(table.c[field]).where(table.c.id == row_id)).scalar()
-    if value is None:
-        raise NotFound(f"No such {kind}.")
-    with desk.write() as tx:
-        tx.audit(AuditAction.CONSULTATION, entity, row_id, (field,), detail="revealed")
-    return value
+    return reveal_masked(desk, table, entity, row_id, field, SENSITIVE_FIELDS[entity], what=kind)
 
 
 def list_measures(

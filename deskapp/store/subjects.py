@@ -33,6 +33,7 @@ from deskapp.store.models import (
     Person,
     Subject,
 )
+from deskapp.store.reveal import reveal_masked
 
 SUBJECT = Subject.__table__  # type: ignore[attr-defined]
 LINK = IncidentLink.__table__  # type: ignore[attr-defined]
@@ -255,15 +256,7 @@ def get_subject(desk: Desk, ident: str, *, reveal: bool = False) -> dict[str, An
 
 def reveal_field(desk: Desk, subject_id: str, field: str) -> Any:
     """One masked field of one subject: a logged consultation."""
-    if field not in SENSITIVE:
-        raise ValidationError(f"The field '{field}' is not a masked one.")
-    with desk.read() as conn:
-        value = conn.execute(select(SUBJECT.c[field]).where(SUBJECT.c.id == subject_id)).scalar()
-    if value is None:
-        raise NotFound("No such subject.")
-    with desk.write() as tx:
-        tx.audit(AuditAction.CONSULTATION, "subject", subject_id, (field,), detail="revealed")
-    return value
+    return reveal_masked(desk, SUBJECT, "subject", subject_id, field, SENSITIVE, what="subject")
 
 
 def subjects_for_person(conn: Connection, person_id: str) -> list[dict[str, Any]]:

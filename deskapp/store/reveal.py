@@ -1,0 +1,35 @@
+"""Showing one masked field of one record: a logged consultation naming the field."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import Table, select
+
+from deskapp.core.domain import AuditAction
+from deskapp.core.errors import NotFound, ValidationError
+from deskapp.store.desk import Desk
+
+
+def reveal_masked(
+    desk: Desk,
+    table: Table,
+    entity: str,
+    row_id: str,
+    field: str,
+    sensitive: Collection[str],
+    *,
+    what: str,
+) -> Any:
+    """The stored value of ``field`` (one of the masked ``sensitive`` fields) of row
+    ``row_id``, with its consultation written to the audit log."""
+    if field not in sensitive:
+        raise ValidationError(f"The field '{field}' is not a masked one.")
+    with desk.read() as conn:
+        value = conn.execute(select(table.c[field]).where(table.c.id == row_id)).scalar()
+    if value is None:
+        raise NotFound(f"No such {what}.")
+    with desk.write() as tx:
+        tx.audit(AuditAction.CONSULTATION, entity, row_id, (field,), detail="revealed")
+    return value
