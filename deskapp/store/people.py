@@ -33,6 +33,7 @@ from deskapp.store.models import (
     Organisation,
     Person,
 )
+from deskapp.store.reveal import reveal_masked
 from deskapp.store.security import erase_for_person, move_to_person
 from deskapp.store.updates import update_record
 from deskapp.store.writes import WriteTx
@@ -273,19 +274,9 @@ def get_person(desk: Desk, ident: str, *, reveal: bool = False, reason: str = ""
 
 def reveal_field(desk: Desk, person_id: str, field: str, reason: str = "") -> Any:
     """Show one masked field of one person: a logged consultation."""
-    if field not in SENSITIVE:
-        raise ValidationError(f"The field '{field}' is not a masked one.")
-    with desk.read() as conn:
-        value = conn.execute(select(PERSON.c[field]).where(PERSON.c.id == person_id)).scalar_one()
-    with desk.write() as tx:
-        tx.audit(
-            AuditAction.CONSULTATION,
-            "person",
-            person_id,
-            (field,),
-            detail=f"revealed{': ' + reason if reason else ''}",
-        )
-    return value
+    return reveal_masked(
+        desk, PERSON, "person", person_id, field, SENSITIVE, what="person", reason=reason
+    )
 
 
 def log_consultation(

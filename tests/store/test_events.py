@@ -98,6 +98,14 @@ def test_revealing_the_place_is_a_logged_consultation(desk: Desk) -> None:
     assert len(events.list_events(desk, filter_text="husting")) == 1
 
 
+def test_revealing_an_empty_masked_field_shows_it_empty(desk: Desk) -> None:
+    # An event with no organiser contact exists: revealing that field must not say it doesn't.
+    event_id = new_event(desk)
+    assert events.reveal_field(desk, event_id, "organiser_contact") in (None, "")
+    with pytest.raises(NotFound):
+        events.reveal_field(desk, "no-such-event", "place")
+
+
 def test_bad_input_writes_nothing(desk: Desk) -> None:
     event_id = new_event(desk)
     before = count(desk, Outbox), len(audit_rows(desk))

@@ -84,6 +84,16 @@ def test_masking_and_reveal(desk: Desk) -> None:
     assert (last.action, last.entity_id, last.fields) == ("consultation", pid, "phone")
 
 
+def test_revealing_an_unknown_person_is_not_found_and_an_empty_field_is_empty(
+    desk: Desk,
+) -> None:
+    # The CLI turns NotFound into its documented exit code; a raw database error would not be.
+    pid = people.add_person(desk, name="Reachable Person")
+    assert people.reveal_field(desk, pid, "email") in (None, "")
+    with pytest.raises(NotFound):
+        people.reveal_field(desk, "no-such-person", "phone")
+
+
 def test_filter_is_accent_insensitive_prefix(desk: Desk) -> None:
     for name in ("Siân Ó Súilleabháin", "Sean Murphy", "Zoë Łukasz"):
         people.add_person(desk, name=name)
