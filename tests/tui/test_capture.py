@@ -346,3 +346,17 @@ def test_notes_keep_lines_and_tabs_but_refuse_other_control_characters(
     finally:
         desk.close()
     assert notes == ["first line\n\tindented"]
+
+
+async def test_enter_in_the_person_view_opens_their_first_incident(desk_path: Path) -> None:
+    # The incidents list has the focus when the view opens: enter acts without a cursor move.
+    from deskapp.tui.screens.incident import IncidentScreen
+
+    app = make_app(desk_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot)
+        person = await open_person(pilot, "sian")
+        assert person.data is not None and person.data["incidents"]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, IncidentScreen))
+        assert app.screen.incident_id == person.data["incidents"][0]["id"]  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from textual.widgets import OptionList
 
 from deskapp.store import incidents, security, subjects
 from deskapp.store.desk import Desk
@@ -244,3 +245,25 @@ async def test_erase_a_subject_from_its_view(desk_path: Path) -> None:
                 select(AUDIT.c.detail).where(AUDIT.c.action == "erasure")
             ).scalar_one()
     assert detail == "No further action; removed 3 links"
+
+
+async def test_enter_in_the_subject_view_opens_the_incident_then_the_person(
+    desk_path: Path,
+) -> None:
+    # Both lists of the cross-victim view open what their option names (base.OPENS).
+    from deskapp.tui.screens.person import PersonScreen
+
+    app = make_app(desk_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot)
+        subject = await open_subject(pilot)
+        incident_id = subject.query_one("#subject-incidents", OptionList).options[0].id
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, IncidentScreen))
+        assert pilot.app.screen.incident_id == incident_id  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: pilot.app.screen is subject)
+        await pilot.press("tab", "enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PersonScreen))
+        person_ids = {o.id for o in subject.query_one("#subject-people", OptionList).options}
+        assert pilot.app.screen.person_id in person_ids  # type: ignore[attr-defined]

@@ -81,13 +81,9 @@ class AuditScreen(DeskScreen):
             self.notify("An auditor sees the log, not the records it names.", severity="warning")
             return
         if r["entity"] == "incident" and r["entity_id"]:
-            from deskapp.tui.screens.incident import IncidentScreen
-
-            self.app.push_screen(IncidentScreen(str(r["entity_id"])))
+            self.open_record("incident", str(r["entity_id"]))
         elif r["entity"] == "person" and r["person_name"] not in ("", ERASED_NAME):
-            from deskapp.tui.screens.person import PersonScreen
-
-            self.app.push_screen(PersonScreen(str(r["entity_id"])))
+            self.open_record("person", str(r["entity_id"]))
         else:
             self.notify(  # literal: an event's recipient and detail are text from outside
                 visible(

@@ -14,7 +14,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
+from textual import on
 from textual.screen import Screen, SystemModalScreen
+from textual.widgets import OptionList
 
 from deskapp.tui.background import Background
 
@@ -50,6 +52,41 @@ class DeskScreen(Background, Screen[None]):
     def palette_commands(self) -> list[tuple[str, str, str]]:
         """Palette entries beyond the bindings: (title, action on this screen, binding id)."""
         return []
+
+    #: Lists whose options are records: the list's id -> the kind of record each option's
+    #: id names. Enter on such an option opens that record's view (``open_record``).
+    OPENS: ClassVar[dict[str, str]] = {}
+
+    @on(OptionList.OptionSelected)
+    def _open_listed_record(self, event: OptionList.OptionSelected) -> None:
+        kind = self.OPENS.get(event.option_list.id or "")
+        if kind and event.option.id:  # placeholders ("no incidents") carry no id
+            event.stop()
+            self.open_record(kind, event.option.id)
+
+    def open_record(self, kind: str, record_id: str) -> None:
+        """Push the view of one record: ``kind`` is incident, person, event or subject.
+        The views are imported here, on first use, as they import this module."""
+        screen: Screen[Any]
+        if kind == "incident":
+            from deskapp.tui.screens.incident import IncidentScreen
+
+            screen = IncidentScreen(record_id)
+        elif kind == "person":
+            from deskapp.tui.screens.person import PersonScreen
+
+            screen = PersonScreen(record_id)
+        elif kind == "event":
+            from deskapp.tui.screens.event import EventScreen
+
+            screen = EventScreen(record_id)
+        elif kind == "subject":
+            from deskapp.tui.screens.subject import SubjectScreen
+
+            screen = SubjectScreen(record_id)
+        else:
+            raise ValueError(f"no view opens a {kind!r}")
+        self.app.push_screen(screen)
 
 
 class RevealsForThisView(DeskScreen):

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -48,6 +47,7 @@ def person_picker(title: str) -> Any:
 
 class EventScreen(RevealsForThisView):
     AUTO_FOCUS = "#event-people"
+    OPENS: ClassVar[dict[str, str]] = {"event-people": "person"}
     HELP_TITLE = "Event"
     HELP_TEXT = (
         "Place and organiser are masked: {event.reveal} reveals them for this view, and the "
@@ -168,13 +168,6 @@ class EventScreen(RevealsForThisView):
             listing.highlighted = min(highlighted, len(people) - 1)
 
     # -- people ------------------------------------------------------------------------------
-    @on(OptionList.OptionSelected, "#event-people")
-    def open_person(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            from deskapp.tui.screens.person import PersonScreen
-
-            self.app.push_screen(PersonScreen(event.option.id))
-
     async def action_link(self) -> None:
         event_id = self.event_id
 

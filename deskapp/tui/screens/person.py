@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -28,6 +27,11 @@ SENSITIVE = ("phone", "email", "address")
 
 class PersonScreen(RevealsForThisView):
     AUTO_FOCUS = "#person-incidents"
+    OPENS: ClassVar[dict[str, str]] = {
+        "person-incidents": "incident",
+        "person-events": "event",
+        "person-subjects": "subject",
+    }
     HELP_TITLE = "Person"
     HELP_TEXT = (
         "Phone, email and home address are masked. {person.reveal} reveals them for this view "
@@ -154,7 +158,9 @@ class PersonScreen(RevealsForThisView):
                     id=str(inc["id"]),
                 )
             )
-        if not data["incidents"]:
+        if data["incidents"]:
+            listing.highlighted = 0  # it has the focus: enter opens the first straight away
+        else:
             listing.add_option(Option("no incidents", disabled=True))
 
         attending = self.query_one("#person-events", OptionList)
@@ -200,27 +206,6 @@ class PersonScreen(RevealsForThisView):
             concern.highlighted = 0
         else:
             concern.add_option(Option("none linked", disabled=True))
-
-    @on(OptionList.OptionSelected, "#person-incidents")
-    def open_incident(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            from deskapp.tui.screens.incident import IncidentScreen
-
-            self.app.push_screen(IncidentScreen(event.option.id))
-
-    @on(OptionList.OptionSelected, "#person-events")
-    def open_event(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            from deskapp.tui.screens.event import EventScreen
-
-            self.app.push_screen(EventScreen(event.option.id))
-
-    @on(OptionList.OptionSelected, "#person-subjects")
-    def open_subject(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            from deskapp.tui.screens.subject import SubjectScreen
-
-            self.app.push_screen(SubjectScreen(event.option.id))
 
     def action_security(self) -> None:
         from deskapp.tui.screens.security import PersonSecurityScreen

@@ -47,22 +47,14 @@ class ReviewScreen(DeskScreen):
     def on_window_list_opened(self, event: WindowList.Opened) -> None:
         event.stop()
         kind = event.row["kind"]
-        if kind == "person":
-            from deskapp.tui.screens.person import PersonScreen
-
-            self.app.push_screen(PersonScreen(str(event.row["id"])))
-        elif kind in ("survey", "measure"):
+        if kind in ("survey", "measure"):
             from deskapp.tui.screens.security import PersonSecurityScreen
 
             self.app.push_screen(PersonSecurityScreen(str(event.row["person_id"])))
-        elif kind == "subject":
-            from deskapp.tui.screens.subject import SubjectScreen
-
-            self.app.push_screen(SubjectScreen(str(event.row["id"])))
         else:
-            from deskapp.tui.screens.incident import IncidentScreen
-
-            self.app.push_screen(IncidentScreen(str(event.row["id"])))
+            self.open_record(
+                kind if kind in ("person", "subject") else "incident", str(event.row["id"])
+            )
 
     def _reload(self, *_: object) -> None:
         self.query_one(WindowList).reload()

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -74,6 +73,10 @@ class SubjectsScreen(DeskScreen):
 
 class SubjectScreen(RevealsForThisView):
     AUTO_FOCUS = "#subject-incidents"
+    OPENS: ClassVar[dict[str, str]] = {
+        "subject-incidents": "incident",
+        "subject-people": "person",
+    }
     SENSITIVE = MASKED
     WHAT = "subject"
     HELP_TITLE = "Subject of concern"
@@ -158,7 +161,9 @@ class SubjectScreen(RevealsForThisView):
                     id=str(inc["id"]),
                 )
             )
-        if not data["incidents"]:
+        if data["incidents"]:
+            incidents.highlighted = 0  # enter opens the first without a cursor move first
+        else:
             incidents.add_option(Option("not linked to any incident", disabled=True))
         people = self.query_one("#subject-people", OptionList)
         people.clear_options()
@@ -176,20 +181,6 @@ class SubjectScreen(RevealsForThisView):
             people.highlighted = 0
         else:
             people.add_option(Option("no people", disabled=True))
-
-    @on(OptionList.OptionSelected, "#subject-incidents")
-    def open_incident(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            from deskapp.tui.screens.incident import IncidentScreen
-
-            self.app.push_screen(IncidentScreen(event.option.id))
-
-    @on(OptionList.OptionSelected, "#subject-people")
-    def open_person(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            from deskapp.tui.screens.person import PersonScreen
-
-            self.app.push_screen(PersonScreen(event.option.id))
 
     def reveal_work(self, desk: Desk, fields: list[str]) -> dict[str, Any]:
         from deskapp.store.subjects import reveal_field
