@@ -20,10 +20,13 @@ __all__ = ["run_app"]
 
 def run_app(db_path: Path, *, officer: str | None = None) -> int:
     """Run the desk TUI on ``db_path``; set-up screen if there is no desk there yet."""
-    from deskapp.tui.app import DeskApp
+    from deskapp.tui.terminal import keys_held
 
-    app = DeskApp(db_path, officer=officer)
-    result = app.run()
+    with keys_held():  # first: keys typed while the app starts are kept, never shown
+        from deskapp.tui.app import DeskApp
+
+        app = DeskApp(db_path, officer=officer)
+        result = app.run()
     if app.return_code not in (None, 0):
         return int(app.return_code or 0)
     return int(result or 0)

@@ -127,6 +127,8 @@ class DeskApp(Background, App[int]):
         self._lock_mode: str | None = None
         #: None, or the idle-lock warning is showing (True: as a toast too)
         self._lock_warning: bool | None = None
+        #: Keys typed before the first form had focused its box, kept for it (None after)
+        self._early_keys: list[events.Key] | None = []
 
     # -- start-up ----------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -280,7 +282,20 @@ class DeskApp(Background, App[int]):
             self.refresh_pending()
 
     # -- idle and lock -----------------------------------------------------------------------
+    def release_early_keys(self) -> None:
+        """The first form has focused its box: the keys typed before it go there, in the
+        order typed (a passphrase typed as the command starts is not lost)."""
+        self.call_later(self._replay_early_keys)  # after the focus, which is queued too
+
+    async def _replay_early_keys(self) -> None:
+        held, self._early_keys = self._early_keys, None
+        for key in held or ():
+            await self.on_event(key)
+
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and self._early_keys is not None:
+            self._early_keys.append(event)
+            return
         if isinstance(
             event,
             events.Key

@@ -4,6 +4,7 @@ return, and the auditor's desk (oversight and the log, nothing else)."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from sqlalchemy import select
@@ -159,3 +160,14 @@ async def test_the_auditor_gets_oversight_and_the_log_and_nothing_else(desk_path
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is base)
         assert isinstance(app.screen.query_one(DataTable), DataTable)
+
+
+def test_count_axes_have_whole_round_ticks_covering_the_largest_count() -> None:
+    # Counts read at a glance: never an axis labelled 12.8 or 55.8 (plotext's own ticks).
+    from deskapp.tui.widgets.dashboard import count_ticks
+
+    for top in (0, 1, 3, 4, 5, 9, 38, 67, 100, 1200, 1234, 99_999):
+        ticks = count_ticks(top)
+        assert ticks[0] == 0 and ticks[-1] >= max(top, 1) and len(ticks) <= 5
+        steps = {b - a for a, b in itertools.pairwise(ticks)}
+        assert len(steps) == 1 and str(steps.pop()).strip("0") in ("1", "2", "5")

@@ -41,6 +41,8 @@ class _FormScreen(Background, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *field_keys("sign_in"),
         Binding("enter", "advance", "Next field", show=False, id="form.advance", priority=True),
+        # Enter typed before the app had the terminal arrives as a newline (ctrl+j).
+        Binding("ctrl+j", "advance", "Next field", show=False, id="form.newline", priority=True),
     ]
     #: The box whose enter submits the form.
     LAST_FIELD = "passphrase"
@@ -94,6 +96,7 @@ class SetupScreen(_FormScreen):
         officer = self.query_one("#officer", Input)
         officer.value = self.desk_app.officer_hint
         (self.query_one("#name", Input) if officer.value else officer).focus()
+        self.desk_app.release_early_keys()
 
     def action_submit(self) -> None:
         officer = self.query_one("#officer", Input).value.strip()
@@ -206,6 +209,7 @@ class UnlockScreen(_FormScreen):
     def on_mount(self) -> None:
         officer = self.query_one("#officer", Input)
         (self.query_one("#passphrase", Input) if officer.value else officer).focus()
+        self.desk_app.release_early_keys()
         # The form paints first; the footer (a widget per key) follows a frame later.
         self.call_after_refresh(self.mount, DeskFooter())
 

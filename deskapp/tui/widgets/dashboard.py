@@ -114,6 +114,8 @@ class DashboardPane(Vertical, can_focus=True):
         for grade, counts in data.by_grade.items():
             plt.plot(xs, counts, label=f"G{grade}", color=GRADE_COLOURS[grade])
         plt.xticks(tick_at, labels[::4])
+        top = max((max(c, default=0) for c in data.by_grade.values()), default=0)
+        _count_axis(plt, "y", top)
         weekly.refresh()
 
         target = self.query_one("#chart-target", PlotextPlot)
@@ -123,6 +125,7 @@ class DashboardPane(Vertical, can_focus=True):
         shares = [100 * met / done if done else 0 for met, done in data.within_target.values()]
         plt.bar([f"G{g}" for g in data.within_target], shares, color="green")
         plt.ylim(0, 100)
+        plt.yticks([0, 25, 50, 75, 100])
         target.refresh()
 
         coverage = self.query_one("#chart-coverage", PlotextPlot)
@@ -133,6 +136,7 @@ class DashboardPane(Vertical, can_focus=True):
         plt.plot(xs, data.contacted, label="contacted", color="cyan")
         plt.plot(xs, data.briefed, label="briefed", color="green")
         plt.xticks(tick_at, labels[::4])
+        _count_axis(plt, "y", max(data.roster, default=0))
         coverage.refresh()
 
         advisers = self.query_one("#chart-advisers", PlotextPlot)
@@ -144,6 +148,7 @@ class DashboardPane(Vertical, can_focus=True):
         names = [visible(name)[:14] for name, _ in ranked] or ["none"]
         counts = [n for _, n in ranked] or [0]
         plt.bar(names, counts, orientation="horizontal", color="orange")
+        _count_axis(plt, "x", max(counts))
         advisers.refresh()
 
         self.query_one("#dashboard-table", Static).update(_numbers(data))
@@ -152,6 +157,29 @@ class DashboardPane(Vertical, can_focus=True):
     def _painted(self) -> None:
         if self.painted_after is None:  # the first drawing after the key counts
             self.painted_after = time.perf_counter() - self.asked_at
+
+
+def count_ticks(top: int, most: int = 5) -> list[int]:
+    """Whole-number ticks from 0 past ``top``, at most ``most`` of them, a round step apart
+    (1, 2 or 5 times a power of ten): counts read at a glance, never as 12.8 or 55.8."""
+    step = 1
+    while top / step > most - 1:
+        for factor in (2, 5 / 2, 2):  # 1 -> 2 -> 5 -> 10 -> 20 -> 50 ...
+            step = int(step * factor)
+            if top / step <= most - 1:
+                break
+    return list(range(0, top + step, step)) if top > 0 else [0, 1]
+
+
+def _count_axis(plt: Any, axis: str, top: int) -> None:
+    """A count axis from 0 to the last round tick, labelled with whole numbers."""
+    ticks = count_ticks(top)
+    if axis == "y":
+        plt.ylim(0, ticks[-1])
+        plt.yticks(ticks)
+    else:
+        plt.xlim(0, ticks[-1])
+        plt.xticks(ticks)
 
 
 def _numbers(data: Dashboard) -> Table:
