@@ -52,6 +52,7 @@ from deskapp.core.returns import (
     percentile,
     plain,
     pounds,
+    protect,
     share,
 )
 from deskapp.store import returns_measures
@@ -231,7 +232,7 @@ def _outcome(status: str, crime_recorded: bool) -> str:
 def _counted(title: str, heading: str, counts: Counter[str], order: Iterable[str]) -> Table:
     """A table of one count per label: the vocabulary's order first (every label, zeros
     too, so returns line up period to period), then any other label found, sorted."""
-    table = Table(title, (heading, "Incidents"))
+    table = Table(title, (heading, "Incidents"), total="Total")
     seen = list(order)
     for label in seen + sorted(set(counts) - set(seen)):
         table.add(label, count(counts.get(label, 0)))
@@ -294,6 +295,7 @@ def incident_tables(conn: Connection, period: Period, people: People) -> list[Ta
         ("Operation", "Incidents"),
         note="Ford: councillors, mayors, PCCs and their candidates; Bridger: MPs and "
         "parliamentary candidates.",
+        total="Total",
     )
     for flag, label in (
         (OperationFlag.FORD, "Operation Ford"),
@@ -301,6 +303,7 @@ def incident_tables(conn: Connection, period: Period, people: People) -> list[Ta
         (OperationFlag.NONE, "Not flagged"),
     ):
         operations.add(label, count(by_operation.get(flag, 0)))
+    operations.add("Total", count(by_operation.total()))
 
     timing_columns = ("Grade", "Incidents", "Within target (%)", "Median (min)", "90th pct (min)")
     triage_table = Table(
@@ -347,6 +350,7 @@ def coverage_table(people: People) -> Table:
         note="People on the roster at the end of the period. Briefing given: marked done, or "
         "a security-briefing contact logged. Median days: from arriving on the desk to the "
         "first contact, for those who arrived in the period and were contacted by its end.",
+        total="Total",
     )
     on_roster: Counter[str] = Counter()
     named: Counter[str] = Counter()
@@ -392,6 +396,7 @@ def events_table(conn: Connection, period: Period) -> Table:
         ),
         note=f"Events starting in the period. Short notice: told less than {NOTICE_HOURS} "
         "hours before the start. A special-grant claim counts the additional cost only.",
+        total="Total",
     )
     totals: dict[str, list[int]] = defaultdict(lambda: [0] * 7)
     rows = conn.execute(text(_EVENTS), {**period.params(), "notice_hours": NOTICE_HOURS})
@@ -456,4 +461,6 @@ def compute(desk: Desk, period: Period) -> Return:
         result.tables.append(returns_measures.measures_table(conn, period))
         result.tables.extend(sharing_tables(conn))
         result.tables.append(events_table(conn, period))
+    for table in result.tables:
+        protect(table)
     return result

@@ -35,7 +35,7 @@ def shown(ret: returns.Return, table: str) -> dict[str, tuple[object, ...]]:
 def test_incident_counts(april: returns.Return) -> None:
     assert shown(april, "Incidents by type") == {
         "threat": (6,),
-        "harassment": (5,),
+        "harassment": (C,),  # 5, hidden too: else 12 - 6 - 5 gives the 1 away
         "intimidation": (0,),
         "online-abuse": (C,),
         "stalking": (0,),
@@ -49,7 +49,7 @@ def test_incident_counts(april: returns.Return) -> None:
     assert shown(april, "Incidents by grade") == {
         "G1 Emergency": (C,),
         "G2 Priority": (6,),
-        "G3 Scheduled": (5,),
+        "G3 Scheduled": (C,),  # 5: secondary
         "G4 Resolution without deployment": (0,),
         "Total": (12,),
     }
@@ -73,7 +73,7 @@ def test_incident_counts(april: returns.Return) -> None:
     }
     assert shown(april, "Incidents by role of the person") == {
         "Candidate": (6,),
-        "Councillor": (5,),
+        "Councillor": (C,),  # 5: secondary
         "Mayor": (0,),
         "PCC": (0,),
         "MP": (C,),
@@ -82,14 +82,15 @@ def test_incident_counts(april: returns.Return) -> None:
     }
     assert shown(april, "Incidents by party") == {
         "Green": (6,),
-        "Labour": (5,),
+        "Labour": (C,),  # 5: secondary
         "Reform": (C,),
         "Total": (12,),
     }
     assert shown(april, "Operation Ford and Operation Bridger") == {
         "Operation Ford": (6,),
         "Operation Bridger": (C,),
-        "Not flagged": (5,),
+        "Not flagged": (C,),  # 5: secondary
+        "Total": (12,),
     }
 
 
@@ -114,8 +115,10 @@ def test_times_against_targets(april: returns.Return) -> None:
 def test_coverage(april: returns.Return) -> None:
     # People, named contact, contacted, briefed, arrived in April, median days to contact.
     assert shown(april, "Coverage by role") == {
-        "Candidate": (6, 5, 6, 5, 6, 3.5),  # contacted after 1..6 days
-        "Councillor": (5, 5, 0, 0, 0, None),
+        # Secondary (the MPs' 2s would follow from the totals): the councillors' 5 people,
+        # the first of the two 5s with a named contact, the candidates' 6 arrivals.
+        "Candidate": (6, C, 6, 5, C, 3.5),  # contacted after 1..6 days
+        "Councillor": (C, 5, 0, 0, 0, None),
         "Mayor": (0, 0, 0, 0, 0, None),
         "PCC": (0, 0, 0, 0, 0, None),
         "MP": (C, C, 0, 0, C, None),
@@ -127,7 +130,7 @@ def test_coverage(april: returns.Return) -> None:
 def test_events_and_patrols(april: returns.Return) -> None:
     table = shown(april, "Events and patrols")
     # Events, short notice, no notice, patrols, hours, additional £, opportunity £.
-    assert table["hustings"] == (5, C, C, 5, 7.5, 500.0, 252.5)
+    assert table["hustings"] == (C, C, C, 5, 7.5, 500.0, 252.5)  # 5 events: secondary
     assert table["canvassing"] == (C, 0, 0, 0, 0.0, 0.0, 0.0)
     assert table["count"] == (0, 0, 0, 0, 0.0, 0.0, 0.0)
     assert table["Total"] == (6, C, C, 5, 7.5, 500.0, 252.5)
