@@ -4,9 +4,8 @@ Each table is read once, index-only: the incidents with their first status moves
 person's role and party, the roster as SQLite counts it, the people contacted, events and
 councils. One pass over the incidents serves every incident section, where a ``GROUP BY``
 per section would read them seven times (``bench/returns.py`` measures it against one pass
-over the incidents). No name
-or id leaves this module: rows are labelled by vocabulary (type, grade, status, role), by
-party, or by council.
+over the incidents). No name or id leaves this module: rows are labelled by vocabulary
+(type, grade, status, role), by party, or by council.
 
 Definitions (stated in the return's notes too):
 - an incident is in the period when it was *reported* in it;
@@ -15,9 +14,11 @@ Definitions (stated in the return's notes too):
   report and against the incident's own due time (its grade's target when graded);
 - *outcome*: open, referred, resolved with a crime recorded (a crime reference), or
   resolved without one (resolved and closed alike);
-- coverage counts the people on the roster at the end of the period; *briefed*: a
-  briefing marked done or a security-briefing contact logged; the median days to first
-  contact is over those who arrived on the desk in the period and were contacted by its end.
+- coverage counts the people on the roster at the end of the period; *briefed*: their
+  briefing status (the person's, as DESIGN.md has it) marked done by the end of the
+  period: people, not briefing contacts, which log calls about a briefing as much as the
+  briefing itself; the median days to first contact is over those who arrived on the
+  desk in the period and were contacted by its end.
 """
 
 from __future__ import annotations
@@ -140,25 +141,31 @@ WHERE i.deleted = 0 AND i.reported_at >= :since AND i.reported_at < :until
 # a dictionary cost less than a search of that index per incident.
 _LABELS = "SELECT id, role, party FROM person INDEXED BY ix_person_return"
 
-_ON_ROSTER = "deleted = 0 AND merged_into IS NULL AND created_at < :until"
+#: When person ``p``'s briefing was marked done (stored-time text; NULL: not done): the
+#: last change of their briefing status, from its field version's clock, or their arrival
+#: on the desk if they came with it.
+BRIEFED_AT = """CASE WHEN p.briefing_status = 'done' THEN coalesce(
+    (SELECT strftime('%Y-%m-%d %H:%M:%f', (v.hlc >> 16) / 1000.0, 'unixepoch') || '000'
+     FROM field_version v
+     WHERE v.entity = 'person' AND v.row_id = p.id AND v.field = 'briefing_status'),
+    p.created_at) END"""
+
+_ON_ROSTER = "p.deleted = 0 AND p.merged_into IS NULL AND p.created_at < :until"
 # The roster counted by SQLite, without its contacts ...
 _ROSTER = f"""
-SELECT role, adviser_id IS NOT NULL, briefing_status = 'done', created_at >= :since,
-       count(*)
-FROM person INDEXED BY ix_person_return WHERE {_ON_ROSTER}
+SELECT p.role, p.adviser_id IS NOT NULL, coalesce({BRIEFED_AT} < :until, 0),
+       p.created_at >= :since, count(*)
+FROM person p INDEXED BY ix_person_return WHERE {_ON_ROSTER}
 GROUP BY 1, 2, 3, 4
 """
 # ... and those of it contacted by the end of the period, one row each (the days to first
 # contact are wanted one by one, for the median).
 _CONTACTED = f"""
-SELECT p.role, p.adviser_id IS NOT NULL, p.briefing_status = 'done', p.created_at >= :since,
-       c.briefed, julianday(c.first_at) - julianday(p.created_at)
-FROM (
-    SELECT person_id, min(at) AS first_at, max(kind = 'security-briefing') AS briefed
-    FROM contact WHERE at < :until GROUP BY person_id
-) c
+SELECT p.role, p.adviser_id IS NOT NULL, coalesce({BRIEFED_AT} < :until, 0),
+       p.created_at >= :since, julianday(c.first_at) - julianday(p.created_at)
+FROM (SELECT person_id, min(at) AS first_at FROM contact WHERE at < :until GROUP BY person_id) c
 JOIN person p INDEXED BY ix_person_return ON p.id = c.person_id
-WHERE p.{_ON_ROSTER.replace(" AND ", " AND p.")}
+WHERE {_ON_ROSTER}
 """
 
 #: A person's place on the roster: (role, named contact, contacted, briefed, arrived).
@@ -196,11 +203,11 @@ def read_people(conn: Connection, period: Period) -> People:
     for role, named, done, arrived, n in _raw_rows(conn, _ROSTER, params):
         roster[(role_label(role, UNKNOWN), bool(named), False, bool(done), bool(arrived))] += n
     days: dict[str, list[float]] = defaultdict(list)
-    for role, named, done, arrived, by_contact, to_first in _raw_rows(conn, _CONTACTED, params):
+    for role, named, done, arrived, to_first in _raw_rows(conn, _CONTACTED, params):
         label = role_label(role, UNKNOWN)
         # Counted above as not contacted: moved to the contacted.
         roster[(label, bool(named), False, bool(done), bool(arrived))] -= 1
-        roster[(label, bool(named), True, bool(done or by_contact), bool(arrived))] += 1
+        roster[(label, bool(named), True, bool(done), bool(arrived))] += 1
         if arrived and to_first is not None:
             days[label].append(max(0.0, to_first))
     return People(labels, +roster, days)
@@ -347,9 +354,10 @@ def coverage_table(people: People) -> Table:
             "Arrived in period",
             "Median days to first contact",
         ),
-        note="People on the roster at the end of the period. Briefing given: marked done, or "
-        "a security-briefing contact logged. Median days: from arriving on the desk to the "
-        "first contact, for those who arrived in the period and were contacted by its end.",
+        note="People on the roster at the end of the period. Briefing given: people whose "
+        "briefing status was marked done by the end of the period. Median days: from "
+        "arriving on the desk to the first contact, for those who arrived in the period and "
+        "were contacted by its end.",
         total="Total",
     )
     on_roster: Counter[str] = Counter()
