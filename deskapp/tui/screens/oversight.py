@@ -111,6 +111,11 @@ class OversightScreen(DeskScreen):
 
         await open_ready(self.app, ReturnScreen(self.desk_app.now().date()), lambda _p: None)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back" and self.base:
+            return False  # the auditor's first screen: no "esc Back" to nowhere
+        return super().check_action(action, parameters)
+
     def action_back(self) -> None:
         if not self.base:
             self.app.pop_screen()
