@@ -27,6 +27,7 @@ class OversightScreen(DeskScreen):
     DEFAULT_CSS = """
     OversightScreen #oversight-title { height: 1; padding: 0 1; background: $panel; }
     OversightScreen DataTable { height: 1fr; }
+    OversightScreen #finding-detail { height: auto; max-height: 3; padding: 0 1; }
     """
     HELP_TITLE = "Oversight"
     HELP_TEXT = (
@@ -54,6 +55,9 @@ class OversightScreen(DeskScreen):
         table: DataTable[Any] = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
         table.add_columns("When", "Rule", "Officer", "Count", "Detail")
         yield table
+        # The detail of the finding under the cursor, whole: at 80 columns the table cuts
+        # it off, and a reviewer must read what was flagged without scrolling sideways.
+        yield Static("", id="finding-detail")
         yield StatusLine()
         yield DeskFooter()
 
@@ -86,6 +90,12 @@ class OversightScreen(DeskScreen):
         title = self.query_one("#oversight-title", Static)
         what = count(len(findings), "finding") if findings else "nothing flagged"
         title.update(f"[b]Oversight[/b] · last {DAYS} days · {what}")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        at = event.cursor_row
+        finding = self.findings[at] if 0 <= at < len(self.findings) else None
+        detail = self.query_one("#finding-detail", Static)
+        detail.update(Text(visible(finding.detail)) if finding else "")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
