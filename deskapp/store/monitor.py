@@ -95,7 +95,7 @@ def _person(conn: Any, person: str) -> str:
         if named:
             ids = "; ".join(f"{row.id} ({row.role})" for row in named)
             raise ValidationError(
-                f"{len(named)} people are named {person.strip()!r}: give one's id ({ids})."
+                f"More than one person is named {person.strip()!r}: give one's id ({ids})."
             ) from None
         raise NotFound(f"No person with the id or the name {person.strip()!r}.") from None
 

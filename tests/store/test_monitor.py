@@ -195,7 +195,7 @@ def test_who_finds_a_person_by_name(desk: Desk) -> None:
     person = people.add_person(desk, name="Wyn Named")
     assert monitor.who(desk, "  wyn named ")[0] == person
     twin = people.add_person(desk, name="Wyn Named")
-    with pytest.raises(ValidationError, match="2 people are named") as refused:
+    with pytest.raises(ValidationError, match="More than one person is named") as refused:
         monitor.who(desk, "Wyn Named")
     assert person in str(refused.value) and twin in str(refused.value)
     assert monitor.who(desk, twin)[0] == twin
