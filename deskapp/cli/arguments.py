@@ -79,7 +79,7 @@ def desk_commands(
         parents=[common],
         help="(supervisor, auditor) who consulted, altered or disclosed a person's data",
     )
-    q.add_argument("person", metavar="PERSON_ID", help="person id or id prefix")
+    q.add_argument("person", metavar="PERSON", help="person id, id prefix or full name")
     q.add_argument("--json", action="store_true")
     q = ps.add_parser(
         "monitor",

@@ -6,13 +6,29 @@ Every figure carries the number of records it rests on (its *basis*). A figure r
 on one to four records is suppressed: a count of 1-4 can point at a person, and so can a
 median of 1-4 times. Money and hours are not suppressed: they are what a special-grant
 claim adds up, and a claim needs them whole.
+
+Suppressing those cells alone (primary suppression) is not enough where a table shows a
+total: the total minus the cells shown gives a single hidden cell back, and two hidden
+cells that the total says add up to 2 must both be 1. So, as official statistics do
+(secondary suppression), ``protect`` applies this rule to every column of counts that
+adds up to a total row:
+
+    if any count in the column is hidden, at least two are, and together they come to
+    more than ``SUPPRESS_AT_MOST``; while that is not so, the smallest count still shown
+    that is not zero is hidden too (zeros tell nothing and are always shown); should no
+    such count be left, the total is hidden.
+
+A reader then knows only that the hidden counts add up to five or more, each being at
+least one: no hidden count can be worked out, and no hidden group of 1-4 people either.
+The rule works table by table: a figure also shown in another table (the incidents'
+total, the same incidents by status and by outcome) is not protected across them.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 #: Figures resting on this many records or fewer (but more than none) are suppressed.
 SUPPRESS_AT_MOST = 4
@@ -20,7 +36,10 @@ SUPPRESS_AT_MOST = 4
 SUPPRESSED = "[c]"
 SUPPRESSION_NOTE = (
     f"Figures resting on 1 to {SUPPRESS_AT_MOST} records are shown as {SUPPRESSED} "
-    "(suppressed, as police statistics do); money and hours are not suppressed."
+    "(suppressed, as police statistics do), and so are the smallest other counts of a "
+    "column with a total, so that the total cannot give them away: the hidden counts of "
+    f"such a column add up to more than {SUPPRESS_AT_MOST}. Money and hours are not "
+    "suppressed."
 )
 
 Value = int | float | str | None
@@ -33,10 +52,15 @@ class Figure:
     value: Value
     basis: int | None = None
     places: int = 1  # decimal places shown (money: 2)
+    #: A count, which adds up with the others of its column to a total.
+    additive: bool = False
+    #: Hidden so that a total does not give another hidden figure away (see ``protect``).
+    withheld: bool = False
 
     @property
     def suppressed(self) -> bool:
-        return self.basis is not None and 1 <= self.basis <= SUPPRESS_AT_MOST
+        small = self.basis is not None and 1 <= self.basis <= SUPPRESS_AT_MOST
+        return small or self.withheld
 
     def shown(self) -> Value:
         """The value as a return prints it: suppressed, or rounded to its places."""
@@ -48,7 +72,7 @@ class Figure:
 
 
 def count(n: int) -> Figure:
-    return Figure(n, n)
+    return Figure(n, n, additive=True)
 
 
 def plain(value: Value) -> Figure:
@@ -73,6 +97,8 @@ class Table:
     columns: tuple[str, ...]
     rows: list[tuple[str, tuple[Figure, ...]]] = field(default_factory=list)
     note: str = ""
+    #: The label of the row whose counts are the sums of the other rows' ("": none).
+    total: str = ""
 
     def add(self, label: str, *figures: Figure) -> None:
         assert len(figures) == len(self.columns) - 1, (self.title, label)
@@ -85,6 +111,38 @@ class Table:
             if name == label:
                 return figures[at]
         raise KeyError(label)
+
+
+def protect(table: Table) -> None:
+    """Secondary suppression of ``table``, by the rule in this module's docstring: in
+    every column of counts adding up to the total row, hide counts (smallest first) until
+    no hidden count can be worked out from the total."""
+    totals = [i for i, (label, _) in enumerate(table.rows) if label == table.total]
+    if not table.total or not totals:
+        return
+    at_total = totals[0]
+    cells = [list(figures) for _, figures in table.rows]
+    for column in range(len(table.columns) - 1):
+        total = cells[at_total][column]
+        parts = [i for i, row in enumerate(cells) if i != at_total and row[column].additive]
+        if not total.additive or total.suppressed:
+            continue  # a hidden total gives nothing away
+        while True:
+            hidden = [cells[i][column] for i in parts if cells[i][column].suppressed]
+            amount = sum(int(f.value or 0) for f in hidden)
+            if not hidden or (len(hidden) >= 2 and amount > SUPPRESS_AT_MOST):
+                break
+            shown = [
+                (int(cells[i][column].value or 0), i)
+                for i in parts
+                if not cells[i][column].suppressed and cells[i][column].value
+            ]
+            if not shown:
+                cells[at_total][column] = replace(total, withheld=True)
+                break
+            _, smallest = min(shown)
+            cells[smallest][column] = replace(cells[smallest][column], withheld=True)
+    table.rows = [(label, tuple(row)) for (label, _), row in zip(table.rows, cells, strict=True)]
 
 
 @dataclass

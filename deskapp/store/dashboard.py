@@ -2,8 +2,9 @@
 
 Four small reads, each one pass over its table: incidents a week by grade; the share
 responded to within target by grade; coverage week by week (people on the roster,
-contacted and briefed by then); open incidents by adviser. The dashboard is inside the
-app, for officers, so advisers are named; it holds nothing about any one person.
+contacted and briefed by then: briefing status done); open incidents by adviser. The
+dashboard is inside the app, for officers, so advisers are named; it holds nothing about
+any one person.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import Connection, text
 
 from deskapp.core.wording import count
 from deskapp.store.desk import Desk
-from deskapp.store.returns import RESPONDED
+from deskapp.store.returns import BRIEFED_AT, RESPONDED
 from deskapp.store.types import to_sqlite
 
 WEEKS = 12
@@ -73,14 +74,13 @@ LEFT JOIN (
 WHERE i.deleted = 0 AND i.reported_at >= :since
 """
 
-_PEOPLE = """
-SELECT p.created_at, c.first_at, c.briefed_at
+# Briefed: people whose briefing status is done, from when it was marked (as the return
+# counts them), not briefing contacts.
+_PEOPLE = f"""
+SELECT p.created_at, c.first_at, {BRIEFED_AT}
 FROM person p
-LEFT JOIN (
-    SELECT person_id, min(at) AS first_at,
-           min(CASE WHEN kind = 'security-briefing' THEN at END) AS briefed_at
-    FROM contact GROUP BY person_id
-) c ON c.person_id = p.id
+LEFT JOIN (SELECT person_id, min(at) AS first_at FROM contact GROUP BY person_id) c
+    ON c.person_id = p.id
 WHERE p.deleted = 0 AND p.merged_into IS NULL
 """
 

@@ -1,12 +1,11 @@
 """The statistics return a force sends the Home Office and the NPCC: aggregates only.
 
-Each table is read once (incidents with their first status moves; every person with
-their first contact; events; councils), then counted in Python: one pass over the
-incidents serves every incident section, where a ``GROUP BY`` per section would read them
-seven times, and the people read once serve both the incidents' role and party and the
-coverage (``bench/returns.py`` measures it against one pass over the incidents). No name
-or id leaves this module: rows are labelled by vocabulary (type, grade, status, role), by
-party, or by council.
+Each table is read once, index-only: the incidents with their first status moves, every
+person's role and party, the roster as SQLite counts it, the people contacted, events and
+councils. One pass over the incidents serves every incident section, where a ``GROUP BY``
+per section would read them seven times (``bench/returns.py`` measures it against one pass
+over the incidents). No name or id leaves this module: rows are labelled by vocabulary
+(type, grade, status, role), by party, or by council.
 
 Definitions (stated in the return's notes too):
 - an incident is in the period when it was *reported* in it;
@@ -15,9 +14,11 @@ Definitions (stated in the return's notes too):
   report and against the incident's own due time (its grade's target when graded);
 - *outcome*: open, referred, resolved with a crime recorded (a crime reference), or
   resolved without one (resolved and closed alike);
-- coverage counts the people on the roster at the end of the period; *briefed*: a
-  briefing marked done or a security-briefing contact logged; the median days to first
-  contact is over those who arrived on the desk in the period and were contacted by its end.
+- coverage counts the people on the roster at the end of the period; *briefed*: their
+  briefing status (the person's, as DESIGN.md has it) marked done by the end of the
+  period: people, not briefing contacts, which log calls about a briefing as much as the
+  briefing itself; the median days to first contact is over those who arrived on the
+  desk in the period and were contacted by its end.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import repeat
+from operator import itemgetter, le
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -50,6 +53,7 @@ from deskapp.core.returns import (
     percentile,
     plain,
     pounds,
+    protect,
     share,
 )
 from deskapp.store import returns_measures
@@ -115,12 +119,15 @@ class Period:
 
 # SQLite's julianday() reads the stored text; differences in days times 1440 are minutes.
 # Each read is index-only (migration 0012): no incident's or person's row is decrypted.
+_SEP = "\x1f"  # the unit separator: in no vocabulary
 _INCIDENTS = f"""
-SELECT i.type, i.grade, i.status, i.crime_ref != '', i.operation, i.person_id,
+SELECT i.type || char(31) || i.grade || char(31) || i.status || char(31)
+       || (i.crime_ref != '') || char(31) || i.operation,
+       i.person_id, i.grade,
        (julianday(i.due_at) - julianday(i.reported_at)) * 1440,
        (julianday(t.triaged) - julianday(i.reported_at)) * 1440,
        (julianday(t.responded) - julianday(i.reported_at)) * 1440
-FROM incident i
+FROM incident i INDEXED BY ix_incident_return
 LEFT JOIN (
     SELECT incident_id,
            min(at) AS triaged,
@@ -130,20 +137,39 @@ LEFT JOIN (
 WHERE i.deleted = 0 AND i.reported_at >= :since AND i.reported_at < :until
 """
 
-# Every person, read once: the incidents take their role and party from here (a join
-# per incident cost more than the whole pass), and coverage counts those on the roster.
-_PEOPLE = """
-SELECT p.id, p.role, p.party,
-       p.deleted = 0 AND p.merged_into IS NULL AND p.created_at < :until,
-       p.adviser_id IS NOT NULL, p.briefing_status = 'done' OR coalesce(c.briefed, 0),
-       c.first_at IS NOT NULL, p.created_at >= :since,
-       julianday(c.first_at) - julianday(p.created_at)
-FROM person p
-LEFT JOIN (
-    SELECT person_id, min(at) AS first_at, max(kind = 'security-briefing') AS briefed
-    FROM contact WHERE at < :until GROUP BY person_id
-) c ON c.person_id = p.id
+# Every person's role and party, for the incidents: one pass over the covering index and
+# a dictionary cost less than a search of that index per incident.
+_LABELS = "SELECT id, role, party FROM person INDEXED BY ix_person_return"
+
+#: When person ``p``'s briefing was marked done (stored-time text; NULL: not done): the
+#: last change of their briefing status, from its field version's clock, or their arrival
+#: on the desk if they came with it.
+BRIEFED_AT = """CASE WHEN p.briefing_status = 'done' THEN coalesce(
+    (SELECT strftime('%Y-%m-%d %H:%M:%f', (v.hlc >> 16) / 1000.0, 'unixepoch') || '000'
+     FROM field_version v
+     WHERE v.entity = 'person' AND v.row_id = p.id AND v.field = 'briefing_status'),
+    p.created_at) END"""
+
+_ON_ROSTER = "p.deleted = 0 AND p.merged_into IS NULL AND p.created_at < :until"
+# The roster counted by SQLite, without its contacts ...
+_ROSTER = f"""
+SELECT p.role, p.adviser_id IS NOT NULL, coalesce({BRIEFED_AT} < :until, 0),
+       p.created_at >= :since, count(*)
+FROM person p INDEXED BY ix_person_return WHERE {_ON_ROSTER}
+GROUP BY 1, 2, 3, 4
 """
+# ... and those of it contacted by the end of the period, one row each (the days to first
+# contact are wanted one by one, for the median).
+_CONTACTED = f"""
+SELECT p.role, p.adviser_id IS NOT NULL, coalesce({BRIEFED_AT} < :until, 0),
+       p.created_at >= :since, julianday(c.first_at) - julianday(p.created_at)
+FROM (SELECT person_id, min(at) AS first_at FROM contact WHERE at < :until GROUP BY person_id) c
+JOIN person p INDEXED BY ix_person_return ON p.id = c.person_id
+WHERE {_ON_ROSTER}
+"""
+
+#: A person's place on the roster: (role, named contact, contacted, briefed, arrived).
+RosterKey = tuple[str, bool, bool, bool, bool]
 
 
 @dataclass
@@ -154,7 +180,7 @@ class People:
     those who arrived, by role."""
 
     labels: dict[str, tuple[str, str]]
-    roster: Counter[tuple[str, bool, bool, bool, bool]]
+    roster: Counter[RosterKey]
     days: dict[str, list[float]]
 
 
@@ -168,18 +194,23 @@ def _raw_rows(conn: Connection, sql: str, params: dict[str, Any]) -> list[tuple[
 
 
 def read_people(conn: Connection, period: Period) -> People:
-    rows = _raw_rows(conn, _PEOPLE, period.params())
-    labels = {pid: (ROLE_BY_VALUE.get(role, UNKNOWN), party) for pid, role, party, *_ in rows}
-    roster: Counter[tuple[str, bool, bool, bool, bool]] = Counter(
-        (labels[pid][0], bool(named), bool(contacted), bool(briefed), bool(arrived))
-        for pid, _r, _p, on, named, briefed, contacted, arrived, _d in rows
-        if on
-    )
+    params = period.params()
+    role_label = ROLE_BY_VALUE.get
+    labels = {
+        pid: (role_label(role, UNKNOWN), party) for pid, role, party in _raw_rows(conn, _LABELS, {})
+    }
+    roster: Counter[RosterKey] = Counter()
+    for role, named, done, arrived, n in _raw_rows(conn, _ROSTER, params):
+        roster[(role_label(role, UNKNOWN), bool(named), False, bool(done), bool(arrived))] += n
     days: dict[str, list[float]] = defaultdict(list)
-    for pid, _r, _p, on, _n, _b, _c, arrived, to_first in rows:
-        if on and arrived and to_first is not None:
-            days[labels[pid][0]].append(max(0.0, to_first))
-    return People(labels, roster, days)
+    for role, named, done, arrived, to_first in _raw_rows(conn, _CONTACTED, params):
+        label = role_label(role, UNKNOWN)
+        # Counted above as not contacted: moved to the contacted.
+        roster[(label, bool(named), False, bool(done), bool(arrived))] -= 1
+        roster[(label, bool(named), True, bool(done), bool(arrived))] += 1
+        if arrived and to_first is not None:
+            days[label].append(max(0.0, to_first))
+    return People(labels, +roster, days)
 
 
 _EVENTS = """
@@ -208,7 +239,7 @@ def _outcome(status: str, crime_recorded: bool) -> str:
 def _counted(title: str, heading: str, counts: Counter[str], order: Iterable[str]) -> Table:
     """A table of one count per label: the vocabulary's order first (every label, zeros
     too, so returns line up period to period), then any other label found, sorted."""
-    table = Table(title, (heading, "Incidents"))
+    table = Table(title, (heading, "Incidents"), total="Total")
     seen = list(order)
     for label in seen + sorted(set(counts) - set(seen)):
         table.add(label, count(counts.get(label, 0)))
@@ -218,7 +249,7 @@ def _counted(title: str, heading: str, counts: Counter[str], order: Iterable[str
 
 def _timing(label: str, times: list[float], targets: list[float], table: Table) -> None:
     """Share within target, median and 90th percentile of ``times`` (minutes)."""
-    met = sum(1 for t, target in zip(times, targets, strict=True) if t <= target)
+    met = sum(map(le, times, targets))
     n = len(times)
     table.add(
         label,
@@ -232,11 +263,11 @@ def _timing(label: str, times: list[float], targets: list[float], table: Table) 
 def incident_tables(conn: Connection, period: Period, people: People) -> list[Table]:
     rows = _raw_rows(conn, _INCIDENTS, period.params())
     nobody = (UNKNOWN, "")
-    # Counted once per distinct combination (a few hundred), then spread over the tables.
-    combos = Counter(
-        (kind, grade, status, bool(crime), operation, people.labels.get(pid, nobody))
-        for kind, grade, status, crime, operation, pid, *_ in rows
-    )
+    # Counted by the interpreter's C iterators, the incidents' vocabulary as one string and
+    # their people's (role, party) apart: a key built in Python per incident had cost
+    # more than the query. Then spread over the tables.
+    combos = Counter(map(itemgetter(0), rows))
+    by_who = Counter(map(people.labels.get, map(itemgetter(1), rows), repeat(nobody)))
     by_type: Counter[str] = Counter()
     by_grade: Counter[str] = Counter()
     by_status: Counter[str] = Counter()
@@ -244,17 +275,20 @@ def incident_tables(conn: Connection, period: Period, people: People) -> list[Ta
     by_role: Counter[str] = Counter()
     by_party: Counter[str] = Counter()
     by_operation: Counter[str] = Counter()
-    for (kind, grade, status, crime, operation, (role, party)), n in combos.items():
+    for combo, n in combos.items():
+        kind, grade_text, status, crime, operation = combo.split(_SEP)
+        grade = int(grade_text)
         by_type[kind] += n
         by_grade[f"G{grade} {GRADE_NAMES.get(grade, '')}".strip()] += n
         by_status[status] += n
-        by_outcome[_outcome(status, crime)] += n
-        by_role[role] += n
-        by_party[party.strip() or NO_PARTY] += n
+        by_outcome[_outcome(status, crime == "1")] += n
         by_operation[operation] += n
+    for (role, party), n in by_who.items():
+        by_role[role] += n
+        by_party[(party or "").strip() or NO_PARTY] += n
     triage: dict[int, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
     response: dict[int, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
-    for _k, grade, _s, _c, _o, _p, target, triaged, responded in rows:
+    for _c, _p, grade, target, triaged, responded in rows:
         if triaged is not None:
             triage[grade][0].append(triaged)
             triage[grade][1].append(target)
@@ -268,6 +302,7 @@ def incident_tables(conn: Connection, period: Period, people: People) -> list[Ta
         ("Operation", "Incidents"),
         note="Ford: councillors, mayors, PCCs and their candidates; Bridger: MPs and "
         "parliamentary candidates.",
+        total="Total",
     )
     for flag, label in (
         (OperationFlag.FORD, "Operation Ford"),
@@ -275,6 +310,7 @@ def incident_tables(conn: Connection, period: Period, people: People) -> list[Ta
         (OperationFlag.NONE, "Not flagged"),
     ):
         operations.add(label, count(by_operation.get(flag, 0)))
+    operations.add("Total", count(by_operation.total()))
 
     timing_columns = ("Grade", "Incidents", "Within target (%)", "Median (min)", "90th pct (min)")
     triage_table = Table(
@@ -318,9 +354,11 @@ def coverage_table(people: People) -> Table:
             "Arrived in period",
             "Median days to first contact",
         ),
-        note="People on the roster at the end of the period. Briefing given: marked done, or "
-        "a security-briefing contact logged. Median days: from arriving on the desk to the "
-        "first contact, for those who arrived in the period and were contacted by its end.",
+        note="People on the roster at the end of the period. Briefing given: people whose "
+        "briefing status was marked done by the end of the period. Median days: from "
+        "arriving on the desk to the first contact, for those who arrived in the period and "
+        "were contacted by its end.",
+        total="Total",
     )
     on_roster: Counter[str] = Counter()
     named: Counter[str] = Counter()
@@ -366,6 +404,7 @@ def events_table(conn: Connection, period: Period) -> Table:
         ),
         note=f"Events starting in the period. Short notice: told less than {NOTICE_HOURS} "
         "hours before the start. A special-grant claim counts the additional cost only.",
+        total="Total",
     )
     totals: dict[str, list[int]] = defaultdict(lambda: [0] * 7)
     rows = conn.execute(text(_EVENTS), {**period.params(), "notice_hours": NOTICE_HOURS})
@@ -430,4 +469,6 @@ def compute(desk: Desk, period: Period) -> Return:
         result.tables.append(returns_measures.measures_table(conn, period))
         result.tables.extend(sharing_tables(conn))
         result.tables.append(events_table(conn, period))
+    for table in result.tables:
+        protect(table)
     return result

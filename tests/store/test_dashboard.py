@@ -27,5 +27,7 @@ def test_dashboard_figures(desk: Desk) -> None:
     # arriving in May is after the weeks shown.
     assert dash.roster == [5] * 7 + [13] * 5
     assert dash.contacted == [0] * 7 + [3] + [6] * 4  # first contacts 3-8 April
-    assert dash.briefed == [0] * 7 + [1] + [3] * 4  # briefing contacts 5-7 April
+    # Briefed: the two candidates who came with their briefing done, not the three with
+    # only a security-briefing contact (5-7 April).
+    assert dash.briefed == [0] * 7 + [2] * 5
     assert dash.open_by_adviser == [("(no adviser)", 6)]

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from deskapp.core.errors import AuthError, PermissionDenied, ValidationError
+from deskapp.core.domain import OfficerRole
+from deskapp.core.errors import AuthError, NotFound, PermissionDenied, ValidationError
 from deskapp.io.export import export_table
 from deskapp.store import access_log, contacts, incidents, monitor, officers, people
 from deskapp.store.desk import Desk
@@ -164,6 +165,42 @@ def test_people_consulted_with_no_incident_or_contact(desk: Desk, clock: Clock) 
     people.get_person(desk, stranger)
     found = [f for f in _findings(desk) if f.rule == "no incident or contact"]
     assert [(f.officer_id, f.person_id) for f in found] == [("4521", stranger)]
+
+
+def test_a_reviewers_own_looks_out_of_hours_are_not_flagged(
+    desk: Desk, db_path: Path, clock: Clock
+) -> None:
+    """The data protection officer reads the log, runs the monitoring and asks who
+    consulted a person, late at night: none of it is the pattern being looked for (it
+    was flagged as consultations out of hours before); a person looked at then is."""
+    officers.add_officer(desk, "DPO-1", "Dana Protection", BO_PASS, role=OfficerRole.AUDITOR)
+    person = people.add_person(desk, name="Night Look")
+    desk.close()
+    clock.now = datetime(2026, 4, 14, 22, 30, tzinfo=UTC)  # 23:30 BST
+    with Desk.open(db_path, "DPO-1", BO_PASS) as dpo:
+        monitor.monitor(dpo)
+        monitor.who(dpo, person)
+        assert "out of hours" not in _rules(_findings(dpo))
+    with Desk.open(db_path, "4521", PASS) as ada:
+        people.get_person(ada, person)
+        found = [f for f in _findings(ada) if f.rule == "out of hours"]
+        assert [(f.officer_id, f.detail.split(" on ")[0]) for f in found] == [
+            ("4521", "1 consultation")
+        ]
+
+
+def test_who_finds_a_person_by_name(desk: Desk) -> None:
+    """Asked about a person by name, the reviewer need not look through the roster for
+    their id; two of the same name are told apart by id."""
+    person = people.add_person(desk, name="Wyn Named")
+    assert monitor.who(desk, "  wyn named ")[0] == person
+    twin = people.add_person(desk, name="Wyn Named")
+    with pytest.raises(ValidationError, match="More than one person is named") as refused:
+        monitor.who(desk, "Wyn Named")
+    assert person in str(refused.value) and twin in str(refused.value)
+    assert monitor.who(desk, twin)[0] == twin
+    with pytest.raises(NotFound, match="id or the name"):
+        monitor.who(desk, "Nobody Here")
 
 
 def test_monitoring_is_logged_and_refused_to_officers(

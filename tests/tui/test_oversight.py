@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from textual.widgets import DataTable
 from textual_plotext import PlotextPlot
 
@@ -48,6 +48,7 @@ async def test_dashboard_paints_at_80x24_and_shows_its_numbers(desk_path: Path) 
         await unlock(pilot)
         await pilot.press("5")
         pane = app.screen.query_one(DashboardPane)
+        await wait_for(pilot, lambda: pane.data is not None and not pane.border_subtitle)
         await wait_for(pilot, lambda: pane.painted_after is not None)
         assert pane.display and pane.has_focus
         assert pane.data is not None and sum(map(sum, pane.data.by_grade.values())) > 0
@@ -62,6 +63,37 @@ async def test_dashboard_paints_at_80x24_and_shows_its_numbers(desk_path: Path) 
         assert table  # a rich Table renders through the Static
         await pilot.press("t", "2")
         assert app.screen.query_one("#queue").display and not pane.display
+
+
+async def test_dashboard_paints_at_once_and_never_waits_for_a_read(desk_path: Path) -> None:
+    """Shown before its figures are read, the pane draws its charts as counting; shown
+    straight after a write, it draws the figures it holds, marked as updating, and the
+    fresh ones replace them when read (a pane that waited for the read would first draw
+    the fresh ones)."""
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        pane = app.screen.query_one(DashboardPane)
+        assert pane.data is None  # the read-ahead waits 3 s for the lists
+        await pilot.press("5")
+        assert pane.first_painted == "counting"
+        await wait_for(pilot, lambda: pane.data is not None and not pane.border_subtitle)
+        assert "Incidents a week" in str(pane.query(PlotextPlot).first().render())
+        await pilot.press("2")
+        held = pane.data
+        assert held is not None
+        desk = app.require_desk()
+        with desk.read() as conn:
+            person = conn.execute(
+                text("SELECT id FROM person WHERE briefing_status != 'done' LIMIT 1")
+            ).scalar_one()
+        with desk.write() as tx:
+            assert tx.update("person", person, {"briefing_status": "done"})
+        await pilot.press("5")
+        assert pane.first_painted == "held"  # at once, marked "updating" till the read
+        await wait_for(pilot, lambda: pane.painted_after is not None)
+        await wait_for(pilot, lambda: pane.data is not held and not pane.border_subtitle)
+        assert pane.data is not None and pane.data.generation > held.generation
 
 
 async def test_unlock_lock_incident_and_clipboard_are_logged(desk_path: Path) -> None:

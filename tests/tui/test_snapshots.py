@@ -82,6 +82,7 @@ async def _dashboard(pilot: Pilot[Any]) -> None:
     await unlock(pilot)
     await pilot.press("5")
     pane = pilot.app.screen.query_one(DashboardPane)
+    await wait_for(pilot, lambda: pane.data is not None and not pane.border_subtitle)
     await wait_for(pilot, lambda: pane.painted_after is not None)
     await settle(pilot)
 

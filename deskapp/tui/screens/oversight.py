@@ -27,6 +27,7 @@ class OversightScreen(DeskScreen):
     DEFAULT_CSS = """
     OversightScreen #oversight-title { height: 1; padding: 0 1; background: $panel; }
     OversightScreen DataTable { height: 1fr; }
+    OversightScreen #finding-detail { height: auto; max-height: 3; padding: 0 1; }
     """
     HELP_TITLE = "Oversight"
     HELP_TEXT = (
@@ -54,6 +55,9 @@ class OversightScreen(DeskScreen):
         table: DataTable[Any] = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
         table.add_columns("When", "Rule", "Officer", "Count", "Detail")
         yield table
+        # The detail of the finding under the cursor, whole: at 80 columns the table cuts
+        # it off, and a reviewer must read what was flagged without scrolling sideways.
+        yield Static("", id="finding-detail")
         yield StatusLine()
         yield DeskFooter()
 
@@ -87,6 +91,12 @@ class OversightScreen(DeskScreen):
         what = count(len(findings), "finding") if findings else "nothing flagged"
         title.update(f"[b]Oversight[/b] · last {DAYS} days · {what}")
 
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        at = event.cursor_row
+        finding = self.findings[at] if 0 <= at < len(self.findings) else None
+        detail = self.query_one("#finding-detail", Static)
+        detail.update(Text(visible(finding.detail)) if finding else "")
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         finding = self.findings[event.cursor_row] if self.findings else None
@@ -110,6 +120,11 @@ class OversightScreen(DeskScreen):
         from deskapp.tui.screens.return_form import ReturnScreen
 
         await open_ready(self.app, ReturnScreen(self.desk_app.now().date()), lambda _p: None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back" and self.base:
+            return False  # the auditor's first screen: no "esc Back" to nowhere
+        return super().check_action(action, parameters)
 
     def action_back(self) -> None:
         if not self.base:
