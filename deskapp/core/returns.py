@@ -112,6 +112,20 @@ class Table:
                 return figures[at]
         raise KeyError(label)
 
+    def withhold(self, label: str, column: str) -> None:
+        """Hide the figure in row ``label`` and column ``column`` (secondary suppression)."""
+        at = self.columns.index(column) - 1
+        self.rows = [
+            (name, tuple(replace(f, withheld=True) if i == at else f for i, f in enumerate(figs)))
+            if name == label
+            else (name, figs)
+            for name, figs in self.rows
+        ]
+
+
+#: One cell of a return: (table title, row label, column heading).
+Cell = tuple[str, str, str]
+
 
 def protect(table: Table) -> None:
     """Secondary suppression of ``table``, by the rule in this module's docstring: in
@@ -143,6 +157,29 @@ def protect(table: Table) -> None:
             _, smallest = min(shown)
             cells[smallest][column] = replace(cells[smallest][column], withheld=True)
     table.rows = [(label, tuple(row)) for (label, _), row in zip(table.rows, cells, strict=True)]
+
+
+def protect_together(tables: Sequence[Table], same: Sequence[tuple[Cell, Cell]]) -> None:
+    """``protect`` every table, and hide alike the cells of different tables that count
+    the same records (``same``): a count hidden in one table and printed in another
+    would be given away by the second, and through it the cells hidden beside it in the
+    first. Hiding one may make its own column need more hidden, so this runs until
+    nothing changes (it only ever hides, so it ends)."""
+    by_title = {table.title: table for table in tables}
+    while True:
+        for table in tables:
+            protect(table)
+        changed = False
+        for one, other in same:
+            cells = [(by_title[title], label, column) for title, label, column in (one, other)]
+            hidden = [table.figure(label, column).suppressed for table, label, column in cells]
+            if any(hidden) and not all(hidden):
+                for (table, label, column), is_hidden in zip(cells, hidden, strict=True):
+                    if not is_hidden:
+                        table.withhold(label, column)
+                changed = True
+        if not changed:
+            return
 
 
 @dataclass

@@ -45,6 +45,7 @@ from deskapp.core.events import NOTICE_HOURS
 from deskapp.core.grading import GRADE_NAMES
 from deskapp.core.returns import (
     SUPPRESSION_NOTE,
+    Cell,
     Return,
     Table,
     based,
@@ -53,7 +54,7 @@ from deskapp.core.returns import (
     percentile,
     plain,
     pounds,
-    protect,
+    protect_together,
     share,
 )
 from deskapp.store import returns_measures
@@ -226,6 +227,15 @@ _COUNCILS = """
 SELECT name, share_request_status FROM organisation
 WHERE deleted = 0 AND kind = 'council' ORDER BY name
 """
+
+
+#: Cells of two tables that count the same incidents (hidden in one, hidden in both).
+SAME_COUNTS: tuple[tuple[Cell, Cell], ...] = (
+    (
+        ("Incidents by status", str(Status.REFERRED), "Incidents"),
+        ("Incidents by outcome", OUTCOMES[1], "Incidents"),
+    ),
+)
 
 
 def _outcome(status: str, crime_recorded: bool) -> str:
@@ -469,6 +479,5 @@ def compute(desk: Desk, period: Period) -> Return:
         result.tables.append(returns_measures.measures_table(conn, period))
         result.tables.extend(sharing_tables(conn))
         result.tables.append(events_table(conn, period))
-    for table in result.tables:
-        protect(table)
+    protect_together(result.tables, SAME_COUNTS)
     return result

@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import pytest
 
-from deskapp.core.returns import SUPPRESSED, Figure, Table, count, plain, pounds, protect
+from deskapp.core.returns import (
+    SUPPRESSED,
+    Figure,
+    Table,
+    count,
+    plain,
+    pounds,
+    protect,
+    protect_together,
+)
 
 
 def column(*counts: int, total: int | None = None) -> Table:
@@ -113,3 +122,36 @@ def test_tables_without_a_total_and_figures_that_are_not_counts_are_left() -> No
         (SUPPRESSED, SUPPRESSED),
         (9, "x"),
     ]
+
+
+def _counted(title: str, rows: dict[str, int]) -> Table:
+    table = Table(title, ("Label", "Incidents"), total="Total")
+    for label, n in rows.items():
+        table.add(label, count(n))
+    table.add("Total", count(sum(rows.values())))
+    return table
+
+
+def test_a_count_hidden_in_one_table_is_hidden_where_another_table_prints_it() -> None:
+    # By status, 'referred' (9) is hidden beside 'escalated' (3) so the total cannot give
+    # 3 away; by outcome the same 9 incidents are printed. Protected one at a time, a
+    # reader takes 9 from the outcome table and works 'escalated' back out of the status
+    # table's total. Protected together, 'referred' is hidden in both.
+    status = {"new": 30, "escalated": 3, "referred": 9, "resolved": 40}
+    outcome = {"open": 33, "referred": 9, "resolved": 40}
+    same = [(("By status", "referred", "Incidents"), ("By outcome", "referred", "Incidents"))]
+
+    alone = [_counted("By status", status), _counted("By outcome", outcome)]
+    for table in alone:
+        protect(table)
+    by_status, by_outcome = alone
+    assert by_status.figure("referred", "Incidents").suppressed
+    assert by_outcome.figure("referred", "Incidents").shown() == 9  # the leak
+
+    together = [_counted("By status", status), _counted("By outcome", outcome)]
+    protect_together(together, same)
+    by_status, by_outcome = together
+    assert by_outcome.figure("referred", "Incidents").shown() == SUPPRESSED
+    assert worked_out(by_status) == {}
+    # The outcome table's own column is protected again after the extra hiding.
+    assert worked_out(by_outcome) == {}
