@@ -249,7 +249,9 @@ class Reader:
                 out.held.append(self._change_held(stored, str(entity), row_id, problem, data))
         texts = [c[3] for c in sound if c[3] is not None]
         parsed = iter(wire_checks.parse_each(texts))
-        for entity, row_id, kind, data, versions, seen in sound:
+        judged: list[tuple[Any, str | None]] = []
+        refused_erasure = False
+        for entity, _, kind, data, _, _ in sound:
             values = None if data is None else next(parsed)
             problem = None
             if data is not None and type(values) is not dict:
@@ -264,6 +266,16 @@ class Reader:
                 )
                 if not permissions.allowed(claim, role):
                     problem = f"needs a supervisor: it {permissions.supervisor_reason(claim)}"
+                    refused_erasure = refused_erasure or claim.erased
+            judged.append((values, problem))
+        for (entity, row_id, kind, data, versions, seen), (values, problem) in zip(
+            sound, judged, strict=True
+        ):
+            if problem is None and refused_erasure and merge_rule.tombstones_blank(values or {}):
+                # An erasure is taken or refused whole: the blanking of the records
+                # linked to a person whose erasure is refused goes no further than it.
+                # (A push never splits an erasure between batches: ``service._parts``.)
+                problem = "needs a supervisor: it is part of an erasure its signer may not make"
             if problem is not None:
                 out.held.append(self._change_held(stored, entity, row_id, problem, data))
                 continue

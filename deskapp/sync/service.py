@@ -596,13 +596,20 @@ def _parts(
     start = live = 0
     for k, entry in enumerate(entries):
         if entry[3] != "update" or entry[0] in sent:
-            if live == batch:
+            # An erasure goes in one batch (other desks take or refuse it whole,
+            # ``batches.Reader``): no cut between two tombstoning entries.
+            if live >= batch and not (_tombstones(entry) and _tombstones(entries[k - 1])):
                 parts.append(entries[start:k])
                 start, live = k, 0
             live += 1
     if start < len(entries):
         parts.append(entries[start:])
     return parts
+
+
+def _tombstones(entry: tuple[Any, ...]) -> bool:
+    """An outbox entry that erases a row or may tombstone one (what an erasure writes)."""
+    return entry[3] == "erase" or (entry[3] == "update" and "deleted" in str(entry[4]).split(","))
 
 
 def _json(raw: str | None, default: Any) -> Any:

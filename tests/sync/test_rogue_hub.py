@@ -25,7 +25,7 @@ from deskapp.core import hlc, jsontext, merge_rule, sealed_batch
 from deskapp.core.domain import OfficerRole
 from deskapp.core.errors import TrustError
 from deskapp.core.sealed_batch import BatchProblem
-from deskapp.store import people
+from deskapp.store import people, security
 from deskapp.store.desk import Desk
 from deskapp.sync import enrolment, run_sync, status
 from deskapp.sync.hub import open_hub
@@ -237,6 +237,58 @@ def test_an_officer_cannot_attribute_to_another_or_act_as_a_supervisor(
     assert people.get_person(b, pid, reveal=True)["name"] == "Tom Jones"
     run_sync(a, hub_url)
     assert people.get_person(a, pid, reveal=True)["name"] == "Tom Jones"
+    c.close()
+
+
+def test_an_erasure_is_refused_as_a_whole(
+    hub_url: str, desks: tuple[Desk, Desk], tmp_path: Path
+) -> None:
+    """An erasure is accepted or refused as a whole: officer c's desk (which thinks c a
+    supervisor, as every new desk's first officer is) erases a person with security
+    records; no other desk takes any of it, not the blanking of the records' notes
+    either, and a supervisor's erasure afterwards goes through whole."""
+    a, b = desks
+    c = make_desk(tmp_path, "c")
+    as_officer(hub_url, c)
+    pid = people.add_person(a, name="Tom Jones")
+    security.add_record(a, "survey", pid, place="home", findings="Dog at the side gate")
+    security.add_record(
+        a, "measure", pid, kind="cctv", status="agreed", notes="Camera over the door"
+    )
+    for desk in (a, b, c):
+        run_sync(desk, hub_url)
+
+    def notes(desk: Desk) -> set[str]:
+        with desk.read() as conn:
+            return set(
+                conn.exec_driver_sql(
+                    "SELECT findings FROM security_survey UNION ALL "
+                    "SELECT notes FROM security_measure"
+                ).scalars()
+            )
+
+    kept = {"Dog at the side gate", "Camera over the door"}
+    assert notes(b) == notes(c) == kept
+    people.erase_person(c, pid, "told to")
+    run_sync(c, hub_url, batch_size=2)  # batches of two entries: still one for the erasure
+    before = quarantined(b)
+    run_sync(b, hub_url)
+    held = [r for r in quarantined(b) if r not in before]
+    assert {r["entity"] for r in held} - {"officer"} == {
+        "person",
+        "security_survey",
+        "security_measure",
+    }
+    assert all("needs a supervisor" in r["reason"] for r in held)
+    for desk in (a, b):
+        run_sync(desk, hub_url)
+        assert people.get_person(desk, pid, reveal=True)["name"] == "Tom Jones"
+        assert notes(desk) == kept
+    # A supervisor's erasure is taken whole.
+    people.erase_person(a, pid, "Stood down")
+    run_sync(a, hub_url)
+    run_sync(b, hub_url)
+    assert notes(b) <= {""}
     c.close()
 
 
