@@ -38,10 +38,10 @@ from deskapp.core.wording import count
 from deskapp.store import audit, merge, quarantine, search_index
 from deskapp.store.desk import Desk
 from deskapp.store.writes import APPEND_ONLY, VERSIONED, WriteTx
-from deskapp.sync import batches
+from deskapp.sync import batches, published
 from deskapp.sync.batches import Change
 from deskapp.sync.enrolment import HubTrust, admit
-from deskapp.sync.hub import Hub, ReadCaps, open_hub
+from deskapp.sync.hub import Hub, ReadCaps, StoredBatch, open_hub
 from deskapp.sync.hub_errors import AuditChainRefused
 from deskapp.sync.hub_url import parse_hub_url
 
@@ -65,7 +65,8 @@ K_LAST = "sync_last_at"
 K_COUNTER = "sync_batch_counter"
 #: Per site, the highest batch counter taken from it (JSON): replays are refused.
 K_COUNTERS = "sync_site_counters"
-#: Where this desk's own versions were published: ``[[largest hlc, hub seq], …]`` per push.
+#: Where this desk's own versions were published: ``[[largest hlc, hub seq, batch id], …]``
+#: per push (``sync.published``).
 K_PUBLISHED = "sync_published"
 #: The officers who have signed this desk's batches (JSON list).
 K_SIGNERS = "sync_signers"
@@ -93,6 +94,8 @@ class SyncResult:
     quarantined: int = 0
     #: Changes and audit events sent that the hub did not hold afterwards: kept to send again.
     unconfirmed: int = 0
+    #: Rows queued again because a batch this desk had pushed is gone from the hub.
+    resent: int = 0
     skew: list[str] = field(default_factory=list)
     duration_s: float = 0.0
     cancelled: bool = False
@@ -106,6 +109,7 @@ class SyncResult:
             "quarantined": self.quarantined,
             "audit_pushed": self.audit_pushed,
             "unconfirmed": self.unconfirmed,
+            "resent": self.resent,
             "skew": list(self.skew),
             "duration_s": round(self.duration_s, 3),
             "cancelled": self.cancelled,
@@ -218,7 +222,7 @@ class _Run:
         self.audit_hw = int(state.get(K_AUDIT, "0"))
         self.counter = int(state.get(K_COUNTER, "0"))
         self.counters: dict[str, int] = _json(state.get(K_COUNTERS), {})
-        self.published: list[list[int]] = _json(state.get(K_PUBLISHED), [])
+        self.published: list[list[int | str]] = _json(state.get(K_PUBLISHED), [])
         self.signers: list[str] = _json(state.get(K_SIGNERS), [])
         self.hub_id = state.get(K_HUB_ID) or ""
         self.url = state.get(K_URL)
@@ -262,6 +266,7 @@ class _Run:
         # The cyclic collector rests while the outbox is read and while each batch is
         # made and sent (see core.collector); it runs between batches.
         self.audit_hw = self._audit_head()
+        self._resend_lost()
         with collector.paused():
             entries, marks, sent = self._outbox()
         total = len(entries)
@@ -283,6 +288,21 @@ class _Run:
                 # The hub does not hold the batch: it stays in the outbox, and the next
                 # sync sends it again (later batches would leave a gap).
                 return
+
+    def _resend_lost(self) -> None:
+        """Queue again what this desk pushed in batches the hub no longer holds as sent
+        (deleted at the hub, perhaps before another desk pulled them): the outbox entries
+        were dropped once the hub held them, so nothing else would send them again."""
+        lost = published.missing(self.hub, self.published)
+        if not lost:
+            return
+        with self.desk.write() as tx:
+            self.result.resent += published.requeue(
+                tx.conn, self.desk.site_id, self.published, lost, tx.clock.now()
+            )
+            # Those versions are published again by the push that follows (a later seq).
+            self.published = [p for k, p in enumerate(self.published) if k not in set(lost)]
+            _set(tx.conn, {K_PUBLISHED: jsontext.dumps(self.published)})
 
     def _audit_head(self) -> int:
         """The last of this desk's audit events the hub holds, by the newest batch of
@@ -396,7 +416,7 @@ class _Run:
         ahw = int(audits[-1]["seq"]) if audits else self.audit_hw
         mine = [int(e[5]) for e in part if e[6] == self.desk.site_id]
         if mine:
-            self.published.append([max(mine), receipt.seq])
+            self.published.append([max(mine), receipt.seq, sealed.batch_id])
         values: dict[str, Any] = {
             K_PUSHED: hw,
             K_AUDIT: ahw,
@@ -417,6 +437,9 @@ class _Run:
                 "(SELECT coalesce(max(outbox_seq), 0) FROM sync_mark WHERE outbox_seq <= ?)",
                 (hw,),
             )
+            if mine and len(self.published) % published.PRUNE_EVERY == 0:
+                self.published = published.prune(tx.conn, self.desk.site_id, self.published)
+                values[K_PUBLISHED] = jsontext.dumps(self.published)
             if self.cursor == receipt.seq_before:
                 # Nothing else reached the hub since we last pulled: what it holds beyond
                 # our cursor is the batch we sent, so there is nothing to pull back.
@@ -543,8 +566,11 @@ class _Run:
                 if not stored:
                     break
                 opened = batches.Opened()
+                before = self.cursor
                 for batch in stored:
+                    opened.held.extend(_gap(before, batch))
                     reader.open(batch, opened)
+                    before = batch.seq
                 with self.desk.write(streaming=defer_index) as tx:
                     if defer_index:
                         search_index.defer(tx.conn)
@@ -567,8 +593,8 @@ class _Run:
         sent yet, or another desk's)."""
         if version.site != self.desk.site_id:
             return None
-        at = bisect.bisect_left(self.published, version.hlc, key=lambda pair: pair[0])
-        return self.published[at][1] if at < len(self.published) else None
+        at = bisect.bisect_left(self.published, version.hlc, key=lambda entry: int(entry[0]))
+        return int(self.published[at][1]) if at < len(self.published) else None
 
     def _pushed_hw(self, tx: WriteTx) -> int:
         return int(_state(tx.conn).get(K_PUSHED, "0"))
@@ -605,6 +631,25 @@ def _parts(
     if start < len(entries):
         parts.append(entries[start:])
     return parts
+
+
+def _gap(before: int, batch: StoredBatch) -> list[quarantine.Quarantined]:
+    """The batches missing from the hub's log between seq ``before`` and ``batch``: the
+    hub numbers batches one after another as they commit, so a gap is a batch deleted
+    at the hub. Kept in quarantine, to be counted and listed (its desk sends it again:
+    ``sync.published``)."""
+    if batch.seq <= before + 1:
+        return []
+    first, last = before + 1, batch.seq - 1
+    return [
+        quarantine.Quarantined(
+            first,
+            quarantine.WHOLE_BATCH,
+            f"seq {first}" if first == last else f"seq {first}-{last}",
+            "missing from the hub's log (deleted at the hub): its desk sends its changes "
+            "again when it next syncs",
+        )
+    ]
 
 
 def _tombstones(entry: tuple[Any, ...]) -> bool:

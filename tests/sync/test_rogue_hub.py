@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 
 from deskapp.core import hlc, jsontext, merge_rule, sealed_batch
 from deskapp.core.domain import OfficerRole
@@ -27,7 +27,7 @@ from deskapp.core.errors import TrustError
 from deskapp.core.sealed_batch import BatchProblem
 from deskapp.store import people, security
 from deskapp.store.desk import Desk
-from deskapp.sync import enrolment, run_sync, status
+from deskapp.sync import enrolment, published, run_sync, status
 from deskapp.sync.hub import open_hub
 from deskapp.sync.hub_schema import hub_batch, hub_counter
 
@@ -290,6 +290,66 @@ def test_an_erasure_is_refused_as_a_whole(
     run_sync(b, hub_url)
     assert notes(b) <= {""}
     c.close()
+
+
+def test_a_batch_deleted_at_the_hub_is_sent_again(hub_url: str, desks: tuple[Desk, Desk]) -> None:
+    """A rogue deletes desk a's newest batch before desk b pulls it: b notices the gap in
+    the hub's log (quarantined, so counted and listed), and a, which knows what it
+    published, notices its batch gone and sends its changes again."""
+    a, b = desks
+    pid = people.add_person(a, name="Siân Evans")
+    for desk in (a, b, a):
+        run_sync(desk, hub_url)
+    people.update_person(a, pid, party="Before the deletion")
+    tom = people.add_person(a, name="Tom Jones")
+    run_sync(a, hub_url)
+    with open_hub(hub_url).write() as conn:
+        seq = conn.execute(
+            select(func.max(hub_batch.c.seq)).where(hub_batch.c.site_id == a.site_id)
+        ).scalar_one()
+        conn.execute(hub_batch.delete().where(hub_batch.c.seq == seq))
+    people.add_person(b, name="Made On B")
+    assert run_sync(b, hub_url).quarantined == 1
+    [gap] = [r for r in quarantined(b) if r["row_id"] == f"seq {seq}"]
+    assert gap["entity"] == "batch" and "missing from the hub's log" in gap["reason"]
+    assert people.get_person(b, pid, reveal=True)["party"] != "Before the deletion"
+    assert run_sync(a, hub_url).resent == 2
+    run_sync(b, hub_url)
+    assert people.get_person(b, pid, reveal=True)["party"] == "Before the deletion"
+    assert people.get_person(b, tom, reveal=True)["name"] == "Tom Jones"
+    assert run_sync(a, hub_url).resent == 0  # what was sent again is held now
+
+
+def test_the_published_list_keeps_only_what_a_conflict_check_can_need(
+    hub_url: str, desks: tuple[Desk, Desk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One entry a push: pruned of the pushes whose versions have all been replaced
+    since (the same field edited again and again), while a conflict is still found."""
+    monkeypatch.setattr(published, "PRUNE_EVERY", 4)
+    a, b = desks
+    pid = people.add_person(a, name="Siân Evans")
+    for desk in (a, b, a):
+        run_sync(desk, hub_url)
+    for n in range(11):
+        people.update_person(a, pid, party=f"Party {n}")
+        run_sync(a, hub_url)
+
+    def entries() -> list[Any]:
+        with a.read() as conn:
+            raw = conn.exec_driver_sql(
+                "SELECT value FROM meta WHERE key = 'sync_published'"
+            ).scalar_one()
+        return list(jsontext.loads(raw))
+
+    assert 2 <= len(entries()) < 4  # 12 pushes: the first (the creation) and the last
+    # Edited on both desks unseen by each other: still a conflict on a.
+    people.update_person(a, pid, party="A's")
+    run_sync(a, hub_url)
+    run_sync(b, hub_url)
+    people.update_person(a, pid, party="A's again")
+    people.update_person(b, pid, party="B's")
+    run_sync(b, hub_url)
+    assert run_sync(a, hub_url).conflicts == 1
 
 
 def _wire_hash(event: dict[str, Any], site: str) -> str:
