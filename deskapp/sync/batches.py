@@ -33,6 +33,8 @@ from deskapp.sync.hub import Hub, StoredBatch
 
 #: The kinds of change a batch carries (an erasure alone carries no values).
 KINDS = frozenset({"insert", "update", "append", "erase"})
+#: Records an erasure tombstones under the erased name (``store.people``, ``store.subjects``).
+ERASABLE = frozenset({"person", "subject"})
 #: Audit details that record a conflict's resolution (``sync.conflicts``).
 RESOLUTION = "sync conflict "
 
@@ -262,7 +264,7 @@ class Reader:
                     frozenset(values or ()),
                     values or {},
                     erased=kind == "erase"
-                    or (entity == "person" and merge_rule.is_erased_person(values or {})),
+                    or (entity in ERASABLE and merge_rule.is_erased_person(values or {})),
                 )
                 if not permissions.allowed(claim, role):
                     problem = f"needs a supervisor: it {permissions.supervisor_reason(claim)}"

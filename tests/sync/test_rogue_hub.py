@@ -25,7 +25,7 @@ from deskapp.core import hlc, jsontext, merge_rule, sealed_batch
 from deskapp.core.domain import OfficerRole
 from deskapp.core.errors import TrustError
 from deskapp.core.sealed_batch import BatchProblem
-from deskapp.store import people, security
+from deskapp.store import people, security, subjects
 from deskapp.store.desk import Desk
 from deskapp.sync import enrolment, published, run_sync, status
 from deskapp.sync.hub import open_hub
@@ -255,6 +255,7 @@ def test_an_erasure_is_refused_as_a_whole(
     security.add_record(
         a, "measure", pid, kind="cctv", status="agreed", notes="Camera over the door"
     )
+    subject = subjects.add_subject(a, name="Unknown male", facts="Seen at the gate twice")
     for desk in (a, b, c):
         run_sync(desk, hub_url)
 
@@ -263,14 +264,16 @@ def test_an_erasure_is_refused_as_a_whole(
             return set(
                 conn.exec_driver_sql(
                     "SELECT findings FROM security_survey UNION ALL "
-                    "SELECT notes FROM security_measure"
+                    "SELECT notes FROM security_measure UNION ALL SELECT facts FROM subject"
                 ).scalars()
             )
 
-    kept = {"Dog at the side gate", "Camera over the door"}
+    kept = {"Dog at the side gate", "Camera over the door", "Seen at the gate twice"}
     assert notes(b) == notes(c) == kept
     people.erase_person(c, pid, "told to")
     run_sync(c, hub_url, batch_size=2)  # batches of two entries: still one for the erasure
+    subjects.erase_subject(c, subject, "told to")
+    run_sync(c, hub_url)  # a subject's erasure in a batch of its own
     before = quarantined(b)
     run_sync(b, hub_url)
     held = [r for r in quarantined(b) if r not in before]
@@ -278,6 +281,7 @@ def test_an_erasure_is_refused_as_a_whole(
         "person",
         "security_survey",
         "security_measure",
+        "subject",
     }
     assert all("needs a supervisor" in r["reason"] for r in held)
     for desk in (a, b):
@@ -286,6 +290,7 @@ def test_an_erasure_is_refused_as_a_whole(
         assert notes(desk) == kept
     # A supervisor's erasure is taken whole.
     people.erase_person(a, pid, "Stood down")
+    subjects.erase_subject(a, subject, "Stood down")
     run_sync(a, hub_url)
     run_sync(b, hub_url)
     assert notes(b) <= {""}
