@@ -51,6 +51,7 @@ class Change:
     versions: dict[str, Version]
     seen: int  # the hub seq the desk had pulled to when it made the edit
     ref_id: str | None = None
+    raw: str | None = None  # the values as JSON text already (a whole row: store.wire_rows)
 
 
 def seal(
@@ -73,7 +74,7 @@ def seal(
                 c.entity,
                 c.row_id,
                 c.kind,
-                None if c.data is None else jsontext.dumps(c.data),
+                c.raw if c.raw is not None else None if c.data is None else jsontext.dumps(c.data),
                 {name: [v[0], v[1]] for name, v in c.versions.items()},
                 c.seen,
             ]

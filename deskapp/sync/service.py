@@ -35,7 +35,7 @@ from deskapp.core.clock import utcnow
 from deskapp.core.errors import ConfigError
 from deskapp.core.merge_rule import CREATION, Version, effective
 from deskapp.core.wording import count
-from deskapp.store import audit, merge, quarantine, search_index
+from deskapp.store import audit, merge, quarantine, search_index, wire_rows
 from deskapp.store.desk import Desk
 from deskapp.store.writes import APPEND_ONLY, VERSIONED, WriteTx
 from deskapp.sync import batches, published
@@ -472,21 +472,22 @@ class _Run:
             elif op == "append":
                 keys.setdefault(entity, set()).add(row_id)
         rows: dict[tuple[str, str], dict[str, Any]] = {}
+        whole: dict[tuple[str, str], str] = {}
         versions: dict[str, dict[str, dict[str, Version]]] = {}
         with self.desk.read() as conn:
             for entity in inserted.keys() | updated.keys():
                 table = VERSIONED[entity]
                 new = inserted.get(entity, set())
-                # A new row travels whole; an edited one only with the fields it changed
-                # (reading whole rows was most of a large push's time on the desk).
+                # A new row travels whole, as the JSON text SQLite makes of it; an edited
+                # one only with the fields it changed (reading whole rows into Python was
+                # most of a large push's time on the desk).
+                if new:
+                    for row_id, raw in wire_rows.rows_as_json(conn, table, new).items():
+                        whole[(entity, row_id)] = raw
                 touched = [table.c.id, *(c for c in table.c if c.name in edited.get(entity, ()))]
-                for wanted, columns in (
-                    (new, list(table.c)),
-                    (updated.get(entity, set()) - new, touched),
-                ):
-                    if wanted:
-                        for row_id, rec in merge.rows_by_id(conn, table, columns, wanted).items():
-                            rows[(entity, row_id)] = rec
+                if wanted := updated.get(entity, set()) - new:
+                    for row_id, rec in merge.rows_by_id(conn, table, touched, wanted).items():
+                        rows[(entity, row_id)] = rec
                 everyone = sorted(new | updated.get(entity, set()))
                 versions[entity] = merge.local_versions(conn, entity, everyone)
             for entity, wanted in keys.items():
@@ -510,6 +511,13 @@ class _Run:
             if op == "erase":
                 changes.append(Change(seq, entity, row_id, op, None, made, seen))
                 continue
+            if op == "insert":
+                if (json_text := whole.get((entity, row_id))) is not None:
+                    mine = versions[entity].get(row_id, {})
+                    changes.append(
+                        Change(seq, entity, row_id, op, None, dict(mine), seen, raw=json_text)
+                    )
+                continue
             if row is None:
                 continue  # an appended row erased since; an erase entry follows
             if op == "append":
@@ -518,10 +526,6 @@ class _Run:
                 changes.append(Change(seq, entity, row_id, op, data, made, seen, ref_id=ref))
                 continue
             mine = versions[entity].get(row_id, {})
-            if op == "insert":
-                data = {k: v for k, v in row.items() if k != "id"}
-                changes.append(Change(seq, entity, row_id, op, data, dict(mine), seen))
-                continue
             fields = [n for n in sent.get(seq, ()) if n in row]
             if not fields:
                 continue
