@@ -78,7 +78,7 @@ KEYS = (
 
 @dataclass(frozen=True)
 class SyncProgress:
-    phase: str  # "push" | "pull"
+    phase: str  # "push" | "pull" | "index" (the search index made again after a large pull)
     done: int
     total: int
 
@@ -553,7 +553,10 @@ class _Run:
                     search_index.rebuild(self.desk)
             raise
         if defer:
+            # Its own phase, so a progress bar's estimate is not of the pull's rate.
+            self.report("index", 0, 1)
             search_index.rebuild(self.desk)
+            self.report("index", 1, 1)
 
     def _pull_batches(self, total: int, defer_index: bool) -> None:
         """Every hub batch after the cursor, a pull's worth at a time, each checked and
