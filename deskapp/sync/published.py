@@ -21,8 +21,8 @@ from sqlalchemy import Connection
 from deskapp.store.writes import VERSIONED
 from deskapp.sync.hub import Hub
 
-#: The list is pruned whenever its length reaches a multiple of this (one read of the
-#: desk's own field versions each time).
+#: The list is pruned at every this many batches the desk pushes (by its batch counter,
+#: so once in so many pushes whatever pruning leaves): one read of its own field versions.
 PRUNE_EVERY = 64
 
 

@@ -437,7 +437,7 @@ class _Run:
                 "(SELECT coalesce(max(outbox_seq), 0) FROM sync_mark WHERE outbox_seq <= ?)",
                 (hw,),
             )
-            if mine and len(self.published) % published.PRUNE_EVERY == 0:
+            if mine and self.counter % published.PRUNE_EVERY == 0:
                 self.published = published.prune(tx.conn, self.desk.site_id, self.published)
                 values[K_PUBLISHED] = jsontext.dumps(self.published)
             if self.cursor == receipt.seq_before:
