@@ -97,6 +97,16 @@ def is_erased_person(values: Mapping[str, Any]) -> bool:
     return values.get("deleted") is True and values.get("name") == ERASED_NAME
 
 
+def tombstones_blank(values: Mapping[str, Any]) -> bool:
+    """Whether a change tombstones a record while blanking its text, as an erasure does
+    to the records linked to the person it erases (``store.security.ERASED``, a
+    candidacy's party and post): the part of an erasure that is not the person's own
+    change. (A merge or a move tombstones without blanking anything.)"""
+    return values.get("deleted") is True and any(
+        value in ("", None) for name, value in values.items() if name != "deleted"
+    )
+
+
 # -- conflicts: an edit that lost and that its officer should see --------------------
 def lost_on_desk(ours: Version, theirs: Version, *, site: str, unseen: bool) -> bool:
     """Whether this desk's own edit (``ours``, made on ``site``) is a conflict when a

@@ -33,6 +33,8 @@ from deskapp.sync.hub import Hub, StoredBatch
 
 #: The kinds of change a batch carries (an erasure alone carries no values).
 KINDS = frozenset({"insert", "update", "append", "erase"})
+#: Records an erasure tombstones under the erased name (``store.people``, ``store.subjects``).
+ERASABLE = frozenset({"person", "subject"})
 #: Audit details that record a conflict's resolution (``sync.conflicts``).
 RESOLUTION = "sync conflict "
 
@@ -49,6 +51,7 @@ class Change:
     versions: dict[str, Version]
     seen: int  # the hub seq the desk had pulled to when it made the edit
     ref_id: str | None = None
+    raw: str | None = None  # the values as JSON text already (a whole row: store.wire_rows)
 
 
 def seal(
@@ -71,7 +74,7 @@ def seal(
                 c.entity,
                 c.row_id,
                 c.kind,
-                None if c.data is None else jsontext.dumps(c.data),
+                c.raw if c.raw is not None else None if c.data is None else jsontext.dumps(c.data),
                 {name: [v[0], v[1]] for name, v in c.versions.items()},
                 c.seen,
             ]
@@ -249,7 +252,9 @@ class Reader:
                 out.held.append(self._change_held(stored, str(entity), row_id, problem, data))
         texts = [c[3] for c in sound if c[3] is not None]
         parsed = iter(wire_checks.parse_each(texts))
-        for entity, row_id, kind, data, versions, seen in sound:
+        judged: list[tuple[Any, str | None]] = []
+        refused_erasure = False
+        for entity, _, kind, data, _, _ in sound:
             values = None if data is None else next(parsed)
             problem = None
             if data is not None and type(values) is not dict:
@@ -260,10 +265,20 @@ class Reader:
                     frozenset(values or ()),
                     values or {},
                     erased=kind == "erase"
-                    or (entity == "person" and merge_rule.is_erased_person(values or {})),
+                    or (entity in ERASABLE and merge_rule.is_erased_person(values or {})),
                 )
                 if not permissions.allowed(claim, role):
                     problem = f"needs a supervisor: it {permissions.supervisor_reason(claim)}"
+                    refused_erasure = refused_erasure or claim.erased
+            judged.append((values, problem))
+        for (entity, row_id, kind, data, versions, seen), (values, problem) in zip(
+            sound, judged, strict=True
+        ):
+            if problem is None and refused_erasure and merge_rule.tombstones_blank(values or {}):
+                # An erasure is taken or refused whole: the blanking of the records
+                # linked to a person whose erasure is refused goes no further than it.
+                # (A push never splits an erasure between batches: ``service._parts``.)
+                problem = "needs a supervisor: it is part of an erasure its signer may not make"
             if problem is not None:
                 out.held.append(self._change_held(stored, entity, row_id, problem, data))
                 continue

@@ -248,6 +248,16 @@ class Hub:
         with self.read() as conn:
             return [_stored(r) for r in conn.execute(query).mappings()]
 
+    def batch_ids(self, seqs: list[int]) -> dict[int, str]:
+        """The ids of the batches the hub holds under ``seqs`` (by seq)."""
+        with self.read() as conn:
+            return {
+                int(seq): str(batch_id)
+                for seq, batch_id in conn.execute(
+                    select(hub_batch.c.seq, hub_batch.c.batch_id).where(hub_batch.c.seq.in_(seqs))
+                )
+            }
+
     def head(self) -> int:
         with self.read() as conn:
             return int(conn.execute(select(hub_counter.c.value)).scalar() or 0)

@@ -35,13 +35,13 @@ from deskapp.core.clock import utcnow
 from deskapp.core.errors import ConfigError
 from deskapp.core.merge_rule import CREATION, Version, effective
 from deskapp.core.wording import count
-from deskapp.store import audit, merge, quarantine, search_index
+from deskapp.store import audit, merge, quarantine, search_index, wire_rows
 from deskapp.store.desk import Desk
 from deskapp.store.writes import APPEND_ONLY, VERSIONED, WriteTx
-from deskapp.sync import batches
+from deskapp.sync import batches, published
 from deskapp.sync.batches import Change
 from deskapp.sync.enrolment import HubTrust, admit
-from deskapp.sync.hub import Hub, ReadCaps, open_hub
+from deskapp.sync.hub import Hub, ReadCaps, StoredBatch, open_hub
 from deskapp.sync.hub_errors import AuditChainRefused
 from deskapp.sync.hub_url import parse_hub_url
 
@@ -65,7 +65,8 @@ K_LAST = "sync_last_at"
 K_COUNTER = "sync_batch_counter"
 #: Per site, the highest batch counter taken from it (JSON): replays are refused.
 K_COUNTERS = "sync_site_counters"
-#: Where this desk's own versions were published: ``[[largest hlc, hub seq], …]`` per push.
+#: Where this desk's own versions were published: ``[[largest hlc, hub seq, batch id], …]``
+#: per push (``sync.published``).
 K_PUBLISHED = "sync_published"
 #: The officers who have signed this desk's batches (JSON list).
 K_SIGNERS = "sync_signers"
@@ -77,7 +78,7 @@ KEYS = (
 
 @dataclass(frozen=True)
 class SyncProgress:
-    phase: str  # "push" | "pull"
+    phase: str  # "push" | "pull" | "index" (the search index made again after a large pull)
     done: int
     total: int
 
@@ -93,6 +94,8 @@ class SyncResult:
     quarantined: int = 0
     #: Changes and audit events sent that the hub did not hold afterwards: kept to send again.
     unconfirmed: int = 0
+    #: Rows queued again because a batch this desk had pushed is gone from the hub.
+    resent: int = 0
     skew: list[str] = field(default_factory=list)
     duration_s: float = 0.0
     cancelled: bool = False
@@ -106,6 +109,7 @@ class SyncResult:
             "quarantined": self.quarantined,
             "audit_pushed": self.audit_pushed,
             "unconfirmed": self.unconfirmed,
+            "resent": self.resent,
             "skew": list(self.skew),
             "duration_s": round(self.duration_s, 3),
             "cancelled": self.cancelled,
@@ -218,7 +222,7 @@ class _Run:
         self.audit_hw = int(state.get(K_AUDIT, "0"))
         self.counter = int(state.get(K_COUNTER, "0"))
         self.counters: dict[str, int] = _json(state.get(K_COUNTERS), {})
-        self.published: list[list[int]] = _json(state.get(K_PUBLISHED), [])
+        self.published: list[list[int | str]] = _json(state.get(K_PUBLISHED), [])
         self.signers: list[str] = _json(state.get(K_SIGNERS), [])
         self.hub_id = state.get(K_HUB_ID) or ""
         self.url = state.get(K_URL)
@@ -262,6 +266,7 @@ class _Run:
         # The cyclic collector rests while the outbox is read and while each batch is
         # made and sent (see core.collector); it runs between batches.
         self.audit_hw = self._audit_head()
+        self._resend_lost()
         with collector.paused():
             entries, marks, sent = self._outbox()
         total = len(entries)
@@ -283,6 +288,21 @@ class _Run:
                 # The hub does not hold the batch: it stays in the outbox, and the next
                 # sync sends it again (later batches would leave a gap).
                 return
+
+    def _resend_lost(self) -> None:
+        """Queue again what this desk pushed in batches the hub no longer holds as sent
+        (deleted at the hub, perhaps before another desk pulled them): the outbox entries
+        were dropped once the hub held them, so nothing else would send them again."""
+        lost = published.missing(self.hub, self.published)
+        if not lost:
+            return
+        with self.desk.write() as tx:
+            self.result.resent += published.requeue(
+                tx.conn, self.desk.site_id, self.published, lost, tx.clock.now()
+            )
+            # Those versions are published again by the push that follows (a later seq).
+            self.published = [p for k, p in enumerate(self.published) if k not in set(lost)]
+            _set(tx.conn, {K_PUBLISHED: jsontext.dumps(self.published)})
 
     def _audit_head(self) -> int:
         """The last of this desk's audit events the hub holds, by the newest batch of
@@ -396,7 +416,7 @@ class _Run:
         ahw = int(audits[-1]["seq"]) if audits else self.audit_hw
         mine = [int(e[5]) for e in part if e[6] == self.desk.site_id]
         if mine:
-            self.published.append([max(mine), receipt.seq])
+            self.published.append([max(mine), receipt.seq, sealed.batch_id])
         values: dict[str, Any] = {
             K_PUSHED: hw,
             K_AUDIT: ahw,
@@ -417,6 +437,9 @@ class _Run:
                 "(SELECT coalesce(max(outbox_seq), 0) FROM sync_mark WHERE outbox_seq <= ?)",
                 (hw,),
             )
+            if mine and self.counter % published.PRUNE_EVERY == 0:
+                self.published = published.prune(tx.conn, self.desk.site_id, self.published)
+                values[K_PUBLISHED] = jsontext.dumps(self.published)
             if self.cursor == receipt.seq_before:
                 # Nothing else reached the hub since we last pulled: what it holds beyond
                 # our cursor is the batch we sent, so there is nothing to pull back.
@@ -449,21 +472,22 @@ class _Run:
             elif op == "append":
                 keys.setdefault(entity, set()).add(row_id)
         rows: dict[tuple[str, str], dict[str, Any]] = {}
+        whole: dict[tuple[str, str], str] = {}
         versions: dict[str, dict[str, dict[str, Version]]] = {}
         with self.desk.read() as conn:
             for entity in inserted.keys() | updated.keys():
                 table = VERSIONED[entity]
                 new = inserted.get(entity, set())
-                # A new row travels whole; an edited one only with the fields it changed
-                # (reading whole rows was most of a large push's time on the desk).
+                # A new row travels whole, as the JSON text SQLite makes of it; an edited
+                # one only with the fields it changed (reading whole rows into Python was
+                # most of a large push's time on the desk).
+                if new:
+                    for row_id, raw in wire_rows.rows_as_json(conn, table, new).items():
+                        whole[(entity, row_id)] = raw
                 touched = [table.c.id, *(c for c in table.c if c.name in edited.get(entity, ()))]
-                for wanted, columns in (
-                    (new, list(table.c)),
-                    (updated.get(entity, set()) - new, touched),
-                ):
-                    if wanted:
-                        for row_id, rec in merge.rows_by_id(conn, table, columns, wanted).items():
-                            rows[(entity, row_id)] = rec
+                if wanted := updated.get(entity, set()) - new:
+                    for row_id, rec in merge.rows_by_id(conn, table, touched, wanted).items():
+                        rows[(entity, row_id)] = rec
                 everyone = sorted(new | updated.get(entity, set()))
                 versions[entity] = merge.local_versions(conn, entity, everyone)
             for entity, wanted in keys.items():
@@ -487,6 +511,13 @@ class _Run:
             if op == "erase":
                 changes.append(Change(seq, entity, row_id, op, None, made, seen))
                 continue
+            if op == "insert":
+                if (json_text := whole.get((entity, row_id))) is not None:
+                    mine = versions[entity].get(row_id, {})
+                    changes.append(
+                        Change(seq, entity, row_id, op, None, dict(mine), seen, raw=json_text)
+                    )
+                continue
             if row is None:
                 continue  # an appended row erased since; an erase entry follows
             if op == "append":
@@ -495,10 +526,6 @@ class _Run:
                 changes.append(Change(seq, entity, row_id, op, data, made, seen, ref_id=ref))
                 continue
             mine = versions[entity].get(row_id, {})
-            if op == "insert":
-                data = {k: v for k, v in row.items() if k != "id"}
-                changes.append(Change(seq, entity, row_id, op, data, dict(mine), seen))
-                continue
             fields = [n for n in sent.get(seq, ()) if n in row]
             if not fields:
                 continue
@@ -526,7 +553,10 @@ class _Run:
                     search_index.rebuild(self.desk)
             raise
         if defer:
+            # Its own phase, so a progress bar's estimate is not of the pull's rate.
+            self.report("index", 0, 1)
             search_index.rebuild(self.desk)
+            self.report("index", 1, 1)
 
     def _pull_batches(self, total: int, defer_index: bool) -> None:
         """Every hub batch after the cursor, a pull's worth at a time, each checked and
@@ -543,8 +573,11 @@ class _Run:
                 if not stored:
                     break
                 opened = batches.Opened()
+                before = self.cursor
                 for batch in stored:
+                    opened.held.extend(_gap(before, batch))
                     reader.open(batch, opened)
+                    before = batch.seq
                 with self.desk.write(streaming=defer_index) as tx:
                     if defer_index:
                         search_index.defer(tx.conn)
@@ -567,8 +600,8 @@ class _Run:
         sent yet, or another desk's)."""
         if version.site != self.desk.site_id:
             return None
-        at = bisect.bisect_left(self.published, version.hlc, key=lambda pair: pair[0])
-        return self.published[at][1] if at < len(self.published) else None
+        at = bisect.bisect_left(self.published, version.hlc, key=lambda entry: int(entry[0]))
+        return int(self.published[at][1]) if at < len(self.published) else None
 
     def _pushed_hw(self, tx: WriteTx) -> int:
         return int(_state(tx.conn).get(K_PUSHED, "0"))
@@ -596,13 +629,39 @@ def _parts(
     start = live = 0
     for k, entry in enumerate(entries):
         if entry[3] != "update" or entry[0] in sent:
-            if live == batch:
+            # An erasure goes in one batch (other desks take or refuse it whole,
+            # ``batches.Reader``): no cut between two tombstoning entries.
+            if live >= batch and not (_tombstones(entry) and _tombstones(entries[k - 1])):
                 parts.append(entries[start:k])
                 start, live = k, 0
             live += 1
     if start < len(entries):
         parts.append(entries[start:])
     return parts
+
+
+def _gap(before: int, batch: StoredBatch) -> list[quarantine.Quarantined]:
+    """The batches missing from the hub's log between seq ``before`` and ``batch``: the
+    hub numbers batches one after another as they commit, so a gap is a batch deleted
+    at the hub. Kept in quarantine, to be counted and listed (its desk sends it again:
+    ``sync.published``)."""
+    if batch.seq <= before + 1:
+        return []
+    first, last = before + 1, batch.seq - 1
+    return [
+        quarantine.Quarantined(
+            first,
+            quarantine.WHOLE_BATCH,
+            f"seq {first}" if first == last else f"seq {first}-{last}",
+            "missing from the hub's log (deleted at the hub): its desk sends its changes "
+            "again when it next syncs",
+        )
+    ]
+
+
+def _tombstones(entry: tuple[Any, ...]) -> bool:
+    """An outbox entry that erases a row or may tombstone one (what an erasure writes)."""
+    return entry[3] == "erase" or (entry[3] == "update" and "deleted" in str(entry[4]).split(","))
 
 
 def _json(raw: str | None, default: Any) -> Any:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from deskapp.core import text
 from deskapp.core.text import collation_key, fold, has_control, visible, visible_values
 
 
@@ -69,6 +72,25 @@ def test_a_shorter_name_sorts_before_a_longer_one_it_begins() -> None:
         "Ann Mary Smith",
     ]
     assert names_in_order(["Al Smithson", "Zed Smith"]) == ["Zed Smith", "Al Smithson"]
+
+
+#: Letters, digits and marks names are written in, and those that combine or contract:
+#: precomposed and decomposed accents, Catalan's l·l, Welsh's digraphs, Danish aa...
+_NAME_CHARS = st.sampled_from(
+    [
+        *"abcdeilnorsyzABLMNOSZ0189-'.·ŁłØøßæÆðþŞşİı",
+        *"\u0301\u0308\u0327\u00b7",
+        *"âêîôûŵŷáéíóúàèäëïöüñçčšžåÅøœ",
+    ]
+)
+
+
+@given(st.text(_NAME_CHARS, min_size=1, max_size=12))
+@settings(max_examples=400)
+def test_a_words_weights_are_the_collation_algorithms(word: str) -> None:
+    """The short way (a character's weights looked up on their own) gives each word what
+    the whole Unicode Collation Algorithm does, combining marks and contractions too."""
+    assert text._word_levels.__wrapped__(word) == text._uca_levels(word)
 
 
 def test_empty_name_has_the_smallest_key() -> None:

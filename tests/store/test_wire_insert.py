@@ -1,6 +1,8 @@
 """New pulled rows inserted by SQLite from their wire JSON (``store.wire_insert``) are
 stored exactly as the Python way (``merge.insert_values``) stores them; a row that path
-could not take exactly is left for the Python way, never stored differently."""
+could not take exactly is left for the Python way, never stored differently. And the
+push's mirror (``store.wire_rows``): a row read as JSON by SQLite is what the Python way
+reads, and goes back in byte for byte."""
 
 from __future__ import annotations
 
@@ -16,9 +18,17 @@ from hypothesis import strategies as st
 from sqlalchemy import Boolean, Connection, Date, Integer
 
 from deskapp.store.desk import Desk
-from deskapp.store.merge import _fill_times, _insert_layout, encode_value, insert_values
+from deskapp.store.merge import (
+    _fill_times,
+    _insert_layout,
+    decode_value,
+    encode_value,
+    insert_values,
+    rows_by_id,
+)
 from deskapp.store.types import UTCDateTime
 from deskapp.store.wire_insert import insert_json
+from deskapp.store.wire_rows import rows_as_json
 from deskapp.store.wire_rules import RULES
 from deskapp.store.writes import VERSIONED, bulk_columns
 
@@ -121,6 +131,37 @@ def test_rows_go_in_as_the_python_way_stores_them(
             assert _stored(conn, table, row_id) == _python_way(table, row_id, wire)
         # Every row of values as desks send them is taken; the left are all odd ones.
         assert all(rows[k][2] for k in left)
+        tx.rollback()
+
+
+@pytest.mark.parametrize("name", sorted(VERSIONED))
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_a_row_read_as_json_by_sqlite_is_what_the_python_way_reads(
+    desk: Desk, name: str, data: st.DataObject
+) -> None:
+    table = VERSIONED[name]
+    rows = [(i, w) for i, w, odd in _rows(table, data.draw) if not odd]
+    with desk.engine.connect() as conn, conn.begin() as tx:
+        insert_json(conn, table, [(i, json.dumps(w)) for i, w in rows], NOW)
+        ids = [i for i, _ in rows]
+        stored = {i: _stored(conn, table, i) for i in ids}
+        read = rows_by_id(conn, table, list(table.c), ids)
+        made = rows_as_json(conn, table, ids)
+        for i in ids:
+            sent = json.loads(made[i])
+            values = {k: v for k, v in read[i].items() if k != "id"}
+            assert sent.keys() == values.keys()
+            assert {k: decode_value(table.c[k], v) for k, v in sent.items()} == values
+        conn.exec_driver_sql(
+            f"DELETE FROM {table.name} WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(ids),),
+        )
+        # Sent to another desk, it is taken by SQLite whole and stored as it was here.
+        assert insert_json(conn, table, [(i, made[i]) for i in ids], NOW) == []
+        assert {i: _stored(conn, table, i) for i in ids} == stored
         tx.rollback()
 
 

@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 
 from deskapp.core import hlc, jsontext, merge_rule, sealed_batch
 from deskapp.core.domain import OfficerRole
 from deskapp.core.errors import TrustError
 from deskapp.core.sealed_batch import BatchProblem
-from deskapp.store import people
+from deskapp.store import people, security, subjects
 from deskapp.store.desk import Desk
-from deskapp.sync import enrolment, run_sync, status
+from deskapp.sync import enrolment, published, run_sync, status
 from deskapp.sync.hub import open_hub
 from deskapp.sync.hub_schema import hub_batch, hub_counter
 
@@ -238,6 +238,124 @@ def test_an_officer_cannot_attribute_to_another_or_act_as_a_supervisor(
     run_sync(a, hub_url)
     assert people.get_person(a, pid, reveal=True)["name"] == "Tom Jones"
     c.close()
+
+
+def test_an_erasure_is_refused_as_a_whole(
+    hub_url: str, desks: tuple[Desk, Desk], tmp_path: Path
+) -> None:
+    """An erasure is accepted or refused as a whole: officer c's desk (which thinks c a
+    supervisor, as every new desk's first officer is) erases a person with security
+    records; no other desk takes any of it, not the blanking of the records' notes
+    either, and a supervisor's erasure afterwards goes through whole."""
+    a, b = desks
+    c = make_desk(tmp_path, "c")
+    as_officer(hub_url, c)
+    pid = people.add_person(a, name="Tom Jones")
+    security.add_record(a, "survey", pid, place="home", findings="Dog at the side gate")
+    security.add_record(
+        a, "measure", pid, kind="cctv", status="agreed", notes="Camera over the door"
+    )
+    subject = subjects.add_subject(a, name="Unknown male", facts="Seen at the gate twice")
+    for desk in (a, b, c):
+        run_sync(desk, hub_url)
+
+    def notes(desk: Desk) -> set[str]:
+        with desk.read() as conn:
+            return set(
+                conn.exec_driver_sql(
+                    "SELECT findings FROM security_survey UNION ALL "
+                    "SELECT notes FROM security_measure UNION ALL SELECT facts FROM subject"
+                ).scalars()
+            )
+
+    kept = {"Dog at the side gate", "Camera over the door", "Seen at the gate twice"}
+    assert notes(b) == notes(c) == kept
+    people.erase_person(c, pid, "told to")
+    run_sync(c, hub_url, batch_size=2)  # batches of two entries: still one for the erasure
+    subjects.erase_subject(c, subject, "told to")
+    run_sync(c, hub_url)  # a subject's erasure in a batch of its own
+    before = quarantined(b)
+    run_sync(b, hub_url)
+    held = [r for r in quarantined(b) if r not in before]
+    assert {r["entity"] for r in held} - {"officer"} == {
+        "person",
+        "security_survey",
+        "security_measure",
+        "subject",
+    }
+    assert all("needs a supervisor" in r["reason"] for r in held)
+    for desk in (a, b):
+        run_sync(desk, hub_url)
+        assert people.get_person(desk, pid, reveal=True)["name"] == "Tom Jones"
+        assert notes(desk) == kept
+    # A supervisor's erasure is taken whole.
+    people.erase_person(a, pid, "Stood down")
+    subjects.erase_subject(a, subject, "Stood down")
+    run_sync(a, hub_url)
+    run_sync(b, hub_url)
+    assert notes(b) <= {""}
+    c.close()
+
+
+def test_a_batch_deleted_at_the_hub_is_sent_again(hub_url: str, desks: tuple[Desk, Desk]) -> None:
+    """A rogue deletes desk a's newest batch before desk b pulls it: b notices the gap in
+    the hub's log (quarantined, so counted and listed), and a, which knows what it
+    published, notices its batch gone and sends its changes again."""
+    a, b = desks
+    pid = people.add_person(a, name="Siân Evans")
+    for desk in (a, b, a):
+        run_sync(desk, hub_url)
+    people.update_person(a, pid, party="Before the deletion")
+    tom = people.add_person(a, name="Tom Jones")
+    run_sync(a, hub_url)
+    with open_hub(hub_url).write() as conn:
+        seq = conn.execute(
+            select(func.max(hub_batch.c.seq)).where(hub_batch.c.site_id == a.site_id)
+        ).scalar_one()
+        conn.execute(hub_batch.delete().where(hub_batch.c.seq == seq))
+    people.add_person(b, name="Made On B")
+    assert run_sync(b, hub_url).quarantined == 1
+    [gap] = [r for r in quarantined(b) if r["row_id"] == f"seq {seq}"]
+    assert gap["entity"] == "batch" and "missing from the hub's log" in gap["reason"]
+    assert people.get_person(b, pid, reveal=True)["party"] != "Before the deletion"
+    assert run_sync(a, hub_url).resent == 2
+    run_sync(b, hub_url)
+    assert people.get_person(b, pid, reveal=True)["party"] == "Before the deletion"
+    assert people.get_person(b, tom, reveal=True)["name"] == "Tom Jones"
+    assert run_sync(a, hub_url).resent == 0  # what was sent again is held now
+
+
+def test_the_published_list_keeps_only_what_a_conflict_check_can_need(
+    hub_url: str, desks: tuple[Desk, Desk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One entry a push: pruned of the pushes whose versions have all been replaced
+    since (the same field edited again and again), while a conflict is still found."""
+    monkeypatch.setattr(published, "PRUNE_EVERY", 4)
+    a, b = desks
+    pid = people.add_person(a, name="Siân Evans")
+    for desk in (a, b, a):
+        run_sync(desk, hub_url)
+    for n in range(11):
+        people.update_person(a, pid, party=f"Party {n}")
+        run_sync(a, hub_url)
+
+    def entries() -> list[Any]:
+        with a.read() as conn:
+            raw = conn.exec_driver_sql(
+                "SELECT value FROM meta WHERE key = 'sync_published'"
+            ).scalar_one()
+        return list(jsontext.loads(raw))
+
+    # 12 pushes: the first (the creation), and those since the last pruning
+    assert 2 <= len(entries()) <= 5
+    # Edited on both desks unseen by each other: still a conflict on a.
+    people.update_person(a, pid, party="A's")
+    run_sync(a, hub_url)
+    run_sync(b, hub_url)
+    people.update_person(a, pid, party="A's again")
+    people.update_person(b, pid, party="B's")
+    run_sync(b, hub_url)
+    assert run_sync(a, hub_url).conflicts == 1
 
 
 def _wire_hash(event: dict[str, Any], site: str) -> str:

@@ -30,7 +30,11 @@ if TYPE_CHECKING:
     from deskapp.store.desk import Desk
     from deskapp.sync import SyncProgress, SyncResult
 
-PHASES = {"push": "Sending this desk's changes", "pull": "Receiving changes from the hub"}
+PHASES = {
+    "push": "Sending this desk's changes",
+    "pull": "Receiving changes from the hub",
+    "index": "Making the search index for what was received",
+}
 
 
 def describe_duration(seconds: float) -> str:
@@ -85,7 +89,7 @@ class SyncScreen(Background, ModalScreen[bool]):
                 yield Input(placeholder="/path/to/hub.db or postgresql://host/db", id="hub-url")
                 yield Label("Hub passphrase", id="secret-label")
                 yield Input(password=True, placeholder="the hub file's passphrase", id="hub-secret")
-            yield ProgressBar(total=None, show_eta=False, id="sync-bar")
+            yield ProgressBar(total=None, id="sync-bar")
             yield Static("", id="sync-summary")
             yield Static("", classes="dialog-keys", id="sync-keys")
 
@@ -207,7 +211,8 @@ class SyncScreen(Background, ModalScreen[bool]):
         label = PHASES.get(p.phase, p.phase)
         noun = "sent" if p.phase == "push" else "received"
         suffix = "  — cancelling after this batch" if self.state == "cancelling" else ""
-        self._phase(f"{label}: {p.done} of {p.total} {noun}{suffix}")
+        count = "" if p.phase == "index" else f": {p.done} of {p.total} {noun}"
+        self._phase(f"{label}{count}{suffix}")
         bar = self.query_one("#sync-bar", ProgressBar)
         if p.total <= 0:
             bar.update(total=1, progress=1)
