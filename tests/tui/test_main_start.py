@@ -4,11 +4,14 @@ not queued behind reads of lists that had not changed (issue #21)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from deskapp.tui.widgets.window_list import WindowList
 
 from .conftest import make_app
-from .helpers import settle, unlock
+from .helpers import settle, unlock, wait_for
 
 
 async def test_each_list_loads_once_as_the_main_screen_opens(desk_path: Path) -> None:
@@ -33,3 +36,61 @@ async def test_lists_are_read_again_when_the_main_screen_comes_back(desk_path: P
         await settle(pilot)
         assert app.screen is main
         assert all(w.generation == 2 for w in main.query(WindowList))
+
+
+async def test_the_coverage_line_is_read_once_as_the_main_screen_opens(
+    desk_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The coverage (a pass over every person) was read on mount and again at each of the
+    screen's first two resumes, on worker threads beside the officer's first filter."""
+    from deskapp.store import assign
+
+    reads: list[int] = []
+    coverage = assign.coverage
+
+    def counted(desk: Any) -> Any:
+        reads.append(1)
+        return coverage(desk)
+
+    monkeypatch.setattr(assign, "coverage", counted)
+    app = make_app(desk_path)
+    async with app.run_test(size=(200, 50)) as pilot:
+        main = await unlock(pilot)
+        await settle(pilot)
+        assert len(reads) == 1
+        await pilot.press("question_mark")  # back from another screen: read again
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is main
+        assert len(reads) == 2
+
+
+async def test_the_dashboard_reads_ahead_once_the_keys_are_left_alone(
+    desk_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dashboard's figures (seconds of counting at 100k) were read ahead on a timer
+    from the main screen's mount: just as the queue showed, beside the first filter."""
+    from deskapp.store import dashboard
+    from deskapp.tui.widgets import dashboard as pane
+
+    monkeypatch.setattr(pane, "PREFETCH_AFTER_S", 0.05)
+    reads: list[int] = []
+    read = dashboard.dashboard
+
+    def counted(desk: Any, today: Any) -> Any:
+        reads.append(1)
+        return read(desk, today)
+
+    monkeypatch.setattr(dashboard, "dashboard", counted)
+    clock = [1000.0]
+    app = make_app(desk_path, monotonic=lambda: clock[0])
+    async with app.run_test(size=(200, 50)) as pilot:
+        await unlock(pilot)
+        await pilot.pause(0.5)  # many periods, but the clock says a key was just pressed
+        await settle(pilot)
+        assert reads == []
+        clock[0] += 10  # ten seconds without a key
+        await wait_for(pilot, lambda: bool(reads))
+        await settle(pilot)
+        assert len(reads) == 1
