@@ -317,9 +317,13 @@ def first_key_in_terminal(db: Path, runs: int) -> list[tuple[float, float, float
         return lambda screen: f"· /{typed} " in screen  # the queue's title, once answered
 
     timed = []
-    tmux("new-session", "-d", "-s", "keep", "sleep 3600", env=env, check=True)  # see startup
+    # A session kept up between starts, so that the server never shuts down between
+    # them (see bench/startup.py); the caller ends the server.
+    if not tmux("list-sessions", "-F", "#{session_name}").split().count("keep"):
+        tmux("new-session", "-d", "-s", "keep", "sleep 3600", env=env, check=True)
     for _ in range(runs):
         tmux("new-session", "-d", "-s", "keys", "-x", "200", "-y", "50", deskapp, env=env)
+        pid = int(tmux("display-message", "-p", "-t", "keys", "#{pane_pid}") or 0)
         try:
             until(lambda screen: "Passphrase" in screen, "the unlock screen")
             start = time.perf_counter()
@@ -336,8 +340,20 @@ def first_key_in_terminal(db: Path, runs: int) -> list[tuple[float, float, float
             timed.append((queue - start, keys[0], keys[1]))
         finally:
             tmux("kill-session", "-t", "keys")
-    tmux("kill-server")
+            gone(pid)
     return timed
+
+
+def gone(pid: int, timeout: float = 120.0) -> None:
+    """Wait for a process to end: one still closing (its workers finishing a read) would
+    take the machine from the next start."""
+    deadline = time.perf_counter() + timeout
+    while pid and time.perf_counter() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
 
 
 def run_session(db: Path, queries: str, *extra: str) -> dict[str, Any]:
@@ -395,7 +411,10 @@ def main() -> int:
         early = run_session(db, "par,sm", "early")
         session["samples"].update(early["samples"])
         session["early_at"] = early["early_at"]
-        terminal = first_key_in_terminal(db, args.terminal_runs) if args.terminal_runs else []
+        try:
+            terminal = first_key_in_terminal(db, args.terminal_runs) if args.terminal_runs else []
+        finally:
+            tmux("kill-server")
         if args.first_sync:
             os.environ.setdefault("DESKAPP_HUB_PASSPHRASE", "bench hub passphrase")
             synced = first_sync(db, Path(tmp))
