@@ -295,11 +295,7 @@ class DeskApp(Background, App[int]):
         await super().on_event(event)
 
     def idle_remaining(self) -> float:
-        return max(0.0, self.idle_seconds - self.seconds_since_input())
-
-    def seconds_since_input(self) -> float:
-        """Since the officer last pressed a key, clicked, scrolled or pasted."""
-        return self._monotonic() - self._last_input
+        return max(0.0, self.idle_seconds - (self._monotonic() - self._last_input))
 
     def _tick(self) -> None:
         if self.desk is None:

@@ -11,7 +11,7 @@ import pytest
 from deskapp.tui.widgets.window_list import WindowList
 
 from .conftest import make_app
-from .helpers import settle, unlock, wait_for
+from .helpers import settle, unlock
 
 
 async def test_each_list_loads_once_as_the_main_screen_opens(desk_path: Path) -> None:
@@ -65,32 +65,3 @@ async def test_the_coverage_line_is_read_once_as_the_main_screen_opens(
         assert app.screen is main
         assert len(reads) == 2
 
-
-async def test_the_dashboard_reads_ahead_once_the_keys_are_left_alone(
-    desk_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The dashboard's figures (seconds of counting at 100k) were read ahead on a timer
-    from the main screen's mount: just as the queue showed, beside the first filter."""
-    from deskapp.store import dashboard
-    from deskapp.tui.widgets import dashboard as pane
-
-    monkeypatch.setattr(pane, "PREFETCH_AFTER_S", 0.05)
-    reads: list[int] = []
-    read = dashboard.dashboard
-
-    def counted(desk: Any, today: Any) -> Any:
-        reads.append(1)
-        return read(desk, today)
-
-    monkeypatch.setattr(dashboard, "dashboard", counted)
-    clock = [1000.0]
-    app = make_app(desk_path, monotonic=lambda: clock[0])
-    async with app.run_test(size=(200, 50)) as pilot:
-        await unlock(pilot)
-        await pilot.pause(0.5)  # many periods, but the clock says a key was just pressed
-        await settle(pilot)
-        assert reads == []
-        clock[0] += 10  # ten seconds without a key
-        await wait_for(pilot, lambda: bool(reads))
-        await settle(pilot)
-        assert len(reads) == 1

@@ -51,10 +51,6 @@ class DashboardPane(Vertical, can_focus=True):
         #: When the pane was asked to show, and how long until its charts were drawn.
         self.asked_at = 0.0
         self.painted_after: float | None = None
-        #: What the first drawing after it was asked showed: "held" figures (as they
-        #: were, while fresh ones are read), "fresh" ones, or "counting" (none held yet).
-        self.first_painted: str | None = None
-        self._reading = False  # a read of the figures is under way
 
     def compose(self) -> ComposeResult:
         with Grid():
@@ -74,29 +70,23 @@ class DashboardPane(Vertical, can_focus=True):
         self.set_timer(PREFETCH_AFTER_S, lambda: self.load(draw=False))
 
     def load(self, *, draw: bool = True) -> None:
-        """Draw at once what is held (the figures, marked as being updated when anything
-        they rest on has changed since, or "counting" when none are held yet), and read
-        them again on a worker if they are stale; ``draw``: the pane is being shown.
-        Never waits for a read (at 100,000 people one takes seconds), and never starts a
-        second while one is under way: its figures are drawn when they come."""
-        from deskapp.store.dashboard import generation
+        """Draw the figures held at once (if any), and read them again on a worker when
+        anything they rest on has changed since; ``draw``: the pane is being shown."""
         from deskapp.tui.screens.base import DeskScreen
 
         screen = self.screen
         if not isinstance(screen, DeskScreen) or screen.desk_app.desk is None:
             return
         desk = screen.desk_app.desk
-        held = self.data
-        stale = held is None or held.generation != generation(desk)
         if draw:
             self.asked_at = time.perf_counter()
             self.painted_after = None
-            self.first_painted = None
-            if held is None:
-                self._counting()
-            else:
-                self.show(held, stale=stale)
-        if not stale or self._reading:
+        held = self.data
+        if held is not None and draw:
+            self.show(held)
+        from deskapp.store.dashboard import generation
+
+        if held is not None and held.generation == generation(desk):
             return
         today = screen.desk_app.now().date()
 
@@ -106,38 +96,13 @@ class DashboardPane(Vertical, can_focus=True):
             return dashboard(desk, today)
 
         def done(data: Dashboard) -> None:
-            self._reading = False
             self.data = data
             if self.display:
-                self.show(data, stale=data.generation != generation(desk))
-                if data.generation != generation(desk):
-                    self.load(draw=False)  # written to while it was read: once more
+                self.show(data)
 
-        def failed(exc: BaseException) -> None:
-            self._reading = False
-            self.border_subtitle = "figures could not be read"
+        screen.background(work, done, group="dashboard", exclusive=True)
 
-        self._reading = True
-        screen.background(work, done, failed=failed, group="dashboard")
-
-    def _counting(self) -> None:
-        """The pane before any figures are held: the charts' frames, titled as counting."""
-        for chart in self.query(PlotextPlot):
-            chart.plt.clear_figure()
-            chart.plt.title("counting...")
-            chart.refresh()
-        self.border_subtitle = "counting"
-        self._painted_as("counting")
-
-    def _painted_as(self, what: str) -> None:
-        if self.first_painted is None:
-            self.first_painted = what
-        self.call_after_refresh(self._painted)
-
-    def show(self, data: Dashboard, *, stale: bool = False) -> None:
-        """Draw ``data``; ``stale``: something it rests on has changed since it was read
-        (the fresh figures follow)."""
-        self.border_subtitle = "updating" if stale else ""
+    def show(self, data: Dashboard) -> None:
         labels = [w.strftime("%d/%m") for w in data.weeks]
         xs = list(range(1, len(labels) + 1))
         tick_at: list[float] = [float(x) for x in xs[::4]]
@@ -182,7 +147,7 @@ class DashboardPane(Vertical, can_focus=True):
         advisers.refresh()
 
         self.query_one("#dashboard-table", Static).update(_numbers(data))
-        self._painted_as("held" if stale else "fresh")
+        self.call_after_refresh(self._painted)
 
     def _painted(self) -> None:
         if self.painted_after is None:  # the first drawing after the key counts
