@@ -64,4 +64,3 @@ async def test_the_coverage_line_is_read_once_as_the_main_screen_opens(
         await settle(pilot)
         assert app.screen is main
         assert len(reads) == 2
-
