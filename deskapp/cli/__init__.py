@@ -13,7 +13,6 @@ import sys
 from collections.abc import Callable, Sequence
 
 from deskapp import __version__
-from deskapp.cli import arguments
 from deskapp.core.errors import DeskError
 
 EXIT_UNEXPECTED = 1
@@ -23,6 +22,8 @@ EXIT_CLOSED_PIPE = 141
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from deskapp.cli import arguments  # not for opening the app (see opening_the_app)
+
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: a subcommand that is not given --db keeps one given before it
     # (`deskapp --db X sync`); argparse would otherwise reset it to the default.
@@ -60,12 +61,35 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
     return run
 
 
+def opening_the_app(argv: Sequence[str]) -> argparse.Namespace | None:
+    """``deskapp`` or ``deskapp open``, with one ``--db`` at most: the arguments
+    ``build_parser`` would give, or None for anything else. Building the parser of every
+    command costs a start of the app tens of milliseconds before it can draw anything,
+    so the two ways of opening it are read without it; the parser reads the rest."""
+    db: str | None = None
+    command: str | None = None
+    words = iter(argv)
+    for word in words:
+        if word == "open" and command is None:
+            command = word
+        elif word == "--db" and db is None:
+            db = next(words, None)
+            if db is None:
+                return None
+        elif word.startswith("--db=") and db is None:
+            db = word.removeprefix("--db=")
+        else:
+            return None
+    return argparse.Namespace(db=db, command=command, func="deskapp.cli.app:open_cmd")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
-        return int(exc.code or 0)
+    args = opening_the_app(sys.argv[1:] if argv is None else argv)
+    if args is None:
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+            return int(exc.code or 0)
     if not hasattr(args, "db"):  # not given anywhere (see build_parser)
         args.db = None
     if args.command is None:

@@ -383,3 +383,37 @@ def test_a_screens_bindings_count_without_being_listed_anywhere() -> None:
         del MadeHereScreen
         gc.collect()  # so later tests do not find it among the subclasses
         bindings.bindings_by_id.cache_clear()
+
+
+async def test_the_footer_is_composed_once_per_change_of_its_keys(
+    desk_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual queued a recompose of the footer (a widget per key, styled and laid out on
+    the UI thread) for every update of the bindings: several for one `/`, and more as a
+    filter was typed, just as its answers arrived (issue #21)."""
+    from deskapp.tui.widgets.footer import DeskFooter
+
+    composed: list[str] = []
+    compose = DeskFooter.compose
+
+    def counted(self: DeskFooter) -> object:
+        composed.append(type(self.screen).__name__)
+        return compose(self)
+
+    monkeypatch.setattr(DeskFooter, "compose", counted)
+    app = make_app(desk_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await unlock(pilot)
+        composed.clear()
+        await pilot.press("2", "slash")  # the queue, then its filter box: new keys
+        await settle(pilot)
+        line, _rest = footer_leftovers(app)
+        assert len(composed) == 1, composed
+        await type_text(pilot, "sian")  # the same keys all along
+        await settle(pilot)
+        assert len(composed) == 1, composed
+        assert footer_leftovers(app)[0] == line
+        await pilot.press("escape")  # back to the list's keys
+        await settle(pilot)
+        assert len(composed) == 2, composed
+        assert isinstance(screen, MainScreen)

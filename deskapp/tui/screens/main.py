@@ -219,15 +219,16 @@ class MainScreen(DeskScreen):
 
     def on_screen_resume(self) -> None:
         # Back from another screen: read again what it may have changed. Not as the
-        # screen first becomes current (it resumes twice then, and the lists have just
-        # loaded on mount): that read each list three times, queued ahead of the
-        # officer's first filter.
+        # screen first becomes current (it resumes twice then, and the lists, the
+        # coverage line and the sync figures have just been read on mount and unlock):
+        # that read each list three times and the coverage (a pass over every person)
+        # twice more, on worker threads beside the officer's first filter.
         if self._covered:
             self._covered = False
             for pane in self.query(Pane):
                 pane.list.reload()
-        self.desk_app.refresh_pending()
-        self.refresh_coverage()
+            self.desk_app.refresh_pending()
+            self.refresh_coverage()
 
     def refresh_coverage(self) -> None:
         def work(desk: Any) -> Any:

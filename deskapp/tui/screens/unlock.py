@@ -210,8 +210,16 @@ class UnlockScreen(_FormScreen):
         officer = self.query_one("#officer", Input)
         (self.query_one("#passphrase", Input) if officer.value else officer).focus()
         self.desk_app.release_early_keys()
-        # The form paints first; the footer (a widget per key) follows a frame later.
-        self.call_after_refresh(self.mount, DeskFooter())
+        # The form paints first; the footer (a widget per key, composed again as the
+        # bindings settle) follows the first frame drawn. Textual draws nothing while the
+        # app starts (one batch of updates), and a callback after the screen's refresh
+        # queued then runs at once, before anything is drawn; the app reads its own
+        # messages only once it has started, so the callback is queued from there.
+        self.app.call_later(self.call_after_refresh, self._add_footer)
+
+    def _add_footer(self) -> None:
+        if self.is_attached:  # not if unlocked (and this screen gone) meanwhile
+            self.mount(DeskFooter())
 
     def action_submit(self) -> None:
         if self.busy:

@@ -8,6 +8,7 @@ from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import Resize
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -40,10 +41,13 @@ class DeskFooter(Footer):
     def __init__(self) -> None:
         super().__init__(compact=True, show_command_palette=False)
         self._laid_out_for = 0
+        #: the keys composed now, as (kept, pinned): a bindings update that leaves them
+        #: as they are composes nothing (see ``bindings_changed``)
+        self._composed: tuple[tuple[_Shown, ...], tuple[_Shown, ...]] | None = None
+        self._recompose_queued = False
 
-    def compose(self) -> ComposeResult:
-        width = self.app.size.width  # docked at the bottom: the footer spans the screen
-        self._laid_out_for = width
+    def _keys(self, width: int) -> tuple[tuple[_Shown, ...], tuple[_Shown, ...]]:
+        """The keys that fit ``width`` whole, in order, and the pinned ones."""
         shown: dict[str, _Shown] = {}  # one key per action, as Textual's footer does
         for active in self.screen.active_bindings.values():
             binding = active.binding
@@ -59,11 +63,30 @@ class DeskFooter(Footer):
                 break  # the rest are further down the order: drop them all, cleanly
             room -= self._cells(item)
             kept.append(item)
+        return tuple(kept), tuple(pinned)
+
+    def compose(self) -> ComposeResult:
+        width = self.app.size.width  # docked at the bottom: the footer spans the screen
+        self._laid_out_for = width
+        self._recompose_queued = False  # the keys are read now, as they are
+        kept, pinned = self._composed = self._keys(width)
         for item in kept:
             yield self._key(item)
         yield FooterSpacer()
         for item in pinned:
             yield self._key(item)
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        """Textual composes the footer again after every update of the screen's bindings
+        (each focus change, many a keystroke), a recompose queued for each: styling and
+        laying out a widget per key on the UI thread, just as a filter's answer arrives.
+        One recompose is queued at a time, and only when the keys shown would change."""
+        if not (screen.app.app_focus and self.is_attached and screen is self.screen):
+            return
+        if self._recompose_queued or self._keys(self._laid_out_for) == self._composed:
+            return
+        self._recompose_queued = True
+        self.call_after_refresh(self.recompose)
 
     def _cells(self, item: _Shown) -> int:
         """Columns a compact key takes: key, a space, its description, a space after."""
