@@ -129,9 +129,9 @@ _BATCH_PEOPLE: Final = 5_000
 #: A file of up to this many good rows is not read twice: the first pass keeps them
 #: (a few MB), which spares small files, the common case, a second parse.
 _KEEP_ROWS: Final = 20_000
-#: The indexes of the roster the import looks people up by (the others are set aside
-#: while a large import writes: store/bulk_load.py).
-_PERSON_LOOKUPS: Final = ("ix_person_dc_person_id", "ix_person_organisation_id")
+#: The roster's index a large import sets aside while it writes and makes at the end
+#: (store/bulk_load.py): by surname, the one whose order is not the order people arrive in.
+_OUT_OF_ORDER: Final = ("ix_person_sort",)
 
 
 class ImportRefused(ValidationError):
@@ -302,13 +302,13 @@ def import_file(
     try:
         with desk.write(streaming=read.good > _STREAMING_ROWS) as tx:
             # A large import leaves the search index to be rebuilt once at the end, as a
-            # large pull does (store/search_index.py), and the roster's other indexes
+            # large pull does (store/search_index.py), and the roster's order by surname
             # to be made again (store/bulk_load.py): far cheaper than row by row.
             deferred = search_index.worth_deferring(tx.conn, read.good)
             aside: list[str] = []
             if deferred:
                 search_index.defer(tx.conn)
-                aside = bulk_load.set_aside(tx.conn, "person", keep=_PERSON_LOOKUPS)
+                aside = bulk_load.set_aside(tx.conn, _OUT_OF_ORDER)
             matcher = _Matcher(tx.conn, tx.now, read.watched)
             _second_pass(read, matcher, tx, progress)
             plan = read.plan(matcher)
