@@ -107,20 +107,8 @@ class AuditEntry:
     detail: str = ""
 
 
-_STORED: Final = (
-    "seq",
-    "at",
-    "officer_id",
-    "action",
-    "entity",
-    "entity_id",
-    "fields",
-    "recipient",
-    "detail",
-    "site_id",
-    "prev_hash",
-    "hash",
-)
+#: The columns an event is stored in: as it travels, with the desk's site id.
+_STORED: Final = (*WIRE_COLUMNS[:-2], "site_id", *WIRE_COLUMNS[-2:])
 _INSERT: Final = (
     f"INSERT INTO audit_event ({', '.join(_STORED)}) VALUES ({', '.join('?' * len(_STORED))})"
 )
