@@ -305,17 +305,18 @@ def import_file(
             # large pull does (store/search_index.py), and the roster's order by surname
             # to be made again (store/bulk_load.py): far cheaper than row by row.
             deferred = search_index.worth_deferring(tx.conn, read.good)
-            aside: list[str] = []
             if deferred:
                 search_index.defer(tx.conn)
+            aside: list[str] = []
+            if bulk_load.worth_setting_aside(tx.conn, "person", read.good):
                 aside = bulk_load.set_aside(tx.conn, _OUT_OF_ORDER)
             matcher = _Matcher(tx.conn, tx.now, read.watched)
             _second_pass(read, matcher, tx, progress)
             plan = read.plan(matcher)
             if not plan.can_apply(skip_bad=skip_bad):
                 raise _RollBack(plan)
+            bulk_load.restore(tx.conn, aside)
             if deferred:
-                bulk_load.restore(tx.conn, aside)
                 search_index.rebuild_in(tx.conn)
                 tx.touched.update(("person", "incident"))
     except _RollBack as stop:
