@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO, Final, NamedTuple, TypeVar
+from typing import Any, BinaryIO, Final, NamedTuple, TypeVar, get_type_hints
 
 from deskapp.core.area import GSS, Place
 from deskapp.core.domain import PersonRole
@@ -138,148 +138,6 @@ DC_OPTIONAL_COLUMNS: Final = (
     "address",
 )
 DC_COLUMNS: Final = frozenset(DC_REQUIRED_COLUMNS + DC_OPTIONAL_COLUMNS)
-
-# DC column -> record field (columns not listed are known but unused).
-_DC_FIELDS: Final[dict[str, str]] = {
-    "person_id": "person_id",
-    "person_name": "name",
-    "election_id": "election_id",
-    "ballot_paper_id": "ballot_paper_id",
-    "election_date": "election_date",
-    "party_name": "party",
-    "post_label": "post",
-    "organisation_name": "org",
-    "gss": "gss",
-    "cancelled_poll": "cancelled_poll",
-    "elected": "elected",
-    "candidates_locked": "locked",
-    "by_election": "by_election",
-    "email": "email",
-    "phone": "phone",
-    "address": "address",
-}
-# Known DC columns that are checked but feed no record field.
-_DC_BOOL_ONLY: Final = ("election_current",)
-_DC_INT_ONLY: Final = ("seats_contested",)
-
-# Fields a column may be mapped to with --map; "ignore" silences a column.
-FIELDS: Final = (
-    "name",
-    "post",
-    "party",
-    "org",
-    "gss",
-    "election_date",
-    "email",
-    "phone",
-    "address",
-    "ballot_paper_id",
-    "person_id",
-    "election_id",
-    "elected",
-    "locked",
-    "cancelled_poll",
-    "ignore",
-)
-
-# Generic CSV: normalised header -> field.
-_SYNONYMS: Final[dict[str, str]] = {
-    **dict.fromkeys(
-        (
-            "name",
-            "names",
-            "candidate",
-            "candidate name",
-            "candidates name",
-            "name of candidate",
-            "full name",
-            "candidate full name",
-            "person name",
-        ),
-        "name",
-    ),
-    **dict.fromkeys(
-        (
-            "post",
-            "post label",
-            "ward",
-            "ward name",
-            "division",
-            "electoral division",
-            "division name",
-            "constituency",
-            "constituency name",
-            "electoral area",
-            "seat",
-        ),
-        "post",
-    ),
-    **dict.fromkeys(
-        (
-            "party",
-            "party name",
-            "political party",
-            "description",
-            "party description",
-            "description if any",
-        ),
-        "party",
-    ),
-    **dict.fromkeys(
-        (
-            "org",
-            "council",
-            "council name",
-            "authority",
-            "local authority",
-            "organisation",
-            "organisation name",
-            "organization",
-            "organization name",
-        ),
-        "org",
-    ),
-    **dict.fromkeys(
-        (
-            "election date",
-            "poll date",
-            "date of election",
-            "date of poll",
-            "polling day",
-            "election day",
-        ),
-        "election_date",
-    ),
-    **dict.fromkeys(("email", "e mail", "email address", "e mail address"), "email"),
-    **dict.fromkeys(
-        (
-            "phone",
-            "phone number",
-            "telephone",
-            "telephone number",
-            "tel",
-            "tel no",
-            "mobile",
-            "mobile number",
-            "mobile phone",
-            "contact number",
-        ),
-        "phone",
-    ),
-    **dict.fromkeys(
-        ("address", "home address", "postal address", "correspondence address"),
-        "address",
-    ),
-    **dict.fromkeys(("ballot paper id", "ballot id"), "ballot_paper_id"),
-    **dict.fromkeys(("gss", "gss code", "constituency code", "ons code"), "gss"),
-    **dict.fromkeys(
-        ("person id", "dc person id", "democracy club id", "democracy club person id"),
-        "person_id",
-    ),
-    "election id": "election_id",
-    "elected": "elected",
-    "cancelled poll": "cancelled_poll",
-}
 
 # Election types whose organisation is the body itself, whatever the second part is.
 _BODY_ORGS: Final[dict[str, str]] = {
@@ -942,7 +800,13 @@ def _election_value(cell: str) -> tuple[bool, tuple[str, _Ballot | None]]:
 
 @dataclass(frozen=True, slots=True)
 class _Column:
-    """How the cell of one field is read, and what is said of a bad or an empty one.
+    """One field of a row: the columns it is read from and how its cell is read.
+
+    ``dc`` is its column in a Democracy Club export; ``headers`` what a returning
+    officer's spreadsheet may call it (compared in lower case, punctuation read as
+    spaces). A field of :class:`CandidacyRecord` of the same name takes its value, unless
+    :meth:`_Parser.record` works it out from others; ``check_only`` columns are read for
+    their problems and feed no field (nor can ``--map`` name them).
 
     ``read(cell)`` gives (valid, value); ``read_csv`` and ``bad_csv``, when given, are
     for generic CSV files (Democracy Club's rules are stricter). ``memo``: the cells
@@ -953,20 +817,42 @@ class _Column:
     field: str
     read: Callable[[str], tuple[bool, Any]]
     bad: str = ""
+    dc: str = ""
+    headers: tuple[str, ...] = ()
     memo: bool = True
     missing: str = ""  # the problem with an empty cell in a Democracy Club file
     read_csv: Callable[[str], tuple[bool, Any]] | None = None
     bad_csv: str | None = None
+    check_only: bool = False
 
 
 #: The fields of a row, in the order their problems are reported. A new column is a
-#: line here, a field of CandidacyRecord (set in _Parser.record), and its names in
-#: _DC_FIELDS and _SYNONYMS.
+#: line here (and, when the import is to keep it, a field of CandidacyRecord).
 _COLUMNS: Final = (
+    # Read first, by _Parser.read_rows: a row without a name may be a blank one.
+    _Column(
+        "name",
+        _text_cell,
+        dc="person_name",
+        headers=(
+            "name",
+            "names",
+            "candidate",
+            "candidate name",
+            "candidates name",
+            "name of candidate",
+            "full name",
+            "candidate full name",
+            "person name",
+        ),
+        memo=False,
+    ),
     _Column(
         "person_id",
         _pid_cell,
         "person_id must be a whole number.",
+        dc="person_id",
+        headers=("person id", "dc person id", "democracy club id", "democracy club person id"),
         memo=False,
         missing="The Democracy Club person_id is missing.",
         read_csv=_text_cell,
@@ -976,37 +862,159 @@ _COLUMNS: Final = (
         _ballot_value,
         "ballot_paper_id is not a Democracy Club ballot ID "
         "(like local.leeds.headingley.2026-05-07).",
+        dc="ballot_paper_id",
+        headers=("ballot paper id", "ballot id"),
         missing="The ballot_paper_id is missing.",
     ),
     _Column(
         "election_id",
         _election_value,
         "election_id is not a Democracy Club election ID (like local.leeds.2026-05-07).",
+        dc="election_id",
+        headers=("election id",),
     ),
     _Column(
         "election_date",
         _iso_cell,
         "election_date is not a valid date (YYYY-MM-DD).",
+        dc="election_date",
+        headers=(
+            "election date",
+            "poll date",
+            "date of election",
+            "date of poll",
+            "polling day",
+            "election day",
+        ),
         read_csv=_uk_cell,
         bad_csv="election_date is not a valid date (YYYY-MM-DD or DD/MM/YYYY).",
     ),
-    _Column("cancelled_poll", _bool_cell, f"cancelled_poll {_BOOL_HINT}."),
-    _Column("elected", _bool_cell, f"elected {_BOOL_HINT}."),
-    _Column("locked", _bool_cell, f"candidates_locked {_BOOL_HINT}."),
-    _Column("by_election", _bool_cell, f"by_election {_BOOL_HINT}."),
-    _Column("gss", _gss_cell, "gss is not a GSS code (a letter and 8 digits, like E14001234)."),
-    _Column("email", _email_cell, "The email does not look like an email address.", memo=False),
-    _Column("party", _text_cell),
-    _Column("post", _text_cell),
-    _Column("org", _text_cell),
-    _Column("phone", _text_cell, memo=False),
-    _Column("address", _address_cell, memo=False),
+    _Column(
+        "cancelled_poll",
+        _bool_cell,
+        f"cancelled_poll {_BOOL_HINT}.",
+        dc="cancelled_poll",
+        headers=("cancelled poll",),
+    ),
+    _Column("elected", _bool_cell, f"elected {_BOOL_HINT}.", dc="elected", headers=("elected",)),
+    _Column("locked", _bool_cell, f"candidates_locked {_BOOL_HINT}.", dc="candidates_locked"),
+    _Column("by_election", _bool_cell, f"by_election {_BOOL_HINT}.", dc="by_election"),
+    _Column(
+        "election_current",
+        _bool_cell,
+        f"election_current {_BOOL_HINT}.",
+        dc="election_current",
+        check_only=True,
+    ),
+    _Column(
+        "seats_contested",
+        _int_cell,
+        "seats_contested must be a whole number.",
+        dc="seats_contested",
+        check_only=True,
+    ),
+    _Column(
+        "gss",
+        _gss_cell,
+        "gss is not a GSS code (a letter and 8 digits, like E14001234).",
+        dc="gss",
+        headers=("gss", "gss code", "constituency code", "ons code"),
+    ),
+    _Column(
+        "email",
+        _email_cell,
+        "The email does not look like an email address.",
+        dc="email",
+        headers=("email", "e mail", "email address", "e mail address"),
+        memo=False,
+    ),
+    _Column(
+        "party",
+        _text_cell,
+        dc="party_name",
+        headers=(
+            "party",
+            "party name",
+            "political party",
+            "description",
+            "party description",
+            "description if any",
+        ),
+    ),
+    _Column(
+        "post",
+        _text_cell,
+        dc="post_label",
+        headers=(
+            "post",
+            "post label",
+            "ward",
+            "ward name",
+            "division",
+            "electoral division",
+            "division name",
+            "constituency",
+            "constituency name",
+            "electoral area",
+            "seat",
+        ),
+    ),
+    _Column(
+        "org",
+        _text_cell,
+        dc="organisation_name",
+        headers=(
+            "org",
+            "council",
+            "council name",
+            "authority",
+            "local authority",
+            "organisation",
+            "organisation name",
+            "organization",
+            "organization name",
+        ),
+    ),
+    _Column(
+        "phone",
+        _text_cell,
+        dc="phone",
+        headers=(
+            "phone",
+            "phone number",
+            "telephone",
+            "telephone number",
+            "tel",
+            "tel no",
+            "mobile",
+            "mobile number",
+            "mobile phone",
+            "contact number",
+        ),
+        memo=False,
+    ),
+    _Column(
+        "address",
+        _address_cell,
+        dc="address",
+        headers=("address", "home address", "postal address", "correspondence address"),
+        memo=False,
+    ),
 )
-#: (field, column index, reader, the problem with a bad cell, with an empty one)
+#: Fields a column may be mapped to with --map; "ignore" silences a column.
+FIELDS: Final = (*(c.field for c in _COLUMNS if not c.check_only), "ignore")
+#: A Democracy Club column -> its field (the file's other known columns are not read).
+_DC_FIELDS: Final = {c.dc: c.field for c in _COLUMNS if c.dc}
+#: A generic CSV's header (as _header_key gives it) -> its field.
+_HEADERS: Final = {h: c.field for c in _COLUMNS for h in c.headers}
+_CHECK_ONLY: Final = frozenset(c.field for c in _COLUMNS if c.check_only)
 _CellReader = tuple[str, int, Callable[[str], tuple[bool, Any]], str, str]
 _CANDIDATE: Final = PersonRole.CANDIDATE.value
 #: CandidacyRecord's fields in order, without the keyword handling of __new__.
 _new_record: Final = CandidacyRecord._make
+_RECORD_FIELDS: Final = CandidacyRecord._fields
+#: A field's value when the file has no column for it: "" for text, else None.
+_BLANK: Final = tuple("" if t is str else None for t in get_type_hints(CandidacyRecord).values())
 
 
 # --------------------------------------------------------------------------- the parser
@@ -1030,8 +1038,6 @@ class _Parser:
         self.columns: list[str] = []
         self.index: dict[str, int] = {}  # field -> column index
         self.dc = False
-        self.bool_only: list[int] = []
-        self.int_only: list[int] = []
         self.org_names: _Memo[str] = _Memo(_org_name)
 
     def problem(self, row: int, column: str, reason: str) -> None:
@@ -1106,15 +1112,11 @@ class _Parser:
                     continue
                 if key in _DC_FIELDS:
                     proposed[i] = _DC_FIELDS[key]
-                elif key in _DC_BOOL_ONLY:
-                    self.bool_only.append(i)
-                elif key in _DC_INT_ONLY:
-                    self.int_only.append(i)
         else:
             for i, col in enumerate(cols):
                 if i in duplicates or not col:
                     continue
-                target = _SYNONYMS.get(_header_key(col))
+                target = _HEADERS.get(_header_key(col))
                 if target is not None:
                     proposed[i] = target
 
@@ -1157,10 +1159,9 @@ class _Parser:
                 continue
             index[target] = i
         self.index = index
-        self.result.mapping = {cols[i]: f for f, i in sorted(index.items(), key=lambda x: x[1])}
-        if self.dc:
-            self.bool_only = [i for i in self.bool_only if i not in user_cols]
-            self.int_only = [i for i in self.int_only if i not in user_cols]
+        self.result.mapping = {
+            cols[i]: f for f, i in sorted(index.items(), key=lambda x: x[1]) if f not in _CHECK_ONLY
+        }
 
         if "name" not in index:
             if not self.dc:
@@ -1196,24 +1197,14 @@ class _Parser:
     # -- rows -------------------------------------------------------------------------
 
     def cell_readers(self) -> list[_CellReader]:
-        """For each column of the file that feeds a field (and each other Democracy Club
-        column that is checked), in the order of :data:`_COLUMNS`: (field, index,
-        reader, the problem with a bad cell, the problem with an empty one)."""
+        """For each column of the file that is read (but the name, read first), in the
+        order of :data:`_COLUMNS`: (field, index, reader, the problem with a bad cell,
+        the problem with an empty one)."""
         dc = self.dc
         out: list[_CellReader] = []
         for spec in _COLUMNS:
-            if spec.field == "gss" and dc:
-                # Democracy Club's other checked columns, which feed no field.
-                out += [
-                    ("", i, _bool_cell, f"{self.columns[i]} {_BOOL_HINT}.", "")
-                    for i in self.bool_only
-                ]
-                out += [
-                    ("", i, _int_cell, f"{self.columns[i]} must be a whole number.", "")
-                    for i in self.int_only
-                ]
             i = self.index.get(spec.field, -1)
-            if i < 0:
+            if i < 0 or spec.field == "name":
                 continue
             read = spec.read if dc or spec.read_csv is None else spec.read_csv
             bad = spec.bad if dc or spec.bad_csv is None else spec.bad_csv
@@ -1352,32 +1343,25 @@ class _Parser:
             org_slug = council_slug(org_col) if org_col else ""
             kind = "other"
             by_election = by_flag
-        return _new_record(
-            (
-                rownum,
-                pid or None,
-                name,
-                ballot_id,
-                election_id,
-                when,
-                got.get("party", ""),
-                post,
-                org_slug,
-                org_col or self.org_names[org_slug],
-                got.get("gss", ""),
-                ro_slug,
-                ro_name,
-                _CANDIDATE,
-                kind,
-                by_election,
-                got.get("cancelled_poll") is True,
-                got.get("elected"),
-                got.get("locked"),
-                got.get("email", ""),
-                got.get("phone", ""),
-                got.get("address", ""),
-            )
+        # The values worked out here; every other field of the record is its column's.
+        got.update(
+            row=rownum,
+            dc_person_id=pid or None,
+            name=name,
+            ballot_paper_id=ballot_id,
+            election_id=election_id,
+            election_date=when,
+            post=post,
+            org_slug=org_slug,
+            org_name=org_col or self.org_names[org_slug],
+            ro_council_slug=ro_slug,
+            ro_council_name=ro_name,
+            role_hint=_CANDIDATE,
+            election_kind=kind,
+            by_election=by_election,
+            cancelled_poll=got.get("cancelled_poll") is True,
         )
+        return _new_record(map(got.get, _RECORD_FIELDS, _BLANK))
 
 
 def _org_name(slug: str) -> str:

@@ -60,7 +60,7 @@ from deskapp.io.candidates import (
     person_key,
 )
 from deskapp.io.export import neutralise, write_atomic
-from deskapp.store import search_index
+from deskapp.store import bulk_load, search_index
 from deskapp.store.desk import Desk
 from deskapp.store.models import Candidacy, Organisation, Person
 from deskapp.store.writes import WriteTx
@@ -129,24 +129,9 @@ _BATCH_PEOPLE: Final = 5_000
 #: A file of up to this many good rows is not read twice: the first pass keeps them
 #: (a few MB), which spares small files, the common case, a second parse.
 _KEEP_ROWS: Final = 20_000
-_PERSON_FIELDS: Final = (
-    "name",
-    "party",
-    "post",
-    "ballot_paper_id",
-    "election_date",
-    "organisation_id",
-)
-_CONTACT_FIELDS: Final = ("email", "phone", "address")
-_CANDIDACY_FIELDS: Final = (
-    "election_id",
-    "election_date",
-    "party",
-    "post",
-    "organisation_id",
-    "cancelled_poll",
-    "elected",
-)
+#: The roster's index a large import sets aside while it writes and makes at the end
+#: (store/bulk_load.py): by surname, the one whose order is not the order people arrive in.
+_OUT_OF_ORDER: Final = ("ix_person_sort",)
 
 
 class ImportRefused(ValidationError):
@@ -317,15 +302,20 @@ def import_file(
     try:
         with desk.write(streaming=read.good > _STREAMING_ROWS) as tx:
             # A large import leaves the search index to be rebuilt once at the end, as a
-            # large pull does (store/search_index.py): far cheaper than row by row.
+            # large pull does (store/search_index.py), and the roster's order by surname
+            # to be made again (store/bulk_load.py): far cheaper than row by row.
             deferred = search_index.worth_deferring(tx.conn, read.good)
             if deferred:
                 search_index.defer(tx.conn)
+            aside: list[str] = []
+            if bulk_load.worth_setting_aside(tx.conn, "person", read.good):
+                aside = bulk_load.set_aside(tx.conn, _OUT_OF_ORDER)
             matcher = _Matcher(tx.conn, tx.now, read.watched)
             _second_pass(read, matcher, tx, progress)
             plan = read.plan(matcher)
             if not plan.can_apply(skip_bad=skip_bad):
                 raise _RollBack(plan)
+            bulk_load.restore(tx.conn, aside)
             if deferred:
                 search_index.rebuild_in(tx.conn)
                 tx.touched.update(("person", "incident"))
@@ -451,6 +441,7 @@ def _first_pass(path: Path, options: _Options, progress: ProgressFn | None) -> _
     """Read and check every row, keeping of each good one only its person's key hashed
     and its row number (16 bytes a row)."""
     area = options.area
+    everywhere = area.everywhere  # then no row's place need be made
     problems: list[Problem] = []
     hashes = array("q")
     rows = array("q")
@@ -459,7 +450,7 @@ def _first_pass(path: Path, options: _Options, progress: ProgressFn | None) -> _
 
     def check(rec: CandidacyRecord) -> None:
         nonlocal outside, kept
-        if not area.covers(rec.place):
+        if not everywhere and not area.covers(rec.place):
             outside += 1
             return
         found = _record_problems(rec)
@@ -516,6 +507,7 @@ def _second_pass(
     """Read the file again; hand each person's rows whole to ``matcher``, a batch of
     people at a time, and write each batch when ``tx`` is given."""
     area = read.options.area
+    everywhere = area.everywhere
     flags = read.flags
     size = len(flags)
     waiting: dict[int, dict[str | tuple[str, str], list[CandidacyRecord]]] = {}
@@ -541,7 +533,7 @@ def _second_pass(
 
     def take(rec: CandidacyRecord) -> None:
         flag = flags[rec.row] if rec.row < size else 0
-        if _record_problems(rec) or not area.covers(rec.place):
+        if _record_problems(rec) or not (everywhere or area.covers(rec.place)):
             return  # counted by the first pass
         if not flag & _MORE:
             person([rec])  # the person's only row: most rows, held no longer than this
@@ -770,7 +762,9 @@ def _office_won(group: list[CandidacyRecord]) -> tuple[PersonRole, date | None] 
 def _lost(group: list[CandidacyRecord], today: date) -> bool:
     """Whether the file's results say the person was not elected, with no poll of
     theirs still to be counted."""
-    return any(r.elected is False for r in group) and not any(
+    if False not in [r.elected for r in group]:  # most people: no result, or a win
+        return False
+    return not any(
         r.elected is None and not r.cancelled_poll and (r.election_date or date.min) >= today
         for r in group
     )

@@ -997,3 +997,49 @@ def test_fuzz_well_formed_dc_round_trips_names(names: list[str], encoding: str) 
     assert [r.name for r in result.records] == [
         " ".join(unicodedata.normalize("NFC", n).split()) for n in names
     ]
+
+
+#: The fields of a record that _Parser.record works out from other cells.
+_WORKED_OUT = {
+    "row",
+    "dc_person_id",
+    "org_slug",
+    "org_name",
+    "ro_council_slug",
+    "ro_council_name",
+    "role_hint",
+    "election_kind",
+}
+
+
+def test_the_column_table_is_the_one_place_a_column_is_described() -> None:
+    """Each column is one line of the table: its Democracy Club name (one DC publishes),
+    a spreadsheet's names for it and its reader; --map's fields come from it, and every
+    field of a record is a column's or worked out from columns."""
+    from deskapp.io.candidates import _COLUMNS
+
+    assert {c.dc for c in _COLUMNS if c.dc} <= DC_COLUMNS
+    assert set(CandidacyRecord._fields) - _WORKED_OUT <= {c.field for c in _COLUMNS}
+    headers = [h for c in _COLUMNS for h in c.headers]
+    assert len(headers) == len(set(headers))  # a header names one field
+
+
+def test_a_columns_value_reaches_the_record_of_the_same_name() -> None:
+    """Nothing but the table names gss, elected, candidates_locked, email, phone or
+    address: each value arrives in the record field of the column's name."""
+    header = DC_HEADER + ",gss,elected,candidates_locked,email,phone,address"
+    row = DC_ROW.format(pid=7, name="Nia Prydderch") + (
+        ",E05001234,t,f,nia@example.org,029 2000 0000,1 Heol y Bont"
+    )
+    result = parse_bytes(f"{header}\n{row}\n".encode())
+    assert result.ok, result.problems
+    (rec,) = result.records
+    assert (rec.gss, rec.elected, rec.locked) == ("E05001234", True, False)
+    assert (rec.email, rec.phone, rec.address) == (
+        "nia@example.org",
+        "029 2000 0000",
+        "1 Heol y Bont",
+    )
+    bare = parse_bytes(f"{DC_HEADER}\n{DC_ROW.format(pid=7, name='Nia Prydderch')}\n".encode())
+    (rec,) = bare.records
+    assert (rec.gss, rec.elected, rec.locked, rec.email) == ("", None, None, "")

@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from deskapp.core.text import collation_key
 from deskapp.io import candidates, importer
 from deskapp.io.importer import import_file, plan_import
+from deskapp.store import people, search_index
 from deskapp.store.desk import Desk
 from tests.io.test_importer import CANDIDACY, PERSON, counts, row, write_dc
 
@@ -132,3 +134,51 @@ def test_memory_does_not_grow_with_the_file(
     large = by_ballot(8000, every=10**6, councils=("swansea", "neath-port-talbot"))
     peaks = [_peak(desk, write_dc(tmp_path / f"{len(rows)}.csv", rows)) for rows in (small, large)]
     assert peaks[1] < 1.3 * peaks[0], peaks
+
+
+def _schema(desk: Desk) -> list[tuple[str, str]]:
+    with desk.read() as conn:
+        found = conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'person' ORDER BY name"
+        ).all()
+    return [(str(name), str(sql)) for name, sql in found]
+
+
+@pytest.fixture
+def large(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An import this size counts as large: the search index is deferred and the
+    roster's other indexes set aside while it writes (store/bulk_load.py)."""
+    monkeypatch.setattr(search_index, "MIN_ROWS", 10)
+
+
+def test_a_large_import_leaves_the_rosters_indexes_as_they_were(
+    desk: Desk, tmp_path: Path, large: None, small_batches: None
+) -> None:
+    people.add_person(desk, name="Zara Already-Here")
+    before = _schema(desk)
+    plan = import_file(desk, write_dc(tmp_path / "dc.csv", by_ballot(30)))
+    assert plan.summary.written and plan.summary.people.new == 30
+    assert _schema(desk) == before
+    with desk.read() as conn:
+        assert not search_index.deferred(conn)
+        # The roster's order is read through its index, which holds every person.
+        ordered = conn.exec_driver_sql(
+            "SELECT name FROM person INDEXED BY ix_person_sort WHERE deleted = 0"
+        ).all()
+        names = [name for (name,) in ordered]
+        assert len(names) == 31 and names == sorted(names, key=collation_key)
+        assert conn.exec_driver_sql("PRAGMA integrity_check").all() == [("ok",)]
+    assert [p["name"] for p in people.list_people(desk, filter_text="prydderch")]
+    people.add_person(desk, name="Later Lowri")  # the search index's trigger is back
+    assert [p["name"] for p in people.list_people(desk, filter_text="lowri")] == ["Later Lowri"]
+
+
+def test_a_large_import_refused_late_leaves_the_indexes_as_they_were(
+    desk: Desk, tmp_path: Path, large: None, small_batches: None
+) -> None:
+    before = _schema(desk)
+    rows = by_ballot(30)
+    rows.append({**rows[-1], "party_name": "Another Party", "party_id": "PP99"})
+    plan = import_file(desk, write_dc(tmp_path / "dc.csv", rows))
+    assert not plan.summary.written
+    assert _schema(desk) == before
