@@ -1,7 +1,7 @@
 """New desks for tests start from one migrated, empty database made once per session.
 
 ``Desk.init`` spends most of its time running every Alembic migration on an empty file
-(about a second each, and the suite makes well over a thousand desks). Here the first
+(about a second each, and most tests make a desk or several). Here the first
 desk a session makes runs them for real, into a template; every later new desk's file is
 a copy of that template re-encrypted under the new desk's own data key (SQLCipher's
 ``PRAGMA rekey``), and ``Desk.init`` carries on as it ships: key slots, site id, officer
