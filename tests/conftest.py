@@ -13,6 +13,7 @@ from keyring.backends import fail
 from deskapp.store import keyslots
 from deskapp.store.desk import Desk
 from deskapp.store.keyslots import FAST_KDF, use_kdf
+from tests import desk_template
 
 PASS = "correct horse battery"
 
@@ -24,6 +25,16 @@ def _fast_kdf() -> Iterator[None]:
     previous = use_kdf(FAST_KDF)
     yield
     use_kdf(previous)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _desk_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """New desks start from a migrated, empty file made once (tests/desk_template.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        desk_template.install(
+            desk_template.DeskTemplate(tmp_path_factory.mktemp("template")), patch
+        )
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ import pytest
 
 from deskapp.io.demo import DEMO_OFFICER, DEMO_PASSPHRASE, build_demo
 from deskapp.sync.hub_engines import forget_engines
+from tests.run_cli import run_in_process
 
 ROOT = Path(__file__).resolve().parents[2]
 DESKAPP = Path(sys.executable).parent / "deskapp"  # the console script, as a user runs it
@@ -23,14 +24,9 @@ HUB_PASS = "the hub's passphrase"
 
 
 def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(DESKAPP), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    """In-process (the parser, exit code and output are what is tested here; the closed
+    pipe below and tests/cli/test_cli.py run the real console script)."""
+    return run_in_process(*args, env=env)
 
 
 @pytest.fixture

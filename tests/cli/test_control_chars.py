@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,9 +14,9 @@ from deskapp.core.errors import ValidationError
 from deskapp.io.importer import plan_import
 from deskapp.store import contacts, incidents, people
 from deskapp.store.desk import Desk
+from tests.run_cli import run_in_process
 
 PASS = "correct horse battery"
-DESKAPP = str(Path(sys.executable).with_name("deskapp"))
 TITLE = "Eve\x1b]0;owned\x07 Ward"  # would retitle the terminal
 CLEAR = "\x1b[2JMallory"  # would clear the screen
 CSI = "Trent\x9b31m"  # a C1 control
@@ -86,11 +84,10 @@ def env(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 
 
 def run(env: dict[str, str], *args: str) -> bytes:
-    done = subprocess.run(
-        [DESKAPP, *args], capture_output=True, env=env, timeout=120, stdin=subprocess.DEVNULL
-    )
+    """The command's output as UTF-8 bytes (in-process: what it prints is what is tested)."""
+    done = run_in_process(*args, env=env)
     assert done.returncode == 0, done.stderr
-    return done.stdout
+    return done.stdout.encode()
 
 
 @pytest.mark.parametrize(

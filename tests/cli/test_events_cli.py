@@ -8,8 +8,6 @@ covered by tests/cli/test_cli.py's real-process test."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import subprocess
@@ -17,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from deskapp.cli import main
+from tests.run_cli import run_in_process
 
 PASS = "correct horse battery"
 
@@ -35,17 +33,7 @@ def env(db_path: Path) -> dict[str, str]:
 
 
 def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    out, err = io.StringIO(), io.StringIO()
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(env)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(list(args))
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
+    return run_in_process(*args, env=env)
 
 
 def ok(*args: str, env: dict[str, str]) -> str:

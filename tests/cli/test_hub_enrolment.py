@@ -1,5 +1,7 @@
 """`deskapp hub init | join | approve | officers | remove` and the sync gate, through the
-command as a user runs it (tests/run_cli.py: the console script with cheap key slots)."""
+command as a user runs it: its parser, exit codes and output, with the environment
+given and its input from a terminal or none (tests/run_cli.run_in_process; a child
+process per command made this module one of the suite's slowest and proved nothing more)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ import json
 import os
 import pty
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,8 @@ from deskapp.store.desk import Desk
 from deskapp.sync.hub import open_hub
 from deskapp.sync.hub_engines import forget_engines
 from deskapp.sync.hub_schema import hub_batch, hub_meta
+from tests.run_cli import run_in_process
 
-RUN_CLI = Path(__file__).parents[1] / "run_cli.py"
 PASS = "correct horse battery"
 HUB_PASS = "hub passphrase for tests"
 
@@ -46,19 +47,14 @@ class Desks:
         self, officer: str, *args: str, typed: str | None = None, db: str | None = None
     ) -> subprocess.CompletedProcess[str]:
         """The command; ``typed``: its input comes from a terminal (a pty), as typed."""
-        command = [sys.executable, str(RUN_CLI), *args, "--db", db or str(self.paths[officer])]
+        command = [*args, "--db", db or str(self.paths[officer])]
         env = {**self.env, "DESKAPP_OFFICER": officer}
         if typed is None:
-            return subprocess.run(
-                command, capture_output=True, text=True, timeout=300, env=env,
-                stdin=subprocess.DEVNULL,
-            )  # fmt: skip
+            return run_in_process(*command, env=env)
         master, terminal = pty.openpty()
         try:
             os.write(master, typed.encode())
-            return subprocess.run(
-                command, capture_output=True, text=True, timeout=300, env=env, stdin=terminal
-            )
+            return run_in_process(*command, env=env, terminal=terminal)
         finally:
             os.close(terminal)
             os.close(master)

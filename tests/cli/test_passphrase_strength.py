@@ -14,6 +14,7 @@ import pytest
 from deskapp.cli import main
 from deskapp.store.desk import Desk
 from deskapp.store.paths import slots_path
+from tests.run_cli import run_in_process
 
 DESKAPP = Path(sys.executable).with_name("deskapp")  # the console script pip installed
 PASS = "correct horse battery"
@@ -28,6 +29,12 @@ def deskapp(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         timeout=300,
         stdin=subprocess.DEVNULL,
     )
+
+
+def in_process(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The command in this process: a refusal comes before any key derivation, so the
+    console script's start (``deskapp`` above) adds nothing to what these tests see."""
+    return run_in_process(*args, env={**os.environ, **env})
 
 
 def test_an_environment_variable_cannot_weaken_a_new_desk_s_key_derivation(
@@ -47,7 +54,7 @@ def test_an_environment_variable_cannot_weaken_a_new_desk_s_key_derivation(
 def test_a_weak_passphrase_is_refused_with_the_reason(tmp_path: Path) -> None:
     path = tmp_path / "desk.db"
     for weak in ("abcd", "password1", "4521 4521"):
-        done = deskapp(
+        done = in_process(
             "init", "--db", str(path), "--officer", "4521", "--name", "Sgt A",
             DESKAPP_PASSPHRASE=weak,
         )  # fmt: skip
@@ -56,7 +63,7 @@ def test_a_weak_passphrase_is_refused_with_the_reason(tmp_path: Path) -> None:
         assert weak not in done.stderr  # the reason, never the passphrase
         assert "Traceback" not in done.stderr
         assert not path.exists() and not slots_path(path).exists()
-    reason = deskapp(
+    reason = in_process(
         "init", "--db", str(path), "--officer", "4521", "--name", "Sgt A",
         DESKAPP_PASSPHRASE="password1",
     ).stderr  # fmt: skip
@@ -68,10 +75,10 @@ def test_a_weak_hub_passphrase_is_refused_at_hub_init(tmp_path: Path) -> None:
     Desk.init(tmp_path / "desk.db", "4521", "Sgt A", PASS)[0].close()  # the root's desk
     desk = {"DESKAPP_DB": str(tmp_path / "desk.db"), "DESKAPP_OFFICER": "4521",
             "DESKAPP_PASSPHRASE": PASS}  # fmt: skip
-    done = deskapp("hub", "init", str(hub), DESKAPP_HUB_PASSPHRASE="x", **desk)
+    done = in_process("hub", "init", str(hub), DESKAPP_HUB_PASSPHRASE="x", **desk)
     assert done.returncode == 8 and "hub passphrase is too easy to guess" in done.stderr
     assert not hub.exists()
-    done = deskapp(
+    done = in_process(
         "hub", "init", str(hub), DESKAPP_HUB_PASSPHRASE="hub passphrase for tests", **desk
     )
     assert done.returncode == 0 and hub.exists(), done.stderr

@@ -3,10 +3,6 @@ ends, is cancelled or is killed, every pulled person is found by a filter afterw
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -18,8 +14,7 @@ from deskapp.store.engine import connect_raw
 from deskapp.sync import SyncProgress, run_sync
 
 from .conftest import PASS, desk_state, hub_state, make_desk
-
-CHILD = Path(__file__).with_name("sync_child.py")
+from .sync_child import SyncChild
 
 
 @pytest.fixture
@@ -114,33 +109,16 @@ def test_pulls_killed_while_deferred_leave_nothing_unfindable(
     b = make_desk(tmp_path, "b", hub=file_hub)
     path = b.path
     b.close()
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
     killed = left_deferred = 0
     for n in range(6):
-        stop = str(1 + n % 2)
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                str(CHILD),
-                str(path),
-                file_hub,
-                "3",
-                "PC-b",
-                PASS,
-                "--defer-index",
-                "--stop-in-pull",
-                stop,
-            ],
-            stdout=subprocess.PIPE,
-            env=env,
-        )
-        assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
-        if proc.stdout.readline().strip() == b"mid-pull":
-            proc.send_signal(signal.SIGKILL)
-            killed += 1
-        proc.wait()
+        child = SyncChild(path, file_hub, 3, "PC-b", PASS, defer_index=True, stop_in_pull=1 + n % 2)
+        assert child.said() == "ready"
+        if child.said() == "mid-pull":
+            killed += child.kill()
+        else:
+            child.wait()
         left_deferred += deferred_on_disk(path)
-    assert killed >= 4 and left_deferred == killed  # every kill left the index deferred
+    assert killed == 6 and left_deferred == killed  # every kill left the index deferred
     b = Desk.open(path, "PC-b", PASS)  # rebuilds an index a killed pull left deferred
     run_sync(b, file_hub)
     assert_index_in_step(b, names)

@@ -1,13 +1,10 @@
-"""`kill -9` of a sync at random points (each a real subprocess): after restart every
-desk converges with nothing lost and nothing doubled."""
+"""`kill -9` of a sync at random points (each a real process, forked from a server that
+imported the app once: sync_child.py): after restart every desk converges with nothing
+lost and nothing doubled."""
 
 from __future__ import annotations
 
-import os
 import random
-import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -20,8 +17,8 @@ from deskapp.store.models import Person, TimelineEntry
 from deskapp.sync import run_sync, status
 
 from .conftest import PASS, desk_state, hub_state, make_desk
+from .sync_child import SyncChild
 
-CHILD = Path(__file__).with_name("sync_child.py")
 PERSON = Person.__table__  # type: ignore[attr-defined]
 TIMELINE = TimelineEntry.__table__  # type: ignore[attr-defined]
 
@@ -36,7 +33,6 @@ def _kill_rounds(tmp_path: Path, url: str, rounds: int, seed: int) -> int:
     names: list[str] = []
     notes: list[str] = []
     killed = 0
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
     for r in range(rounds):
         for desk, tag in ((a, "a"), (b, "b")):
             for k in range(rng.randint(1, 4)):
@@ -46,18 +42,10 @@ def _kill_rounds(tmp_path: Path, url: str, rounds: int, seed: int) -> int:
             incidents.add_note(desk, iid, notes[-1])
             incidents.update_incident(desk, iid, grade=rng.randint(1, 3))
         which = rng.choice((a, b))
-        proc = subprocess.Popen(
-            [sys.executable, str(CHILD), str(which.path), url, "2", which.officer.id, PASS],
-            stdout=subprocess.PIPE,
-            env=env,
-        )
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == b"ready"
+        child = SyncChild(which.path, url, 2, which.officer.id, PASS)
+        assert child.said() == "ready"
         time.sleep(rng.uniform(0.0, 0.12))
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            killed += 1
-        proc.wait()
+        killed += child.kill()
     for _ in range(2):
         for desk in (a, b):
             run_sync(desk, url)

@@ -26,6 +26,7 @@ from deskapp.sync import enrolment, run_sync, status
 from deskapp.sync.hub import ReadCaps, open_hub
 from deskapp.sync.hub_engines import forget_engines
 from deskapp.sync.hub_schema import hub_batch
+from tests.run_cli import run_in_process
 
 from .conftest import (
     HUB_PASS,
@@ -271,8 +272,9 @@ def test_a_100_mib_field_costs_a_pulling_desk_no_memory(tmp_path: Path, file_hub
 def test_the_cli_counts_and_lists_the_quarantine(
     tmp_path: Path, file_hub: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Through the console script: `deskapp sync` exits 0 and counts what it held back;
-    `deskapp sync quarantine` lists reasons, never values, and no escape codes."""
+    """Through the command (in-process: tests/run_cli.run_in_process): `deskapp sync`
+    exits 0 and counts what it held back; `deskapp sync quarantine` lists reasons, never
+    values, and no escape codes."""
     a = make_desk(tmp_path, "a", hub=file_hub)
     pid = people.add_person(a, name="Tom Jones")
     run_sync(a, file_hub)
@@ -281,7 +283,6 @@ def test_the_cli_counts_and_lists_the_quarantine(
     poison(
         file_hub, "person", "p-bad", {"name": ESC_TITLE, "created_at": "not-a-date"}, {"*": stamp}
     )
-    script = Path(sys.executable).parent / "deskapp"
     env = {
         **os.environ,
         "DESKAPP_OFFICER": "PC-b",
@@ -292,10 +293,7 @@ def test_the_cli_counts_and_lists_the_quarantine(
     make_desk(tmp_path, "b", hub=file_hub).close()
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(script), *args, "--db", db], capture_output=True, text=True, env=env,
-            timeout=300, stdin=subprocess.DEVNULL,
-        )  # fmt: skip
+        return run_in_process(*args, "--db", db, env=env)
 
     synced = run("sync", "--hub", file_hub)
     assert synced.returncode == 0, synced.stderr
