@@ -226,6 +226,10 @@ class DeskApp(Background, App[int]):
             for screen in kept.screens:
                 if isinstance(screen, LockAware):
                     screen.desk_unlocked()
+            # Keys typed while it unlocked go to the screen on top once it is back (a
+            # new main screen takes them as it first resumes: DeskScreen).
+            if kept.screens:
+                kept.screens[-1].call_after_refresh(self.release_early_keys)
         else:
             self._new_session()
             if kept is not None:
@@ -282,9 +286,16 @@ class DeskApp(Background, App[int]):
             self.refresh_pending()
 
     # -- idle and lock -----------------------------------------------------------------------
+    def hold_keys(self) -> None:
+        """Keep the keys typed from now on until ``release_early_keys``: while the desk
+        unlocks, keys typed for the screen that will follow (`2 / harris` straight after
+        the passphrase's enter) belong to that screen, not to the unlock form."""
+        if self._early_keys is None:
+            self._early_keys = []
+
     def release_early_keys(self) -> None:
-        """The first form has focused its box: the keys typed before it go there, in the
-        order typed (a passphrase typed as the command starts is not lost)."""
+        """The screen the held keys are for has focused its box or list: they go there,
+        in the order typed (a passphrase typed as the command starts is not lost)."""
         self.call_later(self._replay_early_keys)  # after the focus, which is queued too
 
     async def _replay_early_keys(self) -> None:

@@ -122,3 +122,27 @@ async def test_unlock_with_enter_between_fields_in_one_burst(desk_path: Path) ->
         await settle(pilot)
         await burst(pilot, *OFFICER, "enter", *PASSPHRASE, "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+
+
+async def test_keys_typed_while_the_desk_unlocks_reach_the_main_screen(desk_path: Path) -> None:
+    """`passphrase enter 2 / har` in one burst: the unlock takes a key derivation's time,
+    and the keys after enter are the officer's first filter of the queue, not lost on
+    the unlock form."""
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await burst(pilot, *PASSPHRASE, "enter", "2", "slash", "h", "a", "r")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        queue = main.pane("queue").list
+        await wait_for(pilot, lambda: queue.filter_text == "har")
+        assert main.active == "queue"
+
+
+async def test_keys_typed_after_a_wrong_passphrase_are_the_next_try(desk_path: Path) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await burst(pilot, *"wrong-guess", "enter", *PASSPHRASE, "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), timeout=20)

@@ -409,3 +409,21 @@ async def test_lock_during_a_sync_leaves_no_hub_file_open(
         await wait_for(pilot, lambda: not any(w.is_running for w in app.workers))
         await settle(pilot)
         await wait_for(pilot, lambda: open_paths(typed_hub, desk_path) == [], timeout=5)
+
+
+async def test_keys_typed_while_unlocking_reach_the_kept_form(desk_path: Path) -> None:
+    """Back from a lock to a half-filled capture: what the officer types straight after
+    the passphrase's enter goes on in the form's summary, not into the lock screen."""
+    from .helpers import burst
+
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        form = await half_filled_capture(pilot)
+        form.query_one("#summary", Input).focus()
+        await settle(pilot)
+        await lock(pilot)
+        await burst(pilot, *PASSPHRASE, "enter", "space", "x", "y")
+        await wait_for(pilot, lambda: app.screen is form)
+        await wait_for(pilot, lambda: form.query_one("#summary", Input).value.endswith(" xy"))
+        assert form.query_one("#summary", Input).value == SUMMARY + " xy"

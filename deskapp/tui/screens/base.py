@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
-from textual import on
+from textual import events, on
 from textual.screen import Screen, SystemModalScreen
 from textual.widgets import OptionList
 
@@ -52,6 +52,11 @@ class DeskScreen(Background, Screen[None]):
     def palette_commands(self) -> list[tuple[str, str, str]]:
         """Palette entries beyond the bindings: (title, action on this screen, binding id)."""
         return []
+
+    @on(events.ScreenResume)
+    def _take_held_keys(self) -> None:
+        # Keys typed while the desk unlocked are for the screen the officer lands on.
+        self.desk_app.release_early_keys()
 
     #: Lists whose options are records: the list's id -> the kind of record each option's
     #: id names. Enter on such an option opens that record's view (``open_record``).

@@ -52,9 +52,15 @@ class _FormScreen(Background, Screen[None]):
         if isinstance(focused, Input) and focused.id != self.LAST_FIELD:
             self.focus_next()
         elif focused is not None:
+            self.submitting()
             focused.call_later(self.action_submit)
         else:
             self.action_submit()
+
+    def submitting(self) -> None:
+        """Enter in the last box: the form is submitted once the letters before it are
+        in. A form after which another screen comes keeps the keys typed from here on
+        for that screen (``DeskApp.hold_keys``), as they are not for this one."""
 
     def action_submit(self) -> None:
         raise NotImplementedError
@@ -221,6 +227,9 @@ class UnlockScreen(_FormScreen):
         if self.is_attached:  # not if unlocked (and this screen gone) meanwhile
             self.mount(DeskFooter())
 
+    def submitting(self) -> None:
+        self.desk_app.hold_keys()
+
     def action_submit(self) -> None:
         if self.busy:
             return
@@ -230,11 +239,14 @@ class UnlockScreen(_FormScreen):
         if not officer:
             message.update("Give your officer id.")
             self.query_one("#officer", Input).focus()
+            self.desk_app.release_early_keys()
             return
         if not passphrase:
             message.update("Type your passphrase.")
+            self.desk_app.release_early_keys()
             return
         self.busy = True
+        self.desk_app.hold_keys()  # for the screen that follows, or this one if refused
         message.update("Unlocking…")
         path = self.desk_app.db_path
 
@@ -282,6 +294,7 @@ class UnlockScreen(_FormScreen):
         box = self.query_one("#passphrase", Input)
         box.value = ""
         box.focus()
+        self.desk_app.release_early_keys()  # typed meanwhile: the next try
 
     def _opened(self, desk: Desk) -> None:
         self.busy = False
