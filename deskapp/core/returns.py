@@ -38,7 +38,8 @@ SUPPRESSION_NOTE = (
     f"Figures resting on 1 to {SUPPRESS_AT_MOST} records are shown as {SUPPRESSED} "
     "(suppressed, as police statistics do), and so are the smallest other counts of a "
     "column with a total, so that the total cannot give them away: the hidden counts of "
-    f"such a column add up to more than {SUPPRESS_AT_MOST}. Money and hours are not "
+    f"such a column add up to more than {SUPPRESS_AT_MOST}; a count hidden in one table is "
+    "hidden in every table that shows the same incidents. Money and hours are not "
     "suppressed."
 )
 
