@@ -127,7 +127,9 @@ class DeskApp(Background, App[int]):
         self._lock_mode: str | None = None
         #: None, or the idle-lock warning is showing (True: as a toast too)
         self._lock_warning: bool | None = None
-        #: Keys typed before the first form had focused its box, kept for it (None after)
+        #: Keys kept for a screen not ready for them yet: the unlock form before it has
+        #: focused its box, the screen after it while the desk unlocks (``hold_keys``);
+        #: None while keys go straight through.
         self._early_keys: list[events.Key] | None = []
 
     # -- start-up ----------------------------------------------------------------------
@@ -296,7 +298,8 @@ class DeskApp(Background, App[int]):
     def release_early_keys(self) -> None:
         """The screen the held keys are for has focused its box or list: they go there,
         in the order typed (a passphrase typed as the command starts is not lost)."""
-        self.call_later(self._replay_early_keys)  # after the focus, which is queued too
+        if self._early_keys is not None:  # every screen's resume asks; most hold nothing
+            self.call_later(self._replay_early_keys)  # after the focus, queued too
 
     async def _replay_early_keys(self) -> None:
         held, self._early_keys = self._early_keys, None
