@@ -230,10 +230,11 @@ def incidents_cmd(args: argparse.Namespace) -> int:
                 print_table(with_adviser_labels(desk, rows), QUEUE_COLUMNS)
         elif args.action == "show":
             row = incidents.get_incident(desk, args.id, consult=True)
+            assessed = thrive.from_json(row["thrive"])
             if args.json:
-                print_json(row)
+                print_json({**row, "thrive": thrive.as_object(assessed)})
             else:
-                print_record(row)
+                print_record({**row, "thrive": thrive.describe(assessed)})
                 print("\nTimeline:")
                 for entry in row["timeline"]:
                     say(

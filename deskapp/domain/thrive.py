@@ -50,9 +50,7 @@ def parse_spec(spec: str) -> Thrive:
 
 
 def to_json(thrive: Thrive) -> str:
-    return json.dumps(
-        {k: {"level": v.level, "note": v.note} for k, v in thrive.items()}, sort_keys=True
-    )
+    return json.dumps(as_object(thrive), sort_keys=True)
 
 
 def from_json(text: str | None) -> Thrive:
@@ -72,20 +70,32 @@ def merge(old: Thrive, new: Thrive) -> Thrive:
     return {**old, **kept}
 
 
+def _show(score: Score | None) -> str:
+    if score is None:
+        return "unscored"
+    return f"{score.level} ({score.note})" if score.note else score.level
+
+
 def changes(old: Thrive, new: Thrive) -> list[str]:
     """Each dimension whose level or note differs, old and new in full, so the
     earlier assessment can be read back from the timeline: ``harm medium (note) -> high``."""
-
-    def show(score: Score | None) -> str:
-        if score is None:
-            return "unscored"
-        return f"{score.level} ({score.note})" if score.note else score.level
-
     return [
-        f"{d}: {show(old.get(d))} -> {show(new.get(d))}"
+        f"{d}: {_show(old.get(d))} -> {_show(new.get(d))}"
         for d in DIMENSIONS
         if old.get(d) != new.get(d)
     ]
+
+
+def describe(thrive: Thrive) -> str:
+    """Every scored dimension in words, in THRIVE order: ``threat high (named the
+    street); harm medium``, or ``not assessed``."""
+    words = [f"{d} {_show(thrive[d])}" for d in DIMENSIONS if d in thrive]
+    return "; ".join(words) or "not assessed"
+
+
+def as_object(thrive: Thrive) -> dict[str, dict[str, str]]:
+    """The assessment as scripts read it: ``{"threat": {"level": …, "note": …}}``."""
+    return {d: {"level": s.level, "note": s.note} for d, s in thrive.items()}
 
 
 def summary(thrive: Thrive) -> str:

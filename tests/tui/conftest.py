@@ -12,11 +12,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from textual.widgets import Input, TextArea
 
 from deskapp.tui.app import DeskApp
 from deskapp.tui.sample import FIXED_NOW, OFFICER, PASSPHRASE, build_sample
 
 SNAP_DIR = Path("/tmp/deskapp-tui-snapshots")
+
+
+@pytest.fixture(autouse=True)
+def _steady_cursors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text cursor blinks on a half-second timer, so a snapshot taken on a loaded
+    machine caught it shown or hidden at random: in tests it does not blink (it is shown
+    while its box has focus, as Textual draws it before the first blink)."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
 
 
 @pytest.fixture(autouse=True)
