@@ -53,6 +53,15 @@ def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Snapshot tests share one fixed folder (``snap_desk``) and take turns for it: with
+    ``pytest -n``, they all go to one process (``--dist loadgroup``), so the other keeps
+    running the rest of the suite instead of waiting on the folder's lock."""
+    for item in items:
+        if "snap_desk" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("snapshots"))
+
+
 def copy_desk(template: Path, target: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     for item in template.iterdir():
