@@ -48,7 +48,7 @@ from deskapp.core.area import Area
 from deskapp.core.clock import utcnow
 from deskapp.core.domain import PersonRole
 from deskapp.core.errors import ValidationError
-from deskapp.core.ids import uuid7
+from deskapp.core.ids import uuid7, uuid7_many
 from deskapp.core.retention import person_review_date
 from deskapp.core.text import has_control
 from deskapp.io.candidates import (
@@ -1157,6 +1157,9 @@ class _Matcher:
         by_name = self.by_name
 
         claimed = self.claimed
+        # An id for each group that may be someone new, made at once (most are, in a
+        # first import); the unused cost less than an id made one at a time.
+        fresh = iter(uuid7_many(len(groups)))
         kept: list[list[CandidacyRecord]] = []
         group_ids: list[str] = []  # the person of each kept group
         for group, primary in zip(groups, primaries, strict=True):
@@ -1191,7 +1194,7 @@ class _Matcher:
             won = _office_won(group)
             lost = won is None and _lost(group, now.date())
             if existing is None:
-                person_id = uuid7()
+                person_id = next(fresh)
                 # The row itself is made when written (see _Diff.person_row).
                 diff.new_people.append((person_id, group, org_id))
             else:
