@@ -51,6 +51,7 @@ __all__ = [
     "group_key",
     "key_of_cells",
     "merge_repeat",
+    "name_key",
     "parse_bytes",
     "parse_file",
     "parse_map_option",
@@ -438,7 +439,7 @@ def person_key(rec: CandidacyRecord) -> str | tuple[str, str]:
     case and spacing) within the organisation. An id is its own key (no tuple for each
     of a million rows); a name goes with its organisation, in a tuple, so the two kinds
     of key never meet."""
-    return rec.dc_person_id or (_name_key(rec.name), rec.org_slug)
+    return rec.dc_person_id or (name_key(rec.name), rec.org_slug)
 
 
 def group_key(rec: CandidacyRecord) -> str | tuple[str]:
@@ -669,7 +670,10 @@ def _norm_address(value: str) -> str:
     return ", ".join(p for p in (_norm(line).strip(" ,") for line in value.splitlines()) if p)
 
 
-def _name_key(name: str) -> str:
+def name_key(name: str) -> str:
+    """What two names must share to be one person's: the same letters once composed
+    (NFC: "Siân" typed or pasted either way), case and spacing ignored. The one rule,
+    for rows of a file and for people on the desk."""
     return _norm(name).casefold()
 
 

@@ -58,6 +58,7 @@ from deskapp.io.candidates import (
     group_key,
     key_of_cells,
     merge_repeat,
+    name_key,
     parse_file,
     person_key,
     scan_keys,
@@ -815,10 +816,6 @@ def _refusal_message(problems: Sequence[Problem], *, fatal: bool) -> str:
 # --------------------------------------------------------------------------- matching
 
 
-def _name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
 def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -1117,7 +1114,7 @@ class _Matcher:
         for query in queries:
             for row in self.conn.execute(query):
                 person = dict(row._mapping)
-                key = (_name_key(person["name"]), person["organisation_id"])
+                key = (name_key(person["name"]), person["organisation_id"])
                 self.by_name.setdefault(key, []).append(person)
 
     def _people(
@@ -1171,7 +1168,7 @@ class _Matcher:
                 # primary row's organisation is the group's.
                 hits = [
                     p
-                    for p in by_name.get((_name_key(primary.name), org_id), [])
+                    for p in by_name.get((name_key(primary.name), org_id), [])
                     if p["id"] not in claimed and not (dc_id and p["dc_person_id"])
                 ]
                 existing = hits[0] if len(hits) == 1 else None
