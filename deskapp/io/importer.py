@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from itertools import pairwise
-from operator import itemgetter
+from operator import gt, itemgetter
 from pathlib import Path
 from typing import Any, Final, get_type_hints
 
@@ -724,14 +724,22 @@ _TEXT_OF: Final = itemgetter(
 )
 
 
+#: The fields _MAX limits, by position, and their limits in the same order.
+_LIMITED_OF: Final = itemgetter(*(CandidacyRecord._fields.index(name) for name in _MAX))
+_LIMITS: Final = tuple(_MAX.values())
+
+
 def _record_problems(rec: CandidacyRecord) -> list[Problem]:
     """The desk's own rules for a record (those the parser does not know)."""
     found: list[Problem] = []
-    for name, limit in _MAX.items():
-        value: str = getattr(rec, name)
-        if len(value) > limit:
-            label = "organisation name" if name == "org_name" else name
-            found.append(Problem(rec.row, "", f"The {label} is longer than {limit} characters."))
+    if any(map(gt, map(len, _LIMITED_OF(rec)), _LIMITS)):  # rarely: then say which
+        for name, limit in _MAX.items():
+            value: str = getattr(rec, name)
+            if len(value) > limit:
+                label = "organisation name" if name == "org_name" else name
+                found.append(
+                    Problem(rec.row, "", f"The {label} is longer than {limit} characters.")
+                )
     # One search over every text field (a space between them is no control character).
     if has_control(" ".join(_TEXT_OF(rec))) or has_control(rec.dc_person_id or ""):
         # Which cell, not what it holds: the value could drive the terminal.
@@ -1188,13 +1196,13 @@ class _Matcher:
             self.kept += len(group)
             if dc_id in self.watched:
                 self.imported.add(dc_id)
-            won = _office_won(group)
-            lost = won is None and _lost(group, now.date())
             if existing is None:
                 person_id = next(fresh)
                 # The row itself is made when written (see _Diff.person_row).
                 diff.new_people.append((person_id, group, org_id))
             else:
+                won = _office_won(group)
+                lost = won is None and _lost(group, now.date())
                 values = _person_values(group, primary, org_id)
                 person_id = existing["id"]
                 if person_id in claimed:
