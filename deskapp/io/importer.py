@@ -5,9 +5,12 @@ checks that need the desk's own rules (phone numbers, field lengths, repeated ba
 and compares the clean rows with what the desk holds, without writing anything: the
 plan's counts are the preview (``--dry-run``, the TUI's confirm screen).
 :func:`import_file` (and :func:`apply_import`, for a plan) does the same and writes
-through the one write path, in one transaction. Both read the file twice, streaming
-(see :func:`_first_pass` and :func:`_second_pass`): a million-row file costs a batch of
-people in memory, not the file.
+through the one write path, in one transaction. Both read the file twice, streaming,
+and parse it once: a large file's first pass (:func:`_scan_pass`) reads only each row's
+person id or name, to know which rows are one person's; the second
+(:func:`_second_pass`) parses, checks, compares and writes. A million-row file costs a
+batch of people in memory, not the file. (A small file is parsed in its first pass and
+its good rows kept, :func:`_first_pass`.)
 
 Matching, so that re-importing the same or a newer file adds no one twice:
 
@@ -298,9 +301,10 @@ def import_file(
     :meth:`ImportPlan.can_apply`) writes nothing. ``area`` as for :func:`plan_import`.
 
     The file is read twice, streaming, so that memory does not grow with it: first to
-    check every row and note which rows belong to one person; then to compare each
-    person with the desk and write them, a batch at a time. A problem only the second
-    reading finds (rows that disagree, a person removed from the desk) rolls the whole
+    note which rows belong to one person (a small file is checked then too); then to
+    check each row, compare each person with the desk and write them, a batch at a
+    time. A problem the second reading finds (a bad row of a large file, rows that
+    disagree, a person removed from the desk) stops the writing and rolls the whole
     transaction back, so a refused file writes nothing.
     """
     options = _Options(fmt, column_map, _area(desk, area))
