@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deskapp.core.area import Area
-from deskapp.io import importer
-from deskapp.io.importer import ImportPlan, import_file, plan_import
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.domain.area import Area
+from deskapp.importing import roster as importer
+from deskapp.importing.roster import ImportPlan, import_file, plan_import
 from tests.io.test_dc_fuzz import FUZZ_HEADER, NAMES, TABLES, _area, _row, dc_desk
 from tests.io.test_importer import counts, row, write_dc
 
