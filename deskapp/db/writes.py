@@ -9,7 +9,7 @@ issues INSERT/UPDATE/DELETE on these tables.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any
 
 from sqlalchemy import Column, Connection, Table, and_, select, update
@@ -37,7 +37,7 @@ from deskapp.db.tables import (
 from deskapp.domain.errors import NotFound, PermissionDenied
 from deskapp.domain.vocabulary import AuditAction
 from deskapp.protocol.hlc import HybridClock
-from deskapp.protocol.ids import uuid7
+from deskapp.protocol.ids import uuid7, uuid7_many
 from deskapp.runtime.clock import utcnow
 
 
@@ -207,17 +207,20 @@ class WriteTx:
         table = VERSIONED[entity]
         if not rows:
             return
-        versions, outbox = [], []
+        # Ids and clock readings a batch at a time, and the rows of field_version and
+        # outbox made column-wise: an import inserts a million rows through here.
+        missing = [row for row in rows if "id" not in row]
+        for row, new_id in zip(missing, uuid7_many(len(missing)), strict=True):
+            row["id"] = new_id
+        stamped = [c for c in ("created_at", "updated_at") if c in table.c]
         for row in rows:
-            if "id" not in row:  # not setdefault: an import gives ids, and makes 1M of them
-                row["id"] = uuid7()
-            if "created_at" in table.c:
-                row.setdefault("created_at", self.now)
-            if "updated_at" in table.c:
-                row.setdefault("updated_at", self.now)
-            hlc = self.clock.now()
-            versions.append((entity, row["id"], "*", hlc, self.site_id))
-            outbox.append((entity, row["id"], "insert", "", hlc, self.site_id))
+            for column in stamped:
+                row.setdefault(column, self.now)
+        ids = [row["id"] for row in rows]
+        hlcs = self.clock.now_many(len(rows))
+        site, name = self.site_id, entity
+        versions = list(zip(repeat(name), ids, repeat("*"), hlcs, repeat(site)))
+        outbox = list(zip(repeat(name), ids, repeat("insert"), repeat(""), hlcs, repeat(site)))
         _Bulk(self.conn, table).run(rows)
         self.touched.add(entity)
         self.conn.exec_driver_sql(
@@ -225,7 +228,7 @@ class WriteTx:
             versions,
         )
         self._outbox(outbox)
-        self._log_collection(entity, [str(r["id"]) for r in rows], log, detail)
+        self._log_collection(entity, [str(i) for i in ids], log, detail)
 
     def _outbox(self, entries: list[tuple[str, str, str, str, int, str]]) -> None:
         self.conn.exec_driver_sql(

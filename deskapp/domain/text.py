@@ -31,6 +31,8 @@ def fold(text: str) -> str:
     """Lower-case ASCII look-alike of ``text`` for matching: "Łukasz Ørsted" ->
     "lukasz orsted". The search index holds folded text and queries are folded the same
     way, so both sides agree whatever the letters."""
+    if text.isascii():  # most text, and anyascii gives ASCII back as it is
+        return text.lower()
     return anyascii(text).lower()
 
 

@@ -21,7 +21,8 @@ import io
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -47,11 +48,15 @@ __all__ = [
     "constituency_slug",
     "council_slug",
     "group_by_person",
+    "group_key",
+    "key_of_cells",
     "merge_repeat",
+    "name_key",
     "parse_bytes",
     "parse_file",
     "parse_map_option",
     "person_key",
+    "scan_keys",
 ]
 
 FORMATS: Final = ("democracyclub", "csv")
@@ -259,11 +264,14 @@ def parse_file(
     column_map: dict[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
     sink: Callable[[CandidacyRecord], None] | None = None,
+    reject: Callable[[int, list[str]], None] | None = None,
 ) -> ParseResult:
     """Read ``path`` and parse it, streaming: memory holds the records, never the file.
     See :func:`parse_bytes`; ``progress(bytes_read, file_size)`` is called now and then.
     With ``sink``, each good record is handed to it as it is read and none is kept
     (``records`` stays empty): a million-row file then takes no memory for its rows.
+    ``reject(row, cells)`` is called for each row with a problem, once its problems
+    are recorded and before the next row is handed to ``sink``.
 
     Raises NotFound if the file does not exist and ValidationError if it cannot be read.
     """
@@ -272,13 +280,53 @@ def parse_file(
     try:
         with path.open("rb") as fh:
             size = os.fstat(fh.fileno()).st_size
-            return _parse_stream(fh, size, fmt, user_map, progress, sink)
+            return _parse_stream(fh, size, fmt, user_map, progress, sink, reject)
     except FileNotFoundError:
         raise NotFound(f"No file at {path}. Check the path and try again.") from None
     except IsADirectoryError:
         raise ValidationError(f"The path {path} is a folder, not a CSV file.") from None
     except OSError as exc:
         raise ValidationError(f"Could not read {path}: {exc.strerror or exc}.") from None
+
+
+@dataclass
+class _KeyScan:
+    """What :func:`scan_keys` gathers: each keyed row's number and its key's hash."""
+
+    rows: array[int]
+    hashes: array[int]
+
+
+def scan_keys(
+    path: Path,
+    *,
+    fmt: str | None = None,
+    column_map: dict[str, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[ParseResult, array[int], array[int]]:
+    """Read ``path`` as :func:`parse_file` does, but of each row only its
+    :func:`key_of_cells` (no cell is checked): the rows whose keys hash alike tell an
+    import which rows belong to one person before it reads the file properly, once.
+    Returns the header as parsed (columns, mapping, encoding, and the file's own
+    problems: any makes the scan worthless), and the number and key hash of every row
+    that has a key, in file order.
+
+    Raises NotFound/ValidationError as :func:`parse_file` does.
+    """
+    fmt = _check_fmt(fmt)
+    user_map = _check_column_map(column_map)
+    scan = _KeyScan(array("q"), array("q"))
+    try:
+        with path.open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            result = _parse_stream(fh, size, fmt, user_map, progress, None, None, scan)
+    except FileNotFoundError:
+        raise NotFound(f"No file at {path}. Check the path and try again.") from None
+    except IsADirectoryError:
+        raise ValidationError(f"The path {path} is a folder, not a CSV file.") from None
+    except OSError as exc:
+        raise ValidationError(f"Could not read {path}: {exc.strerror or exc}.") from None
+    return result, scan.rows, scan.hashes
 
 
 def parse_bytes(
@@ -293,7 +341,7 @@ def parse_bytes(
     """
     fmt = _check_fmt(fmt)
     user_map = _check_column_map(column_map)
-    return _parse_stream(io.BytesIO(data), len(data), fmt, user_map, None, None)
+    return _parse_stream(io.BytesIO(data), len(data), fmt, user_map, None, None, None)
 
 
 def _parse_stream(
@@ -303,6 +351,8 @@ def _parse_stream(
     user_map: dict[str, str],
     progress: Callable[[int, int], None] | None,
     sink: Callable[[CandidacyRecord], None] | None,
+    reject: Callable[[int, list[str]], None] | None,
+    scan: _KeyScan | None = None,
 ) -> ParseResult:
     result = _empty_result(fmt)
     if size > MAX_BYTES:
@@ -314,7 +364,8 @@ def _parse_stream(
     fh.seek(0)
     with io.TextIOWrapper(fh, encoding=encoding, newline="") as text:
         lines = _lines(text, fh, size, progress)
-        _Parser(lines, fmt, user_map, result, sink or result.records.append).run()
+        parser = _Parser(lines, fmt, user_map, result, sink or result.records.append, reject)
+        parser.run(scan)
     return result
 
 
@@ -388,7 +439,27 @@ def person_key(rec: CandidacyRecord) -> str | tuple[str, str]:
     case and spacing) within the organisation. An id is its own key (no tuple for each
     of a million rows); a name goes with its organisation, in a tuple, so the two kinds
     of key never meet."""
-    return rec.dc_person_id or (_name_key(rec.name), rec.org_slug)
+    return rec.dc_person_id or (name_key(rec.name), rec.org_slug)
+
+
+def group_key(rec: CandidacyRecord) -> str | tuple[str]:
+    """A coarser :func:`person_key`: the person id, or the name alone (ignoring case and
+    spacing). Rows of one person always share it (rows of namesakes in two
+    organisations share it too), and it is made from two cells without reading the
+    others: :func:`key_of_cells` gives it for a row before the row is checked."""
+    return rec.dc_person_id or (rec.name.casefold(),)
+
+
+def key_of_cells(row: Sequence[str], i_pid: int, i_name: int) -> str | tuple[str] | None:
+    """:func:`group_key` of a row that is still cells (the person id's column, or -1,
+    and the name's); None for a row without a name or id (blank, or too short)."""
+    if len(row) <= max(i_pid, i_name):
+        return None
+    pid = _norm(row[i_pid]) if i_pid >= 0 else ""
+    if pid:
+        return pid
+    name = _norm(row[i_name])
+    return (name.casefold(),) if name else None
 
 
 #: What a repeated row may not change: the ballot fixes the rest (the post and the
@@ -599,7 +670,10 @@ def _norm_address(value: str) -> str:
     return ", ".join(p for p in (_norm(line).strip(" ,") for line in value.splitlines()) if p)
 
 
-def _name_key(name: str) -> str:
+def name_key(name: str) -> str:
+    """What two names must share to be one person's: the same letters once composed
+    (NFC: "Siân" typed or pasted either way), case and spacing ignored. The one rule,
+    for rows of a file and for people on the desk."""
     return _norm(name).casefold()
 
 
@@ -1028,9 +1102,11 @@ class _Parser:
         user_map: dict[str, str],
         result: ParseResult,
         sink: Callable[[CandidacyRecord], None],
+        reject: Callable[[int, list[str]], None] | None = None,
     ) -> None:
         self.lines = lines
         self.sink = sink
+        self.reject = reject
         self.fmt = fmt
         self.user_map = user_map
         self.result = result
@@ -1048,7 +1124,7 @@ class _Parser:
 
     # -- header -----------------------------------------------------------------------
 
-    def run(self) -> None:
+    def run(self, scan: _KeyScan | None = None) -> None:
         reader = csv.reader(self.lines, strict=True)
         rownum = 0
         header: list[str] | None = None
@@ -1071,7 +1147,25 @@ class _Parser:
             return
         if not self.read_header(header):
             return
-        self.read_rows(reader, rownum)
+        if scan is not None:
+            self.scan_rows(reader, rownum, scan)
+        else:
+            self.read_rows(reader, rownum)
+
+    def scan_rows(self, reader: Iterable[list[str]], rownum: int, scan: _KeyScan) -> None:
+        """Each row's :func:`key_of_cells`, hashed (see :func:`scan_keys`)."""
+        i_pid = self.index.get("person_id", -1)
+        i_name = self.index["name"]
+        rows, hashes = scan.rows, scan.hashes
+        try:
+            for row in reader:
+                rownum += 1
+                key = key_of_cells(row, i_pid, i_name)
+                if key is not None:
+                    rows.append(rownum)
+                    hashes.append(hash(key))
+        except csv.Error as exc:
+            self.problem(rownum + 1, "", f"{_unreadable(exc, reader)} {_NOT_READ}")
 
     def read_header(self, header: list[str]) -> bool:
         """Set up the column mapping; False if rows cannot be read meaningfully."""
@@ -1230,9 +1324,16 @@ class _Parser:
             for f, i, read, bad, missing in self.cell_readers()
         ]
         data_rows = 0
+        reject = self.reject
+        mark = len(problems)  # problems before the row just read
+        last: list[str] = []
 
         try:
             for row in reader:
+                if reject is not None and len(problems) != mark:
+                    reject(rownum, last)  # the row before had problems
+                    mark = len(problems)
+                last = row
                 rownum += 1
                 if len(row) != ncols:
                     n = len(row)
@@ -1290,14 +1391,12 @@ class _Parser:
                 if len(problems) == before:
                     keep(rec)
         except csv.Error as exc:
-            problem(
-                rownum + 1,
-                "",
-                f"This row could not be read ({_csv_error(exc)}, near line "
-                f"{getattr(reader, 'line_num', 0)} of the file); check for a stray or "
-                "unclosed quote. Rows after it were not read.",
-            )
+            if reject is not None and len(problems) != mark:
+                reject(rownum, last)
+            problem(rownum + 1, "", f"{_unreadable(exc, reader)} {_NOT_READ}")
             return
+        if reject is not None and len(problems) != mark:
+            reject(rownum, last)
 
         if not data_rows:
             problem(0, "", "The file has a header row but no data rows.")
@@ -1374,6 +1473,19 @@ _CSV_MESSAGES: Final = (
     ("field larger than field limit", "a cell is too long"),
     ("new-line character seen in unquoted field", "a line break inside an unquoted cell"),
 )
+
+
+#: The end of the problem with a row the csv module could not read: an import that
+#: meets it knows the file was not read to its end.
+_NOT_READ: Final = "Rows after it were not read."
+
+
+def _unreadable(exc: csv.Error, reader: object) -> str:
+    return (
+        f"This row could not be read ({_csv_error(exc)}, near line "
+        f"{getattr(reader, 'line_num', 0)} of the file); check for a stray or "
+        "unclosed quote."
+    )
 
 
 def _csv_error(exc: csv.Error) -> str:

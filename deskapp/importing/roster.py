@@ -5,9 +5,12 @@ checks that need the desk's own rules (phone numbers, field lengths, repeated ba
 and compares the clean rows with what the desk holds, without writing anything: the
 plan's counts are the preview (``--dry-run``, the TUI's confirm screen).
 :func:`import_file` (and :func:`apply_import`, for a plan) does the same and writes
-through the one write path, in one transaction. Both read the file twice, streaming
-(see :func:`_first_pass` and :func:`_second_pass`): a million-row file costs a batch of
-people in memory, not the file.
+through the one write path, in one transaction. Both read the file twice, streaming,
+and parse it once: a large file's first pass (:func:`_scan_pass`) reads only each row's
+person id or name, to know which rows are one person's; the second
+(:func:`_second_pass`) parses, checks, compares and writes. A million-row file costs a
+batch of people in memory, not the file. (A small file is parsed in its first pass and
+its good rows kept, :func:`_first_pass`.)
 
 Matching, so that re-importing the same or a newer file adds no one twice:
 
@@ -38,7 +41,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from itertools import pairwise
-from operator import itemgetter
+from operator import gt, itemgetter
 from pathlib import Path
 from typing import Any, Final, get_type_hints
 
@@ -58,11 +61,15 @@ from deskapp.importing.candidates import (
     CandidacyRecord,
     ParseResult,
     Problem,
+    group_key,
+    key_of_cells,
     merge_repeat,
+    name_key,
     parse_file,
     person_key,
+    scan_keys,
 )
-from deskapp.protocol.ids import uuid7
+from deskapp.protocol.ids import uuid7, uuid7_many
 from deskapp.runtime.clock import utcnow
 
 __all__ = [
@@ -129,6 +136,10 @@ _BATCH_PEOPLE: Final = 5_000
 #: A file of up to this many good rows is not read twice: the first pass keeps them
 #: (a few MB), which spares small files, the common case, a second parse.
 _KEEP_ROWS: Final = 20_000
+#: What a row of a candidates file takes, at most, for the most part (a Democracy Club
+#: export's is ~150 bytes): a file of up to _KEEP_ROWS rows this long is parsed once and
+#: its good rows kept; a larger one is scanned for its keys first, then parsed once.
+_ROW_BYTES: Final = 250
 #: The roster's index a large import sets aside while it writes and makes at the end
 #: (db/bulk_load.py): by surname, the one whose order is not the order people arrive in.
 _OUT_OF_ORDER: Final = ("ix_person_sort",)
@@ -263,7 +274,7 @@ def plan_import(
     ``fmt``/``column_map`` are wrong); everything wrong *in* the file is a problem.
     """
     options = _Options(fmt, column_map, _area(desk, area))
-    return _plan_read(desk, _first_pass(path, options, progress), progress)
+    return _plan_read(desk, _read(path, options, progress), progress)
 
 
 def _plan_read(desk: Desk, read: _Read, progress: ProgressFn | None) -> ImportPlan:
@@ -290,13 +301,14 @@ def import_file(
     :meth:`ImportPlan.can_apply`) writes nothing. ``area`` as for :func:`plan_import`.
 
     The file is read twice, streaming, so that memory does not grow with it: first to
-    check every row and note which rows belong to one person; then to compare each
-    person with the desk and write them, a batch at a time. A problem only the second
-    reading finds (rows that disagree, a person removed from the desk) rolls the whole
+    note which rows belong to one person (a small file is checked then too); then to
+    check each row, compare each person with the desk and write them, a batch at a
+    time. A problem the second reading finds (a bad row of a large file, rows that
+    disagree, a person removed from the desk) stops the writing and rolls the whole
     transaction back, so a refused file writes nothing.
     """
     options = _Options(fmt, column_map, _area(desk, area))
-    read = _first_pass(path, options, progress)
+    read = _read(path, options, progress)
     if read.fatal or not read.good or not read.can_apply(skip_bad=skip_bad):
         return _plan_read(desk, read, progress)
     try:
@@ -311,7 +323,7 @@ def import_file(
             if bulk_load.worth_setting_aside(tx.conn, "person", read.good):
                 aside = bulk_load.set_aside(tx.conn, _OUT_OF_ORDER)
             matcher = _Matcher(tx.conn, tx.now, read.watched)
-            _second_pass(read, matcher, tx, progress)
+            _second_pass(read, matcher, tx, progress, skip_bad=skip_bad)
             plan = read.plan(matcher)
             if not plan.can_apply(skip_bad=skip_bad):
                 raise _RollBack(plan)
@@ -386,18 +398,23 @@ def _area(desk: Desk, area: Area | None) -> Area:
 
 # --------------------------------------------------------------------------- the two passes
 
-#: Row flags of the first pass: the row's person has other good rows (inside the area,
-#: without a problem of their own); this is the last of them.
+#: Row flags of the first pass: the row's person has other rows (good ones, when the
+#: first pass checked them); this is the last of them.
 _MORE: Final = 1
 _LAST: Final = 2
 
 
 @dataclass
 class _Read:
-    """The first pass over a file: every problem a row has on its own, the rows outside
-    the desk's area counted, and for each good row whether its person has other rows and
+    """The first pass over a file: for each row whether its person has other rows and
     whether it is their last (``flags``, by row number): what the second pass needs to
-    hand over each person whole, holding only people whose rows are still to come."""
+    hand over each person whole, holding only people whose rows are still to come.
+
+    A small file's first pass (:func:`_first_pass`) parses and checks every row, and
+    keeps the good ones: ``checked``, the problems and rows outside the desk's area are
+    all known, and the second pass reads ``kept`` instead of the file. A large file's
+    (:func:`_scan_pass`) reads only each row's person id or name: the second pass, the
+    one parse of the file, finds the problems and counts the rows outside the area."""
 
     path: Path
     options: _Options
@@ -405,13 +422,14 @@ class _Read:
     problems: list[Problem]
     fatal: bool
     outside: int
-    good: int  # rows without a problem of their own, inside the area
+    good: int  # rows without a problem of their own, inside the area (or, unchecked, keyed)
     flags: bytearray
     #: Person ids on rejected rows: whether any of their other rows is imported decides
     #: whether the person counts as rejected.
     watched: frozenset[str]
     #: The good rows themselves, when there are few (see _KEEP_ROWS); else None.
     kept: list[CandidacyRecord] | None = None
+    checked: bool = True
 
     def can_apply(self, *, skip_bad: bool) -> bool:
         return not self.problems or (skip_bad and not self.fatal)
@@ -437,9 +455,28 @@ class _Read:
         )
 
 
+def _is_fatal(problems: Sequence[Problem]) -> bool:
+    """A problem --skip-bad cannot skip: with the file itself, or a row that stopped
+    the reading."""
+    return any(p.row == 0 or _TRUNCATED in p.reason for p in problems)
+
+
+def _read(path: Path, options: _Options, progress: ProgressFn | None) -> _Read:
+    """The first pass: a full parse of a small file, a scan of a large one's keys."""
+    try:
+        small = path.stat().st_size <= _KEEP_ROWS * _ROW_BYTES
+    except OSError:
+        small = True  # the parse says what is wrong with the path
+    if not small:
+        read = _scan_pass(path, options, progress)
+        if read is not None:
+            return read
+    return _first_pass(path, options, progress)
+
+
 def _first_pass(path: Path, options: _Options, progress: ProgressFn | None) -> _Read:
-    """Read and check every row, keeping of each good one only its person's key hashed
-    and its row number (16 bytes a row)."""
+    """Read and check every row, keeping of each good one its group key hashed and its
+    row number (16 bytes a row), and the good rows themselves while they are few."""
     area = options.area
     everywhere = area.everywhere  # then no row's place need be made
     problems: list[Problem] = []
@@ -457,7 +494,7 @@ def _first_pass(path: Path, options: _Options, progress: ProgressFn | None) -> _
         if found:
             problems.extend(found)
             return
-        hashes.append(hash(person_key(rec)))
+        hashes.append(hash(group_key(rec)))
         rows.append(rec.row)
         if kept is not None:
             kept.append(rec)
@@ -472,17 +509,36 @@ def _first_pass(path: Path, options: _Options, progress: ProgressFn | None) -> _
         path, fmt=options.fmt, column_map=options.column_map, progress=reading, sink=check
     )
     problems = [*parse.problems, *problems]
-    fatal = any(p.row == 0 or _TRUNCATED in p.reason for p in problems)
+    fatal = _is_fatal(problems)
     watched = frozenset() if fatal else _rejected_ids(path, parse, problems)
     flags = _flags(hashes, rows)
     return _Read(path, options, parse, problems, fatal, outside, len(rows), flags, watched, kept)
 
 
+def _scan_pass(path: Path, options: _Options, progress: ProgressFn | None) -> _Read | None:
+    """Read of each row only its group key (see candidates.scan_keys): a fraction of a
+    full parse. None when the file has a problem of its own (its header, encoding or
+    quoting), which the full parse of :func:`_first_pass` reports with every other."""
+
+    def reading(done: int, total: int) -> None:
+        if progress is not None:
+            progress("reading", done, total)
+
+    parse, rows, hashes = scan_keys(
+        path, fmt=options.fmt, column_map=options.column_map, progress=reading
+    )
+    if parse.problems or not rows:
+        return None
+    flags = _flags(hashes, rows)
+    del hashes
+    return _Read(path, options, parse, [], False, 0, len(rows), flags, frozenset(), checked=False)
+
+
 def _flags(hashes: array[int], rows: array[int]) -> bytearray:
-    """For each row number (``rows`` are in file order): _MORE when another good row
-    has the same person key hash, with _LAST on the last such row. (Two people whose
-    keys hash alike are held together until the later one's last row: the second pass
-    groups by the key itself.)"""
+    """For each row number (``rows`` are in file order): _MORE when another row has
+    the same key hash, with _LAST on the last such row. (Rows whose keys hash alike
+    are held together until the last of them: the second pass groups by the person's
+    key itself.)"""
     if not rows:
         return bytearray()
     ordered = sorted(hashes)  # the one moment a million rows cost some memory: ~40 MB
@@ -502,14 +558,25 @@ def _flags(hashes: array[int], rows: array[int]) -> bytearray:
 
 
 def _second_pass(
-    read: _Read, matcher: _Matcher, tx: WriteTx | None, progress: ProgressFn | None
+    read: _Read,
+    matcher: _Matcher,
+    tx: WriteTx | None,
+    progress: ProgressFn | None,
+    *,
+    skip_bad: bool = False,
 ) -> None:
-    """Read the file again; hand each person's rows whole to ``matcher``, a batch of
-    people at a time, and write each batch when ``tx`` is given."""
+    """Read the file again (or the rows the first pass kept); hand each person's rows
+    whole to ``matcher``, a batch of people at a time, and write each batch when ``tx``
+    is given. After a first pass that did not check the rows, this one does: its
+    problems go to ``read`` (and, unless ``skip_bad``, nothing more is written once
+    there is one: the transaction will be rolled back)."""
     area = read.options.area
     everywhere = area.everywhere
     flags = read.flags
     size = len(flags)
+    checked = read.checked
+    problems = read.problems
+    watched = matcher.watched
     waiting: dict[int, dict[str | tuple[str, str], list[CandidacyRecord]]] = {}
     batch: list[list[CandidacyRecord]] = []
     detail = f"import {read.path.name}"
@@ -518,51 +585,82 @@ def _second_pass(
     def flush() -> None:
         diff = matcher.batch(batch)
         batch.clear()
-        if tx is not None:
+        if tx is not None and (skip_bad or not (problems or matcher.problems)):
             _write(tx, diff, detail)
 
     def person(group: list[CandidacyRecord]) -> None:
         before = len(matcher.problems)
         kept = _check_group(group, matcher.problems, matcher.merged, id_column)
         if len(matcher.problems) > before and group[0].dc_person_id:
-            matcher.watched.add(group[0].dc_person_id)  # rows of it rejected
+            watched.add(group[0].dc_person_id)  # rows of it rejected
         if kept:
             batch.append(kept)
             if len(batch) >= _BATCH_PEOPLE:
                 flush()
 
+    def release(key: object, row: int) -> None:
+        """A row that will not be imported ends its key's rows when it is their last."""
+        if key is not None and row < size and flags[row] & _LAST:
+            for group in waiting.pop(hash(key), {}).values():
+                person(group)
+
     def take(rec: CandidacyRecord) -> None:
+        if checked:
+            if _record_problems(rec) or not (everywhere or area.covers(rec.place)):
+                return  # counted by the first pass
+        else:
+            found = _record_problems(rec)
+            if found or not (everywhere or area.covers(rec.place)):
+                if found:
+                    problems.extend(found)
+                    if rec.dc_person_id:
+                        watched.add(rec.dc_person_id)
+                else:
+                    read.outside += 1
+                release(group_key(rec), rec.row)
+                return
         flag = flags[rec.row] if rec.row < size else 0
-        if _record_problems(rec) or not (everywhere or area.covers(rec.place)):
-            return  # counted by the first pass
         if not flag & _MORE:
             person([rec])  # the person's only row: most rows, held no longer than this
             return
-        key = person_key(rec)
-        held = waiting.setdefault(hash(key), {})
-        held.setdefault(key, []).append(rec)
+        key = hash(group_key(rec))
+        waiting.setdefault(key, {}).setdefault(person_key(rec), []).append(rec)
         if flag & _LAST:
-            for group in waiting.pop(hash(key)).values():
+            for group in waiting.pop(key).values():
                 person(group)
+
+    i_pid = _pid_index(read.parse)
+    i_name = -1 if checked else read.parse.columns.index(_column_of(read.parse, "name"))
+
+    def reject(row: int, cells: list[str]) -> None:
+        """A row the parser found problems in (the second pass's own parse)."""
+        pid = cells[i_pid].strip() if 0 <= i_pid < len(cells) else ""
+        if pid:
+            watched.add(pid)
+        release(key_of_cells(cells, i_pid, i_name), row)
 
     def stage(done: int, total: int) -> None:
         if progress is not None:
             progress("writing" if tx is not None else "matching", done, total)
 
     if read.kept is None:
-        parse_file(
+        parse = parse_file(
             read.path,
             fmt=read.options.fmt,
             column_map=read.options.column_map,
             progress=stage,
             sink=take,
+            reject=None if checked else reject,
         )
+        if not checked:
+            problems.extend(parse.problems)
+            read.fatal = _is_fatal(parse.problems)
     else:
         for rec in read.kept:
             take(rec)
         total = read.path.stat().st_size
         stage(total, total)
-    for held in waiting.values():  # none when the file did not change between the passes
+    for held in waiting.values():  # rows whose last was rejected, or a file changed meanwhile
         for group in held.values():
             person(group)
     if batch:
@@ -630,14 +728,22 @@ _TEXT_OF: Final = itemgetter(
 )
 
 
+#: The fields _MAX limits, by position, and their limits in the same order.
+_LIMITED_OF: Final = itemgetter(*(CandidacyRecord._fields.index(name) for name in _MAX))
+_LIMITS: Final = tuple(_MAX.values())
+
+
 def _record_problems(rec: CandidacyRecord) -> list[Problem]:
     """The desk's own rules for a record (those the parser does not know)."""
     found: list[Problem] = []
-    for name, limit in _MAX.items():
-        value: str = getattr(rec, name)
-        if len(value) > limit:
-            label = "organisation name" if name == "org_name" else name
-            found.append(Problem(rec.row, "", f"The {label} is longer than {limit} characters."))
+    if any(map(gt, map(len, _LIMITED_OF(rec)), _LIMITS)):  # rarely: then say which
+        for name, limit in _MAX.items():
+            value: str = getattr(rec, name)
+            if len(value) > limit:
+                label = "organisation name" if name == "org_name" else name
+                found.append(
+                    Problem(rec.row, "", f"The {label} is longer than {limit} characters.")
+                )
     # One search over every text field (a space between them is no control character).
     if has_control(" ".join(_TEXT_OF(rec))) or has_control(rec.dc_person_id or ""):
         # Which cell, not what it holds: the value could drive the terminal.
@@ -720,10 +826,6 @@ def _refusal_message(problems: Sequence[Problem], *, fatal: bool) -> str:
 
 
 # --------------------------------------------------------------------------- matching
-
-
-def _name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterator[Sequence[str]]:
@@ -1024,7 +1126,7 @@ class _Matcher:
         for query in queries:
             for row in self.conn.execute(query):
                 person = dict(row._mapping)
-                key = (_name_key(person["name"]), person["organisation_id"])
+                key = (name_key(person["name"]), person["organisation_id"])
                 self.by_name.setdefault(key, []).append(person)
 
     def _people(
@@ -1064,6 +1166,9 @@ class _Matcher:
         by_name = self.by_name
 
         claimed = self.claimed
+        # An id for each group that may be someone new, made at once (most are, in a
+        # first import); the unused cost less than an id made one at a time.
+        fresh = iter(uuid7_many(len(groups)))
         kept: list[list[CandidacyRecord]] = []
         group_ids: list[str] = []  # the person of each kept group
         for group, primary in zip(groups, primaries, strict=True):
@@ -1075,7 +1180,7 @@ class _Matcher:
                 # primary row's organisation is the group's.
                 hits = [
                     p
-                    for p in by_name.get((_name_key(primary.name), org_id), [])
+                    for p in by_name.get((name_key(primary.name), org_id), [])
                     if p["id"] not in claimed and not (dc_id and p["dc_person_id"])
                 ]
                 existing = hits[0] if len(hits) == 1 else None
@@ -1095,13 +1200,13 @@ class _Matcher:
             self.kept += len(group)
             if dc_id in self.watched:
                 self.imported.add(dc_id)
-            won = _office_won(group)
-            lost = won is None and _lost(group, now.date())
             if existing is None:
-                person_id = uuid7()
+                person_id = next(fresh)
                 # The row itself is made when written (see _Diff.person_row).
                 diff.new_people.append((person_id, group, org_id))
             else:
+                won = _office_won(group)
+                lost = won is None and _lost(group, now.date())
                 values = _person_values(group, primary, org_id)
                 person_id = existing["id"]
                 if person_id in claimed:
@@ -1224,8 +1329,13 @@ def _rejected_ids(path: Path, parse: ParseResult, problems: list[Problem]) -> fr
 
 
 def _pid_index(parse: ParseResult) -> int:
-    by_field = {f: c for c, f in parse.mapping.items()}
-    return parse.columns.index(by_field["person_id"]) if "person_id" in by_field else -1
+    column = _column_of(parse, "person_id")
+    return parse.columns.index(column) if column else -1
+
+
+def _column_of(parse: ParseResult, name: str) -> str:
+    """The file's column mapped to field ``name``; "" when none is."""
+    return next((c for c, f in parse.mapping.items() if f == name), "")
 
 
 def _rejected_people(parse: ParseResult, rejected: list[RejectedRow], imported: set[str]) -> int:

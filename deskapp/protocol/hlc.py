@@ -60,13 +60,26 @@ class HybridClock:
 
     def now(self) -> int:
         with self._lock:
-            ms, counter = decode(self._last)
-            wall = self._wall()
-            if wall > ms:
-                self._last = encode(wall, 0)
-            else:
-                self._last = encode(ms, counter + 1) if counter < COUNTER_MAX else encode(ms + 1, 0)
-            return self._last
+            return self._tick()
+
+    def _tick(self) -> int:
+        ms, counter = decode(self._last)
+        wall = self._wall()
+        if wall > ms:
+            self._last = encode(wall, 0)
+        else:
+            self._last = encode(ms, counter + 1) if counter < COUNTER_MAX else encode(ms + 1, 0)
+        return self._last
+
+    def now_many(self, n: int) -> range:
+        """``n`` timestamps, as ``n`` calls of :meth:`now` in a row would give them
+        (each one past the one before): a batch of inserts takes one each."""
+        if n <= 0:
+            return range(0)
+        with self._lock:
+            first = self._tick()
+            self._last = first + n - 1  # a full counter carries into the milliseconds
+        return range(first, first + n)
 
     def observe(self, remote: int) -> ClockSkew | None:
         """Advance past a remote timestamp; cap it if it is implausibly far ahead."""

@@ -48,6 +48,44 @@ def uuid7() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
+def uuid7_many(n: int) -> list[str]:
+    """``n`` new UUIDv7s, as ``n`` calls of :func:`uuid7` would make them (one after
+    another in order, each with its own random bits), for the cost of fewer: an import
+    makes an id for each of a million rows, a batch at a time."""
+    global _last_ms, _seq, _random, _at
+    if n <= 0:
+        return []
+    out: list[str] = []
+    with _lock:
+        ms = time.time_ns() // 1_000_000
+        seq = _seq
+        if ms > _last_ms:
+            if _at + 10 > len(_random):
+                _random, _at = os.urandom(4000), 0
+            last = ms
+            seq = ((int.from_bytes(_random[_at : _at + 10], "big") >> 64) & 0x3FF) - 1
+        else:
+            last = _last_ms
+        need = 10 * n
+        if _at + need > len(_random):
+            _random, _at = os.urandom(max(4000, need)), 0
+        pool, at = _random, _at
+        _at += need
+        version = 0x7 << 76 | 0b10 << 62
+        low = (1 << 62) - 1
+        for k in range(n):
+            seq += 1
+            if seq > 0xFFF:
+                last += 1
+                seq = 0
+            bits = int.from_bytes(pool[at + 10 * k : at + 10 * k + 10], "big")
+            value = (last & ((1 << 48) - 1)) << 80 | version | seq << 64 | (bits & low)
+            h = f"{value:032x}"
+            out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+        _last_ms, _seq = last, seq
+    return out
+
+
 def uuid7_time_ms(value: str) -> int:
     """The millisecond timestamp carried by a UUIDv7."""
     return uuid.UUID(value).int >> 80

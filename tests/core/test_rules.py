@@ -12,7 +12,7 @@ from deskapp.domain.errors import ConfigError, ValidationError
 from deskapp.domain.grading import GradeTargets, check_grade, format_due
 from deskapp.domain.status import allowed_next, check_transition
 from deskapp.protocol import hlc
-from deskapp.protocol.ids import uuid7, uuid7_time_ms
+from deskapp.protocol.ids import uuid7, uuid7_many, uuid7_time_ms
 from deskapp.runtime.settings import load_settings, parse_settings
 
 T0 = datetime(2026, 5, 7, 9, 0, tzinfo=UTC)
@@ -77,6 +77,25 @@ def test_uuid7_ordered_and_versioned() -> None:
     assert ids == sorted(ids) and len(set(ids)) == 2000
     assert all(i[14] == "7" for i in ids)
     assert abs(uuid7_time_ms(ids[0]) - datetime.now(UTC).timestamp() * 1000) < 60_000
+
+
+def test_hlc_now_many_is_now_called_in_a_row() -> None:
+    """A batch's timestamps are those of as many readings one after another, also when
+    the counter runs over into the next millisecond."""
+    for start in (hlc.encode(1_000_000, 0), hlc.encode(1_000_000, hlc.COUNTER_MAX - 2)):
+        one, many = (hlc.HybridClock(start, wall=lambda: 1_000_000) for _ in range(2))
+        expected = [one.now() for _ in range(6)]
+        got = [many.now(), *many.now_many(4), many.now()]
+        assert got == expected and many.last == one.last
+    assert list(hlc.HybridClock().now_many(0)) == []
+
+
+def test_uuid7_many_ordered_distinct_and_versioned() -> None:
+    ids = [uuid7(), *uuid7_many(5000), uuid7(), *uuid7_many(3)]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids) == 5005
+    assert all(i[14] == "7" and i[19] in "89ab" for i in ids)  # version 7, RFC variant
+    assert abs(uuid7_time_ms(ids[1]) - datetime.now(UTC).timestamp() * 1000) < 60_000
+    assert uuid7_many(0) == []
 
 
 def test_settings_defaults_and_errors(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import csv
 import io
 import os
 import stat
+import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -650,3 +651,32 @@ def test_fuzz_malformed_files_never_crash_nor_write_partially(
             got = list(csv.reader(fh))
         assert [int(g[0]) for g in got[1:]] == sorted(rejected_rows)
         assert all(g[2] for g in got[1:])
+
+
+@pytest.mark.parametrize(
+    ("on_desk", "in_file", "same"),
+    [
+        ("Tomás Ó Briain", "tomás  ó briain", True),  # case and spacing
+        ("Tomás Ó Briain", " TOMÁS Ó BRIAIN ", True),
+        # Typed or synced decomposed (a letter, then its accent), read composed: one
+        # person. The desk's side was compared without composing, and made a second.
+        (unicodedata.normalize("NFD", "Tomás Ó Briain"), "Tomás Ó Briain", True),
+        ("Tomás Ó Briain", unicodedata.normalize("NFD", "Tomás Ó Briain"), True),
+        ("Tomás Ó Briain", "Tomas O Briain", False),  # other letters: someone else
+    ],
+)
+def test_names_match_by_one_rule_for_the_file_and_the_desk(
+    desk: Desk, tmp_path: Path, on_desk: str, in_file: str, same: bool
+) -> None:
+    """A row without an id is matched to the person of the same name and council on
+    the desk by one rule for both sides (candidates.name_key)."""
+    ro = tmp_path / "ro.csv"
+    ro.write_text("Candidate Name,Ward,Council\r\nTomás Ó Briain,Kirkstall,Leeds\r\n", "utf-8")
+    assert import_file(desk, ro).summary.people.new == 1
+    (held,) = all_people(desk)
+    with desk.write() as tx:
+        tx.update("person", held["id"], {"name": on_desk})
+    ro.write_text(f"Candidate Name,Ward,Council\r\n{in_file},Kirkstall,Leeds\r\n", "utf-8")
+    plan = import_file(desk, ro)
+    assert plan.summary.people.new == (0 if same else 1)
+    assert len(all_people(desk)) == (1 if same else 2)
