@@ -117,6 +117,7 @@ class DeskApp(Background, App[int]):
         #: When the officer last typed or clicked, by the real clock (``_monotonic`` may be
         #: a test's): the roster's ranked order is built in the first pause (``_paused``).
         self._last_input_at = time.monotonic()
+        self._queue_answered = False
         self.pending_changes: int | None = None
         self.last_sync = "never"
         self.last_sync_at: datetime | None = None
@@ -235,11 +236,14 @@ class DeskApp(Background, App[int]):
         # from SQL only while its build is known to be on the way.
         from deskapp.store import ranked
 
+        kept, self._kept = self._kept, None
+        resumed = kept is not None and kept.officer == desk.officer.id
         if not desk.officer.is_auditor:  # an auditor is shown no list of people
             self._last_input_at = time.monotonic()
+            # A new main screen's pause counts from its queue's first answer (note_input).
+            self._queue_answered = resumed
             ranked.warm(desk, on_ready=heap.settle, quiet=self._paused)
-        kept, self._kept = self._kept, None
-        if kept is not None and kept.officer == desk.officer.id:
+        if kept is not None and resumed:
             self.switch_mode(kept.mode)
             for screen in kept.screens:
                 if isinstance(screen, LockAware):
@@ -259,12 +263,15 @@ class DeskApp(Background, App[int]):
         self.refresh_pending()
 
     def note_input(self) -> None:
-        """Count the officer's pause from now (as if a key had just been typed)."""
+        """The main screen's queue has its first answer: the officer's pause counts from
+        now (as if a key had just been typed)."""
         self._last_input_at = time.monotonic()
+        self._queue_answered = True
 
     def _paused(self) -> bool:
-        """The officer has not typed for a moment (asked from the ranked lists' thread)."""
-        return time.monotonic() - self._last_input_at >= PAUSE_S
+        """The queue has answered and the officer has not typed since for a moment (asked
+        from the ranked lists' thread)."""
+        return self._queue_answered and time.monotonic() - self._last_input_at >= PAUSE_S
 
     def _new_session(self) -> None:
         from deskapp.tui.screens.main import MainScreen
