@@ -27,14 +27,14 @@ from deskapp.tui.widgets.status_line import LOCK_WARNING_SECONDS, StatusLine
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from deskapp.store.desk import Desk
-    from deskapp.store.settings import Settings
+    from deskapp.db.desk import Desk
+    from deskapp.runtime.settings import Settings
     from deskapp.sync import SyncStatus
 
 DEFAULT_IDLE_MINUTES = 5.0
 STATUS_POLL_SECONDS = 4.0
 #: Seconds without a key after which the roster's ranked order is built (see
-#: ``store.ranked.warm``): an officer filtering the queue the moment it shows types
+#: ``search.ranked.warm``): an officer filtering the queue the moment it shows types
 #: faster than this, and the build would otherwise share the machine with each key.
 PAUSE_S = 1.0
 
@@ -52,8 +52,8 @@ def format_last_sync(at: datetime | None, now: datetime) -> str:
 def _log_lock(desk: Desk, why: str) -> None:
     """s.62: the desk was locked. One small write on the UI thread, made while the key is
     still held; a failure to log (a full disk) must never keep the desk open."""
-    from deskapp.core.errors import DeskError
-    from deskapp.store import access_log
+    from deskapp.db import access_log
+    from deskapp.domain.errors import DeskError
 
     with contextlib.suppress(DeskError):
         access_log.locked(desk, why)
@@ -158,9 +158,9 @@ class DeskApp(Background, App[int]):
 
     def _warm_up(self) -> None:
         def load() -> bool:
-            import deskapp.store.desk
-            import deskapp.store.ranked
-            import deskapp.store.windows  # noqa: F401
+            import deskapp.db.desk
+            import deskapp.search.ranked
+            import deskapp.search.windows  # noqa: F401
             from deskapp.tui.bindings import bindings_by_id
 
             # Naming a key (key_for) finds every binding by importing every screen
@@ -175,20 +175,20 @@ class DeskApp(Background, App[int]):
         self.background(load, loaded, failed=quietly, group="warm-up", desk=False)
 
     def _load_settings_and_keymap(self) -> None:
-        from deskapp.core.errors import ConfigError
-        from deskapp.store.settings import load_settings
+        from deskapp.domain.errors import ConfigError
+        from deskapp.runtime.settings import load_settings
 
         try:
             self.settings = load_settings()
         except ConfigError as exc:
             self.notify(str(exc), title="Settings", severity="error", timeout=10, markup=False)
-            from deskapp.store.settings import Settings
+            from deskapp.runtime.settings import Settings
 
             self.settings = Settings()
         self.theme = self.settings.theme
         if self._idle_override is None:
             self.idle_seconds = self.settings.auto_lock_minutes * 60
-        from deskapp.store.paths import keymap_path
+        from deskapp.runtime.paths import keymap_path
         from deskapp.tui.keymap import KeymapError, load_keymap, unknown_ids
 
         path = self._keymap_file or keymap_path()
@@ -215,7 +215,7 @@ class DeskApp(Background, App[int]):
 
     # -- the desk ------------------------------------------------------------------------
     def require_desk(self) -> Desk:
-        from deskapp.core.errors import AuthError
+        from deskapp.domain.errors import AuthError
 
         if self.desk is None or self.desk.closed:
             raise AuthError("The desk is locked.")
@@ -230,11 +230,11 @@ class DeskApp(Background, App[int]):
         if self._idle_override is None:
             self.idle_seconds = desk.settings.auto_lock_minutes * 60
         self._last_input = self._monotonic()
-        # The ranked lists (see store.ranked) build now, beside the first windows (an
+        # The ranked lists (see search.ranked) build now, beside the first windows (an
         # officer who filters the moment the queue shows should not wait for them), and
         # before the screen asks for its first windows: the roster's first pages come
         # from SQL only while its build is known to be on the way.
-        from deskapp.store import ranked
+        from deskapp.search import ranked
 
         kept, self._kept = self._kept, None
         resumed = kept is not None and kept.officer == desk.officer.id
@@ -472,7 +472,7 @@ class DeskApp(Background, App[int]):
             return
 
         def log(desk: Desk) -> None:
-            from deskapp.store import access_log
+            from deskapp.db import access_log
 
             access_log.copied(desk, what, len(text))
 

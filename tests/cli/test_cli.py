@@ -216,7 +216,7 @@ def test_malformed_settings_named(
 def test_audit_verify_and_check_report_tampering(
     env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
 
     assert main(["people", "add", "--name", "Chained"]) == 0
     with Desk.open(env, "4521", PASS) as desk, desk.engine.begin() as conn:

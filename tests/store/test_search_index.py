@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from deskapp.store import people, search_index
-from deskapp.store.desk import Desk
+from deskapp.db import search_index
+from deskapp.db.desk import Desk
+from deskapp.services import people
 from tests.conftest import PASS
 
 

@@ -43,7 +43,7 @@ async def test_the_coverage_line_is_read_once_as_the_main_screen_opens(
 ) -> None:
     """The coverage (a pass over every person) was read on mount and again at each of the
     screen's first two resumes, on worker threads beside the officer's first filter."""
-    from deskapp.store import assign
+    from deskapp.services import assign
 
     reads: list[int] = []
     coverage = assign.coverage
@@ -72,7 +72,7 @@ async def test_the_roster_order_waits_for_a_pause_and_its_first_page_does_not(
     """The roster's ranked order (a pass over every person) is not built beside a filter
     typed in the queue the moment it shows: it waits for the officer's pause, and the
     roster's first page is read without it. Shown (3), the roster asks for it at once."""
-    from deskapp.store import ranked
+    from deskapp.search import ranked
     from deskapp.tui import app as app_module
 
     monkeypatch.setattr(app_module, "PAUSE_S", 3600.0)  # no pause within this test
@@ -98,7 +98,7 @@ async def test_the_roster_order_waits_for_a_pause_and_its_first_page_does_not(
 async def test_the_roster_order_is_built_in_the_first_pause(
     desk_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from deskapp.store import ranked
+    from deskapp.search import ranked
     from deskapp.tui import app as app_module
 
     monkeypatch.setattr(app_module, "PAUSE_S", 0.2)
@@ -116,7 +116,7 @@ async def test_a_roster_filter_before_its_order_is_built_waits_for_it(
 ) -> None:
     """Typed while the build still waits for a pause: the filter asks for it and is
     answered from it, the same rows as the store's own filter."""
-    from deskapp.store import ranked, windows
+    from deskapp.search import ranked, windows
     from deskapp.tui import app as app_module
 
     monkeypatch.setattr(app_module, "PAUSE_S", 3600.0)

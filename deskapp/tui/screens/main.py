@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from deskapp.core import wording
+from deskapp.domain import wording
 from deskapp.tui import sources
 from deskapp.tui.keymap import key_for
 from deskapp.tui.screens.base import DeskScreen
@@ -27,7 +27,7 @@ from deskapp.tui.widgets.status_line import StatusLine
 from deskapp.tui.widgets.window_list import Row, WindowList
 
 if TYPE_CHECKING:
-    from deskapp.store.incidents import Applied
+    from deskapp.services.incidents import Applied
 
 WIDE = 160
 PANES = (
@@ -236,8 +236,8 @@ class MainScreen(DeskScreen):
 
     def refresh_coverage(self) -> None:
         def work(desk: Any) -> Any:
-            from deskapp.store.assign import coverage
-            from deskapp.store.organisations import not_shared
+            from deskapp.services.assign import coverage
+            from deskapp.services.organisations import not_shared
 
             return coverage(desk), not_shared(desk)
 
@@ -288,7 +288,7 @@ class MainScreen(DeskScreen):
     def on_descendant_focus(self, event: Any) -> None:
         desk = self.desk_app.desk
         if isinstance(self.focused, RosterList) and desk is not None and not desk.closed:
-            from deskapp.store import ranked
+            from deskapp.search import ranked
 
             ranked.want_roster(desk)  # its filter is likely next: build its order now
         for key, _ in PANES:
@@ -342,7 +342,7 @@ class MainScreen(DeskScreen):
             return  # the filter moved on; the settled one will be logged
 
         def log(desk: Any) -> None:
-            from deskapp.store.people import log_roster_shown
+            from deskapp.services.people import log_roster_shown
 
             log_roster_shown(desk, total, filtered=bool(key[0]))
 
@@ -371,7 +371,7 @@ class MainScreen(DeskScreen):
 
         def go() -> None:
             def work(desk: Any) -> Applied:
-                from deskapp.store.incidents import bulk_update
+                from deskapp.services.incidents import bulk_update
 
                 return bulk_update(desk, ids, **changes)
 
@@ -432,7 +432,7 @@ class MainScreen(DeskScreen):
         rows = self._queue_targets()
         if not rows:
             return
-        from deskapp.core.status import allowed_next
+        from deskapp.domain.status import allowed_next
 
         allowed: set[str] | None = None
         for row in rows:
