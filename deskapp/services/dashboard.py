@@ -142,9 +142,7 @@ def generation(desk: Desk) -> int:
 
 def dashboard(desk: Desk, today: date) -> Dashboard:
     dash = Dashboard(weeks=_weeks(today), generation=generation(desk))
-    # Apart from the pool: a pass over every incident and person, whose pages would
-    # otherwise stay in a pooled connection's cache (and in the app's memory).
-    with desk.read_apart() as conn:
+    with desk.read() as conn:
         _incidents(conn, dash)
         _coverage(conn, dash)
         _open(conn, dash)
