@@ -19,11 +19,19 @@ bench/startup.py; the figures here are the breakdown, taken inside Python:
 4. Peak memory of the process doing 2 and 3.
 5. With ``--first-sync``: the demo desk is pushed to a file hub, then the app, on a new
    desk, syncs everything from it by the sync key (time, and the process's peak memory).
+
+With ``--against DIR`` (a folder holding another ``deskapp`` package, such as
+``git archive main deskapp | tar -x -C DIR``) the sessions and the terminal starts of 2-4
+are taken for both codes in turns, ``--rounds`` times, and each figure of this code is
+printed beside the other's. deskapp's bytecode is compiled first, as an installed
+package has it (this machine sets PYTHONDONTWRITEBYTECODE: without it, every start would
+compile the modules first imported after Enter, inside the timed unlock).
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import re
@@ -294,9 +302,12 @@ def first_sync(db: Path, folder: Path) -> dict[str, float]:
     return run_script(FIRST_SYNC, str(new), hub)
 
 
-def first_key_in_terminal(db: Path, runs: int) -> list[tuple[float, float, float]]:
+def first_key_in_terminal(
+    db: Path, runs: int, code: Path | None = None
+) -> list[tuple[float, float, float]]:
     """Per run: unlock to the queue's rows on the screen, the first keystroke of a filter
-    typed then, and the next keystroke (seconds), in a real terminal (see the docstring)."""
+    typed then, and the next keystroke (seconds), in a real terminal (see the docstring).
+    ``code``: a folder whose ``deskapp`` the console script runs instead of this one."""
     env = {
         **os.environ,
         "DESKAPP_DB": str(db),
@@ -304,6 +315,8 @@ def first_key_in_terminal(db: Path, runs: int) -> list[tuple[float, float, float
         "TERM": "xterm-256color",
     }
     deskapp = str(Path(PY).with_name("deskapp"))
+    if code is not None:  # on the command: tmux gives a new session the server's env
+        deskapp = f"env PYTHONPATH={code} {deskapp}"
 
     def until(shown: Callable[[str], bool], what: str) -> float:
         deadline = time.perf_counter() + 120
@@ -356,14 +369,18 @@ def gone(pid: int, timeout: float = 120.0) -> None:
         time.sleep(0.05)
 
 
-def run_session(db: Path, queries: str, *extra: str) -> dict[str, Any]:
-    return run_script(SESSION, str(db), queries, *extra)
+def run_session(db: Path, queries: str, *extra: str, code: Path | None = None) -> dict[str, Any]:
+    return run_script(SESSION, str(db), queries, *extra, code=code)
 
 
-def run_script(code: str, *args: str) -> dict[str, Any]:
-    """Run a measuring script in a fresh interpreter; its last line is a JSON result."""
+def run_script(script: str, *args: str, code: Path | None = None) -> dict[str, Any]:
+    """Run a measuring script in a fresh interpreter; its last line is a JSON result.
+    ``code``: a folder whose ``deskapp`` it imports instead of this one."""
+    env = os.environ.copy()
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
     out = subprocess.run(
-        [PY, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, env=os.environ.copy()
+        [PY, "-c", script, *args], capture_output=True, text=True, cwd=code or ROOT, env=env
     )
     if out.returncode:
         raise SystemExit(out.stderr[-3000:])
@@ -373,6 +390,45 @@ def run_script(code: str, *args: str) -> dict[str, Any]:
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def measure(db: Path, terminal_runs: int, code: Path | None) -> dict[str, Any]:
+    """One round of 2-4 on one code: the session, the early session, the terminal starts."""
+    session = run_session(db, "sm,jon,pat,wil,ahm,gre,kha,rob", code=code)
+    # A second start: the queue filtered the moment it shows, before the ranked
+    # lists are built (the keystrokes then wait for that build).
+    early = run_session(db, "par,sm", "early", code=code)
+    session["samples"].update(early["samples"])
+    session["early_at"] = early["early_at"]
+    session["terminal"] = first_key_in_terminal(db, terminal_runs, code) if terminal_runs else []
+    return session
+
+
+def figures(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Medians over rounds (per-keystroke figures pooled), and the terminal's starts."""
+    samples: dict[str, list[float]] = {}
+    for one in rounds:
+        for pane, times in one["samples"].items():
+            samples.setdefault(pane, []).extend(times)
+    firsts = [one["samples"]["queue-early"][0] for one in rounds]
+    later = [t for pane, times in samples.items() for t in times if pane != "queue-early"]
+    later += [t for one in rounds for t in one["samples"]["queue-early"][1:]]
+    terminal = [start for one in rounds for start in one["terminal"]]
+    med = statistics.median
+    return {
+        "unlock": med(one["unlock"] for one in rounds),
+        "unlock_all": med(one["unlock_all"] for one in rounds),
+        "first_key": med(firsts),
+        "firsts": firsts,
+        "early_at": med(one["early_at"] for one in rounds),
+        "samples": samples,
+        "p95": p95(later),
+        "jump_end": med(one["jump_end"] for one in rounds),
+        "rss": med(one["max_rss_mb"] for one in rounds),
+        "rsses": [one["max_rss_mb"] for one in rounds],
+        "rows": rounds[0]["rows"],
+        "terminal": terminal,
+    }
 
 
 def main() -> int:
@@ -385,10 +441,19 @@ def main() -> int:
     )
     parser.add_argument("--keep", type=Path, help="build (or reuse) the demo desk here")
     parser.add_argument(
+        "--against", type=Path, help="a folder holding another deskapp, timed in turns"
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="sessions (and starts) per code")
+    parser.add_argument(
         "--first-sync", action="store_true", help="also time the app's first sync of a new desk"
     )
     args = parser.parse_args()
     synced: dict[str, float] | None = None
+    # As an installed package has it (see the module's docstring).
+    for folder in [ROOT, *([args.against.resolve()] if args.against else [])]:
+        compileall.compile_dir(folder / "deskapp", quiet=1)
+    codes: list[Path | None] = [None, *([args.against.resolve()] if args.against else [])]
+    loads: list[float] = []
     # Real key derivation for the demo desk: its slot is unlocked at each start.
     with tempfile.TemporaryDirectory(prefix="deskapp-bench-") as tmp:
         os.environ["DESKAPP_CONFIG"] = str(Path(tmp) / "settings.toml")
@@ -405,70 +470,96 @@ def main() -> int:
                 f"in {time.perf_counter() - t0:.1f}s"
             )
         bare, desk = first_paint(db, args.runs)
-        session = run_session(db, "sm,jon,pat,wil,ahm,gre,kha,rob")
-        # A second start: the queue filtered the moment it shows, before the ranked
-        # lists are built (the keystrokes then wait for that build).
-        early = run_session(db, "par,sm", "early")
-        session["samples"].update(early["samples"])
-        session["early_at"] = early["early_at"]
+        rounds: dict[Path | None, list[dict[str, Any]]] = {code: [] for code in codes}
         try:
-            terminal = first_key_in_terminal(db, args.terminal_runs) if args.terminal_runs else []
+            for n in range(args.rounds):
+                loads.append(os.getloadavg()[0])
+                # In turns, the order swapped each round: a noisy spell lands on both.
+                for code in codes if n % 2 == 0 else codes[::-1]:
+                    rounds[code].append(measure(db, args.terminal_runs, code))
+            loads.append(os.getloadavg()[0])
         finally:
             tmux("kill-server")
         if args.first_sync:
             os.environ.setdefault("DESKAPP_HUB_PASSPHRASE", "bench hub passphrase")
             synced = first_sync(db, Path(tmp))
-    all_samples = [t for times in session["samples"].values() for t in times]
-    filter_p95 = p95(all_samples)
-    first_key = session["samples"]["queue-early"][0]
-    rss = session["max_rss_mb"]
-    print(f"rows: roster {session['rows']['roster']:,}, open queue {session['rows']['queue']:,}")
+    this = figures(rounds[None])
+    other = figures(rounds[codes[-1]]) if args.against else None
+
+    def beside(key: str, scale: float = 1000.0, unit: str = "ms") -> str:
+        if other is None:
+            return ""
+        ratio = this[key] / other[key] if other[key] else float("nan")
+        return f"; against {other[key] * scale:.1f} {unit}: {ratio:.2f}x"
+
+    print(f"load average {min(loads):.1f}-{max(loads):.1f} over {args.rounds} round(s)")
+    print(f"rows: roster {this['rows']['roster']:,}, open queue {this['rows']['queue']:,}")
     print(
         f"first paint        {desk * 1000:7.1f} ms, bare Textual {bare * 1000:7.1f} ms"
         f" = {desk / bare:5.2f}x  {goal(desk / bare, FIRST_PAINT_X, f'{FIRST_PAINT_X}x')}"
         " (in-process; in a terminal: bench/startup.py)"
     )
     print(
-        f"unlock→interactive {session['unlock'] * 1000:7.1f} ms"
-        f"  {goal(session['unlock'], UNLOCK_S, f'{UNLOCK_S} s')}"
+        f"unlock→interactive {this['unlock'] * 1000:7.1f} ms"
+        f"  {goal(this['unlock'], UNLOCK_S, f'{UNLOCK_S} s')}{beside('unlock')}"
     )
     print(
-        f"unlock→all panes   {session['unlock_all'] * 1000:7.1f} ms"
-        f"  {goal(session['unlock_all'], UNLOCK_S, f'{UNLOCK_S} s')}"
+        f"unlock→all panes   {this['unlock_all'] * 1000:7.1f} ms"
+        f"  {goal(this['unlock_all'], UNLOCK_S, f'{UNLOCK_S} s')}{beside('unlock_all')}"
     )
     print(
-        f"first keystroke    {first_key * 1000:7.1f} ms"
-        f"  {goal(first_key, FIRST_KEY_S, f'{FIRST_KEY_S * 1000:.0f} ms')}"
-        f" (a queue filter typed {session['early_at'] * 1000:.0f} ms after unlock)"
+        f"first keystroke    {this['first_key'] * 1000:7.1f} ms"
+        f"  {goal(this['first_key'], FIRST_KEY_S, f'{FIRST_KEY_S * 1000:.0f} ms')}"
+        f" (a queue filter typed {this['early_at'] * 1000:.0f} ms after unlock)"
+        f"{beside('first_key')}"
     )
-    if terminal:
-        shown, first, second = (statistics.median(run) for run in zip(*terminal, strict=True))
+    for name, got in (("this code", this), ("against", other)):
+        if got is None or not got["terminal"]:
+            continue
+        shown, first, second = (
+            statistics.median(run) for run in zip(*got["terminal"], strict=True)
+        )
         print(
-            f"first keystroke in a terminal {first * 1000:7.1f} ms"
+            f"first keystroke in a terminal ({name}) {first * 1000:7.1f} ms"
             f"  {goal(first, FIRST_KEY_S, f'{FIRST_KEY_S * 1000:.0f} ms')}; the next"
             f" {second * 1000:.1f} ms  {goal(second, KEY_P95_S, f'{KEY_P95_S * 1000:.0f} ms')}"
-            f" (medians of {len(terminal)} starts of the console script in tmux; the queue's"
-            f" rows showed {shown:.1f} s after Enter)"
+            f" (medians of {len(got['terminal'])} starts of the console script in tmux; the"
+            f" queue's rows showed {shown:.1f} s after Enter)"
         )
         print(
             "    each start (queue shown s, first ms, next ms): "
-            + "; ".join(f"{q:.1f}, {a * 1000:.0f}, {b * 1000:.0f}" for q, a, b in terminal)
+            + "; ".join(f"{q:.1f}, {a * 1000:.0f}, {b * 1000:.0f}" for q, a, b in got["terminal"])
         )
-    for pane, times in session["samples"].items():
-        later = times[1:] if pane == "queue-early" else times
+    for pane, times in this["samples"].items():
+        later = times
+        if pane == "queue-early":  # each round's first keystroke is its own figure
+            later = [t for one in rounds[None] for t in one["samples"][pane][1:]]
         print(
             f"filter {pane:<11} p95 {p95(later) * 1000:7.1f} ms"
             f"  {goal(p95(later), KEY_P95_S, f'{KEY_P95_S * 1000:.0f} ms')}"
             f" (median {statistics.median(later) * 1000:.1f} ms, {len(later)} keystrokes"
             + (", after the first)" if pane == "queue-early" else ")")
         )
-        print("    each keystroke, ms: " + " ".join(f"{t * 1000:.0f}" for t in times))
+        if args.rounds == 1:
+            print("    each keystroke, ms: " + " ".join(f"{t * 1000:.0f}" for t in times))
     print(
-        f"filter overall p95 {filter_p95 * 1000:7.1f} ms"
-        f"  {goal(filter_p95, KEY_P95_S, f'{KEY_P95_S * 1000:.0f} ms')}"
+        f"filter overall p95 {this['p95'] * 1000:7.1f} ms"
+        f"  {goal(this['p95'], KEY_P95_S, f'{KEY_P95_S * 1000:.0f} ms')}{beside('p95')}"
     )
-    print(f"jump to end (G)    {session['jump_end'] * 1000:7.1f} ms  (no goal: a breakdown)")
-    print(f"peak memory        {rss:7.1f} MB  {goal(rss, PEAK_MB, f'{PEAK_MB:.0f} MB')}")
+    print(
+        f"jump to end (G)    {this['jump_end'] * 1000:7.1f} ms  (no goal: a breakdown)"
+        f"{beside('jump_end')}"
+    )
+    rss = this["rss"]
+    print(
+        f"peak memory        {rss:7.1f} MB  {goal(rss, PEAK_MB, f'{PEAK_MB:.0f} MB')}"
+        f" (each session: {', '.join(f'{r:.0f}' for r in this['rsses'])})"
+        + (
+            f"; against {other['rss']:.1f} MB ({', '.join(f'{r:.0f}' for r in other['rsses'])})"
+            if other
+            else ""
+        )
+    )
     if synced is not None:
         took, peak = synced["took"], synced["max_rss_mb"]
         print(

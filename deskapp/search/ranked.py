@@ -90,8 +90,8 @@ class RankedRoster:
         self.generation = generation
         self.rowids = _ints(
             conn,
-            "SELECT group_concat(rowid, ',' ORDER BY sort_key, id) "
-            "FROM person INDEXED BY ix_person_sort WHERE deleted = 0",
+            "SELECT group_concat(rowid, ',') FROM (SELECT rowid FROM person "
+            "INDEXED BY ix_person_sort WHERE deleted = 0 ORDER BY sort_key, id)",
         )
         self.by_rowid = _positions_by_rowid(self.rowids)
         self.cache = _Cache()
@@ -147,12 +147,16 @@ class RankedQueue:
         self.generation = generation
         self._pairs = pairs
         marks = ", ".join("?" for _ in OPEN_STATUSES)
-        # Per incident, in queue order: its row id and whether it is open.
+        # Per incident, in queue order: its row id and whether it is open. Joined from an
+        # ordered subquery (as the roster's is), which SQLite runs as a co-routine feeding
+        # rows in the index's order: an ORDER BY inside group_concat sorted every row again
+        # in a temporary b-tree, most of the build's CPU (tests/store/test_ranked.py holds
+        # the order to the plain ORDER BY's).
         order = _ints(
             conn,
-            f"SELECT group_concat(rowid || ',' || (status IN ({marks})), ',' "
-            "ORDER BY grade, due_at, id) "
-            "FROM incident INDEXED BY ix_incident_queue WHERE deleted = 0",
+            f"SELECT group_concat(pair, ',') FROM (SELECT rowid || ',' || "
+            f"(status IN ({marks})) AS pair FROM incident INDEXED BY ix_incident_queue "
+            "WHERE deleted = 0 ORDER BY grade, due_at, id)",
             tuple(str(s) for s in OPEN_STATUSES),
         ).reshape(-1, 2)
         self.rowids: Ints = np.ascontiguousarray(order[:, 0])
@@ -302,12 +306,46 @@ def _current(desk: Desk, conn: Connection, kind: str) -> RankedRoster | RankedQu
 
 
 _warming: weakref.WeakSet[Desk] = weakref.WeakSet()
+#: Desks whose roster order is wanted now (a filter, a deep page, the pane shown):
+#: ``warm`` stops waiting for a quiet spell.
+_roster_wanted: weakref.WeakSet[Desk] = weakref.WeakSet()
 #: Seconds before the ranked lists are built in the background (none: the build is mostly
 #: SQLite's own work, outside the GIL, and the first windows wait for it).
 WARM_DELAY = 0.0
+#: How often the roster's deferred build looks again for a quiet spell or a want.
+_POLL_S = 0.05
 
 
-def warm(desk: Desk, on_ready: Callable[[], None] | None = None) -> None:
+def warming(desk: Desk) -> bool:
+    """A background build (``warm``) is under way or waiting for this desk."""
+    with _lock:
+        return desk in _warming
+
+
+def want_roster(desk: Desk) -> None:
+    """The roster's order is needed now: a build waiting for a quiet spell starts."""
+    with _lock:
+        _roster_wanted.add(desk)
+
+
+def ensure(desk: Desk, kind: str) -> RankedRoster | RankedQueue:
+    """The ranked list, built (or waited for) on a connection of its own: never while
+    holding one of the pool's few connections, which the screen's other windows (and a
+    keystroke's) would then wait for too."""
+    found = cached(desk, kind)
+    if found is not None:
+        return found
+    if kind == "roster":
+        want_roster(desk)
+    with desk.read_apart() as conn:
+        return _current(desk, conn, kind)
+
+
+def warm(
+    desk: Desk,
+    on_ready: Callable[[], None] | None = None,
+    quiet: Callable[[], bool] | None = None,
+) -> None:
     """Build both ranked lists on threads of their own (once at a time per desk), from
     the moment the desk opens: the first windows use them, and a list that asks before
     its build is done waits for that build rather than repeating it.
@@ -315,17 +353,30 @@ def warm(desk: Desk, on_ready: Callable[[], None] | None = None) -> None:
     The queue's owner pairs, which its first filter needs, are read on a second thread
     beside the queue's order (SQLite reads without the GIL, so the two overlap): read
     after it, they kept a filter typed the moment the queue showed waiting for them.
-    ``on_ready`` runs once all are built. (One-letter filters are not answered ahead:
-    each is quick on its own, and answering all 52 would take the CPU just when the first
-    windows and keystrokes want it.)"""
+    The roster's order follows once ``quiet()`` says the officer has paused (or the
+    roster is wanted: ``want_roster``): built at once, it took the machine from a
+    filter typed the moment the queue showed, and the roster's first, unfiltered
+    windows do not need it (see ``tui.sources``). ``on_ready`` runs once the queue's are
+    built, and again once the roster's is.
+    (One-letter filters are not answered ahead: each is quick on its own, and answering
+    all 52 would take the CPU just when the first windows and keystrokes want it.)"""
     with _lock:
         if desk in _warming:
             return
         _warming.add(desk)
+        _roster_wanted.discard(desk)
 
     def read_pairs() -> None:
         with contextlib.suppress(Exception), desk.read_apart() as conn:
             queue_pairs(desk, conn)
+
+    def roster_waits() -> bool:
+        if quiet is None or desk.closed:
+            return False
+        with _lock:
+            if desk in _roster_wanted:
+                return False
+        return not quiet()
 
     def build() -> None:
         beside = threading.Thread(target=read_pairs, name="deskapp-ranked-pairs", daemon=True)
@@ -338,9 +389,16 @@ def warm(desk: Desk, on_ready: Callable[[], None] | None = None) -> None:
             # Off the pool (see Desk.read_apart); the queue first: it is focused at unlock.
             with desk.read_apart() as conn:
                 queue(desk, conn)
-                roster(desk, conn)
                 beside.join()
                 queue(desk, conn).owners(conn)
+            if on_ready is not None and not desk.closed:
+                on_ready()
+            while roster_waits():
+                time.sleep(_POLL_S)
+            if desk.closed:
+                return
+            with desk.read_apart() as conn:
+                roster(desk, conn)
             if on_ready is not None and not desk.closed:
                 on_ready()
         except Exception:  # noqa: S110 - a later load builds (and reports) it instead
@@ -348,6 +406,7 @@ def warm(desk: Desk, on_ready: Callable[[], None] | None = None) -> None:
         finally:
             with _lock:
                 _warming.discard(desk)
+                _roster_wanted.discard(desk)
 
     threading.Thread(target=build, name="deskapp-ranked-warm", daemon=True).start()
 

@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 
 DEFAULT_IDLE_MINUTES = 5.0
 STATUS_POLL_SECONDS = 4.0
+#: Seconds without a key after which the roster's ranked order is built (see
+#: ``search.ranked.warm``): an officer filtering the queue the moment it shows types
+#: faster than this, and the build would otherwise share the machine with each key.
+PAUSE_S = 1.0
 
 
 def format_last_sync(at: datetime | None, now: datetime) -> str:
@@ -110,6 +114,10 @@ class DeskApp(Background, App[int]):
         self.desk: Desk | None = None
         self.settings: Settings | None = None
         self._last_input = self._monotonic()
+        #: When the officer last typed or clicked, by the real clock (``_monotonic`` may be
+        #: a test's): the roster's ranked order is built in the first pause (``_paused``).
+        self._last_input_at = time.monotonic()
+        self._queue_answered = False
         self.pending_changes: int | None = None
         self.last_sync = "never"
         self.last_sync_at: datetime | None = None
@@ -222,8 +230,20 @@ class DeskApp(Background, App[int]):
         if self._idle_override is None:
             self.idle_seconds = desk.settings.auto_lock_minutes * 60
         self._last_input = self._monotonic()
+        # The ranked lists (see search.ranked) build now, beside the first windows (an
+        # officer who filters the moment the queue shows should not wait for them), and
+        # before the screen asks for its first windows: the roster's first pages come
+        # from SQL only while its build is known to be on the way.
+        from deskapp.search import ranked
+
         kept, self._kept = self._kept, None
-        if kept is not None and kept.officer == desk.officer.id:
+        resumed = kept is not None and kept.officer == desk.officer.id
+        if not desk.officer.is_auditor:  # an auditor is shown no list of people
+            self._last_input_at = time.monotonic()
+            # A new main screen's pause counts from its queue's first answer (note_input).
+            self._queue_answered = resumed
+            ranked.warm(desk, on_ready=heap.settle, quiet=self._paused)
+        if kept is not None and resumed:
             self.switch_mode(kept.mode)
             for screen in kept.screens:
                 if isinstance(screen, LockAware):
@@ -241,12 +261,17 @@ class DeskApp(Background, App[int]):
             self._lock_mode = None
         self._update_status()
         self.refresh_pending()
-        # The ranked lists (see search.ranked) build now, beside the first windows: an
-        # officer who filters the moment the queue shows should not wait for them.
-        from deskapp.search import ranked
 
-        if not desk.officer.is_auditor:  # an auditor is shown no list of people
-            ranked.warm(desk, on_ready=heap.settle)
+    def note_input(self) -> None:
+        """The main screen's queue has its first answer: the officer's pause counts from
+        now (as if a key had just been typed)."""
+        self._last_input_at = time.monotonic()
+        self._queue_answered = True
+
+    def _paused(self) -> bool:
+        """The queue has answered and the officer has not typed since for a moment (asked
+        from the ranked lists' thread)."""
+        return self._queue_answered and time.monotonic() - self._last_input_at >= PAUSE_S
 
     def _new_session(self) -> None:
         from deskapp.tui.screens.main import MainScreen
@@ -255,10 +280,20 @@ class DeskApp(Background, App[int]):
         mode = f"desk-{next(self._mode_numbers)}"
         if self.desk is not None and self.desk.officer.is_auditor:
             # The auditor's desk is oversight alone: the log, its findings, the returns.
-            self.add_mode(mode, lambda: OversightScreen(base=True))
+            self.add_mode(mode, lambda: self._styled_now(OversightScreen(base=True)))
         else:
-            self.add_mode(mode, MainScreen)
+            self.add_mode(mode, lambda: self._styled_now(MainScreen()))
         self.switch_mode(mode)
+
+    def _styled_now(self, screen: Screen[Any]) -> Screen[Any]:
+        """A new mode's first screen, marked as styled with the stylesheet as it stands.
+        Textual otherwise takes it for a screen that missed a change of the stylesheet
+        and, switching to it, parses every stylesheet again and restyles the screens twice
+        over (``App.refresh_css``), though nothing has changed: a third of a second of the
+        UI thread at unlock, at the moment the main screen and its lists are mounting. A
+        real change later (the theme) still restyles it."""
+        screen._css_update_count = self._css_update_count
+        return screen
 
     def refresh_pending(self) -> None:
         """Refresh the sync figures of the status line (pending changes, last sync,
@@ -319,6 +354,7 @@ class DeskApp(Background, App[int]):
             | events.Paste,
         ):
             self._last_input = self._monotonic()
+            self._last_input_at = time.monotonic()
             if self._lock_warning is not None:
                 self._end_lock_warning()
         await super().on_event(event)

@@ -83,21 +83,49 @@ def _queue_rows() -> Any:
     return ranked.fetcher(windows.open_queue_query(include_closed=True), "incident")
 
 
-def _ranked_roster_loader(desk: DeskGetter) -> Loader:
-    """The whole roster through ``search.ranked``: exact counts, any page in a few ms."""
+def _ranked_roster_loader(desk: DeskGetter, by_sql: Loader) -> Loader:
+    """The whole roster through ``search.ranked``: exact counts, any page in a few ms.
+
+    Until its ranked order is built (``ranked.warm`` defers it until the officer pauses,
+    so that it does not share the machine with a filter typed in the queue the moment it
+    shows), the unfiltered first pages come from ``by_sql``: a walk of the roster's
+    index, a few milliseconds. A filter or a page further down asks for the build and
+    waits for it (a filter through SQL alone can take most of a second)."""
 
     def load(
         text: str, offset: int, limit: int, want_total: bool
     ) -> tuple[int | None, list[Row], bool]:
         from deskapp.search import ranked
 
-        fetch = _roster_rows()
         current = desk()
+        if (
+            not text
+            and offset < SQL_PAGES_UPTO
+            and ranked.cached(current, "roster") is None
+            and ranked.warming(current)
+        ):
+            return by_sql(text, offset, limit, want_total)
+        fetch = _roster_rows()
+        built = ranked.ensure(current, "roster")
         with current.read() as conn:
-            total, rows = ranked.roster(current, conn).window(conn, text, offset, limit, fetch)
+            total, rows = built.window(conn, text, offset, limit, fetch)
         return total, rows, True
 
     return load
+
+
+#: Rows of the unfiltered roster served by SQL while its ranked order is not built yet.
+SQL_PAGES_UPTO = 1000
+
+
+def _exact_first(
+    load: Loader, exact_total: Callable[[str], int], *args: Any
+) -> tuple[int | None, list[Row], bool]:
+    """``load``'s page with the exact count at once (the whole roster's is one walk of
+    an index), not a capped count followed by the real one."""
+    text, offset, limit, want_total = args
+    total, rows, _ = load(text, offset, limit, False)
+    return (exact_total(text) if want_total else total), rows, True
 
 
 def _ranked_queue_loader(desk: DeskGetter, include_closed: Callable[[], bool]) -> Loader:
@@ -109,8 +137,10 @@ def _ranked_queue_loader(desk: DeskGetter, include_closed: Callable[[], bool]) -
 
         fetch = _queue_rows()
         current = desk()
+        built = ranked.ensure(current, "queue")  # waited for without a pooled connection
+        assert isinstance(built, ranked.RankedQueue)
         with current.read() as conn:
-            total, rows = ranked.queue(current, conn).window(
+            total, rows = built.window(
                 conn, text, offset, limit, fetch, include_closed=include_closed()
             )
             # The visible rows only: one indexed query a page (issue #19).
@@ -204,7 +234,7 @@ def roster_source(desk: DeskGetter, *, adviser: Callable[[], str | None]) -> Lis
     by_adviser, exact = _windowed(
         desk, build, count_build, lambda conn, text: windows.plan_for(conn, "person", text)
     )
-    everyone = _ranked_roster_loader(desk)
+    everyone = _ranked_roster_loader(desk, lambda *a: _exact_first(by_adviser, exact, *a))
 
     def load(
         text: str, offset: int, limit: int, want_total: bool

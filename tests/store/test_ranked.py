@@ -165,3 +165,43 @@ def test_warm_reads_the_owner_pairs_beside_the_queue_order(
         )
     expected = sql_ids(filled, windows.open_queue_query("zoe", include_closed=True, plan="fts"))
     assert total == len(expected) == 2 and [r["id"] for r in rows] == expected
+
+
+def test_ranked_orders_are_the_plain_order_by_at_a_few_hundred_rows(desk: Desk) -> None:
+    """The ranked lists are joined from ordered subqueries (no ORDER BY inside
+    group_concat, which sorted again): their order must still be the ORDER BY's, over
+    more rows than fit one page, added out of order."""
+    from deskapp.domain.status import OPEN_STATUSES
+
+    marks = ", ".join("?" * len(OPEN_STATUSES))
+    names = [f"{NAMES[i % len(NAMES)]} {chr(97 + (i * 7) % 26)}{i * 37 % 101}" for i in range(300)]
+    ids = [people.add_person(desk, name=n) for n in reversed(names)]
+    for i, pid in enumerate(ids[:150]):
+        incidents.add_incident(desk, person=pid, type="threat", grade=1 + (i * 3) % 4, summary="r")
+    with desk.read() as conn:
+        roster = [
+            r[0]
+            for r in conn.exec_driver_sql(
+                "SELECT rowid FROM person WHERE deleted = 0 ORDER BY sort_key, id"
+            )
+        ]
+        queue = [
+            r[0]
+            for r in conn.exec_driver_sql(
+                "SELECT rowid FROM incident WHERE deleted = 0 ORDER BY grade, due_at, id"
+            )
+        ]
+        open_ = {
+            r[0]
+            for r in conn.exec_driver_sql(
+                f"SELECT rowid FROM incident WHERE status IN ({marks})",
+                tuple(str(s) for s in OPEN_STATUSES),
+            )
+        }
+        built_roster = ranked.RankedRoster(conn, 0)
+        built_queue = ranked.RankedQueue(conn, 0)
+    assert built_roster.rowids.tolist() == roster
+    assert built_queue.rowids.tolist() == queue
+    assert [r for r, o in zip(queue, built_queue.open, strict=True) if o] == [
+        r for r in queue if r in open_
+    ]

@@ -427,7 +427,11 @@ async def test_open_desk_freezes_the_heap_and_lock_releases_it(
         await unlock(pilot)
         await wait_for(pilot, lambda: gc.get_freeze_count() > 0)
         desk = app.desk
-        assert desk is not None and ranked.cached(desk, "roster") is not None
+        assert desk is not None and ranked.cached(desk, "queue") is not None
+        # Frozen again once the roster's order follows (in the officer's first pause).
+        frozen = gc.get_freeze_count()
+        await wait_for(pilot, lambda: ranked.cached(desk, "roster") is not None)
+        await wait_for(pilot, lambda: gc.get_freeze_count() > frozen)
         await pilot.press("ctrl+l")
         await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
         assert gc.get_freeze_count() == 0

@@ -174,6 +174,7 @@ class MainScreen(DeskScreen):
         self._logged_roster: tuple[str, str | None] | None = None
         #: another screen has been over this one since its lists were last read
         self._covered = False
+        self._queue_shown = False
         # Held here, not queried: the pane mounts it, and the first refresh may run first.
         self._coverage = CoverageLine(id="coverage")
         self.undo = UndoOffer(self, "queue.undo")
@@ -195,6 +196,9 @@ class MainScreen(DeskScreen):
             id="roster-list",
         )
         events = EventsList(sources.events_source(desk), id="events-list")
+        # The layout's class before the panes mount, so that they are styled once: set
+        # on mount, it restyled every widget of the screen just as the first lists came.
+        self.set_class(self.app.size.width >= WIDE, "-wide")
         yield TabLine(id="tabs")
         with Horizontal(id="panes"):
             yield Pane(1, "Caseload", caseload, id="caseload", header=self._coverage)
@@ -282,6 +286,11 @@ class MainScreen(DeskScreen):
         self.action_show(keys[(keys.index(self.active) + delta) % len(keys)])
 
     def on_descendant_focus(self, event: Any) -> None:
+        desk = self.desk_app.desk
+        if isinstance(self.focused, RosterList) and desk is not None and not desk.closed:
+            from deskapp.search import ranked
+
+            ranked.want_roster(desk)  # its filter is likely next: build its order now
         for key, _ in PANES:
             pane = self._panel(key)
             if pane.has_focus_within and key != self.active:
@@ -315,6 +324,11 @@ class MainScreen(DeskScreen):
             self.app.push_screen(EventScreen(str(event.row["id"])))
 
     def on_window_list_changed(self, event: WindowList.Changed) -> None:
+        if isinstance(event.list, QueueList) and not self._queue_shown:
+            self._queue_shown = True
+            # The officer's pause (see DeskApp.PAUSE_S) counts from the queue's first
+            # answer: a filter typed the moment it shows is what the pause waits for.
+            self.desk_app.note_input()
         # Pane handles titles; here the roster listing is logged as a consultation.
         if isinstance(event.list, RosterList) and event.list.total is not None:
             key = (event.list.filter_text, self.roster_adviser[0] if self.roster_adviser else None)
