@@ -78,6 +78,9 @@ def deterministic(now: datetime = FIXED_NOW) -> Iterator[list[datetime]]:
         value = (base & ((1 << 48) - 1)) << 80 | 0x7 << 76 | 0b10 << 62 | counter[0] * 0x9E3779B1
         return str(uuid.UUID(int=value))
 
+    def fake_uuid7_many(n: int) -> list[str]:
+        return [fake_uuid7() for _ in range(n)]
+
     clock = [now]
 
     def fake_now() -> datetime:
@@ -86,6 +89,7 @@ def deterministic(now: datetime = FIXED_NOW) -> Iterator[list[datetime]]:
     saved: list[tuple[Any, str, Any]] = []
     for module, name, value in (
         (writes, "uuid7", fake_uuid7),
+        (writes, "uuid7_many", fake_uuid7_many),
         (writes, "utcnow", fake_now),
         (incidents, "uuid7", fake_uuid7),
         (audit, "uuid7", fake_uuid7),
