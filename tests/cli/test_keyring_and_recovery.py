@@ -10,7 +10,7 @@ import pytest
 from keyring.backends import fail
 
 from deskapp.cli import main
-from tests.store.test_keyslots import MemoryKeyring
+from tests.db.test_keyslots import MemoryKeyring
 
 PASS = "correct horse battery"
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from deskapp.tui.app import DeskApp
-from deskapp.tui.sample import FIXED_NOW, OFFICER, PASSPHRASE, build_sample
+from tests.sample_desk import FIXED_NOW, OFFICER, PASSPHRASE, build_sample
 
 SNAP_DIR = Path("/tmp/deskapp-tui-snapshots")
 

@@ -6,9 +6,9 @@ from textual import events
 from textual.pilot import Pilot
 
 from deskapp.tui.app import DeskApp
-from deskapp.tui.sample import PASSPHRASE
 from deskapp.tui.screens.main import MainScreen
 from deskapp.tui.widgets.window_list import WindowList
+from tests.sample_desk import PASSPHRASE
 
 
 async def settle(pilot: Pilot[int], rounds: int = 4) -> None:

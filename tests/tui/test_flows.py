@@ -13,7 +13,6 @@ from deskapp.db.tables import AuditEvent
 from deskapp.domain.status import allowed_next
 from deskapp.search import ranked
 from deskapp.services.incidents import get_incident, list_incidents
-from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.main import MainScreen
 from deskapp.tui.screens.modals import ConfirmScreen, HelpScreen, PickerScreen
@@ -21,6 +20,7 @@ from deskapp.tui.screens.new_incident import NewIncidentScreen
 from deskapp.tui.screens.person import PersonScreen
 from deskapp.tui.screens.unlock import RecoveryKeyScreen, SetupScreen, UnlockScreen
 from deskapp.tui.widgets.window_list import WindowList
+from tests.sample_desk import OFFICER, PASSPHRASE
 
 from .conftest import make_app
 from .helpers import settle, type_text, unlock, wait_for

@@ -26,7 +26,6 @@ from deskapp.sync.hub_push import PushReceipt
 from deskapp.sync.hub_secrets import find_secret
 from deskapp.sync.hub_url import parse_hub_url
 from deskapp.tui.app import DeskApp
-from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.main import MainScreen
 from deskapp.tui.screens.modals import ConfirmScreen
@@ -36,6 +35,7 @@ from deskapp.tui.screens.sync import SyncScreen
 from deskapp.tui.screens.unlock import UnlockScreen
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.status_line import StatusLine
+from tests.sample_desk import OFFICER, PASSPHRASE
 
 from .conftest import HUB_PASS, make_app, make_hub
 from .helpers import settle, type_text, unlock, wait_for

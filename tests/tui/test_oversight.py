@@ -14,7 +14,6 @@ from textual_plotext import PlotextPlot
 from deskapp.db.desk import Desk
 from deskapp.db.tables import AuditEvent
 from deskapp.services import officers
-from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.audit import AuditScreen
 from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.main import MainScreen
@@ -23,6 +22,7 @@ from deskapp.tui.screens.return_form import ReturnScreen
 from deskapp.tui.screens.unlock import UnlockScreen
 from deskapp.tui.widgets.dashboard import DashboardPane
 from deskapp.tui.widgets.window_list import WindowList
+from tests.sample_desk import OFFICER, PASSPHRASE
 
 from .conftest import make_app
 from .helpers import settle, type_text, unlock, wait_for

@@ -14,16 +14,16 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from deskapp.tui.sample import FIXED_NOW, OFFICER, PASSPHRASE
 from deskapp.tui.screens.importing import ImportScreen
 from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.person import PersonScreen
 from deskapp.tui.widgets.window_list import WindowList
+from tests.sample_desk import FIXED_NOW, OFFICER, PASSPHRASE
 
 from .conftest import SNAP_DIR, make_app, make_conflict, make_hub
 from .helpers import settle, type_text, unlock, wait_for
 
-DATA = Path(__file__).resolve().parent.parent / "io" / "data"
+DATA = Path(__file__).resolve().parent.parent / "data"
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 50), id="200x50")]
 
 Steps = Callable[[Pilot[Any]], Awaitable[None]]

@@ -17,7 +17,6 @@ from deskapp.importing.roster import stage_text
 from deskapp.services.incidents import get_incident
 from deskapp.sync import status
 from deskapp.tui.bindings import all_binding_ids
-from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.assign import AutoAssignScreen
 from deskapp.tui.screens.conflicts import ConflictsScreen
 from deskapp.tui.screens.importing import ImportScreen
@@ -25,11 +24,12 @@ from deskapp.tui.screens.main import CoverageLine, MainScreen
 from deskapp.tui.screens.modals import ConfirmScreen
 from deskapp.tui.screens.sync import SyncScreen
 from deskapp.tui.widgets.status_line import StatusLine
+from tests.sample_desk import OFFICER, PASSPHRASE
 
 from .conftest import HUB_PASS, approve_on_hub, make_app, make_conflict, make_hub
 from .helpers import settle, unlock, wait_for
 
-DATA = Path(__file__).resolve().parent.parent / "io" / "data"
+DATA = Path(__file__).resolve().parent.parent / "data"
 
 pytestmark = pytest.mark.usefixtures("hub_env")
 
@@ -295,7 +295,7 @@ async def test_import_shows_progress_in_words_then_repeats_and_area(
     """The officer reads what the import is doing (never the importer's stage names),
     with a bar that moves, then how many rows were merged as repeats and how many were
     outside the desk's area, before and after importing."""
-    from tests.io.test_importer import row, write_dc
+    from tests.importing.test_importer import row, write_dc
 
     settings = tmp_path / "settings.toml"
     settings.write_text('[area]\ncouncils = ["cardiff"]\n', encoding="utf-8")

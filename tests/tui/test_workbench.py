@@ -15,7 +15,6 @@ from deskapp.db.keyslots import KdfParams
 from deskapp.db.tables import AuditEvent, Organisation, Person
 from deskapp.services import officers
 from deskapp.tui.app import DeskApp
-from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.adviser_form import AdviserFormScreen
 from deskapp.tui.screens.audit import AuditScreen
 from deskapp.tui.screens.audit_filter import AuditFilterScreen
@@ -29,6 +28,7 @@ from deskapp.tui.screens.review import ReviewScreen
 from deskapp.tui.screens.review_extend import ReviewExtendScreen
 from deskapp.tui.screens.unlock import UnlockScreen
 from deskapp.tui.widgets.window_list import WindowList
+from tests.sample_desk import OFFICER, PASSPHRASE
 
 from .conftest import make_app
 from .helpers import burst, settle, type_text, unlock, wait_for

@@ -1,5 +1,5 @@
 """The statistics return on a desk with known data: every figure against the answer
-worked out by hand (tests/store/returns_desk.py says where each comes from)."""
+worked out by hand (tests/services/returns_desk.py says where each comes from)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from deskapp.domain.vocabulary import AuditAction
 from deskapp.exporting.returns_file import write_return
 from deskapp.protocol.ids import uuid7
 from deskapp.services import people, returns, returns_measures, security
-from tests.store.returns_desk import APRIL, NAMES, fill
+from tests.services.returns_desk import APRIL, NAMES, fill
 
 C = SUPPRESSED
 

@@ -1,6 +1,7 @@
 """A small, deterministic sample desk built through the services, for the TUI's tests and
-snapshots (fixed names, refs and times). The screenshots and the benchmark use the real
-demo desk (``deskapp.demo.desk``). Imports no Textual.
+snapshots (fixed names, refs and times). A test fixture, so it lives under tests/ and is
+not in the wheel; the screenshots and the benchmark use the real demo desk
+(``deskapp.demo.desk``). Imports no Textual.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 FIXED_NOW = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 OFFICER = "PC-4521"
 OFFICER_NAME = "Sgt Amira Okafor"
-PASSPHRASE = "correct horse battery"  # noqa: S105 - invented test credentials
+PASSPHRASE = "correct horse battery"
 
 ADVISERS = [
     ("Dawn Hughes", "Cardiff"),

@@ -16,8 +16,8 @@ from deskapp.db.desk import Desk
 from deskapp.domain.errors import ValidationError
 from deskapp.importing.roster import import_file
 from deskapp.services import advisers, assign
-from tests.io.test_dc_ballots import general_election
-from tests.io.test_importer import row, write_dc
+from tests.importing.test_dc_ballots import general_election
+from tests.importing.test_importer import row, write_dc
 
 
 def candidates() -> list[dict[str, str]]:

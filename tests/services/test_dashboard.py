@@ -1,4 +1,4 @@
-"""The dashboard's figures on the desk of known data (tests/store/returns_desk.py), for
+"""The dashboard's figures on the desk of known data (tests/services/returns_desk.py), for
 twelve weeks ending in the week of 30 April 2026 (weeks from Monday 9 February)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from datetime import date
 
 from deskapp.db.desk import Desk
 from deskapp.services.dashboard import dashboard
-from tests.store.returns_desk import fill
+from tests.services.returns_desk import fill
 
 
 def test_dashboard_figures(desk: Desk) -> None:

@@ -34,7 +34,7 @@ from deskapp.importing.roster import (
 )
 from deskapp.services import people
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 PERSON = Person.__table__  # type: ignore[attr-defined]
 CANDIDACY = Candidacy.__table__  # type: ignore[attr-defined]
 ORGANISATION = Organisation.__table__  # type: ignore[attr-defined]

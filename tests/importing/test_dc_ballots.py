@@ -15,7 +15,7 @@ from sqlalchemy import select
 from deskapp.db.desk import Desk
 from deskapp.importing.roster import import_file
 from deskapp.services import organisations
-from tests.io.test_importer import HEADER, ORGANISATION, PERSON, row, write_dc
+from tests.importing.test_importer import HEADER, ORGANISATION, PERSON, row, write_dc
 
 GENERAL = "2029-05-03"
 

@@ -1,5 +1,5 @@
 """A desk with known data for the statistics return: every figure of April 2026 is
-worked out by hand in tests/store/test_returns.py. Rows go in through the write path
+worked out by hand in tests/services/test_returns.py. Rows go in through the write path
 (``WriteTx.insert``/``append``) with their times given, as a desk that has run for a
 month would hold them."""
 

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from deskapp.db.desk import Desk
 from deskapp.domain.area import Area
 from deskapp.importing.roster import import_file
-from tests.io.test_importer import HEADER, row, write_dc
+from tests.importing.test_importer import HEADER, row, write_dc
 
 FUZZ_HEADER = [*HEADER, "candidates_locked"]
 BALLOTS = [

@@ -18,8 +18,8 @@ from deskapp.domain.area import Area, Place
 from deskapp.domain.errors import ConfigError
 from deskapp.importing.roster import import_file, plan_import
 from deskapp.runtime.settings import parse_settings
-from tests.io.test_dc_ballots import general_election
-from tests.io.test_importer import all_people, row, write_dc
+from tests.importing.test_dc_ballots import general_election
+from tests.importing.test_importer import all_people, row, write_dc
 
 SOUTH_WALES = Area(
     councils=frozenset({"cardiff", "newport"}),

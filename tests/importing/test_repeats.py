@@ -16,7 +16,7 @@ from deskapp.domain.errors import ValidationError
 from deskapp.domain.text import slugify
 from deskapp.importing.candidates import parse_bytes
 from deskapp.importing.roster import import_file
-from tests.io.test_importer import all_people, base_rows, counts, row, write_dc
+from tests.importing.test_importer import all_people, base_rows, counts, row, write_dc
 
 BALLOT = "local.cardiff.pentyrch.2026-05-07"
 

@@ -22,7 +22,7 @@ from deskapp.importing import candidates
 from deskapp.importing import roster as importer
 from deskapp.importing.roster import import_file, plan_import
 from deskapp.services import people
-from tests.io.test_importer import CANDIDACY, PERSON, counts, row, write_dc
+from tests.importing.test_importer import CANDIDACY, PERSON, counts, row, write_dc
 
 COUNCILS = ("cardiff", "newport", "powys", "gwynedd")
 FIRST = ("Siân", "Dafydd", "Eluned", "Rhys", "Carys", "Iolo", "Bethan")

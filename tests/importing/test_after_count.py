@@ -21,7 +21,7 @@ from deskapp.importing.redirects import parse_redirects
 from deskapp.importing.roster import import_file
 from deskapp.runtime.clock import utcnow
 from deskapp.services import contacts, incidents, people, subjects
-from tests.io.test_importer import CANDIDACY, HEADER, PERSON, row, write_dc
+from tests.importing.test_importer import CANDIDACY, HEADER, PERSON, row, write_dc
 
 POLL = "2026-05-07"
 RESULTS_HEADER = [*HEADER, "candidates_locked", "votes_cast"]

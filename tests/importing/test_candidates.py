@@ -29,7 +29,7 @@ from deskapp.importing.candidates import (
     parse_map_option,
 )
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 DC_HEADER = ",".join(DC_REQUIRED_COLUMNS)
 # A clean Democracy Club row for DC_HEADER, with the name and person id to fill in.
@@ -483,7 +483,7 @@ def test_every_row_problem_in_the_fixture_with_its_row() -> None:
         (8, "cancelled_poll"),  # "maybe"
         (9, "elected"),  # "perhaps"
         # Row 10 has row 2's id with another name: one person's rows meet in the
-        # importer, which says so (tests/io/test_importer.py).
+        # importer, which says so (tests/importing/test_importer.py).
         (12, ""),  # too many cells
         (13, ""),  # too few cells
         (14, "email"),
