@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import select, text
 from textual.widgets import DataTable
 from textual_plotext import PlotextPlot
@@ -23,9 +25,10 @@ from deskapp.tui.screens.unlock import UnlockScreen
 from deskapp.tui.widgets.dashboard import DashboardPane
 from deskapp.tui.widgets.window_list import WindowList
 from tests.sample_desk import OFFICER, PASSPHRASE
-
-from .conftest import make_app
-from .helpers import settle, type_text, unlock, wait_for
+from tests.tui import steps
+from tests.tui.conftest import make_app
+from tests.tui.helpers import settle, type_text, unlock, wait_for
+from tests.tui.steps import SIZES
 
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 AUDITOR = "DPO-1"
@@ -203,3 +206,15 @@ def test_count_axes_have_whole_round_ticks_covering_the_largest_count() -> None:
         assert ticks[0] == 0 and ticks[-1] >= max(top, 1) and len(ticks) <= 5
         steps = {b - a for a, b in itertools.pairwise(ticks)}
         assert len(steps) == 1 and str(steps.pop()).strip("0") in ("1", "2", "5")
+
+
+SCREENS: dict[str, steps.Steps] = {
+    "oversight": steps.oversight,
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", list(SCREENS))
+def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
+    app = make_app(snap_desk)
+    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
