@@ -14,10 +14,8 @@ import pytest
 
 from deskapp.cli import main
 from deskapp.db.desk import Desk
-from deskapp.domain.area import Area, Place
-from deskapp.domain.errors import ConfigError
+from deskapp.domain.area import Area
 from deskapp.importing.roster import import_file, plan_import
-from deskapp.runtime.settings import parse_settings
 from tests.importing.test_dc_ballots import general_election
 from tests.importing.test_importer import all_people, row, write_dc
 
@@ -58,31 +56,6 @@ def test_import_keeps_the_force_area_and_counts_the_rest(desk: Desk, tmp_path: P
 def test_empty_area_means_everything(desk: Desk, tmp_path: Path) -> None:
     plan = import_file(desk, write_dc(tmp_path / "uk.csv", whole_country()))
     assert plan.outside == 0 and plan.summary.people.new == 14
-
-
-def test_a_constituency_is_inside_by_its_council_and_unknown_places_stay() -> None:
-    area = Area(councils=frozenset({"rhondda-cynon-taf"}))
-    assert area.covers(Place("parl", "parl.pontypridd", "W07000103", "rhondda-cynon-taf"))
-    assert not area.covers(Place("parl", "parl.cardiff-east", "W07000101"))
-    assert area.covers(Place("parl", "parl.cardiff-east"))  # no code: cannot tell, kept
-    assert area.covers(Place("other", ""))  # a spreadsheet row with no organisation
-    assert not area.covers(Place("pcc", "south-wales"))
-
-
-def test_settings_area_table(tmp_path: Path) -> None:
-    settings = parse_settings({"area": {"councils": ["cardiff"], "constituencies": ["W07000101"]}})
-    assert settings.area.councils == {"cardiff"} and not settings.area.everywhere
-    assert parse_settings({}).area.everywhere
-    for bad in (
-        {"area": {"councils": "cardiff"}},
-        {"area": {"constituencies": ["Cardiff East"]}},
-        {"area": {"police_force_area": "South Wales"}},
-        {"area": {"wards": []}},
-        {"area": []},
-    ):
-        with pytest.raises(ConfigError) as caught:
-            parse_settings(bad)
-        assert "area" in str(caught.value)
 
 
 def test_cli_reads_the_area_and_all_areas_takes_everything(
