@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select, text
 
@@ -14,7 +15,7 @@ from deskapp.services import incidents, people
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 
 
-def events(desk: Desk) -> list[dict]:
+def events(desk: Desk) -> list[dict[str, Any]]:
     with desk.read() as conn:
         return [dict(r) for r in conn.execute(select(AUDIT).order_by(AUDIT.c.seq)).mappings()]
 

@@ -178,7 +178,7 @@ def test_read_apart_is_a_snapshot_off_the_pool(desk: Desk) -> None:
     people.add_person(desk, name="Before The Snapshot")
     with desk.read_apart() as conn:
         assert desk.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
-        before = conn.exec_driver_sql("SELECT count(*) FROM person").scalar()
+        before = conn.exec_driver_sql("SELECT count(*) FROM person").scalar_one()
         people.add_person(desk, name="During The Snapshot")  # commits meanwhile
         assert conn.exec_driver_sql("SELECT count(*) FROM person").scalar() == before
         raw = conn.connection.dbapi_connection

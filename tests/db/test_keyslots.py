@@ -49,7 +49,7 @@ class MemoryKeyring(KeyringBackend):
         raise RuntimeError("test-only backend")  # never picked by keyring's auto-detection
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring's backends are untyped
         self.store: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:

@@ -30,6 +30,12 @@ def shown(table: Table) -> list[object]:
     return [figures[0].shown() for _, figures in table.rows]
 
 
+def number(value: object) -> int:
+    """A shown count: a number (a hidden one is the marker, never None)."""
+    assert isinstance(value, int | float | str), value
+    return int(value)
+
+
 def worked_out(table: Table) -> dict[str, int]:
     """What a reader learns from the shown column: hidden counts they can pin down, or a
     group of hidden rows holding 1-4 between them. They know the rule's note (a hidden
@@ -40,7 +46,7 @@ def worked_out(table: Table) -> dict[str, int]:
     hidden = [label for label in labels if cells[label] == SUPPRESSED]
     if total == SUPPRESSED or not hidden:
         return {}
-    rest = int(total) - sum(int(v) for v in cells.values() if v != SUPPRESSED)  # type: ignore[call-overload]
+    rest = number(total) - sum(number(v) for v in cells.values() if v != SUPPRESSED)
     if len(hidden) == 1:
         return {hidden[0]: rest}
     if rest == len(hidden):  # each is at least 1: all are 1

@@ -64,7 +64,7 @@ def test_a_persons_far_apart_rows_arrive_whole_across_batches(
     batches: list[int] = []
     batch = importer._Matcher.batch
 
-    def count(self: importer._Matcher, groups: list[list[importer.CandidacyRecord]]) -> object:
+    def count(self: importer._Matcher, groups: list[list[candidates.CandidacyRecord]]) -> object:
         batches.append(len(groups))
         assert all(len({r.dc_person_id for r in g}) == 1 for g in groups)
         return batch(self, groups)

@@ -35,6 +35,7 @@ RULES = {
 
 def test_values_of_the_wrong_type_or_outside_the_vocabulary_fail() -> None:
     assert value_problem("grade", GRADE, 2) is None
+    bad: object
     for bad in ("abc", "2", 2.0, True, 5, 0, [], {}):
         assert value_problem("grade", GRADE, bad) is not None, bad
     assert value_problem("status", STATUS, "in-progress") is None
@@ -83,6 +84,7 @@ def test_keys_and_versions_must_be_plain() -> None:
     assert key_problem("x" * 201, 1) is not None
     good = {"*": [1, "site-a", 3], "grade": [2, "site-b", 4, 1, "site-a"]}
     assert versions_problem(good, RULES) is None
+    bad: object
     for bad in (
         [],
         {},

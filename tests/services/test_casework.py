@@ -16,7 +16,7 @@ from deskapp.db.tables import AuditEvent, IncidentLink, Outbox, SecurityMeasure
 from deskapp.domain.errors import ConfigError, NotFound, PermissionDenied, ValidationError
 from deskapp.domain.masking import MASK
 from deskapp.domain.security import add_months, subject_ref
-from deskapp.domain.vocabulary import AuditAction
+from deskapp.domain.vocabulary import AuditAction, OfficerRole
 from deskapp.protocol.merge_rule import ERASED_NAME
 from deskapp.runtime.settings import parse_settings
 from deskapp.services import incidents, people, review, security, subjects
@@ -264,7 +264,7 @@ def test_review_due_lists_surveys_measures_and_subjects(desk: Desk) -> None:
 
 def test_erasing_a_subject(desk: Desk) -> None:
     ids = cross_victim_desk(desk)
-    officer = dataclasses.replace(desk.officer, role="officer")
+    officer = dataclasses.replace(desk.officer, role=OfficerRole.OFFICER)
     supervisor, desk.officer = desk.officer, officer
     with pytest.raises(PermissionDenied):
         subjects.erase_subject(desk, ids["subject"], "No further action")

@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 from deskapp.db.desk import Desk
 from deskapp.db.tables import AuditEvent
 from deskapp.domain.errors import ValidationError
-from deskapp.domain.returns import SUPPRESSED, Figure, percentile
+from deskapp.domain.returns import SUPPRESSED, Figure, Return, percentile
 from deskapp.domain.vocabulary import AuditAction
 from deskapp.exporting.returns_file import write_return
 from deskapp.protocol.ids import uuid7
@@ -24,16 +24,16 @@ C = SUPPRESSED
 
 
 @pytest.fixture
-def april(desk: Desk) -> returns.Return:
+def april(desk: Desk) -> Return:
     fill(desk)
     return returns.compute(desk, returns.Period(*APRIL))
 
 
-def shown(ret: returns.Return, table: str) -> dict[str, tuple[object, ...]]:
+def shown(ret: Return, table: str) -> dict[str, tuple[object, ...]]:
     return {label: tuple(f.shown() for f in figures) for label, figures in ret.table(table).rows}
 
 
-def test_incident_counts(april: returns.Return) -> None:
+def test_incident_counts(april: Return) -> None:
     assert shown(april, "Incidents by type") == {
         "threat": (6,),
         "harassment": (C,),  # 5, hidden too: else 12 - 6 - 5 gives the 1 away
@@ -95,7 +95,7 @@ def test_incident_counts(april: returns.Return) -> None:
     }
 
 
-def test_times_against_targets(april: returns.Return) -> None:
+def test_times_against_targets(april: Return) -> None:
     # G2 triage 10,20,30,40,50,70 (target 60): 5 of 6 met; median (30+40)/2; p90 the 6th.
     # G2 response 30,40,50,60,90,120: 4 of 6; median (50+60)/2; p90 120.
     # G3: five triaged at 100 min (target 2880); only three responded: suppressed.
@@ -113,7 +113,7 @@ def test_times_against_targets(april: returns.Return) -> None:
     }
 
 
-def test_coverage(april: returns.Return) -> None:
+def test_coverage(april: Return) -> None:
     # People, named contact, contacted, briefed, arrived in April, median days to contact.
     assert shown(april, "Coverage by role") == {
         # Secondary (the MPs' 2s would follow from the totals): the councillors' 5 people,
@@ -158,7 +158,7 @@ def test_briefed_counts_people_whose_briefing_status_is_done_by_the_period_end(
             },
         )
 
-    def briefed(ret: returns.Return, role: str) -> object:
+    def briefed(ret: Return, role: str) -> object:
         return ret.table("Coverage by role").figure(role, "Briefing given").value
 
     april = returns.compute(desk, returns.Period(*APRIL))
@@ -168,7 +168,7 @@ def test_briefed_counts_people_whose_briefing_status_is_done_by_the_period_end(
     assert [briefed(to_today, r) for r in ("Candidate", "Councillor", "Total")] == [2, 1, 3]
 
 
-def test_events_and_patrols(april: returns.Return) -> None:
+def test_events_and_patrols(april: Return) -> None:
     table = shown(april, "Events and patrols")
     # Events, short notice, no notice, patrols, hours, additional £, opportunity £.
     assert table["hustings"] == (C, C, C, 5, 7.5, 500.0, 252.5)  # 5 events: secondary
@@ -177,7 +177,7 @@ def test_events_and_patrols(april: returns.Return) -> None:
     assert table["Total"] == (6, C, C, 5, 7.5, 500.0, 252.5)
 
 
-def test_data_sharing_and_measures(april: returns.Return) -> None:
+def test_data_sharing_and_measures(april: Return) -> None:
     assert shown(april, "Returning officers' data sharing") == {
         "not-requested": (1,),
         "requested": (1,),

@@ -4,6 +4,7 @@ the audit log, the audit view's filters, councils not sharing."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +17,7 @@ from deskapp.services import advisers, audit_log, incidents, organisations, peop
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 
 
-def last_event(desk: Desk) -> dict:
+def last_event(desk: Desk) -> dict[str, Any]:
     with desk.read() as conn:
         row = conn.execute(select(AUDIT).order_by(AUDIT.c.seq.desc()).limit(1)).mappings().one()
     return dict(row)
@@ -32,7 +33,7 @@ def last_event(desk: Desk) -> dict:
         ({"name": " "}, "name"),
     ],
 )
-def test_a_person_error_names_its_field(desk: Desk, fields: dict, field: str) -> None:
+def test_a_person_error_names_its_field(desk: Desk, fields: dict[str, Any], field: str) -> None:
     pid = people.add_person(desk, name="Field Test")
     with pytest.raises(ValidationError) as caught:
         people.update_person(desk, pid, **fields)

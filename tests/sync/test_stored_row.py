@@ -3,6 +3,7 @@ same text and numbers as decoding each value and binding it through SQLAlchemy."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
@@ -19,6 +20,9 @@ from deskapp.sync.merge import decode_value, encode_value, insert_values, stored
 DIALECT = sqlite.dialect()
 TABLES = {**VERSIONED, **APPEND_ONLY}
 
+# What a test's data.draw is: hypothesis types it apart from a @composite's draw.
+Draw = Callable[[st.SearchStrategy[Any]], Any]
+
 times = st.datetimes(
     min_value=datetime(1990, 1, 1),
     max_value=datetime(2100, 1, 1),
@@ -26,7 +30,7 @@ times = st.datetimes(
 )
 
 
-def _value_for(kind: Any, draw: st.DrawFn) -> Any:
+def _value_for(kind: Any, draw: Draw) -> Any:
     if isinstance(kind, UTCDateTime):
         return draw(st.one_of(st.none(), times))
     if isinstance(kind, Date):

@@ -7,7 +7,7 @@ reads, and goes back in byte for byte."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,9 @@ from deskapp.sync.wire_rows import rows_as_json
 from deskapp.sync.wire_rules import RULES
 
 NOW = "2026-12-03 09:30:00.000000"
+
+# What a test's data.draw is: hypothesis types it apart from a @composite's draw.
+Draw = Callable[[st.SearchStrategy[Any]], Any]
 
 times = st.datetimes(
     min_value=datetime(1990, 1, 1),
@@ -65,7 +68,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
     made.close()
 
 
-def _wire(column: Any, draw: st.DrawFn, odd: bool, n: int) -> Any:
+def _wire(column: Any, draw: Draw, odd: bool, n: int) -> Any:
     kind = column.type
     allowed = RULES[column.table.name].fields[column.name].allowed
     if allowed is not None:
@@ -75,8 +78,8 @@ def _wire(column: Any, draw: st.DrawFn, odd: bool, n: int) -> Any:
         return draw(odd_times if odd else usual.map(encode_value))
     if isinstance(kind, Date):
         days = st.dates(date(1990, 1, 1), date(2100, 1, 1))
-        usual = st.one_of(st.none(), days) if column.nullable else days  # surveyed_on: not null
-        return draw(odd_dates if odd else usual.map(encode_value))
+        dated = st.one_of(st.none(), days) if column.nullable else days  # surveyed_on: not null
+        return draw(odd_dates if odd else dated.map(encode_value))
     if isinstance(kind, Boolean):
         return draw(odd_flags if odd else st.booleans())
     if isinstance(kind, Integer):
@@ -85,7 +88,7 @@ def _wire(column: Any, draw: st.DrawFn, odd: bool, n: int) -> Any:
     return draw(odd_text if odd else st.one_of(st.none(), text) if column.nullable else text)
 
 
-def _rows(table: Any, draw: st.DrawFn) -> list[tuple[str, dict[str, Any], bool]]:
+def _rows(table: Any, draw: Draw) -> list[tuple[str, dict[str, Any], bool]]:
     """Rows as the hub holds them: (id, wire values, whether the row holds an odd one)."""
     columns = [c for c in bulk_columns(table) if c.name != "id"]
     nullable = [c.name for c in columns if c.nullable]

@@ -10,6 +10,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from deskapp.tui.app import DeskApp
 from deskapp.tui.screens.importing import ImportScreen
 from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.person import PersonScreen
@@ -263,7 +264,9 @@ async def sync_summary(pilot: Pilot[Any]) -> None:
     await wait_for(pilot, lambda: getattr(pilot.app.screen, "state", "") == "done")
     # The status line behind the dialog refreshes from a worker after the sync: wait for
     # it, or a loaded machine snapshots the old "pending … · sync never".
-    await wait_for(pilot, lambda: pilot.app.pending_changes == 0 and pilot.app.last_sync_at)
+    app = pilot.app
+    assert isinstance(app, DeskApp)
+    await wait_for(pilot, lambda: app.pending_changes == 0 and app.last_sync_at)
     await settle(pilot)
 
 

@@ -8,7 +8,7 @@ import os
 import threading
 import weakref
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from textual.pilot import Pilot
@@ -61,14 +61,20 @@ async def lock(pilot: Pilot[int]) -> None:
     await settle(pilot)
 
 
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
+
+
 async def unlock_to(
-    pilot: Pilot[int], kind: type[Screen[object]], passphrase: str = PASSPHRASE
-) -> None:
-    """Unlock from the lock screen and wait until a ``kind`` screen is on top."""
+    pilot: Pilot[int], kind: type[ScreenT], passphrase: str = PASSPHRASE
+) -> ScreenT:
+    """Unlock from the lock screen, wait until a ``kind`` screen is on top, and return it."""
     app = pilot.app
     await pilot.press(*passphrase, "enter")
     await wait_for(pilot, lambda: isinstance(app.screen, kind))
     await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, kind)
+    return screen
 
 
 async def half_filled_capture(pilot: Pilot[int]) -> NewIncidentScreen:
@@ -197,8 +203,7 @@ async def test_lock_masks_again_what_the_person_view_revealed(desk_path: Path) -
         assert phone in screenshot(app)
         await lock(pilot)
         assert view.revealed == {}
-        await unlock_to(pilot, PersonScreen)
-        assert app.screen is view
+        assert await unlock_to(pilot, PersonScreen) is view
         await wait_for(pilot, lambda: view.data is not None)
         assert phone not in screenshot(app)
 

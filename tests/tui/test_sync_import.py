@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.pool import QueuePool
 from textual.pilot import Pilot
 from textual.widgets import Input, ProgressBar
 
@@ -352,9 +353,9 @@ async def test_import_shows_progress_in_words_then_repeats_and_area(
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
         await wait_for(pilot, lambda: screen.applied is not None)
-        done = rendered(app, "#import-counts")
-        assert "Imported" in done and "Merged 1 repeated row" in done
-        assert "Left out 1 candidacy" in done
+        applied = rendered(app, "#import-counts")
+        assert "Imported" in applied and "Merged 1 repeated row" in applied
+        assert "Left out 1 candidacy" in applied
 
 
 async def test_import_refuses_a_bad_file_whole(desk_path: Path, tmp_path: Path) -> None:
@@ -469,11 +470,12 @@ def test_a_large_sync_hands_memory_back_and_the_desk_still_works(desk_path: Path
         with desk.read() as conn:
             before = int(conn.execute(text("SELECT count(*) FROM person")).scalar_one())
         pool = desk.engine.pool
-        assert pool.checkedin() >= 1
+        assert isinstance(pool, QueuePool) and pool.checkedin() >= 1
         heap.after_large_sync(desk, heap.LARGE_SYNC_ROWS - 1)
         assert desk.engine.pool is pool  # a small sync leaves the pool alone
         heap.after_large_sync(desk, heap.LARGE_SYNC_ROWS)
-        assert desk.engine.pool is not pool and desk.engine.pool.checkedin() == 0
+        fresh = desk.engine.pool
+        assert fresh is not pool and isinstance(fresh, QueuePool) and fresh.checkedin() == 0
         with desk.read() as conn:
             assert int(conn.execute(text("SELECT count(*) FROM person")).scalar_one()) == before
     finally:

@@ -50,7 +50,7 @@ def person_row(app: DeskApp, name: str) -> Any:
         return conn.execute(select(PERSON).where(PERSON.c.name == name)).one()
 
 
-async def open_form(pilot: Any, kind: type) -> Any:
+async def open_form(pilot: Any, kind: type[Any]) -> Any:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind) and pilot.app.screen.loaded)
     await settle(pilot)
     return pilot.app.screen
@@ -341,7 +341,9 @@ async def test_audit_view_names_people_filters_and_opens_the_record(desk_path: P
         audit.cursor = person_event
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, PersonScreen) and app.screen.data)
-        assert app.screen.data is not None and app.screen.data["name"] == "Siân Evans"
+        shown = app.screen
+        assert isinstance(shown, PersonScreen) and shown.data is not None
+        assert shown.data["name"] == "Siân Evans"
 
 
 async def test_a_caller_added_in_one_burst_waits_for_the_organisation_match(

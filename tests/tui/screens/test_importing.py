@@ -12,7 +12,7 @@ from tests.tui import steps
 from tests.tui.conftest import SNAP_DIR, make_app
 from tests.tui.steps import SIZES
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -42,7 +42,7 @@ def details(
         rows = conn.execute(
             select(AUDIT.c.action, AUDIT.c.entity, AUDIT.c.detail).order_by(AUDIT.c.seq)
         )
-        return [tuple(r) for r in rows]  # type: ignore[misc]
+        return [tuple(r) for r in rows]
 
 
 async def test_dashboard_paints_at_80x24_and_shows_its_numbers(desk_path: Path) -> None:
