@@ -246,9 +246,7 @@ def main() -> int:
         os.environ["DESKAPP_SHOTS_TMP"] = tmp
         os.environ["DESKAPP_HUB_PASSPHRASE"] = "throwaway screenshot hub"  # noqa: S105 - never holds data
 
-        shutil.copy(
-            ROOT / "tests" / "io" / "data" / "dc_problems.csv", Path(tmp) / "candidates.csv"
-        )
+        shutil.copy(ROOT / "tests" / "data" / "dc_problems.csv", Path(tmp) / "candidates.csv")
         from deskapp.db.desk import Desk
         from deskapp.demo.data import SUBJECT_NAMES
         from deskapp.demo.desk import DEMO_OFFICER, DEMO_PASSPHRASE, build_demo

@@ -49,7 +49,7 @@ def _isolated(
     for name in ("DESKAPP_DB", "DESKAPP_OFFICER", "DESKAPP_PASSPHRASE", "DESKAPP_NEW_PASSPHRASE"):
         monkeypatch.delenv(name, raising=False)
     previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
+    keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call]  # keyring is untyped
     yield
     keyring.set_keyring(previous)
 

@@ -5,7 +5,7 @@
 desk a session makes runs them for real, into a template; every later new desk's file is
 a copy of that template re-encrypted under the new desk's own data key (SQLCipher's
 ``PRAGMA rekey``), and ``Desk.init`` carries on as it ships: key slots, site id, officer
-record, all its own. tests/store/test_migrations.py runs the migrations themselves, and
+record, all its own. tests/db/test_migrations.py runs the migrations themselves, and
 tests/test_desk_template.py checks a desk made from the template holds exactly what the
 migrations make."""
 

@@ -6,7 +6,7 @@ I/O here.
 Per field, the larger version ``(hlc, site)`` wins. Hybrid logical clocks order edits
 that saw each other; the site id breaks ties between concurrent ones. So two replicas
 that have seen the same versions hold the same values, whatever the order they saw them
-in: the merge is commutative, associative and idempotent (``tests/core/test_merge_rule``).
+in: the merge is commutative, associative and idempotent (``tests/protocol/test_merge_rule``).
 An insert-only row is taken once and never changes, until it is erased: the erasure
 then wins over any copy of its data, whichever arrives first.
 """

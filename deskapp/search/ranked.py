@@ -150,7 +150,7 @@ class RankedQueue:
         # Per incident, in queue order: its row id and whether it is open. Joined from an
         # ordered subquery (as the roster's is), which SQLite runs as a co-routine feeding
         # rows in the index's order: an ORDER BY inside group_concat sorted every row again
-        # in a temporary b-tree, most of the build's CPU (tests/store/test_ranked.py holds
+        # in a temporary b-tree, most of the build's CPU (tests/search/test_ranked.py holds
         # the order to the plain ORDER BY's).
         order = _ints(
             conn,

@@ -14,6 +14,7 @@ import pytest
 from deskapp.cli import main
 from deskapp.db import backup
 from deskapp.db.desk import Desk
+from deskapp.domain.errors import DatabaseCorrupt
 from deskapp.services.people import add_person
 
 PASS = "correct horse battery"
@@ -209,5 +210,5 @@ def test_the_archive_reader_checks_the_manifest_format(archive: Path, tmp_path: 
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
-    with pytest.raises(backup.DatabaseCorrupt, match="version 99"):
+    with pytest.raises(DatabaseCorrupt, match="version 99"):
         backup.read_archive(newer)

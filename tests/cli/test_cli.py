@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ def env(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return db_path
 
 
-def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
     capsys.readouterr()
     assert main([*argv, "--json"]) == 0
     return json.loads(capsys.readouterr().out)
@@ -142,7 +143,7 @@ def test_people_adviser_incident_round_trip(env: Path, capsys: pytest.CaptureFix
 def test_limit_and_table_output(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for i in range(5):
         assert main(["people", "add", "--name", f"Person {i}"]) == 0
-    assert len(run_json(capsys, "people", "list", "--limit", "2")) == 2  # type: ignore[arg-type]
+    assert len(run_json(capsys, "people", "list", "--limit", "2")) == 2
     capsys.readouterr()
     assert main(["people", "list"]) == 0
     out = capsys.readouterr().out
@@ -154,7 +155,7 @@ def test_officer_lifecycle(
 ) -> None:
     monkeypatch.setenv("DESKAPP_NEW_PASSPHRASE", "bo passphrase")
     assert main(["officer", "add", "1001", "--name", "PC Bo"]) == 0
-    ids = [o["id"] for o in run_json(capsys, "officer", "list")]  # type: ignore[union-attr]
+    ids = [o["id"] for o in run_json(capsys, "officer", "list")]
     assert ids == ["1001", "4521"]
     monkeypatch.setenv("DESKAPP_OFFICER", "1001")
     monkeypatch.setenv("DESKAPP_PASSPHRASE", "bo passphrase")

@@ -256,11 +256,11 @@ def test_conflicts_show_incident_refs(
     outs = [on(path, "sync")[1] for path in (*paths, paths[0])]
     [loser] = [out for out in outs if "1 new conflict," in out]  # whichever edit lost
     assert "1 conflict waits for a supervisor" in loser
-    desk = str(paths[outs.index(loser) % 2])
-    monkeypatch.setenv("DESKAPP_OFFICER", officer_of[desk])
-    code, out, _ = say(capsys, "conflicts", "list", "--db", desk)
+    loser_path = str(paths[outs.index(loser) % 2])
+    monkeypatch.setenv("DESKAPP_OFFICER", officer_of[loser_path])
+    code, out, _ = say(capsys, "conflicts", "list", "--db", loser_path)
     assert code == 0 and incidents.make_ref(iid) in out
-    code, out, _ = say(capsys, "conflicts", "list", "--db", desk, "--json")
+    code, out, _ = say(capsys, "conflicts", "list", "--db", loser_path, "--json")
     assert f'"ref": "{incidents.make_ref(iid)}"' in out
 
 

@@ -12,10 +12,10 @@ import pytest
 
 from deskapp.cli import main
 from deskapp.cli.imports import ProgressBar
-from tests.io.test_importer import WELSH_IRISH, base_rows, write_dc
+from tests.importing.test_importer import WELSH_IRISH, base_rows, write_dc
 
 PASS = "correct horse battery"
-DATA = Path(__file__).parents[1] / "io" / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 
 @pytest.fixture
@@ -224,8 +224,8 @@ def test_a_constituencys_council_is_set_by_hand(
 ) -> None:
     """DC's file names no council for Cardiff West: the officer names it, and advisers
     covering that council then cover the constituency's candidates."""
-    from tests.io.test_dc_ballots import general_election
-    from tests.io.test_importer import row
+    from tests.importing.test_dc_ballots import general_election
+    from tests.importing.test_importer import row
 
     rows = [row("930001", "Elin Tudur", "local.cardiff.pentyrch.2026-05-07"), *general_election()]
     run(capsys, "import", "candidates", str(write_dc(tmp_path / "ge.csv", rows)))

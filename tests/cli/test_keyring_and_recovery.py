@@ -10,7 +10,7 @@ import pytest
 from keyring.backends import fail
 
 from deskapp.cli import main
-from tests.store.test_keyslots import MemoryKeyring
+from tests.db.test_keyslots import MemoryKeyring
 
 PASS = "correct horse battery"
 
@@ -48,7 +48,7 @@ def test_remember_unlocks_without_passphrase(
 def test_no_keyring_backend_falls_back_to_passphrase(
     desk_env: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    keyring.set_keyring(fail.Keyring())
+    keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call]  # keyring is untyped
     assert main(["officer", "remember"]) == 15
     assert "No OS keyring" in capsys.readouterr().err
 

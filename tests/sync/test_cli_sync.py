@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from deskapp.services import incidents, people
 from .conftest import PASS, make_desk
 
 
-def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
     capsys.readouterr()
     code = main([*argv, "--json"])
     out = capsys.readouterr()
@@ -43,9 +44,9 @@ def test_hub_sync_and_conflicts_from_the_cli(
         3,
         "PC-a",
     )
-    assert run_json(capsys, "hub", "init", hub, "--db", da)["created"] is False  # type: ignore[index]
+    assert run_json(capsys, "hub", "init", hub, "--db", da)["created"] is False
     monkeypatch.setenv("DESKAPP_OFFICER", "PC-b")
-    assert run_json(capsys, "hub", "join", hub, "--db", db)["status"] == "pending"  # type: ignore[index]
+    assert run_json(capsys, "hub", "join", hub, "--db", db)["status"] == "pending"
     monkeypatch.setenv("DESKAPP_OFFICER", "PC-a")
     run_json(capsys, "hub", "approve", "PC-b", "--yes", "--db", da)
 
@@ -85,10 +86,10 @@ def test_hub_sync_and_conflicts_from_the_cli(
     for d in (da, db):
         monkeypatch.setenv("DESKAPP_OFFICER", officer_of[d])
         lists.append(run_json(capsys, "conflicts", "list", "--db", d))
-    assert sum(len(x) for x in lists) == 1  # type: ignore[arg-type]
+    assert sum(len(x) for x in lists) == 1
     loser = da if lists[0] else db
     monkeypatch.setenv("DESKAPP_OFFICER", officer_of[loser])
-    [conflict] = lists[0] or lists[1]  # type: ignore[misc]
+    [conflict] = lists[0] or lists[1]
     assert conflict["local_value"] == "A says" and conflict["remote_value"] == "B says"
     shown = run_json(capsys, "conflicts", "show", conflict["id"][:12], "--db", loser)
     assert isinstance(shown, dict) and shown["field"] == "summary"
@@ -97,7 +98,7 @@ def test_hub_sync_and_conflicts_from_the_cli(
     )
     assert isinstance(done, dict) and done["resolution"] == "remote"
     assert run_json(capsys, "conflicts", "list", "--db", loser) == []
-    assert len(run_json(capsys, "conflicts", "list", "--all", "--db", loser)) == 1  # type: ignore[arg-type]
+    assert len(run_json(capsys, "conflicts", "list", "--all", "--db", loser)) == 1
     # Resolving twice is refused with a plain message.
     capsys.readouterr()
     assert main(["conflicts", "resolve", conflict["id"], "--keep", "local", "--db", loser]) == 8

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import Table, select
 
 from deskapp.db.desk import Desk
 from deskapp.db.tables import Incident, Person
@@ -36,9 +36,9 @@ op = st.one_of(
 )
 
 
-def _pick(desk: Desk, table: object, index: int) -> str | None:
+def _pick(desk: Desk, table: Table, index: int) -> str | None:
     with desk.read() as conn:
-        query = select(table.c.id).order_by(table.c.id)  # type: ignore[attr-defined]
+        query = select(table.c.id).order_by(table.c.id)
         if table is PERSON:
             query = query.where(PERSON.c.deleted.is_(False))
         ids = list(conn.execute(query).scalars())

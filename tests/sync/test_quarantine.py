@@ -95,7 +95,8 @@ def hub_data(url: str, entity: str, row_id: str) -> tuple[dict[str, Any], dict[s
 
 
 def site_of(desk: Desk) -> str:
-    return desk.site_id
+    site: str = desk.site_id
+    return site
 
 
 def quarantined(desk: Desk) -> list[dict[str, Any]]:

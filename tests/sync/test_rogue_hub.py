@@ -120,9 +120,11 @@ def test_a_rogue_with_only_the_hubs_secret_changes_nothing(
     people.update_person(a, pid, party="Honest edit")
     run_sync(a, hub_url)
     with open_hub(hub_url).write() as conn:
-        seq, cipher = conn.execute(
+        newest = conn.execute(
             select(hub_batch.c.seq, hub_batch.c.ciphertext).order_by(hub_batch.c.seq.desc())
         ).first()
+        assert newest is not None
+        seq, cipher = newest
         flipped = bytearray(cipher)
         flipped[len(flipped) // 2] ^= 1
         conn.execute(
@@ -191,7 +193,7 @@ def test_an_officer_cannot_attribute_to_another_or_act_as_a_supervisor(
         rogue_batch, hub_url, site=s, signer=c.officer.id, key=trust.current_key[1],
         sign=c.sign,
     )  # fmt: skip
-    last = {"seq": 0, "hash": "0" * 64}
+    last: dict[str, Any] = {"seq": 0, "hash": "0" * 64}
 
     def event(officer: str, action: str, detail: str = "", seq: int = 1) -> dict[str, Any]:
         found = {

@@ -174,7 +174,7 @@ def test_pending_counts_every_unpushed_change(tmp_path, monkeypatch) -> None:  #
     ROOTS.pop(hub).close()
 
 
-DC_CSV = Path(__file__).resolve().parent.parent / "io" / "data" / "dc_candidates.csv"
+DC_CSV = Path(__file__).resolve().parent.parent / "data" / "dc_candidates.csv"
 
 
 def test_same_candidate_list_imported_on_two_desks_offline(

@@ -15,7 +15,7 @@ import pytest
 from textual.widgets import Input, TextArea
 
 from deskapp.tui.app import DeskApp
-from deskapp.tui.sample import FIXED_NOW, OFFICER, PASSPHRASE, build_sample
+from tests.sample_desk import FIXED_NOW, OFFICER, PASSPHRASE, build_sample
 
 SNAP_DIR = Path("/tmp/deskapp-tui-snapshots")
 
@@ -188,3 +188,11 @@ __all__ = [
     "make_conflict",
     "make_hub",
 ]
+
+
+@pytest.fixture
+def frozen_sync(hub_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last-sync time in the status line is the sample's fixed clock, and how long
+    the sync took is not measured (a loaded machine must not change the picture)."""
+    monkeypatch.setattr("deskapp.sync.service.utcnow", lambda: FIXED_NOW)
+    monkeypatch.setattr("deskapp.tui.screens.sync.describe_duration", lambda _: "under a second")

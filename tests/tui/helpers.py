@@ -10,9 +10,9 @@ from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
 from deskapp.tui.app import DeskApp
-from deskapp.tui.sample import PASSPHRASE
 from deskapp.tui.screens.main import MainScreen
 from deskapp.tui.widgets.window_list import WindowList
+from tests.sample_desk import PASSPHRASE
 
 
 async def workers_done(app: App[int]) -> None:

@@ -150,5 +150,4 @@ async def test_an_import_answered_while_locked_is_not_left_busy(
         await lock(pilot)
         release.set()
         await settle(pilot)
-        await unlock_to(pilot, ImportScreen)
-        assert app.screen is screen and not screen.busy
+        assert await unlock_to(pilot, ImportScreen) is screen and not screen.busy

@@ -9,11 +9,11 @@ from pathlib import Path
 from textual.widgets import Input
 
 from deskapp.services.incidents import get_incident
-from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.main import MainScreen
 from deskapp.tui.screens.modals import ConfirmScreen, PickerScreen
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.window_list import WindowList
+from tests.sample_desk import OFFICER, PASSPHRASE
 
 from .conftest import make_app
 from .helpers import burst, settle, unlock, wait_for

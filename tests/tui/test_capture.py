@@ -22,7 +22,6 @@ from deskapp.domain.errors import ValidationError
 from deskapp.services.incidents import add_note, get_incident, list_incidents
 from deskapp.services.people import get_person
 from deskapp.tui.app import DeskApp
-from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.main import MainScreen
 from deskapp.tui.screens.modals import PickerScreen
@@ -31,6 +30,7 @@ from deskapp.tui.screens.person import PersonScreen
 from deskapp.tui.screens.person_form import PersonFormScreen
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.lookup import Lookup
+from tests.sample_desk import OFFICER, PASSPHRASE
 
 from .conftest import make_app
 from .helpers import settle, type_text, unlock, wait_for

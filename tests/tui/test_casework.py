@@ -14,13 +14,13 @@ from textual.widgets import OptionList
 from deskapp.db.desk import Desk
 from deskapp.db.tables import AuditEvent
 from deskapp.services import incidents, security, subjects
-from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.casework_form import LinkSubjectForm, SubjectForm, SurveyForm
 from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.security import PersonSecurityScreen
 from deskapp.tui.screens.subject import SubjectScreen, SubjectsScreen
 from deskapp.tui.sources import OTHER_VICTIMS_MARK
 from deskapp.tui.widgets.window_list import WindowList
+from tests.sample_desk import OFFICER, PASSPHRASE
 
 from .conftest import make_app
 from .helpers import settle, type_text, unlock, wait_for

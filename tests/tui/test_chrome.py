@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from textual.command import Command, CommandList, CommandPalette
@@ -266,8 +267,11 @@ def test_every_help_text_names_known_bindings(tmp_path: Path) -> None:
         assert "{" not in named, name
 
 
-def _subclasses(cls: type) -> list[type]:
-    out = []
+T = TypeVar("T")
+
+
+def _subclasses(cls: type[T]) -> list[type[T]]:
+    out: list[type[T]] = []
     for sub in cls.__subclasses__():
         out += [sub, *_subclasses(sub)]
     return out
@@ -356,7 +360,9 @@ async def test_dialog_key_lines_follow_the_keymap(desk_path: Path, tmp_path: Pat
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         await pilot.press("S")  # no hub yet: the dialog asks for one
         await wait_for(pilot, lambda: isinstance(app.screen, SyncScreen))
-        await wait_for(pilot, lambda: app.screen.state == "hub")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, SyncScreen) and app.screen.state == "hub"
+        )
         keys = str(app.screen.query_one("#sync-keys", Static).render())
         assert "f10 cancel" in keys and "esc" not in keys
 

@@ -16,12 +16,12 @@ from deskapp.db.tables import AuditEvent
 from deskapp.domain.events import event_ref
 from deskapp.domain.vocabulary import AuditAction, OfficerRole
 from deskapp.services import events, officers
-from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.event import EventScreen
 from deskapp.tui.screens.event_form import EventFormScreen
 from deskapp.tui.screens.export import ExportScreen
 from deskapp.tui.screens.main import MainScreen
 from deskapp.tui.screens.modals import ConfirmScreen
+from tests.sample_desk import OFFICER, PASSPHRASE
 
 from .conftest import make_app
 from .helpers import burst, settle, type_text, unlock, wait_for

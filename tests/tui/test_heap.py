@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import platform
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+from deskapp.search import ranked
+from deskapp.tui.screens.unlock import UnlockScreen
+from tests.tui.conftest import make_app
+from tests.tui.helpers import unlock, wait_for
 
 
 @pytest.mark.skipif(
@@ -77,3 +84,25 @@ libc.free(block)
 
     assert mapped("fixed") == "1"
     assert mapped() == "0"  # glibc's own behaviour: the test can tell the two apart
+
+
+async def test_open_desk_freezes_the_heap_and_lock_releases_it(
+    desk_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the ranked lists are built the long-lived state leaves the collector's full
+    passes (short pauses while typing); locking hands it back so closed screens go."""
+    monkeypatch.setattr(ranked, "WARM_DELAY", 0.0)
+    gc.unfreeze()
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: gc.get_freeze_count() > 0)
+        desk = app.desk
+        assert desk is not None and ranked.cached(desk, "queue") is not None
+        # Frozen again once the roster's order follows (in the officer's first pause).
+        frozen = gc.get_freeze_count()
+        await wait_for(pilot, lambda: ranked.cached(desk, "roster") is not None)
+        await wait_for(pilot, lambda: gc.get_freeze_count() > frozen)
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        assert gc.get_freeze_count() == 0

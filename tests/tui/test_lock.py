@@ -8,7 +8,7 @@ import os
 import threading
 import weakref
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from textual.pilot import Pilot
@@ -26,7 +26,6 @@ from deskapp.sync.hub_push import PushReceipt
 from deskapp.sync.hub_secrets import find_secret
 from deskapp.sync.hub_url import parse_hub_url
 from deskapp.tui.app import DeskApp
-from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.main import MainScreen
 from deskapp.tui.screens.modals import ConfirmScreen
@@ -36,6 +35,9 @@ from deskapp.tui.screens.sync import SyncScreen
 from deskapp.tui.screens.unlock import UnlockScreen
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.status_line import StatusLine
+from tests.sample_desk import OFFICER, PASSPHRASE
+from tests.tui import steps
+from tests.tui.steps import SIZES
 
 from .conftest import HUB_PASS, make_app, make_hub
 from .helpers import settle, type_text, unlock, wait_for
@@ -59,14 +61,20 @@ async def lock(pilot: Pilot[int]) -> None:
     await settle(pilot)
 
 
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
+
+
 async def unlock_to(
-    pilot: Pilot[int], kind: type[Screen[object]], passphrase: str = PASSPHRASE
-) -> None:
-    """Unlock from the lock screen and wait until a ``kind`` screen is on top."""
+    pilot: Pilot[int], kind: type[ScreenT], passphrase: str = PASSPHRASE
+) -> ScreenT:
+    """Unlock from the lock screen, wait until a ``kind`` screen is on top, and return it."""
     app = pilot.app
     await pilot.press(*passphrase, "enter")
     await wait_for(pilot, lambda: isinstance(app.screen, kind))
     await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, kind)
+    return screen
 
 
 async def half_filled_capture(pilot: Pilot[int]) -> NewIncidentScreen:
@@ -195,8 +203,7 @@ async def test_lock_masks_again_what_the_person_view_revealed(desk_path: Path) -
         assert phone in screenshot(app)
         await lock(pilot)
         assert view.revealed == {}
-        await unlock_to(pilot, PersonScreen)
-        assert app.screen is view
+        assert await unlock_to(pilot, PersonScreen) is view
         await wait_for(pilot, lambda: view.data is not None)
         assert phone not in screenshot(app)
 
@@ -427,3 +434,52 @@ async def test_keys_typed_while_unlocking_reach_the_kept_form(desk_path: Path) -
         await wait_for(pilot, lambda: app.screen is form)
         await wait_for(pilot, lambda: form.query_one("#summary", Input).value.endswith(" xy"))
         assert form.query_one("#summary", Input).value == SUMMARY + " xy"
+
+
+async def test_lock_by_key_clears_screen_and_closes_desk(desk_path: Path) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press("enter")  # an incident detail is on screen
+        await settle(pilot)
+        desk = app.desk
+        assert desk is not None
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        assert app.desk is None and desk.closed
+        # Nothing under the lock screen is drawn: the open screens wait apart from it.
+        assert [type(s) for s in app.screen_stack] == [UnlockScreen]
+        screen = app.screen
+        assert isinstance(screen, UnlockScreen) and screen.locked
+        await pilot.press(*PASSPHRASE, "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, IncidentScreen))
+        assert app.desk is not None and not app.desk.closed
+
+
+async def test_lock_when_idle(desk_path: Path) -> None:
+    clock = [1000.0]  # the app's idle clock, moved by the test (not by a slow machine)
+    app = make_app(desk_path, idle_seconds=90, monotonic=lambda: clock[0])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        desk = app.desk
+        assert desk is not None
+        clock[0] += 89
+        await pilot.pause(1.2)  # a tick or more of the idle timer
+        assert isinstance(app.screen, MainScreen)
+        clock[0] += 2
+        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen), timeout=6)
+        assert app.desk is None and desk.closed
+        screen = app.screen
+        assert isinstance(screen, UnlockScreen) and screen.locked
+
+
+SCREENS: dict[str, steps.Steps] = {
+    "lock": steps.lock_screen,
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", list(SCREENS))
+def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
+    app = make_app(snap_desk)
+    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])

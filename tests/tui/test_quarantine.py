@@ -11,8 +11,8 @@ from textual.widgets import Input
 from deskapp.db.desk import Desk
 from deskapp.protocol import hlc, jsontext
 from deskapp.sync import enrolment, open_hub
-from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.sync import SyncScreen
+from tests.sample_desk import OFFICER, PASSPHRASE
 from tests.sync.conftest import rogue_batch
 
 from .conftest import make_app, make_hub

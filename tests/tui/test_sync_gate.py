@@ -10,8 +10,8 @@ import pytest
 from deskapp.db.desk import Desk
 from deskapp.domain.vocabulary import OfficerRole
 from deskapp.sync import enrolment, open_hub
-from deskapp.tui.sample import PASSPHRASE
 from deskapp.tui.screens.main import MainScreen
+from tests.sample_desk import PASSPHRASE
 
 from .conftest import make_app
 from .helpers import settle, unlock, wait_for

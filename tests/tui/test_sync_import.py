@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.pool import QueuePool
 from textual.pilot import Pilot
 from textual.widgets import Input, ProgressBar
 
@@ -17,7 +18,6 @@ from deskapp.importing.roster import stage_text
 from deskapp.services.incidents import get_incident
 from deskapp.sync import status
 from deskapp.tui.bindings import all_binding_ids
-from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.assign import AutoAssignScreen
 from deskapp.tui.screens.conflicts import ConflictsScreen
 from deskapp.tui.screens.importing import ImportScreen
@@ -25,11 +25,12 @@ from deskapp.tui.screens.main import CoverageLine, MainScreen
 from deskapp.tui.screens.modals import ConfirmScreen
 from deskapp.tui.screens.sync import SyncScreen
 from deskapp.tui.widgets.status_line import StatusLine
+from tests.sample_desk import OFFICER, PASSPHRASE
 
 from .conftest import HUB_PASS, approve_on_hub, make_app, make_conflict, make_hub
 from .helpers import settle, unlock, wait_for
 
-DATA = Path(__file__).resolve().parent.parent / "io" / "data"
+DATA = Path(__file__).resolve().parent.parent / "data"
 
 pytestmark = pytest.mark.usefixtures("hub_env")
 
@@ -295,7 +296,7 @@ async def test_import_shows_progress_in_words_then_repeats_and_area(
     """The officer reads what the import is doing (never the importer's stage names),
     with a bar that moves, then how many rows were merged as repeats and how many were
     outside the desk's area, before and after importing."""
-    from tests.io.test_importer import row, write_dc
+    from tests.importing.test_importer import row, write_dc
 
     settings = tmp_path / "settings.toml"
     settings.write_text('[area]\ncouncils = ["cardiff"]\n', encoding="utf-8")
@@ -352,9 +353,9 @@ async def test_import_shows_progress_in_words_then_repeats_and_area(
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
         await wait_for(pilot, lambda: screen.applied is not None)
-        done = rendered(app, "#import-counts")
-        assert "Imported" in done and "Merged 1 repeated row" in done
-        assert "Left out 1 candidacy" in done
+        applied = rendered(app, "#import-counts")
+        assert "Imported" in applied and "Merged 1 repeated row" in applied
+        assert "Left out 1 candidacy" in applied
 
 
 async def test_import_refuses_a_bad_file_whole(desk_path: Path, tmp_path: Path) -> None:
@@ -469,11 +470,12 @@ def test_a_large_sync_hands_memory_back_and_the_desk_still_works(desk_path: Path
         with desk.read() as conn:
             before = int(conn.execute(text("SELECT count(*) FROM person")).scalar_one())
         pool = desk.engine.pool
-        assert pool.checkedin() >= 1
+        assert isinstance(pool, QueuePool) and pool.checkedin() >= 1
         heap.after_large_sync(desk, heap.LARGE_SYNC_ROWS - 1)
         assert desk.engine.pool is pool  # a small sync leaves the pool alone
         heap.after_large_sync(desk, heap.LARGE_SYNC_ROWS)
-        assert desk.engine.pool is not pool and desk.engine.pool.checkedin() == 0
+        fresh = desk.engine.pool
+        assert fresh is not pool and isinstance(fresh, QueuePool) and fresh.checkedin() == 0
         with desk.read() as conn:
             assert int(conn.execute(text("SELECT count(*) FROM person")).scalar_one()) == before
     finally:

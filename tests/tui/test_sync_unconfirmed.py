@@ -11,8 +11,8 @@ from textual.widgets import Input
 from deskapp.db.desk import Desk
 from deskapp.services import people
 from deskapp.sync import open_hub, status
-from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.sync import SyncScreen
+from tests.sample_desk import OFFICER, PASSPHRASE
 
 from .conftest import make_app, make_hub
 from .helpers import unlock, wait_for

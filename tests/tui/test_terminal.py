@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.terminal import keys_held
+from tests.sample_desk import OFFICER, PASSPHRASE
 
 DESKAPP = Path(sys.executable).parent / "deskapp"
 

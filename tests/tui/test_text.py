@@ -15,7 +15,6 @@ from textual.widgets import DataTable, OptionList, Static
 
 from deskapp.db.desk import Desk
 from deskapp.tui.app import DeskApp
-from deskapp.tui.sample import FIXED_NOW, OFFICER, PASSPHRASE
 from deskapp.tui.screens.audit import AuditScreen
 from deskapp.tui.screens.conflicts import ConflictsScreen
 from deskapp.tui.screens.incident import IncidentScreen
@@ -23,6 +22,7 @@ from deskapp.tui.screens.modals import PickerScreen
 from deskapp.tui.screens.new_incident import NewIncidentScreen
 from deskapp.tui.screens.person import PersonScreen
 from deskapp.tui.widgets.window_list import WindowList
+from tests.sample_desk import FIXED_NOW, OFFICER, PASSPHRASE
 
 from .conftest import make_app
 from .helpers import settle, type_text, unlock, wait_for

@@ -15,10 +15,10 @@ from deskapp.domain.status import allowed_next
 from deskapp.domain.thrive import Score, from_json, parse_spec
 from deskapp.services.incidents import get_incident, list_incidents, update_incident
 from deskapp.tui.app import DeskApp
-from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.main import MainScreen
 from deskapp.tui.screens.modals import ConfirmScreen, PickerScreen, ThriveScreen
+from tests.sample_desk import OFFICER, PASSPHRASE
 
 from .conftest import make_app
 from .helpers import burst, settle, type_text, unlock, wait_for

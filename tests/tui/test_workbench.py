@@ -15,7 +15,6 @@ from deskapp.db.keyslots import KdfParams
 from deskapp.db.tables import AuditEvent, Organisation, Person
 from deskapp.services import officers
 from deskapp.tui.app import DeskApp
-from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.adviser_form import AdviserFormScreen
 from deskapp.tui.screens.audit import AuditScreen
 from deskapp.tui.screens.audit_filter import AuditFilterScreen
@@ -29,6 +28,7 @@ from deskapp.tui.screens.review import ReviewScreen
 from deskapp.tui.screens.review_extend import ReviewExtendScreen
 from deskapp.tui.screens.unlock import UnlockScreen
 from deskapp.tui.widgets.window_list import WindowList
+from tests.sample_desk import OFFICER, PASSPHRASE
 
 from .conftest import make_app
 from .helpers import burst, settle, type_text, unlock, wait_for
@@ -50,7 +50,7 @@ def person_row(app: DeskApp, name: str) -> Any:
         return conn.execute(select(PERSON).where(PERSON.c.name == name)).one()
 
 
-async def open_form(pilot: Any, kind: type) -> Any:
+async def open_form(pilot: Any, kind: type[Any]) -> Any:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind) and pilot.app.screen.loaded)
     await settle(pilot)
     return pilot.app.screen
@@ -341,7 +341,9 @@ async def test_audit_view_names_people_filters_and_opens_the_record(desk_path: P
         audit.cursor = person_event
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, PersonScreen) and app.screen.data)
-        assert app.screen.data is not None and app.screen.data["name"] == "Siân Evans"
+        shown = app.screen
+        assert isinstance(shown, PersonScreen) and shown.data is not None
+        assert shown.data["name"] == "Siân Evans"
 
 
 async def test_a_caller_added_in_one_burst_waits_for_the_organisation_match(

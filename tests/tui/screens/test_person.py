@@ -1,0 +1,84 @@
+"""The person screen (tui/screens/person.py): revealing fields and logging a contact, and its
+snapshot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from deskapp.db.tables import AuditEvent
+from deskapp.tui.screens.person import PersonScreen
+from tests.sample_desk import OFFICER
+from tests.tui import steps
+from tests.tui.conftest import make_app
+from tests.tui.helpers import settle, type_text, unlock, wait_for
+from tests.tui.steps import SIZES
+
+AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
+
+
+async def test_reveal_is_audited(desk_path: Path) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await unlock(pilot)
+        await pilot.press("3", "slash")
+        await type_text(pilot, "bethan")
+        await settle(pilot)
+        await pilot.press("enter", "enter")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PersonScreen) and app.screen.data is not None
+        )
+        screen = app.screen
+        assert isinstance(screen, PersonScreen) and screen.data is not None
+        assert screen.data["phone"] == "[masked]"
+        person_id = screen.data["id"]
+        await pilot.press("r")
+        await wait_for(pilot, lambda: bool(screen.revealed))
+        assert screen.revealed["phone"].startswith("07700")
+        with app.require_desk().read() as conn:
+            rows = conn.execute(
+                select(AUDIT.c.action, AUDIT.c.fields, AUDIT.c.officer_id).where(
+                    AUDIT.c.entity_id == person_id, AUDIT.c.action == "consultation"
+                )
+            ).all()
+        revealed = {r.fields for r in rows}
+        assert {"phone", "email", "address"} <= revealed
+        assert all(r.officer_id == OFFICER for r in rows)
+        # For this view only: leaving it forgets the revealed values.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.revealed == {}
+
+
+async def test_log_a_contact(desk_path: Path) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await unlock(pilot)
+        await pilot.press("3", "enter")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PersonScreen) and app.screen.data is not None
+        )
+        screen = app.screen
+        assert isinstance(screen, PersonScreen)
+        await pilot.press("l", "e", "5")
+        await type_text(pilot, "Checked in after hustings")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.data is not None and len(screen.data["contacts"]) == 1)
+        assert screen.data is not None
+        contact = screen.data["contacts"][0]
+        assert (contact["channel"], contact["kind"]) == ("email", "welfare-check")
+
+
+SCREENS: dict[str, steps.Steps] = {
+    "person": steps.person,
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", list(SCREENS))
+def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
+    app = make_app(snap_desk)
+    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
