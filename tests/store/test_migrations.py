@@ -6,16 +6,46 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import MetaData, text
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlmodel import SQLModel
 
 from deskapp.db import migrate
 from deskapp.db.desk import Desk
 from deskapp.db.engine import make_engine
 from deskapp.db.keyslots import KeySlots, generate_data_key
+from deskapp.db.types import UTCDateTime
 from deskapp.runtime.clock import utcnow
 from deskapp.runtime.paths import slots_path
 from deskapp.services import people
+
+#: The schema the tables declare, as SQLite DDL (see ``declared_schema``). A change of it
+#: comes with a migration; rewrite the file from ``declared_schema(...)`` in the same commit.
+SCHEMA = Path(__file__).with_name("schema.sql")
+
+
+def declared_schema(metadata: MetaData) -> str:
+    """Each table's and each index's CREATE statement for SQLite, then per column what
+    DDL does not show: the Python-side default the write path fills in for a field a
+    caller left out, and whether the column stores UTC times (``UTCDateTime``)."""
+    dialect = sqlite.dialect()
+    lines = []
+    for table in metadata.sorted_tables:
+        lines.append(str(CreateTable(table).compile(dialect=dialect)).strip() + ";")
+        for index in sorted(table.indexes, key=lambda index: str(index.name)):
+            lines.append(str(CreateIndex(index).compile(dialect=dialect)).strip() + ";")
+        for column in table.columns:
+            if isinstance(column.type, UTCDateTime):
+                lines.append(f"-- {table.name}.{column.name}: UTCDateTime")
+            if column.default is not None:
+                assert column.default.is_scalar, column
+                lines.append(f"-- {table.name}.{column.name} default {column.default.arg!r}")
+    return "\n".join(lines) + "\n"
+
+
+def test_tables_declare_the_pinned_schema() -> None:
+    assert declared_schema(SQLModel.metadata) == SCHEMA.read_text()
 
 
 def test_migrated_schema_matches_models(desk: Desk) -> None:
