@@ -13,26 +13,25 @@ from itertools import chain
 from typing import Any
 
 from sqlalchemy import Column, Connection, Table, and_, select, update
-from sqlmodel import SQLModel
 
 from deskapp.db import audit
 from deskapp.db.tables import (
-    Adviser,
-    Candidacy,
-    Contact,
-    Event,
-    EventPerson,
-    Incident,
-    IncidentLink,
-    IncidentPerson,
-    Officer,
-    Organisation,
-    Person,
-    SecurityMeasure,
-    SecurityReferral,
-    SecuritySurvey,
-    Subject,
-    TimelineEntry,
+    ADVISER,
+    CANDIDACY,
+    CONTACT,
+    EVENT,
+    EVENT_PERSON,
+    INCIDENT,
+    INCIDENT_LINK,
+    INCIDENT_PERSON,
+    OFFICER,
+    ORGANISATION,
+    PERSON,
+    SECURITY_MEASURE,
+    SECURITY_REFERRAL,
+    SECURITY_SURVEY,
+    SUBJECT,
+    TIMELINE_ENTRY,
 )
 from deskapp.domain.errors import NotFound, PermissionDenied
 from deskapp.domain.vocabulary import AuditAction
@@ -40,34 +39,27 @@ from deskapp.protocol.hlc import HybridClock
 from deskapp.protocol.ids import uuid7
 from deskapp.runtime.clock import utcnow
 
-
-def _t(model: type[SQLModel]) -> Table:
-    table = model.__table__  # type: ignore[attr-defined]
-    assert isinstance(table, Table)
-    return table
-
-
 #: Tables whose fields merge one by one at sync.
 VERSIONED: dict[str, Table] = {
-    "person": _t(Person),
-    "adviser": _t(Adviser),
-    "organisation": _t(Organisation),
-    "incident": _t(Incident),
-    "event": _t(Event),
-    "candidacy": _t(Candidacy),
-    "officer": _t(Officer),
-    "security_survey": _t(SecuritySurvey),
-    "security_measure": _t(SecurityMeasure),
-    "security_referral": _t(SecurityReferral),
-    "subject": _t(Subject),
+    "person": PERSON,
+    "adviser": ADVISER,
+    "organisation": ORGANISATION,
+    "incident": INCIDENT,
+    "event": EVENT,
+    "candidacy": CANDIDACY,
+    "officer": OFFICER,
+    "security_survey": SECURITY_SURVEY,
+    "security_measure": SECURITY_MEASURE,
+    "security_referral": SECURITY_REFERRAL,
+    "subject": SUBJECT,
 }
 #: Insert-only tables: they never conflict.
 APPEND_ONLY: dict[str, Table] = {
-    "timeline_entry": _t(TimelineEntry),
-    "contact": _t(Contact),
-    "event_person": _t(EventPerson),
-    "incident_person": _t(IncidentPerson),
-    "incident_link": _t(IncidentLink),
+    "timeline_entry": TIMELINE_ENTRY,
+    "contact": CONTACT,
+    "event_person": EVENT_PERSON,
+    "incident_person": INCIDENT_PERSON,
+    "incident_link": INCIDENT_LINK,
 }
 AUDITOR_REFUSED = (
     "An auditor reads the audit log, its monitoring and the returns, and changes nothing."

@@ -42,11 +42,11 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Final, get_type_hints
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, select
 
 from deskapp.db import bulk_load, search_index
 from deskapp.db.desk import Desk
-from deskapp.db.tables import Candidacy, Organisation, Person
+from deskapp.db.tables import CANDIDACY, ORGANISATION, PERSON
 from deskapp.db.writes import WriteTx
 from deskapp.domain.area import Area
 from deskapp.domain.errors import ValidationError
@@ -80,9 +80,6 @@ __all__ = [
     "write_rejects",
 ]
 
-PERSON: Final[Table] = Person.__table__  # type: ignore[attr-defined]
-ORGANISATION: Final[Table] = Organisation.__table__  # type: ignore[attr-defined]
-CANDIDACY: Final[Table] = Candidacy.__table__  # type: ignore[attr-defined]
 
 #: ``progress(stage, done, total)``, in bytes of the file: "reading" (the first pass,
 #: checking every row), then "matching" (a plan: comparing with the desk) or "writing"

@@ -35,7 +35,7 @@ from sqlalchemy import (
     select,
 )
 
-from deskapp.db.tables import Conflict
+from deskapp.db.tables import CONFLICT
 from deskapp.db.types import UTCDateTime, to_sqlite
 from deskapp.db.writes import (
     APPEND_ONLY,
@@ -58,8 +58,6 @@ from deskapp.services import security
 from deskapp.sync import wire_insert
 from deskapp.sync.quarantine import Quarantined
 from deskapp.sync.wire_rules import RULES
-
-CONFLICT = Conflict.__table__  # type: ignore[attr-defined]
 
 
 # -- values on the wire --------------------------------------------------------------

@@ -9,12 +9,12 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.schema import CreateIndex, CreateTable
-from sqlmodel import SQLModel
 
 from deskapp.db import migrate
 from deskapp.db.desk import Desk
 from deskapp.db.engine import make_engine
 from deskapp.db.keyslots import KeySlots, generate_data_key
+from deskapp.db.tables import METADATA
 from deskapp.db.types import UTCDateTime
 from deskapp.runtime.clock import utcnow
 from deskapp.runtime.paths import slots_path
@@ -45,7 +45,7 @@ def declared_schema(metadata: MetaData) -> str:
 
 
 def test_tables_declare_the_pinned_schema() -> None:
-    assert declared_schema(SQLModel.metadata) == SCHEMA.read_text()
+    assert declared_schema(METADATA) == SCHEMA.read_text()
 
 
 def test_migrated_schema_matches_models(desk: Desk) -> None:
@@ -53,7 +53,7 @@ def test_migrated_schema_matches_models(desk: Desk) -> None:
         ctx = MigrationContext.configure(
             conn, opts={"include_object": migrate.include_object, "compare_type": True}
         )
-        assert compare_metadata(ctx, SQLModel.metadata) == []
+        assert compare_metadata(ctx, METADATA) == []
         assert migrate.current_revision(conn) == migrate.head_revision()
 
 

@@ -12,7 +12,7 @@ from rich.console import Console
 from sqlalchemy import select
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
 from deskapp.domain.events import event_ref
 from deskapp.domain.vocabulary import AuditAction, OfficerRole
 from deskapp.services import events, officers
@@ -26,7 +26,6 @@ from deskapp.tui.screens.modals import ConfirmScreen
 from .conftest import make_app
 from .helpers import burst, settle, type_text, unlock, wait_for
 
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 CLERK = "PC-7001"
 CLERK_PASS = "clerk passphrase for tests"
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, text
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
 from deskapp.domain.status import allowed_next
 from deskapp.search import ranked
 from deskapp.services.incidents import get_incident, list_incidents
@@ -24,8 +24,6 @@ from deskapp.tui.widgets.window_list import WindowList
 
 from .conftest import make_app
 from .helpers import settle, type_text, unlock, wait_for
-
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 
 
 def open_desk(path: Path) -> Desk:

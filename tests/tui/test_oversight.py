@@ -12,7 +12,7 @@ from textual.widgets import DataTable
 from textual_plotext import PlotextPlot
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
 from deskapp.services import officers
 from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.audit import AuditScreen
@@ -27,7 +27,6 @@ from deskapp.tui.widgets.window_list import WindowList
 from .conftest import make_app
 from .helpers import settle, type_text, unlock, wait_for
 
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 AUDITOR = "DPO-1"
 AUDITOR_PASS = "quiet ledger of lanterns"
 
