@@ -501,3 +501,11 @@ QUARANTINE: Final = Table(
     Column("received_at", UTCDateTime, nullable=False),
     UniqueConstraint("hub_seq", "entity", "row_id", "fields"),
 )
+
+# SQLAlchemy makes a Core column's name and key a ``quoted_name`` (a str subclass), and
+# rows read with ``select(table).mappings()`` are keyed by them; sync sends such rows as
+# JSON, and orjson takes plain str keys only. So the names are plain str, as a declarative
+# (ORM) mapping leaves them; the DDL is the same either way.
+for _table in METADATA.tables.values():
+    for _column in _table.columns:
+        _column.name = _column.key = str(_column.name)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, select, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.schema import CreateIndex, CreateTable
 
@@ -14,8 +14,9 @@ from deskapp.db import migrate
 from deskapp.db.desk import Desk
 from deskapp.db.engine import make_engine
 from deskapp.db.keyslots import KeySlots, generate_data_key
-from deskapp.db.tables import METADATA
+from deskapp.db.tables import METADATA, PERSON
 from deskapp.db.types import UTCDateTime
+from deskapp.protocol import jsontext
 from deskapp.runtime.clock import utcnow
 from deskapp.runtime.paths import slots_path
 from deskapp.services import people
@@ -46,6 +47,16 @@ def declared_schema(metadata: MetaData) -> str:
 
 def test_tables_declare_the_pinned_schema() -> None:
     assert declared_schema(METADATA) == SCHEMA.read_text()
+
+
+def test_rows_read_from_the_tables_go_as_json(desk: Desk) -> None:
+    """Sync sends rows read with ``select(table).mappings()`` as JSON, and orjson takes no
+    str subclass (SQLAlchemy's ``quoted_name``, a Core column's name) as a key."""
+    people.add_person(desk, name="Siân Evans", role="mp")
+    with desk.read() as conn:
+        row = dict(conn.execute(select(PERSON)).mappings().one())
+    assert jsontext.loads(jsontext.dumps(row))["name"] == "Siân Evans"
+    assert {type(c.key) for table in METADATA.tables.values() for c in table.c} == {str}
 
 
 def test_migrated_schema_matches_models(desk: Desk) -> None:
