@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Column, Connection, Table, and_, select, update
 
@@ -66,6 +66,29 @@ AUDITOR_REFUSED = (
 )
 #: Bookkeeping columns that are not the record's own data.
 NOT_FIELDS = frozenset({"id", "created_at", "updated_at"})
+
+
+class FieldVersionRow(NamedTuple):
+    """A row of ``field_version``: the version of one field of one synced row (``*``, the
+    row's creation), in the columns' order, as the write path and sync's merge write it."""
+
+    entity: str
+    row_id: str
+    field: str
+    hlc: int
+    site_id: str
+
+
+class OutboxEntry(NamedTuple):
+    """A row of ``outbox`` as the write path adds it, in the columns' order (SQLite gives
+    its ``seq``): a change waiting for the hub."""
+
+    entity: str
+    row_id: str
+    op: str  # insert|update|erase|append
+    fields: str  # an update's changed fields, comma-separated
+    hlc: int
+    site_id: str
 
 
 def _scalar_default(column: Column[Any]) -> Any:
@@ -199,7 +222,8 @@ class WriteTx:
         table = VERSIONED[entity]
         if not rows:
             return
-        versions, outbox = [], []
+        versions: list[FieldVersionRow] = []
+        outbox: list[OutboxEntry] = []
         for row in rows:
             if "id" not in row:  # not setdefault: an import gives ids, and makes 1M of them
                 row["id"] = uuid7()
@@ -208,8 +232,8 @@ class WriteTx:
             if "updated_at" in table.c:
                 row.setdefault("updated_at", self.now)
             hlc = self.clock.now()
-            versions.append((entity, row["id"], "*", hlc, self.site_id))
-            outbox.append((entity, row["id"], "insert", "", hlc, self.site_id))
+            versions.append(FieldVersionRow(entity, row["id"], "*", hlc, self.site_id))
+            outbox.append(OutboxEntry(entity, row["id"], "insert", "", hlc, self.site_id))
         _Bulk(self.conn, table).run(rows)
         self.touched.add(entity)
         self.conn.exec_driver_sql(
@@ -219,7 +243,7 @@ class WriteTx:
         self._outbox(outbox)
         self._log_collection(entity, [str(r["id"]) for r in rows], log, detail)
 
-    def _outbox(self, entries: list[tuple[str, str, str, str, int, str]]) -> None:
+    def _outbox(self, entries: list[OutboxEntry]) -> None:
         self.conn.exec_driver_sql(
             "INSERT INTO outbox(entity, row_id, op, fields, hlc, site_id) VALUES (?,?,?,?,?,?)",
             entries,
@@ -270,9 +294,9 @@ class WriteTx:
             "INSERT INTO field_version(entity, row_id, field, hlc, site_id) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(entity, row_id, field) "
             "DO UPDATE SET hlc = excluded.hlc, site_id = excluded.site_id",
-            [(entity, row_id, name, hlc, self.site_id) for name in fields],
+            [FieldVersionRow(entity, row_id, name, hlc, self.site_id) for name in fields],
         )
-        self._outbox([(entity, row_id, "update", ",".join(fields), hlc, self.site_id)])
+        self._outbox([OutboxEntry(entity, row_id, "update", ",".join(fields), hlc, self.site_id)])
         self.audit(AuditAction.ALTERATION, entity, row_id, fields, detail=detail)
         return changed
 
@@ -289,7 +313,7 @@ class WriteTx:
         self.conn.execute(table.delete().where(condition))
         self.touched.add(entity)
         hlc = self.clock.now()
-        self._outbox([(entity, key, "erase", "", hlc, self.site_id) for key in keys])
+        self._outbox([OutboxEntry(entity, key, "erase", "", hlc, self.site_id) for key in keys])
         return keys
 
     def queue_everything(self) -> int:
@@ -352,7 +376,7 @@ class WriteTx:
         _Bulk(self.conn, table).run(rows)
         self.touched.add(entity)
         keys = [_append_key(row) for row in rows]
-        self._outbox([(entity, key, "append", "", hlc, self.site_id) for key in keys])
+        self._outbox([OutboxEntry(entity, key, "append", "", hlc, self.site_id) for key in keys])
         if log == "each" and audit_id:
             for _ in rows:
                 self.audit(
