@@ -48,7 +48,7 @@ def workload_desk(path: Path, key: bytes | None) -> Desk:
         conn.execute(
             META.insert(),
             [
-                {"key": "site_id", "value": "bench"},  # type: ignore[attr-defined]
+                {"key": "site_id", "value": "bench"},
                 {"key": "hlc", "value": "0"},
             ],
         )
