@@ -23,7 +23,7 @@ from deskapp.db import migrate
 from deskapp.db.desk import Desk, SignedIn
 from deskapp.db.engine import connect_raw, make_engine
 from deskapp.db.keyslots import KdfParams, generate_data_key
-from deskapp.db.tables import Meta
+from deskapp.db.tables import META
 from deskapp.demo.data import generate
 from deskapp.domain.vocabulary import OfficerRole
 from deskapp.runtime.clock import utcnow
@@ -46,9 +46,9 @@ def workload_desk(path: Path, key: bytes | None) -> Desk:
     migrate.upgrade(engine)
     with engine.begin() as conn:
         conn.execute(
-            Meta.__table__.insert(),
+            META.insert(),
             [
-                {"key": "site_id", "value": "bench"},  # type: ignore[attr-defined]
+                {"key": "site_id", "value": "bench"},
                 {"key": "hlc", "value": "0"},
             ],
         )

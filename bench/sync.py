@@ -43,7 +43,7 @@ from sqlalchemy import BigInteger, Column, Index, MetaData, String, Table, Text,
 
 from deskapp.db.desk import Desk
 from deskapp.db.keyslots import FAST_KDF, use_kdf
-from deskapp.db.tables import Person
+from deskapp.db.tables import PERSON
 from deskapp.domain.vocabulary import OfficerRole
 from deskapp.protocol import sealed_batch
 from deskapp.protocol.ids import uuid7
@@ -58,7 +58,6 @@ from deskapp.sync.hub_url import parse_hub_url
 use_kdf(FAST_KDF)  # what is timed is the sync, not the desks' key derivation
 os.environ.setdefault("DESKAPP_HUB_PASSPHRASE", "bench hub passphrase")
 PASS = "correct horse battery"
-PERSON = Person.__table__  # type: ignore[attr-defined]
 CHUNK = 5000
 
 

@@ -19,7 +19,7 @@ from deskapp.cli.output import print_json, print_table
 from deskapp.db import audit
 from deskapp.db.checks import run_checks
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
 from deskapp.domain.errors import KeyringUnavailable, ValidationError
 from deskapp.domain.validation import iso_date
 from deskapp.domain.vocabulary import OfficerRole
@@ -27,7 +27,6 @@ from deskapp.domain.wording import count
 from deskapp.runtime.paths import desk_path
 from deskapp.services import monitor, officers
 
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 #: `check` or `audit verify` found something wrong (distinct from failing to run).
 EXIT_PROBLEM_FOUND = 14
 

@@ -17,15 +17,12 @@ from typing import Any, Final
 
 from sqlalchemy import Connection, select, text
 
-from deskapp.db.tables import AuditEvent, Meta
+from deskapp.db.tables import AUDIT_EVENT, META
 from deskapp.db.types import from_sqlite, to_sqlite
 from deskapp.domain.vocabulary import AuditAction
 
 GENESIS = "0" * 64
 HEAD_KEY = "audit_head"
-
-_table = AuditEvent.__table__  # type: ignore[attr-defined]
-_meta = Meta.__table__  # type: ignore[attr-defined]
 
 
 #: One encoder for every event: ``json.dumps`` with these options makes a new one a call.
@@ -90,7 +87,7 @@ def events_after(conn: Connection, after: int, limit: int) -> list[dict[str, Any
 
 
 def _head(conn: Connection) -> tuple[int, str]:
-    value = conn.execute(select(_meta.c.value).where(_meta.c.key == HEAD_KEY)).scalar()
+    value = conn.execute(select(META.c.value).where(META.c.key == HEAD_KEY)).scalar()
     if value is None:
         return 0, GENESIS
     seq, _, digest = str(value).partition(":")
@@ -157,7 +154,7 @@ def verify(conn: Connection) -> Verification:
     prev = GENESIS
     expected_seq = 0
     count = 0
-    result = conn.execute(select(_table).order_by(_table.c.seq)).mappings()
+    result = conn.execute(select(AUDIT_EVENT).order_by(AUDIT_EVENT.c.seq)).mappings()
     for row in result:
         expected_seq += 1
         count += 1
@@ -186,7 +183,7 @@ def verify(conn: Connection) -> Verification:
 
 def chain(conn: Connection) -> list[tuple[int, str]]:
     """Every event's ``(seq, hash)``, in order: what is compared with the hub's copy."""
-    found = conn.execute(select(_table.c.seq, _table.c.hash).order_by(_table.c.seq))
+    found = conn.execute(select(AUDIT_EVENT.c.seq, AUDIT_EVENT.c.hash).order_by(AUDIT_EVENT.c.seq))
     return [(int(seq), str(digest)) for seq, digest in found]
 
 

@@ -32,7 +32,7 @@ from deskapp.db.keyslots import (
     generate_data_key,
     lock_path,
 )
-from deskapp.db.tables import Meta, Officer
+from deskapp.db.tables import META, OFFICER
 from deskapp.db.writes import WriteTx
 from deskapp.domain.errors import AuthError, DatabaseCorrupt, DatabaseMissing, ValidationError
 from deskapp.domain.passphrase import check_strength
@@ -42,9 +42,6 @@ from deskapp.protocol.hlc import HybridClock
 from deskapp.protocol.ids import new_site_id
 from deskapp.runtime.paths import slots_path
 from deskapp.runtime.settings import Settings, load_settings
-
-_meta = Meta.__table__  # type: ignore[attr-defined]
-_officer = Officer.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -97,7 +94,7 @@ class Desk:
         self._write_lock = threading.RLock()
         self._apart: Engine | None = None
         with self.read() as conn:
-            meta = {k: v for k, v in conn.execute(select(_meta.c.key, _meta.c.value))}
+            meta = {k: v for k, v in conn.execute(select(META.c.key, META.c.value))}
         self.site_id = meta["site_id"]
         self.clock = HybridClock(int(meta.get("hlc", "0")))
         self.closed = False
@@ -141,7 +138,7 @@ class Desk:
                 migrate.upgrade(engine)
                 with engine.begin() as conn:
                     conn.execute(
-                        _meta.insert(),
+                        META.insert(),
                         [{"key": "site_id", "value": new_site_id()}, {"key": "hlc", "value": "0"}],
                     )
             _owner_only(path)
@@ -199,8 +196,8 @@ class Desk:
         with translate_errors(path):
             migrate.upgrade(engine)
             with engine.connect() as conn:
-                row = conn.execute(select(_officer).where(_officer.c.id == officer_id)).first()
-                officer_ids = list(conn.execute(select(_officer.c.id)).scalars())
+                row = conn.execute(select(OFFICER).where(OFFICER.c.id == officer_id)).first()
+                officer_ids = list(conn.execute(select(OFFICER.c.id)).scalars())
                 stale_index = search_index.deferred(conn)
             if stale_index:  # a large pull was cut short before it rebuilt the index
                 with engine.begin() as conn:

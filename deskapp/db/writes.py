@@ -9,30 +9,29 @@ issues INSERT/UPDATE/DELETE on these tables.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import chain, repeat
-from typing import Any
+from itertools import chain
+from typing import Any, NamedTuple
 
 from sqlalchemy import Column, Connection, Table, and_, select, update
-from sqlmodel import SQLModel
 
 from deskapp.db import audit
 from deskapp.db.tables import (
-    Adviser,
-    Candidacy,
-    Contact,
-    Event,
-    EventPerson,
-    Incident,
-    IncidentLink,
-    IncidentPerson,
-    Officer,
-    Organisation,
-    Person,
-    SecurityMeasure,
-    SecurityReferral,
-    SecuritySurvey,
-    Subject,
-    TimelineEntry,
+    ADVISER,
+    CANDIDACY,
+    CONTACT,
+    EVENT,
+    EVENT_PERSON,
+    INCIDENT,
+    INCIDENT_LINK,
+    INCIDENT_PERSON,
+    OFFICER,
+    ORGANISATION,
+    PERSON,
+    SECURITY_MEASURE,
+    SECURITY_REFERRAL,
+    SECURITY_SURVEY,
+    SUBJECT,
+    TIMELINE_ENTRY,
 )
 from deskapp.domain.errors import NotFound, PermissionDenied
 from deskapp.domain.vocabulary import AuditAction
@@ -40,40 +39,56 @@ from deskapp.protocol.hlc import HybridClock
 from deskapp.protocol.ids import uuid7, uuid7_many
 from deskapp.runtime.clock import utcnow
 
-
-def _t(model: type[SQLModel]) -> Table:
-    table = model.__table__  # type: ignore[attr-defined]
-    assert isinstance(table, Table)
-    return table
-
-
 #: Tables whose fields merge one by one at sync.
 VERSIONED: dict[str, Table] = {
-    "person": _t(Person),
-    "adviser": _t(Adviser),
-    "organisation": _t(Organisation),
-    "incident": _t(Incident),
-    "event": _t(Event),
-    "candidacy": _t(Candidacy),
-    "officer": _t(Officer),
-    "security_survey": _t(SecuritySurvey),
-    "security_measure": _t(SecurityMeasure),
-    "security_referral": _t(SecurityReferral),
-    "subject": _t(Subject),
+    "person": PERSON,
+    "adviser": ADVISER,
+    "organisation": ORGANISATION,
+    "incident": INCIDENT,
+    "event": EVENT,
+    "candidacy": CANDIDACY,
+    "officer": OFFICER,
+    "security_survey": SECURITY_SURVEY,
+    "security_measure": SECURITY_MEASURE,
+    "security_referral": SECURITY_REFERRAL,
+    "subject": SUBJECT,
 }
 #: Insert-only tables: they never conflict.
 APPEND_ONLY: dict[str, Table] = {
-    "timeline_entry": _t(TimelineEntry),
-    "contact": _t(Contact),
-    "event_person": _t(EventPerson),
-    "incident_person": _t(IncidentPerson),
-    "incident_link": _t(IncidentLink),
+    "timeline_entry": TIMELINE_ENTRY,
+    "contact": CONTACT,
+    "event_person": EVENT_PERSON,
+    "incident_person": INCIDENT_PERSON,
+    "incident_link": INCIDENT_LINK,
 }
 AUDITOR_REFUSED = (
     "An auditor reads the audit log, its monitoring and the returns, and changes nothing."
 )
 #: Bookkeeping columns that are not the record's own data.
 NOT_FIELDS = frozenset({"id", "created_at", "updated_at"})
+
+
+class FieldVersionRow(NamedTuple):
+    """A row of ``field_version``: the version of one field of one synced row (``*``, the
+    row's creation), in the columns' order, as the write path and sync's merge write it."""
+
+    entity: str
+    row_id: str
+    field: str
+    hlc: int
+    site_id: str
+
+
+class OutboxEntry(NamedTuple):
+    """A row of ``outbox`` as the write path adds it, in the columns' order (SQLite gives
+    its ``seq``): a change waiting for the hub."""
+
+    entity: str
+    row_id: str
+    op: str  # insert|update|erase|append
+    fields: str  # an update's changed fields, comma-separated
+    hlc: int
+    site_id: str
 
 
 def _scalar_default(column: Column[Any]) -> Any:
@@ -208,7 +223,7 @@ class WriteTx:
         if not rows:
             return
         # Ids and clock readings a batch at a time, and the rows of field_version and
-        # outbox made column-wise: an import inserts a million rows through here.
+        # outbox made in one pass each: an import inserts a million rows through here.
         missing = [row for row in rows if "id" not in row]
         for row, new_id in zip(missing, uuid7_many(len(missing)), strict=True):
             row["id"] = new_id
@@ -218,9 +233,13 @@ class WriteTx:
                 row.setdefault(column, self.now)
         ids = [row["id"] for row in rows]
         hlcs = self.clock.now_many(len(rows))
-        site, name = self.site_id, entity
-        versions = list(zip(repeat(name), ids, repeat("*"), hlcs, repeat(site)))
-        outbox = list(zip(repeat(name), ids, repeat("insert"), repeat(""), hlcs, repeat(site)))
+        site = self.site_id
+        versions = [
+            FieldVersionRow(entity, i, "*", h, site) for i, h in zip(ids, hlcs, strict=True)
+        ]
+        outbox = [
+            OutboxEntry(entity, i, "insert", "", h, site) for i, h in zip(ids, hlcs, strict=True)
+        ]
         _Bulk(self.conn, table).run(rows)
         self.touched.add(entity)
         self.conn.exec_driver_sql(
@@ -230,7 +249,7 @@ class WriteTx:
         self._outbox(outbox)
         self._log_collection(entity, [str(i) for i in ids], log, detail)
 
-    def _outbox(self, entries: list[tuple[str, str, str, str, int, str]]) -> None:
+    def _outbox(self, entries: list[OutboxEntry]) -> None:
         self.conn.exec_driver_sql(
             "INSERT INTO outbox(entity, row_id, op, fields, hlc, site_id) VALUES (?,?,?,?,?,?)",
             entries,
@@ -281,9 +300,9 @@ class WriteTx:
             "INSERT INTO field_version(entity, row_id, field, hlc, site_id) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(entity, row_id, field) "
             "DO UPDATE SET hlc = excluded.hlc, site_id = excluded.site_id",
-            [(entity, row_id, name, hlc, self.site_id) for name in fields],
+            [FieldVersionRow(entity, row_id, name, hlc, self.site_id) for name in fields],
         )
-        self._outbox([(entity, row_id, "update", ",".join(fields), hlc, self.site_id)])
+        self._outbox([OutboxEntry(entity, row_id, "update", ",".join(fields), hlc, self.site_id)])
         self.audit(AuditAction.ALTERATION, entity, row_id, fields, detail=detail)
         return changed
 
@@ -300,7 +319,7 @@ class WriteTx:
         self.conn.execute(table.delete().where(condition))
         self.touched.add(entity)
         hlc = self.clock.now()
-        self._outbox([(entity, key, "erase", "", hlc, self.site_id) for key in keys])
+        self._outbox([OutboxEntry(entity, key, "erase", "", hlc, self.site_id) for key in keys])
         return keys
 
     def queue_everything(self) -> int:
@@ -363,7 +382,7 @@ class WriteTx:
         _Bulk(self.conn, table).run(rows)
         self.touched.add(entity)
         keys = [_append_key(row) for row in rows]
-        self._outbox([(entity, key, "append", "", hlc, self.site_id) for key in keys])
+        self._outbox([OutboxEntry(entity, key, "append", "", hlc, self.site_id) for key in keys])
         if log == "each" and audit_id:
             for _ in rows:
                 self.audit(

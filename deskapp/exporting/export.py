@@ -32,18 +32,18 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import Select, Table, and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 
 from deskapp.db.desk import Desk
 from deskapp.db.tables import (
+    ADVISER,
+    EVENT,
+    EVENT_PERSON,
+    INCIDENT,
+    INCIDENT_PERSON,
+    ORGANISATION,
+    PERSON,
     SENSITIVE_FIELDS,
-    Adviser,
-    Event,
-    EventPerson,
-    Incident,
-    IncidentPerson,
-    Organisation,
-    Person,
 )
 from deskapp.domain import validation as v
 from deskapp.domain.errors import ValidationError
@@ -69,13 +69,6 @@ __all__ = [
     "write_atomic",
 ]
 
-PERSON: Final[Table] = Person.__table__  # type: ignore[attr-defined]
-ADVISER: Final[Table] = Adviser.__table__  # type: ignore[attr-defined]
-ORGANISATION: Final[Table] = Organisation.__table__  # type: ignore[attr-defined]
-INCIDENT: Final[Table] = Incident.__table__  # type: ignore[attr-defined]
-INCIDENT_PERSON: Final[Table] = IncidentPerson.__table__  # type: ignore[attr-defined]
-EVENT: Final[Table] = Event.__table__  # type: ignore[attr-defined]
-EVENT_PERSON: Final[Table] = EventPerson.__table__  # type: ignore[attr-defined]
 
 KINDS: Final = EXPORT_KINDS
 FORMATS: Final = EXPORT_FORMATS

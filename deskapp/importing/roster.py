@@ -45,11 +45,11 @@ from operator import gt, itemgetter
 from pathlib import Path
 from typing import Any, Final, get_type_hints
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, select
 
 from deskapp.db import bulk_load, search_index
 from deskapp.db.desk import Desk
-from deskapp.db.tables import Candidacy, Organisation, Person
+from deskapp.db.tables import CANDIDACY, ORGANISATION, PERSON
 from deskapp.db.writes import WriteTx
 from deskapp.domain.area import Area
 from deskapp.domain.errors import ValidationError
@@ -87,9 +87,6 @@ __all__ = [
     "write_rejects",
 ]
 
-PERSON: Final[Table] = Person.__table__  # type: ignore[attr-defined]
-ORGANISATION: Final[Table] = Organisation.__table__  # type: ignore[attr-defined]
-CANDIDACY: Final[Table] = Candidacy.__table__  # type: ignore[attr-defined]
 
 #: ``progress(stage, done, total)``, in bytes of the file: "reading" (the first pass,
 #: checking every row), then "matching" (a plan: comparing with the desk) or "writing"

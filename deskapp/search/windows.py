@@ -30,15 +30,10 @@ from sqlalchemy import (
     text,
 )
 
-from deskapp.db.tables import Adviser, Incident, Organisation, Person
+from deskapp.db.tables import ADVISER, INCIDENT, ORGANISATION, PERSON
 from deskapp.domain.status import OPEN_STATUSES
 from deskapp.services.incidents import queue_select, queue_where
 from deskapp.services.people import ROSTER_ORDER, filter_words, fts_match, fts_query
-
-PERSON = Person.__table__  # type: ignore[attr-defined]
-ADVISER = Adviser.__table__  # type: ignore[attr-defined]
-ORGANISATION = Organisation.__table__  # type: ignore[attr-defined]
-INCIDENT = Incident.__table__  # type: ignore[attr-defined]
 
 #: Above this many FTS hits a filter walks the list in order instead (see module doc).
 BIG = 1500

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import SENSITIVE_FIELDS, Adviser, Incident, Person
+from deskapp.db.tables import ADVISER, INCIDENT, PERSON, SENSITIVE_FIELDS
 from deskapp.domain import validation as v
 from deskapp.domain.area import GSS, SLUG
 from deskapp.domain.errors import NotFound, ValidationError
@@ -19,9 +19,6 @@ from deskapp.protocol.ids import short_ids
 from deskapp.services.lookup import resolve_id
 from deskapp.services.updates import update_record
 
-ADVISER = Adviser.__table__  # type: ignore[attr-defined]
-PERSON = Person.__table__  # type: ignore[attr-defined]
-INCIDENT = Incident.__table__  # type: ignore[attr-defined]
 EDITABLE = ("name", "area", "areas", "phone", "email", "capacity", "active")
 
 

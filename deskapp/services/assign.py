@@ -26,16 +26,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Connection, Table, func, or_, select
+from sqlalchemy import ColumnElement, Connection, func, or_, select
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import Adviser, Organisation, Person
+from deskapp.db.tables import ADVISER, ORGANISATION, PERSON
 from deskapp.domain.text import fold
 from deskapp.domain.vocabulary import AuditAction
-
-PERSON: Final[Table] = Person.__table__  # type: ignore[attr-defined]
-ADVISER: Final[Table] = Adviser.__table__  # type: ignore[attr-defined]
-ORGANISATION: Final[Table] = Organisation.__table__  # type: ignore[attr-defined]
 
 #: Why an adviser was chosen.
 BY_AREA: Final = "area"  # they cover the person's place, and had room

@@ -11,14 +11,10 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, literal, or_, select
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent, Incident, Officer, Person
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
+from deskapp.db.tables import INCIDENT, OFFICER, PERSON
 from deskapp.domain.text import fold
 from deskapp.domain.vocabulary import AuditAction
-
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
-OFFICER = Officer.__table__  # type: ignore[attr-defined]
-PERSON = Person.__table__  # type: ignore[attr-defined]
-INCIDENT = Incident.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

@@ -7,23 +7,11 @@ from typing import Any
 
 from sqlalchemy import Select, and_, case, func, literal, select, union_all
 
-from deskapp.db.tables import (
-    Adviser,
-    Incident,
-    Person,
-    SecurityMeasure,
-    SecuritySurvey,
-    Subject,
-)
+from deskapp.db.tables import ADVISER, INCIDENT, PERSON, SUBJECT
+from deskapp.db.tables import SECURITY_MEASURE as MEASURE
+from deskapp.db.tables import SECURITY_SURVEY as SURVEY
 from deskapp.domain.security import STANDING
 from deskapp.domain.status import OPEN_STATUSES
-
-ADVISER = Adviser.__table__  # type: ignore[attr-defined]
-PERSON = Person.__table__  # type: ignore[attr-defined]
-INCIDENT = Incident.__table__  # type: ignore[attr-defined]
-SUBJECT = Subject.__table__  # type: ignore[attr-defined]
-SURVEY = SecuritySurvey.__table__  # type: ignore[attr-defined]
-MEASURE = SecurityMeasure.__table__  # type: ignore[attr-defined]
 
 
 def caseload_query(now: datetime, filter_text: str = "") -> Select[Any]:

@@ -5,15 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import Adviser, Person
+from deskapp.db.tables import PERSON
 from deskapp.domain import validation as v
 from deskapp.domain.vocabulary import ContactChannel, ContactKind
 from deskapp.protocol.ids import uuid7
 from deskapp.services.advisers import resolve_adviser
 from deskapp.services.lookup import resolve_id
-
-PERSON = Person.__table__  # type: ignore[attr-defined]
-ADVISER = Adviser.__table__  # type: ignore[attr-defined]
 
 
 def log_contact(

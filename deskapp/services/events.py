@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, func, select
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import SENSITIVE_FIELDS, Event, EventPerson, Person
+from deskapp.db.tables import EVENT, EVENT_PERSON, PERSON, SENSITIVE_FIELDS
 from deskapp.domain import events as rules
 from deskapp.domain.errors import ValidationError
 from deskapp.domain.masking import mask_row
@@ -25,9 +25,6 @@ from deskapp.services.lookup import resolve_id
 from deskapp.services.reveal import reveal_masked
 from deskapp.services.updates import update_record
 
-EVENT = Event.__table__  # type: ignore[attr-defined]
-EVENT_PERSON = EventPerson.__table__  # type: ignore[attr-defined]
-PERSON = Person.__table__  # type: ignore[attr-defined]
 SENSITIVE = SENSITIVE_FIELDS["event"]
 
 

@@ -14,7 +14,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import Adviser, Event, Incident, IncidentPerson, Person, TimelineEntry
+from deskapp.db.tables import ADVISER, EVENT, INCIDENT, PERSON
+from deskapp.db.tables import INCIDENT_PERSON as LINK
+from deskapp.db.tables import TIMELINE_ENTRY as TIMELINE
 from deskapp.db.writes import WriteTx
 from deskapp.domain import thrive as th
 from deskapp.domain import validation as v
@@ -29,14 +31,6 @@ from deskapp.services.events import resolve_event
 from deskapp.services.lookup import resolve_id
 from deskapp.services.people import fts_match
 from deskapp.services.subjects import links_of_incident
-
-INCIDENT = Incident.__table__  # type: ignore[attr-defined]
-PERSON = Person.__table__  # type: ignore[attr-defined]
-ADVISER = Adviser.__table__  # type: ignore[attr-defined]
-TIMELINE = TimelineEntry.__table__  # type: ignore[attr-defined]
-EVENT = Event.__table__  # type: ignore[attr-defined]
-LINK = IncidentPerson.__table__  # type: ignore[attr-defined]
-
 
 #: The longest summary; a longer one is kept whole as the description (see add_incident).
 SUMMARY_MAX = 300

@@ -19,15 +19,13 @@ from sqlalchemy import func, select, text
 
 from deskapp.db import access_log
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent, Person
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
+from deskapp.db.tables import PERSON
 from deskapp.domain.errors import NotFound, ValidationError
 from deskapp.domain.vocabulary import AuditAction
 from deskapp.domain.wording import count
 from deskapp.services.audit_log import AuditFilter, audit_query
 from deskapp.services.lookup import resolve_id
-
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
-PERSON = Person.__table__  # type: ignore[attr-defined]
 
 #: What each kind of s.62 operation means to someone asking "who touched my data?".
 WHO_KINDS = {

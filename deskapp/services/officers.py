@@ -11,12 +11,10 @@ from sqlalchemy import select
 from deskapp.db.desk import Desk, check_officer_id, check_passphrase
 from deskapp.db.engine import connect_raw, make_engine, translate_errors
 from deskapp.db.keyslots import KdfParams, generate_data_key
-from deskapp.db.tables import Officer
+from deskapp.db.tables import OFFICER
 from deskapp.domain.errors import NotFound, PermissionDenied, ValidationError
 from deskapp.domain.validation import no_controls
 from deskapp.domain.vocabulary import AuditAction, OfficerRole
-
-_officer = Officer.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -41,9 +39,9 @@ def require_reviewer(desk: Desk, action: str) -> None:
 
 
 def list_officers(desk: Desk, *, include_removed: bool = False) -> list[OfficerRow]:
-    query = select(_officer).order_by(_officer.c.id)
+    query = select(OFFICER).order_by(OFFICER.c.id)
     if not include_removed:
-        query = query.where(_officer.c.active.is_(True))
+        query = query.where(OFFICER.c.active.is_(True))
     with desk.read() as conn:
         return [OfficerRow(**row) for row in conn.execute(query).mappings()]
 
@@ -63,7 +61,7 @@ def add_officer(
     if not name.strip():
         raise ValidationError("The officer's name is needed.")
     with desk.read() as conn:
-        existing = conn.execute(select(_officer).where(_officer.c.id == officer_id)).first()
+        existing = conn.execute(select(OFFICER).where(OFFICER.c.id == officer_id)).first()
     if existing is not None and existing.active:
         raise ValidationError(f"Officer {officer_id} is already on this desk.")
     with desk.write() as tx:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from sqlalchemy import Connection, Select, Table, func, select
+from sqlalchemy import Connection, Select, func, select
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import SENSITIVE_FIELDS, Organisation, Person
+from deskapp.db.tables import ORGANISATION, PERSON, SENSITIVE_FIELDS
 from deskapp.domain import validation as v
 from deskapp.domain import vocabulary
 from deskapp.domain.errors import NotFound, ValidationError
@@ -23,8 +23,6 @@ from deskapp.domain.vocabulary import AuditAction
 from deskapp.services.lookup import resolve_id
 from deskapp.services.updates import update_record
 
-ORGANISATION: Final[Table] = Organisation.__table__  # type: ignore[attr-defined]
-PERSON: Final[Table] = Person.__table__  # type: ignore[attr-defined]
 SENSITIVE: Final = SENSITIVE_FIELDS["organisation"]
 SHARE_STATUSES: Final = vocabulary.SHARE_STATUSES
 EDITABLE: Final = ("name", "kind", "ro_name", "ro_phone", "ro_email", "share_request_status")

@@ -10,16 +10,16 @@ from sqlalchemy import ColumnElement, Connection, Select, func, literal_column, 
 
 from deskapp.db.desk import Desk
 from deskapp.db.tables import (
+    ADVISER,
+    CANDIDACY,
+    CONTACT,
+    EVENT_PERSON,
+    INCIDENT,
+    INCIDENT_LINK,
+    INCIDENT_PERSON,
+    ORGANISATION,
+    PERSON,
     SENSITIVE_FIELDS,
-    Adviser,
-    Candidacy,
-    Contact,
-    EventPerson,
-    Incident,
-    IncidentLink,
-    IncidentPerson,
-    Organisation,
-    Person,
 )
 from deskapp.db.writes import WriteTx
 from deskapp.domain import validation as v
@@ -38,15 +38,6 @@ from deskapp.services.reveal import reveal_masked
 from deskapp.services.security import erase_for_person, move_to_person
 from deskapp.services.updates import update_record
 
-PERSON = Person.__table__  # type: ignore[attr-defined]
-ADVISER = Adviser.__table__  # type: ignore[attr-defined]
-CANDIDACY = Candidacy.__table__  # type: ignore[attr-defined]
-CONTACT = Contact.__table__  # type: ignore[attr-defined]
-INCIDENT = Incident.__table__  # type: ignore[attr-defined]
-INCIDENT_PERSON = IncidentPerson.__table__  # type: ignore[attr-defined]
-INCIDENT_LINK = IncidentLink.__table__  # type: ignore[attr-defined]
-EVENT_PERSON = EventPerson.__table__  # type: ignore[attr-defined]
-ORGANISATION = Organisation.__table__  # type: ignore[attr-defined]
 SENSITIVE = SENSITIVE_FIELDS["person"]
 #: The roster's order: surname, then forenames, by Unicode collation (``sort_key`` is
 #: the SQL-only column ``collation_key(name)``, migration 0007), then id.

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import Incident, Person, SecurityMeasure, SecuritySurvey, Subject
+from deskapp.db.tables import INCIDENT, PERSON, SECURITY_MEASURE, SECURITY_SURVEY, SUBJECT
 from deskapp.domain import validation as v
 from deskapp.domain.errors import ValidationError
 from deskapp.runtime.clock import utcnow
@@ -16,11 +16,11 @@ from deskapp.services.lookup import resolve_id
 
 #: Each kind of record with a review date: its entity, table and date column.
 TABLES = {
-    "person": ("person", Person.__table__, "review_date"),  # type: ignore[attr-defined]
-    "incident": ("incident", Incident.__table__, "review_date"),  # type: ignore[attr-defined]
-    "subject": ("subject", Subject.__table__, "review_date"),  # type: ignore[attr-defined]
-    "survey": ("security_survey", SecuritySurvey.__table__, "next_review"),  # type: ignore[attr-defined]
-    "measure": ("security_measure", SecurityMeasure.__table__, "next_review"),  # type: ignore[attr-defined]
+    "person": ("person", PERSON, "review_date"),
+    "incident": ("incident", INCIDENT, "review_date"),
+    "subject": ("subject", SUBJECT, "review_date"),
+    "survey": ("security_survey", SECURITY_SURVEY, "next_review"),
+    "measure": ("security_measure", SECURITY_MEASURE, "next_review"),
 }
 
 

@@ -14,13 +14,10 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import (
-    SENSITIVE_FIELDS,
-    Person,
-    SecurityMeasure,
-    SecurityReferral,
-    SecuritySurvey,
-)
+from deskapp.db.tables import PERSON, SENSITIVE_FIELDS
+from deskapp.db.tables import SECURITY_MEASURE as MEASURE
+from deskapp.db.tables import SECURITY_REFERRAL as REFERRAL
+from deskapp.db.tables import SECURITY_SURVEY as SURVEY
 from deskapp.db.writes import WriteTx
 from deskapp.domain import security as rules
 from deskapp.domain.errors import NotFound, ValidationError
@@ -30,10 +27,6 @@ from deskapp.runtime.clock import utcnow
 from deskapp.services.lookup import resolve_id
 from deskapp.services.reveal import reveal_masked
 
-PERSON = Person.__table__  # type: ignore[attr-defined]
-SURVEY = SecuritySurvey.__table__  # type: ignore[attr-defined]
-MEASURE = SecurityMeasure.__table__  # type: ignore[attr-defined]
-REFERRAL = SecurityReferral.__table__  # type: ignore[attr-defined]
 #: Each kind of record: its entity (table) name and table.
 KINDS: dict[str, tuple[str, Table]] = {
     "survey": ("security_survey", SURVEY),

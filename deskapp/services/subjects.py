@@ -17,14 +17,8 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, func, or_, select
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import (
-    SENSITIVE_FIELDS,
-    Incident,
-    IncidentLink,
-    Organisation,
-    Person,
-    Subject,
-)
+from deskapp.db.tables import INCIDENT, ORGANISATION, PERSON, SENSITIVE_FIELDS, SUBJECT
+from deskapp.db.tables import INCIDENT_LINK as LINK
 from deskapp.domain import security as rules
 from deskapp.domain.errors import NotFound, ValidationError
 from deskapp.domain.masking import mask_row
@@ -35,11 +29,6 @@ from deskapp.runtime.clock import utcnow
 from deskapp.services.lookup import resolve_id
 from deskapp.services.reveal import reveal_masked
 
-SUBJECT = Subject.__table__  # type: ignore[attr-defined]
-LINK = IncidentLink.__table__  # type: ignore[attr-defined]
-INCIDENT = Incident.__table__  # type: ignore[attr-defined]
-PERSON = Person.__table__  # type: ignore[attr-defined]
-ORGANISATION = Organisation.__table__  # type: ignore[attr-defined]
 SENSITIVE = SENSITIVE_FIELDS["subject"]
 #: What erasing a subject blanks: everything that identifies them.
 ERASED_FIELDS = {

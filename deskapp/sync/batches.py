@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from deskapp.domain.errors import TrustError
 from deskapp.domain.vocabulary import AuditAction, OfficerRole
@@ -54,6 +54,18 @@ class Change:
     raw: str | None = None  # the values as JSON text already (a whole row: sync.wire_rows)
 
 
+class WireChange(NamedTuple):
+    """One change of a pulled batch as it travelled (``Change`` on the wire: a list), once
+    its shape has passed the checks that need no values."""
+
+    entity: str
+    row_id: str
+    kind: str  # insert|update|append|erase
+    data: str | None  # the values as JSON text (None: an erasure)
+    versions: dict[str, Any]  # field -> [hlc, site], as on the wire
+    seen: Any  # an update's hub seq its desk had pulled to (checked where it is used)
+
+
 def seal(
     trust: HubTrust,
     *,
@@ -75,7 +87,7 @@ def seal(
                 c.row_id,
                 c.kind,
                 c.raw if c.raw is not None else None if c.data is None else jsontext.dumps(c.data),
-                {name: [v[0], v[1]] for name, v in c.versions.items()},
+                {name: [v.hlc, v.site] for name, v in c.versions.items()},
                 c.seen,
             ]
             for c in changes
@@ -226,7 +238,7 @@ class Reader:
         """Each change of a batch checked, as far as it can be without its values; then
         the values of those left parsed together (one parser call a batch), and each
         change's claim checked against its signer's role."""
-        sound: list[tuple[str, str, str, str | None, dict[str, Any], Any]] = []
+        sound: list[WireChange] = []
         for raw in raws:
             if not (type(raw) is list and len(raw) == 6):
                 out.held.append(self._held(stored, "a change that cannot be read"))
@@ -247,10 +259,10 @@ class Reader:
             if problem is None and (kind not in KINDS or (data is None) != (kind == "erase")):
                 problem = "a change of an unknown kind"
             if problem is None:
-                sound.append((entity, row_id, kind, data, versions, seen))
+                sound.append(WireChange(entity, row_id, kind, data, versions, seen))
             else:
                 out.held.append(self._change_held(stored, str(entity), row_id, problem, data))
-        texts = [c[3] for c in sound if c[3] is not None]
+        texts = [c.data for c in sound if c.data is not None]
         parsed = iter(wire_checks.parse_each(texts))
         judged: list[tuple[Any, str | None]] = []
         refused_erasure = False

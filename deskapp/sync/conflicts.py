@@ -13,18 +13,13 @@ from typing import Any
 from sqlalchemy import select, update
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import Conflict, Person
+from deskapp.db.tables import CONFLICT, PERSON
 from deskapp.db.writes import VERSIONED
 from deskapp.domain.errors import NotFound, ValidationError
 from deskapp.domain.vocabulary import AuditAction
 from deskapp.services.incidents import make_ref
 from deskapp.services.officers import require_supervisor
 from deskapp.sync import merge
-
-CONFLICT = Conflict.__table__  # type: ignore[attr-defined]
-
-
-PERSON = Person.__table__  # type: ignore[attr-defined]
 
 
 def _decoded(row: dict[str, Any]) -> dict[str, Any]:

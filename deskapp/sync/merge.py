@@ -35,7 +35,7 @@ from sqlalchemy import (
     select,
 )
 
-from deskapp.db.tables import Conflict
+from deskapp.db.tables import CONFLICT
 from deskapp.db.types import UTCDateTime, to_sqlite
 from deskapp.db.writes import (
     APPEND_ONLY,
@@ -43,6 +43,7 @@ from deskapp.db.writes import (
     MAX_ROWS,
     NOT_FIELDS,
     VERSIONED,
+    FieldVersionRow,
     WriteTx,
     _Bulk,
     _scalar_default,
@@ -58,8 +59,6 @@ from deskapp.services import security
 from deskapp.sync import wire_insert
 from deskapp.sync.quarantine import Quarantined
 from deskapp.sync.wire_rules import RULES
-
-CONFLICT = Conflict.__table__  # type: ignore[attr-defined]
 
 
 # -- values on the wire --------------------------------------------------------------
@@ -383,7 +382,7 @@ class MergeOutcome:
         fields = sorted(n for n in problems if n)
         self.quarantined.append(row.held_back("; ".join(sorted(set(problems.values()))), fields))
         limit = wire_checks.drift_limit(now_ms)
-        late = [v for v in row.versions.values() if v[0] >= limit]
+        late = [v for v in row.versions.values() if v.hlc >= limit]
         if late:
             hlc_value, site = max(late)
             self.skews.append((site, ClockSkew(remote_ms=hlc_value >> 16, local_ms=now_ms)))
@@ -436,7 +435,7 @@ def apply_remote(
     now_ms = tx.clock.wall_ms()
     limit = wire_checks.drift_limit(now_ms)
     # A version too far ahead is quarantined with its field, so it moves no clock here.
-    outcome.skews = observe(tx, (v for r in rows for v in r.versions.values() if v[0] < limit))
+    outcome.skews = observe(tx, (v for r in rows for v in r.versions.values() if v.hlc < limit))
     by_entity: dict[str, list[RemoteRow]] = defaultdict(list)
     for row in rows:
         by_entity[row.entity].append(row)
@@ -475,7 +474,7 @@ def _merge_versioned(
     tx.touched.add(entity)  # cached orderings of this table rebuild (search.ranked)
     outcome = MergeOutcome()
     names_here = _storers(table)[0]
-    field_versions: list[tuple[str, str, str, int, str]] = []
+    field_versions: list[FieldVersionRow] = []
     ids = [r.row_id for r in rows]
     here = _present(conn, table, ids)
     repeated = _repeated(ids)
@@ -490,7 +489,7 @@ def _merge_versioned(
         and not json_may_hold_control(r.raw)  # such text is checked the Python way
         and r.row_id not in here
         and r.row_id not in repeated
-        and all(v[0] < limit for v in r.versions.values())
+        and all(v.hlc < limit for v in r.versions.values())
     ]
     now = str(to_sqlite(tx.now))
     left = wire_insert.insert_json(
@@ -564,7 +563,7 @@ def _merge_versioned(
                 continue
             found = (
                 wire_checks.DRIFT
-                if theirs[0] >= limit
+                if theirs.hlc >= limit
                 else wire_checks.value_problem(name, rules[name], wire)
             )
             if found is not None:
@@ -586,7 +585,9 @@ def _merge_versioned(
                             tx, entity, remote.row_id, name, local[name], ours, wire, theirs
                         )
                     )
-            field_versions.append((entity, remote.row_id, name, theirs[0], theirs[1]))
+            field_versions.append(
+                FieldVersionRow(entity, remote.row_id, name, theirs.hlc, theirs.site)
+            )
         if problems:
             outcome.hold(remote, problems, now_ms)
         if changes:
@@ -668,11 +669,11 @@ def _present(conn: Connection, table: Table, ids: Sequence[str]) -> set[str]:
 
 def _creation_versions(
     entity: str, remote: RemoteRow, names_here: frozenset[str]
-) -> Iterator[tuple[str, str, str, int, str]]:
+) -> Iterator[FieldVersionRow]:
     """The field versions a row new here is stored with: its creation's and its fields'."""
     for name, (hlc, site) in remote.versions.items():
         if name == "*" or (name in names_here and name not in NOT_FIELDS):
-            yield (entity, remote.row_id, name, hlc, site)
+            yield FieldVersionRow(entity, remote.row_id, name, hlc, site)
 
 
 def _repeated(ids: Sequence[str]) -> set[str]:
@@ -733,11 +734,11 @@ def _conflict_row(
         "row_id": row_id,
         "field": name,
         "local_value": dumps(local_value),
-        "local_hlc": local_version[0],
-        "local_site": local_version[1],
+        "local_hlc": local_version.hlc,
+        "local_site": local_version.site,
         "remote_value": json.dumps(remote_wire, ensure_ascii=False),
-        "remote_hlc": remote_version[0],
-        "remote_site": remote_version[1],
+        "remote_hlc": remote_version.hlc,
+        "remote_site": remote_version.site,
         "detected_at": tx.now,
         "resolved_by": None,
         "resolved_at": None,

@@ -17,12 +17,11 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import QuarantinedChange
+from deskapp.db.tables import QUARANTINE
 from deskapp.domain.vocabulary import AuditAction
 from deskapp.services.officers import require_supervisor
 from deskapp.sync.wire_rules import RULES
 
-QUARANTINE = QuarantinedChange.__table__  # type: ignore[attr-defined]
 #: The entity a whole batch is kept under (its row id: the batch's id).
 WHOLE_BATCH = "batch"
 #: What the listing shows (never ``data`` or ``versions``).

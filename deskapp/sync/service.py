@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, select, text
 
@@ -55,6 +55,27 @@ BATCH = 2000
 PULL_BATCH = 4000
 #: What one pull reads at most (``protocol.wire_checks``): a larger batch is quarantined unread.
 CAPS = ReadCaps(row=wire_checks.MAX_BATCH_BYTES, batch=wire_checks.MAX_BATCH_BYTES)
+
+
+class Queued(NamedTuple):
+    """An outbox entry waiting to be pushed, as ``_Run._outbox`` reads it: its ``seq``,
+    then the row the write path added (``db.writes.OutboxEntry``)."""
+
+    seq: int
+    entity: str
+    row_id: str
+    op: str  # insert|update|erase|append
+    fields: str  # an update's changed fields, comma-separated
+    hlc: int
+    site_id: str
+
+
+class Mark(NamedTuple):
+    """A row of ``sync_mark``: the hub seq pulled to when the outbox reached ``outbox_seq``."""
+
+    outbox_seq: int
+    cursor: int
+
 
 K_URL = "sync_hub_url"
 K_HUB_ID = "sync_hub_id"
@@ -339,21 +360,21 @@ class _Run:
             )
         return span.last
 
-    def _outbox(
-        self,
-    ) -> tuple[list[tuple[Any, ...]], list[tuple[int, int]], dict[int, list[str]]]:
+    def _outbox(self) -> tuple[list[Queued], list[Mark], dict[int, list[str]]]:
         """The entries to push, the sync marks, and the fields each update still sends."""
         with self.desk.read() as conn:
-            entries = [
-                tuple(r)
-                for r in conn.exec_driver_sql(
-                    "SELECT seq, entity, row_id, op, fields, hlc, site_id FROM outbox "
-                    "WHERE seq > ? ORDER BY seq",
-                    (self.pushed_hw,),
-                ).fetchall()
-            ]
+            entries = list(
+                map(
+                    Queued._make,
+                    conn.exec_driver_sql(
+                        "SELECT seq, entity, row_id, op, fields, hlc, site_id FROM outbox "
+                        "WHERE seq > ? ORDER BY seq",
+                        (self.pushed_hw,),
+                    ).fetchall(),
+                )
+            )
             marks = [
-                (int(s), int(c))
+                Mark(int(s), int(c))
                 for s, c in conn.exec_driver_sql(
                     "SELECT outbox_seq, cursor FROM sync_mark ORDER BY outbox_seq"
                 )
@@ -372,9 +393,9 @@ class _Run:
 
     def _load(
         self,
-        part: Sequence[tuple[Any, ...]],
+        part: Sequence[Queued],
         sent: dict[int, list[str]],
-        marks: list[tuple[int, int]],
+        marks: list[Mark],
         audit_after: int,
     ) -> tuple[list[Change], list[dict[str, Any]]]:
         """A push batch: the changes of ``part`` and the audit events after
@@ -389,7 +410,7 @@ class _Run:
         return changes, events[:mine]
 
     def _send(
-        self, part: Sequence[tuple[Any, ...]], changes: list[Change], audits: list[dict[str, Any]]
+        self, part: Sequence[Queued], changes: list[Change], audits: list[dict[str, Any]]
     ) -> bool:
         """Push one batch; drop from the outbox what it carried once the hub holds it.
         Whether it does."""
@@ -413,9 +434,9 @@ class _Run:
         if not receipt.held:
             self.result.unconfirmed += len(changes) + len(audits)
             return False
-        hw = int(part[-1][0]) if part else self.pushed_hw
+        hw = part[-1].seq if part else self.pushed_hw
         ahw = int(audits[-1]["seq"]) if audits else self.audit_hw
-        mine = [int(e[5]) for e in part if e[6] == self.desk.site_id]
+        mine = [e.hlc for e in part if e.site_id == self.desk.site_id]
         if mine:
             self.published.append([max(mine), receipt.seq, sealed.batch_id])
         values: dict[str, Any] = {
@@ -454,9 +475,9 @@ class _Run:
 
     def _changes(
         self,
-        part: Sequence[tuple[Any, ...]],
+        part: Sequence[Queued],
         sent: dict[int, list[str]],
-        marks: list[tuple[int, int]],
+        marks: list[Mark],
     ) -> list[Change]:
         """The changes ``part`` sends; an update only with the fields in ``sent`` (and
         its row is not read at all when it sends none)."""
@@ -504,8 +525,8 @@ class _Run:
         mark_index = 0
         seen = 0
         for seq, entity, row_id, op, _, hlc, site in part:
-            while mark_index < len(marks) and marks[mark_index][0] < seq:
-                seen = marks[mark_index][1]
+            while mark_index < len(marks) and marks[mark_index].outbox_seq < seq:
+                seen = marks[mark_index].cursor
                 mark_index += 1
             row = rows.get((entity, row_id))
             made = {CREATION: Version(hlc, site)}
@@ -621,15 +642,15 @@ class _Run:
 
 
 def _parts(
-    entries: Sequence[tuple[Any, ...]], sent: dict[int, list[str]], batch: int
-) -> list[Sequence[tuple[Any, ...]]]:
+    entries: Sequence[Queued], sent: dict[int, list[str]], batch: int
+) -> list[Sequence[Queued]]:
     """Outbox entries in push batches of at most ``batch`` entries that send something:
     an update whose fields all changed again later sends nothing and rides along free
     (a record edited again and again offline costs no extra hub transactions)."""
-    parts: list[Sequence[tuple[Any, ...]]] = []
+    parts: list[Sequence[Queued]] = []
     start = live = 0
     for k, entry in enumerate(entries):
-        if entry[3] != "update" or entry[0] in sent:
+        if entry.op != "update" or entry.seq in sent:
             # An erasure goes in one batch (other desks take or refuse it whole,
             # ``batches.Reader``): no cut between two tombstoning entries.
             if live >= batch and not (_tombstones(entry) and _tombstones(entries[k - 1])):
@@ -660,9 +681,9 @@ def _gap(before: int, batch: StoredBatch) -> list[quarantine.Quarantined]:
     ]
 
 
-def _tombstones(entry: tuple[Any, ...]) -> bool:
+def _tombstones(entry: Queued) -> bool:
     """An outbox entry that erases a row or may tombstone one (what an erasure writes)."""
-    return entry[3] == "erase" or (entry[3] == "update" and "deleted" in str(entry[4]).split(","))
+    return entry.op == "erase" or (entry.op == "update" and "deleted" in entry.fields.split(","))
 
 
 def _json(raw: str | None, default: Any) -> Any:

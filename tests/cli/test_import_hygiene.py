@@ -1,7 +1,7 @@
 """What `deskapp`, `deskapp open` and `--help` import before the first paint (issue #21).
 
 The unlock screen needs Textual and the desk's path, not the database layers: SQLAlchemy,
-SQLModel, Alembic, numpy and the models take most of a second to import, and each command
+Alembic, numpy and the tables take most of a second to import, and each command
 imports them only once it has been chosen (``deskapp.cli.arguments``). Nor the key
 derivation and encryption (SQLCipher, cryptography, Argon2, the keyring), which the unlock
 worker imports once the passphrase is given, nor the screens that come after it.
@@ -15,7 +15,6 @@ import sys
 
 HEAVY = (
     "sqlalchemy",
-    "sqlmodel",
     "alembic",
     "numpy",
     "deskapp.db.tables",

@@ -9,10 +9,8 @@ from sqlalchemy import select, text
 
 from deskapp.db import audit
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
 from deskapp.services import incidents, people
-
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 
 
 def events(desk: Desk) -> list[dict[str, Any]]:

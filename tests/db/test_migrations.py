@@ -6,16 +6,58 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
-from sqlmodel import SQLModel
+from sqlalchemy import MetaData, select, text
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from deskapp.db import migrate
 from deskapp.db.desk import Desk
 from deskapp.db.engine import make_engine
 from deskapp.db.keyslots import KeySlots, generate_data_key
+from deskapp.db.tables import METADATA, PERSON
+from deskapp.db.types import UTCDateTime
+from deskapp.db.writes import _scalar_default
+from deskapp.protocol import jsontext
 from deskapp.runtime.clock import utcnow
 from deskapp.runtime.paths import slots_path
 from deskapp.services import people
+
+#: The schema the tables declare, as SQLite DDL (see ``declared_schema``). A change of it
+#: comes with a migration; rewrite the file from ``declared_schema(...)`` in the same commit.
+SCHEMA = Path(__file__).with_name("schema.sql")
+
+
+def declared_schema(metadata: MetaData) -> str:
+    """Each table's and each index's CREATE statement for SQLite, then per column what
+    DDL does not show: the Python-side default the write path fills in for a field a
+    caller left out, and whether the column stores UTC times (``UTCDateTime``)."""
+    dialect = sqlite.dialect()
+    lines = []
+    for table in metadata.sorted_tables:
+        lines.append(str(CreateTable(table).compile(dialect=dialect)).strip() + ";")
+        for index in sorted(table.indexes, key=lambda index: str(index.name)):
+            lines.append(str(CreateIndex(index).compile(dialect=dialect)).strip() + ";")
+        for column in table.columns:
+            if isinstance(column.type, UTCDateTime):
+                lines.append(f"-- {table.name}.{column.name}: UTCDateTime")
+            if column.default is not None:
+                assert column.default.is_scalar, column
+                lines.append(f"-- {table.name}.{column.name} default {_scalar_default(column)!r}")
+    return "\n".join(lines) + "\n"
+
+
+def test_tables_declare_the_pinned_schema() -> None:
+    assert declared_schema(METADATA) == SCHEMA.read_text()
+
+
+def test_rows_read_from_the_tables_go_as_json(desk: Desk) -> None:
+    """Sync sends rows read with ``select(table).mappings()`` as JSON, and orjson takes no
+    str subclass (SQLAlchemy's ``quoted_name``, a Core column's name) as a key."""
+    people.add_person(desk, name="Siân Evans", role="mp")
+    with desk.read() as conn:
+        row = dict(conn.execute(select(PERSON)).mappings().one())
+    assert jsontext.loads(jsontext.dumps(row))["name"] == "Siân Evans"
+    assert {type(c.key) for table in METADATA.tables.values() for c in table.c} == {str}
 
 
 def test_migrated_schema_matches_models(desk: Desk) -> None:
@@ -23,7 +65,7 @@ def test_migrated_schema_matches_models(desk: Desk) -> None:
         ctx = MigrationContext.configure(
             conn, opts={"include_object": migrate.include_object, "compare_type": True}
         )
-        assert compare_metadata(ctx, SQLModel.metadata) == []
+        assert compare_metadata(ctx, METADATA) == []
         assert migrate.current_revision(conn) == migrate.head_revision()
 
 

@@ -6,14 +6,12 @@ import pytest
 from sqlalchemy import func, select, text
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent, FieldVersion, Outbox, Person
+from deskapp.db.tables import AUDIT_EVENT as AUD
+from deskapp.db.tables import FIELD_VERSION as FV
+from deskapp.db.tables import OUTBOX as OUT
+from deskapp.db.tables import PERSON as PER
 from deskapp.domain.errors import NotFound, ValidationError
 from deskapp.services import people
-
-FV = FieldVersion.__table__  # type: ignore[attr-defined]
-OUT = Outbox.__table__  # type: ignore[attr-defined]
-AUD = AuditEvent.__table__  # type: ignore[attr-defined]
-PER = Person.__table__  # type: ignore[attr-defined]
 
 
 def counts(desk: Desk) -> tuple[int, int, int, int]:

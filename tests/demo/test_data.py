@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from sqlalchemy import Table
 
 from deskapp.db import tables
 from deskapp.demo.data import DemoData, generate
@@ -27,21 +28,21 @@ from deskapp.domain.vocabulary import (
 
 NOW = datetime(2026, 4, 20, 14, 33, 12, 250_000, tzinfo=UTC)
 
-TABLES: dict[str, type[Any]] = {
-    "organisations": tables.Organisation,
-    "advisers": tables.Adviser,
-    "people": tables.Person,
-    "candidacies": tables.Candidacy,
-    "events": tables.Event,
-    "event_people": tables.EventPerson,
-    "incidents": tables.Incident,
-    "timeline": tables.TimelineEntry,
-    "contacts": tables.Contact,
-    "surveys": tables.SecuritySurvey,
-    "measures": tables.SecurityMeasure,
-    "referrals": tables.SecurityReferral,
-    "subjects": tables.Subject,
-    "incident_links": tables.IncidentLink,
+TABLES: dict[str, Table] = {
+    "organisations": tables.ORGANISATION,
+    "advisers": tables.ADVISER,
+    "people": tables.PERSON,
+    "candidacies": tables.CANDIDACY,
+    "events": tables.EVENT,
+    "event_people": tables.EVENT_PERSON,
+    "incidents": tables.INCIDENT,
+    "timeline": tables.TIMELINE_ENTRY,
+    "contacts": tables.CONTACT,
+    "surveys": tables.SECURITY_SURVEY,
+    "measures": tables.SECURITY_MEASURE,
+    "referrals": tables.SECURITY_REFERRAL,
+    "subjects": tables.SUBJECT,
+    "incident_links": tables.INCIDENT_LINK,
 }
 
 
@@ -70,8 +71,8 @@ def test_default_sizes(data: DemoData) -> None:
 
 
 def test_keys_are_exactly_the_columns(data: DemoData) -> None:
-    for name, model in TABLES.items():
-        columns = {c.name for c in model.__table__.columns}
+    for name, table in TABLES.items():
+        columns = {c.name for c in table.columns}
         assert getattr(data, name), name
         for row in getattr(data, name):
             assert set(row) == columns, (name, set(row) ^ columns)
@@ -95,7 +96,7 @@ def test_tables_maps_table_names_in_insert_order(data: DemoData) -> None:
         "subject",
         "incident_link",
     ]
-    by_name = {m.__tablename__: attr for attr, m in TABLES.items()}
+    by_name = {t.name: attr for attr, t in TABLES.items()}
     for table, table_rows in tables.items():
         assert table_rows is getattr(data, by_name[table])
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
 from deskapp.domain.errors import PermissionDenied, ValidationError
 from deskapp.domain.events import event_ref
 from deskapp.domain.vocabulary import AuditAction, OfficerRole
@@ -28,7 +28,6 @@ from deskapp.exporting.export import (
 from deskapp.runtime.clock import utcnow
 from deskapp.services import advisers, incidents, officers, people
 
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 SECRET_PHONE = "07700 900417"
 SECRET_EMAIL = "siân@example.org"
 SECRET_ADDRESS = "17 Stryd y Castell, Caernarfon"

@@ -16,12 +16,13 @@ from sqlalchemy import select, text
 
 from deskapp.cli import main
 from deskapp.db.desk import Desk
+from deskapp.db.tables import CANDIDACY, PERSON
 from deskapp.domain.errors import ValidationError
 from deskapp.importing.redirects import parse_redirects
 from deskapp.importing.roster import import_file
 from deskapp.runtime.clock import utcnow
 from deskapp.services import contacts, incidents, people, subjects
-from tests.importing.test_importer import CANDIDACY, HEADER, PERSON, row, write_dc
+from tests.importing.test_importer import HEADER, row, write_dc
 
 POLL = "2026-05-07"
 RESULTS_HEADER = [*HEADER, "candidates_locked", "votes_cast"]

@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import select
 
 from deskapp.db.desk import Desk
+from deskapp.db.tables import ORGANISATION, PERSON
 from deskapp.importing.roster import import_file
 from deskapp.services import organisations
-from tests.importing.test_importer import HEADER, ORGANISATION, PERSON, row, write_dc
+from tests.importing.test_importer import HEADER, row, write_dc
 
 GENERAL = "2029-05-03"
 

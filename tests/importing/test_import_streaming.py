@@ -17,12 +17,13 @@ from sqlalchemy import select
 
 from deskapp.db import search_index
 from deskapp.db.desk import Desk
+from deskapp.db.tables import CANDIDACY, PERSON
 from deskapp.domain.text import collation_key
 from deskapp.importing import candidates
 from deskapp.importing import roster as importer
 from deskapp.importing.roster import import_file, plan_import
 from deskapp.services import people
-from tests.importing.test_importer import CANDIDACY, PERSON, counts, row, write_dc
+from tests.importing.test_importer import counts, row, write_dc
 
 COUNCILS = ("cardiff", "newport", "powys", "gwynedd")
 FIRST = ("Siân", "Dafydd", "Eluned", "Rhys", "Carys", "Iolo", "Bethan")

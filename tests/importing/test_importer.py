@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent, Candidacy, Organisation, Person
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
+from deskapp.db.tables import CANDIDACY, ORGANISATION, PERSON
 from deskapp.domain.errors import ValidationError
 from deskapp.domain.vocabulary import AuditAction
 from deskapp.importing.candidates import DC_REQUIRED_COLUMNS
@@ -36,10 +37,6 @@ from deskapp.importing.roster import (
 from deskapp.services import people
 
 DATA = Path(__file__).parents[1] / "data"
-PERSON = Person.__table__  # type: ignore[attr-defined]
-CANDIDACY = Candidacy.__table__  # type: ignore[attr-defined]
-ORGANISATION = Organisation.__table__  # type: ignore[attr-defined]
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 
 # DC's core columns, then a selection of the optional groups (person, contact, results).
 HEADER = [

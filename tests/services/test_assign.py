@@ -7,12 +7,10 @@ from collections import Counter
 from sqlalchemy import select, text
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import Person
+from deskapp.db.tables import PERSON
 from deskapp.runtime.clock import utcnow
 from deskapp.services import advisers, assign, people
 from deskapp.services.assign import BY_AREA, BY_LOAD, OVERFLOW, area_matches, area_terms
-
-PERSON = Person.__table__  # type: ignore[attr-defined]
 
 
 def add_org(desk: Desk, slug: str, name: str) -> str:

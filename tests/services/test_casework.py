@@ -9,10 +9,10 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent, IncidentLink, Outbox, SecurityMeasure
+from deskapp.db.tables import AUDIT_EVENT, INCIDENT_LINK, OUTBOX, SECURITY_MEASURE
 from deskapp.domain.errors import ConfigError, NotFound, PermissionDenied, ValidationError
 from deskapp.domain.masking import MASK
 from deskapp.domain.security import add_months, subject_ref
@@ -27,13 +27,12 @@ FINDINGS = "Rear gate unlocked; no lighting on the lane"
 
 
 def audit_rows(desk: Desk) -> list[dict[str, Any]]:
-    table = AuditEvent.__table__  # type: ignore[attr-defined]
+    table = AUDIT_EVENT
     with desk.read() as conn:
         return [dict(r) for r in conn.execute(select(table).order_by(table.c.seq)).mappings()]
 
 
-def count(desk: Desk, model: Any, **where: Any) -> int:
-    table = model.__table__
+def count(desk: Desk, table: Table, **where: Any) -> int:
     query = select(func.count()).select_from(table)
     for name, value in where.items():
         query = query.where(table.c[name] == value)
@@ -54,7 +53,7 @@ def incident_for(desk: Desk, person_id: str, summary: str = "Threatening letters
 
 def test_survey_measure_and_referral_life_cycle(desk: Desk) -> None:
     pid = people.add_person(desk, name="Siân Evans", role="mp")
-    outbox = count(desk, Outbox)
+    outbox = count(desk, OUTBOX)
     survey = security.add_record(
         desk, "survey", pid, today=TODAY, place="home", surveyed_by="PC 1234",
         findings=FINDINGS, risk="high",
@@ -63,7 +62,7 @@ def test_survey_measure_and_referral_life_cycle(desk: Desk) -> None:
         desk, "measure", pid, today=TODAY, kind="cctv", status="recommended"
     )
     referral_id, _ = security.set_referral(desk, pid, status="requested", cost="4,500")
-    assert count(desk, Outbox) == outbox + 3
+    assert count(desk, OUTBOX) == outbox + 3
     record = security.show_security(desk, pid)
     (shown,) = record["surveys"]
     assert (shown["surveyed_on"], shown["next_review"]) == (TODAY, date(2027, 5, 7))
@@ -99,7 +98,7 @@ def test_survey_measure_and_referral_life_cycle(desk: Desk) -> None:
 
 def test_bad_input_names_its_field_and_writes_nothing(desk: Desk) -> None:
     pid = people.add_person(desk, name="Tom Jones")
-    before = count(desk, Outbox)
+    before = count(desk, OUTBOX)
     with pytest.raises(ValidationError) as bad:
         security.add_record(desk, "measure", pid, kind="moat", status="fitted")
     assert bad.value.field == "kind"
@@ -116,7 +115,7 @@ def test_bad_input_names_its_field_and_writes_nothing(desk: Desk) -> None:
     assert bad.value.field == "next_review"
     with pytest.raises(NotFound):
         security.add_record(desk, "measure", "no-such-person", kind="cctv")
-    assert count(desk, Outbox) == before
+    assert count(desk, OUTBOX) == before
 
 
 def test_review_period_is_a_setting(desk: Desk) -> None:
@@ -230,10 +229,10 @@ def test_a_link_needs_its_category(desk: Desk) -> None:
         assert refused.value.field == "category"
     with pytest.raises(ValidationError):
         subjects.link(desk, incident, "victim")  # neither a person nor a subject
-    assert count(desk, IncidentLink) == 0
+    assert count(desk, INCIDENT_LINK) == 0
     assert subjects.link(desk, incident, "suspect", subject=subject)
     assert not subjects.link(desk, incident, "suspect", subject=subject)  # already so
-    assert count(desk, IncidentLink) == 1
+    assert count(desk, INCIDENT_LINK) == 1
 
 
 def test_review_due_lists_surveys_measures_and_subjects(desk: Desk) -> None:
@@ -272,8 +271,8 @@ def test_erasing_a_subject(desk: Desk) -> None:
     subjects.erase_subject(desk, ids["subject"], "No further action")
     with pytest.raises(NotFound):
         subjects.get_subject(desk, ids["subject"])
-    assert count(desk, IncidentLink, subject_id=ids["subject"]) == 0
-    assert count(desk, IncidentLink) == 1  # the witness stays linked
+    assert count(desk, INCIDENT_LINK, subject_id=ids["subject"]) == 0
+    assert count(desk, INCIDENT_LINK) == 1  # the witness stays linked
     with desk.read() as conn:
         row = conn.exec_driver_sql(
             "SELECT name, aliases, identifiers, facts, assessment FROM subject WHERE id = ?",
@@ -293,8 +292,8 @@ def test_erasing_a_person_with_measures(desk: Desk) -> None:
     security.add_record(desk, "measure", pid, kind="cctv", status="fitted", notes="Camera on porch")
     security.set_referral(desk, pid, status="in-place", provider="Acme Guarding")
     people.erase_person(desk, pid, "Left office")
-    assert count(desk, SecurityMeasure, person_id=pid, deleted=False) == 0
-    assert count(desk, IncidentLink, person_id=pid) == 0
+    assert count(desk, SECURITY_MEASURE, person_id=pid, deleted=False) == 0
+    assert count(desk, INCIDENT_LINK, person_id=pid) == 0
     with desk.read() as conn:
         held = (
             conn.exec_driver_sql(

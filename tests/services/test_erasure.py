@@ -9,14 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent, Outbox
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
+from deskapp.db.tables import OUTBOX
 from deskapp.domain.errors import PermissionDenied
 from deskapp.runtime.clock import utcnow
 from deskapp.services import incidents, officers, people, subjects
 from deskapp.services.contacts import log_contact
 
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
-OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
 NAME = "Perpetua Quenby-Oddfellow"
 ADDRESS = "9 Obscure Mews"
 

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent, EventPerson, FieldVersion, Outbox
+from deskapp.db.tables import AUDIT_EVENT, EVENT_PERSON, FIELD_VERSION, OUTBOX
 from deskapp.domain.errors import NotFound, ValidationError
 from deskapp.domain.events import event_ref
 from deskapp.domain.masking import MASK
@@ -24,13 +24,12 @@ PLACE = "Neuadd y Dref, 5 Stryd Fawr"
 
 
 def audit_rows(desk: Desk) -> list[dict[str, Any]]:
-    table = AuditEvent.__table__  # type: ignore[attr-defined]
+    table = AUDIT_EVENT
     with desk.read() as conn:
         return [dict(r) for r in conn.execute(select(table).order_by(table.c.seq)).mappings()]
 
 
-def count(desk: Desk, model: Any) -> int:
-    table = model.__table__
+def count(desk: Desk, table: Table) -> int:
     with desk.read() as conn:
         return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
@@ -50,7 +49,7 @@ def new_event(desk: Desk, **more: Any) -> str:
 
 def test_add_update_and_show_go_through_the_write_path(desk: Desk) -> None:
     event_id = new_event(desk, risk="high", risk_reason="Protest group expected")
-    outbox_before = count(desk, Outbox)
+    outbox_before = count(desk, OUTBOX)
     changed = events.update_event(
         desk,
         event_ref(event_id),
@@ -64,8 +63,8 @@ def test_add_update_and_show_go_through_the_write_path(desk: Desk) -> None:
         "patrol_requested", "patrol_minutes", "patrol_additional_pence",
         "patrol_opportunity_pence", "outcome",
     }  # fmt: skip
-    assert count(desk, Outbox) == outbox_before + 1
-    fv = FieldVersion.__table__  # type: ignore[attr-defined]
+    assert count(desk, OUTBOX) == outbox_before + 1
+    fv = FIELD_VERSION
     with desk.read() as conn:
         versioned = set(conn.execute(select(fv.c.field).where(fv.c.row_id == event_id)).scalars())
     assert {"*", "outcome", "patrol_minutes"} <= versioned
@@ -108,7 +107,7 @@ def test_revealing_an_empty_masked_field_shows_it_empty(desk: Desk) -> None:
 
 def test_bad_input_writes_nothing(desk: Desk) -> None:
     event_id = new_event(desk)
-    before = count(desk, Outbox), len(audit_rows(desk))
+    before = count(desk, OUTBOX), len(audit_rows(desk))
     bad: list[dict[str, Any]] = [
         {"risk": "medium"},  # a new risk needs its reason
         {"ends_at": "2026-05-07 18:00"},  # before the start
@@ -124,7 +123,7 @@ def test_bad_input_writes_nothing(desk: Desk) -> None:
         events.add_event(desk, title="X", kind="other", starts_at="")
     with pytest.raises(NotFound):
         events.update_event(desk, "E-00000000", title="X")
-    assert (count(desk, Outbox), len(audit_rows(desk))) == before
+    assert (count(desk, OUTBOX), len(audit_rows(desk))) == before
     events.update_event(desk, event_id, risk="medium", risk_reason="Counter-protest")
     events.update_event(desk, event_id, risk="low")  # lowering needs no new reason
 
@@ -145,8 +144,8 @@ def test_link_and_unlink_people(desk: Desk) -> None:
     combined = [e for e in audit_rows(desk) if e["action"] == AuditAction.COMBINATION]
     assert {e["entity_id"] for e in combined} == {sian, tom}
     assert events.unlink_people(desk, event_id, [tom]) == (event_id, [tom])
-    assert count(desk, EventPerson) == 1
-    ob = Outbox.__table__  # type: ignore[attr-defined]
+    assert count(desk, EVENT_PERSON) == 1
+    ob = OUTBOX
     with desk.read() as conn:
         erased = conn.execute(select(ob.c.row_id).where(ob.c.op == "erase")).scalars().all()
     assert erased == [f"{event_id}:{tom}"]

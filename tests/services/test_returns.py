@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, text
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent
+from deskapp.db.tables import AUDIT_EVENT
 from deskapp.domain.errors import ValidationError
 from deskapp.domain.returns import SUPPRESSED, Figure, Return, percentile
 from deskapp.domain.vocabulary import AuditAction
@@ -251,9 +251,7 @@ def test_return_files_hold_no_personal_data_and_are_logged(
     with desk.read() as conn:
         ids = list(conn.execute(text("SELECT id FROM person UNION SELECT id FROM incident")))
         logged = (
-            conn.execute(
-                select(AuditEvent.__table__).where(AuditEvent.__table__.c.entity == "return")  # type: ignore[attr-defined]
-            )
+            conn.execute(select(AUDIT_EVENT).where(AUDIT_EVENT.c.entity == "return"))
             .mappings()
             .all()
         )

@@ -11,12 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent, Outbox
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
+from deskapp.db.tables import OUTBOX
 from deskapp.domain.errors import ValidationError
 from deskapp.services import advisers, events, organisations, people
-
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
-OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
 
 
 def _organisation(desk: Desk) -> str:

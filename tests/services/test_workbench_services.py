@@ -10,11 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
 from deskapp.domain.errors import ValidationError
 from deskapp.services import advisers, audit_log, incidents, organisations, people, review
-
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 
 
 def last_event(desk: Desk) -> dict[str, Any]:

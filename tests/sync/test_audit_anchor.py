@@ -14,7 +14,7 @@ from sqlalchemy import select
 from deskapp.cli import main
 from deskapp.db import audit
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
 from deskapp.services import people
 from deskapp.sync import run_sync
 from deskapp.sync.audit_anchor import compare_chains
@@ -22,7 +22,6 @@ from deskapp.sync.hub_errors import AuditChainRefused
 
 from .conftest import PASS, make_desk, rogue_batch
 
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 Capsys = pytest.CaptureFixture[str]
 
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import IncidentLink
+from deskapp.db.tables import INCIDENT_LINK
 from deskapp.domain.errors import NotFound
 from deskapp.services import incidents, people, security, subjects
 from deskapp.sync import list_conflicts, run_sync, status
@@ -33,7 +33,7 @@ def converge(hub: str, *desks: Desk) -> None:
 
 
 def links(desk: Desk) -> set[tuple[str, str | None, str | None, str]]:
-    table = IncidentLink.__table__  # type: ignore[attr-defined]
+    table = INCIDENT_LINK
     with desk.read() as conn:
         return {
             (r.incident_id, r.person_id, r.subject_id, r.category)

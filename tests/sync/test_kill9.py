@@ -13,15 +13,13 @@ import pytest
 from sqlalchemy import select
 
 from deskapp.db import audit
-from deskapp.db.tables import Person, TimelineEntry
+from deskapp.db.tables import PERSON
+from deskapp.db.tables import TIMELINE_ENTRY as TIMELINE
 from deskapp.services import incidents, people
 from deskapp.sync import run_sync, status
 
 from .conftest import PASS, desk_state, hub_state, make_desk
 from .sync_child import SyncChild
-
-PERSON = Person.__table__  # type: ignore[attr-defined]
-TIMELINE = TimelineEntry.__table__  # type: ignore[attr-defined]
 
 
 def _kill_rounds(tmp_path: Path, url: str, rounds: int, seed: int) -> int:

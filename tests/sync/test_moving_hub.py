@@ -8,13 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from deskapp.db.tables import AuditEvent
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
 from deskapp.services import contacts, incidents, people, subjects
 from deskapp.sync import run_sync, status
 
 from .conftest import ROOTS, desk_state, enrol, hub_audits, hub_state, make_desk, new_hub
-
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 
 
 def _hub_audits(url: str, site_id: str) -> int:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from deskapp.cli import main
 from deskapp.db.desk import Desk
-from deskapp.db.tables import Person
+from deskapp.db.tables import PERSON
 from deskapp.services import people
 from deskapp.sync import HubError, run_sync, status
 from deskapp.sync.hub import open_hub
@@ -23,7 +23,6 @@ from deskapp.sync.hub_schema import hub_batch
 
 from .conftest import PASS, PG_HOST, PG_PORT, ROOTS, desk_state, hub_state, make_desk, pg_url
 
-PERSON = Person.__table__  # type: ignore[attr-defined]
 PUSHERS = 8
 PULLERS = 3
 ROUNDS = 5

@@ -11,15 +11,13 @@ from hypothesis import strategies as st
 from sqlalchemy import Table, select
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import Incident, Person
+from deskapp.db.tables import INCIDENT, PERSON
 from deskapp.services import contacts, incidents, people
 from deskapp.sync import run_sync
 from deskapp.sync.hub_engines import forget_engines
 
 from .conftest import ROOTS, desk_state, hub_state, make_desk, new_hub
 
-PERSON = Person.__table__  # type: ignore[attr-defined]
-INCIDENT = Incident.__table__  # type: ignore[attr-defined]
 DESKS = 3
 
 words = st.sampled_from(["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"])

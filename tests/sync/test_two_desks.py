@@ -11,14 +11,12 @@ from sqlalchemy import select
 
 from deskapp.db import audit
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
 from deskapp.services import incidents, people
 from deskapp.sync import list_conflicts, merge, resolve_conflict, run_sync, status
 from deskapp.sync.hub import Hub
 
 from .conftest import ROOTS, desk_state, enrol, hub_audits, hub_state, make_desk, new_hub
-
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 
 
 @pytest.fixture(params=["file", "pg"])

@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
 from deskapp.domain.errors import ValidationError
 from deskapp.services.incidents import add_note, get_incident, list_incidents
 from deskapp.services.people import get_person
@@ -35,7 +35,6 @@ from tests.sample_desk import OFFICER, PASSPHRASE
 from .conftest import make_app
 from .helpers import settle, type_text, unlock, wait_for
 
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 KEY_NAMES = {" ": "space", "\r": "enter", "\t": "tab"}
 
 

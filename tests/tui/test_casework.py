@@ -12,7 +12,7 @@ from sqlalchemy import select
 from textual.widgets import OptionList
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
 from deskapp.services import incidents, security, subjects
 from deskapp.tui.screens.casework_form import LinkSubjectForm, SubjectForm, SurveyForm
 from deskapp.tui.screens.incident import IncidentScreen
@@ -25,8 +25,6 @@ from tests.sample_desk import OFFICER, PASSPHRASE
 from .conftest import make_app
 from .helpers import settle, type_text, unlock, wait_for
 from .test_events import shown
-
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 
 
 def consultations(path: Path, entity: str) -> list[tuple[str, str]]:

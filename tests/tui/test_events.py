@@ -12,7 +12,7 @@ from rich.console import Console
 from sqlalchemy import select
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
 from deskapp.domain.events import event_ref
 from deskapp.domain.vocabulary import AuditAction, OfficerRole
 from deskapp.services import events, officers
@@ -26,7 +26,6 @@ from tests.sample_desk import OFFICER, PASSPHRASE
 from .conftest import make_app
 from .helpers import burst, settle, type_text, unlock, wait_for
 
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 CLERK = "PC-7001"
 CLERK_PASS = "clerk passphrase for tests"
 
@@ -303,10 +302,11 @@ async def test_a_failure_shows_its_kind_never_its_text(desk_path: Path, monkeypa
 
 async def test_an_event_opens_from_the_person_view(desk_path: Path) -> None:
     """A person's events were a printed table: now tab reaches them and enter opens one."""
+    from deskapp.db.tables import EVENT_PERSON
     from deskapp.tui.screens.person import PersonScreen
 
     with open_desk(desk_path) as desk, desk.read() as conn:
-        linked = conn.execute(select(events.EVENT_PERSON)).mappings().first()
+        linked = conn.execute(select(EVENT_PERSON)).mappings().first()
         assert linked is not None
         person_id, event_id = str(linked["person_id"]), str(linked["event_id"])
     app = make_app(desk_path)

@@ -13,15 +13,13 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent, Person
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
+from deskapp.db.tables import PERSON
 from deskapp.tui.screens.base import RevealsForThisView
 from deskapp.tui.screens.modals import ConfirmScreen
 
 from .conftest import make_app
 from .helpers import settle, unlock, wait_for
-
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
-PERSON = Person.__table__  # type: ignore[attr-defined]
 
 
 class PhoneView(RevealsForThisView):

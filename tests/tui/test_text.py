@@ -135,9 +135,9 @@ def add_conflict(desk: Desk, person_id: str) -> None:
 
     from sqlalchemy import insert
 
-    from deskapp.db.tables import Conflict
+    from deskapp.db.tables import CONFLICT
 
-    table = Conflict.__table__  # type: ignore[attr-defined]
+    table = CONFLICT
     with desk.write() as tx:
         tx.conn.execute(
             insert(table).values(

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from textual.pilot import Pilot
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
 from deskapp.domain.status import allowed_next
 from deskapp.domain.thrive import Score, from_json, parse_spec
 from deskapp.services.incidents import get_incident, list_incidents, update_incident
@@ -22,8 +22,6 @@ from tests.sample_desk import OFFICER, PASSPHRASE
 
 from .conftest import make_app
 from .helpers import burst, settle, type_text, unlock, wait_for
-
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 
 
 async def open_row(pilot: Pilot[int], index: int) -> IncidentScreen:

@@ -12,7 +12,8 @@ from textual.widgets import Input, Static
 
 from deskapp.db.desk import Desk
 from deskapp.db.keyslots import KdfParams
-from deskapp.db.tables import AuditEvent, Organisation, Person
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
+from deskapp.db.tables import ORGANISATION, PERSON
 from deskapp.services import officers
 from deskapp.tui.app import DeskApp
 from deskapp.tui.screens.adviser_form import AdviserFormScreen
@@ -33,9 +34,6 @@ from tests.sample_desk import OFFICER, PASSPHRASE
 from .conftest import make_app
 from .helpers import burst, settle, type_text, unlock, wait_for
 
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
-PERSON = Person.__table__  # type: ignore[attr-defined]
-ORGANISATION = Organisation.__table__  # type: ignore[attr-defined]
 OTHER = "PC-7001"
 OTHER_PASS = "marmalade quarry tandem 5521"
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlmodel import SQLModel
 
-import deskapp.db.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from deskapp.db.migrate import include_object
+from deskapp.db.tables import METADATA
 
 connection = context.config.attributes.get("connection")
 if connection is None:
     raise RuntimeError("deskapp migrations run only through deskapp.db.migrate")
 context.configure(
     connection=connection,
-    target_metadata=SQLModel.metadata,
+    target_metadata=METADATA,
     render_as_batch=True,
     include_object=include_object,
 )

@@ -20,11 +20,11 @@ def test_conflicts_view(
 ) -> None:
     from sqlalchemy import update
 
-    from deskapp.db.tables import Conflict
+    from deskapp.db.tables import CONFLICT
 
     hub = make_hub(SNAP_DIR / "conflict-hub.db", snap_desk)
     make_conflict(snap_desk, hub, SNAP_DIR / "other.db")
-    table = Conflict.__table__  # type: ignore[attr-defined]
+    table = CONFLICT
     desk = Desk.open(snap_desk, OFFICER, PASSPHRASE)
     try:
         with desk.write() as tx:  # the conflict's random id and detection time, fixed

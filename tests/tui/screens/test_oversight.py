@@ -14,7 +14,7 @@ from textual.widgets import DataTable
 from textual_plotext import PlotextPlot
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AuditEvent
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
 from deskapp.services import officers
 from deskapp.tui.screens.audit import AuditScreen
 from deskapp.tui.screens.incident import IncidentScreen
@@ -30,7 +30,6 @@ from tests.tui.conftest import make_app
 from tests.tui.helpers import settle, type_text, unlock, wait_for
 from tests.tui.steps import SIZES
 
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 AUDITOR = "DPO-1"
 AUDITOR_PASS = "quiet ledger of lanterns"
 

@@ -9,15 +9,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from deskapp.db.tables import AuditEvent
+from deskapp.db.tables import AUDIT_EVENT as AUDIT
 from deskapp.tui.screens.person import PersonScreen
 from tests.sample_desk import OFFICER
 from tests.tui import steps
 from tests.tui.conftest import make_app
 from tests.tui.helpers import settle, type_text, unlock, wait_for
 from tests.tui.steps import SIZES
-
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 
 
 async def test_reveal_is_audited(desk_path: Path) -> None:
