@@ -190,7 +190,7 @@ def show_security(desk: Desk, person: str, *, reveal: bool = False) -> dict[str,
     return {"person_id": person_id, "name": name, **shown}
 
 
-def reveal_field(desk: Desk, kind: str, row_id: str, field: str) -> Any:
+def reveal_field(desk: Desk, kind: str, row_id: str, field: str) -> str:
     """One masked field of one security record: a logged consultation."""
     entity, table = KINDS[kind]
     return reveal_masked(desk, table, entity, row_id, field, SENSITIVE_FIELDS[entity], what=kind)

@@ -9,7 +9,8 @@ something is typed in it.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -18,6 +19,11 @@ from textual.widgets import Static, TextArea
 from deskapp.tui.screens.form import FormInput, RecordForm, field_row
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.lookup import Lookup
+
+if TYPE_CHECKING:
+    from deskapp.services.subjects import SubjectDetail
+
+    pass
 
 RISKS = [("1", "low", "low"), ("2", "medium", "medium"), ("3", "high", "high")]
 PLACES = [("h", "home", "home"), ("o", "office", "office")]
@@ -184,13 +190,13 @@ class SubjectForm(_CaseworkForm):
     MASKED = ("aliases", "identifiers", "facts", "assessment")
     DISCARD_QUESTION = "Discard what was typed for this subject?"
 
-    def __init__(self, subject: dict[str, Any] | None = None) -> None:
+    def __init__(self, subject: SubjectDetail | None = None) -> None:
         super().__init__()
         self.subject = subject
         self.title_text = "Change a subject of concern" if subject else "Add a subject of concern"
 
     def compose(self) -> ComposeResult:
-        held = self.subject or {}
+        held: Mapping[str, Any] = self.subject or {}
         masked = "typing here replaces what is held" if self.subject else ""
         yield from self.dialog(
             (

@@ -4,7 +4,8 @@ Opening it shows the returning officer's phone and email: a logged consultation.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -12,6 +13,9 @@ from textual.widgets import Static
 
 from deskapp.tui.screens.form import FormInput, RecordForm, field_row
 from deskapp.tui.widgets.choice_bar import ChoiceBar
+
+if TYPE_CHECKING:
+    from deskapp.services.organisations import OrganisationForEdit
 
 SHARING = [
     ("1", "not-requested", "not requested"),
@@ -45,12 +49,12 @@ class CouncilFormScreen(RecordForm[str]):
             yield Static("", id="form-message", classes="message")
             yield Static(self.keys_line(), classes="dialog-keys")
 
-    def load_work(self, desk: Any) -> dict[str, Any] | None:
+    def load_work(self, desk: Any) -> OrganisationForEdit | None:
         from deskapp.services.organisations import organisation_for_edit
 
         return organisation_for_edit(desk, self.organisation_id)
 
-    def fill(self, data: dict[str, Any]) -> None:
+    def fill(self, data: Mapping[str, Any]) -> None:
         from rich.text import Text
 
         from deskapp.domain.text import visible

@@ -29,6 +29,7 @@ from deskapp.tui.widgets.choice_bar import ChoiceBar
 
 if TYPE_CHECKING:
     from deskapp.db.desk import Desk
+    from deskapp.services.events import EventDetail
 
 KINDS = [
     ("h", "hustings", "hustings"),
@@ -97,9 +98,9 @@ class EventFormScreen(RecordForm[str]):
 
     def __init__(
         self,
-        event: dict[str, Any] | None = None,
+        event: EventDetail | None = None,
         *,
-        revealed: dict[str, Any] | None = None,
+        revealed: dict[str, str] | None = None,
         focus: str = "title",
     ) -> None:
         """``event``: the stored event to edit (None: a new one); ``revealed``: its masked

@@ -11,6 +11,7 @@ it is about and its message is shown under that field, which takes the focus.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
@@ -86,11 +87,11 @@ class RecordForm(ReadyForm[R]):
         self.save_when_found = False
 
     # -- subclasses ---------------------------------------------------------------------------
-    def load_work(self, desk: Any) -> dict[str, Any] | None:
+    def load_work(self, desk: Any) -> Mapping[str, Any] | None:
         """Read the record on a worker (None: a new record, nothing to read)."""
         return None
 
-    def fill(self, data: dict[str, Any]) -> None:
+    def fill(self, data: Mapping[str, Any]) -> None:
         """Put what ``load_work`` read into the fields."""
 
     def save_work(self, desk: Any, values: dict[str, Any]) -> Any:
@@ -160,7 +161,7 @@ class RecordForm(ReadyForm[R]):
             self.loaded = True
         self.mark_ready()
 
-    def _loaded(self, data: dict[str, Any] | None) -> None:
+    def _loaded(self, data: Mapping[str, Any] | None) -> None:
         if data is not None:
             self.fill(data)
             self.initial = self.values()

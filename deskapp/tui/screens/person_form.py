@@ -11,7 +11,8 @@ service (validated in ``core``, through the one write path).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,6 +23,9 @@ from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.form import FormInput, RecordForm, field_row
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.lookup import Lookup
+
+if TYPE_CHECKING:
+    from deskapp.services.people import PersonForEdit
 
 ROLES = [
     ("1", "candidate", "candidate"),
@@ -138,14 +142,14 @@ class PersonFormScreen(RecordForm[tuple[str, str]]):
         self.set_focus(self.query_one("#role", ChoiceBar))
 
     # -- reading ------------------------------------------------------------------------------
-    def load_work(self, desk: Any) -> dict[str, Any] | None:
+    def load_work(self, desk: Any) -> PersonForEdit | None:
         if self.person_id is None:
             return None
         from deskapp.services.people import person_for_edit
 
         return person_for_edit(desk, self.person_id)
 
-    def fill(self, data: dict[str, Any]) -> None:
+    def fill(self, data: Mapping[str, Any]) -> None:
         for name in ("name", "party", "post", "phone", "email", "address"):
             self.query_one(f"#{name}", FormInput).value = str(data.get(name) or "")
         for name in ("role", "risk", "briefing_status"):
