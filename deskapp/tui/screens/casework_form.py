@@ -21,6 +21,7 @@ from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.lookup import Lookup
 
 if TYPE_CHECKING:
+    from deskapp.services.security import MeasureRow
     from deskapp.services.subjects import SubjectDetail
 
     pass
@@ -126,14 +127,14 @@ class MeasureForm(_CaseworkForm):
     FIELDS = ("kind", "status", "notes")
     DISCARD_QUESTION = "Discard this measure?"
 
-    def __init__(self, person_id: str, measure: dict[str, Any] | None = None) -> None:
+    def __init__(self, person_id: str, measure: MeasureRow | None = None) -> None:
         super().__init__()
         self.person_id = person_id
         self.measure = measure
         self.title_text = "Change a measure" if measure else "Recommend or fit a measure"
 
     def compose(self) -> ComposeResult:
-        held = self.measure or {}
+        held: Mapping[str, Any] = self.measure or {}
         yield from self.dialog(
             ("Kind", ChoiceBar(MEASURE_KINDS, value=held.get("kind"), id="kind")),
             ("Status", ChoiceBar(MEASURE_STATUSES, value=held.get("status"), id="status")),

@@ -101,7 +101,12 @@ class PersonScreen(RevealsForThisView["PersonPage"]):
                 data["events"] = events_for_person(conn, person_id)
                 data["subjects"] = subjects_for_person(conn, person_id)
                 # Counts only: the records themselves open with S (their own view).
-                data["security"] = {k: len(v) for k, v in records_of(conn, person_id).items()}
+                held = records_of(conn, person_id)
+                data["security"] = {
+                    "surveys": len(held["surveys"]),
+                    "measures": len(held["measures"]),
+                    "referrals": len(held["referrals"]),
+                }
             return data
 
         self.background(work, self.show, group="person", exclusive=True)
