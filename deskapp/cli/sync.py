@@ -311,7 +311,13 @@ def _cell(value: Any) -> Any:
     return "-" if value is None else value
 
 
-def _with_ref(row: dict[str, Any]) -> dict[str, Any]:
+class ConflictShown(conflict_service.ConflictRow):
+    """A conflict as ``conflicts list|show`` print it: with its incident's reference."""
+
+    ref: str | None
+
+
+def _with_ref(row: conflict_service.ConflictRow) -> ConflictShown:
     """An incident's conflict names it as officers do: by its reference (I-…)."""
     ref = incidents.make_ref(row["row_id"]) if row["entity"] == "incident" else None
     return {**row, "ref": ref}
@@ -332,9 +338,9 @@ def conflicts_cmd(args: argparse.Namespace) -> int:
             row = _with_ref(conflict_service.get_conflict(desk, args.id))
             print_json(row) if args.json else print_record(row)
         else:
-            row = conflict_service.resolve_conflict(desk, args.id, args.keep)
+            resolved = conflict_service.resolve_conflict(desk, args.id, args.keep)
             if args.json:
-                print_json(row)
+                print_json(resolved)
             else:
-                print(f"Conflict {row['id']} resolved: kept the {args.keep} value.")
+                print(f"Conflict {resolved['id']} resolved: kept the {args.keep} value.")
     return 0
