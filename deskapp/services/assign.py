@@ -24,11 +24,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final, TypedDict
 
 from sqlalchemy import ColumnElement, Connection, Table, func, or_, select
 
 from deskapp.db.desk import Desk
+from deskapp.db.rows import typed_rows
 from deskapp.db.tables import Adviser, Organisation, Person
 from deskapp.domain.text import fold
 from deskapp.domain.vocabulary import AuditAction
@@ -53,6 +54,66 @@ _NON_WORD: Final = re.compile(r"[^a-z0-9]+")
 _CHUNK: Final = 500
 
 
+class AssignmentDict(TypedDict):
+    """An assignment as ``--json`` prints it (``Assignment.as_dict``)."""
+
+    person_id: str
+    person_name: str
+    organisation: str
+    adviser_id: str
+    adviser_name: str
+    reason: str
+    in_area: bool
+
+
+class AdviserLoadDict(TypedDict):
+    """An adviser's load before and after a plan (``AdviserLoad.as_dict``)."""
+
+    id: str
+    name: str
+    area: str
+    capacity: int
+    before: int
+    after: int
+    over_capacity: int
+
+
+class AssignPlanDict(TypedDict):
+    """A plan as ``--json`` prints it (``AssignPlan.as_dict``)."""
+
+    unassigned: int
+    assigned: int
+    by_area: int
+    overflow: int
+    left_unassigned: int
+    outside_area: int
+    assignments: list[AssignmentDict]
+    advisers: list[AdviserLoadDict]
+
+
+class ActiveAdviser(TypedDict):
+    """An adviser a plan may give people to, with the people they hold."""
+
+    id: str
+    name: str
+    area: str
+    areas: str
+    capacity: int
+    people: int
+
+
+class UnassignedPerson(TypedDict):
+    """A person without an active named contact, with the place they belong to."""
+
+    id: str
+    name: str
+    organisation_id: str | None
+    org_name: str
+    org_slug: str
+    gss: str
+    council_slug: str
+
+
 @dataclass(frozen=True)
 class Assignment:
     person_id: str
@@ -63,7 +124,7 @@ class Assignment:
     reason: str  # BY_AREA | BY_LOAD | OVERFLOW
     in_area: bool = True  # False: no adviser covers the person's place
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> AssignmentDict:
         return {
             "person_id": self.person_id,
             "person_name": self.person_name,
@@ -88,7 +149,7 @@ class AdviserLoad:
     def over_capacity(self) -> int:
         return max(0, self.after - self.capacity)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> AdviserLoadDict:
         return {
             "id": self.id,
             "name": self.name,
@@ -127,7 +188,7 @@ class AssignPlan:
         """People the plan cannot assign: there is no active adviser."""
         return self.unassigned - len(self.assignments)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> AssignPlanDict:
         return {
             "unassigned": self.unassigned,
             "assigned": len(self.assignments),
@@ -193,7 +254,7 @@ def _covers(
 # --------------------------------------------------------------------------- queries
 
 
-def _active_advisers(conn: Connection) -> list[dict[str, Any]]:
+def _active_advisers(conn: Connection) -> list[ActiveAdviser]:
     load = (
         select(PERSON.c.adviser_id, func.count().label("people"))
         .where(PERSON.c.deleted.is_(False), PERSON.c.adviser_id.is_not(None))
@@ -213,7 +274,7 @@ def _active_advisers(conn: Connection) -> list[dict[str, Any]]:
         .where(ADVISER.c.deleted.is_(False), ADVISER.c.active.is_(True))
         .order_by(ADVISER.c.name, ADVISER.c.id)
     )
-    return [dict(r) for r in conn.execute(query).mappings()]
+    return typed_rows(ActiveAdviser, conn.execute(query).mappings())
 
 
 def _no_named_contact() -> ColumnElement[bool]:
@@ -226,7 +287,7 @@ def _no_named_contact() -> ColumnElement[bool]:
     )
 
 
-def _unassigned_people(conn: Connection) -> list[dict[str, Any]]:
+def _unassigned_people(conn: Connection) -> list[UnassignedPerson]:
     council = ORGANISATION.alias("council")
     query = (
         select(
@@ -244,7 +305,7 @@ def _unassigned_people(conn: Connection) -> list[dict[str, Any]]:
         .where(PERSON.c.deleted.is_(False), _no_named_contact())
         .order_by(func.coalesce(ORGANISATION.c.name, ""), PERSON.c.name, PERSON.c.id)
     )
-    return [dict(r) for r in conn.execute(query).mappings()]
+    return typed_rows(UnassignedPerson, conn.execute(query).mappings())
 
 
 # --------------------------------------------------------------------------- planning
@@ -271,7 +332,7 @@ def plan_auto_assign(desk: Desk) -> AssignPlan:
     return plan
 
 
-def _plan(advisers: list[dict[str, Any]], people: list[dict[str, Any]]) -> AssignPlan:
+def _plan(advisers: list[ActiveAdviser], people: list[UnassignedPerson]) -> AssignPlan:
     load = {a["id"]: int(a["people"]) for a in advisers}
     cap = {a["id"]: int(a["capacity"]) for a in advisers}
     terms = {a["id"]: area_terms(a["area"] or "") for a in advisers}

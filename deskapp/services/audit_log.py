@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import Select, and_, case, func, literal, or_, select
 
@@ -46,6 +46,24 @@ class AuditFilter:
 
 def _day(value: date) -> datetime:
     return datetime.combine(value, time(), tzinfo=UTC)
+
+
+class AuditLogRow(TypedDict):
+    """An event of the s.62 log with the names people read (a row of ``audit_query``)."""
+
+    seq: int
+    at: datetime
+    officer_id: str
+    officer_name: str
+    action: str
+    entity: str
+    entity_id: str
+    fields: str
+    recipient: str
+    detail: str
+    person_id: str | None
+    person_name: str
+    ref: str
 
 
 def audit_query(filter_text: str = "", flt: AuditFilter | None = None) -> Select[Any]:

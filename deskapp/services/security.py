@@ -242,9 +242,7 @@ def masked(record: SecurityRecords) -> SecurityRecords:
     """The records with every sensitive field masked."""
     return {
         "surveys": [mask_row(r, SENSITIVE_FIELDS["security_survey"]) for r in record["surveys"]],
-        "measures": [
-            mask_row(r, SENSITIVE_FIELDS["security_measure"]) for r in record["measures"]
-        ],
+        "measures": [mask_row(r, SENSITIVE_FIELDS["security_measure"]) for r in record["measures"]],
         "referrals": [
             mask_row(r, SENSITIVE_FIELDS["security_referral"]) for r in record["referrals"]
         ],
@@ -256,9 +254,7 @@ def show_security(desk: Desk, person: str, *, reveal: bool = False) -> SecurityR
     sensitive fields named when ``reveal``)."""
     with desk.read() as conn:
         person_id = resolve_id(conn, PERSON, person, label="person")
-        name = str(
-            conn.execute(select(PERSON.c.name).where(PERSON.c.id == person_id)).scalar_one()
-        )
+        name = str(conn.execute(select(PERSON.c.name).where(PERSON.c.id == person_id)).scalar_one())
         record = records_of(conn, person_id)
     with desk.write() as tx:
         tx.audit(
