@@ -104,9 +104,8 @@ class AdviserForEdit(TypedDict):
     people: int
 
 
-class AdviserRow(TypedDict):
-    """An adviser as stored (``db.tables.Adviser``) with their load: people held and
-    open incidents (``list_advisers``); phone and email masked unless revealed."""
+class AdviserRecord(TypedDict):
+    """An adviser as stored (``db.tables.Adviser``)."""
 
     id: str
     name: str
@@ -119,6 +118,12 @@ class AdviserRow(TypedDict):
     created_at: datetime
     updated_at: datetime
     deleted: bool
+
+
+class AdviserRow(AdviserRecord):
+    """An adviser with their load: people held and open incidents (``list_advisers``);
+    phone and email masked unless revealed."""
+
     people: int
     open_incidents: int
 

@@ -211,9 +211,8 @@ class EventPersonRow(TypedDict):
     risk: str
 
 
-class EventDetail(TypedDict):
-    """One event as stored (``db.tables.Event``) with the people linked, its reference
-    and how its notice stands (``get_event``)."""
+class EventRecord(TypedDict):
+    """An event as stored (``db.tables.Event``)."""
 
     id: str
     title: str
@@ -236,6 +235,12 @@ class EventDetail(TypedDict):
     created_at: datetime
     updated_at: datetime
     deleted: bool
+
+
+class EventDetail(EventRecord):
+    """One event with the people linked, its reference and how its notice stands
+    (``get_event``)."""
+
     people: list[EventPersonRow]
     ref: str
     notice: str
