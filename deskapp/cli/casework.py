@@ -8,7 +8,7 @@ are masked unless ``--reveal`` (a logged consultation).
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from deskapp.cli.auth import ask, open_desk
@@ -51,6 +51,7 @@ SUBJECT_COLUMNS = [
 ]
 
 
+# The options given, by field name: the service's keyword arguments, each of its own type.
 def _given(args: argparse.Namespace, names: tuple[str, ...]) -> dict[str, Any]:
     return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
 
@@ -126,7 +127,7 @@ def _status_date(status: str) -> str:
     return rules.MEASURE_STATUS_DATE[value]
 
 
-def _report(args: argparse.Namespace, changed: dict[str, Any]) -> None:
+def _report(args: argparse.Namespace, changed: Collection[str]) -> None:
     if args.json:
         print_json({"changed": sorted(changed)})
     else:

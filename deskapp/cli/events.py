@@ -47,6 +47,7 @@ OPTIONS = {
 }
 
 
+# The options given, by field name: the service's keyword arguments, each of its own type.
 def _fields(args: argparse.Namespace) -> dict[str, Any]:
     fields = {
         field: getattr(args, option)

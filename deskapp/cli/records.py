@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any, TypedDict
 
@@ -60,6 +60,7 @@ def with_adviser_labels(desk: Desk, rows: Sequence[Mapping[str, Any]]) -> list[d
     return [{**row, "adviser": labels.get(row["adviser_id"] or "")} for row in rows]
 
 
+# The options given, by field name: the service's keyword arguments, each of its own type.
 def _given(args: argparse.Namespace, names: list[str]) -> dict[str, Any]:
     return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
 
@@ -89,6 +90,7 @@ PERSON_FIELD = {
 }
 
 
+# The options given, by field name: the service's keyword arguments, each of its own type.
 def _person_fields(args: argparse.Namespace) -> dict[str, Any]:
     fields = _given(args, PERSON_OPTS)
     if getattr(args, "withhold_address", False):
@@ -194,7 +196,7 @@ def casework_due_for_review(desk: Desk, on: date) -> list[ReviewRow]:
         return typed_rows(ReviewRow, (r for r in rows if r["kind"] in kinds))
 
 
-def _report_changes(args: argparse.Namespace, changed: dict[str, Any]) -> None:
+def _report_changes(args: argparse.Namespace, changed: Collection[str]) -> None:
     if args.json:
         print_json({"changed": sorted(changed)})
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import Any, cast
 
 from deskapp.cli.auth import ask, ask_secret, current_passphrase, open_desk
 from deskapp.cli.output import print_json, print_record, print_table
@@ -15,7 +15,8 @@ from deskapp.domain.wording import count
 from deskapp.services import incidents
 from deskapp.sync import conflicts as conflict_service
 from deskapp.sync import enrolment, service
-from deskapp.sync.hub import Hub, open_hub
+from deskapp.sync.enrolment import OfficerStatus
+from deskapp.sync.hub import Hub, HubDescription, open_hub
 from deskapp.sync.hub_schema import SCHEMA_VERSION
 from deskapp.sync.hub_secrets import find_secret, remember_secret
 from deskapp.sync.hub_url import parse_hub_url, require_hub_file
@@ -39,6 +40,13 @@ CONFLICT_COLUMNS = [
     ("detected_at", "DETECTED"),
     ("resolution", "KEPT"),
 ]
+
+
+class HubStatus(HubDescription, total=False):
+    """``hub status``: the hub's description and, with ``--db``, the desk's own view."""
+
+    desk_quarantined: int
+    officers: list[OfficerStatus]
 
 
 def _ensure_secret(url: str, *, new: bool = False) -> None:
@@ -221,7 +229,7 @@ def hub_cmd(args: argparse.Namespace) -> int:
     if args.action in commands:
         return commands[args.action](args)
     _ensure_secret(args.url)
-    info: dict[str, Any] = open_hub(args.url).describe()
+    info = cast(HubStatus, open_hub(args.url).describe())  # the desk's view added below
     if getattr(args, "db", None):
         # The desk's own view beside the hub's figures: its quarantine (pulled changes
         # held back), and the enrolment as verified from the root this desk pinned.

@@ -12,7 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Checkbox, Static
 
 from deskapp.domain import wording
-from deskapp.tui.screens.form import FormInput, RecordForm, field_row
+from deskapp.tui.screens.form import FormInput, FormValues, RecordForm, field_row
 
 if TYPE_CHECKING:
     from deskapp.services.advisers import AdviserForEdit
@@ -66,7 +66,7 @@ class AdviserFormScreen(RecordForm[str]):
             + (", over capacity" if people > capacity else "")
         )
 
-    def save_work(self, desk: Any, values: dict[str, Any]) -> str:
+    def save_work(self, desk: Any, values: FormValues) -> str:
         from deskapp.services.advisers import add_adviser, update_adviser
 
         if self.adviser_id is None:

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static, TextArea
 
-from deskapp.tui.screens.form import FormInput, RecordForm, field_row
+from deskapp.tui.screens.form import FormInput, FormValues, RecordForm, field_row
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.lookup import Lookup
 
@@ -69,7 +69,7 @@ CATEGORIES = [
 ]
 
 
-def _given(values: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+def _given(values: FormValues, names: tuple[str, ...]) -> FormValues:
     """The fields with something in them (an empty masked field is left as stored)."""
     return {n: values[n] for n in names if values.get(n) not in (None, "")}
 
@@ -109,12 +109,12 @@ class SurveyForm(_CaseworkForm):
             ("Next review", FormInput(placeholder="empty: 12 months on", id="next_review")),
         )
 
-    def values(self) -> dict[str, Any]:
+    def values(self) -> FormValues:
         out = super().values()
         out["findings"] = self.query_one("#findings", TextArea).text
         return out
 
-    def save_work(self, desk: Any, values: dict[str, Any]) -> str:
+    def save_work(self, desk: Any, values: FormValues) -> str:
         from deskapp.services.security import add_record
 
         return add_record(desk, "survey", self.person_id, **_given(values, self.FIELDS))
@@ -141,7 +141,7 @@ class MeasureForm(_CaseworkForm):
             ("Notes", FormInput(placeholder="masked once saved", id="notes")),
         )
 
-    def save_work(self, desk: Any, values: dict[str, Any]) -> str:
+    def save_work(self, desk: Any, values: FormValues) -> str:
         from deskapp.services.security import add_record, update_record
 
         fields = _given(values, self.FIELDS)
@@ -171,7 +171,7 @@ class ReferralForm(_CaseworkForm):
             ("Notes", FormInput(placeholder="masked once saved", id="notes")),
         )
 
-    def save_work(self, desk: Any, values: dict[str, Any]) -> str:
+    def save_work(self, desk: Any, values: FormValues) -> str:
         from deskapp.domain.errors import ValidationError
         from deskapp.services.security import set_referral
 
@@ -216,7 +216,7 @@ class SubjectForm(_CaseworkForm):
             ("Assessment", FormInput(placeholder=masked or "what is judged", id="assessment")),
         )
 
-    def save_work(self, desk: Any, values: dict[str, Any]) -> str:
+    def save_work(self, desk: Any, values: FormValues) -> str:
         from deskapp.services.subjects import add_subject, update_subject
 
         fields = _given(values, self.FIELDS)
@@ -253,7 +253,7 @@ class LinkSubjectForm(_CaseworkForm):
             ("Category", ChoiceBar(CATEGORIES, value="suspect", id="category")),
         )
 
-    def save_work(self, desk: Any, values: dict[str, Any]) -> str:
+    def save_work(self, desk: Any, values: FormValues) -> str:
         from deskapp.domain.errors import ValidationError
         from deskapp.services.subjects import link
 

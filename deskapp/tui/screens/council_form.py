@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from deskapp.tui.screens.form import FormInput, RecordForm, field_row
+from deskapp.tui.screens.form import FormInput, FormValues, RecordForm, field_row
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ class CouncilFormScreen(RecordForm[str]):
             self.query_one(f"#{name}", FormInput).value = str(data.get(name) or "")
         self.query_one("#share_request_status", ChoiceBar).value = data["share_request_status"]
 
-    def save_work(self, desk: Any, values: dict[str, Any]) -> str:
+    def save_work(self, desk: Any, values: FormValues) -> str:
         from deskapp.services.organisations import update_organisation
 
         changes = {k: v for k, v in values.items() if v != self.initial.get(k)}

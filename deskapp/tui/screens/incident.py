@@ -19,6 +19,7 @@ from deskapp.tui.widgets.status_line import StatusLine
 from deskapp.tui.widgets.window_list import ListSource, WindowList
 
 if TYPE_CHECKING:
+    from deskapp.domain.thrive import Thrive
     from deskapp.services.incidents import Applied, IncidentDetail
     from deskapp.tui.screens.modals import PickerScreen
 
@@ -281,7 +282,7 @@ class IncidentScreen(DeskScreen):
         from deskapp.domain.thrive import from_json
         from deskapp.tui.screens.modals import ThriveScreen
 
-        def done(thrive: dict[str, Any] | None) -> None:
+        def done(thrive: Thrive | None) -> None:
             if thrive:
                 self._change("THRIVE", thrive=thrive)
 

@@ -20,7 +20,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Checkbox, Static
 
 from deskapp.tui.keymap import key_hint
-from deskapp.tui.screens.form import FormInput, RecordForm, field_row
+from deskapp.tui.screens.form import FormInput, FormValues, RecordForm, field_row
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.lookup import Lookup
 
@@ -165,7 +165,7 @@ class PersonFormScreen(RecordForm[tuple[str, str]]):
         )
 
     # -- saving -------------------------------------------------------------------------------
-    def check(self, values: dict[str, Any]) -> None:
+    def check(self, values: FormValues) -> None:
         from deskapp.domain import validation as v
         from deskapp.domain.errors import ValidationError
 
@@ -177,7 +177,7 @@ class PersonFormScreen(RecordForm[tuple[str, str]]):
         # What the lookups held when filled: their picks are compared with these.
         self.filled = {name: self.query_one(f"#{name}", Lookup).filled[0] for name in STORED_AS}
 
-    def save_work(self, desk: Any, values: dict[str, Any]) -> tuple[str, str]:
+    def save_work(self, desk: Any, values: FormValues) -> tuple[str, str]:
         from deskapp.services.people import add_person, update_person
 
         reason = values.pop("risk_reason")
