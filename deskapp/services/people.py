@@ -579,12 +579,20 @@ def _move_appended(tx: WriteTx, old: str, new: str, why: str) -> None:
         tx.erase_appended(entity, {"person_id": old})
 
 
-def apply_redirects(desk: Desk, redirects: dict[str, str]) -> dict[str, int]:
+class RedirectCounts(TypedDict):
+    """What following redirects did (``apply_redirects``)."""
+
+    merged: int
+    renumbered: int
+    absent: int
+
+
+def apply_redirects(desk: Desk, redirects: dict[str, str]) -> RedirectCounts:
     """Follow Democracy Club's person redirects (old person id -> new person id) on the
     desk, in one transaction: a person held under an old id is merged into the person
     holding the new one, or takes the new id when nobody holds it. Returns the counts
     ``merged``, ``renumbered`` and ``absent`` (old ids not on this desk)."""
-    counts = {"merged": 0, "renumbered": 0, "absent": 0}
+    counts: RedirectCounts = {"merged": 0, "renumbered": 0, "absent": 0}
     with desk.write() as tx:
         for old_dc in redirects:
             final = _final_id(redirects, old_dc)

@@ -318,7 +318,7 @@ def list_measures(
 
 def set_referral(
     desk: Desk, person: str, *, today: date | None = None, **fields: Any
-) -> tuple[str, dict[str, Any]]:
+) -> tuple[str, dict[str, tuple[Any, Any]]]:
     """Change the person's open referral for private security, or start one when none is
     open (a declined or ended referral stays as it was). Returns its id and the changes."""
     with desk.read() as conn:
