@@ -144,37 +144,6 @@ class CaseloadExportRow(TypedDict):
     overdue: bool | None
 
 
-class IncidentExportRow(TypedDict):
-    """An incident as the incidents export reads it."""
-
-    id: str
-    ref: str
-    reported_at: datetime
-    grade: int
-    status: str
-    type: str
-    summary: str
-    person_id: str
-    person: str | None
-    adviser: str | None
-    due_at: datetime
-    crime_ref: str
-    operation: str
-    location: str
-
-
-class Attendee(RosterExportRow):
-    """A person linked to the event, with the references of their recent incidents."""
-
-    recent_incidents: str
-
-
-class BriefingContact(AdviserRecord):
-    """A named contact of the attendees, with the names of those they hold."""
-
-    holds: str
-
-
 class BriefingIncident(TypedDict):
     """An attendee's or the event's recent or open incident."""
 
@@ -188,6 +157,27 @@ class BriefingIncident(TypedDict):
     location: str
     person_id: str
     person: str | None
+
+
+class IncidentExportRow(BriefingIncident):
+    """An incident as the incidents export reads it."""
+
+    adviser: str | None
+    due_at: datetime
+    crime_ref: str
+    operation: str
+
+
+class Attendee(RosterExportRow):
+    """A person linked to the event, with the references of their recent incidents."""
+
+    recent_incidents: str
+
+
+class BriefingContact(AdviserRecord):
+    """A named contact of the attendees, with the names of those they hold."""
+
+    holds: str
 
 
 class BriefingPack(TypedDict):

@@ -90,8 +90,8 @@ def update_adviser(desk: Desk, ident: str, **fields: Any) -> dict[str, tuple[Any
     return update_record(desk, "adviser", ident, clean_adviser(fields), resolve=resolve_adviser)
 
 
-class AdviserForEdit(TypedDict):
-    """An adviser's ``EDITABLE`` fields, unmasked, with the people they hold."""
+class AdviserFields(TypedDict):
+    """An adviser's id and ``EDITABLE`` fields."""
 
     id: str
     name: str
@@ -101,20 +101,17 @@ class AdviserForEdit(TypedDict):
     email: str
     capacity: int
     active: bool
+
+
+class AdviserForEdit(AdviserFields):
+    """An adviser's ``EDITABLE`` fields, unmasked, with the people they hold."""
+
     people: int
 
 
-class AdviserRecord(TypedDict):
+class AdviserRecord(AdviserFields):
     """An adviser as stored (``db.tables.Adviser``)."""
 
-    id: str
-    name: str
-    area: str
-    areas: str
-    phone: str
-    email: str
-    capacity: int
-    active: bool
     created_at: datetime
     updated_at: datetime
     deleted: bool

@@ -54,30 +54,6 @@ _NON_WORD: Final = re.compile(r"[^a-z0-9]+")
 _CHUNK: Final = 500
 
 
-class AssignmentDict(TypedDict):
-    """An assignment as ``--json`` prints it (``Assignment.as_dict``)."""
-
-    person_id: str
-    person_name: str
-    organisation: str
-    adviser_id: str
-    adviser_name: str
-    reason: str
-    in_area: bool
-
-
-class AdviserLoadDict(TypedDict):
-    """An adviser's load before and after a plan (``AdviserLoad.as_dict``)."""
-
-    id: str
-    name: str
-    area: str
-    capacity: int
-    before: int
-    after: int
-    over_capacity: int
-
-
 class AssignPlanDict(TypedDict):
     """A plan as ``--json`` prints it (``AssignPlan.as_dict``)."""
 
@@ -87,8 +63,8 @@ class AssignPlanDict(TypedDict):
     overflow: int
     left_unassigned: int
     outside_area: int
-    assignments: list[AssignmentDict]
-    advisers: list[AdviserLoadDict]
+    assignments: list[dict[str, str | bool]]
+    advisers: list[dict[str, str | int]]
 
 
 class ActiveAdviser(TypedDict):
@@ -124,7 +100,8 @@ class Assignment:
     reason: str  # BY_AREA | BY_LOAD | OVERFLOW
     in_area: bool = True  # False: no adviser covers the person's place
 
-    def as_dict(self) -> AssignmentDict:
+    def as_dict(self) -> dict[str, str | bool]:
+        """The fields by name (``--json``): text, and ``in_area``."""
         return {
             "person_id": self.person_id,
             "person_name": self.person_name,
@@ -149,7 +126,8 @@ class AdviserLoad:
     def over_capacity(self) -> int:
         return max(0, self.after - self.capacity)
 
-    def as_dict(self) -> AdviserLoadDict:
+    def as_dict(self) -> dict[str, str | int]:
+        """The fields by name (``--json``), with ``over_capacity``."""
         return {
             "id": self.id,
             "name": self.name,

@@ -48,19 +48,24 @@ def _day(value: date) -> datetime:
     return datetime.combine(value, time(), tzinfo=UTC)
 
 
-class AuditLogRow(TypedDict):
-    """An event of the s.62 log with the names people read (a row of ``audit_query``)."""
+class AuditEntry(TypedDict):
+    """What an event of the s.62 log says (``db.tables.AuditEvent`` without its chain)."""
 
     seq: int
     at: datetime
     officer_id: str
-    officer_name: str
     action: str
     entity: str
     entity_id: str
     fields: str
     recipient: str
     detail: str
+
+
+class AuditLogRow(AuditEntry):
+    """An event of the s.62 log with the names people read (a row of ``audit_query``)."""
+
+    officer_name: str
     person_id: str | None
     person_name: str
     ref: str

@@ -168,24 +168,6 @@ def events_query(filter_text: str = "") -> Select[Any]:
     return query.order_by(EVENT.c.starts_at, EVENT.c.id)
 
 
-class EventListRow(TypedDict):
-    """An event as the list shows it (``events_query``), sensitive fields masked."""
-
-    id: str
-    title: str
-    kind: str
-    starts_at: datetime
-    ends_at: datetime | None
-    place: str
-    notice_received_at: datetime | None
-    risk: str
-    patrol_requested: bool
-    attendance: str
-    people: int
-    ref: str
-    short_notice: bool
-
-
 class PersonEvent(TypedDict):
     """An event a person is linked to (``events_for_person``), sensitive fields masked."""
 
@@ -199,6 +181,14 @@ class PersonEvent(TypedDict):
     patrol_requested: bool
     ref: str
     short_notice: bool
+
+
+class EventListRow(PersonEvent):
+    """An event as the list shows it (``events_query``), sensitive fields masked."""
+
+    ends_at: datetime | None
+    attendance: str
+    people: int
 
 
 class EventPersonRow(TypedDict):

@@ -24,7 +24,7 @@ from deskapp.db.tables import AuditEvent, Person
 from deskapp.domain.errors import NotFound, ValidationError
 from deskapp.domain.vocabulary import AuditAction
 from deskapp.domain.wording import count
-from deskapp.services.audit_log import AuditFilter, AuditLogRow, audit_query
+from deskapp.services.audit_log import AuditEntry, AuditFilter, AuditLogRow, audit_query
 from deskapp.services.lookup import resolve_id
 
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
@@ -59,18 +59,9 @@ class Rules:
             raise ValidationError("Each monitoring threshold must be at least 1.")
 
 
-class AuditEventRow(TypedDict):
+class AuditEventRow(AuditEntry):
     """An event of the s.62 log as stored (``db.tables.AuditEvent``)."""
 
-    seq: int
-    at: datetime
-    officer_id: str
-    action: str
-    entity: str
-    entity_id: str
-    fields: str
-    recipient: str
-    detail: str
     site_id: str
     prev_hash: str
     hash: str

@@ -61,9 +61,8 @@ EDITABLE = (
 )  # fmt: skip
 
 
-class PersonRow(TypedDict):
-    """A person as stored (``db.tables.Person``); a listing masks ``SENSITIVE`` fields
-    unless they are revealed."""
+class PersonFields(TypedDict):
+    """A person's id and ``EDITABLE`` fields."""
 
     id: str
     name: str
@@ -73,9 +72,6 @@ class PersonRow(TypedDict):
     post: str
     ballot_paper_id: str
     election_date: date | None
-    dc_person_id: str | None
-    elected_on: date | None
-    merged_into: str | None
     phone: str
     email: str
     address: str
@@ -83,9 +79,18 @@ class PersonRow(TypedDict):
     risk: str
     adviser_id: str | None
     briefing_status: str
-    last_contact_at: datetime | None
     next_contact_due: datetime | None
     review_date: date | None
+
+
+class PersonRow(PersonFields):
+    """A person as stored (``db.tables.Person``); a listing masks ``SENSITIVE`` fields
+    unless they are revealed."""
+
+    dc_person_id: str | None
+    elected_on: date | None
+    merged_into: str | None
+    last_contact_at: datetime | None
     created_at: datetime
     updated_at: datetime
     deleted: bool
@@ -146,27 +151,10 @@ class PersonDetail(PersonRow):
     incidents: list[PersonIncident]
 
 
-class PersonForEdit(TypedDict):
+class PersonForEdit(PersonFields):
     """A person's ``EDITABLE`` fields, unmasked, with the names the form shows beside the
     adviser's and organisation's ids (``person_for_edit``)."""
 
-    id: str
-    name: str
-    role: str
-    party: str
-    organisation_id: str | None
-    post: str
-    ballot_paper_id: str
-    election_date: date | None
-    phone: str
-    email: str
-    address: str
-    address_withheld: bool
-    risk: str
-    adviser_id: str | None
-    briefing_status: str
-    next_contact_due: datetime | None
-    review_date: date | None
     adviser_name: str | None
     organisation_name: str | None
 
