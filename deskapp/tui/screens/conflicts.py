@@ -3,7 +3,7 @@ another desk's later edit of the same field, both values side by side; keep one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rich.text import Text
 from textual import on
@@ -83,11 +83,12 @@ class ConflictsScreen(DeskScreen):
         fields = SENSITIVE_FIELDS.get(str(row["entity"]), ())
         return str(row["field"]) in fields and str(row["id"]) not in self.revealed
 
-    def _value(self, row: ConflictRow, key: str, width: int = 40) -> str:
+    def _value(
+        self, row: ConflictRow, key: Literal["local_value", "remote_value"], width: int = 40
+    ) -> str:
         if self._sensitive(row):
             return "•••• (v reveals)"
-        value = row["local_value"] if key == "local_value" else row["remote_value"]
-        return visible(_short(value, width))
+        return visible(_short(row[key], width))
 
     def _show(self, rows: list[ConflictRow]) -> None:
         self.rows = rows
