@@ -8,6 +8,7 @@ are masked unless ``--reveal`` (a logged consultation).
 from __future__ import annotations
 
 import argparse
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from deskapp.cli.auth import ask, open_desk
@@ -50,6 +51,7 @@ SUBJECT_COLUMNS = [
 ]
 
 
+# The options given, by field name: the service's keyword arguments, each of its own type.
 def _given(args: argparse.Namespace, names: tuple[str, ...]) -> dict[str, Any]:
     return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
 
@@ -62,13 +64,14 @@ def security_cmd(args: argparse.Namespace) -> int:
                 print_json(record)
                 return 0
             print(f"Protective security of {record['name']}:")
-            for title, key, columns in (
-                ("Surveys", "surveys", SURVEY_COLUMNS),
-                ("Measures", "measures", MEASURE_COLUMNS),
-                ("Referrals for private security", "referrals", REFERRAL_COLUMNS),
-            ):
-                print(f"\n{title} ({len(record[key])}):")
-                print_table(record[key], columns)
+            kinds: tuple[tuple[str, Sequence[Mapping[str, Any]], list[tuple[str, str]]], ...] = (
+                ("Surveys", record["surveys"], SURVEY_COLUMNS),
+                ("Measures", record["measures"], MEASURE_COLUMNS),
+                ("Referrals for private security", record["referrals"], REFERRAL_COLUMNS),
+            )
+            for title, rows, columns in kinds:
+                print(f"\n{title} ({len(rows)}):")
+                print_table(rows, columns)
             return 0
         if args.survey or args.survey_id:
             fields = _given(args, ("surveyed_on", "surveyed_by", "findings", "risk", "next_review"))
@@ -124,7 +127,7 @@ def _status_date(status: str) -> str:
     return rules.MEASURE_STATUS_DATE[value]
 
 
-def _report(args: argparse.Namespace, changed: dict[str, Any]) -> None:
+def _report(args: argparse.Namespace, changed: Collection[str]) -> None:
     if args.json:
         print_json({"changed": sorted(changed)})
     else:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import select
 
@@ -180,13 +182,14 @@ def _who(desk: Desk, person: str, as_json: bool) -> int:
         "recipient",
         "detail",
     )
-    rows = [{k: row[k] for k in keep} for row in rows]
+    events: Sequence[Mapping[str, Any]] = rows  # read by the names in ``keep``
+    shown = [{k: row[k] for k in keep} for row in events]
     if as_json:
-        print_json({"person_id": person_id, "events": rows})
+        print_json({"person_id": person_id, "events": shown})
         return 0
-    print(f"Person {person_id}: {count(len(rows), 'event')} in the audit log.")
+    print(f"Person {person_id}: {count(len(shown), 'event')} in the audit log.")
     print_table(
-        rows,
+        shown,
         [
             ("at", "AT"),
             ("officer_id", "OFFICER"),

@@ -47,6 +47,7 @@ OPTIONS = {
 }
 
 
+# The options given, by field name: the service's keyword arguments, each of its own type.
 def _fields(args: argparse.Namespace) -> dict[str, Any]:
     fields = {
         field: getattr(args, option)
@@ -65,17 +66,16 @@ def events_cmd(args: argparse.Namespace) -> int:
             if args.json:
                 print_json(rows)
             else:
-                for row in rows:
-                    row["notice"] = "SHORT" if row["short_notice"] else ""
-                print_table(rows, EVENT_COLUMNS)
+                shown = [{**row, "notice": "SHORT" if row["short_notice"] else ""} for row in rows]
+                print_table(shown, EVENT_COLUMNS)
         elif args.action == "show":
-            row = events.get_event(desk, args.id, reveal=args.reveal)
+            event = events.get_event(desk, args.id, reveal=args.reveal)
             if args.json:
-                print_json(row)
+                print_json(event)
             else:
-                print_record(row)
-                print(f"\n{count(len(row['people']), 'person', 'people')} linked:")
-                print_table(row["people"], [("id", "ID"), ("name", "NAME"), ("risk", "RISK")])
+                print_record(event)
+                print(f"\n{count(len(event['people']), 'person', 'people')} linked:")
+                print_table(event["people"], [("id", "ID"), ("name", "NAME"), ("risk", "RISK")])
         elif args.action == "add":
             new_id = events.add_event(desk, **_fields(args))
             ref = rules.event_ref(new_id)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from deskapp.cli.auth import open_desk
 from deskapp.cli.output import print_json, print_table
@@ -91,6 +91,14 @@ class ProgressBar:
 
 
 # -- import ------------------------------------------------------------------------------
+class ImportReport(roster.PlanDict):
+    """``import --json``: the plan's report and what became of it."""
+
+    dry_run: bool
+    refused: bool
+    rejects_file: str | None
+
+
 def _problem_line(p: Problem) -> str:
     where = f"row {p.row}" if p.row else "file"
     # A column name comes from the file: shown, never obeyed, by the terminal.
@@ -181,8 +189,12 @@ def import_cmd(args: argparse.Namespace) -> int:
                 )
         finally:
             bar.finish()
-    report: dict[str, Any] = plan.as_dict()
-    report.update(dry_run=args.dry_run, refused=False, rejects_file=None)
+    report: ImportReport = {
+        **plan.as_dict(),
+        "dry_run": args.dry_run,
+        "refused": False,
+        "rejects_file": None,
+    }
     if not plan.can_apply(skip_bad=args.skip_bad):
         report["refused"] = True
         if args.json:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from deskapp.cli.auth import ask, open_desk
 from deskapp.cli.output import print_json, print_record, print_table, say
 from deskapp.db.desk import Desk
+from deskapp.db.rows import typed_rows
 from deskapp.domain import thrive
 from deskapp.domain.grading import format_due
 from deskapp.domain.wording import count
 from deskapp.runtime.clock import utcnow
 from deskapp.services import advisers, incidents, people, subjects
+from deskapp.services.caseload import ReviewRow
 
 PERSON_COLUMNS = [
     ("id", "ID"),
@@ -49,13 +52,15 @@ QUEUE_COLUMNS = [
 ]
 
 
-def with_adviser_labels(desk: Desk, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows with an "adviser" cell: the adviser's name beside a short id to type back."""
+def with_adviser_labels(desk: Desk, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with an "adviser" cell: the adviser's name beside a short id to type back.
+    The cells printed are any listing's columns and this label, so a plain dict."""
     with desk.read() as conn:
         labels = advisers.adviser_labels(conn)
     return [{**row, "adviser": labels.get(row["adviser_id"] or "")} for row in rows]
 
 
+# The options given, by field name: the service's keyword arguments, each of its own type.
 def _given(args: argparse.Namespace, names: list[str]) -> dict[str, Any]:
     return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
 
@@ -85,6 +90,7 @@ PERSON_FIELD = {
 }
 
 
+# The options given, by field name: the service's keyword arguments, each of its own type.
 def _person_fields(args: argparse.Namespace) -> dict[str, Any]:
     fields = _given(args, PERSON_OPTS)
     if getattr(args, "withhold_address", False):
@@ -139,11 +145,19 @@ def people_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
+class DueForReview(TypedDict):
+    """What ``review`` lists (and ``--json`` prints): the records at their review date."""
+
+    people: list[people.PersonReviewDue]
+    incidents: list[incidents.IncidentReviewDue]
+    casework: list[ReviewRow]
+
+
 def review_cmd(args: argparse.Namespace) -> int:
     """Records whose s.39 review date has come: keep (set a new date) or erase."""
     with open_desk(args.db) as desk:
         on = utcnow().date()
-        due = {
+        due: DueForReview = {
             "people": people.people_due_for_review(desk, on),
             "incidents": incidents.incidents_due_for_review(desk, on),
             "casework": casework_due_for_review(desk, on),
@@ -171,17 +185,18 @@ def review_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
-def casework_due_for_review(desk: Desk, on: date) -> list[dict[str, Any]]:
+def casework_due_for_review(desk: Desk, on: date) -> list[ReviewRow]:
     """Subjects at their retention review, surveys and standing measures at their
     protective review (the review list's other kinds)."""
     from deskapp.services.caseload import review_query
 
     with desk.read() as conn:
         rows = conn.execute(review_query(on)).mappings()
-        return [dict(r) for r in rows if r["kind"] in ("subject", "survey", "measure")]
+        kinds = ("subject", "survey", "measure")
+        return typed_rows(ReviewRow, (r for r in rows if r["kind"] in kinds))
 
 
-def _report_changes(args: argparse.Namespace, changed: dict[str, Any]) -> None:
+def _report_changes(args: argparse.Namespace, changed: Collection[str]) -> None:
     if args.json:
         print_json({"changed": sorted(changed)})
     else:
@@ -225,9 +240,8 @@ def incidents_cmd(args: argparse.Namespace) -> int:
                 print_json(rows)
             else:
                 now = utcnow()
-                for row in rows:
-                    row["due"] = format_due(row["due_at"], now)
-                print_table(with_adviser_labels(desk, rows), QUEUE_COLUMNS)
+                shown = [{**row, "due": format_due(row["due_at"], now)} for row in rows]
+                print_table(with_adviser_labels(desk, shown), QUEUE_COLUMNS)
         elif args.action == "show":
             row = incidents.get_incident(desk, args.id, consult=True)
             assessed = thrive.from_json(row["thrive"])

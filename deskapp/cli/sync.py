@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import Any, cast
 
 from deskapp.cli.auth import ask, ask_secret, current_passphrase, open_desk
 from deskapp.cli.output import print_json, print_record, print_table
@@ -15,7 +15,8 @@ from deskapp.domain.wording import count
 from deskapp.services import incidents
 from deskapp.sync import conflicts as conflict_service
 from deskapp.sync import enrolment, service
-from deskapp.sync.hub import Hub, open_hub
+from deskapp.sync.enrolment import OfficerStatus
+from deskapp.sync.hub import Hub, HubDescription, open_hub
 from deskapp.sync.hub_schema import SCHEMA_VERSION
 from deskapp.sync.hub_secrets import find_secret, remember_secret
 from deskapp.sync.hub_url import parse_hub_url, require_hub_file
@@ -39,6 +40,13 @@ CONFLICT_COLUMNS = [
     ("detected_at", "DETECTED"),
     ("resolution", "KEPT"),
 ]
+
+
+class HubStatus(HubDescription, total=False):
+    """``hub status``: the hub's description and, with ``--db``, the desk's own view."""
+
+    desk_quarantined: int
+    officers: list[OfficerStatus]
 
 
 def _ensure_secret(url: str, *, new: bool = False) -> None:
@@ -221,7 +229,7 @@ def hub_cmd(args: argparse.Namespace) -> int:
     if args.action in commands:
         return commands[args.action](args)
     _ensure_secret(args.url)
-    info: dict[str, Any] = open_hub(args.url).describe()
+    info = cast(HubStatus, open_hub(args.url).describe())  # the desk's view added below
     if getattr(args, "db", None):
         # The desk's own view beside the hub's figures: its quarantine (pulled changes
         # held back), and the enrolment as verified from the root this desk pinned.
@@ -311,7 +319,13 @@ def _cell(value: Any) -> Any:
     return "-" if value is None else value
 
 
-def _with_ref(row: dict[str, Any]) -> dict[str, Any]:
+class ConflictShown(conflict_service.ConflictRow):
+    """A conflict as ``conflicts list|show`` print it: with its incident's reference."""
+
+    ref: str | None
+
+
+def _with_ref(row: conflict_service.ConflictRow) -> ConflictShown:
     """An incident's conflict names it as officers do: by its reference (I-…)."""
     ref = incidents.make_ref(row["row_id"]) if row["entity"] == "incident" else None
     return {**row, "ref": ref}
@@ -332,9 +346,9 @@ def conflicts_cmd(args: argparse.Namespace) -> int:
             row = _with_ref(conflict_service.get_conflict(desk, args.id))
             print_json(row) if args.json else print_record(row)
         else:
-            row = conflict_service.resolve_conflict(desk, args.id, args.keep)
+            resolved = conflict_service.resolve_conflict(desk, args.id, args.keep)
             if args.json:
-                print_json(row)
+                print_json(resolved)
             else:
-                print(f"Conflict {row['id']} resolved: kept the {args.keep} value.")
+                print(f"Conflict {resolved['id']} resolved: kept the {args.keep} value.")
     return 0

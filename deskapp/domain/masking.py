@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar, cast
 
 MASK = "[masked]"
 
@@ -12,9 +12,14 @@ def mask_value(value: Any) -> Any:
     return MASK if value else value
 
 
-def mask_row(row: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+#: A row's type: a masked copy keeps the shape of the row it was made from (a masked
+#: value is text where the row held text).
+Row = TypeVar("Row", bound=Mapping[Any, Any])
+
+
+def mask_row(row: Row, fields: Iterable[str]) -> Row:
     out = dict(row)
     for name in fields:
         if name in out:
             out[name] = mask_value(out[name])
-    return out
+    return cast(Row, out)

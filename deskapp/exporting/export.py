@@ -26,15 +26,16 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
 from sqlalchemy import Select, and_, or_, select
 
 from deskapp.db.desk import Desk
+from deskapp.db.rows import typed_row, typed_rows
 from deskapp.db.tables import (
     ADVISER,
     EVENT,
@@ -51,9 +52,10 @@ from deskapp.domain.events import event_ref, hours, notice
 from deskapp.domain.status import OPEN_STATUSES
 from deskapp.domain.vocabulary import EXPORT_FORMATS, EXPORT_KINDS, AuditAction
 from deskapp.runtime.clock import utcnow
-from deskapp.services.advisers import resolve_adviser
-from deskapp.services.events import resolve_event
+from deskapp.services.advisers import AdviserRecord, resolve_adviser
+from deskapp.services.events import EventRecord, resolve_event
 from deskapp.services.officers import require_supervisor
+from deskapp.services.people import PersonRow
 
 __all__ = [
     "FORMATS",
@@ -92,6 +94,94 @@ class Column:
     sensitive: bool = False
 
 
+class ExportResultDict(TypedDict):
+    """An export's result as ``--json`` prints it (``ExportResult.as_dict``)."""
+
+    path: str
+    kind: str
+    format: str
+    rows: int
+    people: int
+    redacted: bool
+    recipient: str
+
+
+class RosterExportRow(PersonRow):
+    """A person as the roster export (and a briefing's attendee table) reads them."""
+
+    adviser: str | None
+    organisation: str | None
+
+
+class CaseloadExportRow(TypedDict):
+    """An adviser with one person they hold (the person's fields None for an adviser
+    who holds nobody), and whether that person's next contact is overdue."""
+
+    adviser_id: str
+    adviser: str
+    area: str
+    capacity: int
+    id: str | None
+    name: str | None
+    role: str | None
+    post: str | None
+    risk: str | None
+    briefing_status: str | None
+    last_contact_at: datetime | None
+    next_contact_due: datetime | None
+    phone: str | None
+    email: str | None
+    address: str | None
+    address_withheld: bool | None
+    organisation: str | None
+    overdue: bool | None
+
+
+class BriefingIncident(TypedDict):
+    """An attendee's or the event's recent or open incident."""
+
+    id: str
+    ref: str
+    reported_at: datetime
+    grade: int
+    status: str
+    type: str
+    summary: str
+    location: str
+    person_id: str
+    person: str | None
+
+
+class IncidentExportRow(BriefingIncident):
+    """An incident as the incidents export reads it."""
+
+    adviser: str | None
+    due_at: datetime
+    crime_ref: str
+    operation: str
+
+
+class Attendee(RosterExportRow):
+    """A person linked to the event, with the references of their recent incidents."""
+
+    recent_incidents: str
+
+
+class BriefingContact(AdviserRecord):
+    """A named contact of the attendees, with the names of those they hold."""
+
+    holds: str
+
+
+class BriefingPack(TypedDict):
+    """The content of an event's briefing pack (``briefing_data``)."""
+
+    event: EventRecord
+    attendees: list[Attendee]
+    contacts: list[BriefingContact]
+    incidents: list[BriefingIncident]
+
+
 @dataclass(frozen=True)
 class ExportResult:
     path: Path
@@ -102,7 +192,7 @@ class ExportResult:
     redacted: bool
     recipient: str = ""
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> ExportResultDict:
         return {
             "path": str(self.path),
             "kind": self.kind,
@@ -159,7 +249,8 @@ def _md_cell(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text) or " "
 
 
-def render_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> bytes:
+# A table's rows are read by each column's key: any export's rows.
+def render_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow([neutralise(c.heading) for c in columns])
@@ -169,7 +260,7 @@ def render_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> byt
     return out.getvalue().encode("utf-8-sig")
 
 
-def _md_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> list[str]:
+def _md_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column]) -> list[str]:
     lines = [
         "| " + " | ".join(_md_cell(c.heading) for c in columns) + " |",
         "|" + "|".join("---" for _ in columns) + "|",
@@ -197,7 +288,7 @@ def render_md(
     title: str,
     desk: Desk,
     recipient: str,
-    rows: Sequence[dict[str, Any]],
+    rows: Sequence[Mapping[str, Any]],
     columns: Sequence[Column],
 ) -> bytes:
     lines = _md_header(title, desk, recipient) + _md_table(rows, columns)
@@ -344,18 +435,18 @@ def _visible(columns: Sequence[Column], disclosed: bool) -> list[Column]:
     return [c for c in columns if disclosed or not c.sensitive]
 
 
-def _withhold(rows: list[dict[str, Any]]) -> None:
+def _withhold(rows: Sequence[RosterExportRow] | Sequence[CaseloadExportRow]) -> None:
     for row in rows:
         if row.get("address_withheld") and row.get("address"):
             row["address"] = WITHHELD
 
 
-def _roster_rows(desk: Desk, adviser_id: str | None) -> list[dict[str, Any]]:
+def _roster_rows(desk: Desk, adviser_id: str | None) -> list[RosterExportRow]:
     with desk.read() as conn:
-        return [dict(r) for r in conn.execute(_roster_query(adviser_id)).mappings()]
+        return typed_rows(RosterExportRow, conn.execute(_roster_query(adviser_id)).mappings())
 
 
-def _caseload_rows(desk: Desk, adviser_id: str | None) -> list[dict[str, Any]]:
+def _caseload_rows(desk: Desk, adviser_id: str | None) -> list[CaseloadExportRow]:
     now = utcnow()
     query = (
         select(
@@ -385,14 +476,14 @@ def _caseload_rows(desk: Desk, adviser_id: str | None) -> list[dict[str, Any]]:
     if adviser_id:
         query = query.where(ADVISER.c.id == adviser_id)
     with desk.read() as conn:
-        rows = [dict(r) for r in conn.execute(query).mappings()]
+        rows = typed_rows(CaseloadExportRow, conn.execute(query).mappings())
     for row in rows:
         due = row.get("next_contact_due")
         row["overdue"] = bool(due is not None and due < now) if row.get("id") else None
     return rows
 
 
-def _incident_rows(desk: Desk, adviser_id: str | None) -> list[dict[str, Any]]:
+def _incident_rows(desk: Desk, adviser_id: str | None) -> list[IncidentExportRow]:
     query = (
         select(
             INCIDENT.c.id,
@@ -418,7 +509,7 @@ def _incident_rows(desk: Desk, adviser_id: str | None) -> list[dict[str, Any]]:
     if adviser_id:
         query = query.where(INCIDENT.c.adviser_id == adviser_id)
     with desk.read() as conn:
-        return [dict(r) for r in conn.execute(query).mappings()]
+        return typed_rows(IncidentExportRow, conn.execute(query).mappings())
 
 
 # --------------------------------------------------------------------------- exports
@@ -440,6 +531,22 @@ def _check_format(fmt: str) -> str:
     return low
 
 
+def _table_of(
+    desk: Desk, kind: str, adviser_id: str | None
+) -> tuple[Sequence[Mapping[str, Any]], tuple[Column, ...], str]:
+    """An export's rows (addresses withheld where asked), columns and title. The rows
+    are read by column key from here on, whichever export they are."""
+    if kind == "roster":
+        roster = _roster_rows(desk, adviser_id)
+        _withhold(roster)
+        return roster, ROSTER_COLUMNS, "Roster"
+    if kind == "caseload":
+        caseload = _caseload_rows(desk, adviser_id)
+        _withhold(caseload)
+        return caseload, CASELOAD_COLUMNS, "Caseloads"
+    return _incident_rows(desk, adviser_id), INCIDENT_COLUMNS, "Incidents"
+
+
 def export_table(
     desk: Desk,
     kind: str,
@@ -458,17 +565,7 @@ def export_table(
     _check_target(output, force=force)
     adviser_id = _adviser_filter(desk, adviser)
     disclosed = bool(recipient)
-    if kind == "roster":
-        rows = _roster_rows(desk, adviser_id)
-        columns, title = ROSTER_COLUMNS, "Roster"
-    elif kind == "caseload":
-        rows = _caseload_rows(desk, adviser_id)
-        columns, title = CASELOAD_COLUMNS, "Caseloads"
-    else:
-        rows = _incident_rows(desk, adviser_id)
-        columns, title = INCIDENT_COLUMNS, "Incidents"
-    if kind != "incidents":
-        _withhold(rows)
+    rows, columns, title = _table_of(desk, kind, adviser_id)
     shown = _visible(columns, disclosed)
     data = (
         render_csv(rows, shown) if fmt == "csv" else render_md(title, desk, recipient, rows, shown)
@@ -562,7 +659,7 @@ BRIEFING_INCIDENT_COLUMNS: Final[tuple[Column, ...]] = (
 )
 
 
-def briefing_data(desk: Desk, event: str, *, days: int = BRIEFING_INCIDENT_DAYS) -> dict[str, Any]:
+def briefing_data(desk: Desk, event: str, *, days: int = BRIEFING_INCIDENT_DAYS) -> BriefingPack:
     """The content of an event's briefing pack (unredacted; callers redact).
 
     ``attendees``: people linked to the event with their risk and named contact;
@@ -573,10 +670,12 @@ def briefing_data(desk: Desk, event: str, *, days: int = BRIEFING_INCIDENT_DAYS)
     since = utcnow() - timedelta(days=days)
     with desk.read() as conn:
         event_id = resolve_event(conn, event)
-        ev = dict(conn.execute(select(EVENT).where(EVENT.c.id == event_id)).mappings().one())
-        attendees = [
-            dict(r)
-            for r in conn.execute(
+        ev = typed_row(
+            EventRecord, conn.execute(select(EVENT).where(EVENT.c.id == event_id)).mappings().one()
+        )
+        attendees = typed_rows(
+            Attendee,
+            conn.execute(
                 select(
                     PERSON,
                     ADVISER.c.name.label("adviser"),
@@ -587,22 +686,22 @@ def briefing_data(desk: Desk, event: str, *, days: int = BRIEFING_INCIDENT_DAYS)
                 .outerjoin(ORGANISATION, ORGANISATION.c.id == PERSON.c.organisation_id)
                 .where(EVENT_PERSON.c.event_id == event_id, PERSON.c.deleted.is_(False))
                 .order_by(PERSON.c.name, PERSON.c.id)
-            ).mappings()
-        ]
+            ).mappings(),
+        )  # ``recent_incidents`` is filled in below
         ids = [a["id"] for a in attendees]
         adviser_ids = sorted({a["adviser_id"] for a in attendees if a["adviser_id"]})
-        contacts = [
-            dict(r)
-            for r in conn.execute(
+        contacts = typed_rows(
+            BriefingContact,
+            conn.execute(
                 select(ADVISER)
                 .where(ADVISER.c.id.in_(adviser_ids), ADVISER.c.deleted.is_(False))
                 .order_by(ADVISER.c.name, ADVISER.c.id)
-            ).mappings()
-        ]
+            ).mappings(),
+        )  # ``holds`` is filled in below
         linked = select(INCIDENT_PERSON.c.incident_id).where(INCIDENT_PERSON.c.person_id.in_(ids))
-        incidents = [
-            dict(r)
-            for r in conn.execute(
+        incidents = typed_rows(
+            BriefingIncident,
+            conn.execute(
                 select(
                     INCIDENT.c.id,
                     INCIDENT.c.ref,
@@ -629,8 +728,8 @@ def briefing_data(desk: Desk, event: str, *, days: int = BRIEFING_INCIDENT_DAYS)
                     ),
                 )
                 .order_by(INCIDENT.c.reported_at.desc(), INCIDENT.c.id)
-            ).mappings()
-        ]
+            ).mappings(),
+        )
     by_person: dict[str, list[str]] = {}
     for inc in incidents:
         if inc["person_id"]:
@@ -667,7 +766,8 @@ def export_briefing(
         data = render_csv(attendees, _visible(ATTENDEE_COLUMNS, disclosed))
     else:
         lines = _md_header(f"Briefing pack: {ev['title']}", desk, recipient)
-        shown = {f: ev[f] if disclosed else REDACTED for f in EVENT_SENSITIVE}
+        stored: Mapping[str, Any] = ev  # its masked fields, by name
+        shown = {f: stored[f] if disclosed else REDACTED for f in EVENT_SENSITIVE}
         lines += [
             "## The event",
             "",

@@ -43,7 +43,7 @@ from datetime import date, datetime
 from itertools import pairwise
 from operator import gt, itemgetter
 from pathlib import Path
-from typing import Any, Final, get_type_hints
+from typing import Any, Final, TypedDict, get_type_hints
 
 from sqlalchemy import Connection, select
 
@@ -150,6 +150,46 @@ class ImportRefused(ValidationError):
         self.problems = list(problems)
 
 
+class CountsDict(TypedDict):
+    new: int
+    updated: int
+    unchanged: int
+    rejected: int
+
+
+class SummaryDict(CountsDict):
+    """What an import did, as ``--json`` prints it: the people's counts at the top level
+    and again under ``people``, beside the candidacies' and organisations'."""
+
+    people: CountsDict
+    candidacies: CountsDict
+    organisations: CountsDict
+    written: bool
+
+
+class MergedDict(TypedDict):
+    row: int
+    into: int
+
+
+class ProblemDict(TypedDict):
+    row: int
+    column: str
+    reason: str
+
+
+class PlanDict(SummaryDict):
+    """The JSON report of an import: counts and every problem (``ImportPlan.as_dict``)."""
+
+    file: str
+    format: str
+    encoding: str
+    rows: int
+    merged: list[MergedDict]
+    outside_area: int
+    problems: list[ProblemDict]
+
+
 @dataclass(frozen=True)
 class Counts:
     new: int = 0
@@ -157,7 +197,7 @@ class Counts:
     unchanged: int = 0
     rejected: int = 0
 
-    def as_dict(self) -> dict[str, int]:
+    def as_dict(self) -> CountsDict:
         return {
             "new": self.new,
             "updated": self.updated,
@@ -184,7 +224,7 @@ class ImportSummary:
     organisations: Counts
     written: bool = False
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> SummaryDict:
         return {
             **self.people.as_dict(),
             "people": self.people.as_dict(),
@@ -228,7 +268,7 @@ class ImportPlan:
     def can_apply(self, *, skip_bad: bool) -> bool:
         return self.ok or (skip_bad and not self.fatal)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> PlanDict:
         """The JSON report: counts and every problem (row, column, reason; no values)."""
         return {
             "file": self.source.name,

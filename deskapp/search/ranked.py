@@ -29,6 +29,8 @@ from deskapp.db.desk import Desk
 from deskapp.domain.status import OPEN_STATUSES
 from deskapp.services.people import fts_query
 
+#: The rows for some row ids, in that order. A row holds whatever columns the list's
+#: query selects (the roster's, the queue's), so it is a plain dict.
 RowsFor = Callable[[Connection, Sequence[int]], list[dict[str, Any]]]
 Ints = NDArray[np.int64]
 Mask = NDArray[np.bool_]

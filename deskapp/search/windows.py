@@ -16,7 +16,7 @@ check ranked answers. A roster filter here picks a *plan*:
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from sqlalchemy import (
     ColumnElement,
@@ -30,6 +30,7 @@ from sqlalchemy import (
     text,
 )
 
+from deskapp.db.rows import typed_rows
 from deskapp.db.tables import ADVISER, INCIDENT, ORGANISATION, PERSON
 from deskapp.domain.status import OPEN_STATUSES
 from deskapp.services.incidents import queue_select, queue_where
@@ -48,7 +49,8 @@ def count(conn: Connection, query: Select[Any]) -> int:
 
 
 def page(conn: Connection, query: Select[Any], offset: int, limit: int) -> list[dict[str, Any]]:
-    """Rows ``offset`` to ``offset + limit`` of ``query`` (which must be ordered)."""
+    """Rows ``offset`` to ``offset + limit`` of ``query`` (which must be ordered). A row
+    holds whatever columns the query selects (any list's), so it is a plain dict."""
     rows = conn.execute(query.limit(limit).offset(max(0, offset))).mappings()
     return [dict(r) for r in rows]
 
@@ -168,7 +170,17 @@ def _queue_where(
 
 
 # -- pickers ---------------------------------------------------------------------------------
-def person_picker(conn: Connection, filter_text: str, limit: int = 8) -> list[dict[str, Any]]:
+class PickedPerson(TypedDict):
+    """A person offered by a type-ahead picker (``person_picker``)."""
+
+    id: str
+    name: str
+    role: str
+    party: str
+    post: str
+
+
+def person_picker(conn: Connection, filter_text: str, limit: int = 8) -> list[PickedPerson]:
     """Type-ahead over the whole roster (FTS5 prefix match), best short list first."""
     plan = plan_for(conn, "person", filter_text)
     query = (
@@ -177,7 +189,7 @@ def person_picker(conn: Connection, filter_text: str, limit: int = 8) -> list[di
         .order_by(*ROSTER_ORDER)
         .limit(limit)
     )
-    return [dict(r) for r in conn.execute(query).mappings()]
+    return typed_rows(PickedPerson, conn.execute(query).mappings())
 
 
 __all__ = [

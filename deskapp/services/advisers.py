@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from datetime import datetime
+from typing import Any, TypedDict
 
 from sqlalchemy import Connection, func, select
 
 from deskapp.db.desk import Desk
+from deskapp.db.rows import typed_row, typed_rows
 from deskapp.db.tables import ADVISER, INCIDENT, PERSON, SENSITIVE_FIELDS
 from deskapp.domain import validation as v
 from deskapp.domain.area import GSS, SLUG
@@ -22,6 +24,8 @@ from deskapp.services.updates import update_record
 EDITABLE = ("name", "area", "areas", "phone", "email", "capacity", "active")
 
 
+# The fields given are open-ended (any subset of EDITABLE, as a form or the CLI typed
+# them), so they stay a plain dict.
 def clean_adviser(fields: dict[str, Any]) -> dict[str, Any]:
     """Validate any subset of ``EDITABLE``; an error names its field."""
     out: dict[str, Any] = {}
@@ -83,12 +87,47 @@ def update_adviser(desk: Desk, ident: str, **fields: Any) -> dict[str, tuple[Any
     return update_record(desk, "adviser", ident, clean_adviser(fields), resolve=resolve_adviser)
 
 
-def adviser_for_edit(desk: Desk, ident: str) -> dict[str, Any]:
+class AdviserFields(TypedDict):
+    """An adviser's id and ``EDITABLE`` fields."""
+
+    id: str
+    name: str
+    area: str
+    areas: str
+    phone: str
+    email: str
+    capacity: int
+    active: bool
+
+
+class AdviserForEdit(AdviserFields):
+    """An adviser's ``EDITABLE`` fields, unmasked, with the people they hold."""
+
+    people: int
+
+
+class AdviserRecord(AdviserFields):
+    """An adviser as stored (``db.tables.Adviser``)."""
+
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool
+
+
+class AdviserRow(AdviserRecord):
+    """An adviser with their load: people held and open incidents (``list_advisers``);
+    phone and email masked unless revealed."""
+
+    people: int
+    open_incidents: int
+
+
+def adviser_for_edit(desk: Desk, ident: str) -> AdviserForEdit:
     """An adviser's editable fields, phone and email included (a logged consultation,
     as revealing them is), with their load: people held against capacity."""
     with desk.read() as conn:
         row_id = resolve_adviser(conn, ident)
-        adviser = dict(
+        found = (
             conn.execute(
                 select(ADVISER.c.id, *(ADVISER.c[f] for f in EDITABLE)).where(
                     ADVISER.c.id == row_id
@@ -97,13 +136,14 @@ def adviser_for_edit(desk: Desk, ident: str) -> dict[str, Any]:
             .mappings()
             .one()
         )
-        adviser["people"] = int(
+        held = int(
             conn.execute(
                 select(func.count()).where(
                     PERSON.c.adviser_id == row_id, PERSON.c.deleted.is_(False)
                 )
             ).scalar_one()
         )
+        adviser = typed_row(AdviserForEdit, {**found, "people": held})
     with desk.write() as tx:
         tx.audit(
             AuditAction.CONSULTATION,
@@ -117,7 +157,7 @@ def adviser_for_edit(desk: Desk, ident: str) -> dict[str, Any]:
 
 def list_advisers(
     desk: Desk, *, limit: int | None = None, reveal: bool = False
-) -> list[dict[str, Any]]:
+) -> list[AdviserRow]:
     """Advisers with their load: people held and open incidents."""
     people = (
         select(PERSON.c.adviser_id, func.count().label("people"))
@@ -147,7 +187,7 @@ def list_advisers(
     if limit is not None:
         query = query.limit(limit)
     with desk.read() as conn:
-        rows = [dict(r) for r in conn.execute(query).mappings()]
+        rows = typed_rows(AdviserRow, conn.execute(query).mappings())
     return rows if reveal else [mask_row(r, SENSITIVE_FIELDS["adviser"]) for r in rows]
 
 

@@ -24,11 +24,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final, TypedDict
 
 from sqlalchemy import ColumnElement, Connection, func, or_, select
 
 from deskapp.db.desk import Desk
+from deskapp.db.rows import typed_rows
 from deskapp.db.tables import ADVISER, ORGANISATION, PERSON
 from deskapp.domain.text import fold
 from deskapp.domain.vocabulary import AuditAction
@@ -49,6 +50,42 @@ _NON_WORD: Final = re.compile(r"[^a-z0-9]+")
 _CHUNK: Final = 500
 
 
+class AssignPlanDict(TypedDict):
+    """A plan as ``--json`` prints it (``AssignPlan.as_dict``)."""
+
+    unassigned: int
+    assigned: int
+    by_area: int
+    overflow: int
+    left_unassigned: int
+    outside_area: int
+    assignments: list[dict[str, str | bool]]
+    advisers: list[dict[str, str | int]]
+
+
+class ActiveAdviser(TypedDict):
+    """An adviser a plan may give people to, with the people they hold."""
+
+    id: str
+    name: str
+    area: str
+    areas: str
+    capacity: int
+    people: int
+
+
+class UnassignedPerson(TypedDict):
+    """A person without an active named contact, with the place they belong to."""
+
+    id: str
+    name: str
+    organisation_id: str | None
+    org_name: str
+    org_slug: str
+    gss: str
+    council_slug: str
+
+
 @dataclass(frozen=True)
 class Assignment:
     person_id: str
@@ -59,7 +96,8 @@ class Assignment:
     reason: str  # BY_AREA | BY_LOAD | OVERFLOW
     in_area: bool = True  # False: no adviser covers the person's place
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, str | bool]:
+        """The fields by name (``--json``): text, and ``in_area``."""
         return {
             "person_id": self.person_id,
             "person_name": self.person_name,
@@ -84,7 +122,8 @@ class AdviserLoad:
     def over_capacity(self) -> int:
         return max(0, self.after - self.capacity)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, str | int]:
+        """The fields by name (``--json``), with ``over_capacity``."""
         return {
             "id": self.id,
             "name": self.name,
@@ -123,7 +162,7 @@ class AssignPlan:
         """People the plan cannot assign: there is no active adviser."""
         return self.unassigned - len(self.assignments)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> AssignPlanDict:
         return {
             "unassigned": self.unassigned,
             "assigned": len(self.assignments),
@@ -189,7 +228,7 @@ def _covers(
 # --------------------------------------------------------------------------- queries
 
 
-def _active_advisers(conn: Connection) -> list[dict[str, Any]]:
+def _active_advisers(conn: Connection) -> list[ActiveAdviser]:
     load = (
         select(PERSON.c.adviser_id, func.count().label("people"))
         .where(PERSON.c.deleted.is_(False), PERSON.c.adviser_id.is_not(None))
@@ -209,7 +248,7 @@ def _active_advisers(conn: Connection) -> list[dict[str, Any]]:
         .where(ADVISER.c.deleted.is_(False), ADVISER.c.active.is_(True))
         .order_by(ADVISER.c.name, ADVISER.c.id)
     )
-    return [dict(r) for r in conn.execute(query).mappings()]
+    return typed_rows(ActiveAdviser, conn.execute(query).mappings())
 
 
 def _no_named_contact() -> ColumnElement[bool]:
@@ -222,7 +261,7 @@ def _no_named_contact() -> ColumnElement[bool]:
     )
 
 
-def _unassigned_people(conn: Connection) -> list[dict[str, Any]]:
+def _unassigned_people(conn: Connection) -> list[UnassignedPerson]:
     council = ORGANISATION.alias("council")
     query = (
         select(
@@ -240,7 +279,7 @@ def _unassigned_people(conn: Connection) -> list[dict[str, Any]]:
         .where(PERSON.c.deleted.is_(False), _no_named_contact())
         .order_by(func.coalesce(ORGANISATION.c.name, ""), PERSON.c.name, PERSON.c.id)
     )
-    return [dict(r) for r in conn.execute(query).mappings()]
+    return typed_rows(UnassignedPerson, conn.execute(query).mappings())
 
 
 # --------------------------------------------------------------------------- planning
@@ -267,7 +306,7 @@ def plan_auto_assign(desk: Desk) -> AssignPlan:
     return plan
 
 
-def _plan(advisers: list[dict[str, Any]], people: list[dict[str, Any]]) -> AssignPlan:
+def _plan(advisers: list[ActiveAdviser], people: list[UnassignedPerson]) -> AssignPlan:
     load = {a["id"]: int(a["people"]) for a in advisers}
     cap = {a["id"]: int(a["capacity"]) for a in advisers}
     terms = {a["id"]: area_terms(a["area"] or "") for a in advisers}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import Select, and_, case, func, literal, or_, select
 
@@ -42,6 +42,29 @@ class AuditFilter:
 
 def _day(value: date) -> datetime:
     return datetime.combine(value, time(), tzinfo=UTC)
+
+
+class AuditEntry(TypedDict):
+    """What an event of the s.62 log says (``db.tables.AuditEvent`` without its chain)."""
+
+    seq: int
+    at: datetime
+    officer_id: str
+    action: str
+    entity: str
+    entity_id: str
+    fields: str
+    recipient: str
+    detail: str
+
+
+class AuditLogRow(AuditEntry):
+    """An event of the s.62 log with the names people read (a row of ``audit_query``)."""
+
+    officer_name: str
+    person_id: str | None
+    person_name: str
+    ref: str
 
 
 def audit_query(filter_text: str = "", flt: AuditFilter | None = None) -> Select[Any]:

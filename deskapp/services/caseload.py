@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import Select, and_, case, func, literal, select, union_all
 
@@ -66,6 +66,17 @@ def caseload_query(now: datetime, filter_text: str = "") -> Select[Any]:
             func.lower(ADVISER.c.name).like(like) | func.lower(ADVISER.c.area).like(like)
         )
     return query.order_by(ADVISER.c.name, ADVISER.c.id)
+
+
+class ReviewRow(TypedDict):
+    """A record at its review (a row of ``review_query``): ``kind`` is person, incident,
+    subject, survey or measure; ``person_id`` the person it is about (None: a subject)."""
+
+    kind: str
+    id: str
+    label: str
+    review_date: date
+    person_id: str | None
 
 
 def review_query(on: date, filter_text: str = "") -> Select[Any]:

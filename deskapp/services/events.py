@@ -9,12 +9,14 @@ is a combination of records and logged as one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any, TypedDict
 
 from sqlalchemy import Connection, Select, func, select
 
 from deskapp.db.desk import Desk
+from deskapp.db.rows import Row, typed_row, typed_rows
 from deskapp.db.tables import EVENT, EVENT_PERSON, PERSON, SENSITIVE_FIELDS
 from deskapp.domain import events as rules
 from deskapp.domain.errors import ValidationError
@@ -163,34 +165,116 @@ def events_query(filter_text: str = "") -> Select[Any]:
     return query.order_by(EVENT.c.starts_at, EVENT.c.id)
 
 
-def with_refs(row: dict[str, Any]) -> dict[str, Any]:
-    """A listed event with its reference and notice flag, sensitive fields masked."""
-    out = mask_row(row, SENSITIVE)
-    out["ref"] = rules.event_ref(str(row["id"]))
-    out["short_notice"] = rules.short_notice(row["starts_at"], row.get("notice_received_at"))
-    return out
+class PersonEvent(TypedDict):
+    """An event a person is linked to (``events_for_person``), sensitive fields masked."""
+
+    id: str
+    title: str
+    kind: str
+    starts_at: datetime
+    notice_received_at: datetime | None
+    place: str
+    risk: str
+    patrol_requested: bool
+    ref: str
+    short_notice: bool
+
+
+class EventListRow(PersonEvent):
+    """An event as the list shows it (``events_query``), sensitive fields masked."""
+
+    ends_at: datetime | None
+    attendance: str
+    people: int
+
+
+class EventPersonRow(TypedDict):
+    """A person linked to an event (``people_at_event``)."""
+
+    id: str
+    name: str
+    role: str
+    party: str
+    risk: str
+
+
+class EventRecord(TypedDict):
+    """An event as stored (``db.tables.Event``)."""
+
+    id: str
+    title: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime | None
+    place: str
+    organiser: str
+    organiser_contact: str
+    notice_received_at: datetime | None
+    risk: str
+    risk_reason: str
+    patrol_requested: bool
+    patrol_minutes: int
+    patrol_additional_pence: int
+    patrol_opportunity_pence: int
+    attendance: str
+    notes: str
+    outcome: str
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool
+
+
+class EventDetail(EventRecord):
+    """One event with the people linked, its reference and how its notice stands
+    (``get_event``)."""
+
+    people: list[EventPersonRow]
+    ref: str
+    notice: str
+    short_notice: bool
+
+
+def with_refs(kind: type[Row], row: Mapping[Any, Any]) -> Row:
+    """A listed event (of the shape ``kind``) with its reference and notice flag,
+    sensitive fields masked."""
+    return typed_row(
+        kind,
+        {
+            **mask_row(row, SENSITIVE),
+            "ref": rules.event_ref(str(row["id"])),
+            "short_notice": rules.short_notice(row["starts_at"], row.get("notice_received_at")),
+        },
+    )
 
 
 def list_events(
     desk: Desk, *, filter_text: str = "", limit: int | None = None
-) -> list[dict[str, Any]]:
+) -> list[EventListRow]:
     query = events_query(filter_text)
     if limit is not None:
         query = query.limit(limit)
     with desk.read() as conn:
-        return [with_refs(dict(r)) for r in conn.execute(query).mappings()]
+        return [with_refs(EventListRow, r) for r in conn.execute(query).mappings()]
 
 
-def get_event(desk: Desk, ident: str, *, reveal: bool = False) -> dict[str, Any]:
+def get_event(desk: Desk, ident: str, *, reveal: bool = False) -> EventDetail:
     """One event with the people linked to it; logged as a consultation (with the
     sensitive fields named when ``reveal``)."""
     with desk.read() as conn:
         event_id = resolve_event(conn, ident)
-        row = dict(conn.execute(select(EVENT).where(EVENT.c.id == event_id)).mappings().one())
-        row["people"] = people_at_event(conn, event_id)
-    row["ref"] = rules.event_ref(event_id)
-    row["notice"] = rules.notice(row["starts_at"], row["notice_received_at"]).describe()
-    row["short_notice"] = rules.short_notice(row["starts_at"], row["notice_received_at"])
+        found = conn.execute(select(EVENT).where(EVENT.c.id == event_id)).mappings().one()
+        people = people_at_event(conn, event_id)
+    starts, notified = found["starts_at"], found["notice_received_at"]
+    row = typed_row(
+        EventDetail,
+        {
+            **found,
+            "people": people,
+            "ref": rules.event_ref(event_id),
+            "notice": rules.notice(starts, notified).describe(),
+            "short_notice": rules.short_notice(starts, notified),
+        },
+    )
     with desk.write() as tx:
         tx.audit(
             AuditAction.CONSULTATION,
@@ -211,12 +295,12 @@ def get_event(desk: Desk, ident: str, *, reveal: bool = False) -> dict[str, Any]
     return row if reveal else mask_row(row, SENSITIVE)
 
 
-def reveal_field(desk: Desk, event_id: str, field: str) -> Any:
+def reveal_field(desk: Desk, event_id: str, field: str) -> str:
     """One masked field of one event: a logged consultation, as a person's address is."""
     return reveal_masked(desk, EVENT, "event", event_id, field, SENSITIVE, what="event")
 
 
-def events_for_person(conn: Connection, person_id: str, limit: int = 50) -> list[dict[str, Any]]:
+def events_for_person(conn: Connection, person_id: str, limit: int = 50) -> list[PersonEvent]:
     query = (
         select(
             EVENT.c.id,
@@ -233,10 +317,10 @@ def events_for_person(conn: Connection, person_id: str, limit: int = 50) -> list
         .order_by(EVENT.c.starts_at.desc())
         .limit(limit)
     )
-    return [with_refs(dict(r)) for r in conn.execute(query).mappings()]
+    return [with_refs(PersonEvent, r) for r in conn.execute(query).mappings()]
 
 
-def people_at_event(conn: Connection, event_id: str, limit: int = 200) -> list[dict[str, Any]]:
+def people_at_event(conn: Connection, event_id: str, limit: int = 200) -> list[EventPersonRow]:
     query = (
         select(PERSON.c.id, PERSON.c.name, PERSON.c.role, PERSON.c.party, PERSON.c.risk)
         .join(EVENT_PERSON, EVENT_PERSON.c.person_id == PERSON.c.id)
@@ -244,4 +328,4 @@ def people_at_event(conn: Connection, event_id: str, limit: int = 200) -> list[d
         .order_by(PERSON.c.name)
         .limit(limit)
     )
-    return [dict(r) for r in conn.execute(query).mappings()]
+    return typed_rows(EventPersonRow, conn.execute(query).mappings())

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 
 from deskapp.db.desk import Desk
+from deskapp.db.rows import typed_row, typed_rows
 from deskapp.db.tables import ADVISER, EVENT, INCIDENT, PERSON
 from deskapp.db.tables import INCIDENT_PERSON as LINK
 from deskapp.db.tables import TIMELINE_ENTRY as TIMELINE
@@ -30,7 +31,7 @@ from deskapp.services.advisers import resolve_adviser
 from deskapp.services.events import resolve_event
 from deskapp.services.lookup import resolve_id
 from deskapp.services.people import fts_match
-from deskapp.services.subjects import links_of_incident
+from deskapp.services.subjects import IncidentLinkRow, links_of_incident
 
 #: The longest summary; a longer one is kept whole as the description (see add_incident).
 SUMMARY_MAX = 300
@@ -61,6 +62,85 @@ def make_ref(incident_id: str) -> str:
 def _check_notes(thrive: th.Thrive | None) -> None:
     for dimension, score in (thrive or {}).items():
         v.no_controls(score.note, field=f"THRIVE {dimension} note")
+
+
+class QueueRow(TypedDict):
+    """An incident as a queue lists it (``queue_select``)."""
+
+    id: str
+    ref: str
+    grade: int
+    due_at: datetime
+    status: str
+    type: str
+    summary: str
+    person_id: str
+    adviser_id: str | None
+    reported_at: datetime
+    crime_ref: str
+    event_id: str | None
+    person_name: str | None
+    adviser_name: str | None
+
+
+class LinkedPerson(TypedDict):
+    id: str
+    name: str
+
+
+class TimelineRow(TypedDict):
+    """One entry of an incident's timeline, as stored (``db.tables.TimelineEntry``)."""
+
+    id: str
+    incident_id: str
+    at: datetime
+    officer_id: str
+    kind: str
+    text: str
+
+
+class IncidentDetail(TypedDict):
+    """One incident as stored (``db.tables.Incident``) with the names of its person,
+    adviser and event, the people and subjects linked and its timeline (``get_incident``)."""
+
+    id: str
+    ref: str
+    person_id: str
+    type: str
+    summary: str
+    description: str
+    occurred_at: datetime | None
+    location: str
+    grade: int
+    thrive: str
+    status: str
+    adviser_id: str | None
+    crime_ref: str
+    cad_ref: str
+    operation: str
+    event_id: str | None
+    reported_at: datetime
+    due_at: datetime
+    closed_at: datetime | None
+    review_date: date | None
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool
+    person_name: str | None
+    adviser_name: str | None
+    event_title: str | None
+    linked_people: list[LinkedPerson]
+    links: list[IncidentLinkRow]
+    timeline: list[TimelineRow]
+
+
+class IncidentReviewDue(TypedDict):
+    """An incident whose record is due for its retention review."""
+
+    id: str
+    ref: str
+    status: str
+    review_date: date
 
 
 def add_incident(
@@ -427,7 +507,7 @@ def list_incidents(
     adviser_id: str | None = None,
     grade: int | None = None,
     limit: int | None = None,
-) -> list[dict[str, Any]]:
+) -> list[QueueRow]:
     statuses: Iterable[str] | None
     if status:
         statuses = [str(parse_status(status))]
@@ -439,15 +519,15 @@ def list_incidents(
     if limit is not None:
         query = query.limit(limit)
     with desk.read() as conn:
-        return [dict(r) for r in conn.execute(query).mappings()]
+        return typed_rows(QueueRow, conn.execute(query).mappings())
 
 
-def get_incident(desk: Desk, ident: str, *, consult: bool = False) -> dict[str, Any]:
+def get_incident(desk: Desk, ident: str, *, consult: bool = False) -> IncidentDetail:
     """One incident with its whole timeline (oldest first). ``consult``: an officer opens
     it to read (not a reload after their own change), a logged consultation."""
     with desk.read() as conn:
         incident_id = resolve_id(conn, INCIDENT, ident, label="incident")
-        row = dict(
+        found = (
             conn.execute(
                 select(
                     INCIDENT,
@@ -463,34 +543,38 @@ def get_incident(desk: Desk, ident: str, *, consult: bool = False) -> dict[str, 
             .mappings()
             .one()
         )
-        row["linked_people"] = [
-            dict(r)
-            for r in conn.execute(
+        linked_people = typed_rows(
+            LinkedPerson,
+            conn.execute(
                 select(PERSON.c.id, PERSON.c.name)
                 .join(LINK, LINK.c.person_id == PERSON.c.id)
                 .where(LINK.c.incident_id == incident_id)
-            ).mappings()
-        ]
-        row["links"] = links_of_incident(conn, incident_id)
-        row["timeline"] = [
-            dict(r)
-            for r in conn.execute(
+            ).mappings(),
+        )
+        links = links_of_incident(conn, incident_id)
+        timeline = typed_rows(
+            TimelineRow,
+            conn.execute(
                 select(TIMELINE)
                 .where(TIMELINE.c.incident_id == incident_id)
                 .order_by(TIMELINE.c.at, TIMELINE.c.id)
-            ).mappings()
-        ]
+            ).mappings(),
+        )
+        row = typed_row(
+            IncidentDetail,
+            {**found, "linked_people": linked_people, "links": links, "timeline": timeline},
+        )
     if consult:
         with desk.write() as tx:
             tx.audit(AuditAction.CONSULTATION, "incident", incident_id, (), detail="opened")
     return row
 
 
-def incidents_due_for_review(desk: Desk, on: date) -> list[dict[str, Any]]:
+def incidents_due_for_review(desk: Desk, on: date) -> list[IncidentReviewDue]:
     query = (
         select(INCIDENT.c.id, INCIDENT.c.ref, INCIDENT.c.status, INCIDENT.c.review_date)
         .where(INCIDENT.c.deleted.is_(False), INCIDENT.c.review_date <= on)
         .order_by(INCIDENT.c.review_date)
     )
     with desk.read() as conn:
-        return [dict(r) for r in conn.execute(query).mappings()]
+        return typed_rows(IncidentReviewDue, conn.execute(query).mappings())

@@ -12,19 +12,20 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, text
 
 from deskapp.db import access_log
 from deskapp.db.desk import Desk
+from deskapp.db.rows import typed_rows
 from deskapp.db.tables import AUDIT_EVENT as AUDIT
 from deskapp.db.tables import PERSON
 from deskapp.domain.errors import NotFound, ValidationError
 from deskapp.domain.vocabulary import AuditAction
 from deskapp.domain.wording import count
-from deskapp.services.audit_log import AuditFilter, audit_query
+from deskapp.services.audit_log import AuditEntry, AuditFilter, AuditLogRow, audit_query
 from deskapp.services.lookup import resolve_id
 
 #: What each kind of s.62 operation means to someone asking "who touched my data?".
@@ -56,6 +57,31 @@ class Rules:
             raise ValidationError("Each monitoring threshold must be at least 1.")
 
 
+class AuditEventRow(AuditEntry):
+    """An event of the s.62 log as stored (``db.tables.AuditEvent``)."""
+
+    site_id: str
+    prev_hash: str
+    hash: str
+
+
+class WhoEvent(AuditLogRow):
+    """An event about a person (``who``), with ``what`` was done in words."""
+
+    what: str
+
+
+class FindingDict(TypedDict):
+    """A finding as ``--json`` prints it (``Finding.as_dict``)."""
+
+    rule: str
+    officer_id: str
+    at: str
+    count: int
+    detail: str
+    person_id: str
+
+
 @dataclass(frozen=True)
 class Finding:
     rule: str
@@ -65,7 +91,7 @@ class Finding:
     detail: str
     person_id: str = ""
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> FindingDict:
         return {
             "rule": self.rule,
             "officer_id": self.officer_id,
@@ -98,14 +124,14 @@ def _person(conn: Any, person: str) -> str:
         raise NotFound(f"No person with the id or the name {person.strip()!r}.") from None
 
 
-def who(desk: Desk, person: str) -> tuple[str, list[dict[str, Any]]]:
+def who(desk: Desk, person: str) -> tuple[str, list[WhoEvent]]:
     """Every event about ``person`` (id, id prefix or full name) or their incidents,
     oldest first: ``(person_id, events)``, each event with ``what`` (consulted, altered,
     disclosed...)."""
     with desk.read() as conn:
         person_id = _person(conn, person)
         query = audit_query(flt=AuditFilter(person_id=person_id)).order_by(None)
-        rows = [dict(r) for r in conn.execute(query.order_by(AUDIT.c.seq)).mappings()]
+        rows = typed_rows(WhoEvent, conn.execute(query.order_by(AUDIT.c.seq)).mappings())
     for row in rows:
         row["what"] = WHO_KINDS.get(AuditAction(row["action"]), row["action"])
     with desk.write() as tx:
@@ -119,7 +145,7 @@ def _bounds(since: date | None, until: date | None) -> tuple[datetime, datetime]
     return start, end
 
 
-def _reveals(events: list[dict[str, Any]], rules: Rules) -> list[Finding]:
+def _reveals(events: list[AuditEventRow], rules: Rules) -> list[Finding]:
     by_officer: dict[str, list[datetime]] = defaultdict(list)
     for e in events:
         if e["action"] == AuditAction.CONSULTATION and "revealed" in e["detail"]:
@@ -146,14 +172,14 @@ def _reveals(events: list[dict[str, Any]], rules: Rules) -> list[Finding]:
     return found
 
 
-def _reviewing(event: dict[str, Any]) -> bool:
+def _reviewing(event: AuditEventRow) -> bool:
     """A reviewer's own look (the audit log read, monitoring run, ``audit who``): the
     patterns are about people's data, and a data protection officer working late must
     not find their review flagged as the thing reviewed."""
     return bool(event["entity"] == "audit_event" or event["detail"] == "audit who")
 
 
-def _out_of_hours(events: list[dict[str, Any]], rules: Rules) -> list[Finding]:
+def _out_of_hours(events: list[AuditEventRow], rules: Rules) -> list[Finding]:
     zone = ZoneInfo(rules.zone)
     days: dict[tuple[str, date], list[datetime]] = defaultdict(list)
     for e in events:
@@ -175,7 +201,7 @@ def _out_of_hours(events: list[dict[str, Any]], rules: Rules) -> list[Finding]:
     ]
 
 
-def _bulk_exports(events: list[dict[str, Any]], rules: Rules) -> list[Finding]:
+def _bulk_exports(events: list[AuditEventRow], rules: Rules) -> list[Finding]:
     found = []
     disclosures: dict[tuple[str, str, datetime], int] = defaultdict(int)
     for e in events:
@@ -203,7 +229,7 @@ def _bulk_exports(events: list[dict[str, Any]], rules: Rules) -> list[Finding]:
     return found
 
 
-def _failed_unlocks(events: list[dict[str, Any]], rules: Rules) -> list[Finding]:
+def _failed_unlocks(events: list[AuditEventRow], rules: Rules) -> list[Finding]:
     found = []
     for e in events:
         n = access_log.failed_count(e["detail"]) if e["action"] == AuditAction.ACCESS else 0
@@ -232,7 +258,7 @@ _UNCONNECTED = text(
 )
 
 
-def _unconnected(desk: Desk, events: list[dict[str, Any]]) -> list[Finding]:
+def _unconnected(desk: Desk, events: list[AuditEventRow]) -> list[Finding]:
     consulted: dict[tuple[str, str], list[datetime]] = defaultdict(list)
     for e in events:
         if (
@@ -269,7 +295,7 @@ def monitor(
     start, end = _bounds(since, until)
     with desk.read() as conn:
         query = select(AUDIT).where(AUDIT.c.at >= start, AUDIT.c.at < end).order_by(AUDIT.c.seq)
-        events = [dict(r) for r in conn.execute(query).mappings()]
+        events = typed_rows(AuditEventRow, conn.execute(query).mappings())
     findings = [
         *_reveals(events, rules),
         *_out_of_hours(events, rules),

@@ -9,11 +9,13 @@ revealing them is a logged consultation, as for people.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from datetime import datetime
+from typing import Any, Final, TypedDict
 
 from sqlalchemy import Connection, Select, func, select
 
 from deskapp.db.desk import Desk
+from deskapp.db.rows import typed_row, typed_rows
 from deskapp.db.tables import ORGANISATION, PERSON, SENSITIVE_FIELDS
 from deskapp.domain import validation as v
 from deskapp.domain import vocabulary
@@ -28,6 +30,42 @@ SHARE_STATUSES: Final = vocabulary.SHARE_STATUSES
 EDITABLE: Final = ("name", "kind", "ro_name", "ro_phone", "ro_email", "share_request_status")
 
 
+class OrganisationRow(TypedDict):
+    """An organisation as stored (``db.tables.Organisation``) with the people on the
+    roster in it and its acting council's slug (``list_organisations``); the returning
+    officer's phone and email masked unless revealed."""
+
+    id: str
+    slug: str
+    name: str
+    kind: str
+    gss: str
+    council_id: str | None
+    ro_name: str
+    ro_phone: str
+    ro_email: str
+    share_request_status: str
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool
+    people: int
+    council: str | None
+
+
+class OrganisationForEdit(TypedDict):
+    """An organisation's ``EDITABLE`` fields, unmasked (``organisation_for_edit``)."""
+
+    id: str
+    name: str
+    kind: str
+    ro_name: str
+    ro_phone: str
+    ro_email: str
+    share_request_status: str
+
+
+# The fields given are open-ended (any subset of EDITABLE, as a form or the CLI typed
+# them), so they stay a plain dict.
 def clean_organisation(fields: dict[str, Any]) -> dict[str, Any]:
     """Validate and normalise any subset of ``EDITABLE``; an error names its field."""
     out: dict[str, Any] = {}
@@ -77,7 +115,7 @@ def list_organisations(
     limit: int | None = None,
     reveal: bool = False,
     reason: str = "",
-) -> list[dict[str, Any]]:
+) -> list[OrganisationRow]:
     """Organisations by name, each with the number of people on the roster in it.
 
     With ``reveal`` the returning officers' phone and email are shown, and that is
@@ -111,7 +149,7 @@ def list_organisations(
     if limit is not None:
         query = query.limit(limit)
     with desk.read() as conn:
-        rows = [dict(r) for r in conn.execute(query).mappings()]
+        rows = typed_rows(OrganisationRow, conn.execute(query).mappings())
     if reveal and rows:
         with desk.write() as tx:
             for row in rows:
@@ -234,19 +272,20 @@ def not_shared(desk: Desk) -> int:
         )
 
 
-def organisation_for_edit(desk: Desk, ident: str) -> dict[str, Any]:
+def organisation_for_edit(desk: Desk, ident: str) -> OrganisationForEdit:
     """One organisation's editable fields, the returning officer's phone and email
     included: a consultation, logged as a reveal is."""
     with desk.read() as conn:
         org_id = resolve_organisation(conn, ident)
-        row = dict(
+        row = typed_row(
+            OrganisationForEdit,
             conn.execute(
                 select(ORGANISATION.c.id, *(ORGANISATION.c[f] for f in EDITABLE)).where(
                     ORGANISATION.c.id == org_id
                 )
             )
             .mappings()
-            .one()
+            .one(),
         )
     with desk.write() as tx:
         tx.audit(AuditAction.CONSULTATION, "organisation", org_id, SENSITIVE, detail="edit form")

@@ -3,12 +3,14 @@ consultations of personal data and are logged; revealing a masked field is logge
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, TypedDict
 
 from sqlalchemy import ColumnElement, Connection, Select, func, literal_column, select, text
 
 from deskapp.db.desk import Desk
+from deskapp.db.rows import typed_row, typed_rows
 from deskapp.db.tables import (
     ADVISER,
     CANDIDACY,
@@ -50,6 +52,114 @@ EDITABLE = (
 )  # fmt: skip
 
 
+class PersonFields(TypedDict):
+    """A person's id and ``EDITABLE`` fields."""
+
+    id: str
+    name: str
+    role: str
+    party: str
+    organisation_id: str | None
+    post: str
+    ballot_paper_id: str
+    election_date: date | None
+    phone: str
+    email: str
+    address: str
+    address_withheld: bool
+    risk: str
+    adviser_id: str | None
+    briefing_status: str
+    next_contact_due: datetime | None
+    review_date: date | None
+
+
+class PersonRow(PersonFields):
+    """A person as stored (``db.tables.Person``); a listing masks ``SENSITIVE`` fields
+    unless they are revealed."""
+
+    dc_person_id: str | None
+    elected_on: date | None
+    merged_into: str | None
+    last_contact_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool
+
+
+class CandidacyRow(TypedDict):
+    """One ballot a person stands on, as stored (``db.tables.Candidacy``)."""
+
+    id: str
+    person_id: str
+    ballot_paper_id: str
+    election_id: str
+    election_date: date | None
+    party: str
+    post: str
+    organisation_id: str | None
+    cancelled_poll: bool
+    elected: bool | None
+    unconfirmed: bool
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool
+
+
+class ContactRow(TypedDict):
+    """One entry of a person's contact log, as stored (``db.tables.Contact``)."""
+
+    id: str
+    person_id: str
+    adviser_id: str | None
+    officer_id: str
+    at: datetime
+    channel: str
+    kind: str
+    summary: str
+
+
+class PersonIncident(TypedDict):
+    """An incident as a person's record lists it."""
+
+    id: str
+    ref: str
+    type: str
+    grade: int
+    status: str
+    summary: str
+    reported_at: datetime
+
+
+class PersonDetail(PersonRow):
+    """One person with the names of their adviser and organisation, their candidacies,
+    contact log and incidents (``get_person``)."""
+
+    adviser_name: str | None
+    organisation_name: str | None
+    candidacies: list[CandidacyRow]
+    contacts: list[ContactRow]
+    incidents: list[PersonIncident]
+
+
+class PersonForEdit(PersonFields):
+    """A person's ``EDITABLE`` fields, unmasked, with the names the form shows beside the
+    adviser's and organisation's ids (``person_for_edit``)."""
+
+    adviser_name: str | None
+    organisation_name: str | None
+
+
+class PersonReviewDue(TypedDict):
+    """A person whose record is due for its retention review."""
+
+    id: str
+    name: str
+    review_date: date
+
+
+# The fields given are open-ended (any subset of EDITABLE, each as a form or the CLI
+# typed it), so they stay a plain dict; a result's shape is a typed dict above.
 def clean_person(fields: dict[str, Any]) -> dict[str, Any]:
     """Validate and normalise the given person fields (any subset of ``EDITABLE``); an
     error names the field it is about (``ValidationError.field``)."""
@@ -134,7 +244,7 @@ def update_person(
     return update_record(desk, "person", ident, values, resolve=resolve, check=check)
 
 
-def person_for_edit(desk: Desk, ident: str) -> dict[str, Any]:
+def person_for_edit(desk: Desk, ident: str) -> PersonForEdit:
     """A person's editable fields, masked ones included, for the edit form: showing
     them is a consultation, logged as a reveal is."""
     with desk.read() as conn:
@@ -154,7 +264,7 @@ def person_for_edit(desk: Desk, ident: str) -> dict[str, Any]:
             .mappings()
             .one()
         )
-    person = dict(row)
+    person = typed_row(PersonForEdit, row)
     log_consultation(desk, [person], reveal=True, what="edit form")
     return person
 
@@ -195,12 +305,12 @@ def list_people(
     limit: int | None = None,
     reveal: bool = False,
     reason: str = "",
-) -> list[dict[str, Any]]:
+) -> list[PersonRow]:
     query = people_query(filter_text, adviser_id).order_by(*ROSTER_ORDER)
     if limit is not None:
         query = query.limit(limit)
     with desk.read() as conn:
-        rows = [dict(r) for r in conn.execute(query).mappings()]
+        rows = typed_rows(PersonRow, conn.execute(query).mappings())
     log_consultation(desk, rows, reveal=reveal, what="list", reason=reason)
     return rows if reveal else [mask_row(r, SENSITIVE) for r in rows]
 
@@ -211,11 +321,11 @@ def count_people(desk: Desk, filter_text: str = "") -> int:
         return int(conn.execute(query).scalar_one())
 
 
-def get_person(desk: Desk, ident: str, *, reveal: bool = False, reason: str = "") -> dict[str, Any]:
+def get_person(desk: Desk, ident: str, *, reveal: bool = False, reason: str = "") -> PersonDetail:
     """One person with candidacies, contact log and incidents."""
     with desk.read() as conn:
         row_id = resolve_id(conn, PERSON, ident, label="person")
-        person = dict(
+        row = (
             conn.execute(
                 select(
                     PERSON,
@@ -229,23 +339,23 @@ def get_person(desk: Desk, ident: str, *, reveal: bool = False, reason: str = ""
             .mappings()
             .one()
         )
-        person["candidacies"] = [
-            dict(r)
-            for r in conn.execute(
+        candidacies = typed_rows(
+            CandidacyRow,
+            conn.execute(
                 select(CANDIDACY)
                 .where(CANDIDACY.c.person_id == row_id)
                 .order_by(CANDIDACY.c.election_date)
-            ).mappings()
-        ]
-        person["contacts"] = [
-            dict(r)
-            for r in conn.execute(
+            ).mappings(),
+        )
+        contacts = typed_rows(
+            ContactRow,
+            conn.execute(
                 select(CONTACT).where(CONTACT.c.person_id == row_id).order_by(CONTACT.c.at.desc())
-            ).mappings()
-        ]
-        person["incidents"] = [
-            dict(r)
-            for r in conn.execute(
+            ).mappings(),
+        )
+        incidents = typed_rows(
+            PersonIncident,
+            conn.execute(
                 select(
                     INCIDENT.c.id,
                     INCIDENT.c.ref,
@@ -257,13 +367,17 @@ def get_person(desk: Desk, ident: str, *, reveal: bool = False, reason: str = ""
                 )
                 .where(INCIDENT.c.person_id == row_id)
                 .order_by(INCIDENT.c.reported_at.desc())
-            ).mappings()
-        ]
+            ).mappings(),
+        )
+        person = typed_row(
+            PersonDetail,
+            {**row, "candidacies": candidacies, "contacts": contacts, "incidents": incidents},
+        )
     log_consultation(desk, [person], reveal=reveal, what="show", reason=reason)
     return person if reveal else mask_row(person, SENSITIVE)
 
 
-def reveal_field(desk: Desk, person_id: str, field: str, reason: str = "") -> Any:
+def reveal_field(desk: Desk, person_id: str, field: str, reason: str = "") -> str:
     """Show one masked field of one person: a logged consultation."""
     return reveal_masked(
         desk, PERSON, "person", person_id, field, SENSITIVE, what="person", reason=reason
@@ -271,7 +385,7 @@ def reveal_field(desk: Desk, person_id: str, field: str, reason: str = "") -> An
 
 
 def log_consultation(
-    desk: Desk, rows: list[dict[str, Any]], *, reveal: bool, what: str, reason: str = ""
+    desk: Desk, rows: Sequence[Mapping[str, Any]], *, reveal: bool, what: str, reason: str = ""
 ) -> None:
     with desk.write() as tx:
         if reveal:
@@ -306,14 +420,14 @@ def log_roster_shown(desk: Desk, total: int, *, filtered: bool) -> None:
         )
 
 
-def people_due_for_review(desk: Desk, on: date) -> list[dict[str, Any]]:
+def people_due_for_review(desk: Desk, on: date) -> list[PersonReviewDue]:
     query = (
         select(PERSON.c.id, PERSON.c.name, PERSON.c.review_date)
         .where(PERSON.c.deleted.is_(False), PERSON.c.review_date <= on)
         .order_by(PERSON.c.review_date)
     )
     with desk.read() as conn:
-        return [dict(r) for r in conn.execute(query).mappings()]
+        return typed_rows(PersonReviewDue, conn.execute(query).mappings())
 
 
 #: What erasure blanks on the person: everything that identifies or locates them.
@@ -372,7 +486,7 @@ _FILLED_ON_MERGE = (
 _RISK_ORDER = {str(r): i for i, r in enumerate(Risk)}
 
 
-def merge_person(tx: WriteTx, source: dict[str, Any], target: dict[str, Any], why: str) -> None:
+def merge_person(tx: WriteTx, source: PersonRow, target: PersonRow, why: str) -> None:
     """Merge the person ``source`` into ``target`` (both rows as read), in ``tx``.
 
     Nothing is lost: the target fills its empty fields from the source, takes the higher
@@ -382,10 +496,11 @@ def merge_person(tx: WriteTx, source: dict[str, Any], target: dict[str, Any], wh
     sync, so they move as a copy under the target and an erasure of the original.
     """
     old, new = source["id"], target["id"]
+    # Read by field name from the tuple above: the rows as plain mappings.
+    src: Mapping[str, Any] = source
+    dst: Mapping[str, Any] = target
     changes = {
-        f: source[f]
-        for f in _FILLED_ON_MERGE
-        if source[f] not in ("", None) and target[f] in ("", None)
+        f: src[f] for f in _FILLED_ON_MERGE if src[f] not in ("", None) and dst[f] in ("", None)
     }
     if _RISK_ORDER.get(source["risk"], 0) > _RISK_ORDER.get(target["risk"], 0):
         changes["risk"] = source["risk"]
@@ -443,12 +558,20 @@ def _move_appended(tx: WriteTx, old: str, new: str, why: str) -> None:
         tx.erase_appended(entity, {"person_id": old})
 
 
-def apply_redirects(desk: Desk, redirects: dict[str, str]) -> dict[str, int]:
+class RedirectCounts(TypedDict):
+    """What following redirects did (``apply_redirects``)."""
+
+    merged: int
+    renumbered: int
+    absent: int
+
+
+def apply_redirects(desk: Desk, redirects: dict[str, str]) -> RedirectCounts:
     """Follow Democracy Club's person redirects (old person id -> new person id) on the
     desk, in one transaction: a person held under an old id is merged into the person
     holding the new one, or takes the new id when nobody holds it. Returns the counts
     ``merged``, ``renumbered`` and ``absent`` (old ids not on this desk)."""
-    counts = {"merged": 0, "renumbered": 0, "absent": 0}
+    counts: RedirectCounts = {"merged": 0, "renumbered": 0, "absent": 0}
     with desk.write() as tx:
         for old_dc in redirects:
             final = _final_id(redirects, old_dc)
@@ -482,10 +605,10 @@ def _final_id(redirects: dict[str, str], start: str) -> str:
     return current
 
 
-def _people_with_dc_id(tx: WriteTx, dc_id: str) -> list[dict[str, Any]]:
+def _people_with_dc_id(tx: WriteTx, dc_id: str) -> list[PersonRow]:
     query = (
         select(PERSON)
         .where(PERSON.c.dc_person_id == dc_id, PERSON.c.deleted.is_(False))
         .order_by(PERSON.c.id)
     )
-    return [dict(r) for r in tx.conn.execute(query).mappings()]
+    return typed_rows(PersonRow, tx.conn.execute(query).mappings())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
 
 from sqlalchemy import Table, select
 
@@ -22,7 +21,7 @@ def reveal_masked(
     *,
     what: str,
     reason: str = "",
-) -> Any:
+) -> str:
     """The stored value of ``field`` (one of the masked ``sensitive`` fields) of row
     ``row_id``, with its consultation written to the audit log. The officer's ``reason``,
     optional since the Data (Use and Access) Act 2025, goes into the event's detail."""
@@ -36,4 +35,5 @@ def reveal_masked(
     detail = f"revealed: {reason}" if reason else "revealed"
     with desk.write() as tx:
         tx.audit(AuditAction.CONSULTATION, entity, row_id, (field,), detail=detail)
-    return row[0]
+    value: str = row[0]  # every masked field is text (``db.tables.SENSITIVE_FIELDS``)
+    return value

@@ -8,12 +8,14 @@ consultation. Every change goes through ``Desk.write()``.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, TypedDict
 
 from sqlalchemy import Connection, Table, select
 
 from deskapp.db.desk import Desk
+from deskapp.db.rows import typed_rows
 from deskapp.db.tables import PERSON, SENSITIVE_FIELDS
 from deskapp.db.tables import SECURITY_MEASURE as MEASURE
 from deskapp.db.tables import SECURITY_REFERRAL as REFERRAL
@@ -33,12 +35,87 @@ KINDS: dict[str, tuple[str, Table]] = {
     "measure": ("security_measure", MEASURE),
     "referral": ("security_referral", REFERRAL),
 }
-#: What erasing a person blanks on each of their security records.
+#: What erasing a person blanks on each of their security records (field -> blank value,
+#: of each field's own type: a plain dict, as every write's changes are).
 ERASED: dict[str, dict[str, Any]] = {
     "security_survey": {"findings": "", "surveyed_by": "", "next_review": None, "deleted": True},
     "security_measure": {"notes": "", "next_review": None, "deleted": True},
     "security_referral": {"provider": "", "notes": "", "deleted": True},
 }
+
+
+class SurveyRow(TypedDict):
+    """A security survey as stored (``db.tables.SecuritySurvey``)."""
+
+    id: str
+    person_id: str
+    place: str
+    surveyed_on: date
+    surveyed_by: str
+    findings: str
+    risk: str
+    next_review: date | None
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool
+
+
+class MeasureRow(TypedDict):
+    """A protective measure as stored (``db.tables.SecurityMeasure``)."""
+
+    id: str
+    person_id: str
+    kind: str
+    status: str
+    recommended_on: date | None
+    agreed_on: date | None
+    fitted_on: date | None
+    declined_on: date | None
+    removed_on: date | None
+    next_review: date | None
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool
+
+
+class ReferralRow(TypedDict):
+    """A referral for private security as stored (``db.tables.SecurityReferral``)."""
+
+    id: str
+    person_id: str
+    status: str
+    provider: str
+    cost: int
+    requested_on: date | None
+    decided_on: date | None
+    started_on: date | None
+    ended_on: date | None
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool
+
+
+class SecurityRecords(TypedDict):
+    """A person's surveys, measures and referrals (``records_of``)."""
+
+    surveys: list[SurveyRow]
+    measures: list[MeasureRow]
+    referrals: list[ReferralRow]
+
+
+class SecurityRecord(SecurityRecords):
+    """A person's protective-security record as shown (``show_security``)."""
+
+    person_id: str
+    name: str
+
+
+class MeasureListRow(MeasureRow):
+    """A measure with its person's name (``list_measures``), notes masked."""
+
+    person_name: str
 
 
 def _person(conn: Connection, ident: str) -> str:
@@ -114,51 +191,63 @@ def erase_for_person(tx: WriteTx, person_id: str) -> int:
 
 
 # -- reads -------------------------------------------------------------------------------
-def records_of(conn: Connection, person_id: str) -> dict[str, list[dict[str, Any]]]:
+def records_of(conn: Connection, person_id: str) -> SecurityRecords:
     """A person's surveys (newest first), measures and referrals, sensitive fields as
     stored (callers mask them)."""
     return {
-        "surveys": [
-            dict(r)
-            for r in conn.execute(
+        "surveys": typed_rows(
+            SurveyRow,
+            conn.execute(
                 select(SURVEY)
                 .where(SURVEY.c.person_id == person_id, SURVEY.c.deleted.is_(False))
                 .order_by(SURVEY.c.surveyed_on.desc(), SURVEY.c.id)
-            ).mappings()
-        ],
-        "measures": [
-            dict(r)
-            for r in conn.execute(
+            ).mappings(),
+        ),
+        "measures": typed_rows(
+            MeasureRow,
+            conn.execute(
                 select(MEASURE)
                 .where(MEASURE.c.person_id == person_id, MEASURE.c.deleted.is_(False))
                 .order_by(MEASURE.c.status, MEASURE.c.kind, MEASURE.c.id)
-            ).mappings()
-        ],
-        "referrals": [
-            dict(r)
-            for r in conn.execute(
+            ).mappings(),
+        ),
+        "referrals": typed_rows(
+            ReferralRow,
+            conn.execute(
                 select(REFERRAL)
                 .where(REFERRAL.c.person_id == person_id, REFERRAL.c.deleted.is_(False))
                 .order_by(REFERRAL.c.id.desc())
-            ).mappings()
+            ).mappings(),
+        ),
+    }
+
+
+def by_entity(record: SecurityRecords) -> tuple[tuple[str, Sequence[Mapping[str, Any]]], ...]:
+    """Each kind's rows beside its entity (table) name, for what is done to all kinds."""
+    return (
+        ("security_survey", record["surveys"]),
+        ("security_measure", record["measures"]),
+        ("security_referral", record["referrals"]),
+    )
+
+
+def masked(record: SecurityRecords) -> SecurityRecords:
+    """The records with every sensitive field masked."""
+    return {
+        "surveys": [mask_row(r, SENSITIVE_FIELDS["security_survey"]) for r in record["surveys"]],
+        "measures": [mask_row(r, SENSITIVE_FIELDS["security_measure"]) for r in record["measures"]],
+        "referrals": [
+            mask_row(r, SENSITIVE_FIELDS["security_referral"]) for r in record["referrals"]
         ],
     }
 
 
-def masked(record: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-    """The records with every sensitive field masked."""
-    return {
-        name: [mask_row(row, SENSITIVE_FIELDS[KINDS[name[:-1]][0]]) for row in rows]
-        for name, rows in record.items()
-    }
-
-
-def show_security(desk: Desk, person: str, *, reveal: bool = False) -> dict[str, Any]:
+def show_security(desk: Desk, person: str, *, reveal: bool = False) -> SecurityRecord:
     """A person's protective-security record; a logged consultation (each record's
     sensitive fields named when ``reveal``)."""
     with desk.read() as conn:
         person_id = resolve_id(conn, PERSON, person, label="person")
-        name = conn.execute(select(PERSON.c.name).where(PERSON.c.id == person_id)).scalar()
+        name = str(conn.execute(select(PERSON.c.name).where(PERSON.c.id == person_id)).scalar_one())
         record = records_of(conn, person_id)
     with desk.write() as tx:
         tx.audit(
@@ -169,8 +258,7 @@ def show_security(desk: Desk, person: str, *, reveal: bool = False) -> dict[str,
             detail="security record revealed" if reveal else "security record",
         )
         if reveal:
-            for plural, rows in record.items():
-                entity = KINDS[plural[:-1]][0]
+            for entity, rows in by_entity(record):
                 for row in rows:
                     tx.audit(
                         AuditAction.CONSULTATION,
@@ -183,7 +271,7 @@ def show_security(desk: Desk, person: str, *, reveal: bool = False) -> dict[str,
     return {"person_id": person_id, "name": name, **shown}
 
 
-def reveal_field(desk: Desk, kind: str, row_id: str, field: str) -> Any:
+def reveal_field(desk: Desk, kind: str, row_id: str, field: str) -> str:
     """One masked field of one security record: a logged consultation."""
     entity, table = KINDS[kind]
     return reveal_masked(desk, table, entity, row_id, field, SENSITIVE_FIELDS[entity], what=kind)
@@ -196,7 +284,7 @@ def list_measures(
     status: str | None = None,
     kind: str | None = None,
     limit: int | None = None,
-) -> list[dict[str, Any]]:
+) -> list[MeasureListRow]:
     """Measures with their person's name, notes masked; a logged consultation."""
     query = (
         select(MEASURE, PERSON.c.name.label("person_name"))
@@ -213,8 +301,8 @@ def list_measures(
         if limit is not None:
             query = query.limit(limit)
         rows = [
-            mask_row(dict(r), SENSITIVE_FIELDS["security_measure"])
-            for r in conn.execute(query).mappings()
+            mask_row(r, SENSITIVE_FIELDS["security_measure"])
+            for r in typed_rows(MeasureListRow, conn.execute(query).mappings())
         ]
     with desk.write() as tx:
         tx.audit(AuditAction.CONSULTATION, "security_measure", "", (), detail=f"listed {len(rows)}")
@@ -223,7 +311,7 @@ def list_measures(
 
 def set_referral(
     desk: Desk, person: str, *, today: date | None = None, **fields: Any
-) -> tuple[str, dict[str, Any]]:
+) -> tuple[str, dict[str, tuple[Any, Any]]]:
     """Change the person's open referral for private security, or start one when none is
     open (a declined or ended referral stays as it was). Returns its id and the changes."""
     with desk.read() as conn:

@@ -11,12 +11,14 @@ and assessment are masked like a home address.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any, TypedDict
 
 from sqlalchemy import Connection, Select, and_, func, or_, select
 
 from deskapp.db.desk import Desk
+from deskapp.db.rows import Row, typed_row, typed_rows
 from deskapp.db.tables import INCIDENT, ORGANISATION, PERSON, SENSITIVE_FIELDS, SUBJECT
 from deskapp.db.tables import INCIDENT_LINK as LINK
 from deskapp.domain import security as rules
@@ -128,33 +130,112 @@ def subjects_query(filter_text: str = "") -> Select[Any]:
     return query.order_by(SUBJECT.c.name, SUBJECT.c.id)
 
 
-def with_ref(row: dict[str, Any]) -> dict[str, Any]:
-    out = mask_row(row, SENSITIVE)
-    out["ref"] = rules.subject_ref(str(row["id"]))
-    return out
+class SubjectListRow(TypedDict):
+    """A subject as the list shows it (``subjects_query``), aliases masked."""
+
+    id: str
+    name: str
+    aliases: str
+    risk: str
+    ftac: str
+    plait: str
+    incidents: int
+    ref: str
+
+
+class PersonSubject(TypedDict):
+    """A subject linked to an incident of a person (``subjects_for_person``)."""
+
+    id: str
+    name: str
+    risk: str
+    incidents: int
+    ref: str
+
+
+class SubjectIncident(TypedDict):
+    """An incident a subject is linked to, with the link's category."""
+
+    id: str
+    ref: str
+    type: str
+    grade: int
+    status: str
+    reported_at: datetime
+    category: str
+
+
+class IncidentsPerson(TypedDict):
+    """A person of some incidents: their categories (comma-separated) and how many of
+    the incidents they are in (``people_of_incidents``)."""
+
+    id: str
+    name: str
+    role: str
+    organisation: str | None
+    risk: str
+    categories: str
+    incidents: int
+
+
+class SubjectDetail(TypedDict):
+    """A subject as stored (``db.tables.Subject``) with its reference, incidents and the
+    people of those incidents (``subject_record``)."""
+
+    id: str
+    name: str
+    aliases: str
+    identifiers: str
+    risk: str
+    ftac: str
+    plait: str
+    facts: str
+    assessment: str
+    review_date: date | None
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool
+    ref: str
+    incidents: list[SubjectIncident]
+    people: list[IncidentsPerson]
+
+
+class IncidentLinkRow(TypedDict):
+    """A person or subject linked to an incident, by name (``links_of_incident``)."""
+
+    id: str
+    category: str
+    person_id: str | None
+    subject_id: str | None
+    name: str | None
+
+
+def with_ref(kind: type[Row], row: Mapping[Any, Any]) -> Row:
+    """A listed subject (of the shape ``kind``) with its reference, sensitive fields
+    masked."""
+    return typed_row(kind, {**mask_row(row, SENSITIVE), "ref": rules.subject_ref(str(row["id"]))})
 
 
 def list_subjects(
     desk: Desk, *, filter_text: str = "", limit: int | None = None
-) -> list[dict[str, Any]]:
+) -> list[SubjectListRow]:
     query = subjects_query(filter_text)
     if limit is not None:
         query = query.limit(limit)
     with desk.read() as conn:
-        rows = [with_ref(dict(r)) for r in conn.execute(query).mappings()]
+        rows = [with_ref(SubjectListRow, r) for r in conn.execute(query).mappings()]
     with desk.write() as tx:
         tx.audit(AuditAction.CONSULTATION, "subject", "", (), detail=f"listed {len(rows)}")
     return rows
 
 
-def subject_record(conn: Connection, subject_id: str) -> dict[str, Any]:
+def subject_record(conn: Connection, subject_id: str) -> SubjectDetail:
     """A subject with the incidents they are linked to and the people of those incidents
     (each with the categories they hold), across roles and organisations."""
-    row = dict(conn.execute(select(SUBJECT).where(SUBJECT.c.id == subject_id)).mappings().one())
-    row["ref"] = rules.subject_ref(subject_id)
-    row["incidents"] = [
-        dict(r)
-        for r in conn.execute(
+    found = conn.execute(select(SUBJECT).where(SUBJECT.c.id == subject_id)).mappings().one()
+    incidents = typed_rows(
+        SubjectIncident,
+        conn.execute(
             select(
                 INCIDENT.c.id,
                 INCIDENT.c.ref,
@@ -167,13 +248,16 @@ def subject_record(conn: Connection, subject_id: str) -> dict[str, Any]:
             .join(LINK, LINK.c.incident_id == INCIDENT.c.id)
             .where(LINK.c.subject_id == subject_id, INCIDENT.c.deleted.is_(False))
             .order_by(INCIDENT.c.reported_at.desc(), INCIDENT.c.id)
-        ).mappings()
-    ]
-    row["people"] = people_of_incidents(conn, [i["id"] for i in row["incidents"]])
-    return row
+        ).mappings(),
+    )
+    people = people_of_incidents(conn, [i["id"] for i in incidents])
+    return typed_row(
+        SubjectDetail,
+        {**found, "ref": rules.subject_ref(subject_id), "incidents": incidents, "people": people},
+    )
 
 
-def people_of_incidents(conn: Connection, incident_ids: list[str]) -> list[dict[str, Any]]:
+def people_of_incidents(conn: Connection, incident_ids: list[str]) -> list[IncidentsPerson]:
     """The people of these incidents — the person each is about (a victim) and everyone
     linked with a category — one row a person, their categories and incident count.
     Read as three small indexed queries (by incident id, then by person id): a join
@@ -214,11 +298,16 @@ def people_of_incidents(conn: Connection, incident_ids: list[str]) -> list[dict[
             continue
         cats, seen = held[str(r["id"])]
         row = {k: v for k, v in r.items() if k != "deleted"}
-        rows.append({**row, "categories": ",".join(sorted(cats)), "incidents": len(seen)})
+        rows.append(
+            typed_row(
+                IncidentsPerson,
+                {**row, "categories": ",".join(sorted(cats)), "incidents": len(seen)},
+            )
+        )
     return rows
 
 
-def get_subject(desk: Desk, ident: str, *, reveal: bool = False) -> dict[str, Any]:
+def get_subject(desk: Desk, ident: str, *, reveal: bool = False) -> SubjectDetail:
     """One subject with the incidents and people linked; logged as a consultation of the
     subject (with the masked fields named when ``reveal``) and of the people listed."""
     with desk.read() as conn:
@@ -243,12 +332,12 @@ def get_subject(desk: Desk, ident: str, *, reveal: bool = False) -> dict[str, An
     return row if reveal else mask_row(row, SENSITIVE)
 
 
-def reveal_field(desk: Desk, subject_id: str, field: str) -> Any:
+def reveal_field(desk: Desk, subject_id: str, field: str) -> str:
     """One masked field of one subject: a logged consultation."""
     return reveal_masked(desk, SUBJECT, "subject", subject_id, field, SENSITIVE, what="subject")
 
 
-def subjects_for_person(conn: Connection, person_id: str) -> list[dict[str, Any]]:
+def subjects_for_person(conn: Connection, person_id: str) -> list[PersonSubject]:
     """Subjects linked to any incident this person is the person of or is linked to
     (small indexed queries: the person's incidents, their subject links, the subjects)."""
     mine = set(
@@ -274,12 +363,12 @@ def subjects_for_person(conn: Connection, person_id: str) -> list[dict[str, Any]
         .order_by(SUBJECT.c.name, SUBJECT.c.id)
     )
     return [
-        with_ref({**r, "incidents": len(seen[str(r["id"])])})
+        with_ref(PersonSubject, {**r, "incidents": len(seen[str(r["id"])])})
         for r in conn.execute(query).mappings()
     ]
 
 
-def links_of_incident(conn: Connection, incident_id: str) -> list[dict[str, Any]]:
+def links_of_incident(conn: Connection, incident_id: str) -> list[IncidentLinkRow]:
     """The people and subjects linked to an incident, with their categories."""
     query = (
         select(
@@ -294,7 +383,7 @@ def links_of_incident(conn: Connection, incident_id: str) -> list[dict[str, Any]
         .where(LINK.c.incident_id == incident_id)
         .order_by(LINK.c.category, LINK.c.id)
     )
-    return [dict(r) for r in conn.execute(query).mappings()]
+    return typed_rows(IncidentLinkRow, conn.execute(query).mappings())
 
 
 def other_victims(conn: Connection, incident_ids: Iterable[str]) -> set[str]:

@@ -19,7 +19,7 @@ from deskapp.db.desk import Desk
 
 #: ``check(conn, current, changes)``: refuses (``ValidationError``) or returns the audit
 #: event's detail ("" for none); it may complete ``changes`` (an adviser named by name
-#: becomes their id).
+#: becomes their id). Both are any record kind's fields by name, so plain dicts.
 Check = Callable[[Connection, dict[str, Any], dict[str, Any]], str]
 
 

@@ -8,11 +8,13 @@ conflict. Either way the resolution and who made it are recorded and audited.
 from __future__ import annotations
 
 import json
-from typing import Any
+from datetime import datetime
+from typing import Any, NotRequired, TypedDict
 
 from sqlalchemy import select, update
 
 from deskapp.db.desk import Desk
+from deskapp.db.rows import typed_row, typed_rows
 from deskapp.db.tables import CONFLICT, PERSON
 from deskapp.db.writes import VERSIONED
 from deskapp.domain.errors import NotFound, ValidationError
@@ -22,23 +24,50 @@ from deskapp.services.officers import require_supervisor
 from deskapp.sync import merge
 
 
-def _decoded(row: dict[str, Any]) -> dict[str, Any]:
-    out = dict(row)
-    out["local_value"] = json.loads(row["local_value"])
-    out["remote_value"] = json.loads(row["remote_value"])
-    return out
+class ConflictRow(TypedDict):
+    """A conflict as stored (``db.tables.Conflict``); the services hand it on with both
+    values decoded from JSON (``_decoded``), and listed with ``labelled`` a ``label``."""
+
+    id: str
+    entity: str
+    row_id: str
+    field: str
+    # The field's value: stored as JSON text, handed on decoded, so of whatever type
+    # the conflicting field holds (any column of any synced table).
+    local_value: Any
+    local_hlc: int
+    local_site: str
+    remote_value: Any
+    remote_hlc: int
+    remote_site: str
+    detected_at: datetime
+    resolved_by: str | None
+    resolved_at: datetime | None
+    resolution: str | None
+    label: NotRequired[str]
+
+
+def _decoded(row: ConflictRow) -> ConflictRow:
+    return typed_row(
+        ConflictRow,
+        {
+            **row,
+            "local_value": json.loads(row["local_value"]),
+            "remote_value": json.loads(row["remote_value"]),
+        },
+    )
 
 
 def list_conflicts(
     desk: Desk, *, include_resolved: bool = False, labelled: bool = False
-) -> list[dict[str, Any]]:
+) -> list[ConflictRow]:
     """Conflicts waiting (or all). ``labelled``: each also gets a ``label`` people read —
     a person's name, an incident's reference, else the entity and a short id."""
     query = select(CONFLICT).order_by(CONFLICT.c.detected_at, CONFLICT.c.id)
     if not include_resolved:
         query = query.where(CONFLICT.c.resolved_at.is_(None))
     with desk.read() as conn:
-        rows = [_decoded(dict(r)) for r in conn.execute(query).mappings()]
+        rows = [_decoded(r) for r in typed_rows(ConflictRow, conn.execute(query).mappings())]
         if labelled:
             _label(conn, rows)
     with desk.write() as tx:
@@ -48,7 +77,7 @@ def list_conflicts(
     return rows
 
 
-def _label(conn: Any, rows: list[dict[str, Any]]) -> None:
+def _label(conn: Any, rows: list[ConflictRow]) -> None:
     ids = sorted({str(r["row_id"]) for r in rows if r["entity"] == "person"})
     people = merge.rows_by_id(conn, PERSON, [PERSON.c.id, PERSON.c.name], ids)
     names = {i: str(r["name"]) for i, r in people.items()}
@@ -62,16 +91,17 @@ def _label(conn: Any, rows: list[dict[str, Any]]) -> None:
             row["label"] = f"{row['entity']} {row_id[:8]}"
 
 
-def _find(conn: Any, ident: str) -> dict[str, Any]:
+def _find(conn: Any, ident: str) -> ConflictRow:
+    """The one conflict ``ident`` names, its values still JSON text."""
     ident = ident.strip()
     if not ident:
         raise ValidationError("Which conflict? Give its id (or the start of it).")
-    rows = [
-        dict(r)
-        for r in conn.execute(
+    rows = typed_rows(
+        ConflictRow,
+        conn.execute(
             select(CONFLICT).where(CONFLICT.c.id.like(ident.replace("%", "") + "%")).limit(2)
-        ).mappings()
-    ]
+        ).mappings(),
+    )
     if not rows:
         raise NotFound(f"No conflict with id {ident}.")
     if len(rows) > 1:
@@ -79,7 +109,7 @@ def _find(conn: Any, ident: str) -> dict[str, Any]:
     return rows[0]
 
 
-def get_conflict(desk: Desk, ident: str) -> dict[str, Any]:
+def get_conflict(desk: Desk, ident: str) -> ConflictRow:
     with desk.read() as conn:
         row = _find(conn, ident)
     with desk.write() as tx:
@@ -88,7 +118,7 @@ def get_conflict(desk: Desk, ident: str) -> dict[str, Any]:
     return _decoded(row)
 
 
-def resolve_conflict(desk: Desk, ident: str, keep: str) -> dict[str, Any]:
+def resolve_conflict(desk: Desk, ident: str, keep: str) -> ConflictRow:
     """Resolve one conflict: ``keep`` is "local" or "remote"."""
     require_supervisor(desk, "resolve a sync conflict")
     if keep not in ("local", "remote"):
@@ -115,5 +145,7 @@ def resolve_conflict(desk: Desk, ident: str, keep: str) -> dict[str, Any]:
             (row["field"],),
             detail=f"sync conflict {row['id']} resolved: kept {keep}",
         )
-        row.update(resolved_by=desk.officer.id, resolved_at=tx.now, resolution=keep)
+        row["resolved_by"] = desk.officer.id
+        row["resolved_at"] = tx.now
+        row["resolution"] = keep
     return _decoded(row)

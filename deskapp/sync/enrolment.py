@@ -20,7 +20,7 @@ import base64
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypedDict
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -607,7 +607,18 @@ def remove(hub: Hub, desk: Desk, officer_id: str, confirm: Confirm) -> int | Non
     return key_id
 
 
-def officers(hub: Hub, desk: Desk) -> list[dict[str, Any]]:
+class OfficerStatus(TypedDict):
+    """An officer the hub knows of, as verified from a desk's pinned root (``officers``):
+    ``status`` is approved, pending, revoked or unverified; ``role`` None while pending."""
+
+    id: str
+    role: str | None
+    status: str
+    root: bool
+    fingerprint: str
+
+
+def officers(hub: Hub, desk: Desk) -> list[OfficerStatus]:
     """Every officer the hub knows of: id, role, status and fingerprint, as verified
     from this desk's pinned root. Status: approved, pending (asked to join), revoked, or
     unverified (a certificate that does not chain to the root: a forgery or a leftover)."""
@@ -615,7 +626,7 @@ def officers(hub: Hub, desk: Desk) -> list[dict[str, Any]]:
     with hub.read() as conn:
         view = _read(conn)
     trusted = _trusted(view, hub, pinned_root(desk, hub))
-    rows: dict[str, dict[str, Any]] = {}
+    rows: dict[str, OfficerStatus] = {}
     for cert in view.certificates:
         if cert.officer_id not in trusted.officers:
             rows[cert.officer_id] = {

@@ -13,7 +13,7 @@ import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 import sqlcipher3
 from sqlalchemy import Connection, Engine, func, select, text
@@ -39,6 +39,32 @@ from deskapp.sync.hub_schema import (
 from deskapp.sync.hub_secrets import find_secret
 from deskapp.sync.hub_url import HubTarget, parse_hub_url, require_hub_file
 from deskapp.sync.trust_tables import hub_certificate, hub_join_request, hub_key_slot
+
+
+class HubSite(TypedDict):
+    """A desk that has pushed to the hub: its batches and the last one's number."""
+
+    site_id: str
+    batches: int
+    last_seq: int
+
+
+class HubDescription(TypedDict):
+    """What ``hub status`` shows of a hub (``Hub.describe``)."""
+
+    hub: str
+    kind: str
+    hub_id: str
+    schema_version: int
+    seq: int
+    batches: int
+    entries: int
+    hub_key_id: int
+    certificates: int
+    join_requests: int
+    transport: str
+    warnings: list[str]
+    sites: list[HubSite]
 
 
 class Hub:
@@ -160,7 +186,7 @@ class Hub:
                 raise no_hub_error(self.display)
             return self._check_version(conn)
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self) -> HubDescription:
         hub_id = self.check()
         with self.read() as conn:
             head = conn.execute(select(hub_counter.c.value)).scalar() or 0
@@ -170,7 +196,7 @@ class Hub:
             key_id = conn.execute(select(func.max(hub_key_slot.c.key_id))).scalar()
             certificates = conn.execute(select(func.count()).select_from(hub_certificate))
             requests = conn.execute(select(func.count()).select_from(hub_join_request))
-            sites = [
+            sites: list[HubSite] = [
                 {"site_id": str(site), "batches": int(n), "last_seq": int(last)}
                 for site, n, last in conn.execute(
                     select(hub_batch.c.site_id, func.count(), func.max(hub_batch.c.seq))

@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy import Connection, func, select
 
 from deskapp.db.desk import Desk
+from deskapp.db.rows import typed_rows
 from deskapp.db.tables import QUARANTINE
 from deskapp.domain.vocabulary import AuditAction
 from deskapp.services.officers import require_supervisor
@@ -74,12 +75,24 @@ def count(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(QUARANTINE)).scalar_one())
 
 
-def list_quarantined(desk: Desk) -> list[dict[str, Any]]:
+class QuarantineRow(TypedDict):
+    """A quarantined change as listed (``LISTED``): never its values."""
+
+    id: int
+    hub_seq: int
+    entity: str
+    row_id: str
+    fields: str
+    reason: str
+    received_at: datetime
+
+
+def list_quarantined(desk: Desk) -> list[QuarantineRow]:
     """Every quarantined change, oldest first, without its values (supervisors)."""
     require_supervisor(desk, "list quarantined changes")
     query = select(*(QUARANTINE.c[n] for n in LISTED)).order_by(QUARANTINE.c.id)
     with desk.read() as conn:
-        rows = [dict(r) for r in conn.execute(query).mappings()]
+        rows = typed_rows(QuarantineRow, conn.execute(query).mappings())
     with desk.write() as tx:
         tx.audit(
             AuditAction.CONSULTATION,

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict
 
 from sqlalchemy import Connection, select, text
 
@@ -105,6 +105,22 @@ class SyncProgress:
     total: int
 
 
+class SyncResultDict(TypedDict):
+    """A sync's result as ``--json`` prints it (``SyncResult.as_dict``)."""
+
+    hub: str
+    pushed: int
+    pulled: int
+    conflicts: int
+    quarantined: int
+    audit_pushed: int
+    unconfirmed: int
+    resent: int
+    skew: list[str]
+    duration_s: float
+    cancelled: bool
+
+
 @dataclass
 class SyncResult:
     hub_url: str
@@ -122,7 +138,7 @@ class SyncResult:
     duration_s: float = 0.0
     cancelled: bool = False
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> SyncResultDict:
         return {
             "hub": self.hub_url,
             "pushed": self.pushed,

@@ -35,7 +35,7 @@ def _windowed(
     first answer carries a capped count; the exact count follows (see search.windows).
     """
 
-    def plan_of(conn: Any, filter_text: str) -> dict[str, Any]:
+    def plan_of(conn: Any, filter_text: str) -> dict[str, str]:
         return {"plan": planner(conn, filter_text)} if planner else {}
 
     def load(

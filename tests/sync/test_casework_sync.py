@@ -90,7 +90,7 @@ def test_casework_travels_with_conflicts_kept_and_erasures(tmp_path: Path, hub: 
             subjects.get_subject(b, subject)
         assert links(b) == set()
         record = security.show_security(b, sian, reveal=True)
-        assert record["surveys"] == record["measures"] == record["referrals"] == []
+        assert not record["surveys"] and not record["measures"] and not record["referrals"]
         with b.read() as conn:
             held = conn.exec_driver_sql(
                 "SELECT findings FROM security_survey UNION ALL SELECT provider || notes "

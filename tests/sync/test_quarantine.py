@@ -26,6 +26,7 @@ from deskapp.sync import enrolment, merge, run_sync, status
 from deskapp.sync.hub import ReadCaps, open_hub
 from deskapp.sync.hub_engines import forget_engines
 from deskapp.sync.hub_schema import hub_batch
+from deskapp.sync.quarantine import QuarantineRow
 from tests.run_cli import run_in_process
 
 from .conftest import (
@@ -99,7 +100,7 @@ def site_of(desk: Desk) -> str:
     return site
 
 
-def quarantined(desk: Desk) -> list[dict[str, Any]]:
+def quarantined(desk: Desk) -> list[QuarantineRow]:
     from deskapp.sync.quarantine import list_quarantined
 
     return list_quarantined(desk)

@@ -30,6 +30,7 @@ from deskapp.services import people, security, subjects
 from deskapp.sync import enrolment, published, run_sync, status
 from deskapp.sync.hub import open_hub
 from deskapp.sync.hub_schema import hub_batch, hub_counter
+from deskapp.sync.quarantine import QuarantineRow
 
 from . import conftest
 from .conftest import (
@@ -71,7 +72,7 @@ def change(entity: str, row_id: str, kind: str, data: Any, site: str) -> list[An
                                         for k in (data or {"*": 0})}, 0]  # fmt: skip
 
 
-def quarantined(desk: Desk) -> list[dict[str, Any]]:
+def quarantined(desk: Desk) -> list[QuarantineRow]:
     from deskapp.sync.quarantine import list_quarantined
 
     return list_quarantined(desk)

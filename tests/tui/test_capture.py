@@ -8,7 +8,6 @@ import asyncio
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -19,7 +18,7 @@ from textual.widgets import Input, OptionList, Static
 from deskapp.db.desk import Desk
 from deskapp.db.tables import AUDIT_EVENT as AUDIT
 from deskapp.domain.errors import ValidationError
-from deskapp.services.incidents import add_note, get_incident, list_incidents
+from deskapp.services.incidents import QueueRow, add_note, get_incident, list_incidents
 from deskapp.services.people import get_person
 from deskapp.tui.app import DeskApp
 from deskapp.tui.screens.incident import IncidentScreen
@@ -55,7 +54,7 @@ async def until(pilot: Pilot[int], predicate: Callable[[], object], timeout: flo
         await pilot.pause(0.02)
 
 
-def saved(app: DeskApp, word: str) -> list[dict[str, Any]]:
+def saved(app: DeskApp, word: str) -> list[QueueRow]:
     return list_incidents(app.require_desk(), filter_text=word)
 
 

@@ -14,6 +14,7 @@ from textual.widgets import OptionList
 from deskapp.db.desk import Desk
 from deskapp.db.tables import AUDIT_EVENT as AUDIT
 from deskapp.services import incidents, security, subjects
+from deskapp.services.people import PersonRow
 from deskapp.tui.screens.casework_form import LinkSubjectForm, SubjectForm, SurveyForm
 from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.security import PersonSecurityScreen
@@ -133,7 +134,7 @@ async def test_person_security_view_reveals_records_and_refuses_a_bad_date(
     assert len(record["surveys"]) == 2  # the refused survey wrote nothing
 
 
-def desk_people(desk: Desk) -> list[dict[str, Any]]:
+def desk_people(desk: Desk) -> list[PersonRow]:
     from deskapp.services.people import list_people
 
     return list_people(desk)

@@ -41,7 +41,7 @@ def open_desk(path: Path, officer: str = OFFICER, passphrase: str = PASSPHRASE) 
     return Desk.open(path, officer, passphrase)
 
 
-def event_by_title(path: Path, title: str) -> dict[str, Any]:
+def event_by_title(path: Path, title: str) -> events.EventDetail:
     with open_desk(path) as desk:
         [row] = [e for e in events.list_events(desk) if e["title"] == title]
         return events.get_event(desk, row["id"], reveal=True)

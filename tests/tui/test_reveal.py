@@ -15,6 +15,7 @@ from textual.widgets import Static
 from deskapp.db.desk import Desk
 from deskapp.db.tables import AUDIT_EVENT as AUDIT
 from deskapp.db.tables import PERSON
+from deskapp.services.people import PersonDetail
 from deskapp.tui.screens.base import RevealsForThisView
 from deskapp.tui.screens.modals import ConfirmScreen
 
@@ -22,7 +23,7 @@ from .conftest import make_app
 from .helpers import settle, unlock, wait_for
 
 
-class PhoneView(RevealsForThisView):
+class PhoneView(RevealsForThisView[PersonDetail]):
     SENSITIVE = ("phone",)
     WHAT = "caller"
 
@@ -38,7 +39,7 @@ class PhoneView(RevealsForThisView):
 
         self.background(lambda desk: get_person(desk, self.person_id), self.show)
 
-    def show(self, data: dict[str, Any]) -> None:
+    def show(self, data: PersonDetail) -> None:
         self.data = data
         self.query_one("#phone", Static).update(str(self.revealed.get("phone", data["phone"])))
 

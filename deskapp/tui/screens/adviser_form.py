@@ -4,14 +4,18 @@ Editing shows the adviser's phone and email, a consultation logged as a reveal i
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Checkbox, Static
 
 from deskapp.domain import wording
-from deskapp.tui.screens.form import FormInput, RecordForm, field_row
+from deskapp.tui.screens.form import FormInput, FormValues, RecordForm, field_row
+
+if TYPE_CHECKING:
+    from deskapp.services.advisers import AdviserForEdit
 
 
 class AdviserFormScreen(RecordForm[str]):
@@ -44,14 +48,14 @@ class AdviserFormScreen(RecordForm[str]):
             yield Static("", id="form-message", classes="message")
             yield Static(self.keys_line(), classes="dialog-keys")
 
-    def load_work(self, desk: Any) -> dict[str, Any] | None:
+    def load_work(self, desk: Any) -> AdviserForEdit | None:
         if self.adviser_id is None:
             return None
         from deskapp.services.advisers import adviser_for_edit
 
         return adviser_for_edit(desk, self.adviser_id)
 
-    def fill(self, data: dict[str, Any]) -> None:
+    def fill(self, data: Mapping[str, Any]) -> None:
         for name in ("name", "area", "phone", "email"):
             self.query_one(f"#{name}", FormInput).value = str(data.get(name) or "")
         self.query_one("#capacity", FormInput).value = str(data["capacity"])
@@ -62,7 +66,7 @@ class AdviserFormScreen(RecordForm[str]):
             + (", over capacity" if people > capacity else "")
         )
 
-    def save_work(self, desk: Any, values: dict[str, Any]) -> str:
+    def save_work(self, desk: Any, values: FormValues) -> str:
         from deskapp.services.advisers import add_adviser, update_adviser
 
         if self.adviser_id is None:

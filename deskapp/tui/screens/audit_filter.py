@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from deskapp.tui.screens.form import FormInput, RecordForm, field_row
+from deskapp.tui.screens.form import FormInput, FormValues, RecordForm, field_row
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ class AuditFilterScreen(RecordForm["AuditFilter"]):
             yield Static("", id="form-message", classes="message")
             yield Static(self.keys_line(), classes="dialog-keys")
 
-    def save_work(self, desk: Any, values: dict[str, Any]) -> AuditFilter:
+    def save_work(self, desk: Any, values: FormValues) -> AuditFilter:
         from deskapp.domain import validation as v
         from deskapp.services.audit_log import AuditFilter
 

@@ -11,7 +11,8 @@ suspends the screen on top, so a person view masks again what it revealed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from rich.table import Table
 from textual import events, on
@@ -94,7 +95,11 @@ class DeskScreen(Background, Screen[None]):
         self.app.push_screen(screen)
 
 
-class RevealsForThisView(DeskScreen):
+#: The record a detail view shows: the service's typed result (``PersonDetail``...).
+Record = TypeVar("Record", bound=Mapping[str, Any])
+
+
+class RevealsForThisView(DeskScreen, Generic[Record]):
     """A detail view whose masked fields ``r`` reveals *for this view only*: each reveal
     is a logged consultation (the service's ``reveal_field``), and what it showed is
     forgotten when the view is left (``action_back``) or covered, a lock included
@@ -111,19 +116,19 @@ class RevealsForThisView(DeskScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.data: dict[str, Any] | None = None
+        self.data: Record | None = None
         #: masked fields revealed in this view, by name: forgotten when it is left
-        self.revealed: dict[str, Any] = {}
+        self.revealed: dict[str, str] = {}
 
-    def show(self, data: dict[str, Any]) -> None:
+    def show(self, data: Record) -> None:
         """Draw the record (``self.data``), revealed fields from ``self.revealed``."""
         raise NotImplementedError
 
-    def reveal_work(self, desk: Desk, fields: list[str]) -> dict[str, Any]:
+    def reveal_work(self, desk: Desk, fields: list[str]) -> dict[str, str]:
         """Reveal ``fields`` of the record through its service (each one logged)."""
         raise NotImplementedError
 
-    def _loaded(self) -> dict[str, Any] | None:
+    def _loaded(self) -> Record | None:
         """The record, or None with a word to the officer while it is still loading."""
         if self.data is None:
             self.notify(f"Still loading this {self.WHAT}; press again.", severity="warning")
@@ -138,7 +143,7 @@ class RevealsForThisView(DeskScreen):
             self.notify(f"Nothing is masked for this {self.WHAT}.")
             return
 
-        def done(values: dict[str, Any]) -> None:
+        def done(values: dict[str, str]) -> None:
             self.revealed = values
             if self.data is not None:
                 self.show(self.data)

@@ -9,15 +9,22 @@ something is typed in it.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static, TextArea
 
-from deskapp.tui.screens.form import FormInput, RecordForm, field_row
+from deskapp.tui.screens.form import FormInput, FormValues, RecordForm, field_row
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.lookup import Lookup
+
+if TYPE_CHECKING:
+    from deskapp.services.security import MeasureRow
+    from deskapp.services.subjects import SubjectDetail
+
+    pass
 
 RISKS = [("1", "low", "low"), ("2", "medium", "medium"), ("3", "high", "high")]
 PLACES = [("h", "home", "home"), ("o", "office", "office")]
@@ -62,7 +69,7 @@ CATEGORIES = [
 ]
 
 
-def _given(values: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+def _given(values: FormValues, names: tuple[str, ...]) -> FormValues:
     """The fields with something in them (an empty masked field is left as stored)."""
     return {n: values[n] for n in names if values.get(n) not in (None, "")}
 
@@ -102,12 +109,12 @@ class SurveyForm(_CaseworkForm):
             ("Next review", FormInput(placeholder="empty: 12 months on", id="next_review")),
         )
 
-    def values(self) -> dict[str, Any]:
+    def values(self) -> FormValues:
         out = super().values()
         out["findings"] = self.query_one("#findings", TextArea).text
         return out
 
-    def save_work(self, desk: Any, values: dict[str, Any]) -> str:
+    def save_work(self, desk: Any, values: FormValues) -> str:
         from deskapp.services.security import add_record
 
         return add_record(desk, "survey", self.person_id, **_given(values, self.FIELDS))
@@ -120,21 +127,21 @@ class MeasureForm(_CaseworkForm):
     FIELDS = ("kind", "status", "notes")
     DISCARD_QUESTION = "Discard this measure?"
 
-    def __init__(self, person_id: str, measure: dict[str, Any] | None = None) -> None:
+    def __init__(self, person_id: str, measure: MeasureRow | None = None) -> None:
         super().__init__()
         self.person_id = person_id
         self.measure = measure
         self.title_text = "Change a measure" if measure else "Recommend or fit a measure"
 
     def compose(self) -> ComposeResult:
-        held = self.measure or {}
+        held: Mapping[str, Any] = self.measure or {}
         yield from self.dialog(
             ("Kind", ChoiceBar(MEASURE_KINDS, value=held.get("kind"), id="kind")),
             ("Status", ChoiceBar(MEASURE_STATUSES, value=held.get("status"), id="status")),
             ("Notes", FormInput(placeholder="masked once saved", id="notes")),
         )
 
-    def save_work(self, desk: Any, values: dict[str, Any]) -> str:
+    def save_work(self, desk: Any, values: FormValues) -> str:
         from deskapp.services.security import add_record, update_record
 
         fields = _given(values, self.FIELDS)
@@ -164,7 +171,7 @@ class ReferralForm(_CaseworkForm):
             ("Notes", FormInput(placeholder="masked once saved", id="notes")),
         )
 
-    def save_work(self, desk: Any, values: dict[str, Any]) -> str:
+    def save_work(self, desk: Any, values: FormValues) -> str:
         from deskapp.domain.errors import ValidationError
         from deskapp.services.security import set_referral
 
@@ -184,13 +191,13 @@ class SubjectForm(_CaseworkForm):
     MASKED = ("aliases", "identifiers", "facts", "assessment")
     DISCARD_QUESTION = "Discard what was typed for this subject?"
 
-    def __init__(self, subject: dict[str, Any] | None = None) -> None:
+    def __init__(self, subject: SubjectDetail | None = None) -> None:
         super().__init__()
         self.subject = subject
         self.title_text = "Change a subject of concern" if subject else "Add a subject of concern"
 
     def compose(self) -> ComposeResult:
-        held = self.subject or {}
+        held: Mapping[str, Any] = self.subject or {}
         masked = "typing here replaces what is held" if self.subject else ""
         yield from self.dialog(
             (
@@ -209,7 +216,7 @@ class SubjectForm(_CaseworkForm):
             ("Assessment", FormInput(placeholder=masked or "what is judged", id="assessment")),
         )
 
-    def save_work(self, desk: Any, values: dict[str, Any]) -> str:
+    def save_work(self, desk: Any, values: FormValues) -> str:
         from deskapp.services.subjects import add_subject, update_subject
 
         fields = _given(values, self.FIELDS)
@@ -246,7 +253,7 @@ class LinkSubjectForm(_CaseworkForm):
             ("Category", ChoiceBar(CATEGORIES, value="suspect", id="category")),
         )
 
-    def save_work(self, desk: Any, values: dict[str, Any]) -> str:
+    def save_work(self, desk: Any, values: FormValues) -> str:
         from deskapp.domain.errors import ValidationError
         from deskapp.services.subjects import link
 

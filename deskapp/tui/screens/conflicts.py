@@ -3,7 +3,7 @@ another desk's later edit of the same field, both values side by side; keep one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rich.text import Text
 from textual import on
@@ -19,6 +19,7 @@ from deskapp.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from deskapp.db.desk import Desk
+    from deskapp.sync.conflicts import ConflictRow
 
 
 def _short(value: Any, width: int = 40) -> str:
@@ -48,7 +49,7 @@ class ConflictsScreen(DeskScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[ConflictRow] = []
         self.revealed: set[str] = set()
         self.loaded = False
 
@@ -69,25 +70,27 @@ class ConflictsScreen(DeskScreen):
         self.load()
 
     def load(self) -> None:
-        def work(desk: Desk) -> list[dict[str, Any]]:
+        def work(desk: Desk) -> list[ConflictRow]:
             from deskapp.sync import list_conflicts
 
             return list_conflicts(desk, labelled=True)
 
         self.background(work, self._show, group="conflicts", exclusive=True)
 
-    def _sensitive(self, row: dict[str, Any]) -> bool:
+    def _sensitive(self, row: ConflictRow) -> bool:
         from deskapp.db.tables import SENSITIVE_FIELDS
 
         fields = SENSITIVE_FIELDS.get(str(row["entity"]), ())
         return str(row["field"]) in fields and str(row["id"]) not in self.revealed
 
-    def _value(self, row: dict[str, Any], key: str, width: int = 40) -> str:
+    def _value(
+        self, row: ConflictRow, key: Literal["local_value", "remote_value"], width: int = 40
+    ) -> str:
         if self._sensitive(row):
             return "•••• (v reveals)"
         return visible(_short(row[key], width))
 
-    def _show(self, rows: list[dict[str, Any]]) -> None:
+    def _show(self, rows: list[ConflictRow]) -> None:
         self.rows = rows
         self.loaded = True
         table = self.query_one(DataTable)
@@ -119,7 +122,7 @@ class ConflictsScreen(DeskScreen):
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._detail()
 
-    def current(self) -> dict[str, Any] | None:
+    def current(self) -> ConflictRow | None:
         if not self.rows:
             return None
         index = self.query_one(DataTable).cursor_row
@@ -193,12 +196,12 @@ class ConflictsScreen(DeskScreen):
                 "is discarded."
             )
 
-        def work(desk: Desk) -> dict[str, Any]:
+        def work(desk: Desk) -> ConflictRow:
             from deskapp.sync import resolve_conflict
 
             return resolve_conflict(desk, ident, keep)
 
-        def done(_: dict[str, Any]) -> None:
+        def done(_: ConflictRow) -> None:
             self.notify(f"Conflict resolved: kept the {keep} value.", title="Conflicts")
             self.load()
 

@@ -4,14 +4,18 @@ Opening it shows the returning officer's phone and email: a logged consultation.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from deskapp.tui.screens.form import FormInput, RecordForm, field_row
+from deskapp.tui.screens.form import FormInput, FormValues, RecordForm, field_row
 from deskapp.tui.widgets.choice_bar import ChoiceBar
+
+if TYPE_CHECKING:
+    from deskapp.services.organisations import OrganisationForEdit
 
 SHARING = [
     ("1", "not-requested", "not requested"),
@@ -45,12 +49,12 @@ class CouncilFormScreen(RecordForm[str]):
             yield Static("", id="form-message", classes="message")
             yield Static(self.keys_line(), classes="dialog-keys")
 
-    def load_work(self, desk: Any) -> dict[str, Any] | None:
+    def load_work(self, desk: Any) -> OrganisationForEdit | None:
         from deskapp.services.organisations import organisation_for_edit
 
         return organisation_for_edit(desk, self.organisation_id)
 
-    def fill(self, data: dict[str, Any]) -> None:
+    def fill(self, data: Mapping[str, Any]) -> None:
         from rich.text import Text
 
         from deskapp.domain.text import visible
@@ -60,7 +64,7 @@ class CouncilFormScreen(RecordForm[str]):
             self.query_one(f"#{name}", FormInput).value = str(data.get(name) or "")
         self.query_one("#share_request_status", ChoiceBar).value = data["share_request_status"]
 
-    def save_work(self, desk: Any, values: dict[str, Any]) -> str:
+    def save_work(self, desk: Any, values: FormValues) -> str:
         from deskapp.services.organisations import update_organisation
 
         changes = {k: v for k, v in values.items() if v != self.initial.get(k)}

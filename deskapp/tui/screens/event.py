@@ -5,6 +5,7 @@ logged consultation, for this view only (as a person's address is)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
@@ -24,6 +25,7 @@ from deskapp.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from deskapp.db.desk import Desk
+    from deskapp.services.events import EventDetail
 
 SENSITIVE = ("place", "organiser", "organiser_contact")
 
@@ -45,7 +47,7 @@ def person_picker(title: str) -> Any:
     return PickerScreen(title, search=search)
 
 
-class EventScreen(RevealsForThisView):
+class EventScreen(RevealsForThisView["EventDetail"]):
     AUTO_FOCUS = "#event-people"
     OPENS: ClassVar[dict[str, str]] = {"event-people": "person"}
     HELP_TITLE = "Event"
@@ -88,16 +90,17 @@ class EventScreen(RevealsForThisView):
     def load(self) -> None:
         event_id = self.event_id
 
-        def work(desk: Any) -> dict[str, Any]:
+        def work(desk: Any) -> EventDetail:
             from deskapp.services.events import get_event
 
             return get_event(desk, event_id)
 
         self.background(work, self.show, group="event", exclusive=True)
 
-    def show(self, data: dict[str, Any]) -> None:
+    def show(self, data: EventDetail) -> None:
         self.data = data
         data = visible_values(data)  # shown, never obeyed, by the terminal
+        cells: Mapping[str, Any] = data  # the same record, read by field name
         head = Table.grid(padding=(0, 2))
         head.add_column(style="bold", no_wrap=True)
         head.add_column()
@@ -109,7 +112,7 @@ class EventScreen(RevealsForThisView):
             when += " to " + ends.strftime("%H:%M" if same_day else "%a %d %b %H:%M")
         head.add_row("When", when)
         for name in SENSITIVE:
-            value = visible_values(self.revealed.get(name, data[name]))
+            value = visible_values(self.revealed.get(name, cells[name]))
             style = "bold yellow" if name in self.revealed else "dim"
             label = rules.field_label(name)
             head.add_row(label[:1].upper() + label[1:], Text(str(value or "—"), style=style))
@@ -125,12 +128,12 @@ class EventScreen(RevealsForThisView):
         if data["patrol_minutes"]:
             patrol += f", {rules.hours(int(data['patrol_minutes']))} h"
         costs = [
-            f"{rules.pounds(int(data[key]))} {what}"
+            f"{rules.pounds(int(cells[key]))} {what}"
             for key, what in (
                 ("patrol_additional_pence", "additional"),
                 ("patrol_opportunity_pence", "opportunity"),
             )
-            if data[key]
+            if cells[key]
         ]
         head.add_row("Patrol", Text(patrol + (" · " + ", ".join(costs) if costs else "")))
         for name, label in (
@@ -138,8 +141,8 @@ class EventScreen(RevealsForThisView):
             ("notes", "Notes"),
             ("outcome", "Outcome"),
         ):
-            if data.get(name):
-                head.add_row(label, Text(str(data[name])))
+            if cells.get(name):
+                head.add_row(label, Text(str(cells[name])))
         self.query_one("#event-head", Static).update(head)
         self.sub_title = str(data["ref"])
         people = data["people"]
@@ -256,7 +259,7 @@ class EventScreen(RevealsForThisView):
         form = ExportScreen(event=(str(data["id"]), str(data["ref"]), default))
         await open_ready(self.app, form, lambda _: None)
 
-    def reveal_work(self, desk: Desk, fields: list[str]) -> dict[str, Any]:
+    def reveal_work(self, desk: Desk, fields: list[str]) -> dict[str, str]:
         from deskapp.services.events import reveal_field
 
         return {f: reveal_field(desk, self.event_id, f) for f in fields}

@@ -24,11 +24,12 @@ from deskapp.domain import events as rules
 from deskapp.domain.errors import ValidationError
 from deskapp.domain.validation import about
 from deskapp.tui.keymap import key_hint
-from deskapp.tui.screens.form import RecordForm
+from deskapp.tui.screens.form import FormValues, RecordForm
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 
 if TYPE_CHECKING:
     from deskapp.db.desk import Desk
+    from deskapp.services.events import EventDetail
 
 KINDS = [
     ("h", "hustings", "hustings"),
@@ -97,9 +98,9 @@ class EventFormScreen(RecordForm[str]):
 
     def __init__(
         self,
-        event: dict[str, Any] | None = None,
+        event: EventDetail | None = None,
         *,
-        revealed: dict[str, Any] | None = None,
+        revealed: dict[str, str] | None = None,
         focus: str = "title",
     ) -> None:
         """``event``: the stored event to edit (None: a new one); ``revealed``: its masked
@@ -150,11 +151,11 @@ class EventFormScreen(RecordForm[str]):
         return Input(value=value, placeholder=placeholder, id=name, select_on_focus=False)
 
     # -- saving ------------------------------------------------------------------------------
-    def changes(self, values: dict[str, Any]) -> dict[str, Any]:
+    def changes(self, values: FormValues) -> FormValues:
         """What the officer changed, as the events service takes it: of a new event
         every field given, of a stored one every field changed (a masked field left
         empty is left as it is)."""
-        out: dict[str, Any] = {}
+        out: FormValues = {}
         for name, value in values.items():
             if (self.event is None and not value) or (
                 self.event is not None and value == self.initial.get(name)
@@ -163,7 +164,7 @@ class EventFormScreen(RecordForm[str]):
             out[name] = value == "yes" if name == "patrol_requested" else value
         return out
 
-    def check(self, values: dict[str, Any]) -> None:
+    def check(self, values: FormValues) -> None:
         """Each changed field by the rules in core, in the form's order; a new event
         needs its title, kind and start."""
         for name, value in self.changes(values).items():
@@ -175,7 +176,7 @@ class EventFormScreen(RecordForm[str]):
                     label = rules.field_label(name)
                     raise ValidationError(f"Give the event's {label}.", field=name)
 
-    def save_work(self, desk: Desk, values: dict[str, Any]) -> str:
+    def save_work(self, desk: Desk, values: FormValues) -> str:
         from deskapp.services import events
 
         changes = self.changes(values)

@@ -11,6 +11,7 @@ it is about and its message is shown under that field, which takes the focus.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
@@ -28,6 +29,11 @@ from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.lookup import Lookup
 
 R = TypeVar("R")
+
+
+#: What a form's fields hold, by field id: each form has its own fields, each of its own
+#: type (text, a choice, a date), so they travel as a plain dict to the form's service.
+FormValues = dict[str, Any]
 
 
 class FormInput(Input):
@@ -77,7 +83,7 @@ class RecordForm(ReadyForm[R]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.initial: dict[str, Any] = {}
+        self.initial: FormValues = {}
         self.saving = False
         self.loaded = False
         #: the field that has the focus when the form opens
@@ -86,18 +92,18 @@ class RecordForm(ReadyForm[R]):
         self.save_when_found = False
 
     # -- subclasses ---------------------------------------------------------------------------
-    def load_work(self, desk: Any) -> dict[str, Any] | None:
+    def load_work(self, desk: Any) -> Mapping[str, Any] | None:
         """Read the record on a worker (None: a new record, nothing to read)."""
         return None
 
-    def fill(self, data: dict[str, Any]) -> None:
+    def fill(self, data: Mapping[str, Any]) -> None:
         """Put what ``load_work`` read into the fields."""
 
-    def save_work(self, desk: Any, values: dict[str, Any]) -> Any:
+    def save_work(self, desk: Any, values: FormValues) -> Any:
         """Write through the service (on a worker); the result is the form's result."""
         raise NotImplementedError
 
-    def check(self, values: dict[str, Any]) -> None:
+    def check(self, values: FormValues) -> None:
         """Checks of ``core`` that need no database, run before the worker."""
 
     def keys_line(self) -> str:
@@ -110,9 +116,9 @@ class RecordForm(ReadyForm[R]):
         self.dismiss(value)
 
     # -- fields -------------------------------------------------------------------------------
-    def values(self) -> dict[str, Any]:
+    def values(self) -> FormValues:
         """What each field holds now: text, a choice, a flag, or a lookup's pick."""
-        out: dict[str, Any] = {}
+        out: FormValues = {}
         for name in self.FIELDS:
             widget = self.query_one(f"#{name}")
             if isinstance(widget, (Input, ChoiceBar, Checkbox)):
@@ -121,7 +127,7 @@ class RecordForm(ReadyForm[R]):
                 out[name] = widget.text
         return out
 
-    def changed(self) -> dict[str, Any]:
+    def changed(self) -> FormValues:
         now = self.values()
         return {k: v for k, v in now.items() if v != self.initial.get(k)}
 
@@ -160,7 +166,7 @@ class RecordForm(ReadyForm[R]):
             self.loaded = True
         self.mark_ready()
 
-    def _loaded(self, data: dict[str, Any] | None) -> None:
+    def _loaded(self, data: Mapping[str, Any] | None) -> None:
         if data is not None:
             self.fill(data)
             self.initial = self.values()

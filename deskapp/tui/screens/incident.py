@@ -19,7 +19,8 @@ from deskapp.tui.widgets.status_line import StatusLine
 from deskapp.tui.widgets.window_list import ListSource, WindowList
 
 if TYPE_CHECKING:
-    from deskapp.services.incidents import Applied
+    from deskapp.domain.thrive import Thrive
+    from deskapp.services.incidents import Applied, IncidentDetail
     from deskapp.tui.screens.modals import PickerScreen
 
 
@@ -143,7 +144,7 @@ class IncidentScreen(DeskScreen):
         super().__init__()
         self.incident_id = incident_id
         self.nav = nav
-        self.data: dict[str, Any] | None = None
+        self.data: IncidentDetail | None = None
         self._consulted = ""
         self.undo = UndoOffer(self, "incident.undo")
 
@@ -165,14 +166,14 @@ class IncidentScreen(DeskScreen):
         consult = incident_id != self._consulted
         self._consulted = incident_id
 
-        def work(desk: Any) -> dict[str, Any]:
+        def work(desk: Any) -> IncidentDetail:
             from deskapp.services.incidents import get_incident
 
             return get_incident(desk, incident_id, consult=consult)
 
         self.background(work, self.show, group="incident", exclusive=True)
 
-    def show(self, data: dict[str, Any]) -> None:
+    def show(self, data: IncidentDetail) -> None:
         from deskapp.domain.grading import format_due, grade_label
         from deskapp.domain.text import visible, visible_values
         from deskapp.domain.thrive import DIMENSIONS, from_json
@@ -265,7 +266,7 @@ class IncidentScreen(DeskScreen):
     def action_undo(self) -> None:
         self.undo.undo(lambda _: self.load())
 
-    def _loaded(self) -> dict[str, Any] | None:
+    def _loaded(self) -> IncidentDetail | None:
         """The incident on screen, or None (and a word) while J/K's next one loads."""
         if self.data is None:
             self.notify("Still loading this incident; press again.", severity="warning")
@@ -281,7 +282,7 @@ class IncidentScreen(DeskScreen):
         from deskapp.domain.thrive import from_json
         from deskapp.tui.screens.modals import ThriveScreen
 
-        def done(thrive: dict[str, Any] | None) -> None:
+        def done(thrive: Thrive | None) -> None:
             if thrive:
                 self._change("THRIVE", thrive=thrive)
 

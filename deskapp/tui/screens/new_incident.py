@@ -21,7 +21,7 @@ focus here is a priority binding that moves it at once:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -41,6 +41,7 @@ from deskapp.tui.widgets.choice_bar import ChoiceBar
 
 if TYPE_CHECKING:
     from deskapp.db.desk import Desk
+    from deskapp.search.windows import PickedPerson
     from deskapp.tui.screens.person_form import PersonFormScreen
 
 TYPES = [
@@ -117,7 +118,7 @@ class NewIncidentScreen(ReadyForm[str]):
     def __init__(self, person: tuple[str, str] | None = None) -> None:
         super().__init__()
         self.person: tuple[str, str] | None = person
-        self.matches: list[dict[str, Any]] = []
+        self.matches: list[PickedPerson] = []
         #: the name the shown matches are for, and the name last searched for
         self.matches_for: str | None = None
         self.searched_for = person[1] if person else ""
@@ -186,7 +187,7 @@ class NewIncidentScreen(ReadyForm[str]):
 
     # -- person type-ahead (FTS over the whole roster, on a worker) --------------------------
     def _search(self, text: str) -> None:
-        def work(desk: Desk) -> list[dict[str, Any]]:
+        def work(desk: Desk) -> list[PickedPerson]:
             from deskapp.search import windows
 
             with desk.read() as conn:
@@ -232,7 +233,7 @@ class NewIncidentScreen(ReadyForm[str]):
         else:
             self.pending_pick = text
 
-    def _matched(self, query: str, rows: list[dict[str, Any]]) -> None:
+    def _matched(self, query: str, rows: list[PickedPerson]) -> None:
         text = self.query_one("#person", Input).value
         if query != text or self.person:
             return

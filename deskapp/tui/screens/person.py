@@ -3,7 +3,8 @@ concern linked; `r` reveals masked fields, logged)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.table import Table
 from rich.text import Text
@@ -21,11 +22,23 @@ from deskapp.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from deskapp.db.desk import Desk
+    from deskapp.services.events import PersonEvent
+    from deskapp.services.people import PersonDetail
+    from deskapp.services.subjects import PersonSubject
+
+    class PersonPage(PersonDetail):
+        """What the view draws: the person's record with their events, subjects and how
+        many protective-security records of each kind they have."""
+
+        events: list[PersonEvent]
+        subjects: list[PersonSubject]
+        security: dict[str, int]
+
 
 SENSITIVE = ("phone", "email", "address")
 
 
-class PersonScreen(RevealsForThisView):
+class PersonScreen(RevealsForThisView["PersonPage"]):
     AUTO_FOCUS = "#person-incidents"
     OPENS: ClassVar[dict[str, str]] = {
         "person-incidents": "incident",
@@ -77,25 +90,31 @@ class PersonScreen(RevealsForThisView):
     def load(self) -> None:
         person_id = self.person_id
 
-        def work(desk: Any) -> dict[str, Any]:
+        def work(desk: Any) -> PersonPage:
             from deskapp.services.events import events_for_person
             from deskapp.services.people import get_person
             from deskapp.services.security import records_of
             from deskapp.services.subjects import subjects_for_person
 
-            data = get_person(desk, person_id)
+            data = cast("PersonPage", get_person(desk, person_id))  # filled in below
             with desk.read() as conn:
                 data["events"] = events_for_person(conn, person_id)
                 data["subjects"] = subjects_for_person(conn, person_id)
                 # Counts only: the records themselves open with S (their own view).
-                data["security"] = {k: len(v) for k, v in records_of(conn, person_id).items()}
+                held = records_of(conn, person_id)
+                data["security"] = {
+                    "surveys": len(held["surveys"]),
+                    "measures": len(held["measures"]),
+                    "referrals": len(held["referrals"]),
+                }
             return data
 
         self.background(work, self.show, group="person", exclusive=True)
 
-    def show(self, data: dict[str, Any]) -> None:
+    def show(self, data: PersonPage) -> None:
         self.data = data
         data = visible_values(data)  # shown, never obeyed, by the terminal
+        cells: Mapping[str, Any] = data  # the same record, read by field name
         head = Table.grid(padding=(0, 2))
         head.add_column(style="bold", no_wrap=True)
         head.add_column()
@@ -110,7 +129,7 @@ class PersonScreen(RevealsForThisView):
         head.add_row("Adviser", Text(str(data.get("adviser_name") or "unassigned")))
         head.add_row("Briefing", Text(str(data["briefing_status"])))
         for name in SENSITIVE:
-            value = visible_values(self.revealed.get(name, data[name]))
+            value = visible_values(self.revealed.get(name, cells[name]))
             style = "dim" if name not in self.revealed else "bold yellow"
             head.add_row(name.capitalize(), Text(str(value or "—"), style=style))
         if data["address_withheld"]:
@@ -212,7 +231,7 @@ class PersonScreen(RevealsForThisView):
 
         self.app.push_screen(PersonSecurityScreen(self.person_id))
 
-    def reveal_work(self, desk: Desk, fields: list[str]) -> dict[str, Any]:
+    def reveal_work(self, desk: Desk, fields: list[str]) -> dict[str, str]:
         from deskapp.services.people import reveal_field
 
         return {f: reveal_field(desk, self.person_id, f, reason="person view") for f in fields}

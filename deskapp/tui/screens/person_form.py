@@ -11,7 +11,8 @@ service (validated in ``core``, through the one write path).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,9 +20,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Checkbox, Static
 
 from deskapp.tui.keymap import key_hint
-from deskapp.tui.screens.form import FormInput, RecordForm, field_row
+from deskapp.tui.screens.form import FormInput, FormValues, RecordForm, field_row
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.lookup import Lookup
+
+if TYPE_CHECKING:
+    from deskapp.services.people import PersonForEdit
 
 ROLES = [
     ("1", "candidate", "candidate"),
@@ -138,14 +142,14 @@ class PersonFormScreen(RecordForm[tuple[str, str]]):
         self.set_focus(self.query_one("#role", ChoiceBar))
 
     # -- reading ------------------------------------------------------------------------------
-    def load_work(self, desk: Any) -> dict[str, Any] | None:
+    def load_work(self, desk: Any) -> PersonForEdit | None:
         if self.person_id is None:
             return None
         from deskapp.services.people import person_for_edit
 
         return person_for_edit(desk, self.person_id)
 
-    def fill(self, data: dict[str, Any]) -> None:
+    def fill(self, data: Mapping[str, Any]) -> None:
         for name in ("name", "party", "post", "phone", "email", "address"):
             self.query_one(f"#{name}", FormInput).value = str(data.get(name) or "")
         for name in ("role", "risk", "briefing_status"):
@@ -161,7 +165,7 @@ class PersonFormScreen(RecordForm[tuple[str, str]]):
         )
 
     # -- saving -------------------------------------------------------------------------------
-    def check(self, values: dict[str, Any]) -> None:
+    def check(self, values: FormValues) -> None:
         from deskapp.domain import validation as v
         from deskapp.domain.errors import ValidationError
 
@@ -173,7 +177,7 @@ class PersonFormScreen(RecordForm[tuple[str, str]]):
         # What the lookups held when filled: their picks are compared with these.
         self.filled = {name: self.query_one(f"#{name}", Lookup).filled[0] for name in STORED_AS}
 
-    def save_work(self, desk: Any, values: dict[str, Any]) -> tuple[str, str]:
+    def save_work(self, desk: Any, values: FormValues) -> tuple[str, str]:
         from deskapp.services.people import add_person, update_person
 
         reason = values.pop("risk_reason")

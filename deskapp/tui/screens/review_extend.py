@@ -12,7 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from deskapp.domain.text import visible
-from deskapp.tui.screens.form import FormInput, RecordForm, field_row
+from deskapp.tui.screens.form import FormInput, FormValues, RecordForm, field_row
 
 #: The date the form offers: a year on, the usual period between reviews.
 OFFERED_DAYS = 365
@@ -51,7 +51,7 @@ class ReviewExtendScreen(RecordForm[date]):
     def desk_app_now(self) -> date:
         return self.desk_app.now().date()
 
-    def save_work(self, desk: Any, values: dict[str, Any]) -> date:
+    def save_work(self, desk: Any, values: FormValues) -> date:
         from deskapp.domain import validation as v
         from deskapp.services.review import extend_review
 

@@ -7,7 +7,7 @@ and moves the focus to the reason at once. A level above low needs its reason. A
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -15,7 +15,7 @@ from textual.widgets import Label, Static
 
 from deskapp.domain.events import check_risk_change
 from deskapp.tui.keymap import key_hint
-from deskapp.tui.screens.form import FormInput, RecordForm
+from deskapp.tui.screens.form import FormInput, FormValues, RecordForm
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 
 if TYPE_CHECKING:
@@ -53,13 +53,13 @@ class RiskScreen(RecordForm[tuple[str, bool]]):
             self.app, "risk.cancel", "cancel"
         )
 
-    def _level(self, values: dict[str, Any]) -> str:
+    def _level(self, values: FormValues) -> str:
         return str(values["risk-level"] or self.current)
 
-    def check(self, values: dict[str, Any]) -> None:
+    def check(self, values: FormValues) -> None:
         check_risk_change(self.current, self._level(values), bool(values["risk-reason"].strip()))
 
-    def save_work(self, desk: Desk, values: dict[str, Any]) -> tuple[str, bool]:
+    def save_work(self, desk: Desk, values: FormValues) -> tuple[str, bool]:
         from deskapp.services.events import update_event
 
         level, reason = self._level(values), values["risk-reason"]

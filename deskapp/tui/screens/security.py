@@ -5,7 +5,7 @@ forgotten when the view is left)."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -20,6 +20,9 @@ from deskapp.domain.text import visible_values
 from deskapp.tui.screens.base import DeskScreen, titled_table
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from deskapp.services.security import MeasureRow, SecurityRecord
 
 
 def _day(value: Any) -> str:
@@ -48,7 +51,7 @@ class PersonSecurityScreen(DeskScreen):
     def __init__(self, person_id: str) -> None:
         super().__init__()
         self.person_id = person_id
-        self.data: dict[str, Any] | None = None
+        self.data: SecurityRecord | None = None
         self.revealed = False
 
     def compose(self) -> ComposeResult:
@@ -66,12 +69,12 @@ class PersonSecurityScreen(DeskScreen):
     def load(self, *, reveal: bool = False) -> None:
         person_id = self.person_id
 
-        def work(desk: Any) -> dict[str, Any]:
+        def work(desk: Any) -> SecurityRecord:
             from deskapp.services.security import show_security
 
             return show_security(desk, person_id, reveal=reveal)
 
-        def done(data: dict[str, Any]) -> None:
+        def done(data: SecurityRecord) -> None:
             self.revealed = reveal
             self.show(data)
             if reveal:
@@ -79,7 +82,7 @@ class PersonSecurityScreen(DeskScreen):
 
         self.background(work, done, group="security", exclusive=True)
 
-    def show(self, data: dict[str, Any]) -> None:
+    def show(self, data: SecurityRecord) -> None:
         self.data = data
         data = visible_values(data)
         self.sub_title = f"Protective security · {data['name']}"
@@ -153,7 +156,7 @@ class PersonSecurityScreen(DeskScreen):
     async def action_referral(self) -> None:
         await self._open_form("referral")
 
-    async def _open_form(self, kind: str, measure: dict[str, Any] | None = None) -> None:
+    async def _open_form(self, kind: str, measure: MeasureRow | None = None) -> None:
         from deskapp.tui.screens import casework_form as forms
         from deskapp.tui.screens.form import RecordForm
         from deskapp.tui.screens.ready import open_ready
@@ -182,5 +185,4 @@ class PersonSecurityScreen(DeskScreen):
             from deskapp.services.security import masked
 
             self.revealed = False
-            records = {k: self.data[k] for k in ("surveys", "measures", "referrals")}
-            self.show({**self.data, **masked(records)})
+            self.show({**self.data, **masked(self.data)})

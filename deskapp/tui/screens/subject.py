@@ -5,6 +5,7 @@ roles and organisations. Aliases, identifiers, facts and assessment are masked u
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
@@ -26,6 +27,7 @@ from deskapp.tui.widgets.window_list import WindowList
 
 if TYPE_CHECKING:
     from deskapp.db.desk import Desk
+    from deskapp.services.subjects import SubjectDetail
 
 MASKED = ("aliases", "identifiers", "facts", "assessment")
 LABELS = {"ftac": "FTAC", "plait": "PLaIT"}
@@ -71,7 +73,7 @@ class SubjectsScreen(DeskScreen):
         self.app.pop_screen()
 
 
-class SubjectScreen(RevealsForThisView):
+class SubjectScreen(RevealsForThisView["SubjectDetail"]):
     AUTO_FOCUS = "#subject-incidents"
     OPENS: ClassVar[dict[str, str]] = {
         "subject-incidents": "incident",
@@ -115,16 +117,17 @@ class SubjectScreen(RevealsForThisView):
     def load(self) -> None:
         subject_id = self.subject_id
 
-        def work(desk: Any) -> dict[str, Any]:
+        def work(desk: Any) -> SubjectDetail:
             from deskapp.services.subjects import get_subject
 
             return get_subject(desk, subject_id)
 
         self.background(work, self.show, group="subject", exclusive=True)
 
-    def show(self, data: dict[str, Any]) -> None:
+    def show(self, data: SubjectDetail) -> None:
         self.data = data
         data = visible_values(data)
+        cells: Mapping[str, Any] = data  # the same record, read by field name
         head = Table.grid(padding=(0, 2))
         head.add_column(style="bold", no_wrap=True)
         head.add_column()
@@ -133,9 +136,9 @@ class SubjectScreen(RevealsForThisView):
             "Risk", Text(str(data["risk"]), style="bold red" if data["risk"] == "high" else "")
         )
         for name in ("ftac", "plait"):
-            head.add_row(LABELS[name], Text(str(data[name])))
+            head.add_row(LABELS[name], Text(str(cells[name])))
         for name in MASKED:
-            value = visible_values(self.revealed.get(name, data[name]))
+            value = visible_values(self.revealed.get(name, cells[name]))
             style = "bold yellow" if name in self.revealed else "dim"
             head.add_row(name.capitalize(), Text(str(value or "—"), style=style))
         victims = {p["id"] for p in data["people"] if "victim" in p["categories"]}
@@ -182,7 +185,7 @@ class SubjectScreen(RevealsForThisView):
         else:
             people.add_option(Option("no people", disabled=True))
 
-    def reveal_work(self, desk: Desk, fields: list[str]) -> dict[str, Any]:
+    def reveal_work(self, desk: Desk, fields: list[str]) -> dict[str, str]:
         from deskapp.services.subjects import reveal_field
 
         return {f: reveal_field(desk, self.subject_id, f) for f in fields}

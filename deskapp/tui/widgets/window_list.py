@@ -30,6 +30,7 @@ PAGE = 100
 COUNT_DELAY = 0.25  # seconds a big filter waits before counting its matches exactly
 MAX_PAGES = 40  # pages kept in memory (4,000 rows at most)
 
+#: A row of a list: whatever columns its source's query selects (see search.windows).
 Row = dict[str, Any]
 
 
