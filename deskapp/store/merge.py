@@ -493,14 +493,11 @@ def _merge_versioned(
     # travelled as when their values pass the checks there; the rows that path leaves
     # (checked here, one by one), those stamped too far ahead, and every row already
     # here are merged below.
-    # (Such text is checked the Python way. Looked for in the batch's texts together
-    # first: most batches hold none, and one search a row cost a tenth of the insert.)
-    maybe_control = json_may_hold_control("".join(r.raw for r in rows if r.raw is not None))
     fresh = [
         k
         for k, r in enumerate(rows)
         if r.raw is not None
-        and not (maybe_control and json_may_hold_control(r.raw))
+        and not json_may_hold_control(r.raw)  # such text is checked the Python way
         and r.row_id not in here
         and r.row_id not in repeated
         and all(v[0] < limit for v in r.versions.values())

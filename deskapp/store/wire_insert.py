@@ -15,7 +15,6 @@ caller to insert the Python way, which converts or refuses it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -234,7 +233,9 @@ def _insert(conn: Connection, table: Table, rows: Sequence[tuple[str, str]], now
     """``insert_json`` of rows whose fields are all the table's."""
     made = _statements(table)
     batch = (
-        "[" + ",".join(f"[{json.dumps(row_id)},{raw},{_flat(raw)}]" for row_id, raw in rows) + "]"
+        "["
+        + ",".join(f"[{jsontext.dumps(row_id)},{raw},{_flat(raw)}]" for row_id, raw in rows)
+        + "]"
     )
     sent = jsontext.dumps([f"{k} {row_id}" for k, (row_id, _) in enumerate(rows)])
     params = [batch, sent, *(now if p is NOW else p for p in made.params)]
