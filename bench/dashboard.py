@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from deskapp.io.demo import DEMO_OFFICER, DEMO_PASSPHRASE, build_demo
-from deskapp.store.keyslots import FAST_KDF, use_kdf
+from deskapp.db.keyslots import FAST_KDF, use_kdf
+from deskapp.demo.desk import DEMO_OFFICER, DEMO_PASSPHRASE, build_demo
 
 GOAL_MS = 300
 ROUNDS = 7
@@ -45,7 +45,7 @@ async def measure(path: Path) -> tuple[list[float], float, list[tuple[float, flo
         deadline = time.monotonic() + 120
         while pane.data is None and time.monotonic() < deadline:
             await pilot.pause(0.1)
-        from deskapp.store.dashboard import dashboard
+        from deskapp.services.dashboard import dashboard
 
         started = time.perf_counter()
         dashboard(app.require_desk(), app.now().date())

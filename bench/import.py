@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from deskapp.io.candidates import DC_REQUIRED_COLUMNS
+from deskapp.importing.candidates import DC_REQUIRED_COLUMNS
 
 PASS = "bench passphrase"
 FIRST = [
@@ -107,7 +107,7 @@ _CHILD = """
 import io, os, resource, sys, time
 from contextlib import redirect_stdout
 from deskapp.cli import main
-from deskapp.store.keyslots import FAST_KDF, KdfParams, use_kdf
+from deskapp.db.keyslots import FAST_KDF, KdfParams, use_kdf
 use_kdf(FAST_KDF if sys.argv[2] == "fast" else KdfParams())
 with redirect_stdout(io.StringIO()):
     assert main(["init", "--officer", "4521", "--name", "Bench Officer"]) == 0

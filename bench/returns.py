@@ -6,7 +6,7 @@ contacts and events, then times, in the same run and in turns:
   counts for the year (``SELECT type, grade, status, operation FROM incident NOT INDEXED
   WHERE …``, every row fetched: the table's pages, as a query without the return's
   covering index reads them); and the same through that index, for comparison;
-- the return: ``store.returns.compute`` for the same year (every section, not written);
+- the return: ``services.returns.compute`` for the same year (every section, not written);
 - the return written as xlsx (compute, render, the audit event and the file).
 
 Goals (issue #20): the return <= 2 s and <= 5x the baseline.
@@ -25,12 +25,12 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from deskapp.core.clock import utcnow
-from deskapp.io.demo import DEMO_OFFICER, DEMO_PASSPHRASE, build_demo
-from deskapp.io.returns_file import write_return
-from deskapp.store import returns
-from deskapp.store.desk import Desk
-from deskapp.store.keyslots import FAST_KDF, use_kdf
+from deskapp.db.desk import Desk
+from deskapp.db.keyslots import FAST_KDF, use_kdf
+from deskapp.demo.desk import DEMO_OFFICER, DEMO_PASSPHRASE, build_demo
+from deskapp.exporting.returns_file import write_return
+from deskapp.runtime.clock import utcnow
+from deskapp.services import returns
 
 GOAL_S = 2.0
 GOAL_RATIO = 5.0

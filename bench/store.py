@@ -16,17 +16,19 @@ import time
 from pathlib import Path
 from typing import Any
 
+import keyset
 from goals import ENCRYPTION_X, UNLOCK_S, goal
 
-from deskapp.core.clock import utcnow
-from deskapp.core.domain import OfficerRole
-from deskapp.io.demo_data import generate
-from deskapp.store import incidents, keyset, migrate, people
-from deskapp.store.desk import Desk, SignedIn
-from deskapp.store.engine import connect_raw, make_engine
-from deskapp.store.keyslots import KdfParams, generate_data_key
-from deskapp.store.models import Meta
-from deskapp.store.settings import Settings
+from deskapp.db import migrate
+from deskapp.db.desk import Desk, SignedIn
+from deskapp.db.engine import connect_raw, make_engine
+from deskapp.db.keyslots import KdfParams, generate_data_key
+from deskapp.db.tables import Meta
+from deskapp.demo.data import generate
+from deskapp.domain.vocabulary import OfficerRole
+from deskapp.runtime.clock import utcnow
+from deskapp.runtime.settings import Settings
+from deskapp.services import incidents, people
 
 BATCH = 5000
 
@@ -103,7 +105,7 @@ def open_casework(desk: Desk, data: Any, samples: int = 200) -> tuple[float, ...
     consultation committed (synchronous=FULL: an fsync, so the disk's latency shows);
     and the casework reads alone. Seconds: person median, p95; subject median, p95;
     person casework reads p95; subject record read p95."""
-    from deskapp.store import events, security, subjects
+    from deskapp.services import events, security, subjects
 
     for entity, rows in (
         ("security_survey", data.surveys),

@@ -41,14 +41,14 @@ import psycopg
 from goals import FIRST_PUSH_X, FIRST_SYNC_S, NOOP_SYNC_S, PUSH_PULL_S, SYNC_X, goal
 from sqlalchemy import BigInteger, Column, Index, MetaData, String, Table, Text, select
 
-from deskapp.core import sealed_batch
-from deskapp.core.clock import utcnow
-from deskapp.core.domain import OfficerRole
-from deskapp.core.ids import uuid7
-from deskapp.store.desk import Desk
-from deskapp.store.incidents import make_ref
-from deskapp.store.keyslots import FAST_KDF, use_kdf
-from deskapp.store.models import Person
+from deskapp.db.desk import Desk
+from deskapp.db.keyslots import FAST_KDF, use_kdf
+from deskapp.db.tables import Person
+from deskapp.domain.vocabulary import OfficerRole
+from deskapp.protocol import sealed_batch
+from deskapp.protocol.ids import uuid7
+from deskapp.runtime.clock import utcnow
+from deskapp.services.incidents import make_ref
 from deskapp.sync import enrolment, run_sync
 from deskapp.sync.hub import Hub, ReadCaps, open_hub
 from deskapp.sync.hub_engines import forget_engines

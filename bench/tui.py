@@ -228,8 +228,8 @@ FIRST_SYNC = (
     + """
 import asyncio, json, resource, sys, time
 from pathlib import Path
-from deskapp.store.desk import Desk
-from deskapp.store.keyslots import FAST_KDF, use_kdf
+from deskapp.db.desk import Desk
+from deskapp.db.keyslots import FAST_KDF, use_kdf
 from deskapp.tui.app import DeskApp
 from deskapp.tui.screens.main import MainScreen
 
@@ -270,9 +270,9 @@ asyncio.run(main())
 
 def first_sync(db: Path, folder: Path) -> dict[str, float]:
     """Push the demo desk to a new file hub, then time the app syncing a new desk from it."""
-    from deskapp.core.domain import OfficerRole
-    from deskapp.io.demo import DEMO_OFFICER, DEMO_PASSPHRASE
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
+    from deskapp.demo.desk import DEMO_OFFICER, DEMO_PASSPHRASE
+    from deskapp.domain.vocabulary import OfficerRole
     from deskapp.sync import enrolment, open_hub, run_sync
 
     hub = f"sqlite:///{folder / 'first-sync-hub.db'}"
@@ -395,7 +395,7 @@ def main() -> int:
         folder = args.keep or Path(tmp)
         db = folder / f"demo-{args.people}-{args.incidents}.db"
         if not db.exists():
-            from deskapp.io.demo import build_demo
+            from deskapp.demo.desk import build_demo
 
             t0 = time.perf_counter()
             folder.mkdir(parents=True, exist_ok=True)

@@ -239,7 +239,7 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="deskapp-shots-") as tmp:
         os.environ["DESKAPP_CONFIG"] = str(Path(tmp) / "settings.toml")  # defaults, no keymap
-        from deskapp.store.keyslots import FAST_KDF, use_kdf
+        from deskapp.db.keyslots import FAST_KDF, use_kdf
 
         use_kdf(FAST_KDF)  # the shots show screens, not key derivation
         # A file hub for the sync shot, and a Democracy Club file with problems to preview.
@@ -249,9 +249,9 @@ def main() -> int:
         shutil.copy(
             ROOT / "tests" / "io" / "data" / "dc_problems.csv", Path(tmp) / "candidates.csv"
         )
-        from deskapp.io.demo import DEMO_OFFICER, DEMO_PASSPHRASE, build_demo
-        from deskapp.io.demo_data import SUBJECT_NAMES
-        from deskapp.store.desk import Desk
+        from deskapp.db.desk import Desk
+        from deskapp.demo.data import SUBJECT_NAMES
+        from deskapp.demo.desk import DEMO_OFFICER, DEMO_PASSPHRASE, build_demo
         from deskapp.sync import enrolment, open_hub
         from deskapp.tui.app import DeskApp
 

@@ -10,9 +10,9 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from deskapp.store import keyslots
-from deskapp.store.desk import Desk
-from deskapp.store.keyslots import FAST_KDF, use_kdf
+from deskapp.db import keyslots
+from deskapp.db.desk import Desk
+from deskapp.db.keyslots import FAST_KDF, use_kdf
 from tests import desk_template
 
 PASS = "correct horse battery"

@@ -19,9 +19,9 @@ from typing import Any
 import sqlcipher3
 from sqlalchemy import Engine
 
-from deskapp.store import desk as desk_module
-from deskapp.store import migrate
-from deskapp.store.engine import connect_raw, make_engine
+from deskapp.db import desk as desk_module
+from deskapp.db import migrate
+from deskapp.db.engine import connect_raw, make_engine
 
 _TEMPLATE_KEY = bytes(range(32))
 _lock = threading.Lock()
@@ -59,7 +59,7 @@ class DeskTemplate:
             conn.close()
 
     def make_engine(self, path: Path, key: bytes | None, *, pooled: bool = True) -> Engine:
-        """``store.desk``'s ``make_engine``: a new desk's file is seeded first."""
+        """``db.desk``'s ``make_engine``: a new desk's file is seeded first."""
         if key is not None and not path.exists():
             self.seed(path, key)
         return make_engine(path, key, pooled=pooled)

@@ -19,8 +19,8 @@ import sys
 from collections.abc import Mapping
 
 from deskapp.cli import main
-from deskapp.store import keyslots
-from deskapp.store.keyslots import FAST_KDF, use_kdf
+from deskapp.db import keyslots
+from deskapp.db.keyslots import FAST_KDF, use_kdf
 
 
 def run_in_process(

@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from deskapp.store import migrate
-from deskapp.store.desk import Desk
-from deskapp.store.engine import check_key, connect_raw, make_engine
+from deskapp.db import migrate
+from deskapp.db.desk import Desk
+from deskapp.db.engine import check_key, connect_raw, make_engine
 from tests.desk_template import _TEMPLATE_KEY, DeskTemplate
 
 PASS = "correct horse battery"

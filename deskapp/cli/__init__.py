@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from deskapp import __version__
-from deskapp.core.errors import DeskError
+from deskapp.domain.errors import DeskError
 
 EXIT_UNEXPECTED = 1
 EXIT_INTERRUPTED = 130

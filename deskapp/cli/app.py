@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from deskapp.store.paths import desk_path
+from deskapp.runtime.paths import desk_path
 
 
 def open_cmd(args: argparse.Namespace) -> int:

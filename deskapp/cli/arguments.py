@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from deskapp.core.domain import (
+from deskapp.domain.vocabulary import (
     EXPORT_FORMATS,
     EXPORT_KINDS,
     RETURN_FORMATS,

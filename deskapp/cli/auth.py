@@ -6,11 +6,11 @@ import getpass
 import os
 import sys
 
-from deskapp.core.errors import AuthError, PermissionDenied, UsageError, ValidationError
-from deskapp.core.passphrase import check_strength
-from deskapp.store import access_log
-from deskapp.store.desk import Desk, load_slots
-from deskapp.store.paths import desk_path
+from deskapp.db import access_log
+from deskapp.db.desk import Desk, load_slots
+from deskapp.domain.errors import AuthError, PermissionDenied, UsageError, ValidationError
+from deskapp.domain.passphrase import check_strength
+from deskapp.runtime.paths import desk_path
 
 _TRIES = 3  # weak passphrases typed before giving up
 AUDITOR_COMMANDS = (

@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 
 from deskapp.cli.auth import ask_secret, officer_id, open_desk
-from deskapp.core.wording import count
-from deskapp.store.backup import read_archive, restore_backup, write_backup
-from deskapp.store.paths import desk_path
+from deskapp.db.backup import read_archive, restore_backup, write_backup
+from deskapp.domain.wording import count
+from deskapp.runtime.paths import desk_path
 
 
 def backup_cmd(args: argparse.Namespace) -> int:

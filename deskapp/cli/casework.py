@@ -12,9 +12,9 @@ from typing import Any
 
 from deskapp.cli.auth import ask, open_desk
 from deskapp.cli.output import print_json, print_record, print_table
-from deskapp.core import security as rules
-from deskapp.core.wording import count
-from deskapp.store import security, subjects
+from deskapp.domain import security as rules
+from deskapp.domain.wording import count
+from deskapp.services import security, subjects
 
 SURVEY_COLUMNS = [
     ("id", "SURVEY"),

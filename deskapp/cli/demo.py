@@ -6,9 +6,9 @@ import argparse
 import time
 from pathlib import Path
 
-from deskapp.core.wording import count
-from deskapp.io.demo import DEMO_OFFICER, build_demo, remove_demo
-from deskapp.store.paths import demo_db_path
+from deskapp.demo.desk import DEMO_OFFICER, build_demo, remove_demo
+from deskapp.domain.wording import count
+from deskapp.runtime.paths import demo_db_path
 
 
 def demo_cmd(args: argparse.Namespace) -> int:

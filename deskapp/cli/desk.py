@@ -16,15 +16,16 @@ from deskapp.cli.auth import (
     open_desk,
 )
 from deskapp.cli.output import print_json, print_table
-from deskapp.core.domain import OfficerRole
-from deskapp.core.errors import KeyringUnavailable, ValidationError
-from deskapp.core.validation import iso_date
-from deskapp.core.wording import count
-from deskapp.store import audit, monitor, officers
-from deskapp.store.checks import run_checks
-from deskapp.store.desk import Desk
-from deskapp.store.models import AuditEvent
-from deskapp.store.paths import desk_path
+from deskapp.db import audit
+from deskapp.db.checks import run_checks
+from deskapp.db.desk import Desk
+from deskapp.db.tables import AuditEvent
+from deskapp.domain.errors import KeyringUnavailable, ValidationError
+from deskapp.domain.validation import iso_date
+from deskapp.domain.vocabulary import OfficerRole
+from deskapp.domain.wording import count
+from deskapp.runtime.paths import desk_path
+from deskapp.services import monitor, officers
 
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 #: `check` or `audit verify` found something wrong (distinct from failing to run).

@@ -11,9 +11,9 @@ from typing import Any
 
 from deskapp.cli.auth import open_desk
 from deskapp.cli.output import print_json, print_record, print_table
-from deskapp.core import events as rules
-from deskapp.core.wording import count
-from deskapp.store import events
+from deskapp.domain import events as rules
+from deskapp.domain.wording import count
+from deskapp.services import events
 
 EVENT_COLUMNS = [
     ("ref", "REF"),

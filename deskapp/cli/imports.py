@@ -21,14 +21,15 @@ from typing import Any, TextIO
 
 from deskapp.cli.auth import open_desk
 from deskapp.cli.output import print_json, print_table
-from deskapp.core.area import Area
-from deskapp.core.errors import UsageError, ValidationError
-from deskapp.core.text import visible
-from deskapp.core.wording import count
-from deskapp.io import export, importer
-from deskapp.io.candidates import Problem, parse_map_option
-from deskapp.io.redirects import parse_redirects
-from deskapp.store import assign, organisations, people
+from deskapp.domain.area import Area
+from deskapp.domain.errors import UsageError, ValidationError
+from deskapp.domain.text import visible
+from deskapp.domain.wording import count
+from deskapp.exporting import export
+from deskapp.importing import roster
+from deskapp.importing.candidates import Problem, parse_map_option
+from deskapp.importing.redirects import parse_redirects
+from deskapp.services import assign, organisations, people
 
 EXIT_REFUSED = ValidationError.exit_code
 
@@ -77,7 +78,7 @@ class ProgressBar:
             return
         frac = min(1.0, done / total) if total else 1.0
         bar = "#" * int(frac * self.WIDTH)
-        words = importer.stage_text(stage, done, total)
+        words = roster.stage_text(stage, done, total)
         self.out.write(f"\r[{bar:<{self.WIDTH}}] {frac:4.0%}  {words}   ")
         self.out.flush()
         self.drawn = True
@@ -96,7 +97,7 @@ def _problem_line(p: Problem) -> str:
     return visible(f"  {where}{', ' + p.column if p.column else ''}: {p.reason}")
 
 
-def _counts_line(label: str, counts: importer.Counts, *, organisations: bool = False) -> str:
+def _counts_line(label: str, counts: roster.Counts, *, organisations: bool = False) -> str:
     if organisations:
         return f"{label:<14} {counts.new} new, {counts.unchanged} already on the desk"
     return (
@@ -105,7 +106,7 @@ def _counts_line(label: str, counts: importer.Counts, *, organisations: bool = F
     )
 
 
-def _print_refusal(plan: importer.ImportPlan) -> None:
+def _print_refusal(plan: roster.ImportPlan) -> None:
     n = len(plan.problems)
     print(
         f"deskapp: The file {plan.source.name} was refused: {count(n, 'problem')}; "
@@ -128,7 +129,7 @@ def _print_refusal(plan: importer.ImportPlan) -> None:
         )
 
 
-def _print_summary(plan: importer.ImportPlan) -> None:
+def _print_summary(plan: roster.ImportPlan) -> None:
     summary = plan.summary
     fmt = "Democracy Club" if plan.parse.format == "democracyclub" else "generic CSV"
     encoding = plan.parse.encoding or "?"
@@ -155,21 +156,21 @@ def import_cmd(args: argparse.Namespace) -> int:
             "The --rejects option goes with --skip-bad (a refused file writes nothing)."
         )
     rejects_path = (
-        Path(args.rejects).expanduser() if args.rejects else importer.default_rejects_path(path)
+        Path(args.rejects).expanduser() if args.rejects else roster.default_rejects_path(path)
     )
     if args.skip_bad and not args.dry_run:
         # Before anything is written.
-        importer.check_rejects_path(path, rejects_path, force=args.force)
+        roster.check_rejects_path(path, rejects_path, force=args.force)
     bar = ProgressBar()
     area = Area() if args.all_areas else None  # None: the desk's [area] setting
     with open_desk(args.db) as desk:
         try:
             if args.dry_run:
-                plan = importer.plan_import(
+                plan = roster.plan_import(
                     desk, path, fmt=args.format, column_map=column_map, progress=bar, area=area
                 )
             else:
-                plan = importer.import_file(
+                plan = roster.import_file(
                     desk,
                     path,
                     fmt=args.format,
@@ -201,7 +202,7 @@ def import_cmd(args: argparse.Namespace) -> int:
     rejects: Path | None = None
     if plan.rejected:
         rejects = rejects_path
-        importer.write_rejects(plan, rejects, force=args.force)
+        roster.write_rejects(plan, rejects, force=args.force)
         report["rejects_file"] = str(rejects)
     if args.json:
         print_json(report)

@@ -1,7 +1,7 @@
 """Printing results: aligned tables for people, JSON arrays for scripts.
 
 Record text came from people, files and other desks: every value printed here has its
-control characters made visible (``core.text.visible``), so a stored ESC or BEL cannot
+control characters made visible (``domain.text.visible``), so a stored ESC or BEL cannot
 retitle, clear or drive the terminal (nor a pipe's reader)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TextIO
 
-from deskapp.core.text import visible
+from deskapp.domain.text import visible
 
 #: What ``json.dumps`` leaves raw with ``ensure_ascii=False``: DEL and the C1 controls
 #: (it escapes C0 itself). They can occur only inside strings, so escaping keeps JSON.

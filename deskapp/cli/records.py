@@ -8,12 +8,12 @@ from typing import Any
 
 from deskapp.cli.auth import ask, open_desk
 from deskapp.cli.output import print_json, print_record, print_table, say
-from deskapp.core import thrive
-from deskapp.core.clock import utcnow
-from deskapp.core.grading import format_due
-from deskapp.core.wording import count
-from deskapp.store import advisers, incidents, people, subjects
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.domain import thrive
+from deskapp.domain.grading import format_due
+from deskapp.domain.wording import count
+from deskapp.runtime.clock import utcnow
+from deskapp.services import advisers, incidents, people, subjects
 
 PERSON_COLUMNS = [
     ("id", "ID"),
@@ -174,7 +174,7 @@ def review_cmd(args: argparse.Namespace) -> int:
 def casework_due_for_review(desk: Desk, on: date) -> list[dict[str, Any]]:
     """Subjects at their retention review, surveys and standing measures at their
     protective review (the review list's other kinds)."""
-    from deskapp.store.caseload import review_query
+    from deskapp.services.caseload import review_query
 
     with desk.read() as conn:
         rows = conn.execute(review_query(on)).mappings()
@@ -230,10 +230,11 @@ def incidents_cmd(args: argparse.Namespace) -> int:
                 print_table(with_adviser_labels(desk, rows), QUEUE_COLUMNS)
         elif args.action == "show":
             row = incidents.get_incident(desk, args.id, consult=True)
+            assessed = thrive.from_json(row["thrive"])
             if args.json:
-                print_json(row)
+                print_json({**row, "thrive": thrive.as_object(assessed)})
             else:
-                print_record(row)
+                print_record({**row, "thrive": thrive.describe(assessed)})
                 print("\nTimeline:")
                 for entry in row["timeline"]:
                     say(

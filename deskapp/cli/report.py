@@ -7,9 +7,9 @@ from pathlib import Path
 
 from deskapp.cli.auth import open_desk
 from deskapp.cli.output import print_json
-from deskapp.core.errors import ValidationError
-from deskapp.core.validation import iso_date
-from deskapp.io.returns_file import write_return
+from deskapp.domain.errors import ValidationError
+from deskapp.domain.validation import iso_date
+from deskapp.exporting.returns_file import write_return
 
 
 def report_cmd(args: argparse.Namespace) -> int:

@@ -8,10 +8,11 @@ from typing import Any
 
 from deskapp.cli.auth import ask, ask_secret, current_passphrase, open_desk
 from deskapp.cli.output import print_json, print_record, print_table
-from deskapp.core.domain import OfficerRole
-from deskapp.core.errors import AuthError, ConfigError
-from deskapp.core.wording import count
-from deskapp.store import access_log, incidents
+from deskapp.db import access_log
+from deskapp.domain.errors import AuthError, ConfigError
+from deskapp.domain.vocabulary import OfficerRole
+from deskapp.domain.wording import count
+from deskapp.services import incidents
 from deskapp.sync import conflicts as conflict_service
 from deskapp.sync import enrolment, service
 from deskapp.sync.hub import Hub, open_hub
@@ -246,7 +247,7 @@ def hub_cmd(args: argparse.Namespace) -> int:
 
 def quarantine_cmd(args: argparse.Namespace) -> int:
     """`deskapp sync quarantine`: the pulled changes held back, with their reasons."""
-    from deskapp.store import quarantine
+    from deskapp.sync import quarantine
 
     with open_desk(args.db) as desk:
         rows = quarantine.list_quarantined(desk)

@@ -1,6 +1,6 @@
 """A desk's audit chain compared with the hub's copy (issue #16, point 4).
 
-A desk verifies its own chain (``store.audit.verify``), but an insider with the desk's
+A desk verifies its own chain (``db.audit.verify``), but an insider with the desk's
 key can cut the tail and fix the recorded head, delete the whole log, or edit an event
 and re-chain everything after it: the chain then verifies. Every batch a desk pushes
 carries its audit events and names, in its signed header, the hash of the last; a desk
@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from deskapp.core.errors import DeskError
-from deskapp.core.wording import count
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.domain.errors import DeskError
+from deskapp.domain.wording import count
 from deskapp.sync import batches, service
 from deskapp.sync.enrolment import admit
 from deskapp.sync.hub import open_hub

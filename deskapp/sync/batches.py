@@ -1,6 +1,6 @@
 """Batches as a desk makes and reads them: the trust checks of issue #16, in one place.
 
-A push is one sealed batch (``core.sealed_batch``): the desk's changes, each with its
+A push is one sealed batch (``protocol.sealed_batch``): the desk's changes, each with its
 versions and the hub seq its desk had pulled to when the edit was made (``seen``: what a
 desk that receives it needs to tell a conflict), and the desk's audit events, all of one
 officer, who signs it.
@@ -9,8 +9,8 @@ A pulled batch is trusted only once, in this order: its header reads and is the 
 its signature is an approved officer's under the root this desk pinned (a revoked one no
 longer counts), it is not a replay (each site's batch counter only grows), it opens with
 the hub key its header names, the audit events it carries are its signer's and chain as
-its header says, and each change passes ``core.wire_checks``' row checks and
-``core.permissions``. A batch that fails is quarantined whole; a change that fails, alone.
+its header says, and each change passes ``protocol.wire_checks``' row checks and
+``protocol.permissions``. A batch that fails is quarantined whole; a change that fails, alone.
 Either way the cursor moves past it and nothing waits for it.
 """
 
@@ -20,20 +20,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from deskapp.core import jsontext, merge_rule, permissions, sealed_batch, wire_checks
-from deskapp.core.domain import AuditAction, OfficerRole
-from deskapp.core.errors import TrustError
-from deskapp.core.merge_rule import Version
-from deskapp.core.sealed_batch import AuditSpan, BatchProblem, SealedBatch
-from deskapp.store.merge import RemoteRow
-from deskapp.store.quarantine import WHOLE_BATCH, Quarantined
-from deskapp.store.wire_rules import RULES
+from deskapp.domain.errors import TrustError
+from deskapp.domain.vocabulary import AuditAction, OfficerRole
+from deskapp.protocol import jsontext, merge_rule, permissions, sealed_batch, wire_checks
+from deskapp.protocol.merge_rule import Version
+from deskapp.protocol.sealed_batch import AuditSpan, BatchProblem, SealedBatch
 from deskapp.sync.enrolment import HubTrust
 from deskapp.sync.hub import Hub, StoredBatch
+from deskapp.sync.merge import RemoteRow
+from deskapp.sync.quarantine import WHOLE_BATCH, Quarantined
+from deskapp.sync.wire_rules import RULES
 
 #: The kinds of change a batch carries (an erasure alone carries no values).
 KINDS = frozenset({"insert", "update", "append", "erase"})
-#: Records an erasure tombstones under the erased name (``store.people``, ``store.subjects``).
+#: Records an erasure tombstones under the erased name (``services.people``, ``services.subjects``).
 ERASABLE = frozenset({"person", "subject"})
 #: Audit details that record a conflict's resolution (``sync.conflicts``).
 RESOLUTION = "sync conflict "
@@ -51,7 +51,7 @@ class Change:
     versions: dict[str, Version]
     seen: int  # the hub seq the desk had pulled to when it made the edit
     ref_id: str | None = None
-    raw: str | None = None  # the values as JSON text already (a whole row: store.wire_rows)
+    raw: str | None = None  # the values as JSON text already (a whole row: sync.wire_rows)
 
 
 def seal(
@@ -65,7 +65,7 @@ def seal(
 ) -> SealedBatch:
     """``changes`` and ``audits`` as one batch, sealed with the current hub key and signed
     by the signed-in officer. A change's values go as JSON text of their own (a desk
-    inserts a new row straight from it, ``store.wire_insert``); times and dates as ISO
+    inserts a new row straight from it, ``sync.wire_insert``); times and dates as ISO
     text, as ``merge.encode_value`` writes them (orjson's encoding of them is the same)."""
     key_id, key = trust.current_key
     payload = {

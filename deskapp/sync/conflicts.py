@@ -12,14 +12,14 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from deskapp.core.domain import AuditAction
-from deskapp.core.errors import NotFound, ValidationError
-from deskapp.store import merge
-from deskapp.store.desk import Desk
-from deskapp.store.incidents import make_ref
-from deskapp.store.models import Conflict, Person
-from deskapp.store.officers import require_supervisor
-from deskapp.store.writes import VERSIONED
+from deskapp.db.desk import Desk
+from deskapp.db.tables import Conflict, Person
+from deskapp.db.writes import VERSIONED
+from deskapp.domain.errors import NotFound, ValidationError
+from deskapp.domain.vocabulary import AuditAction
+from deskapp.services.incidents import make_ref
+from deskapp.services.officers import require_supervisor
+from deskapp.sync import merge
 
 CONFLICT = Conflict.__table__  # type: ignore[attr-defined]
 

@@ -3,7 +3,7 @@ sync passes first.
 
 The hub holds officers' certificates and the hub data keys sealed to them, but decides
 nothing: a desk trusts only what chains to the root certificate it pinned when it joined
-(``core.certs``), and only key slots a supervisor signed. So whoever holds the hub's
+(``protocol.certs``), and only key slots a supervisor signed. So whoever holds the hub's
 connection secret can delete things (and stop syncs) but cannot enrol a desk, promote an
 officer or hand desks a key of their own.
 
@@ -27,13 +27,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import Connection, delete, select, text
 
-from deskapp.core import certs, jsontext
-from deskapp.core.certs import Certificate, Revocation, Trusted
-from deskapp.core.clock import utcnow
-from deskapp.core.domain import OfficerRole
-from deskapp.core.errors import NotFound, PermissionDenied, TrustError, ValidationError
-from deskapp.store.desk import Desk
-from deskapp.store.keyslots import (
+from deskapp.db.desk import Desk
+from deskapp.db.keyslots import (
     OfficerKeys,
     open_sealed,
     seal,
@@ -42,6 +37,11 @@ from deskapp.store.keyslots import (
     unwrap_with_passphrase,
     wrap_with_passphrase,
 )
+from deskapp.domain.errors import NotFound, PermissionDenied, TrustError, ValidationError
+from deskapp.domain.vocabulary import OfficerRole
+from deskapp.protocol import certs, jsontext
+from deskapp.protocol.certs import Certificate, Revocation, Trusted
+from deskapp.runtime.clock import utcnow
 from deskapp.sync.hub import Hub
 from deskapp.sync.hub_schema import hub_meta
 from deskapp.sync.trust_tables import (

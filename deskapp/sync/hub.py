@@ -19,12 +19,12 @@ import sqlcipher3
 from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from deskapp.core.clock import utcnow
-from deskapp.core.errors import DeskError
-from deskapp.core.ids import uuid7
-from deskapp.core.passphrase import check_strength
-from deskapp.core.sealed_batch import SealedBatch
-from deskapp.store.engine import is_retired
+from deskapp.db.engine import is_retired
+from deskapp.domain.errors import DeskError
+from deskapp.domain.passphrase import check_strength
+from deskapp.protocol.ids import uuid7
+from deskapp.protocol.sealed_batch import SealedBatch
+from deskapp.runtime.clock import utcnow
 from deskapp.sync.hub_engines import engine_for
 from deskapp.sync.hub_errors import HubError, HubPassphraseError, HubSchemaError, no_hub_error
 from deskapp.sync.hub_push import PushReceipt, append_batch

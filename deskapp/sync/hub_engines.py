@@ -15,7 +15,7 @@ import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
-from deskapp.store.engine import retire
+from deskapp.db.engine import retire
 from deskapp.sync.hub_errors import HubError
 from deskapp.sync.hub_secrets import KEYRING_SERVICE, PASSPHRASE_ENV, forget_session_secrets
 from deskapp.sync.hub_url import HubTarget, require_transport
@@ -88,7 +88,7 @@ def engine_for(target: HubTarget, secret: str | None) -> Engine:
 
 
 def forget_engines() -> None:
-    """Close every hub connection of this process (see ``store.engine.retire``)."""
+    """Close every hub connection of this process (see ``db.engine.retire``)."""
     with _engines_lock:
         for engine in _engines.values():
             retire(engine)

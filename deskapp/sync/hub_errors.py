@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from deskapp.core.errors import AuthError, DeskError
+from deskapp.domain.errors import AuthError, DeskError
 
 
 class HubError(DeskError):

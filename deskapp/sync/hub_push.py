@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, select, update
 
-from deskapp.core.sealed_batch import SealedBatch
+from deskapp.protocol.sealed_batch import SealedBatch
 from deskapp.sync.hub_schema import hub_batch, hub_counter
 
 

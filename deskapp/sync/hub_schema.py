@@ -1,6 +1,6 @@
 """The hub's schema (SQLAlchemy Core), the same on an encrypted SQLite file and PostgreSQL.
 
-The hub is an append-only log of sealed, signed batches (``core.sealed_batch``): one row
+The hub is an append-only log of sealed, signed batches (``protocol.sealed_batch``): one row
 per push, numbered by a hub sequence number (``seq``) that desks pull after. It holds
 ciphertext, site and officer ids, key ids, counters and hashes: no value of any record,
 no field or entity name, nothing that names a person. It merges nothing and decides
@@ -42,7 +42,7 @@ hub_batch = Table(
     # The ciphertext's length, so a pull learns it without reading the ciphertext (on
     # SQLite, octet_length of a blob reads it: every pull would read the whole log).
     Column("size", BigInteger, nullable=False),
-    Column("header", Text, nullable=False),  # canonical JSON (core.sealed_batch)
+    Column("header", Text, nullable=False),  # canonical JSON (protocol.sealed_batch)
     Column("ciphertext", LargeBinary, nullable=False),
     Column("signature", LargeBinary, nullable=False),
     Index("ix_hub_batch_id", "batch_id", unique=True),

@@ -21,7 +21,7 @@ from typing import Any, Literal
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from deskapp.core.errors import ConfigError
+from deskapp.domain.errors import ConfigError
 from deskapp.sync.hub_errors import HubError, no_hub_error
 
 #: libpq's sslmode values, weakest first; the last two verify the server's certificate.

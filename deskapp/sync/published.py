@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection
 
-from deskapp.store.writes import VERSIONED
+from deskapp.db.writes import VERSIONED
 from deskapp.sync.hub import Hub
 
 #: The list is pruned at every this many batches the desk pushes (by its batch counter,

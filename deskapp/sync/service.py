@@ -30,15 +30,16 @@ from typing import Any
 
 from sqlalchemy import Connection, select, text
 
-from deskapp.core import collector, jsontext, sealed_batch, wire_checks
-from deskapp.core.clock import utcnow
-from deskapp.core.errors import ConfigError
-from deskapp.core.merge_rule import CREATION, Version, effective
-from deskapp.core.wording import count
-from deskapp.store import audit, merge, quarantine, search_index, wire_rows
-from deskapp.store.desk import Desk
-from deskapp.store.writes import APPEND_ONLY, VERSIONED, WriteTx
-from deskapp.sync import batches, published
+from deskapp.db import audit, search_index
+from deskapp.db.desk import Desk
+from deskapp.db.writes import APPEND_ONLY, VERSIONED, WriteTx
+from deskapp.domain.errors import ConfigError
+from deskapp.domain.wording import count
+from deskapp.protocol import jsontext, sealed_batch, wire_checks
+from deskapp.protocol.merge_rule import CREATION, Version, effective
+from deskapp.runtime import collector
+from deskapp.runtime.clock import utcnow
+from deskapp.sync import batches, merge, published, quarantine, wire_rows
 from deskapp.sync.batches import Change
 from deskapp.sync.enrolment import HubTrust, admit
 from deskapp.sync.hub import Hub, ReadCaps, StoredBatch, open_hub
@@ -52,7 +53,7 @@ BATCH = 2000
 #: app's peak memory grows with it: this size keeps the app's first sync of the 100k
 #: demo desk under its memory goal (docs/performance.md).
 PULL_BATCH = 4000
-#: What one pull reads at most (``core.wire_checks``): a larger batch is quarantined unread.
+#: What one pull reads at most (``protocol.wire_checks``): a larger batch is quarantined unread.
 CAPS = ReadCaps(row=wire_checks.MAX_BATCH_BYTES, batch=wire_checks.MAX_BATCH_BYTES)
 
 K_URL = "sync_hub_url"
@@ -90,7 +91,7 @@ class SyncResult:
     pulled: int = 0
     conflicts: int = 0
     audit_pushed: int = 0
-    #: Pulled changes held back by this sync (see store.quarantine).
+    #: Pulled changes held back by this sync (see sync.quarantine).
     quarantined: int = 0
     #: Changes and audit events sent that the hub did not hold afterwards: kept to send again.
     unconfirmed: int = 0
@@ -264,7 +265,7 @@ class _Run:
     # -- push -----------------------------------------------------------------------
     def push(self) -> None:
         # The cyclic collector rests while the outbox is read and while each batch is
-        # made and sent (see core.collector); it runs between batches.
+        # made and sent (see runtime.collector); it runs between batches.
         self.audit_hw = self._audit_head()
         self._resend_lost()
         with collector.paused():
@@ -561,7 +562,7 @@ class _Run:
     def _pull_batches(self, total: int, defer_index: bool) -> None:
         """Every hub batch after the cursor, a pull's worth at a time, each checked and
         opened (``sync.batches``); ``defer_index``: the search index is rebuilt once
-        afterwards instead of kept in step (see store.search_index)."""
+        afterwards instead of kept in step (see db.search_index)."""
         done = 0
         self.report("pull", 0, total)
         reader = batches.Reader(self.trust, self.hub_id, self.desk.site_id, self.counters)

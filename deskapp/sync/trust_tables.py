@@ -21,7 +21,7 @@ hub_certificate = Table(
     metadata,
     Column("serial", String(64), primary_key=True),
     Column("officer_id", String(64), nullable=False),
-    Column("body", Text, nullable=False),  # canonical signed JSON (core.certs)
+    Column("body", Text, nullable=False),  # canonical signed JSON (protocol.certs)
     Index("ix_hub_certificate_officer", "officer_id"),
 )
 #: Signed revocations of certificates (by serial).

@@ -27,8 +27,8 @@ from deskapp.tui.widgets.status_line import LOCK_WARNING_SECONDS, StatusLine
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from deskapp.store.desk import Desk
-    from deskapp.store.settings import Settings
+    from deskapp.db.desk import Desk
+    from deskapp.runtime.settings import Settings
     from deskapp.sync import SyncStatus
 
 DEFAULT_IDLE_MINUTES = 5.0
@@ -48,8 +48,8 @@ def format_last_sync(at: datetime | None, now: datetime) -> str:
 def _log_lock(desk: Desk, why: str) -> None:
     """s.62: the desk was locked. One small write on the UI thread, made while the key is
     still held; a failure to log (a full disk) must never keep the desk open."""
-    from deskapp.core.errors import DeskError
-    from deskapp.store import access_log
+    from deskapp.db import access_log
+    from deskapp.domain.errors import DeskError
 
     with contextlib.suppress(DeskError):
         access_log.locked(desk, why)
@@ -150,9 +150,9 @@ class DeskApp(Background, App[int]):
 
     def _warm_up(self) -> None:
         def load() -> bool:
-            import deskapp.store.desk
-            import deskapp.store.ranked
-            import deskapp.store.windows  # noqa: F401
+            import deskapp.db.desk
+            import deskapp.search.ranked
+            import deskapp.search.windows  # noqa: F401
             from deskapp.tui.bindings import bindings_by_id
 
             # Naming a key (key_for) finds every binding by importing every screen
@@ -167,20 +167,20 @@ class DeskApp(Background, App[int]):
         self.background(load, loaded, failed=quietly, group="warm-up", desk=False)
 
     def _load_settings_and_keymap(self) -> None:
-        from deskapp.core.errors import ConfigError
-        from deskapp.store.settings import load_settings
+        from deskapp.domain.errors import ConfigError
+        from deskapp.runtime.settings import load_settings
 
         try:
             self.settings = load_settings()
         except ConfigError as exc:
             self.notify(str(exc), title="Settings", severity="error", timeout=10, markup=False)
-            from deskapp.store.settings import Settings
+            from deskapp.runtime.settings import Settings
 
             self.settings = Settings()
         self.theme = self.settings.theme
         if self._idle_override is None:
             self.idle_seconds = self.settings.auto_lock_minutes * 60
-        from deskapp.store.paths import keymap_path
+        from deskapp.runtime.paths import keymap_path
         from deskapp.tui.keymap import KeymapError, load_keymap, unknown_ids
 
         path = self._keymap_file or keymap_path()
@@ -207,7 +207,7 @@ class DeskApp(Background, App[int]):
 
     # -- the desk ------------------------------------------------------------------------
     def require_desk(self) -> Desk:
-        from deskapp.core.errors import AuthError
+        from deskapp.domain.errors import AuthError
 
         if self.desk is None or self.desk.closed:
             raise AuthError("The desk is locked.")
@@ -241,9 +241,9 @@ class DeskApp(Background, App[int]):
             self._lock_mode = None
         self._update_status()
         self.refresh_pending()
-        # The ranked lists (see store.ranked) build now, beside the first windows: an
+        # The ranked lists (see search.ranked) build now, beside the first windows: an
         # officer who filters the moment the queue shows should not wait for them.
-        from deskapp.store import ranked
+        from deskapp.search import ranked
 
         if not desk.officer.is_auditor:  # an auditor is shown no list of people
             ranked.warm(desk, on_ready=heap.settle)
@@ -436,7 +436,7 @@ class DeskApp(Background, App[int]):
             return
 
         def log(desk: Desk) -> None:
-            from deskapp.store import access_log
+            from deskapp.db import access_log
 
             access_log.copied(desk, what, len(text))
 

@@ -37,12 +37,12 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, overload, run
 from textual.message import Message
 from textual.worker import Worker
 
-from deskapp.core.text import visible
+from deskapp.domain.text import visible
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
 
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
     from deskapp.tui.app import DeskApp
 
     _Node = DOMNode
@@ -61,7 +61,7 @@ def failure_message(exc: BaseException) -> str:
     """What an officer is told when background work fails: a ``DeskError``'s own message
     (written for them, never quoting personal data), else only the error's kind — an
     exception's text can quote a name or an address from the database."""
-    from deskapp.core.errors import DeskError
+    from deskapp.domain.errors import DeskError
 
     if isinstance(exc, DeskError):
         return str(exc)

@@ -35,8 +35,8 @@ async def erase(
             return
 
         def work(desk: Any) -> str:
-            from deskapp.store.people import erase_person
-            from deskapp.store.subjects import erase_subject
+            from deskapp.services.people import erase_person
+            from deskapp.services.subjects import erase_subject
 
             erase_one = erase_person if kind == "person" else erase_subject
             return erase_one(desk, record_id, reason)

@@ -23,7 +23,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
 
 #: Rows pulled above which a sync is worth releasing memory after.
 LARGE_SYNC_ROWS = 10_000

@@ -1,6 +1,6 @@
 """A small, deterministic sample desk built through the services, for the TUI's tests and
 snapshots (fixed names, refs and times). The screenshots and the benchmark use the real
-demo desk (``deskapp.io.demo``). Imports no Textual.
+demo desk (``deskapp.demo.desk``). Imports no Textual.
 """
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ EVENT_DETAILS = [
 @contextlib.contextmanager
 def deterministic(now: datetime = FIXED_NOW) -> Iterator[list[datetime]]:
     """Fixed clock and counter ids inside the services, so refs and times repeat exactly."""
-    from deskapp.store import audit, contacts, incidents, writes
+    from deskapp.db import audit, writes
+    from deskapp.services import contacts, incidents
 
     counter = [0]
     base = int(now.timestamp() * 1000)
@@ -103,9 +104,9 @@ def deterministic(now: datetime = FIXED_NOW) -> Iterator[list[datetime]]:
 
 def build_sample(path: Path, *, now: datetime = FIXED_NOW) -> str:
     """A small desk with fixed names, refs and times; returns the recovery key."""
-    from deskapp.core import thrive as th
-    from deskapp.store import advisers, contacts, incidents, people
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
+    from deskapp.domain import thrive as th
+    from deskapp.services import advisers, contacts, incidents, people
 
     with deterministic(now) as clock:
         desk, recovery = Desk.init(path, OFFICER, OFFICER_NAME, PASSPHRASE)
@@ -205,7 +206,7 @@ def build_sample(path: Path, *, now: datetime = FIXED_NOW) -> str:
 def add_casework(desk: Any, person_ids: list[str], incident_ids: list[str], today: date) -> None:
     """Protective security for Siân Evans (a survey now due its review, measures, a
     referral) and one subject of concern linked to three people's incidents."""
-    from deskapp.store import security, subjects
+    from deskapp.services import security, subjects
 
     sian = person_ids[0]
     security.add_record(

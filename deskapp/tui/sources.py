@@ -16,7 +16,7 @@ from deskapp.tui.widgets.window_list import Column, ListSource, Row
 if TYPE_CHECKING:
     from sqlalchemy import Select
 
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
 
 DeskGetter = Callable[[], "Desk"]
 Loader = Callable[[str, int, int, bool], tuple[int | None, list[Row], bool]]
@@ -32,7 +32,7 @@ def _windowed(
     """A page loader and an exact counter over ``build(text, plan=...)``.
 
     With a ``planner`` (roster, queue) a filter chooses FTS or an ordered scan, and the
-    first answer carries a capped count; the exact count follows (see store.windows).
+    first answer carries a capped count; the exact count follows (see search.windows).
     """
 
     def plan_of(conn: Any, filter_text: str) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def _windowed(
     def load(
         filter_text: str, offset: int, limit: int, want_total: bool
     ) -> tuple[int | None, list[Row], bool]:
-        from deskapp.store import windows
+        from deskapp.search import windows
 
         with desk().read() as conn:
             kw = plan_of(conn, filter_text)
@@ -59,7 +59,7 @@ def _windowed(
         return total, rows, exact
 
     def exact_total(filter_text: str) -> int:
-        from deskapp.store import windows
+        from deskapp.search import windows
 
         with desk().read() as conn:
             kw = plan_of(conn, filter_text)
@@ -71,25 +71,25 @@ def _windowed(
 @cache
 def _roster_rows() -> Any:
     """Roster rows by row id (built once: a query takes a millisecond to build)."""
-    from deskapp.store import ranked, windows
+    from deskapp.search import ranked, windows
 
     return ranked.fetcher(windows.roster_query(), "person")
 
 
 @cache
 def _queue_rows() -> Any:
-    from deskapp.store import ranked, windows
+    from deskapp.search import ranked, windows
 
     return ranked.fetcher(windows.open_queue_query(include_closed=True), "incident")
 
 
 def _ranked_roster_loader(desk: DeskGetter) -> Loader:
-    """The whole roster through ``store.ranked``: exact counts, any page in a few ms."""
+    """The whole roster through ``search.ranked``: exact counts, any page in a few ms."""
 
     def load(
         text: str, offset: int, limit: int, want_total: bool
     ) -> tuple[int | None, list[Row], bool]:
-        from deskapp.store import ranked
+        from deskapp.search import ranked
 
         fetch = _roster_rows()
         current = desk()
@@ -104,7 +104,8 @@ def _ranked_queue_loader(desk: DeskGetter, include_closed: Callable[[], bool]) -
     def load(
         text: str, offset: int, limit: int, want_total: bool
     ) -> tuple[int | None, list[Row], bool]:
-        from deskapp.store import ranked, subjects
+        from deskapp.search import ranked
+        from deskapp.services import subjects
 
         fetch = _queue_rows()
         current = desk()
@@ -122,7 +123,7 @@ def _ranked_queue_loader(desk: DeskGetter, include_closed: Callable[[], bool]) -
 
 
 def _due(now: Now) -> Callable[[Row], str]:
-    from deskapp.core.grading import format_due
+    from deskapp.domain.grading import format_due
 
     return lambda row: format_due(row.get("due_at"), now())
 
@@ -191,7 +192,7 @@ def queue_source(desk: DeskGetter, now: Now, *, include_closed: Callable[[], boo
 
 
 def roster_source(desk: DeskGetter, *, adviser: Callable[[], str | None]) -> ListSource:
-    from deskapp.store import windows
+    from deskapp.search import windows
 
     def build(text: str, plan: Any = "fts") -> Select[Any]:
         return windows.roster_query(text, adviser(), plan=plan)
@@ -243,7 +244,7 @@ def roster_source(desk: DeskGetter, *, adviser: Callable[[], str | None]) -> Lis
 
 
 def caseload_source(desk: DeskGetter, now: Now) -> ListSource:
-    from deskapp.store import caseload
+    from deskapp.services import caseload
 
     def build(text: str) -> Select[Any]:
         return caseload.caseload_query(now(), text)
@@ -278,14 +279,14 @@ def caseload_source(desk: DeskGetter, now: Now) -> ListSource:
 
 
 def _short_notice(row: Row) -> bool:
-    from deskapp.core.events import short_notice
+    from deskapp.domain.events import short_notice
 
     return short_notice(row["starts_at"], row.get("notice_received_at"))
 
 
 def events_source(desk: DeskGetter) -> ListSource:
-    from deskapp.core.events import event_ref
-    from deskapp.store import events
+    from deskapp.domain.events import event_ref
+    from deskapp.services import events
 
     return ListSource(
         name="events",
@@ -317,8 +318,8 @@ def events_source(desk: DeskGetter) -> ListSource:
 
 
 def subjects_source(desk: DeskGetter) -> ListSource:
-    from deskapp.core.security import subject_ref
-    from deskapp.store import subjects
+    from deskapp.domain.security import subject_ref
+    from deskapp.services import subjects
 
     return ListSource(
         name="subjects",
@@ -336,7 +337,7 @@ def subjects_source(desk: DeskGetter) -> ListSource:
 
 
 def review_source(desk: DeskGetter, now: Now) -> ListSource:
-    from deskapp.store import caseload
+    from deskapp.services import caseload
 
     return ListSource(
         name="review",
@@ -351,8 +352,8 @@ def review_source(desk: DeskGetter, now: Now) -> ListSource:
 
 
 def audit_source(desk: DeskGetter, flt: Callable[[], Any]) -> ListSource:
-    """The audit log with names, narrowed by ``flt()`` (a ``store.audit_log.AuditFilter``)."""
-    from deskapp.store import audit_log
+    """The audit log with names, narrowed by ``flt()`` (a ``services.audit_log.AuditFilter``)."""
+    from deskapp.services import audit_log
 
     def record(row: Row) -> str:
         if row.get("person_name"):
@@ -383,7 +384,7 @@ def audit_source(desk: DeskGetter, flt: Callable[[], Any]) -> ListSource:
 
 
 def councils_source(desk: DeskGetter) -> ListSource:
-    from deskapp.store import organisations
+    from deskapp.services import organisations
 
     return ListSource(
         name="councils",

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from textual.timer import Timer
 
-from deskapp.core import wording
-from deskapp.core.text import visible
+from deskapp.domain import wording
+from deskapp.domain.text import visible
 from deskapp.tui.keymap import key_for
 
 if TYPE_CHECKING:
-    from deskapp.store.incidents import Applied
+    from deskapp.services.incidents import Applied
     from deskapp.tui.screens.base import DeskScreen
 
 #: How long an action can be taken back with one key.
@@ -69,7 +69,7 @@ class UndoOffer:
         self.lapse()
 
         def work(desk: Any) -> Applied:
-            from deskapp.store.incidents import revert
+            from deskapp.services.incidents import revert
 
             return revert(desk, applied)
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from deskapp.cli import main
-from deskapp.store import backup
-from deskapp.store.desk import Desk
-from deskapp.store.people import add_person
+from deskapp.db import backup
+from deskapp.db.desk import Desk
+from deskapp.services.people import add_person
 
 PASS = "correct horse battery"
 NAME = "Seán Ó Briain"
@@ -39,7 +39,7 @@ def archive(env: Path, tmp_path: Path) -> Path:
 
 
 def names(db: Path) -> list[str]:
-    from deskapp.store.windows import roster_query
+    from deskapp.search.windows import roster_query
 
     with Desk.open(db, "4521", PASS) as desk, desk.read() as conn:
         return [r.name for r in conn.execute(roster_query())]

@@ -216,7 +216,7 @@ def test_malformed_settings_named(
 def test_audit_verify_and_check_report_tampering(
     env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
 
     assert main(["people", "add", "--name", "Chained"]) == 0
     with Desk.open(env, "4521", PASS) as desk, desk.engine.begin() as conn:
@@ -287,3 +287,41 @@ def test_people_update_risk_needs_a_reason_on_the_command_line_too(
     audit = run_json(capsys, "audit", "list")
     assert isinstance(audit, list)
     assert any("Threats after the hustings" in str(e.get("detail")) for e in audit)
+
+
+def test_incident_show_reads_thrive_as_words(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`incidents show` printed THRIVE as the JSON it is stored as; an officer reads each
+    scored factor with its level and note, and `--json` gives scripts an object."""
+    person = run_json(capsys, "people", "add", "--name", "Cllr Thrive Reader")
+    assert isinstance(person, dict)
+    inc = run_json(
+        capsys,
+        *("incidents", "add", "--person", person["id"], "--type", "threat", "--grade", "2"),
+        *("--summary", "Letter", "--thrive", "threat=high:named the street,harm=m"),
+    )
+    assert isinstance(inc, dict)
+    assert main(["incidents", "show", inc["id"]]) == 0
+    shown = capsys.readouterr().out
+    line = next(x for x in shown.splitlines() if x.startswith("thrive"))
+    assert "threat high (named the street)" in line
+    assert "harm medium" in line
+    assert "{" not in line
+    as_json = run_json(capsys, "incidents", "show", inc["id"])
+    assert isinstance(as_json, dict)
+    assert as_json["thrive"]["harm"] == {"level": "medium", "note": ""}
+
+
+def test_incident_show_without_thrive_says_so(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    person = run_json(capsys, "people", "add", "--name", "Cllr Not Assessed")
+    assert isinstance(person, dict)
+    inc = run_json(
+        capsys,
+        *("incidents", "add", "--person", person["id"], "--type", "threat", "--grade", "3"),
+        *("--summary", "Letter"),
+    )
+    assert isinstance(inc, dict)
+    assert main(["incidents", "show", inc["id"]]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("thrive"))
+    assert line.split(None, 1)[1] == "not assessed"

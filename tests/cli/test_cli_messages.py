@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from deskapp.io.demo import DEMO_OFFICER, DEMO_PASSPHRASE, build_demo
+from deskapp.demo.desk import DEMO_OFFICER, DEMO_PASSPHRASE, build_demo
 from deskapp.sync.hub_engines import forget_engines
 from tests.run_cli import run_in_process
 
@@ -42,7 +42,7 @@ def base_env(tmp_path: Path) -> dict[str, str]:
 @pytest.fixture
 def desk_env(tmp_path: Path, base_env: dict[str, str]) -> dict[str, str]:
     """A desk made here (its slot with the tests' cheap key derivation) for the command."""
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
 
     Desk.init(tmp_path / "desk.db", "4521", "Sgt Ada Example", PASS)[0].close()
     return {
@@ -130,7 +130,7 @@ def readme_exit_codes() -> dict[int, str]:
 def test_every_exit_code_is_documented_and_every_documented_code_is_used() -> None:
     from deskapp import cli as cli_pkg
     from deskapp.cli import desk as desk_cli
-    from deskapp.core.errors import DeskError
+    from deskapp.domain.errors import DeskError
 
     def codes(cls: type[DeskError]) -> set[int]:
         return {cls.exit_code}.union(*(codes(sub) for sub in cls.__subclasses__()))
@@ -227,8 +227,8 @@ def test_conflicts_show_incident_refs(
     capsys: pytest.CaptureFixture[str],
     _forget_hubs: None,
 ) -> None:
-    from deskapp.store import incidents, people
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
+    from deskapp.services import incidents, people
 
     monkeypatch.setenv("DESKAPP_HUB_PASSPHRASE", HUB_PASS)
     monkeypatch.setenv("DESKAPP_PASSPHRASE", PASS)
@@ -265,8 +265,8 @@ def test_conflicts_show_incident_refs(
 
 
 def test_counts_agree_in_number(in_process: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from deskapp.store import contacts
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
+    from deskapp.services import contacts
 
     _, person, _ = say(capsys, "people", "add", "--name", "Tom Jones")
     say(
@@ -284,7 +284,7 @@ def test_counts_agree_in_number(in_process: Path, capsys: pytest.CaptureFixture[
 
 
 def test_one_pluralisation_helper() -> None:
-    from deskapp.core.wording import count
+    from deskapp.domain.wording import count
 
     assert count(1, "contact") == "1 contact"
     assert count(2, "contact") == "2 contacts"
@@ -316,14 +316,14 @@ def _opening(node: ast.expr) -> str | None:
     if isinstance(first, ast.FormattedValue) and ast.unparse(first.value) == "exc":
         return None
     if isinstance(first, ast.FormattedValue) and ast.unparse(first.value).startswith("_subject("):
-        return "Subject"  # core.validation._subject makes a field's name a sentence's start
+        return "Subject"  # domain.validation._subject makes a field's name a sentence's start
     return "{…}"
 
 
 def messages() -> list[tuple[str, str]]:
     """(where, opening) for every message handed to an error class of deskapp and every
     line the CLI prints to stderr."""
-    from deskapp.core.errors import DeskError
+    from deskapp.domain.errors import DeskError
 
     def names(cls: type[DeskError]) -> set[str]:
         return {cls.__name__}.union(*(names(sub) for sub in cls.__subclasses__()))

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from deskapp.cli import main
-from deskapp.core.errors import ValidationError
-from deskapp.io.importer import plan_import
-from deskapp.store import contacts, incidents, people
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.domain.errors import ValidationError
+from deskapp.importing.roster import plan_import
+from deskapp.services import contacts, incidents, people
 from tests.run_cli import run_in_process
 
 PASS = "correct horse battery"

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from deskapp.core.domain import OfficerRole
-from deskapp.store import officers, people
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.domain.vocabulary import OfficerRole
+from deskapp.services import officers, people
 from deskapp.sync.hub import open_hub
 from deskapp.sync.hub_engines import forget_engines
 from deskapp.sync.hub_schema import hub_batch, hub_meta

@@ -18,8 +18,8 @@ HEAVY = (
     "sqlmodel",
     "alembic",
     "numpy",
-    "deskapp.store.models",
-    "deskapp.store.desk",
+    "deskapp.db.tables",
+    "deskapp.db.desk",
     "psycopg",
     # Needed once the passphrase is submitted (the unlock worker imports them then):
     "sqlcipher3",
@@ -28,7 +28,7 @@ HEAVY = (
     "keyring",
     "zxcvbn",
     "pyuca",
-    "deskapp.store.keyslots",
+    "deskapp.db.keyslots",
     # The screens after unlock.
     "deskapp.tui.screens.main",
 )
@@ -66,4 +66,4 @@ def test_a_chosen_command_still_loads_what_it_needs() -> None:
         "from deskapp.cli import _command, build_parser\n"
         "_command(build_parser().parse_args(['people', 'list']).func)"
     )
-    assert "sqlalchemy" in loaded and "deskapp.store.desk" in loaded
+    assert "sqlalchemy" in loaded and "deskapp.db.desk" in loaded

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from deskapp.cli import main
-from deskapp.store.desk import Desk
-from deskapp.store.paths import slots_path
+from deskapp.db.desk import Desk
+from deskapp.runtime.paths import slots_path
 from tests.run_cli import run_in_process
 
 DESKAPP = Path(sys.executable).with_name("deskapp")  # the console script pip installed

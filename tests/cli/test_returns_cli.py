@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from deskapp.cli import main
-from deskapp.core.errors import PermissionDenied
-from deskapp.store import officers, people
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.domain.errors import PermissionDenied
+from deskapp.services import officers, people
 from tests.store.returns_desk import NAMES, fill
 
 PASS = "correct horse battery"

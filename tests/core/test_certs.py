@@ -13,10 +13,10 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deskapp.core import certs
-from deskapp.core.certs import Certificate, issue, revoke, verify_chain
-from deskapp.core.domain import OfficerRole
-from deskapp.core.errors import TrustError
+from deskapp.domain.errors import TrustError
+from deskapp.domain.vocabulary import OfficerRole
+from deskapp.protocol import certs
+from deskapp.protocol.certs import Certificate, issue, revoke, verify_chain
 
 T0 = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 SUP, OFF = OfficerRole.SUPERVISOR, OfficerRole.OFFICER

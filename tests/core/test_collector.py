@@ -1,4 +1,4 @@
-"""The cyclic collector's pause for bulk work (core.collector)."""
+"""The cyclic collector's pause for bulk work (runtime.collector)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from deskapp.core import collector
+from deskapp.runtime import collector
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from deskapp.core import events as rules
-from deskapp.core.errors import ValidationError
+from deskapp.domain import events as rules
+from deskapp.domain.errors import ValidationError
 
 START = datetime(2026, 5, 7, 19, 0, tzinfo=UTC)
 

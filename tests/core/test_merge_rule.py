@@ -9,8 +9,8 @@ from functools import reduce
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deskapp.core import merge_rule
-from deskapp.core.merge_rule import FieldChange, RowChange, Version
+from deskapp.protocol import merge_rule
+from deskapp.protocol.merge_rule import FieldChange, RowChange, Version
 
 State = dict[tuple[str, str, str], FieldChange | RowChange]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deskapp.core.domain import AuditAction, OfficerRole
-from deskapp.core.permissions import ChangeClaim, allowed, supervisor_reason
+from deskapp.domain.vocabulary import AuditAction, OfficerRole
+from deskapp.protocol.permissions import ChangeClaim, allowed, supervisor_reason
 
 SUP, OFF = OfficerRole.SUPERVISOR, OfficerRole.OFFICER
 ENTITIES = ["person", "adviser", "organisation", "incident", "event", "candidacy", "officer",

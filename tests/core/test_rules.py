@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from deskapp.core import hlc, thrive
-from deskapp.core.errors import ConfigError, ValidationError
-from deskapp.core.grading import GradeTargets, check_grade, format_due
-from deskapp.core.ids import uuid7, uuid7_time_ms
-from deskapp.core.status import allowed_next, check_transition
-from deskapp.store.settings import load_settings, parse_settings
+from deskapp.domain import thrive
+from deskapp.domain.errors import ConfigError, ValidationError
+from deskapp.domain.grading import GradeTargets, check_grade, format_due
+from deskapp.domain.status import allowed_next, check_transition
+from deskapp.protocol import hlc
+from deskapp.protocol.ids import uuid7, uuid7_time_ms
+from deskapp.runtime.settings import load_settings, parse_settings
 
 T0 = datetime(2026, 5, 7, 9, 0, tzinfo=UTC)
 

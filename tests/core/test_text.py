@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deskapp.core import text
-from deskapp.core.text import (
+from deskapp.domain import text
+from deskapp.domain.text import (
     collation_key,
     fold,
     has_control,

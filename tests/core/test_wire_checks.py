@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from deskapp.core import hlc
-from deskapp.core.wire_checks import (
+from deskapp.protocol import hlc
+from deskapp.protocol.wire_checks import (
     ALLOWED,
     DRIFT,
     MALFORMED,

@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import select, text
 
 from deskapp.cli import main
-from deskapp.core.clock import utcnow
-from deskapp.core.errors import ValidationError
-from deskapp.io.importer import import_file
-from deskapp.io.redirects import parse_redirects
-from deskapp.store import contacts, incidents, people, subjects
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.domain.errors import ValidationError
+from deskapp.importing.redirects import parse_redirects
+from deskapp.importing.roster import import_file
+from deskapp.runtime.clock import utcnow
+from deskapp.services import contacts, incidents, people, subjects
 from tests.io.test_importer import CANDIDACY, HEADER, PERSON, row, write_dc
 
 POLL = "2026-05-07"

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from deskapp.cli import main
-from deskapp.core.area import Area, Place
-from deskapp.core.errors import ConfigError
-from deskapp.io.importer import import_file, plan_import
-from deskapp.store.desk import Desk
-from deskapp.store.settings import parse_settings
+from deskapp.db.desk import Desk
+from deskapp.domain.area import Area, Place
+from deskapp.domain.errors import ConfigError
+from deskapp.importing.roster import import_file, plan_import
+from deskapp.runtime.settings import parse_settings
 from tests.io.test_dc_ballots import general_election
 from tests.io.test_importer import all_people, row, write_dc
 

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deskapp.core.errors import NotFound, ValidationError
-from deskapp.io.candidates import (
+from deskapp.domain.errors import NotFound, ValidationError
+from deskapp.importing.candidates import (
     DC_COLUMNS,
     DC_REQUIRED_COLUMNS,
     FIELDS,
@@ -1016,7 +1016,7 @@ def test_the_column_table_is_the_one_place_a_column_is_described() -> None:
     """Each column is one line of the table: its Democracy Club name (one DC publishes),
     a spreadsheet's names for it and its reader; --map's fields come from it, and every
     field of a record is a column's or worked out from columns."""
-    from deskapp.io.candidates import _COLUMNS
+    from deskapp.importing.candidates import _COLUMNS
 
     assert {c.dc for c in _COLUMNS if c.dc} <= DC_COLUMNS
     assert set(CandidacyRecord._fields) - _WORKED_OUT <= {c.field for c in _COLUMNS}

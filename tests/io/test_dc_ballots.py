@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from deskapp.io.importer import import_file
-from deskapp.store import organisations
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.importing.roster import import_file
+from deskapp.services import organisations
 from tests.io.test_importer import HEADER, ORGANISATION, PERSON, row, write_dc
 
 GENERAL = "2029-05-03"

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from deskapp.core.area import Area
-from deskapp.io.importer import import_file
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.domain.area import Area
+from deskapp.importing.roster import import_file
 from tests.io.test_importer import HEADER, row, write_dc
 
 FUZZ_HEADER = [*HEADER, "candidates_locked"]

@@ -10,7 +10,11 @@ from typing import Any
 
 import pytest
 
-from deskapp.core.domain import (
+from deskapp.db import tables
+from deskapp.demo.data import DemoData, generate
+from deskapp.domain.grading import GradeTargets
+from deskapp.domain.thrive import from_json
+from deskapp.domain.vocabulary import (
     BriefingStatus,
     ContactChannel,
     ContactKind,
@@ -20,28 +24,24 @@ from deskapp.core.domain import (
     Risk,
     Status,
 )
-from deskapp.core.grading import GradeTargets
-from deskapp.core.thrive import from_json
-from deskapp.io.demo_data import DemoData, generate
-from deskapp.store import models
 
 NOW = datetime(2026, 4, 20, 14, 33, 12, 250_000, tzinfo=UTC)
 
 TABLES: dict[str, type[Any]] = {
-    "organisations": models.Organisation,
-    "advisers": models.Adviser,
-    "people": models.Person,
-    "candidacies": models.Candidacy,
-    "events": models.Event,
-    "event_people": models.EventPerson,
-    "incidents": models.Incident,
-    "timeline": models.TimelineEntry,
-    "contacts": models.Contact,
-    "surveys": models.SecuritySurvey,
-    "measures": models.SecurityMeasure,
-    "referrals": models.SecurityReferral,
-    "subjects": models.Subject,
-    "incident_links": models.IncidentLink,
+    "organisations": tables.Organisation,
+    "advisers": tables.Adviser,
+    "people": tables.Person,
+    "candidacies": tables.Candidacy,
+    "events": tables.Event,
+    "event_people": tables.EventPerson,
+    "incidents": tables.Incident,
+    "timeline": tables.TimelineEntry,
+    "contacts": tables.Contact,
+    "surveys": tables.SecuritySurvey,
+    "measures": tables.SecurityMeasure,
+    "referrals": tables.SecurityReferral,
+    "subjects": tables.Subject,
+    "incident_links": tables.IncidentLink,
 }
 
 
@@ -466,8 +466,8 @@ def test_an_incident_adviser_holds_the_person(data: DemoData) -> None:
 
 def test_built_demo_desk_keeps_last_contact_with_its_log(tmp_path: Any) -> None:
     """The same invariants read back from a real demo desk through SQL."""
-    from deskapp.io.demo import DEMO_OFFICER, DEMO_PASSPHRASE, build_demo
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
+    from deskapp.demo.desk import DEMO_OFFICER, DEMO_PASSPHRASE, build_demo
 
     path = tmp_path / "demo.db"
     build_demo(path, people=200, incidents=60)

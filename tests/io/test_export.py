@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from deskapp.core.clock import utcnow
-from deskapp.core.domain import AuditAction, OfficerRole
-from deskapp.core.errors import PermissionDenied, ValidationError
-from deskapp.core.events import event_ref
-from deskapp.io.export import (
+from deskapp.db.desk import Desk
+from deskapp.db.tables import AuditEvent
+from deskapp.domain.errors import PermissionDenied, ValidationError
+from deskapp.domain.events import event_ref
+from deskapp.domain.vocabulary import AuditAction, OfficerRole
+from deskapp.exporting.export import (
     REDACTED,
     default_briefing_path,
     export_briefing,
@@ -24,9 +25,8 @@ from deskapp.io.export import (
     neutralise,
     write_atomic,
 )
-from deskapp.store import advisers, incidents, officers, people
-from deskapp.store.desk import Desk
-from deskapp.store.models import AuditEvent
+from deskapp.runtime.clock import utcnow
+from deskapp.services import advisers, incidents, officers, people
 
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 SECRET_PHONE = "07700 900417"

@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from deskapp.core.text import collation_key
-from deskapp.io import candidates, importer
-from deskapp.io.importer import import_file, plan_import
-from deskapp.store import people, search_index
-from deskapp.store.desk import Desk
+from deskapp.db import search_index
+from deskapp.db.desk import Desk
+from deskapp.domain.text import collation_key
+from deskapp.importing import candidates
+from deskapp.importing import roster as importer
+from deskapp.importing.roster import import_file, plan_import
+from deskapp.services import people
 from tests.io.test_importer import CANDIDACY, PERSON, counts, row, write_dc
 
 COUNCILS = ("cardiff", "newport", "powys", "gwynedd")
@@ -147,7 +149,7 @@ def _schema(desk: Desk) -> list[tuple[str, str]]:
 @pytest.fixture
 def large(monkeypatch: pytest.MonkeyPatch) -> None:
     """An import this size counts as large: the search index is deferred and the
-    roster's other indexes set aside while it writes (store/bulk_load.py)."""
+    roster's other indexes set aside while it writes (db/bulk_load.py)."""
     monkeypatch.setattr(search_index, "MIN_ROWS", 10)
 
 

@@ -1,7 +1,7 @@
 """Roster import, writing half: matching, re-import, refusal, --skip-bad, encodings, fuzz.
 
 Every person in these tests is invented. Democracy Club files are written from DC's
-published column list (deskapp.io.candidates.DC_REQUIRED_COLUMNS and the optional groups).
+published column list (deskapp.importing.candidates.DC_REQUIRED_COLUMNS and the optional groups).
 """
 
 from __future__ import annotations
@@ -19,10 +19,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
-from deskapp.core.domain import AuditAction
-from deskapp.core.errors import ValidationError
-from deskapp.io.candidates import DC_REQUIRED_COLUMNS
-from deskapp.io.importer import (
+from deskapp.db.desk import Desk
+from deskapp.db.tables import AuditEvent, Candidacy, Organisation, Person
+from deskapp.domain.errors import ValidationError
+from deskapp.domain.vocabulary import AuditAction
+from deskapp.importing.candidates import DC_REQUIRED_COLUMNS
+from deskapp.importing.roster import (
     ImportRefused,
     apply_import,
     default_rejects_path,
@@ -30,9 +32,7 @@ from deskapp.io.importer import (
     plan_import,
     write_rejects,
 )
-from deskapp.store import people
-from deskapp.store.desk import Desk
-from deskapp.store.models import AuditEvent, Candidacy, Organisation, Person
+from deskapp.services import people
 
 DATA = Path(__file__).parent / "data"
 PERSON = Person.__table__  # type: ignore[attr-defined]

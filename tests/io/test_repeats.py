@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from deskapp.core import validation
-from deskapp.core.errors import ValidationError
-from deskapp.core.text import slugify
-from deskapp.io.candidates import parse_bytes
-from deskapp.io.importer import import_file
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.domain import validation
+from deskapp.domain.errors import ValidationError
+from deskapp.domain.text import slugify
+from deskapp.importing.candidates import parse_bytes
+from deskapp.importing.roster import import_file
 from tests.io.test_importer import all_people, base_rows, counts, row, write_dc
 
 BALLOT = "local.cardiff.pentyrch.2026-05-07"
@@ -102,7 +102,7 @@ def test_one_email_rule_accepts_everywhere(tmp_path: Path) -> None:
 def test_cell_row_and_file_caps_have_clear_messages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from deskapp.io import candidates
+    from deskapp.importing import candidates
 
     rows = [
         row("1", "Iolo Prydderch", BALLOT, post="P" * (candidates.MAX_CELL_CHARS + 1)),
@@ -123,7 +123,7 @@ def test_cell_row_and_file_caps_have_clear_messages(
 
 
 def test_parse_reports_reading_progress(tmp_path: Path) -> None:
-    from deskapp.io import candidates
+    from deskapp.importing import candidates
 
     rows = [row(str(n), f"Ymgeisydd {n}", BALLOT) for n in range(1, 45_001)]
     path = write_dc(tmp_path / "dc.csv", rows)

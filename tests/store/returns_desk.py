@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from deskapp.core.ids import uuid7
-from deskapp.store.desk import Desk
-from deskapp.store.incidents import make_ref
+from deskapp.db.desk import Desk
+from deskapp.protocol.ids import uuid7
+from deskapp.services.incidents import make_ref
 
 APRIL = (datetime(2026, 4, 1, tzinfo=UTC).date(), datetime(2026, 4, 30, tzinfo=UTC).date())
 

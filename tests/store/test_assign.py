@@ -6,11 +6,11 @@ from collections import Counter
 
 from sqlalchemy import select, text
 
-from deskapp.core.clock import utcnow
-from deskapp.store import advisers, assign, people
-from deskapp.store.assign import BY_AREA, BY_LOAD, OVERFLOW, area_matches, area_terms
-from deskapp.store.desk import Desk
-from deskapp.store.models import Person
+from deskapp.db.desk import Desk
+from deskapp.db.tables import Person
+from deskapp.runtime.clock import utcnow
+from deskapp.services import advisers, assign, people
+from deskapp.services.assign import BY_AREA, BY_LOAD, OVERFLOW, area_matches, area_terms
 
 PERSON = Person.__table__  # type: ignore[attr-defined]
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from deskapp.cli import main
-from deskapp.core.errors import ValidationError
-from deskapp.io.importer import import_file
-from deskapp.store import advisers, assign
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.domain.errors import ValidationError
+from deskapp.importing.roster import import_file
+from deskapp.services import advisers, assign
 from tests.io.test_dc_ballots import general_election
 from tests.io.test_importer import row, write_dc
 

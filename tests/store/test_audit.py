@@ -6,9 +6,10 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
-from deskapp.store import audit, incidents, people
-from deskapp.store.desk import Desk
-from deskapp.store.models import AuditEvent
+from deskapp.db import audit
+from deskapp.db.desk import Desk
+from deskapp.db.tables import AuditEvent
+from deskapp.services import incidents, people
 
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Connection
 
-from deskapp.store import bulk_load, people
-from deskapp.store.desk import Desk
+from deskapp.db import bulk_load
+from deskapp.db.desk import Desk
+from deskapp.services import people
 
 
 def _indexes_in(conn: Connection) -> list[tuple[str, str]]:

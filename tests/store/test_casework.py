@@ -11,16 +11,16 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from deskapp.core.domain import AuditAction
-from deskapp.core.errors import ConfigError, NotFound, PermissionDenied, ValidationError
-from deskapp.core.masking import MASK
-from deskapp.core.merge_rule import ERASED_NAME
-from deskapp.core.security import add_months, subject_ref
-from deskapp.store import incidents, people, review, security, subjects
-from deskapp.store.caseload import review_query
-from deskapp.store.desk import Desk
-from deskapp.store.models import AuditEvent, IncidentLink, Outbox, SecurityMeasure
-from deskapp.store.settings import parse_settings
+from deskapp.db.desk import Desk
+from deskapp.db.tables import AuditEvent, IncidentLink, Outbox, SecurityMeasure
+from deskapp.domain.errors import ConfigError, NotFound, PermissionDenied, ValidationError
+from deskapp.domain.masking import MASK
+from deskapp.domain.security import add_months, subject_ref
+from deskapp.domain.vocabulary import AuditAction
+from deskapp.protocol.merge_rule import ERASED_NAME
+from deskapp.runtime.settings import parse_settings
+from deskapp.services import incidents, people, review, security, subjects
+from deskapp.services.caseload import review_query
 
 TODAY = date(2026, 5, 7)
 FINDINGS = "Rear gate unlocked; no lighting on the lane"

@@ -7,8 +7,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from deskapp.store import incidents, people, ranked, search_index, windows
-from deskapp.store.desk import Desk
+from deskapp.db import search_index
+from deskapp.db.desk import Desk
+from deskapp.search import ranked, windows
+from deskapp.services import incidents, people
 
 # Written with the letters NFKD cannot take apart (ł ø đ ß æ œ ð þ, dotless i).
 FOLDED = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from deskapp.store.dashboard import dashboard
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.services.dashboard import dashboard
 from tests.store.returns_desk import fill
 
 

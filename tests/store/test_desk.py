@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
-from deskapp.core.errors import (
+from deskapp.db.desk import Desk
+from deskapp.domain.errors import (
     AuthError,
     DatabaseBusy,
     DatabaseCorrupt,
     DatabaseMissing,
     ValidationError,
 )
-from deskapp.store import people
-from deskapp.store.desk import Desk
-from deskapp.store.paths import slots_path
+from deskapp.runtime.paths import slots_path
+from deskapp.services import people
 from tests.conftest import PASS
 
 
@@ -70,7 +70,7 @@ def test_repeated_failures_back_off(desk: Desk, db_path: Path) -> None:
     for _ in range(4):
         with pytest.raises(AuthError):
             Desk.open(db_path, "4521", "wrong")
-    from deskapp.store.keyslots import KeySlots
+    from deskapp.db.keyslots import KeySlots
 
     assert KeySlots.load(slots_path(db_path)).failures() == 4  # counted in the file
     assert slots is not None
@@ -127,7 +127,7 @@ def test_corrupted_database_is_reported_and_not_overwritten(
 def test_busy_database_is_a_clear_message(
     desk: Desk, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("deskapp.store.engine.BUSY_TIMEOUT_S", 0.1)
+    monkeypatch.setattr("deskapp.db.engine.BUSY_TIMEOUT_S", 0.1)
     desk.engine.dispose()
     blocker = sqlcipher3.connect(str(db_path), isolation_level=None)
     blocker.execute("PRAGMA cipher_log_level = NONE")
@@ -194,7 +194,7 @@ def test_read_apart_is_a_snapshot_off_the_pool(desk: Desk) -> None:
 def test_a_streaming_write_keeps_a_small_page_cache_meanwhile(desk: Desk) -> None:
     """A large pull's transactions write rows they do not read again: their connection's
     cache is held small while they run and given back its usual size after."""
-    from deskapp.store.engine import CACHE_KIB, STREAM_CACHE_KIB
+    from deskapp.db.engine import CACHE_KIB, STREAM_CACHE_KIB
 
     with desk.write(streaming=True) as tx:
         assert tx.conn.exec_driver_sql("PRAGMA cache_size").scalar() == -STREAM_CACHE_KIB
@@ -212,7 +212,7 @@ def test_a_streaming_write_keeps_a_small_page_cache_meanwhile(desk: Desk) -> Non
 def test_check_key_reads_a_desk_in_any_folder(tmp_path: Path, folder: str) -> None:
     """The read-only check opens the file by URI: a '#', '?' or '%' in a folder's name
     (and, on Windows, the drive letter) is part of the path, not of the URI's syntax."""
-    from deskapp.store.engine import check_key
+    from deskapp.db.engine import check_key
 
     path = tmp_path / folder / "desk.db"
     path.parent.mkdir()

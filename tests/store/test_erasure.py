@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from deskapp.core.clock import utcnow
-from deskapp.core.errors import PermissionDenied
-from deskapp.store import incidents, officers, people, subjects
-from deskapp.store.contacts import log_contact
-from deskapp.store.desk import Desk
-from deskapp.store.models import AuditEvent, Outbox
+from deskapp.db.desk import Desk
+from deskapp.db.tables import AuditEvent, Outbox
+from deskapp.domain.errors import PermissionDenied
+from deskapp.runtime.clock import utcnow
+from deskapp.services import incidents, officers, people, subjects
+from deskapp.services.contacts import log_contact
 
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 OUTBOX = Outbox.__table__  # type: ignore[attr-defined]

@@ -9,15 +9,15 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from deskapp.core.domain import AuditAction
-from deskapp.core.errors import NotFound, ValidationError
-from deskapp.core.events import event_ref
-from deskapp.core.masking import MASK
-from deskapp.core.wire_checks import value_problem
-from deskapp.store import events, people
-from deskapp.store.desk import Desk
-from deskapp.store.models import AuditEvent, EventPerson, FieldVersion, Outbox
-from deskapp.store.wire_rules import RULES
+from deskapp.db.desk import Desk
+from deskapp.db.tables import AuditEvent, EventPerson, FieldVersion, Outbox
+from deskapp.domain.errors import NotFound, ValidationError
+from deskapp.domain.events import event_ref
+from deskapp.domain.masking import MASK
+from deskapp.domain.vocabulary import AuditAction
+from deskapp.protocol.wire_checks import value_problem
+from deskapp.services import events, people
+from deskapp.sync.wire_rules import RULES
 
 START = datetime(2026, 5, 7, 19, 0, tzinfo=UTC)
 PLACE = "Neuadd y Dref, 5 Stryd Fawr"
@@ -182,7 +182,7 @@ def test_times_stay_utc(desk: Desk) -> None:
 
 
 def test_an_incident_names_its_event(desk: Desk) -> None:
-    from deskapp.store import incidents
+    from deskapp.services import incidents
 
     event_id = new_event(desk)
     sian = people.add_person(desk, name="Siân Evans")

@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from deskapp.core.errors import StorageFull
-from deskapp.store import audit, engine, people
-from deskapp.store.checks import run_checks
-from deskapp.store.desk import Desk
+from deskapp.db import audit, engine
+from deskapp.db.checks import run_checks
+from deskapp.db.desk import Desk
+from deskapp.domain.errors import StorageFull
+from deskapp.services import people
 from tests.conftest import PASS
 
 
@@ -51,8 +52,8 @@ WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from deskapp.store import incidents, people
-    from deskapp.store.desk import Desk
+    from deskapp.services import incidents, people
+    from deskapp.db.desk import Desk
 
     desk = Desk.open(Path(sys.argv[1]), "4521", sys.argv[2])
     person = people.add_person(desk, name="Kill Test Person")

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from deskapp.core.errors import ValidationError
-from deskapp.core.thrive import parse_spec
-from deskapp.store import advisers, incidents, people
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.domain.errors import ValidationError
+from deskapp.domain.thrive import parse_spec
+from deskapp.services import advisers, incidents, people
 
 
 @pytest.fixture

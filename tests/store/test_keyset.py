@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from deskapp.store import incidents, keyset, people
-from deskapp.store.desk import Desk
+from bench import keyset
+from deskapp.db.desk import Desk
+from deskapp.services import incidents, people
 
 
 def test_keyset_matches_offset_paging(desk: Desk) -> None:

@@ -14,11 +14,11 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from deskapp.core.domain import OfficerRole
-from deskapp.store import officers, people
-from deskapp.store.desk import Desk
-from deskapp.store.keyslots import KdfParams, KeySlots, use_kdf
-from deskapp.store.paths import slots_path
+from deskapp.db.desk import Desk
+from deskapp.db.keyslots import KdfParams, KeySlots, use_kdf
+from deskapp.domain.vocabulary import OfficerRole
+from deskapp.runtime.paths import slots_path
+from deskapp.services import officers, people
 
 V1_DESK = Path(__file__).parent / "data" / "v1-desk"  # made by the version-1 code
 V1_PASS = {"offA": "old format alpha passphrase", "supA": "old format bravo passphrase"}
@@ -122,8 +122,8 @@ CHILD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from deskapp.core.errors import AuthError
-    from deskapp.store import keyslots
+    from deskapp.domain.errors import AuthError
+    from deskapp.db import keyslots
 
     keyslots.BACKOFF_BASE = float(sys.argv[2])
     ks = keyslots.KeySlots.load(Path(sys.argv[1]))

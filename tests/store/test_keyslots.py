@@ -18,15 +18,8 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.compat import properties
 
-from deskapp.core.errors import (
-    AuthError,
-    DatabaseCorrupt,
-    DatabaseMissing,
-    StorageFull,
-    ValidationError,
-)
-from deskapp.store import keyslots
-from deskapp.store.keyslots import (
+from deskapp.db import keyslots
+from deskapp.db.keyslots import (
     FAST_KDF,
     KdfParams,
     KeySlots,
@@ -35,6 +28,13 @@ from deskapp.store.keyslots import (
     generate_data_key,
     parse_recovery_key,
     use_kdf,
+)
+from deskapp.domain.errors import (
+    AuthError,
+    DatabaseCorrupt,
+    DatabaseMissing,
+    StorageFull,
+    ValidationError,
 )
 
 OFFICER = "PC-4521"
@@ -485,7 +485,7 @@ def test_the_windows_lock_asks_again_until_granted_and_unlocks_the_same_byte(
     import os
     import sys
 
-    from deskapp.store import keyslots
+    from deskapp.db import keyslots
 
     fake = _FakeMsvcrt(refusals=2)
     monkeypatch.setitem(sys.modules, "msvcrt", fake)

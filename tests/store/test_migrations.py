@@ -9,12 +9,13 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from deskapp.core.clock import utcnow
-from deskapp.store import migrate, people
-from deskapp.store.desk import Desk
-from deskapp.store.engine import make_engine
-from deskapp.store.keyslots import KeySlots, generate_data_key
-from deskapp.store.paths import slots_path
+from deskapp.db import migrate
+from deskapp.db.desk import Desk
+from deskapp.db.engine import make_engine
+from deskapp.db.keyslots import KeySlots, generate_data_key
+from deskapp.runtime.clock import utcnow
+from deskapp.runtime.paths import slots_path
+from deskapp.services import people
 
 
 def test_migrated_schema_matches_models(desk: Desk) -> None:

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from deskapp.core.domain import OfficerRole
-from deskapp.core.errors import AuthError, NotFound, PermissionDenied, ValidationError
-from deskapp.io.export import export_table
-from deskapp.store import access_log, contacts, incidents, monitor, officers, people
-from deskapp.store.desk import Desk
+from deskapp.db import access_log
+from deskapp.db.desk import Desk
+from deskapp.domain.errors import AuthError, NotFound, PermissionDenied, ValidationError
+from deskapp.domain.vocabulary import OfficerRole
+from deskapp.exporting.export import export_table
+from deskapp.services import contacts, incidents, monitor, officers, people
 from tests.conftest import PASS
 
 BO_PASS = "bo passphrase"
@@ -31,7 +32,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
     c = Clock()
-    monkeypatch.setattr("deskapp.store.writes.utcnow", c)
+    monkeypatch.setattr("deskapp.db.writes.utcnow", c)
     yield c
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from deskapp.store import advisers, incidents, people, security, subjects
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.services import advisers, incidents, people, security, subjects
 
 SECRETS = [
     "Zebedee Quillfeather",

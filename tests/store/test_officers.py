@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from deskapp.core.domain import OfficerRole
-from deskapp.core.errors import AuthError, PermissionDenied, ValidationError
-from deskapp.store import officers, people
-from deskapp.store.desk import Desk
-from deskapp.store.keyslots import KeySlots
-from deskapp.store.paths import slots_path
+from deskapp.db.desk import Desk
+from deskapp.db.keyslots import KeySlots
+from deskapp.domain.errors import AuthError, PermissionDenied, ValidationError
+from deskapp.domain.vocabulary import OfficerRole
+from deskapp.runtime.paths import slots_path
+from deskapp.services import officers, people
 from tests.conftest import PASS
 
 
@@ -36,7 +36,7 @@ def test_remove_officer_rekeys(desk: Desk, db_path: Path) -> None:
     desk.close()
     with pytest.raises(AuthError):
         Desk.open(db_path, "1001", "bo passphrase")
-    from deskapp.store.engine import check_key
+    from deskapp.db.engine import check_key
 
     assert bo_old == old_key
     assert not check_key(db_path, old_key)
@@ -58,7 +58,7 @@ def test_crash_between_rekey_steps_still_opens(desk: Desk, db_path: Path) -> Non
     people.add_person(desk, name="Survivor")
     new_key = bytes(range(32))
     desk.slots.begin_rekey(new_key, desk.data_key)
-    from deskapp.store.engine import connect_raw
+    from deskapp.db.engine import connect_raw
 
     desk.engine.dispose()
     conn = connect_raw(db_path, desk.data_key)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from deskapp.store import incidents, people, ranked, windows
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.search import ranked, windows
+from deskapp.services import incidents, people
 
 NAMES = [
     "Siân Jones",
@@ -92,7 +93,7 @@ def test_follows_writes(filled: Desk) -> None:
 
 def test_pulled_rows_refresh_the_ranked_roster(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A person arriving by sync shows in the other desk's filtered roster at once."""
-    from deskapp.core.domain import OfficerRole
+    from deskapp.domain.vocabulary import OfficerRole
     from deskapp.sync import enrolment, open_hub, run_sync
 
     monkeypatch.setenv("DESKAPP_HUB_PASSPHRASE", "hub passphrase for tests")

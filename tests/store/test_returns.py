@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from deskapp.core.domain import AuditAction
-from deskapp.core.errors import ValidationError
-from deskapp.core.ids import uuid7
-from deskapp.core.returns import SUPPRESSED, Figure, percentile
-from deskapp.io.returns_file import write_return
-from deskapp.store import people, returns, returns_measures, security
-from deskapp.store.desk import Desk
-from deskapp.store.models import AuditEvent
+from deskapp.db.desk import Desk
+from deskapp.db.tables import AuditEvent
+from deskapp.domain.errors import ValidationError
+from deskapp.domain.returns import SUPPRESSED, Figure, percentile
+from deskapp.domain.vocabulary import AuditAction
+from deskapp.exporting.returns_file import write_return
+from deskapp.protocol.ids import uuid7
+from deskapp.services import people, returns, returns_measures, security
 from tests.store.returns_desk import APRIL, NAMES, fill
 
 C = SUPPRESSED

@@ -8,9 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deskapp.core.text import fold
-from deskapp.store import people, search_index
-from deskapp.store.desk import Desk
+from deskapp.db import search_index
+from deskapp.db.desk import Desk
+from deskapp.domain.text import fold
+from deskapp.services import people
 from tests.conftest import PASS
 
 

@@ -13,10 +13,10 @@ import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from deskapp.core.errors import AuthError, DatabaseCorrupt
-from deskapp.store import officers
-from deskapp.store.desk import Desk
-from deskapp.store.paths import slots_path
+from deskapp.db.desk import Desk
+from deskapp.domain.errors import AuthError, DatabaseCorrupt
+from deskapp.runtime.paths import slots_path
+from deskapp.services import officers
 
 from .test_keyslots import MemoryKeyring
 

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from sqlalchemy import Boolean, Date
 from sqlalchemy.dialects import sqlite
 
-from deskapp.store.merge import decode_value, encode_value, insert_values, stored_row
-from deskapp.store.types import UTCDateTime
-from deskapp.store.writes import APPEND_ONLY, VERSIONED, _scalar_default, bulk_columns
+from deskapp.db.types import UTCDateTime
+from deskapp.db.writes import APPEND_ONLY, VERSIONED, _scalar_default, bulk_columns
+from deskapp.sync.merge import decode_value, encode_value, insert_values, stored_row
 
 DIALECT = sqlite.dialect()
 TABLES = {**VERSIONED, **APPEND_ONLY}

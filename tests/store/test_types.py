@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import DATETIME
 
-from deskapp.store.types import UTCDateTime
+from deskapp.db.types import UTCDateTime
 
 DIALECT = sqlite.dialect()
 OURS_IN = UTCDateTime().bind_processor(DIALECT)

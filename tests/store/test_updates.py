@@ -1,4 +1,4 @@
-"""The one shape of the record services' updates (``store/updates.update_record``), through
+"""The one shape of the record services' updates (``services/updates.update_record``), through
 each service that uses it: a change is written with its audit event and outbox entry;
 the same values again write nothing; a refused change writes nothing."""
 
@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from deskapp.core.errors import ValidationError
-from deskapp.store import advisers, events, organisations, people
-from deskapp.store.desk import Desk
-from deskapp.store.models import AuditEvent, Outbox
+from deskapp.db.desk import Desk
+from deskapp.db.tables import AuditEvent, Outbox
+from deskapp.domain.errors import ValidationError
+from deskapp.services import advisers, events, organisations, people
 
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 OUTBOX = Outbox.__table__  # type: ignore[attr-defined]

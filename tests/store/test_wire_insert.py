@@ -1,7 +1,7 @@
-"""New pulled rows inserted by SQLite from their wire JSON (``store.wire_insert``) are
+"""New pulled rows inserted by SQLite from their wire JSON (``sync.wire_insert``) are
 stored exactly as the Python way (``merge.insert_values``) stores them; a row that path
 could not take exactly is left for the Python way, never stored differently. And the
-push's mirror (``store.wire_rows``): a row read as JSON by SQLite is what the Python way
+push's mirror (``sync.wire_rows``): a row read as JSON by SQLite is what the Python way
 reads, and goes back in byte for byte."""
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Boolean, Connection, Date, Integer
 
-from deskapp.store.desk import Desk
-from deskapp.store.merge import (
+from deskapp.db.desk import Desk
+from deskapp.db.types import UTCDateTime
+from deskapp.db.writes import VERSIONED, bulk_columns
+from deskapp.sync.merge import (
     _fill_times,
     _insert_layout,
     decode_value,
@@ -26,11 +28,9 @@ from deskapp.store.merge import (
     insert_values,
     rows_by_id,
 )
-from deskapp.store.types import UTCDateTime
-from deskapp.store.wire_insert import insert_json
-from deskapp.store.wire_rows import rows_as_json
-from deskapp.store.wire_rules import RULES
-from deskapp.store.writes import VERSIONED, bulk_columns
+from deskapp.sync.wire_insert import insert_json
+from deskapp.sync.wire_rows import rows_as_json
+from deskapp.sync.wire_rules import RULES
 
 NOW = "2026-12-03 09:30:00.000000"
 

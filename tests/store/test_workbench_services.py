@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from deskapp.core.errors import ValidationError
-from deskapp.store import advisers, audit_log, incidents, organisations, people, review
-from deskapp.store.desk import Desk
-from deskapp.store.models import AuditEvent
+from deskapp.db.desk import Desk
+from deskapp.db.tables import AuditEvent
+from deskapp.domain.errors import ValidationError
+from deskapp.services import advisers, audit_log, incidents, organisations, people, review
 
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 

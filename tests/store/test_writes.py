@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, text
 
-from deskapp.core.errors import NotFound, ValidationError
-from deskapp.store import people
-from deskapp.store.desk import Desk
-from deskapp.store.models import AuditEvent, FieldVersion, Outbox, Person
+from deskapp.db.desk import Desk
+from deskapp.db.tables import AuditEvent, FieldVersion, Outbox, Person
+from deskapp.domain.errors import NotFound, ValidationError
+from deskapp.services import people
 
 FV = FieldVersion.__table__  # type: ignore[attr-defined]
 OUT = Outbox.__table__  # type: ignore[attr-defined]

@@ -13,13 +13,12 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
-from deskapp.core import merge_rule, sealed_batch
-from deskapp.core.domain import OfficerRole
-from deskapp.core.sealed_batch import AuditSpan, Header
-from deskapp.store import merge
-from deskapp.store.desk import Desk
-from deskapp.store.writes import APPEND_ONLY, NOT_FIELDS, VERSIONED
-from deskapp.sync import enrolment, run_sync
+from deskapp.db.desk import Desk
+from deskapp.db.writes import APPEND_ONLY, NOT_FIELDS, VERSIONED
+from deskapp.domain.vocabulary import OfficerRole
+from deskapp.protocol import merge_rule, sealed_batch
+from deskapp.protocol.sealed_batch import AuditSpan, Header
+from deskapp.sync import enrolment, merge, run_sync
 from deskapp.sync.hub import ReadCaps, StoredBatch, open_hub
 from deskapp.sync.hub_engines import forget_engines
 from deskapp.sync.hub_schema import metadata
@@ -86,7 +85,7 @@ def enrol(url: str, *desks: Desk, role: OfficerRole = OfficerRole.SUPERVISOR) ->
     """Each desk joins the hub and its root supervisor approves it (the real commands'
     code: the sync gate is not relaxed for tests). As a supervisor unless said: a new
     desk's first officer is its supervisor, and the officer record it sends needs a
-    supervisor's certificate for other desks to take it (``core.permissions``)."""
+    supervisor's certificate for other desks to take it (``protocol.permissions``)."""
     hub, root = open_hub(url), ROOTS[url]
     enrolment.join(hub, root)  # the root's desk pins this URL too (already approved)
     for desk in desks:

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from deskapp.core.text import collation_key
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.domain.text import collation_key
 from deskapp.sync import SyncProgress, open_hub, run_sync
 
 _FORKS = multiprocessing.get_context("forkserver")
@@ -42,7 +42,7 @@ def _sync(
     os.environ.clear()
     os.environ.update(env)
     if defer_index:  # every pull defers the search index
-        from deskapp.store import search_index
+        from deskapp.db import search_index
 
         search_index.MIN_ROWS, search_index.MIN_SHARE = 1, 0.0
     desk = Desk.open(Path(db), officer, passphrase)

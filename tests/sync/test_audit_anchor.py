@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from deskapp.cli import main
-from deskapp.store import audit, people
-from deskapp.store.desk import Desk
-from deskapp.store.models import AuditEvent
+from deskapp.db import audit
+from deskapp.db.desk import Desk
+from deskapp.db.tables import AuditEvent
+from deskapp.services import people
 from deskapp.sync import run_sync
 from deskapp.sync.audit_anchor import compare_chains
 from deskapp.sync.hub_errors import AuditChainRefused

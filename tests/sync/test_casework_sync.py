@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from deskapp.core.errors import NotFound
-from deskapp.store import incidents, people, security, subjects
-from deskapp.store.desk import Desk
-from deskapp.store.models import IncidentLink
+from deskapp.db.desk import Desk
+from deskapp.db.tables import IncidentLink
+from deskapp.domain.errors import NotFound
+from deskapp.services import incidents, people, security, subjects
 from deskapp.sync import list_conflicts, run_sync, status
 
 from .conftest import make_desk

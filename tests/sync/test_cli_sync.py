@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from deskapp.cli import main
-from deskapp.store import incidents, people
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.services import incidents, people
 
 from .conftest import PASS, make_desk
 

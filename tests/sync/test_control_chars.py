@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deskapp.store import people
-from deskapp.store.quarantine import list_quarantined
+from deskapp.services import people
 from deskapp.sync import run_sync
+from deskapp.sync.quarantine import list_quarantined
 
 from .conftest import make_desk
 

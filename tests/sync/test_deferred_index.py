@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from deskapp.store import incidents, people, search_index
-from deskapp.store.desk import Desk, load_slots
-from deskapp.store.engine import connect_raw
+from deskapp.db import search_index
+from deskapp.db.desk import Desk, load_slots
+from deskapp.db.engine import connect_raw
+from deskapp.services import incidents, people
 from deskapp.sync import SyncProgress, run_sync
 
 from .conftest import PASS, desk_state, hub_state, make_desk

@@ -14,13 +14,13 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import delete, select, update
 
-from deskapp.core import certs
-from deskapp.core.clock import utcnow
-from deskapp.core.domain import OfficerRole
-from deskapp.core.errors import NotFound, PermissionDenied, TrustError, ValidationError
-from deskapp.store import officers, people
-from deskapp.store.desk import Desk
-from deskapp.store.keyslots import open_sealed, sealed_from_text
+from deskapp.db.desk import Desk
+from deskapp.db.keyslots import open_sealed, sealed_from_text
+from deskapp.domain.errors import NotFound, PermissionDenied, TrustError, ValidationError
+from deskapp.domain.vocabulary import OfficerRole
+from deskapp.protocol import certs
+from deskapp.runtime.clock import utcnow
+from deskapp.services import officers, people
 from deskapp.sync import enrolment, run_sync, status
 from deskapp.sync.hub import open_hub
 from deskapp.sync.hub_schema import hub_batch, hub_meta

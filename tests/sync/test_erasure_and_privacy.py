@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from deskapp.core import hlc, merge_rule
-from deskapp.core.errors import NotFound
-from deskapp.store import contacts, incidents, people, subjects
+from deskapp.domain.errors import NotFound
+from deskapp.protocol import hlc, merge_rule
+from deskapp.services import contacts, incidents, people, subjects
 from deskapp.sync import run_sync
 from deskapp.sync.hub import open_hub
 from deskapp.sync.hub_schema import metadata

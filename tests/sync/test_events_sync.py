@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from deskapp.store import events, people
+from deskapp.services import events, people
 from deskapp.sync import run_sync, status
 
 from .conftest import make_desk

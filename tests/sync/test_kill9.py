@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from deskapp.store import audit, incidents, people
-from deskapp.store.models import Person, TimelineEntry
+from deskapp.db import audit
+from deskapp.db.tables import Person, TimelineEntry
+from deskapp.services import incidents, people
 from deskapp.sync import run_sync, status
 
 from .conftest import PASS, desk_state, hub_state, make_desk

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from deskapp.store import contacts, incidents, people, subjects
-from deskapp.store.models import AuditEvent
+from deskapp.db.tables import AuditEvent
+from deskapp.services import contacts, incidents, people, subjects
 from deskapp.sync import run_sync, status
 
 from .conftest import ROOTS, desk_state, enrol, hub_audits, hub_state, make_desk, new_hub

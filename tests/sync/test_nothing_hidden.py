@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from deskapp.store import people
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.services import people
 from deskapp.sync import run_sync, status
 from deskapp.sync.hub import open_hub
 from deskapp.sync.hub_schema import hub_batch

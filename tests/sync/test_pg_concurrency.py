@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import select
 
 from deskapp.cli import main
-from deskapp.store import people
-from deskapp.store.desk import Desk
-from deskapp.store.models import Person
+from deskapp.db.desk import Desk
+from deskapp.db.tables import Person
+from deskapp.services import people
 from deskapp.sync import HubError, run_sync, status
 from deskapp.sync.hub import open_hub
 from deskapp.sync.hub_schema import hub_batch

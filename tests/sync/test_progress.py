@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from deskapp.store import people, search_index
+from deskapp.db import search_index
+from deskapp.services import people
 from deskapp.sync import SyncProgress, run_sync
 
 from .conftest import make_desk

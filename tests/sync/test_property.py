@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from deskapp.store import contacts, incidents, people
-from deskapp.store.desk import Desk
-from deskapp.store.models import Incident, Person
+from deskapp.db.desk import Desk
+from deskapp.db.tables import Incident, Person
+from deskapp.services import contacts, incidents, people
 from deskapp.sync import run_sync
 from deskapp.sync.hub_engines import forget_engines
 

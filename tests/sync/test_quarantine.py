@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from deskapp.core import hlc, jsontext
-from deskapp.store import incidents, merge, people
-from deskapp.store.desk import Desk
-from deskapp.store.writes import VERSIONED
-from deskapp.sync import enrolment, run_sync, status
+from deskapp.db.desk import Desk
+from deskapp.db.writes import VERSIONED
+from deskapp.protocol import hlc, jsontext
+from deskapp.services import incidents, people
+from deskapp.sync import enrolment, merge, run_sync, status
 from deskapp.sync.hub import ReadCaps, open_hub
 from deskapp.sync.hub_engines import forget_engines
 from deskapp.sync.hub_schema import hub_batch
@@ -99,7 +99,7 @@ def site_of(desk: Desk) -> str:
 
 
 def quarantined(desk: Desk) -> list[dict[str, Any]]:
-    from deskapp.store.quarantine import list_quarantined
+    from deskapp.sync.quarantine import list_quarantined
 
     return list_quarantined(desk)
 
@@ -240,7 +240,7 @@ def test_oversized_values_are_held_back_and_large_batches_never_fetched(
 SYNC_AND_MEASURE = """
 import resource, sys
 from pathlib import Path
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
 from deskapp.sync import run_sync
 desk = Desk.open(Path(sys.argv[1]), "PC-b", sys.argv[3])
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -21,12 +21,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text, update
 
-from deskapp.core import hlc, jsontext, merge_rule, sealed_batch
-from deskapp.core.domain import OfficerRole
-from deskapp.core.errors import TrustError
-from deskapp.core.sealed_batch import BatchProblem
-from deskapp.store import people, security, subjects
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.domain.errors import TrustError
+from deskapp.domain.vocabulary import OfficerRole
+from deskapp.protocol import hlc, jsontext, merge_rule, sealed_batch
+from deskapp.protocol.sealed_batch import BatchProblem
+from deskapp.services import people, security, subjects
 from deskapp.sync import enrolment, published, run_sync, status
 from deskapp.sync.hub import open_hub
 from deskapp.sync.hub_schema import hub_batch, hub_counter
@@ -72,7 +72,7 @@ def change(entity: str, row_id: str, kind: str, data: Any, site: str) -> list[An
 
 
 def quarantined(desk: Desk) -> list[dict[str, Any]]:
-    from deskapp.store.quarantine import list_quarantined
+    from deskapp.sync.quarantine import list_quarantined
 
     return list_quarantined(desk)
 
@@ -359,7 +359,7 @@ def test_the_published_list_keeps_only_what_a_conflict_check_can_need(
 
 
 def _wire_hash(event: dict[str, Any], site: str) -> str:
-    from deskapp.store import audit
+    from deskapp.db import audit
 
     return audit.wire_digest(event, site)
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deskapp.core.domain import OfficerRole
-from deskapp.store import audit, officers, people
-from deskapp.store.desk import Desk
+from deskapp.db import audit
+from deskapp.db.desk import Desk
+from deskapp.domain.vocabulary import OfficerRole
+from deskapp.services import officers, people
 from deskapp.sync import enrolment, run_sync
 from deskapp.sync.hub import open_hub
 

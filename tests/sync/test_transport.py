@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from deskapp.cli import main
-from deskapp.core.errors import ConfigError
+from deskapp.domain.errors import ConfigError
 from deskapp.sync.hub import open_hub
 from deskapp.sync.hub_errors import HubError
 from deskapp.sync.hub_url import parse_hub_url, root_cert_problem, transport_for

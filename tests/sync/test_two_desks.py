@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from deskapp.store import audit, incidents, merge, people
-from deskapp.store.desk import Desk
-from deskapp.store.models import AuditEvent
-from deskapp.sync import list_conflicts, resolve_conflict, run_sync, status
+from deskapp.db import audit
+from deskapp.db.desk import Desk
+from deskapp.db.tables import AuditEvent
+from deskapp.services import incidents, people
+from deskapp.sync import list_conflicts, merge, resolve_conflict, run_sync, status
 from deskapp.sync.hub import Hub
 
 from .conftest import ROOTS, desk_state, enrol, hub_audits, hub_state, make_desk, new_hub
@@ -150,8 +151,8 @@ def test_repeated_sync_moves_nothing(hub_url: str, desks: tuple[Desk, Desk]) -> 
 
 
 def test_pending_counts_every_unpushed_change(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from deskapp.store import people
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
+    from deskapp.services import people
     from deskapp.sync import run_sync, status
 
     monkeypatch.setenv("DESKAPP_HUB_PASSPHRASE", "hub passphrase for tests")
@@ -183,8 +184,8 @@ def test_same_candidate_list_imported_on_two_desks_offline(
     record of every candidate. Sync must still complete and converge (it used to stop on
     the unique DC id); the pairs are then reported, and a later import on either desk
     updates the same record of each pair (the first listed), the other stays as it was."""
-    from deskapp.io.importer import import_file
-    from deskapp.store.checks import duplicate_dc_people, run_checks
+    from deskapp.db.checks import duplicate_dc_people, run_checks
+    from deskapp.importing.roster import import_file
 
     a, b = desks
     assert import_file(a, DC_CSV).summary.written

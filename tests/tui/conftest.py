@@ -12,11 +12,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from textual.widgets import Input, TextArea
 
 from deskapp.tui.app import DeskApp
 from deskapp.tui.sample import FIXED_NOW, OFFICER, PASSPHRASE, build_sample
 
 SNAP_DIR = Path("/tmp/deskapp-tui-snapshots")
+
+
+@pytest.fixture(autouse=True)
+def _steady_cursors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text cursor blinks on a half-second timer, so a snapshot taken on a loaded
+    machine caught it shown or hidden at random: in tests it does not blink (it is shown
+    while its box has focus, as Textual draws it before the first blink)."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
 
 
 @pytest.fixture(autouse=True)
@@ -84,7 +94,7 @@ def snap_desk(sample_template: Path) -> Iterator[Path]:
 
 
 if TYPE_CHECKING:
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
 
 
 def make_app(path: Path, **kwargs: object) -> DeskApp:
@@ -109,7 +119,7 @@ def hub_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def make_hub(path: Path, root: Path) -> str:
     """A file hub set up by the supervisor of the sample desk at ``root`` (its root, as
     `deskapp hub init` makes it)."""
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
     from deskapp.sync import enrolment, open_hub
 
     url = f"sqlite:///{path}"
@@ -122,7 +132,7 @@ def make_hub(path: Path, root: Path) -> str:
 
 def approve_on_hub(url: str, supervisor: Desk, other: Desk) -> None:
     """``other`` joins the hub and ``supervisor`` (its root's desk) approves it."""
-    from deskapp.core.domain import OfficerRole
+    from deskapp.domain.vocabulary import OfficerRole
     from deskapp.sync import enrolment, open_hub
 
     hub = open_hub(url)
@@ -135,8 +145,8 @@ def make_conflict(desk_path: Path, hub_url: str, other: Path) -> str:
     (the second desk later): the sample desk keeps a conflict. Returns the incident id."""
     from sqlalchemy import text
 
-    from deskapp.store import incidents
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
+    from deskapp.services import incidents
     from deskapp.sync import run_sync
 
     desk = Desk.open(desk_path, OFFICER, PASSPHRASE)

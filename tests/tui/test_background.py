@@ -122,20 +122,20 @@ async def test_an_import_answered_while_locked_is_not_left_busy(
 ) -> None:
     """The import screen drops an answer that comes while the desk is locked (it is a
     DeskScreen); back from the lock it must not wait for that answer for ever."""
-    import deskapp.io.importer as importer
+    import deskapp.importing.roster as roster
     from deskapp.tui.screens.importing import ImportScreen
 
     from .test_lock import lock, unlock_to
 
     started, release = threading.Event(), threading.Event()
-    real = importer.plan_import
+    real = roster.plan_import
 
     def slow(*args: Any, **kwargs: Any) -> Any:
         started.set()
         release.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(importer, "plan_import", slow)
+    monkeypatch.setattr(roster, "plan_import", slow)
     app = make_app(desk_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await unlock(pilot)

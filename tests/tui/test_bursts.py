@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from deskapp.store.incidents import get_incident
+from deskapp.services.incidents import get_incident
 from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.main import MainScreen
 from deskapp.tui.screens.modals import ConfirmScreen, PickerScreen

@@ -16,11 +16,11 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
-from deskapp.core.errors import ValidationError
-from deskapp.store.desk import Desk
-from deskapp.store.incidents import add_note, get_incident, list_incidents
-from deskapp.store.models import AuditEvent
-from deskapp.store.people import get_person
+from deskapp.db.desk import Desk
+from deskapp.db.tables import AuditEvent
+from deskapp.domain.errors import ValidationError
+from deskapp.services.incidents import add_note, get_incident, list_incidents
+from deskapp.services.people import get_person
 from deskapp.tui.app import DeskApp
 from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.incident import IncidentScreen
@@ -262,7 +262,7 @@ async def test_adding_a_person_checks_the_name(desk_path: Path) -> None:
 async def test_a_long_summary_counts_its_characters_and_keeps_the_text(
     desk_path: Path,
 ) -> None:
-    from deskapp.store.incidents import SUMMARY_MAX
+    from deskapp.services.incidents import SUMMARY_MAX
 
     words = ["Caller", "described", "a", "long", "sequence", "of", "events"] * 8
     text = " ".join(words)

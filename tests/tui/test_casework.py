@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from textual.widgets import OptionList
 
-from deskapp.store import incidents, security, subjects
-from deskapp.store.desk import Desk
-from deskapp.store.models import AuditEvent
+from deskapp.db.desk import Desk
+from deskapp.db.tables import AuditEvent
+from deskapp.services import incidents, security, subjects
 from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.casework_form import LinkSubjectForm, SubjectForm, SurveyForm
 from deskapp.tui.screens.incident import IncidentScreen
@@ -136,7 +136,7 @@ async def test_person_security_view_reveals_records_and_refuses_a_bad_date(
 
 
 def desk_people(desk: Desk) -> list[dict[str, Any]]:
-    from deskapp.store.people import list_people
+    from deskapp.services.people import list_people
 
     return list_people(desk)
 

@@ -12,10 +12,10 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
-from deskapp.core import validation
-from deskapp.core.domain import Risk
-from deskapp.core.errors import ValidationError
-from deskapp.store import advisers, people
+from deskapp.domain import validation
+from deskapp.domain.errors import ValidationError
+from deskapp.domain.vocabulary import Risk
+from deskapp.services import advisers, people
 from deskapp.tui.app import DeskApp
 from deskapp.tui.keymap import key_displays, key_for
 from deskapp.tui.screens.assign import AutoAssignScreen

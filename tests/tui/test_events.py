@@ -11,11 +11,11 @@ from typing import Any
 from rich.console import Console
 from sqlalchemy import select
 
-from deskapp.core.domain import AuditAction, OfficerRole
-from deskapp.core.events import event_ref
-from deskapp.store import events, officers
-from deskapp.store.desk import Desk
-from deskapp.store.models import AuditEvent
+from deskapp.db.desk import Desk
+from deskapp.db.tables import AuditEvent
+from deskapp.domain.events import event_ref
+from deskapp.domain.vocabulary import AuditAction, OfficerRole
+from deskapp.services import events, officers
 from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.event import EventScreen
 from deskapp.tui.screens.event_form import EventFormScreen
@@ -265,7 +265,7 @@ async def test_each_choice_bar_keeps_its_own_keys(desk_path: Path) -> None:
 
 
 async def test_the_incident_view_names_its_event(desk_path: Path) -> None:
-    from deskapp.store import incidents
+    from deskapp.services import incidents
     from deskapp.tui.screens.incident import IncidentScreen
 
     with open_desk(desk_path) as desk:

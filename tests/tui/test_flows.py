@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from deskapp.core.status import allowed_next
-from deskapp.store import ranked
-from deskapp.store.desk import Desk
-from deskapp.store.incidents import get_incident, list_incidents
-from deskapp.store.models import AuditEvent
+from deskapp.db.desk import Desk
+from deskapp.db.tables import AuditEvent
+from deskapp.domain.status import allowed_next
+from deskapp.search import ranked
+from deskapp.services.incidents import get_incident, list_incidents
 from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.main import MainScreen

@@ -16,10 +16,10 @@ from textual.screen import Screen
 from textual.widgets import Input
 from textual.widgets._toast import Toast
 
-from deskapp.core.sealed_batch import SealedBatch
-from deskapp.store import officers
-from deskapp.store.desk import Desk
-from deskapp.store.keyslots import KdfParams
+from deskapp.db.desk import Desk
+from deskapp.db.keyslots import KdfParams
+from deskapp.protocol.sealed_batch import SealedBatch
+from deskapp.services import officers
 from deskapp.sync.hub import Hub
 from deskapp.sync.hub_engines import forget_engines
 from deskapp.sync.hub_push import PushReceipt

@@ -43,7 +43,7 @@ async def test_the_coverage_line_is_read_once_as_the_main_screen_opens(
 ) -> None:
     """The coverage (a pass over every person) was read on mount and again at each of the
     screen's first two resumes, on worker threads beside the officer's first filter."""
-    from deskapp.store import assign
+    from deskapp.services import assign
 
     reads: list[int] = []
     coverage = assign.coverage

@@ -11,9 +11,9 @@ from sqlalchemy import select, text
 from textual.widgets import DataTable
 from textual_plotext import PlotextPlot
 
-from deskapp.store import officers
-from deskapp.store.desk import Desk
-from deskapp.store.models import AuditEvent
+from deskapp.db.desk import Desk
+from deskapp.db.tables import AuditEvent
+from deskapp.services import officers
 from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.audit import AuditScreen
 from deskapp.tui.screens.incident import IncidentScreen

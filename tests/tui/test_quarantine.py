@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from deskapp.core import hlc, jsontext
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.protocol import hlc, jsontext
 from deskapp.sync import enrolment, open_hub
 from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.sync import SyncScreen

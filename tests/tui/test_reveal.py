@@ -12,8 +12,8 @@ from sqlalchemy import select
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from deskapp.store.desk import Desk
-from deskapp.store.models import AuditEvent, Person
+from deskapp.db.desk import Desk
+from deskapp.db.tables import AuditEvent, Person
 from deskapp.tui.screens.base import RevealsForThisView
 from deskapp.tui.screens.modals import ConfirmScreen
 
@@ -36,7 +36,7 @@ class PhoneView(RevealsForThisView):
         yield Static("Loading…", id="phone")
 
     def on_mount(self) -> None:
-        from deskapp.store.people import get_person
+        from deskapp.services.people import get_person
 
         self.background(lambda desk: get_person(desk, self.person_id), self.show)
 
@@ -45,7 +45,7 @@ class PhoneView(RevealsForThisView):
         self.query_one("#phone", Static).update(str(self.revealed.get("phone", data["phone"])))
 
     def reveal_work(self, desk: Desk, fields: list[str]) -> dict[str, Any]:
-        from deskapp.store.people import reveal_field
+        from deskapp.services.people import reveal_field
 
         return {f: reveal_field(desk, self.person_id, f, reason="test view") for f in fields}
 

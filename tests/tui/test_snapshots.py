@@ -360,8 +360,8 @@ def test_conflicts_view(
 ) -> None:
     from sqlalchemy import update
 
-    from deskapp.store.desk import Desk
-    from deskapp.store.models import Conflict
+    from deskapp.db.desk import Desk
+    from deskapp.db.tables import Conflict
 
     hub = make_hub(SNAP_DIR / "conflict-hub.db", snap_desk)
     make_conflict(snap_desk, hub, SNAP_DIR / "other.db")

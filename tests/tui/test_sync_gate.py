@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from deskapp.core.domain import OfficerRole
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.domain.vocabulary import OfficerRole
 from deskapp.sync import enrolment, open_hub
 from deskapp.tui.sample import PASSPHRASE
 from deskapp.tui.screens.main import MainScreen

@@ -12,9 +12,9 @@ from sqlalchemy import text
 from textual.pilot import Pilot
 from textual.widgets import Input, ProgressBar
 
-from deskapp.io.importer import stage_text
-from deskapp.store.desk import Desk
-from deskapp.store.incidents import get_incident
+from deskapp.db.desk import Desk
+from deskapp.importing.roster import stage_text
+from deskapp.services.incidents import get_incident
 from deskapp.sync import status
 from deskapp.tui.bindings import all_binding_ids
 from deskapp.tui.sample import OFFICER, PASSPHRASE
@@ -100,7 +100,7 @@ async def test_cancel_mid_sync_keeps_what_was_sent_and_sync_again_finishes(
 ) -> None:
     """Esc while the push is between batches: the sync stops after the batch at the hub,
     the summary says so, and `r` (sync again) sends the rest: nothing lost, nothing twice."""
-    from deskapp.core.sealed_batch import SealedBatch
+    from deskapp.protocol.sealed_batch import SealedBatch
     from deskapp.sync import service
     from deskapp.sync.hub import Hub
     from deskapp.sync.hub_push import PushReceipt

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import text
 from textual.widgets import Input
 
-from deskapp.store import people
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
+from deskapp.services import people
 from deskapp.sync import open_hub, status
 from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.sync import SyncScreen

@@ -13,7 +13,7 @@ from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import DataTable, OptionList, Static
 
-from deskapp.store.desk import Desk
+from deskapp.db.desk import Desk
 from deskapp.tui.app import DeskApp
 from deskapp.tui.sample import FIXED_NOW, OFFICER, PASSPHRASE
 from deskapp.tui.screens.audit import AuditScreen
@@ -79,7 +79,7 @@ async def test_a_name_with_escape_codes_renders_escaped(desk_path: Path) -> None
 async def test_the_roster_filter_folds_letters_that_do_not_decompose(desk_path: Path) -> None:
     desk = Desk.open(desk_path, OFFICER, PASSPHRASE)
     try:
-        from deskapp.store import people
+        from deskapp.services import people
 
         people.add_person(desk, name="Łukasz Żółkiewski")
     finally:
@@ -106,9 +106,9 @@ def add_marked(path: Path) -> str:
     """A person and adviser named with markup and escape codes (as an older desk or a
     hub row could hold them), an incident for the person with a THRIVE note written as
     markup, and an audit event whose detail holds both. Returns the incident's ref."""
-    from deskapp.core.domain import AuditAction
-    from deskapp.core.thrive import Score
-    from deskapp.store.incidents import add_incident, make_ref
+    from deskapp.domain.thrive import Score
+    from deskapp.domain.vocabulary import AuditAction
+    from deskapp.services.incidents import add_incident, make_ref
 
     desk = Desk.open(path, OFFICER, PASSPHRASE)
     try:
@@ -135,7 +135,7 @@ def add_conflict(desk: Desk, person_id: str) -> None:
 
     from sqlalchemy import insert
 
-    from deskapp.store.models import Conflict
+    from deskapp.db.tables import Conflict
 
     table = Conflict.__table__  # type: ignore[attr-defined]
     with desk.write() as tx:

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 from textual.pilot import Pilot
 
-from deskapp.core.status import allowed_next
-from deskapp.core.thrive import Score, from_json, parse_spec
-from deskapp.store.desk import Desk
-from deskapp.store.incidents import get_incident, list_incidents, update_incident
-from deskapp.store.models import AuditEvent
+from deskapp.db.desk import Desk
+from deskapp.db.tables import AuditEvent
+from deskapp.domain.status import allowed_next
+from deskapp.domain.thrive import Score, from_json, parse_spec
+from deskapp.services.incidents import get_incident, list_incidents, update_incident
 from deskapp.tui.app import DeskApp
 from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.incident import IncidentScreen

@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import select
 from textual.widgets import Input, Static
 
-from deskapp.store import officers
-from deskapp.store.desk import Desk
-from deskapp.store.keyslots import KdfParams
-from deskapp.store.models import AuditEvent, Organisation, Person
+from deskapp.db.desk import Desk
+from deskapp.db.keyslots import KdfParams
+from deskapp.db.tables import AuditEvent, Organisation, Person
+from deskapp.services import officers
 from deskapp.tui.app import DeskApp
 from deskapp.tui.sample import OFFICER, PASSPHRASE
 from deskapp.tui.screens.adviser_form import AdviserFormScreen

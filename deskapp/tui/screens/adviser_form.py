@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Checkbox, Static
 
-from deskapp.core import wording
+from deskapp.domain import wording
 from deskapp.tui.screens.form import FormInput, RecordForm, field_row
 
 
@@ -47,7 +47,7 @@ class AdviserFormScreen(RecordForm[str]):
     def load_work(self, desk: Any) -> dict[str, Any] | None:
         if self.adviser_id is None:
             return None
-        from deskapp.store.advisers import adviser_for_edit
+        from deskapp.services.advisers import adviser_for_edit
 
         return adviser_for_edit(desk, self.adviser_id)
 
@@ -63,7 +63,7 @@ class AdviserFormScreen(RecordForm[str]):
         )
 
     def save_work(self, desk: Any, values: dict[str, Any]) -> str:
-        from deskapp.store.advisers import add_adviser, update_adviser
+        from deskapp.services.advisers import add_adviser, update_adviser
 
         if self.adviser_id is None:
             return add_adviser(desk, **values)

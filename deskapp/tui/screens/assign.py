@@ -1,6 +1,6 @@
 """Auto-assign: give everyone without a named contact an adviser, after a preview.
 
-The plan (``deskapp.store.assign.plan_auto_assign``) is made on a worker and writes
+The plan (``deskapp.services.assign.plan_auto_assign``) is made on a worker and writes
 nothing but a consultation event; ``y`` asks to confirm, then applies it on a worker.
 """
 
@@ -16,13 +16,13 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from deskapp.core.text import visible
+from deskapp.domain.text import visible
 from deskapp.tui.background import Background, failure_message
 from deskapp.tui.keymap import key_hint
 
 if TYPE_CHECKING:
-    from deskapp.store.assign import AssignPlan
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
+    from deskapp.services.assign import AssignPlan
 
 T = TypeVar("T")
 
@@ -167,12 +167,12 @@ class AutoAssignScreen(Background, ModalScreen[int | None]):
 
 
 def _plan(desk: Any) -> AssignPlan:
-    from deskapp.store.assign import plan_auto_assign
+    from deskapp.services.assign import plan_auto_assign
 
     return plan_auto_assign(desk)
 
 
 def _apply(desk: Any, plan: AssignPlan) -> int:
-    from deskapp.store.assign import apply
+    from deskapp.services.assign import apply
 
     return apply(desk, plan)

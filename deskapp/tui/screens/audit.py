@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
-from deskapp.core.text import visible
+from deskapp.domain.text import visible
 from deskapp.tui import sources
 from deskapp.tui.screens.base import DeskScreen
 from deskapp.tui.widgets.footer import DeskFooter
@@ -40,7 +40,7 @@ class AuditScreen(DeskScreen):
     def __init__(self, flt: Any = None) -> None:
         """``flt``: an ``AuditFilter`` to open with (oversight opens one person's events)."""
         super().__init__()
-        from deskapp.store.audit_log import AuditFilter
+        from deskapp.services.audit_log import AuditFilter
 
         self.filter = flt if flt is not None else AuditFilter()
 
@@ -65,7 +65,7 @@ class AuditScreen(DeskScreen):
         flt = self.filter
 
         def work(desk: Any) -> None:
-            from deskapp.store.audit_log import log_opened
+            from deskapp.services.audit_log import log_opened
 
             log_opened(desk, flt)
 
@@ -74,7 +74,7 @@ class AuditScreen(DeskScreen):
     def on_window_list_opened(self, event: WindowList.Opened) -> None:
         event.stop()
         r = event.row
-        from deskapp.core.merge_rule import ERASED_NAME
+        from deskapp.protocol.merge_rule import ERASED_NAME
 
         desk = self.desk_app.desk
         if desk is not None and desk.officer.is_auditor:
@@ -95,7 +95,7 @@ class AuditScreen(DeskScreen):
             )
 
     async def action_filter_form(self) -> None:
-        from deskapp.store.audit_log import AuditFilter
+        from deskapp.services.audit_log import AuditFilter
         from deskapp.tui.screens.audit_filter import AuditFilterScreen
         from deskapp.tui.screens.ready import open_ready
 
@@ -114,7 +114,7 @@ class AuditScreen(DeskScreen):
 
     def action_verify(self) -> None:
         def work(desk: Any) -> Any:
-            from deskapp.store.audit import verify
+            from deskapp.db.audit import verify
 
             with desk.read() as conn:
                 return verify(conn)

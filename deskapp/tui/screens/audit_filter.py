@@ -13,7 +13,7 @@ from deskapp.tui.screens.form import FormInput, RecordForm, field_row
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 
 if TYPE_CHECKING:
-    from deskapp.store.audit_log import AuditFilter
+    from deskapp.services.audit_log import AuditFilter
 
 ACTIONS = [
     ("1", "collection", "collection"),
@@ -66,8 +66,8 @@ class AuditFilterScreen(RecordForm["AuditFilter"]):
             yield Static(self.keys_line(), classes="dialog-keys")
 
     def save_work(self, desk: Any, values: dict[str, Any]) -> AuditFilter:
-        from deskapp.core import validation as v
-        from deskapp.store.audit_log import AuditFilter
+        from deskapp.domain import validation as v
+        from deskapp.services.audit_log import AuditFilter
 
         with v.about("since"):
             since = v.iso_date(values["since"], field="from")

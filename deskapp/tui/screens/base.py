@@ -21,7 +21,7 @@ from textual.widgets import OptionList
 from deskapp.tui.background import Background
 
 if TYPE_CHECKING:
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
 
 
 def kept_when_locked(screen: Screen[Any]) -> bool:

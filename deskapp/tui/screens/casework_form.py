@@ -1,6 +1,6 @@
 """The casework forms (issue #19): a security survey, a protective measure, a referral
 for private security, a subject of concern, and a subject linked to an incident with its
-category. Each is a ``RecordForm``: the services validate with ``core.security`` and a
+category. Each is a ``RecordForm``: the services validate with ``domain.security`` and a
 refusal shows under its field. A masked field (findings, notes, provider, a subject's
 aliases, identifiers, facts and assessment) is never filled from the stored value: an
 edit form that showed them would be a consultation, so such a field changes only when
@@ -108,7 +108,7 @@ class SurveyForm(_CaseworkForm):
         return out
 
     def save_work(self, desk: Any, values: dict[str, Any]) -> str:
-        from deskapp.store.security import add_record
+        from deskapp.services.security import add_record
 
         return add_record(desk, "survey", self.person_id, **_given(values, self.FIELDS))
 
@@ -135,7 +135,7 @@ class MeasureForm(_CaseworkForm):
         )
 
     def save_work(self, desk: Any, values: dict[str, Any]) -> str:
-        from deskapp.store.security import add_record, update_record
+        from deskapp.services.security import add_record, update_record
 
         fields = _given(values, self.FIELDS)
         if self.measure is None:
@@ -165,8 +165,8 @@ class ReferralForm(_CaseworkForm):
         )
 
     def save_work(self, desk: Any, values: dict[str, Any]) -> str:
-        from deskapp.core.errors import ValidationError
-        from deskapp.store.security import set_referral
+        from deskapp.domain.errors import ValidationError
+        from deskapp.services.security import set_referral
 
         fields = _given(values, self.FIELDS)
         if "status" not in fields:
@@ -210,7 +210,7 @@ class SubjectForm(_CaseworkForm):
         )
 
     def save_work(self, desk: Any, values: dict[str, Any]) -> str:
-        from deskapp.store.subjects import add_subject, update_subject
+        from deskapp.services.subjects import add_subject, update_subject
 
         fields = _given(values, self.FIELDS)
         if self.subject is None:
@@ -220,7 +220,7 @@ class SubjectForm(_CaseworkForm):
 
 
 def _subjects(desk: Any, text: str) -> list[tuple[str, str]]:
-    from deskapp.store.subjects import subject_choices
+    from deskapp.services.subjects import subject_choices
 
     return subject_choices(desk, text)
 
@@ -247,8 +247,8 @@ class LinkSubjectForm(_CaseworkForm):
         )
 
     def save_work(self, desk: Any, values: dict[str, Any]) -> str:
-        from deskapp.core.errors import ValidationError
-        from deskapp.store.subjects import link
+        from deskapp.domain.errors import ValidationError
+        from deskapp.services.subjects import link
 
         if not values.get("subject"):
             raise ValidationError("Choose a subject from the matches.", field="subject")

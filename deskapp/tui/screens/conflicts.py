@@ -12,13 +12,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
-from deskapp.core.text import visible
+from deskapp.domain.text import visible
 from deskapp.tui.screens.base import DeskScreen
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
 
 
 def _short(value: Any, width: int = 40) -> str:
@@ -77,7 +77,7 @@ class ConflictsScreen(DeskScreen):
         self.background(work, self._show, group="conflicts", exclusive=True)
 
     def _sensitive(self, row: dict[str, Any]) -> bool:
-        from deskapp.store.models import SENSITIVE_FIELDS
+        from deskapp.db.tables import SENSITIVE_FIELDS
 
         fields = SENSITIVE_FIELDS.get(str(row["entity"]), ())
         return str(row["field"]) in fields and str(row["id"]) not in self.revealed

@@ -46,14 +46,14 @@ class CouncilFormScreen(RecordForm[str]):
             yield Static(self.keys_line(), classes="dialog-keys")
 
     def load_work(self, desk: Any) -> dict[str, Any] | None:
-        from deskapp.store.organisations import organisation_for_edit
+        from deskapp.services.organisations import organisation_for_edit
 
         return organisation_for_edit(desk, self.organisation_id)
 
     def fill(self, data: dict[str, Any]) -> None:
         from rich.text import Text
 
-        from deskapp.core.text import visible
+        from deskapp.domain.text import visible
 
         self.query_one("#council-name", Static).update(Text(visible(str(data["name"])), "bold"))
         for name in ("ro_name", "ro_phone", "ro_email"):
@@ -61,7 +61,7 @@ class CouncilFormScreen(RecordForm[str]):
         self.query_one("#share_request_status", ChoiceBar).value = data["share_request_status"]
 
     def save_work(self, desk: Any, values: dict[str, Any]) -> str:
-        from deskapp.store.organisations import update_organisation
+        from deskapp.services.organisations import update_organisation
 
         changes = {k: v for k, v in values.items() if v != self.initial.get(k)}
         if changes:

@@ -15,15 +15,15 @@ from textual.containers import VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from deskapp.core import events as rules
-from deskapp.core.text import visible_values
+from deskapp.domain import events as rules
+from deskapp.domain.text import visible_values
 from deskapp.tui.keymap import name_keys
 from deskapp.tui.screens.base import RevealsForThisView
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
 
 SENSITIVE = ("place", "organiser", "organiser_contact")
 
@@ -33,7 +33,7 @@ def person_picker(title: str) -> Any:
     from deskapp.tui.screens.modals import PickerScreen
 
     def search(desk: Desk, text: str) -> list[tuple[str, str]]:
-        from deskapp.store import windows
+        from deskapp.search import windows
 
         with desk.read() as conn:
             rows = windows.person_picker(conn, text, limit=8)
@@ -89,7 +89,7 @@ class EventScreen(RevealsForThisView):
         event_id = self.event_id
 
         def work(desk: Any) -> dict[str, Any]:
-            from deskapp.store.events import get_event
+            from deskapp.services.events import get_event
 
             return get_event(desk, event_id)
 
@@ -176,7 +176,7 @@ class EventScreen(RevealsForThisView):
                 return
 
             def work(desk: Any) -> list[str]:
-                from deskapp.store.events import link_people
+                from deskapp.services.events import link_people
 
                 return link_people(desk, event_id, [person_id])[1]
 
@@ -203,7 +203,7 @@ class EventScreen(RevealsForThisView):
                 return
 
             def work(desk: Any) -> list[str]:
-                from deskapp.store.events import unlink_people
+                from deskapp.services.events import unlink_people
 
                 return unlink_people(desk, event_id, [person_id])[1]
 
@@ -248,7 +248,7 @@ class EventScreen(RevealsForThisView):
         data = self._loaded()
         if data is None:
             return
-        from deskapp.io.export import briefing_filename
+        from deskapp.exporting.export import briefing_filename
         from deskapp.tui.screens.export import ExportScreen
         from deskapp.tui.screens.ready import open_ready
 
@@ -257,7 +257,7 @@ class EventScreen(RevealsForThisView):
         await open_ready(self.app, form, lambda _: None)
 
     def reveal_work(self, desk: Desk, fields: list[str]) -> dict[str, Any]:
-        from deskapp.store.events import reveal_field
+        from deskapp.services.events import reveal_field
 
         return {f: reveal_field(desk, self.event_id, f) for f in fields}
 

@@ -1,7 +1,7 @@
 """Add or edit a campaign event: every field, by keyboard alone.
 
 Tab and shift+tab move between fields; the kind, risk and patrol bars take their hotkeys
-(as in fast capture); ctrl+s saves. Each field is checked by the rules in ``core.events``
+(as in fast capture); ctrl+s saves. Each field is checked by the rules in ``domain.events``
 as the form is saved, and a refusal shows beside the field it is about. Escape asks
 before it discards changed input; a lock keeps the form, and its input, in memory.
 
@@ -20,15 +20,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from deskapp.core import events as rules
-from deskapp.core.errors import ValidationError
-from deskapp.core.validation import about
+from deskapp.domain import events as rules
+from deskapp.domain.errors import ValidationError
+from deskapp.domain.validation import about
 from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.form import RecordForm
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 
 if TYPE_CHECKING:
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
 
 KINDS = [
     ("h", "hustings", "hustings"),
@@ -66,7 +66,7 @@ SENSITIVE = frozenset(("place", "organiser", "organiser_contact"))
 
 
 def as_text(field: str, value: Any) -> str:
-    """A stored value as the form shows it (and as ``core.events`` reads it back)."""
+    """A stored value as the form shows it (and as ``domain.events`` reads it back)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -176,7 +176,7 @@ class EventFormScreen(RecordForm[str]):
                     raise ValidationError(f"Give the event's {label}.", field=name)
 
     def save_work(self, desk: Desk, values: dict[str, Any]) -> str:
-        from deskapp.store import events
+        from deskapp.services import events
 
         changes = self.changes(values)
         if self.event is None:

@@ -1,5 +1,5 @@
 """Export from the app: the roster, the caseloads, the incidents or an event's briefing
-pack, through the same service and audit as ``deskapp export`` (``io/export.py``).
+pack, through the same service and audit as ``deskapp export`` (``exporting/export.py``).
 
 Redacted by default. A recipient's name makes it a disclosure, which only a supervisor
 may make (the service refuses anyone else, and logs what it lets out, per person, with
@@ -19,8 +19,8 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
-from deskapp.core import wording
-from deskapp.core.text import visible
+from deskapp.domain import wording
+from deskapp.domain.text import visible
 from deskapp.tui.background import failure_message
 from deskapp.tui.bindings import form_keys
 from deskapp.tui.keymap import key_hint
@@ -28,7 +28,7 @@ from deskapp.tui.screens.ready import ReadyForm
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 
 if TYPE_CHECKING:
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
 
 TABLES = [("r", "roster", "roster"), ("c", "caseload", "caseload"), ("i", "incidents", "incidents")]
 FORMATS = [("v", "csv", "CSV"), ("m", "md", "Markdown")]
@@ -143,7 +143,7 @@ class ExportScreen(ReadyForm[str]):
         kind, event = self.kind, self.event
 
         def work(desk: Desk) -> str:
-            from deskapp.io import export
+            from deskapp.exporting import export
 
             if event is not None:
                 result = export.export_briefing(

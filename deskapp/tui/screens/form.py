@@ -191,7 +191,7 @@ class RecordForm(ReadyForm[R]):
             self.action_save()
 
     def action_save(self) -> None:
-        from deskapp.core.errors import ValidationError
+        from deskapp.domain.errors import ValidationError
 
         if self.saving or not self.loaded:
             return
@@ -224,7 +224,7 @@ class RecordForm(ReadyForm[R]):
     def _failed(self, exc: BaseException) -> None:
         """A ``ValidationError`` under its field; anything else under the form, by its
         kind only (``failure_message``)."""
-        from deskapp.core.errors import ValidationError
+        from deskapp.domain.errors import ValidationError
 
         self.saving = False
         field = exc.field if isinstance(exc, ValidationError) else None

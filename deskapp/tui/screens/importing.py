@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Label, ProgressBar, Static
 
-from deskapp.core.text import visible
+from deskapp.domain.text import visible
 from deskapp.tui.background import failure_message
 from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.base import DeskScreen
@@ -30,7 +30,7 @@ from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from deskapp.io.importer import ImportPlan, ImportSummary
+    from deskapp.importing.roster import ImportPlan, ImportSummary
 
 FORMATS = [
     ("a", "auto", "auto-detect"),
@@ -154,8 +154,8 @@ class ImportScreen(DeskScreen):
         progress = self._progress_reporter()
 
         def work(desk: Any) -> ImportPlan:
-            from deskapp.io.candidates import parse_map_option
-            from deskapp.io.importer import plan_import
+            from deskapp.importing.candidates import parse_map_option
+            from deskapp.importing.roster import plan_import
 
             column_map = parse_map_option(map_text) if map_text else None
             return plan_import(desk, path, fmt=fmt, column_map=column_map, progress=progress)
@@ -179,7 +179,7 @@ class ImportScreen(DeskScreen):
     def _progress(self, progress: tuple[str, int, int]) -> None:
         if not self.busy:
             return
-        from deskapp.io.importer import stage_text  # loaded with the importer's work
+        from deskapp.importing.roster import stage_text  # loaded with the importer's work
 
         stage, done, total = progress
         self._phase(stage_text(stage, done, total))
@@ -273,7 +273,7 @@ class ImportScreen(DeskScreen):
                     severity="warning",
                 )
             return
-        from deskapp.io.importer import default_rejects_path
+        from deskapp.importing.roster import default_rejects_path
         from deskapp.tui.screens.modals import ConfirmScreen
 
         people = plan.summary.people
@@ -290,7 +290,7 @@ class ImportScreen(DeskScreen):
             )
 
         def work(desk: Any) -> tuple[ImportSummary, int]:
-            from deskapp.io.importer import apply_import, check_rejects_path, write_rejects
+            from deskapp.importing.roster import apply_import, check_rejects_path, write_rejects
 
             if rejects is not None:
                 check_rejects_path(plan.source, rejects)  # before anything is written

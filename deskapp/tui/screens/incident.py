@@ -19,7 +19,7 @@ from deskapp.tui.widgets.status_line import StatusLine
 from deskapp.tui.widgets.window_list import ListSource, WindowList
 
 if TYPE_CHECKING:
-    from deskapp.store.incidents import Applied
+    from deskapp.services.incidents import Applied
     from deskapp.tui.screens.modals import PickerScreen
 
 
@@ -94,7 +94,7 @@ class Navigator:
 
 
 def adviser_picker() -> PickerScreen:
-    from deskapp.store.advisers import adviser_choices
+    from deskapp.services.advisers import adviser_choices
     from deskapp.tui.screens.modals import PickerScreen
 
     return PickerScreen("Assign to adviser", search=adviser_choices)
@@ -166,16 +166,16 @@ class IncidentScreen(DeskScreen):
         self._consulted = incident_id
 
         def work(desk: Any) -> dict[str, Any]:
-            from deskapp.store.incidents import get_incident
+            from deskapp.services.incidents import get_incident
 
             return get_incident(desk, incident_id, consult=consult)
 
         self.background(work, self.show, group="incident", exclusive=True)
 
     def show(self, data: dict[str, Any]) -> None:
-        from deskapp.core.grading import format_due, grade_label
-        from deskapp.core.text import visible, visible_values
-        from deskapp.core.thrive import DIMENSIONS, from_json
+        from deskapp.domain.grading import format_due, grade_label
+        from deskapp.domain.text import visible, visible_values
+        from deskapp.domain.thrive import DIMENSIONS, from_json
 
         if str(data["id"]) != self.incident_id:
             return  # J/K moved on while this one loaded
@@ -209,7 +209,7 @@ class IncidentScreen(DeskScreen):
         if data.get("location"):
             head.add_row("Where", Text(str(data["location"])))
         if data.get("event_id"):
-            from deskapp.core.events import event_ref
+            from deskapp.domain.events import event_ref
 
             event = f"{event_ref(str(data['event_id']))}  {data.get('event_title') or ''}"
             head.add_row("Event", Text(event.rstrip()))
@@ -252,7 +252,7 @@ class IncidentScreen(DeskScreen):
         incident_id = self.incident_id
 
         def work(desk: Any) -> Applied:
-            from deskapp.store.incidents import bulk_update
+            from deskapp.services.incidents import bulk_update
 
             return bulk_update(desk, [incident_id], **changes)
 
@@ -278,7 +278,7 @@ class IncidentScreen(DeskScreen):
         data = self._loaded()
         if data is None:
             return
-        from deskapp.core.thrive import from_json
+        from deskapp.domain.thrive import from_json
         from deskapp.tui.screens.modals import ThriveScreen
 
         def done(thrive: dict[str, Any] | None) -> None:
@@ -298,7 +298,7 @@ class IncidentScreen(DeskScreen):
         data = self._loaded()
         if data is None:
             return
-        from deskapp.core.status import allowed_next
+        from deskapp.domain.status import allowed_next
         from deskapp.tui.screens.modals import ConfirmScreen, PickerScreen
 
         options = [(str(s), str(s)) for s in allowed_next(str(data["status"]))]
@@ -329,7 +329,7 @@ class IncidentScreen(DeskScreen):
                 return
 
             def work(desk: Any) -> str:
-                from deskapp.store.incidents import add_note
+                from deskapp.services.incidents import add_note
 
                 return add_note(desk, incident_id, text)
 

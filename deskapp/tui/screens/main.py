@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from deskapp.core import wording
+from deskapp.domain import wording
 from deskapp.tui import sources
 from deskapp.tui.keymap import key_for
 from deskapp.tui.screens.base import DeskScreen
@@ -27,7 +27,7 @@ from deskapp.tui.widgets.status_line import StatusLine
 from deskapp.tui.widgets.window_list import Row, WindowList
 
 if TYPE_CHECKING:
-    from deskapp.store.incidents import Applied
+    from deskapp.services.incidents import Applied
 
 WIDE = 160
 PANES = (
@@ -232,8 +232,8 @@ class MainScreen(DeskScreen):
 
     def refresh_coverage(self) -> None:
         def work(desk: Any) -> Any:
-            from deskapp.store.assign import coverage
-            from deskapp.store.organisations import not_shared
+            from deskapp.services.assign import coverage
+            from deskapp.services.organisations import not_shared
 
             return coverage(desk), not_shared(desk)
 
@@ -328,7 +328,7 @@ class MainScreen(DeskScreen):
             return  # the filter moved on; the settled one will be logged
 
         def log(desk: Any) -> None:
-            from deskapp.store.people import log_roster_shown
+            from deskapp.services.people import log_roster_shown
 
             log_roster_shown(desk, total, filtered=bool(key[0]))
 
@@ -357,7 +357,7 @@ class MainScreen(DeskScreen):
 
         def go() -> None:
             def work(desk: Any) -> Applied:
-                from deskapp.store.incidents import bulk_update
+                from deskapp.services.incidents import bulk_update
 
                 return bulk_update(desk, ids, **changes)
 
@@ -418,7 +418,7 @@ class MainScreen(DeskScreen):
         rows = self._queue_targets()
         if not rows:
             return
-        from deskapp.core.status import allowed_next
+        from deskapp.domain.status import allowed_next
 
         allowed: set[str] | None = None
         for row in rows:

@@ -16,15 +16,15 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from deskapp.core.text import visible
+from deskapp.domain.text import visible
 from deskapp.tui.background import Background, quietly
 from deskapp.tui.keymap import key_hint, name_keys
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
-    from deskapp.core.thrive import Thrive
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
+    from deskapp.domain.thrive import Thrive
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -286,7 +286,7 @@ class ThriveScreen(ModalScreen["Thrive | None"]):
 
     def __init__(self, current: Thrive) -> None:
         super().__init__()
-        from deskapp.core.thrive import DIMENSIONS
+        from deskapp.domain.thrive import DIMENSIONS
 
         self.dimensions = DIMENSIONS
         self.initial = dict(current)
@@ -390,7 +390,7 @@ class ThriveScreen(ModalScreen["Thrive | None"]):
         self._draw()
 
     def result(self) -> Thrive:
-        from deskapp.core.thrive import Score
+        from deskapp.domain.thrive import Score
 
         return {d: Score(level, self.notes.get(d, "")) for d, level in self.levels.items()}
 

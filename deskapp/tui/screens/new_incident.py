@@ -32,7 +32,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from deskapp.core.text import visible
+from deskapp.domain.text import visible
 from deskapp.tui.background import failure_message, quietly
 from deskapp.tui.bindings import field_keys
 from deskapp.tui.keymap import key_hint
@@ -40,7 +40,7 @@ from deskapp.tui.screens.ready import ReadyForm, open_ready
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 
 if TYPE_CHECKING:
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
     from deskapp.tui.screens.person_form import PersonFormScreen
 
 TYPES = [
@@ -132,7 +132,7 @@ class NewIncidentScreen(ReadyForm[str]):
         self.saving = False
 
     def compose(self) -> ComposeResult:
-        from deskapp.store.incidents import SUMMARY_MAX
+        from deskapp.services.incidents import SUMMARY_MAX
 
         with Vertical(classes="dialog capture"):
             yield Static("[b]New incident[/b]", classes="dialog-title")
@@ -187,7 +187,7 @@ class NewIncidentScreen(ReadyForm[str]):
     # -- person type-ahead (FTS over the whole roster, on a worker) --------------------------
     def _search(self, text: str) -> None:
         def work(desk: Desk) -> list[dict[str, Any]]:
-            from deskapp.store import windows
+            from deskapp.search import windows
 
             with desk.read() as conn:
                 return windows.person_picker(conn, text, limit=6)
@@ -319,7 +319,7 @@ class NewIncidentScreen(ReadyForm[str]):
 
     # -- the adviser ---------------------------------------------------------------------------
     def _look_up_adviser(self, person_id: str) -> None:
-        from deskapp.store.people import named_adviser
+        from deskapp.services.people import named_adviser
 
         self.background(
             lambda desk: named_adviser(desk, person_id),
@@ -364,7 +364,7 @@ class NewIncidentScreen(ReadyForm[str]):
     # -- summary ----------------------------------------------------------------------------
     @on(Input.Changed, "#summary")
     def summary_typed(self, event: Input.Changed) -> None:
-        from deskapp.store.incidents import SUMMARY_MAX
+        from deskapp.services.incidents import SUMMARY_MAX
 
         count = len(event.input.value.strip())
         counter = self.query_one("#summary-count", Static)
@@ -409,7 +409,7 @@ class NewIncidentScreen(ReadyForm[str]):
             self._message("A one-line summary is needed.")
             self.set_focus(self.query_one("#summary", Input))
             return
-        from deskapp.core.thrive import DIMENSIONS, Score
+        from deskapp.domain.thrive import DIMENSIONS, Score
         from deskapp.tui.screens.modals import LEVEL_KEYS
 
         thrive = None
@@ -423,7 +423,7 @@ class NewIncidentScreen(ReadyForm[str]):
         chosen = self.chosen_adviser
 
         def work(desk: Desk) -> str:
-            from deskapp.store.incidents import add_incident
+            from deskapp.services.incidents import add_incident
 
             return add_incident(
                 desk,
@@ -449,7 +449,7 @@ class NewIncidentScreen(ReadyForm[str]):
 
     def _saved(self, incident_id: str) -> None:
         self.saving = False
-        from deskapp.store.incidents import make_ref
+        from deskapp.services.incidents import make_ref
 
         self.app.notify(
             f"Incident {make_ref(incident_id)} saved: read this reference to the caller.",

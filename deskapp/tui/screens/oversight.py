@@ -14,8 +14,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
-from deskapp.core.text import visible
-from deskapp.core.wording import count
+from deskapp.domain.text import visible
+from deskapp.domain.wording import count
 from deskapp.tui.screens.base import DeskScreen
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
@@ -69,7 +69,7 @@ class OversightScreen(DeskScreen):
         today = self.desk_app.now().date()
 
         def work(desk: Any) -> list[Any]:
-            from deskapp.store.monitor import monitor
+            from deskapp.services.monitor import monitor
 
             return monitor(desk, today - timedelta(days=DAYS), today)
 
@@ -102,7 +102,7 @@ class OversightScreen(DeskScreen):
         finding = self.findings[event.cursor_row] if self.findings else None
         if finding is None:
             return
-        from deskapp.store.audit_log import AuditFilter
+        from deskapp.services.audit_log import AuditFilter
         from deskapp.tui.screens.audit import AuditScreen
 
         if finding.person_id:

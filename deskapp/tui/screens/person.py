@@ -13,14 +13,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from deskapp.core.text import visible_values
-from deskapp.core.wording import count
+from deskapp.domain.text import visible_values
+from deskapp.domain.wording import count
 from deskapp.tui.screens.base import RevealsForThisView, titled_table
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
 
 SENSITIVE = ("phone", "email", "address")
 
@@ -78,10 +78,10 @@ class PersonScreen(RevealsForThisView):
         person_id = self.person_id
 
         def work(desk: Any) -> dict[str, Any]:
-            from deskapp.store.events import events_for_person
-            from deskapp.store.people import get_person
-            from deskapp.store.security import records_of
-            from deskapp.store.subjects import subjects_for_person
+            from deskapp.services.events import events_for_person
+            from deskapp.services.people import get_person
+            from deskapp.services.security import records_of
+            from deskapp.services.subjects import subjects_for_person
 
             data = get_person(desk, person_id)
             with desk.read() as conn:
@@ -213,7 +213,7 @@ class PersonScreen(RevealsForThisView):
         self.app.push_screen(PersonSecurityScreen(self.person_id))
 
     def reveal_work(self, desk: Desk, fields: list[str]) -> dict[str, Any]:
-        from deskapp.store.people import reveal_field
+        from deskapp.services.people import reveal_field
 
         return {f: reveal_field(desk, self.person_id, f, reason="person view") for f in fields}
 
@@ -230,7 +230,7 @@ class PersonScreen(RevealsForThisView):
             channel, kind, summary = result
 
             def work(desk: Any) -> str:
-                from deskapp.store.contacts import log_contact
+                from deskapp.services.contacts import log_contact
 
                 return log_contact(desk, person_id, channel, kind, summary)
 

@@ -53,13 +53,13 @@ class NameInput(FormInput):
 
 
 def _organisations(desk: Any, text: str) -> list[tuple[str, str]]:
-    from deskapp.store.organisations import organisation_choices
+    from deskapp.services.organisations import organisation_choices
 
     return organisation_choices(desk, text)
 
 
 def _advisers(desk: Any, text: str) -> list[tuple[str, str]]:
-    from deskapp.store.advisers import adviser_choices
+    from deskapp.services.advisers import adviser_choices
 
     return adviser_choices(desk, text, limit=5)
 
@@ -141,7 +141,7 @@ class PersonFormScreen(RecordForm[tuple[str, str]]):
     def load_work(self, desk: Any) -> dict[str, Any] | None:
         if self.person_id is None:
             return None
-        from deskapp.store.people import person_for_edit
+        from deskapp.services.people import person_for_edit
 
         return person_for_edit(desk, self.person_id)
 
@@ -162,8 +162,8 @@ class PersonFormScreen(RecordForm[tuple[str, str]]):
 
     # -- saving -------------------------------------------------------------------------------
     def check(self, values: dict[str, Any]) -> None:
-        from deskapp.core import validation as v
-        from deskapp.core.errors import ValidationError
+        from deskapp.domain import validation as v
+        from deskapp.domain.errors import ValidationError
 
         if values["role"] is None:
             raise ValidationError("Choose the role (1-6).", field="role")
@@ -174,7 +174,7 @@ class PersonFormScreen(RecordForm[tuple[str, str]]):
         self.filled = {name: self.query_one(f"#{name}", Lookup).filled[0] for name in STORED_AS}
 
     def save_work(self, desk: Any, values: dict[str, Any]) -> tuple[str, str]:
-        from deskapp.store.people import add_person, update_person
+        from deskapp.services.people import add_person, update_person
 
         reason = values.pop("risk_reason")
         name = " ".join(str(values["name"]).split())

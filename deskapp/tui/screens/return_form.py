@@ -1,5 +1,5 @@
 """Writing the statistics return from the app: the same service and audit as
-``deskapp report returns`` (``io/returns_file.py``). Aggregates only, so anyone who may
+``deskapp report returns`` (``exporting/returns_file.py``). Aggregates only, so anyone who may
 open the desk's returns (officers, supervisors, auditors) may write one."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
-from deskapp.core.text import visible
+from deskapp.domain.text import visible
 from deskapp.tui.background import failure_message
 from deskapp.tui.bindings import field_keys
 from deskapp.tui.keymap import key_hint
@@ -24,7 +24,7 @@ from deskapp.tui.screens.ready import ReadyForm
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 
 if TYPE_CHECKING:
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
 
 FORMATS = [("m", "md", "Markdown"), ("v", "csv", "CSV"), ("x", "xlsx", "Excel")]
 
@@ -98,9 +98,9 @@ class ReturnScreen(ReadyForm[str]):
         path = Path(raw).expanduser()
 
         def work(desk: Desk) -> str:
-            from deskapp.core.errors import ValidationError
-            from deskapp.core.validation import iso_date
-            from deskapp.io.returns_file import write_return
+            from deskapp.domain.errors import ValidationError
+            from deskapp.domain.validation import iso_date
+            from deskapp.exporting.returns_file import write_return
 
             start = iso_date(since, field="From")
             end = iso_date(until, field="To")

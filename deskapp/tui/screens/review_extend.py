@@ -1,5 +1,5 @@
 """Keep a record past its retention review: the next review date and why (the reason
-is kept in the audit event of the change, ``store.review.extend_review``)."""
+is kept in the audit event of the change, ``services.review.extend_review``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from deskapp.core.text import visible
+from deskapp.domain.text import visible
 from deskapp.tui.screens.form import FormInput, RecordForm, field_row
 
 #: The date the form offers: a year on, the usual period between reviews.
@@ -52,8 +52,8 @@ class ReviewExtendScreen(RecordForm[date]):
         return self.desk_app.now().date()
 
     def save_work(self, desk: Any, values: dict[str, Any]) -> date:
-        from deskapp.core import validation as v
-        from deskapp.store.review import extend_review
+        from deskapp.domain import validation as v
+        from deskapp.services.review import extend_review
 
         with v.about("review_date"):
             day = v.iso_date(values["review_date"], field="next review")

@@ -13,13 +13,13 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Static
 
-from deskapp.core.events import check_risk_change
+from deskapp.domain.events import check_risk_change
 from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.form import FormInput, RecordForm
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 
 if TYPE_CHECKING:
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
 
 LEVELS = [("l", "low", "low"), ("m", "medium", "medium"), ("h", "high", "high")]
 
@@ -60,7 +60,7 @@ class RiskScreen(RecordForm[tuple[str, bool]]):
         check_risk_change(self.current, self._level(values), bool(values["risk-reason"].strip()))
 
     def save_work(self, desk: Desk, values: dict[str, Any]) -> tuple[str, bool]:
-        from deskapp.store.events import update_event
+        from deskapp.services.events import update_event
 
         level, reason = self._level(values), values["risk-reason"]
         fields = {"risk": level} | ({"risk_reason": reason} if reason.strip() else {})

@@ -15,8 +15,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from deskapp.core.events import pounds
-from deskapp.core.text import visible_values
+from deskapp.domain.events import pounds
+from deskapp.domain.text import visible_values
 from deskapp.tui.screens.base import DeskScreen, titled_table
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
@@ -67,7 +67,7 @@ class PersonSecurityScreen(DeskScreen):
         person_id = self.person_id
 
         def work(desk: Any) -> dict[str, Any]:
-            from deskapp.store.security import show_security
+            from deskapp.services.security import show_security
 
             return show_security(desk, person_id, reveal=reveal)
 
@@ -179,7 +179,7 @@ class PersonSecurityScreen(DeskScreen):
     def on_screen_suspend(self) -> None:
         # "For this view only": leaving the view masks again what was revealed.
         if self.revealed and self.data is not None:
-            from deskapp.store.security import masked
+            from deskapp.services.security import masked
 
             self.revealed = False
             records = {k: self.data[k] for k in ("surveys", "measures", "referrals")}

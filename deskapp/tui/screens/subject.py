@@ -15,8 +15,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from deskapp.core.text import visible_values
-from deskapp.core.wording import count
+from deskapp.domain.text import visible_values
+from deskapp.domain.wording import count
 from deskapp.tui import sources
 from deskapp.tui.screens.base import DeskScreen, RevealsForThisView
 from deskapp.tui.widgets.footer import DeskFooter
@@ -25,7 +25,7 @@ from deskapp.tui.widgets.status_line import StatusLine
 from deskapp.tui.widgets.window_list import WindowList
 
 if TYPE_CHECKING:
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
 
 MASKED = ("aliases", "identifiers", "facts", "assessment")
 LABELS = {"ftac": "FTAC", "plait": "PLaIT"}
@@ -116,7 +116,7 @@ class SubjectScreen(RevealsForThisView):
         subject_id = self.subject_id
 
         def work(desk: Any) -> dict[str, Any]:
-            from deskapp.store.subjects import get_subject
+            from deskapp.services.subjects import get_subject
 
             return get_subject(desk, subject_id)
 
@@ -183,7 +183,7 @@ class SubjectScreen(RevealsForThisView):
             people.add_option(Option("no people", disabled=True))
 
     def reveal_work(self, desk: Desk, fields: list[str]) -> dict[str, Any]:
-        from deskapp.store.subjects import reveal_field
+        from deskapp.services.subjects import reveal_field
 
         return {f: reveal_field(desk, self.subject_id, f) for f in fields}
 

@@ -21,13 +21,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 
-from deskapp.core import wording
+from deskapp.domain import wording
 from deskapp.tui import heap
 from deskapp.tui.background import Background, failure_message
 from deskapp.tui.keymap import key_hint
 
 if TYPE_CHECKING:
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
     from deskapp.sync import SyncProgress, SyncResult
 
 PHASES = {
@@ -158,7 +158,7 @@ class SyncScreen(Background, ModalScreen[bool]):
                 return NeedSecret(url, target.display)
             started(target.display)
             result = run_sync(desk, url, progress=progress, cancel=cancel)
-            from deskapp.store import access_log
+            from deskapp.db import access_log
 
             access_log.synced(desk, result.pushed, result.pulled)
             waiting = status(desk).conflicts_waiting
@@ -166,7 +166,7 @@ class SyncScreen(Background, ModalScreen[bool]):
             return Finished(result, waiting)
 
         def failed(exc: BaseException) -> None:
-            from deskapp.core.errors import DeskError
+            from deskapp.domain.errors import DeskError
 
             self._failed(failure_message(exc), tried[0] if isinstance(exc, DeskError) else None)
 
@@ -283,7 +283,7 @@ class SyncScreen(Background, ModalScreen[bool]):
         secret = event.value
         if not secret or self.url is None:
             return
-        from deskapp.core.errors import DeskError
+        from deskapp.domain.errors import DeskError
         from deskapp.sync.hub_secrets import remember_secret
         from deskapp.sync.hub_url import parse_hub_url
 

@@ -21,7 +21,7 @@ from deskapp.tui.bindings import field_keys
 from deskapp.tui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
-    from deskapp.store.desk import Desk
+    from deskapp.db.desk import Desk
 
 
 class Refused(NamedTuple):
@@ -123,7 +123,7 @@ class SetupScreen(_FormScreen):
         path = self.desk_app.db_path
 
         def work() -> tuple[Desk, str]:
-            from deskapp.store.desk import Desk
+            from deskapp.db.desk import Desk
 
             return Desk.init(path, officer, name, p1)
 
@@ -251,8 +251,8 @@ class UnlockScreen(_FormScreen):
         path = self.desk_app.db_path
 
         def work() -> Desk | Refused:
-            from deskapp.core.errors import AuthError, DeskError
-            from deskapp.store.desk import Desk, load_slots
+            from deskapp.db.desk import Desk, load_slots
+            from deskapp.domain.errors import AuthError, DeskError
 
             try:
                 desk = Desk.open(path, officer, passphrase)
@@ -261,7 +261,7 @@ class UnlockScreen(_FormScreen):
                 with contextlib.suppress(DeskError):
                     delay = load_slots(path).required_delay()
                 return Refused(str(exc), delay)
-            from deskapp.store import access_log
+            from deskapp.db import access_log
 
             try:  # s.62: who opened the desk, and the wrong passphrases typed before
                 access_log.unlocked(desk, "the app")

@@ -20,10 +20,10 @@ from textual.containers import Grid, Vertical, VerticalScroll
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from deskapp.core.text import visible
+from deskapp.domain.text import visible
 
 if TYPE_CHECKING:
-    from deskapp.store.dashboard import Dashboard
+    from deskapp.services.dashboard import Dashboard
 
 GRADE_COLOURS = {1: "red", 2: "orange", 3: "blue", 4: "green"}
 PREFETCH_AFTER_S = 3.0
@@ -79,7 +79,7 @@ class DashboardPane(Vertical, can_focus=True):
         them again on a worker if they are stale; ``draw``: the pane is being shown.
         Never waits for a read (at 100,000 people one takes seconds), and never starts a
         second while one is under way: its figures are drawn when they come."""
-        from deskapp.store.dashboard import generation
+        from deskapp.services.dashboard import generation
         from deskapp.tui.screens.base import DeskScreen
 
         screen = self.screen
@@ -101,7 +101,7 @@ class DashboardPane(Vertical, can_focus=True):
         today = screen.desk_app.now().date()
 
         def work(desk: Any) -> Dashboard:
-            from deskapp.store.dashboard import dashboard
+            from deskapp.services.dashboard import dashboard
 
             return dashboard(desk, today)
 

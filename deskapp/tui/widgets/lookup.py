@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from deskapp.core.text import visible
+from deskapp.domain.text import visible
 from deskapp.tui.background import Background
 
 #: ``search(desk, text)`` -> ``[(id, label)]``, run on a worker thread.
@@ -84,7 +84,7 @@ class Lookup(Background, Vertical):
     def pick(self) -> str | None:
         """The id picked: None for empty text; a ``ValidationError`` naming this field
         when the text matches nothing (or its matches have not come back yet)."""
-        from deskapp.core.errors import ValidationError
+        from deskapp.domain.errors import ValidationError
 
         text = self.text.strip()
         if not text:

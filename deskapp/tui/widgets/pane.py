@@ -12,7 +12,7 @@ from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Input
 
-from deskapp.core.text import visible
+from deskapp.domain.text import visible
 from deskapp.tui.widgets.window_list import WindowList
 
 

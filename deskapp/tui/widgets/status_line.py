@@ -8,7 +8,7 @@ from typing import Any
 from rich.markup import escape
 from textual.widgets import Static
 
-from deskapp.core.text import visible
+from deskapp.domain.text import visible
 
 #: The last seconds before an idle lock, when the status line warns that it is coming.
 LOCK_WARNING_SECONDS = 30.0

@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from deskapp.core.text import visible
+from deskapp.domain.text import visible
 from deskapp.tui.background import Background, failure_message
 
 PAGE = 100

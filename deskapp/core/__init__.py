@@ -1,1 +1,0 @@
-"""Domain rules: pure functions and value types, no I/O and no Textual."""

@@ -1,0 +1,1 @@
+"""The demo desk: invented but UK-shaped people, advisers and incidents, made deterministically."""

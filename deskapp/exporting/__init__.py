@@ -1,0 +1,3 @@
+"""Data out: roster, caseload and incident exports, briefing packs and statistics returns, written
+safely.
+"""

@@ -1,0 +1,3 @@
+"""Candidate data in: Democracy Club files read and checked, then planned and applied to the
+roster.
+"""

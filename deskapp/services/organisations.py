@@ -1,0 +1,255 @@
+"""Organisations (councils and authorities), their returning officer's contact, and the
+status of the request to share candidates' contact details with the desk.
+
+Roster import creates organisations (by slug, from Democracy Club ballot ids); officers
+then record who the returning officer is and how the request to share is going. The
+returning officer's phone and email are masked in listings unless revealed, and
+revealing them is a logged consultation, as for people.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from sqlalchemy import Connection, Select, Table, func, select
+
+from deskapp.db.desk import Desk
+from deskapp.db.tables import SENSITIVE_FIELDS, Organisation, Person
+from deskapp.domain import validation as v
+from deskapp.domain import vocabulary
+from deskapp.domain.errors import NotFound, ValidationError
+from deskapp.domain.masking import mask_row
+from deskapp.domain.vocabulary import AuditAction
+from deskapp.services.lookup import resolve_id
+from deskapp.services.updates import update_record
+
+ORGANISATION: Final[Table] = Organisation.__table__  # type: ignore[attr-defined]
+PERSON: Final[Table] = Person.__table__  # type: ignore[attr-defined]
+SENSITIVE: Final = SENSITIVE_FIELDS["organisation"]
+SHARE_STATUSES: Final = vocabulary.SHARE_STATUSES
+EDITABLE: Final = ("name", "kind", "ro_name", "ro_phone", "ro_email", "share_request_status")
+
+
+def clean_organisation(fields: dict[str, Any]) -> dict[str, Any]:
+    """Validate and normalise any subset of ``EDITABLE``; an error names its field."""
+    out: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key not in EDITABLE:
+            raise ValidationError(f"An organisation has no field '{key}'.")
+        with v.about(key):
+            out[key] = _clean_field(key, "" if value is None else str(value))
+    return out
+
+
+def _clean_field(key: str, text: str) -> str:
+    if key == "name":
+        return v.clean_text(text, field="name", required=True, max_len=200)
+    if key == "ro_email":
+        return v.email(text)
+    if key == "ro_phone":
+        return v.phone(text)
+    if key == "share_request_status":
+        status = text.strip().lower().replace("_", "-").replace(" ", "-")
+        if status not in SHARE_STATUSES:
+            raise ValidationError(
+                f"The share request status must be one of: {', '.join(SHARE_STATUSES)}."
+            )
+        return status
+    return v.clean_text(text, field=key.replace("_", " "), max_len=200)
+
+
+def resolve_organisation(conn: Connection, ident: str) -> str:
+    """An organisation's id from its id, an id prefix, or its slug ("leeds")."""
+    slug = ident.strip().lower()
+    hit = conn.execute(
+        select(ORGANISATION.c.id)
+        .where(ORGANISATION.c.slug == slug, ORGANISATION.c.deleted.is_(False))
+        .order_by(ORGANISATION.c.created_at)
+        .limit(1)
+    ).scalar()
+    if hit is not None:
+        return str(hit)
+    return resolve_id(conn, ORGANISATION, ident, label="organisation")
+
+
+def list_organisations(
+    desk: Desk,
+    *,
+    filter_text: str = "",
+    limit: int | None = None,
+    reveal: bool = False,
+    reason: str = "",
+) -> list[dict[str, Any]]:
+    """Organisations by name, each with the number of people on the roster in it.
+
+    With ``reveal`` the returning officers' phone and email are shown, and that is
+    logged (one consultation event per organisation shown).
+    """
+    people = (
+        select(PERSON.c.organisation_id, func.count().label("people"))
+        .where(PERSON.c.deleted.is_(False))
+        .group_by(PERSON.c.organisation_id)
+        .subquery()
+    )
+    acting = ORGANISATION.alias("acting")  # a constituency's council, shown by its slug
+    query = (
+        select(
+            ORGANISATION,
+            func.coalesce(people.c.people, 0).label("people"),
+            acting.c.slug.label("council"),
+        )
+        .outerjoin(people, people.c.organisation_id == ORGANISATION.c.id)
+        .outerjoin(acting, acting.c.id == ORGANISATION.c.council_id)
+        .where(ORGANISATION.c.deleted.is_(False))
+        .order_by(ORGANISATION.c.name, ORGANISATION.c.id)
+    )
+    for word in filter_text.lower().split():
+        like = f"%{word}%"
+        query = query.where(
+            func.lower(ORGANISATION.c.name).like(like)
+            | ORGANISATION.c.slug.like(like)
+            | func.lower(ORGANISATION.c.ro_name).like(like)
+        )
+    if limit is not None:
+        query = query.limit(limit)
+    with desk.read() as conn:
+        rows = [dict(r) for r in conn.execute(query).mappings()]
+    if reveal and rows:
+        with desk.write() as tx:
+            for row in rows:
+                tx.audit(
+                    AuditAction.CONSULTATION,
+                    "organisation",
+                    row["id"],
+                    SENSITIVE,
+                    detail=f"list revealed{': ' + reason if reason else ''}",
+                )
+        return rows
+    return [mask_row(r, SENSITIVE) for r in rows]
+
+
+#: What ``council=`` takes to say a constituency has no acting council recorded.
+NO_COUNCIL: Final = "none"
+
+
+def update_organisation(
+    desk: Desk, ident: str, *, council: str | None = None, **fields: Any
+) -> dict[str, tuple[Any, Any]]:
+    """Change an organisation (id, id prefix or slug); returns ``{field: (old, new)}``.
+
+    ``council`` (a constituency only): the council whose returning officer acts for it,
+    by id, id prefix or slug, or ``"none"``. An import fills it only where the file names
+    the council; an officer sets it where the file did not, or corrects it.
+    """
+    values = clean_organisation(fields)
+    if not values and council is None:
+        raise ValidationError("Give at least one field to change.")
+
+    def check(conn: Connection, current: dict[str, Any], changes: dict[str, Any]) -> str:
+        if council is not None:
+            changes["council_id"] = _acting_council(conn, current["id"], council)
+        return ""
+
+    return update_record(
+        desk, "organisation", ident, values, resolve=resolve_organisation, check=check
+    )
+
+
+def _acting_council(conn: Connection, constituency_id: str, council: str) -> str | None:
+    """The id of the council acting for a constituency, checked: both must be what they
+    say, or area matching (advisers, the desk's area) would follow a wrong link."""
+    kind = _kind(conn, constituency_id)
+    if kind != "constituency":
+        raise ValidationError(
+            "Only a constituency has a council whose returning officer acts for it; "
+            f"this organisation is a {kind}."
+        )
+    if council.strip().lower() == NO_COUNCIL:
+        return None
+    with v.about("council"):
+        try:
+            council_id = resolve_organisation(conn, council)
+        except NotFound:
+            raise NotFound(
+                f"No council {council.strip()!r} on this desk: give its slug (as "
+                f"`deskapp organisations list` shows), its id or id prefix, or '{NO_COUNCIL}'."
+            ) from None
+        kind = _kind(conn, council_id)
+        if kind != "council":
+            raise ValidationError(f"That organisation is a {kind}, not a council.")
+    return council_id
+
+
+def _kind(conn: Connection, org_id: str) -> str:
+    return str(
+        conn.execute(select(ORGANISATION.c.kind).where(ORGANISATION.c.id == org_id)).scalar_one()
+    )
+
+
+def organisations_query(filter_text: str = "") -> Select[Any]:
+    """The councils view's rows: name, returning officer, share status, people."""
+    people = (
+        select(PERSON.c.organisation_id, func.count().label("people"))
+        .where(PERSON.c.deleted.is_(False))
+        .group_by(PERSON.c.organisation_id)
+        .subquery()
+    )
+    query = (
+        select(
+            ORGANISATION.c.id,
+            ORGANISATION.c.name,
+            ORGANISATION.c.kind,
+            ORGANISATION.c.ro_name,
+            ORGANISATION.c.share_request_status,
+            func.coalesce(people.c.people, 0).label("people"),
+        )
+        .outerjoin(people, people.c.organisation_id == ORGANISATION.c.id)
+        .where(ORGANISATION.c.deleted.is_(False))
+    )
+    for word in filter_text.lower().split():
+        like = f"%{word}%"
+        query = query.where(
+            func.lower(ORGANISATION.c.name).like(like)
+            | ORGANISATION.c.slug.like(like)
+            | func.lower(ORGANISATION.c.ro_name).like(like)
+        )
+    return query.order_by(ORGANISATION.c.name, ORGANISATION.c.id)
+
+
+def organisation_choices(desk: Desk, filter_text: str, limit: int = 5) -> list[tuple[str, str]]:
+    """Organisations matching what was typed, as ``(id, name)`` for a picker."""
+    query = organisations_query(filter_text).limit(limit)
+    with desk.read() as conn:
+        return [(str(r.id), str(r.name)) for r in conn.execute(query)]
+
+
+def not_shared(desk: Desk) -> int:
+    """Councils that have not agreed to share candidates' contact details (yet)."""
+    with desk.read() as conn:
+        return int(
+            conn.execute(
+                select(func.count()).where(
+                    ORGANISATION.c.deleted.is_(False),
+                    ORGANISATION.c.share_request_status != "agreed",
+                )
+            ).scalar_one()
+        )
+
+
+def organisation_for_edit(desk: Desk, ident: str) -> dict[str, Any]:
+    """One organisation's editable fields, the returning officer's phone and email
+    included: a consultation, logged as a reveal is."""
+    with desk.read() as conn:
+        org_id = resolve_organisation(conn, ident)
+        row = dict(
+            conn.execute(
+                select(ORGANISATION.c.id, *(ORGANISATION.c[f] for f in EDITABLE)).where(
+                    ORGANISATION.c.id == org_id
+                )
+            )
+            .mappings()
+            .one()
+        )
+    with desk.write() as tx:
+        tx.audit(AuditAction.CONSULTATION, "organisation", org_id, SENSITIVE, detail="edit form")
+    return row

@@ -1,1 +1,0 @@
-"""Services over the encrypted desk database: key slots, schema, the one write path, audit."""
