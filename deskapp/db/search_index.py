@@ -69,10 +69,23 @@ def rebuild_in(conn: Connection) -> bool:
         conn.exec_driver_sql(f"INSERT INTO {table}_fts({table}_fts) VALUES ('delete-all')")
         conn.exec_driver_sql(
             f"INSERT INTO {table}_fts(rowid, {', '.join(columns)}) "
-            f"SELECT rowid, {', '.join(f'fold({c})' for c in columns)} FROM {table}"
+            f"SELECT rowid, {', '.join(folded(c) for c in columns)} FROM {table}"
         )
     conn.exec_driver_sql("DELETE FROM meta WHERE key = ?", (KEY,))
     return True
+
+
+def folded(column: str) -> str:
+    """SQL giving ``fold(column)``, as the triggers store it. Text of printable ASCII
+    alone (most of it) folds to its lower case, which SQLite's ``lower`` gives without a
+    call into Python for each value; the rest goes through ``fold``. (A rebuild folds
+    every indexed column of every row: 700,000 values at 100k people and incidents.)
+    A NUL would end the GLOB's look early: such text has fewer characters before its
+    first NUL (``length``) than bytes, as has any text beyond ASCII."""
+    return (
+        f"CASE WHEN length({column}) = octet_length({column}) AND {column} NOT GLOB "
+        f"'*[^ -~]*' THEN lower({column}) ELSE fold({column}) END"
+    )
 
 
 def rebuild(desk: Desk) -> bool:

@@ -493,7 +493,11 @@ def _merge_versioned(
     ]
     now = str(to_sqlite(tx.now))
     left = wire_insert.insert_json(
-        conn, table, [(rows[k].row_id, rows[k].raw or "") for k in fresh], now
+        conn,
+        table,
+        [(rows[k].row_id, rows[k].raw or "") for k in fresh],
+        now,
+        [rows[k].data for k in fresh],
     )
     received = set(fresh).difference(fresh[p] for p in left)
     for k in received:

@@ -15,7 +15,6 @@ caller to insert the Python way, which converts or refuses it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +24,7 @@ from sqlalchemy.exc import OperationalError
 
 from deskapp.db.types import UTCDateTime, to_sqlite
 from deskapp.db.writes import _scalar_default, bulk_columns
-from deskapp.protocol import jsontext
+from deskapp.protocol import jsontext, wire_checks
 from deskapp.protocol.wire_checks import MAX_TEXT, FieldRule, Kind
 from deskapp.sync.wire_rules import FILLED, RULES
 
@@ -152,9 +151,6 @@ def _statements(table: Table) -> _Statements:
             params.append(NOW)
         values.append(stored)
         checks.append(taken)
-    # A field the table does not have: the row is left for the Python way to refuse.
-    known = ", ".join(_literal(c.name) for c in table.columns)
-    checks.append(f"NOT EXISTS (SELECT 1 FROM json_each(d) WHERE key NOT IN ({known}))")
     # jsonb_each hands each row over as JSONB (json_each gave it as text, to be parsed
     # again). MATERIALIZED: each field is read once, rather than once for every
     # expression that uses it. ``flat``: the row's text holds no nested object or array.
@@ -191,19 +187,55 @@ def _flat(raw: str) -> int:
 
 
 def insert_json(
-    conn: Connection, table: Table, rows: Sequence[tuple[str, str]], now: str
+    conn: Connection,
+    table: Table,
+    rows: Sequence[tuple[str, str]],
+    now: str,
+    parsed: Sequence[Any] | None = None,
 ) -> list[int]:
     """Insert ``rows`` (row id, the row's data as JSON text) into ``table``; ``now``:
-    the pull's time in stored form. Returns the positions of the rows left out, in
-    order, for the caller to insert the Python way (which checks each row alone).
+    the pull's time in stored form; ``parsed``: the same texts already parsed, as
+    ``protocol.wire_checks.parse_each`` gives them (parsed here if not). Returns the
+    positions of the rows left out, in order, for the caller to insert the Python way
+    (which checks each row alone).
 
     Only rows that pass ``protocol.wire_checks`` (the column conditions above) go in here;
     when the texts do not even parse together, none does."""
     if not rows:
         return []
+    values = wire_checks.parse_each([raw for _, raw in rows]) if parsed is None else parsed
+    # A row that is no map of fields, or holds a field the table does not have, is left
+    # for the Python way to refuse. Told from the parsed values: asking SQLite (json_each
+    # over every row's keys) cost a fifth of the insert.
+    names = _names(table)
+    taken = [k for k, v in enumerate(values) if type(v) is dict and v.keys() <= names]
+    if len(taken) < len(rows):
+        left = sorted(set(range(len(rows))).difference(taken))
+        if not taken:
+            return left
+        return sorted(
+            [*left, *(taken[p] for p in _insert(conn, table, [rows[k] for k in taken], now))]
+        )
+    return _insert(conn, table, rows, now)
+
+
+def _names(table: Table) -> frozenset[str]:
+    found = _names_cache.get(table.name)
+    if found is None:
+        found = _names_cache[table.name] = frozenset(c.name for c in table.columns)
+    return found
+
+
+_names_cache: dict[str, frozenset[str]] = {}
+
+
+def _insert(conn: Connection, table: Table, rows: Sequence[tuple[str, str]], now: str) -> list[int]:
+    """``insert_json`` of rows whose fields are all the table's."""
     made = _statements(table)
     batch = (
-        "[" + ",".join(f"[{json.dumps(row_id)},{raw},{_flat(raw)}]" for row_id, raw in rows) + "]"
+        "["
+        + ",".join(f"[{jsontext.dumps(row_id)},{raw},{_flat(raw)}]" for row_id, raw in rows)
+        + "]"
     )
     sent = jsontext.dumps([f"{k} {row_id}" for k, (row_id, _) in enumerate(rows)])
     params = [batch, sent, *(now if p is NOW else p for p in made.params)]

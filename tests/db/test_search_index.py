@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from deskapp.db import search_index
 from deskapp.db.desk import Desk
+from deskapp.domain.text import fold
 from deskapp.services import people
 from tests.conftest import PASS
 
@@ -70,3 +73,26 @@ def test_a_new_desk_defers_a_first_sync(desk: Desk) -> None:
     with desk.read() as conn:
         assert search_index.worth_deferring(conn, 200_000)
         assert not search_index.worth_deferring(conn, 50)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    value=st.one_of(
+        st.none(),
+        st.text(),
+        st.text(st.characters(min_codepoint=0, max_codepoint=0x7F)),
+        st.sampled_from(["Łukasz Ørsted", "ŞİŞLİ", "Straße", "I-4F2A\\9b", "Ward 7 ~ [x]"]),
+    )
+)
+def test_the_rebuild_folds_each_value_as_the_triggers_do(desk: Desk, value: str | None) -> None:
+    """The rebuild's SQL (``lower`` for printable ASCII, ``fold`` for the rest) gives
+    what the triggers' ``fold`` gives, for any text."""
+    with desk.read() as conn:
+        got, triggers = conn.exec_driver_sql(
+            f"SELECT {search_index.folded('?1')}, fold(?1)", (value,)
+        ).one()
+    assert got == triggers
+    if value is not None and "\x00" not in value:  # (SQLite's text ends at a NUL)
+        assert got == fold(value)

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deskapp.domain import text
-from deskapp.domain.text import collation_key, fold, has_control, visible, visible_values
+from deskapp.domain.text import (
+    collation_key,
+    fold,
+    has_control,
+    json_may_hold_control,
+    visible,
+    visible_values,
+)
 
 
 @pytest.mark.parametrize(
@@ -133,3 +142,20 @@ def test_has_control_allows_what_it_is_told() -> None:
     assert not has_control("a\nb\tc\r", allow="\t\n\r")
     assert has_control("a\n\x1b", allow="\n")
     assert not has_control("Łukasz Ørsted")
+
+
+@settings(max_examples=500)
+@given(
+    st.one_of(
+        st.text(),
+        st.text(st.characters(max_codepoint=0xFF)),
+        st.lists(
+            st.sampled_from(['"a"', "\\", "\x7f", "\x80", "\x9f", "\xa0", "â", "Ł", "😀"])
+        ).map("".join),
+    )
+)
+def test_a_first_look_for_control_characters_misses_none(raw: str) -> None:
+    """``json_may_hold_control``, which sends a row the checked way, says yes to any text
+    holding an escape, DEL or a C1 control (what a regular expression's class finds)."""
+    found = re.search(r"\\|[\x7f-\x9f]", raw) is not None
+    assert json_may_hold_control(raw) is found
