@@ -204,3 +204,26 @@ def test_a_row_held_in_an_unusual_form_is_left_to_the_python_way(desk: Desk) -> 
         assert f[layout.index("summary")] == "[x] {y}"
         assert f[layout.index("due_at")] == "2024-02-29 10:00:00.000000"
         tx.rollback()
+
+
+def test_a_field_named_twice_is_stored_as_the_checks_read_it(desk: Desk) -> None:
+    """The checks of a pulled row (permissions, wire checks) read its parsed values, where
+    a field named twice holds its last value; SQLite's JSON functions read the first. A
+    row sent as ``{"summary": "checked", …, "summary": "stored"}`` stored a value no check
+    had seen (an enrolled officer could make a new row look erased to other desks)."""
+    table = VERSIONED["incident"]
+    usual = {
+        "ref": "INC-2",
+        "person_id": "p1",
+        "type": "threat",
+        "grade": 2,
+        "reported_at": "2026-12-03T10:00:00.123456+00:00",
+        "due_at": "2026-12-04T10:00:00.123456+00:00",
+    }
+    text = '{"summary":"never checked",' + json.dumps({**usual, "summary": "checked"})[1:]
+    with desk.engine.connect() as conn, conn.begin() as tx:
+        assert insert_json(conn, table, [("twice", text)], NOW) == []
+        stored = _stored(conn, table, "twice")
+        layout = [c.name for c in bulk_columns(table)]
+        assert stored[layout.index("summary")] == "checked"
+        tx.rollback()
