@@ -812,30 +812,23 @@ def _election_cell(cell: str) -> tuple[str, _Ballot | None]:
     return text, _parse_ballot(text, election=True) if text else None
 
 
-def _iso_cell(cell: str) -> tuple[bool, date | None]:
-    """(valid, date); an empty cell is valid with no date."""
-    text = cell.strip()
-    if not text:
-        return True, None
-    when = _iso_date(text)
-    return when is not None, when
+def _optional(parse: Callable[[str], _T | None]) -> Callable[[str], tuple[bool, _T | None]]:
+    """A cell reader from a parser: (valid, value), where an empty cell is valid with no
+    value and a filled one is valid when ``parse`` makes something of it."""
+
+    def read(cell: str) -> tuple[bool, _T | None]:
+        text = cell.strip()
+        if not text:
+            return True, None
+        value = parse(text)
+        return value is not None, value
+
+    return read
 
 
-def _uk_cell(cell: str) -> tuple[bool, date | None]:
-    text = cell.strip()
-    if not text:
-        return True, None
-    when = _uk_date(text)
-    return when is not None, when
-
-
-def _bool_cell(cell: str) -> tuple[bool, bool | None]:
-    """(valid, value); an empty cell is valid with value None."""
-    text = cell.strip()
-    if not text:
-        return True, None
-    value = _parse_bool(text)
-    return value is not None, value
+_iso_cell = _optional(_iso_date)
+_uk_cell = _optional(_uk_date)
+_bool_cell = _optional(_parse_bool)
 
 
 def _text_cell(cell: str) -> tuple[bool, str]:

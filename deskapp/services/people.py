@@ -7,7 +7,16 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import ColumnElement, Connection, Select, func, literal_column, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    RowMapping,
+    Select,
+    func,
+    literal_column,
+    select,
+    text,
+)
 
 from deskapp.db.desk import Desk
 from deskapp.db.rows import typed_row, typed_rows
@@ -244,26 +253,27 @@ def update_person(
     return update_record(desk, "person", ident, values, resolve=resolve, check=check)
 
 
+def _with_names(conn: Connection, row_id: str, *columns: Any) -> RowMapping:
+    """One person's ``columns`` with their named contact's and organisation's names."""
+    query = (
+        select(
+            *columns,
+            ADVISER.c.name.label("adviser_name"),
+            ORGANISATION.c.name.label("organisation_name"),
+        )
+        .outerjoin(ADVISER, ADVISER.c.id == PERSON.c.adviser_id)
+        .outerjoin(ORGANISATION, ORGANISATION.c.id == PERSON.c.organisation_id)
+        .where(PERSON.c.id == row_id)
+    )
+    return conn.execute(query).mappings().one()
+
+
 def person_for_edit(desk: Desk, ident: str) -> PersonForEdit:
     """A person's editable fields, masked ones included, for the edit form: showing
     them is a consultation, logged as a reveal is."""
     with desk.read() as conn:
         row_id = resolve_id(conn, PERSON, ident, label="person")
-        row = (
-            conn.execute(
-                select(
-                    PERSON.c.id,
-                    *(PERSON.c[f] for f in EDITABLE),
-                    ADVISER.c.name.label("adviser_name"),
-                    ORGANISATION.c.name.label("organisation_name"),
-                )
-                .outerjoin(ADVISER, ADVISER.c.id == PERSON.c.adviser_id)
-                .outerjoin(ORGANISATION, ORGANISATION.c.id == PERSON.c.organisation_id)
-                .where(PERSON.c.id == row_id)
-            )
-            .mappings()
-            .one()
-        )
+        row = _with_names(conn, row_id, PERSON.c.id, *(PERSON.c[f] for f in EDITABLE))
     person = typed_row(PersonForEdit, row)
     log_consultation(desk, [person], reveal=True, what="edit form")
     return person
@@ -325,20 +335,7 @@ def get_person(desk: Desk, ident: str, *, reveal: bool = False, reason: str = ""
     """One person with candidacies, contact log and incidents."""
     with desk.read() as conn:
         row_id = resolve_id(conn, PERSON, ident, label="person")
-        row = (
-            conn.execute(
-                select(
-                    PERSON,
-                    ADVISER.c.name.label("adviser_name"),
-                    ORGANISATION.c.name.label("organisation_name"),
-                )
-                .outerjoin(ADVISER, ADVISER.c.id == PERSON.c.adviser_id)
-                .outerjoin(ORGANISATION, ORGANISATION.c.id == PERSON.c.organisation_id)
-                .where(PERSON.c.id == row_id)
-            )
-            .mappings()
-            .one()
-        )
+        row = _with_names(conn, row_id, PERSON)
         candidacies = typed_rows(
             CandidacyRow,
             conn.execute(
