@@ -8,6 +8,7 @@ every ``--help`` start without loading the database layers the other commands ne
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from typing import Any
 
 from deskapp.domain.vocabulary import (
@@ -630,3 +631,9 @@ def imports_commands(
     )
     ou.add_argument("--json", action="store_true")
     o.set_defaults(func="deskapp.cli.imports:organisations_cmd")
+
+
+def given(args: argparse.Namespace, names: Iterable[str]) -> dict[str, Any]:
+    """The options among ``names`` that were given, by name: a service's keyword
+    arguments (an option left out is not passed, so the service keeps the value held)."""
+    return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}

@@ -8,11 +8,12 @@ are masked unless ``--reveal`` (a logged consultation).
 from __future__ import annotations
 
 import argparse
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from deskapp.cli.arguments import given
 from deskapp.cli.auth import ask, open_desk
-from deskapp.cli.output import print_json, print_record, print_table
+from deskapp.cli.output import print_changed, print_json, print_record, print_table
 from deskapp.domain import security as rules
 from deskapp.domain.wording import count
 from deskapp.services import security, subjects
@@ -52,10 +53,6 @@ SUBJECT_COLUMNS = [
 
 
 # The options given, by field name: the service's keyword arguments, each of its own type.
-def _given(args: argparse.Namespace, names: tuple[str, ...]) -> dict[str, Any]:
-    return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
-
-
 def security_cmd(args: argparse.Namespace) -> int:
     with open_desk(args.db) as desk:
         if args.action == "show":
@@ -74,7 +71,7 @@ def security_cmd(args: argparse.Namespace) -> int:
                 print_table(rows, columns)
             return 0
         if args.survey or args.survey_id:
-            fields = _given(args, ("surveyed_on", "surveyed_by", "findings", "risk", "next_review"))
+            fields = given(args, ("surveyed_on", "surveyed_by", "findings", "risk", "next_review"))
             if args.survey:
                 row_id = security.add_record(
                     desk, "survey", args.person, place=args.survey, **fields
@@ -84,7 +81,7 @@ def security_cmd(args: argparse.Namespace) -> int:
                 changed = sorted(security.update_record(desk, "survey", args.survey_id, **fields))
                 row_id = args.survey_id
         else:
-            fields = _given(args, ("provider", "cost", "notes"))
+            fields = given(args, ("provider", "cost", "notes"))
             row_id, changes = security.set_referral(
                 desk, args.person, status=args.referral, **fields
             )
@@ -107,7 +104,7 @@ def measures_cmd(args: argparse.Namespace) -> int:
             else:
                 print_table(rows, [("person_name", "PERSON"), *MEASURE_COLUMNS])
             return 0
-        fields = _given(args, ("status", "next_review", "notes"))
+        fields = given(args, ("status", "next_review", "notes"))
         if args.on is not None:
             if not args.status:
                 print("Give --status with --on: the date is the status's.")
@@ -118,20 +115,13 @@ def measures_cmd(args: argparse.Namespace) -> int:
             print_json({"id": new_id}) if args.json else print(new_id)
         else:
             changed = security.update_record(desk, "measure", args.id, **fields)
-            _report(args, changed)
+            print_changed(changed, as_json=args.json)
     return 0
 
 
 def _status_date(status: str) -> str:
     value = rules.clean("measure", {"status": status})["status"]
     return rules.MEASURE_STATUS_DATE[value]
-
-
-def _report(args: argparse.Namespace, changed: Collection[str]) -> None:
-    if args.json:
-        print_json({"changed": sorted(changed)})
-    else:
-        print("Changed: " + ", ".join(sorted(changed)) if changed else "Nothing changed.")
 
 
 SUBJECT_OPTIONS = (
@@ -168,11 +158,12 @@ def subjects_cmd(args: argparse.Namespace) -> int:
                 ],
             )
         elif args.action == "add":
-            new_id = subjects.add_subject(desk, **_given(args, SUBJECT_OPTIONS))
+            new_id = subjects.add_subject(desk, **given(args, SUBJECT_OPTIONS))
             ref = rules.subject_ref(new_id)
             print_json({"id": new_id, "ref": ref}) if args.json else print(f"{ref}  {new_id}")
         elif args.action == "update":
-            _report(args, subjects.update_subject(desk, args.id, **_given(args, SUBJECT_OPTIONS)))
+            changed = subjects.update_subject(desk, args.id, **given(args, SUBJECT_OPTIONS))
+            print_changed(changed, as_json=args.json)
         elif args.action == "link":
             made = subjects.link(desk, args.incident, args.category, subject=args.id)
             if args.json:

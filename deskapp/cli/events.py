@@ -10,7 +10,7 @@ import argparse
 from typing import Any
 
 from deskapp.cli.auth import open_desk
-from deskapp.cli.output import print_json, print_record, print_table
+from deskapp.cli.output import print_changed, print_json, print_record, print_table
 from deskapp.domain import events as rules
 from deskapp.domain.wording import count
 from deskapp.services import events
@@ -82,10 +82,7 @@ def events_cmd(args: argparse.Namespace) -> int:
             print_json({"id": new_id, "ref": ref}) if args.json else print(f"{ref}  {new_id}")
         elif args.action == "update":
             changed = events.update_event(desk, args.id, **_fields(args))
-            if args.json:
-                print_json({"changed": sorted(changed)})
-            else:
-                print("Changed: " + ", ".join(sorted(changed)) if changed else "Nothing changed.")
+            print_changed(changed, as_json=args.json)
         else:
             act = events.link_people if args.action == "link" else events.unlink_people
             event_id, done = act(desk, args.id, args.people)

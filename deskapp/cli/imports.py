@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from deskapp.cli.auth import open_desk
-from deskapp.cli.output import print_json, print_table
+from deskapp.cli.output import print_changed, print_json, print_table
 from deskapp.domain.area import Area
 from deskapp.domain.errors import UsageError, ValidationError
 from deskapp.domain.text import visible
@@ -369,8 +369,5 @@ def organisations_cmd(args: argparse.Namespace) -> int:
             changed = organisations.update_organisation(
                 desk, args.id, council=args.council, **fields
             )
-            if args.json:
-                print_json({"changed": sorted(changed)})
-            else:
-                print("Changed: " + ", ".join(sorted(changed)) if changed else "Nothing changed.")
+            print_changed(changed, as_json=args.json)
     return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TextIO
 
@@ -82,3 +82,12 @@ def print_record(record: Mapping[str, Any], out: TextIO | None = None) -> None:
             continue
         shown = cell(value, keep="\n")  # a note's own lines stay lines
         out.write(f"{key.ljust(width)}  {shown}\n")
+
+
+def print_changed(changed: Collection[str], *, as_json: bool) -> None:
+    """What an update changed, by field name: ``{"changed": […]}`` for scripts, a line
+    for people ("Nothing changed." when the values given were already held)."""
+    if as_json:
+        print_json({"changed": sorted(changed)})
+    else:
+        print("Changed: " + ", ".join(sorted(changed)) if changed else "Nothing changed.")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, TypedDict
 
+from deskapp.cli.arguments import given
 from deskapp.cli.auth import ask, open_desk
-from deskapp.cli.output import print_json, print_record, print_table, say
+from deskapp.cli.output import print_changed, print_json, print_record, print_table, say
 from deskapp.db.desk import Desk
 from deskapp.db.rows import typed_rows
 from deskapp.domain import thrive
@@ -60,11 +61,6 @@ def with_adviser_labels(desk: Desk, rows: Sequence[Mapping[str, Any]]) -> list[d
     return [{**row, "adviser": labels.get(row["adviser_id"] or "")} for row in rows]
 
 
-# The options given, by field name: the service's keyword arguments, each of its own type.
-def _given(args: argparse.Namespace, names: list[str]) -> dict[str, Any]:
-    return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
-
-
 # -- people --------------------------------------------------------------------------
 PERSON_OPTS = [
     "name",
@@ -92,7 +88,7 @@ PERSON_FIELD = {
 
 # The options given, by field name: the service's keyword arguments, each of its own type.
 def _person_fields(args: argparse.Namespace) -> dict[str, Any]:
-    fields = _given(args, PERSON_OPTS)
+    fields = given(args, PERSON_OPTS)
     if getattr(args, "withhold_address", False):
         fields["address_withheld"] = True
     return {PERSON_FIELD.get(k, k): v for k, v in fields.items()}
@@ -130,7 +126,7 @@ def people_cmd(args: argparse.Namespace) -> int:
             changed = people.update_person(
                 desk, args.id, reason=args.reason or "", **_person_fields(args)
             )
-            _report_changes(args, changed)
+            print_changed(changed, as_json=args.json)
         elif args.action == "erase":
             if not args.yes:
                 answer = ask(
@@ -196,13 +192,6 @@ def casework_due_for_review(desk: Desk, on: date) -> list[ReviewRow]:
         return typed_rows(ReviewRow, (r for r in rows if r["kind"] in kinds))
 
 
-def _report_changes(args: argparse.Namespace, changed: Collection[str]) -> None:
-    if args.json:
-        print_json({"changed": sorted(changed)})
-    else:
-        print("Changed: " + ", ".join(sorted(changed)) if changed else "Nothing changed.")
-
-
 # -- advisers -----------------------------------------------------------------------
 def advisers_cmd(args: argparse.Namespace) -> int:
     with open_desk(args.db) as desk:
@@ -211,16 +200,16 @@ def advisers_cmd(args: argparse.Namespace) -> int:
             print_json(rows) if args.json else print_table(rows, ADVISER_COLUMNS)
         elif args.action == "add":
             new_id = advisers.add_adviser(
-                desk, **_given(args, ["name", "area", "areas", "phone", "email", "capacity"])
+                desk, **given(args, ["name", "area", "areas", "phone", "email", "capacity"])
             )
             print_json({"id": new_id}) if args.json else print(new_id)
         elif args.action == "update":
             changed = advisers.update_adviser(
                 desk,
                 args.id,
-                **_given(args, ["name", "area", "areas", "phone", "email", "capacity"]),
+                **given(args, ["name", "area", "areas", "phone", "email", "capacity"]),
             )
-            _report_changes(args, changed)
+            print_changed(changed, as_json=args.json)
     return 0
 
 
