@@ -636,9 +636,7 @@ ATTENDEE_COLUMNS: Final[tuple[Column, ...]] = (
     Column("briefing_status", "briefing_status"),
     Column("adviser", "named_contact"),
     Column("recent_incidents", "recent_incidents"),
-    Column("phone", "phone", sensitive=True),
-    Column("email", "email", sensitive=True),
-    Column("address", "home_address", sensitive=True),
+    *CONTACT_DETAILS,
 )
 CONTACT_COLUMNS: Final[tuple[Column, ...]] = (
     Column("name", "named_contact"),
