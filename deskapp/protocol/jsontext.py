@@ -17,6 +17,17 @@ def dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+def dumps_bytes(value: Any) -> bytes:
+    """``dumps`` as UTF-8 bytes (what is sealed: no round trip through ``str``)."""
+    return orjson.dumps(value)
+
+
+def embedded(text: str) -> Any:
+    """JSON text already made (by SQLite: ``sync.wire_rows``), to be written by
+    ``dumps`` as it stands, without parsing it and writing it out again."""
+    return orjson.Fragment(text)
+
+
 def loads(text: str | bytes) -> Any:
     return orjson.loads(text)
 

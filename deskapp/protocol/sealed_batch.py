@@ -107,7 +107,7 @@ def seal(
     """``payload`` encrypted under ``key`` and signed by ``sign``."""
     nonce = os.urandom(NONCE_LEN)
     draft = Header(hub_id, site, signer, key_id, counter, nonce, "", entries, audit)
-    plain = jsontext.dumps(payload).encode("utf-8")
+    plain = jsontext.dumps_bytes(payload)
     ciphertext = AESGCM(key).encrypt(nonce, plain, draft.associated())
     header = Header(
         hub_id,

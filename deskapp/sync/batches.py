@@ -51,7 +51,7 @@ class Change:
     versions: dict[str, Version]
     seen: int  # the hub seq the desk had pulled to when it made the edit
     ref_id: str | None = None
-    raw: str | None = None  # the values as JSON text already (a whole row: sync.wire_rows)
+    wire: str | None = None  # the whole change as JSON text already (a new row: sync.wire_rows)
 
 
 class WireChange(NamedTuple):
@@ -78,15 +78,18 @@ def seal(
     """``changes`` and ``audits`` as one batch, sealed with the current hub key and signed
     by the signed-in officer. A change's values go as JSON text of their own (a desk
     inserts a new row straight from it, ``sync.wire_insert``); times and dates as ISO
-    text, as ``merge.encode_value`` writes them (orjson's encoding of them is the same)."""
+    text, as ``merge.encode_value`` writes them (orjson's encoding of them is the same).
+    A new row's change comes as JSON text already (``sync.wire_rows``) and goes as it is."""
     key_id, key = trust.current_key
     payload = {
         "changes": [
-            [
+            jsontext.embedded(c.wire)
+            if c.wire is not None
+            else [
                 c.entity,
                 c.row_id,
                 c.kind,
-                c.raw if c.raw is not None else None if c.data is None else jsontext.dumps(c.data),
+                None if c.data is None else jsontext.dumps(c.data),
                 {name: [v.hlc, v.site] for name, v in c.versions.items()},
                 c.seen,
             ]

@@ -379,10 +379,14 @@ class _Run:
     def _outbox(self) -> tuple[list[Queued], list[Mark], dict[int, list[str]]]:
         """The entries to push, the sync marks, and the fields each update still sends."""
         with self.desk.read() as conn:
+            # The driver's own tuples (a first push reads one entry per row the desk
+            # holds: SQLAlchemy's rows would cost more than reading them).
+            driver = conn.connection.driver_connection
+            assert driver is not None
             entries = list(
                 map(
                     Queued._make,
-                    conn.exec_driver_sql(
+                    driver.execute(
                         "SELECT seq, entity, row_id, op, fields, hlc, site_id FROM outbox "
                         "WHERE seq > ? ORDER BY seq",
                         (self.pushed_hw,),
@@ -516,18 +520,18 @@ class _Run:
             for entity in inserted.keys() | updated.keys():
                 table = VERSIONED[entity]
                 new = inserted.get(entity, set())
-                # A new row travels whole, as the JSON text SQLite makes of it; an edited
-                # one only with the fields it changed (reading whole rows into Python was
-                # most of a large push's time on the desk).
+                # A new row travels whole, as the JSON text SQLite makes of the change,
+                # its versions included; an edited one only with the fields it changed
+                # (reading whole rows into Python, and their versions, was most of a
+                # large push's time on the desk).
                 if new:
-                    for row_id, raw in wire_rows.rows_as_json(conn, table, new).items():
-                        whole[(entity, row_id)] = raw
+                    for row_id, head in wire_rows.new_rows(conn, table, new).items():
+                        whole[(entity, row_id)] = head
                 touched = [table.c.id, *(c for c in table.c if c.name in edited.get(entity, ()))]
                 if wanted := updated.get(entity, set()) - new:
                     for row_id, rec in merge.rows_by_id(conn, table, touched, wanted).items():
                         rows[(entity, row_id)] = rec
-                everyone = sorted(new | updated.get(entity, set()))
-                versions[entity] = merge.local_versions(conn, entity, everyone)
+                    versions[entity] = merge.local_versions(conn, entity, sorted(wanted))
             for entity, wanted in keys.items():
                 table = APPEND_ONLY[entity]
                 for key in wanted:
@@ -544,23 +548,22 @@ class _Run:
             while mark_index < len(marks) and marks[mark_index].outbox_seq < seq:
                 seen = marks[mark_index].cursor
                 mark_index += 1
-            row = rows.get((entity, row_id))
-            made = {CREATION: Version(hlc, site)}
+            if op == "insert":
+                if (start := whole.get((entity, row_id))) is not None:
+                    text_ = wire_rows.change(start, seen)
+                    changes.append(Change(seq, entity, row_id, op, None, {}, seen, wire=text_))
+                continue
             if op == "erase":
+                made = {CREATION: Version(hlc, site)}
                 changes.append(Change(seq, entity, row_id, op, None, made, seen))
                 continue
-            if op == "insert":
-                if (json_text := whole.get((entity, row_id))) is not None:
-                    mine = versions[entity].get(row_id, {})
-                    changes.append(
-                        Change(seq, entity, row_id, op, None, dict(mine), seen, raw=json_text)
-                    )
-                continue
+            row = rows.get((entity, row_id))
             if row is None:
                 continue  # an appended row erased since; an erase entry follows
             if op == "append":
                 data = row  # (times and dates go as ISO text: see batches.seal)
                 ref = data.get("person_id") or data.get("incident_id")
+                made = {CREATION: Version(hlc, site)}
                 changes.append(Change(seq, entity, row_id, op, data, made, seen, ref_id=ref))
                 continue
             mine = versions[entity].get(row_id, {})

@@ -29,7 +29,7 @@ from deskapp.sync.merge import (
     rows_by_id,
 )
 from deskapp.sync.wire_insert import insert_json
-from deskapp.sync.wire_rows import rows_as_json
+from deskapp.sync.wire_rows import change, new_rows
 from deskapp.sync.wire_rules import RULES
 
 NOW = "2026-12-03 09:30:00.000000"
@@ -152,8 +152,22 @@ def test_a_row_read_as_json_by_sqlite_is_what_the_python_way_reads(
         ids = [i for i, _ in rows]
         stored = {i: _stored(conn, table, i) for i in ids}
         read = rows_by_id(conn, table, list(table.c), ids)
-        made = rows_as_json(conn, table, ids)
+        # Every other row has versions of its own (the rest none): they travel with it.
+        versions = {
+            i: {"*": [k + 1, "site-a"], "name": [k + 9, "site-b"]} for k, i in enumerate(ids[::2])
+        }
+        if versions:
+            conn.exec_driver_sql(
+                "INSERT INTO field_version(entity, row_id, field, hlc, site_id) VALUES (?,?,?,?,?)",
+                [(name, i, f, h, s) for i, vs in versions.items() for f, (h, s) in vs.items()],
+            )
+        changes = {i: json.loads(change(head, 7)) for i, head in new_rows(conn, table, ids).items()}
+        assert changes.keys() == set(ids)
+        made = {}
         for i in ids:
+            entity, row_id, kind, made[i], sent_versions, seen = changes[i]
+            assert (entity, row_id, kind, seen) == (name, i, "insert", 7)
+            assert sent_versions == versions.get(i, {})
             sent = json.loads(made[i])
             values = {k: v for k, v in read[i].items() if k != "id"}
             assert sent.keys() == values.keys()
