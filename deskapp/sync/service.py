@@ -19,7 +19,6 @@ Cancelling stops between batches; whatever committed stays committed and consist
 from __future__ import annotations
 
 import bisect
-import itertools
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -46,8 +45,15 @@ from deskapp.sync.hub import Hub, ReadCaps, StoredBatch, open_hub
 from deskapp.sync.hub_errors import AuditChainRefused
 from deskapp.sync.hub_url import parse_hub_url
 
-#: Outbox entries per push batch (one hub transaction, one AEAD and one signature each).
-BATCH = 2000
+#: Outbox entries per push batch (one hub transaction, one AEAD and one signature each,
+#: and a desk commit): as many as a pull takes at a time, so that a first push costs no
+#: more commits than the first sync that takes it. ``PUSH_CHARS`` cuts wide rows' sooner.
+BATCH = 4000
+#: Characters of changes and audit events a push batch carries at most: a character is
+#: at most 4 bytes, so a batch stays within what a desk fetches of one (``CAPS``), and
+#: wide rows (a description may hold 10,000 characters) never make a batch every other
+#: desk would quarantine unread.
+PUSH_CHARS = wire_checks.MAX_BATCH_BYTES // 4
 #: Changes per pull (one desk transaction each, of as many hub batches as reach it):
 #: larger, since a new desk's first sync pulls everything and each costs a commit. The
 #: app's peak memory grows with it: this size keeps the app's first sync of the 100k
@@ -313,13 +319,20 @@ class _Run:
         # Each batch also carries the audit events next in line, so changes and events
         # cost one hub transaction and one desk commit together; events left when the
         # changes are done go in batches of their own.
-        for index in itertools.count():
+        index = 0
+        while True:
             with collector.paused():
                 part = parts[index] if index < len(parts) else []
                 changes, audits = self._load(part, sent, marks, self.audit_hw)
                 if (not part and not audits) or self.cancelled():
                     return
+                if _size(changes, audits) > PUSH_CHARS and (cut := _halve(part)):
+                    # Too large for other desks to fetch: in two, the first half read
+                    # again and sent if it fits.
+                    parts[index : index + 1] = [part[:cut], part[cut:]]
+                    continue
                 complete = self._send(part, changes, audits)
+                index += 1
             if part:
                 self.report("push", self.result.pushed, total)
             if not complete:
@@ -679,6 +692,27 @@ def _parts(
     if start < len(entries):
         parts.append(entries[start:])
     return parts
+
+
+def _size(changes: Sequence[Change], audits: Sequence[dict[str, Any]]) -> int:
+    """About the characters of a push batch's payload (a version's few dozen counted as
+    256 a change)."""
+    size = len(jsontext.dumps(audits)) if audits else 0
+    for c in changes:
+        if c.wire is not None:
+            size += len(c.wire)
+        else:
+            size += 256 + (len(jsontext.dumps(c.data)) if c.data is not None else 0)
+    return size
+
+
+def _halve(part: Sequence[Queued]) -> int:
+    """Where to cut a push batch in two (0: it cannot be): near its middle, and not
+    between two entries of one erasure (``_parts``)."""
+    for cut in sorted(range(1, len(part)), key=lambda k: abs(2 * k - len(part))):
+        if not (_tombstones(part[cut]) and _tombstones(part[cut - 1])):
+            return cut
+    return 0
 
 
 def _gap(before: int, batch: StoredBatch) -> list[quarantine.Quarantined]:
