@@ -46,6 +46,7 @@ from deskapp.db.tables import (
     PERSON,
     SENSITIVE_FIELDS,
 )
+from deskapp.db.writes import WriteTx
 from deskapp.domain import validation as v
 from deskapp.domain.errors import ValidationError
 from deskapp.domain.events import event_ref, hours, notice
@@ -547,6 +548,22 @@ def _table_of(
     return _incident_rows(desk, adviser_id), INCIDENT_COLUMNS, "Incidents"
 
 
+def _log_disclosures(
+    tx: WriteTx,
+    entity: str,
+    ids: Sequence[str],
+    fields: Sequence[str],
+    recipient: str,
+    what: str,
+) -> None:
+    """An audit event of disclosure for each record whose sensitive ``fields`` left the
+    desk for ``recipient`` (s.62: each disclosure is logged against the record)."""
+    for record_id in ids:
+        tx.audit(
+            AuditAction.DISCLOSURE, entity, record_id, fields, recipient=recipient, detail=what
+        )
+
+
 def export_table(
     desk: Desk,
     kind: str,
@@ -585,27 +602,11 @@ def export_table(
             detail=f"{what}: listed {len(person_ids)} people",
         )
         if disclosed and kind == "incidents":
-            for row in rows:
-                if row.get("location"):
-                    tx.audit(
-                        AuditAction.DISCLOSURE,
-                        "incident",
-                        row["id"],
-                        ("location",),
-                        recipient=recipient,
-                        detail=what,
-                    )
+            ids = [r["id"] for r in rows if r.get("location")]
+            _log_disclosures(tx, "incident", ids, ("location",), recipient, what)
         elif disclosed:
-            for row in rows:
-                if row.get("id"):
-                    tx.audit(
-                        AuditAction.DISCLOSURE,
-                        "person",
-                        row["id"],
-                        PERSON_SENSITIVE,
-                        recipient=recipient,
-                        detail=what,
-                    )
+            ids = [r["id"] for r in rows if r.get("id")]
+            _log_disclosures(tx, "person", ids, PERSON_SENSITIVE, recipient, what)
     write_atomic(output, data, force=force)
     return ExportResult(output, kind, fmt, len(rows), len(person_ids), not disclosed, recipient)
 
@@ -808,43 +809,14 @@ def export_briefing(
         )
         if disclosed:
             if fmt == "md":
-                tx.audit(
-                    AuditAction.DISCLOSURE,
-                    "event",
-                    ev["id"],
-                    EVENT_SENSITIVE,
-                    recipient=recipient,
-                    detail=what,
-                )
-            for a in attendees:
-                tx.audit(
-                    AuditAction.DISCLOSURE,
-                    "person",
-                    a["id"],
-                    PERSON_SENSITIVE,
-                    recipient=recipient,
-                    detail=what,
-                )
+                _log_disclosures(tx, "event", [ev["id"]], EVENT_SENSITIVE, recipient, what)
+            ids = [a["id"] for a in attendees]
+            _log_disclosures(tx, "person", ids, PERSON_SENSITIVE, recipient, what)
             if fmt == "md":
-                for c in contacts:
-                    tx.audit(
-                        AuditAction.DISCLOSURE,
-                        "adviser",
-                        c["id"],
-                        ADVISER_SENSITIVE,
-                        recipient=recipient,
-                        detail=what,
-                    )
-                for inc in incidents:
-                    if inc.get("location"):
-                        tx.audit(
-                            AuditAction.DISCLOSURE,
-                            "incident",
-                            inc["id"],
-                            ("location",),
-                            recipient=recipient,
-                            detail=what,
-                        )
+                ids = [c["id"] for c in contacts]
+                _log_disclosures(tx, "adviser", ids, ADVISER_SENSITIVE, recipient, what)
+                ids = [i["id"] for i in incidents if i.get("location")]
+                _log_disclosures(tx, "incident", ids, ("location",), recipient, what)
     write_atomic(output, data, force=force)
     return ExportResult(
         output, "briefing", fmt, len(attendees), len(attendees), not disclosed, recipient
