@@ -14,12 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
 
 from deskapp.domain import events as rules
 from deskapp.domain.text import visible_values
 from deskapp.tui.keymap import name_keys
-from deskapp.tui.screens.base import RevealsForThisView
+from deskapp.tui.screens.base import RevealsForThisView, fill_options
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
 
@@ -156,19 +155,18 @@ class EventScreen(RevealsForThisView["EventDetail"]):
             )
         )
         listing = self.query_one("#event-people", OptionList)
-        highlighted = listing.highlighted
-        listing.clear_options()
-        for p in people:
-            listing.add_option(
-                Option(
+        fill_options(
+            listing,
+            (
+                (
                     Text(f"{p['name']}  ({p['role']}, {p['party'] or '—'})  risk {p['risk']}"),
-                    id=str(p["id"]),
+                    str(p["id"]),
                 )
-            )
-        if not people:
-            listing.add_option(Option("no one linked yet", disabled=True))
-        elif highlighted is not None:
-            listing.highlighted = min(highlighted, len(people) - 1)
+                for p in people
+            ),
+            empty="no one linked yet",
+            highlight=listing.highlighted,
+        )
 
     # -- people ------------------------------------------------------------------------------
     async def action_link(self) -> None:
