@@ -130,16 +130,7 @@ def clean_event(fields: dict[str, Any]) -> dict[str, Any]:
     """Validate and normalise the given event fields (any subset of ``EDITABLE``); text
     times, hours and money are parsed. An error names its field (``ValidationError.field``)
     and never quotes a sensitive value."""
-    out: dict[str, Any] = {}
-    for key, value in fields.items():
-        if key not in EDITABLE:
-            raise ValidationError(f"An event has no field '{key}'.")
-        try:
-            out[key] = _clean(key, value)
-        except ValidationError as exc:
-            exc.field = exc.field or key
-            raise
-    return out
+    return v.clean_fields(fields, EDITABLE, _clean, record="an event")
 
 
 def _clean(key: str, value: Any) -> Any:

@@ -68,13 +68,12 @@ class OrganisationForEdit(TypedDict):
 # them), so they stay a plain dict.
 def clean_organisation(fields: dict[str, Any]) -> dict[str, Any]:
     """Validate and normalise any subset of ``EDITABLE``; an error names its field."""
-    out: dict[str, Any] = {}
-    for key, value in fields.items():
-        if key not in EDITABLE:
-            raise ValidationError(f"An organisation has no field '{key}'.")
-        with v.about(key):
-            out[key] = _clean_field(key, "" if value is None else str(value))
-    return out
+    return v.clean_fields(
+        fields,
+        EDITABLE,
+        lambda key, value: _clean_field(key, "" if value is None else str(value)),
+        record="an organisation",
+    )
 
 
 def _clean_field(key: str, text: str) -> str:

@@ -172,13 +172,7 @@ class PersonReviewDue(TypedDict):
 def clean_person(fields: dict[str, Any]) -> dict[str, Any]:
     """Validate and normalise the given person fields (any subset of ``EDITABLE``); an
     error names the field it is about (``ValidationError.field``)."""
-    out: dict[str, Any] = {}
-    for key, value in fields.items():
-        if key not in EDITABLE:
-            raise ValidationError(f"A person has no field '{key}'.")
-        with v.about(key):
-            out[key] = _clean_field(key, value)
-    return out
+    return v.clean_fields(fields, EDITABLE, _clean_field, record="a person")
 
 
 def _clean_field(key: str, value: Any) -> Any:
