@@ -110,8 +110,7 @@ def write_backup(desk: Desk, output: Path, *, force: bool = False) -> Manifest:
                     tar.addfile(info, io.BytesIO(data))
             _fsync(partial)
             os.replace(partial, output)
-    with desk.write() as tx:
-        tx.audit(AuditAction.CONSULTATION, "desk", "", detail="backup written")
+    desk.log(AuditAction.CONSULTATION, "desk", detail="backup written")
     return manifest
 
 
@@ -254,13 +253,11 @@ def _check_staged(staged: Path, manifest: Manifest, officer_id: str, passphrase:
                 f"The backup's audit log does not verify ({verified.problem}). "
                 "Nothing has been changed."
             )
-        with desk.write() as tx:
-            tx.audit(
-                AuditAction.ALTERATION,
-                "desk",
-                "",
-                detail=f"restored from a backup taken {manifest.taken_at}",
-            )
+        desk.log(
+            AuditAction.ALTERATION,
+            "desk",
+            detail=f"restored from a backup taken {manifest.taken_at}",
+        )
         with desk.read() as conn:
             return audit.verify(conn).events
 

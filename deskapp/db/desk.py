@@ -8,7 +8,7 @@ transactions (``WriteTx``, the one write path).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +37,7 @@ from deskapp.db.writes import WriteTx
 from deskapp.domain.errors import AuthError, DatabaseCorrupt, DatabaseMissing, ValidationError
 from deskapp.domain.passphrase import check_strength
 from deskapp.domain.validation import no_controls
-from deskapp.domain.vocabulary import OfficerRole
+from deskapp.domain.vocabulary import AuditAction, OfficerRole
 from deskapp.protocol.hlc import HybridClock
 from deskapp.protocol.ids import new_site_id
 from deskapp.runtime.paths import slots_path
@@ -281,6 +281,21 @@ class Desk:
                     conn.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
         for table in tx.touched:
             self.generations[table] = self.generations.get(table, 0) + 1
+
+    def log(
+        self,
+        action: AuditAction,
+        entity: str,
+        entity_id: str = "",
+        fields: Iterable[str] = (),
+        *,
+        recipient: str = "",
+        detail: str = "",
+    ) -> None:
+        """Record one audit event in a transaction of its own, where nothing else changes:
+        a consultation, a disclosure, a sign-in, a sync."""
+        with self.write() as tx:
+            tx.audit(action, entity, entity_id, fields, recipient=recipient, detail=detail)
 
     @property
     def data_key(self) -> bytes:

@@ -138,14 +138,9 @@ def adviser_for_edit(desk: Desk, ident: str) -> AdviserForEdit:
             ).scalar_one()
         )
         adviser = typed_row(AdviserForEdit, {**found, "people": held})
-    with desk.write() as tx:
-        tx.audit(
-            AuditAction.CONSULTATION,
-            "adviser",
-            row_id,
-            SENSITIVE_FIELDS["adviser"],
-            detail="edit form",
-        )
+    desk.log(
+        AuditAction.CONSULTATION, "adviser", row_id, SENSITIVE_FIELDS["adviser"], detail="edit form"
+    )
     return adviser
 
 

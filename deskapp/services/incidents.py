@@ -547,8 +547,7 @@ def get_incident(desk: Desk, ident: str, *, consult: bool = False) -> IncidentDe
             {**found, "linked_people": linked_people, "links": links, "timeline": timeline},
         )
     if consult:
-        with desk.write() as tx:
-            tx.audit(AuditAction.CONSULTATION, "incident", incident_id, (), detail="opened")
+        desk.log(AuditAction.CONSULTATION, "incident", incident_id, (), detail="opened")
     return row
 
 

@@ -134,8 +134,7 @@ def who(desk: Desk, person: str) -> tuple[str, list[WhoEvent]]:
         rows = typed_rows(WhoEvent, conn.execute(query.order_by(AUDIT.c.seq)).mappings())
     for row in rows:
         row["what"] = WHO_KINDS.get(AuditAction(row["action"]), row["action"])
-    with desk.write() as tx:
-        tx.audit(AuditAction.CONSULTATION, "person", person_id, (), detail="audit who")
+    desk.log(AuditAction.CONSULTATION, "person", person_id, (), detail="audit who")
     return person_id, rows
 
 
@@ -304,12 +303,9 @@ def monitor(
         *_unconnected(desk, events),
     ]
     findings.sort(key=lambda f: (f.at, f.rule))
-    with desk.write() as tx:
-        tx.audit(
-            AuditAction.CONSULTATION,
-            "audit_event",
-            "",
-            (),
-            detail=f"audit monitor: {count(len(findings), 'finding')}",
-        )
+    desk.log(
+        AuditAction.CONSULTATION,
+        "audit_event",
+        detail=f"audit monitor: {count(len(findings), 'finding')}",
+    )
     return findings

@@ -286,6 +286,5 @@ def organisation_for_edit(desk: Desk, ident: str) -> OrganisationForEdit:
             .mappings()
             .one(),
         )
-    with desk.write() as tx:
-        tx.audit(AuditAction.CONSULTATION, "organisation", org_id, SENSITIVE, detail="edit form")
+    desk.log(AuditAction.CONSULTATION, "organisation", org_id, SENSITIVE, detail="edit form")
     return row

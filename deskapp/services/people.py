@@ -400,15 +400,12 @@ def log_consultation(
 
 def log_roster_shown(desk: Desk, total: int, *, filtered: bool) -> None:
     """The app's roster pane settled on a listing: a consultation of that many people."""
-    with desk.write() as tx:
-        tx.audit(
-            AuditAction.CONSULTATION,
-            "person",
-            "",
-            (),
-            detail=f"roster listed ({count(total, 'person', 'people')}"
-            f"{', filtered' if filtered else ''})",
-        )
+    desk.log(
+        AuditAction.CONSULTATION,
+        "person",
+        detail=f"roster listed ({count(total, 'person', 'people')}"
+        f"{', filtered' if filtered else ''})",
+    )
 
 
 def people_due_for_review(desk: Desk, on: date) -> list[PersonReviewDue]:
