@@ -68,10 +68,7 @@ def _disk_errors(path: Path) -> Iterator[None]:
         yield
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
-            raise StorageFull(
-                f"The disk holding {path} is full. Free space and try again; "
-                "nothing has been changed."
-            ) from exc
+            raise StorageFull.at(path, "nothing has been changed") from exc
         raise DeskError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
 
 
