@@ -643,8 +643,7 @@ CONTACT_COLUMNS: Final[tuple[Column, ...]] = (
     Column("name", "named_contact"),
     Column("area", "area"),
     Column("holds", "attendees_held"),
-    Column("phone", "phone", sensitive=True),
-    Column("email", "email", sensitive=True),
+    *CONTACT_DETAILS[:2],  # phone and email: an adviser's home address is not held
 )
 BRIEFING_INCIDENT_COLUMNS: Final[tuple[Column, ...]] = (
     Column("ref", "ref"),
