@@ -164,7 +164,7 @@ async def test_palette_runs_a_binding_and_names_keys_as_mapped(
         await wait_for(pilot, lambda: app.theme != before)
 
 
-def toasts(app: DeskApp) -> list[tuple[str, str]]:
+def notifications(app: DeskApp) -> list[tuple[str, str]]:
     """(title, message) of every notification still up."""
     return [(n.title, n.message) for n in app._notifications]
 
@@ -185,7 +185,7 @@ async def test_keymap_problems_say_keymap_once(tmp_path: Path, text: str) -> Non
     app = make_app(tmp_path / "none.db", keymap_file=keymap)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        shown = [message for title, message in toasts(app) if title == "Keymap"]
+        shown = [message for title, message in notifications(app) if title == "Keymap"]
         assert len(shown) == 1
         message = shown[0]
         assert not message.lower().startswith("keymap"), message
@@ -288,8 +288,8 @@ async def test_an_error_toast_starts_with_a_capital_letter(desk_path: Path) -> N
         await settle(pilot)
         await type_text(pilot, "X" * 41)  # longer than a crime reference may be
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any("longer than" in m for _, m in toasts(app)))
-        for _, message in toasts(app):
+        await wait_for(pilot, lambda: any("longer than" in m for _, m in notifications(app)))
+        for _, message in notifications(app):
             assert message[0].isupper(), message
 
 

@@ -37,10 +37,9 @@ from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.status_line import StatusLine
 from tests.sample_desk import OFFICER, PASSPHRASE
 from tests.tui import steps
+from tests.tui.conftest import HUB_PASS, make_app, make_hub
+from tests.tui.helpers import settle, type_text, unlock, wait_for
 from tests.tui.steps import SIZES
-
-from .conftest import HUB_PASS, make_app, make_hub
-from .helpers import settle, type_text, unlock, wait_for
 
 SUMMARY = "Caller heard shouting outside"
 #: The tests of open files read them from Linux's /proc.
