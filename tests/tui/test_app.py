@@ -8,11 +8,10 @@ import os
 import threading
 import weakref
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.screen import Screen
 from textual.widgets import Input
 from textual.widgets._toast import Toast
 
@@ -25,7 +24,6 @@ from deskapp.sync.hub_engines import forget_engines
 from deskapp.sync.hub_push import PushReceipt
 from deskapp.sync.hub_secrets import find_secret
 from deskapp.sync.hub_url import parse_hub_url
-from deskapp.tui.app import DeskApp
 from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.main import MainScreen
 from deskapp.tui.screens.modals import ConfirmScreen
@@ -38,7 +36,15 @@ from deskapp.tui.widgets.status_line import StatusLine
 from tests.sample_desk import OFFICER, PASSPHRASE
 from tests.tui import steps
 from tests.tui.conftest import HUB_PASS, make_app, make_hub
-from tests.tui.helpers import settle, type_text, unlock, wait_for
+from tests.tui.helpers import (
+    lock,
+    screenshot,
+    settle,
+    type_text,
+    unlock,
+    unlock_to,
+    wait_for,
+)
 from tests.tui.steps import SIZES
 
 SUMMARY = "Caller heard shouting outside"
@@ -46,34 +52,6 @@ SUMMARY = "Caller heard shouting outside"
 needs_proc = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="Linux /proc")
 OTHER = "PC-7000"
 OTHER_PASS = "tangerine lighthouse quarrel 4417"
-
-
-def screenshot(app: DeskApp) -> str:
-    """What the terminal shows, as text (the SVG keeps each run of text whole)."""
-    return app.export_screenshot().replace("&#160;", " ")
-
-
-async def lock(pilot: Pilot[int]) -> None:
-    app = pilot.app
-    await pilot.press("ctrl+l")
-    await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen) and app.screen.is_mounted)
-    await settle(pilot)
-
-
-ScreenT = TypeVar("ScreenT", bound=Screen[Any])
-
-
-async def unlock_to(
-    pilot: Pilot[int], kind: type[ScreenT], passphrase: str = PASSPHRASE
-) -> ScreenT:
-    """Unlock from the lock screen, wait until a ``kind`` screen is on top, and return it."""
-    app = pilot.app
-    await pilot.press(*passphrase, "enter")
-    await wait_for(pilot, lambda: isinstance(app.screen, kind))
-    await settle(pilot)
-    screen = app.screen
-    assert isinstance(screen, kind)
-    return screen
 
 
 async def half_filled_capture(pilot: Pilot[int]) -> NewIncidentScreen:

@@ -124,8 +124,7 @@ async def test_an_import_answered_while_locked_is_not_left_busy(
     DeskScreen); back from the lock it must not wait for that answer for ever."""
     import deskapp.importing.roster as roster
     from deskapp.tui.screens.importing import ImportScreen
-
-    from .test_lock import lock, unlock_to
+    from tests.tui.helpers import lock, unlock_to
 
     started, release = threading.Event(), threading.Event()
     real = roster.plan_import

@@ -14,10 +14,10 @@ from deskapp.tui.screens.modals import ConfirmScreen, PickerScreen
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.window_list import WindowList
 from tests.sample_desk import OFFICER, PASSPHRASE
+from tests.tui.helpers import capture_for
 
 from .conftest import make_app
 from .helpers import burst, settle, unlock, wait_for
-from .test_capture import capture_for
 
 
 def queue_ids(queue: WindowList, count: int) -> list[str]:

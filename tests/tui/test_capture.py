@@ -24,12 +24,11 @@ from deskapp.tui.app import DeskApp
 from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.main import MainScreen
 from deskapp.tui.screens.modals import PickerScreen
-from deskapp.tui.screens.new_incident import NewIncidentScreen
-from deskapp.tui.screens.person import PersonScreen
 from deskapp.tui.screens.person_form import PersonFormScreen
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.lookup import Lookup
 from tests.sample_desk import OFFICER, PASSPHRASE
+from tests.tui.helpers import capture, capture_for, open_person
 
 from .conftest import make_app
 from .helpers import settle, type_text, unlock, wait_for
@@ -56,35 +55,6 @@ async def until(pilot: Pilot[int], predicate: Callable[[], object], timeout: flo
 
 def saved(app: DeskApp, word: str) -> list[QueueRow]:
     return list_incidents(app.require_desk(), filter_text=word)
-
-
-def capture(app: DeskApp) -> NewIncidentScreen:
-    screen = app.screen
-    assert isinstance(screen, NewIncidentScreen)
-    return screen
-
-
-async def open_person(pilot: Pilot[int], name: str) -> PersonScreen:
-    app = pilot.app
-    await pilot.press("3", "slash")
-    await type_text(pilot, name)
-    await settle(pilot)
-    await pilot.press("enter", "enter")
-    await wait_for(
-        pilot, lambda: isinstance(app.screen, PersonScreen) and app.screen.data is not None
-    )
-    screen = app.screen
-    assert isinstance(screen, PersonScreen)
-    return screen
-
-
-async def capture_for(pilot: Pilot[int], name: str) -> NewIncidentScreen:
-    """The capture form opened from a person's view (the person already chosen)."""
-    await open_person(pilot, name)
-    await pilot.press("n")
-    app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.focused, ChoiceBar))
-    return capture(app)  # type: ignore[arg-type]
 
 
 # -- point 4: keys in one burst -----------------------------------------------------------

@@ -22,10 +22,10 @@ from deskapp.tui.screens.subject import SubjectScreen, SubjectsScreen
 from deskapp.tui.sources import OTHER_VICTIMS_MARK
 from deskapp.tui.widgets.window_list import WindowList
 from tests.sample_desk import OFFICER, PASSPHRASE
+from tests.tui.helpers import shown
 
 from .conftest import make_app
 from .helpers import settle, type_text, unlock, wait_for
-from .test_events import shown
 
 
 def consultations(path: Path, entity: str) -> list[tuple[str, str]]:
@@ -204,7 +204,7 @@ async def test_add_a_subject_from_the_list(desk_path: Path) -> None:
 
 
 async def test_lock_masks_again_what_the_security_view_revealed(desk_path: Path) -> None:
-    from .test_lock import lock, screenshot, unlock_to
+    from tests.tui.helpers import lock, screenshot, unlock_to
 
     with Desk.open(desk_path, OFFICER, PASSPHRASE) as desk:
         [person] = [p for p in desk_people(desk) if p["name"] == "Siân Evans"]

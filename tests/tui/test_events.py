@@ -4,11 +4,9 @@ disclosed by a supervisor, refused to an officer), and exports from the main scr
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
 from sqlalchemy import select
 
 from deskapp.db.desk import Desk
@@ -22,19 +20,13 @@ from deskapp.tui.screens.export import ExportScreen
 from deskapp.tui.screens.main import MainScreen
 from deskapp.tui.screens.modals import ConfirmScreen
 from tests.sample_desk import OFFICER, PASSPHRASE
+from tests.tui.helpers import shown
 
 from .conftest import make_app
 from .helpers import burst, settle, type_text, unlock, wait_for
 
 CLERK = "PC-7001"
 CLERK_PASS = "clerk passphrase for tests"
-
-
-def shown(widget: Any) -> str:
-    """What a Static shows, as plain text (its content may be a Rich table)."""
-    console = Console(width=200, file=io.StringIO(), record=True)
-    console.print(widget.content)
-    return console.export_text()
 
 
 def open_desk(path: Path, officer: str = OFFICER, passphrase: str = PASSPHRASE) -> Desk:

@@ -12,10 +12,10 @@ from deskapp.domain.vocabulary import OfficerRole
 from deskapp.sync import enrolment, open_hub
 from deskapp.tui.screens.main import MainScreen
 from tests.sample_desk import PASSPHRASE
+from tests.tui.helpers import fill, rendered, sync_screen
 
 from .conftest import make_app
 from .helpers import settle, unlock, wait_for
-from .test_sync_import import fill, rendered, sync_screen
 
 pytestmark = pytest.mark.usefixtures("hub_env")
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.pool import QueuePool
 from textual.pilot import Pilot
-from textual.widgets import Input, ProgressBar
+from textual.widgets import ProgressBar
 
 from deskapp.db.desk import Desk
 from deskapp.importing.roster import stage_text
@@ -23,9 +23,9 @@ from deskapp.tui.screens.conflicts import ConflictsScreen
 from deskapp.tui.screens.importing import ImportScreen
 from deskapp.tui.screens.main import CoverageLine, MainScreen
 from deskapp.tui.screens.modals import ConfirmScreen
-from deskapp.tui.screens.sync import SyncScreen
 from deskapp.tui.widgets.status_line import StatusLine
 from tests.sample_desk import OFFICER, PASSPHRASE
+from tests.tui.helpers import fill, rendered, sync_screen
 
 from .conftest import HUB_PASS, approve_on_hub, make_app, make_conflict, make_hub
 from .helpers import settle, unlock, wait_for
@@ -33,25 +33,6 @@ from .helpers import settle, unlock, wait_for
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 pytestmark = pytest.mark.usefixtures("hub_env")
-
-
-def rendered(app: object, selector: str) -> str:
-    return str(app.screen.query_one(selector).render())  # type: ignore[attr-defined]
-
-
-async def fill(pilot: Pilot[int], text_: str) -> None:
-    """Put ``text_`` in the focused input (typing long tmp paths key by key is slow)."""
-    field = pilot.app.focused
-    assert isinstance(field, Input)
-    field.value = text_
-    field.cursor_position = len(text_)
-    await pilot.pause()
-
-
-def sync_screen(app: object) -> SyncScreen:
-    screen = app.screen  # type: ignore[attr-defined]
-    assert isinstance(screen, SyncScreen)
-    return screen
 
 
 def count_people(path: Path) -> int:
