@@ -1,5 +1,8 @@
-"""Pilot tests: locking keeps the officer's work (for that officer only), clears toasts,
-warns before an idle lock, and really locks (no desk or hub file left open, no secret kept)."""
+"""The app as a whole (tui/app.py): locking keeps the officer's work (for that officer only),
+clears toasts, warns before an idle lock and really locks (no desk or hub file left open, no
+secret kept); quitting asks when a form holds input; keys sent in one burst (a remote-desktop
+link) reach the widget they were meant for; text from outside shows literally in every view;
+an error toast is a sentence."""
 
 from __future__ import annotations
 
@@ -34,10 +37,10 @@ from deskapp.tui.screens.unlock import UnlockScreen
 from deskapp.tui.widgets.choice_bar import ChoiceBar
 from deskapp.tui.widgets.status_line import StatusLine
 from tests.sample_desk import OFFICER, PASSPHRASE
-from tests.tui import steps
 from tests.tui.conftest import HUB_PASS, make_app, make_hub
 from tests.tui.helpers import (
     lock,
+    open_person,
     screenshot,
     settle,
     type_text,
@@ -45,7 +48,6 @@ from tests.tui.helpers import (
     unlock_to,
     wait_for,
 )
-from tests.tui.steps import SIZES
 
 SUMMARY = "Caller heard shouting outside"
 #: The tests of open files read them from Linux's /proc.
@@ -165,15 +167,7 @@ async def test_lock_masks_again_what_the_person_view_revealed(desk_path: Path) -
     app = make_app(desk_path)
     async with app.run_test(size=(100, 40)) as pilot:
         await unlock(pilot)
-        await pilot.press("3", "slash")
-        await type_text(pilot, "bethan")
-        await settle(pilot)
-        await pilot.press("enter", "enter")
-        await wait_for(
-            pilot, lambda: isinstance(app.screen, PersonScreen) and app.screen.data is not None
-        )
-        view = app.screen
-        assert isinstance(view, PersonScreen)
+        view = await open_person(pilot, "bethan")
         await pilot.press("r")
         await wait_for(pilot, lambda: bool(view.revealed))
         phone = str(view.revealed["phone"])
@@ -449,15 +443,3 @@ async def test_lock_when_idle(desk_path: Path) -> None:
         assert app.desk is None and desk.closed
         screen = app.screen
         assert isinstance(screen, UnlockScreen) and screen.locked
-
-
-SCREENS: dict[str, steps.Steps] = {
-    "lock": steps.lock_screen,
-}
-
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", list(SCREENS))
-def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
-    app = make_app(snap_desk)
-    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])

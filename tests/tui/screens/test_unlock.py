@@ -123,6 +123,7 @@ def test_setup_screen(size: tuple[int, int], snap_compare: Any) -> None:
 SCREENS: dict[str, steps.Steps] = {
     "unlock": steps.unlock_screen,
     "unlock_wrong": steps.wrong_passphrase,
+    "lock": steps.lock_screen,
 }
 
 
