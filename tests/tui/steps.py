@@ -19,12 +19,25 @@ from deskapp.tui.screens.new_incident import NewIncidentScreen
 from deskapp.tui.screens.person import PersonScreen
 from deskapp.tui.widgets.window_list import WindowList
 from tests.sample_desk import PASSPHRASE
-from tests.tui.conftest import SNAP_DIR
+from tests.tui.conftest import SNAP_DIR, make_app
 from tests.tui.helpers import fill, open_person, settle, type_text, unlock, wait_for
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 50), id="200x50")]
 
 Steps = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+def snapshot_test(screens: dict[str, Steps]) -> Callable[..., None]:
+    """The snapshot test of a screen module: each of ``screens`` at each of ``SIZES``, named
+    ``test_screen[name-size]`` where the module assigns it to ``test_screen``."""
+
+    @pytest.mark.parametrize("size", SIZES)
+    @pytest.mark.parametrize("name", list(screens))
+    def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
+        app = make_app(snap_desk)
+        assert snap_compare(app, terminal_size=size, run_before=screens[name])
+
+    return test_screen
 
 
 @dataclass(frozen=True)

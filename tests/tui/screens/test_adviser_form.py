@@ -4,27 +4,19 @@ and its snapshot."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import pytest
 from textual.widgets import Input, Static
 
 from deskapp.tui.screens.adviser_form import AdviserFormScreen
 from tests.tui import steps
 from tests.tui.conftest import make_app
 from tests.tui.helpers import open_form, settle, type_text, unlock, wait_for
-from tests.tui.steps import SIZES
 
 SCREENS: dict[str, steps.Steps] = {
     "adviser_form": steps.adviser_form,
 }
 
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", list(SCREENS))
-def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
-    app = make_app(snap_desk)
-    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
+test_screen = steps.snapshot_test(SCREENS)
 
 
 async def test_edit_an_advisers_capacity_and_see_load_against_it(desk_path: Path) -> None:

@@ -4,9 +4,6 @@ its snapshot."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from deskapp.tui.screens.audit import AuditScreen
 from deskapp.tui.screens.audit_filter import AuditFilterScreen
@@ -15,18 +12,12 @@ from deskapp.tui.widgets.window_list import WindowList
 from tests.tui import steps
 from tests.tui.conftest import make_app
 from tests.tui.helpers import last_events, open_form, settle, type_text, unlock, wait_for
-from tests.tui.steps import SIZES
 
 SCREENS: dict[str, steps.Steps] = {
     "audit": steps.audit,
 }
 
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", list(SCREENS))
-def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
-    app = make_app(snap_desk)
-    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
+test_screen = steps.snapshot_test(SCREENS)
 
 
 async def test_audit_view_names_people_filters_and_opens_the_record(desk_path: Path) -> None:

@@ -4,9 +4,6 @@ and the measure form's snapshot."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from deskapp.db.desk import Desk
 from deskapp.services import incidents
@@ -17,18 +14,12 @@ from tests.sample_desk import OFFICER, PASSPHRASE
 from tests.tui import steps
 from tests.tui.conftest import make_app
 from tests.tui.helpers import settle, shown, type_text, unlock, wait_for
-from tests.tui.steps import SIZES
 
 SCREENS: dict[str, steps.Steps] = {
     "measure_form": steps.measure_form,
 }
 
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", list(SCREENS))
-def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
-    app = make_app(snap_desk)
-    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
+test_screen = steps.snapshot_test(SCREENS)
 
 
 async def test_link_a_subject_from_the_incident_and_the_queue_flags_it(desk_path: Path) -> None:

@@ -4,9 +4,7 @@ snapshot."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import pytest
 from sqlalchemy import select
 from textual.widgets import Static
 
@@ -16,18 +14,12 @@ from deskapp.tui.screens.councils import CouncilsScreen
 from tests.tui import steps
 from tests.tui.conftest import make_app
 from tests.tui.helpers import last_events, open_form, settle, type_text, unlock, wait_for
-from tests.tui.steps import SIZES
 
 SCREENS: dict[str, steps.Steps] = {
     "council_form": steps.council_form,
 }
 
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", list(SCREENS))
-def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
-    app = make_app(snap_desk)
-    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
+test_screen = steps.snapshot_test(SCREENS)
 
 
 async def test_edit_a_councils_returning_officer_and_sharing(desk_path: Path) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from deskapp.domain.events import event_ref
@@ -25,18 +24,12 @@ from tests.tui.helpers import (
     unlock,
     wait_for,
 )
-from tests.tui.steps import SIZES
 
 SCREENS: dict[str, steps.Steps] = {
     "event": steps.event,
 }
 
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", list(SCREENS))
-def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
-    app = make_app(snap_desk)
-    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
+test_screen = steps.snapshot_test(SCREENS)
 
 
 async def test_create_an_event_link_two_people_and_change_its_risk(desk_path: Path) -> None:

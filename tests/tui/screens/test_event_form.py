@@ -4,9 +4,6 @@ unsaved input kept over a lock, each choice bar's keys, and its snapshots."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from deskapp.services import events
 from deskapp.tui.screens.event import EventScreen
@@ -26,19 +23,13 @@ from tests.tui.helpers import (
     unlock,
     wait_for,
 )
-from tests.tui.steps import SIZES
 
 SCREENS: dict[str, steps.Steps] = {
     "new_event": steps.new_event,
     "edit_event": steps.edit_event,
 }
 
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", list(SCREENS))
-def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
-    app = make_app(snap_desk)
-    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
+test_screen = steps.snapshot_test(SCREENS)
 
 
 async def test_the_form_refuses_beside_the_field_and_asks_before_discarding(

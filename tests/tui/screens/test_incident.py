@@ -4,7 +4,6 @@ in one burst, the event it names, the navigator past its snapshot, and its snaps
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -30,7 +29,6 @@ from tests.tui.helpers import (
     unlock,
     wait_for,
 )
-from tests.tui.steps import SIZES
 
 
 async def _choose_status(pilot: object, app: object, current: str, target: str) -> None:
@@ -119,12 +117,7 @@ SCREENS: dict[str, steps.Steps] = {
     "incident": steps.incident,
 }
 
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", list(SCREENS))
-def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
-    app = make_app(snap_desk)
-    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
+test_screen = steps.snapshot_test(SCREENS)
 
 
 async def test_the_incident_view_names_its_event(desk_path: Path) -> None:

@@ -19,7 +19,6 @@ from tests.sample_desk import OFFICER, PASSPHRASE
 from tests.tui import steps
 from tests.tui.conftest import make_app
 from tests.tui.helpers import settle, toasts, type_text, unlock, wait_for
-from tests.tui.steps import SIZES
 
 
 async def test_filter_and_escape(desk_path: Path) -> None:
@@ -201,12 +200,7 @@ SCREENS: dict[str, steps.Steps] = {
     "roster_filtered_marked": steps.filtered_roster,
 }
 
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", list(SCREENS))
-def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
-    app = make_app(snap_desk)
-    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
+test_screen = steps.snapshot_test(SCREENS)
 
 
 async def test_the_roster_filter_folds_letters_that_do_not_decompose(desk_path: Path) -> None:

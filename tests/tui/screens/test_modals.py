@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -18,7 +16,6 @@ from deskapp.tui.screens.sync import SyncScreen
 from tests.tui import steps
 from tests.tui.conftest import make_app
 from tests.tui.helpers import screen_lines, settle, type_text, unlock, wait_for, write_keymap
-from tests.tui.steps import SIZES
 
 
 async def test_help_lists_keys_with_ids(desk_path: Path) -> None:
@@ -38,12 +35,7 @@ SCREENS: dict[str, steps.Steps] = {
     "help": steps.help_screen,
 }
 
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", list(SCREENS))
-def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
-    app = make_app(snap_desk)
-    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
+test_screen = steps.snapshot_test(SCREENS)
 
 
 async def open_help(pilot: Pilot[int]) -> HelpScreen:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -34,7 +33,6 @@ from tests.tui.helpers import (
     until,
     wait_for,
 )
-from tests.tui.steps import SIZES
 
 
 async def test_fast_capture_under_ten_keystrokes(desk_path: Path) -> None:
@@ -65,12 +63,7 @@ SCREENS: dict[str, steps.Steps] = {
     "new_incident": steps.new_incident,
 }
 
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", list(SCREENS))
-def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
-    app = make_app(snap_desk)
-    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
+test_screen = steps.snapshot_test(SCREENS)
 
 
 KEY_NAMES = {" ": "space", "\r": "enter", "\t": "tab"}

@@ -4,9 +4,7 @@ lines), opening their first incident, and its snapshot."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from deskapp.db.tables import AUDIT_EVENT as AUDIT
@@ -23,7 +21,6 @@ from tests.tui.helpers import (
     until,
     wait_for,
 )
-from tests.tui.steps import SIZES
 
 
 async def test_reveal_is_audited(desk_path: Path) -> None:
@@ -75,12 +72,7 @@ SCREENS: dict[str, steps.Steps] = {
     "person": steps.person,
 }
 
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", list(SCREENS))
-def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
-    app = make_app(snap_desk)
-    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
+test_screen = steps.snapshot_test(SCREENS)
 
 
 async def test_a_contact_summary_of_several_lines(desk_path: Path) -> None:

@@ -5,9 +5,7 @@ checked, and its snapshot."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import pytest
 from textual.widgets import Input, Static
 
 from deskapp.tui.screens.main import MainScreen
@@ -30,18 +28,12 @@ from tests.tui.helpers import (
     until,
     wait_for,
 )
-from tests.tui.steps import SIZES
 
 SCREENS: dict[str, steps.Steps] = {
     "person_form": steps.person_form,
 }
 
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", list(SCREENS))
-def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
-    app = make_app(snap_desk)
-    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
+test_screen = steps.snapshot_test(SCREENS)
 
 
 async def test_adding_a_person_checks_the_name(desk_path: Path) -> None:

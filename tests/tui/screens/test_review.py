@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from deskapp.db.desk import Desk
@@ -21,7 +20,6 @@ from tests.sample_desk import OFFICER, PASSPHRASE
 from tests.tui import steps
 from tests.tui.conftest import make_app
 from tests.tui.helpers import last_events, person_row, settle, type_text, unlock, wait_for
-from tests.tui.steps import SIZES
 
 
 async def test_supervisor_views(desk_path: Path) -> None:
@@ -46,12 +44,7 @@ SCREENS: dict[str, steps.Steps] = {
     "review": steps.review,
 }
 
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", list(SCREENS))
-def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
-    app = make_app(snap_desk)
-    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
+test_screen = steps.snapshot_test(SCREENS)
 
 
 OTHER = "PC-7001"

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-import pytest
 from textual.widgets import Input, Static
 
 from deskapp.tui.screens.review import ReviewScreen
@@ -24,18 +22,12 @@ from tests.tui.helpers import (
     unlock,
     wait_for,
 )
-from tests.tui.steps import SIZES
 
 SCREENS: dict[str, steps.Steps] = {
     "review_extend": steps.review_extend,
 }
 
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", list(SCREENS))
-def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
-    app = make_app(snap_desk)
-    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
+test_screen = steps.snapshot_test(SCREENS)
 
 
 async def test_extend_a_review_date_with_its_reason(desk_path: Path) -> None:

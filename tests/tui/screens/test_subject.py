@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 from textual.widgets import OptionList
 
@@ -22,19 +21,13 @@ from tests.sample_desk import OFFICER, PASSPHRASE
 from tests.tui import steps
 from tests.tui.conftest import make_app
 from tests.tui.helpers import consultations, settle, shown, type_text, unlock, wait_for
-from tests.tui.steps import SIZES
 
 SCREENS: dict[str, steps.Steps] = {
     "subjects": steps.subjects,
     "subject": steps.subject,
 }
 
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", list(SCREENS))
-def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
-    app = make_app(snap_desk)
-    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
+test_screen = steps.snapshot_test(SCREENS)
 
 
 async def open_subject(pilot: Any) -> SubjectScreen:
