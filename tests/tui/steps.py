@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from textual.pilot import Pilot
@@ -37,7 +37,7 @@ def snapshot_test(screens: dict[str, Steps]) -> Callable[..., None]:
         app = make_app(snap_desk)
         assert snap_compare(app, terminal_size=size, run_before=screens[name])
 
-    return test_screen
+    return cast("Callable[..., None]", test_screen)  # pytest's marks give back Any
 
 
 @dataclass(frozen=True)
