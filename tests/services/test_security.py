@@ -1,54 +1,29 @@
-"""Protective-security casework (issue #19): surveys, measures and referrals through the
-one write path, masked and revealed only as logged consultations; subjects of concern
-linked to incidents with a category; the cross-victim view; the review-due list; erasure."""
+"""Protective-security casework (services/security.py, issue #19): surveys, measures and
+referrals through the one write path, masked and revealed only as logged consultations, the
+review period a setting, erasing a person with measures."""
 
 from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from typing import Any
 
 import pytest
-from sqlalchemy import Table, func, select
 
 from deskapp.db.desk import Desk
-from deskapp.db.tables import AUDIT_EVENT, INCIDENT_LINK, OUTBOX, SECURITY_MEASURE
-from deskapp.domain.errors import ConfigError, NotFound, PermissionDenied, ValidationError
+from deskapp.db.tables import INCIDENT_LINK, OUTBOX, SECURITY_MEASURE
+from deskapp.domain.errors import ConfigError, NotFound, ValidationError
 from deskapp.domain.masking import MASK
-from deskapp.domain.security import add_months, subject_ref
-from deskapp.domain.vocabulary import AuditAction, OfficerRole
-from deskapp.protocol.merge_rule import ERASED_NAME
+from deskapp.domain.security import add_months
 from deskapp.runtime.settings import parse_settings
-from deskapp.services import incidents, people, review, security, subjects
-from deskapp.services.caseload import review_query
+from deskapp.services import people, security
+from tests.services.casework_desk import (
+    TODAY,
+    audit_rows,
+    count,
+    cross_victim_desk,
+)
 
-TODAY = date(2026, 5, 7)
 FINDINGS = "Rear gate unlocked; no lighting on the lane"
-
-
-def audit_rows(desk: Desk) -> list[dict[str, Any]]:
-    table = AUDIT_EVENT
-    with desk.read() as conn:
-        return [dict(r) for r in conn.execute(select(table).order_by(table.c.seq)).mappings()]
-
-
-def count(desk: Desk, table: Table, **where: Any) -> int:
-    query = select(func.count()).select_from(table)
-    for name, value in where.items():
-        query = query.where(table.c[name] == value)
-    with desk.read() as conn:
-        return int(conn.execute(query).scalar_one())
-
-
-def council(desk: Desk, slug: str, name: str) -> str:
-    with desk.write() as tx:
-        return tx.insert("organisation", {"slug": slug, "name": name})
-
-
-def incident_for(desk: Desk, person_id: str, summary: str = "Threatening letters") -> str:
-    return incidents.add_incident(
-        desk, person=person_id, type="harassment", grade=3, summary=summary
-    )
 
 
 def test_survey_measure_and_referral_life_cycle(desk: Desk) -> None:
@@ -148,141 +123,6 @@ def test_masked_fields_are_revealed_only_as_logged_consultations(desk: Desk) -> 
     shown = security.show_security(desk, pid, reveal=True)
     assert shown["surveys"][0]["findings"] == FINDINGS
     assert len(audit_rows(desk)) == before + 1 + 2  # the reveal, the record and its survey
-
-
-def cross_victim_desk(desk: Desk) -> dict[str, str]:
-    """One subject, three councillors in two councils, an MP who only witnessed."""
-    cardiff = council(desk, "cardiff", "Cardiff Council")
-    newport = council(desk, "newport", "Newport City Council")
-    cllr = {"role": "councillor"}
-    ids = {
-        "ann": people.add_person(desk, name="Ann Cardiff", organisation_id=cardiff, **cllr),
-        "bob": people.add_person(desk, name="Bob Cardiff", organisation_id=cardiff, **cllr),
-        "cat": people.add_person(desk, name="Cat Newport", organisation_id=newport, **cllr),
-        "dai": people.add_person(desk, name="Dai Witness", role="mp"),
-    }
-    ids["subject"] = subjects.add_subject(
-        desk, name="Unknown male, 40s", aliases="'Watcher'", identifiers="X handle @w",
-        facts="Letters posted by hand", assessment="Fixated; escalating", risk="high",
-        ftac="referred",
-    )  # fmt: skip
-    for who in ("ann", "bob", "cat"):
-        ids[f"i_{who}"] = incident_for(desk, ids[who])
-        assert subjects.link(desk, ids[f"i_{who}"], "suspect", subject=ids["subject"])
-    assert subjects.link(desk, ids["i_cat"], "witness", person=ids["dai"])
-    ids["lone"] = incident_for(desk, ids["dai"], "Unrelated")
-    return ids
-
-
-def test_cross_victim_view(desk: Desk) -> None:
-    ids = cross_victim_desk(desk)
-    shown = subjects.get_subject(desk, subject_ref(ids["subject"]))
-    assert {i["id"] for i in shown["incidents"]} == {ids["i_ann"], ids["i_bob"], ids["i_cat"]}
-    assert {i["category"] for i in shown["incidents"]} == {"suspect"}
-    people_rows = {p["name"]: p for p in shown["people"]}
-    assert set(people_rows) == {"Ann Cardiff", "Bob Cardiff", "Cat Newport", "Dai Witness"}
-    assert {p["organisation"] for p in shown["people"]} == {
-        "Cardiff Council", "Newport City Council", None,
-    }  # fmt: skip
-    assert people_rows["Dai Witness"]["categories"] == "witness"
-    assert people_rows["Ann Cardiff"]["categories"] == "victim"
-    assert shown["aliases"] == shown["facts"] == shown["assessment"] == MASK
-    # The queue flag: each councillor's incident has a subject linked to other victims.
-    with desk.read() as conn:
-        flagged = subjects.other_victims(
-            conn, [ids[k] for k in ("i_ann", "i_bob", "i_cat", "lone")]
-        )
-        assert flagged == {ids["i_ann"], ids["i_bob"], ids["i_cat"]}
-        # A person's view lists the subjects linked to them, as victim or witness.
-        for who in ("ann", "dai"):
-            assert [s["id"] for s in subjects.subjects_for_person(conn, ids[who])] == [
-                ids["subject"]
-            ]
-    # A link is a logged combination.
-    combos = [r for r in audit_rows(desk) if r["action"] == AuditAction.COMBINATION]
-    assert {(r["entity"], r["detail"]) for r in combos} >= {
-        ("subject", "linked to incident as suspect"),
-        ("person", "linked to incident as witness"),
-    }
-    assert [link["category"] for link in incidents.get_incident(desk, ids["i_cat"])["links"]] == [
-        "suspect", "witness",
-    ]  # fmt: skip
-
-
-def test_a_subject_linked_to_one_victim_only_is_not_flagged(desk: Desk) -> None:
-    pid = people.add_person(desk, name="Ann Cardiff")
-    subject = subjects.add_subject(desk, name="Neighbour")
-    first, second = incident_for(desk, pid), incident_for(desk, pid, "Again")
-    subjects.link(desk, first, "suspect", subject=subject)
-    subjects.link(desk, second, "suspect", subject=subject)
-    with desk.read() as conn:
-        assert subjects.other_victims(conn, [first, second]) == set()
-
-
-def test_a_link_needs_its_category(desk: Desk) -> None:
-    pid = people.add_person(desk, name="Ann Cardiff")
-    subject = subjects.add_subject(desk, name="Neighbour")
-    incident = incident_for(desk, pid)
-    for bad in (None, "", "bystander"):
-        with pytest.raises(ValidationError) as refused:
-            subjects.link(desk, incident, bad, subject=subject)
-        assert refused.value.field == "category"
-    with pytest.raises(ValidationError):
-        subjects.link(desk, incident, "victim")  # neither a person nor a subject
-    assert count(desk, INCIDENT_LINK) == 0
-    assert subjects.link(desk, incident, "suspect", subject=subject)
-    assert not subjects.link(desk, incident, "suspect", subject=subject)  # already so
-    assert count(desk, INCIDENT_LINK) == 1
-
-
-def test_review_due_lists_surveys_measures_and_subjects(desk: Desk) -> None:
-    pid = people.add_person(desk, name="Siân Evans")
-    survey = security.add_record(
-        desk, "survey", pid, place="office", surveyed_on="2025-01-10", next_review="2026-01-10"
-    )
-    fitted = security.add_record(
-        desk, "measure", pid, kind="panic-alarm", status="fitted", fitted_on="2025-02-01"
-    )
-    declined = security.add_record(
-        desk, "measure", pid, kind="cctv", status="declined", next_review="2025-03-01"
-    )
-    subject = subjects.add_subject(desk, name="Neighbour", review_date="2026-02-01")
-    with desk.read() as conn:
-        due = {(r["kind"], r["id"]): r for r in conn.execute(review_query(TODAY)).mappings()}
-    assert {("survey", survey), ("measure", fitted), ("subject", subject)} <= set(due)
-    assert ("measure", declined) not in due
-    assert due[("survey", survey)]["person_id"] == pid
-    assert due[("survey", survey)]["label"] == "Siân Evans: office survey"
-    review.extend_review(desk, "survey", survey, date(2026, 8, 1), "Resurvey booked", today=TODAY)
-    review.extend_review(desk, "subject", subject, date(2027, 1, 1), "Trial pending", today=TODAY)
-    with desk.read() as conn:
-        kinds = {(r["kind"], r["id"]) for r in conn.execute(review_query(TODAY)).mappings()}
-    assert ("survey", survey) not in kinds and ("subject", subject) not in kinds
-    assert ("measure", fitted) in kinds
-
-
-def test_erasing_a_subject(desk: Desk) -> None:
-    ids = cross_victim_desk(desk)
-    officer = dataclasses.replace(desk.officer, role=OfficerRole.OFFICER)
-    supervisor, desk.officer = desk.officer, officer
-    with pytest.raises(PermissionDenied):
-        subjects.erase_subject(desk, ids["subject"], "No further action")
-    desk.officer = supervisor
-    subjects.erase_subject(desk, ids["subject"], "No further action")
-    with pytest.raises(NotFound):
-        subjects.get_subject(desk, ids["subject"])
-    assert count(desk, INCIDENT_LINK, subject_id=ids["subject"]) == 0
-    assert count(desk, INCIDENT_LINK) == 1  # the witness stays linked
-    with desk.read() as conn:
-        row = conn.exec_driver_sql(
-            "SELECT name, aliases, identifiers, facts, assessment FROM subject WHERE id = ?",
-            (ids["subject"],),
-        ).one()
-        assert tuple(row) == (ERASED_NAME, "", "", "", "")
-        assert subjects.other_victims(conn, [ids["i_ann"]]) == set()
-    erasure = audit_rows(desk)[-1]
-    assert erasure["action"] == "erasure" and "removed 3 links" in erasure["detail"]
-    assert "Watcher" not in str(audit_rows(desk))
 
 
 def test_erasing_a_person_with_measures(desk: Desk) -> None:
