@@ -32,6 +32,7 @@ from deskapp.tui.screens.modals import (
 )
 from deskapp.tui.screens.new_incident import NewIncidentScreen
 from deskapp.tui.screens.person import PersonScreen
+from deskapp.tui.screens.review import ReviewScreen
 from deskapp.tui.screens.sync import SyncScreen
 from deskapp.tui.screens.unlock import UnlockScreen
 from deskapp.tui.widgets.choice_bar import ChoiceBar
@@ -286,3 +287,13 @@ async def open_form(pilot: Any, kind: type[Any]) -> Any:
 def person_row(app: DeskApp, name: str) -> Any:
     with app.require_desk().read() as conn:
         return conn.execute(select(PERSON).where(PERSON.c.name == name)).one()
+
+
+async def open_review(pilot: Pilot[int]) -> WindowList:
+    """``R`` from the main screen: the review-due list, once it has loaded."""
+    app = pilot.app
+    await pilot.press("R")
+    await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
+    review = app.screen.query_one(WindowList)
+    await wait_for(pilot, lambda: review.loaded)
+    return review

@@ -19,18 +19,23 @@ from deskapp.tui.widgets.window_list import WindowList
 from tests.sample_desk import OFFICER, PASSPHRASE
 from tests.tui import steps
 from tests.tui.conftest import make_app
-from tests.tui.helpers import last_events, person_row, settle, type_text, unlock, wait_for
+from tests.tui.helpers import (
+    last_events,
+    open_review,
+    person_row,
+    settle,
+    type_text,
+    unlock,
+    wait_for,
+)
 
 
 async def test_supervisor_views(desk_path: Path) -> None:
-    from deskapp.tui.screens.review import ReviewScreen
 
     app = make_app(desk_path)
     async with app.run_test(size=(120, 30)) as pilot:
         await unlock(pilot)
-        await pilot.press("R")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        review = app.screen.query_one(WindowList)
+        review = await open_review(pilot)
         await wait_for(pilot, lambda: review.total == 3)  # two people and a survey
         await pilot.press("escape", "A")
         await wait_for(pilot, lambda: isinstance(app.screen, AuditScreen))
@@ -57,10 +62,7 @@ async def test_erase_from_review_due_as_a_supervisor(desk_path: Path) -> None:
     app = make_app(desk_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(pilot)
-        await pilot.press("R")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        review = app.screen.query_one(WindowList)
-        await wait_for(pilot, lambda: review.loaded)
+        review = await open_review(pilot)
         await pilot.press("X")
         await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
         await type_text(pilot, "Retention review: not standing again")
@@ -91,10 +93,7 @@ async def test_an_officer_is_refused_erasure_and_told_why(desk_path: Path) -> No
             real_notify(message, **kwargs)
 
         app.notify = notify  # type: ignore[method-assign]
-        await pilot.press("R")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        review = app.screen.query_one(WindowList)
-        await wait_for(pilot, lambda: review.loaded)
+        await open_review(pilot)
         await pilot.press("X")
         await wait_for(pilot, lambda: bool(shown))
         assert shown == ["Only a supervisor can erase a person's data."]

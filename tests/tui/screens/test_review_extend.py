@@ -10,12 +10,12 @@ from textual.widgets import Input, Static
 
 from deskapp.tui.screens.review import ReviewScreen
 from deskapp.tui.screens.review_extend import ReviewExtendScreen
-from deskapp.tui.widgets.window_list import WindowList
 from tests.tui import steps
 from tests.tui.conftest import make_app
 from tests.tui.helpers import (
     last_events,
     open_form,
+    open_review,
     person_row,
     settle,
     type_text,
@@ -34,10 +34,7 @@ async def test_extend_a_review_date_with_its_reason(desk_path: Path) -> None:
     app = make_app(desk_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(pilot)
-        await pilot.press("R")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        review = app.screen.query_one(WindowList)
-        await wait_for(pilot, lambda: review.loaded)
+        review = await open_review(pilot)
         row = review.current
         assert row is not None and row["label"] == "Joanna Kowalska"
         await pilot.press("x")
