@@ -297,3 +297,15 @@ async def open_review(pilot: Pilot[int]) -> WindowList:
     review = app.screen.query_one(WindowList)
     await wait_for(pilot, lambda: review.loaded)
     return review
+
+
+async def open_incident(pilot: Pilot[int]) -> IncidentScreen:
+    """``enter`` on a list's current incident: its view, once it shows the incident."""
+    app = pilot.app
+    await pilot.press("enter")
+    await wait_for(
+        pilot, lambda: isinstance(app.screen, IncidentScreen) and app.screen.data is not None
+    )
+    screen = app.screen
+    assert isinstance(screen, IncidentScreen)
+    return screen

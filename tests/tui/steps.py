@@ -14,13 +14,12 @@ from textual.pilot import Pilot
 
 from deskapp.tui.app import DeskApp
 from deskapp.tui.screens.importing import ImportScreen
-from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.new_incident import NewIncidentScreen
 from deskapp.tui.screens.person import PersonScreen
 from deskapp.tui.widgets.window_list import WindowList
 from tests.sample_desk import PASSPHRASE
 from tests.tui.conftest import SNAP_DIR, make_app
-from tests.tui.helpers import fill, open_person, settle, type_text, unlock, wait_for
+from tests.tui.helpers import fill, open_incident, open_person, settle, type_text, unlock, wait_for
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 50), id="200x50")]
 
@@ -73,11 +72,7 @@ async def unlock_screen(pilot: Pilot[Any]) -> None:
 
 async def incident(pilot: Pilot[Any], scene: Scene = SAMPLE) -> None:
     await unlock(pilot, scene.passphrase)
-    await pilot.press("enter")
-    await wait_for(
-        pilot,
-        lambda: isinstance(pilot.app.screen, IncidentScreen) and pilot.app.screen.data is not None,
-    )
+    await open_incident(pilot)
     await settle(pilot)
 
 

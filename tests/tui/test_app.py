@@ -40,6 +40,7 @@ from tests.sample_desk import OFFICER, PASSPHRASE
 from tests.tui.conftest import HUB_PASS, make_app, make_hub
 from tests.tui.helpers import (
     lock,
+    open_incident,
     open_person,
     screenshot,
     settle,
@@ -139,12 +140,7 @@ async def test_lock_keeps_the_incident_view_and_its_note_prompt(desk_path: Path)
     app = make_app(desk_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await unlock(pilot)
-        await pilot.press("enter")
-        await wait_for(
-            pilot, lambda: isinstance(app.screen, IncidentScreen) and app.screen.data is not None
-        )
-        view = app.screen
-        assert isinstance(view, IncidentScreen)
+        view = await open_incident(pilot)
         await pilot.press("n")
         await wait_for(pilot, lambda: app.screen is not view)
         prompt = app.screen

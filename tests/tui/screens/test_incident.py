@@ -22,6 +22,7 @@ from tests.tui.helpers import (
     burst,
     choose_status,
     open_desk,
+    open_incident,
     open_row,
     settle,
     shown,
@@ -50,12 +51,7 @@ async def test_triage_an_incident_from_new_to_closed(desk_path: Path) -> None:
         await unlock(pilot)
         await pilot.press("2", "G")  # the queue, its last row: a G4 still 'new'
         await settle(pilot)
-        await pilot.press("enter")
-        await wait_for(
-            pilot, lambda: isinstance(app.screen, IncidentScreen) and app.screen.data is not None
-        )
-        screen = app.screen
-        assert isinstance(screen, IncidentScreen)
+        screen = await open_incident(pilot)
         assert screen.data is not None and screen.data["status"] == "new"
         incident_id = screen.incident_id
         await pilot.press("2")  # re-grade to G2
@@ -97,12 +93,8 @@ async def test_next_and_previous_incident_in_queue_order(desk_path: Path) -> Non
     app = make_app(desk_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await unlock(pilot)
-        await pilot.press("enter")
-        await wait_for(
-            pilot, lambda: isinstance(app.screen, IncidentScreen) and app.screen.data is not None
-        )
-        screen = app.screen
-        assert isinstance(screen, IncidentScreen) and screen.data is not None
+        screen = await open_incident(pilot)
+        assert screen.data is not None
         first = screen.data["ref"]
         await pilot.press("J")
         await wait_for(pilot, lambda: screen.data is not None and screen.data["ref"] != first)

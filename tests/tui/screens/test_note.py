@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from deskapp.services.incidents import get_incident
-from deskapp.tui.screens.incident import IncidentScreen
 from tests.tui.conftest import make_app
 from tests.tui.helpers import (
+    open_incident,
     type_text,
     unlock,
     until,
-    wait_for,
 )
 
 
@@ -19,12 +18,7 @@ async def test_a_note_of_several_lines(desk_path: Path) -> None:
     app = make_app(desk_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(pilot)
-        await pilot.press("enter")
-        await wait_for(
-            pilot, lambda: isinstance(app.screen, IncidentScreen) and app.screen.data is not None
-        )
-        screen = app.screen
-        assert isinstance(screen, IncidentScreen)
+        screen = await open_incident(pilot)
         await pilot.press("n")
         await type_text(pilot, "Spoke to the caller")
         await pilot.press("enter")
