@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import PASS
 from tests.run_cli import run_in_process
-
-PASS = "correct horse battery"
 
 
 @pytest.fixture
