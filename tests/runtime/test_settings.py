@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -46,3 +48,23 @@ def test_settings_area_table(tmp_path: Path) -> None:
         with pytest.raises(ConfigError) as caught:
             parse_settings(bad)
         assert "area" in str(caught.value)
+
+
+def test_the_forces_clock_is_a_zone_the_machine_knows() -> None:
+    assert parse_settings({}).zone.key == "Europe/London"  # a UK force's, unless set
+    assert parse_settings({"timezone": "Europe/Dublin"}).zone.key == "Europe/Dublin"
+    for bad in ("Mars/Olympus_Mons", "", " Europe/London", "../../etc/passwd", 1):
+        with pytest.raises(ConfigError, match="'timezone' must be a time zone name"):
+            parse_settings({"timezone": bad})
+
+
+def test_the_status_lines_last_sync_reads_on_the_forces_clock() -> None:
+    """17:05 UTC on a May day is 18:05 on the force's clock; the day is the local one."""
+    from deskapp.runtime.clock import use_zone
+    from deskapp.tui.app import format_last_sync
+
+    use_zone(ZoneInfo("Europe/London"))
+    now = datetime(2026, 5, 1, 23, 30, tzinfo=UTC)  # 00:30 BST on 2 May
+    assert format_last_sync(datetime(2026, 5, 1, 17, 5, tzinfo=UTC), now) == "01 May 18:05"
+    assert format_last_sync(datetime(2026, 5, 1, 23, 10, tzinfo=UTC), now) == "00:10"
+    assert format_last_sync(None, now) == "never"
