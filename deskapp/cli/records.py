@@ -15,7 +15,7 @@ from deskapp.db.rows import typed_rows
 from deskapp.domain import thrive
 from deskapp.domain.grading import format_due
 from deskapp.domain.wording import count
-from deskapp.runtime.clock import utcnow
+from deskapp.runtime.clock import local, utcnow
 from deskapp.services import advisers, incidents, people, subjects
 from deskapp.services.caseload import ReviewRow
 
@@ -235,7 +235,7 @@ def incidents_cmd(args: argparse.Namespace) -> int:
                 print("\nTimeline:")
                 for entry in row["timeline"]:
                     say(
-                        f"  {entry['at']:%Y-%m-%d %H:%M}  {entry['officer_id']:<8} "
+                        f"  {local(entry['at']):%Y-%m-%d %H:%M}  {entry['officer_id']:<8} "
                         f"{entry['kind']:<9} {entry['text']}"
                     )
         elif args.action == "add":

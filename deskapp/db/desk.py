@@ -40,6 +40,7 @@ from deskapp.domain.validation import no_controls
 from deskapp.domain.vocabulary import AuditAction, OfficerRole
 from deskapp.protocol.hlc import HybridClock
 from deskapp.protocol.ids import new_site_id
+from deskapp.runtime.clock import use_zone
 from deskapp.runtime.paths import slots_path
 from deskapp.runtime.settings import Settings, load_settings
 
@@ -91,6 +92,7 @@ class Desk:
         self._identity = slots.take_identity()
         self.officer = officer
         self.settings = settings
+        use_zone(settings.zone)  # times are shown and read in the force's zone
         self._write_lock = threading.RLock()
         self._apart: Engine | None = None
         with self.read() as conn:

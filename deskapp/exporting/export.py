@@ -52,7 +52,7 @@ from deskapp.domain.errors import ValidationError
 from deskapp.domain.events import event_ref, hours, notice
 from deskapp.domain.status import OPEN_STATUSES
 from deskapp.domain.vocabulary import EXPORT_FORMATS, EXPORT_KINDS, AuditAction
-from deskapp.runtime.clock import utcnow
+from deskapp.runtime.clock import local, utcnow, zone
 from deskapp.services.advisers import AdviserRecord, resolve_adviser
 from deskapp.services.events import EventRecord, resolve_event
 from deskapp.services.officers import require_supervisor
@@ -237,7 +237,7 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return local(value).strftime("%Y-%m-%d %H:%M")  # the force's clock (the header says)
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
@@ -274,7 +274,8 @@ def _md_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column]) -> l
 
 
 def _md_header(title: str, desk: Desk, recipient: str) -> list[str]:
-    when = utcnow().strftime("%Y-%m-%d %H:%M UTC")
+    made = local(utcnow())
+    when = f"{made:%Y-%m-%d %H:%M %Z}; times are {zone().key} time"
     if recipient:
         note = (
             f"**Disclosed to {_md_cell(recipient)}**: includes home addresses, phone numbers "
@@ -623,7 +624,7 @@ def default_briefing_path(desk: Desk, event: str, fmt: str = "md") -> Path:
 
 
 def briefing_filename(event_id: str, starts: datetime | None, fmt: str = "md") -> Path:
-    day = starts.strftime("%Y-%m-%d") if isinstance(starts, datetime) else "event"
+    day = local(starts).strftime("%Y-%m-%d") if isinstance(starts, datetime) else "event"
     return Path(f"briefing-{day}-{event_id.replace('-', '')[-8:]}.{_check_format(fmt)}")
 
 
@@ -770,8 +771,8 @@ def export_briefing(
             "## The event",
             "",
             f"- **Reference**: {event_ref(ev['id'])}",
-            f"- **When**: {_text(ev['starts_at'])} UTC"
-            + (f" to {_text(ev['ends_at'])} UTC" if ev.get("ends_at") else ""),
+            f"- **When**: {local(ev['starts_at']):%Y-%m-%d %H:%M %Z}"
+            + (f" to {local(ends):%Y-%m-%d %H:%M %Z}" if (ends := ev.get("ends_at")) else ""),
             f"- **Where**: {_md_cell(shown['place'])}",
             f"- **Organiser**: {_md_cell(shown['organiser'])}",
             f"- **Organiser's contact**: {_md_cell(shown['organiser_contact'])}",

@@ -17,6 +17,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from deskapp.runtime.clock import local
 from deskapp.tui import heap
 from deskapp.tui.background import Background, LockAware, quietly
 from deskapp.tui.commands import DeskCommands
@@ -40,13 +41,14 @@ PAUSE_S = 1.0
 
 
 def format_last_sync(at: datetime | None, now: datetime) -> str:
-    """``never``, or the time of the last sync in UTC (with the day when not today)."""
+    """``never``, or the time of the last sync on the force's clock (with the day when
+    not today)."""
     if at is None:
         return "never"
-    at = at.astimezone(UTC)
-    if at.date() == now.astimezone(UTC).date():
-        return at.strftime("%H:%M UTC")
-    return at.strftime("%d %b %H:%M UTC")
+    at = local(at)
+    if at.date() == local(now).date():
+        return at.strftime("%H:%M")
+    return at.strftime("%d %b %H:%M")
 
 
 def _log_lock(desk: Desk, why: str) -> None:

@@ -10,8 +10,10 @@ import gc
 import os
 import threading
 import weakref
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from rich.text import Text
@@ -24,6 +26,7 @@ from textual.widgets._toast import Toast
 from deskapp.db.desk import Desk
 from deskapp.db.keyslots import KdfParams
 from deskapp.protocol.sealed_batch import SealedBatch
+from deskapp.runtime.clock import use_zone
 from deskapp.services import officers
 from deskapp.services.incidents import get_incident
 from deskapp.sync.hub import Hub
@@ -31,7 +34,7 @@ from deskapp.sync.hub_engines import forget_engines
 from deskapp.sync.hub_push import PushReceipt
 from deskapp.sync.hub_secrets import find_secret
 from deskapp.sync.hub_url import parse_hub_url
-from deskapp.tui.app import DeskApp
+from deskapp.tui.app import DeskApp, format_last_sync
 from deskapp.tui.screens.audit import AuditScreen
 from deskapp.tui.screens.conflicts import ConflictsScreen
 from deskapp.tui.screens.incident import IncidentScreen
@@ -848,3 +851,12 @@ async def test_an_error_toast_starts_with_a_capital_letter(desk_path: Path) -> N
         await wait_for(pilot, lambda: any("longer than" in m for _, m in notifications(app)))
         for _, message in notifications(app):
             assert message[0].isupper(), message
+
+
+def test_the_status_lines_last_sync_reads_on_the_forces_clock() -> None:
+    """17:05 UTC on a May day is 18:05 on the force's clock; the day is the local one."""
+    use_zone(ZoneInfo("Europe/London"))
+    now = datetime(2026, 5, 1, 23, 30, tzinfo=UTC)  # 00:30 BST on 2 May
+    assert format_last_sync(datetime(2026, 5, 1, 17, 5, tzinfo=UTC), now) == "01 May 18:05"
+    assert format_last_sync(datetime(2026, 5, 1, 23, 10, tzinfo=UTC), now) == "00:10"
+    assert format_last_sync(None, now) == "never"

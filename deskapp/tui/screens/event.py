@@ -17,6 +17,7 @@ from textual.widgets import OptionList, Static
 
 from deskapp.domain import events as rules
 from deskapp.domain.text import visible_values
+from deskapp.runtime.clock import local
 from deskapp.tui.keymap import name_keys
 from deskapp.tui.screens.base import RevealsForThisView, fill_options
 from deskapp.tui.widgets.footer import DeskFooter
@@ -105,9 +106,11 @@ class EventScreen(RevealsForThisView["EventDetail"]):
         head.add_column()
         head.add_row("Event", Text(f"{data['ref']}  {data['title']}", style="bold"))
         head.add_row("Kind", Text(str(data["kind"])))
-        when = data["starts_at"].strftime("%a %d %b %Y %H:%M UTC")
-        if ends := data.get("ends_at"):
-            same_day = ends.date() == data["starts_at"].date()
+        starts = local(data["starts_at"])
+        when = starts.strftime("%a %d %b %Y %H:%M %Z")
+        if (ended := data.get("ends_at")) is not None:
+            ends = local(ended)
+            same_day = ends.date() == starts.date()
             when += " to " + ends.strftime("%H:%M" if same_day else "%a %d %b %H:%M")
         head.add_row("When", when)
         for name in SENSITIVE:

@@ -15,6 +15,7 @@ from textual.widgets import OptionList, Static
 
 from deskapp.domain.text import visible_values
 from deskapp.domain.wording import count
+from deskapp.runtime.clock import local
 from deskapp.tui.screens.base import RevealsForThisView, fill_options, titled_table
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
@@ -134,14 +135,14 @@ class PersonScreen(RevealsForThisView["PersonPage"]):
         if data["address_withheld"]:
             head.add_row("", Text("address withheld from the ballot paper", style="italic"))
         last = data.get("last_contact_at")
-        head.add_row("Last contact", last.strftime("%d %b %Y") if last else "never")
+        head.add_row("Last contact", local(last).strftime("%d %b %Y") if last else "never")
         nxt = data.get("next_contact_due")
         if nxt is not None:
             overdue = nxt < self.desk_app.now()
             head.add_row(
                 "Next contact",
                 Text(
-                    nxt.strftime("%d %b %Y") + (" OVERDUE" if overdue else ""),
+                    local(nxt).strftime("%d %b %Y") + (" OVERDUE" if overdue else ""),
                     style="bold red" if overdue else "",
                 ),
             )
@@ -155,7 +156,7 @@ class PersonScreen(RevealsForThisView["PersonPage"]):
         contacts.add_column(ratio=1)
         for c in data["contacts"][:20]:
             contacts.add_row(
-                c["at"].strftime("%d %b %Y"),
+                local(c["at"]).strftime("%d %b %Y"),
                 Text(c["channel"]),  # Text: a str cell would be read as markup
                 Text(c["kind"]),
                 Text(c["summary"]),
@@ -183,7 +184,7 @@ class PersonScreen(RevealsForThisView["PersonPage"]):
             (
                 (
                     Text(
-                        f"{e['starts_at']:%d %b %H:%M}  {e['ref']}  {e['title']}"
+                        f"{local(e['starts_at']):%d %b %H:%M}  {e['ref']}  {e['title']}"
                         f"  (risk {e['risk']}{' · patrol' if e['patrol_requested'] else ''})"
                     ),
                     str(e["id"]),

@@ -3,6 +3,7 @@ the pane and the person view, failures named by kind, and its snapshot."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,8 @@ async def test_create_an_event_link_two_people_and_change_its_risk(desk_path: Pa
         assert isinstance(screen, EventScreen)
         head = shown(screen.query_one("#event-head"))
         assert "Roath hustings" in head and "St Margaret" not in head  # the place is masked
+        # Typed and shown on the force's clock: a May evening is BST.
+        assert "Sat 09 May 2026 18:30 BST to 20:30" in head
         for name in ("sian", "aled"):
             await pilot.press("p")
             await type_text(pilot, name)
@@ -58,7 +61,7 @@ async def test_create_an_event_link_two_people_and_change_its_risk(desk_path: Pa
         assert isinstance(app.screen, EventScreen)
     saved = event_by_title(desk_path, "Roath hustings")
     assert (saved["kind"], saved["place"]) == ("hustings", "St Margaret's Church")
-    assert saved["starts_at"].strftime("%Y-%m-%d %H:%M") == "2026-05-09 18:30"
+    assert saved["starts_at"] == datetime(2026, 5, 9, 17, 30, tzinfo=UTC)  # kept in UTC
     assert (saved["risk"], saved["risk_reason"]) == ("high", "Protest group expected")
     assert [p["name"] for p in saved["people"]] == ["Aled Roberts", "Siân Evans"]
 
