@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, TypedDict
+from typing import Any, Final, TypedDict
 
 from sqlalchemy import (
     ColumnElement,
@@ -50,9 +50,11 @@ from deskapp.services.security import erase_for_person, move_to_person
 from deskapp.services.updates import update_record
 
 SENSITIVE = SENSITIVE_FIELDS["person"]
-#: The roster's order: surname, then forenames, by Unicode collation (``sort_key`` is
-#: the SQL-only column ``collation_key(name)``, migration 0007), then id.
-ROSTER_ORDER: tuple[ColumnElement[Any], ...] = (literal_column("person.sort_key"), PERSON.c.id)
+#: The roster's order: surname, then forenames, by Unicode collation, then id. Written
+#: as the expression of the roster's index ``ix_person_sort`` (migration 0013), which
+#: SQLite then walks and reads the key from.
+SORT_KEY: Final = "collation_key(person.name)"
+ROSTER_ORDER: tuple[ColumnElement[Any], ...] = (literal_column(SORT_KEY), PERSON.c.id)
 
 EDITABLE = (
     "name", "role", "party", "organisation_id", "post", "ballot_paper_id", "election_date",
