@@ -17,6 +17,7 @@ filter box does (``widgets/pane.py``): Textual is pinned below 9.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -29,27 +30,43 @@ from textual.strip import Strip
 #: this many cells larger than the two: a row of footer keys is one group, a pane and
 #: the footer are two.
 SLACK = 200
+#: More regions than this in one frame (a screen mounting, a list scrolled a page) are
+#: painted as Textual does, in one rectangle: grouping them would cost more than it saves.
+MAX_REGIONS = 32
 
 
 def groups(regions: Iterable[Region]) -> list[Region]:
-    """The rectangles to paint: nearby regions joined, far ones kept apart."""
-    boxes = [(region, region.area) for region in regions if region]
-    merged = True
-    while merged and len(boxes) > 1:
-        merged = False
-        for i in range(len(boxes)):
-            for j in range(i + 1, len(boxes)):
-                (a, area_a), (b, area_b) = boxes[i], boxes[j]
-                joined = a.union(b)
-                if a.overlaps(b) or joined.area <= area_a + area_b + SLACK:
-                    # The area a group covers is what it costs to paint: its union.
-                    boxes[i] = (joined, joined.area)
-                    del boxes[j]
-                    merged = True
-                    break
-            if merged:
+    """The rectangles to paint: nearby regions joined, far ones kept apart. A frame can
+    hold hundreds of regions (a screen mounting, a list scrolled), and few groups: each
+    region joins the first group near it (largest first, so the small ones fold into the
+    panes they lie in), then the groups are joined among themselves."""
+    regions = [r for r in regions if r]
+    if len(regions) > MAX_REGIONS:
+        return [Region.from_union(regions)] if regions else []
+    found: list[Region] = []
+    for region in sorted(regions, key=lambda r: -r.area):
+        for index, group in enumerate(found):
+            if _near(group, region):
+                found[index] = group.union(region)
                 break
-    return [box for box, _ in boxes]
+        else:
+            found.append(region)
+    joined = True
+    while joined and len(found) > 1:
+        joined = False
+        for i, j in itertools.combinations(range(len(found)), 2):
+            if _near(found[i], found[j]):
+                found[i] = found[i].union(found[j])
+                del found[j]
+                joined = True
+                break
+    return found
+
+
+def _near(a: Region, b: Region) -> bool:
+    """Painted as one: overlapping, or their rectangle is little more than the two (what
+    a group costs to paint is the area of its rectangle)."""
+    return a.overlaps(b) or a.union(b).area <= a.area + b.area + SLACK
 
 
 class SplitCompositor(Compositor):

@@ -59,6 +59,9 @@ def test_changes_far_apart_are_painted_apart() -> None:
     assert sorted(groups([pane, footer])) == sorted([pane, footer])
     assert groups(keys) == [Region(0, 49, 26, 1)]  # a row of keys: one rectangle
     assert groups([pane, Region(60, 5, 10, 10)]) == [pane]  # inside it: the pane's
+    # Past MAX_REGIONS (a screen mounting): one rectangle, as Textual paints it.
+    many = [Region(x * 6, 40, 1, 1) for x in range(33)] + [Region(0, 0, 1, 1)]
+    assert groups(many) == [Region(0, 0, 193, 41)]
 
 
 async def test_the_main_screen_paints_what_textual_would(desk_path: Path) -> None:
