@@ -20,7 +20,6 @@ from textual.screen import Screen, SystemModalScreen
 from textual.widgets import OptionList
 
 from deskapp.tui.background import Background
-from deskapp.tui.compositor import paint_changes_apart
 
 if TYPE_CHECKING:
     from deskapp.db.desk import Desk
@@ -38,11 +37,6 @@ class DeskScreen(Background, Screen[None]):
     HELP_TITLE = ""
     HELP_TEXT = ""
     KEPT_WHEN_LOCKED: ClassVar[bool] = True
-
-    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None):
-        super().__init__(name=name, id=id, classes=classes)
-        # Changes far apart in one frame (a pane and the footer) painted apart.
-        paint_changes_apart(self)
 
     def load(self) -> None:
         """Read what the screen shows from the desk (screens with data of their own)."""
