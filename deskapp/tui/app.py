@@ -117,7 +117,7 @@ class DeskApp(Background, App[int]):
         self.settings: Settings | None = None
         self._last_input = self._monotonic()
         #: When the officer last typed or clicked, by the real clock (``_monotonic`` may be
-        #: a test's): the roster's ranked order is built in the first pause (``_paused``).
+        #: a test's): the roster's ranked order is built in the first pause (``paused``).
         self._last_input_at = time.monotonic()
         self._queue_answered = False
         self.pending_changes: int | None = None
@@ -244,7 +244,7 @@ class DeskApp(Background, App[int]):
             self._last_input_at = time.monotonic()
             # A new main screen's pause counts from its queue's first answer (note_input).
             self._queue_answered = resumed
-            ranked.warm(desk, on_ready=heap.settle, quiet=self._paused)
+            ranked.warm(desk, on_ready=heap.settle, quiet=self.paused)
         if kept is not None and resumed:
             self.switch_mode(kept.mode)
             for screen in kept.screens:
@@ -270,9 +270,9 @@ class DeskApp(Background, App[int]):
         self._last_input_at = time.monotonic()
         self._queue_answered = True
 
-    def _paused(self) -> bool:
+    def paused(self) -> bool:
         """The queue has answered and the officer has not typed since for a moment (asked
-        from the ranked lists' thread)."""
+        from the ranked lists' thread, and by the dashboard's read-ahead)."""
         return self._queue_answered and time.monotonic() - self._last_input_at >= PAUSE_S
 
     def _new_session(self) -> None:

@@ -392,3 +392,36 @@ async def test_bulk_regrade_names_the_count_and_is_undone_by_one_key(desk_path: 
         await wait_for(
             pilot, lambda: all(get_incident(desk, i)["grade"] == g for i, g in before.items())
         )
+
+
+async def test_the_dashboard_reads_ahead_in_the_first_pause_not_while_the_officer_types(
+    desk_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dashboard (a hidden pane) reads its figures ahead, so that `5` draws at once;
+    at 100,000 people that read holds the machine for seconds, so it waits for the
+    officer's pause instead of sharing the machine with their first filter."""
+    from deskapp.services import dashboard
+    from deskapp.tui import app as app_module
+    from deskapp.tui.widgets import dashboard as pane_module
+
+    reads: list[int] = []
+    read = dashboard.dashboard
+
+    def counted(*args: Any) -> Any:
+        reads.append(1)
+        return read(*args)
+
+    monkeypatch.setattr(dashboard, "dashboard", counted)
+    monkeypatch.setattr(pane_module, "PREFETCH_AFTER_S", 0.01)
+    monkeypatch.setattr(app_module, "PAUSE_S", 3600.0)  # typing on
+    app = make_app(desk_path)
+    async with app.run_test(size=(200, 50)) as pilot:
+        main = await unlock(pilot)
+        await pilot.press("slash", "k")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        pane = main.query_one(pane_module.DashboardPane)
+        assert reads == [] and pane.data is None
+        monkeypatch.setattr(app_module, "PAUSE_S", 0.05)  # the officer stops
+        await wait_for(pilot, lambda: pane.data is not None)
+        assert len(reads) == 1
