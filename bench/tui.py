@@ -223,6 +223,10 @@ async def main():
         result["samples"] = samples
         result["rows"] = {"roster": screen.pane("roster").list.total,
                           "queue": screen.pane("queue").list.total}
+        # The dashboard's read-ahead (in the officer's first pause) counts in the peak.
+        from deskapp.tui.widgets.dashboard import DashboardPane
+        dash = screen.query_one(DashboardPane)
+        await until(pilot, lambda: dash.data is not None, timeout=120)
     result["max_rss_mb"] = peak_mb()
     print(json.dumps(result))
 

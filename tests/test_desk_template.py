@@ -9,9 +9,8 @@ from typing import Any
 from deskapp.db import migrate
 from deskapp.db.desk import Desk
 from deskapp.db.engine import check_key, connect_raw, make_engine
+from tests.conftest import PASS
 from tests.desk_template import _TEMPLATE_KEY, DeskTemplate
-
-PASS = "correct horse battery"
 
 
 def contents(path: Path, key: bytes) -> dict[str, Any]:

@@ -299,7 +299,7 @@ def events_commands(
             "--starts",
             required=name == "add",
             metavar="ISO-TIME",
-            help="e.g. 2026-05-07T19:00 (UTC) or with an offset: 2026-05-07T19:00+01:00",
+            help="local time, e.g. 2026-05-07T19:00, or with an offset: 2026-05-07T19:00+01:00",
         )
         q.add_argument("--ends", metavar="ISO-TIME")
         q.add_argument("--place", help="venue and address (sensitive: masked, logged)")

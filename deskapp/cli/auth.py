@@ -25,6 +25,20 @@ def ask(prompt: str) -> str:
     return input(prompt)
 
 
+def erasure_confirmed(what: str, ident: str, *, yes: bool) -> bool:
+    """Whether to erase: ``--yes``, or ERASE typed at the terminal. Anything else says
+    nothing was erased (the caller exits 1)."""
+    if yes:
+        return True
+    answer = ask(
+        f"Erase all personal data of {what} {ident}? This cannot be undone. Type ERASE to confirm: "
+    )
+    if answer.strip() != "ERASE":
+        print("Nothing erased.")
+        return False
+    return True
+
+
 def ask_secret(prompt: str) -> str:
     if not sys.stdin.isatty():
         raise UsageError(

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from deskapp.cli.arguments import given
-from deskapp.cli.auth import ask, open_desk
+from deskapp.cli.auth import erasure_confirmed, open_desk
 from deskapp.cli.output import print_changed, print_json, print_record, print_table
 from deskapp.domain import security as rules
 from deskapp.domain.wording import count
@@ -171,14 +171,8 @@ def subjects_cmd(args: argparse.Namespace) -> int:
             else:
                 print("Linked." if made else "Already linked so.")
         else:
-            if not args.yes:
-                answer = ask(
-                    f"Erase all personal data of subject {args.id}? This cannot be undone. "
-                    "Type ERASE to confirm: "
-                )
-                if answer.strip() != "ERASE":
-                    print("Nothing erased.")
-                    return 1
+            if not erasure_confirmed("subject", args.id, yes=args.yes):
+                return 1
             erased = subjects.erase_subject(desk, args.id, args.reason)
             print_json({"erased": erased}) if args.json else print(f"Erased {erased}.")
     return 0

@@ -17,7 +17,7 @@ from deskapp.services import events
 
 EVENT_COLUMNS = [
     ("ref", "REF"),
-    ("starts_at", "STARTS (UTC)"),
+    ("starts_at", "STARTS"),
     ("kind", "KIND"),
     ("title", "TITLE"),
     ("risk", "RISK"),

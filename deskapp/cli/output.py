@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any, TextIO
 
 from deskapp.domain.text import visible
+from deskapp.runtime.clock import local
 
 #: What ``json.dumps`` leaves raw with ``ensure_ascii=False``: DEL and the C1 controls
 #: (it escapes C0 itself). They can occur only inside strings, so escaping keeps JSON.
@@ -42,7 +43,7 @@ def cell(value: Any, keep: str = "") -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return local(value).strftime("%Y-%m-%d %H:%M")  # the force's clock; JSON keeps UTC
     return visible(str(value), keep)
 
 

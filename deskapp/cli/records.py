@@ -8,14 +8,14 @@ from datetime import date
 from typing import Any, TypedDict
 
 from deskapp.cli.arguments import given
-from deskapp.cli.auth import ask, open_desk
+from deskapp.cli.auth import erasure_confirmed, open_desk
 from deskapp.cli.output import print_changed, print_json, print_record, print_table, say
 from deskapp.db.desk import Desk
 from deskapp.db.rows import typed_rows
 from deskapp.domain import thrive
 from deskapp.domain.grading import format_due
 from deskapp.domain.wording import count
-from deskapp.runtime.clock import utcnow
+from deskapp.runtime.clock import local, utcnow
 from deskapp.services import advisers, incidents, people, subjects
 from deskapp.services.caseload import ReviewRow
 
@@ -128,14 +128,8 @@ def people_cmd(args: argparse.Namespace) -> int:
             )
             print_changed(changed, as_json=args.json)
         elif args.action == "erase":
-            if not args.yes:
-                answer = ask(
-                    f"Erase all personal data of person {args.id}? This cannot be "
-                    "undone. Type ERASE to confirm: "
-                )
-                if answer.strip() != "ERASE":
-                    print("Nothing erased.")
-                    return 1
+            if not erasure_confirmed("person", args.id, yes=args.yes):
+                return 1
             person_id = people.erase_person(desk, args.id, args.reason)
             print_json({"erased": person_id}) if args.json else print(f"Erased {person_id}.")
     return 0
@@ -241,7 +235,7 @@ def incidents_cmd(args: argparse.Namespace) -> int:
                 print("\nTimeline:")
                 for entry in row["timeline"]:
                     say(
-                        f"  {entry['at']:%Y-%m-%d %H:%M}  {entry['officer_id']:<8} "
+                        f"  {local(entry['at']):%Y-%m-%d %H:%M}  {entry['officer_id']:<8} "
                         f"{entry['kind']:<9} {entry['text']}"
                     )
         elif args.action == "add":

@@ -43,35 +43,21 @@ def failures_only(desk: Desk) -> None:
     typed before it (else a command's good unlock would reset the count unrecorded)."""
     failed = _failed(desk)
     if failed:
-        with desk.write() as tx:
-            tx.audit(AuditAction.ACCESS, "desk", "", (), detail=FAILED.format(n=failed))
+        desk.log(AuditAction.ACCESS, "desk", detail=FAILED.format(n=failed))
 
 
 def locked(desk: Desk, why: str) -> None:
     """About to lock (``why``: "on demand", "idle", "quit"): written while still open."""
-    with desk.write() as tx:
-        tx.audit(AuditAction.ACCESS, "desk", "", (), detail=f"locked ({why})")
+    desk.log(AuditAction.ACCESS, "desk", detail=f"locked ({why})")
 
 
 def synced(desk: Desk, pushed: int, pulled: int) -> None:
-    with desk.write() as tx:
-        tx.audit(
-            AuditAction.ACCESS,
-            "hub",
-            "",
-            (),
-            detail=f"synced: {pushed} changes sent, {pulled} received",
-        )
+    desk.log(AuditAction.ACCESS, "hub", detail=f"synced: {pushed} changes sent, {pulled} received")
 
 
 def copied(desk: Desk, what: str, characters: int) -> None:
     """Text shown on ``what`` (a screen's name) was copied to the clipboard: a copy of
     what may be personal data leaves the desk's control. The text itself is not kept."""
-    with desk.write() as tx:
-        tx.audit(
-            AuditAction.CONSULTATION,
-            "clipboard",
-            "",
-            (),
-            detail=f"copied {characters} characters from {what}",
-        )
+    desk.log(
+        AuditAction.CONSULTATION, "clipboard", detail=f"copied {characters} characters from {what}"
+    )

@@ -68,10 +68,7 @@ def _disk_errors(path: Path) -> Iterator[None]:
         yield
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
-            raise StorageFull(
-                f"The disk holding {path} is full. Free space and try again; "
-                "nothing has been changed."
-            ) from exc
+            raise StorageFull.at(path, "nothing has been changed") from exc
         raise DeskError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
 
 
@@ -110,8 +107,7 @@ def write_backup(desk: Desk, output: Path, *, force: bool = False) -> Manifest:
                     tar.addfile(info, io.BytesIO(data))
             _fsync(partial)
             os.replace(partial, output)
-    with desk.write() as tx:
-        tx.audit(AuditAction.CONSULTATION, "desk", "", detail="backup written")
+    desk.log(AuditAction.CONSULTATION, "desk", detail="backup written")
     return manifest
 
 
@@ -254,13 +250,11 @@ def _check_staged(staged: Path, manifest: Manifest, officer_id: str, passphrase:
                 f"The backup's audit log does not verify ({verified.problem}). "
                 "Nothing has been changed."
             )
-        with desk.write() as tx:
-            tx.audit(
-                AuditAction.ALTERATION,
-                "desk",
-                "",
-                detail=f"restored from a backup taken {manifest.taken_at}",
-            )
+        desk.log(
+            AuditAction.ALTERATION,
+            "desk",
+            detail=f"restored from a backup taken {manifest.taken_at}",
+        )
         with desk.read() as conn:
             return audit.verify(conn).events
 

@@ -1,11 +1,11 @@
 """Indexes set aside while one transaction loads many rows.
 
 Kept in step row by row, an index whose order is not the order rows arrive in (the
-roster's ``sort_key``, by surname) costs a page of the encrypted file read, decrypted,
-changed and encrypted again for nearly every row once it outgrows the page cache; made
-once after the load it is one sort of the table. Indexes in arrival order (by a UUIDv7,
-by a date every new row shares) cost little kept in step, and a sort of them would cost
-memory, so they are best left alone.
+roster's, on ``collation_key(name)``, by surname) costs a page of the encrypted file
+read, decrypted, changed and encrypted again for nearly every row once it outgrows the
+page cache; made once after the load it is one sort of the table. Indexes in arrival
+order (by a UUIDv7, by a date every new row shares) cost little kept in step, and a sort
+of them would cost memory, so they are best left alone.
 
 Making an index sorts every row's key in memory (``temp_store = MEMORY`` keeps decrypted
 data off the disk): the roster's order takes about 110 bytes a person, so a table beyond

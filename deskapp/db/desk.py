@@ -8,7 +8,7 @@ transactions (``WriteTx``, the one write path).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,9 +37,10 @@ from deskapp.db.writes import WriteTx
 from deskapp.domain.errors import AuthError, DatabaseCorrupt, DatabaseMissing, ValidationError
 from deskapp.domain.passphrase import check_strength
 from deskapp.domain.validation import no_controls
-from deskapp.domain.vocabulary import OfficerRole
+from deskapp.domain.vocabulary import AuditAction, OfficerRole
 from deskapp.protocol.hlc import HybridClock
 from deskapp.protocol.ids import new_site_id
+from deskapp.runtime.clock import use_zone
 from deskapp.runtime.paths import slots_path
 from deskapp.runtime.settings import Settings, load_settings
 
@@ -91,6 +92,7 @@ class Desk:
         self._identity = slots.take_identity()
         self.officer = officer
         self.settings = settings
+        use_zone(settings.zone)  # times are shown and read in the force's zone
         self._write_lock = threading.RLock()
         self._apart: Engine | None = None
         with self.read() as conn:
@@ -281,6 +283,21 @@ class Desk:
                     conn.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
         for table in tx.touched:
             self.generations[table] = self.generations.get(table, 0) + 1
+
+    def log(
+        self,
+        action: AuditAction,
+        entity: str,
+        entity_id: str = "",
+        fields: Iterable[str] = (),
+        *,
+        recipient: str = "",
+        detail: str = "",
+    ) -> None:
+        """Record one audit event in a transaction of its own, where nothing else changes:
+        a consultation, a disclosure, a sign-in, a sync."""
+        with self.write() as tx:
+            tx.audit(action, entity, entity_id, fields, recipient=recipient, detail=detail)
 
     @property
     def data_key(self) -> bytes:

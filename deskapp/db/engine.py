@@ -139,11 +139,11 @@ def translate_errors(path: Path) -> Iterator[None]:
         raise explain(exc, path) from exc
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
-            raise StorageFull(
-                f"The disk holding {path} is full. Free space and try again; "
-                "nothing that was saved has been lost."
-            ) from exc
+            raise StorageFull.at(path, NOTHING_SAVED_LOST) from exc
         raise
+
+
+NOTHING_SAVED_LOST = "nothing that was saved has been lost"
 
 
 def explain(exc: BaseException, path: Path) -> DeskError:
@@ -155,10 +155,7 @@ def explain(exc: BaseException, path: Path) -> DeskError:
             "Wait a moment and try again."
         )
     if "full" in text:
-        return StorageFull(
-            f"The disk holding {path} is full. Free space and try again; "
-            "nothing that was saved has been lost."
-        )
+        return StorageFull.at(path, NOTHING_SAVED_LOST)
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return DatabaseCorrupt(
             f"The desk database {path} is damaged or is not a deskapp database. It has not "

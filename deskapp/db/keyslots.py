@@ -1109,10 +1109,7 @@ class KeySlots:
             with contextlib.suppress(OSError):
                 tmp.unlink()
             if exc.errno == errno.ENOSPC:
-                raise StorageFull(
-                    f"The disk is full: could not save {self.path}. The previous key-slot "
-                    "file is unchanged; free some space and try again."
-                ) from exc
+                raise StorageFull.at(self.path, "the key-slot file is as it was") from exc
             raise
         _fsync_dir(self.path.parent)
 

@@ -144,8 +144,8 @@ PERSON: Final = Table(
     _created(),
     _updated(),
     _deleted(),
-    # A covering index: caseload totals read no table rows. The roster's order is
-    # the SQL-only column ``sort_key`` and its index (migration 0007).
+    # A covering index: caseload totals read no table rows. The roster's order is the
+    # SQL-only index on ``collation_key(name)`` (migrations 0007 and 0013).
     Index("ix_person_adviser", "deleted", "adviser_id", "next_contact_due", "last_contact_at"),
     Index("ix_person_review", "review_date"),
     # The statistics return reads every person through this alone (migration 0012).
@@ -167,7 +167,8 @@ CANDIDACY: Final = Table(
     "candidacy",
     METADATA,
     Column("id", String, primary_key=True),
-    Column("person_id", String, nullable=False, index=True),
+    # Looked up by person through the UNIQUE (person_id, ballot_paper_id) index.
+    Column("person_id", String, nullable=False),
     Column("ballot_paper_id", String, nullable=False),
     Column("election_id", String, nullable=False, default=""),
     Column("election_date", Date, nullable=True),
@@ -426,6 +427,8 @@ FIELD_VERSION: Final = Table(
     Column("field", String, primary_key=True),
     Column("hlc", Integer, nullable=False),
     Column("site_id", String, nullable=False),
+    # The primary key is the table: one B-tree written per version, not two.
+    sqlite_with_rowid=False,
 )
 
 #: Changes waiting to be pushed to the hub, in the order they were made.

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from deskapp.db.desk import Desk
 from deskapp.db.keyslots import KdfParams, lock_path
+from deskapp.db.writes import VERSIONED
 from deskapp.demo.data import generate
 from deskapp.domain.errors import AuthError, ValidationError
 from deskapp.runtime.clock import utcnow
@@ -56,24 +57,18 @@ def build_demo(
             ("security_referral", data.referrals),
             ("subject", data.subjects),
         ]
-        for entity, rows in versioned:
-            for start in range(0, len(rows), BATCH):
-                with desk.write() as tx:
-                    tx.insert_many(
-                        entity, rows[start : start + BATCH], log="batch", detail="demo data"
-                    )
         appended = [
             ("event_person", data.event_people),
             ("timeline_entry", data.timeline),
             ("contact", data.contacts),
             ("incident_link", data.incident_links),
         ]
-        for entity, rows in appended:
+        # Versioned records first (what the appended rows point at), in batches.
+        for entity, rows in versioned + appended:
             for start in range(0, len(rows), BATCH):
                 with desk.write() as tx:
-                    tx.append_many(
-                        entity, rows[start : start + BATCH], log="batch", detail="demo data"
-                    )
+                    store = tx.insert_many if entity in VERSIONED else tx.append_many
+                    store(entity, rows[start : start + BATCH], log="batch", detail="demo data")
 
 
 def is_demo_desk(path: Path) -> bool:

@@ -63,6 +63,11 @@ class ConfigError(DeskError):
 class StorageFull(DeskError):
     exit_code = 11
 
+    @classmethod
+    def at(cls, path: object, kept: str) -> StorageFull:
+        """The disk holding ``path`` is full; ``kept`` says what was not lost (a clause)."""
+        return cls(f"The disk holding {path} is full. Free space and try again; {kept}.")
+
 
 class TrustError(DeskError):
     """A certificate, revocation or root on the hub that does not verify, or an officer

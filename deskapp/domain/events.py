@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -59,9 +59,11 @@ def kind(value: str) -> str:
     return str(v.choice(EventKind, value, field="kind"))
 
 
-def parse_time(value: str, *, field: str) -> datetime | None:
-    """An ISO time ("2026-05-07 19:00", "2026-05-07T19:00+01:00"); one without an offset
-    is UTC, as every time on the desk is. Empty: None."""
+def parse_time(value: str, *, field: str, zone: tzinfo) -> datetime | None:
+    """An ISO time ("2026-05-07 19:00", "2026-05-07T19:00+01:00") as UTC. One without an
+    offset is a time on the force's clock (``zone``): 19:00 in May is 18:00 UTC. A time
+    the clocks skip (01:30 on the March night they go forward) is refused; one they pass
+    twice (01:30 in October) is the first. Empty: None."""
     value = value.strip()
     if not value:
         return None
@@ -69,10 +71,18 @@ def parse_time(value: str, *, field: str) -> datetime | None:
         found = datetime.fromisoformat(value.replace("z", "Z"))
     except ValueError:
         raise ValidationError(
-            f"Give the {field_label(field)} as a time like 2026-05-07 19:00 (UTC) or "
+            f"Give the {field_label(field)} as a time like 2026-05-07 19:00 or "
             "2026-05-07T19:00+01:00."
         ) from None
-    return found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
+    if found.tzinfo is not None:
+        return found.astimezone(UTC)
+    placed = found.replace(tzinfo=zone)
+    if placed.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != found:
+        raise ValidationError(
+            f"The {field_label(field)} {found:%H:%M} does not happen on {found:%d %b %Y}: the "
+            "clocks go forward then. Give a time after the change."
+        )
+    return placed.astimezone(UTC)
 
 
 def parse_hours(value: str) -> int:
@@ -126,29 +136,22 @@ def field_label(field: str) -> str:
     }.get(field, field.replace("_", " "))
 
 
-def clean_event(fields: dict[str, Any]) -> dict[str, Any]:
+def clean_event(fields: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
     """Validate and normalise the given event fields (any subset of ``EDITABLE``); text
-    times, hours and money are parsed. An error names its field (``ValidationError.field``)
-    and never quotes a sensitive value."""
-    out: dict[str, Any] = {}
-    for key, value in fields.items():
-        if key not in EDITABLE:
-            raise ValidationError(f"An event has no field '{key}'.")
-        try:
-            out[key] = _clean(key, value)
-        except ValidationError as exc:
-            exc.field = exc.field or key
-            raise
-    return out
+    times (on the clock of ``zone``), hours and money are parsed. An error names its
+    field (``ValidationError.field``) and never quotes a sensitive value."""
+    return v.clean_fields(
+        fields, EDITABLE, lambda key, value: _clean(key, value, zone), record="an event"
+    )
 
 
-def _clean(key: str, value: Any) -> Any:
+def _clean(key: str, value: Any, zone: tzinfo) -> Any:
     if key == "title":
         return v.clean_text(value, field="title", required=True, max_len=200)
     if key == "kind":
         return kind(value)
     if key in TIMES:
-        found = parse_time(value, field=key) if isinstance(value, str) else value
+        found = parse_time(value, field=key, zone=zone) if isinstance(value, str) else value
         if key == "starts_at" and found is None:
             raise ValidationError("Start is required.")
         return found

@@ -167,17 +167,14 @@ def clean(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
         "referral": REFERRAL_FIELDS,
         "subject": SUBJECT_FIELDS,
     }[kind]
-    out: dict[str, Any] = {}
-    for key, value in fields.items():
-        if key not in allowed:
-            raise ValidationError(f"A {kind} has no field '{key}'.")
-        with v.about(key):
-            if key == "status":
-                enum = MeasureStatus if kind == "measure" else ReferralStatus
-                out[key] = str(v.choice(enum, value, field="status"))
-            else:
-                out[key] = _clean(key, value)
-    return out
+
+    def clean_one(key: str, value: Any) -> Any:
+        if key == "status":
+            enum = MeasureStatus if kind == "measure" else ReferralStatus
+            return str(v.choice(enum, value, field="status"))
+        return _clean(key, value)
+
+    return v.clean_fields(fields, allowed, clean_one, record=f"a {kind}")
 
 
 def survey_defaults(values: dict[str, Any], today: date, months: int) -> dict[str, Any]:

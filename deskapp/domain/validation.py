@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Container, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from deskapp.domain.errors import ValidationError
 from deskapp.domain.text import LINE_BREAKS, has_control
@@ -120,6 +120,25 @@ def about(field: str) -> Iterator[None]:
         if exc.field is None:
             exc.field = field
         raise
+
+
+def clean_fields(
+    fields: Mapping[str, Any],
+    allowed: Container[str],
+    clean: Callable[[str, Any], Any],
+    *,
+    record: str,
+) -> dict[str, Any]:
+    """Validate any subset of a record's editable fields, each by ``clean(key, value)``.
+    A field the record does not have is refused (``record`` names it in the message: "a
+    person"); an error names the field it is about, so a form shows it there."""
+    out: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key not in allowed:
+            raise ValidationError(f"{_subject(record)} has no field '{key}'.")
+        with about(key):
+            out[key] = clean(key, value)
+    return out
 
 
 def whole_number(value: object, *, field: str, minimum: int = 0) -> int:

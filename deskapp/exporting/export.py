@@ -46,12 +46,13 @@ from deskapp.db.tables import (
     PERSON,
     SENSITIVE_FIELDS,
 )
+from deskapp.db.writes import WriteTx
 from deskapp.domain import validation as v
 from deskapp.domain.errors import ValidationError
 from deskapp.domain.events import event_ref, hours, notice
 from deskapp.domain.status import OPEN_STATUSES
 from deskapp.domain.vocabulary import EXPORT_FORMATS, EXPORT_KINDS, AuditAction
-from deskapp.runtime.clock import utcnow
+from deskapp.runtime.clock import local, utcnow, zone
 from deskapp.services.advisers import AdviserRecord, resolve_adviser
 from deskapp.services.events import EventRecord, resolve_event
 from deskapp.services.officers import require_supervisor
@@ -236,7 +237,7 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return local(value).strftime("%Y-%m-%d %H:%M")  # the force's clock (the header says)
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
@@ -273,7 +274,8 @@ def _md_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column]) -> l
 
 
 def _md_header(title: str, desk: Desk, recipient: str) -> list[str]:
-    when = utcnow().strftime("%Y-%m-%d %H:%M UTC")
+    made = local(utcnow())
+    when = f"{made:%Y-%m-%d %H:%M %Z}; times are {zone().key} time"
     if recipient:
         note = (
             f"**Disclosed to {_md_cell(recipient)}**: includes home addresses, phone numbers "
@@ -547,6 +549,22 @@ def _table_of(
     return _incident_rows(desk, adviser_id), INCIDENT_COLUMNS, "Incidents"
 
 
+def _log_disclosures(
+    tx: WriteTx,
+    entity: str,
+    ids: Sequence[str],
+    fields: Sequence[str],
+    recipient: str,
+    what: str,
+) -> None:
+    """An audit event of disclosure for each record whose sensitive ``fields`` left the
+    desk for ``recipient`` (s.62: each disclosure is logged against the record)."""
+    for record_id in ids:
+        tx.audit(
+            AuditAction.DISCLOSURE, entity, record_id, fields, recipient=recipient, detail=what
+        )
+
+
 def export_table(
     desk: Desk,
     kind: str,
@@ -585,27 +603,11 @@ def export_table(
             detail=f"{what}: listed {len(person_ids)} people",
         )
         if disclosed and kind == "incidents":
-            for row in rows:
-                if row.get("location"):
-                    tx.audit(
-                        AuditAction.DISCLOSURE,
-                        "incident",
-                        row["id"],
-                        ("location",),
-                        recipient=recipient,
-                        detail=what,
-                    )
+            ids = [r["id"] for r in rows if r.get("location")]
+            _log_disclosures(tx, "incident", ids, ("location",), recipient, what)
         elif disclosed:
-            for row in rows:
-                if row.get("id"):
-                    tx.audit(
-                        AuditAction.DISCLOSURE,
-                        "person",
-                        row["id"],
-                        PERSON_SENSITIVE,
-                        recipient=recipient,
-                        detail=what,
-                    )
+            ids = [r["id"] for r in rows if r.get("id")]
+            _log_disclosures(tx, "person", ids, PERSON_SENSITIVE, recipient, what)
     write_atomic(output, data, force=force)
     return ExportResult(output, kind, fmt, len(rows), len(person_ids), not disclosed, recipient)
 
@@ -622,7 +624,7 @@ def default_briefing_path(desk: Desk, event: str, fmt: str = "md") -> Path:
 
 
 def briefing_filename(event_id: str, starts: datetime | None, fmt: str = "md") -> Path:
-    day = starts.strftime("%Y-%m-%d") if isinstance(starts, datetime) else "event"
+    day = local(starts).strftime("%Y-%m-%d") if isinstance(starts, datetime) else "event"
     return Path(f"briefing-{day}-{event_id.replace('-', '')[-8:]}.{_check_format(fmt)}")
 
 
@@ -642,8 +644,7 @@ CONTACT_COLUMNS: Final[tuple[Column, ...]] = (
     Column("name", "named_contact"),
     Column("area", "area"),
     Column("holds", "attendees_held"),
-    Column("phone", "phone", sensitive=True),
-    Column("email", "email", sensitive=True),
+    *CONTACT_DETAILS[:2],  # phone and email: an adviser's home address is not held
 )
 BRIEFING_INCIDENT_COLUMNS: Final[tuple[Column, ...]] = (
     Column("ref", "ref"),
@@ -770,8 +771,8 @@ def export_briefing(
             "## The event",
             "",
             f"- **Reference**: {event_ref(ev['id'])}",
-            f"- **When**: {_text(ev['starts_at'])} UTC"
-            + (f" to {_text(ev['ends_at'])} UTC" if ev.get("ends_at") else ""),
+            f"- **When**: {local(ev['starts_at']):%Y-%m-%d %H:%M %Z}"
+            + (f" to {local(ends):%Y-%m-%d %H:%M %Z}" if (ends := ev.get("ends_at")) else ""),
             f"- **Where**: {_md_cell(shown['place'])}",
             f"- **Organiser**: {_md_cell(shown['organiser'])}",
             f"- **Organiser's contact**: {_md_cell(shown['organiser_contact'])}",
@@ -808,43 +809,14 @@ def export_briefing(
         )
         if disclosed:
             if fmt == "md":
-                tx.audit(
-                    AuditAction.DISCLOSURE,
-                    "event",
-                    ev["id"],
-                    EVENT_SENSITIVE,
-                    recipient=recipient,
-                    detail=what,
-                )
-            for a in attendees:
-                tx.audit(
-                    AuditAction.DISCLOSURE,
-                    "person",
-                    a["id"],
-                    PERSON_SENSITIVE,
-                    recipient=recipient,
-                    detail=what,
-                )
+                _log_disclosures(tx, "event", [ev["id"]], EVENT_SENSITIVE, recipient, what)
+            ids = [a["id"] for a in attendees]
+            _log_disclosures(tx, "person", ids, PERSON_SENSITIVE, recipient, what)
             if fmt == "md":
-                for c in contacts:
-                    tx.audit(
-                        AuditAction.DISCLOSURE,
-                        "adviser",
-                        c["id"],
-                        ADVISER_SENSITIVE,
-                        recipient=recipient,
-                        detail=what,
-                    )
-                for inc in incidents:
-                    if inc.get("location"):
-                        tx.audit(
-                            AuditAction.DISCLOSURE,
-                            "incident",
-                            inc["id"],
-                            ("location",),
-                            recipient=recipient,
-                            detail=what,
-                        )
+                ids = [c["id"] for c in contacts]
+                _log_disclosures(tx, "adviser", ids, ADVISER_SENSITIVE, recipient, what)
+                ids = [i["id"] for i in incidents if i.get("location")]
+                _log_disclosures(tx, "incident", ids, ("location",), recipient, what)
     write_atomic(output, data, force=force)
     return ExportResult(
         output, "briefing", fmt, len(attendees), len(attendees), not disclosed, recipient

@@ -141,13 +141,10 @@ def write_return(
     _check_target(output, force=force)
     ret = returns.compute(desk, period)
     data = RENDERERS[fmt](ret)
-    with desk.write() as tx:
-        tx.audit(
-            AuditAction.CONSULTATION,
-            "return",
-            "",
-            (),
-            detail=f"statistics return {period.describe()} ({fmt}) to {output.name}",
-        )
+    desk.log(
+        AuditAction.CONSULTATION,
+        "return",
+        detail=f"statistics return {period.describe()} ({fmt}) to {output.name}",
+    )
     write_atomic(output, data, force=force)
     return Written(output, fmt, len(ret.tables))

@@ -689,27 +689,23 @@ def _title_from_slug(slug: str) -> str:
     )
 
 
-def _iso_date(text: str) -> date | None:
-    m = _ISO_DATE.match(text)
+def _calendar_date(m: re.Match[str] | None, year: int, month: int, day: int) -> date | None:
+    """The date a pattern's groups name (by group number), or None where it matched
+    nothing or names no day of the calendar (31/02/2024)."""
     if m is None:
         return None
     try:
-        return date(int(m[1]), int(m[2]), int(m[3]))
+        return date(int(m[year]), int(m[month]), int(m[day]))
     except ValueError:
         return None
+
+
+def _iso_date(text: str) -> date | None:
+    return _calendar_date(_ISO_DATE.match(text), 1, 2, 3)
 
 
 def _uk_date(text: str) -> date | None:
-    iso = _iso_date(text)
-    if iso is not None:
-        return iso
-    m = _UK_DATE.match(text)
-    if m is None:
-        return None
-    try:
-        return date(int(m[3]), int(m[2]), int(m[1]))
-    except ValueError:
-        return None
+    return _iso_date(text) or _calendar_date(_UK_DATE.match(text), 3, 2, 1)
 
 
 def _parse_ballot(text: str, *, election: bool = False) -> _Ballot | None:

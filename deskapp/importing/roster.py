@@ -38,6 +38,7 @@ import io
 import re
 from array import array
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from itertools import pairwise
@@ -348,30 +349,90 @@ def import_file(
     read = _read(path, options, progress)
     if read.fatal or not read.good or not read.can_apply(skip_bad=skip_bad):
         return _plan_read(desk, read, progress)
-    try:
-        with desk.write(streaming=read.good > _STREAMING_ROWS) as tx:
+    writing = _Writing(desk, read.good)
+    matcher = _Matcher(None, utcnow(), read.watched)
+    with writing:
+        _second_pass(read, matcher, writing, progress, skip_bad=skip_bad)
+        plan = read.plan(matcher)
+        if not plan.can_apply(skip_bad=skip_bad):
+            return plan  # rolled back as the first problem was found (or never begun)
+        writing.finish()
+    plan.summary = replace(plan.summary, written=True)
+    return plan
+
+
+class _Writing:
+    """An import's write transaction, begun as its first batch of people is to be
+    written and rolled back at the first problem that refuses the file, so that the
+    desk's write lock is held only while good rows are written: the rest of a refused
+    file is read on a read snapshot, other writers (the app, another command) going on
+    meanwhile. Nothing of a refused file is ever committed."""
+
+    def __init__(self, desk: Desk, good: int) -> None:
+        self.desk = desk
+        self.good = good
+        self._stack = ExitStack()
+        self.tx: WriteTx | None = None
+        self._reading: Connection | None = None
+        self._deferred = False
+        self._aside: list[str] = []
+
+    def __enter__(self) -> _Writing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.abandon()
+
+    @property
+    def open(self) -> bool:
+        """Whether the import may still write (no problem has refused it)."""
+        return self._reading is None
+
+    def begin(self, matcher: _Matcher) -> WriteTx:
+        """The transaction, begun now if it is not yet (the matcher then compares with
+        the desk through it)."""
+        if self.tx is None:
+            assert self.open, "a refused import does not write again"
+            tx = self._stack.enter_context(self.desk.write(streaming=self.good > _STREAMING_ROWS))
             # A large import leaves the search index to be rebuilt once at the end, as a
             # large pull does (db/search_index.py), and the roster's order by surname
             # to be made again (db/bulk_load.py): far cheaper than row by row.
-            deferred = search_index.worth_deferring(tx.conn, read.good)
-            if deferred:
+            self._deferred = search_index.worth_deferring(tx.conn, self.good)
+            if self._deferred:
                 search_index.defer(tx.conn)
-            aside: list[str] = []
-            if bulk_load.worth_setting_aside(tx.conn, "person", read.good):
-                aside = bulk_load.set_aside(tx.conn, _OUT_OF_ORDER)
-            matcher = _Matcher(tx.conn, tx.now, read.watched)
-            _second_pass(read, matcher, tx, progress, skip_bad=skip_bad)
-            plan = read.plan(matcher)
-            if not plan.can_apply(skip_bad=skip_bad):
-                raise _RollBack(plan)
-            bulk_load.restore(tx.conn, aside)
-            if deferred:
+            if bulk_load.worth_setting_aside(tx.conn, "person", self.good):
+                self._aside = bulk_load.set_aside(tx.conn, _OUT_OF_ORDER)
+            self.tx = tx
+            matcher.conn, matcher.now = tx.conn, tx.now
+        return self.tx
+
+    def compare_only(self, matcher: _Matcher) -> None:
+        """The file is refused: roll back what was written (letting the desk go) and
+        compare the rest on a read snapshot, for the plan's counts."""
+        if self._reading is None:
+            self.abandon()
+            self._reading = self._stack.enter_context(self.desk.read())
+            matcher.conn = self._reading
+
+    def finish(self) -> None:
+        """Make the set-aside indexes and the search index again, and commit."""
+        tx = self.tx
+        if tx is not None:
+            bulk_load.restore(tx.conn, self._aside)
+            if self._deferred:
                 search_index.rebuild_in(tx.conn)
                 tx.touched.update(("person", "incident"))
-    except _RollBack as stop:
-        return stop.plan
-    plan.summary = replace(plan.summary, written=True)
-    return plan
+            self.tx = None
+            self._stack.close()
+
+    def abandon(self) -> None:
+        """Roll the transaction back (and end any read snapshot)."""
+        if self.tx is not None:
+            self.tx = None
+            stop = _RollBack()
+            self._stack.__exit__(type(stop), stop, None)
+        else:
+            self._stack.close()
 
 
 def apply_import(
@@ -404,9 +465,7 @@ def apply_import(
 
 
 class _RollBack(Exception):
-    def __init__(self, plan: ImportPlan) -> None:
-        super().__init__()
-        self.plan = plan
+    """Thrown into the write transaction to roll it back."""
 
 
 def _write(tx: WriteTx, diff: _Diff, detail: str) -> None:
@@ -597,16 +656,16 @@ def _flags(hashes: array[int], rows: array[int]) -> bytearray:
 def _second_pass(
     read: _Read,
     matcher: _Matcher,
-    tx: WriteTx | None,
+    writing: _Writing | None,
     progress: ProgressFn | None,
     *,
     skip_bad: bool = False,
 ) -> None:
     """Read the file again (or the rows the first pass kept); hand each person's rows
-    whole to ``matcher``, a batch of people at a time, and write each batch when ``tx``
-    is given. After a first pass that did not check the rows, this one does: its
-    problems go to ``read`` (and, unless ``skip_bad``, nothing more is written once
-    there is one: the transaction will be rolled back)."""
+    whole to ``matcher``, a batch of people at a time, and write each batch when
+    ``writing`` is given. After a first pass that did not check the rows, this one does:
+    its problems go to ``read`` (and, unless ``skip_bad``, the first one rolls back what
+    was written and the rest is only compared)."""
     area = read.options.area
     everywhere = area.everywhere
     flags = read.flags
@@ -619,17 +678,32 @@ def _second_pass(
     detail = f"import {read.path.name}"
     id_column = _id_column(read.parse)
 
+    def refused() -> None:
+        """A problem refuses the file: nothing more is written, and the desk is let go
+        at once, not when the reading ends."""
+        if writing is not None and not skip_bad:
+            writing.compare_only(matcher)
+
     def flush() -> None:
-        diff = matcher.batch(batch)
+        if (
+            writing is not None
+            and writing.open
+            and (skip_bad or not (problems or matcher.problems))
+        ):
+            _write(writing.begin(matcher), matcher.batch(batch), detail)
+        else:
+            matcher.batch(batch)
         batch.clear()
-        if tx is not None and (skip_bad or not (problems or matcher.problems)):
-            _write(tx, diff, detail)
+        if problems or matcher.problems:
+            refused()
 
     def person(group: list[CandidacyRecord]) -> None:
         before = len(matcher.problems)
         kept = _check_group(group, matcher.problems, matcher.merged, id_column)
-        if len(matcher.problems) > before and group[0].dc_person_id:
-            watched.add(group[0].dc_person_id)  # rows of it rejected
+        if len(matcher.problems) > before:
+            refused()
+            if group[0].dc_person_id:
+                watched.add(group[0].dc_person_id)  # rows of it rejected
         if kept:
             batch.append(kept)
             if len(batch) >= _BATCH_PEOPLE:
@@ -650,6 +724,7 @@ def _second_pass(
             if found or not (everywhere or area.covers(rec.place)):
                 if found:
                     problems.extend(found)
+                    refused()
                     if rec.dc_person_id:
                         watched.add(rec.dc_person_id)
                 else:
@@ -671,6 +746,7 @@ def _second_pass(
 
     def reject(row: int, cells: list[str]) -> None:
         """A row the parser found problems in (the second pass's own parse)."""
+        refused()
         pid = cells[i_pid].strip() if 0 <= i_pid < len(cells) else ""
         if pid:
             watched.add(pid)
@@ -678,7 +754,7 @@ def _second_pass(
 
     def stage(done: int, total: int) -> None:
         if progress is not None:
-            progress("writing" if tx is not None else "matching", done, total)
+            progress("writing" if writing is not None else "matching", done, total)
 
     if read.kept is None:
         parse = parse_file(

@@ -6,11 +6,13 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from deskapp.domain.area import GSS, SLUG, Area
 from deskapp.domain.errors import ConfigError, ValidationError
 from deskapp.domain.grading import DEFAULT_TARGET_MINUTES, GradeTargets
 from deskapp.domain.security import DEFAULT_REVIEW_MONTHS, review_months
+from deskapp.runtime.clock import DEFAULT_ZONE
 from deskapp.runtime.paths import settings_path
 
 THEMES = ("textual-dark", "textual-light", "high-contrast")
@@ -20,6 +22,7 @@ EXAMPLE = """\
 auto_lock_minutes = 5
 theme = "textual-dark"          # textual-dark | textual-light | high-contrast
 security_review_months = 12     # a security survey (or a fitted measure) is reviewed after
+timezone = "Europe/London"      # times are shown and typed in this zone (kept in UTC)
 # hub_url = "postgresql://hub.example/deskapp"   # no passwords here: use PGPASSWORD/.pgpass
 
 [grade_targets]                 # minutes until an incident of each grade falls due
@@ -44,6 +47,12 @@ class Settings:
     area: Area = field(default_factory=Area)
     #: Months from a security survey (or a fitted measure) to its review (Bridger: 12).
     security_review_months: int = DEFAULT_REVIEW_MONTHS
+    #: The IANA zone officers read and type times in; the desk keeps UTC.
+    timezone: str = DEFAULT_ZONE
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -60,7 +69,7 @@ def load_settings(path: Path | None = None) -> Settings:
 def parse_settings(raw: dict[str, Any], where: str = "settings") -> Settings:
     known = {
         "auto_lock_minutes", "theme", "hub_url", "grade_targets", "area",
-        "security_review_months",
+        "security_review_months", "timezone",
     }  # fmt: skip
     for key in raw:
         if key not in known:
@@ -103,6 +112,7 @@ def parse_settings(raw: dict[str, Any], where: str = "settings") -> Settings:
         raise ConfigError(str(exc)) from None
     return Settings(
         security_review_months=months,
+        timezone=_timezone(raw.get("timezone", DEFAULT_ZONE), where),
         auto_lock_minutes=float(lock),
         theme=theme,
         hub_url=hub,
@@ -142,3 +152,16 @@ def _has_password(url: str) -> bool:
     """user:password@host in a config file would be a plaintext credential."""
     netloc = url.split("://", 1)[-1].split("/", 1)[0]
     return "@" in netloc and ":" in netloc.split("@", 1)[0]
+
+
+def _timezone(name: object, where: str) -> str:
+    """An IANA zone name the machine (or the bundled tzdata) knows."""
+    try:
+        if not isinstance(name, str) or not name or name != name.strip():
+            raise ValueError(name)
+        ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise ConfigError(
+            f"In {where}, 'timezone' must be a time zone name like 'Europe/London'."
+        ) from None
+    return name

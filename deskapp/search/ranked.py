@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, Connection, Select, literal_column, select
 
 from deskapp.db.desk import Desk
 from deskapp.domain.status import OPEN_STATUSES
-from deskapp.services.people import fts_query
+from deskapp.services.people import SORT_KEY, fts_query
 
 #: The rows for some row ids, in that order. A row holds whatever columns the list's
 #: query selects (the roster's, the queue's), so it is a plain dict.
@@ -86,14 +86,14 @@ def _fetch(
 
 
 class RankedRoster:
-    """Everyone on the roster (not erased), by surname then forename (``sort_key``)."""
+    """Everyone on the roster (not erased), by surname then forename (``SORT_KEY``)."""
 
     def __init__(self, conn: Connection, generation: int) -> None:
         self.generation = generation
         self.rowids = _ints(
             conn,
             "SELECT group_concat(rowid, ',') FROM (SELECT rowid FROM person "
-            "INDEXED BY ix_person_sort WHERE deleted = 0 ORDER BY sort_key, id)",
+            f"INDEXED BY ix_person_sort WHERE deleted = 0 ORDER BY {SORT_KEY}, id)",
         )
         self.by_rowid = _positions_by_rowid(self.rowids)
         self.cache = _Cache()

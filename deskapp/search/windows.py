@@ -34,7 +34,13 @@ from deskapp.db.rows import typed_rows
 from deskapp.db.tables import ADVISER, INCIDENT, ORGANISATION, PERSON
 from deskapp.domain.status import OPEN_STATUSES
 from deskapp.services.incidents import queue_select, queue_where
-from deskapp.services.people import ROSTER_ORDER, filter_words, fts_match, fts_query
+from deskapp.services.people import (
+    ROSTER_ORDER,
+    SORT_KEY,
+    filter_words,
+    fts_match,
+    fts_query,
+)
 
 #: Above this many FTS hits a filter walks the list in order instead (see module doc).
 BIG = 1500
@@ -113,7 +119,7 @@ def roster_query(
     if plan == "fts":
         # Few hits: look them up by rowid and sort them, rather than walk the order's
         # index (a unary + keeps SQLite off it).
-        return query.order_by(literal_column("+person.sort_key"), PERSON.c.id)
+        return query.order_by(literal_column(f"+{SORT_KEY}"), PERSON.c.id)
     return query.order_by(*ROSTER_ORDER)
 
 

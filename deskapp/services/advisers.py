@@ -28,13 +28,7 @@ EDITABLE = ("name", "area", "areas", "phone", "email", "capacity", "active")
 # them), so they stay a plain dict.
 def clean_adviser(fields: dict[str, Any]) -> dict[str, Any]:
     """Validate any subset of ``EDITABLE``; an error names its field."""
-    out: dict[str, Any] = {}
-    for key, value in fields.items():
-        if key not in EDITABLE:
-            raise ValidationError(f"An adviser has no field '{key}'.")
-        with v.about(key):
-            out[key] = _clean_field(key, value)
-    return out
+    return v.clean_fields(fields, EDITABLE, _clean_field, record="an adviser")
 
 
 def _clean_field(key: str, value: Any) -> Any:
@@ -144,14 +138,9 @@ def adviser_for_edit(desk: Desk, ident: str) -> AdviserForEdit:
             ).scalar_one()
         )
         adviser = typed_row(AdviserForEdit, {**found, "people": held})
-    with desk.write() as tx:
-        tx.audit(
-            AuditAction.CONSULTATION,
-            "adviser",
-            row_id,
-            SENSITIVE_FIELDS["adviser"],
-            detail="edit form",
-        )
+    desk.log(
+        AuditAction.CONSULTATION, "adviser", row_id, SENSITIVE_FIELDS["adviser"], detail="edit form"
+    )
     return adviser
 
 

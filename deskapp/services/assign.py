@@ -295,14 +295,11 @@ def plan_auto_assign(desk: Desk) -> AssignPlan:
         people = _unassigned_people(conn)
     plan = _plan(advisers, people)
     if people:
-        with desk.write() as tx:
-            tx.audit(
-                AuditAction.CONSULTATION,
-                "person",
-                "",
-                (),
-                detail=f"auto-assign plan listed {len(people)} people",
-            )
+        desk.log(
+            AuditAction.CONSULTATION,
+            "person",
+            detail=f"auto-assign plan listed {len(people)} people",
+        )
     return plan
 
 

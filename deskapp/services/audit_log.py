@@ -138,11 +138,8 @@ def audit_query(filter_text: str = "", flt: AuditFilter | None = None) -> Select
 
 def log_opened(desk: Desk, flt: AuditFilter) -> None:
     """Reading the log shows who consulted whom: that is a consultation too."""
-    with desk.write() as tx:
-        tx.audit(
-            AuditAction.CONSULTATION,
-            "audit_event",
-            "",
-            (),
-            detail="audit log viewed" + (f" ({flt.describe()})" if flt.describe() else ""),
-        )
+    desk.log(
+        AuditAction.CONSULTATION,
+        "audit_event",
+        detail="audit log viewed" + (f" ({flt.describe()})" if flt.describe() else ""),
+    )

@@ -50,7 +50,7 @@ def add_event(desk: Desk, **fields: Any) -> str:
     for name in ("title", "kind", "starts_at"):
         if not fields.get(name):
             raise ValidationError(f"Give the event's {rules.field_label(name)}.")
-    values = rules.clean_event(fields)
+    values = rules.clean_event(fields, desk.settings.zone)
     rules.check_event(values)
     with desk.write() as tx:
         return tx.insert("event", values)
@@ -69,7 +69,12 @@ def update_event(desk: Desk, ident: str, **fields: Any) -> dict[str, tuple[Any, 
         return ""
 
     return update_record(
-        desk, "event", ident, rules.clean_event(fields), resolve=resolve_event, check=check
+        desk,
+        "event",
+        ident,
+        rules.clean_event(fields, desk.settings.zone),
+        resolve=resolve_event,
+        check=check,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, TypedDict
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 
@@ -239,53 +239,35 @@ def timeline(tx: WriteTx, incident_id: str, kind: str, text: str) -> None:
     )
 
 
-def update_incident(
-    desk: Desk,
-    ident: str,
-    *,
-    grade: int | None = None,
-    status: str | None = None,
-    adviser: str | None = None,
-    crime_ref: str | None = None,
-    cad_ref: str | None = None,
-    operation: str | None = None,
-    thrive: th.Thrive | None = None,
-    summary: str | None = None,
-) -> list[str]:
+class IncidentChanges(TypedDict, total=False):
+    """The changes an officer may make to an incident at once (the CLI's ``update``, the
+    triage keys, a bulk action). ``None`` or absent: leave that field as it is."""
+
+    grade: int | None
+    status: str | None
+    adviser: str | None
+    crime_ref: str | None
+    cad_ref: str | None
+    operation: str | None
+    thrive: th.Thrive | None
+    summary: str | None
+
+
+def update_incident(desk: Desk, ident: str, **given: Unpack[IncidentChanges]) -> list[str]:
     """Apply the given changes; returns the timeline lines written (empty if nothing changed)."""
     with desk.write() as tx:
         incident_id = resolve_id(tx.conn, INCIDENT, ident, label="incident")
-        lines, _ = apply_changes(
-            desk,
-            tx,
-            incident_id,
-            grade=grade,
-            status=status,
-            adviser=adviser,
-            crime_ref=crime_ref,
-            cad_ref=cad_ref,
-            operation=operation,
-            thrive=thrive,
-            summary=summary,
-        )
+        lines, _ = apply_changes(desk, tx, incident_id, **given)
         return lines
 
 
 def apply_changes(
-    desk: Desk,
-    tx: WriteTx,
-    incident_id: str,
-    *,
-    grade: int | None = None,
-    status: str | None = None,
-    adviser: str | None = None,
-    crime_ref: str | None = None,
-    cad_ref: str | None = None,
-    operation: str | None = None,
-    thrive: th.Thrive | None = None,
-    summary: str | None = None,
+    desk: Desk, tx: WriteTx, incident_id: str, **given: Unpack[IncidentChanges]
 ) -> tuple[list[str], dict[str, tuple[Any, Any]]]:
     """Apply changes inside ``tx``: the timeline lines written, and ``{field: (old, new)}``."""
+    grade, status, adviser = given.get("grade"), given.get("status"), given.get("adviser")
+    crime_ref, cad_ref = given.get("crime_ref"), given.get("cad_ref")
+    operation, thrive, summary = given.get("operation"), given.get("thrive"), given.get("summary")
     current = tx.get("incident", incident_id)
     changes: dict[str, Any] = {}
     lines: list[tuple[str, str]] = []
@@ -378,7 +360,7 @@ def add_note(desk: Desk, ident: str, text: str) -> str:
     return incident_id
 
 
-def bulk_update(desk: Desk, ids: Iterable[str], **changes: Any) -> Applied:
+def bulk_update(desk: Desk, ids: Iterable[str], **changes: Unpack[IncidentChanges]) -> Applied:
     """Apply the same grade/assign/status to one or many incidents in one transaction."""
     applied = Applied()
     with desk.write() as tx:
@@ -565,8 +547,7 @@ def get_incident(desk: Desk, ident: str, *, consult: bool = False) -> IncidentDe
             {**found, "linked_people": linked_people, "links": links, "timeline": timeline},
         )
     if consult:
-        with desk.write() as tx:
-            tx.audit(AuditAction.CONSULTATION, "incident", incident_id, (), detail="opened")
+        desk.log(AuditAction.CONSULTATION, "incident", incident_id, (), detail="opened")
     return row
 
 

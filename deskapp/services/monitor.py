@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
@@ -25,6 +25,7 @@ from deskapp.db.tables import PERSON
 from deskapp.domain.errors import NotFound, ValidationError
 from deskapp.domain.vocabulary import AuditAction
 from deskapp.domain.wording import count
+from deskapp.runtime.clock import DEFAULT_ZONE
 from deskapp.services.audit_log import AuditEntry, AuditFilter, AuditLogRow, audit_query
 from deskapp.services.lookup import resolve_id
 
@@ -48,7 +49,7 @@ class Rules:
     working_to: int = 19  # ... and from this hour on
     bulk_people: int = 100  # an export listing at least this many people is bulk
     failed_unlocks: int = 3  # this many wrong passphrases in a row
-    zone: str = "Europe/London"
+    zone: str | None = None  # the hours' clock; None: the desk's (settings: timezone)
 
     def __post_init__(self) -> None:
         if not 0 <= self.working_from < self.working_to <= 24:
@@ -134,8 +135,7 @@ def who(desk: Desk, person: str) -> tuple[str, list[WhoEvent]]:
         rows = typed_rows(WhoEvent, conn.execute(query.order_by(AUDIT.c.seq)).mappings())
     for row in rows:
         row["what"] = WHO_KINDS.get(AuditAction(row["action"]), row["action"])
-    with desk.write() as tx:
-        tx.audit(AuditAction.CONSULTATION, "person", person_id, (), detail="audit who")
+    desk.log(AuditAction.CONSULTATION, "person", person_id, (), detail="audit who")
     return person_id, rows
 
 
@@ -180,7 +180,7 @@ def _reviewing(event: AuditEventRow) -> bool:
 
 
 def _out_of_hours(events: list[AuditEventRow], rules: Rules) -> list[Finding]:
-    zone = ZoneInfo(rules.zone)
+    zone = ZoneInfo(rules.zone or DEFAULT_ZONE)
     days: dict[tuple[str, date], list[datetime]] = defaultdict(list)
     for e in events:
         if e["action"] != AuditAction.CONSULTATION or _reviewing(e):
@@ -292,6 +292,8 @@ def monitor(
 ) -> list[Finding]:
     """Every finding in the period (whole days, UTC), in time order; logged."""
     rules = rules or Rules()
+    if rules.zone is None:
+        rules = replace(rules, zone=desk.settings.timezone)
     start, end = _bounds(since, until)
     with desk.read() as conn:
         query = select(AUDIT).where(AUDIT.c.at >= start, AUDIT.c.at < end).order_by(AUDIT.c.seq)
@@ -304,12 +306,9 @@ def monitor(
         *_unconnected(desk, events),
     ]
     findings.sort(key=lambda f: (f.at, f.rule))
-    with desk.write() as tx:
-        tx.audit(
-            AuditAction.CONSULTATION,
-            "audit_event",
-            "",
-            (),
-            detail=f"audit monitor: {count(len(findings), 'finding')}",
-        )
+    desk.log(
+        AuditAction.CONSULTATION,
+        "audit_event",
+        detail=f"audit monitor: {count(len(findings), 'finding')}",
+    )
     return findings

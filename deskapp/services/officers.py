@@ -77,8 +77,7 @@ def add_officer(
 def change_passphrase(desk: Desk, old: str, new: str, kdf: KdfParams | None = None) -> None:
     check_passphrase(new, desk.officer.id)
     desk.slots.change_passphrase(desk.officer.id, old, new, kdf)
-    with desk.write() as tx:
-        tx.audit(AuditAction.ALTERATION, "officer", desk.officer.id, ("passphrase",))
+    desk.log(AuditAction.ALTERATION, "officer", desk.officer.id, ("passphrase",))
 
 
 def reset_passphrase(desk: Desk, officer_id: str, new: str, kdf: KdfParams | None = None) -> None:
@@ -87,8 +86,7 @@ def reset_passphrase(desk: Desk, officer_id: str, new: str, kdf: KdfParams | Non
     check_passphrase(new, officer_id)
     _require_active(desk, officer_id)
     desk.slots.reset_passphrase(officer_id, new, desk.data_key, kdf)
-    with desk.write() as tx:
-        tx.audit(AuditAction.ALTERATION, "officer", officer_id, ("passphrase",), detail="reset")
+    desk.log(AuditAction.ALTERATION, "officer", officer_id, ("passphrase",), detail="reset")
 
 
 def remove_officer(desk: Desk, officer_id: str) -> None:
@@ -125,8 +123,7 @@ def rekey(desk: Desk) -> None:
         desk.slots.commit_rekey()
         desk.engine = make_engine(desk.path, new_key)
         desk._key[:] = new_key
-    with desk.write() as tx:
-        tx.audit(AuditAction.ALTERATION, "desk", "", ("data_key",), detail="re-keyed")
+    desk.log(AuditAction.ALTERATION, "desk", "", ("data_key",), detail="re-keyed")
 
 
 def _require_active(desk: Desk, officer_id: str) -> OfficerRow:

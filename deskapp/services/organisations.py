@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Final, TypedDict
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, Subquery, func, select
 
 from deskapp.db.desk import Desk
 from deskapp.db.rows import typed_row, typed_rows
@@ -68,13 +68,12 @@ class OrganisationForEdit(TypedDict):
 # them), so they stay a plain dict.
 def clean_organisation(fields: dict[str, Any]) -> dict[str, Any]:
     """Validate and normalise any subset of ``EDITABLE``; an error names its field."""
-    out: dict[str, Any] = {}
-    for key, value in fields.items():
-        if key not in EDITABLE:
-            raise ValidationError(f"An organisation has no field '{key}'.")
-        with v.about(key):
-            out[key] = _clean_field(key, "" if value is None else str(value))
-    return out
+    return v.clean_fields(
+        fields,
+        EDITABLE,
+        lambda key, value: _clean_field(key, "" if value is None else str(value)),
+        record="an organisation",
+    )
 
 
 def _clean_field(key: str, text: str) -> str:
@@ -121,12 +120,7 @@ def list_organisations(
     With ``reveal`` the returning officers' phone and email are shown, and that is
     logged (one consultation event per organisation shown).
     """
-    people = (
-        select(PERSON.c.organisation_id, func.count().label("people"))
-        .where(PERSON.c.deleted.is_(False))
-        .group_by(PERSON.c.organisation_id)
-        .subquery()
-    )
+    people = _people_per_organisation()
     acting = ORGANISATION.alias("acting")  # a constituency's council, shown by its slug
     query = (
         select(
@@ -139,13 +133,7 @@ def list_organisations(
         .where(ORGANISATION.c.deleted.is_(False))
         .order_by(ORGANISATION.c.name, ORGANISATION.c.id)
     )
-    for word in filter_text.lower().split():
-        like = f"%{word}%"
-        query = query.where(
-            func.lower(ORGANISATION.c.name).like(like)
-            | ORGANISATION.c.slug.like(like)
-            | func.lower(ORGANISATION.c.ro_name).like(like)
-        )
+    query = _matching(query, filter_text)
     if limit is not None:
         query = query.limit(limit)
     with desk.read() as conn:
@@ -224,12 +212,7 @@ def _kind(conn: Connection, org_id: str) -> str:
 
 def organisations_query(filter_text: str = "") -> Select[Any]:
     """The councils view's rows: name, returning officer, share status, people."""
-    people = (
-        select(PERSON.c.organisation_id, func.count().label("people"))
-        .where(PERSON.c.deleted.is_(False))
-        .group_by(PERSON.c.organisation_id)
-        .subquery()
-    )
+    people = _people_per_organisation()
     query = (
         select(
             ORGANISATION.c.id,
@@ -242,14 +225,7 @@ def organisations_query(filter_text: str = "") -> Select[Any]:
         .outerjoin(people, people.c.organisation_id == ORGANISATION.c.id)
         .where(ORGANISATION.c.deleted.is_(False))
     )
-    for word in filter_text.lower().split():
-        like = f"%{word}%"
-        query = query.where(
-            func.lower(ORGANISATION.c.name).like(like)
-            | ORGANISATION.c.slug.like(like)
-            | func.lower(ORGANISATION.c.ro_name).like(like)
-        )
-    return query.order_by(ORGANISATION.c.name, ORGANISATION.c.id)
+    return _matching(query, filter_text).order_by(ORGANISATION.c.name, ORGANISATION.c.id)
 
 
 def organisation_choices(desk: Desk, filter_text: str, limit: int = 5) -> list[tuple[str, str]]:
@@ -287,6 +263,27 @@ def organisation_for_edit(desk: Desk, ident: str) -> OrganisationForEdit:
             .mappings()
             .one(),
         )
-    with desk.write() as tx:
-        tx.audit(AuditAction.CONSULTATION, "organisation", org_id, SENSITIVE, detail="edit form")
+    desk.log(AuditAction.CONSULTATION, "organisation", org_id, SENSITIVE, detail="edit form")
     return row
+
+
+def _people_per_organisation() -> Subquery:
+    """How many people (not erased) each organisation holds."""
+    return (
+        select(PERSON.c.organisation_id, func.count().label("people"))
+        .where(PERSON.c.deleted.is_(False))
+        .group_by(PERSON.c.organisation_id)
+        .subquery()
+    )
+
+
+def _matching(query: Select[Any], filter_text: str) -> Select[Any]:
+    """Organisations whose name, slug or returning officer holds every word typed."""
+    for word in filter_text.lower().split():
+        like = f"%{word}%"
+        query = query.where(
+            func.lower(ORGANISATION.c.name).like(like)
+            | ORGANISATION.c.slug.like(like)
+            | func.lower(ORGANISATION.c.ro_name).like(like)
+        )
+    return query

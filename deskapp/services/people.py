@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, TypedDict
+from typing import Any, Final, TypedDict
 
 from sqlalchemy import (
     ColumnElement,
@@ -50,9 +50,11 @@ from deskapp.services.security import erase_for_person, move_to_person
 from deskapp.services.updates import update_record
 
 SENSITIVE = SENSITIVE_FIELDS["person"]
-#: The roster's order: surname, then forenames, by Unicode collation (``sort_key`` is
-#: the SQL-only column ``collation_key(name)``, migration 0007), then id.
-ROSTER_ORDER: tuple[ColumnElement[Any], ...] = (literal_column("person.sort_key"), PERSON.c.id)
+#: The roster's order: surname, then forenames, by Unicode collation, then id. Written
+#: as the expression of the roster's index ``ix_person_sort`` (migration 0013), which
+#: SQLite then walks and reads the key from.
+SORT_KEY: Final = "collation_key(person.name)"
+ROSTER_ORDER: tuple[ColumnElement[Any], ...] = (literal_column(SORT_KEY), PERSON.c.id)
 
 EDITABLE = (
     "name", "role", "party", "organisation_id", "post", "ballot_paper_id", "election_date",
@@ -172,13 +174,7 @@ class PersonReviewDue(TypedDict):
 def clean_person(fields: dict[str, Any]) -> dict[str, Any]:
     """Validate and normalise the given person fields (any subset of ``EDITABLE``); an
     error names the field it is about (``ValidationError.field``)."""
-    out: dict[str, Any] = {}
-    for key, value in fields.items():
-        if key not in EDITABLE:
-            raise ValidationError(f"A person has no field '{key}'.")
-        with v.about(key):
-            out[key] = _clean_field(key, value)
-    return out
+    return v.clean_fields(fields, EDITABLE, _clean_field, record="a person")
 
 
 def _clean_field(key: str, value: Any) -> Any:
@@ -406,15 +402,12 @@ def log_consultation(
 
 def log_roster_shown(desk: Desk, total: int, *, filtered: bool) -> None:
     """The app's roster pane settled on a listing: a consultation of that many people."""
-    with desk.write() as tx:
-        tx.audit(
-            AuditAction.CONSULTATION,
-            "person",
-            "",
-            (),
-            detail=f"roster listed ({count(total, 'person', 'people')}"
-            f"{', filtered' if filtered else ''})",
-        )
+    desk.log(
+        AuditAction.CONSULTATION,
+        "person",
+        detail=f"roster listed ({count(total, 'person', 'people')}"
+        f"{', filtered' if filtered else ''})",
+    )
 
 
 def people_due_for_review(desk: Desk, on: date) -> list[PersonReviewDue]:

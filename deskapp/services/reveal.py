@@ -33,7 +33,6 @@ def reveal_masked(
     if row is None:
         raise NotFound(f"No such {what}.")
     detail = f"revealed: {reason}" if reason else "revealed"
-    with desk.write() as tx:
-        tx.audit(AuditAction.CONSULTATION, entity, row_id, (field,), detail=detail)
+    desk.log(AuditAction.CONSULTATION, entity, row_id, (field,), detail=detail)
     value: str = row[0]  # every masked field is text (``db.tables.SENSITIVE_FIELDS``)
     return value

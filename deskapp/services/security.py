@@ -304,8 +304,7 @@ def list_measures(
             mask_row(r, SENSITIVE_FIELDS["security_measure"])
             for r in typed_rows(MeasureListRow, conn.execute(query).mappings())
         ]
-    with desk.write() as tx:
-        tx.audit(AuditAction.CONSULTATION, "security_measure", "", (), detail=f"listed {len(rows)}")
+    desk.log(AuditAction.CONSULTATION, "security_measure", detail=f"listed {len(rows)}")
     return rows
 
 

@@ -224,8 +224,7 @@ def list_subjects(
         query = query.limit(limit)
     with desk.read() as conn:
         rows = [with_ref(SubjectListRow, r) for r in conn.execute(query).mappings()]
-    with desk.write() as tx:
-        tx.audit(AuditAction.CONSULTATION, "subject", "", (), detail=f"listed {len(rows)}")
+    desk.log(AuditAction.CONSULTATION, "subject", detail=f"listed {len(rows)}")
     return rows
 
 

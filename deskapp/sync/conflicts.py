@@ -70,10 +70,7 @@ def list_conflicts(
         rows = [_decoded(r) for r in typed_rows(ConflictRow, conn.execute(query).mappings())]
         if labelled:
             _label(conn, rows)
-    with desk.write() as tx:
-        tx.audit(
-            AuditAction.CONSULTATION, "conflict", "", (), detail=f"listed {len(rows)} conflicts"
-        )
+    desk.log(AuditAction.CONSULTATION, "conflict", detail=f"listed {len(rows)} conflicts")
     return rows
 
 
@@ -112,9 +109,13 @@ def _find(conn: Any, ident: str) -> ConflictRow:
 def get_conflict(desk: Desk, ident: str) -> ConflictRow:
     with desk.read() as conn:
         row = _find(conn, ident)
-    with desk.write() as tx:
-        tx.audit(AuditAction.CONSULTATION, row["entity"], row["row_id"], (row["field"],),
-                 detail="conflict shown")  # fmt: skip
+    desk.log(
+        AuditAction.CONSULTATION,
+        row["entity"],
+        row["row_id"],
+        (row["field"],),
+        detail="conflict shown",
+    )
     return _decoded(row)
 
 

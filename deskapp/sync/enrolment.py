@@ -383,10 +383,7 @@ def join(hub: Hub, desk: Desk, passphrase: str | None = None) -> Enrolled:
     me = desk.officer.id
     adopted: OfficerKeys | None = None
     with hub.read() as conn:
-        view = _read(conn)
-        if view.root is None:
-            raise _no_root(hub)
-        before = certs.verify_chain(view.root, view.certificates, view.revocations, pin=pin)
+        before = _trusted(_read(conn), hub, pin)
         cert = before.officers.get(me)
         kept = conn.execute(
             select(hub_officer_keys.c.bundle).where(hub_officer_keys.c.officer_id == me)
@@ -402,7 +399,7 @@ def join(hub: Hub, desk: Desk, passphrase: str | None = None) -> Enrolled:
         view = _read(conn)
         if view.root is None:
             raise _no_root(hub)
-        trusted = certs.verify_chain(view.root, view.certificates, view.revocations, pin=pin)
+        trusted = _trusted(view, hub, pin)
         mine_now = trusted.officers.get(me)
         approved = _holds(mine_now, desk)
         if bundle is not None and (mine_now is None or approved):

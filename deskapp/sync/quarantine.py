@@ -93,12 +93,7 @@ def list_quarantined(desk: Desk) -> list[QuarantineRow]:
     query = select(*(QUARANTINE.c[n] for n in LISTED)).order_by(QUARANTINE.c.id)
     with desk.read() as conn:
         rows = typed_rows(QuarantineRow, conn.execute(query).mappings())
-    with desk.write() as tx:
-        tx.audit(
-            AuditAction.CONSULTATION,
-            "quarantine",
-            "",
-            (),
-            detail=f"listed {len(rows)} quarantined changes",
-        )
+    desk.log(
+        AuditAction.CONSULTATION, "quarantine", detail=f"listed {len(rows)} quarantined changes"
+    )
     return rows

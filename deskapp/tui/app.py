@@ -17,6 +17,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from deskapp.runtime.clock import local
 from deskapp.tui import heap
 from deskapp.tui.background import Background, LockAware, quietly
 from deskapp.tui.commands import DeskCommands
@@ -40,13 +41,14 @@ PAUSE_S = 1.0
 
 
 def format_last_sync(at: datetime | None, now: datetime) -> str:
-    """``never``, or the time of the last sync in UTC (with the day when not today)."""
+    """``never``, or the time of the last sync on the force's clock (with the day when
+    not today)."""
     if at is None:
         return "never"
-    at = at.astimezone(UTC)
-    if at.date() == now.astimezone(UTC).date():
-        return at.strftime("%H:%M UTC")
-    return at.strftime("%d %b %H:%M UTC")
+    at = local(at)
+    if at.date() == local(now).date():
+        return at.strftime("%H:%M")
+    return at.strftime("%d %b %H:%M")
 
 
 def _log_lock(desk: Desk, why: str) -> None:
@@ -115,7 +117,7 @@ class DeskApp(Background, App[int]):
         self.settings: Settings | None = None
         self._last_input = self._monotonic()
         #: When the officer last typed or clicked, by the real clock (``_monotonic`` may be
-        #: a test's): the roster's ranked order is built in the first pause (``_paused``).
+        #: a test's): the roster's ranked order is built in the first pause (``paused``).
         self._last_input_at = time.monotonic()
         self._queue_answered = False
         self.pending_changes: int | None = None
@@ -242,7 +244,7 @@ class DeskApp(Background, App[int]):
             self._last_input_at = time.monotonic()
             # A new main screen's pause counts from its queue's first answer (note_input).
             self._queue_answered = resumed
-            ranked.warm(desk, on_ready=heap.settle, quiet=self._paused)
+            ranked.warm(desk, on_ready=heap.settle, quiet=self.paused)
         if kept is not None and resumed:
             self.switch_mode(kept.mode)
             for screen in kept.screens:
@@ -268,9 +270,9 @@ class DeskApp(Background, App[int]):
         self._last_input_at = time.monotonic()
         self._queue_answered = True
 
-    def _paused(self) -> bool:
+    def paused(self) -> bool:
         """The queue has answered and the officer has not typed since for a moment (asked
-        from the ranked lists' thread)."""
+        from the ranked lists' thread, and by the dashboard's read-ahead)."""
         return self._queue_answered and time.monotonic() - self._last_input_at >= PAUSE_S
 
     def _new_session(self) -> None:

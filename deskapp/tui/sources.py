@@ -7,10 +7,11 @@ the TUI (and painting its first screen) does not pay for SQLAlchemy and SQLCiphe
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from deskapp.runtime.clock import local
 from deskapp.tui.widgets.window_list import Column, ListSource, Row
 
 if TYPE_CHECKING:
@@ -179,10 +180,18 @@ def _risk_style(row: Row) -> str:
     return {"high": "high", "medium": "medium"}.get(str(row.get("risk")), "")
 
 
-def _short_date(value: datetime | date | None) -> str:
+def _short_date(value: datetime | date | None, *, shown: Callable[[datetime], datetime]) -> str:
+    """A day, or a time as ``shown`` reads it: on the force's clock (``local``), or as
+    the audit log keeps it (UTC, which its column says)."""
     if value is None:
         return ""
-    return value.strftime("%d %b %H:%M") if isinstance(value, datetime) else value.isoformat()
+    return (
+        shown(value).strftime("%d %b %H:%M") if isinstance(value, datetime) else value.isoformat()
+    )
+
+
+def _as_utc(at: datetime) -> datetime:
+    return at.astimezone(UTC)
 
 
 #: Before the person's name in the queue: a subject of concern linked to this incident is
@@ -321,7 +330,12 @@ def events_source(desk: DeskGetter) -> ListSource:
     return ListSource(
         name="events",
         columns=[
-            Column("starts_at", "When", 12, render=lambda r: _short_date(r.get("starts_at"))),
+            Column(
+                "starts_at",
+                "When",
+                12,
+                render=lambda r: _short_date(r.get("starts_at"), shown=local),
+            ),
             Column("id", "Ref", 10, render=lambda r: event_ref(str(r["id"]))),
             Column("title", "Event", 18, flex=True),
             Column("kind", "Kind", 11, min_width=70),
@@ -372,7 +386,12 @@ def review_source(desk: DeskGetter, now: Now) -> ListSource:
     return ListSource(
         name="review",
         columns=[
-            Column("review_date", "Review", 10, render=lambda r: _short_date(r.get("review_date"))),
+            Column(
+                "review_date",
+                "Review",
+                10,
+                render=lambda r: _short_date(r.get("review_date"), shown=local),
+            ),
             Column("kind", "Kind", 8),
             Column("label", "Record", 30, flex=True),
         ],
@@ -399,7 +418,12 @@ def audit_source(desk: DeskGetter, flt: Callable[[], Any]) -> ListSource:
         key="seq",
         columns=[
             Column("seq", "#", 5),
-            Column("at", "When (UTC)", 12, render=lambda r: _short_date(r.get("at"))),
+            Column(
+                "at",
+                "When (UTC)",
+                12,
+                render=lambda r: _short_date(r.get("at"), shown=_as_utc),
+            ),
             Column("officer_id", "Officer", 8),
             Column("officer_name", "Name", 14, min_width=120),
             Column("action", "Action", 12),

@@ -16,17 +16,15 @@ from deskapp.db import backup
 from deskapp.db.desk import Desk
 from deskapp.domain.errors import DatabaseCorrupt
 from deskapp.services.people import add_person
+from tests.cli.cli_desk import init_desk
+from tests.conftest import PASS
 
-PASS = "correct horse battery"
 NAME = "Seán Ó Briain"
 
 
 @pytest.fixture
 def env(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("DESKAPP_DB", str(db_path))
-    monkeypatch.setenv("DESKAPP_OFFICER", "4521")
-    monkeypatch.setenv("DESKAPP_PASSPHRASE", PASS)
-    assert main(["init", "--officer", "4521", "--name", "Sgt Ada Example"]) == 0
+    init_desk(db_path, monkeypatch)
     with Desk.open(db_path, "4521", PASS) as desk:
         add_person(desk, name=NAME, phone="07700 900123")
     return db_path

@@ -12,18 +12,15 @@ from typing import Any
 import pytest
 
 from deskapp.cli import main
+from tests.cli.cli_desk import init_desk
+from tests.conftest import PASS
 
-PASS = "correct horse battery"
 RUN_CLI = Path(__file__).parents[1] / "run_cli.py"  # the command, with fast key slots
 
 
 @pytest.fixture
 def env(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("DESKAPP_DB", str(db_path))
-    monkeypatch.setenv("DESKAPP_OFFICER", "4521")
-    monkeypatch.setenv("DESKAPP_PASSPHRASE", PASS)
-    assert main(["init", "--officer", "4521", "--name", "Sgt Ada Example"]) == 0
-    return db_path
+    return init_desk(db_path, monkeypatch)
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:

@@ -15,11 +15,11 @@ import pytest
 
 from deskapp.demo.desk import DEMO_OFFICER, DEMO_PASSPHRASE, build_demo
 from deskapp.sync.hub_engines import forget_engines
+from tests.conftest import PASS
 from tests.run_cli import run_in_process
 
 ROOT = Path(__file__).resolve().parents[2]
 DESKAPP = Path(sys.executable).parent / "deskapp"  # the console script, as a user runs it
-PASS = "correct horse battery"
 HUB_PASS = "the hub's passphrase"
 
 

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from deskapp.cli import main
 from deskapp.db.desk import Desk
 from deskapp.domain.errors import ValidationError
 from deskapp.importing.roster import plan_import
 from deskapp.services import contacts, incidents, people
+from tests.cli.cli_desk import init_desk
+from tests.conftest import PASS
 from tests.run_cli import run_in_process
 
-PASS = "correct horse battery"
 TITLE = "Eve\x1b]0;owned\x07 Ward"  # would retitle the terminal
 CLEAR = "\x1b[2JMallory"  # would clear the screen
 CSI = "Trent\x9b31m"  # a C1 control
@@ -70,10 +70,7 @@ def test_an_imported_cell_with_a_control_character_is_a_problem_of_its_row(
 
 @pytest.fixture
 def env(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    monkeypatch.setenv("DESKAPP_DB", str(db_path))
-    monkeypatch.setenv("DESKAPP_OFFICER", "4521")
-    monkeypatch.setenv("DESKAPP_PASSPHRASE", PASS)
-    assert main(["init", "--officer", "4521", "--name", "Sgt Ada Example"]) == 0
+    init_desk(db_path, monkeypatch)
     with Desk.open(db_path, "4521", PASS) as desk:
         pid = stored_raw(desk, TITLE, party=CSI, post="Del\x7f")
         stored_raw(desk, CLEAR)

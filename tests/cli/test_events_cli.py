@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import PASS
 from tests.run_cli import run_in_process
-
-PASS = "correct horse battery"
 
 
 @pytest.fixture
@@ -141,3 +140,52 @@ def test_an_incident_is_added_at_an_event_by_its_reference(env: dict[str, str]) 
     )  # fmt: skip
     assert wrong.returncode == 9 and wrong.stderr.count("\n") == 1
     assert len(json.loads(ok("incidents", "list", "--json", env=env))) == 1
+
+
+def test_times_are_typed_and_shown_on_the_forces_clock_and_kept_in_utc(
+    env: dict[str, str],
+) -> None:
+    """A hustings at 19:00 on a July evening is typed as 19:00 and listed, shown and put
+    in the briefing pack as 19:00 (BST); the desk (and --json) keeps 18:00 UTC. A force
+    whose settings name another zone types and reads on that clock."""
+    out = ok(
+        "events", "add", "--title", "Summer hustings", "--kind", "hustings",
+        "--starts", "2026-07-02T19:00", "--ends", "2026-07-02 21:30", env=env,
+    )  # fmt: skip
+    ref = out.split()[0]
+    [kept] = json.loads(ok("events", "list", "--json", env=env))
+    assert (kept["starts_at"], kept["ends_at"]) == (
+        "2026-07-02T18:00:00+00:00",
+        "2026-07-02T20:30:00+00:00",
+    )
+    assert "2026-07-02 19:00" in ok("events", "list", env=env)
+    assert "2026-07-02 19:00" in ok("events", "show", ref, env=env)
+    pack = Path(env["DESKAPP_DB"]).parent / "pack.md"
+    ok("export", "briefing", ref, "--output", str(pack), env=env)
+    assert "**When**: 2026-07-02 19:00 BST to 2026-07-02 21:30 BST" in pack.read_text()
+
+    settings = Path(env["DESKAPP_CONFIG"])
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text('timezone = "UTC"\n', encoding="utf-8")
+    ok("events", "add", "--title", "Count", "--kind", "count", "--starts", "2026-07-03T02:00",
+       env=env)  # fmt: skip
+    starts = {
+        e["title"]: e["starts_at"] for e in json.loads(ok("events", "list", "--json", env=env))
+    }
+    assert starts["Count"] == "2026-07-03T02:00:00+00:00"
+    assert "2026-07-02 18:00" in ok("events", "list", env=env)  # the hustings, in UTC now
+
+    settings.write_text('timezone = "Mars/Olympus_Mons"\n', encoding="utf-8")
+    refused = cli("events", "list", env=env)
+    assert refused.returncode != 0
+    assert "'timezone' must be a time zone name like 'Europe/London'" in refused.stderr
+
+
+def test_a_start_the_clocks_skip_is_refused_and_nothing_is_written(env: dict[str, str]) -> None:
+    refused = cli(
+        "events", "add", "--title", "Night count", "--kind", "count",
+        "--starts", "2026-03-29T01:30", env=env,
+    )  # fmt: skip
+    assert refused.returncode != 0
+    assert "The start 01:30 does not happen on 29 Mar 2026" in refused.stderr
+    assert json.loads(ok("events", "list", "--json", env=env)) == []

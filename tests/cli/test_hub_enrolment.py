@@ -20,9 +20,9 @@ from deskapp.services import officers, people
 from deskapp.sync.hub import open_hub
 from deskapp.sync.hub_engines import forget_engines
 from deskapp.sync.hub_schema import hub_batch, hub_meta
+from tests.conftest import PASS
 from tests.run_cli import run_in_process
 
-PASS = "correct horse battery"
 HUB_PASS = "hub passphrase for tests"
 
 

@@ -12,19 +12,15 @@ import pytest
 
 from deskapp.cli import main
 from deskapp.cli.imports import ProgressBar
+from tests.cli.cli_desk import init_desk
 from tests.importing.test_importer import WELSH_IRISH, base_rows, write_dc
 
-PASS = "correct horse battery"
 DATA = Path(__file__).parents[1] / "data"
 
 
 @pytest.fixture
 def env(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("DESKAPP_DB", str(db_path))
-    monkeypatch.setenv("DESKAPP_OFFICER", "4521")
-    monkeypatch.setenv("DESKAPP_PASSPHRASE", PASS)
-    assert main(["init", "--officer", "4521", "--name", "Sgt Ada Example"]) == 0
-    return db_path
+    return init_desk(db_path, monkeypatch)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str, code: int = 0) -> Any:

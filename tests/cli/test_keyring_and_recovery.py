@@ -10,9 +10,8 @@ import pytest
 from keyring.backends import fail
 
 from deskapp.cli import main
+from tests.conftest import PASS
 from tests.db.test_keyslots import MemoryKeyring
-
-PASS = "correct horse battery"
 
 
 @pytest.fixture

@@ -14,10 +14,10 @@ import pytest
 from deskapp.cli import main
 from deskapp.db.desk import Desk
 from deskapp.runtime.paths import slots_path
+from tests.conftest import PASS
 from tests.run_cli import run_in_process
 
 DESKAPP = Path(sys.executable).with_name("deskapp")  # the console script pip installed
-PASS = "correct horse battery"
 
 
 def deskapp(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

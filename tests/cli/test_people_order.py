@@ -12,17 +12,14 @@ from pathlib import Path
 import pytest
 
 from deskapp.cli import main
+from tests.cli.cli_desk import init_desk
 
-PASS = "correct horse battery"
 DESKAPP = str(Path(sys.executable).with_name("deskapp"))
 
 
 @pytest.fixture
 def env(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    monkeypatch.setenv("DESKAPP_DB", str(db_path))
-    monkeypatch.setenv("DESKAPP_OFFICER", "4521")
-    monkeypatch.setenv("DESKAPP_PASSPHRASE", PASS)
-    assert main(["init", "--officer", "4521", "--name", "Sgt Ada Example"]) == 0
+    init_desk(db_path, monkeypatch)
     for name in ("Zoë Abbott", "Éabha Zielinski", "Łukasz Ólafsson", "Ann Smith"):
         assert main(["people", "add", "--name", name]) == 0
     return {**os.environ}

@@ -14,9 +14,9 @@ from deskapp.cli import main
 from deskapp.db.desk import Desk
 from deskapp.domain.errors import PermissionDenied
 from deskapp.services import officers, people
+from tests.conftest import PASS
 from tests.services.returns_desk import NAMES, fill
 
-PASS = "correct horse battery"
 AUDITOR_PASS = "quiet ledger of lanterns"
 
 

@@ -60,7 +60,6 @@ CREATE TABLE candidacy (
 	PRIMARY KEY (id), 
 	UNIQUE (person_id, ballot_paper_id)
 );
-CREATE INDEX ix_candidacy_person_id ON candidacy (person_id);
 -- candidacy.election_id default ''
 -- candidacy.party default ''
 -- candidacy.post default ''
@@ -160,7 +159,8 @@ CREATE TABLE field_version (
 	hlc INTEGER NOT NULL, 
 	site_id VARCHAR NOT NULL, 
 	PRIMARY KEY (entity, row_id, field)
-);
+)
+ WITHOUT ROWID;
 CREATE TABLE incident (
 	id VARCHAR NOT NULL, 
 	ref VARCHAR NOT NULL, 

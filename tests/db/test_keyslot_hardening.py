@@ -19,10 +19,10 @@ from deskapp.db.keyslots import KdfParams, KeySlots, use_kdf
 from deskapp.domain.vocabulary import OfficerRole
 from deskapp.runtime.paths import slots_path
 from deskapp.services import officers, people
+from tests.conftest import PASS
 
 V1_DESK = Path(__file__).parent / "data" / "v1-desk"  # made by the version-1 code
 V1_PASS = {"offA": "old format alpha passphrase", "supA": "old format bravo passphrase"}
-PASS = "correct horse battery"
 
 
 def strings(value: Any) -> set[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, select, text
@@ -60,6 +61,9 @@ def test_rows_read_from_the_tables_go_as_json(desk: Desk) -> None:
     assert {type(c.key) for table in METADATA.tables.values() for c in table.c} == {str}
 
 
+# The roster's index on collation_key(name) (SQL_ONLY, left out of the comparison) is
+# one SQLAlchemy cannot reflect, and says so.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_migrated_schema_matches_models(desk: Desk) -> None:
     with desk.engine.connect() as conn:
         ctx = MigrationContext.configure(

@@ -17,12 +17,12 @@ from deskapp.db.desk import Desk
 from deskapp.domain.errors import AuthError, DatabaseCorrupt
 from deskapp.runtime.paths import slots_path
 from deskapp.services import officers
+from tests.conftest import PASS
 
 from .test_keyslots import MemoryKeyring
 
 V2_DESK = Path(__file__).parent / "data" / "v2-desk"  # made by the version-2 code
 V2_PASS = {"offA": "old format alpha passphrase", "supB": "old format bravo passphrase"}
-PASS = "correct horse battery"
 
 
 def officer_slots(path: Path) -> list[dict[str, object]]:

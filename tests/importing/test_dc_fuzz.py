@@ -54,6 +54,23 @@ _area = st.sampled_from(
 )
 
 
+def fuzz_rows(cells: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The file's rows for the drawn ``cells``: an id ending in 1 to 4 takes that one of
+    ``NAMES`` (so ``x1`` is a namesake of 970001), no id "Nia Bowen"."""
+    rows = []
+    for c in cells:
+        name = NAMES[int(c["pid"][-1]) - 1] if c["pid"][-1:].isdigit() else "Nia Bowen"
+        r = row(c["pid"], name, c["ballot"], party=c["party"], elected=c["elected"])
+        r.update(
+            candidates_locked=c["locked"],
+            gss=c["gss"],
+            email=c["email"],
+            organisation_name=c["org"],
+        )
+        rows.append(r)
+    return rows
+
+
 @pytest.fixture(scope="module")
 def dc_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Desk, Path]]:
     folder = tmp_path_factory.mktemp("dcfuzz")
@@ -81,17 +98,7 @@ def test_dc_files_never_crash_nor_write_part_of_a_refused_file(
     dc_desk: tuple[Desk, Path], cells: list[dict[str, str]], area: Area, skip_bad: bool
 ) -> None:
     desk, folder = dc_desk
-    rows = []
-    for c in cells:
-        name = NAMES[int(c["pid"][-1]) - 1] if c["pid"][-1:].isdigit() else "Nia Bowen"
-        r = row(c["pid"], name, c["ballot"], party=c["party"], elected=c["elected"])
-        r.update(
-            candidates_locked=c["locked"],
-            gss=c["gss"],
-            email=c["email"],
-            organisation_name=c["org"],
-        )
-        rows.append(r)
+    rows = fuzz_rows(cells)
     path = write_dc(folder / "dc.csv", rows, header=[*FUZZ_HEADER, "gss"])
     before = counts(desk)
     plan = import_file(desk, path, skip_bad=skip_bad, area=area)  # never raises

@@ -18,7 +18,7 @@ from deskapp.db.desk import Desk
 from deskapp.domain.area import Area
 from deskapp.importing import roster as importer
 from deskapp.importing.roster import ImportPlan, import_file, plan_import
-from tests.importing.test_dc_fuzz import FUZZ_HEADER, NAMES, TABLES, _area, _row, dc_desk
+from tests.importing.test_dc_fuzz import FUZZ_HEADER, TABLES, _area, _row, dc_desk, fuzz_rows
 from tests.importing.test_importer import counts, row, write_dc
 
 __all__ = ["dc_desk"]  # the fuzz module's desk, shared
@@ -59,17 +59,7 @@ def test_a_scanned_file_plans_as_a_fully_read_one_and_a_refusal_writes_nothing(
     dc_desk: tuple[Desk, Path], cells: list[dict[str, str]], area: Area, dc: bool, skip_bad: bool
 ) -> None:
     desk, folder = dc_desk
-    rows = []
-    for c in cells:
-        name = NAMES[int(c["pid"][-1]) - 1] if c["pid"][-1:].isdigit() else "Nia Bowen"
-        r = row(c["pid"], name, c["ballot"], party=c["party"], elected=c["elected"])
-        r.update(
-            candidates_locked=c["locked"],
-            gss=c["gss"],
-            email=c["email"],
-            organisation_name=c["org"],
-        )
-        rows.append(r)
+    rows = fuzz_rows(cells)
     header = [*FUZZ_HEADER, "gss"]
     if not dc:  # a returning officer's spreadsheet: no person ids, people known by name
         header = [h for h in header if h != "person_id"]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from deskapp.db import search_index
+from deskapp.db import engine, search_index
 from deskapp.db.desk import Desk
 from deskapp.db.tables import CANDIDACY, PERSON
 from deskapp.domain.text import collation_key
@@ -23,6 +23,7 @@ from deskapp.importing import candidates
 from deskapp.importing import roster as importer
 from deskapp.importing.roster import import_file, plan_import
 from deskapp.services import people
+from tests.conftest import PASS
 from tests.importing.test_importer import counts, row, write_dc
 
 COUNCILS = ("cardiff", "newport", "powys", "gwynedd")
@@ -185,3 +186,30 @@ def test_a_large_import_refused_late_leaves_the_indexes_as_they_were(
     plan = import_file(desk, write_dc(tmp_path / "dc.csv", rows))
     assert not plan.summary.written
     assert _schema(desk) == before
+
+
+def test_a_large_import_works_out_each_persons_place_in_the_roster_once(
+    db_path: Path, tmp_path: Path, large: None, small_batches: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The roster's key (a Python call per name) is made once a person, by the index made
+    at the end; a generated column had SQLite make it again on every insert, an index
+    or not."""
+    made: list[str] = []
+
+    def counted(name: str | None) -> bytes:
+        made.append(name or "")
+        return collation_key(name)
+
+    # The desk's connections register the function they find here as they open.
+    monkeypatch.setattr(engine, "collation_key", counted)
+    desk, _ = Desk.init(db_path, "4521", "Sgt Ada Example", PASS)
+    with desk:
+        made.clear()
+        plan = import_file(desk, write_dc(tmp_path / "dc.csv", by_ballot(30)))
+        assert plan.summary.written and plan.summary.people.new == 30
+        assert len(made) == 30
+        with desk.read() as conn:
+            ordered = conn.exec_driver_sql(
+                "SELECT name FROM person INDEXED BY ix_person_sort WHERE deleted = 0"
+            ).all()
+        assert [n for (n,) in ordered] == sorted(made, key=collation_key)

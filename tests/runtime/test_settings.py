@@ -46,3 +46,11 @@ def test_settings_area_table(tmp_path: Path) -> None:
         with pytest.raises(ConfigError) as caught:
             parse_settings(bad)
         assert "area" in str(caught.value)
+
+
+def test_the_forces_clock_is_a_zone_the_machine_knows() -> None:
+    assert parse_settings({}).zone.key == "Europe/London"  # a UK force's, unless set
+    assert parse_settings({"timezone": "Europe/Dublin"}).zone.key == "Europe/Dublin"
+    for bad in ("Mars/Olympus_Mons", "", " Europe/London", "../../etc/passwd", 1):
+        with pytest.raises(ConfigError, match="'timezone' must be a time zone name"):
+            parse_settings({"timezone": bad})

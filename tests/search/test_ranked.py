@@ -182,7 +182,7 @@ def test_ranked_orders_are_the_plain_order_by_at_a_few_hundred_rows(desk: Desk) 
         roster = [
             r[0]
             for r in conn.exec_driver_sql(
-                "SELECT rowid FROM person WHERE deleted = 0 ORDER BY sort_key, id"
+                "SELECT rowid FROM person WHERE deleted = 0 ORDER BY collation_key(name), id"
             )
         ]
         queue = [

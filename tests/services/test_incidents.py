@@ -10,6 +10,7 @@ from deskapp.db.desk import Desk
 from deskapp.domain.errors import ValidationError
 from deskapp.domain.thrive import parse_spec
 from deskapp.services import advisers, incidents, people
+from deskapp.services.incidents import add_note, get_incident
 
 
 @pytest.fixture
@@ -118,3 +119,15 @@ def test_rethrive_timeline_keeps_the_old_assessment(desk: Desk, pid: str) -> Non
     assert text.startswith("Re-THRIVE T:M H:M")
     assert "(was T:H H:M" in text
     assert "threat: high (named street) -> medium (moved away)" in text
+
+
+def test_notes_keep_lines_and_tabs_but_refuse_other_control_characters(
+    desk: Desk, pid: str
+) -> None:
+    iid = incidents.add_incident(desk, person=pid, type="threat", grade=2, summary="Threat")
+    add_note(desk, iid, "first line\r\n\tindented  \n\n")
+    for bad in ("title \x1b]0;owned\x07", "clear \x1b[2J", "c1 \x9b", "bell \x07"):
+        with pytest.raises(ValidationError):
+            add_note(desk, iid, bad)
+    notes = [e["text"] for e in get_incident(desk, iid)["timeline"] if e["kind"] == "note"]
+    assert notes == ["first line\n\tindented"]

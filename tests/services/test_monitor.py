@@ -5,6 +5,7 @@ write path is scripted, so every audit event has a known time."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -126,6 +127,12 @@ def test_consultations_out_of_hours(desk: Desk, clock: Clock) -> None:
     assert "2026-04-14" in found[0].detail
     # Working hours are configurable: a desk that works to midnight sees nothing.
     assert "out of hours" not in _rules(_findings(desk, working_to=24))
+    # The hours are on the force's clock (settings: timezone): 22:30 UTC is inside
+    # working hours to 23:00 on UTC time, and outside them at 23:30 BST.
+    desk.settings = replace(desk.settings, timezone="UTC")
+    assert "out of hours" not in _rules(_findings(desk, working_to=23))
+    desk.settings = replace(desk.settings, timezone="Europe/London")
+    assert "out of hours" in _rules(_findings(desk, working_to=23))
 
 
 def test_bulk_export(desk: Desk, clock: Clock, tmp_path: Path) -> None:

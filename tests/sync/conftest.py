@@ -157,6 +157,12 @@ def pg_hub(pg_database: str, tmp_path: Path) -> Iterator[str]:
     forget_hub(url)
 
 
+@pytest.fixture(params=["file", "pg"])
+def hub_url(request: pytest.FixtureRequest) -> str:
+    """The test runs twice: against a file hub and against a PostgreSQL one."""
+    return str(request.getfixturevalue("file_hub" if request.param == "file" else "pg_hub"))
+
+
 # -- comparing what desks and the hub hold -----------------------------------------------
 def desk_state(desk: Desk) -> dict[str, Any]:
     """Every synced row (bookkeeping columns aside) with each field's effective version."""

@@ -35,11 +35,6 @@ enrol = functools.partial(conftest.enrol, role=OfficerRole.OFFICER)
 YES = lambda _fingerprint: True  # noqa: E731 - a confirmation that says yes
 
 
-@pytest.fixture(params=["file", "pg"])
-def hub_url(request: pytest.FixtureRequest) -> str:
-    return str(request.getfixturevalue("file_hub" if request.param == "file" else "pg_hub"))
-
-
 @pytest.fixture
 def desks(tmp_path: Path) -> Iterator[list[Desk]]:
     made = [make_desk(tmp_path, name) for name in ("a", "b", "c")]

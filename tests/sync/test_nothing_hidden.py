@@ -20,12 +20,6 @@ from .conftest import desk_state, enrol, hub_state, make_desk, rogue_batch
 FORGED = 10**12
 
 
-@pytest.fixture(params=["file", "pg"])
-def hub_url(request: pytest.FixtureRequest) -> str:
-    name = "file_hub" if request.param == "file" else "pg_hub"
-    return str(request.getfixturevalue(name))
-
-
 @pytest.fixture
 def desks(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Desk, Desk]]:
     """Two desks; approved on the test's hub when it has ``hub_url`` (else it enrols them)."""

@@ -44,12 +44,6 @@ TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000
 ESC_TITLE = "\x1b]0;owned\x07"
 
 
-@pytest.fixture(params=["file", "pg"])
-def hub_url(request: pytest.FixtureRequest) -> str:
-    name = "file_hub" if request.param == "file" else "pg_hub"
-    return str(request.getfixturevalue(name))
-
-
 @pytest.fixture
 def desks(tmp_path: Path, hub_url: str) -> Iterator[tuple[Desk, Desk]]:
     a, b = make_desk(tmp_path, "a", hub=hub_url), make_desk(tmp_path, "b", hub=hub_url)

@@ -47,12 +47,6 @@ YES = lambda _fingerprint: True  # noqa: E731 - a confirmation that says yes
 as_officer = functools.partial(conftest.enrol, role=OfficerRole.OFFICER)
 
 
-@pytest.fixture(params=["file", "pg"])
-def hub_url(request: pytest.FixtureRequest) -> str:
-    name = "file_hub" if request.param == "file" else "pg_hub"
-    return str(request.getfixturevalue(name))
-
-
 @pytest.fixture
 def desks(tmp_path: Path, hub_url: str) -> Iterator[tuple[Desk, Desk]]:
     a, b = make_desk(tmp_path, "a", hub=hub_url), make_desk(tmp_path, "b", hub=hub_url)

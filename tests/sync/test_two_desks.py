@@ -19,12 +19,6 @@ from deskapp.sync.hub import Hub
 from .conftest import ROOTS, desk_state, enrol, hub_audits, hub_state, make_desk, new_hub
 
 
-@pytest.fixture(params=["file", "pg"])
-def hub_url(request: pytest.FixtureRequest) -> str:
-    name = "file_hub" if request.param == "file" else "pg_hub"
-    return str(request.getfixturevalue(name))
-
-
 @pytest.fixture
 def desks(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Desk, Desk]]:
     """Two desks approved on the test's hub."""

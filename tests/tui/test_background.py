@@ -4,7 +4,8 @@ The hygiene test reads the source: a ``run_worker`` call or a ``@work`` decorato
 anywhere in ``deskapp/tui`` but ``background.py`` is a second idiom. The others run the
 idiom in the real app: progress reports arrive in order and before the answer, and an
 answer that comes while the desk is locked is dropped by a screen that reads again at
-the unlock, and delivered to one that does not (a form's save ends the form).
+the unlock, and delivered to one that does not (a form's save ends the form); a failed
+call shows the error's kind, never its text.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ import pytest
 
 from deskapp.tui.app import DeskApp
 from deskapp.tui.screens.modals import PickerScreen
-
-from .conftest import make_app
-from .helpers import settle, unlock, wait_for
+from tests.tui.conftest import make_app
+from tests.tui.helpers import settle, unlock, wait_for
 
 TUI = Path(__file__).resolve().parents[2] / "deskapp" / "tui"
 THE_ONE_PLACE = TUI / "background.py"
@@ -124,8 +124,7 @@ async def test_an_import_answered_while_locked_is_not_left_busy(
     DeskScreen); back from the lock it must not wait for that answer for ever."""
     import deskapp.importing.roster as roster
     from deskapp.tui.screens.importing import ImportScreen
-
-    from .test_lock import lock, unlock_to
+    from tests.tui.helpers import lock, unlock_to
 
     started, release = threading.Event(), threading.Event()
     real = roster.plan_import
@@ -151,3 +150,26 @@ async def test_an_import_answered_while_locked_is_not_left_busy(
         release.set()
         await settle(pilot)
         assert await unlock_to(pilot, ImportScreen) is screen and not screen.busy
+
+
+async def test_a_failed_worker_shows_the_errors_kind_never_its_text(desk_path: Path) -> None:
+    app = make_app(desk_path)
+    shown: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await unlock(pilot)
+        real_notify = app.notify
+
+        def notify(message: str, **kwargs: Any) -> None:
+            shown.append(str(message))
+            real_notify(message, **kwargs)
+
+        app.notify = notify  # type: ignore[method-assign]
+
+        def fails(desk: Any) -> None:
+            raise KeyError("Siân Roberts")  # a name, as a driver's message may quote one
+
+        screen.background(fails)
+        await wait_for(pilot, lambda: bool(shown))
+        await settle(pilot)
+    assert shown and not any("Siân" in s for s in shown)
+    assert "KeyError" in shown[0]

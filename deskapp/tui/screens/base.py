@@ -11,13 +11,15 @@ suspends the screen on top, so a person view masks again what it revealed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from rich.table import Table
+from rich.text import Text
 from textual import events, on
 from textual.screen import Screen, SystemModalScreen
 from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 from deskapp.tui.background import Background
 
@@ -173,3 +175,23 @@ def titled_table(title: str, *, expand: bool = True) -> Table:
         show_header=False,
         expand=expand,
     )
+
+
+def fill_options(
+    listing: OptionList,
+    lines: Iterable[tuple[Text, str]],
+    *,
+    empty: str,
+    highlight: int | None = 0,
+) -> None:
+    """Show ``lines`` (text, record id) in a detail view's list, or one greyed line saying
+    it is ``empty``. ``highlight`` (clamped to the list) is where the cursor starts, so that
+    enter opens a record without a cursor move first; None leaves no cursor."""
+    listing.clear_options()
+    options = [Option(text, id=record_id) for text, record_id in lines]
+    if not options:
+        listing.add_option(Option(empty, disabled=True))
+        return
+    listing.add_options(options)
+    if highlight is not None:
+        listing.highlighted = min(highlight, len(options) - 1)

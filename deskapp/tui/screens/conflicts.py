@@ -3,6 +3,7 @@ another desk's later edit of the same field, both values side by side; keep one.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rich.text import Text
@@ -13,6 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from deskapp.domain.text import visible
+from deskapp.runtime.clock import local
 from deskapp.tui.screens.base import DeskScreen
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
@@ -100,7 +102,7 @@ class ConflictsScreen(DeskScreen):
         width = max(12, min(60, (self.size.width - 48) // 2))
         for row in rows:
             detected = row["detected_at"]
-            when = detected.strftime("%d %b %H:%M") if hasattr(detected, "strftime") else ""
+            when = local(detected).strftime("%d %b %H:%M") if isinstance(detected, datetime) else ""
             # Text cells: a plain string cell would be read as markup.
             table.add_row(
                 Text(visible(str(row.get("label") or row["row_id"]))),

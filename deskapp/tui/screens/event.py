@@ -14,12 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
 
 from deskapp.domain import events as rules
 from deskapp.domain.text import visible_values
+from deskapp.runtime.clock import local
 from deskapp.tui.keymap import name_keys
-from deskapp.tui.screens.base import RevealsForThisView
+from deskapp.tui.screens.base import RevealsForThisView, fill_options
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
 
@@ -106,9 +106,11 @@ class EventScreen(RevealsForThisView["EventDetail"]):
         head.add_column()
         head.add_row("Event", Text(f"{data['ref']}  {data['title']}", style="bold"))
         head.add_row("Kind", Text(str(data["kind"])))
-        when = data["starts_at"].strftime("%a %d %b %Y %H:%M UTC")
-        if ends := data.get("ends_at"):
-            same_day = ends.date() == data["starts_at"].date()
+        starts = local(data["starts_at"])
+        when = starts.strftime("%a %d %b %Y %H:%M %Z")
+        if (ended := data.get("ends_at")) is not None:
+            ends = local(ended)
+            same_day = ends.date() == starts.date()
             when += " to " + ends.strftime("%H:%M" if same_day else "%a %d %b %H:%M")
         head.add_row("When", when)
         for name in SENSITIVE:
@@ -156,19 +158,18 @@ class EventScreen(RevealsForThisView["EventDetail"]):
             )
         )
         listing = self.query_one("#event-people", OptionList)
-        highlighted = listing.highlighted
-        listing.clear_options()
-        for p in people:
-            listing.add_option(
-                Option(
+        fill_options(
+            listing,
+            (
+                (
                     Text(f"{p['name']}  ({p['role']}, {p['party'] or '—'})  risk {p['risk']}"),
-                    id=str(p["id"]),
+                    str(p["id"]),
                 )
-            )
-        if not people:
-            listing.add_option(Option("no one linked yet", disabled=True))
-        elif highlighted is not None:
-            listing.highlighted = min(highlighted, len(people) - 1)
+                for p in people
+            ),
+            empty="no one linked yet",
+            highlight=listing.highlighted,
+        )
 
     # -- people ------------------------------------------------------------------------------
     async def action_link(self) -> None:

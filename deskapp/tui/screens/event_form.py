@@ -23,6 +23,7 @@ from textual.widgets import Input, Label, Static
 from deskapp.domain import events as rules
 from deskapp.domain.errors import ValidationError
 from deskapp.domain.validation import about
+from deskapp.runtime.clock import local, zone
 from deskapp.tui.keymap import key_hint
 from deskapp.tui.screens.form import FormValues, RecordForm
 from deskapp.tui.widgets.choice_bar import ChoiceBar
@@ -41,7 +42,8 @@ KINDS = [
 ]
 RISKS = [("l", "low", "low"), ("m", "medium", "medium"), ("h", "high", "high")]
 PATROL = [("n", "no", "no"), ("y", "yes", "yes")]
-TIME_HINT = "YYYY-MM-DD HH:MM (UTC)"
+#: Times are typed on the force's clock (settings: timezone), as they are shown.
+TIME_HINT = "YYYY-MM-DD HH:MM (local time)"
 
 #: The form's fields in order: (field, label, placeholder or choices).
 FIELDS: list[tuple[str, str, str | list[tuple[str, str, str]]]] = [
@@ -71,7 +73,7 @@ def as_text(field: str, value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return local(value).strftime("%Y-%m-%d %H:%M")
     if field == "patrol_requested":
         return "yes" if value else "no"
     if field == "patrol_minutes":
@@ -169,7 +171,7 @@ class EventFormScreen(RecordForm[str]):
         needs its title, kind and start."""
         for name, value in self.changes(values).items():
             with about(name):
-                rules.clean_event({name: value})
+                rules.clean_event({name: value}, zone())
         if self.event is None:
             for name in ("title", "kind", "starts_at"):
                 if not values.get(name):

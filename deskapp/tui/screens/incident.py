@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from deskapp.runtime.clock import local
 from deskapp.tui.screens.base import DeskScreen, titled_table
 from deskapp.tui.undo import UndoOffer
 from deskapp.tui.widgets.footer import DeskFooter
@@ -203,7 +204,7 @@ class IncidentScreen(DeskScreen):
             refs.append(f"   CAD log {data['cad_ref']}")
         head.add_row("Crime ref", refs)
         head.add_row("Operation", Text(str(data["operation"])))
-        head.add_row("Reported", data["reported_at"].strftime("%d %b %Y %H:%M UTC"))
+        head.add_row("Reported", local(data["reported_at"]).strftime("%d %b %Y %H:%M %Z"))
         head.add_row("Summary", Text(str(data["summary"])))
         if data.get("description"):
             head.add_row("Description", Text(str(data["description"])))
@@ -241,7 +242,7 @@ class IncidentScreen(DeskScreen):
         timeline.add_column(ratio=1)
         for entry in data["timeline"]:
             timeline.add_row(
-                entry["at"].strftime("%d %b %H:%M"),
+                local(entry["at"]).strftime("%d %b %H:%M"),
                 Text(entry["officer_id"]),  # Text: a str cell would be read as markup
                 Text(entry["kind"]),
                 Text(entry["text"]),

@@ -53,7 +53,7 @@ class OversightScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         yield Static("[b]Oversight[/b] · loading the last 30 days…", id="oversight-title")
         table: DataTable[Any] = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
-        table.add_columns("When", "Rule", "Officer", "Count", "Detail")
+        table.add_columns("When (UTC)", "Rule", "Officer", "Count", "Detail")
         yield table
         # The detail of the finding under the cursor, whole: at 80 columns the table cuts
         # it off, and a reviewer must read what was flagged without scrolling sideways.

@@ -12,11 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
 
 from deskapp.domain.text import visible_values
 from deskapp.domain.wording import count
-from deskapp.tui.screens.base import RevealsForThisView, titled_table
+from deskapp.runtime.clock import local
+from deskapp.tui.screens.base import RevealsForThisView, fill_options, titled_table
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
 
@@ -135,14 +135,14 @@ class PersonScreen(RevealsForThisView["PersonPage"]):
         if data["address_withheld"]:
             head.add_row("", Text("address withheld from the ballot paper", style="italic"))
         last = data.get("last_contact_at")
-        head.add_row("Last contact", last.strftime("%d %b %Y") if last else "never")
+        head.add_row("Last contact", local(last).strftime("%d %b %Y") if last else "never")
         nxt = data.get("next_contact_due")
         if nxt is not None:
             overdue = nxt < self.desk_app.now()
             head.add_row(
                 "Next contact",
                 Text(
-                    nxt.strftime("%d %b %Y") + (" OVERDUE" if overdue else ""),
+                    local(nxt).strftime("%d %b %Y") + (" OVERDUE" if overdue else ""),
                     style="bold red" if overdue else "",
                 ),
             )
@@ -156,7 +156,7 @@ class PersonScreen(RevealsForThisView["PersonPage"]):
         contacts.add_column(ratio=1)
         for c in data["contacts"][:20]:
             contacts.add_row(
-                c["at"].strftime("%d %b %Y"),
+                local(c["at"]).strftime("%d %b %Y"),
                 Text(c["channel"]),  # Text: a str cell would be read as markup
                 Text(c["kind"]),
                 Text(c["summary"]),
@@ -165,40 +165,34 @@ class PersonScreen(RevealsForThisView["PersonPage"]):
             contacts.add_row("", "", "no contact logged yet", "")
         self.query_one("#person-contacts", Static).update(contacts)
 
-        listing = self.query_one("#person-incidents", OptionList)
-        listing.clear_options()
-        for inc in data["incidents"]:
-            listing.add_option(
-                Option(
+        fill_options(
+            self.query_one("#person-incidents", OptionList),
+            (
+                (
                     Text(
-                        f"G{inc['grade']}  {inc['ref']}  {inc['status']:<11} {inc['type']:<14} "
-                        f"{inc['summary']}"
+                        f"G{inc['grade']}  {inc['ref']}  {inc['status']:<11} "
+                        f"{inc['type']:<14} {inc['summary']}"
                     ),
-                    id=str(inc["id"]),
+                    str(inc["id"]),
                 )
-            )
-        if data["incidents"]:
-            listing.highlighted = 0  # it has the focus: enter opens the first straight away
-        else:
-            listing.add_option(Option("no incidents", disabled=True))
-
-        attending = self.query_one("#person-events", OptionList)
-        attending.clear_options()
-        for e in data["events"]:
-            patrol = " · patrol" if e["patrol_requested"] else ""
-            attending.add_option(
-                Option(
+                for inc in data["incidents"]
+            ),
+            empty="no incidents",
+        )
+        fill_options(
+            self.query_one("#person-events", OptionList),
+            (
+                (
                     Text(
-                        f"{e['starts_at']:%d %b %H:%M}  {e['ref']}  {e['title']}"
-                        f"  (risk {e['risk']}{patrol})"
+                        f"{local(e['starts_at']):%d %b %H:%M}  {e['ref']}  {e['title']}"
+                        f"  (risk {e['risk']}{' · patrol' if e['patrol_requested'] else ''})"
                     ),
-                    id=str(e["id"]),
+                    str(e["id"]),
                 )
-            )
-        if data["events"]:
-            attending.highlighted = 0  # enter opens the first without a cursor move first
-        else:
-            attending.add_option(Option("no events", disabled=True))
+                for e in data["events"]
+            ),
+            empty="no events",
+        )
         held = data["security"]
         self.query_one("#person-security", Static).update(
             Text.assemble(
@@ -209,22 +203,20 @@ class PersonScreen(RevealsForThisView["PersonPage"]):
                 " (tab, then enter opens)",
             )
         )
-        concern = self.query_one("#person-subjects", OptionList)
-        concern.clear_options()
-        for subject in data["subjects"]:
-            concern.add_option(
-                Option(
+        fill_options(
+            self.query_one("#person-subjects", OptionList),
+            (
+                (
                     Text(
                         f"{subject['ref']}  {subject['name']}  (risk {subject['risk']}, "
                         f"{count(subject['incidents'], 'incident')})"
                     ),
-                    id=str(subject["id"]),
+                    str(subject["id"]),
                 )
-            )
-        if data["subjects"]:
-            concern.highlighted = 0
-        else:
-            concern.add_option(Option("none linked", disabled=True))
+                for subject in data["subjects"]
+            ),
+            empty="none linked",
+        )
 
     def action_security(self) -> None:
         from deskapp.tui.screens.security import PersonSecurityScreen

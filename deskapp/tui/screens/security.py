@@ -5,6 +5,7 @@ forgotten when the view is left)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -13,11 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
 
 from deskapp.domain.events import pounds
 from deskapp.domain.text import visible_values
-from deskapp.tui.screens.base import DeskScreen, titled_table
+from deskapp.tui.screens.base import DeskScreen, fill_options, titled_table
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.status_line import StatusLine
 
@@ -104,22 +104,12 @@ class PersonSecurityScreen(DeskScreen):
             surveys.add_row("no survey yet", "", "", "", "", "")
         self.query_one("#security-surveys", Static).update(surveys)
 
-        measures = self.query_one("#security-measures", OptionList)
-        measures.clear_options()
-        for m in data["measures"]:
-            when = m["fitted_on"] or m["agreed_on"] or m["recommended_on"]
-            review = f" review {m['next_review']}" if m["next_review"] else ""
-            measures.add_option(
-                Option(
-                    Text.assemble(
-                        f"{m['kind']:<22} {m['status']:<11} {when or ''!s:<10}{review}  ",
-                        (m["notes"] or "", masked),
-                    ),
-                    id=str(m["id"]),
-                )
-            )
-        if not data["measures"]:
-            measures.add_option(Option("no measure yet (m adds one)", disabled=True))
+        fill_options(
+            self.query_one("#security-measures", OptionList),
+            ((_measure_line(m, masked), str(m["id"])) for m in data["measures"]),
+            empty="no measure yet (m adds one)",
+            highlight=None,
+        )
 
         referrals = titled_table("Referrals for private security (f changes the open one)")
         for column in ("Status", "Requested", "Decided", "Cost"):
@@ -186,3 +176,14 @@ class PersonSecurityScreen(DeskScreen):
 
             self.revealed = False
             self.show({**self.data, **masked(self.data)})
+
+
+def _measure_line(m: Mapping[str, Any], masked: str) -> Text:
+    """A measure in the person's list: kind, status, its latest date, its review; the
+    notes in the style that masks them until revealed."""
+    when = m["fitted_on"] or m["agreed_on"] or m["recommended_on"]
+    review = f" review {m['next_review']}" if m["next_review"] else ""
+    return Text.assemble(
+        f"{m['kind']:<22} {m['status']:<11} {when or ''!s:<10}{review}  ",
+        (m["notes"] or "", masked),
+    )

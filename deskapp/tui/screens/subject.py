@@ -14,12 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
 
 from deskapp.domain.text import visible_values
 from deskapp.domain.wording import count
 from deskapp.tui import sources
-from deskapp.tui.screens.base import DeskScreen, RevealsForThisView
+from deskapp.tui.screens.base import DeskScreen, RevealsForThisView, fill_options
 from deskapp.tui.widgets.footer import DeskFooter
 from deskapp.tui.widgets.pane import Pane
 from deskapp.tui.widgets.status_line import StatusLine
@@ -152,38 +151,34 @@ class SubjectScreen(RevealsForThisView["SubjectDetail"]):
         self.query_one("#subject-head", Static).update(head)
         self.sub_title = str(data["ref"])
 
-        incidents = self.query_one("#subject-incidents", OptionList)
-        incidents.clear_options()
-        for inc in data["incidents"]:
-            incidents.add_option(
-                Option(
+        fill_options(
+            self.query_one("#subject-incidents", OptionList),
+            (
+                (
                     Text(
                         f"G{inc['grade']}  {inc['ref']}  {inc['category']:<9} "
                         f"{inc['status']:<11} {inc['type']}"
                     ),
-                    id=str(inc["id"]),
+                    str(inc["id"]),
                 )
-            )
-        if data["incidents"]:
-            incidents.highlighted = 0  # enter opens the first without a cursor move first
-        else:
-            incidents.add_option(Option("not linked to any incident", disabled=True))
-        people = self.query_one("#subject-people", OptionList)
-        people.clear_options()
-        for person in data["people"]:
-            people.add_option(
-                Option(
+                for inc in data["incidents"]
+            ),
+            empty="not linked to any incident",
+        )
+        fill_options(
+            self.query_one("#subject-people", OptionList),
+            (
+                (
                     Text(
                         f"{person['name']:<24} {person['role']:<10} "
                         f"{person['organisation'] or '—':<24} {person['categories']}"
                     ),
-                    id=str(person["id"]),
+                    str(person["id"]),
                 )
-            )
-        if data["people"]:
-            people.highlighted = 0
-        else:
-            people.add_option(Option("no people", disabled=True))
+                for person in data["people"]
+            ),
+            empty="no people",
+        )
 
     def reveal_work(self, desk: Desk, fields: list[str]) -> dict[str, str]:
         from deskapp.services.subjects import reveal_field

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 GRADE_COLOURS = {1: "red", 2: "orange", 3: "blue", 4: "green"}
 PREFETCH_AFTER_S = 3.0
+#: How often the read-ahead looks again for the officer's pause.
+READ_AHEAD_POLL_S = 0.25
 
 
 class DashboardPane(Vertical, can_focus=True):
@@ -69,9 +71,23 @@ class DashboardPane(Vertical, can_focus=True):
         self.toggle_class("-numbers")
 
     def on_mount(self) -> None:
-        # Read ahead, once the lists' first windows and ranked orders have had the
-        # machine (a 100k desk takes seconds to count), so `5` draws at once.
-        self.set_timer(PREFETCH_AFTER_S, lambda: self.load(draw=False))
+        # Read ahead, so that `5` draws at once: not before the lists' first windows and
+        # ranked orders have had the machine (a 100k desk takes seconds to count), and
+        # then in the officer's first pause (``DeskApp.paused``), not while they type:
+        # the read holds a core and the interpreter for seconds at 100,000 people, and
+        # each filter keystroke's answer would share them with it.
+        self.set_timer(PREFETCH_AFTER_S, self._read_ahead)
+
+    def _read_ahead(self) -> None:
+        from deskapp.tui.screens.base import DeskScreen
+
+        screen = self.screen
+        if not isinstance(screen, DeskScreen):
+            return
+        if not screen.desk_app.paused():
+            self.set_timer(READ_AHEAD_POLL_S, self._read_ahead)
+            return
+        self.load(draw=False)
 
     def load(self, *, draw: bool = True) -> None:
         """Draw at once what is held (the figures, marked as being updated when anything

@@ -79,6 +79,7 @@ class Pane(Vertical):
         self.title = title
         self.list = window
         window.opens_filter = self.open_filter
+        window.titles = self.update_title
         self.header = header
         self.note = ""
         self.border_title = f"{number} {title}"

@@ -25,13 +25,24 @@ class StatusLine(Static):
     StatusLine { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
     """
 
+    _shown: str | None = None  # the text on the line now
+
     def on_mount(self) -> None:
         self.update_from(self.app)
+
+    def _show(self, text: str) -> None:
+        # The app ticks every second, and the text changes far less often (the lock
+        # timer counts minutes). A change is drawn without a layout: the line is one row
+        # high whatever it says, and a layout of the screen each second (with a repaint
+        # of whatever it found moved) landed beside the officer's keystrokes.
+        if text != self._shown:
+            self._shown = text
+            self.update(text, layout=False)
 
     def update_from(self, app: Any) -> None:
         desk = getattr(app, "desk", None)
         if desk is None:
-            self.update("Locked")
+            self._show("Locked")
             return
         officer = desk.officer
         role = " (supervisor)" if officer.is_supervisor else ""
@@ -60,4 +71,4 @@ class StatusLine(Static):
             parts.insert(0, f"[bold reverse $warning]{warning}[/]")
         else:
             parts.append(f"lock in {format_countdown(remaining)}")
-        self.update(" │ ".join(parts))
+        self._show(" │ ".join(parts))

@@ -170,6 +170,9 @@ class WindowList(Background, ScrollView, can_focus=True):
         self._paint: _Paint | None = None
         #: What `/` opens, set by the pane holding this list (else FilterRequested).
         self.opens_filter: Callable[[], None] | None = None
+        #: What redraws the holder's title (the count, the filter) with an answer, set
+        #: by the pane holding this list (see ``_loaded``).
+        self.titles: Callable[[], None] | None = None
 
     # -- data ----------------------------------------------------------------------
     @property
@@ -253,6 +256,10 @@ class WindowList(Background, ScrollView, can_focus=True):
             self.cursor = min(self.cursor, max(0, self.total - 1))
             self._set_virtual_height(self.total + 1)
             self.post_message(self.Changed(self))
+            if self.titles is not None:
+                # Now, with the rows: through the Changed message alone, the pane's title
+                # came a frame after the rows it counts (two repaints of the pane).
+                self.titles()
         if rows is not None:
             self._pages[offset // PAGE] = rows
         if total is not None:

@@ -1,4 +1,4 @@
-"""The conflicts screen (tui/screens/conflicts.py): its snapshot."""
+"""The conflicts screen (tui/screens/conflicts.py): resolving a conflict, and its snapshot."""
 
 from __future__ import annotations
 
@@ -8,9 +8,15 @@ from typing import Any
 import pytest
 
 from deskapp.db.desk import Desk
+from deskapp.services.incidents import get_incident
+from deskapp.sync import status
+from deskapp.tui.screens.conflicts import ConflictsScreen
+from deskapp.tui.screens.modals import ConfirmScreen
+from deskapp.tui.widgets.status_line import StatusLine
 from tests.sample_desk import FIXED_NOW, OFFICER, PASSPHRASE
 from tests.tui import steps
 from tests.tui.conftest import SNAP_DIR, make_app, make_conflict, make_hub
+from tests.tui.helpers import rendered, settle, unlock, wait_for
 from tests.tui.steps import SIZES
 
 
@@ -37,3 +43,38 @@ def test_conflicts_view(
         desk.close()
     app = make_app(snap_desk)
     assert snap_compare(app, terminal_size=size, run_before=steps.conflicts)
+
+
+@pytest.mark.usefixtures("hub_env")
+async def test_resolve_a_conflict_keeping_local(desk_path: Path, tmp_path: Path) -> None:
+    hub = make_hub(tmp_path / "hub.db", desk_path)
+    iid = make_conflict(desk_path, hub, tmp_path / "other.db")
+    app = make_app(desk_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: app.conflicts == 1)
+        assert "1 conflict" in str(app.screen.query_one(StatusLine).render())
+        await pilot.press("C")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictsScreen) and app.screen.loaded)
+        screen = app.screen
+        assert isinstance(screen, ConflictsScreen)
+        [row] = screen.rows
+        assert row["field"] == "summary"
+        detail = rendered(app, "#conflict-detail")
+        assert "caller named the street" in detail and "caller unknown" in detail
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")  # destructive: it asks first, and "no" changes nothing
+        await settle(pilot)
+        assert len(screen.rows) == 1
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: screen.loaded and not screen.rows)
+        await wait_for(pilot, lambda: app.conflicts == 0)
+    desk = Desk.open(desk_path, OFFICER, PASSPHRASE)
+    try:
+        assert status(desk).conflicts_waiting == 0
+        assert get_incident(desk, iid)["summary"] == "Voicemail: caller named the street"
+    finally:
+        desk.close()

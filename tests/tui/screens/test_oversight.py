@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
-from typing import Any
 
-import pytest
 from sqlalchemy import select, text
 from textual.widgets import DataTable
 from textual_plotext import PlotextPlot
@@ -28,7 +26,6 @@ from tests.sample_desk import OFFICER, PASSPHRASE
 from tests.tui import steps
 from tests.tui.conftest import make_app
 from tests.tui.helpers import settle, type_text, unlock, wait_for
-from tests.tui.steps import SIZES
 
 AUDITOR = "DPO-1"
 AUDITOR_PASS = "quiet ledger of lanterns"
@@ -211,9 +208,4 @@ SCREENS: dict[str, steps.Steps] = {
     "oversight": steps.oversight,
 }
 
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", list(SCREENS))
-def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
-    app = make_app(snap_desk)
-    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
+test_screen = steps.snapshot_test(SCREENS)

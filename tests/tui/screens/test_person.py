@@ -1,36 +1,34 @@
-"""The person screen (tui/screens/person.py): revealing fields and logging a contact, and its
-snapshot."""
+"""The person screen (tui/screens/person.py): revealing fields, logging a contact (of several
+lines), opening their first incident, and its snapshot."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from deskapp.db.tables import AUDIT_EVENT as AUDIT
+from deskapp.tui.screens.incident import IncidentScreen
 from deskapp.tui.screens.person import PersonScreen
 from tests.sample_desk import OFFICER
 from tests.tui import steps
 from tests.tui.conftest import make_app
-from tests.tui.helpers import settle, type_text, unlock, wait_for
-from tests.tui.steps import SIZES
+from tests.tui.helpers import (
+    open_person,
+    settle,
+    type_text,
+    unlock,
+    until,
+    wait_for,
+)
 
 
 async def test_reveal_is_audited(desk_path: Path) -> None:
     app = make_app(desk_path)
     async with app.run_test(size=(100, 40)) as pilot:
         await unlock(pilot)
-        await pilot.press("3", "slash")
-        await type_text(pilot, "bethan")
-        await settle(pilot)
-        await pilot.press("enter", "enter")
-        await wait_for(
-            pilot, lambda: isinstance(app.screen, PersonScreen) and app.screen.data is not None
-        )
-        screen = app.screen
-        assert isinstance(screen, PersonScreen) and screen.data is not None
+        screen = await open_person(pilot, "bethan")
+        assert screen.data is not None
         assert screen.data["phone"] == "[masked]"
         person_id = screen.data["id"]
         await pilot.press("r")
@@ -74,9 +72,33 @@ SCREENS: dict[str, steps.Steps] = {
     "person": steps.person,
 }
 
+test_screen = steps.snapshot_test(SCREENS)
 
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", list(SCREENS))
-def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
-    app = make_app(snap_desk)
-    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
+
+async def test_a_contact_summary_of_several_lines(desk_path: Path) -> None:
+    app = make_app(desk_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        screen = await open_person(pilot, "bethan")
+        await pilot.press("l", "e", "5")
+        await type_text(pilot, "Checked in after hustings")
+        await pilot.press("enter")
+        await type_text(pilot, "Will call again on Friday")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: screen.data is not None and len(screen.data["contacts"]) == 1)
+        assert screen.data is not None
+        summary = screen.data["contacts"][0]["summary"]
+    assert summary == "Checked in after hustings\nWill call again on Friday"
+
+
+async def test_enter_in_the_person_view_opens_their_first_incident(desk_path: Path) -> None:
+    # The incidents list has the focus when the view opens: enter acts without a cursor move.
+
+    app = make_app(desk_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot)
+        person = await open_person(pilot, "sian")
+        assert person.data is not None and person.data["incidents"]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, IncidentScreen))
+        assert app.screen.incident_id == person.data["incidents"][0]["id"]  # type: ignore[attr-defined]

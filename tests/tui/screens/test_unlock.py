@@ -123,11 +123,7 @@ def test_setup_screen(size: tuple[int, int], snap_compare: Any) -> None:
 SCREENS: dict[str, steps.Steps] = {
     "unlock": steps.unlock_screen,
     "unlock_wrong": steps.wrong_passphrase,
+    "lock": steps.lock_screen,
 }
 
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", list(SCREENS))
-def test_screen(name: str, size: tuple[int, int], snap_desk: Path, snap_compare: Any) -> None:
-    app = make_app(snap_desk)
-    assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
+test_screen = steps.snapshot_test(SCREENS)

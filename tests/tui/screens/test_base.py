@@ -18,9 +18,8 @@ from deskapp.db.tables import PERSON
 from deskapp.services.people import PersonDetail
 from deskapp.tui.screens.base import RevealsForThisView
 from deskapp.tui.screens.modals import ConfirmScreen
-
-from .conftest import make_app
-from .helpers import settle, unlock, wait_for
+from tests.tui.conftest import make_app
+from tests.tui.helpers import settle, unlock, wait_for
 
 
 class PhoneView(RevealsForThisView[PersonDetail]):

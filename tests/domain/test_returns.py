@@ -1,4 +1,4 @@
-"""Secondary suppression (domain/returns.protect): a reader who differences a column's
+"""Secondary suppression (domain/returns.py: protect): a reader who differences a column's
 total against the counts shown must not get a hidden count back. ``worked_out`` is that
 reader; each case is one where primary suppression alone gives a count away."""
 
