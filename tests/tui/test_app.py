@@ -569,23 +569,16 @@ async def test_tab_and_shift_tab_in_a_capture_burst(desk_path: Path) -> None:
         assert isinstance(app.screen, type(form)) and not isinstance(app.screen, MainScreen)
 
 
-async def test_unlock_typed_in_one_burst(desk_path: Path) -> None:
-    """`officer TAB passphrase ENTER` as one burst (how a password manager or a remote
-    link types it): the passphrase lands in its own box and the desk opens. The tab used
-    to move focus only after the passphrase had gone into the officer box."""
+@pytest.mark.parametrize("between", ["tab", "enter"])
+async def test_unlock_typed_in_one_burst(desk_path: Path, between: str) -> None:
+    """`officer TAB passphrase ENTER` (or ENTER between them) as one burst, as a password
+    manager or a remote link types it: the passphrase lands in its own box and the desk
+    opens. The tab used to move focus only after the passphrase had gone into the officer
+    box."""
     app = make_app(desk_path, officer="")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await burst(pilot, *OFFICER, "tab", *PASSPHRASE, "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
-
-
-async def test_unlock_with_enter_between_fields_in_one_burst(desk_path: Path) -> None:
-    """`officer ENTER passphrase ENTER` in one burst opens the desk too."""
-    app = make_app(desk_path, officer="")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await burst(pilot, *OFFICER, "enter", *PASSPHRASE, "enter")
+        await burst(pilot, *OFFICER, between, *PASSPHRASE, "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
 
 
