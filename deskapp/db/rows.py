@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar, cast
 
+from sqlalchemy import Connection
+
 Row = TypeVar("Row", bound=Mapping[str, Any])
 
 
@@ -22,3 +24,15 @@ def typed_row(kind: type[Row], row: Mapping[Any, Any]) -> Row:
 def typed_rows(kind: type[Row], rows: Iterable[Mapping[Any, Any]]) -> list[Row]:
     """Each mapping, copied to a dict, as the result type ``kind``."""
     return [cast(Row, dict(r)) for r in rows]
+
+
+def driver_rows(
+    conn: Connection, sql: str, params: Mapping[str, Any] | tuple[Any, ...] = ()
+) -> list[tuple[Any, ...]]:
+    """Every row of ``sql`` as the driver's own tuples, in ``conn``'s transaction: where a
+    query hands back a row per record of a large desk (a return, a first push),
+    SQLAlchemy's Row objects had cost more than the query."""
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    rows: list[tuple[Any, ...]] = driver.execute(sql, params).fetchall()
+    return rows

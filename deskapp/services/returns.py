@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import repeat
 from operator import itemgetter, le
-from typing import Any
 
 from sqlalchemy import Connection, text
 
 from deskapp.db.desk import Desk
+from deskapp.db.rows import driver_rows
 from deskapp.db.types import to_sqlite
 from deskapp.domain.errors import ValidationError
 from deskapp.domain.events import NOTICE_HOURS
@@ -185,26 +185,18 @@ class People:
     days: dict[str, list[float]]
 
 
-def _raw_rows(conn: Connection, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """Every row as the driver's own tuples, in the caller's transaction. At 100,000 rows
-    SQLAlchemy's Row objects, or a fetch per row, had cost more than the query."""
-    driver = conn.connection.driver_connection
-    assert driver is not None
-    rows: list[tuple[Any, ...]] = driver.execute(sql, params).fetchall()
-    return rows
-
-
 def read_people(conn: Connection, period: Period) -> People:
     params = period.params()
     role_label = ROLE_BY_VALUE.get
     labels = {
-        pid: (role_label(role, UNKNOWN), party) for pid, role, party in _raw_rows(conn, _LABELS, {})
+        pid: (role_label(role, UNKNOWN), party)
+        for pid, role, party in driver_rows(conn, _LABELS, {})
     }
     roster: Counter[RosterKey] = Counter()
-    for role, named, done, arrived, n in _raw_rows(conn, _ROSTER, params):
+    for role, named, done, arrived, n in driver_rows(conn, _ROSTER, params):
         roster[(role_label(role, UNKNOWN), bool(named), False, bool(done), bool(arrived))] += n
     days: dict[str, list[float]] = defaultdict(list)
-    for role, named, done, arrived, to_first in _raw_rows(conn, _CONTACTED, params):
+    for role, named, done, arrived, to_first in driver_rows(conn, _CONTACTED, params):
         label = role_label(role, UNKNOWN)
         # Counted above as not contacted: moved to the contacted.
         roster[(label, bool(named), False, bool(done), bool(arrived))] -= 1
@@ -271,7 +263,7 @@ def _timing(label: str, times: list[float], targets: list[float], table: Table) 
 
 
 def incident_tables(conn: Connection, period: Period, people: People) -> list[Table]:
-    rows = _raw_rows(conn, _INCIDENTS, period.params())
+    rows = driver_rows(conn, _INCIDENTS, period.params())
     nobody = (UNKNOWN, "")
     # Counted by the interpreter's C iterators, the incidents' vocabulary as one string and
     # their people's (role, party) apart: a key built in Python per incident had cost

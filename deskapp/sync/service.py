@@ -31,6 +31,7 @@ from sqlalchemy import Connection, select, text
 
 from deskapp.db import audit, search_index
 from deskapp.db.desk import Desk
+from deskapp.db.rows import driver_rows
 from deskapp.db.writes import APPEND_ONLY, VERSIONED, WriteTx
 from deskapp.domain.errors import ConfigError
 from deskapp.domain.wording import count
@@ -392,18 +393,16 @@ class _Run:
     def _outbox(self) -> tuple[list[Queued], list[Mark], dict[int, list[str]]]:
         """The entries to push, the sync marks, and the fields each update still sends."""
         with self.desk.read() as conn:
-            # The driver's own tuples (a first push reads one entry per row the desk
-            # holds: SQLAlchemy's rows would cost more than reading them).
-            driver = conn.connection.driver_connection
-            assert driver is not None
+            # A first push reads one entry per row the desk holds.
             entries = list(
                 map(
                     Queued._make,
-                    driver.execute(
+                    driver_rows(
+                        conn,
                         "SELECT seq, entity, row_id, op, fields, hlc, site_id FROM outbox "
                         "WHERE seq > ? ORDER BY seq",
                         (self.pushed_hw,),
-                    ).fetchall(),
+                    ),
                 )
             )
             marks = [
