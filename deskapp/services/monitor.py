@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
@@ -25,7 +25,6 @@ from deskapp.db.tables import PERSON
 from deskapp.domain.errors import NotFound, ValidationError
 from deskapp.domain.vocabulary import AuditAction
 from deskapp.domain.wording import count
-from deskapp.runtime.clock import DEFAULT_ZONE
 from deskapp.services.audit_log import AuditEntry, AuditFilter, AuditLogRow, audit_query
 from deskapp.services.lookup import resolve_id
 
@@ -179,8 +178,7 @@ def _reviewing(event: AuditEventRow) -> bool:
     return bool(event["entity"] == "audit_event" or event["detail"] == "audit who")
 
 
-def _out_of_hours(events: list[AuditEventRow], rules: Rules) -> list[Finding]:
-    zone = ZoneInfo(rules.zone or DEFAULT_ZONE)
+def _out_of_hours(events: list[AuditEventRow], rules: Rules, zone: ZoneInfo) -> list[Finding]:
     days: dict[tuple[str, date], list[datetime]] = defaultdict(list)
     for e in events:
         if e["action"] != AuditAction.CONSULTATION or _reviewing(e):
@@ -195,7 +193,7 @@ def _out_of_hours(events: list[AuditEventRow], rules: Rules) -> list[Finding]:
             times[0],
             len(times),
             f"{count(len(times), 'consultation')} on {day.isoformat()} outside "
-            f"{rules.working_from:02d}:00-{rules.working_to:02d}:00 ({rules.zone})",
+            f"{rules.working_from:02d}:00-{rules.working_to:02d}:00 ({zone.key})",
         )
         for (officer, day), times in sorted(days.items())
     ]
@@ -292,15 +290,14 @@ def monitor(
 ) -> list[Finding]:
     """Every finding in the period (whole days, UTC), in time order; logged."""
     rules = rules or Rules()
-    if rules.zone is None:
-        rules = replace(rules, zone=desk.settings.timezone)
+    zone = ZoneInfo(rules.zone) if rules.zone else desk.settings.zone
     start, end = _bounds(since, until)
     with desk.read() as conn:
         query = select(AUDIT).where(AUDIT.c.at >= start, AUDIT.c.at < end).order_by(AUDIT.c.seq)
         events = typed_rows(AuditEventRow, conn.execute(query).mappings())
     findings = [
         *_reveals(events, rules),
-        *_out_of_hours(events, rules),
+        *_out_of_hours(events, rules, zone),
         *_bulk_exports(events, rules),
         *_failed_unlocks(events, rules),
         *_unconnected(desk, events),
