@@ -22,6 +22,7 @@ from deskapp.importing.redirects import parse_redirects
 from deskapp.importing.roster import import_file
 from deskapp.runtime.clock import utcnow
 from deskapp.services import contacts, incidents, people, subjects
+from tests.cli.cli_desk import init_desk
 from tests.importing.test_importer import HEADER, row, write_dc
 
 POLL = "2026-05-07"
@@ -228,10 +229,7 @@ def test_cli_import_redirects(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("DESKAPP_DB", str(db_path))
-    monkeypatch.setenv("DESKAPP_OFFICER", "4521")
-    monkeypatch.setenv("DESKAPP_PASSPHRASE", "correct horse battery")
-    assert main(["init", "--officer", "4521", "--name", "Sgt Ada Example"]) == 0
+    init_desk(db_path, monkeypatch)
     rows = [
         row("990001", "Elin Tudur", f"local.cardiff.pentyrch.{POLL}"),
         row("990002", "Elin Tudur", f"parl.cardiff-east.{POLL}"),

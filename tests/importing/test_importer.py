@@ -35,6 +35,7 @@ from deskapp.importing.roster import (
     write_rejects,
 )
 from deskapp.services import people
+from tests.cli.cli_desk import init_desk
 
 DATA = Path(__file__).parents[1] / "data"
 
@@ -477,10 +478,7 @@ def test_cli_reject_file_needs_force_before_anything_is_imported(
 ) -> None:
     from deskapp.cli import main
 
-    monkeypatch.setenv("DESKAPP_DB", str(db_path))
-    monkeypatch.setenv("DESKAPP_OFFICER", "4521")
-    monkeypatch.setenv("DESKAPP_PASSPHRASE", "correct horse battery")
-    assert main(["init", "--officer", "4521", "--name", "Sgt Ada Example"]) == 0
+    init_desk(db_path, monkeypatch)
     rows = base_rows()
     rows[1]["person_name"] = ""
     path = write_dc(tmp_path / "mixed.csv", rows)

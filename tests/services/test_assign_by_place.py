@@ -16,6 +16,7 @@ from deskapp.db.desk import Desk
 from deskapp.domain.errors import ValidationError
 from deskapp.importing.roster import import_file
 from deskapp.services import advisers, assign
+from tests.cli.cli_desk import init_desk
 from tests.importing.test_dc_ballots import general_election
 from tests.importing.test_importer import row, write_dc
 
@@ -87,10 +88,7 @@ def test_cli_advisers_areas_and_assign_lists_outside(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("DESKAPP_DB", str(db_path))
-    monkeypatch.setenv("DESKAPP_OFFICER", "4521")
-    monkeypatch.setenv("DESKAPP_PASSPHRASE", "correct horse battery")
-    assert main(["init", "--officer", "4521", "--name", "Sgt Ada Example"]) == 0
+    init_desk(db_path, monkeypatch)
     rows = candidates()[:13]  # twelve in Cardiff, one in Glasgow
     assert main(["import", "candidates", str(write_dc(tmp_path / "dc.csv", rows))]) == 0
     assert main(["advisers", "add", "--name", "PC Cardiff", "--areas", "cardiff"]) == 0
